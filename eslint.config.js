@@ -1,0 +1,38 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+/** I/O stays at the rim: these folders hold pure code (STYLE.md, "Pure core"). */
+const pureFolders = ['src/config/**', 'src/stats/**', 'src/compare/**', 'src/report/**']
+const ioModules = [
+  'node:fs',
+  'node:fs/promises',
+  'node:child_process',
+  'node:http',
+  'node:net',
+  'node:os',
+  'fs',
+  'child_process',
+  '@actions/core',
+  '@actions/github'
+]
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'examples/**/node_modules/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+    }
+  },
+  {
+    files: pureFolders,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ioModules.map((name) => ({ name, message: 'pure module: pass I/O in from the rim' })) }
+      ]
+    }
+  }
+)
