@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs'
+import { ConfigError } from '../src/config/errors.js'
+import { parseConfig } from '../src/config/parse.js'
+import { CONFIG_SCHEMA } from '../src/config/schema.js'
+
+const exists = (file: string) => file.endsWith('/bench/a.js')
+const parse = (text: string) => parseConfig(text, '/repo/perfgate.yml', { fileExists: exists })
+
+/** The message a user sees for a config text. */
+function errorOf(text: string): string {
+  try {
+    parse(text)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as Error).message
+  }
+  throw new Error('expected a ConfigError')
+}
+
+const CMD = '    command: { run: "true" }\n'
+const F = '/repo/perfgate.yml'
+
+describe('parseConfig: bad configs name file, line, column, field and what was expected', () => {
+  it.each([
+    [
+      'invalid YAML',
+      'benchmarks:\n  - name: a\n    command: { run: "x"\n',
+      `${F}:4:1: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }`
+    ],
+    [
+      'unknown key with a did-you-mean',
+      'benchmarks:\n  - name: a\n    comand: { run: x }\n',
+      `${F}:3:5: benchmarks[0].comand: unknown field; did you mean "command"? Expected one of: name, function, command, trials, timeout, budgets`
+    ],
+    [
+      'unknown top-level key',
+      'trails: 3\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:1:1: trails: unknown field; did you mean "trials"? Expected one of: setup, trials, timeout, compare, benchmarks`
+    ],
+    [
+      'wrong type',
+      'trials: many\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:1:9: trials: expected a whole number, got "many"`
+    ],
+    [
+      'bad duration',
+      'benchmarks:\n  - name: a\n    timeout: 5 sec\n' + CMD,
+      `${F}:3:14: benchmarks[0].timeout: expected a duration like "500ms", "5s" or "1m", got "5 sec"`
+    ],
+    [
+      'bare number as a duration',
+      'timeout: 30\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:1:10: timeout: expected a duration like "500ms", "5s" or "1m", got 30`
+    ],
+    [
+      'zero duration',
+      'benchmarks:\n  - name: a\n    function: { file: bench/a.js, time: 0ms }\n',
+      `${F}:3:41: benchmarks[0].function.time: expected a duration above zero, got "0ms"`
+    ],
+    [
+      'bad percent',
+      'compare: { threshold: 5 }\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:1:23: compare.threshold: expected a percentage like "5%", got 5`
+    ],
+    [
+      'zero trials',
+      'trials: 0\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:1:9: trials: expected a whole number of at least 1, got 0`
+    ],
+    [
+      'negative trials on a benchmark',
+      'benchmarks:\n  - name: a\n    trials: -3\n' + CMD,
+      `${F}:3:13: benchmarks[0].trials: expected a whole number of at least 1, got -3`
+    ],
+    [
+      'duplicate benchmark names',
+      'benchmarks:\n  - name: a\n' + CMD + '  - name: a\n    command: { run: y }\n',
+      `${F}:4:11: benchmarks[1].name: duplicate benchmark name "a" (also benchmarks[0]); expected unique names`
+    ],
+    [
+      'a benchmark with no kind',
+      'benchmarks:\n  - name: a\n',
+      `${F}:2:5: benchmarks[0]: benchmark "a" has no kind; expected exactly one of: function, command`
+    ],
+    [
+      'a benchmark with two kinds',
+      'benchmarks:\n  - name: a\n' + CMD + '    function: { file: bench/a.js }\n',
+      `${F}:2:5: benchmarks[0]: benchmark "a" has 2 kinds (function, command); expected exactly one`
+    ],
+    [
+      'a missing benchmark file',
+      'benchmarks:\n  - name: a\n    function: { file: bench/nope.js }\n',
+      `${F}:3:23: benchmarks[0].function.file: bench file not found: /repo/bench/nope.js; expected a path relative to the config file`
+    ],
+    [
+      'unknown metric in a budget',
+      'benchmarks:\n  - name: a\n    function: { file: bench/a.js }\n    budgets: { p59: 3ms }\n',
+      `${F}:4:16: benchmarks[0].budgets.p59: unknown metric "p59" for a function benchmark; did you mean "p50"? expected one of: p50, p95, p99, max, mean, ops, heap, gcTime, gcCount`
+    ],
+    [
+      'a metric of another kind in a budget',
+      'benchmarks:\n  - name: a\n' + CMD + '    budgets: { p95: 3ms }\n',
+      `${F}:4:16: benchmarks[0].budgets.p95: unknown metric "p95" for a command benchmark (it applies to function benchmarks); expected one of: wall, user, sys, cpu, rss`
+    ],
+    [
+      'a budget with a bad value',
+      'benchmarks:\n  - name: a\n    function: { file: bench/a.js }\n    budgets: { p95: fast }\n',
+      `${F}:4:21: benchmarks[0].budgets.p95: expected a duration like "500ms", "5s" or "1m", optionally after a comparator such as "<= 50ms", got "fast"`
+    ],
+    ['an empty file', '', `${F}: the file is empty; expected a mapping with a "benchmarks" list`],
+    [
+      'a file of comments only',
+      '# nothing yet\n',
+      `${F}: the file is empty; expected a mapping with a "benchmarks" list`
+    ],
+    ['no benchmarks field', 'setup: npm ci\n', `${F}:1:1: missing required field "benchmarks"`],
+    [
+      'an empty benchmark list',
+      'benchmarks: []\n',
+      `${F}:1:13: benchmarks: expected a non-empty list`
+    ],
+    [
+      'alpha out of range',
+      'compare: { alpha: 2 }\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:1:19: compare.alpha: expected a number between 0 and 1 (exclusive), got 2`
+    ],
+    [
+      'unknown gated metric',
+      'compare: { gate: [wall, wal] }\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p95, p99, max, mean, ops, heap, gcTime, gcCount, wall, user, sys, cpu, rss`
+    ],
+    [
+      'a duplicated key',
+      'benchmarks:\n  - name: a\n    name: b\n' + CMD,
+      `${F}:3:5: invalid YAML: Map keys must be unique`
+    ],
+    ['not a mapping', 'just a string\n', `${F}:1:1: expected a mapping, got "just a string"`]
+  ])('%s', (_title, text, message) => {
+    expect(errorOf(text)).toBe(message)
+  })
+
+  it('lists every problem, not just the first', () => {
+    const message = errorOf('trials: 0\nbenchmarks:\n  - name: a\n    timeout: soon\n' + CMD)
+    expect(message.split('\n')).toEqual([
+      `${F}:1:9: trials: expected a whole number of at least 1, got 0`
+    ])
+    const second = errorOf(
+      'benchmarks:\n  - name: a\n    timeout: soon\n' + CMD + '    budgets: { wall: slow }\n'
+    )
+    expect(second.split('\n')).toHaveLength(2)
+  })
+})
+
+describe('parseConfig: defaults', () => {
+  it('fills every default into a fully specified config', () => {
+    const config = parse(
+      'benchmarks:\n  - name: fn\n    function: { file: bench/a.js }\n  - name: cmd\n    command: { run: "sleep 0", cwd: sub }\n'
+    )
+    expect(config).toEqual({
+      file: '/repo/perfgate.yml',
+      dir: '/repo',
+      setup: undefined,
+      compare: { gate: undefined, threshold: 0.05, alpha: 0.05 },
+      benchmarks: [
+        {
+          name: 'fn',
+          kind: 'function',
+          spec: {
+            kind: 'function',
+            file: '/repo/bench/a.js',
+            bench: undefined,
+            timeMs: 500,
+            warmupMs: 100
+          },
+          trials: 10,
+          timeoutMs: 120000,
+          budgets: []
+        },
+        {
+          name: 'cmd',
+          kind: 'command',
+          spec: { kind: 'command', run: 'sleep 0', cwd: '/repo/sub', env: {}, warmupRuns: 1 },
+          trials: 10,
+          timeoutMs: 120000,
+          budgets: []
+        }
+      ]
+    })
+  })
+
+  it('parses budgets with default and explicit comparators', () => {
+    const config = parse(
+      'trials: 4\ntimeout: 30s\nbenchmarks:\n  - name: fn\n    trials: 6\n    function: { file: bench/a.js }\n' +
+        '    budgets: { p95: 2ms, ops: ">= 1000", heap: "< 10MB" }\n'
+    )
+    const [bench] = config.benchmarks
+    expect(bench!.trials).toBe(6)
+    expect(bench!.timeoutMs).toBe(30000)
+    expect(bench!.budgets).toEqual([
+      { metric: 'p95', comparator: '<=', limit: 2, source: '2ms' },
+      { metric: 'ops', comparator: '>=', limit: 1000, source: '>= 1000' },
+      { metric: 'heap', comparator: '<', limit: 10e6, source: '< 10MB' }
+    ])
+  })
+})
+
+describe('schema/perfgate.schema.json', () => {
+  it('is the schema perfgate validates with (run `npm run schema` after changing it)', () => {
+    const shipped: unknown = JSON.parse(
+      readFileSync(new URL('../schema/perfgate.schema.json', import.meta.url), 'utf8')
+    )
+    expect(shipped).toEqual(CONFIG_SCHEMA)
+  })
+})

@@ -1,0 +1,10 @@
+/** Defaults of perfgate.yml, named in one place (README "Config reference" lists them). */
+
+export const DEFAULT_CONFIG_FILE = 'perfgate.yml'
+export const DEFAULT_TRIALS = 10
+export const DEFAULT_TRIAL_TIMEOUT_MS = 120_000
+export const DEFAULT_FUNCTION_TIME_MS = 500
+export const DEFAULT_FUNCTION_WARMUP_MS = 100
+export const DEFAULT_COMMAND_WARMUP_RUNS = 1
+export const DEFAULT_THRESHOLD = 0.05
+export const DEFAULT_ALPHA = 0.05

@@ -1,0 +1,426 @@
+/**
+ * perfgate.yml → Config, in three steps (as tachometer does): YAML with positions →
+ * JSON Schema check → field checks and defaults. Pure: the only outside fact it needs,
+ * whether a bench file exists, is passed in.
+ */
+import path from 'node:path'
+import { Ajv, type ErrorObject } from 'ajv'
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
+import {
+  isMetricName,
+  METRICS,
+  metricsOf,
+  type BenchmarkKind,
+  type MetricName
+} from '../metrics.js'
+import { parseDuration, parsePercent, parseSize, type Parsed } from './units.js'
+import { closest, ConfigError, describeValue, formatFieldPath, type ConfigIssue } from './errors.js'
+import { CONFIG_SCHEMA } from './schema.js'
+import * as defaults from './defaults.js'
+import type {
+  BenchmarkConfig,
+  BenchmarkSpec,
+  Budget,
+  Comparator,
+  CompareConfig,
+  Config
+} from './types.js'
+
+export interface ParseOptions {
+  /** Whether a file exists (bench files are checked before anything runs). */
+  readonly fileExists: (absolutePath: string) => boolean
+}
+
+type FieldPath = readonly (string | number)[]
+
+/** Raw shapes after the schema check: everything optional that the schema allows to be. */
+interface RawBenchmark {
+  name: string
+  function?: { file: string; bench?: string; time?: string | number; warmup?: string | number }
+  command?: {
+    run: string
+    cwd?: string
+    env?: Record<string, string | number | boolean>
+    warmup?: number
+  }
+  trials?: number
+  timeout?: string | number
+  budgets?: Record<string, string | number>
+}
+
+interface RawConfig {
+  setup?: string
+  trials?: number
+  timeout?: string | number
+  compare?: { gate?: string[]; threshold?: string | number; alpha?: number }
+  benchmarks: RawBenchmark[]
+}
+
+const KINDS: readonly BenchmarkKind[] = ['function', 'command']
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true })
+const validateSchema = ajv.compile<RawConfig>(CONFIG_SCHEMA)
+
+/**
+ * Parses and validates a config file's text. Throws ConfigError listing every problem
+ * found, each with its line and column.
+ * @param file path shown in messages and used to resolve relative paths
+ */
+export function parseConfig(text: string, file: string, options: ParseOptions): Config {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const issue = (field: FieldPath, message: string, at?: { key?: boolean }): ConfigIssue => {
+    const offset = locate(doc, field, at?.key ?? false)
+    const pos = offset === undefined ? undefined : lineCounter.linePos(offset)
+    return {
+      file,
+      line: pos?.line,
+      column: pos?.col,
+      field: formatFieldPath(field),
+      message
+    }
+  }
+
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((error) => {
+        const pos = lineCounter.linePos(error.pos[0])
+        const firstLine = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '')
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          field: '',
+          message: `invalid YAML: ${firstLine}`
+        }
+      })
+    )
+  }
+  const raw: unknown = doc.toJS()
+  if (raw === null || raw === undefined) {
+    throw new ConfigError([
+      {
+        file,
+        line: undefined,
+        column: undefined,
+        field: '',
+        message: 'the file is empty; expected a mapping with a "benchmarks" list'
+      }
+    ])
+  }
+  if (!validateSchema(raw)) {
+    throw new ConfigError(schemaIssues(validateSchema.errors ?? [], issue))
+  }
+  return applyDefaults(raw, file, options, issue)
+}
+
+type MakeIssue = (field: FieldPath, message: string, at?: { key?: boolean }) => ConfigIssue
+
+function applyDefaults(
+  raw: RawConfig,
+  file: string,
+  options: ParseOptions,
+  issue: MakeIssue
+): Config {
+  const issues: ConfigIssue[] = []
+  const dir = path.dirname(path.resolve(file))
+  const unit = <T>(parsed: Parsed<T>, field: FieldPath, value: unknown, fallback: T): T => {
+    if (parsed.ok) return parsed.value
+    issues.push(issue(field, `expected ${parsed.expected}, got ${describeValue(value)}`))
+    return fallback
+  }
+  const positiveDuration = (
+    value: string | number | undefined,
+    field: FieldPath,
+    fallback: number
+  ) => {
+    if (value === undefined) return fallback
+    const ms = unit(parseDuration(value), field, value, fallback)
+    if (ms <= 0)
+      issues.push(issue(field, `expected a duration above zero, got ${describeValue(value)}`))
+    return ms
+  }
+
+  const trials = raw.trials ?? defaults.DEFAULT_TRIALS
+  const timeoutMs = positiveDuration(raw.timeout, ['timeout'], defaults.DEFAULT_TRIAL_TIMEOUT_MS)
+  const compare = parseCompare(raw.compare, issues, issue, unit)
+
+  const seen = new Map<string, number>()
+  const benchmarks: BenchmarkConfig[] = []
+  raw.benchmarks.forEach((bench, index) => {
+    const at = (...rest: (string | number)[]): FieldPath => ['benchmarks', index, ...rest]
+    const first = seen.get(bench.name)
+    if (first !== undefined) {
+      issues.push(
+        issue(
+          at('name'),
+          `duplicate benchmark name ${JSON.stringify(bench.name)} (also benchmarks[${first}]); expected unique names`
+        )
+      )
+    } else {
+      seen.set(bench.name, index)
+    }
+
+    const kinds = KINDS.filter((kind) => bench[kind] !== undefined)
+    if (kinds.length !== 1) {
+      const message =
+        kinds.length === 0
+          ? `benchmark ${JSON.stringify(bench.name)} has no kind; expected exactly one of: ${KINDS.join(', ')}`
+          : `benchmark ${JSON.stringify(bench.name)} has ${kinds.length} kinds (${kinds.join(', ')}); expected exactly one`
+      issues.push(issue(at(), message))
+      return
+    }
+    const kind = kinds[0]!
+    let spec: BenchmarkSpec
+    if (kind === 'function') {
+      const fn = bench.function!
+      const absolute = path.resolve(dir, fn.file)
+      if (!options.fileExists(absolute)) {
+        issues.push(
+          issue(
+            at('function', 'file'),
+            `bench file not found: ${absolute}; expected a path relative to the config file`
+          )
+        )
+      }
+      spec = {
+        kind,
+        file: absolute,
+        bench: fn.bench,
+        timeMs: positiveDuration(
+          fn.time,
+          at('function', 'time'),
+          defaults.DEFAULT_FUNCTION_TIME_MS
+        ),
+        warmupMs:
+          fn.warmup === undefined
+            ? defaults.DEFAULT_FUNCTION_WARMUP_MS
+            : unit(parseDuration(fn.warmup), at('function', 'warmup'), fn.warmup, 0)
+      }
+    } else {
+      const cmd = bench.command!
+      spec = {
+        kind,
+        run: cmd.run,
+        cwd: path.resolve(dir, cmd.cwd ?? '.'),
+        env: Object.fromEntries(Object.entries(cmd.env ?? {}).map(([k, v]) => [k, String(v)])),
+        warmupRuns: cmd.warmup ?? defaults.DEFAULT_COMMAND_WARMUP_RUNS
+      }
+    }
+
+    const budgets: Budget[] = []
+    for (const [metric, value] of Object.entries(bench.budgets ?? {})) {
+      const field = at('budgets', metric)
+      const allowed = metricsOf(kind)
+      if (!isMetricName(metric) || !allowed.includes(metric)) {
+        const suggestion = closest(metric, allowed)
+        const known = isMetricName(metric)
+          ? ` (it applies to ${METRICS[metric].kinds.join(', ')} benchmarks)`
+          : ''
+        issues.push(
+          issue(
+            field,
+            `unknown metric ${JSON.stringify(metric)} for a ${kind} benchmark${known}; ` +
+              (suggestion ? `did you mean "${suggestion}"? ` : '') +
+              `expected one of: ${allowed.join(', ')}`,
+            { key: true }
+          )
+        )
+        continue
+      }
+      const budget = parseBudget(metric, value)
+      if (budget.ok) budgets.push(budget.value)
+      else issues.push(issue(field, `expected ${budget.expected}, got ${describeValue(value)}`))
+    }
+
+    benchmarks.push({
+      name: bench.name,
+      kind,
+      spec,
+      trials: bench.trials ?? trials,
+      timeoutMs: positiveDuration(bench.timeout, at('timeout'), timeoutMs),
+      budgets
+    })
+  })
+
+  if (issues.length > 0) throw new ConfigError(issues)
+  return { file: path.resolve(file), dir, setup: raw.setup, compare, benchmarks }
+}
+
+function parseCompare(
+  raw: RawConfig['compare'],
+  issues: ConfigIssue[],
+  issue: MakeIssue,
+  unit: <T>(parsed: Parsed<T>, field: FieldPath, value: unknown, fallback: T) => T
+): CompareConfig {
+  let gate: MetricName[] | undefined
+  if (raw?.gate) {
+    gate = []
+    raw.gate.forEach((name, i) => {
+      if (isMetricName(name)) {
+        gate!.push(name)
+        return
+      }
+      const suggestion = closest(name, Object.keys(METRICS))
+      issues.push(
+        issue(
+          ['compare', 'gate', i],
+          `unknown metric ${JSON.stringify(name)}; ` +
+            (suggestion ? `did you mean "${suggestion}"? ` : '') +
+            `expected one of: ${Object.keys(METRICS).join(', ')}`
+        )
+      )
+    })
+  }
+  const threshold =
+    raw?.threshold === undefined
+      ? defaults.DEFAULT_THRESHOLD
+      : unit(parsePercent(raw.threshold), ['compare', 'threshold'], raw.threshold, 0)
+  return { gate, threshold, alpha: raw?.alpha ?? defaults.DEFAULT_ALPHA }
+}
+
+const BUDGET_EXAMPLES = {
+  duration: '"<= 50ms"',
+  bytes: '"<= 300MB"',
+  rate: '">= 1000"',
+  count: '"<= 0"'
+} as const
+
+const COMPARATOR = /^\s*(<=|>=|<|>)?\s*(.*?)\s*$/
+
+/** Parses a budget such as `50ms`, `"<= 50ms"`, `">= 4000"`, `300MB` or `0`. */
+export function parseBudget(metric: MetricName, value: string | number): Parsed<Budget> {
+  const info = METRICS[metric]
+  const match = COMPARATOR.exec(String(value))!
+  const comparator = (match[1] as Comparator | undefined) ?? (info.higherIsBetter ? '>=' : '<=')
+  const body = match[2]!
+  let limit: Parsed<number>
+  switch (info.unit) {
+    case 'duration':
+      limit = parseDuration(body)
+      break
+    case 'bytes':
+      limit = parseSize(body)
+      break
+    case 'rate':
+    case 'count': {
+      const n = Number(body)
+      limit =
+        body !== '' && Number.isFinite(n) && n >= 0
+          ? { ok: true, value: n }
+          : { ok: false, expected: 'a number' }
+      break
+    }
+  }
+  if (!limit.ok) {
+    const example = BUDGET_EXAMPLES[info.unit]
+    return {
+      ok: false,
+      expected: `${limit.expected}, optionally after a comparator such as ${example}`
+    }
+  }
+  return {
+    ok: true,
+    value: { metric, comparator, limit: limit.value, source: String(value).trim() }
+  }
+}
+
+/** Turns ajv's errors into messages that speak of the config, not of "instances". */
+function schemaIssues(errors: ErrorObject[], issue: MakeIssue): ConfigIssue[] {
+  const out: ConfigIssue[] = []
+  const seen = new Set<string>()
+  for (const error of errors) {
+    const field = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((part) =>
+        /^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~')
+      )
+    let made: ConfigIssue
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const name = String(error.params.additionalProperty)
+        const allowed = Object.keys(
+          (error.parentSchema as { properties?: Record<string, unknown> }).properties ?? {}
+        ).filter((key) => key !== '$schema')
+        const suggestion = closest(name, allowed)
+        made = issue(
+          [...field, name],
+          `unknown field` +
+            (suggestion ? `; did you mean "${suggestion}"?` : '') +
+            ` Expected one of: ${allowed.join(', ')}`,
+          { key: true }
+        )
+        break
+      }
+      case 'required':
+        made = issue(field, `missing required field "${String(error.params.missingProperty)}"`)
+        break
+      case 'type': {
+        const expected = String(error.params.type).replace(',', ' or ')
+        const names: Record<string, string> = {
+          object: 'a mapping',
+          array: 'a list',
+          integer: 'a whole number',
+          number: 'a number',
+          string: 'a string',
+          'string or number': 'a string or number',
+          'string or number or boolean': 'a string, number or boolean'
+        }
+        made = issue(
+          field,
+          `expected ${names[expected] ?? expected}, got ${describeValue(error.data)}`
+        )
+        break
+      }
+      case 'minimum':
+        made = issue(
+          field,
+          `expected a whole number of at least ${String(error.params.limit)}, got ${describeValue(error.data)}`
+        )
+        break
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        made = issue(
+          field,
+          `expected a number between 0 and 1 (exclusive), got ${describeValue(error.data)}`
+        )
+        break
+      case 'minItems':
+        made = issue(field, `expected a non-empty list`)
+        break
+      case 'minLength':
+        made = issue(field, `expected a non-empty string`)
+        break
+      default:
+        made = issue(field, error.message ?? 'invalid value')
+    }
+    const key = `${made.field}\u0000${made.message}`
+    if (!seen.has(key)) {
+      seen.add(key)
+      out.push(made)
+    }
+  }
+  return out
+}
+
+/** Offset of the node at `field` (or of its key), for line and column in messages. */
+function locate(doc: Document, field: FieldPath, key: boolean): number | undefined {
+  if (field.length === 0) return doc.contents?.range?.[0]
+  if (key) {
+    const parent = doc.getIn(field.slice(0, -1), true)
+    const name = field[field.length - 1]
+    if (isMap(parent)) {
+      const pair = parent.items.find(
+        (item) => isPair(item) && isScalar(item.key) && item.key.value === name
+      )
+      if (pair && isScalar(pair.key)) return pair.key.range?.[0]
+    }
+  }
+  for (let depth = field.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(field.slice(0, depth), true)
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range
+    if (range) return range[0]
+  }
+  return undefined
+}

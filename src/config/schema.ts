@@ -1,0 +1,128 @@
+/**
+ * JSON Schema of perfgate.yml: the contract with users' config files. The same schema
+ * ships as schema/perfgate.schema.json for editors (`npm run schema` writes it; a test
+ * keeps the two equal). Field-level value checks (durations, budgets) live in parse.ts.
+ */
+export const CONFIG_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'perfgate.schema.json',
+  title: 'perfgate configuration (perfgate.yml)',
+  description:
+    'Benchmarks that perfgate measures and the rules that turn measurements into a verdict.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['benchmarks'],
+  properties: {
+    $schema: { type: 'string' },
+    setup: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'Shell command run once in every checkout that is measured, before any benchmark (e.g. "npm ci && npm run build").'
+    },
+    trials: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Trials per benchmark (each a fresh process). Default 10.'
+    },
+    timeout: {
+      type: ['string', 'number'],
+      description: 'Longest time one trial may take before it is killed, e.g. "2m". Default 2m.'
+    },
+    compare: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        gate: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Metrics whose regressions fail the build.'
+        },
+        threshold: {
+          type: ['string', 'number'],
+          description: 'Smallest change that matters, e.g. "5%". Default 5%.'
+        },
+        alpha: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          exclusiveMaximum: 1,
+          description: 'Significance level of the regression tests. Default 0.05.'
+        }
+      }
+    },
+    benchmarks: {
+      type: 'array',
+      minItems: 1,
+      items: { $ref: '#/definitions/benchmark' }
+    }
+  },
+  definitions: {
+    benchmark: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: { type: 'string', minLength: 1, description: 'Unique name shown in reports.' },
+        function: { $ref: '#/definitions/function' },
+        command: { $ref: '#/definitions/command' },
+        trials: { type: 'integer', minimum: 1, description: 'Overrides the global trials.' },
+        timeout: {
+          type: ['string', 'number'],
+          description: 'Overrides the global per-trial timeout.'
+        },
+        budgets: {
+          type: 'object',
+          additionalProperties: { type: ['string', 'number'] },
+          description: 'Absolute limits per metric, e.g. { p95: 50ms, ops: ">= 1000", rss: 300MB }.'
+        }
+      }
+    },
+    function: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['file'],
+      description: "An in-process JS/TS function registered with bench() from 'perfgate'.",
+      properties: {
+        file: {
+          type: 'string',
+          minLength: 1,
+          description: 'Bench file, relative to the config file.'
+        },
+        bench: {
+          type: 'string',
+          minLength: 1,
+          description:
+            "Name given to bench() in the file. Default: the benchmark's name, or the file's only bench."
+        },
+        time: {
+          type: ['string', 'number'],
+          description: 'Sampling time per trial. Default 500ms.'
+        },
+        warmup: {
+          type: ['string', 'number'],
+          description: 'Warm-up time per trial. Default 100ms.'
+        }
+      }
+    },
+    command: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['run'],
+      description: 'A shell command timed as a whole process.',
+      properties: {
+        run: { type: 'string', minLength: 1, description: 'Shell command (run with sh -c).' },
+        cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
+        env: {
+          type: 'object',
+          additionalProperties: { type: ['string', 'number', 'boolean'] },
+          description: 'Extra environment variables.'
+        },
+        warmup: {
+          type: 'integer',
+          minimum: 0,
+          description: 'Unmeasured runs before the measured run of each trial. Default 1.'
+        }
+      }
+    }
+  }
+} as const
