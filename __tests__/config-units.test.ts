@@ -14,7 +14,10 @@ describe('parseDuration', () => {
   })
 
   it.each(['5 sec', '5', 'fast', '-1s', ''])('rejects %j', (text) => {
-    expect(parseDuration(text)).toEqual({ ok: false, expected: 'a duration like "500ms", "5s" or "1m"' })
+    expect(parseDuration(text)).toEqual({
+      ok: false,
+      expected: 'a duration like "500ms", "5s" or "1m"'
+    })
   })
 
   it('rejects a bare number', () => {

@@ -1,0 +1,5 @@
+import { bench } from 'perfgate'
+
+const values: number[] = Array.from({ length: 1000 }, (_, i) => i)
+
+bench('sum', () => values.reduce((a, b) => a + b, 0))

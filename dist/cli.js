@@ -1,0 +1,32 @@
+import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
+import { k as killAllChildren, m as main } from './chunk-main-I3kZnVFf.js';
+import 'node:crypto';
+import 'node:fs';
+import 'node:path';
+import 'node:util';
+import 'process';
+import 'buffer';
+import 'node:child_process';
+import 'node:os';
+import 'node:module';
+import 'node:url';
+
+/** Entry of the perfgate command line (bin/perfgate.js runs the bundled copy). */
+for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+        killAllChildren();
+        process.stderr.write(`\nperfgate: interrupted (${signal}); benchmark processes stopped\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+}
+main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd()
+}).then((code) => {
+    process.exitCode = code;
+}, (error) => {
+    killAllChildren();
+    process.stderr.write(`perfgate: internal error: ${error?.stack ?? String(error)}\n`);
+    process.exitCode = 3;
+});

@@ -1,0 +1,77 @@
+/**
+ * The terminal report of a run: per benchmark and headline metric, the median of the
+ * trials, their spread and range (pure; returns a string).
+ */
+import { HEADLINE_METRICS, METRICS } from '../metrics.js'
+import type { Results } from '../results/types.js'
+import { formatBytes, formatMetric, formatPercent } from './format.js'
+import { renderTextTable } from './text-table.js'
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** Renders results as a table for the terminal. */
+export function renderTerminalReport(results: Results): string {
+  const env = results.environment
+  const header = ['benchmark', 'metric', 'median', 'spread', 'min … max', 'trials']
+  const rows: string[][] = []
+  const failures: string[] = []
+  for (const bench of results.benchmarks) {
+    let first = true
+    const name = () => {
+      const shown = first ? bench.name : ''
+      first = false
+      return shown
+    }
+    for (const metric of HEADLINE_METRICS[bench.kind]) {
+      const s = bench.summary[metric]
+      if (!s) continue
+      rows.push([
+        name(),
+        METRICS[metric].label,
+        formatMetric(metric, s.median),
+        `±${formatPercent(s.spread)}`,
+        `${formatMetric(metric, s.min)} … ${formatMetric(metric, s.max)}`,
+        String(s.n)
+      ])
+    }
+    if (bench.state === 'errored') {
+      rows.push([
+        name(),
+        'ERRORED',
+        `at trial ${bench.error.trial + 1}`,
+        '',
+        '',
+        String(bench.trials.length)
+      ])
+      const detail = bench.error.detail
+        ? '\n' +
+          bench.error.detail
+            .split('\n')
+            .map((l) => `    │ ${l}`)
+            .join('\n')
+        : ''
+      failures.push(`✗ ${bench.name}: ${bench.error.message}${detail}`)
+    }
+  }
+
+  const errored = results.benchmarks.filter((b) => b.state === 'errored').length
+  const git = env.git
+    ? ` · ${env.git.branch ?? 'detached'} @ ${env.git.commit.slice(0, 7)}${env.git.dirty ? ' (dirty)' : ''}`
+    : ''
+  const lines = [
+    `perfgate · ${plural(results.benchmarks.length, 'benchmark')}${git}`,
+    `${env.os} ${env.arch} · ${env.cpuModel} · ${plural(env.cores, 'core')} · ${formatBytes(env.totalMemoryBytes)} · Node ${env.node}`,
+    '',
+    renderTextTable(header, rows, ['left', 'left', 'right', 'right', 'right', 'right']),
+    ''
+  ]
+  if (failures.length > 0) lines.push(...failures, '')
+  lines.push(
+    `${plural(results.benchmarks.length - errored, 'benchmark')} measured` +
+      (errored > 0 ? `, ${errored} errored` : '') +
+      ` · spread = 1.4826 × MAD / median across trials, each trial a fresh process`
+  )
+  return lines.join('\n') + '\n'
+}

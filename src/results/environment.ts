@@ -1,0 +1,37 @@
+/** Facts about the machine and checkout a run measured (I/O: os and git). */
+import { spawnSync } from 'node:child_process'
+import os from 'node:os'
+import type { Environment } from './types.js'
+
+function git(cwd: string, args: string[]): string | undefined {
+  const out = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 10_000 })
+  return out.status === 0 ? out.stdout.trim() : undefined
+}
+
+/** Reads the environment; git facts are omitted when `dir` is not in a git checkout. */
+export function readEnvironment(dir: string, configHash: string): Environment {
+  const cpus = os.cpus()
+  const commit = git(dir, ['rev-parse', 'HEAD'])
+  const branch = commit ? git(dir, ['rev-parse', '--abbrev-ref', 'HEAD']) : undefined
+  const status = commit ? git(dir, ['status', '--porcelain', '--untracked-files=no']) : undefined
+  return {
+    os: os.type(),
+    osRelease: os.release(),
+    arch: os.arch(),
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    totalMemoryBytes: os.totalmem(),
+    node: process.version,
+    ci: process.env.CI === 'true' || process.env.GITHUB_ACTIONS === 'true',
+    ...(commit
+      ? {
+          git: {
+            commit,
+            ...(branch && branch !== 'HEAD' ? { branch } : {}),
+            dirty: (status ?? '') !== ''
+          }
+        }
+      : {}),
+    configHash
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Reading and writing the results file (pure). Reading checks everything: a corrupt,
+ * foreign or newer file is refused with a message naming the file and the problem, so
+ * it is never silently used as a baseline.
+ */
+import { Ajv } from 'ajv'
+import { METRIC_NAMES } from '../metrics.js'
+import { RESULTS_SCHEMA_VERSION, type Results } from './types.js'
+
+export class ResultsError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ResultsError'
+  }
+}
+
+const metricValues = {
+  type: 'object',
+  propertyNames: { enum: METRIC_NAMES },
+  additionalProperties: { type: 'number' }
+} as const
+
+const summary = {
+  type: 'object',
+  required: ['median', 'min', 'max', 'spread', 'n'],
+  properties: {
+    median: { type: 'number' },
+    min: { type: 'number' },
+    max: { type: 'number' },
+    spread: { type: 'number' },
+    n: { type: 'integer' }
+  }
+} as const
+
+/** JSON Schema of schemaVersion 1 (extra fields are tolerated: newer minor additions). */
+export const RESULTS_SCHEMA = {
+  type: 'object',
+  required: ['schemaVersion', 'tool', 'createdAt', 'seed', 'environment', 'benchmarks'],
+  properties: {
+    schemaVersion: { const: RESULTS_SCHEMA_VERSION },
+    tool: {
+      type: 'object',
+      required: ['name', 'version'],
+      properties: { name: { const: 'perfgate' }, version: { type: 'string' } }
+    },
+    createdAt: { type: 'string' },
+    seed: { type: 'integer' },
+    environment: {
+      type: 'object',
+      required: ['os', 'arch', 'cpuModel', 'cores', 'node', 'configHash'],
+      properties: {
+        os: { type: 'string' },
+        arch: { type: 'string' },
+        cpuModel: { type: 'string' },
+        cores: { type: 'integer' },
+        node: { type: 'string' },
+        configHash: { type: 'string' }
+      }
+    },
+    benchmarks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'kind', 'state', 'definitionHash', 'trials', 'summary'],
+        properties: {
+          name: { type: 'string' },
+          kind: { enum: ['function', 'command'] },
+          state: { enum: ['ok', 'errored'] },
+          definitionHash: { type: 'string' },
+          trials: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['metrics', 'durationMs'],
+              properties: { metrics: metricValues, durationMs: { type: 'number' } }
+            }
+          },
+          summary: {
+            type: 'object',
+            propertyNames: { enum: METRIC_NAMES },
+            additionalProperties: summary
+          },
+          error: {
+            type: 'object',
+            required: ['message'],
+            properties: { message: { type: 'string' } }
+          }
+        },
+        if: { properties: { state: { const: 'errored' } } },
+        then: { required: ['error'] }
+      }
+    }
+  }
+} as const
+
+const validate = new Ajv({ allErrors: false, strict: false }).compile<Results>(RESULTS_SCHEMA)
+
+/** Serializes results as the file's text (stable key order, trailing newline). */
+export function serializeResults(results: Results): string {
+  return JSON.stringify(results, null, 2) + '\n'
+}
+
+/**
+ * Parses and checks a results file's text.
+ * @param file named in error messages
+ */
+export function parseResults(text: string, file: string): Results {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new ResultsError(
+      `${file}: not valid JSON (${(error as Error).message}); expected a perfgate results file`
+    )
+  }
+  const head = data as { schemaVersion?: unknown; tool?: { name?: unknown } } | null
+  if (
+    typeof head !== 'object' ||
+    head === null ||
+    Array.isArray(head) ||
+    head.tool?.name !== 'perfgate'
+  ) {
+    throw new ResultsError(
+      `${file}: not a perfgate results file (expected "tool": { "name": "perfgate" })`
+    )
+  }
+  if (typeof head.schemaVersion !== 'number') {
+    throw new ResultsError(`${file}: schemaVersion missing; expected ${RESULTS_SCHEMA_VERSION}`)
+  }
+  if (head.schemaVersion > RESULTS_SCHEMA_VERSION) {
+    throw new ResultsError(
+      `${file}: written by a newer perfgate (schemaVersion ${head.schemaVersion}); ` +
+        `this perfgate reads schemaVersion ${RESULTS_SCHEMA_VERSION}: upgrade perfgate`
+    )
+  }
+  if (!validate(data)) {
+    const error = validate.errors![0]!
+    const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the file'
+    throw new ResultsError(`${file}: corrupt results at ${where}: ${error.message ?? 'invalid'}`)
+  }
+  return data
+}

@@ -1,0 +1,68 @@
+/**
+ * The results file: perfgate's own versioned JSON format (schemaVersion 1). It carries
+ * the environment and, per benchmark, its state and every trial's values, so that later
+ * comparisons can test across trials rather than trust a single summary.
+ */
+import type { BenchmarkKind, MetricName } from '../metrics.js'
+
+export const RESULTS_SCHEMA_VERSION = 1
+
+export interface Environment {
+  readonly os: string
+  readonly osRelease: string
+  readonly arch: string
+  readonly cpuModel: string
+  readonly cores: number
+  readonly totalMemoryBytes: number
+  readonly node: string
+  readonly ci: boolean
+  readonly git?: {
+    readonly commit: string
+    readonly branch?: string
+    /** Whether the working tree had uncommitted changes when measured. */
+    readonly dirty: boolean
+  }
+  /** sha256 of the validated config, to tell when two results measured different things. */
+  readonly configHash: string
+}
+
+export interface TrialResult {
+  readonly metrics: Partial<Record<MetricName, number>>
+  readonly durationMs: number
+  readonly details?: Readonly<Record<string, number | boolean | string>>
+}
+
+export interface MetricSummary {
+  /** Median of the per-trial values. */
+  readonly median: number
+  readonly min: number
+  readonly max: number
+  /** Robust relative spread across trials: 1.4826 × MAD / median (0 when median is 0). */
+  readonly spread: number
+  readonly n: number
+}
+
+interface BenchmarkResultBase {
+  readonly name: string
+  readonly kind: BenchmarkKind
+  /** sha256 of how the benchmark is measured (its config entry), to spot changed setups. */
+  readonly definitionHash: string
+  readonly trials: readonly TrialResult[]
+  readonly summary: Partial<Record<MetricName, MetricSummary>>
+}
+
+export type BenchmarkResult =
+  | (BenchmarkResultBase & { readonly state: 'ok' })
+  | (BenchmarkResultBase & {
+      readonly state: 'errored'
+      readonly error: { readonly message: string; readonly detail?: string; readonly trial: number }
+    })
+
+export interface Results {
+  readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION
+  readonly tool: { readonly name: 'perfgate'; readonly version: string }
+  readonly createdAt: string
+  readonly seed: number
+  readonly environment: Environment
+  readonly benchmarks: readonly BenchmarkResult[]
+}

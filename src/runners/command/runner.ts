@@ -1,0 +1,112 @@
+/**
+ * Runs one trial of a command benchmark: warm-up runs, then one measured run. Wall time is
+ * taken here with the monotonic clock; user/system CPU and peak RSS come from the kernel's
+ * rusage of the finished process tree as reported by GNU time (`/usr/bin/time -f`), since
+ * Node does not expose getrusage(RUSAGE_CHILDREN). Without GNU time, only wall time is
+ * reported. GNU time prints CPU with 10 ms resolution and RSS in KiB.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { startChild, type Finished } from '../../process/children.js'
+import type { BenchmarkConfig, CommandSpec } from '../../config/types.js'
+import type { TrialMetrics, TrialOutcome } from '../types.js'
+
+const GNU_TIME = '/usr/bin/time'
+const TIME_FORMAT = 'perfgate-rusage %U %S %M'
+
+let gnuTime: boolean | undefined
+
+/** Whether GNU time is available (checked once per process). */
+export function hasGnuTime(): boolean {
+  if (gnuTime === undefined) {
+    const probe = spawnSync(GNU_TIME, ['--version'], { encoding: 'utf8' })
+    gnuTime = probe.status === 0 && /GNU/.test(`${probe.stdout}${probe.stderr}`)
+  }
+  return gnuTime
+}
+
+function describeFailure(spec: CommandSpec, end: Finished, timeoutMs: number): string {
+  if (end.spawnError) return `could not start the command: ${end.spawnError.message}`
+  if (end.timedOut) return `command timed out after ${timeoutMs / 1000} s (killed): ${spec.run}`
+  if (end.signal) return `command was killed by ${end.signal}: ${spec.run}`
+  return `command exited with code ${end.code}: ${spec.run}`
+}
+
+/** Parses GNU time's output line written with TIME_FORMAT. */
+export function parseRusage(text: string): TrialMetrics | undefined {
+  const line = text.split('\n').find((l) => l.startsWith('perfgate-rusage '))
+  if (!line) return undefined
+  const [user, sys, maxRssKiB] = line.split(' ').slice(1).map(Number)
+  if (![user, sys, maxRssKiB].every((n) => Number.isFinite(n))) return undefined
+  return {
+    user: user! * 1000,
+    sys: sys! * 1000,
+    cpu: (user! + sys!) * 1000,
+    rss: maxRssKiB! * 1024
+  }
+}
+
+export async function runCommandTrial(
+  benchmark: BenchmarkConfig,
+  spec: CommandSpec
+): Promise<TrialOutcome> {
+  const trialStart = performance.now()
+  const deadline = trialStart + benchmark.timeoutMs
+  const env = { ...process.env, ...spec.env }
+  const remaining = () => Math.max(1, deadline - performance.now())
+
+  for (let i = 0; i < spec.warmupRuns; i++) {
+    const { finished } = startChild('/bin/sh', ['-c', spec.run], {
+      cwd: spec.cwd,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeoutMs: remaining()
+    })
+    const end = await finished
+    if (end.code !== 0) {
+      return {
+        ok: false,
+        message: `warm-up run: ${describeFailure(spec, end, benchmark.timeoutMs)}`,
+        stderrTail: end.stderr.text() || undefined,
+        durationMs: performance.now() - trialStart
+      }
+    }
+  }
+
+  const useTime = hasGnuTime()
+  const scratch = useTime ? mkdtempSync(path.join(tmpdir(), 'perfgate-')) : undefined
+  try {
+    const rusageFile = scratch ? path.join(scratch, 'rusage') : undefined
+    const [command, args] = rusageFile
+      ? [GNU_TIME, ['-f', TIME_FORMAT, '-o', rusageFile, '/bin/sh', '-c', spec.run]]
+      : ['/bin/sh', ['-c', spec.run]]
+    const runStart = performance.now()
+    const { finished } = startChild(command, args, {
+      cwd: spec.cwd,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeoutMs: remaining()
+    })
+    const end = await finished
+    const wall = performance.now() - runStart
+    if (end.code !== 0 || end.timedOut) {
+      return {
+        ok: false,
+        message: describeFailure(spec, end, benchmark.timeoutMs),
+        stderrTail: end.stderr.text() || undefined,
+        durationMs: performance.now() - trialStart
+      }
+    }
+    const rusage = rusageFile ? parseRusage(readFileSync(rusageFile, 'utf8')) : undefined
+    return {
+      ok: true,
+      metrics: { wall, ...rusage },
+      details: { rusage: rusage ? 'gnu-time' : 'unavailable' },
+      durationMs: performance.now() - trialStart
+    }
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The timing engine that runs inside a function worker: calibrate a batch size so the
+ * timer's own cost is negligible, warm up, then sample batches for a fixed time. Modelled
+ * on mitata (batching, a sink the optimizer cannot remove); chosen over tinybench and
+ * mitata by `npm run bench:harness` (figures in docs/PERFORMANCE.md).
+ */
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
+import type { BenchFn, BenchOptions } from './registry.js'
+
+export interface EngineOptions {
+  /** Sampling time after warm-up. */
+  readonly timeMs: number
+  readonly warmupMs: number
+  /** A batch runs at least this long, so the ~50 ns timer read stays below 0.1 %. */
+  readonly minBatchNs?: number
+  readonly minSamples?: number
+  readonly maxSamples?: number
+}
+
+/** What one trial reports: per-call times in milliseconds, throughput, memory and GC. */
+export interface FunctionMeasurement {
+  readonly p50: number
+  readonly p95: number
+  readonly p99: number
+  readonly max: number
+  readonly mean: number
+  readonly ops: number
+  /** Heap retained after sampling, relative to before (bytes; after a full GC when exposed). */
+  readonly heap: number
+  readonly gcCount: number
+  readonly gcTime: number
+  readonly samples: number
+  readonly batchSize: number
+  readonly async: boolean
+}
+
+export const DEFAULT_MIN_BATCH_NS = 100_000
+export const DEFAULT_MIN_SAMPLES = 10
+export const DEFAULT_MAX_SAMPLES = 1_000_000
+const MAX_BATCH = 1 << 30
+
+/** Results are stored here so the optimizer cannot drop the call as dead code. */
+export let sink: unknown
+
+type BatchTimer = (n: number) => Promise<number> | number
+
+function syncBatch(fn: BenchFn): BatchTimer {
+  return (n) => {
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) sink = fn()
+    return Number(process.hrtime.bigint() - start)
+  }
+}
+
+function asyncBatch(fn: BenchFn): BatchTimer {
+  return async (n) => {
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) sink = await fn()
+    return Number(process.hrtime.bigint() - start)
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+const gc = (globalThis as { gc?: () => void }).gc
+
+/** Measures one function for one trial. Setup and teardown run around it. */
+export async function measureFunction(
+  fn: BenchFn,
+  benchOptions: BenchOptions,
+  options: EngineOptions
+): Promise<FunctionMeasurement> {
+  const minBatchNs = options.minBatchNs ?? DEFAULT_MIN_BATCH_NS
+  const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES
+  const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES
+
+  await benchOptions.setup?.()
+  try {
+    // One probe call tells sync from async; an async fn is timed with await per call.
+    const first = fn()
+    const isAsync = isThenable(first)
+    if (isAsync) await first
+    const batch = isAsync ? asyncBatch(fn) : syncBatch(fn)
+
+    // Calibrate: grow the batch until it runs for minBatchNs three times in a row (a
+    // single cold batch can be slow before the JIT kicks in), then keep adjusting during
+    // warm-up as the code gets faster. Sampling uses one fixed batch size.
+    let batchSize = 1
+    const grow = (elapsed: number) => {
+      const factor = Math.ceil((minBatchNs / Math.max(elapsed, 1)) * 1.2)
+      batchSize = Math.min(MAX_BATCH, batchSize * Math.min(Math.max(factor, 2), 1000))
+    }
+    for (let longEnough = 0; longEnough < 3 && batchSize < MAX_BATCH;) {
+      const elapsed = await batch(batchSize)
+      if (elapsed >= minBatchNs) longEnough++
+      else {
+        longEnough = 0
+        grow(elapsed)
+      }
+    }
+    const warmupEnd = performance.now() + options.warmupMs
+    while (performance.now() < warmupEnd) {
+      const elapsed = await batch(batchSize)
+      if (elapsed < minBatchNs && batchSize < MAX_BATCH) grow(elapsed)
+    }
+
+    gc?.()
+    const heapBefore = process.memoryUsage().heapUsed
+    const gcEntries: PerformanceEntry[] = []
+    const observer = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()))
+    observer.observe({ entryTypes: ['gc'] })
+
+    const perOpNs = new Float64Array(Math.min(maxSamples, 1 << 16))
+    let samples: Float64Array = perOpNs
+    let count = 0
+    let totalNs = 0
+    const end = performance.now() + options.timeMs
+    while ((performance.now() < end || count < minSamples) && count < maxSamples) {
+      const elapsed = await batch(batchSize)
+      if (count === samples.length) {
+        const grown = new Float64Array(Math.min(maxSamples, samples.length * 2))
+        grown.set(samples)
+        samples = grown
+      }
+      samples[count++] = elapsed / batchSize
+      totalNs += elapsed
+    }
+
+    // GC entries arrive asynchronously: let the observer flush before reading them.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    gcEntries.push(...observer.takeRecords())
+    observer.disconnect()
+    gc?.()
+    const heap = process.memoryUsage().heapUsed - heapBefore
+
+    const sorted = samples.subarray(0, count).sort()
+    const meanNs = totalNs / (count * batchSize)
+    return {
+      p50: quantileSorted(sorted, 0.5) / 1e6,
+      p95: quantileSorted(sorted, 0.95) / 1e6,
+      p99: quantileSorted(sorted, 0.99) / 1e6,
+      max: sorted[count - 1]! / 1e6,
+      mean: meanNs / 1e6,
+      ops: 1e9 / meanNs,
+      heap,
+      gcCount: gcEntries.length,
+      gcTime: gcEntries.reduce((sum, entry) => sum + entry.duration, 0),
+      samples: count,
+      batchSize,
+      async: isAsync
+    }
+  } finally {
+    await benchOptions.teardown?.()
+  }
+}
+
+/**
+ * Quantile of sorted values by linear interpolation (Hyndman & Fan type 7, R's default).
+ * https://doi.org/10.2307/2684934
+ */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const position = (sorted.length - 1) * q
+  const lower = Math.floor(position)
+  const upper = Math.ceil(position)
+  const low = sorted[lower]!
+  return low + (sorted[upper]! - low) * (position - lower)
+}

@@ -1,0 +1,109 @@
+/** Runs one trial of a function benchmark in a fresh worker process. */
+import path from 'node:path'
+import { startChild } from '../../process/children.js'
+import { API_URL, tsxLoaderUrl, WORKER_NEEDS_TS_LOADER, WORKER_URL } from '../../runtime-files.js'
+import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
+import type { TrialOutcome } from '../types.js'
+import type { RunRequest, WorkerReply } from './protocol.js'
+import { fileURLToPath } from 'node:url'
+
+const TS_FILE = /\.(ts|mts|cts|tsx)$/
+
+/** Node flags for a worker: GC exposed for heap figures, a TS loader when one is needed. */
+export function workerArgs(benchFile: string): string[] {
+  const args = ['--expose-gc']
+  if (WORKER_NEEDS_TS_LOADER || TS_FILE.test(benchFile)) {
+    const loader = tsxLoaderUrl()
+    if (loader) args.push('--import', loader)
+    else if (!nativeTypeStripping()) {
+      throw new Error(
+        `${benchFile} is TypeScript: it needs Node 22.18 or newer (native type stripping) ` +
+          `or the tsx package installed next to perfgate`
+      )
+    }
+  }
+  args.push(fileURLToPath(WORKER_URL))
+  return args
+}
+
+function nativeTypeStripping(): boolean {
+  const features = process.features as { typescript?: string | false }
+  return typeof features.typescript === 'string'
+}
+
+export async function runFunctionTrial(
+  benchmark: BenchmarkConfig,
+  spec: FunctionSpec
+): Promise<TrialOutcome> {
+  const started = performance.now()
+  const elapsed = () => performance.now() - started
+  let args: string[]
+  try {
+    args = workerArgs(spec.file)
+  } catch (error) {
+    return { ok: false, message: (error as Error).message, stderrTail: undefined, durationMs: 0 }
+  }
+  const { child, finished } = startChild(process.execPath, args, {
+    cwd: path.dirname(spec.file),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    timeoutMs: benchmark.timeoutMs
+  })
+  let reply: WorkerReply | undefined
+  child.on('message', (message: WorkerReply) => {
+    reply ??= message
+  })
+  const request: RunRequest = {
+    type: 'run',
+    file: spec.file,
+    bench: spec.bench,
+    benchmarkName: benchmark.name,
+    timeMs: spec.timeMs,
+    warmupMs: spec.warmupMs,
+    apiUrl: API_URL.href
+  }
+  child.send(request, (error) => {
+    // A worker that dies at start-up closes the channel; 'finished' reports that.
+    void error
+  })
+  const end = await finished
+  const stderrTail = end.stderr.text() || undefined
+  if (end.timedOut) {
+    return {
+      ok: false,
+      message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)`,
+      stderrTail,
+      durationMs: elapsed()
+    }
+  }
+  if (reply?.type === 'result') {
+    const m = reply.measurement
+    return {
+      ok: true,
+      metrics: {
+        p50: m.p50,
+        p95: m.p95,
+        p99: m.p99,
+        max: m.max,
+        mean: m.mean,
+        ops: m.ops,
+        heap: m.heap,
+        gcCount: m.gcCount,
+        gcTime: m.gcTime
+      },
+      details: { samples: m.samples, batchSize: m.batchSize, async: m.async },
+      durationMs: elapsed()
+    }
+  }
+  if (reply?.type === 'error') {
+    return { ok: false, message: reply.message, stderrTail: reply.stack, durationMs: elapsed() }
+  }
+  const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`
+  return {
+    ok: false,
+    message: end.spawnError
+      ? `could not start the worker: ${end.spawnError.message}`
+      : `worker ${how} before reporting a result`,
+    stderrTail,
+    durationMs: elapsed()
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Entry of a function worker process: one process per trial. It maps the bare specifier
+ * 'perfgate' to the running perfgate's API (so base and head are measured by the same
+ * harness), imports the bench file, measures the chosen bench and replies over IPC.
+ */
+import { register } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { measureFunction } from './engine.js'
+import { isRunRequest, type RunRequest, type WorkerReply } from './protocol.js'
+import { benchRegistry, type RegisteredBench } from './registry.js'
+
+function reply(message: WorkerReply): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve()
+    process.send(message, undefined, {}, () => resolve())
+  })
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value))
+}
+
+/** A resolve hook (Node module customization hooks) sending 'perfgate' to our API. */
+function registerPerfgateResolver(apiUrl: string): void {
+  const hooks = `
+    export async function resolve(specifier, context, next) {
+      // Handing the URL on (rather than short-circuiting) lets a TS loader see it too.
+      return next(specifier === 'perfgate' ? ${JSON.stringify(apiUrl)} : specifier, context)
+    }`
+  register('data:text/javascript,' + encodeURIComponent(hooks))
+}
+
+function pickBench(request: RunRequest): RegisteredBench {
+  const registry = benchRegistry()
+  const names = [...registry.keys()]
+  const wanted = request.bench ?? request.benchmarkName
+  const found = registry.get(wanted)
+  if (found) return found
+  if (request.bench === undefined && registry.size === 1) return registry.values().next().value!
+  if (registry.size === 0) {
+    throw new Error(
+      `${request.file} registers no bench; expected a call such as bench('name', () => work()) ` +
+        `with bench imported from 'perfgate'`
+    )
+  }
+  throw new Error(
+    `${request.file} registers ${names.map((n) => JSON.stringify(n)).join(', ')}, none named ` +
+      `${JSON.stringify(wanted)}; set function.bench in perfgate.yml to one of them`
+  )
+}
+
+async function run(request: RunRequest): Promise<void> {
+  registerPerfgateResolver(request.apiUrl)
+  await import(pathToFileURL(request.file).href)
+  const bench = pickBench(request)
+  const measurement = await measureFunction(bench.fn, bench.options, {
+    timeMs: request.timeMs,
+    warmupMs: request.warmupMs
+  })
+  await reply({ type: 'result', measurement })
+}
+
+process.once('message', (message: unknown) => {
+  if (!isRunRequest(message)) {
+    void reply({ type: 'error', message: 'perfgate worker: unexpected message' }).then(() =>
+      process.exit(2)
+    )
+    return
+  }
+  run(message).then(
+    () => process.exit(0),
+    async (thrown: unknown) => {
+      const error = toError(thrown)
+      await reply({ type: 'error', message: error.message, stack: error.stack })
+      process.exit(1)
+    }
+  )
+})
