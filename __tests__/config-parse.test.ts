@@ -30,12 +30,12 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown key with a did-you-mean',
       'benchmarks:\n  - name: a\n    comand: { run: x }\n',
-      `${F}:3:5: benchmarks[0].comand: unknown field; did you mean "command"? Expected one of: name, function, command, trials, timeout, budgets`
+      `${F}:3:5: benchmarks[0].comand: unknown field; did you mean "command"? expected one of: name, function, command, trials, timeout, budgets`
     ],
     [
       'unknown top-level key',
       'trails: 3\nbenchmarks:\n  - name: a\n' + CMD,
-      `${F}:1:1: trails: unknown field; did you mean "trials"? Expected one of: setup, trials, timeout, compare, benchmarks`
+      `${F}:1:1: trails: unknown field; did you mean "trials"? expected one of: setup, trials, timeout, compare, benchmarks`
     ],
     [
       'wrong type',

@@ -98,7 +98,10 @@ function loadConfig(io: CliIo, file: string | undefined): Config {
       }
     ])
   }
-  return parseConfig(text, displayPath(io.cwd, configPath), { fileExists: existsSync })
+  return parseConfig(text, configPath, {
+    fileExists: existsSync,
+    displayName: displayPath(io.cwd, configPath)
+  })
 }
 
 /** A path relative to the working directory when it lies inside it, else absolute. */

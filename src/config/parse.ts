@@ -29,6 +29,8 @@ import type {
 export interface ParseOptions {
   /** Whether a file exists (bench files are checked before anything runs). */
   readonly fileExists: (absolutePath: string) => boolean
+  /** How messages name the file (default: the path as given). */
+  readonly displayName?: string
 }
 
 type FieldPath = readonly (string | number)[]
@@ -66,7 +68,8 @@ const validateSchema = ajv.compile<RawConfig>(CONFIG_SCHEMA)
  * found, each with its line and column.
  * @param file path shown in messages and used to resolve relative paths
  */
-export function parseConfig(text: string, file: string, options: ParseOptions): Config {
+export function parseConfig(text: string, configPath: string, options: ParseOptions): Config {
+  const file = options.displayName ?? configPath
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   const issue = (field: FieldPath, message: string, at?: { key?: boolean }): ConfigIssue => {
@@ -111,19 +114,19 @@ export function parseConfig(text: string, file: string, options: ParseOptions): 
   if (!validateSchema(raw)) {
     throw new ConfigError(schemaIssues(validateSchema.errors ?? [], issue))
   }
-  return applyDefaults(raw, file, options, issue)
+  return applyDefaults(raw, configPath, options, issue)
 }
 
 type MakeIssue = (field: FieldPath, message: string, at?: { key?: boolean }) => ConfigIssue
 
 function applyDefaults(
   raw: RawConfig,
-  file: string,
+  configPath: string,
   options: ParseOptions,
   issue: MakeIssue
 ): Config {
   const issues: ConfigIssue[] = []
-  const dir = path.dirname(path.resolve(file))
+  const dir = path.dirname(path.resolve(configPath))
   const unit = <T>(parsed: Parsed<T>, field: FieldPath, value: unknown, fallback: T): T => {
     if (parsed.ok) return parsed.value
     issues.push(issue(field, `expected ${parsed.expected}, got ${describeValue(value)}`))
@@ -244,7 +247,7 @@ function applyDefaults(
   })
 
   if (issues.length > 0) throw new ConfigError(issues)
-  return { file: path.resolve(file), dir, setup: raw.setup, compare, benchmarks }
+  return { file: path.resolve(configPath), dir, setup: raw.setup, compare, benchmarks }
 }
 
 function parseCompare(
@@ -346,9 +349,9 @@ function schemaIssues(errors: ErrorObject[], issue: MakeIssue): ConfigIssue[] {
         const suggestion = closest(name, allowed)
         made = issue(
           [...field, name],
-          `unknown field` +
-            (suggestion ? `; did you mean "${suggestion}"?` : '') +
-            ` Expected one of: ${allowed.join(', ')}`,
+          `unknown field; ` +
+            (suggestion ? `did you mean "${suggestion}"? ` : '') +
+            `expected one of: ${allowed.join(', ')}`,
           { key: true }
         )
         break

@@ -45,6 +45,7 @@ export async function runFunctionTrial(
   }
   const { child, finished } = startChild(process.execPath, args, {
     cwd: path.dirname(spec.file),
+    env: process.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     timeoutMs: benchmark.timeoutMs
   })

@@ -1,0 +1,2 @@
+// Imports perfgate but registers nothing.
+import 'perfgate'

@@ -1,0 +1,5 @@
+import { bench } from 'perfgate'
+
+bench('throws', () => {
+  throw new Error('boom in bench')
+})

@@ -1,0 +1,3 @@
+import { bench } from 'perfgate'
+
+bench('join strings', () => ['a', 'b', 'c'].join('-'))

@@ -1,0 +1,128 @@
+// The CLI in-process with real runners on fixture projects, and once as a real process.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { main } from '../src/cli/main.js'
+import { parseResults } from '../src/results/format.js'
+import { liveChildCount } from '../src/process/children.js'
+import { VERSION } from '../src/version.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const MIXED = path.join(ROOT, '__fixtures__/projects/mixed')
+
+function captureIo(cwd: string) {
+  const out = { stdout: '', stderr: '' }
+  return {
+    out,
+    io: {
+      stdout: { write: (text: string) => (out.stdout += text) },
+      stderr: { write: (text: string) => (out.stderr += text) },
+      cwd
+    }
+  }
+}
+
+afterEach(() => expect(liveChildCount()).toBe(0))
+
+describe('perfgate run', () => {
+  it('measures the suite, writes results, reports errored benchmarks and exits 3', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cli-'))
+    const { io, out } = captureIo(MIXED)
+    const code = await main(['run', '--out', path.join(dir, 'results.json'), '--seed', '7'], io)
+    expect(code).toBe(3)
+    const results = parseResults(
+      readFileSync(path.join(dir, 'results.json'), 'utf8'),
+      'results.json'
+    )
+    expect(results.seed).toBe(7)
+    expect(results.benchmarks.map((b) => [b.name, b.state, b.trials.length])).toEqual([
+      ['join strings', 'ok', 2],
+      ['true command', 'ok', 2],
+      ['failing command', 'errored', 0]
+    ])
+    expect(out.stdout).toContain('join strings')
+    expect(out.stdout).toContain(
+      `✗ failing command: command exited with code 1: echo 'no such table: users' >&2; exit 1\n    │ no such table: users`
+    )
+    expect(out.stderr).toContain('[3/3] failing command: ✗ errored')
+    expect(out.stderr).toContain(`results written to ${path.join(dir, 'results.json')}`)
+  })
+
+  it('prints the results JSON alone on stdout with --json, filtered and with --trials', async () => {
+    const { io, out } = captureIo(MIXED)
+    const code = await main(['run', '--json', '--filter', '^(join|true)', '--trials', '1'], io)
+    expect(code).toBe(0)
+    const results = parseResults(out.stdout, 'stdout')
+    expect(results.benchmarks.map((b) => [b.name, b.trials.length])).toEqual([
+      ['join strings', 1],
+      ['true command', 1]
+    ])
+    expect(results.environment.configHash).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it.each([
+    [
+      ['run', '--trials', '0'],
+      'perfgate: --trials: expected a whole number of at least 1, got "0"'
+    ],
+    [
+      ['run', '--filter', 'nothing-matches'],
+      'perfgate: --filter "nothing-matches" matches no benchmark; names are: "join strings", "true command", "failing command"'
+    ],
+    [['run', '--filter', '('], 'perfgate: --filter: not a valid regular expression'],
+    [['run', '--frobnicate'], "perfgate: Unknown option '--frobnicate'"],
+    [['explode'], 'perfgate: unknown command "explode"']
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const { io, out } = captureIo(MIXED)
+    expect(await main(args, io)).toBe(2)
+    expect(out.stderr).toContain(message)
+    expect(out.stderr).toContain('Usage:')
+  })
+
+  it('exits 2 with the config error before measuring anything', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cli-'))
+    writeFileSync(
+      path.join(dir, 'perfgate.yml'),
+      'benchmarks:\n  - name: x\n    command: { run: "true", retries: 3 }\n'
+    )
+    const { io, out } = captureIo(dir)
+    expect(await main(['run'], io)).toBe(2)
+    expect(out.stderr).toBe(
+      'perfgate.yml:3:29: benchmarks[0].command.retries: unknown field; expected one of: run, cwd, env, warmup\n'
+    )
+    const missing = captureIo(dir)
+    expect(await main(['run', '--config', 'nope.yml'], missing.io)).toBe(2)
+    expect(missing.out.stderr).toBe(
+      `${path.join(dir, 'nope.yml')}: config file not found; expected the file given with --config\n`
+    )
+  })
+})
+
+describe('perfgate validate', () => {
+  it('accepts the example project and names its benchmarks', async () => {
+    const { io, out } = captureIo(path.join(ROOT, 'examples'))
+    expect(await main(['validate'], io)).toBe(0)
+    expect(out.stdout).toBe(
+      'perfgate.yml: valid, 3 benchmark(s): parse orders CSV (function), revenue by customer (function), report CLI (20k orders) (command)\n'
+    )
+  })
+})
+
+describe('bin/perfgate.js (the committed bundle)', () => {
+  it('runs as a real process', () => {
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bin/perfgate.js'), '--version'], {
+      encoding: 'utf8'
+    })
+    expect(run.stdout).toBe(`${VERSION}\n`)
+    expect(run.status).toBe(0)
+  })
+
+  it('has the version of package.json', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      version: string
+    }
+    expect(VERSION).toBe(pkg.version)
+  })
+})

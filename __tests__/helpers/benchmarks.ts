@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs'
+// Builders of validated benchmark configs for runner tests.
+import { fileURLToPath } from 'node:url'
+import type { BenchmarkConfig, CommandSpec, FunctionSpec } from '../../src/config/types.js'
+
+export const BENCH_FIXTURES = fileURLToPath(new URL('../../__fixtures__/bench/', import.meta.url))
+
+export function functionBenchmark(
+  file: string,
+  overrides: Partial<FunctionSpec> = {},
+  timeoutMs = 30_000
+): BenchmarkConfig & { spec: FunctionSpec } {
+  const spec: FunctionSpec = {
+    kind: 'function',
+    file: BENCH_FIXTURES + file,
+    bench: undefined,
+    timeMs: 100,
+    warmupMs: 20,
+    ...overrides
+  }
+  return { name: file, kind: 'function', spec, trials: 1, timeoutMs, budgets: [] }
+}
+
+export function commandBenchmark(
+  run: string,
+  overrides: Partial<CommandSpec> = {},
+  timeoutMs = 30_000
+): BenchmarkConfig & { spec: CommandSpec } {
+  const spec: CommandSpec = {
+    kind: 'command',
+    run,
+    cwd: BENCH_FIXTURES,
+    env: {},
+    warmupRuns: 0,
+    ...overrides
+  }
+  return { name: run, kind: 'command', spec, trials: 1, timeoutMs, budgets: [] }
+}
+
+/** Whether a process with this pid is still running (a zombie awaiting its reaper is not). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+/** Waits until the process is gone (signals are delivered asynchronously), up to 5 s. */
+export async function waitUntilGone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50))
+  return !isAlive(pid)
+}

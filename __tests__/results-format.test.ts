@@ -1,0 +1,68 @@
+import { parseResults, ResultsError, serializeResults } from '../src/results/format.js'
+import { summarizeMetric } from '../src/results/summary.js'
+import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
+
+function errorOf(text: string): string {
+  try {
+    parseResults(text, 'base.json')
+  } catch (error) {
+    expect(error).toBeInstanceOf(ResultsError)
+    return (error as Error).message
+  }
+  throw new Error('expected a ResultsError')
+}
+
+describe('results file', () => {
+  it('round-trips through serialize and parse', () => {
+    const text = serializeResults(SAMPLE_RESULTS)
+    expect(text.endsWith('\n')).toBe(true)
+    expect(parseResults(text, 'r.json')).toEqual(SAMPLE_RESULTS)
+  })
+
+  it('refuses corrupt, foreign, newer and damaged files with a clear message', () => {
+    expect(errorOf('{"schemaVersion": 1, "tool"')).toMatch(
+      /^base\.json: not valid JSON \(.+\); expected a perfgate results file$/
+    )
+    expect(errorOf('[1, 2]')).toBe(
+      'base.json: not a perfgate results file (expected "tool": { "name": "perfgate" })'
+    )
+    expect(errorOf('{"schemaVersion": 1, "tool": {"name": "hyperfine"}}')).toBe(
+      'base.json: not a perfgate results file (expected "tool": { "name": "perfgate" })'
+    )
+    expect(errorOf(JSON.stringify({ ...SAMPLE_RESULTS, schemaVersion: 2 }))).toBe(
+      'base.json: written by a newer perfgate (schemaVersion 2); this perfgate reads schemaVersion 1: upgrade perfgate'
+    )
+    expect(errorOf(JSON.stringify({ ...SAMPLE_RESULTS, schemaVersion: '1' }))).toBe(
+      'base.json: schemaVersion missing; expected 1'
+    )
+    const damaged = structuredClone(SAMPLE_RESULTS) as unknown as {
+      benchmarks: { trials: { metrics: Record<string, unknown> }[] }[]
+    }
+    damaged.benchmarks[0]!.trials[2]!.metrics.p50 = 'fast'
+    expect(errorOf(JSON.stringify(damaged))).toBe(
+      'base.json: corrupt results at benchmarks.0.trials.2.metrics.p50: must be number'
+    )
+    const noError = structuredClone(SAMPLE_RESULTS) as unknown as {
+      benchmarks: Record<string, unknown>[]
+    }
+    delete noError.benchmarks[2]!.error
+    expect(errorOf(JSON.stringify(noError))).toBe(
+      "base.json: corrupt results at benchmarks.2: must have required property 'error'"
+    )
+  })
+})
+
+describe('summarizeMetric', () => {
+  it('gives median, range and the robust relative spread', () => {
+    // median 10, absolute deviations [1, 0, 2, 5, 1] → MAD 1
+    expect(summarizeMetric([9, 10, 12, 15, 11])).toEqual({
+      median: 11,
+      min: 9,
+      max: 15,
+      spread: (1.4826 * 1) / 11,
+      n: 5
+    })
+    expect(summarizeMetric([4, 2])).toEqual({ median: 3, min: 2, max: 4, spread: 1.4826 / 3, n: 2 })
+    expect(summarizeMetric([0, 0]).spread).toBe(0)
+  })
+})
