@@ -30,7 +30,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown key with a did-you-mean',
       'benchmarks:\n  - name: a\n    comand: { run: x }\n',
-      `${F}:3:5: benchmarks[0].comand: unknown field; did you mean "command"? expected one of: name, function, command, trials, timeout, budgets`
+      `${F}:3:5: benchmarks[0].comand: unknown field; did you mean "command"? expected one of: name, function, command, trials, timeout, compare, targets, budgets`
     ],
     [
       'unknown top-level key',
@@ -160,7 +160,7 @@ describe('parseConfig: defaults', () => {
       file: '/repo/perfgate.yml',
       dir: '/repo',
       setup: undefined,
-      compare: { gate: undefined, threshold: 0.05, alpha: 0.05 },
+      compare: { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600000 },
       benchmarks: [
         {
           name: 'fn',
@@ -174,7 +174,9 @@ describe('parseConfig: defaults', () => {
           },
           trials: 10,
           timeoutMs: 120000,
-          budgets: []
+          budgets: [],
+          targets: [],
+          compare: { gate: ['p50'], threshold: 0.05, alpha: 0.05 }
         },
         {
           name: 'cmd',
@@ -182,7 +184,9 @@ describe('parseConfig: defaults', () => {
           spec: { kind: 'command', run: 'sleep 0', cwd: '/repo/sub', env: {}, warmupRuns: 1 },
           trials: 10,
           timeoutMs: 120000,
-          budgets: []
+          budgets: [],
+          targets: [],
+          compare: { gate: ['wall'], threshold: 0.05, alpha: 0.05 }
         }
       ]
     })
@@ -201,6 +205,42 @@ describe('parseConfig: defaults', () => {
       { metric: 'ops', comparator: '>=', limit: 1000, source: '>= 1000' },
       { metric: 'heap', comparator: '<', limit: 10e6, source: '< 10MB' }
     ])
+  })
+})
+
+describe('parseConfig: compare settings', () => {
+  it('applies the global gate per kind and lets a benchmark override it', () => {
+    const config = parse(
+      'compare: { gate: [p95, rss], threshold: 3%, alpha: 0.01, fail-on: budgets, test: sign-flip, max-pairs: 40, max-time: 5m }\n' +
+        'benchmarks:\n' +
+        '  - name: fn\n    function: { file: bench/a.js }\n' +
+        '  - name: cmd\n    command: { run: x }\n' +
+        '  - name: own\n    command: { run: y }\n    compare: { gate: [cpu], threshold: 10% }\n' +
+        '    targets: { wall: 100ms }\n'
+    )
+    expect(config.compare).toEqual({
+      failOn: 'budgets',
+      test: 'sign-flip',
+      maxPairs: 40,
+      maxTimeMs: 300000
+    })
+    expect(config.benchmarks.map((b) => b.compare)).toEqual([
+      { gate: ['p95'], threshold: 0.03, alpha: 0.01 },
+      { gate: ['rss'], threshold: 0.03, alpha: 0.01 },
+      { gate: ['cpu'], threshold: 0.1, alpha: 0.01 }
+    ])
+    expect(config.benchmarks[2]!.targets).toEqual([
+      { metric: 'wall', comparator: '<=', limit: 100, source: '100ms' }
+    ])
+  })
+
+  it('rejects a benchmark gate metric of another kind, and a bad fail-on', () => {
+    expect(errorOf('benchmarks:\n  - name: a\n' + CMD + '    compare: { gate: [p50] }\n')).toBe(
+      `${F}:4:23: benchmarks[0].compare.gate[0]: unknown metric "p50" for a command benchmark (it applies to function benchmarks); expected one of: wall, user, sys, cpu, rss`
+    )
+    expect(errorOf('compare: { fail-on: sometimes }\nbenchmarks:\n  - name: a\n' + CMD)).toBe(
+      `${F}:1:21: compare.fail-on: expected one of: both, budgets, regressions, none; got "sometimes"`
+    )
   })
 })
 

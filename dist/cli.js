@@ -1,5 +1,5 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { k as killAllChildren, m as main } from './chunk-main-FpQeXchR.js';
+import { k as killAllChildren, m as main } from './chunk-main-BGvAgtPl.js';
 import 'node:crypto';
 import 'node:fs';
 import 'node:path';

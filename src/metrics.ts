@@ -52,3 +52,9 @@ export const HEADLINE_METRICS: Record<BenchmarkKind, MetricName[]> = {
   function: ['p50', 'p95', 'p99', 'ops', 'heap'],
   command: ['wall', 'user', 'sys', 'rss']
 }
+
+/** Metrics gated by default: the robust centre of each kind's main figure. */
+export const DEFAULT_GATE: Record<BenchmarkKind, MetricName[]> = {
+  function: ['p50'],
+  command: ['wall']
+}

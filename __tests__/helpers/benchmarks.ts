@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { BenchmarkConfig, CommandSpec, FunctionSpec } from '../../src/config/types.js'
 
+const COMPARE = { gate: [], threshold: 0.05, alpha: 0.05 }
+
 export const BENCH_FIXTURES = fileURLToPath(new URL('../../__fixtures__/bench/', import.meta.url))
 
 export function functionBenchmark(
@@ -18,7 +20,16 @@ export function functionBenchmark(
     warmupMs: 20,
     ...overrides
   }
-  return { name: file, kind: 'function', spec, trials: 1, timeoutMs, budgets: [] }
+  return {
+    name: file,
+    kind: 'function',
+    spec,
+    trials: 1,
+    timeoutMs,
+    budgets: [],
+    targets: [],
+    compare: COMPARE
+  }
 }
 
 export function commandBenchmark(
@@ -34,7 +45,16 @@ export function commandBenchmark(
     warmupRuns: 0,
     ...overrides
   }
-  return { name: run, kind: 'command', spec, trials: 1, timeoutMs, budgets: [] }
+  return {
+    name: run,
+    kind: 'command',
+    spec,
+    trials: 1,
+    timeoutMs,
+    budgets: [],
+    targets: [],
+    compare: COMPARE
+  }
 }
 
 /** Whether a process with this pid is still running (a zombie awaiting its reaper is not). */

@@ -8,3 +8,8 @@ export const DEFAULT_FUNCTION_WARMUP_MS = 100
 export const DEFAULT_COMMAND_WARMUP_RUNS = 1
 export const DEFAULT_THRESHOLD = 0.05
 export const DEFAULT_ALPHA = 0.05
+export const DEFAULT_FAIL_ON = 'both'
+export const DEFAULT_PAIRED_TEST = 't'
+/** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
+export const DEFAULT_LOOKS = 3
+export const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000

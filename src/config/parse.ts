@@ -7,7 +7,9 @@ import path from 'node:path'
 import { Ajv, type ErrorObject } from 'ajv'
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml'
 import {
+  DEFAULT_GATE,
   isMetricName,
+  METRIC_NAMES,
   METRICS,
   metricsOf,
   type BenchmarkKind,
@@ -23,6 +25,7 @@ import type {
   Budget,
   Comparator,
   CompareConfig,
+  CompareSettings,
   Config
 } from './types.js'
 
@@ -48,13 +51,26 @@ interface RawBenchmark {
   trials?: number
   timeout?: string | number
   budgets?: Record<string, string | number>
+  targets?: Record<string, string | number>
+  compare?: RawCompareSettings
+}
+
+interface RawCompareSettings {
+  gate?: string[]
+  threshold?: string | number
+  alpha?: number
 }
 
 interface RawConfig {
   setup?: string
   trials?: number
   timeout?: string | number
-  compare?: { gate?: string[]; threshold?: string | number; alpha?: number }
+  compare?: RawCompareSettings & {
+    'fail-on'?: CompareConfig['failOn']
+    test?: CompareConfig['test']
+    'max-pairs'?: number
+    'max-time'?: string | number
+  }
   benchmarks: RawBenchmark[]
 }
 
@@ -146,7 +162,42 @@ function applyDefaults(
 
   const trials = raw.trials ?? defaults.DEFAULT_TRIALS
   const timeoutMs = positiveDuration(raw.timeout, ['timeout'], defaults.DEFAULT_TRIAL_TIMEOUT_MS)
-  const compare = parseCompare(raw.compare, issues, issue, unit)
+  const global = parseGlobalSettings(raw.compare, issues, issue, unit)
+  const compare: CompareConfig = {
+    failOn: raw.compare?.['fail-on'] ?? defaults.DEFAULT_FAIL_ON,
+    test: raw.compare?.test ?? defaults.DEFAULT_PAIRED_TEST,
+    maxPairs: raw.compare?.['max-pairs'],
+    maxTimeMs: positiveDuration(
+      raw.compare?.['max-time'],
+      ['compare', 'max-time'],
+      defaults.DEFAULT_MAX_COMPARE_TIME_MS
+    )
+  }
+
+  /** The metric if it exists for this kind; otherwise records an issue with a suggestion. */
+  const checkMetric = (
+    name: string,
+    kind: BenchmarkKind,
+    field: FieldPath,
+    at?: { key: boolean }
+  ): MetricName | undefined => {
+    const allowed = metricsOf(kind)
+    if (isMetricName(name) && allowed.includes(name)) return name
+    const suggestion = closest(name, allowed)
+    const elsewhere = isMetricName(name)
+      ? ` (it applies to ${METRICS[name].kinds.join(', ')} benchmarks)`
+      : ''
+    issues.push(
+      issue(
+        field,
+        `unknown metric ${JSON.stringify(name)} for a ${kind} benchmark${elsewhere}; ` +
+          (suggestion ? `did you mean "${suggestion}"? ` : '') +
+          `expected one of: ${allowed.join(', ')}`,
+        at
+      )
+    )
+    return undefined
+  }
 
   const seen = new Map<string, number>()
   const benchmarks: BenchmarkConfig[] = []
@@ -211,29 +262,36 @@ function applyDefaults(
       }
     }
 
-    const budgets: Budget[] = []
-    for (const [metric, value] of Object.entries(bench.budgets ?? {})) {
-      const field = at('budgets', metric)
-      const allowed = metricsOf(kind)
-      if (!isMetricName(metric) || !allowed.includes(metric)) {
-        const suggestion = closest(metric, allowed)
-        const known = isMetricName(metric)
-          ? ` (it applies to ${METRICS[metric].kinds.join(', ')} benchmarks)`
-          : ''
-        issues.push(
-          issue(
-            field,
-            `unknown metric ${JSON.stringify(metric)} for a ${kind} benchmark${known}; ` +
-              (suggestion ? `did you mean "${suggestion}"? ` : '') +
-              `expected one of: ${allowed.join(', ')}`,
-            { key: true }
+    const limits = (field: 'budgets' | 'targets'): Budget[] => {
+      const parsed: Budget[] = []
+      for (const [metric, value] of Object.entries(bench[field] ?? {})) {
+        const known = checkMetric(metric, kind, at(field, metric), { key: true })
+        if (!known) continue
+        const budget = parseBudget(known, value)
+        if (budget.ok) parsed.push(budget.value)
+        else
+          issues.push(
+            issue(at(field, metric), `expected ${budget.expected}, got ${describeValue(value)}`)
           )
-        )
-        continue
       }
-      const budget = parseBudget(metric, value)
-      if (budget.ok) budgets.push(budget.value)
-      else issues.push(issue(field, `expected ${budget.expected}, got ${describeValue(value)}`))
+      return parsed
+    }
+    const budgets = limits('budgets')
+    const targets = limits('targets')
+
+    const own = bench.compare
+    const gate = own?.gate
+      ? own.gate.flatMap((name, i) => checkMetric(name, kind, at('compare', 'gate', i)) ?? [])
+      : global.gate
+        ? global.gate.filter((name) => metricsOf(kind).includes(name))
+        : []
+    const compareSettings: CompareSettings = {
+      gate: gate.length > 0 ? gate : DEFAULT_GATE[kind],
+      threshold:
+        own?.threshold === undefined
+          ? global.threshold
+          : unit(parsePercent(own.threshold), at('compare', 'threshold'), own.threshold, 0),
+      alpha: own?.alpha ?? global.alpha
     }
 
     benchmarks.push({
@@ -242,7 +300,9 @@ function applyDefaults(
       spec,
       trials: bench.trials ?? trials,
       timeoutMs: positiveDuration(bench.timeout, at('timeout'), timeoutMs),
-      budgets
+      budgets,
+      targets,
+      compare: compareSettings
     })
   })
 
@@ -250,12 +310,13 @@ function applyDefaults(
   return { file: path.resolve(configPath), dir, setup: raw.setup, compare, benchmarks }
 }
 
-function parseCompare(
+/** The run-wide gate, threshold and alpha (each benchmark may override them). */
+function parseGlobalSettings(
   raw: RawConfig['compare'],
   issues: ConfigIssue[],
   issue: MakeIssue,
   unit: <T>(parsed: Parsed<T>, field: FieldPath, value: unknown, fallback: T) => T
-): CompareConfig {
+): { gate: MetricName[] | undefined; threshold: number; alpha: number } {
   let gate: MetricName[] | undefined
   if (raw?.gate) {
     gate = []
@@ -264,13 +325,13 @@ function parseCompare(
         gate!.push(name)
         return
       }
-      const suggestion = closest(name, Object.keys(METRICS))
+      const suggestion = closest(name, METRIC_NAMES)
       issues.push(
         issue(
           ['compare', 'gate', i],
           `unknown metric ${JSON.stringify(name)}; ` +
             (suggestion ? `did you mean "${suggestion}"? ` : '') +
-            `expected one of: ${Object.keys(METRICS).join(', ')}`
+            `expected one of: ${METRIC_NAMES.join(', ')}`
         )
       )
     })
@@ -387,6 +448,12 @@ function schemaIssues(errors: ErrorObject[], issue: MakeIssue): ConfigIssue[] {
         made = issue(
           field,
           `expected a number between 0 and 1 (exclusive), got ${describeValue(error.data)}`
+        )
+        break
+      case 'enum':
+        made = issue(
+          field,
+          `expected one of: ${(error.params.allowedValues as unknown[]).join(', ')}; got ${describeValue(error.data)}`
         )
         break
       case 'minItems':

@@ -32,21 +32,31 @@ export const CONFIG_SCHEMA = {
     compare: {
       type: 'object',
       additionalProperties: false,
+      description: 'How base and head are compared, and what fails the build.',
       properties: {
-        gate: {
-          type: 'array',
-          items: { type: 'string' },
-          description: 'Metrics whose regressions fail the build.'
+        gate: { $ref: '#/definitions/gate' },
+        threshold: { $ref: '#/definitions/threshold' },
+        alpha: { $ref: '#/definitions/alpha' },
+        'fail-on': {
+          enum: ['both', 'budgets', 'regressions', 'none'],
+          description:
+            'What fails the build: budget violations, significant regressions, both (default) or none.'
         },
-        threshold: {
+        test: {
+          enum: ['t', 'sign-flip'],
+          description:
+            'Paired test on log ratios: t (paired t-test, default) or sign-flip (exact randomization test).'
+        },
+        'max-pairs': {
+          type: 'integer',
+          minimum: 2,
+          description:
+            'Most base/head pairs per benchmark in A/B runs; looks every `trials` pairs. Default 3 × trials.'
+        },
+        'max-time': {
           type: ['string', 'number'],
-          description: 'Smallest change that matters, e.g. "5%". Default 5%.'
-        },
-        alpha: {
-          type: 'number',
-          exclusiveMinimum: 0,
-          exclusiveMaximum: 1,
-          description: 'Significance level of the regression tests. Default 0.05.'
+          description:
+            'Longest an A/B comparison of one benchmark may run, e.g. "10m". Default 10m.'
         }
       }
     },
@@ -57,6 +67,21 @@ export const CONFIG_SCHEMA = {
     }
   },
   definitions: {
+    gate: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Metrics whose significant regressions fail the build. Default per kind.'
+    },
+    threshold: {
+      type: ['string', 'number'],
+      description: 'Smallest change that matters, e.g. "5%". Default 5%.'
+    },
+    alpha: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      exclusiveMaximum: 1,
+      description: 'Significance level of the regression tests (after Holm). Default 0.05.'
+    },
     benchmark: {
       type: 'object',
       additionalProperties: false,
@@ -69,6 +94,22 @@ export const CONFIG_SCHEMA = {
         timeout: {
           type: ['string', 'number'],
           description: 'Overrides the global per-trial timeout.'
+        },
+        compare: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Overrides of the global compare settings for this benchmark.',
+          properties: {
+            gate: { $ref: '#/definitions/gate' },
+            threshold: { $ref: '#/definitions/threshold' },
+            alpha: { $ref: '#/definitions/alpha' }
+          }
+        },
+        targets: {
+          type: 'object',
+          additionalProperties: { type: ['string', 'number'] },
+          description:
+            'Improvement goals per metric, e.g. { p95: 200ms }: the report shows progress.'
         },
         budgets: {
           type: 'object',

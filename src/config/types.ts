@@ -36,6 +36,15 @@ export interface CommandSpec {
 
 export type BenchmarkSpec = FunctionSpec | CommandSpec
 
+/** How one benchmark's base and head are judged (global settings, overridden per benchmark). */
+export interface CompareSettings {
+  /** Metrics whose significant regressions fail the build. */
+  readonly gate: readonly MetricName[]
+  /** Smallest change that matters, as a fraction (0.05 for 5 %). */
+  readonly threshold: number
+  readonly alpha: number
+}
+
 export interface BenchmarkConfig {
   readonly name: string
   readonly kind: BenchmarkKind
@@ -43,13 +52,22 @@ export interface BenchmarkConfig {
   readonly trials: number
   readonly timeoutMs: number
   readonly budgets: readonly Budget[]
+  /** Improvement goals (same shape as budgets; they never fail the build). */
+  readonly targets: readonly Budget[]
+  readonly compare: CompareSettings
 }
 
+export type FailOn = 'both' | 'budgets' | 'regressions' | 'none'
+export type PairedTest = 't' | 'sign-flip'
+
+/** Run-wide comparison settings. */
 export interface CompareConfig {
-  /** Gated metrics; undefined means the default set for each benchmark kind. */
-  readonly gate: readonly MetricName[] | undefined
-  readonly threshold: number
-  readonly alpha: number
+  readonly failOn: FailOn
+  readonly test: PairedTest
+  /** Most pairs per benchmark in A/B runs; undefined: three looks, i.e. 3 × trials. */
+  readonly maxPairs: number | undefined
+  /** Longest an A/B comparison of one benchmark may run. */
+  readonly maxTimeMs: number
 }
 
 export interface Config {
