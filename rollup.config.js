@@ -18,7 +18,7 @@ const config = {
     dir: 'dist',
     format: 'es',
     entryFileNames: '[name].js',
-    chunkFileNames: 'chunk-[name]-[hash].js',
+    chunkFileNames: 'chunk-[name].js',
     sourcemap: false,
     // CommonJS dependencies that call require() at run time need it in an ES module.
     banner:

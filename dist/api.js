@@ -1,5 +1,5 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { b as benchRegistry } from './chunk-registry-BOez0nGR.js';
+import { b as benchRegistry } from './chunk-registry.js';
 
 /**
  * perfgate's public API for bench files: `import { bench } from 'perfgate'`.

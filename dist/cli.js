@@ -1,5 +1,5 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { k as killAllChildren, m as main } from './chunk-main-BGvAgtPl.js';
+import { k as killAllChildren, r as runCleanups, m as main } from './chunk-main.js';
 import 'node:crypto';
 import 'node:fs';
 import 'node:path';
@@ -15,6 +15,7 @@ import 'node:url';
 for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
         killAllChildren();
+        runCleanups();
         process.stderr.write(`\nperfgate: interrupted (${signal}); benchmark processes stopped\n`);
         process.exit(signal === 'SIGINT' ? 130 : 143);
     });
@@ -27,6 +28,7 @@ main(process.argv.slice(2), {
     process.exitCode = code;
 }, (error) => {
     killAllChildren();
+    runCleanups();
     process.stderr.write(`perfgate: internal error: ${error?.stack ?? String(error)}\n`);
     process.exitCode = 3;
 });

@@ -18,7 +18,7 @@ import 'child_process';
 import 'timers';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { m as main, E as EXIT, p as parseResults, r as renderTerminalReport } from './chunk-main-BGvAgtPl.js';
+import { m as main, E as EXIT, p as parseResults, a as renderTerminalReport } from './chunk-main.js';
 import 'node:crypto';
 import 'node:util';
 import 'process';

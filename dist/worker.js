@@ -2,7 +2,7 @@ import { createRequire as __perfgateCreateRequire } from 'node:module'; const re
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { b as benchRegistry } from './chunk-registry-BOez0nGR.js';
+import { b as benchRegistry } from './chunk-registry.js';
 
 /**
  * The timing engine that runs inside a function worker: calibrate a batch size so the

@@ -1,10 +1,12 @@
 /** Entry of the perfgate command line (bin/perfgate.js runs the bundled copy). */
 import { main } from './cli/main.js'
 import { killAllChildren } from './process/children.js'
+import { runCleanups } from './process/cleanup.js'
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     killAllChildren()
+    runCleanups()
     process.stderr.write(`\nperfgate: interrupted (${signal}); benchmark processes stopped\n`)
     process.exit(signal === 'SIGINT' ? 130 : 143)
   })
@@ -20,6 +22,7 @@ main(process.argv.slice(2), {
   },
   (error: unknown) => {
     killAllChildren()
+    runCleanups()
     process.stderr.write(`perfgate: internal error: ${(error as Error)?.stack ?? String(error)}\n`)
     process.exitCode = 3
   }

@@ -18,6 +18,12 @@ const fnTrials: TrialResult[] = [0.84, 0.81, 0.88, 0.83, 0.86].map((p50, i) => (
   details: { samples: 350, batchSize: 1, async: false }
 }))
 
+const settings = (gate: 'p50' | 'wall') => ({
+  compare: { gate: [gate], threshold: 0.05, alpha: 0.05 },
+  budgets: [],
+  targets: []
+})
+
 const cmdTrials: TrialResult[] = [156, 150, 176, 152, 160].map((wall) => ({
   metrics: { wall, user: 140, sys: 30, cpu: 170, rss: 90_300_000 },
   durationMs: wall * 2,
@@ -41,11 +47,13 @@ export const SAMPLE_RESULTS: Results = {
     git: { commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', branch: 'main', dirty: false },
     configHash: 'c0ffee'
   },
+  compare: { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600000 },
   benchmarks: [
     {
       name: 'parse orders CSV',
       kind: 'function',
       definitionHash: 'd1',
+      settings: settings('p50'),
       state: 'ok',
       trials: fnTrials,
       summary: summarizeTrials(fnTrials)
@@ -54,6 +62,7 @@ export const SAMPLE_RESULTS: Results = {
       name: 'report CLI',
       kind: 'command',
       definitionHash: 'd2',
+      settings: settings('wall'),
       state: 'ok',
       trials: cmdTrials,
       summary: summarizeTrials(cmdTrials)
@@ -62,6 +71,7 @@ export const SAMPLE_RESULTS: Results = {
       name: 'broken <b>bench</b>',
       kind: 'function',
       definitionHash: 'd3',
+      settings: settings('p50'),
       state: 'errored',
       error: {
         message: 'boom in bench',

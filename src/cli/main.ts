@@ -11,16 +11,27 @@ import { ConfigError } from '../config/errors.js'
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js'
 import { parseConfig } from '../config/parse.js'
 import type { Config } from '../config/types.js'
-import { renderTerminalReport } from '../report/terminal.js'
+import { compareResults } from '../compare/compare.js'
+import type { Comparison, ComparisonMode } from '../compare/types.js'
+import { BaseCheckoutError } from '../git/base-checkout.js'
+import { renderMarkdownReport } from '../report/markdown.js'
+import { buildReport } from '../report/model.js'
+import { renderTerminalReport, renderTerminalVerdict } from '../report/terminal.js'
 import { readEnvironment } from '../results/environment.js'
-import { serializeResults } from '../results/format.js'
-import { configHash, definitionHash } from '../results/hash.js'
-import { RESULTS_SCHEMA_VERSION, type Results } from '../results/types.js'
+import { parseResults, ResultsError, serializeResults } from '../results/format.js'
+import { configHash } from '../results/hash.js'
+import {
+  RESULTS_SCHEMA_VERSION,
+  type BaseResults,
+  type BenchmarkResult,
+  type Results
+} from '../results/types.js'
 import { processTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
-import { runSuite } from '../schedule/suite.js'
+import { createRandom } from '../stats/random.js'
 import { VERSION } from '../version.js'
-import { createProgress, type ProgressStream } from './progress.js'
+import { measureAgainstRef, measureHead } from './measure.js'
+import type { ProgressStream } from './progress.js'
 
 export const EXIT = { passed: 0, gateFailed: 1, usage: 2, runtime: 3 } as const
 
@@ -35,8 +46,11 @@ export interface CliIo {
 const USAGE = `perfgate ${VERSION} — benchmarks with a verdict you can trust
 
 Usage:
-  perfgate run      [--config perfgate.yml] [--out results.json] [--trials N]
-                    [--seed S] [--filter <regex>] [--json]
+  perfgate run      [--config perfgate.yml] [--base <git-ref>] [--baseline <results.json>]
+                    [--out results.json] [--report report.md] [--trials N] [--seed S]
+                    [--filter <regex>] [--setup-head] [--json]
+  perfgate compare  <base-results.json> <head-results.json> [--report report.md]
+                    [--out results.json] [--json]
   perfgate validate [--config perfgate.yml]
   perfgate --version | --help
 
@@ -48,10 +62,20 @@ class UsageError extends Error {}
 
 const RUN_OPTIONS = {
   config: { type: 'string', short: 'c' },
+  base: { type: 'string' },
+  baseline: { type: 'string' },
+  'setup-head': { type: 'boolean' },
   out: { type: 'string', short: 'o' },
+  report: { type: 'string' },
   trials: { type: 'string' },
   seed: { type: 'string' },
   filter: { type: 'string' },
+  json: { type: 'boolean' }
+} satisfies ParseArgsConfig['options']
+
+const COMPARE_OPTIONS = {
+  report: { type: 'string' },
+  out: { type: 'string', short: 'o' },
   json: { type: 'boolean' }
 } satisfies ParseArgsConfig['options']
 
@@ -118,10 +142,59 @@ function writeFileAtomic(file: string, text: string): void {
   renameSync(temporary, file)
 }
 
+function readResultsFile(io: CliIo, file: string): Results {
+  const absolute = path.resolve(io.cwd, file)
+  let text: string
+  try {
+    text = readFileSync(absolute, 'utf8')
+  } catch (error) {
+    throw new ResultsError(
+      `${displayPath(io.cwd, absolute)}: cannot read: ${(error as Error).message}`
+    )
+  }
+  return parseResults(text, displayPath(io.cwd, absolute))
+}
+
+/** Writes the requested files, prints the report, and returns the exit code of the run. */
+function finish(
+  results: Results,
+  comparison: Comparison,
+  values: { out?: string; report?: string; json?: boolean },
+  io: CliIo
+): number {
+  const full: Results = { ...results, comparison }
+  const model = buildReport(full, comparison)
+  if (values.out) {
+    const out = path.resolve(io.cwd, values.out)
+    writeFileAtomic(out, serializeResults(full))
+    io.stderr.write(`results written to ${displayPath(io.cwd, out)}\n`)
+  }
+  if (values.report) {
+    const report = path.resolve(io.cwd, values.report)
+    writeFileAtomic(report, renderMarkdownReport(model, { version: VERSION }))
+    io.stderr.write(`report written to ${displayPath(io.cwd, report)}\n`)
+  }
+  if (values.json) io.stdout.write(serializeResults(full))
+  else {
+    const table = full.benchmarks.length > 0 ? renderTerminalReport(full) + '\n' : ''
+    io.stdout.write(`\n${table}${renderTerminalVerdict(model)}`)
+  }
+  if (comparison.gate.failed) return EXIT.gateFailed
+  const errored =
+    full.benchmarks.some((b) => b.state === 'errored') ||
+    comparison.benchmarks.some((b) => b.status === 'errored')
+  return errored ? EXIT.runtime : EXIT.passed
+}
+
 async function commandRun(args: string[], io: CliIo): Promise<number> {
   const values = parse(args, RUN_OPTIONS)
   const trials = positiveInteger('trials', values.trials, 1)
   const seed = positiveInteger('seed', values.seed, 0) ?? randomInt(2 ** 31)
+  if (values.base !== undefined && values.baseline !== undefined) {
+    throw new UsageError(
+      '--base and --baseline exclude each other: compare with a git ref or with a results file'
+    )
+  }
   let filter: RegExp | undefined
   if (values.filter !== undefined) {
     try {
@@ -138,29 +211,69 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
         config.benchmarks.map((b) => JSON.stringify(b.name)).join(', ')
     )
   }
+  // A stored baseline is read (and checked) before anything is measured.
+  const baseline = values.baseline === undefined ? undefined : readResultsFile(io, values.baseline)
+  const measure = { runner: io.runner ?? processTrialRunner, stderr: io.stderr, trials }
 
-  const benchmarks = await runSuite(selected, {
-    runner: io.runner ?? processTrialRunner,
-    progress: createProgress(io.stderr),
-    trials,
-    definitionHash: (b) => definitionHash(b, config.dir)
-  })
+  let head: BenchmarkResult[]
+  let base: BaseResults | undefined
+  let mode: ComparisonMode | undefined
+  if (values.base !== undefined) {
+    ;({ head, base } = await measureAgainstRef(config, selected, values.base, {
+      ...measure,
+      random: createRandom(seed),
+      setupHead: values['setup-head'] === true
+    }))
+    mode = 'paired'
+  } else {
+    head = await measureHead(config, selected, measure)
+    if (baseline) {
+      base = {
+        source: values.baseline!,
+        environment: baseline.environment,
+        benchmarks: baseline.benchmarks
+      }
+      mode = 'unpaired'
+    }
+  }
   const results: Results = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'perfgate', version: VERSION },
     createdAt: new Date().toISOString(),
     seed,
     environment: readEnvironment(config.dir, configHash(config)),
-    benchmarks
+    compare: config.compare,
+    benchmarks: head,
+    ...(base ? { base } : {})
   }
-  if (values.out) {
-    const out = path.resolve(io.cwd, values.out)
-    writeFileAtomic(out, serializeResults(results))
-    io.stderr.write(`results written to ${displayPath(io.cwd, out)}\n`)
+  const comparison = compareResults({ mode, head, base: base?.benchmarks, compare: config.compare })
+  return finish(results, comparison, values, io)
+}
+
+function commandCompare(args: string[], io: CliIo): number {
+  let parsed
+  try {
+    parsed = parseArgs({ args, options: COMPARE_OPTIONS, strict: true, allowPositionals: true })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
   }
-  if (values.json) io.stdout.write(serializeResults(results))
-  else io.stdout.write('\n' + renderTerminalReport(results))
-  return benchmarks.some((b) => b.state === 'errored') ? EXIT.runtime : EXIT.passed
+  if (parsed.positionals.length !== 2) {
+    throw new UsageError('compare needs two results files: <base-results.json> <head-results.json>')
+  }
+  const [baseFile, headFile] = parsed.positionals as [string, string]
+  const base = readResultsFile(io, baseFile)
+  const head = readResultsFile(io, headFile)
+  const results: Results = {
+    ...head,
+    base: { source: baseFile, environment: base.environment, benchmarks: base.benchmarks }
+  }
+  const comparison = compareResults({
+    mode: 'unpaired',
+    head: head.benchmarks,
+    base: base.benchmarks,
+    compare: head.compare
+  })
+  return finish(results, comparison, parsed.values, io)
 }
 
 function commandValidate(args: string[], io: CliIo): number {
@@ -181,6 +294,8 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     switch (command) {
       case 'run':
         return await commandRun(rest, io)
+      case 'compare':
+        return commandCompare(rest, io)
       case 'validate':
         return commandValidate(rest, io)
       case '--version':
@@ -200,6 +315,14 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     if (error instanceof UsageError) {
       io.stderr.write(`perfgate: ${error.message}\n\n${USAGE}`)
       return EXIT.usage
+    }
+    if (error instanceof ResultsError) {
+      io.stderr.write(`perfgate: ${error.message}\n`)
+      return EXIT.usage
+    }
+    if (error instanceof BaseCheckoutError) {
+      io.stderr.write(`perfgate: ${error.message}\n`)
+      return error.kind === 'usage' ? EXIT.usage : EXIT.runtime
     }
     if (error instanceof ConfigError) {
       io.stderr.write(`${error.message}\n`)

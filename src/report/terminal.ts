@@ -5,6 +5,7 @@
 import { HEADLINE_METRICS, METRICS } from '../metrics.js'
 import type { Results } from '../results/types.js'
 import { formatBytes, formatMetric, formatPercent } from './format.js'
+import type { ReportModel } from './model.js'
 import { renderTextTable } from './text-table.js'
 
 function plural(n: number, word: string): string {
@@ -73,5 +74,67 @@ export function renderTerminalReport(results: Results): string {
       (errored > 0 ? `, ${errored} errored` : '') +
       ` · spread = 1.4826 × MAD / median across trials, each trial a fresh process`
   )
+  return lines.join('\n') + '\n'
+}
+
+const MARK = {
+  regression: '▲ regression',
+  improvement: '▼ improvement',
+  unchanged: '= unchanged',
+  inconclusive: '? inconclusive'
+}
+const TONE = { fail: '✗', neutral: '•', pass: '✓' }
+
+/** Renders the verdict part of a report (comparison, budgets, targets) for the terminal. */
+export function renderTerminalVerdict(model: ReportModel): string {
+  const lines = [
+    `${TONE[model.tone]} perfgate — ${model.headline}`,
+    model.context.replace(/`/g, ''),
+    ''
+  ]
+  const rows = [...model.changes, ...model.quiet]
+  if (rows.length > 0) {
+    lines.push(
+      renderTextTable(
+        ['verdict', 'benchmark', 'metric', 'base', 'head', 'change', '95 % CI', 'p (Holm)'],
+        rows.map((r) => [
+          MARK[r.verdict],
+          r.benchmark,
+          r.metric,
+          r.base,
+          r.head,
+          r.change,
+          r.interval,
+          r.p
+        ]),
+        ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right']
+      ),
+      ''
+    )
+    for (const r of rows) {
+      if (r.verdict === 'inconclusive') lines.push(`? ${r.benchmark} ${r.metric}: ${r.detail}`)
+    }
+  }
+  if (model.budgets.length > 0) {
+    lines.push('Budgets')
+    for (const b of model.budgets) {
+      const mark = b.passed === undefined ? '?' : b.passed ? '✓' : '✗'
+      const parts = [mark, b.benchmark, b.metric, b.estimate, b.interval].filter(Boolean)
+      lines.push(`  ${parts.join(' ')}, budget ${b.limit}`)
+    }
+    lines.push('')
+  }
+  if (model.targets.length > 0) {
+    lines.push('Targets')
+    for (const t of model.targets) {
+      lines.push(
+        `  ${t.benchmark} ${t.metric}: ${t.head} (base ${t.base}), target ${t.target}: ${t.progress}`
+      )
+    }
+    lines.push('')
+  }
+  for (const note of model.notes) lines.push(`! ${note.benchmark} ${note.text}`)
+  if (model.notes.length > 0) lines.push('')
+  lines.push(...model.method.map((l) => l.replace(/`/g, '')))
   return lines.join('\n') + '\n'
 }

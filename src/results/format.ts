@@ -35,7 +35,7 @@ const summary = {
 /** JSON Schema of schemaVersion 1 (extra fields are tolerated: newer minor additions). */
 export const RESULTS_SCHEMA = {
   type: 'object',
-  required: ['schemaVersion', 'tool', 'createdAt', 'seed', 'environment', 'benchmarks'],
+  required: ['schemaVersion', 'tool', 'createdAt', 'seed', 'environment', 'compare', 'benchmarks'],
   properties: {
     schemaVersion: { const: RESULTS_SCHEMA_VERSION },
     tool: {
@@ -45,6 +45,14 @@ export const RESULTS_SCHEMA = {
     },
     createdAt: { type: 'string' },
     seed: { type: 'integer' },
+    compare: {
+      type: 'object',
+      required: ['failOn', 'test', 'maxTimeMs'],
+      properties: {
+        failOn: { enum: ['both', 'budgets', 'regressions', 'none'] },
+        test: { enum: ['t', 'sign-flip'] }
+      }
+    },
     environment: {
       type: 'object',
       required: ['os', 'arch', 'cpuModel', 'cores', 'node', 'configHash'],
@@ -61,8 +69,25 @@ export const RESULTS_SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['name', 'kind', 'state', 'definitionHash', 'trials', 'summary'],
+        required: ['name', 'kind', 'state', 'definitionHash', 'settings', 'trials', 'summary'],
         properties: {
+          settings: {
+            type: 'object',
+            required: ['compare', 'budgets', 'targets'],
+            properties: {
+              compare: {
+                type: 'object',
+                required: ['gate', 'threshold', 'alpha'],
+                properties: {
+                  gate: { type: 'array', items: { enum: METRIC_NAMES } },
+                  threshold: { type: 'number' },
+                  alpha: { type: 'number' }
+                }
+              },
+              budgets: { type: 'array' },
+              targets: { type: 'array' }
+            }
+          },
           name: { type: 'string' },
           kind: { enum: ['function', 'command'] },
           state: { enum: ['ok', 'errored'] },

@@ -3,6 +3,8 @@
  * the environment and, per benchmark, its state and every trial's values, so that later
  * comparisons can test across trials rather than trust a single summary.
  */
+import type { Budget, CompareConfig, CompareSettings } from '../config/types.js'
+import type { Comparison, StopReason } from '../compare/types.js'
 import type { BenchmarkKind, MetricName } from '../metrics.js'
 
 export const RESULTS_SCHEMA_VERSION = 1
@@ -42,13 +44,32 @@ export interface MetricSummary {
   readonly n: number
 }
 
+/** The judging rules a benchmark was measured under, so a results file compares on its own. */
+export interface BenchmarkSettings {
+  readonly compare: CompareSettings
+  readonly budgets: readonly Budget[]
+  readonly targets: readonly Budget[]
+}
+
+/** How a same-runner A/B run of one benchmark went (on the head side's result). */
+export interface PairedRun {
+  readonly pairs: number
+  /** Pair counts at which the planned looks happen, e.g. [10, 20, 30]. */
+  readonly lookSizes: readonly number[]
+  readonly stopReason: StopReason
+  /** Which side ran first in each pair (randomized from the seed). */
+  readonly firstInPair: readonly ('base' | 'head')[]
+}
+
 interface BenchmarkResultBase {
   readonly name: string
   readonly kind: BenchmarkKind
   /** sha256 of how the benchmark is measured (its config entry), to spot changed setups. */
   readonly definitionHash: string
+  readonly settings: BenchmarkSettings
   readonly trials: readonly TrialResult[]
   readonly summary: Partial<Record<MetricName, MetricSummary>>
+  readonly paired?: PairedRun
 }
 
 export type BenchmarkResult =
@@ -58,11 +79,24 @@ export type BenchmarkResult =
       readonly error: { readonly message: string; readonly detail?: string; readonly trial: number }
     })
 
+/** The other side of a comparison, as measured (A/B) or as read from a file (stored). */
+export interface BaseResults {
+  /** Where the base came from: a git ref and commit, or a results file. */
+  readonly source: string
+  readonly environment: Environment
+  readonly benchmarks: readonly BenchmarkResult[]
+  /** A/B: how the base checkout got its dependencies (setup command, shared, none). */
+  readonly dependencies?: string
+}
+
 export interface Results {
   readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION
   readonly tool: { readonly name: 'perfgate'; readonly version: string }
   readonly createdAt: string
   readonly seed: number
   readonly environment: Environment
+  readonly compare: CompareConfig
   readonly benchmarks: readonly BenchmarkResult[]
+  readonly base?: BaseResults
+  readonly comparison?: Comparison
 }

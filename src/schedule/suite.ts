@@ -4,7 +4,7 @@
  * errored (with the trials that completed) and the suite goes on with the others.
  */
 import type { BenchmarkConfig } from '../config/types.js'
-import type { BenchmarkResult, TrialResult } from '../results/types.js'
+import type { BenchmarkResult, BenchmarkSettings, TrialResult } from '../results/types.js'
 import { summarizeTrials } from '../results/summary.js'
 import type { TrialOutcome, TrialRunner } from '../runners/types.js'
 
@@ -30,6 +30,11 @@ export interface SuiteOptions {
   readonly definitionHash: (benchmark: BenchmarkConfig) => string
 }
 
+/** The judging rules stored with a benchmark's results. */
+export function settingsOf(benchmark: BenchmarkConfig): BenchmarkSettings {
+  return { compare: benchmark.compare, budgets: benchmark.budgets, targets: benchmark.targets }
+}
+
 /** Measures one benchmark: all its trials, or until the first failed trial. */
 export async function runBenchmark(
   benchmark: BenchmarkConfig,
@@ -41,7 +46,8 @@ export async function runBenchmark(
   const base = {
     name: benchmark.name,
     kind: benchmark.kind,
-    definitionHash: options.definitionHash(benchmark)
+    definitionHash: options.definitionHash(benchmark),
+    settings: settingsOf(benchmark)
   }
   for (let i = 0; i < trials; i++) {
     const outcome = await options.runner.runTrial(benchmark, i)

@@ -1,0 +1,108 @@
+// The A/B scheduler with a scripted runner: randomized order, looks, stopping, errors.
+import type { BenchmarkConfig } from '../src/config/types.js'
+import type { TrialOutcome, TrialRunner } from '../src/runners/types.js'
+import { planLooks, runPairedBenchmark } from '../src/schedule/paired.js'
+import { createRandom } from '../src/stats/random.js'
+import { commandBenchmark } from './helpers/benchmarks.js'
+
+const head: BenchmarkConfig = {
+  ...commandBenchmark('head'),
+  name: 'b',
+  compare: { gate: ['wall'], threshold: 0.05, alpha: 0.05 }
+}
+const base: BenchmarkConfig = {
+  ...head,
+  spec: { ...head.spec, run: 'base' } as BenchmarkConfig['spec']
+}
+
+/** Wall times: base ~100 ms, head ~100 × factor, with a little deterministic jitter. */
+function runner(factor: number, failAt?: { side: 'base' | 'head'; trial: number }) {
+  const calls: string[] = []
+  const r: TrialRunner = {
+    async runTrial(benchmark, trial): Promise<TrialOutcome> {
+      const side = benchmark === head ? 'head' : 'base'
+      calls.push(`${side}${trial}`)
+      if (failAt && failAt.side === side && failAt.trial === trial) {
+        return { ok: false, message: 'exit 1', stderrTail: undefined, durationMs: 1 }
+      }
+      const jitter = 1 + 0.01 * Math.sin(trial * 7 + (side === 'head' ? 1 : 0))
+      return {
+        ok: true,
+        metrics: { wall: 100 * (side === 'head' ? factor : 1) * jitter },
+        details: {},
+        durationMs: 1
+      }
+    }
+  }
+  return { r, calls }
+}
+
+const options = (r: TrialRunner, extra = {}) => ({
+  runner: r,
+  random: createRandom(42),
+  lookSizes: [5, 10, 15],
+  maxTimeMs: 60_000,
+  test: 't' as const,
+  definitionHash: () => 'h',
+  ...extra
+})
+
+describe('planLooks', () => {
+  it('looks every `trials` pairs, three times by default, or up to max-pairs', () => {
+    expect(planLooks(10, undefined, 3)).toEqual([10, 20, 30])
+    expect(planLooks(10, 25, 3)).toEqual([10, 20, 25])
+    expect(planLooks(10, 5, 3)).toEqual([10])
+    expect(planLooks(1, undefined, 3)).toEqual([2, 4, 6])
+  })
+})
+
+describe('runPairedBenchmark', () => {
+  it('stops at the first look when a large change is decided', async () => {
+    const { r, calls } = runner(1.3)
+    const { head: h, base: b } = await runPairedBenchmark(head, base, options(r))
+    expect(h.paired).toMatchObject({ pairs: 5, stopReason: 'decided', lookSizes: [5, 10, 15] })
+    expect(h.trials).toHaveLength(5)
+    expect(b.trials).toHaveLength(5)
+    expect(calls).toHaveLength(10)
+  })
+
+  it('randomizes which side runs first in each pair, reproducibly from the seed', async () => {
+    const first = await runPairedBenchmark(head, base, options(runner(1.3).r))
+    const again = await runPairedBenchmark(head, base, options(runner(1.3).r))
+    const order = first.head.paired!.firstInPair
+    expect(order).toEqual(again.head.paired!.firstInPair)
+    const { r, calls } = runner(1.3)
+    await runPairedBenchmark(head, base, options(r))
+    const firsts = calls.filter((_, i) => i % 2 === 0).map((c) => c.replace(/\d+$/, ''))
+    expect(firsts).toEqual(order)
+  })
+
+  it('runs to the last look when the evidence stays unclear', async () => {
+    // +3 % with 1 % jitter: neither past ±5 % nor surely inside it at 5 or 10 pairs.
+    const { r } = runner(1.045)
+    const { head: h } = await runPairedBenchmark(head, base, options(r))
+    expect(h.paired).toMatchObject({ pairs: 15, stopReason: 'max-pairs' })
+  })
+
+  it('stops at the time cap', async () => {
+    let clock = 0
+    const { r } = runner(1.045)
+    const { head: h } = await runPairedBenchmark(
+      head,
+      base,
+      options(r, { maxTimeMs: 3, now: () => clock++ })
+    )
+    expect(h.paired!.stopReason).toBe('max-time')
+    expect(h.paired!.pairs).toBeLessThan(5)
+  })
+
+  it('records an errored side and drops the incomplete pair', async () => {
+    const { r } = runner(1, { side: 'base', trial: 3 })
+    const { head: h, base: b } = await runPairedBenchmark(head, base, options(r))
+    expect(b).toMatchObject({ state: 'errored', error: { message: 'exit 1', trial: 3 } })
+    expect(h.state).toBe('ok')
+    expect(h.paired).toMatchObject({ pairs: 3, stopReason: 'errored' })
+    expect(h.trials).toHaveLength(3)
+    expect(b.trials).toHaveLength(3)
+  })
+})

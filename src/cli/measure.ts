@@ -1,0 +1,102 @@
+/**
+ * Measuring a run: head alone, or head against a base checkout side by side. Wires the
+ * config, the base worktree, the trial runner and the schedulers together.
+ */
+import type { BenchmarkConfig, Config } from '../config/types.js'
+import { DEFAULT_LOOKS } from '../config/defaults.js'
+import { mapToBase, prepareBaseCheckout, runSetup } from '../git/base-checkout.js'
+import { readEnvironment } from '../results/environment.js'
+import { configHash, definitionHash } from '../results/hash.js'
+import type { BaseResults, BenchmarkResult } from '../results/types.js'
+import type { TrialRunner } from '../runners/types.js'
+import { planLooks, runPairedBenchmark } from '../schedule/paired.js'
+import { runBenchmark, runSuite } from '../schedule/suite.js'
+import type { Random } from '../stats/random.js'
+import { createPairedProgress, createProgress, type ProgressStream } from './progress.js'
+
+export interface MeasureOptions {
+  readonly runner: TrialRunner
+  readonly stderr: ProgressStream
+  readonly trials: number | undefined
+}
+
+/** Head only (no baseline, or a stored one). */
+export function measureHead(
+  config: Config,
+  selected: readonly BenchmarkConfig[],
+  options: MeasureOptions
+): Promise<BenchmarkResult[]> {
+  return runSuite(selected, {
+    runner: options.runner,
+    progress: createProgress(options.stderr),
+    trials: options.trials,
+    definitionHash: (b) => definitionHash(b, config.dir)
+  })
+}
+
+/**
+ * Same-runner A/B against the merge-base of `ref`: every selected benchmark as
+ * interleaved pairs; one the base cannot run (its file is missing there) is measured on
+ * head only and reported as new. The worktree is removed before returning.
+ */
+export async function measureAgainstRef(
+  config: Config,
+  selected: readonly BenchmarkConfig[],
+  ref: string,
+  options: MeasureOptions & { random: Random; setupHead: boolean }
+): Promise<{ head: BenchmarkResult[]; base: BaseResults }> {
+  const log = (line: string) => void options.stderr.write(`${line}\n`)
+  if (options.setupHead && config.setup) {
+    log(`head: running setup \`${config.setup}\``)
+    await runSetup(config.setup, config.dir, 30 * 60_000)
+  }
+  const checkout = await prepareBaseCheckout(config, ref, log)
+  try {
+    const head: BenchmarkResult[] = []
+    const base: BenchmarkResult[] = []
+    const progress = createPairedProgress(options.stderr)
+    const hashHead = (b: BenchmarkConfig) => definitionHash(b, config.dir)
+    const hashBase = (b: BenchmarkConfig) => definitionHash(b, checkout.configDir)
+    for (const [index, benchmark] of selected.entries()) {
+      const onBase = mapToBase(benchmark, config.dir, checkout.configDir)
+      if (!onBase) {
+        log(
+          `[${index + 1}/${selected.length}] ${benchmark.name}: not in the base checkout, measuring head only`
+        )
+        head.push(
+          await runBenchmark(benchmark, {
+            runner: options.runner,
+            trials: options.trials,
+            definitionHash: hashHead
+          })
+        )
+        continue
+      }
+      progress.benchmarkStart(benchmark, index + 1, selected.length)
+      const trials = options.trials ?? benchmark.trials
+      const pair = await runPairedBenchmark(benchmark, onBase, {
+        runner: options.runner,
+        random: options.random,
+        lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
+        maxTimeMs: config.compare.maxTimeMs,
+        test: config.compare.test,
+        definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
+        progress
+      })
+      progress.benchmarkEnd(pair.head, pair.base)
+      head.push(pair.head)
+      base.push(pair.base)
+    }
+    return {
+      head,
+      base: {
+        source: `the merge-base with ${ref} (${checkout.commit.slice(0, 7)})`,
+        environment: readEnvironment(checkout.configDir, configHash(config)),
+        benchmarks: base,
+        dependencies: checkout.dependencies
+      }
+    }
+  } finally {
+    checkout.remove()
+  }
+}

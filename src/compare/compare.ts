@@ -1,0 +1,305 @@
+/**
+ * From two sides' trials to verdicts (pure). Paired mode (same-runner A/B) tests the log
+ * ratios of interleaved pairs; unpaired mode (stored baseline) uses Mann-Whitney and the
+ * Hodges-Lehmann shift on log values. Every gated test of the run is adjusted together
+ * with Holm; each verdict needs significance AND a change past the threshold
+ * (DESIGN.md §3).
+ */
+import type { CompareConfig, CompareSettings, PairedTest } from '../config/types.js'
+import { METRICS, type MetricName } from '../metrics.js'
+import type { BenchmarkResult, TrialResult } from '../results/types.js'
+import { median } from '../results/summary.js'
+import { normalQuantile } from '../stats/distributions.js'
+import { holm } from '../stats/multiple.js'
+import { comparePaired } from '../stats/paired.js'
+import { compareUnpaired } from '../stats/unpaired.js'
+import { classify } from '../stats/verdict.js'
+import { checkBudgets, targetProgress } from './budgets.js'
+import type {
+  BenchmarkComparison,
+  Comparison,
+  ComparisonCounts,
+  ComparisonMode,
+  Gate,
+  MetricComparison
+} from './types.js'
+
+const CONFIDENCE = 0.95
+
+function values(trials: readonly TrialResult[], metric: MetricName): (number | undefined)[] {
+  return trials.map((t) => t.metrics[metric])
+}
+
+function allPositive(xs: readonly (number | undefined)[]): xs is number[] {
+  return xs.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)
+}
+
+/** A metric test before the run-wide Holm adjustment. */
+type RawTest = Omit<MetricComparison, 'pAdjusted' | 'verdict'>
+
+/**
+ * The sequential p-value of a paired metric: the smallest p over the looks taken, times
+ * the number of planned looks (Bonferroni across looks, i.e. the equal alpha split of
+ * lookAlphas: rejecting when p_k < alpha/K at any look). It stays valid however the
+ * sampling stopped. A run that ended between looks (time cap, error) counts its last
+ * pair count as the look it reached.
+ */
+export function sequentialP(
+  base: readonly number[],
+  head: readonly number[],
+  lookSizes: readonly number[],
+  test: PairedTest
+): number {
+  const n = Math.min(base.length, head.length)
+  const sizes = lookSizes.filter((size) => size <= n)
+  if (sizes[sizes.length - 1] !== n) sizes.push(n)
+  let smallest = 1
+  for (const size of sizes) {
+    if (size < 2) continue
+    const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), { method: test })
+    if (Number.isFinite(pValue)) smallest = Math.min(smallest, pValue)
+  }
+  return Math.min(1, smallest * Math.max(1, lookSizes.length))
+}
+
+function testMetric(
+  metric: MetricName,
+  base: readonly TrialResult[],
+  head: readonly TrialResult[],
+  settings: CompareSettings,
+  mode: ComparisonMode,
+  options: { test: PairedTest; lookSizes: readonly number[] }
+): RawTest {
+  const n = mode === 'paired' ? Math.min(base.length, head.length) : undefined
+  const b = values(n === undefined ? base : base.slice(0, n), metric)
+  const h = values(n === undefined ? head : head.slice(0, n), metric)
+  const common = { metric, gated: true, threshold: settings.threshold, alpha: settings.alpha }
+  if (!allPositive(b) || !allPositive(h) || b.length < 2 || h.length < 2) {
+    const finite = (xs: (number | undefined)[]) => xs.filter((x): x is number => Number.isFinite(x))
+    const fb = finite(b)
+    const fh = finite(h)
+    return {
+      ...common,
+      base: fb.length ? median(fb) : NaN,
+      head: fh.length ? median(fh) : NaN,
+      ratio: NaN,
+      ciLow: NaN,
+      ciHigh: NaN,
+      p: NaN,
+      note:
+        b.length < 2 || h.length < 2
+          ? 'fewer than 2 trials on a side'
+          : 'values must be above zero to compare as ratios'
+    }
+  }
+  if (mode === 'paired') {
+    const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE })
+    const needed = pairsToDecide(result.meanLog, result.sdLog, settings)
+    return {
+      ...common,
+      base: median(b),
+      head: median(h),
+      ratio: result.ratio,
+      ciLow: result.ciLow,
+      ciHigh: result.ciHigh,
+      p: sequentialP(b, h, options.lookSizes, options.test),
+      ...(needed === undefined ? {} : { pairsToDecide: needed })
+    }
+  }
+  const result = compareUnpaired(b, h, { confidence: CONFIDENCE })
+  return {
+    ...common,
+    base: median(b),
+    head: median(h),
+    ratio: result.ratio,
+    ciLow: result.ciLow,
+    ciHigh: result.ciHigh,
+    p: result.pValue
+  }
+}
+
+/**
+ * Pairs that would likely decide a metric, for the report's inconclusive rows: with the
+ * estimate inside ±threshold, the pairs giving 80 % power to show equivalence; past it,
+ * to show significance. n = ((z_{1-a/2} + z_0.8) s / e)^2 with e the distance from the
+ * mean log ratio to the band edge or to zero (normal approximation to the t-test; Chow,
+ * Shao & Wang, "Sample Size Calculations in Clinical Research", 2nd ed. 2008, §3.2).
+ */
+export function pairsToDecide(
+  meanLog: number,
+  sdLog: number,
+  settings: CompareSettings
+): number | undefined {
+  if (!(sdLog > 0) || !Number.isFinite(meanLog)) return undefined
+  const z = normalQuantile(1 - settings.alpha / 2) + normalQuantile(0.8)
+  const band = Math.log(1 + settings.threshold)
+  const size = Math.abs(meanLog)
+  const distance = size < band ? band - size : size
+  if (distance < 1e-9) return undefined
+  return Math.max(2, Math.ceil(Math.pow((z * sdLog) / distance, 2)))
+}
+
+export interface CompareInput {
+  /** undefined: no baseline, budgets and targets only. */
+  readonly mode: ComparisonMode | undefined
+  readonly head: readonly BenchmarkResult[]
+  readonly base: readonly BenchmarkResult[] | undefined
+  readonly compare: CompareConfig
+}
+
+/** Compares head with base and judges budgets: the whole verdict of a run. */
+export function compareResults(input: CompareInput): Comparison {
+  const { mode, head, base, compare } = input
+  const benchmarks: (Omit<BenchmarkComparison, 'metrics'> & { tests: RawTest[] })[] = []
+  if (mode && base) {
+    for (const h of head) {
+      const b = base.find((x) => x.name === h.name)
+      const shared = {
+        name: h.name,
+        kind: h.kind,
+        definitionChanged: b !== undefined && b.definitionHash !== h.definitionHash,
+        nBase: b?.trials.length ?? 0,
+        nHead: h.trials.length,
+        ...(h.paired
+          ? {
+              stopReason: h.paired.stopReason,
+              looks: h.paired.lookSizes.filter((size) => size <= h.paired!.pairs).length,
+              plannedLooks: h.paired.lookSizes.length
+            }
+          : {})
+      }
+      if (!b) {
+        benchmarks.push({ ...shared, status: 'new', tests: [] })
+        continue
+      }
+      const failed = h.state === 'errored' ? h : b.state === 'errored' ? b : undefined
+      if (failed?.state === 'errored') {
+        benchmarks.push({
+          ...shared,
+          status: 'errored',
+          error: { side: failed === h ? 'head' : 'base', message: failed.error.message },
+          tests: []
+        })
+        continue
+      }
+      const settings = h.settings.compare
+      const tests = settings.gate.map((metric) =>
+        testMetric(metric, b.trials, h.trials, settings, mode, {
+          test: compare.test,
+          lookSizes: h.paired?.lookSizes ?? []
+        })
+      )
+      const n = mode === 'paired' ? Math.min(b.trials.length, h.trials.length) : undefined
+      benchmarks.push({
+        ...shared,
+        ...(n === undefined ? {} : { nBase: n, nHead: n }),
+        status: 'compared',
+        tests
+      })
+    }
+    for (const b of base) {
+      if (!head.some((h) => h.name === b.name)) {
+        benchmarks.push({
+          name: b.name,
+          kind: b.kind,
+          status: 'removed',
+          definitionChanged: false,
+          nBase: b.trials.length,
+          nHead: 0,
+          tests: []
+        })
+      }
+    }
+  }
+
+  // Holm over every gated test that produced a p-value, across all benchmarks.
+  const tested = benchmarks.flatMap((bench) => bench.tests.filter((t) => Number.isFinite(t.p)))
+  const adjusted = holm(tested.map((t) => t.p))
+  const adjustedOf = new Map(tested.map((t, i) => [t, adjusted[i]!]))
+
+  const compared: BenchmarkComparison[] = benchmarks.map(({ tests, ...bench }) => ({
+    ...bench,
+    metrics: tests.map((t): MetricComparison => {
+      const pAdjusted = adjustedOf.get(t) ?? NaN
+      return {
+        ...t,
+        pAdjusted,
+        verdict: classify({
+          ratio: t.ratio,
+          ciLow: t.ciLow,
+          ciHigh: t.ciHigh,
+          pAdjusted,
+          alpha: t.alpha,
+          threshold: t.threshold,
+          higherIsBetter: METRICS[t.metric].higherIsBetter
+        })
+      }
+    })
+  }))
+
+  const budgets = checkBudgets(head)
+  const targets = targetProgress(head, base)
+  const verdicts = compared.flatMap((b) => b.metrics.map((m) => m.verdict))
+  const count = (v: string) => verdicts.filter((x) => x === v).length
+  const counts: ComparisonCounts = {
+    regressions: count('regression'),
+    improvements: count('improvement'),
+    unchanged: count('unchanged'),
+    inconclusive: count('inconclusive'),
+    budgetsFailed: budgets.filter((b) => b.passed === false).length,
+    budgetsPassed: budgets.filter((b) => b.passed === true).length,
+    errored: head.filter((h) => h.state === 'errored').length,
+    new: compared.filter((b) => b.status === 'new').length,
+    removed: compared.filter((b) => b.status === 'removed').length
+  }
+  return {
+    mode,
+    test: mode === 'paired' ? compare.test : mode === 'unpaired' ? 'mann-whitney' : undefined,
+    benchmarks: compared,
+    budgets,
+    targets,
+    tests: tested.length,
+    counts,
+    gate: gateOf(compare, counts)
+  }
+}
+
+function gateOf(compare: CompareConfig, counts: ComparisonCounts): Gate {
+  const reasons: string[] = []
+  const budgetsCount = compare.failOn === 'both' || compare.failOn === 'budgets'
+  const regressionsCount = compare.failOn === 'both' || compare.failOn === 'regressions'
+  if (budgetsCount && counts.budgetsFailed > 0) {
+    reasons.push(`${counts.budgetsFailed} budget${counts.budgetsFailed === 1 ? '' : 's'} exceeded`)
+  }
+  if (regressionsCount && counts.regressions > 0) {
+    reasons.push(
+      `${counts.regressions} significant regression${counts.regressions === 1 ? '' : 's'}`
+    )
+  }
+  return { failOn: compare.failOn, failed: reasons.length > 0, reasons }
+}
+
+/**
+ * For the A/B scheduler at a planned look: true when every gated metric is decided —
+ * significant past the threshold at this look's share of alpha, or equivalent (its
+ * interval at level 1 - alpha/K inside ±threshold). Only then can sampling stop early.
+ */
+export function isDecided(
+  base: readonly TrialResult[],
+  head: readonly TrialResult[],
+  settings: CompareSettings,
+  test: PairedTest,
+  plannedLooks: number
+): boolean {
+  const lookAlpha = settings.alpha / Math.max(1, plannedLooks)
+  return settings.gate.every((metric) => {
+    const b = values(base, metric)
+    const h = values(head, metric)
+    if (!allPositive(b) || !allPositive(h) || b.length < 2) return false
+    const result = comparePaired(b, h, { method: test, confidence: 1 - lookAlpha })
+    const upper = 1 + settings.threshold
+    const outside = result.ratio >= upper || result.ratio <= 1 / upper
+    if (result.pValue < lookAlpha && outside) return true
+    return result.ciLow > 1 / upper && result.ciHigh < upper
+  })
+}

@@ -1,0 +1,113 @@
+/**
+ * The comparison model: what perfgate concluded about head against base, benchmark by
+ * benchmark and metric by metric, plus budgets and targets. Built by compareResults()
+ * (pure); reports render it and the exit code follows its gate.
+ */
+import type { Budget, FailOn } from '../config/types.js'
+import type { BenchmarkKind, MetricName } from '../metrics.js'
+import type { Verdict } from '../stats/verdict.js'
+
+export type { Verdict }
+
+/** paired: same-runner A/B with interleaved pairs; unpaired: against stored results. */
+export type ComparisonMode = 'paired' | 'unpaired'
+
+export type StopReason = 'decided' | 'max-pairs' | 'max-time' | 'errored'
+
+export interface MetricComparison {
+  readonly metric: MetricName
+  readonly gated: boolean
+  /** Median of the trial values on each side. */
+  readonly base: number
+  readonly head: number
+  /** Estimated ratio head / base with its 95 % interval (geometric mean or Hodges-Lehmann). */
+  readonly ratio: number
+  readonly ciLow: number
+  readonly ciHigh: number
+  /** The test's p-value (over planned looks when sequential: Bonferroni across looks). */
+  readonly p: number
+  /** After Holm across every gated test of the run. */
+  readonly pAdjusted: number
+  readonly verdict: Verdict
+  readonly threshold: number
+  readonly alpha: number
+  /** Why no test could be made (e.g. a zero value where ratios are needed). */
+  readonly note?: string
+  /**
+   * Paired mode: a rough count of pairs that would likely decide this metric (80 % power
+   * for the observed effect or for equivalence, normal approximation); for inconclusive
+   * results, so the report can say how far from a decision they are.
+   */
+  readonly pairsToDecide?: number
+}
+
+export type BenchmarkStatus = 'compared' | 'new' | 'removed' | 'errored'
+
+export interface BenchmarkComparison {
+  readonly name: string
+  readonly kind: BenchmarkKind
+  readonly status: BenchmarkStatus
+  /** Which side could not be measured, and why (status 'errored'). */
+  readonly error?: { readonly side: 'base' | 'head'; readonly message: string }
+  /** Pairs (paired) or trials per side (unpaired) that went into the comparison. */
+  readonly nBase: number
+  readonly nHead: number
+  /** Paired mode: how the adaptive sampling ended, and after how many looks. */
+  readonly stopReason?: StopReason
+  readonly looks?: number
+  readonly plannedLooks?: number
+  /** True when base and head measured the benchmark differently (config changed). */
+  readonly definitionChanged: boolean
+  readonly metrics: readonly MetricComparison[]
+}
+
+export interface BudgetCheck {
+  readonly benchmark: string
+  readonly budget: Budget
+  /** Median of head's trials and its distribution-free interval; undefined: not measured. */
+  readonly estimate: number | undefined
+  readonly low: number | undefined
+  readonly high: number | undefined
+  readonly passed: boolean | undefined
+}
+
+export interface TargetProgress {
+  readonly benchmark: string
+  readonly target: Budget
+  readonly head: number | undefined
+  readonly base: number | undefined
+  readonly reached: boolean | undefined
+  /** Share of the way from base to the target covered by head (1 = reached). */
+  readonly progress: number | undefined
+}
+
+export interface ComparisonCounts {
+  readonly regressions: number
+  readonly improvements: number
+  readonly unchanged: number
+  readonly inconclusive: number
+  readonly budgetsFailed: number
+  readonly budgetsPassed: number
+  readonly errored: number
+  readonly new: number
+  readonly removed: number
+}
+
+export interface Gate {
+  readonly failOn: FailOn
+  readonly failed: boolean
+  readonly reasons: readonly string[]
+}
+
+export interface Comparison {
+  /** undefined when there was no baseline: only budgets were checked. */
+  readonly mode: ComparisonMode | undefined
+  readonly test: 't' | 'sign-flip' | 'mann-whitney' | undefined
+  readonly benchmarks: readonly BenchmarkComparison[]
+  readonly budgets: readonly BudgetCheck[]
+  readonly targets: readonly TargetProgress[]
+  /** Number of gated tests Holm adjusted over. */
+  readonly tests: number
+  readonly counts: ComparisonCounts
+  readonly gate: Gate
+}

@@ -1,0 +1,174 @@
+/**
+ * The base side of a same-runner A/B: a git worktree of the merge-base of a ref and HEAD,
+ * outside the user's working tree (their files, index and HEAD are never touched), with
+ * its dependencies prepared, removed afterwards — also on failure and on Ctrl-C.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Config } from '../config/types.js'
+import { registerCleanup } from '../process/cleanup.js'
+import { startChild } from '../process/children.js'
+
+export class BaseCheckoutError extends Error {
+  constructor(
+    message: string,
+    /** 'usage': the ref or repository is wrong (exit 2); 'runtime': setup failed (exit 3). */
+    readonly kind: 'usage' | 'runtime'
+  ) {
+    super(message)
+    this.name = 'BaseCheckoutError'
+  }
+}
+
+export interface BaseCheckout {
+  readonly ref: string
+  readonly commit: string
+  /** Root of the worktree. */
+  readonly root: string
+  /** The config's directory inside the worktree (where the base's paths resolve). */
+  readonly configDir: string
+  /** How the base got its dependencies, for the report. */
+  readonly dependencies: string
+  /** Removes the worktree (idempotent). */
+  remove(): void
+}
+
+function git(cwd: string, args: string[]): { ok: boolean; out: string; err: string } {
+  const run = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 120_000 })
+  return { ok: run.status === 0, out: (run.stdout ?? '').trim(), err: (run.stderr ?? '').trim() }
+}
+
+/** Runs a shell command to completion, failing with its output tail. */
+export async function runSetup(command: string, cwd: string, timeoutMs: number): Promise<void> {
+  const { finished } = startChild('/bin/sh', ['-c', command], {
+    cwd,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs
+  })
+  const end = await finished
+  if (end.code === 0) return
+  const why = end.timedOut
+    ? `timed out after ${timeoutMs / 1000} s`
+    : end.signal
+      ? `was killed by ${end.signal}`
+      : `exited with code ${end.code}`
+  const tail = [end.stdout.text(10), end.stderr.text(20)].filter(Boolean).join('\n')
+  throw new BaseCheckoutError(
+    `setup \`${command}\` in ${cwd} ${why}${tail ? `:\n${tail}` : ''}`,
+    'runtime'
+  )
+}
+
+const SETUP_TIMEOUT_MS = 30 * 60_000
+
+/**
+ * Checks out the merge-base of `ref` and HEAD and prepares it. With a `setup` command it
+ * runs there; without one, the base shares the head's node_modules when the lockfiles
+ * match, and the report says when they do not.
+ */
+export async function prepareBaseCheckout(
+  config: Config,
+  ref: string,
+  log: (line: string) => void
+): Promise<BaseCheckout> {
+  const top = git(config.dir, ['rev-parse', '--show-toplevel'])
+  if (!top.ok) {
+    throw new BaseCheckoutError(
+      `--base needs a git repository; ${config.dir} is not in one`,
+      'usage'
+    )
+  }
+  const repoRoot = top.out
+  const base = git(repoRoot, ['merge-base', ref, 'HEAD'])
+  if (!base.ok) {
+    const known = git(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok
+    throw new BaseCheckoutError(
+      known
+        ? `--base ${ref}: no merge-base with HEAD (shallow clone? fetch more history, e.g. actions/checkout with fetch-depth: 0)`
+        : `--base ${ref}: unknown git ref (fetch it first, e.g. git fetch origin ${ref})`,
+      'usage'
+    )
+  }
+  const commit = base.out
+  const root = mkdtempSync(path.join(tmpdir(), 'perfgate-base-'))
+  const remove = registerCleanup(() => {
+    git(repoRoot, ['worktree', 'remove', '--force', root])
+    rmSync(root, { recursive: true, force: true })
+    git(repoRoot, ['worktree', 'prune'])
+  })
+  try {
+    const added = git(repoRoot, ['worktree', 'add', '--detach', '--quiet', root, commit])
+    if (!added.ok) throw new BaseCheckoutError(`git worktree add failed: ${added.err}`, 'runtime')
+    const configDir = path.join(root, path.relative(repoRoot, config.dir))
+    log(`base: ${ref} merge-base ${commit.slice(0, 7)} checked out in ${root}`)
+
+    let dependencies: string
+    if (config.setup) {
+      log(`base: running setup \`${config.setup}\``)
+      await runSetup(config.setup, configDir, SETUP_TIMEOUT_MS)
+      dependencies = `setup \`${config.setup}\``
+    } else {
+      dependencies = shareNodeModules(repoRoot, root, path.relative(repoRoot, config.dir))
+    }
+    return { ref, commit, root, configDir, dependencies, remove }
+  } catch (error) {
+    remove()
+    throw error
+  }
+}
+
+/**
+ * Without a setup command: link head's node_modules into the base worktree where the
+ * lockfiles are identical (the installed packages are then the base's too).
+ */
+function shareNodeModules(repoRoot: string, worktree: string, configRel: string): string {
+  const dirs = [...new Set(['', configRel])]
+  const shared: string[] = []
+  const differing: string[] = []
+  for (const rel of dirs) {
+    const headModules = path.join(repoRoot, rel, 'node_modules')
+    if (!existsSync(headModules)) continue
+    const lock = (root: string) => {
+      const file = path.join(root, rel, 'package-lock.json')
+      return existsSync(file) ? readFileSync(file, 'utf8') : undefined
+    }
+    const target = path.join(worktree, rel, 'node_modules')
+    if (
+      lock(repoRoot) === lock(worktree) &&
+      existsSync(path.dirname(target)) &&
+      !existsSync(target)
+    ) {
+      symlinkSync(headModules, target, 'dir')
+      shared.push(rel || '.')
+    } else {
+      differing.push(rel || '.')
+    }
+  }
+  if (differing.length > 0) {
+    return `none — its lockfile differs from head's in ${differing.join(', ')}, so it may lack packages; set \`setup\` in perfgate.yml (e.g. npm ci)`
+  }
+  if (shared.length > 0) return `head's node_modules (lockfiles identical)`
+  return 'none needed (no node_modules in head)'
+}
+
+/** The base side's copy of a benchmark's paths, or undefined when the base lacks its file. */
+export function mapToBase<T extends { spec: { kind: string } }>(
+  benchmark: T,
+  headDir: string,
+  baseDir: string
+): T | undefined {
+  const move = (p: string) => path.join(baseDir, path.relative(headDir, p))
+  const spec = benchmark.spec as { kind: string; file?: string; cwd?: string }
+  if (spec.kind === 'function' && spec.file) {
+    const file = move(spec.file)
+    return existsSync(file) ? { ...benchmark, spec: { ...spec, file } } : undefined
+  }
+  if (spec.kind === 'command' && spec.cwd) {
+    const cwd = move(spec.cwd)
+    return existsSync(cwd) ? { ...benchmark, spec: { ...spec, cwd } } : undefined
+  }
+  return benchmark
+}

@@ -1,0 +1,165 @@
+/**
+ * The markdown report: the PR comment and the job summary (pure; returns a string).
+ * Layout per shared/REPORT.md: headline, changes, budgets, then collapsed details.
+ */
+import { markdownTable } from 'markdown-table'
+import type { ChangeRow, ReportModel } from './model.js'
+
+/** The hidden marker that finds perfgate's own comment again (one per config id). */
+export function reportMarker(id = 'default'): string {
+  return `<!-- perfgate:report id=${id} -->`
+}
+
+/**
+ * Escapes user-provided text (benchmark names, messages) for GitHub markdown: no HTML,
+ * no table breaks, no emphasis or links, no @mentions or #references that notify people.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    .replace(/@/g, '@\u200b')
+    .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/\r?\n/g, ' ')
+}
+
+const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' } as const
+const TONE_ICON = { fail: '🔴', neutral: '⚪', pass: '✅' } as const
+
+export interface MarkdownOptions {
+  readonly id?: string
+  readonly version?: string
+}
+
+function changesTable(rows: readonly ChangeRow[]): string {
+  return markdownTable(
+    [
+      ['', 'benchmark', 'metric', 'base', 'head', 'change (95 % CI)', 'p (Holm)'],
+      ...rows.map((r) => [
+        ICON[r.verdict],
+        escapeMarkdown(r.benchmark),
+        r.metric,
+        r.base,
+        r.head,
+        `**${r.change}** ${r.interval}`,
+        r.p
+      ])
+    ],
+    { align: ['c', 'l', 'l', 'r', 'r', 'r', 'r'] }
+  )
+}
+
+function quietTable(rows: readonly ChangeRow[]): string {
+  return markdownTable(
+    [
+      ['benchmark', 'metric', 'base', 'head', 'change (95 % CI)', 'verdict'],
+      ...rows.map((r) => [
+        escapeMarkdown(r.benchmark),
+        r.metric,
+        r.base,
+        r.head,
+        `${r.change} ${r.interval}`,
+        `${ICON[r.verdict]} ${r.detail}`.trim()
+      ])
+    ],
+    { align: ['l', 'l', 'r', 'r', 'r', 'l'] }
+  )
+}
+
+/** Renders the report as GitHub-flavoured markdown. */
+export function renderMarkdownReport(model: ReportModel, options: MarkdownOptions = {}): string {
+  const out: string[] = [
+    reportMarker(options.id),
+    `### ${TONE_ICON[model.tone]} perfgate — ${model.headline}`,
+    ''
+  ]
+  out.push(escapeMarkdown(model.context).replace(/\\`/g, '`'), '')
+  if (model.changes.length > 0) out.push(changesTable(model.changes), '')
+
+  if (model.budgets.length > 0) {
+    const failed = model.budgets.filter((b) => b.passed === false)
+    const unjudged = model.budgets.filter((b) => b.passed === undefined)
+    const met = model.budgets.length - failed.length - unjudged.length
+    const items = [
+      ...failed.map(
+        (b) =>
+          `❌ ${escapeMarkdown(b.benchmark)} ${b.metric} ${b.estimate} ${b.interval}, budget ${b.limit}`
+      ),
+      ...unjudged.map((b) => `⚪ ${escapeMarkdown(b.benchmark)} ${b.metric}: not measured`),
+      ...(met > 0 ? [`✅ ${met} ${failed.length + unjudged.length > 0 ? 'others ' : ''}met`] : [])
+    ]
+    out.push(`**Budgets** — ${items.join(' · ')}`, '')
+  }
+  for (const note of model.notes)
+    out.push(`> **${escapeMarkdown(note.benchmark)}** ${escapeMarkdown(note.text)}`, '')
+
+  if (model.quiet.length > 0) {
+    const unchanged = model.quiet.filter((r) => r.verdict === 'unchanged').length
+    out.push(
+      `<details><summary>${unchanged} unchanged · ${model.quiet.length - unchanged} inconclusive</summary>`,
+      '',
+      quietTable(model.quiet),
+      '',
+      '</details>',
+      ''
+    )
+  }
+  if (model.budgets.length > 0) {
+    out.push(
+      '<details><summary>Budgets</summary>',
+      '',
+      markdownTable(
+        [
+          ['', 'benchmark', 'metric', 'budget', 'head (95 % CI)'],
+          ...model.budgets.map((b) => [
+            b.passed === undefined ? '⚪' : b.passed ? '✅' : '❌',
+            escapeMarkdown(b.benchmark),
+            b.metric,
+            b.limit,
+            `${b.estimate} ${b.interval}`.trim()
+          ])
+        ],
+        { align: ['c', 'l', 'l', 'r', 'r'] }
+      ),
+      '',
+      '</details>',
+      ''
+    )
+  }
+  if (model.targets.length > 0) {
+    out.push(
+      '<details><summary>Targets</summary>',
+      '',
+      markdownTable(
+        [
+          ['benchmark', 'metric', 'target', 'base', 'head', 'progress'],
+          ...model.targets.map((t) => [
+            escapeMarkdown(t.benchmark),
+            t.metric,
+            t.target,
+            t.base,
+            t.head,
+            t.progress
+          ])
+        ],
+        { align: ['l', 'l', 'r', 'r', 'r', 'l'] }
+      ),
+      '',
+      '</details>',
+      ''
+    )
+  }
+  out.push(
+    '<details><summary>Method and environment</summary>',
+    '',
+    ...model.method.flatMap((line) => [escapeMarkdown(line).replace(/\\`/g, '`'), '']),
+    ...model.environment.map(escapeMarkdown),
+    '',
+    '</details>',
+    '',
+    `<sub>perfgate${options.version ? ` ${options.version}` : ''} · how to read this report: README, "Reading the report"</sub>`
+  )
+  return out.join('\n') + '\n'
+}

@@ -1,0 +1,293 @@
+/**
+ * The report model (pure): what a report says, in the order a reader asks — can I merge
+ * (headline), what changed and how sure are we (changes), which promises broke (budgets),
+ * why believe it (method, environment). Renderers turn it into markdown or terminal text.
+ */
+import type {
+  BenchmarkComparison,
+  Comparison,
+  MetricComparison,
+  Verdict
+} from '../compare/types.js'
+import { METRICS } from '../metrics.js'
+import type { Environment, Results } from '../results/types.js'
+import { formatBytes, formatMetric } from './format.js'
+
+export type Tone = 'fail' | 'pass' | 'neutral'
+
+export interface ChangeRow {
+  readonly verdict: Verdict
+  readonly benchmark: string
+  readonly metric: string
+  readonly base: string
+  readonly head: string
+  /** e.g. "+13.7 %" and "(+9.8 … +17.9)" */
+  readonly change: string
+  readonly interval: string
+  readonly p: string
+  /** The verdict in words, e.g. "unchanged (within ±5 %)". */
+  readonly detail: string
+}
+
+export interface BudgetRow {
+  readonly passed: boolean | undefined
+  readonly benchmark: string
+  readonly metric: string
+  readonly limit: string
+  readonly estimate: string
+  readonly interval: string
+}
+
+export interface TargetRow {
+  readonly benchmark: string
+  readonly metric: string
+  readonly target: string
+  readonly base: string
+  readonly head: string
+  readonly progress: string
+}
+
+export interface ReportModel {
+  readonly tone: Tone
+  readonly headline: string
+  readonly context: string
+  readonly changes: readonly ChangeRow[]
+  readonly quiet: readonly ChangeRow[]
+  readonly budgets: readonly BudgetRow[]
+  readonly targets: readonly TargetRow[]
+  /** New, removed and errored benchmarks, changed definitions: "<benchmark> <text>". */
+  readonly notes: readonly { readonly benchmark: string; readonly text: string }[]
+  readonly method: readonly string[]
+  readonly environment: readonly string[]
+  readonly gateFailed: boolean
+}
+
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`
+
+/** A signed percentage of a ratio: 1.137 → "+13.7 %". */
+export function formatChange(ratio: number): string {
+  if (!Number.isFinite(ratio)) return '–'
+  const pct = (ratio - 1) * 100
+  const sign = pct > 0 ? '+' : pct < 0 ? '−' : '±'
+  return `${sign}${Math.abs(pct).toFixed(1)} %`
+}
+
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return '–'
+  if (p < 0.0001) return '< 0.0001'
+  return p < 0.001 ? p.toFixed(4) : p.toFixed(3)
+}
+
+function verdictDetail(m: MetricComparison): string {
+  const band = `±${(m.threshold * 100).toFixed(m.threshold * 100 < 1 ? 1 : 0)} %`
+  switch (m.verdict) {
+    case 'regression':
+      return `regression (past ${band}, significant)`
+    case 'improvement':
+      return `improvement (past ${band}, significant)`
+    case 'unchanged':
+      return `unchanged (within ${band})`
+    case 'inconclusive':
+      if (m.note) return `inconclusive: ${m.note}`
+      return m.pairsToDecide === undefined
+        ? 'inconclusive'
+        : `inconclusive (~${m.pairsToDecide} pairs would likely decide)`
+  }
+}
+
+function changeRow(bench: BenchmarkComparison, m: MetricComparison): ChangeRow {
+  const interval = Number.isFinite(m.ciLow)
+    ? `(${formatChange(m.ciLow).replace(' %', '')} … ${formatChange(m.ciHigh).replace(' %', '')})`
+    : ''
+  return {
+    verdict: m.verdict,
+    benchmark: bench.name,
+    metric: METRICS[m.metric].label,
+    base: Number.isFinite(m.base) ? formatMetric(m.metric, m.base) : '–',
+    head: Number.isFinite(m.head) ? formatMetric(m.metric, m.head) : '–',
+    change: formatChange(m.ratio),
+    interval,
+    p: formatP(m.pAdjusted),
+    detail: verdictDetail(m)
+  }
+}
+
+function shortCommit(env: Environment | undefined): string | undefined {
+  return env?.git ? env.git.commit.slice(0, 7) : undefined
+}
+
+function describeSide(env: Environment): string {
+  const commit = shortCommit(env)
+  const branch = env.git?.branch
+  if (!commit) return 'the working directory'
+  return `${branch ? `\`${branch}\` ` : ''}(${commit}${env.git?.dirty ? ', uncommitted changes' : ''})`
+}
+
+function headline(comparison: Comparison): { tone: Tone; text: string } {
+  const c = comparison.counts
+  const parts: string[] = []
+  if (comparison.mode) {
+    parts.push(plural(c.regressions, 'regression'), plural(c.improvements, 'improvement'))
+  }
+  if (c.budgetsFailed > 0) parts.push(`${plural(c.budgetsFailed, 'budget')} exceeded`)
+  if (c.errored > 0) parts.push(`${c.errored} errored`)
+  const rest: string[] = []
+  if (comparison.mode) rest.push(`${c.unchanged} unchanged`)
+  if (c.inconclusive > 0) rest.push(`${c.inconclusive} inconclusive`)
+  if (!comparison.mode) rest.push(`${plural(c.budgetsPassed, 'budget')} met`)
+  const tone: Tone =
+    comparison.gate.failed || c.errored > 0 ? 'fail' : c.regressions > 0 ? 'neutral' : 'pass'
+  const text = [parts.join(', '), rest.join(' · ')].filter(Boolean).join(' · ')
+  return { tone, text: text || 'no budgets, no baseline' }
+}
+
+function methodLines(results: Results, comparison: Comparison): string[] {
+  const lines: string[] = []
+  const paired = comparison.benchmarks.filter((b) => b.status === 'compared' && b.stopReason)
+  if (comparison.mode === 'paired') {
+    const stops = paired.map((b) => {
+      const why =
+        b.stopReason === 'decided'
+          ? `stopped at look ${b.looks} of ${b.plannedLooks}, decided`
+          : b.stopReason === 'max-pairs'
+            ? `ran all ${b.plannedLooks} looks`
+            : b.stopReason === 'max-time'
+              ? 'stopped at the time cap'
+              : 'stopped by an error'
+      return `${b.name}: ${b.nHead} pairs, ${why}`
+    })
+    lines.push(
+      `Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
+        `${comparison.test === 'sign-flip' ? 'exact sign-flip test' : 'paired t-test'} on log ratios, ` +
+        `p over planned looks (Bonferroni), Holm over ${plural(comparison.tests, 'gated test')}.`
+    )
+    if (stops.length > 0) lines.push(stops.join('; ') + '.')
+  } else if (comparison.mode === 'unpaired') {
+    lines.push(
+      `Cross-run comparison against stored results (not measured side by side: runner-to-runner noise is ` +
+        `included): Mann-Whitney U on trial values, Hodges-Lehmann shift of log values with its interval, ` +
+        `Holm over ${plural(comparison.tests, 'gated test')}.`
+    )
+  } else {
+    lines.push('No baseline: budgets only.')
+  }
+  const thresholds = new Set(results.benchmarks.map((b) => b.settings.compare.threshold))
+  const alphas = new Set(results.benchmarks.map((b) => b.settings.compare.alpha))
+  if (comparison.mode) {
+    lines.push(
+      `Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
+        `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
+        `distribution-free 95 % interval. Each trial is a fresh process.`
+    )
+  } else {
+    lines.push(
+      `Budgets judged on the median of the trials with a distribution-free 95 % interval; each trial is a fresh process.`
+    )
+  }
+  if (results.base?.dependencies)
+    lines.push(`Base checkout dependencies: ${results.base.dependencies}.`)
+  return lines
+}
+
+function environmentLines(results: Results): string[] {
+  const env = results.environment
+  const lines = [
+    `${env.os} ${env.arch}, ${env.cpuModel} (${plural(env.cores, 'core')}, ${formatBytes(env.totalMemoryBytes)}), Node ${env.node}${env.ci ? ', CI' : ''}.`
+  ]
+  const base = results.base?.environment
+  if (
+    base &&
+    (base.cpuModel !== env.cpuModel || base.node !== env.node || base.cores !== env.cores)
+  ) {
+    lines.push(
+      `Base measured on ${base.os} ${base.arch}, ${base.cpuModel} (${plural(base.cores, 'core')}), Node ${base.node}.`
+    )
+  }
+  return lines
+}
+
+/** Builds the report model of a run (results with their comparison). */
+export function buildReport(results: Results, comparison: Comparison): ReportModel {
+  const changes: ChangeRow[] = []
+  const quiet: ChangeRow[] = []
+  const notes: { benchmark: string; text: string }[] = []
+  for (const bench of comparison.benchmarks) {
+    for (const m of bench.metrics) {
+      const row = changeRow(bench, m)
+      if (m.verdict === 'regression' || m.verdict === 'improvement') changes.push(row)
+      else quiet.push(row)
+    }
+    const note = (text: string) => notes.push({ benchmark: bench.name, text })
+    if (bench.status === 'new') note('is new: measured, budgets checked, nothing to compare with.')
+    if (bench.status === 'removed') note('was removed (measured on base only).')
+    if (bench.status === 'errored') {
+      note(`could not be measured on ${bench.error!.side}: ${bench.error!.message}`)
+    }
+    if (bench.definitionChanged) {
+      note(
+        'is measured differently on base and head (its config changed): the comparison mixes that in.'
+      )
+    }
+  }
+  if (!comparison.mode) {
+    for (const bench of results.benchmarks) {
+      if (bench.state === 'errored') {
+        notes.push({ benchmark: bench.name, text: `could not be measured: ${bench.error.message}` })
+      }
+    }
+  }
+  // Regressions first, then improvements (stable: config order inside each).
+  const order = (r: ChangeRow) => (r.verdict === 'regression' ? 0 : 1)
+  changes.sort((a, b) => order(a) - order(b))
+
+  const budgets: BudgetRow[] = comparison.budgets.map((check) => ({
+    passed: check.passed,
+    benchmark: check.benchmark,
+    metric: METRICS[check.budget.metric].label,
+    limit: `${check.budget.comparator} ${formatMetric(check.budget.metric, check.budget.limit)}`,
+    estimate:
+      check.estimate === undefined
+        ? 'not measured'
+        : formatMetric(check.budget.metric, check.estimate),
+    interval:
+      check.low === undefined || check.high === undefined
+        ? ''
+        : `(${formatMetric(check.budget.metric, check.low)} … ${formatMetric(check.budget.metric, check.high)})`
+  }))
+  const targets: TargetRow[] = comparison.targets.map((t) => ({
+    benchmark: t.benchmark,
+    metric: METRICS[t.target.metric].label,
+    target: `${t.target.comparator} ${formatMetric(t.target.metric, t.target.limit)}`,
+    base: t.base === undefined ? '–' : formatMetric(t.target.metric, t.base),
+    head: t.head === undefined ? '–' : formatMetric(t.target.metric, t.head),
+    progress: t.reached
+      ? 'reached'
+      : t.progress === undefined
+        ? '–'
+        : t.progress < 0
+          ? 'further from it than base'
+          : `${Math.round(t.progress * 100)} % of the way from base`
+  }))
+
+  const { tone, text } = headline(comparison)
+  const headSide = describeSide(results.environment)
+  const context =
+    comparison.mode === 'paired'
+      ? `${headSide} vs ${results.base?.source ?? 'base'}, measured side by side on this runner in randomized pairs.`
+      : comparison.mode === 'unpaired'
+        ? `${headSide} vs stored results ${results.base?.source ?? ''}${shortCommit(results.base?.environment) ? ` (${shortCommit(results.base?.environment)})` : ''}, measured in separate runs.`
+        : `${headSide}: budgets checked, no baseline to compare with.`
+  return {
+    tone,
+    headline: text,
+    context,
+    changes,
+    quiet,
+    budgets,
+    targets,
+    notes,
+    method: methodLines(results, comparison),
+    environment: environmentLines(results),
+    gateFailed: comparison.gate.failed
+  }
+}
