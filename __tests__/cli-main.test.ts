@@ -105,7 +105,7 @@ describe('perfgate validate', () => {
     const { io, out } = captureIo(path.join(ROOT, 'examples'))
     expect(await main(['validate'], io)).toBe(0)
     expect(out.stdout).toBe(
-      'perfgate.yml: valid, 3 benchmark(s): parse orders CSV (function), revenue by customer (function), report CLI (20k orders) (command)\n'
+      'perfgate.yml: valid, 5 benchmark(s): parse orders CSV (function), revenue by customer (function), report CLI (20k orders) (command), GET /customers/top (http), POST /orders/parse (50 orders) (http)\n'
     )
   })
 })

@@ -190,6 +190,7 @@ describe('compareResults (unpaired and budgets only)', () => {
     expect(c.budgets).toEqual([
       {
         benchmark: 'x',
+        kind: 'function',
         budget: head.settings.budgets[0],
         estimate: 3,
         low: 1,

@@ -30,7 +30,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown key with a did-you-mean',
       'benchmarks:\n  - name: a\n    comand: { run: x }\n',
-      `${F}:3:5: benchmarks[0].comand: unknown field; did you mean "command"? expected one of: name, function, command, trials, timeout, compare, targets, budgets`
+      `${F}:3:5: benchmarks[0].comand: unknown field; did you mean "command"? expected one of: name, function, command, http, trials, timeout, compare, targets, budgets`
     ],
     [
       'unknown top-level key',
@@ -80,7 +80,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'a benchmark with no kind',
       'benchmarks:\n  - name: a\n',
-      `${F}:2:5: benchmarks[0]: benchmark "a" has no kind; expected exactly one of: function, command`
+      `${F}:2:5: benchmarks[0]: benchmark "a" has no kind; expected exactly one of: function, command, http`
     ],
     [
       'a benchmark with two kinds',
@@ -100,7 +100,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'a metric of another kind in a budget',
       'benchmarks:\n  - name: a\n' + CMD + '    budgets: { p95: 3ms }\n',
-      `${F}:4:16: benchmarks[0].budgets.p95: unknown metric "p95" for a command benchmark (it applies to function benchmarks); expected one of: wall, user, sys, cpu, rss`
+      `${F}:4:16: benchmarks[0].budgets.p95: unknown metric "p95" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss`
     ],
     [
       'a budget with a bad value',
@@ -127,7 +127,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown gated metric',
       'compare: { gate: [wall, wal] }\nbenchmarks:\n  - name: a\n' + CMD,
-      `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p95, p99, max, mean, ops, heap, gcTime, gcCount, wall, user, sys, cpu, rss`
+      `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p90, p95, p99, p999, max, mean, ops, heap, gcTime, gcCount, rps, throughput, errors, timeouts, non2xx, serverCpu, wall, user, sys, cpu, rss, rssMean`
     ],
     [
       'a duplicated key',
@@ -236,11 +236,108 @@ describe('parseConfig: compare settings', () => {
 
   it('rejects a benchmark gate metric of another kind, and a bad fail-on', () => {
     expect(errorOf('benchmarks:\n  - name: a\n' + CMD + '    compare: { gate: [p50] }\n')).toBe(
-      `${F}:4:23: benchmarks[0].compare.gate[0]: unknown metric "p50" for a command benchmark (it applies to function benchmarks); expected one of: wall, user, sys, cpu, rss`
+      `${F}:4:23: benchmarks[0].compare.gate[0]: unknown metric "p50" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss`
     )
     expect(errorOf('compare: { fail-on: sometimes }\nbenchmarks:\n  - name: a\n' + CMD)).toBe(
       `${F}:1:21: compare.fail-on: expected one of: both, budgets, regressions, none; got "sometimes"`
     )
+  })
+})
+
+describe('parseConfig: http benchmarks', () => {
+  const HTTP =
+    'benchmarks:\n  - name: api\n    http:\n      server: { command: "node server.js --port {port}", ready: "http://127.0.0.1:{port}/health" }\n'
+
+  it('fills defaults, keeps {port} and serializes JSON bodies', () => {
+    const config = parse(
+      HTTP +
+        '      requests:\n        - { url: "http://127.0.0.1:{port}/users" }\n' +
+        '        - { url: "http://127.0.0.1:{port}/users", body: { name: x }, weight: 3 }\n'
+    )
+    expect(config.benchmarks[0]!.spec).toEqual({
+      kind: 'http',
+      server: {
+        command: 'node server.js --port {port}',
+        cwd: '/repo',
+        env: {},
+        readyUrl: 'http://127.0.0.1:{port}/health',
+        readyTimeoutMs: 30000,
+        restart: 'per-trial'
+      },
+      requests: [
+        {
+          url: 'http://127.0.0.1:{port}/users',
+          method: 'GET',
+          headers: {},
+          body: undefined,
+          weight: 1
+        },
+        {
+          url: 'http://127.0.0.1:{port}/users',
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"name":"x"}',
+          weight: 3
+        }
+      ],
+      load: {
+        connections: 10,
+        durationMs: 3000,
+        warmupMs: 1000,
+        pipelining: 1,
+        rate: undefined,
+        timeoutMs: 10000
+      }
+    })
+    expect(config.benchmarks[0]!.compare.gate).toEqual(['p50', 'p95', 'rps'])
+  })
+
+  it('accepts ready with a timeout, load settings and percent budgets', () => {
+    const config = parse(
+      'benchmarks:\n  - name: api\n    http:\n' +
+        '      server: { command: x, ready: { url: "http://127.0.0.1:{port}/", timeout: 5s }, restart: once }\n' +
+        '      requests: [{ url: "http://127.0.0.1:{port}/" }]\n' +
+        '      load: { connections: 2, duration: 2s, warmup: 0s, rate: 500, timeout: 1s }\n' +
+        '    budgets: { serverCpu: 80%, rps: ">= 400", errors: 0 }\n'
+    )
+    const spec = config.benchmarks[0]!.spec
+    expect(
+      spec.kind === 'http' && [spec.server.readyTimeoutMs, spec.server.restart, spec.load]
+    ).toEqual([
+      5000,
+      'once',
+      { connections: 2, durationMs: 2000, warmupMs: 0, pipelining: 1, rate: 500, timeoutMs: 1000 }
+    ])
+    expect(config.benchmarks[0]!.budgets.map((b) => [b.metric, b.comparator, b.limit])).toEqual([
+      ['serverCpu', '<=', 0.8],
+      ['rps', '>=', 400],
+      ['errors', '<=', 0]
+    ])
+  })
+
+  it.each([
+    [
+      'a URL that is not http',
+      '      requests: [{ url: "ftp://example/x" }]\n',
+      `${F}:5:25: benchmarks[0].http.requests[0].url: expected an http:// URL such as "http://127.0.0.1:{port}/health", got "ftp://example/x"`
+    ],
+    [
+      'requests to two hosts',
+      '      requests: [{ url: "http://127.0.0.1:{port}/a" }, { url: "http://10.0.0.1:80/b" }]\n',
+      `${F}:5:17: benchmarks[0].http.requests: requests go to 2 different hosts (http://127.0.0.1:{port}, http://10.0.0.1); expected one server per benchmark`
+    ],
+    [
+      'a missing requests list',
+      '',
+      `${F}:4:7: benchmarks[0].http: missing required field "requests"`
+    ],
+    [
+      'a bad rate',
+      '      requests: [{ url: "http://127.0.0.1:{port}/" }]\n      load: { rate: 0 }\n',
+      `${F}:6:21: benchmarks[0].http.load.rate: expected a number above 0, got 0`
+    ]
+  ])('rejects %s', (_title, rest, message) => {
+    expect(errorOf(HTTP + rest)).toBe(message)
   })
 })
 

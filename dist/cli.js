@@ -10,6 +10,21 @@ import 'node:child_process';
 import 'node:os';
 import 'node:module';
 import 'node:url';
+import 'fs';
+import 'os';
+import 'net';
+import 'path';
+import 'url';
+import 'child_process';
+import 'util';
+import 'tty';
+import 'events';
+import 'stream';
+import 'http';
+import 'https';
+import 'crypto';
+import 'tls';
+import 'node:net';
 
 /** Entry of the perfgate command line (bin/perfgate.js runs the bundled copy). */
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -1,24 +1,24 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
 import * as os from 'os';
 import os__default, { EOL } from 'os';
-import * as crypto from 'crypto';
+import * as require$$8 from 'crypto';
 import * as fs from 'fs';
 import { promises, constants as constants$5 } from 'fs';
 import 'path';
 import http from 'http';
 import https from 'https';
 import 'net';
-import require$$1 from 'tls';
-import events$1 from 'events';
+import require$$3 from 'tls';
+import require$$1$1 from 'events';
 import 'assert';
-import require$$6 from 'util';
+import require$$1 from 'util';
 import { createRequire } from 'node:module';
+import { c as commonjsGlobal, m as main, E as EXIT, p as parseResults, a as renderTerminalReport } from './chunk-main.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { m as main, E as EXIT, p as parseResults, a as renderTerminalReport } from './chunk-main.js';
 import 'node:crypto';
 import 'node:util';
 import 'process';
@@ -26,8 +26,10 @@ import 'buffer';
 import 'node:child_process';
 import 'node:os';
 import 'node:url';
-
-var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+import 'url';
+import 'tty';
+import 'stream';
+import 'node:net';
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -166,7 +168,7 @@ function issueFileCommand(command, message) {
     });
 }
 function prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+    const delimiter = `ghadelimiter_${require$$8.randomUUID()}`;
     const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -187,11 +189,11 @@ var hasRequiredTunnel$1;
 function requireTunnel$1 () {
 	if (hasRequiredTunnel$1) return tunnel$1;
 	hasRequiredTunnel$1 = 1;
-	var tls = require$$1;
+	var tls = require$$3;
 	var http$1 = http;
 	var https$1 = https;
-	var events = events$1;
-	var util = require$$6;
+	var events = require$$1$1;
+	var util = require$$1;
 
 
 	tunnel$1.httpOverHttp = httpOverHttp;
@@ -4152,11 +4154,11 @@ function requireConstants$2 () {
 	return constants$2;
 }
 
-var global$2;
+var global$1;
 var hasRequiredGlobal$1;
 
 function requireGlobal$1 () {
-	if (hasRequiredGlobal$1) return global$2;
+	if (hasRequiredGlobal$1) return global$1;
 	hasRequiredGlobal$1 = 1;
 
 	// In case of breaking changes, increase the version
@@ -4193,11 +4195,11 @@ function requireGlobal$1 () {
 	  });
 	}
 
-	global$2 = {
+	global$1 = {
 	  getGlobalOrigin,
 	  setGlobalOrigin
 	};
-	return global$2;
+	return global$1;
 }
 
 var dataUrl;
@@ -16286,11 +16288,11 @@ ${pendingInterceptorsFormatter.format(pending)}
 	return mockAgent;
 }
 
-var global$1;
+var global;
 var hasRequiredGlobal;
 
 function requireGlobal () {
-	if (hasRequiredGlobal) return global$1;
+	if (hasRequiredGlobal) return global;
 	hasRequiredGlobal = 1;
 
 	// We include a version number for the Dispatcher API. In case of breaking changes,
@@ -16319,11 +16321,11 @@ function requireGlobal () {
 	  return globalThis[globalDispatcher]
 	}
 
-	global$1 = {
+	global = {
 	  setGlobalDispatcher,
 	  getGlobalDispatcher
 	};
-	return global$1;
+	return global;
 }
 
 var decoratorHandler;

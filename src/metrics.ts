@@ -4,34 +4,94 @@
  * read this table, so a metric is added here once.
  */
 
-export type BenchmarkKind = 'function' | 'command'
+export type BenchmarkKind = 'function' | 'command' | 'http'
 
-/** How a metric's value is stored: durations in milliseconds, sizes in bytes. */
-export type MetricUnit = 'duration' | 'rate' | 'bytes' | 'count'
+/**
+ * How a metric's value is stored: durations in milliseconds, sizes in bytes, rates per
+ * second, shares as fractions (0.85 = 85 % of one core).
+ */
+export type MetricUnit = 'duration' | 'rate' | 'bytes' | 'count' | 'share'
 
 export interface MetricInfo {
   readonly unit: MetricUnit
   /** Whether a larger value is better (throughput) or worse (latency, memory). */
   readonly higherIsBetter: boolean
   readonly label: string
+  /** A kind-specific label (an HTTP p95 is a latency, a function's a time per call). */
+  readonly labels?: Partial<Record<BenchmarkKind, string>>
+  /** The unit word of a rate ("ops/s", "req/s", "B/s"). */
+  readonly per?: string
   readonly kinds: readonly BenchmarkKind[]
 }
 
+const LATENCY = 'http' as const
+
 export const METRICS = {
-  p50: { unit: 'duration', higherIsBetter: false, label: 'time/op p50', kinds: ['function'] },
-  p95: { unit: 'duration', higherIsBetter: false, label: 'time/op p95', kinds: ['function'] },
-  p99: { unit: 'duration', higherIsBetter: false, label: 'time/op p99', kinds: ['function'] },
-  max: { unit: 'duration', higherIsBetter: false, label: 'time/op max', kinds: ['function'] },
-  mean: { unit: 'duration', higherIsBetter: false, label: 'time/op mean', kinds: ['function'] },
-  ops: { unit: 'rate', higherIsBetter: true, label: 'ops/s', kinds: ['function'] },
+  p50: {
+    unit: 'duration',
+    higherIsBetter: false,
+    label: 'time/op p50',
+    labels: { http: 'latency p50' },
+    kinds: ['function', LATENCY]
+  },
+  p90: { unit: 'duration', higherIsBetter: false, label: 'latency p90', kinds: [LATENCY] },
+  p95: {
+    unit: 'duration',
+    higherIsBetter: false,
+    label: 'time/op p95',
+    labels: { http: 'latency p95' },
+    kinds: ['function', LATENCY]
+  },
+  p99: {
+    unit: 'duration',
+    higherIsBetter: false,
+    label: 'time/op p99',
+    labels: { http: 'latency p99' },
+    kinds: ['function', LATENCY]
+  },
+  p999: { unit: 'duration', higherIsBetter: false, label: 'latency p99.9', kinds: [LATENCY] },
+  max: {
+    unit: 'duration',
+    higherIsBetter: false,
+    label: 'time/op max',
+    labels: { http: 'latency max' },
+    kinds: ['function', LATENCY]
+  },
+  mean: {
+    unit: 'duration',
+    higherIsBetter: false,
+    label: 'time/op mean',
+    labels: { http: 'latency mean' },
+    kinds: ['function', LATENCY]
+  },
+  ops: { unit: 'rate', higherIsBetter: true, label: 'ops/s', per: 'ops/s', kinds: ['function'] },
   heap: { unit: 'bytes', higherIsBetter: false, label: 'heap growth', kinds: ['function'] },
   gcTime: { unit: 'duration', higherIsBetter: false, label: 'GC time', kinds: ['function'] },
   gcCount: { unit: 'count', higherIsBetter: false, label: 'GC runs', kinds: ['function'] },
+  rps: { unit: 'rate', higherIsBetter: true, label: 'requests/s', per: 'req/s', kinds: [LATENCY] },
+  throughput: {
+    unit: 'rate',
+    higherIsBetter: true,
+    label: 'bytes/s',
+    per: 'B/s',
+    kinds: [LATENCY]
+  },
+  errors: { unit: 'count', higherIsBetter: false, label: 'errors', kinds: [LATENCY] },
+  timeouts: { unit: 'count', higherIsBetter: false, label: 'timeouts', kinds: [LATENCY] },
+  non2xx: { unit: 'count', higherIsBetter: false, label: 'non-2xx', kinds: [LATENCY] },
+  serverCpu: { unit: 'share', higherIsBetter: false, label: 'server CPU', kinds: [LATENCY] },
   wall: { unit: 'duration', higherIsBetter: false, label: 'wall time', kinds: ['command'] },
   user: { unit: 'duration', higherIsBetter: false, label: 'user CPU', kinds: ['command'] },
   sys: { unit: 'duration', higherIsBetter: false, label: 'system CPU', kinds: ['command'] },
   cpu: { unit: 'duration', higherIsBetter: false, label: 'CPU (user+sys)', kinds: ['command'] },
-  rss: { unit: 'bytes', higherIsBetter: false, label: 'peak RSS', kinds: ['command'] }
+  rss: {
+    unit: 'bytes',
+    higherIsBetter: false,
+    label: 'peak RSS',
+    labels: { http: 'server peak RSS' },
+    kinds: ['command', LATENCY]
+  },
+  rssMean: { unit: 'bytes', higherIsBetter: false, label: 'server mean RSS', kinds: [LATENCY] }
 } as const satisfies Record<string, MetricInfo>
 
 export type MetricName = keyof typeof METRICS
@@ -50,11 +110,19 @@ export function isMetricName(name: string): name is MetricName {
 /** Metrics shown in the terminal table per kind (the rest stay in the results file). */
 export const HEADLINE_METRICS: Record<BenchmarkKind, MetricName[]> = {
   function: ['p50', 'p95', 'p99', 'ops', 'heap'],
-  command: ['wall', 'user', 'sys', 'rss']
+  command: ['wall', 'user', 'sys', 'rss'],
+  http: ['p50', 'p95', 'p99', 'max', 'rps', 'errors', 'serverCpu', 'rss']
+}
+
+/** A metric's label for a benchmark of this kind. */
+export function metricLabel(metric: MetricName, kind?: BenchmarkKind): string {
+  const info: MetricInfo = METRICS[metric]
+  return (kind && info.labels?.[kind]) ?? info.label
 }
 
 /** Metrics gated by default: the robust centre of each kind's main figure. */
 export const DEFAULT_GATE: Record<BenchmarkKind, MetricName[]> = {
   function: ['p50'],
-  command: ['wall']
+  command: ['wall'],
+  http: ['p50', 'p95', 'rps']
 }

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs'
 // Builders of validated benchmark configs for runner tests.
 import { fileURLToPath } from 'node:url'
-import type { BenchmarkConfig, CommandSpec, FunctionSpec } from '../../src/config/types.js'
+import type {
+  BenchmarkConfig,
+  CommandSpec,
+  FunctionSpec,
+  HttpSpec
+} from '../../src/config/types.js'
 
 const COMPARE = { gate: [], threshold: 0.05, alpha: 0.05 }
 
@@ -71,4 +76,55 @@ export function isAlive(pid: number): boolean {
 export async function waitUntilGone(pid: number): Promise<boolean> {
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50))
   return !isAlive(pid)
+}
+
+export const HTTP_FIXTURES = fileURLToPath(new URL('../../__fixtures__/http/', import.meta.url))
+
+/** An http benchmark against __fixtures__/http/server.js with a short load. */
+export function httpBenchmark(
+  args: string,
+  path = '/ok',
+  overrides: { server?: Partial<HttpSpec['server']>; load?: Partial<HttpSpec['load']> } = {},
+  timeoutMs = 30_000
+): BenchmarkConfig & { spec: HttpSpec } {
+  const spec: HttpSpec = {
+    kind: 'http',
+    server: {
+      command: `node server.js ${args}`,
+      cwd: HTTP_FIXTURES,
+      env: {},
+      readyUrl: 'http://127.0.0.1:{port}/health',
+      readyTimeoutMs: 5000,
+      restart: 'per-trial',
+      ...overrides.server
+    },
+    requests: [
+      {
+        url: `http://127.0.0.1:{port}${path}`,
+        method: 'GET',
+        headers: {},
+        body: undefined,
+        weight: 1
+      }
+    ],
+    load: {
+      connections: 4,
+      durationMs: 400,
+      warmupMs: 100,
+      pipelining: 1,
+      rate: undefined,
+      timeoutMs: 2000,
+      ...overrides.load
+    }
+  }
+  return {
+    name: `http ${args} ${path}`,
+    kind: 'http',
+    spec,
+    trials: 1,
+    timeoutMs,
+    budgets: [],
+    targets: [],
+    compare: COMPARE
+  }
 }

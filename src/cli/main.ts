@@ -26,7 +26,7 @@ import {
   type BenchmarkResult,
   type Results
 } from '../results/types.js'
-import { processTrialRunner } from '../runners/index.js'
+import { createProcessTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
 import { createRandom } from '../stats/random.js'
 import { VERSION } from '../version.js'
@@ -213,7 +213,7 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
   }
   // A stored baseline is read (and checked) before anything is measured.
   const baseline = values.baseline === undefined ? undefined : readResultsFile(io, values.baseline)
-  const measure = { runner: io.runner ?? processTrialRunner, stderr: io.stderr, trials }
+  const measure = { runner: io.runner ?? createProcessTrialRunner(), stderr: io.stderr, trials }
 
   let head: BenchmarkResult[]
   let base: BaseResults | undefined

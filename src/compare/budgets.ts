@@ -33,6 +33,7 @@ export function checkBudgets(head: readonly BenchmarkResult[]): BudgetCheck[] {
       if (values.length === 0) {
         return {
           benchmark: result.name,
+          kind: result.kind,
           budget,
           estimate: undefined,
           low: undefined,
@@ -43,6 +44,7 @@ export function checkBudgets(head: readonly BenchmarkResult[]): BudgetCheck[] {
       const interval = medianInterval(values)
       return {
         benchmark: result.name,
+        kind: result.kind,
         budget,
         estimate: interval.median,
         low: interval.low,
@@ -72,7 +74,15 @@ export function targetProgress(
       else if (headValue !== undefined && baseValue !== undefined && baseValue !== target.limit) {
         progress = (baseValue - headValue) / (baseValue - target.limit)
       }
-      return { benchmark: result.name, target, head: headValue, base: baseValue, reached, progress }
+      return {
+        benchmark: result.name,
+        kind: result.kind,
+        target,
+        head: headValue,
+        base: baseValue,
+        reached,
+        progress
+      }
     })
   )
 }

@@ -63,6 +63,7 @@ export interface BenchmarkComparison {
 
 export interface BudgetCheck {
   readonly benchmark: string
+  readonly kind: BenchmarkKind
   readonly budget: Budget
   /** Median of head's trials and its distribution-free interval; undefined: not measured. */
   readonly estimate: number | undefined
@@ -73,6 +74,7 @@ export interface BudgetCheck {
 
 export interface TargetProgress {
   readonly benchmark: string
+  readonly kind: BenchmarkKind
   readonly target: Budget
   readonly head: number | undefined
   readonly base: number | undefined

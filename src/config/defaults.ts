@@ -13,3 +13,10 @@ export const DEFAULT_PAIRED_TEST = 't'
 /** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
 export const DEFAULT_LOOKS = 3
 export const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000
+export const DEFAULT_HTTP_CONNECTIONS = 10
+export const DEFAULT_HTTP_DURATION_MS = 3000
+export const DEFAULT_HTTP_WARMUP_MS = 1000
+export const DEFAULT_HTTP_TIMEOUT_MS = 10_000
+export const DEFAULT_READY_TIMEOUT_MS = 30_000
+/** A fresh server per trial: one kept alive carries a per-process bias (TOOLCHAIN.md). */
+export const DEFAULT_SERVER_RESTART = 'per-trial'

@@ -26,7 +26,8 @@ import type {
   Comparator,
   CompareConfig,
   CompareSettings,
-  Config
+  Config,
+  HttpSpec
 } from './types.js'
 
 export interface ParseOptions {
@@ -50,9 +51,35 @@ interface RawBenchmark {
   }
   trials?: number
   timeout?: string | number
+  http?: RawHttp
   budgets?: Record<string, string | number>
   targets?: Record<string, string | number>
   compare?: RawCompareSettings
+}
+
+interface RawHttp {
+  server: {
+    command: string
+    cwd?: string
+    env?: Record<string, string | number | boolean>
+    ready: string | { url: string; timeout?: string | number }
+    restart?: 'per-trial' | 'once'
+  }
+  requests: {
+    url: string
+    method?: string
+    headers?: Record<string, string>
+    body?: string | object
+    weight?: number
+  }[]
+  load?: {
+    connections?: number
+    duration?: string | number
+    warmup?: string | number
+    pipelining?: number
+    rate?: number
+    timeout?: string | number
+  }
 }
 
 interface RawCompareSettings {
@@ -74,7 +101,7 @@ interface RawConfig {
   benchmarks: RawBenchmark[]
 }
 
-const KINDS: readonly BenchmarkKind[] = ['function', 'command']
+const KINDS: readonly BenchmarkKind[] = ['function', 'command', 'http']
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true })
 const validateSchema = ajv.compile<RawConfig>(CONFIG_SCHEMA)
@@ -185,7 +212,7 @@ function applyDefaults(
     if (isMetricName(name) && allowed.includes(name)) return name
     const suggestion = closest(name, allowed)
     const elsewhere = isMetricName(name)
-      ? ` (it applies to ${METRICS[name].kinds.join(', ')} benchmarks)`
+      ? ` (it applies to ${METRICS[name].kinds.join(' and ')} benchmarks)`
       : ''
     issues.push(
       issue(
@@ -197,6 +224,108 @@ function applyDefaults(
       )
     )
     return undefined
+  }
+
+  const durationOr = (value: string | number | undefined, field: FieldPath, fallback: number) =>
+    value === undefined ? fallback : unit(parseDuration(value), field, value, fallback)
+
+  /** An http benchmark's spec; URLs keep their {port} placeholder. */
+  const parseHttp = (raw: RawHttp, at: FieldPath): HttpSpec => {
+    const origins = new Set<string>()
+    const checkUrl = (url: string, field: FieldPath): void => {
+      let parsed: URL | undefined
+      try {
+        parsed = new URL(url.replaceAll('{port}', '1'))
+      } catch {
+        parsed = undefined
+      }
+      if (!parsed || parsed.protocol !== 'http:') {
+        issues.push(
+          issue(
+            field,
+            `expected an http:// URL such as "http://127.0.0.1:{port}/health", got ${describeValue(url)}`
+          )
+        )
+      }
+    }
+    const ready =
+      typeof raw.server.ready === 'string' ? { url: raw.server.ready } : raw.server.ready
+    checkUrl(ready.url, [...at, 'server', 'ready'])
+    const requests = raw.requests.map((request, i) => {
+      const field: FieldPath = [...at, 'requests', i, 'url']
+      checkUrl(request.url, field)
+      try {
+        origins.add(
+          new URL(request.url.replaceAll('{port}', '65535')).origin.replace(':65535', ':{port}')
+        )
+      } catch {
+        // reported by checkUrl
+      }
+      const json = request.body !== undefined && typeof request.body !== 'string'
+      const headers = { ...(request.headers ?? {}) }
+      if (json && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+        headers['content-type'] = 'application/json'
+      }
+      return {
+        url: request.url,
+        method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body:
+          request.body === undefined
+            ? undefined
+            : json
+              ? JSON.stringify(request.body)
+              : (request.body as string),
+        weight: request.weight ?? 1
+      }
+    })
+    if (origins.size > 1) {
+      issues.push(
+        issue(
+          [...at, 'requests'],
+          `requests go to ${origins.size} different hosts (${[...origins].join(', ')}); expected one server per benchmark`
+        )
+      )
+    }
+    const load = raw.load ?? {}
+    return {
+      kind: 'http',
+      server: {
+        command: raw.server.command,
+        cwd: path.resolve(dir, raw.server.cwd ?? '.'),
+        env: Object.fromEntries(
+          Object.entries(raw.server.env ?? {}).map(([k, v]) => [k, String(v)])
+        ),
+        readyUrl: ready.url,
+        readyTimeoutMs: positiveDuration(
+          ready.timeout,
+          [...at, 'server', 'ready', 'timeout'],
+          defaults.DEFAULT_READY_TIMEOUT_MS
+        ),
+        restart: raw.server.restart ?? defaults.DEFAULT_SERVER_RESTART
+      },
+      requests,
+      load: {
+        connections: load.connections ?? defaults.DEFAULT_HTTP_CONNECTIONS,
+        durationMs: positiveDuration(
+          load.duration,
+          [...at, 'load', 'duration'],
+          defaults.DEFAULT_HTTP_DURATION_MS
+        ),
+        warmupMs: durationOr(
+          load.warmup,
+          [...at, 'load', 'warmup'],
+          defaults.DEFAULT_HTTP_WARMUP_MS
+        ),
+        pipelining: load.pipelining ?? 1,
+        rate: load.rate,
+        timeoutMs: positiveDuration(
+          load.timeout,
+          [...at, 'load', 'timeout'],
+          defaults.DEFAULT_HTTP_TIMEOUT_MS
+        )
+      }
+    }
   }
 
   const seen = new Map<string, number>()
@@ -251,6 +380,8 @@ function applyDefaults(
             ? defaults.DEFAULT_FUNCTION_WARMUP_MS
             : unit(parseDuration(fn.warmup), at('function', 'warmup'), fn.warmup, 0)
       }
+    } else if (kind === 'http') {
+      spec = parseHttp(bench.http!, at('http'))
     } else {
       const cmd = bench.command!
       spec = {
@@ -347,7 +478,8 @@ const BUDGET_EXAMPLES = {
   duration: '"<= 50ms"',
   bytes: '"<= 300MB"',
   rate: '">= 1000"',
-  count: '"<= 0"'
+  count: '"<= 0"',
+  share: '"<= 80%"'
 } as const
 
 const COMPARATOR = /^\s*(<=|>=|<|>)?\s*(.*?)\s*$/
@@ -365,6 +497,9 @@ export function parseBudget(metric: MetricName, value: string | number): Parsed<
       break
     case 'bytes':
       limit = parseSize(body)
+      break
+    case 'share':
+      limit = parsePercent(body)
       break
     case 'rate':
     case 'count': {
@@ -444,12 +579,18 @@ function schemaIssues(errors: ErrorObject[], issue: MakeIssue): ConfigIssue[] {
         )
         break
       case 'exclusiveMinimum':
-      case 'exclusiveMaximum':
-        made = issue(
-          field,
-          `expected a number between 0 and 1 (exclusive), got ${describeValue(error.data)}`
-        )
+      case 'exclusiveMaximum': {
+        const bounds = error.parentSchema as {
+          exclusiveMinimum?: number
+          exclusiveMaximum?: number
+        }
+        const expected =
+          bounds.exclusiveMinimum !== undefined && bounds.exclusiveMaximum !== undefined
+            ? `a number between ${bounds.exclusiveMinimum} and ${bounds.exclusiveMaximum} (exclusive)`
+            : `a number above ${bounds.exclusiveMinimum}`
+        made = issue(field, `expected ${expected}, got ${describeValue(error.data)}`)
         break
+      }
       case 'enum':
         made = issue(
           field,

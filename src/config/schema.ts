@@ -90,6 +90,7 @@ export const CONFIG_SCHEMA = {
         name: { type: 'string', minLength: 1, description: 'Unique name shown in reports.' },
         function: { $ref: '#/definitions/function' },
         command: { $ref: '#/definitions/command' },
+        http: { $ref: '#/definitions/http' },
         trials: { type: 'integer', minimum: 1, description: 'Overrides the global trials.' },
         timeout: {
           type: ['string', 'number'],
@@ -162,6 +163,109 @@ export const CONFIG_SCHEMA = {
           type: 'integer',
           minimum: 0,
           description: 'Unmeasured runs before the measured run of each trial. Default 1.'
+        }
+      }
+    },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['server', 'requests'],
+      description:
+        'HTTP endpoints under load: perfgate starts the server, waits until it is ready, loads it with autocannon and stops it.',
+      properties: {
+        server: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['command', 'ready'],
+          properties: {
+            command: {
+              type: 'string',
+              minLength: 1,
+              description:
+                'Shell command that starts the server; {port} and the PORT variable give the free port chosen for it.'
+            },
+            cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
+            env: {
+              type: 'object',
+              additionalProperties: { type: ['string', 'number', 'boolean'] },
+              description: 'Extra environment variables.'
+            },
+            ready: {
+              type: ['string', 'object'],
+              additionalProperties: false,
+              required: ['url'],
+              properties: {
+                url: { type: 'string', minLength: 1 },
+                timeout: { type: ['string', 'number'] }
+              },
+              description:
+                'URL polled until it answers (any status below 500), or { url, timeout } (default timeout 30s).'
+            },
+            restart: {
+              enum: ['per-trial', 'once'],
+              description:
+                'per-trial (default): a fresh server for every trial; once: one server per side kept across trials.'
+            }
+          }
+        },
+        requests: {
+          type: 'array',
+          minItems: 1,
+          description: 'Requests each connection sends in sequence (weight repeats one).',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['url'],
+            properties: {
+              url: {
+                type: 'string',
+                minLength: 1,
+                description: 'e.g. http://127.0.0.1:{port}/users'
+              },
+              method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] },
+              headers: { type: 'object', additionalProperties: { type: 'string' } },
+              body: {
+                type: ['string', 'object', 'array'],
+                description: 'A string, or JSON (sent with content-type application/json).'
+              },
+              weight: {
+                type: 'integer',
+                minimum: 1,
+                description: 'Times this request appears in the sequence.'
+              }
+            }
+          }
+        },
+        load: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            connections: {
+              type: 'integer',
+              minimum: 1,
+              description: 'Concurrent connections. Default 10.'
+            },
+            duration: {
+              type: ['string', 'number'],
+              description: 'Measured load per trial. Default 3s.'
+            },
+            warmup: {
+              type: ['string', 'number'],
+              description: 'Unmeasured load before it. Default 1s.'
+            },
+            pipelining: {
+              type: 'integer',
+              minimum: 1,
+              description: 'Requests in flight per connection. Default 1.'
+            },
+            rate: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              description:
+                'Fixed total rate in requests/s (open-loop, corrected for coordinated omission). Default: as fast as the server answers.'
+            },
+            timeout: { type: ['string', 'number'], description: 'Request timeout. Default 10s.' }
+          }
         }
       }
     }

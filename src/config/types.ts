@@ -34,7 +34,41 @@ export interface CommandSpec {
   readonly warmupRuns: number
 }
 
-export type BenchmarkSpec = FunctionSpec | CommandSpec
+export interface HttpRequestSpec {
+  /** Absolute URL with the {port} placeholder, e.g. http://127.0.0.1:{port}/users */
+  readonly url: string
+  readonly method: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string | undefined
+  readonly weight: number
+}
+
+export type ServerRestart = 'per-trial' | 'once'
+
+export interface HttpSpec {
+  readonly kind: 'http'
+  readonly server: {
+    /** Shell command with the {port} placeholder. */
+    readonly command: string
+    readonly cwd: string
+    readonly env: Readonly<Record<string, string>>
+    readonly readyUrl: string
+    readonly readyTimeoutMs: number
+    readonly restart: ServerRestart
+  }
+  readonly requests: readonly HttpRequestSpec[]
+  readonly load: {
+    readonly connections: number
+    readonly durationMs: number
+    readonly warmupMs: number
+    readonly pipelining: number
+    /** Fixed total rate (requests/s); undefined: closed loop, as fast as answers come. */
+    readonly rate: number | undefined
+    readonly timeoutMs: number
+  }
+}
+
+export type BenchmarkSpec = FunctionSpec | CommandSpec | HttpSpec
 
 /** How one benchmark's base and head are judged (global settings, overridden per benchmark). */
 export interface CompareSettings {

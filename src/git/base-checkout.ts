@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Config } from '../config/types.js'
+import type { BenchmarkConfig, Config } from '../config/types.js'
 import { registerCleanup } from '../process/cleanup.js'
 import { startChild } from '../process/children.js'
 
@@ -154,21 +154,28 @@ function shareNodeModules(repoRoot: string, worktree: string, configRel: string)
   return 'none needed (no node_modules in head)'
 }
 
-/** The base side's copy of a benchmark's paths, or undefined when the base lacks its file. */
-export function mapToBase<T extends { spec: { kind: string } }>(
-  benchmark: T,
+/** The base side's copy of a benchmark's paths, or undefined when the base lacks them. */
+export function mapToBase(
+  benchmark: BenchmarkConfig,
   headDir: string,
   baseDir: string
-): T | undefined {
+): BenchmarkConfig | undefined {
   const move = (p: string) => path.join(baseDir, path.relative(headDir, p))
-  const spec = benchmark.spec as { kind: string; file?: string; cwd?: string }
-  if (spec.kind === 'function' && spec.file) {
-    const file = move(spec.file)
-    return existsSync(file) ? { ...benchmark, spec: { ...spec, file } } : undefined
+  const spec = benchmark.spec
+  switch (spec.kind) {
+    case 'function': {
+      const file = move(spec.file)
+      return existsSync(file) ? { ...benchmark, spec: { ...spec, file } } : undefined
+    }
+    case 'command': {
+      const cwd = move(spec.cwd)
+      return existsSync(cwd) ? { ...benchmark, spec: { ...spec, cwd } } : undefined
+    }
+    case 'http': {
+      const cwd = move(spec.server.cwd)
+      return existsSync(cwd)
+        ? { ...benchmark, spec: { ...spec, server: { ...spec.server, cwd } } }
+        : undefined
+    }
   }
-  if (spec.kind === 'command' && spec.cwd) {
-    const cwd = move(spec.cwd)
-    return existsSync(cwd) ? { ...benchmark, spec: { ...spec, cwd } } : undefined
-  }
-  return benchmark
 }

@@ -66,6 +66,9 @@ export interface Finished {
 export interface Started {
   readonly child: ChildProcess
   readonly finished: Promise<Finished>
+  /** Live output tails (also on `Finished`). */
+  readonly stdout: OutputTail
+  readonly stderr: OutputTail
 }
 
 let exitHookInstalled = false
@@ -120,5 +123,5 @@ export function startChild(
       resolve({ code, signal, timedOut, stdout, stderr, spawnError })
     }
   })
-  return { child, finished }
+  return { child, finished, stdout, stderr }
 }

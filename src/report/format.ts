@@ -1,5 +1,5 @@
 /** Numbers with units a human reads: ns/µs/ms/s, ops/s, B/kB/MB (pure). */
-import { METRICS, type MetricName } from '../metrics.js'
+import { METRICS, type MetricInfo, type MetricName } from '../metrics.js'
 
 /** Three significant digits without exponent notation. */
 export function threeDigits(value: number): string {
@@ -45,11 +45,13 @@ export function formatMetric(metric: MetricName, value: number): string {
     case 'duration':
       return formatDuration(value)
     case 'rate':
-      return formatRate(value)
+      return formatRate(value, (METRICS[metric] as MetricInfo).per)
     case 'bytes':
       return formatBytes(value)
     case 'count':
       return formatCount(value)
+    case 'share':
+      return formatPercent(value)
   }
 }
 

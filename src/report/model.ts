@@ -9,7 +9,7 @@ import type {
   MetricComparison,
   Verdict
 } from '../compare/types.js'
-import { METRICS } from '../metrics.js'
+import { metricLabel } from '../metrics.js'
 import type { Environment, Results } from '../results/types.js'
 import { formatBytes, formatMetric } from './format.js'
 
@@ -102,7 +102,7 @@ function changeRow(bench: BenchmarkComparison, m: MetricComparison): ChangeRow {
   return {
     verdict: m.verdict,
     benchmark: bench.name,
-    metric: METRICS[m.metric].label,
+    metric: metricLabel(m.metric, bench.kind),
     base: Number.isFinite(m.base) ? formatMetric(m.metric, m.base) : '–',
     head: Number.isFinite(m.head) ? formatMetric(m.metric, m.head) : '–',
     change: formatChange(m.ratio),
@@ -236,6 +236,17 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
       }
     }
   }
+  for (const bench of results.benchmarks) {
+    const saturated = bench.trials.filter((t) => t.details?.loadgenSaturated === true).length
+    if (saturated > bench.trials.length / 2) {
+      notes.push({
+        benchmark: bench.name,
+        text:
+          `: requests/s is limited by the load generator, not the server (perfgate used over 90 % of a core ` +
+          `in ${saturated} of ${bench.trials.length} trials); the server may handle more. Compare latency at a fixed \`load.rate\` instead.`
+      })
+    }
+  }
   // Regressions first, then improvements (stable: config order inside each).
   const order = (r: ChangeRow) => (r.verdict === 'regression' ? 0 : 1)
   changes.sort((a, b) => order(a) - order(b))
@@ -243,7 +254,7 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
   const budgets: BudgetRow[] = comparison.budgets.map((check) => ({
     passed: check.passed,
     benchmark: check.benchmark,
-    metric: METRICS[check.budget.metric].label,
+    metric: metricLabel(check.budget.metric, check.kind),
     limit: `${check.budget.comparator} ${formatMetric(check.budget.metric, check.budget.limit)}`,
     estimate:
       check.estimate === undefined
@@ -256,7 +267,7 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
   }))
   const targets: TargetRow[] = comparison.targets.map((t) => ({
     benchmark: t.benchmark,
-    metric: METRICS[t.target.metric].label,
+    metric: metricLabel(t.target.metric, t.kind),
     target: `${t.target.comparator} ${formatMetric(t.target.metric, t.target.limit)}`,
     base: t.base === undefined ? '–' : formatMetric(t.target.metric, t.base),
     head: t.head === undefined ? '–' : formatMetric(t.target.metric, t.head),

@@ -2,7 +2,7 @@
  * The terminal report of a run: per benchmark and headline metric, the median of the
  * trials, their spread and range (pure; returns a string).
  */
-import { HEADLINE_METRICS, METRICS } from '../metrics.js'
+import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
 import type { Results } from '../results/types.js'
 import { formatBytes, formatMetric, formatPercent } from './format.js'
 import type { ReportModel } from './model.js'
@@ -30,7 +30,7 @@ export function renderTerminalReport(results: Results): string {
       if (!s) continue
       rows.push([
         name(),
-        METRICS[metric].label,
+        metricLabel(metric, bench.kind),
         formatMetric(metric, s.median),
         `±${formatPercent(s.spread)}`,
         `${formatMetric(metric, s.min)} … ${formatMetric(metric, s.max)}`,

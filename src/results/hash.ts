@@ -23,13 +23,19 @@ function sha256(text: string): string {
  * relative to the config directory so two checkouts of one repository hash alike.
  */
 export function definitionHash(benchmark: BenchmarkConfig, configDir: string): string {
-  const spec = { ...benchmark.spec } as Record<string, unknown>
-  for (const key of ['file', 'cwd']) {
-    const value = spec[key]
-    if (typeof value === 'string' && value.startsWith(configDir))
-      spec[key] = value.slice(configDir.length)
+  return sha256(
+    canonical({ spec: relativePaths(benchmark.spec, configDir), timeoutMs: benchmark.timeoutMs })
+  )
+}
+
+/** Paths under the config directory, made relative to it (anywhere in the object). */
+function relativePaths(value: unknown, dir: string): unknown {
+  if (typeof value === 'string') return value.startsWith(dir) ? value.slice(dir.length) : value
+  if (Array.isArray(value)) return value.map((v) => relativePaths(v, dir))
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relativePaths(v, dir)]))
   }
-  return sha256(canonical({ spec, timeoutMs: benchmark.timeoutMs }))
+  return value
 }
 
 /** Hash of the whole validated config (paths relative to its directory). */

@@ -1,13 +1,26 @@
 /** The real trial runner: one fresh process per trial, by benchmark kind. */
 import { runCommandTrial } from './command/runner.js'
 import { runFunctionTrial } from './function/runner.js'
+import { HttpTrialRunner } from './http/runner.js'
 import type { TrialRunner } from './types.js'
 
-export const processTrialRunner: TrialRunner = {
-  runTrial(benchmark) {
-    const spec = benchmark.spec
-    return spec.kind === 'function'
-      ? runFunctionTrial(benchmark, spec)
-      : runCommandTrial(benchmark, spec)
+/** A runner for a whole run (HTTP servers kept across trials live in it). */
+export function createProcessTrialRunner(): TrialRunner {
+  const http = new HttpTrialRunner()
+  return {
+    runTrial(benchmark) {
+      const spec = benchmark.spec
+      switch (spec.kind) {
+        case 'function':
+          return runFunctionTrial(benchmark, spec)
+        case 'command':
+          return runCommandTrial(benchmark, spec)
+        case 'http':
+          return http.runTrial(benchmark, spec)
+      }
+    },
+    release(benchmark) {
+      return http.release(benchmark)
+    }
   }
 }

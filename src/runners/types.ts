@@ -23,4 +23,6 @@ export type TrialOutcome =
 /** Runs one trial of a benchmark (a fresh process each time). */
 export interface TrialRunner {
   runTrial(benchmark: BenchmarkConfig, trialIndex: number): Promise<TrialOutcome>
+  /** Called when a benchmark's trials are over (stops anything kept across trials). */
+  release?(benchmark: BenchmarkConfig): Promise<void>
 }

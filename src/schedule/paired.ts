@@ -92,6 +92,19 @@ export async function runPairedBenchmark(
   base: BenchmarkConfig,
   options: PairedOptions
 ): Promise<{ head: BenchmarkResult; base: BenchmarkResult }> {
+  try {
+    return await measurePairs(head, base, options)
+  } finally {
+    await options.runner.release?.(head)
+    await options.runner.release?.(base)
+  }
+}
+
+async function measurePairs(
+  head: BenchmarkConfig,
+  base: BenchmarkConfig,
+  options: PairedOptions
+): Promise<{ head: BenchmarkResult; base: BenchmarkResult }> {
   const now = options.now ?? (() => performance.now())
   const started = now()
   const maxPairs = options.lookSizes[options.lookSizes.length - 1]!

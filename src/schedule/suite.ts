@@ -40,6 +40,17 @@ export async function runBenchmark(
   benchmark: BenchmarkConfig,
   options: SuiteOptions
 ): Promise<BenchmarkResult> {
+  try {
+    return await measureTrials(benchmark, options)
+  } finally {
+    await options.runner.release?.(benchmark)
+  }
+}
+
+async function measureTrials(
+  benchmark: BenchmarkConfig,
+  options: SuiteOptions
+): Promise<BenchmarkResult> {
   const progress = options.progress ?? silentProgress
   const trials = options.trials ?? benchmark.trials
   const done: TrialResult[] = []

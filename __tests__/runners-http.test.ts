@@ -1,0 +1,151 @@
+// Real HTTP servers (node:http fixtures) started, loaded with autocannon and stopped.
+import { createServer, type Server } from 'node:net'
+import { liveChildCount } from '../src/process/children.js'
+import { HttpTrialRunner } from '../src/runners/http/runner.js'
+import { freePort } from '../src/runners/http/server.js'
+import { httpBenchmark } from './helpers/benchmarks.js'
+
+const runner = new HttpTrialRunner()
+
+async function trial(...args: Parameters<typeof httpBenchmark>) {
+  const benchmark = httpBenchmark(...args)
+  return runner.runTrial(benchmark, benchmark.spec)
+}
+
+/** No server process may outlive a trial, whatever happened in it. */
+afterEach(async () => {
+  for (let i = 0; i < 50 && liveChildCount() > 0; i++) await new Promise((r) => setTimeout(r, 20))
+  expect(liveChildCount()).toBe(0)
+})
+
+describe('HTTP trials', () => {
+  it('measures latency percentiles, throughput and the server process tree', async () => {
+    const outcome = await trial('ok')
+    if (!outcome.ok) throw new Error(`${outcome.message}\n${outcome.stderrTail}`)
+    const m = outcome.metrics
+    expect(m.rps).toBeGreaterThan(100)
+    expect(m.errors).toBe(0)
+    expect(m.p50!).toBeGreaterThan(0)
+    expect(m.p50!).toBeLessThanOrEqual(m.p90!)
+    expect(m.p90!).toBeLessThanOrEqual(m.p95!)
+    expect(m.p95!).toBeLessThanOrEqual(m.p99!)
+    expect(m.p99!).toBeLessThanOrEqual(m.p999!)
+    expect(m.p999!).toBeLessThanOrEqual(m.max! * 1.001)
+    expect(m.serverCpu).toBeGreaterThan(0)
+    expect(m.rss).toBeGreaterThan(10e6)
+    expect(m.throughput).toBeGreaterThan(m.rps! * 5) // "hello" plus headers per response
+    expect(typeof outcome.details.histogram).toBe('string')
+    expect(typeof outcome.details.loadgenSaturated).toBe('boolean')
+  })
+
+  it('counts 5xx answers as errors, and fails a trial with no successful response', async () => {
+    const outcome = await trial('ok', '/fail')
+    expect(outcome.ok).toBe(false)
+    expect(!outcome.ok && outcome.message).toMatch(
+      /^no successful response in 0.4 s of load \(\d+ non-2xx, 0 connection errors, 0 timeouts\)$/
+    )
+  })
+
+  it('counts request timeouts', async () => {
+    const benchmark = httpBenchmark('ok', '/hang', {
+      load: { timeoutMs: 1000, durationMs: 1500, warmupMs: 0 }
+    })
+    const outcome = await runner.runTrial(benchmark, benchmark.spec)
+    expect(outcome.ok).toBe(false)
+    expect(!outcome.ok && outcome.message).toMatch(
+      /0 non-2xx, \d+ connection errors, [1-9]\d* timeouts\)$/
+    )
+  })
+
+  it('reports a command that is not found', async () => {
+    const benchmark = httpBenchmark('', '/ok', {
+      server: { command: 'no-such-server-binary --port {port}' }
+    })
+    const outcome = await runner.runTrial(benchmark, benchmark.spec)
+    expect(outcome).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^server exited with code 127 before it was ready/)
+    })
+    expect(!outcome.ok && outcome.stderrTail).toContain('not found')
+  })
+
+  it('reports a server that exits before it is ready, with its stderr', async () => {
+    const outcome = await trial('exit-early')
+    expect(outcome).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /^server exited with code 1 before it was ready \(http:\/\/127\.0\.0\.1:\d+\/health\)$/
+      ),
+      stderrTail: 'fatal: DATABASE_URL is not set'
+    })
+  })
+
+  it('gives up on a server that never gets ready, and stops it', async () => {
+    const benchmark = httpBenchmark('never-ready', '/ok', { server: { readyTimeoutMs: 600 } })
+    const outcome = await runner.runTrial(benchmark, benchmark.spec)
+    expect(outcome).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /^server not ready after 0.6 s: http:\/\/127\.0\.0\.1:\d+\/health \(last: status 503\)$/
+      ),
+      stderrTail: 'warming caches…'
+    })
+  })
+
+  it('explains a port that is already taken', async () => {
+    const port = await freePort()
+    const blocker: Server = createServer()
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
+    try {
+      const benchmark = httpBenchmark(`ok --port ${port}`, '/ok', {
+        server: { readyUrl: `http://127.0.0.1:${port + 0}/health`, readyTimeoutMs: 2000 }
+      })
+      const outcome = await runner.runTrial(benchmark, benchmark.spec)
+      expect(outcome.ok).toBe(false)
+      expect(!outcome.ok && outcome.stderrTail).toContain('EADDRINUSE')
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it('reports a server that crashes during load', async () => {
+    const outcome = await trial('crash-after 300', '/ok', {
+      load: { warmupMs: 0, durationMs: 1000 }
+    })
+    expect(outcome).toMatchObject({
+      ok: false,
+      message: 'server exited with code 3 during load',
+      stderrTail: 'crashing after 300 requests'
+    })
+  })
+
+  it('keeps one server across trials with restart: once, and stops it on release', async () => {
+    const benchmark = httpBenchmark('ok', '/ok', { server: { restart: 'once' } })
+    const first = await runner.runTrial(benchmark, benchmark.spec)
+    const second = await runner.runTrial(benchmark, benchmark.spec)
+    expect(first.ok && second.ok).toBe(true)
+    expect(liveChildCount()).toBe(1)
+    await runner.release(benchmark)
+    expect(liveChildCount()).toBe(0)
+  })
+
+  it('records at a fixed rate (open loop)', async () => {
+    const outcome = await trial('ok', '/ok', { load: { rate: 200, durationMs: 1000, warmupMs: 0 } })
+    if (!outcome.ok) throw new Error(outcome.message)
+    expect(outcome.metrics.rps).toBeGreaterThan(120)
+    expect(outcome.metrics.rps).toBeLessThan(260)
+    expect(outcome.details.loadgenSaturated).toBe(false)
+  })
+})
+
+describe('freePort', () => {
+  it('returns a port that can be listened on', async () => {
+    const port = await freePort()
+    const server = createServer()
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, '127.0.0.1', resolve)
+    })
+    server.close()
+  })
+})

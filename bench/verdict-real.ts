@@ -1,0 +1,213 @@
+/**
+ * Real A/B runs for `npm run bench:verdict`: the example suite (`examples/`) copied into a
+ * fresh git repository and committed, then `perfgate run --base HEAD --json` through the
+ * CLI's own `main()`, with the working tree either unchanged (A/A) or with a slowdown
+ * planted in `parseCsv` (`src/orders.js`): an extra pass over the CSV text, a multiply-add
+ * chain of `factor × text.length` steps whose result is kept observable.
+ */
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { main } from '../src/cli/main.js'
+import { registerCleanup } from '../src/process/cleanup.js'
+import type { MetricName } from '../src/metrics.js'
+import { parseResults } from '../src/results/format.js'
+import type { Results } from '../src/results/types.js'
+import { measureFunction } from '../src/runners/function/engine.js'
+
+const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url))
+const ORDERS = 'src/orders.js'
+const PLANT_BEFORE = '  const [header, ...body] = rows\n'
+
+/** orders.js with `factor × text.length` extra steps at the end of parseCsv. */
+export function plantSlowdown(source: string, factor: number): string {
+  if (!source.includes(PLANT_BEFORE)) throw new Error(`${ORDERS}: parseCsv changed, cannot plant`)
+  const extra = [
+    '  // Planted by bench:verdict: an extra pass proportional to the input.',
+    '  let check = 0',
+    `  const steps = Math.round(text.length * ${factor})`,
+    '  for (let i = 0, j = 0; i < steps; i++, j = j + 1 === text.length ? 0 : j + 1) {',
+    '    check = (Math.imul(check, 31) + text.charCodeAt(j)) | 0',
+    '  }',
+    '  if (check === 0x7fffffff) rows.push([])',
+    ''
+  ].join('\n')
+  return source.replace(PLANT_BEFORE, extra + PLANT_BEFORE)
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=perfgate', '-c', 'user.email=perfgate@localhost', ...args],
+    { cwd, encoding: 'utf8' }
+  ).trim()
+}
+
+export interface ExampleRepo {
+  readonly root: string
+  /** The committed orders.js. */
+  readonly original: string
+  /** Writes orders.js in the working tree: the original (factor 0) or a planted variant. */
+  setSlowdown(factor: number): void
+  remove(): void
+}
+
+/** A temporary git repository holding examples/, committed once. */
+export function makeExampleRepo(): ExampleRepo {
+  const root = mkdtempSync(path.join(tmpdir(), 'perfgate-verdict-'))
+  cpSync(EXAMPLES, root, { recursive: true })
+  git(root, 'init', '--quiet', '--initial-branch=main')
+  git(root, 'add', '.')
+  git(root, 'commit', '--quiet', '-m', 'examples')
+  const file = path.join(root, ORDERS)
+  const original = readFileSync(file, 'utf8')
+  // Also removed on Ctrl-C (bench/verdict.ts runs the registered clean-ups).
+  const remove = registerCleanup(() => rmSync(root, { recursive: true, force: true }))
+  return {
+    root,
+    original,
+    setSlowdown(factor) {
+      writeFileSync(file, factor === 0 ? original : plantSlowdown(original, factor))
+    },
+    remove
+  }
+}
+
+interface OrdersModule {
+  parseCsv(text: string): unknown
+  makeOrdersCsv(count: number): string
+}
+
+/**
+ * In-process estimate of the planted pass's cost: the median p50 of parseCsv on the
+ * benchmark's 1,000-order CSV, original and with factor 1, over `rounds` alternating
+ * measurements with perfgate's engine. Returns the factors that should add `targets`
+ * (fractions) of work; the A/B runs then measure the effect actually planted.
+ */
+export async function calibrateFactors(
+  repo: ExampleRepo,
+  targets: readonly number[],
+  rounds = 5
+): Promise<{ baseNs: number; passNs: number; factors: number[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-calibrate-'))
+  try {
+    const load = async (name: string, source: string): Promise<OrdersModule> => {
+      const file = path.join(dir, name)
+      writeFileSync(file, source)
+      return (await import(pathToFileURL(file).href)) as OrdersModule
+    }
+    const original = await load('original.mjs', repo.original)
+    const planted = await load('planted.mjs', plantSlowdown(repo.original, 1))
+    const csv = original.makeOrdersCsv(1000)
+    const times: [number[], number[]] = [[], []]
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, module] of [original, planted].entries()) {
+        const m = await measureFunction(
+          () => module.parseCsv(csv),
+          {},
+          {
+            timeMs: 200,
+            warmupMs: 50
+          }
+        )
+        times[i]!.push(m.p50 * 1e6)
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
+    const baseNs = median(times[0])
+    const passNs = median(times[1]) - baseNs
+    if (!(passNs > 0)) throw new Error('calibration: the planted pass measured no cost')
+    const factors = targets.map((t) => Math.round(((t * baseNs) / passNs) * 1000) / 1000)
+    return { baseNs, passNs, factors }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export interface RealBenchmark {
+  readonly name: string
+  readonly kind: string
+  readonly pairs: number
+  readonly stopReason: string
+  readonly metrics: readonly {
+    readonly metric: MetricName
+    readonly verdict: string
+    readonly ratio: number
+    readonly ciLow: number
+    readonly ciHigh: number
+    readonly pAdjusted: number
+    /** SD of ln(head_i / base_i) over the pairs. */
+    readonly sdLog: number
+  }[]
+}
+
+export interface RealRun {
+  readonly exitCode: number
+  readonly seconds: number
+  readonly regressions: number
+  readonly improvements: number
+  readonly benchmarks: readonly RealBenchmark[]
+}
+
+function sampleSd(xs: readonly number[]): number {
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length
+  return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1))
+}
+
+function summarize(results: Results, exitCode: number, seconds: number): RealRun {
+  const comparison = results.comparison!
+  const benchmarks = comparison.benchmarks.map((bench): RealBenchmark => {
+    const head = results.benchmarks.find((b) => b.name === bench.name)!
+    const base = results.base!.benchmarks.find((b) => b.name === bench.name)!
+    return {
+      name: bench.name,
+      kind: bench.kind,
+      pairs: head.paired?.pairs ?? head.trials.length,
+      stopReason: bench.stopReason ?? '–',
+      metrics: bench.metrics.map((m) => {
+        const logs = head.trials.map((t, i) =>
+          Math.log(t.metrics[m.metric]! / base.trials[i]!.metrics[m.metric]!)
+        )
+        return {
+          metric: m.metric,
+          verdict: m.verdict,
+          ratio: m.ratio,
+          ciLow: m.ciLow,
+          ciHigh: m.ciHigh,
+          pAdjusted: m.pAdjusted,
+          sdLog: sampleSd(logs)
+        }
+      })
+    }
+  })
+  return {
+    exitCode,
+    seconds,
+    regressions: comparison.counts.regressions,
+    improvements: comparison.counts.improvements,
+    benchmarks
+  }
+}
+
+/** `perfgate run --base HEAD --json --seed <seed> [--filter <filter>]` in the repository. */
+export async function runAb(
+  repo: ExampleRepo,
+  seed: number,
+  filter: string | undefined,
+  stderr: { write(text: string): unknown }
+): Promise<RealRun> {
+  let stdout = ''
+  const args = ['run', '--base', 'HEAD', '--json', '--seed', String(seed)]
+  if (filter !== undefined) args.push('--filter', filter)
+  const started = performance.now()
+  const exitCode = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr,
+    cwd: repo.root
+  })
+  const seconds = (performance.now() - started) / 1000
+  if (exitCode > 1) throw new Error(`perfgate ${args.join(' ')} exited with ${exitCode}`)
+  return summarize(parseResults(stdout, 'stdout'), exitCode, seconds)
+}

@@ -1,0 +1,517 @@
+/**
+ * `npm run bench:verdict`: how often perfgate's verdict engine raises a false alarm, and
+ * how often it finds a real slowdown, with the default settings (trials 10, so looks at
+ * 10/20/30 pairs; threshold 5 %; alpha 0.05; paired t-test).
+ *
+ * 1. Simulated (bench/verdict-sim.ts): perfgate's own scheduler and comparison with a
+ *    scripted trial runner returning lognormal values.
+ *    - Family-wise A/A false alarms: runs of 10 benchmarks × 3 gated metrics
+ *      (p50, p95, mean, independent noise), per-trial noise 1 / 2 / 4 / 8 %.
+ *    - Power: one benchmark (default gate p50) slowed by +3 / +5 / +10 %, for fixed 10,
+ *      20, 30 pairs and the adaptive default; pairs used by the adaptive schedule.
+ *    - Power inside a family: one of the 10 × 3 benchmarks slowed.
+ *    - What if: the same with threshold 3 %.
+ * 2. Real (bench/verdict-real.ts): the example suite in a temporary git repository,
+ *    `perfgate run --base HEAD --json` through the CLI's main(), A/A and with a +5 % and
+ *    +10 % slowdown planted in parseCsv, `--real-runs` times each (rotating scenarios).
+ *
+ * Tables (Markdown) go to stdout, progress to stderr.
+ *
+ * Options: --seed S (1), --aa-runs N (2000), --power-runs N (2000),
+ * --family-power-runs N (1000), --real-runs N (3), --real-filter REGEX (the function and
+ * command benchmarks of examples/perfgate.yml),
+ * --skip-sim, --skip-real.
+ */
+import { constants, cpus } from 'node:os'
+import { parseArgs } from 'node:util'
+import { markdownTable } from 'markdown-table'
+import type { MetricName } from '../src/metrics.js'
+import { killAllChildren } from '../src/process/children.js'
+import { runCleanups } from '../src/process/cleanup.js'
+import { simulateCell, type CellResult, type Scenario } from './verdict-sim.js'
+import {
+  calibrateFactors,
+  makeExampleRepo,
+  runAb,
+  type ExampleRepo,
+  type RealRun
+} from './verdict-real.js'
+
+/** Per-trial noise: 2 / 4 / 8 % as asked, and 1 %, the level of the example function benchmarks. */
+const NOISES = [0.01, 0.02, 0.04, 0.08] as const
+const EFFECTS = [1.03, 1.05, 1.1] as const
+const ADAPTIVE = [10, 20, 30] as const
+const SCHEDULES: readonly (readonly number[])[] = [[10], [20], [30], ADAPTIVE]
+const FAMILY_GATE: readonly MetricName[] = ['p50', 'p95', 'mean']
+const DEFAULTS = { threshold: 0.05, alpha: 0.05 }
+const WHAT_IF_THRESHOLD = 0.03
+const PLANTED = [0.05, 0.1] as const
+/**
+ * The real part's benchmarks: the example suite's two function benchmarks and its command.
+ * Its HTTP benchmarks need the example's own dependencies (fastify), which a fresh copy
+ * outside the repository does not have.
+ */
+const REAL_FILTER = '^(parse orders CSV|revenue by customer|report CLI)'
+
+interface Options {
+  readonly seed: number
+  readonly aaRuns: number
+  readonly powerRuns: number
+  readonly familyPowerRuns: number
+  readonly realRuns: number
+  readonly realFilter: string
+  readonly sim: boolean
+  readonly real: boolean
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '1' },
+      'aa-runs': { type: 'string', default: '2000' },
+      'power-runs': { type: 'string', default: '2000' },
+      'family-power-runs': { type: 'string', default: '1000' },
+      'real-runs': { type: 'string', default: '3' },
+      'real-filter': { type: 'string', default: REAL_FILTER },
+      'skip-sim': { type: 'boolean' },
+      'skip-real': { type: 'boolean' }
+    }
+  })
+  const number = (name: string, text: string, min: number): number => {
+    const value = Number(text)
+    if (!Number.isInteger(value) || value < min) {
+      throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`)
+    }
+    return value
+  }
+  return {
+    seed: number('seed', values.seed, 0),
+    aaRuns: number('aa-runs', values['aa-runs'], 1),
+    powerRuns: number('power-runs', values['power-runs'], 1),
+    familyPowerRuns: number('family-power-runs', values['family-power-runs'], 1),
+    realRuns: number('real-runs', values['real-runs'], 1),
+    realFilter: values['real-filter'],
+    sim: values['skip-sim'] !== true,
+    real: values['skip-real'] !== true
+  }
+}
+
+const log = (line: string) => void process.stderr.write(`${line}\n`)
+const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(x * 100).toFixed(digits)} %` : '–')
+const noiseLabel = (noise: number) => `${(noise * 100).toFixed(0)} %`
+const effectLabel = (effect: number) => `+${Math.round((effect - 1) * 100)} %`
+const scheduleLabel = (looks: readonly number[]) =>
+  looks.length === 1 ? `fixed ${looks[0]}` : `adaptive ${looks.join('/')}`
+
+/** A share with its binomial standard error: "4.2 ± 0.4 %". */
+function rate(hits: number, runs: number): string {
+  const p = hits / runs
+  const se = Math.sqrt((p * (1 - p)) / runs)
+  return `${(p * 100).toFixed(1)} ± ${(se * 100).toFixed(1)} %`
+}
+
+/** Upper end of the 95 % Wilson score interval of a binomial share. */
+function wilsonUpper(hits: number, runs: number): number {
+  const z = 1.959964
+  const p = hits / runs
+  const centre = p + (z * z) / (2 * runs)
+  const spread = z * Math.sqrt((p * (1 - p)) / runs + (z * z) / (4 * runs * runs))
+  return (centre + spread) / (1 + (z * z) / runs)
+}
+
+function stopShares(cell: CellResult, benchmarks: number): string {
+  const total = cell.runs * benchmarks
+  return [...cell.stoppedAt]
+    .sort((a, b) => a[0] - b[0])
+    .map(([pairs, count]) => `${pairs}: ${pct(count / total, 0)}`)
+    .join(', ')
+}
+
+// Every cell gets its own seed, so cells are independent and a rerun is identical.
+let cellCounter = 0
+async function cell(scenario: Scenario, runs: number, seed: number): Promise<CellResult> {
+  cellCounter++
+  const started = performance.now()
+  const result = await simulateCell(scenario, runs, seed * 1000 + cellCounter)
+  log(
+    `sim: ${scenario.benchmarks}×${scenario.gate.length} noise ${noiseLabel(scenario.noise)} ` +
+      `effect ${effectLabel(scenario.effect)} ${scheduleLabel(scenario.lookSizes)} ` +
+      `threshold ${pct(scenario.threshold, 0)}: ${runs} runs in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`
+  )
+  return result
+}
+
+async function familyAaTable(options: Options, threshold: number): Promise<string> {
+  const rows: string[][] = []
+  for (const noise of NOISES) {
+    const scenario: Scenario = {
+      benchmarks: 10,
+      gate: FAMILY_GATE,
+      noise,
+      effect: 1,
+      lookSizes: ADAPTIVE,
+      threshold,
+      alpha: DEFAULTS.alpha
+    }
+    const c = await cell(scenario, options.aaRuns, options.seed)
+    rows.push([
+      noiseLabel(noise),
+      String(c.runs),
+      rate(c.anyRegression, c.runs),
+      pct(wilsonUpper(c.anyRegression, c.runs)),
+      rate(c.anyChange, c.runs),
+      pct(wilsonUpper(c.anyChange, c.runs)),
+      (c.allPairs / (c.runs * 10)).toFixed(1),
+      stopShares(c, 10),
+      pct(c.inconclusive / c.tests)
+    ])
+  }
+  return markdownTable(
+    [
+      [
+        'Noise / trial',
+        'Runs',
+        'Any regression',
+        '95 % upper',
+        'Any regression or improvement',
+        '95 % upper',
+        'Mean pairs / benchmark',
+        'Stopped at (share of benchmarks)',
+        'Inconclusive tests'
+      ],
+      ...rows
+    ],
+    { align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'] }
+  )
+}
+
+async function powerTable(options: Options): Promise<string> {
+  const rows: string[][] = []
+  for (const noise of NOISES) {
+    for (const effect of EFFECTS) {
+      const row = [noiseLabel(noise), effectLabel(effect)]
+      let adaptive: CellResult | undefined
+      for (const lookSizes of SCHEDULES) {
+        const c = await cell(
+          { benchmarks: 1, gate: ['p50'], noise, effect, lookSizes, ...DEFAULTS },
+          options.powerRuns,
+          options.seed
+        )
+        row.push(rate(c.slowedFlagged, c.runs))
+        if (lookSizes === ADAPTIVE) adaptive = c
+      }
+      const mean = adaptive!.slowedPairs / adaptive!.runs
+      row.push(
+        mean.toFixed(1),
+        `${(30 - mean).toFixed(1)} (${pct(1 - mean / 30, 0)})`,
+        stopShares(adaptive!, 1)
+      )
+      rows.push(row)
+    }
+  }
+  return markdownTable(
+    [
+      [
+        'Noise / trial',
+        'Slowdown',
+        ...SCHEDULES.map(scheduleLabel),
+        'Adaptive: mean pairs',
+        'Fewer than 30',
+        'Adaptive stopped at'
+      ],
+      ...rows
+    ],
+    { align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] }
+  )
+}
+
+/** One benchmark of a 10 × 3 family slowed in all three metrics; adaptive schedule. */
+async function familyPowerTable(options: Options, threshold: number): Promise<string> {
+  const rows: string[][] = []
+  for (const noise of NOISES) {
+    for (const effect of [1.05, 1.1]) {
+      const c = await cell(
+        {
+          benchmarks: 10,
+          gate: FAMILY_GATE,
+          noise,
+          effect,
+          lookSizes: ADAPTIVE,
+          threshold,
+          alpha: DEFAULTS.alpha
+        },
+        options.familyPowerRuns,
+        options.seed
+      )
+      rows.push([
+        noiseLabel(noise),
+        effectLabel(effect),
+        String(c.runs),
+        rate(c.slowedFlagged, c.runs),
+        (c.slowedMetricsFlagged / c.runs).toFixed(2),
+        (c.slowedPairs / c.runs).toFixed(1),
+        rate(c.slowedDecidedThenInconclusive, c.runs),
+        rate(c.slowedDecidedNotFlagged, c.runs),
+        rate(c.othersFlagged, c.runs)
+      ])
+    }
+  }
+  return markdownTable(
+    [
+      [
+        'Noise / trial',
+        'Slowdown',
+        'Runs',
+        'Slowed benchmark reported as regression',
+        'Its metrics reported (of 3)',
+        'Its mean pairs',
+        'It stopped early as decided, then a metric inconclusive',
+        'It stopped early as decided, then not reported',
+        'Any other benchmark reported as regression'
+      ],
+      ...rows
+    ],
+    { align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] }
+  )
+}
+
+/** Power of the adaptive default with another threshold (single benchmark, gate p50). */
+async function whatIfPowerTable(options: Options, threshold: number): Promise<string> {
+  const rows: string[][] = []
+  for (const noise of NOISES) {
+    const row = [noiseLabel(noise)]
+    const pairs: string[] = []
+    for (const effect of EFFECTS) {
+      const c = await cell(
+        {
+          benchmarks: 1,
+          gate: ['p50'],
+          noise,
+          effect,
+          lookSizes: ADAPTIVE,
+          threshold,
+          alpha: DEFAULTS.alpha
+        },
+        options.powerRuns,
+        options.seed
+      )
+      row.push(rate(c.slowedFlagged, c.runs))
+      pairs.push((c.slowedPairs / c.runs).toFixed(1))
+    }
+    rows.push([...row, pairs.join(' / ')])
+  }
+  return markdownTable(
+    [
+      [
+        'Noise / trial',
+        ...EFFECTS.map((e) => `${effectLabel(e)}: reported`),
+        'Mean pairs (+3 / +5 / +10 %)'
+      ],
+      ...rows
+    ],
+    { align: ['r', 'r', 'r', 'r', 'r'] }
+  )
+}
+
+async function simulated(options: Options): Promise<string[]> {
+  const started = performance.now()
+  const out = [
+    '## Simulated (perfgate scheduler and comparison, scripted lognormal trials)',
+    '',
+    `Seed ${options.seed}. Defaults: looks at 10/20/30 pairs, threshold 5 %, alpha 0.05, ` +
+      'paired t-test, Holm over every gated test of the run. "± x %" is the binomial ' +
+      'standard error; "95 % upper" the upper end of the Wilson score interval.',
+    '',
+    `### Family-wise A/A false alarms: 10 benchmarks × 3 gated metrics (p50, p95, mean)`,
+    '',
+    await familyAaTable(options, DEFAULTS.threshold),
+    '',
+    '### Power: one benchmark, gate p50 (share of runs reporting it as a regression)',
+    '',
+    await powerTable(options),
+    '',
+    '### Power inside a family: 1 of 10 benchmarks × 3 gated metrics slowed, adaptive 10/20/30',
+    '',
+    await familyPowerTable(options, DEFAULTS.threshold),
+    '',
+    `### What if the threshold were ${pct(WHAT_IF_THRESHOLD, 0)}`,
+    '',
+    'Family-wise A/A, 10 × 3:',
+    '',
+    await familyAaTable(options, WHAT_IF_THRESHOLD),
+    '',
+    'One benchmark, gate p50, adaptive 10/20/30:',
+    '',
+    await whatIfPowerTable(options, WHAT_IF_THRESHOLD),
+    '',
+    `Simulation time: ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    ''
+  ]
+  return out
+}
+
+interface RealScenario {
+  readonly label: string
+  readonly target: number
+  readonly factor: number
+  readonly runs: RealRun[]
+}
+
+function geometricMean(xs: readonly number[]): number {
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length)
+}
+
+function realTables(scenarios: readonly RealScenario[]): string[] {
+  const summary = markdownTable(
+    [
+      [
+        'Working tree',
+        'Planted factor',
+        'Runs',
+        'Runs with any regression',
+        'Any improvement',
+        'Exit codes',
+        'Seconds / run'
+      ],
+      ...scenarios.map((s) => [
+        s.label,
+        s.factor === 0 ? '–' : `${s.factor} × length`,
+        String(s.runs.length),
+        String(s.runs.filter((r) => r.regressions > 0).length),
+        String(s.runs.filter((r) => r.improvements > 0).length),
+        s.runs.map((r) => r.exitCode).join(' '),
+        (s.runs.reduce((sum, r) => sum + r.seconds, 0) / s.runs.length).toFixed(0)
+      ])
+    ],
+    { align: ['l', 'r', 'r', 'r', 'r', 'l', 'r'] }
+  )
+  const rows: string[][] = []
+  for (const s of scenarios) {
+    const names = [...new Set(s.runs.flatMap((r) => r.benchmarks.map((b) => b.name)))]
+    for (const name of names) {
+      const benches = s.runs.map((r) => r.benchmarks.find((b) => b.name === name)!)
+      const metrics = [...new Set(benches.flatMap((b) => b.metrics.map((m) => m.metric)))]
+      for (const metric of metrics) {
+        const ms = benches.map((b) => b.metrics.find((m) => m.metric === metric)!)
+        const verdicts = new Map<string, number>()
+        for (const m of ms) verdicts.set(m.verdict, (verdicts.get(m.verdict) ?? 0) + 1)
+        const ratios = ms.map((m) => m.ratio)
+        const pooledSd = Math.sqrt(ms.reduce((sum, m) => sum + m.sdLog ** 2, 0) / ms.length)
+        rows.push([
+          s.label,
+          name,
+          metric,
+          [...verdicts].map(([v, n]) => `${v} ×${n}`).join(', '),
+          benches.map((b) => b.pairs).join(' '),
+          `${geometricMean(ratios).toFixed(4)} (${Math.min(...ratios).toFixed(4)}–${Math.max(...ratios).toFixed(4)})`,
+          ms.map((m) => `${m.ciLow.toFixed(3)}–${m.ciHigh.toFixed(3)}`).join(', '),
+          pct(pooledSd, 2),
+          pct(pooledSd / Math.SQRT2, 2)
+        ])
+      }
+    }
+  }
+  const detail = markdownTable(
+    [
+      [
+        'Working tree',
+        'Benchmark',
+        'Gated metric',
+        'Verdicts',
+        'Pairs per run',
+        'Ratio head/base: geo. mean (min–max)',
+        '95 % CIs',
+        'SD of log ratios',
+        'Per trial (÷√2)'
+      ],
+      ...rows
+    ],
+    { align: ['l', 'l', 'l', 'l', 'l', 'r', 'l', 'r', 'r'] }
+  )
+  return [summary, '', detail]
+}
+
+async function real(options: Options): Promise<string[]> {
+  const started = performance.now()
+  const repo: ExampleRepo = makeExampleRepo()
+  try {
+    log(`real: example suite committed in ${repo.root}`)
+    const calibration = await calibrateFactors(repo, PLANTED)
+    log(
+      `real: parseCsv ${(calibration.baseNs / 1000).toFixed(0)} µs in-process, one extra ` +
+        `pass ${(calibration.passNs / 1000).toFixed(0)} µs; factors ${calibration.factors.join(', ')}`
+    )
+    const scenarios: RealScenario[] = [
+      { label: 'A/A (unchanged)', target: 0, factor: 0, runs: [] },
+      ...PLANTED.map((target, i) => ({
+        label: `parseCsv +${target * 100} % planted`,
+        target,
+        factor: calibration.factors[i]!,
+        runs: []
+      }))
+    ]
+    let runIndex = 0
+    for (let round = 0; round < options.realRuns; round++) {
+      // Rotate the scenarios, so a slow spell of the machine does not hit one of them only.
+      for (let k = 0; k < scenarios.length; k++) {
+        const scenario = scenarios[(k + round) % scenarios.length]!
+        repo.setSlowdown(scenario.factor)
+        runIndex++
+        const seed = options.seed * 1000 + runIndex
+        log(`real: run ${runIndex}/${options.realRuns * scenarios.length}: ${scenario.label}`)
+        const run = await runAb(repo, seed, options.realFilter, process.stderr)
+        log(
+          `real: ${scenario.label}: exit ${run.exitCode}, ${run.regressions} regression(s), ` +
+            `${run.improvements} improvement(s), ${run.seconds.toFixed(0)} s`
+        )
+        scenario.runs.push(run)
+      }
+    }
+    repo.setSlowdown(0)
+    return [
+      '## Real: the example suite, `perfgate run --base HEAD` on this machine',
+      '',
+      `${options.realRuns} run(s) per working tree` +
+        `, \`--filter '${options.realFilter}'\`` +
+        `. Planted pass calibrated in-process: parseCsv (1,000 orders) ` +
+        `${(calibration.baseNs / 1000).toFixed(0)} µs, one extra pass over the text ` +
+        `${(calibration.passNs / 1000).toFixed(0)} µs, so factors ` +
+        `${calibration.factors.join(' and ')} for +5 % and +10 % of work.`,
+      '',
+      ...realTables(scenarios),
+      '',
+      `Real part time: ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+      ''
+    ]
+  } finally {
+    repo.remove()
+  }
+}
+
+async function main(): Promise<void> {
+  const options = readOptions()
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
+  const print = (lines: string[]) => void process.stdout.write(lines.join('\n') + '\n')
+  print([`# bench:verdict — Node ${process.version}, ${cpus().length} × ${cpu}`, ''])
+  // Each part is printed when done, so a failure in the real part keeps the simulated one.
+  if (options.sim) print(await simulated(options))
+  if (options.real) print(await real(options))
+}
+
+// Trial processes run in their own process groups: on Ctrl-C kill them and remove worktrees.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAllChildren()
+    runCleanups()
+    process.stderr.write(`bench:verdict: ${signal}, children killed\n`)
+    process.exit(128 + constants.signals[signal])
+  })
+}
+
+main().catch((error: unknown) => {
+  killAllChildren()
+  runCleanups()
+  process.stderr.write(`bench:verdict: ${error instanceof Error ? error.stack : error}\n`)
+  process.exitCode = 1
+})

@@ -1,0 +1,127 @@
+/**
+ * One load run with autocannon. Every 2xx response's latency (autocannon's `response`
+ * event, float milliseconds) goes into our own HDR histogram at microsecond precision:
+ * autocannon's own histogram holds integer milliseconds and its summary has no p95.
+ * With a fixed rate, each connection is expected to send at a fixed interval, and the
+ * histogram backfills the requests a slow answer held back (coordinated omission,
+ * HdrHistogram's recordValueWithExpectedInterval).
+ */
+import autocannon from 'autocannon'
+import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js'
+import type { HttpSpec } from '../../config/types.js'
+import { withPort } from './server.js'
+
+/** 1 µs to 1 hour, 3 significant digits. */
+function newHistogram(): Histogram {
+  return build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3
+  })
+}
+
+export interface LoadResult {
+  /** Latency percentiles in milliseconds (2xx responses). */
+  readonly p50: number
+  readonly p90: number
+  readonly p95: number
+  readonly p99: number
+  readonly p999: number
+  readonly max: number
+  readonly mean: number
+  readonly ok: number
+  readonly rps: number
+  readonly throughput: number
+  readonly errors: number
+  readonly timeouts: number
+  readonly non2xx: number
+  readonly seconds: number
+  /** Share of one core perfgate's own process used generating load. */
+  readonly loadgenCpu: number
+  /** The HDR histogram, compressed (base64), for later analysis. */
+  readonly histogram: string
+}
+
+/** The request sequence each connection sends: weights repeat a request. */
+export function requestSequence(
+  spec: HttpSpec,
+  port: number
+): { origin: string; requests: autocannon.Request[] } {
+  const first = new URL(withPort(spec.requests[0]!.url, port))
+  const requests = spec.requests.flatMap((request) => {
+    const url = new URL(withPort(request.url, port))
+    const one: autocannon.Request = {
+      method: request.method as autocannon.Request['method'],
+      path: url.pathname + url.search,
+      headers: { ...request.headers },
+      ...(request.body === undefined ? {} : { body: request.body })
+    }
+    return Array.from({ length: request.weight }, () => one)
+  })
+  return { origin: first.origin, requests }
+}
+
+/** Runs load for `durationMs`; `measure: false` is a warm-up (nothing recorded). */
+export function runLoad(spec: HttpSpec, port: number, durationMs: number): Promise<LoadResult> {
+  const { origin, requests } = requestSequence(spec, port)
+  const { connections, pipelining, rate, timeoutMs } = spec.load
+  const histogram = newHistogram()
+  // Fixed rate: each connection sends rate/connections requests per second.
+  const expectedIntervalUs = rate ? (connections * 1e6) / rate : undefined
+  let ok = 0
+  let non2xx = 0
+  let bytes = 0
+  const cpuBefore = process.cpuUsage()
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: origin,
+        connections,
+        pipelining,
+        duration: durationMs / 1000,
+        timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+        requests,
+        ...(rate ? { overallRate: rate } : {})
+      },
+      (error, result) => {
+        if (error) return reject(error)
+        const seconds = (performance.now() - started) / 1000
+        const cpu = process.cpuUsage(cpuBefore)
+        const pct = (p: number) => histogram.getValueAtPercentile(p) / 1000
+        resolve({
+          p50: pct(50),
+          p90: pct(90),
+          p95: pct(95),
+          p99: pct(99),
+          p999: pct(99.9),
+          max: histogram.maxValue / 1000,
+          mean: histogram.mean / 1000,
+          ok,
+          rps: ok / seconds,
+          throughput: bytes / seconds,
+          errors: result.errors + non2xx,
+          timeouts: result.timeouts,
+          non2xx,
+          seconds,
+          loadgenCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+          histogram: encodeIntoCompressedBase64(histogram)
+        })
+      }
+    )
+    instance.on(
+      'response',
+      (_client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
+        if (statusCode < 200 || statusCode >= 300) {
+          non2xx++
+          return
+        }
+        ok++
+        bytes += resBytes
+        const us = Math.max(1, Math.round(responseTime * 1000))
+        if (expectedIntervalUs) histogram.recordValueWithExpectedInterval(us, expectedIntervalUs)
+        else histogram.recordValue(us)
+      }
+    )
+  })
+}

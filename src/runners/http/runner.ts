@@ -1,0 +1,117 @@
+/**
+ * Runs HTTP trials: a server (fresh per trial by default), warm-up load, measured load
+ * with the server's CPU and memory sampled, then the server stopped. A server that never
+ * gets ready, dies, or answers only with errors makes the trial an error with its output.
+ */
+import type { BenchmarkConfig, HttpSpec } from '../../config/types.js'
+import type { TrialOutcome } from '../types.js'
+import { runLoad } from './load.js'
+import { ProcessGroupSampler } from './resources.js'
+import { ServerError, startServer, type RunningServer } from './server.js'
+
+/** perfgate's own process above this share of a core: the load generator is the limit. */
+export const LOADGEN_SATURATED = 0.9
+
+export class HttpTrialRunner {
+  /** Servers kept across trials (restart: once), by benchmark config (head and base differ). */
+  private readonly kept = new Map<BenchmarkConfig, RunningServer>()
+
+  async runTrial(benchmark: BenchmarkConfig, spec: HttpSpec): Promise<TrialOutcome> {
+    const started = performance.now()
+    const elapsed = () => performance.now() - started
+    const once = spec.server.restart === 'once'
+    let server = once ? this.kept.get(benchmark) : undefined
+    try {
+      if (server?.exit()) {
+        const tail = server.outputTail()
+        this.kept.delete(benchmark)
+        return this.failure(`server exited between trials`, tail, elapsed())
+      }
+      if (!server) {
+        server = await startServer(spec.server)
+        if (once) this.kept.set(benchmark, server)
+      }
+      if (spec.load.warmupMs > 0) await runLoad(spec, server.port, spec.load.warmupMs)
+      const sampler = ProcessGroupSampler.available()
+        ? new ProcessGroupSampler(server.pid)
+        : undefined
+      sampler?.start()
+      const load = await withTimeout(
+        runLoad(spec, server.port, spec.load.durationMs),
+        benchmark.timeoutMs
+      )
+      const usage = sampler?.stop()
+      const exit = server.exit()
+      if (exit) {
+        const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
+        return this.failure(`server ${how} during load`, server.outputTail(), elapsed())
+      }
+      if (load.ok === 0) {
+        return this.failure(
+          `no successful response in ${spec.load.durationMs / 1000} s of load ` +
+            `(${load.non2xx} non-2xx, ${load.errors - load.non2xx} connection errors, ${load.timeouts} timeouts)`,
+          server.outputTail(),
+          elapsed()
+        )
+      }
+      const saturated = spec.load.rate === undefined && load.loadgenCpu >= LOADGEN_SATURATED
+      return {
+        ok: true,
+        metrics: {
+          p50: load.p50,
+          p90: load.p90,
+          p95: load.p95,
+          p99: load.p99,
+          p999: load.p999,
+          max: load.max,
+          mean: load.mean,
+          rps: load.rps,
+          throughput: load.throughput,
+          errors: load.errors,
+          timeouts: load.timeouts,
+          non2xx: load.non2xx,
+          ...(usage ? { serverCpu: usage.cpu, rss: usage.rssPeak, rssMean: usage.rssMean } : {})
+        },
+        details: {
+          responses: load.ok,
+          seconds: load.seconds,
+          loadgenCpu: load.loadgenCpu,
+          loadgenSaturated: saturated,
+          histogram: load.histogram
+        },
+        durationMs: elapsed()
+      }
+    } catch (error) {
+      if (once) this.kept.delete(benchmark)
+      if (error instanceof ServerError)
+        return this.failure(error.message, error.stderrTail, elapsed())
+      return this.failure((error as Error).message, server?.outputTail(), elapsed())
+    } finally {
+      if (!once) await server?.stop()
+      else if (server && !this.kept.has(benchmark)) await server.stop()
+    }
+  }
+
+  /** Stops a server kept across trials (end of a benchmark). */
+  async release(benchmark: BenchmarkConfig): Promise<void> {
+    const server = this.kept.get(benchmark)
+    this.kept.delete(benchmark)
+    await server?.stop()
+  }
+
+  private failure(
+    message: string,
+    stderrTail: string | undefined,
+    durationMs: number
+  ): TrialOutcome {
+    return { ok: false, message, stderrTail, durationMs }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`trial timed out after ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}

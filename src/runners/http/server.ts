@@ -1,0 +1,109 @@
+/**
+ * The server under test: started in its own process group with a free port, polled until
+ * ready, stopped with SIGTERM then SIGKILL to the whole group. Its output is kept so a
+ * failure can show why.
+ */
+import { createServer } from 'node:net'
+import type { HttpSpec } from '../../config/types.js'
+import { killGroup, startChild, type Finished, type Started } from '../../process/children.js'
+
+/** A port that is free right now on the loopback interface (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+export class ServerError extends Error {
+  constructor(
+    message: string,
+    readonly stderrTail: string | undefined
+  ) {
+    super(message)
+    this.name = 'ServerError'
+  }
+}
+
+export function withPort(text: string, port: number): string {
+  return text.replaceAll('{port}', String(port))
+}
+
+const STOP_GRACE_MS = 3000
+const POLL_MS = 50
+
+export interface RunningServer {
+  readonly port: number
+  /** The process group leader's pid (the group id). */
+  readonly pid: number
+  /** Set once the server has exited (on its own or stopped). */
+  exit(): Finished | undefined
+  /** The last lines it wrote (stderr, else stdout). */
+  outputTail(): string | undefined
+  stop(): Promise<void>
+}
+
+function describeExit(end: Finished): string {
+  if (end.spawnError) return `could not start: ${end.spawnError.message}`
+  return end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`
+}
+
+/** Starts the server and waits until its ready URL answers (any status below 500). */
+export async function startServer(server: HttpSpec['server']): Promise<RunningServer> {
+  const port = await freePort()
+  const started: Started = startChild('/bin/sh', ['-c', withPort(server.command, port)], {
+    cwd: server.cwd,
+    env: { ...process.env, ...server.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let ended: Finished | undefined
+  void started.finished.then((end) => (ended = end))
+  const outputTail = () => started.stderr.text() || started.stdout.text() || undefined
+  const running: RunningServer = {
+    port,
+    pid: started.child.pid ?? -1,
+    exit: () => ended,
+    outputTail,
+    async stop() {
+      if (ended) return
+      killGroup(started.child, 'SIGTERM')
+      const timer = setTimeout(() => killGroup(started.child, 'SIGKILL'), STOP_GRACE_MS)
+      await started.finished
+      clearTimeout(timer)
+    }
+  }
+
+  const readyUrl = withPort(server.readyUrl, port)
+  const deadline = performance.now() + server.readyTimeoutMs
+  let last = 'no answer yet'
+  for (;;) {
+    if (ended) {
+      throw new ServerError(
+        `server ${describeExit(ended)} before it was ready (${readyUrl})`,
+        outputTail()
+      )
+    }
+    try {
+      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) })
+      await response.arrayBuffer()
+      if (response.status < 500) return running
+      last = `status ${response.status}`
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code
+      last = cause ?? (error as Error).message
+    }
+    if (performance.now() > deadline) {
+      await running.stop()
+      throw new ServerError(
+        `server not ready after ${server.readyTimeoutMs / 1000} s: ${readyUrl} (last: ${last})`,
+        running.outputTail()
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
+}
