@@ -78,6 +78,20 @@ describe('perfgate run --base', () => {
     expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1)
   })
 
+  it('reports a planted latency regression in an HTTP endpoint', async () => {
+    const repo = makeRepo()
+    setIterations(repo, 40000) // twice the work per request in head
+    const { io, out } = capture(repo)
+    const code = await main(
+      ['run', '--config', 'perfgate-http.yml', '--base', 'HEAD', '--seed', '5'],
+      io
+    )
+    expect(out.stdout).toMatch(/▲ regression\s+GET \/work\s+latency p50/)
+    expect(out.stdout).toMatch(/▲ regression\s+GET \/work\s+requests\/s/)
+    expect(code).toBe(1)
+    expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1)
+  })
+
   it('measures a benchmark the base lacks as new', async () => {
     const repo = makeRepo()
     cpSync(path.join(repo, 'bench/work.bench.js'), path.join(repo, 'bench/extra.bench.js'))
