@@ -19941,11 +19941,12 @@ function renderMarkdownReport(model, options = {}) {
     }
     for (const note of model.notes)
         out.push(`> **${escapeMarkdown(note.benchmark)}** ${escapeMarkdown(note.text)}`, '');
-    if (model.quiet.length > 0) {
+    const omit = options.omit ?? new Set();
+    if (model.quiet.length > 0 && !omit.has('quiet')) {
         const unchanged = model.quiet.filter((r) => r.verdict === 'unchanged').length;
         out.push(`<details><summary>${unchanged} unchanged · ${model.quiet.length - unchanged} inconclusive</summary>`, '', quietTable(model.quiet), '', '</details>', '');
     }
-    if (model.budgets.length > 0) {
+    if (model.budgets.length > 0 && !omit.has('budgetTable')) {
         out.push('<details><summary>Budgets</summary>', '', markdownTable([
             ['', 'benchmark', 'metric', 'budget', 'head (95 % CI)'],
             ...model.budgets.map((b) => [
@@ -19957,7 +19958,7 @@ function renderMarkdownReport(model, options = {}) {
             ])
         ], { align: ['c', 'l', 'l', 'r', 'r'] }), '', '</details>', '');
     }
-    if (model.targets.length > 0) {
+    if (model.targets.length > 0 && !omit.has('targets')) {
         out.push('<details><summary>Targets</summary>', '', markdownTable([
             ['benchmark', 'metric', 'target', 'base', 'head', 'progress'],
             ...model.targets.map((t) => [
@@ -19970,8 +19971,33 @@ function renderMarkdownReport(model, options = {}) {
             ])
         ], { align: ['l', 'l', 'r', 'r', 'r', 'l'] }), '', '</details>', '');
     }
-    out.push('<details><summary>Method and environment</summary>', '', ...model.method.flatMap((line) => [escapeMarkdown(line).replace(/\\`/g, '`'), '']), ...model.environment.map(escapeMarkdown), '', '</details>', '', `<sub>perfgate${options.version ? ` ${options.version}` : ''} · how to read this report: README, "Reading the report"</sub>`);
+    if (omit.size > 0) {
+        out.push('<sub>Some details were left out to fit the size limit: the job summary has the whole report.</sub>', '');
+    }
+    if (!omit.has('method')) {
+        out.push('<details><summary>Method and environment</summary>', '', ...model.method.flatMap((line) => [escapeMarkdown(line).replace(/\\`/g, '`'), '']), ...model.environment.map(escapeMarkdown), '', '</details>', '');
+    }
+    out.push(`<sub>perfgate${options.version ? ` ${options.version}` : ''} · how to read this report: README, "Reading the report"</sub>`);
     return out.join('\n') + '\n';
+}
+/**
+ * The report within `limit` characters (a PR comment holds 65,536): details go first,
+ * least important first; the headline, the changes and the budgets line always stay.
+ */
+function renderMarkdownWithin(model, limit, options = {}) {
+    const order = ['quiet', 'targets', 'budgetTable', 'method', 'notes'];
+    const omit = new Set();
+    let text = renderMarkdownReport(model, { ...options, omit });
+    for (const part of order) {
+        if (text.length <= limit)
+            return text;
+        omit.add(part);
+        text = renderMarkdownReport(model, { ...options, omit });
+    }
+    if (text.length <= limit)
+        return text;
+    const note = '\n\n… report cut to fit the size limit: the job summary has all of it.\n';
+    return text.slice(0, limit - note.length) + note;
 }
 
 /** Numbers with units a human reads: ns/µs/ms/s, ops/s, B/kB/MB (pure). */
@@ -62961,7 +62987,8 @@ const USAGE = `perfgate ${VERSION} — benchmarks with a verdict you can trust
 Usage:
   perfgate run      [--config perfgate.yml] [--base <git-ref>] [--baseline <results.json>]
                     [--out results.json] [--report report.md] [--trials N] [--seed S]
-                    [--filter <regex>] [--setup-head] [--json]
+                    [--filter <regex>] [--fail-on both|budgets|regressions|none]
+                    [--setup-head] [--json]
   perfgate compare  <base-results.json> <head-results.json> [--report report.md]
                     [--out results.json] [--json]
   perfgate validate [--config perfgate.yml]
@@ -62977,6 +63004,7 @@ const RUN_OPTIONS = {
     base: { type: 'string' },
     baseline: { type: 'string' },
     'setup-head': { type: 'boolean' },
+    'fail-on': { type: 'string' },
     out: { type: 'string', short: 'o' },
     report: { type: 'string' },
     trials: { type: 'string' },
@@ -63099,7 +63127,14 @@ async function commandRun(args, io) {
             throw new UsageError(`--filter: not a valid regular expression: ${error.message}`);
         }
     }
-    const config = loadConfig(io, values.config);
+    const loaded = loadConfig(io, values.config);
+    const failOn = values['fail-on'];
+    if (failOn !== undefined && !['both', 'budgets', 'regressions', 'none'].includes(failOn)) {
+        throw new UsageError(`--fail-on: expected both, budgets, regressions or none, got ${JSON.stringify(failOn)}`);
+    }
+    const config = failOn
+        ? { ...loaded, compare: { ...loaded.compare, failOn: failOn } }
+        : loaded;
     const selected = config.benchmarks.filter((b) => !filter || filter.test(b.name));
     if (selected.length === 0) {
         throw new UsageError(`--filter ${JSON.stringify(values.filter)} matches no benchmark; names are: ` +
@@ -63223,4 +63258,4 @@ async function main(args, io) {
     }
 }
 
-export { EXIT as E, renderTerminalReport as a, commonjsGlobal as c, killAllChildren as k, main as m, parseResults as p, runCleanups as r };
+export { EXIT as E, VERSION as V, renderMarkdownReport as a, buildReport as b, commonjsGlobal as c, renderMarkdownWithin as d, reportMarker as e, killAllChildren as k, main as m, parseResults as p, runCleanups as r, serializeResults as s };

@@ -48,7 +48,8 @@ const USAGE = `perfgate ${VERSION} — benchmarks with a verdict you can trust
 Usage:
   perfgate run      [--config perfgate.yml] [--base <git-ref>] [--baseline <results.json>]
                     [--out results.json] [--report report.md] [--trials N] [--seed S]
-                    [--filter <regex>] [--setup-head] [--json]
+                    [--filter <regex>] [--fail-on both|budgets|regressions|none]
+                    [--setup-head] [--json]
   perfgate compare  <base-results.json> <head-results.json> [--report report.md]
                     [--out results.json] [--json]
   perfgate validate [--config perfgate.yml]
@@ -65,6 +66,7 @@ const RUN_OPTIONS = {
   base: { type: 'string' },
   baseline: { type: 'string' },
   'setup-head': { type: 'boolean' },
+  'fail-on': { type: 'string' },
   out: { type: 'string', short: 'o' },
   report: { type: 'string' },
   trials: { type: 'string' },
@@ -203,7 +205,16 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
       throw new UsageError(`--filter: not a valid regular expression: ${(error as Error).message}`)
     }
   }
-  const config = loadConfig(io, values.config)
+  const loaded = loadConfig(io, values.config)
+  const failOn = values['fail-on']
+  if (failOn !== undefined && !['both', 'budgets', 'regressions', 'none'].includes(failOn)) {
+    throw new UsageError(
+      `--fail-on: expected both, budgets, regressions or none, got ${JSON.stringify(failOn)}`
+    )
+  }
+  const config: Config = failOn
+    ? { ...loaded, compare: { ...loaded.compare, failOn: failOn as Config['compare']['failOn'] } }
+    : loaded
   const selected = config.benchmarks.filter((b) => !filter || filter.test(b.name))
   if (selected.length === 0) {
     throw new UsageError(

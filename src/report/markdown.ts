@@ -28,9 +28,13 @@ export function escapeMarkdown(text: string): string {
 const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' } as const
 const TONE_ICON = { fail: '🔴', neutral: '⚪', pass: '✅' } as const
 
+/** Parts of the report that may be left out to fit a size limit, least important first. */
+export type OptionalPart = 'quiet' | 'budgetTable' | 'targets' | 'method' | 'notes'
+
 export interface MarkdownOptions {
   readonly id?: string
   readonly version?: string
+  readonly omit?: ReadonlySet<OptionalPart>
 }
 
 function changesTable(rows: readonly ChangeRow[]): string {
@@ -95,7 +99,8 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
   for (const note of model.notes)
     out.push(`> **${escapeMarkdown(note.benchmark)}** ${escapeMarkdown(note.text)}`, '')
 
-  if (model.quiet.length > 0) {
+  const omit = options.omit ?? new Set<OptionalPart>()
+  if (model.quiet.length > 0 && !omit.has('quiet')) {
     const unchanged = model.quiet.filter((r) => r.verdict === 'unchanged').length
     out.push(
       `<details><summary>${unchanged} unchanged · ${model.quiet.length - unchanged} inconclusive</summary>`,
@@ -106,7 +111,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
       ''
     )
   }
-  if (model.budgets.length > 0) {
+  if (model.budgets.length > 0 && !omit.has('budgetTable')) {
     out.push(
       '<details><summary>Budgets</summary>',
       '',
@@ -128,7 +133,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
       ''
     )
   }
-  if (model.targets.length > 0) {
+  if (model.targets.length > 0 && !omit.has('targets')) {
     out.push(
       '<details><summary>Targets</summary>',
       '',
@@ -151,15 +156,47 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
       ''
     )
   }
+  if (omit.size > 0) {
+    out.push(
+      '<sub>Some details were left out to fit the size limit: the job summary has the whole report.</sub>',
+      ''
+    )
+  }
+  if (!omit.has('method')) {
+    out.push(
+      '<details><summary>Method and environment</summary>',
+      '',
+      ...model.method.flatMap((line) => [escapeMarkdown(line).replace(/\\`/g, '`'), '']),
+      ...model.environment.map(escapeMarkdown),
+      '',
+      '</details>',
+      ''
+    )
+  }
   out.push(
-    '<details><summary>Method and environment</summary>',
-    '',
-    ...model.method.flatMap((line) => [escapeMarkdown(line).replace(/\\`/g, '`'), '']),
-    ...model.environment.map(escapeMarkdown),
-    '',
-    '</details>',
-    '',
     `<sub>perfgate${options.version ? ` ${options.version}` : ''} · how to read this report: README, "Reading the report"</sub>`
   )
   return out.join('\n') + '\n'
+}
+
+/**
+ * The report within `limit` characters (a PR comment holds 65,536): details go first,
+ * least important first; the headline, the changes and the budgets line always stay.
+ */
+export function renderMarkdownWithin(
+  model: ReportModel,
+  limit: number,
+  options: MarkdownOptions = {}
+): string {
+  const order: OptionalPart[] = ['quiet', 'targets', 'budgetTable', 'method', 'notes']
+  const omit = new Set<OptionalPart>()
+  let text = renderMarkdownReport(model, { ...options, omit })
+  for (const part of order) {
+    if (text.length <= limit) return text
+    omit.add(part)
+    text = renderMarkdownReport(model, { ...options, omit })
+  }
+  if (text.length <= limit) return text
+  const note = '\n\n… report cut to fit the size limit: the job summary has all of it.\n'
+  return text.slice(0, limit - note.length) + note
 }

@@ -1,0 +1,228 @@
+// The built action (dist/index.js) run as a runner runs it: INPUT_* variables, an event
+// payload file, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files, the real Octokit against a
+// local fake of GitHub's API, and a real bare repository as origin for the data branch.
+import { execFileSync, spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { FakeGitHub } from './helpers/fake-github.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const FIXTURE = path.join(ROOT, '__fixtures__/projects/ab')
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@localhost', ...args], {
+    cwd,
+    encoding: 'utf8'
+  }).trim()
+}
+
+interface Checkout {
+  dir: string
+  origin: string
+  baseSha: string
+  headSha: string
+}
+
+/** origin (bare) with main; a clone on a PR branch whose work is `factor` × main's. */
+function makeCheckout(iterations: number): Checkout {
+  const top = mkdtempSync(path.join(tmpdir(), 'perfgate-action-'))
+  const origin = path.join(top, 'origin.git')
+  const dir = path.join(top, 'work')
+  git(top, 'init', '--quiet', '--bare', '--initial-branch=main', origin)
+  git(top, 'clone', '--quiet', origin, dir)
+  cpSync(FIXTURE, dir, { recursive: true })
+  git(dir, 'add', '.')
+  git(dir, 'commit', '--quiet', '-m', 'main')
+  git(dir, 'push', '--quiet', 'origin', 'HEAD:main')
+  const baseSha = git(dir, 'rev-parse', 'HEAD')
+  const file = path.join(dir, 'src/work.js')
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(/ITERATIONS = \d+/, `ITERATIONS = ${iterations}`)
+  )
+  git(dir, 'commit', '--quiet', '--allow-empty', '-am', 'change work')
+  return { dir, origin, baseSha, headSha: git(dir, 'rev-parse', 'HEAD') }
+}
+
+interface ActionRun {
+  code: number | null
+  log: string
+  summary: string
+  outputs: Record<string, string>
+}
+
+/** Runs dist/index.js with the given event and inputs. */
+async function runAction(
+  checkout: Checkout,
+  apiUrl: string,
+  event: { name: string; payload: object; ref?: string; sha?: string },
+  inputs: Record<string, string> = {}
+): Promise<ActionRun> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-runner-'))
+  const files = {
+    event: path.join(scratch, 'event.json'),
+    summary: path.join(scratch, 'summary.md'),
+    output: path.join(scratch, 'output.txt')
+  }
+  writeFileSync(files.event, JSON.stringify(event.payload))
+  writeFileSync(files.summary, '')
+  writeFileSync(files.output, '')
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: event.name,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_REPOSITORY: 'octo/orders',
+    GITHUB_REF: event.ref ?? 'refs/pull/7/merge',
+    GITHUB_SHA: event.sha ?? checkout.headSha,
+    GITHUB_WORKSPACE: checkout.dir,
+    GITHUB_API_URL: apiUrl,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_OUTPUT: files.output,
+    INPUT_TOKEN: 'test-token',
+    INPUT_CONFIG: 'perfgate.yml',
+    ['INPUT_WORKING-DIRECTORY']: checkout.dir
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/index.js')], {
+    cwd: checkout.dir,
+    env
+  })
+  let log = ''
+  child.stdout.on('data', (d: Buffer) => (log += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()))
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  const outputs: Record<string, string> = {}
+  // GITHUB_OUTPUT holds name<<delimiter / value / delimiter blocks.
+  const text = readFileSync(files.output, 'utf8')
+  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!
+  return { code, log, summary: readFileSync(files.summary, 'utf8'), outputs }
+}
+
+const prPayload = (c: Checkout) => ({
+  pull_request: {
+    number: 7,
+    base: { sha: c.baseSha, ref: 'main' },
+    head: { sha: c.headSha, ref: 'feature' }
+  },
+  repository: { default_branch: 'main' }
+})
+
+let github: FakeGitHub
+let apiUrl: string
+beforeEach(async () => {
+  github = new FakeGitHub()
+  apiUrl = await github.start()
+})
+afterEach(() => github.stop())
+
+describe('the action on pull_request', () => {
+  it('comments a regression, updates the same comment on the next run, and fails the step', async () => {
+    const checkout = makeCheckout(40000) // twice main's work
+    const first = await runAction(checkout, apiUrl, {
+      name: 'pull_request',
+      payload: prPayload(checkout)
+    })
+    expect(first.code).toBe(1)
+    expect(first.outputs).toMatchObject({
+      verdict: 'fail',
+      regressions: '1',
+      'budgets-failed': '0',
+      'exit-code': '1'
+    })
+    expect(first.summary).toContain('### 🔴 perfgate — 1 regression')
+    expect(first.log).toContain('::error::perfgate: 1 significant regression')
+    expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]!.body).toMatch(
+      /^<!-- perfgate:report id=default -->\n### 🔴 perfgate — 1 regression/
+    )
+
+    const second = await runAction(checkout, apiUrl, {
+      name: 'pull_request',
+      payload: prPayload(checkout)
+    })
+    expect(second.code).toBe(1)
+    expect(github.comments).toHaveLength(1)
+    expect(github.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1)
+    expect(readFileSync(second.outputs.report!, 'utf8')).toContain('busy work')
+  })
+
+  it('keeps the report when the comment cannot be posted (403), as a warning', async () => {
+    const checkout = makeCheckout(20000) // same work: no regression
+    github.faults.push({ match: /^POST .*\/comments$/, status: 403, times: 10 })
+    const run = await runAction(checkout, apiUrl, {
+      name: 'pull_request',
+      payload: prPayload(checkout)
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.verdict).toBe('pass')
+    expect(run.log).toMatch(/::warning::perfgate: could not post the PR comment: .*read-only token/)
+    expect(run.summary).toContain('perfgate — 0 regressions')
+  })
+
+  it('measures without commenting in measure mode, and a comment job posts it', async () => {
+    const checkout = makeCheckout(20000)
+    const measured = await runAction(
+      checkout,
+      apiUrl,
+      { name: 'pull_request', payload: prPayload(checkout) },
+      { mode: 'measure' }
+    )
+    expect(measured.code).toBe(0)
+    expect(github.comments).toHaveLength(0)
+    expect(readFileSync(path.join(checkout.dir, 'perfgate-output/pr-number.txt'), 'utf8')).toBe(
+      '7\n'
+    )
+    const commented = await runAction(
+      checkout,
+      apiUrl,
+      { name: 'workflow_run', payload: {} },
+      { mode: 'comment' }
+    )
+    expect(commented.code).toBe(0)
+    expect(github.comments).toHaveLength(1)
+  })
+})
+
+describe('the action on push to the default branch', () => {
+  it('stores the results on the data branch and fails on a budget violation', async () => {
+    const checkout = makeCheckout(20000)
+    writeFileSync(
+      path.join(checkout.dir, 'perfgate.yml'),
+      readFileSync(path.join(checkout.dir, 'perfgate.yml'), 'utf8').replace(
+        'budgets: { p50: 1s }',
+        'budgets: { p50: 1us }'
+      )
+    )
+    const run = await runAction(checkout, apiUrl, {
+      name: 'push',
+      payload: { repository: { default_branch: 'main' } },
+      ref: 'refs/heads/main'
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs).toMatchObject({ verdict: 'fail', 'budgets-failed': '1' })
+    expect(run.log).toContain('::error::perfgate: 1 budget exceeded')
+    const stored = git(checkout.origin, 'ls-tree', '-r', '--name-only', 'perfgate-data')
+    expect(stored.split('\n')).toContain(`results/${checkout.headSha}.json`)
+    expect(git(checkout.dir, 'status', '--porcelain')).toBe(
+      'M perfgate.yml\n?? perfgate-output/'.replace('\n', '\n')
+    )
+  })
+})
+
+describe('the action on pull_request_target', () => {
+  it('refuses to run pull request code unless allowed', async () => {
+    const checkout = makeCheckout(20000)
+    const run = await runAction(checkout, apiUrl, {
+      name: 'pull_request_target',
+      payload: prPayload(checkout)
+    })
+    expect(run.code).toBe(1)
+    expect(run.log).toContain('::error::perfgate: perfgate refuses to run on pull_request_target')
+    expect(github.comments).toHaveLength(0)
+  })
+})

@@ -1,0 +1,94 @@
+// A local HTTP server that plays the GitHub REST and GraphQL endpoints perfgate uses, so
+// the real Octokit client does real HTTP. Faults are scripted per request.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface FakeComment {
+  id: number
+  body: string
+  user: { login: string }
+}
+
+export interface Fault {
+  /** Matches "METHOD /path" (path without query). */
+  match: RegExp
+  status: number
+  headers?: Record<string, string>
+  /** How many times to fail before answering normally (default 1). */
+  times?: number
+}
+
+export class FakeGitHub {
+  comments: FakeComment[] = []
+  requests: string[] = []
+  faults: Fault[] = []
+  viewer: string | undefined = 'github-actions[bot]'
+  private server: Server | undefined
+  private nextId = 1000
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res))
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()))
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined
+    const url = new URL(req.url!, 'http://x')
+    const key = `${req.method} ${url.pathname}`
+    this.requests.push(key)
+    const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...headers })
+        .end(JSON.stringify(data))
+    }
+    const fault = this.faults.find((f) => f.match.test(key) && (f.times ?? 1) > 0)
+    if (fault) {
+      fault.times = (fault.times ?? 1) - 1
+      return send(fault.status, { message: `scripted ${fault.status}` }, fault.headers)
+    }
+    let m: RegExpMatchArray | null
+    if (key === 'POST /graphql') {
+      if (!this.viewer)
+        return send(200, {
+          data: null,
+          errors: [{ message: 'Resource not accessible by integration' }]
+        })
+      return send(200, { data: { viewer: { login: this.viewer } } })
+    }
+    if ((m = key.match(/^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
+      const perPage = Number(url.searchParams.get('per_page') ?? 30)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      return send(
+        200,
+        this.comments.slice((page - 1) * perPage, page * perPage).map((c) => this.view(c))
+      )
+    }
+    if ((m = key.match(/^POST \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
+      const comment = {
+        id: this.nextId++,
+        body: body.body as string,
+        user: { login: this.viewer ?? 'github-actions[bot]' }
+      }
+      this.comments.push(comment)
+      return send(201, this.view(comment))
+    }
+    if ((m = key.match(/^PATCH \/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/))) {
+      const comment = this.comments.find((c) => c.id === Number(m![1]))
+      if (!comment) return send(404, { message: 'Not Found' })
+      comment.body = body.body as string
+      return send(200, this.view(comment))
+    }
+    send(404, { message: `fake GitHub has no ${key}` })
+  }
+
+  private view(c: FakeComment) {
+    return { ...c, html_url: `https://github.invalid/o/r/pull/1#issuecomment-${c.id}` }
+  }
+}

@@ -1,0 +1,328 @@
+// BranchStore against real git: a bare repository as origin, clones of it as the jobs.
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
+import { serializeResults } from '../src/results/format.js'
+import type { Results } from '../src/results/types.js'
+import { BranchStore, StoreError, type BranchStoreOptions } from '../src/store/branch-store.js'
+import type { StoreIndex } from '../src/store/types.js'
+import {
+  branchFiles,
+  cloneOf,
+  commit,
+  git,
+  makeRemote,
+  pushBranch,
+  removeRemotes,
+  visibleState,
+  type Remote
+} from './helpers/git-repos.js'
+
+const BRANCH = 'perfgate-data'
+const savedEnv = { ...process.env }
+
+beforeAll(() => {
+  // No user or system git config: the store must not need an identity (or obey signing).
+  const empty = path.join(makeRemote().top, 'empty.gitconfig')
+  writeFileSync(empty, '')
+  process.env.GIT_CONFIG_GLOBAL = empty
+  process.env.GIT_CONFIG_NOSYSTEM = '1'
+})
+
+afterAll(() => {
+  process.env = savedEnv
+  removeRemotes()
+})
+
+/** SAMPLE_RESULTS as measured at `sha`. */
+function resultsAt(sha: string, seed = SAMPLE_RESULTS.seed): Results {
+  return {
+    ...SAMPLE_RESULTS,
+    seed,
+    environment: {
+      ...SAMPLE_RESULTS.environment,
+      git: { commit: sha, branch: 'main', dirty: false }
+    }
+  }
+}
+
+/**
+ * origin with `count` commits on main, and a clone that also has a local `feature`
+ * branch forked from main's second commit (not an ancestor of main's later commits).
+ */
+function makeHistory(count = 4): { remote: Remote; dir: string; main: string[]; feature: string } {
+  const remote = makeRemote()
+  const dir = cloneOf(remote)
+  git(dir, 'symbolic-ref', 'HEAD', 'refs/heads/main')
+  const main = Array.from({ length: count }, (_, i) => commit(dir, `main ${i + 1}`))
+  git(dir, 'push', '--quiet', 'origin', 'main')
+  git(dir, 'switch', '--quiet', '-c', 'feature', main[1]!)
+  const feature = commit(dir, 'feature 1')
+  git(dir, 'switch', '--quiet', 'main')
+  return { remote, dir, main, feature }
+}
+
+function storeIn(dir: string, options: Partial<BranchStoreOptions> = {}): BranchStore {
+  return new BranchStore({ cwd: dir, ...options })
+}
+
+function indexOn(remote: Remote): StoreIndex {
+  return JSON.parse(git(remote.origin, 'show', `${BRANCH}:index.json`)) as StoreIndex
+}
+
+function tipOf(remote: Remote): string {
+  return git(remote.origin, 'rev-parse', `refs/heads/${BRANCH}`)
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error)
+    return (error as Error).message
+  }
+  throw new Error('expected an error')
+}
+
+describe('BranchStore save and findBaseline', () => {
+  it('round-trips results without touching the working tree, index or HEAD', async () => {
+    const { remote, dir, main } = makeHistory()
+    const c2 = main[1]!
+    // Work in progress that must survive: a staged change and an untracked file.
+    writeFileSync(path.join(dir, 'work.txt'), 'staged\n')
+    git(dir, 'add', 'work.txt')
+    writeFileSync(path.join(dir, 'notes.txt'), 'untracked\n')
+    const before = visibleState(dir)
+
+    const outcome = await storeIn(dir).save(resultsAt(c2), c2)
+    expect(outcome).toEqual({
+      commit: c2,
+      dataCommit: tipOf(remote),
+      attempts: 1,
+      replaced: false,
+      removed: []
+    })
+    expect(branchFiles(remote, BRANCH)).toEqual(['index.json', `results/${c2}.json`])
+    expect(indexOn(remote)).toEqual({
+      schemaVersion: 1,
+      tool: 'perfgate',
+      entries: [
+        {
+          commit: c2,
+          file: `results/${c2}.json`,
+          createdAt: SAMPLE_RESULTS.createdAt,
+          branch: 'main',
+          benchmarks: ['parse orders CSV', 'report CLI', 'broken <b>bench</b>']
+        }
+      ]
+    })
+    expect(git(remote.origin, 'log', '-1', '--format=%an <%ae>|%cn|%P|%s', BRANCH)).toBe(
+      `perfgate <perfgate@users.noreply.github.com>|perfgate||perfgate: store results of ${c2}`
+    )
+    expect(git(remote.origin, 'show', `${BRANCH}:results/${c2}.json`) + '\n').toBe(
+      serializeResults(resultsAt(c2))
+    )
+
+    expect(await storeIn(dir).findBaseline(c2)).toEqual({ commit: c2, results: resultsAt(c2) })
+    expect(visibleState(dir)).toEqual(before)
+    // Another job, in its own clone, reads the same.
+    expect(await storeIn(cloneOf(remote)).findBaseline(c2)).toEqual({
+      commit: c2,
+      results: resultsAt(c2)
+    })
+  })
+
+  it('finds the stored results of the commit or its nearest stored ancestor, never others', async () => {
+    const { dir, main, feature } = makeHistory()
+    const [c1, c2, c3, c4] = main as [string, string, string, string]
+    const store = storeIn(dir)
+    expect(await store.findBaseline(c4)).toBeUndefined() // no data branch yet
+
+    await store.save(resultsAt(c2), c2)
+    await store.save(resultsAt(feature), feature) // stored last, but not an ancestor of main
+    expect((await store.findBaseline(c2))?.commit).toBe(c2)
+    expect((await store.findBaseline(c3))?.commit).toBe(c2)
+    expect((await store.findBaseline(c4))?.commit).toBe(c2)
+    expect((await store.findBaseline('main'))?.commit).toBe(c2)
+    expect((await store.findBaseline(feature))?.results).toEqual(resultsAt(feature))
+    expect(await store.findBaseline(c1)).toBeUndefined()
+
+    await store.save(resultsAt(c3), c3)
+    expect((await store.findBaseline(c4))?.commit).toBe(c3)
+    expect((await store.findBaseline(c2))?.commit).toBe(c2)
+
+    const unknown = 'f'.repeat(40)
+    expect(await errorOf(store.findBaseline(unknown))).toBe(
+      `commit ${unknown} is not in the local repository: stored results are matched by walking ` +
+        `its history, which must be fetched (actions/checkout with fetch-depth: 0)`
+    )
+  })
+
+  it("replaces a commit's results only with that commit's own results", async () => {
+    const { remote, dir, main } = makeHistory()
+    const [, c2, c3] = main as [string, string, string]
+    const store = storeIn(dir)
+    await store.save(resultsAt(c2, 1), c2)
+    await store.save(resultsAt(c3, 1), c3)
+    const again = await store.save(resultsAt(c2, 2), c2)
+    expect(again).toMatchObject({ replaced: true, removed: [] })
+    expect(indexOn(remote).entries.map((e) => e.commit)).toEqual([c2, c3]) // replaced in place
+    expect((await store.findBaseline(c2))?.results.seed).toBe(2)
+    expect(git(remote.origin, 'log', '-1', '--format=%s', BRANCH)).toBe(
+      `perfgate: replace results of ${c2}`
+    )
+
+    const tip = tipOf(remote)
+    const same = await store.save(resultsAt(c2, 2), c2)
+    expect(same).toMatchObject({ dataCommit: undefined, replaced: true })
+    expect(tipOf(remote)).toBe(tip)
+
+    expect(await errorOf(store.save(resultsAt(c3), c2))).toBe(
+      `results measured at ${c3} cannot be stored as the results of ${c2}: ` +
+        `a commit's entry holds only that commit's own results`
+    )
+    expect(tipOf(remote)).toBe(tip)
+  })
+
+  it('keeps the newest N commits with retention, removing old files in the same commit', async () => {
+    const { remote, dir, main } = makeHistory(5)
+    const store = storeIn(dir, { retention: 3 })
+    const outcomes = []
+    for (const sha of main) outcomes.push(await store.save(resultsAt(sha), sha))
+    expect(outcomes.map((o) => o.removed)).toEqual([[], [], [], [main[0]], [main[1]]])
+    expect(indexOn(remote).entries.map((e) => e.commit)).toEqual(main.slice(2))
+    expect(branchFiles(remote, BRANCH)).toEqual(
+      ['index.json', ...main.slice(2).map((sha) => `results/${sha}.json`)].sort()
+    )
+    // The commit that stored main[4] also deleted main[1]'s results.
+    const lastChange = git(
+      remote.origin,
+      'diff-tree',
+      '-r',
+      '--name-status',
+      '--no-commit-id',
+      BRANCH
+    )
+    expect(lastChange.split('\n').sort()).toEqual(
+      [`A\tresults/${main[4]}.json`, `D\tresults/${main[1]}.json`, 'M\tindex.json'].sort()
+    )
+    expect(await store.findBaseline(main[1]!)).toBeUndefined()
+
+    // Without retention nothing is deleted.
+    await storeIn(dir).save(resultsAt(main[0]!), main[0]!)
+    expect(indexOn(remote).entries.map((e) => e.commit)).toEqual([...main.slice(2), main[0]])
+  })
+})
+
+describe('BranchStore with corrupt or foreign data', () => {
+  const index = (entries: unknown[], extra: object = {}) =>
+    JSON.stringify({ schemaVersion: 1, tool: 'perfgate', entries, ...extra })
+
+  it('refuses a corrupt index.json and pushes nothing', async () => {
+    const { remote, dir, main } = makeHistory()
+    const c2 = main[1]!
+    const store = storeIn(dir)
+    const cases: [Record<string, string>, string][] = [
+      [
+        { 'index.json': '{ "schemaVersion": 1, "tool"' },
+        `origin/${BRANCH}:index.json: not valid JSON`
+      ],
+      [
+        { 'index.json': index([{ commit: 'abc', file: 'results/abc.json' }]) },
+        `origin/${BRANCH}:index.json: corrupt index at entries[0].commit: expected a full commit sha`
+      ],
+      [
+        {
+          'index.json': index([
+            { commit: c2, file: '../../etc/passwd', createdAt: '', benchmarks: [] }
+          ])
+        },
+        `origin/${BRANCH}:index.json: corrupt index at entries[0].file: expected "results/${c2}.json"`
+      ],
+      [
+        { 'index.json': index([], { schemaVersion: 2 }) },
+        `origin/${BRANCH}:index.json: written by a newer perfgate (schemaVersion 2); ` +
+          'this perfgate reads schemaVersion 1: upgrade perfgate'
+      ],
+      [
+        { 'index.json': JSON.stringify({ entries: [] }) },
+        `origin/${BRANCH}:index.json: not a perfgate data-branch index (expected "tool": "perfgate")`
+      ],
+      [
+        { 'README.md': 'my own branch\n' },
+        `origin/${BRANCH} has no readable index.json (fatal: path 'index.json' does not exist in`
+      ]
+    ]
+    for (const [files, message] of cases) {
+      const tip = pushBranch(remote, BRANCH, files)
+      const saving = await errorOf(store.save(resultsAt(c2), c2))
+      expect(saving.startsWith(message)).toBe(true)
+      expect(tipOf(remote)).toBe(tip)
+      expect(await errorOf(store.findBaseline(c2))).toBe(saving)
+    }
+  })
+
+  it('refuses corrupt stored results, naming the branch and file', async () => {
+    const { remote, dir, main } = makeHistory()
+    const c2 = main[1]!
+    const entry = { commit: c2, file: `results/${c2}.json`, createdAt: 'x', benchmarks: [] }
+    pushBranch(remote, BRANCH, { 'index.json': index([entry]), [entry.file]: '{"tool": 1}' })
+    const store = storeIn(dir)
+    await expect(store.findBaseline(main[3]!)).rejects.toThrow(
+      `origin/${BRANCH}:results/${c2}.json: not a perfgate results file (expected "tool": { "name": "perfgate" })`
+    )
+    pushBranch(remote, BRANCH, {
+      'index.json': index([entry]),
+      [entry.file]: serializeResults(resultsAt(main[0]!))
+    })
+    await expect(store.findBaseline(c2)).rejects.toThrow(
+      new StoreError(
+        `origin/${BRANCH}:results/${c2}.json: holds results measured at ${main[0]}, not at ${c2}: refusing to use them`
+      )
+    )
+    pushBranch(remote, BRANCH, { 'index.json': index([entry]) })
+    await expect(store.findBaseline(c2)).rejects.toThrow(
+      `origin/${BRANCH}:results/${c2}.json: listed in index.json but missing on the branch`
+    )
+  })
+
+  it('explains an unreachable remote', async () => {
+    const { dir, main } = makeHistory()
+    const store = storeIn(dir, { remote: 'nowhere' })
+    expect(await errorOf(store.save(resultsAt(main[0]!), main[0]!))).toMatch(
+      /^could not fetch perfgate-data from nowhere: fatal: 'nowhere' does not appear to be a git repository/
+    )
+  })
+})
+
+describe('BranchStore under concurrent jobs', () => {
+  it('loses nothing when 8 jobs store results at once', async () => {
+    const { remote, main } = makeHistory(8)
+    const jobs = main.map(() => cloneOf(remote))
+    const outcomes = await Promise.all(
+      jobs.map((dir, i) => storeIn(dir).save(resultsAt(main[i]!), main[i]!))
+    )
+    const attempts = outcomes.map((o) => o.attempts)
+    // They really raced: at least one job lost a push and redid its commit.
+    expect(Math.max(...attempts)).toBeGreaterThan(1)
+    expect(Math.max(...attempts)).toBeLessThanOrEqual(10)
+
+    expect(
+      indexOn(remote)
+        .entries.map((e) => e.commit)
+        .sort()
+    ).toEqual([...main].sort())
+    expect(branchFiles(remote, BRANCH)).toEqual(
+      ['index.json', ...main.map((sha) => `results/${sha}.json`)].sort()
+    )
+    // One linear history, one commit per job.
+    expect(git(remote.origin, 'rev-list', '--count', BRANCH)).toBe('8')
+    expect(git(remote.origin, 'rev-list', '--max-parents=0', BRANCH).split('\n')).toHaveLength(1)
+    for (const [i, dir] of jobs.entries()) {
+      expect(await storeIn(dir).findBaseline(main[i]!)).toEqual({
+        commit: main[i],
+        results: resultsAt(main[i]!)
+      })
+    }
+  })
+})

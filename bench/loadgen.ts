@@ -1,0 +1,543 @@
+/**
+ * `npm run bench:loadgen`: how many requests/s perfgate's HTTP load path can generate,
+ * against the same long-lived node:http "hello" server as three references, so that only
+ * the load generator differs:
+ *
+ * - `perfgate`: `runLoad` from src/runners/http/load.ts (autocannon plus a `response`
+ *   listener recording every 2xx latency into an HDR histogram), as the HTTP runner calls it;
+ * - `autocannon`: bare `autocannon({ url, connections, duration })`, no listener;
+ * - `wrk`: `wrk -t1 -c32 -d5s` (C, one thread), its "Requests/sec:" line;
+ * - `autocannon-count`: autocannon with a `response` listener that only counts, which
+ *   separates the cost of the event from the cost of recording into the histogram.
+ *
+ * Every run is a fresh load-generator process (a warm-up run with the same tool, then the
+ * measured run; wrk: a separate 1 s wrk run as warm-up), tools rotate their order from round
+ * to round so drift and ordering hit all alike. Around each measured run the server's CPU
+ * (/proc/<pid>/stat), the load generator's own CPU and the whole machine's (/proc/stat) are
+ * sampled: which process is at a full core says who the bottleneck is, and "other" shows
+ * load from outside the bench. Server and load generator share the machine's cores.
+ *
+ * Progress goes to stderr, the tables (Markdown) to stdout. The server and every load
+ * generator run in their own process groups (perfgate's startChild) and are killed at the
+ * end, on error, on timeout and on Ctrl-C; the server also exits when the bench's IPC
+ * channel closes, so it cannot outlive a bench killed with SIGKILL.
+ *
+ * Options: --rounds N (5), --connections N (32), --duration S (5), --warmup S (1),
+ * --server-warmup S (3), --wrk-threads N (1), --timeout S per run (60),
+ * --cpu-prof-dir DIR (V8 CPU profiles of every Node load generator, DIR/<tool>-round<N>/).
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { constants, cpus, loadavg } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { markdownTable } from 'markdown-table'
+import { killAllChildren, killGroup, startChild, type Started } from '../src/process/children.js'
+import { tsxLoaderUrl } from '../src/runtime-files.js'
+import type { ClientReport, ClientTool } from './loadgen-fixtures/client.js'
+
+type Tool = ClientTool | 'wrk'
+
+/** The brief's order: (a) perfgate, (b) bare autocannon, (c) wrk, (d) counting listener. */
+const TOOLS: readonly Tool[] = ['perfgate', 'autocannon', 'wrk', 'autocannon-count']
+const TOOL_LABELS: Record<Tool, string> = {
+  perfgate: 'perfgate `runLoad` (HDR per response)',
+  autocannon: 'autocannon, no listener',
+  wrk: 'wrk',
+  'autocannon-count': 'autocannon, counting listener'
+}
+/** perfgate may lose at most this share of bare autocannon's requests/s (the issue's target). */
+const TARGET = 0.05
+
+const SERVER_SCRIPT = fileURLToPath(new URL('./loadgen-fixtures/hello-server.mjs', import.meta.url))
+const CLIENT_SCRIPT = fileURLToPath(new URL('./loadgen-fixtures/client.ts', import.meta.url))
+
+interface Options {
+  readonly rounds: number
+  readonly connections: number
+  readonly durationS: number
+  readonly warmupS: number
+  readonly serverWarmupS: number
+  readonly wrkThreads: number
+  readonly timeoutS: number
+  readonly cpuProfDir: string | undefined
+}
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '32' },
+      duration: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '1' },
+      'server-warmup': { type: 'string', default: '3' },
+      'wrk-threads': { type: 'string', default: '1' },
+      timeout: { type: 'string', default: '60' },
+      'cpu-prof-dir': { type: 'string' }
+    }
+  })
+  const number = (name: string, text: string, min: number): number => {
+    const value = Number(text)
+    if (!Number.isInteger(value) || value < min) {
+      throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`)
+    }
+    return value
+  }
+  return {
+    rounds: number('rounds', values.rounds, 1),
+    connections: number('connections', values.connections, 1),
+    durationS: number('duration', values.duration, 1),
+    warmupS: number('warmup', values.warmup, 0),
+    serverWarmupS: number('server-warmup', values['server-warmup'], 0),
+    wrkThreads: number('wrk-threads', values['wrk-threads'], 1),
+    timeoutS: number('timeout', values.timeout, 5),
+    cpuProfDir: values['cpu-prof-dir'] === undefined ? undefined : resolve(values['cpu-prof-dir'])
+  }
+}
+
+// ---- CPU accounting from /proc (Linux) ----
+
+const CLOCK_TICK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** utime + stime (+ cutime + cstime) of a /proc/<pid>/stat line, in seconds. */
+function statCpuSeconds(line: string, children = false): number {
+  // Fields after the command name (which may contain spaces) start at field 3 (state).
+  const fields = line.slice(line.lastIndexOf(')') + 2).split(' ')
+  const at = (field: number) => Number(fields[field - 3])
+  const ticks = children ? at(16) + at(17) : at(14) + at(15)
+  return ticks / CLOCK_TICK
+}
+
+function processCpuSeconds(pid: number): number {
+  try {
+    return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return NaN
+  }
+}
+
+/** Busy and total CPU time of the whole machine (all cores), seconds. */
+function machineCpu(): { busy: number; total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number) as [number, number, number, number, number, number, number, number]
+    const busy = user + nice + system + irq + softirq + steal
+    return { busy: busy / CLOCK_TICK, total: (busy + idle + iowait) / CLOCK_TICK }
+  } catch {
+    return { busy: NaN, total: NaN }
+  }
+}
+
+interface Snapshot {
+  readonly at: number
+  readonly server: number
+  readonly machine: { busy: number; total: number }
+}
+
+function snapshot(serverPid: number): Snapshot {
+  return { at: performance.now(), server: processCpuSeconds(serverPid), machine: machineCpu() }
+}
+
+/** CPU used between two snapshots, in cores (1 = one core busy all the time). */
+function cpuBetween(from: Snapshot, to: Snapshot): { server: number; machine: number } {
+  const wall = (to.at - from.at) / 1000
+  const cores = cpus().length
+  const total = to.machine.total - from.machine.total
+  return {
+    server: (to.server - from.server) / wall,
+    machine: total > 0 ? ((to.machine.busy - from.machine.busy) / total) * cores : NaN
+  }
+}
+
+// ---- The server ----
+
+interface HelloServer {
+  readonly port: number
+  readonly pid: number
+  stop(): Promise<void>
+}
+
+async function startHelloServer(guardMs: number): Promise<HelloServer> {
+  const started = startChild(process.execPath, [SERVER_SCRIPT], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    timeoutMs: guardMs
+  })
+  const stop = async () => {
+    killGroup(started.child, 'SIGTERM')
+    const timer = setTimeout(() => killGroup(started.child, 'SIGKILL'), 3000)
+    await started.finished
+    clearTimeout(timer)
+  }
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('server not ready after 10 s')), 10_000)
+      started.child.on('message', (message: { type?: string; port?: number }) => {
+        if (message.type === 'ready' && message.port) {
+          clearTimeout(timer)
+          resolve(message.port)
+        }
+      })
+      void started.finished.then((end) => {
+        clearTimeout(timer)
+        reject(new Error(`server exited (${end.signal ?? end.code}): ${end.stderr.text()}`))
+      })
+    })
+    return { port, pid: started.child.pid!, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+// ---- Load generators ----
+
+interface RunResult {
+  readonly tool: Tool
+  readonly round: number
+  readonly rps: number
+  readonly responses: number
+  readonly failures: number
+  /** CPU in cores during the measured run. */
+  readonly loadgenCpu: number
+  readonly serverCpu: number
+  readonly machineCpu: number
+}
+
+function failure(what: string, started: Started, end: Awaited<Started['finished']>): Error {
+  const why = end.timedOut ? 'timed out (killed)' : `exited with ${end.signal ?? end.code}`
+  return new Error(`${what} ${why}\n${end.stderr.text() || end.stdout.text()}`.trimEnd())
+}
+
+async function runNodeClient(
+  tool: ClientTool,
+  round: number,
+  server: HelloServer,
+  options: Options
+): Promise<RunResult> {
+  const tsx = tsxLoaderUrl()
+  if (!tsx) throw new Error('tsx is not installed: run npm install')
+  // One directory per run: Node writes a profile per thread (tsx's loader has its own).
+  const profile = options.cpuProfDir
+    ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfDir, `${tool}-round${round + 1}`)]
+    : []
+  const started = startChild(
+    process.execPath,
+    [
+      ...profile,
+      '--import',
+      tsx,
+      CLIENT_SCRIPT,
+      tool,
+      String(server.port),
+      String(options.connections),
+      String(options.durationS),
+      String(options.warmupS)
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], timeoutMs: options.timeoutS * 1000 }
+  )
+  let before: Snapshot | undefined
+  let after: Snapshot | undefined
+  let report: ClientReport | undefined
+  let error: string | undefined
+  started.child.on(
+    'message',
+    (message: ClientReport | { type: 'measuring' } | { type: 'error'; message: string }) => {
+      if (message.type === 'measuring') before = snapshot(server.pid)
+      else if (message.type === 'result') {
+        after = snapshot(server.pid)
+        report = message
+      } else error = message.message
+    }
+  )
+  const end = await started.finished
+  if (!report || !before || !after) {
+    if (error) throw new Error(`${tool}: ${error}\n${end.stderr.text()}`.trimEnd())
+    throw failure(tool, started, end)
+  }
+  const cpu = cpuBetween(before, after)
+  return {
+    tool,
+    round,
+    rps: report.responses / report.seconds,
+    responses: report.responses,
+    failures: report.failures,
+    loadgenCpu: report.cpuSeconds / report.seconds,
+    serverCpu: cpu.server,
+    machineCpu: cpu.machine
+  }
+}
+
+function wrkArgs(port: number, seconds: number, options: Options): string[] {
+  return [
+    `-t${options.wrkThreads}`,
+    `-c${options.connections}`,
+    `-d${seconds}s`,
+    `http://127.0.0.1:${port}/`
+  ]
+}
+
+/** wrk's figures: "Requests/sec:", "N requests in", non-2xx/3xx and socket errors. */
+export function parseWrk(text: string): { rps: number; requests: number; failures: number } {
+  const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(text)
+  const requests = /^\s*(\d+) requests in/m.exec(text)
+  if (!rps || !requests) throw new Error(`wrk output not understood:\n${text}`)
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(text)
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text)
+  const failures =
+    Number(non2xx?.[1] ?? 0) + (socket ? socket.slice(1).reduce((s, n) => s + Number(n), 0) : 0)
+  return { rps: Number(rps[1]), requests: Number(requests[1]), failures }
+}
+
+async function runWrk(round: number, server: HelloServer, options: Options): Promise<RunResult> {
+  const timeoutMs = options.timeoutS * 1000
+  if (options.warmupS > 0) {
+    const warm = startChild('wrk', wrkArgs(server.port, options.warmupS, options), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeoutMs
+    })
+    const end = await warm.finished
+    if (end.code !== 0) throw failure('wrk (warm-up)', warm, end)
+  }
+  // sh waits for wrk, then prints its own /proc stat line: cutime + cstime are wrk's CPU.
+  const script = `wrk "$@"; s=$?; echo; cat /proc/$$/stat; exit $s`
+  const before = snapshot(server.pid)
+  const started = startChild(
+    '/bin/sh',
+    ['-c', script, 'wrk', ...wrkArgs(server.port, options.durationS, options)],
+    { stdio: ['ignore', 'pipe', 'pipe'], timeoutMs }
+  )
+  const end = await started.finished
+  const after = snapshot(server.pid)
+  if (end.code !== 0) throw failure('wrk', started, end)
+  const output = end.stdout.text(100)
+  const parsed = parseWrk(output)
+  const statLine = output.trimEnd().split('\n').at(-1)!
+  const cpu = cpuBetween(before, after)
+  return {
+    tool: 'wrk',
+    round,
+    rps: parsed.rps,
+    responses: parsed.requests,
+    failures: parsed.failures,
+    loadgenCpu: statCpuSeconds(statLine, true) / ((after.at - before.at) / 1000),
+    serverCpu: cpu.server,
+    machineCpu: cpu.machine
+  }
+}
+
+function runTool(tool: Tool, round: number, server: HelloServer, options: Options) {
+  return tool === 'wrk'
+    ? runWrk(round, server, options)
+    : runNodeClient(tool, round, server, options)
+}
+
+// ---- Summary ----
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+const integer = (n: number) => Math.round(n).toLocaleString('en-US')
+const signedPercent = (ratio: number) =>
+  `${ratio >= 0 ? '+' : '−'}${Math.abs(ratio * 100).toFixed(1)} %`
+const cores = (n: number) => (Number.isNaN(n) ? '–' : n.toFixed(2))
+
+/** Per-round ratios a/b − 1 (same round, so drift between rounds cancels). */
+function pairedChange(results: readonly RunResult[], a: Tool, b: Tool): number[] {
+  const rounds = [...new Set(results.map((r) => r.round))]
+  return rounds.flatMap((round) => {
+    const x = results.find((r) => r.tool === a && r.round === round)
+    const y = results.find((r) => r.tool === b && r.round === round)
+    return x && y ? [x.rps / y.rps - 1] : []
+  })
+}
+
+function summaryTable(results: readonly RunResult[], tools: readonly Tool[]): string {
+  const rows = tools.map((tool) => {
+    const runs = results.filter((r) => r.tool === tool)
+    const rps = runs.map((r) => r.rps)
+    const change = pairedChange(results, tool, 'autocannon')
+    const loadgen = median(runs.map((r) => r.loadgenCpu))
+    const server = median(runs.map((r) => r.serverCpu))
+    const other = median(runs.map((r) => r.machineCpu - r.loadgenCpu - r.serverCpu))
+    return [
+      TOOL_LABELS[tool],
+      integer(median(rps)),
+      `${integer(Math.min(...rps))} – ${integer(Math.max(...rps))}`,
+      tool === 'autocannon' || change.length === 0
+        ? '–'
+        : `${signedPercent(median(change))} (${signedPercent(Math.min(...change))} … ${signedPercent(Math.max(...change))})`,
+      cores(loadgen),
+      cores(server),
+      cores(Math.max(0, other))
+    ]
+  })
+  return markdownTable(
+    [
+      [
+        'Load generator',
+        'Median req/s',
+        'Min – max',
+        'vs bare autocannon, same round: median (min … max)',
+        'Load-gen CPU',
+        'Server CPU',
+        'Other CPU'
+      ],
+      ...rows
+    ],
+    { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r'] }
+  )
+}
+
+function roundsTable(results: readonly RunResult[], tools: readonly Tool[], rounds: number) {
+  const header = ['Round', ...tools.map((t) => t)]
+  const rows = Array.from({ length: rounds }, (_, round) => [
+    String(round + 1),
+    ...tools.map((tool) => {
+      const run = results.find((r) => r.tool === tool && r.round === round)
+      return run ? integer(run.rps) : '–'
+    })
+  ])
+  return markdownTable([header, ...rows], { align: ['r', ...tools.map(() => 'r' as const)] })
+}
+
+function firstLine(command: string, args: string[]): string {
+  try {
+    const out = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    return out.split('\n')[0]!.trim()
+  } catch (error) {
+    // wrk --version prints its banner and exits with 1.
+    const out = (error as { stdout?: string }).stdout ?? ''
+    return out.split('\n')[0]!.trim() || 'not found'
+  }
+}
+
+/** Above this many cores of CPU outside the bench, the figures were taken on a busy machine. */
+const BUSY_OTHER = 0.25
+
+async function main(): Promise<void> {
+  const options = readOptions()
+  const wrkVersion = firstLine('wrk', ['--version']).replace(/\s*Copyright.*$/, '')
+  const tools = wrkVersion === 'not found' ? TOOLS.filter((t) => t !== 'wrk') : TOOLS
+  if (tools.length < TOOLS.length) {
+    process.stderr.write('bench:loadgen: wrk not found (apt-get install wrk): skipping it\n')
+  }
+  const perRunS = options.warmupS + options.durationS + 3
+  const plannedS = options.serverWarmupS + options.rounds * tools.length * perRunS
+  process.stderr.write(
+    `bench:loadgen: ${options.rounds} rounds × ${tools.length} load generators, ` +
+      `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s ` +
+      `each; about ${Math.round(plannedS / 10) * 10} s\n`
+  )
+  const loadBefore = loadavg()[0]!
+  const started = performance.now()
+  // The guard kills the server even if this process hangs; it also exits when we go away.
+  const server = await startHelloServer((plannedS * 3 + 120) * 1000)
+  const results: RunResult[] = []
+  try {
+    process.stderr.write(`server pid ${server.pid}, port ${server.port}\n`)
+    if (options.serverWarmupS > 0) {
+      process.stderr.write(`server warm-up: ${options.serverWarmupS} s of bare autocannon\n`)
+      await runNodeClient('autocannon', -1, server, {
+        ...options,
+        durationS: options.serverWarmupS,
+        warmupS: 0,
+        cpuProfDir: undefined
+      })
+    }
+    const total = options.rounds * tools.length
+    for (let round = 0; round < options.rounds; round++) {
+      // Rotate the order so no tool always runs first or right after the same one.
+      const order = tools.map((_, i) => tools[(i + round) % tools.length]!)
+      for (const tool of order) {
+        const result = await runTool(tool, round, server, options)
+        results.push(result)
+        process.stderr.write(
+          `[${String(results.length).padStart(String(total).length)}/${total}] round ${round + 1} ` +
+            `${tool.padEnd(16)} ${integer(result.rps).padStart(7)} req/s  ` +
+            `load-gen ${cores(result.loadgenCpu)}  server ${cores(result.serverCpu)}  ` +
+            `machine ${cores(result.machineCpu)} cores` +
+            (result.failures ? `  ${result.failures} failures` : '') +
+            '\n'
+        )
+      }
+    }
+  } finally {
+    await server.stop()
+  }
+  const elapsedS = (performance.now() - started) / 1000
+
+  const medianChange = (a: Tool, b: Tool) => median(pairedChange(results, a, b))
+  const perfgateLoss = -medianChange('perfgate', 'autocannon')
+  const failures = results.reduce((s, r) => s + r.failures, 0)
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
+  const lines = [
+    `Node ${process.version}, ${cpus().length} × ${cpu}, ${wrkVersion}. ` +
+      `${options.rounds} rounds, tools in rotating order, a fresh load-generator process per run; ` +
+      `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s ` +
+      `measured per run; one node:http hello server for all runs (pid ${server.pid}). ` +
+      `Total ${elapsedS.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(2)} before, ` +
+      `${loadavg()[0]!.toFixed(2)} after. ${failures} failed requests.`,
+    '',
+    'CPU columns: medians over the rounds, in cores (1.00 = one core busy throughout the ' +
+      'measured run); "Other" = whole machine − server − load generator (load from outside ' +
+      'the bench, kernel work not charged to either process).',
+    '',
+    summaryTable(results, tools),
+    '',
+    'Requests/s per round:',
+    '',
+    roundsTable(results, tools, options.rounds),
+    '',
+    `- Cost of the \`response\` event (counting listener vs none): ` +
+      `${signedPercent(medianChange('autocannon-count', 'autocannon'))}.`,
+    `- Cost of perfgate's recording (perfgate vs counting listener): ` +
+      `${signedPercent(medianChange('perfgate', 'autocannon-count'))}.`,
+    `- perfgate vs bare autocannon: ${signedPercent(-perfgateLoss)} (median of same-round ratios); ` +
+      `target: within ${TARGET * 100} % → ` +
+      (perfgateLoss <= TARGET ? '**met**' : '**missed**') +
+      '.'
+  ]
+  if (tools.includes('wrk')) {
+    lines.push(
+      `- wrk vs bare autocannon: ${signedPercent(medianChange('wrk', 'autocannon'))} ` +
+        '(what a C load generator reaches against the same server).'
+    )
+  }
+  const other = median(results.map((r) => r.machineCpu - r.loadgenCpu - r.serverCpu))
+  if (other > BUSY_OTHER) {
+    lines.push(
+      `- **Busy machine:** a median ${cores(other)} cores were used outside the server and the ` +
+        'load generator during the measured runs; the absolute figures are low and the ' +
+        'comparison noisier than on an idle machine.'
+    )
+  }
+  process.stdout.write(lines.join('\n') + '\n')
+}
+
+// Children run in their own process groups, so Ctrl-C does not reach them: kill them here.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAllChildren()
+    process.stderr.write(`bench:loadgen: ${signal}, children killed\n`)
+    process.exit(128 + constants.signals[signal])
+  })
+}
+
+main().catch((error: unknown) => {
+  killAllChildren()
+  process.stderr.write(`bench:loadgen: ${error instanceof Error ? error.message : error}\n`)
+  process.exitCode = 1
+})

@@ -1,0 +1,239 @@
+/**
+ * What the action does on each event (DESIGN.md §1): on a pull request, measure head
+ * against its merge-base (or a stored baseline) and post the report as one PR comment;
+ * on a push to the default branch, measure and store the results on the data branch;
+ * otherwise measure and check budgets. Every path writes the job summary, the outputs
+ * and the report files, so a failed comment never loses the report.
+ */
+import * as core from '@actions/core'
+import { context } from '@actions/github'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { EXIT, main } from '../cli/main.js'
+import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../report/markdown.js'
+import { buildReport } from '../report/model.js'
+import { parseResults, serializeResults } from '../results/format.js'
+import type { Results } from '../results/types.js'
+import { BranchStore } from '../store/branch-store.js'
+import { VERSION } from '../version.js'
+import { upsertComment } from './comment.js'
+import type { ActionInputs } from './inputs.js'
+import { createCommentsApi } from './octokit.js'
+
+/** GitHub's limit for a comment body. */
+export const COMMENT_LIMIT = 65_536
+/** GitHub's limit for one step's job summary is 1 MiB; keep a margin. */
+const SUMMARY_LIMIT = 1_000_000
+
+const FILES = { results: 'results.json', report: 'report.md', pr: 'pr-number.txt' }
+
+interface PullRequestPayload {
+  number: number
+  base: { sha: string; ref: string }
+  head: { sha: string; ref: string; repo?: { full_name?: string } | null }
+}
+
+function git(cwd: string, args: string[]): { ok: boolean; out: string } {
+  const run = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 300_000 })
+  return { ok: run.status === 0, out: (run.stdout ?? '').trim() }
+}
+
+/** Makes sure a commit is present locally (actions/checkout fetches depth 1 by default). */
+function ensureCommit(cwd: string, sha: string): void {
+  if (git(cwd, ['cat-file', '-e', `${sha}^{commit}`]).ok) return
+  core.info(`fetching ${sha.slice(0, 7)} (set fetch-depth: 0 on actions/checkout to skip this)`)
+  git(cwd, ['fetch', '--no-tags', '--quiet', 'origin', sha])
+}
+
+/** The CLI engine, with its output in the log. */
+async function perfgate(args: string[], cwd: string): Promise<number> {
+  const log = { write: (text: string) => process.stdout.write(text), isTTY: false }
+  return main(args, { stdout: log, stderr: log, cwd })
+}
+
+function setOutputs(
+  results: Results | undefined,
+  code: number,
+  files: { results: string; report: string }
+): void {
+  const counts = results?.comparison?.counts
+  const verdict = code === EXIT.passed ? 'pass' : code === EXIT.gateFailed ? 'fail' : 'error'
+  core.setOutput('verdict', verdict)
+  core.setOutput('exit-code', String(code))
+  core.setOutput('regressions', String(counts?.regressions ?? 0))
+  core.setOutput('improvements', String(counts?.improvements ?? 0))
+  core.setOutput('budgets-failed', String(counts?.budgetsFailed ?? 0))
+  core.setOutput('results', files.results)
+  core.setOutput('report', files.report)
+}
+
+function failFor(code: number, results: Results | undefined): void {
+  if (code === EXIT.gateFailed) {
+    core.setFailed(`perfgate: ${results?.comparison?.gate.reasons.join(', ') ?? 'gate failed'}`)
+  } else if (code === EXIT.runtime) {
+    core.setFailed('perfgate: a benchmark could not be measured (see the report)')
+  } else if (code === EXIT.usage) {
+    core.setFailed('perfgate: invalid configuration or input (see the log)')
+  }
+}
+
+async function postComment(
+  inputs: ActionInputs,
+  prNumber: number,
+  body: string,
+  changed: boolean
+): Promise<void> {
+  if (inputs.comment === 'never') return
+  if (inputs.comment === 'on-change' && !changed) {
+    core.info('perfgate: no change and no failure; not commenting (comment: on-change)')
+    return
+  }
+  if (!inputs.token) {
+    core.warning('perfgate: no token, so no PR comment; the report is in the job summary')
+    return
+  }
+  try {
+    const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber })
+    const done = await upsertComment(api, reportMarker(inputs.commentId), body, {
+      onRetry: (message) => core.info(`perfgate: ${message}`)
+    })
+    core.info(`perfgate: PR comment ${done.action}: ${done.url}`)
+    core.setOutput('comment-url', done.url)
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    const hint =
+      status === 403
+        ? ' (a read-only token: on pull requests from forks, use the measure/comment workflow pair from the README)'
+        : ''
+    core.warning(
+      `perfgate: could not post the PR comment: ${(error as Error).message}${hint}. The report is in the job summary.`
+    )
+  }
+}
+
+/** Runs the action with its inputs. */
+export async function runAction(inputs: ActionInputs): Promise<void> {
+  const cwd = path.resolve(inputs.workingDirectory)
+  const outDir = path.resolve(cwd, inputs.outputDir)
+  mkdirSync(outDir, { recursive: true })
+  const files = {
+    results: path.join(outDir, FILES.results),
+    report: path.join(outDir, FILES.report)
+  }
+
+  if (inputs.mode === 'comment') {
+    // workflow_run after a fork PR: post what a measure job left, never running PR code.
+    const prNumber = Number(readFileSync(path.join(outDir, FILES.pr), 'utf8').trim())
+    if (!Number.isInteger(prNumber) || prNumber <= 0) {
+      throw new Error(`${path.join(outDir, FILES.pr)}: expected a pull request number`)
+    }
+    const results = parseResults(readFileSync(files.results, 'utf8'), files.results)
+    const comparison = results.comparison
+    if (!comparison) throw new Error(`${files.results}: has no comparison to report`)
+    const model = buildReport(results, comparison)
+    const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION })
+    await core.summary.addRaw(full.slice(0, SUMMARY_LIMIT)).write()
+    const changed =
+      comparison.counts.regressions + comparison.counts.improvements > 0 || comparison.gate.failed
+    await postComment(
+      inputs,
+      prNumber,
+      renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION }),
+      changed
+    )
+    const code = comparison.gate.failed ? EXIT.gateFailed : EXIT.passed
+    setOutputs(results, code, files)
+    failFor(code, results)
+    return
+  }
+
+  const event = context.eventName
+  const args = ['run', '--config', inputs.config, '--out', files.results, '--report', files.report]
+  if (inputs.failOn !== 'config') args.push('--fail-on', inputs.failOn)
+  const pr = (context.payload as { pull_request?: PullRequestPayload }).pull_request
+  const isPullRequest =
+    (event === 'pull_request' || event === 'pull_request_target') && pr !== undefined
+
+  if (event === 'pull_request_target' && !inputs.allowPullRequestTarget) {
+    throw new Error(
+      'perfgate refuses to run on pull_request_target: it would run pull request code with a write token. ' +
+        'Use pull_request (and the measure/comment pair for forks), or set allow-pull-request-target: true ' +
+        'if this workflow checks out only trusted code.'
+    )
+  }
+
+  const store = new BranchStore({
+    cwd,
+    branch: inputs.dataBranch,
+    retention: inputs.retention,
+    log: (m) => core.info(m)
+  })
+  if (isPullRequest) {
+    const source = inputs.baseline === 'auto' ? 'merge-base' : inputs.baseline
+    if (source === 'merge-base') {
+      ensureCommit(cwd, pr.base.sha)
+      args.push('--base', pr.base.sha)
+    } else if (source === 'stored') {
+      ensureCommit(cwd, pr.base.sha)
+      const found = await store.findBaseline(pr.base.sha)
+      if (found) {
+        const file = path.join(outDir, 'baseline.json')
+        writeFileSync(file, serializeResults(found.results))
+        core.info(
+          `perfgate: stored baseline of ${found.commit.slice(0, 7)} (merge-base ${pr.base.sha.slice(0, 7)})`
+        )
+        args.push('--baseline', file)
+      } else {
+        core.warning(
+          `perfgate: no stored results for ${pr.base.sha.slice(0, 7)} or its ancestors on ${inputs.dataBranch}; checking budgets only`
+        )
+      }
+    }
+  }
+
+  const code = await perfgate(args, cwd)
+  let results: Results | undefined
+  try {
+    results = parseResults(readFileSync(files.results, 'utf8'), files.results)
+  } catch {
+    results = undefined // config or usage error: nothing was measured
+  }
+  if (results?.comparison) {
+    const model = buildReport(results, results.comparison)
+    const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION })
+    await core.summary
+      .addRaw(full.length > SUMMARY_LIMIT ? renderMarkdownWithin(model, SUMMARY_LIMIT) : full)
+      .write()
+    if (isPullRequest) {
+      if (inputs.mode === 'measure') {
+        writeFileSync(path.join(outDir, FILES.pr), `${pr.number}\n`)
+        core.info(`perfgate: measured; upload ${outDir} as an artifact for the comment workflow`)
+      } else {
+        const c = results.comparison
+        const changed =
+          c.counts.regressions + c.counts.improvements > 0 || c.gate.failed || c.counts.errored > 0
+        await postComment(
+          inputs,
+          pr.number,
+          renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION }),
+          changed
+        )
+      }
+    }
+    const defaultBranch = (context.payload as { repository?: { default_branch?: string } })
+      .repository?.default_branch
+    if (event === 'push' && defaultBranch && context.ref === `refs/heads/${defaultBranch}`) {
+      try {
+        await store.save(results, context.sha)
+        core.info(`perfgate: results of ${context.sha.slice(0, 7)} stored on ${inputs.dataBranch}`)
+      } catch (error) {
+        core.warning(
+          `perfgate: could not store the results on ${inputs.dataBranch}: ${(error as Error).message}`
+        )
+      }
+    }
+  }
+  setOutputs(results, code, files)
+  failFor(code, results)
+}

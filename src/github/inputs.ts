@@ -1,0 +1,83 @@
+/** The action's inputs (names as in action.yml), read and checked in one place. */
+import * as core from '@actions/core'
+
+export const Inputs = {
+  config: 'config',
+  workingDirectory: 'working-directory',
+  token: 'token',
+  mode: 'mode',
+  baseline: 'baseline',
+  failOn: 'fail-on',
+  comment: 'comment',
+  commentId: 'comment-id',
+  dataBranch: 'data-branch',
+  retention: 'retention',
+  outputDir: 'output-dir',
+  allowPrTarget: 'allow-pull-request-target'
+} as const
+
+export type Mode = 'auto' | 'measure' | 'comment'
+export type BaselineSource = 'auto' | 'merge-base' | 'stored' | 'none'
+export type CommentPolicy = 'always' | 'on-change' | 'never'
+
+export interface ActionInputs {
+  readonly config: string
+  readonly workingDirectory: string
+  readonly token: string
+  readonly mode: Mode
+  readonly baseline: BaselineSource
+  readonly failOn: 'config' | 'both' | 'budgets' | 'regressions' | 'none'
+  readonly comment: CommentPolicy
+  readonly commentId: string
+  readonly dataBranch: string
+  readonly retention: number | undefined
+  readonly outputDir: string
+  readonly allowPullRequestTarget: boolean
+}
+
+export class InputError extends Error {}
+
+function choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = core.getInput(name).trim() || fallback
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`input ${name}: expected one of ${allowed.join(', ')}, got "${value}"`)
+  }
+  return value as T
+}
+
+function booleanInput(name: string): boolean {
+  const value = core.getInput(name).trim().toLowerCase()
+  if (value === '' || value === 'false') return false
+  if (value === 'true') return true
+  throw new InputError(`input ${name}: expected true or false, got "${value}"`)
+}
+
+export function readInputs(): ActionInputs {
+  const retentionText = core.getInput(Inputs.retention).trim()
+  const retention = retentionText === '' ? undefined : Number(retentionText)
+  if (retention !== undefined && !(Number.isInteger(retention) && retention > 0)) {
+    throw new InputError(
+      `input retention: expected a whole number of commits above 0, got "${retentionText}"`
+    )
+  }
+  const commentId = core.getInput(Inputs.commentId).trim() || 'default'
+  if (!/^[\w.-]+$/.test(commentId)) {
+    throw new InputError(
+      `input comment-id: expected letters, digits, '.', '-' or '_', got "${commentId}"`
+    )
+  }
+  return {
+    config: core.getInput(Inputs.config).trim() || 'perfgate.yml',
+    workingDirectory: core.getInput(Inputs.workingDirectory).trim() || '.',
+    token: core.getInput(Inputs.token).trim(),
+    mode: choice(Inputs.mode, ['auto', 'measure', 'comment'], 'auto'),
+    baseline: choice(Inputs.baseline, ['auto', 'merge-base', 'stored', 'none'], 'auto'),
+    failOn: choice(Inputs.failOn, ['config', 'both', 'budgets', 'regressions', 'none'], 'config'),
+    comment: choice(Inputs.comment, ['always', 'on-change', 'never'], 'always'),
+    commentId,
+    dataBranch: core.getInput(Inputs.dataBranch).trim() || 'perfgate-data',
+    retention,
+    outputDir: core.getInput(Inputs.outputDir).trim() || 'perfgate-output',
+    allowPullRequestTarget: booleanInput(Inputs.allowPrTarget)
+  }
+}
