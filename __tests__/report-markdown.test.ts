@@ -1,5 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs'
-import { escapeMarkdown, renderMarkdownReport, reportMarker } from '../src/report/markdown.js'
+import {
+  escapeMarkdown,
+  renderMarkdownReport,
+  renderMarkdownWithin,
+  reportMarker
+} from '../src/report/markdown.js'
 import { buildReport } from '../src/report/model.js'
 import { renderTerminalVerdict } from '../src/report/terminal.js'
 import { COMPARED_RESULTS, COMPARISON } from '../__fixtures__/results/comparison.js'
@@ -46,5 +51,54 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('<img src=x> | *bold* _it_ [link](u) `code` @octocat #42 a&b')).toBe(
       '&lt;img src=x&gt; \\| \\*bold\\* \\_it\\_ \\[link\\](u) \\`code\\` @\u200boctocat #\u200b42 a&amp;b'
     )
+  })
+})
+
+describe('renderMarkdownWithin', () => {
+  it('leaves details out, least important first, to fit a comment', () => {
+    const model = buildReport(COMPARED_RESULTS, COMPARISON)
+    const full = renderMarkdownReport(model)
+    const limit = full.length - 200
+    const fitted = renderMarkdownWithin(model, limit)
+    expect(fitted.length).toBeLessThanOrEqual(limit)
+    expect(fitted).not.toContain('unchanged · 1 inconclusive</summary>')
+    expect(fitted).toContain('### 🔴 perfgate — 1 regression')
+    expect(fitted).toContain('GET /users &lt;script&gt;')
+    expect(fitted).toContain('Some details were left out to fit the size limit')
+  })
+
+  it('never drops the headline or the changes, and cuts only as a last resort', () => {
+    const model = buildReport(COMPARED_RESULTS, COMPARISON)
+    const tiny = renderMarkdownWithin(model, 900)
+    expect(tiny.length).toBeLessThanOrEqual(900)
+    expect(tiny.startsWith(reportMarker())).toBe(true)
+    expect(tiny).toContain('report cut to fit the size limit')
+  })
+})
+
+describe('load generator saturation', () => {
+  it('is said in the report when most HTTP trials saturated perfgate itself', () => {
+    const [first] = COMPARED_RESULTS.benchmarks
+    const http = {
+      ...first!,
+      name: 'GET /fast',
+      kind: 'http' as const,
+      trials: [true, true, false].map((saturated) => ({
+        metrics: { rps: 50000 },
+        durationMs: 1,
+        details: { loadgenSaturated: saturated, loadgenCpu: saturated ? 0.97 : 0.5 }
+      }))
+    }
+    const results = { ...COMPARED_RESULTS, benchmarks: [http] }
+    const model = buildReport(results, { ...COMPARISON, benchmarks: [] })
+    expect(model.notes).toEqual([
+      {
+        benchmark: 'GET /fast',
+        text: expect.stringContaining(
+          'is limited by the load generator, not the server'
+        ) as unknown as string
+      }
+    ])
+    expect(model.notes[0]!.text).toContain('a core in 2 of 3 trials')
   })
 })

@@ -66,3 +66,12 @@ describe('summarizeMetric', () => {
     expect(summarizeMetric([0, 0]).spread).toBe(0)
   })
 })
+
+describe('results of every benchmark kind', () => {
+  it('reads back http results', () => {
+    const [first] = SAMPLE_RESULTS.benchmarks
+    const http = { ...first!, name: 'GET /', kind: 'http' as const }
+    const text = serializeResults({ ...SAMPLE_RESULTS, benchmarks: [http] })
+    expect(parseResults(text, 'r.json').benchmarks[0]!.kind).toBe('http')
+  })
+})

@@ -20235,8 +20235,9 @@ function buildReport(results, comparison) {
         if (saturated > bench.trials.length / 2) {
             notes.push({
                 benchmark: bench.name,
-                text: `: requests/s is limited by the load generator, not the server (perfgate used over 90 % of a core ` +
-                    `in ${saturated} of ${bench.trials.length} trials); the server may handle more. Compare latency at a fixed \`load.rate\` instead.`
+                text: `is limited by the load generator, not the server: perfgate used over 90 % of a core in ` +
+                    `${saturated} of ${bench.trials.length} trials, so requests/s understates what the server can do. ` +
+                    'Compare latency at a fixed `load.rate` instead.'
             });
         }
     }
@@ -20547,7 +20548,7 @@ const RESULTS_SCHEMA = {
                         }
                     },
                     name: { type: 'string' },
-                    kind: { enum: ['function', 'command'] },
+                    kind: { enum: ['function', 'command', 'http'] },
                     state: { enum: ['ok', 'errored'] },
                     definitionHash: { type: 'string' },
                     trials: {

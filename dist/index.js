@@ -34555,7 +34555,7 @@ class BranchStore {
             ...(branch !== undefined ? { branch } : {}),
             benchmarks: results.benchmarks.map((b) => b.name)
         };
-        const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-store-'));
+        const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'));
         try {
             const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: text });
             for (let attempt = 1;; attempt++) {

@@ -242,8 +242,9 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
       notes.push({
         benchmark: bench.name,
         text:
-          `: requests/s is limited by the load generator, not the server (perfgate used over 90 % of a core ` +
-          `in ${saturated} of ${bench.trials.length} trials); the server may handle more. Compare latency at a fixed \`load.rate\` instead.`
+          `is limited by the load generator, not the server: perfgate used over 90 % of a core in ` +
+          `${saturated} of ${bench.trials.length} trials, so requests/s understates what the server can do. ` +
+          'Compare latency at a fixed `load.rate` instead.'
       })
     }
   }

@@ -89,7 +89,7 @@ export const RESULTS_SCHEMA = {
             }
           },
           name: { type: 'string' },
-          kind: { enum: ['function', 'command'] },
+          kind: { enum: ['function', 'command', 'http'] },
           state: { enum: ['ok', 'errored'] },
           definitionHash: { type: 'string' },
           trials: {
