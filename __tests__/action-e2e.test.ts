@@ -214,6 +214,32 @@ describe('the action on push to the default branch', () => {
   })
 })
 
+describe('stored baselines', () => {
+  it('compares a PR with the results stored for its merge-base by a push to main', async () => {
+    const checkout = makeCheckout(40000)
+    // The push to main measured the base commit and stored it.
+    git(checkout.dir, 'checkout', '--quiet', checkout.baseSha)
+    const push = await runAction(checkout, apiUrl, {
+      name: 'push',
+      payload: { repository: { default_branch: 'main' } },
+      ref: 'refs/heads/main',
+      sha: checkout.baseSha
+    })
+    expect(push.code).toBe(0)
+    git(checkout.dir, 'checkout', '--quiet', checkout.headSha)
+    const pr = await runAction(
+      checkout,
+      apiUrl,
+      { name: 'pull_request', payload: prPayload(checkout) },
+      { baseline: 'stored' }
+    )
+    expect(pr.log).toContain(`perfgate: stored baseline of ${checkout.baseSha.slice(0, 7)}`)
+    expect(pr.summary).toContain('Cross-run comparison against stored results')
+    expect(pr.code).toBe(1)
+    expect(pr.outputs.regressions).toBe('1')
+  })
+})
+
 describe('the action on pull_request_target', () => {
   it('refuses to run pull request code unless allowed', async () => {
     const checkout = makeCheckout(20000)
