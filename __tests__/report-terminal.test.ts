@@ -21,7 +21,10 @@ describe('units', () => {
     [1.5, '1.50 ms'],
     [842, '842 ms'],
     [61_000, '61.0 s'],
-    [0, '0 ms']
+    [0, '0 ms'],
+    [0.9996, '1.00 ms'],
+    [0.9994, '999 µs'],
+    [999.7, '1.00 s']
   ])('duration %d ms is %s', (ms, text) => expect(formatDuration(ms)).toBe(text))
 
   it('formats rates and sizes', () => {
@@ -32,5 +35,8 @@ describe('units', () => {
     expect(formatBytes(90_300_000)).toBe('90.3 MB')
     expect(formatBytes(-154_000)).toBe('-154 kB')
     expect(formatBytes(512)).toBe('512 B')
+    expect(formatBytes(999_700)).toBe('1.00 MB')
+    expect(formatRate(999_700)).toBe('1.00 M ops/s')
+    expect(formatRate(9_999.7)).toBe('10.0 k ops/s')
   })
 })

@@ -23,7 +23,9 @@
  * channel closes, so it cannot outlive a bench killed with SIGKILL.
  *
  * Options: --rounds N (5), --connections N (32), --duration S (5), --warmup S (1),
- * --server-warmup S (3), --wrk-threads N (1), --timeout S per run (60),
+ * --server-warmup S (3), --wrk-threads N (1), --timeout S per run (60), --idle-budget S (90:
+ * total time the bench may wait for an idle machine before runs), --retries N (1: times a
+ * disturbed run is repeated),
  * --cpu-prof-dir DIR (V8 CPU profiles of every Node load generator, DIR/<tool>-round<N>/).
  */
 import { execFileSync } from 'node:child_process'
@@ -61,6 +63,8 @@ interface Options {
   readonly serverWarmupS: number
   readonly wrkThreads: number
   readonly timeoutS: number
+  readonly idleBudgetS: number
+  readonly retries: number
   readonly cpuProfDir: string | undefined
 }
 
@@ -74,6 +78,8 @@ function readOptions(): Options {
       'server-warmup': { type: 'string', default: '3' },
       'wrk-threads': { type: 'string', default: '1' },
       timeout: { type: 'string', default: '60' },
+      'idle-budget': { type: 'string', default: '90' },
+      retries: { type: 'string', default: '1' },
       'cpu-prof-dir': { type: 'string' }
     }
   })
@@ -92,6 +98,8 @@ function readOptions(): Options {
     serverWarmupS: number('server-warmup', values['server-warmup'], 0),
     wrkThreads: number('wrk-threads', values['wrk-threads'], 1),
     timeoutS: number('timeout', values.timeout, 5),
+    idleBudgetS: number('idle-budget', values['idle-budget'], 0),
+    retries: number('retries', values.retries, 0),
     cpuProfDir: values['cpu-prof-dir'] === undefined ? undefined : resolve(values['cpu-prof-dir'])
   }
 }
@@ -211,6 +219,29 @@ interface RunResult {
   readonly loadgenCpu: number
   readonly serverCpu: number
   readonly machineCpu: number
+}
+
+/** Above this many cores busy outside the server and the load generator, a run is disturbed. */
+const BUSY_OTHER = 0.25
+
+/** CPU used on the machine outside the server and the load generator, cores. */
+const otherCpu = (r: RunResult) => Math.max(0, r.machineCpu - r.loadgenCpu - r.serverCpu)
+const disturbed = (r: RunResult) => !(otherCpu(r) <= BUSY_OTHER)
+
+/**
+ * Waits until the machine is idle (under BUSY_OTHER cores busy over 1 s: only the idle server
+ * is ours at this point), for at most `budgetMs`. Returns the time waited.
+ */
+async function waitForIdle(budgetMs: number): Promise<number> {
+  const started = performance.now()
+  for (;;) {
+    const before = machineCpu()
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const after = machineCpu()
+    const busy = ((after.busy - before.busy) / (after.total - before.total)) * cpus().length
+    const waited = performance.now() - started
+    if (!(busy > BUSY_OTHER) || waited >= budgetMs) return waited
+  }
 }
 
 function failure(what: string, started: Started, end: Awaited<Started['finished']>): Error {
@@ -351,7 +382,7 @@ function median(values: readonly number[]): number {
 
 const integer = (n: number) => Math.round(n).toLocaleString('en-US')
 const signedPercent = (ratio: number) =>
-  `${ratio >= 0 ? '+' : '−'}${Math.abs(ratio * 100).toFixed(1)} %`
+  Number.isNaN(ratio) ? '–' : `${ratio >= 0 ? '+' : '−'}${Math.abs(ratio * 100).toFixed(1)} %`
 const cores = (n: number) => (Number.isNaN(n) ? '–' : n.toFixed(2))
 
 /** Per-round ratios a/b − 1 (same round, so drift between rounds cancels). */
@@ -364,16 +395,21 @@ function pairedChange(results: readonly RunResult[], a: Tool, b: Tool): number[]
   })
 }
 
+/** Summary over the undisturbed runs (all runs of a tool if none of its runs was). */
 function summaryTable(results: readonly RunResult[], tools: readonly Tool[]): string {
+  const clean = results.filter((r) => !disturbed(r))
   const rows = tools.map((tool) => {
-    const runs = results.filter((r) => r.tool === tool)
+    const all = results.filter((r) => r.tool === tool)
+    const kept = all.filter((r) => !disturbed(r))
+    const runs = kept.length > 0 ? kept : all
     const rps = runs.map((r) => r.rps)
-    const change = pairedChange(results, tool, 'autocannon')
+    const change = pairedChange(clean, tool, 'autocannon')
     const loadgen = median(runs.map((r) => r.loadgenCpu))
     const server = median(runs.map((r) => r.serverCpu))
-    const other = median(runs.map((r) => r.machineCpu - r.loadgenCpu - r.serverCpu))
+    const other = median(runs.map(otherCpu))
     return [
       TOOL_LABELS[tool],
+      `${kept.length}/${all.length}`,
       integer(median(rps)),
       `${integer(Math.min(...rps))} – ${integer(Math.max(...rps))}`,
       tool === 'autocannon' || change.length === 0
@@ -381,13 +417,14 @@ function summaryTable(results: readonly RunResult[], tools: readonly Tool[]): st
         : `${signedPercent(median(change))} (${signedPercent(Math.min(...change))} … ${signedPercent(Math.max(...change))})`,
       cores(loadgen),
       cores(server),
-      cores(Math.max(0, other))
+      cores(other)
     ]
   })
   return markdownTable(
     [
       [
         'Load generator',
+        'Runs kept',
         'Median req/s',
         'Min – max',
         'vs bare autocannon, same round: median (min … max)',
@@ -397,7 +434,7 @@ function summaryTable(results: readonly RunResult[], tools: readonly Tool[]): st
       ],
       ...rows
     ],
-    { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r'] }
+    { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] }
   )
 }
 
@@ -407,7 +444,10 @@ function roundsTable(results: readonly RunResult[], tools: readonly Tool[], roun
     String(round + 1),
     ...tools.map((tool) => {
       const run = results.find((r) => r.tool === tool && r.round === round)
-      return run ? integer(run.rps) : '–'
+      if (!run) return '–'
+      return disturbed(run)
+        ? `${integer(run.rps)} * (other ${cores(otherCpu(run))})`
+        : integer(run.rps)
     })
   ])
   return markdownTable([header, ...rows], { align: ['r', ...tools.map(() => 'r' as const)] })
@@ -423,9 +463,6 @@ function firstLine(command: string, args: string[]): string {
     return out.split('\n')[0]!.trim() || 'not found'
   }
 }
-
-/** Above this many cores of CPU outside the bench, the figures were taken on a busy machine. */
-const BUSY_OTHER = 0.25
 
 async function main(): Promise<void> {
   const options = readOptions()
@@ -446,6 +483,8 @@ async function main(): Promise<void> {
   // The guard kills the server even if this process hangs; it also exits when we go away.
   const server = await startHelloServer((plannedS * 3 + 120) * 1000)
   const results: RunResult[] = []
+  let waitedMs = 0
+  let retried = 0
   try {
     process.stderr.write(`server pid ${server.pid}, port ${server.port}\n`)
     if (options.serverWarmupS > 0) {
@@ -462,16 +501,25 @@ async function main(): Promise<void> {
       // Rotate the order so no tool always runs first or right after the same one.
       const order = tools.map((_, i) => tools[(i + round) % tools.length]!)
       for (const tool of order) {
-        const result = await runTool(tool, round, server, options)
-        results.push(result)
-        process.stderr.write(
-          `[${String(results.length).padStart(String(total).length)}/${total}] round ${round + 1} ` +
-            `${tool.padEnd(16)} ${integer(result.rps).padStart(7)} req/s  ` +
-            `load-gen ${cores(result.loadgenCpu)}  server ${cores(result.serverCpu)}  ` +
-            `machine ${cores(result.machineCpu)} cores` +
-            (result.failures ? `  ${result.failures} failures` : '') +
-            '\n'
-        )
+        let result: RunResult | undefined
+        for (let attempt = 0; attempt <= options.retries; attempt++) {
+          const budgetMs = Math.max(0, options.idleBudgetS * 1000 - waitedMs)
+          if (budgetMs > 0) waitedMs += await waitForIdle(budgetMs)
+          result = await runTool(tool, round, server, options)
+          if (attempt > 0) retried++
+          const busy = disturbed(result)
+          process.stderr.write(
+            `[${String(results.length + 1).padStart(String(total).length)}/${total}] ` +
+              `round ${round + 1} ${tool.padEnd(16)} ${integer(result.rps).padStart(7)} req/s  ` +
+              `load-gen ${cores(result.loadgenCpu)}  server ${cores(result.serverCpu)}  ` +
+              `other ${cores(otherCpu(result))} cores` +
+              (result.failures ? `  ${result.failures} failures` : '') +
+              (busy ? (attempt < options.retries ? '  disturbed: again' : '  disturbed') : '') +
+              '\n'
+          )
+          if (!busy) break
+        }
+        results.push(result!)
       }
     }
   } finally {
@@ -479,7 +527,8 @@ async function main(): Promise<void> {
   }
   const elapsedS = (performance.now() - started) / 1000
 
-  const medianChange = (a: Tool, b: Tool) => median(pairedChange(results, a, b))
+  const clean = results.filter((r) => !disturbed(r))
+  const medianChange = (a: Tool, b: Tool) => median(pairedChange(clean, a, b))
   const perfgateLoss = -medianChange('perfgate', 'autocannon')
   const failures = results.reduce((s, r) => s + r.failures, 0)
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
@@ -489,11 +538,16 @@ async function main(): Promise<void> {
       `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s ` +
       `measured per run; one node:http hello server for all runs (pid ${server.pid}). ` +
       `Total ${elapsedS.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(2)} before, ` +
-      `${loadavg()[0]!.toFixed(2)} after. ${failures} failed requests.`,
+      `${loadavg()[0]!.toFixed(2)} after; ${(waitedMs / 1000).toFixed(0)} s waiting for an idle ` +
+      `machine, ${retried} runs repeated, ${results.length - clean.length} of ${results.length} ` +
+      `kept runs disturbed. ${failures} failed requests.`,
     '',
-    'CPU columns: medians over the rounds, in cores (1.00 = one core busy throughout the ' +
-      'measured run); "Other" = whole machine − server − load generator (load from outside ' +
-      'the bench, kernel work not charged to either process).',
+    'CPU columns: medians, in cores (1.00 = one core busy throughout the measured run); ' +
+      '"Other" = whole machine − server − load generator (load from outside the bench, kernel ' +
+      `work not charged to either process). A run with Other above ${BUSY_OTHER} cores is ` +
+      `disturbed: it is repeated (up to ${options.retries} times, after waiting for an idle ` +
+      'machine), marked * if still disturbed and left out of the summary and of the ' +
+      'same-round ratios (which need both runs of a round undisturbed).',
     '',
     summaryTable(results, tools),
     '',
@@ -507,7 +561,11 @@ async function main(): Promise<void> {
       `${signedPercent(medianChange('perfgate', 'autocannon-count'))}.`,
     `- perfgate vs bare autocannon: ${signedPercent(-perfgateLoss)} (median of same-round ratios); ` +
       `target: within ${TARGET * 100} % → ` +
-      (perfgateLoss <= TARGET ? '**met**' : '**missed**') +
+      (Number.isNaN(perfgateLoss)
+        ? 'no undisturbed round to tell'
+        : perfgateLoss <= TARGET
+          ? '**met**'
+          : '**missed**') +
       '.'
   ]
   if (tools.includes('wrk')) {
@@ -516,12 +574,10 @@ async function main(): Promise<void> {
         '(what a C load generator reaches against the same server).'
     )
   }
-  const other = median(results.map((r) => r.machineCpu - r.loadgenCpu - r.serverCpu))
-  if (other > BUSY_OTHER) {
+  if (clean.length < results.length / 2) {
     lines.push(
-      `- **Busy machine:** a median ${cores(other)} cores were used outside the server and the ` +
-        'load generator during the measured runs; the absolute figures are low and the ' +
-        'comparison noisier than on an idle machine.'
+      `- **Busy machine:** only ${clean.length} of ${results.length} runs were undisturbed; ` +
+        'the figures are low and the comparison noisier than on an idle machine.'
     )
   }
   process.stdout.write(lines.join('\n') + '\n')

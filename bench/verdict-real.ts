@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { main } from '../src/cli/main.js'
@@ -146,6 +146,8 @@ export interface RealBenchmark {
 export interface RealRun {
   readonly exitCode: number
   readonly seconds: number
+  /** 1-minute load average of the machine before and after the run (other work on it). */
+  readonly load: readonly [number, number]
   readonly regressions: number
   readonly improvements: number
   readonly benchmarks: readonly RealBenchmark[]
@@ -156,7 +158,12 @@ function sampleSd(xs: readonly number[]): number {
   return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1))
 }
 
-function summarize(results: Results, exitCode: number, seconds: number): RealRun {
+function summarize(
+  results: Results,
+  exitCode: number,
+  seconds: number,
+  load: readonly [number, number]
+): RealRun {
   const comparison = results.comparison!
   const benchmarks = comparison.benchmarks.map((bench): RealBenchmark => {
     const head = results.benchmarks.find((b) => b.name === bench.name)!
@@ -185,6 +192,7 @@ function summarize(results: Results, exitCode: number, seconds: number): RealRun
   return {
     exitCode,
     seconds,
+    load,
     regressions: comparison.counts.regressions,
     improvements: comparison.counts.improvements,
     benchmarks
@@ -201,6 +209,7 @@ export async function runAb(
   let stdout = ''
   const args = ['run', '--base', 'HEAD', '--json', '--seed', String(seed)]
   if (filter !== undefined) args.push('--filter', filter)
+  const loadBefore = loadavg()[0]!
   const started = performance.now()
   const exitCode = await main(args, {
     stdout: { write: (text: string) => (stdout += text) },
@@ -209,5 +218,6 @@ export async function runAb(
   })
   const seconds = (performance.now() - started) / 1000
   if (exitCode > 1) throw new Error(`perfgate ${args.join(' ')} exited with ${exitCode}`)
-  return summarize(parseResults(stdout, 'stdout'), exitCode, seconds)
+  const load = [loadBefore, loadavg()[0]!] as const
+  return summarize(parseResults(stdout, 'stdout'), exitCode, seconds, load)
 }

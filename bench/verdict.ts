@@ -383,7 +383,8 @@ function realTables(scenarios: readonly RealScenario[]): string[] {
         'Runs with any regression',
         'Any improvement',
         'Exit codes',
-        'Seconds / run'
+        'Seconds / run',
+        '1-min load avg (min–max)'
       ],
       ...scenarios.map((s) => [
         s.label,
@@ -392,10 +393,12 @@ function realTables(scenarios: readonly RealScenario[]): string[] {
         String(s.runs.filter((r) => r.regressions > 0).length),
         String(s.runs.filter((r) => r.improvements > 0).length),
         s.runs.map((r) => r.exitCode).join(' '),
-        (s.runs.reduce((sum, r) => sum + r.seconds, 0) / s.runs.length).toFixed(0)
+        (s.runs.reduce((sum, r) => sum + r.seconds, 0) / s.runs.length).toFixed(0),
+        `${Math.min(...s.runs.flatMap((r) => r.load)).toFixed(1)}–` +
+          Math.max(...s.runs.flatMap((r) => r.load)).toFixed(1)
       ])
     ],
-    { align: ['l', 'r', 'r', 'r', 'r', 'l', 'r'] }
+    { align: ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'r'] }
   )
   const rows: string[][] = []
   for (const s of scenarios) {

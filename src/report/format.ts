@@ -3,36 +3,57 @@ import { METRICS, type MetricInfo, type MetricName } from '../metrics.js'
 
 /** Three significant digits without exponent notation. */
 export function threeDigits(value: number): string {
-  const abs = Math.abs(value)
+  const rounded = Number(value.toPrecision(3))
+  const abs = Math.abs(rounded)
   const decimals = abs >= 100 ? 0 : abs >= 10 ? 1 : 2
-  return value.toFixed(decimals)
+  return rounded.toFixed(decimals)
 }
+
+/**
+ * A value in the largest unit that keeps it at or above 1 after rounding to three
+ * significant digits (so 0.9996 ms is "1.00 ms", not "1000 µs").
+ */
+function scaled(value: number, units: readonly (readonly [number, string])[]): string {
+  const abs = Math.abs(value)
+  for (const [size, unit] of units) {
+    if (abs >= size * 0.9995 || size === units[units.length - 1]![0]) {
+      return `${threeDigits(value / size)} ${unit}`
+    }
+  }
+  return `${threeDigits(value)}`
+}
+
+const DURATION_UNITS = [
+  [1000, 's'],
+  [1, 'ms'],
+  [1e-3, 'µs'],
+  [1e-6, 'ns']
+] as const
 
 /** A duration given in milliseconds. */
 export function formatDuration(ms: number): string {
-  const abs = Math.abs(ms)
-  if (abs === 0) return '0 ms'
-  if (abs < 1e-3) return `${threeDigits(ms * 1e6)} ns`
-  if (abs < 1) return `${threeDigits(ms * 1e3)} µs`
-  if (abs < 1000) return `${threeDigits(ms)} ms`
-  return `${threeDigits(ms / 1000)} s`
+  if (ms === 0) return '0 ms'
+  return scaled(ms, DURATION_UNITS)
 }
 
 export function formatRate(perSecond: number, unit = 'ops/s'): string {
   const abs = Math.abs(perSecond)
-  if (abs >= 1e9) return `${threeDigits(perSecond / 1e9)} G ${unit}`
-  if (abs >= 1e6) return `${threeDigits(perSecond / 1e6)} M ${unit}`
-  if (abs >= 1e4) return `${threeDigits(perSecond / 1e3)} k ${unit}`
-  return `${abs >= 100 ? Math.round(perSecond) : threeDigits(perSecond)} ${unit}`
+  if (abs < 9999.5) return `${abs >= 100 ? Math.round(perSecond) : threeDigits(perSecond)} ${unit}`
+  return scaled(perSecond, [
+    [1e9, `G ${unit}`],
+    [1e6, `M ${unit}`],
+    [1e3, `k ${unit}`]
+  ])
 }
 
 /** Bytes in decimal units (kB = 1000 B), as memory figures are usually quoted. */
 export function formatBytes(bytes: number): string {
-  const abs = Math.abs(bytes)
-  if (abs >= 1e9) return `${threeDigits(bytes / 1e9)} GB`
-  if (abs >= 1e6) return `${threeDigits(bytes / 1e6)} MB`
-  if (abs >= 1e3) return `${threeDigits(bytes / 1e3)} kB`
-  return `${Math.round(bytes)} B`
+  if (Math.abs(bytes) < 999.5) return `${Math.round(bytes)} B`
+  return scaled(bytes, [
+    [1e9, 'GB'],
+    [1e6, 'MB'],
+    [1e3, 'kB']
+  ])
 }
 
 export function formatCount(count: number): string {
