@@ -177,12 +177,20 @@ describe('the action on pull_request', () => {
     expect(readFileSync(path.join(checkout.dir, 'perfgate-output/pr-number.txt'), 'utf8')).toBe(
       '7\n'
     )
-    const commented = await runAction(
-      checkout,
-      apiUrl,
-      { name: 'workflow_run', payload: {} },
-      { mode: 'comment' }
+    // The comment job checks the artifact's PR number against the measured commit.
+    const workflowRun = {
+      name: 'workflow_run',
+      payload: { workflow_run: { head_sha: checkout.headSha } }
+    }
+    github.pulls.set(7, 'f'.repeat(40))
+    const refused = await runAction(checkout, apiUrl, workflowRun, { mode: 'comment' })
+    expect(refused.code).toBe(1)
+    expect(refused.log).toContain(
+      'names pull request #7, whose head is fffffff, not the measured commit'
     )
+    expect(github.comments).toHaveLength(0)
+    github.pulls.set(7, checkout.headSha)
+    const commented = await runAction(checkout, apiUrl, workflowRun, { mode: 'comment' })
     expect(commented.code).toBe(0)
     expect(github.comments).toHaveLength(1)
   })

@@ -149,3 +149,17 @@ describe('freePort', () => {
     server.close()
   })
 })
+
+describe('HTTP trial timeout', () => {
+  it('stops the load and the server, and leaves nothing running that keeps perfgate alive', async () => {
+    const local = new HttpTrialRunner()
+    const benchmark = httpBenchmark('ok', '/ok', { load: { durationMs: 5000, warmupMs: 0 } }, 1500)
+    const started = performance.now()
+    const outcome = await local.runTrial(benchmark, benchmark.spec)
+    expect(outcome).toMatchObject({
+      ok: false,
+      message: 'trial timed out after 1.5 s (load stopped, server killed)'
+    })
+    expect(performance.now() - started).toBeLessThan(4000)
+  })
+})

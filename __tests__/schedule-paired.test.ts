@@ -43,6 +43,7 @@ const options = (r: TrialRunner, extra = {}) => ({
   lookSizes: [5, 10, 15],
   maxTimeMs: 60_000,
   test: 't' as const,
+  familySize: 1,
   definitionHash: () => 'h',
   ...extra
 })

@@ -23,9 +23,9 @@
  * channel closes, so it cannot outlive a bench killed with SIGKILL.
  *
  * Options: --rounds N (5), --connections N (32), --duration S (5), --warmup S (1),
- * --server-warmup S (3), --wrk-threads N (1), --timeout S per run (60), --idle-budget S (90:
- * total time the bench may wait for an idle machine before runs), --retries N (1: times a
- * disturbed run is repeated),
+ * --server-warmup S (3), --wrk-threads N (1), --timeout S per run (60), --extra-time S (90:
+ * the most the bench may add to the plan waiting for an idle machine and repeating disturbed
+ * runs), --retries N (1: times a disturbed run is repeated while extra time is left),
  * --cpu-prof-dir DIR (V8 CPU profiles of every Node load generator, DIR/<tool>-round<N>/).
  */
 import { execFileSync } from 'node:child_process'
@@ -63,7 +63,7 @@ interface Options {
   readonly serverWarmupS: number
   readonly wrkThreads: number
   readonly timeoutS: number
-  readonly idleBudgetS: number
+  readonly extraTimeS: number
   readonly retries: number
   readonly cpuProfDir: string | undefined
 }
@@ -78,7 +78,7 @@ function readOptions(): Options {
       'server-warmup': { type: 'string', default: '3' },
       'wrk-threads': { type: 'string', default: '1' },
       timeout: { type: 'string', default: '60' },
-      'idle-budget': { type: 'string', default: '90' },
+      'extra-time': { type: 'string', default: '90' },
       retries: { type: 'string', default: '1' },
       'cpu-prof-dir': { type: 'string' }
     }
@@ -98,7 +98,7 @@ function readOptions(): Options {
     serverWarmupS: number('server-warmup', values['server-warmup'], 0),
     wrkThreads: number('wrk-threads', values['wrk-threads'], 1),
     timeoutS: number('timeout', values.timeout, 5),
-    idleBudgetS: number('idle-budget', values['idle-budget'], 0),
+    extraTimeS: number('extra-time', values['extra-time'], 0),
     retries: number('retries', values.retries, 0),
     cpuProfDir: values['cpu-prof-dir'] === undefined ? undefined : resolve(values['cpu-prof-dir'])
   }
@@ -395,6 +395,9 @@ function pairedChange(results: readonly RunResult[], a: Tool, b: Tool): number[]
   })
 }
 
+const changeRange = (changes: readonly number[]) =>
+  `${signedPercent(Math.min(...changes))} … ${signedPercent(Math.max(...changes))}`
+
 /** Summary over the undisturbed runs (all runs of a tool if none of its runs was). */
 function summaryTable(results: readonly RunResult[], tools: readonly Tool[]): string {
   const clean = results.filter((r) => !disturbed(r))
@@ -405,6 +408,7 @@ function summaryTable(results: readonly RunResult[], tools: readonly Tool[]): st
     const rps = runs.map((r) => r.rps)
     const change = pairedChange(clean, tool, 'autocannon')
     const loadgen = median(runs.map((r) => r.loadgenCpu))
+    const perResponseUs = median(runs.map((r) => (r.loadgenCpu / r.rps) * 1e6))
     const server = median(runs.map((r) => r.serverCpu))
     const other = median(runs.map(otherCpu))
     return [
@@ -414,8 +418,9 @@ function summaryTable(results: readonly RunResult[], tools: readonly Tool[]): st
       `${integer(Math.min(...rps))} – ${integer(Math.max(...rps))}`,
       tool === 'autocannon' || change.length === 0
         ? '–'
-        : `${signedPercent(median(change))} (${signedPercent(Math.min(...change))} … ${signedPercent(Math.max(...change))})`,
+        : `${signedPercent(median(change))} (${changeRange(change)})`,
       cores(loadgen),
+      `${perResponseUs.toFixed(1)} µs`,
       cores(server),
       cores(other)
     ]
@@ -429,12 +434,13 @@ function summaryTable(results: readonly RunResult[], tools: readonly Tool[]): st
         'Min – max',
         'vs bare autocannon, same round: median (min … max)',
         'Load-gen CPU',
+        'Load-gen CPU / response',
         'Server CPU',
         'Other CPU'
       ],
       ...rows
     ],
-    { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] }
+    { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] }
   )
 }
 
@@ -471,7 +477,7 @@ async function main(): Promise<void> {
   if (tools.length < TOOLS.length) {
     process.stderr.write('bench:loadgen: wrk not found (apt-get install wrk): skipping it\n')
   }
-  const perRunS = options.warmupS + options.durationS + 3
+  const perRunS = options.warmupS + options.durationS + 1.5
   const plannedS = options.serverWarmupS + options.rounds * tools.length * perRunS
   process.stderr.write(
     `bench:loadgen: ${options.rounds} rounds × ${tools.length} load generators, ` +
@@ -483,8 +489,11 @@ async function main(): Promise<void> {
   // The guard kills the server even if this process hangs; it also exits when we go away.
   const server = await startHelloServer((plannedS * 3 + 120) * 1000)
   const results: RunResult[] = []
+  // Time spent beyond the plan: waiting for an idle machine and repeating disturbed runs.
   let waitedMs = 0
+  let repeatedMs = 0
   let retried = 0
+  const extraLeftMs = () => options.extraTimeS * 1000 - waitedMs - repeatedMs
   try {
     process.stderr.write(`server pid ${server.pid}, port ${server.port}\n`)
     if (options.serverWarmupS > 0) {
@@ -502,22 +511,26 @@ async function main(): Promise<void> {
       const order = tools.map((_, i) => tools[(i + round) % tools.length]!)
       for (const tool of order) {
         let result: RunResult | undefined
-        for (let attempt = 0; attempt <= options.retries; attempt++) {
-          const budgetMs = Math.max(0, options.idleBudgetS * 1000 - waitedMs)
-          if (budgetMs > 0) waitedMs += await waitForIdle(budgetMs)
+        for (let attempt = 0; ; attempt++) {
+          if (extraLeftMs() > 0) waitedMs += await waitForIdle(extraLeftMs())
+          const runStarted = performance.now()
           result = await runTool(tool, round, server, options)
-          if (attempt > 0) retried++
+          if (attempt > 0) {
+            retried++
+            repeatedMs += performance.now() - runStarted
+          }
           const busy = disturbed(result)
+          const again = busy && attempt < options.retries && extraLeftMs() >= perRunS * 1000
           process.stderr.write(
             `[${String(results.length + 1).padStart(String(total).length)}/${total}] ` +
               `round ${round + 1} ${tool.padEnd(16)} ${integer(result.rps).padStart(7)} req/s  ` +
               `load-gen ${cores(result.loadgenCpu)}  server ${cores(result.serverCpu)}  ` +
               `other ${cores(otherCpu(result))} cores` +
               (result.failures ? `  ${result.failures} failures` : '') +
-              (busy ? (attempt < options.retries ? '  disturbed: again' : '  disturbed') : '') +
+              (busy ? (again ? '  disturbed: again' : '  disturbed') : '') +
               '\n'
           )
-          if (!busy) break
+          if (!again) break
         }
         results.push(result!)
       }
@@ -534,20 +547,24 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
   const lines = [
     `Node ${process.version}, ${cpus().length} × ${cpu}, ${wrkVersion}. ` +
-      `${options.rounds} rounds, tools in rotating order, a fresh load-generator process per run; ` +
+      `${options.rounds} rounds, tools in rotating order, a fresh load-generator process ` +
+      'per run; ' +
       `${options.connections} connections, ${options.warmupS} s warm-up + ${options.durationS} s ` +
       `measured per run; one node:http hello server for all runs (pid ${server.pid}). ` +
       `Total ${elapsedS.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(2)} before, ` +
       `${loadavg()[0]!.toFixed(2)} after; ${(waitedMs / 1000).toFixed(0)} s waiting for an idle ` +
-      `machine, ${retried} runs repeated, ${results.length - clean.length} of ${results.length} ` +
-      `kept runs disturbed. ${failures} failed requests.`,
+      `machine, ${retried} runs repeated (${(repeatedMs / 1000).toFixed(0)} s), ` +
+      `${results.length - clean.length} of ${results.length} kept runs disturbed. ` +
+      `${failures} failed requests.`,
     '',
     'CPU columns: medians, in cores (1.00 = one core busy throughout the measured run); ' +
-      '"Other" = whole machine − server − load generator (load from outside the bench, kernel ' +
+      '"Other" = whole machine − server − load generator (load from outside the bench, ' +
+      'kernel ' +
       `work not charged to either process). A run with Other above ${BUSY_OTHER} cores is ` +
       `disturbed: it is repeated (up to ${options.retries} times, after waiting for an idle ` +
-      'machine), marked * if still disturbed and left out of the summary and of the ' +
-      'same-round ratios (which need both runs of a round undisturbed).',
+      `machine, within ${options.extraTimeS} s of extra time), marked * if still disturbed ` +
+      'and left out of the summary and of the same-round ratios (which need both runs of a ' +
+      'round undisturbed).',
     '',
     summaryTable(results, tools),
     '',
@@ -559,7 +576,8 @@ async function main(): Promise<void> {
       `${signedPercent(medianChange('autocannon-count', 'autocannon'))}.`,
     `- Cost of perfgate's recording (perfgate vs counting listener): ` +
       `${signedPercent(medianChange('perfgate', 'autocannon-count'))}.`,
-    `- perfgate vs bare autocannon: ${signedPercent(-perfgateLoss)} (median of same-round ratios); ` +
+    `- perfgate vs bare autocannon: ${signedPercent(-perfgateLoss)} ` +
+      '(median of same-round ratios); ' +
       `target: within ${TARGET * 100} % → ` +
       (Number.isNaN(perfgateLoss)
         ? 'no undisturbed round to tell'

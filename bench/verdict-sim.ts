@@ -111,6 +111,7 @@ export async function simulateRun(
       lookSizes: scenario.lookSizes,
       maxTimeMs: COMPARE_CONFIG.maxTimeMs,
       test: COMPARE_CONFIG.test,
+      familySize: scenario.benchmarks * scenario.gate.length,
       definitionHash: () => 'simulated',
       now: () => 0
     })

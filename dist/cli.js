@@ -1,5 +1,5 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { k as killAllChildren, r as runCleanups, m as main } from './chunk-main.js';
+import { i as installSignalCleanup, m as main, c as cleanUpEverything } from './chunk-signals.js';
 import 'node:crypto';
 import 'node:fs';
 import 'node:path';
@@ -27,14 +27,7 @@ import 'tls';
 import 'node:net';
 
 /** Entry of the perfgate command line (bin/perfgate.js runs the bundled copy). */
-for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
-        killAllChildren();
-        runCleanups();
-        process.stderr.write(`\nperfgate: interrupted (${signal}); benchmark processes stopped\n`);
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
-}
+installSignalCleanup((text) => process.stderr.write(text));
 main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -42,8 +35,7 @@ main(process.argv.slice(2), {
 }).then((code) => {
     process.exitCode = code;
 }, (error) => {
-    killAllChildren();
-    runCleanups();
+    cleanUpEverything();
     process.stderr.write(`perfgate: internal error: ${error?.stack ?? String(error)}\n`);
     process.exitCode = 3;
 });

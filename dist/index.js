@@ -13,12 +13,12 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { c as commonjsGlobal, s as serializeResults, p as parseResults, b as buildReport, a as renderMarkdownReport, V as VERSION$6, d as renderMarkdownWithin, E as EXIT, e as reportMarker, m as main, k as killAllChildren, r as runCleanups } from './chunk-main.js';
+import { a as commonjsGlobal, s as serializeResults, p as parseResults, b as buildReport, r as renderMarkdownReport, V as VERSION$6, d as renderMarkdownWithin, e as compareResults, E as EXIT, m as main, f as reportMarker, c as cleanUpEverything, i as installSignalCleanup } from './chunk-signals.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, readFileSync as readFileSync$1, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync as readFileSync$1 } from 'node:fs';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import 'node:crypto';
@@ -34999,6 +34999,10 @@ function createCommentsApi(token, issue, baseUrl = process.env.GITHUB_API_URL) {
             });
             return { id: response.data.id, html_url: response.data.html_url };
         },
+        async pullHeadSha() {
+            const response = await octokit.rest.pulls.get({ owner, repo, pull_number: issueNumber });
+            return response.data.head.sha;
+        },
         async viewerLogin() {
             const data = await octokit.graphql('query { viewer { login } }');
             return data.viewer.login;
@@ -35083,6 +35087,50 @@ async function postComment(inputs, prNumber, body, changed) {
         warning(`perfgate: could not post the PR comment: ${error.message}${hint}. The report is in the job summary.`);
     }
 }
+/**
+ * Comment mode (workflow_run after a fork PR's measure job). The artifact was written by
+ * a job that ran the PR's code, so nothing in it is trusted as is: the PR number must
+ * name a PR whose head is the commit the measured workflow ran on, the results must pass
+ * validation, and the comparison is recomputed from the trials rather than read.
+ */
+async function commentFromArtifact(inputs, outDir, files) {
+    const run = context.payload.workflow_run;
+    if (!run?.head_sha) {
+        throw new Error('mode: comment runs in a workflow_run workflow, after the measure workflow');
+    }
+    const prFile = path.join(outDir, FILES.pr);
+    const prNumber = Number(readFileSync$1(prFile, 'utf8').trim());
+    if (!Number.isInteger(prNumber) || prNumber <= 0)
+        throw new Error(`${prFile}: expected a pull request number`);
+    const results = parseResults(readFileSync$1(files.results, 'utf8'), files.results);
+    const base = results.base?.benchmarks;
+    const mode = base ? (results.benchmarks.some((b) => b.paired) ? 'paired' : 'unpaired') : undefined;
+    const comparison = compareResults({
+        mode,
+        head: results.benchmarks,
+        base,
+        compare: results.compare
+    });
+    const checked = { ...results, comparison };
+    const model = buildReport(checked, comparison);
+    const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION$6 });
+    await summary.addRaw(full.slice(0, SUMMARY_LIMIT)).write();
+    writeFileSync(files.report, full);
+    const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber });
+    const headSha = await api.pullHeadSha().catch((error) => {
+        throw new Error(`cannot read pull request #${prNumber}: ${error.message}`);
+    });
+    if (headSha !== run.head_sha) {
+        throw new Error(`${prFile} names pull request #${prNumber}, whose head is ${headSha.slice(0, 7)}, ` +
+            `not the measured commit ${run.head_sha.slice(0, 7)}: not commenting`);
+    }
+    const c = comparison.counts;
+    const changed = c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0;
+    await postComment(inputs, prNumber, renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION$6 }), changed);
+    const code = comparison.gate.failed ? EXIT.gateFailed : EXIT.passed;
+    setOutputs(checked, code, files);
+    failFor(code, checked);
+}
 /** Runs the action with its inputs. */
 async function runAction(inputs) {
     const cwd = path.resolve(inputs.workingDirectory);
@@ -35093,27 +35141,24 @@ async function runAction(inputs) {
         report: path.join(outDir, FILES.report)
     };
     if (inputs.mode === 'comment') {
-        // workflow_run after a fork PR: post what a measure job left, never running PR code.
-        const prNumber = Number(readFileSync$1(path.join(outDir, FILES.pr), 'utf8').trim());
-        if (!Number.isInteger(prNumber) || prNumber <= 0) {
-            throw new Error(`${path.join(outDir, FILES.pr)}: expected a pull request number`);
-        }
-        const results = parseResults(readFileSync$1(files.results, 'utf8'), files.results);
-        const comparison = results.comparison;
-        if (!comparison)
-            throw new Error(`${files.results}: has no comparison to report`);
-        const model = buildReport(results, comparison);
-        const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION$6 });
-        await summary.addRaw(full.slice(0, SUMMARY_LIMIT)).write();
-        const changed = comparison.counts.regressions + comparison.counts.improvements > 0 || comparison.gate.failed;
-        await postComment(inputs, prNumber, renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION$6 }), changed);
-        const code = comparison.gate.failed ? EXIT.gateFailed : EXIT.passed;
-        setOutputs(results, code, files);
-        failFor(code, results);
+        await commentFromArtifact(inputs, outDir, files);
         return;
     }
     const event = context.eventName;
-    const args = ['run', '--config', inputs.config, '--out', files.results, '--report', files.report];
+    // `setup` runs in every checkout that is measured: head here, base in its worktree.
+    const args = [
+        'run',
+        '--config',
+        inputs.config,
+        '--out',
+        files.results,
+        '--report',
+        files.report,
+        '--setup-head'
+    ];
+    // Results of an earlier step must never pass for this run's.
+    rmSync(files.results, { force: true });
+    rmSync(files.report, { force: true });
     if (inputs.failOn !== 'config')
         args.push('--fail-on', inputs.failOn);
     const pr = context.payload.pull_request;
@@ -35257,11 +35302,11 @@ async function run() {
         await runAction(readInputs());
     }
     catch (error) {
-        killAllChildren();
-        runCleanups();
+        cleanUpEverything();
         setFailed(`perfgate: ${error.message}`);
     }
 }
 
 /** Entry of the GitHub Action (action.yml runs dist/index.js). */
+installSignalCleanup((text) => process.stdout.write(text));
 void run();

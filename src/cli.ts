@@ -1,16 +1,8 @@
 /** Entry of the perfgate command line (bin/perfgate.js runs the bundled copy). */
 import { main } from './cli/main.js'
-import { killAllChildren } from './process/children.js'
-import { runCleanups } from './process/cleanup.js'
+import { cleanUpEverything, installSignalCleanup } from './process/signals.js'
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killAllChildren()
-    runCleanups()
-    process.stderr.write(`\nperfgate: interrupted (${signal}); benchmark processes stopped\n`)
-    process.exit(signal === 'SIGINT' ? 130 : 143)
-  })
-}
+installSignalCleanup((text) => process.stderr.write(text))
 
 main(process.argv.slice(2), {
   stdout: process.stdout,
@@ -21,8 +13,7 @@ main(process.argv.slice(2), {
     process.exitCode = code
   },
   (error: unknown) => {
-    killAllChildren()
-    runCleanups()
+    cleanUpEverything()
     process.stderr.write(`perfgate: internal error: ${(error as Error)?.stack ?? String(error)}\n`)
     process.exitCode = 3
   }

@@ -5,15 +5,13 @@
 import * as core from '@actions/core'
 import { runAction } from './github/action.js'
 import { readInputs } from './github/inputs.js'
-import { killAllChildren } from './process/children.js'
-import { runCleanups } from './process/cleanup.js'
+import { cleanUpEverything } from './process/signals.js'
 
 export async function run(): Promise<void> {
   try {
     await runAction(readInputs())
   } catch (error) {
-    killAllChildren()
-    runCleanups()
+    cleanUpEverything()
     core.setFailed(`perfgate: ${(error as Error).message}`)
   }
 }

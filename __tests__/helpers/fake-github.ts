@@ -23,6 +23,8 @@ export class FakeGitHub {
   requests: string[] = []
   faults: Fault[] = []
   viewer: string | undefined = 'github-actions[bot]'
+  /** Head commit per pull request number (GET /repos/o/r/pulls/N). */
+  pulls = new Map<number, string>()
   private server: Server | undefined
   private nextId = 1000
 
@@ -61,6 +63,11 @@ export class FakeGitHub {
           errors: [{ message: 'Resource not accessible by integration' }]
         })
       return send(200, { data: { viewer: { login: this.viewer } } })
+    }
+    if ((m = key.match(/^GET \/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/))) {
+      const sha = this.pulls.get(Number(m[1]))
+      if (!sha) return send(404, { message: 'Not Found' })
+      return send(200, { number: Number(m[1]), head: { sha } })
     }
     if ((m = key.match(/^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
       const perPage = Number(url.searchParams.get('per_page') ?? 30)

@@ -237,7 +237,10 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     }))
     mode = 'paired'
   } else {
-    head = await measureHead(config, selected, measure)
+    head = await measureHead(config, selected, {
+      ...measure,
+      setupHead: values['setup-head'] === true
+    })
     if (baseline) {
       base = {
         source: values.baseline!,

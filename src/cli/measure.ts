@@ -4,7 +4,7 @@
  */
 import type { BenchmarkConfig, Config } from '../config/types.js'
 import { DEFAULT_LOOKS } from '../config/defaults.js'
-import { mapToBase, prepareBaseCheckout, runSetup } from '../git/base-checkout.js'
+import { mapToBase, prepareBaseCheckout, runSetup, SETUP_TIMEOUT_MS } from '../git/base-checkout.js'
 import { readEnvironment } from '../results/environment.js'
 import { configHash, definitionHash } from '../results/hash.js'
 import type { BaseResults, BenchmarkResult } from '../results/types.js'
@@ -20,12 +20,22 @@ export interface MeasureOptions {
   readonly trials: number | undefined
 }
 
+async function setupHead(
+  config: Config,
+  options: MeasureOptions & { setupHead: boolean }
+): Promise<void> {
+  if (!options.setupHead || !config.setup) return
+  options.stderr.write(`head: running setup \`${config.setup}\`\n`)
+  await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS)
+}
+
 /** Head only (no baseline, or a stored one). */
-export function measureHead(
+export async function measureHead(
   config: Config,
   selected: readonly BenchmarkConfig[],
-  options: MeasureOptions
+  options: MeasureOptions & { setupHead: boolean }
 ): Promise<BenchmarkResult[]> {
+  await setupHead(config, options)
   return runSuite(selected, {
     runner: options.runner,
     progress: createProgress(options.stderr),
@@ -46,10 +56,7 @@ export async function measureAgainstRef(
   options: MeasureOptions & { random: Random; setupHead: boolean }
 ): Promise<{ head: BenchmarkResult[]; base: BaseResults }> {
   const log = (line: string) => void options.stderr.write(`${line}\n`)
-  if (options.setupHead && config.setup) {
-    log(`head: running setup \`${config.setup}\``)
-    await runSetup(config.setup, config.dir, 30 * 60_000)
-  }
+  await setupHead(config, options)
   const checkout = await prepareBaseCheckout(config, ref, log)
   try {
     const head: BenchmarkResult[] = []
@@ -57,6 +64,7 @@ export async function measureAgainstRef(
     const progress = createPairedProgress(options.stderr)
     const hashHead = (b: BenchmarkConfig) => definitionHash(b, config.dir)
     const hashBase = (b: BenchmarkConfig) => definitionHash(b, checkout.configDir)
+    const familySize = selected.reduce((sum, b) => sum + b.compare.gate.length, 0)
     for (const [index, benchmark] of selected.entries()) {
       const onBase = mapToBase(benchmark, config.dir, checkout.configDir)
       if (!onBase) {
@@ -80,6 +88,7 @@ export async function measureAgainstRef(
         lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
         maxTimeMs: config.compare.maxTimeMs,
         test: config.compare.test,
+        familySize,
         definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
         progress
       })

@@ -281,25 +281,31 @@ function gateOf(compare: CompareConfig, counts: ComparisonCounts): Gate {
 
 /**
  * For the A/B scheduler at a planned look: true when every gated metric is decided —
- * significant past the threshold at this look's share of alpha, or equivalent (its
- * interval at level 1 - alpha/K inside ±threshold). Only then can sampling stop early.
+ * significant past the threshold at level alpha / (K × m), or equivalent (its interval at
+ * level 1 − alpha/K inside ±threshold). K is the number of planned looks, m the number
+ * of gated tests in the run: the final verdict adjusts with Holm over m tests and with
+ * Bonferroni over K looks, and neither adjusts by more than that, so a benchmark that
+ * stops here as significant is still significant in the report (stopping on a weaker
+ * rule would end runs "inconclusive" that more pairs would have decided).
  */
 export function isDecided(
   base: readonly TrialResult[],
   head: readonly TrialResult[],
   settings: CompareSettings,
   test: PairedTest,
-  plannedLooks: number
+  plannedLooks: number,
+  familySize: number
 ): boolean {
   const lookAlpha = settings.alpha / Math.max(1, plannedLooks)
+  const significanceAlpha = lookAlpha / Math.max(1, familySize)
+  const upper = 1 + settings.threshold
   return settings.gate.every((metric) => {
     const b = values(base, metric)
     const h = values(head, metric)
     if (!allPositive(b) || !allPositive(h) || b.length < 2) return false
     const result = comparePaired(b, h, { method: test, confidence: 1 - lookAlpha })
-    const upper = 1 + settings.threshold
     const outside = result.ratio >= upper || result.ratio <= 1 / upper
-    if (result.pValue < lookAlpha && outside) return true
+    if (result.pValue < significanceAlpha && outside) return true
     return result.ciLow > 1 / upper && result.ciHigh < upper
   })
 }

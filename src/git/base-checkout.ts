@@ -62,7 +62,7 @@ export async function runSetup(command: string, cwd: string, timeoutMs: number):
   )
 }
 
-const SETUP_TIMEOUT_MS = 30 * 60_000
+export const SETUP_TIMEOUT_MS = 30 * 60_000
 
 /**
  * Checks out the merge-base of `ref` and HEAD and prepares it. With a `setup` command it

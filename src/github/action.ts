@@ -8,9 +8,10 @@
 import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT, main } from '../cli/main.js'
+import { compareResults } from '../compare/compare.js'
 import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
 import { parseResults, serializeResults } from '../results/format.js'
@@ -112,6 +113,63 @@ async function postComment(
   }
 }
 
+/**
+ * Comment mode (workflow_run after a fork PR's measure job). The artifact was written by
+ * a job that ran the PR's code, so nothing in it is trusted as is: the PR number must
+ * name a PR whose head is the commit the measured workflow ran on, the results must pass
+ * validation, and the comparison is recomputed from the trials rather than read.
+ */
+async function commentFromArtifact(
+  inputs: ActionInputs,
+  outDir: string,
+  files: { results: string; report: string }
+): Promise<void> {
+  const run = (context.payload as { workflow_run?: { head_sha?: string } }).workflow_run
+  if (!run?.head_sha) {
+    throw new Error('mode: comment runs in a workflow_run workflow, after the measure workflow')
+  }
+  const prFile = path.join(outDir, FILES.pr)
+  const prNumber = Number(readFileSync(prFile, 'utf8').trim())
+  if (!Number.isInteger(prNumber) || prNumber <= 0)
+    throw new Error(`${prFile}: expected a pull request number`)
+  const results = parseResults(readFileSync(files.results, 'utf8'), files.results)
+  const base = results.base?.benchmarks
+  const mode = base ? (results.benchmarks.some((b) => b.paired) ? 'paired' : 'unpaired') : undefined
+  const comparison = compareResults({
+    mode,
+    head: results.benchmarks,
+    base,
+    compare: results.compare
+  })
+  const checked: Results = { ...results, comparison }
+  const model = buildReport(checked, comparison)
+  const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION })
+  await core.summary.addRaw(full.slice(0, SUMMARY_LIMIT)).write()
+  writeFileSync(files.report, full)
+
+  const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber })
+  const headSha = await api.pullHeadSha().catch((error: Error) => {
+    throw new Error(`cannot read pull request #${prNumber}: ${error.message}`)
+  })
+  if (headSha !== run.head_sha) {
+    throw new Error(
+      `${prFile} names pull request #${prNumber}, whose head is ${headSha.slice(0, 7)}, ` +
+        `not the measured commit ${run.head_sha.slice(0, 7)}: not commenting`
+    )
+  }
+  const c = comparison.counts
+  const changed = c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0
+  await postComment(
+    inputs,
+    prNumber,
+    renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION }),
+    changed
+  )
+  const code = comparison.gate.failed ? EXIT.gateFailed : EXIT.passed
+  setOutputs(checked, code, files)
+  failFor(code, checked)
+}
+
 /** Runs the action with its inputs. */
 export async function runAction(inputs: ActionInputs): Promise<void> {
   const cwd = path.resolve(inputs.workingDirectory)
@@ -123,33 +181,25 @@ export async function runAction(inputs: ActionInputs): Promise<void> {
   }
 
   if (inputs.mode === 'comment') {
-    // workflow_run after a fork PR: post what a measure job left, never running PR code.
-    const prNumber = Number(readFileSync(path.join(outDir, FILES.pr), 'utf8').trim())
-    if (!Number.isInteger(prNumber) || prNumber <= 0) {
-      throw new Error(`${path.join(outDir, FILES.pr)}: expected a pull request number`)
-    }
-    const results = parseResults(readFileSync(files.results, 'utf8'), files.results)
-    const comparison = results.comparison
-    if (!comparison) throw new Error(`${files.results}: has no comparison to report`)
-    const model = buildReport(results, comparison)
-    const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION })
-    await core.summary.addRaw(full.slice(0, SUMMARY_LIMIT)).write()
-    const changed =
-      comparison.counts.regressions + comparison.counts.improvements > 0 || comparison.gate.failed
-    await postComment(
-      inputs,
-      prNumber,
-      renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION }),
-      changed
-    )
-    const code = comparison.gate.failed ? EXIT.gateFailed : EXIT.passed
-    setOutputs(results, code, files)
-    failFor(code, results)
+    await commentFromArtifact(inputs, outDir, files)
     return
   }
 
   const event = context.eventName
-  const args = ['run', '--config', inputs.config, '--out', files.results, '--report', files.report]
+  // `setup` runs in every checkout that is measured: head here, base in its worktree.
+  const args = [
+    'run',
+    '--config',
+    inputs.config,
+    '--out',
+    files.results,
+    '--report',
+    files.report,
+    '--setup-head'
+  ]
+  // Results of an earlier step must never pass for this run's.
+  rmSync(files.results, { force: true })
+  rmSync(files.report, { force: true })
   if (inputs.failOn !== 'config') args.push('--fail-on', inputs.failOn)
   const pr = (context.payload as { pull_request?: PullRequestPayload }).pull_request
   const isPullRequest =

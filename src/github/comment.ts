@@ -14,6 +14,8 @@ export interface CommentsApi {
   updateComment(id: number, body: string): Promise<{ id: number; html_url: string }>
   /** The token's login, if the API can tell (GraphQL viewer); undefined otherwise. */
   viewerLogin(): Promise<string | undefined>
+  /** The pull request's current head commit (to check a measure job's claim). */
+  pullHeadSha(): Promise<string>
 }
 
 /** The workflow token's identity (GET /user is not allowed for installation tokens). */

@@ -52,6 +52,10 @@ export function createCommentsApi(
       })
       return { id: response.data.id, html_url: response.data.html_url }
     },
+    async pullHeadSha() {
+      const response = await octokit.rest.pulls.get({ owner, repo, pull_number: issueNumber })
+      return response.data.head.sha
+    },
     async viewerLogin() {
       const data = await octokit.graphql<{ viewer: { login: string } }>(
         'query { viewer { login } }'

@@ -65,7 +65,7 @@ function quietTable(rows: readonly ChangeRow[]): string {
         r.base,
         r.head,
         `${r.change} ${r.interval}`,
-        `${ICON[r.verdict]} ${r.detail}`.trim()
+        `${ICON[r.verdict]} ${escapeMarkdown(r.detail)}`.trim()
       ])
     ],
     { align: ['l', 'l', 'r', 'r', 'r', 'l'] }

@@ -37,6 +37,8 @@ export interface PairedOptions {
   readonly lookSizes: readonly number[]
   readonly maxTimeMs: number
   readonly test: PairedTest
+  /** Gated tests in the whole run (Holm's family): early stops must survive its adjustment. */
+  readonly familySize: number
   readonly definitionHash: (benchmark: BenchmarkConfig) => string
   readonly progress?: PairedProgressListener
   /** Monotonic clock in ms (injected by tests). */
@@ -140,7 +142,8 @@ async function measurePairs(
         trials.head,
         head.compare,
         options.test,
-        options.lookSizes.length
+        options.lookSizes.length,
+        options.familySize
       )
       options.progress?.look(head, done, decided)
       if (decided) {

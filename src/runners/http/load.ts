@@ -61,8 +61,16 @@ export function requestSequence(
   return { origin: first.origin, requests }
 }
 
-/** Runs load for `durationMs`; `measure: false` is a warm-up (nothing recorded). */
-export function runLoad(spec: HttpSpec, port: number, durationMs: number): Promise<LoadResult> {
+/**
+ * Runs load for `durationMs`. Aborting `signal` stops autocannon at once (its connections
+ * close) and rejects, so a timed-out trial leaves no load running.
+ */
+export function runLoad(
+  spec: HttpSpec,
+  port: number,
+  durationMs: number,
+  signal?: AbortSignal
+): Promise<LoadResult> {
   const { origin, requests } = requestSequence(spec, port)
   const { connections, pipelining, rate, timeoutMs } = spec.load
   const histogram = newHistogram()
@@ -74,6 +82,7 @@ export function runLoad(spec: HttpSpec, port: number, durationMs: number): Promi
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error)
     const instance = autocannon(
       {
         url: origin,
@@ -85,6 +94,8 @@ export function runLoad(spec: HttpSpec, port: number, durationMs: number): Promi
         ...(rate ? { overallRate: rate } : {})
       },
       (error, result) => {
+        signal?.removeEventListener('abort', onAbort)
+        if (signal?.aborted) return reject(signal.reason as Error)
         if (error) return reject(error)
         const seconds = (performance.now() - started) / 1000
         const cpu = process.cpuUsage(cpuBefore)
@@ -109,6 +120,11 @@ export function runLoad(spec: HttpSpec, port: number, durationMs: number): Promi
         })
       }
     )
+    const onAbort = () => {
+      instance.stop()
+      reject(signal!.reason as Error)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
     instance.on(
       'response',
       (_client: unknown, statusCode: number, resBytes: number, responseTime: number) => {

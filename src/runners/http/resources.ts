@@ -64,6 +64,7 @@ export class ProcessGroupSampler {
   start(): void {
     this.sample()
     this.timer = setInterval(() => this.sample(), INTERVAL_MS)
+    this.timer.unref() // never what keeps perfgate running
   }
 
   private sample(): void {

@@ -5,8 +5,8 @@
  */
 import type { BenchmarkConfig, HttpSpec } from '../../config/types.js'
 import type { TrialOutcome } from '../types.js'
-import { runLoad } from './load.js'
-import { ProcessGroupSampler } from './resources.js'
+import { runLoad, type LoadResult } from './load.js'
+import { ProcessGroupSampler, type ResourceUsage } from './resources.js'
 import { ServerError, startServer, type RunningServer } from './server.js'
 
 /** perfgate's own process above this share of a core: the load generator is the limit. */
@@ -31,16 +31,20 @@ export class HttpTrialRunner {
         server = await startServer(spec.server)
         if (once) this.kept.set(benchmark, server)
       }
-      if (spec.load.warmupMs > 0) await runLoad(spec, server.port, spec.load.warmupMs)
+      // One deadline for warm-up and measured load: on timeout the load stops at once.
+      const deadline = AbortSignal.timeout(benchmark.timeoutMs)
+      if (spec.load.warmupMs > 0) await runLoad(spec, server.port, spec.load.warmupMs, deadline)
       const sampler = ProcessGroupSampler.available()
         ? new ProcessGroupSampler(server.pid)
         : undefined
       sampler?.start()
-      const load = await withTimeout(
-        runLoad(spec, server.port, spec.load.durationMs),
-        benchmark.timeoutMs
-      )
-      const usage = sampler?.stop()
+      let load: LoadResult
+      let usage: ResourceUsage | undefined
+      try {
+        load = await runLoad(spec, server.port, spec.load.durationMs, deadline)
+      } finally {
+        usage = sampler?.stop()
+      }
       const exit = server.exit()
       if (exit) {
         const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
@@ -83,8 +87,16 @@ export class HttpTrialRunner {
       }
     } catch (error) {
       if (once) this.kept.delete(benchmark)
-      if (error instanceof ServerError)
+      if (error instanceof ServerError) {
         return this.failure(error.message, error.stderrTail, elapsed())
+      }
+      if ((error as Error).name === 'TimeoutError') {
+        return this.failure(
+          `trial timed out after ${benchmark.timeoutMs / 1000} s (load stopped, server killed)`,
+          server?.outputTail(),
+          elapsed()
+        )
+      }
       return this.failure((error as Error).message, server?.outputTail(), elapsed())
     } finally {
       if (!once) await server?.stop()
@@ -106,12 +118,4 @@ export class HttpTrialRunner {
   ): TrialOutcome {
     return { ok: false, message, stderrTail, durationMs }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`trial timed out after ${ms / 1000} s`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
