@@ -134,7 +134,12 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
       'benchmarks:\n  - name: a\n    name: b\n' + CMD,
       `${F}:3:5: invalid YAML: Map keys must be unique`
     ],
-    ['not a mapping', 'just a string\n', `${F}:1:1: expected a mapping, got "just a string"`]
+    ['not a mapping', 'just a string\n', `${F}:1:1: expected a mapping, got "just a string"`],
+    [
+      'max-pairs below trials',
+      'trials: 10\ncompare: { max-pairs: 5 }\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:2:23: compare.max-pairs: expected at least the trials of every benchmark (the first look comes after \`trials\` pairs): "a" has 10, got 5`
+    ]
   ])('%s', (_title, text, message) => {
     expect(errorOf(text)).toBe(message)
   })
@@ -176,7 +181,7 @@ describe('parseConfig: defaults', () => {
           timeoutMs: 120000,
           budgets: [],
           targets: [],
-          compare: { gate: ['p50'], threshold: 0.05, alpha: 0.05 }
+          compare: { gate: ['p50'], threshold: 0.04, alpha: 0.05 }
         },
         {
           name: 'cmd',
@@ -186,7 +191,7 @@ describe('parseConfig: defaults', () => {
           timeoutMs: 120000,
           budgets: [],
           targets: [],
-          compare: { gate: ['wall'], threshold: 0.05, alpha: 0.05 }
+          compare: { gate: ['wall'], threshold: 0.04, alpha: 0.05 }
         }
       ]
     })

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:verdict`: how often perfgate's verdict engine raises a false alarm, and
  * how often it finds a real slowdown, with the default settings (trials 10, so looks at
- * 10/20/30 pairs; threshold 5 %; alpha 0.05; paired t-test).
+ * 10/20/30 pairs; threshold 4 % (the default); alpha 0.05; paired t-test).
  *
  * 1. Simulated (bench/verdict-sim.ts): perfgate's own scheduler and comparison with a
  *    scripted trial runner returning lognormal values.
@@ -24,6 +24,7 @@
  */
 import { constants, cpus } from 'node:os'
 import { parseArgs } from 'node:util'
+import { DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../src/config/defaults.js'
 import { markdownTable } from 'markdown-table'
 import type { MetricName } from '../src/metrics.js'
 import { killAllChildren } from '../src/process/children.js'
@@ -43,9 +44,9 @@ const EFFECTS = [1.03, 1.05, 1.1] as const
 const ADAPTIVE = [10, 20, 30] as const
 const SCHEDULES: readonly (readonly number[])[] = [[10], [20], [30], ADAPTIVE]
 const FAMILY_GATE: readonly MetricName[] = ['p50', 'p95', 'mean']
-const DEFAULTS = { threshold: 0.05, alpha: 0.05 }
+const DEFAULTS = { threshold: DEFAULT_THRESHOLD, alpha: DEFAULT_ALPHA }
 /** Other thresholds tried with the same runs (config `compare: { threshold }`). */
-const WHAT_IF_THRESHOLDS = [0.04, 0.03] as const
+const WHAT_IF_THRESHOLDS = [0.05, 0.03] as const
 const PLANTED = [0.05, 0.1] as const
 /**
  * The real part's benchmarks: the example suite's two function benchmarks and its command.
@@ -339,7 +340,7 @@ async function simulated(options: Options): Promise<string[]> {
   const out = [
     '## Simulated (perfgate scheduler and comparison, scripted lognormal trials)',
     '',
-    `Seed ${options.seed}. Defaults: looks at 10/20/30 pairs, threshold 5 %, alpha 0.05, ` +
+    `Seed ${options.seed}. Defaults: looks at 10/20/30 pairs, threshold ${pct(DEFAULTS.threshold, 0)}, alpha ${DEFAULTS.alpha}, ` +
       'paired t-test, Holm over every gated test of the run. "± x %" is the binomial ' +
       'standard error; "95 % upper" the upper end of the Wilson score interval.',
     '',

@@ -93,7 +93,12 @@ const DEFAULT_TRIAL_TIMEOUT_MS = 120_000;
 const DEFAULT_FUNCTION_TIME_MS = 500;
 const DEFAULT_FUNCTION_WARMUP_MS = 100;
 const DEFAULT_COMMAND_WARMUP_RUNS = 1;
-const DEFAULT_THRESHOLD = 0.05;
+/**
+ * 4 %: with "significant AND estimate past the threshold", a true change right at the
+ * threshold is flagged only half the time; 4 % finds +5 % changes ≥ 88 % of the time at
+ * the noise of typical function benchmarks (docs/PERFORMANCE.md, bench:verdict).
+ */
+const DEFAULT_THRESHOLD = 0.04;
 const DEFAULT_ALPHA = 0.05;
 const DEFAULT_FAIL_ON = 'both';
 const DEFAULT_PAIRED_TEST = 't';
@@ -17588,6 +17593,11 @@ function applyDefaults(raw, configPath, options, issue) {
             compare: compareSettings
         });
     });
+    const mostTrials = benchmarks.reduce((max, b) => (b.trials > max.trials ? b : max), benchmarks[0]);
+    if (compare.maxPairs !== undefined && mostTrials && compare.maxPairs < mostTrials.trials) {
+        issues.push(issue(['compare', 'max-pairs'], `expected at least the trials of every benchmark (the first look comes after \`trials\` pairs): ` +
+            `${JSON.stringify(mostTrials.name)} has ${mostTrials.trials}, got ${compare.maxPairs}`));
+    }
     if (issues.length > 0)
         throw new ConfigError(issues);
     return { file: path.resolve(configPath), dir, setup: raw.setup, compare, benchmarks };
@@ -20111,7 +20121,7 @@ function verdictDetail(m) {
                 return `inconclusive: ${m.note}`;
             return m.pairsToDecide === undefined
                 ? 'inconclusive'
-                : `inconclusive (~${m.pairsToDecide} pairs would likely decide)`;
+                : `inconclusive (about ${m.pairsToDecide} pairs would likely decide)`;
     }
 }
 function changeRow(bench, m) {

@@ -437,6 +437,19 @@ function applyDefaults(
     })
   })
 
+  const mostTrials = benchmarks.reduce(
+    (max, b) => (b.trials > max.trials ? b : max),
+    benchmarks[0]!
+  )
+  if (compare.maxPairs !== undefined && mostTrials && compare.maxPairs < mostTrials.trials) {
+    issues.push(
+      issue(
+        ['compare', 'max-pairs'],
+        `expected at least the trials of every benchmark (the first look comes after \`trials\` pairs): ` +
+          `${JSON.stringify(mostTrials.name)} has ${mostTrials.trials}, got ${compare.maxPairs}`
+      )
+    )
+  }
   if (issues.length > 0) throw new ConfigError(issues)
   return { file: path.resolve(configPath), dir, setup: raw.setup, compare, benchmarks }
 }

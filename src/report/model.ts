@@ -91,7 +91,7 @@ function verdictDetail(m: MetricComparison): string {
       if (m.note) return `inconclusive: ${m.note}`
       return m.pairsToDecide === undefined
         ? 'inconclusive'
-        : `inconclusive (~${m.pairsToDecide} pairs would likely decide)`
+        : `inconclusive (about ${m.pairsToDecide} pairs would likely decide)`
   }
 }
 
