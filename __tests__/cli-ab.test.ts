@@ -1,7 +1,7 @@
 // Same-runner A/B end to end: a real git repository, a real worktree for the base, real
 // worker processes, and the CLI's exit codes. Also stored baselines and `perfgate compare`.
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -104,6 +104,19 @@ describe('perfgate run --base', () => {
     expect(await main(['run', '--base', 'HEAD', '--seed', '3', '--filter', 'extra'], io)).toBe(0)
     expect(out.stdout).toContain(
       '! extra is new: measured, budgets checked, nothing to compare with.'
+    )
+  })
+
+  it('does not share a node_modules that links into the repository (workspaces)', async () => {
+    const repo = makeRepo()
+    mkdirSync(path.join(repo, 'packages/core'), { recursive: true })
+    mkdirSync(path.join(repo, 'node_modules/@s'), { recursive: true })
+    symlinkSync(path.join(repo, 'packages/core'), path.join(repo, 'node_modules/@s/core'))
+    const { io } = capture(repo)
+    await main(['run', '--base', 'HEAD', '--seed', '4', '--out', 'ab.json', '--trials', '2'], io)
+    const results = parseResults(readFileSync(path.join(repo, 'ab.json'), 'utf8'), 'ab.json')
+    expect(results.base!.dependencies).toMatch(
+      /^none — \.\/node_modules links into the repository \(workspaces\)/
     )
   })
 

@@ -52,6 +52,23 @@ describe('results file', () => {
   })
 })
 
+describe('settings stored with results', () => {
+  it('are checked, so a bad alpha or budget is a clear error, not a crash later', () => {
+    const badAlpha = structuredClone(SAMPLE_RESULTS) as unknown as {
+      benchmarks: { settings: { compare: { alpha: number }; budgets: unknown[] } }[]
+    }
+    badAlpha.benchmarks[0]!.settings.compare.alpha = 5
+    expect(errorOf(JSON.stringify(badAlpha))).toBe(
+      'base.json: corrupt results at benchmarks.0.settings.compare.alpha: must be < 1'
+    )
+    const badBudget = structuredClone(SAMPLE_RESULTS) as unknown as typeof badAlpha
+    badBudget.benchmarks[1]!.settings.budgets = [{ metric: 'wall', limit: '10ms' }]
+    expect(errorOf(JSON.stringify(badBudget))).toBe(
+      "base.json: corrupt results at benchmarks.1.settings.budgets.0: must have required property 'comparator'"
+    )
+  })
+})
+
 describe('summarizeMetric', () => {
   it('gives median, range and the robust relative spread', () => {
     // median 10, absolute deviations [1, 0, 2, 5, 1] → MAD 1

@@ -1,6 +1,6 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
 import { createHash, randomInt } from 'node:crypto';
-import { mkdtempSync, existsSync, symlinkSync, readFileSync, rmSync, readdirSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdtempSync, existsSync, symlinkSync, readFileSync, readdirSync, realpathSync, rmSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import require$$0$1 from 'process';
@@ -19400,35 +19400,72 @@ async function prepareBaseCheckout(config, ref, log) {
         throw error;
     }
 }
+const LOCKFILES = [
+    'package-lock.json',
+    'npm-shrinkwrap.json',
+    'yarn.lock',
+    'pnpm-lock.yaml',
+    'bun.lock'
+];
 /**
- * Without a setup command: link head's node_modules into the base worktree where the
- * lockfiles are identical (the installed packages are then the base's too).
+ * Whether node_modules links back into the repository (npm/yarn/pnpm workspaces, `file:`
+ * dependencies): shared with the base, those links would make the base run head's code.
+ */
+function linksIntoRepo(modules, repoRoot) {
+    const inside = (link) => {
+        try {
+            const target = realpathSync(link);
+            return target.startsWith(repoRoot + path.sep) && !target.startsWith(modules);
+        }
+        catch {
+            return false;
+        }
+    };
+    for (const entry of readdirSync(modules, { withFileTypes: true })) {
+        const full = path.join(modules, entry.name);
+        if (entry.isSymbolicLink() && inside(full))
+            return true;
+        if (entry.isDirectory() && entry.name.startsWith('@')) {
+            for (const scoped of readdirSync(full, { withFileTypes: true })) {
+                if (scoped.isSymbolicLink() && inside(path.join(full, scoped.name)))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+/**
+ * Without a setup command: link head's node_modules into the base worktree where every
+ * lockfile is identical (the installed packages are then the base's too) and nothing in
+ * it points back into the repository.
  */
 function shareNodeModules(repoRoot, worktree, configRel) {
     const dirs = [...new Set(['', configRel])];
     const shared = [];
-    const differing = [];
+    const reasons = [];
     for (const rel of dirs) {
         const headModules = path.join(repoRoot, rel, 'node_modules');
         if (!existsSync(headModules))
             continue;
-        const lock = (root) => {
-            const file = path.join(root, rel, 'package-lock.json');
+        const where = rel || '.';
+        const read = (root, name) => {
+            const file = path.join(root, rel, name);
             return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
         };
         const target = path.join(worktree, rel, 'node_modules');
-        if (lock(repoRoot) === lock(worktree) &&
-            existsSync(path.dirname(target)) &&
-            !existsSync(target)) {
-            symlinkSync(headModules, target, 'dir');
-            shared.push(rel || '.');
+        if (LOCKFILES.some((name) => read(repoRoot, name) !== read(worktree, name))) {
+            reasons.push(`its lockfile differs from head's in ${where}`);
         }
-        else {
-            differing.push(rel || '.');
+        else if (linksIntoRepo(headModules, repoRoot)) {
+            reasons.push(`${where}/node_modules links into the repository (workspaces), which would run head's code`);
+        }
+        else if (existsSync(path.dirname(target)) && !existsSync(target)) {
+            symlinkSync(headModules, target, 'dir');
+            shared.push(where);
         }
     }
-    if (differing.length > 0) {
-        return `none — its lockfile differs from head's in ${differing.join(', ')}, so it may lack packages; set \`setup\` in perfgate.yml (e.g. npm ci)`;
+    if (reasons.length > 0) {
+        return `none — ${reasons.join('; ')}; set \`setup\` in perfgate.yml (e.g. npm ci) so the base installs its own`;
     }
     if (shared.length > 0)
         return `head's node_modules (lockfiles identical)`;
@@ -20518,6 +20555,16 @@ const summary = {
         n: { type: 'integer' }
     }
 };
+const budget = {
+    type: 'object',
+    required: ['metric', 'comparator', 'limit', 'source'],
+    properties: {
+        metric: { enum: METRIC_NAMES },
+        comparator: { enum: ['<', '<=', '>', '>='] },
+        limit: { type: 'number' },
+        source: { type: 'string' }
+    }
+};
 /** JSON Schema of schemaVersion 1 (extra fields are tolerated: newer minor additions). */
 const RESULTS_SCHEMA = {
     type: 'object',
@@ -20566,18 +20613,14 @@ const RESULTS_SCHEMA = {
                                 required: ['gate', 'threshold', 'alpha'],
                                 properties: {
                                     gate: { type: 'array', items: { enum: METRIC_NAMES } },
-                                    threshold: { type: 'number' },
-                                    alpha: { type: 'number' }
+                                    threshold: { type: 'number', minimum: 0 },
+                                    alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }
                                 }
                             },
-                            budgets: { type: 'array' },
-                            targets: { type: 'array' }
+                            budgets: { type: 'array', items: budget },
+                            targets: { type: 'array', items: budget }
                         }
                     },
-                    name: { type: 'string' },
-                    kind: { enum: ['function', 'command', 'http'] },
-                    state: { enum: ['ok', 'errored'] },
-                    definitionHash: { type: 'string' },
                     trials: {
                         type: 'array',
                         items: {

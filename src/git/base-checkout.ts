@@ -4,7 +4,15 @@
  * its dependencies prepared, removed afterwards — also on failure and on Ctrl-C.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { BenchmarkConfig, Config } from '../config/types.js'
@@ -120,35 +128,70 @@ export async function prepareBaseCheckout(
   }
 }
 
+const LOCKFILES = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock'
+]
+
 /**
- * Without a setup command: link head's node_modules into the base worktree where the
- * lockfiles are identical (the installed packages are then the base's too).
+ * Whether node_modules links back into the repository (npm/yarn/pnpm workspaces, `file:`
+ * dependencies): shared with the base, those links would make the base run head's code.
+ */
+function linksIntoRepo(modules: string, repoRoot: string): boolean {
+  const inside = (link: string) => {
+    try {
+      const target = realpathSync(link)
+      return target.startsWith(repoRoot + path.sep) && !target.startsWith(modules)
+    } catch {
+      return false
+    }
+  }
+  for (const entry of readdirSync(modules, { withFileTypes: true })) {
+    const full = path.join(modules, entry.name)
+    if (entry.isSymbolicLink() && inside(full)) return true
+    if (entry.isDirectory() && entry.name.startsWith('@')) {
+      for (const scoped of readdirSync(full, { withFileTypes: true })) {
+        if (scoped.isSymbolicLink() && inside(path.join(full, scoped.name))) return true
+      }
+    }
+  }
+  return false
+}
+
+/**
+ * Without a setup command: link head's node_modules into the base worktree where every
+ * lockfile is identical (the installed packages are then the base's too) and nothing in
+ * it points back into the repository.
  */
 function shareNodeModules(repoRoot: string, worktree: string, configRel: string): string {
   const dirs = [...new Set(['', configRel])]
   const shared: string[] = []
-  const differing: string[] = []
+  const reasons: string[] = []
   for (const rel of dirs) {
     const headModules = path.join(repoRoot, rel, 'node_modules')
     if (!existsSync(headModules)) continue
-    const lock = (root: string) => {
-      const file = path.join(root, rel, 'package-lock.json')
+    const where = rel || '.'
+    const read = (root: string, name: string) => {
+      const file = path.join(root, rel, name)
       return existsSync(file) ? readFileSync(file, 'utf8') : undefined
     }
     const target = path.join(worktree, rel, 'node_modules')
-    if (
-      lock(repoRoot) === lock(worktree) &&
-      existsSync(path.dirname(target)) &&
-      !existsSync(target)
-    ) {
+    if (LOCKFILES.some((name) => read(repoRoot, name) !== read(worktree, name))) {
+      reasons.push(`its lockfile differs from head's in ${where}`)
+    } else if (linksIntoRepo(headModules, repoRoot)) {
+      reasons.push(
+        `${where}/node_modules links into the repository (workspaces), which would run head's code`
+      )
+    } else if (existsSync(path.dirname(target)) && !existsSync(target)) {
       symlinkSync(headModules, target, 'dir')
-      shared.push(rel || '.')
-    } else {
-      differing.push(rel || '.')
+      shared.push(where)
     }
   }
-  if (differing.length > 0) {
-    return `none — its lockfile differs from head's in ${differing.join(', ')}, so it may lack packages; set \`setup\` in perfgate.yml (e.g. npm ci)`
+  if (reasons.length > 0) {
+    return `none — ${reasons.join('; ')}; set \`setup\` in perfgate.yml (e.g. npm ci) so the base installs its own`
   }
   if (shared.length > 0) return `head's node_modules (lockfiles identical)`
   return 'none needed (no node_modules in head)'

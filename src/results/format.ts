@@ -32,6 +32,17 @@ const summary = {
   }
 } as const
 
+const budget = {
+  type: 'object',
+  required: ['metric', 'comparator', 'limit', 'source'],
+  properties: {
+    metric: { enum: METRIC_NAMES },
+    comparator: { enum: ['<', '<=', '>', '>='] },
+    limit: { type: 'number' },
+    source: { type: 'string' }
+  }
+} as const
+
 /** JSON Schema of schemaVersion 1 (extra fields are tolerated: newer minor additions). */
 export const RESULTS_SCHEMA = {
   type: 'object',
@@ -80,18 +91,14 @@ export const RESULTS_SCHEMA = {
                 required: ['gate', 'threshold', 'alpha'],
                 properties: {
                   gate: { type: 'array', items: { enum: METRIC_NAMES } },
-                  threshold: { type: 'number' },
-                  alpha: { type: 'number' }
+                  threshold: { type: 'number', minimum: 0 },
+                  alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }
                 }
               },
-              budgets: { type: 'array' },
-              targets: { type: 'array' }
+              budgets: { type: 'array', items: budget },
+              targets: { type: 'array', items: budget }
             }
           },
-          name: { type: 'string' },
-          kind: { enum: ['function', 'command', 'http'] },
-          state: { enum: ['ok', 'errored'] },
-          definitionHash: { type: 'string' },
           trials: {
             type: 'array',
             items: {
