@@ -113,6 +113,24 @@ describe('compareResults (paired)', () => {
     expect(c.counts.errored).toBe(1)
   })
 
+  it('reports a benchmark the base could not run as new, not as broken', () => {
+    const baseBroken = result('slower', [], {
+      state: 'errored',
+      error: { message: 'GET /new: 404', trial: 0 }
+    } as Partial<BenchmarkResult>)
+    const c = compareResults({
+      mode: 'paired',
+      head: [result('slower', BASE)],
+      base: [baseBroken],
+      compare: COMPARE
+    })
+    expect(c.benchmarks[0]).toMatchObject({
+      status: 'new',
+      error: { side: 'base', message: 'GET /new: 404' }
+    })
+    expect(c.counts).toMatchObject({ errored: 0, new: 1 })
+  })
+
   it('flags a changed definition', () => {
     const c = compareResults({
       mode: 'paired',

@@ -99,3 +99,11 @@ describe('function worker', () => {
     )
   })
 })
+
+describe('the worker Node', () => {
+  it('knows which versions strip TypeScript types natively', async () => {
+    const { stripsTypes } = await import('../src/runtime-files.js')
+    expect(['v20.20.2', 'v22.17.0', 'v23.5.0'].map(stripsTypes)).toEqual([false, false, false])
+    expect(['v22.18.0', 'v23.6.0', 'v24.4.0'].map(stripsTypes)).toEqual([true, true, true])
+  })
+})

@@ -97,13 +97,23 @@ describe('runPairedBenchmark', () => {
     expect(h.paired!.pairs).toBeLessThan(5)
   })
 
-  it('records an errored side and drops the incomplete pair', async () => {
-    const { r } = runner(1, { side: 'base', trial: 3 })
+  it('records an errored head and drops the incomplete pair', async () => {
+    const { r } = runner(1, { side: 'head', trial: 3 })
     const { head: h, base: b } = await runPairedBenchmark(head, base, options(r))
-    expect(b).toMatchObject({ state: 'errored', error: { message: 'exit 1', trial: 3 } })
-    expect(h.state).toBe('ok')
+    expect(h).toMatchObject({ state: 'errored', error: { message: 'exit 1', trial: 3 } })
+    expect(b.state).toBe('ok')
     expect(h.paired).toMatchObject({ pairs: 3, stopReason: 'errored' })
     expect(h.trials).toHaveLength(3)
     expect(b.trials).toHaveLength(3)
+  })
+
+  it('measures head alone for a first look when the base cannot run the benchmark', async () => {
+    const { r, calls } = runner(1, { side: 'base', trial: 0 })
+    const { head: h, base: b } = await runPairedBenchmark(head, base, options(r))
+    expect(b).toMatchObject({ state: 'errored', error: { message: 'exit 1', trial: 0 } })
+    expect(h.state).toBe('ok')
+    expect(h.trials).toHaveLength(5)
+    expect(h.paired).toBeUndefined()
+    expect(calls.filter((c) => c.startsWith('head'))).toHaveLength(5)
   })
 })

@@ -19062,6 +19062,16 @@ function compareResults(input) {
                 benchmarks.push({ ...shared, status: 'new', tests: [] });
                 continue;
             }
+            if (b.state === 'errored' && h.state === 'ok') {
+                // Head runs it, the base cannot (e.g. an endpoint the change adds): new, not broken.
+                benchmarks.push({
+                    ...shared,
+                    status: 'new',
+                    error: { side: 'base', message: b.error.message },
+                    tests: []
+                });
+                continue;
+            }
             const failed = h.state === 'errored' ? h : b.state === 'errored' ? b : undefined;
             if (failed?.state === 'errored') {
                 benchmarks.push({
@@ -20276,8 +20286,11 @@ function buildReport(results, comparison) {
                 quiet.push(row);
         }
         const note = (text) => notes.push({ benchmark: bench.name, text });
-        if (bench.status === 'new')
-            note('is new: measured, budgets checked, nothing to compare with.');
+        if (bench.status === 'new') {
+            note(bench.error
+                ? `is new: the base could not run it (${bench.error.message}); head measured, budgets checked.`
+                : 'is new: measured, budgets checked, nothing to compare with.');
+        }
         if (bench.status === 'removed')
             note('was removed (measured on base only).');
         if (bench.status === 'errored') {
@@ -20493,6 +20506,61 @@ function renderTerminalVerdict(model) {
     return lines.join('\n') + '\n';
 }
 
+/**
+ * Files perfgate starts or hands to workers at run time. In the bundle they sit flat in
+ * dist/ (see rollup.config.ts); when running from source (tests) they are the .ts files.
+ */
+const fromSource = import.meta.url.endsWith('.ts');
+/** The function worker's entry file. */
+const WORKER_URL = fromSource
+    ? new URL('./runners/function/worker.ts', import.meta.url)
+    : new URL('./worker.js', import.meta.url);
+/** The module `import ... from 'perfgate'` resolves to inside a worker. */
+const API_URL = fromSource
+    ? new URL('./api.ts', import.meta.url)
+    : new URL('./api.js', import.meta.url);
+/** Whether the worker itself needs a TypeScript loader (only when running from source). */
+const WORKER_NEEDS_TS_LOADER = fromSource;
+/**
+ * URL of tsx's ESM loader, if tsx is installed (it is a dependency of the CLI; the action's
+ * bundle runs on a Node with native type stripping instead). undefined when absent.
+ */
+function tsxLoaderUrl(projectDir) {
+    const from = [
+        import.meta.url,
+        ...(projectDir ? [pathToFileURL(path.join(projectDir, 'package.json')).href] : [])
+    ];
+    for (const parent of from) {
+        try {
+            return pathToFileURL(createRequire(parent).resolve('tsx')).href;
+        }
+        catch {
+            // not installed there
+        }
+    }
+    return undefined;
+}
+let workerNodeCache;
+/**
+ * The Node that runs function workers: PERFGATE_NODE when set (the action sets it to the
+ * project's `node` from setup-node, not the action's own runtime), else this process's.
+ */
+function workerNode() {
+    const chosen = process.env.PERFGATE_NODE || process.execPath;
+    if (workerNodeCache?.path === chosen)
+        return workerNodeCache;
+    const version = chosen === process.execPath
+        ? process.version
+        : spawnSync(chosen, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
+    workerNodeCache = { path: chosen, version };
+    return workerNodeCache;
+}
+/** Whether a Node version strips TypeScript types by default (22.18+, 23.6+). */
+function stripsTypes(version) {
+    const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+    return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
+}
+
 /** Facts about the machine and checkout a run measured (I/O: os and git). */
 function git(cwd, args) {
     const out = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 10_000 });
@@ -20511,7 +20579,8 @@ function readEnvironment(dir, configHash) {
         cpuModel: cpus[0]?.model.trim() ?? 'unknown',
         cores: cpus.length,
         totalMemoryBytes: os.totalmem(),
-        node: process.version,
+        // The Node that ran function workers (the project's, in the action).
+        node: workerNode().version,
         ci: process.env.CI === 'true' || process.env.GITHUB_ACTIONS === 'true',
         ...(commit
             ? {
@@ -20835,54 +20904,24 @@ async function runCommandTrial(benchmark, spec) {
     }
 }
 
-/**
- * Files perfgate starts or hands to workers at run time. In the bundle they sit flat in
- * dist/ (see rollup.config.ts); when running from source (tests) they are the .ts files.
- */
-const fromSource = import.meta.url.endsWith('.ts');
-/** The function worker's entry file. */
-const WORKER_URL = fromSource
-    ? new URL('./runners/function/worker.ts', import.meta.url)
-    : new URL('./worker.js', import.meta.url);
-/** The module `import ... from 'perfgate'` resolves to inside a worker. */
-const API_URL = fromSource
-    ? new URL('./api.ts', import.meta.url)
-    : new URL('./api.js', import.meta.url);
-/** Whether the worker itself needs a TypeScript loader (only when running from source). */
-const WORKER_NEEDS_TS_LOADER = fromSource;
-/**
- * URL of tsx's ESM loader, if tsx is installed (it is a dependency of the CLI; the action's
- * bundle runs on a Node with native type stripping instead). undefined when absent.
- */
-function tsxLoaderUrl() {
-    try {
-        return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-    }
-    catch {
-        return undefined;
-    }
-}
-
 /** Runs one trial of a function benchmark in a fresh worker process. */
 const TS_FILE = /\.(ts|mts|cts|tsx)$/;
 /** Node flags for a worker: GC exposed for heap figures, a TS loader when one is needed. */
 function workerArgs(benchFile) {
     const args = ['--expose-gc'];
     if (WORKER_NEEDS_TS_LOADER || TS_FILE.test(benchFile)) {
-        const loader = tsxLoaderUrl();
+        // tsx next to perfgate (the CLI's dependency) or in the project; else Node's own.
+        const loader = tsxLoaderUrl(path.dirname(benchFile));
+        const node = workerNode();
         if (loader)
             args.push('--import', loader);
-        else if (!nativeTypeStripping()) {
-            throw new Error(`${benchFile} is TypeScript: it needs Node 22.18 or newer (native type stripping) ` +
-                `or the tsx package installed next to perfgate`);
+        else if (!stripsTypes(node.version)) {
+            throw new Error(`${benchFile} is TypeScript: the worker's Node ${node.version} cannot load it; ` +
+                `use Node 22.18 or newer (native type stripping) or install tsx in the project`);
         }
     }
     args.push(fileURLToPath(WORKER_URL));
     return args;
-}
-function nativeTypeStripping() {
-    const features = process.features;
-    return typeof features.typescript === 'string';
 }
 async function runFunctionTrial(benchmark, spec) {
     const started = performance.now();
@@ -20894,7 +20933,7 @@ async function runFunctionTrial(benchmark, spec) {
     catch (error) {
         return { ok: false, message: error.message, stderrTail: undefined, durationMs: 0 };
     }
-    const { child, finished } = startChild(process.execPath, args, {
+    const { child, finished } = startChild(workerNode().path, args, {
         cwd: path.dirname(spec.file),
         env: process.env,
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -62903,6 +62942,28 @@ async function measurePairs(head, base, options) {
             break;
         }
     }
+    if (failures.base && !failures.head) {
+        // The base cannot run this benchmark (e.g. an endpoint the PR adds): measure head on
+        // its own, as many trials as a first look, so it is reported as new with its budgets.
+        const wanted = options.lookSizes[0];
+        for (let trial = trials.head.length; trial < wanted; trial++) {
+            const outcome = await options.runner.runTrial(head, trial);
+            options.progress?.trialEnd(head, 'head', trial, wanted, outcome);
+            if (!outcome.ok) {
+                failures.head = { message: outcome.message, detail: outcome.stderrTail, trial };
+                break;
+            }
+            trials.head.push({
+                metrics: outcome.metrics,
+                durationMs: outcome.durationMs,
+                details: outcome.details
+            });
+        }
+        return {
+            head: resultOf(head, trials.head, options.definitionHash(head), failures.head),
+            base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
+        };
+    }
     // A pair is complete only with both sides: drop a lone trial of an interrupted pair.
     const pairs = Math.min(trials.base.length, trials.head.length);
     trials.base.length = pairs;
@@ -63204,7 +63265,7 @@ function finish(results, comparison, values, io) {
     if (comparison.gate.failed)
         return EXIT.gateFailed;
     const errored = full.benchmarks.some((b) => b.state === 'errored') ||
-        comparison.benchmarks.some((b) => b.status === 'errored');
+        comparison.benchmarks.some((b) => b.status === 'errored' && b.error?.side === 'head');
     return errored ? EXIT.runtime : EXIT.passed;
 }
 async function commandRun(args, io) {

@@ -35131,8 +35131,23 @@ async function commentFromArtifact(inputs, outDir, files) {
     setOutputs(checked, code, files);
     failFor(code, checked);
 }
+/**
+ * The action runs on its own Node (node24); the project's code should run on the Node
+ * the workflow set up. Function workers use the first `node` on PATH.
+ */
+function useProjectNode() {
+    if (process.env.PERFGATE_NODE)
+        return;
+    const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' });
+    const nodePath = found.status === 0 ? found.stdout.trim() : '';
+    if (nodePath && nodePath !== process.execPath) {
+        process.env.PERFGATE_NODE = nodePath;
+        info(`perfgate: function benchmarks run on ${nodePath}`);
+    }
+}
 /** Runs the action with its inputs. */
 async function runAction(inputs) {
+    useProjectNode();
     const cwd = path.resolve(inputs.workingDirectory);
     const outDir = path.resolve(cwd, inputs.outputDir);
     mkdirSync(outDir, { recursive: true });

@@ -2,7 +2,9 @@
  * Files perfgate starts or hands to workers at run time. In the bundle they sit flat in
  * dist/ (see rollup.config.ts); when running from source (tests) they are the .ts files.
  */
+import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
+import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 const fromSource = import.meta.url.endsWith('.ts')
@@ -24,10 +26,45 @@ export const WORKER_NEEDS_TS_LOADER = fromSource
  * URL of tsx's ESM loader, if tsx is installed (it is a dependency of the CLI; the action's
  * bundle runs on a Node with native type stripping instead). undefined when absent.
  */
-export function tsxLoaderUrl(): string | undefined {
-  try {
-    return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-  } catch {
-    return undefined
+export function tsxLoaderUrl(projectDir?: string): string | undefined {
+  const from = [
+    import.meta.url,
+    ...(projectDir ? [pathToFileURL(path.join(projectDir, 'package.json')).href] : [])
+  ]
+  for (const parent of from) {
+    try {
+      return pathToFileURL(createRequire(parent).resolve('tsx')).href
+    } catch {
+      // not installed there
+    }
   }
+  return undefined
+}
+
+interface WorkerNode {
+  readonly path: string
+  readonly version: string
+}
+
+let workerNodeCache: WorkerNode | undefined
+
+/**
+ * The Node that runs function workers: PERFGATE_NODE when set (the action sets it to the
+ * project's `node` from setup-node, not the action's own runtime), else this process's.
+ */
+export function workerNode(): WorkerNode {
+  const chosen = process.env.PERFGATE_NODE || process.execPath
+  if (workerNodeCache?.path === chosen) return workerNodeCache
+  const version =
+    chosen === process.execPath
+      ? process.version
+      : spawnSync(chosen, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown'
+  workerNodeCache = { path: chosen, version }
+  return workerNodeCache
+}
+
+/** Whether a Node version strips TypeScript types by default (22.18+, 23.6+). */
+export function stripsTypes(version: string): boolean {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number)
+  return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18)
 }

@@ -184,7 +184,7 @@ function finish(
   if (comparison.gate.failed) return EXIT.gateFailed
   const errored =
     full.benchmarks.some((b) => b.state === 'errored') ||
-    comparison.benchmarks.some((b) => b.status === 'errored')
+    comparison.benchmarks.some((b) => b.status === 'errored' && b.error?.side === 'head')
   return errored ? EXIT.runtime : EXIT.passed
 }
 

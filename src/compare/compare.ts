@@ -172,6 +172,16 @@ export function compareResults(input: CompareInput): Comparison {
         benchmarks.push({ ...shared, status: 'new', tests: [] })
         continue
       }
+      if (b.state === 'errored' && h.state === 'ok') {
+        // Head runs it, the base cannot (e.g. an endpoint the change adds): new, not broken.
+        benchmarks.push({
+          ...shared,
+          status: 'new',
+          error: { side: 'base', message: b.error.message },
+          tests: []
+        })
+        continue
+      }
       const failed = h.state === 'errored' ? h : b.state === 'errored' ? b : undefined
       if (failed?.state === 'errored') {
         benchmarks.push({

@@ -170,8 +170,23 @@ async function commentFromArtifact(
   failFor(code, checked)
 }
 
+/**
+ * The action runs on its own Node (node24); the project's code should run on the Node
+ * the workflow set up. Function workers use the first `node` on PATH.
+ */
+function useProjectNode(): void {
+  if (process.env.PERFGATE_NODE) return
+  const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' })
+  const nodePath = found.status === 0 ? found.stdout.trim() : ''
+  if (nodePath && nodePath !== process.execPath) {
+    process.env.PERFGATE_NODE = nodePath
+    core.info(`perfgate: function benchmarks run on ${nodePath}`)
+  }
+}
+
 /** Runs the action with its inputs. */
 export async function runAction(inputs: ActionInputs): Promise<void> {
+  useProjectNode()
   const cwd = path.resolve(inputs.workingDirectory)
   const outDir = path.resolve(cwd, inputs.outputDir)
   mkdirSync(outDir, { recursive: true })

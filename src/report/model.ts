@@ -218,7 +218,13 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
       else quiet.push(row)
     }
     const note = (text: string) => notes.push({ benchmark: bench.name, text })
-    if (bench.status === 'new') note('is new: measured, budgets checked, nothing to compare with.')
+    if (bench.status === 'new') {
+      note(
+        bench.error
+          ? `is new: the base could not run it (${bench.error.message}); head measured, budgets checked.`
+          : 'is new: measured, budgets checked, nothing to compare with.'
+      )
+    }
     if (bench.status === 'removed') note('was removed (measured on base only).')
     if (bench.status === 'errored') {
       note(`could not be measured on ${bench.error!.side}: ${bench.error!.message}`)

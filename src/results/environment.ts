@@ -1,6 +1,7 @@
 /** Facts about the machine and checkout a run measured (I/O: os and git). */
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'
+import { workerNode } from '../runtime-files.js'
 import type { Environment } from './types.js'
 
 function git(cwd: string, args: string[]): string | undefined {
@@ -21,7 +22,8 @@ export function readEnvironment(dir: string, configHash: string): Environment {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
     totalMemoryBytes: os.totalmem(),
-    node: process.version,
+    // The Node that ran function workers (the project's, in the action).
+    node: workerNode().version,
     ci: process.env.CI === 'true' || process.env.GITHUB_ACTIONS === 'true',
     ...(commit
       ? {

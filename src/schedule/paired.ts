@@ -157,6 +157,29 @@ async function measurePairs(
     }
   }
 
+  if (failures.base && !failures.head) {
+    // The base cannot run this benchmark (e.g. an endpoint the PR adds): measure head on
+    // its own, as many trials as a first look, so it is reported as new with its budgets.
+    const wanted = options.lookSizes[0]!
+    for (let trial = trials.head.length; trial < wanted; trial++) {
+      const outcome = await options.runner.runTrial(head, trial)
+      options.progress?.trialEnd(head, 'head', trial, wanted, outcome)
+      if (!outcome.ok) {
+        failures.head = { message: outcome.message, detail: outcome.stderrTail, trial }
+        break
+      }
+      trials.head.push({
+        metrics: outcome.metrics,
+        durationMs: outcome.durationMs,
+        details: outcome.details
+      })
+    }
+    return {
+      head: resultOf(head, trials.head, options.definitionHash(head), failures.head),
+      base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
+    }
+  }
+
   // A pair is complete only with both sides: drop a lone trial of an interrupted pair.
   const pairs = Math.min(trials.base.length, trials.head.length)
   trials.base.length = pairs

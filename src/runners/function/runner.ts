@@ -1,7 +1,14 @@
 /** Runs one trial of a function benchmark in a fresh worker process. */
 import path from 'node:path'
 import { startChild } from '../../process/children.js'
-import { API_URL, tsxLoaderUrl, WORKER_NEEDS_TS_LOADER, WORKER_URL } from '../../runtime-files.js'
+import {
+  API_URL,
+  stripsTypes,
+  tsxLoaderUrl,
+  WORKER_NEEDS_TS_LOADER,
+  WORKER_URL,
+  workerNode
+} from '../../runtime-files.js'
 import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
 import type { TrialOutcome } from '../types.js'
 import type { RunRequest, WorkerReply } from './protocol.js'
@@ -13,22 +20,19 @@ const TS_FILE = /\.(ts|mts|cts|tsx)$/
 export function workerArgs(benchFile: string): string[] {
   const args = ['--expose-gc']
   if (WORKER_NEEDS_TS_LOADER || TS_FILE.test(benchFile)) {
-    const loader = tsxLoaderUrl()
+    // tsx next to perfgate (the CLI's dependency) or in the project; else Node's own.
+    const loader = tsxLoaderUrl(path.dirname(benchFile))
+    const node = workerNode()
     if (loader) args.push('--import', loader)
-    else if (!nativeTypeStripping()) {
+    else if (!stripsTypes(node.version)) {
       throw new Error(
-        `${benchFile} is TypeScript: it needs Node 22.18 or newer (native type stripping) ` +
-          `or the tsx package installed next to perfgate`
+        `${benchFile} is TypeScript: the worker's Node ${node.version} cannot load it; ` +
+          `use Node 22.18 or newer (native type stripping) or install tsx in the project`
       )
     }
   }
   args.push(fileURLToPath(WORKER_URL))
   return args
-}
-
-function nativeTypeStripping(): boolean {
-  const features = process.features as { typescript?: string | false }
-  return typeof features.typescript === 'string'
 }
 
 export async function runFunctionTrial(
@@ -43,7 +47,7 @@ export async function runFunctionTrial(
   } catch (error) {
     return { ok: false, message: (error as Error).message, stderrTail: undefined, durationMs: 0 }
   }
-  const { child, finished } = startChild(process.execPath, args, {
+  const { child, finished } = startChild(workerNode().path, args, {
     cwd: path.dirname(spec.file),
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
