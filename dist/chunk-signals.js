@@ -20168,7 +20168,9 @@ function verdictDetail(m) {
                 return `inconclusive: ${m.note}`;
             return m.pairsToDecide === undefined
                 ? 'inconclusive'
-                : `inconclusive (about ${m.pairsToDecide} pairs would likely decide)`;
+                : m.pairsToDecide > 1000
+                    ? `inconclusive (too noisy to decide at ${band}: over 1000 pairs would be needed)`
+                    : `inconclusive (about ${m.pairsToDecide} pairs would likely decide)`;
     }
 }
 function changeRow(bench, m) {
