@@ -15,11 +15,12 @@
  * Options: --trials N (10), --overhead-trials N (5), --time MS (500), --warmup MS (100),
  * --timeout MS per trial (60000).
  */
-import { constants, cpus } from 'node:os'
+import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { integerOption, runBench } from './common.js'
 import { markdownTable } from 'markdown-table'
-import { killAllChildren, startChild } from '../src/process/children.js'
+import { startChild } from '../src/process/children.js'
 import { tsxLoaderUrl } from '../src/runtime-files.js'
 import type { Engine, TrialReport, Workload } from './harness-fixtures/trial.js'
 
@@ -55,13 +56,7 @@ function readOptions(): Options {
       timeout: { type: 'string', default: '60000' }
     }
   })
-  const number = (name: string, text: string, min: number): number => {
-    const value = Number(text)
-    if (!Number.isInteger(value) || value < min) {
-      throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`)
-    }
-    return value
-  }
+  const number = integerOption
   return {
     trials: number('trials', values.trials, 2),
     overheadTrials: number('overhead-trials', values['overhead-trials'], 1),
@@ -297,17 +292,4 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n')
 }
 
-// Children run in their own process groups, so Ctrl-C does not reach them: kill them here.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    killAllChildren()
-    process.stderr.write(`bench:harness: ${signal}, children killed\n`)
-    process.exit(128 + constants.signals[signal])
-  })
-}
-
-main().catch((error: unknown) => {
-  killAllChildren()
-  process.stderr.write(`bench:harness: ${error instanceof Error ? error.message : error}\n`)
-  process.exitCode = 1
-})
+runBench('bench:harness', main)

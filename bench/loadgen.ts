@@ -30,12 +30,13 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { constants, cpus, loadavg } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { integerOption, runBench } from './common.js'
 import { markdownTable } from 'markdown-table'
-import { killAllChildren, killGroup, startChild, type Started } from '../src/process/children.js'
+import { killGroup, startChild, type Started } from '../src/process/children.js'
 import { tsxLoaderUrl } from '../src/runtime-files.js'
 import type { ClientReport, ClientTool } from './loadgen-fixtures/client.js'
 
@@ -83,13 +84,7 @@ function readOptions(): Options {
       'cpu-prof-dir': { type: 'string' }
     }
   })
-  const number = (name: string, text: string, min: number): number => {
-    const value = Number(text)
-    if (!Number.isInteger(value) || value < min) {
-      throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`)
-    }
-    return value
-  }
+  const number = integerOption
   return {
     rounds: number('rounds', values.rounds, 1),
     connections: number('connections', values.connections, 1),
@@ -601,17 +596,4 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n')
 }
 
-// Children run in their own process groups, so Ctrl-C does not reach them: kill them here.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    killAllChildren()
-    process.stderr.write(`bench:loadgen: ${signal}, children killed\n`)
-    process.exit(128 + constants.signals[signal])
-  })
-}
-
-main().catch((error: unknown) => {
-  killAllChildren()
-  process.stderr.write(`bench:loadgen: ${error instanceof Error ? error.message : error}\n`)
-  process.exitCode = 1
-})
+runBench('bench:loadgen', main)

@@ -22,13 +22,12 @@
  * command benchmarks of examples/perfgate.yml),
  * --skip-sim, --skip-real.
  */
-import { constants, cpus } from 'node:os'
+import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
+import { integerOption, runBench } from './common.js'
 import { DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../src/config/defaults.js'
 import { markdownTable } from 'markdown-table'
 import type { MetricName } from '../src/metrics.js'
-import { killAllChildren } from '../src/process/children.js'
-import { runCleanups } from '../src/process/cleanup.js'
 import { simulateCell, type CellResult, type Scenario } from './verdict-sim.js'
 import {
   calibrateFactors,
@@ -79,13 +78,7 @@ function readOptions(): Options {
       'skip-real': { type: 'boolean' }
     }
   })
-  const number = (name: string, text: string, min: number): number => {
-    const value = Number(text)
-    if (!Number.isInteger(value) || value < min) {
-      throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`)
-    }
-    return value
-  }
+  const number = integerOption
   return {
     seed: number('seed', values.seed, 0),
     aaRuns: number('aa-runs', values['aa-runs'], 1),
@@ -514,19 +507,4 @@ async function main(): Promise<void> {
   if (options.real) print(await real(options))
 }
 
-// Trial processes run in their own process groups: on Ctrl-C kill them and remove worktrees.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    killAllChildren()
-    runCleanups()
-    process.stderr.write(`bench:verdict: ${signal}, children killed\n`)
-    process.exit(128 + constants.signals[signal])
-  })
-}
-
-main().catch((error: unknown) => {
-  killAllChildren()
-  runCleanups()
-  process.stderr.write(`bench:verdict: ${error instanceof Error ? error.stack : error}\n`)
-  process.exitCode = 1
-})
+runBench('bench:verdict', main)

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import require$$0$1 from 'process';
 import require$$0$2 from 'buffer';
-import { spawn, spawnSync } from 'node:child_process';
 import os, { tmpdir } from 'node:os';
+import { spawnSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import fs__default from 'fs';
@@ -18994,13 +18994,12 @@ function testMetric(metric, base, head, settings, mode, options) {
                 : 'values must be above zero to compare as ratios'
         };
     }
+    const shared = { ...common, base: median(b), head: median(h) };
     if (mode === 'paired') {
         const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE });
         const needed = pairsToDecide(result.meanLog, result.sdLog, settings);
         return {
-            ...common,
-            base: median(b),
-            head: median(h),
+            ...shared,
             ratio: result.ratio,
             ciLow: result.ciLow,
             ciHigh: result.ciHigh,
@@ -19010,9 +19009,7 @@ function testMetric(metric, base, head, settings, mode, options) {
     }
     const result = compareUnpaired(b, h, { confidence: CONFIDENCE });
     return {
-        ...common,
-        base: median(b),
-        head: median(h),
+        ...shared,
         ratio: result.ratio,
         ciLow: result.ciLow,
         ciHigh: result.ciHigh,
@@ -19226,6 +19223,13 @@ function runCleanups() {
     }
 }
 
+/** Runs git with explicit arguments (never a shell) and returns its trimmed output. */
+/** A synchronous git call in `cwd`; `timeoutMs` bounds network operations. */
+function gitSync(cwd, args, timeoutMs = 120_000) {
+    const run = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: timeoutMs });
+    return { ok: run.status === 0, out: (run.stdout ?? '').trim(), err: (run.stderr ?? '').trim() };
+}
+
 /**
  * Every process perfgate starts runs in its own process group and is tracked here, so a
  * timeout, an error or Ctrl-C kills the whole group: no benchmark outlives the run.
@@ -19339,10 +19343,7 @@ class BaseCheckoutError extends Error {
         this.name = 'BaseCheckoutError';
     }
 }
-function git$1(cwd, args) {
-    const run = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 120_000 });
-    return { ok: run.status === 0, out: (run.stdout ?? '').trim(), err: (run.stderr ?? '').trim() };
-}
+const git$1 = (cwd, args) => gitSync(cwd, args);
 /** Runs a shell command to completion, failing with its output tail. */
 async function runSetup(command, cwd, timeoutMs) {
     const { finished } = startChild('/bin/sh', ['-c', command], {
@@ -20565,8 +20566,8 @@ function stripsTypes(version) {
 
 /** Facts about the machine and checkout a run measured (I/O: os and git). */
 function git(cwd, args) {
-    const out = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 10_000 });
-    return out.status === 0 ? out.stdout.trim() : undefined;
+    const run = gitSync(cwd, args, 10_000);
+    return run.ok ? run.out : undefined;
 }
 /** Reads the environment; git facts are omitted when `dir` is not in a git checkout. */
 function readEnvironment(dir, configHash) {
@@ -63439,4 +63440,4 @@ function installSignalCleanup(write) {
     }
 }
 
-export { EXIT as E, VERSION as V, commonjsGlobal as a, buildReport as b, cleanUpEverything as c, renderMarkdownWithin as d, compareResults as e, reportMarker as f, installSignalCleanup as i, main as m, parseResults as p, renderMarkdownReport as r, serializeResults as s };
+export { EXIT as E, VERSION as V, commonjsGlobal as a, buildReport as b, cleanUpEverything as c, renderMarkdownWithin as d, compareResults as e, reportMarker as f, gitSync as g, installSignalCleanup as i, main as m, parseResults as p, renderMarkdownReport as r, serializeResults as s };

@@ -13,7 +13,7 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a as commonjsGlobal, s as serializeResults, p as parseResults, b as buildReport, r as renderMarkdownReport, V as VERSION$6, d as renderMarkdownWithin, e as compareResults, E as EXIT, m as main, f as reportMarker, c as cleanUpEverything, i as installSignalCleanup } from './chunk-signals.js';
+import { a as commonjsGlobal, s as serializeResults, p as parseResults, b as buildReport, r as renderMarkdownReport, V as VERSION$6, d as renderMarkdownWithin, e as compareResults, E as EXIT, g as gitSync, m as main, f as reportMarker, c as cleanUpEverything, i as installSignalCleanup } from './chunk-signals.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -35022,16 +35022,12 @@ const COMMENT_LIMIT = 65_536;
 /** GitHub's limit for one step's job summary is 1 MiB; keep a margin. */
 const SUMMARY_LIMIT = 1_000_000;
 const FILES = { results: 'results.json', report: 'report.md', pr: 'pr-number.txt' };
-function git(cwd, args) {
-    const run = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 300_000 });
-    return { ok: run.status === 0, out: (run.stdout ?? '').trim() };
-}
 /** Makes sure a commit is present locally (actions/checkout fetches depth 1 by default). */
 function ensureCommit(cwd, sha) {
-    if (git(cwd, ['cat-file', '-e', `${sha}^{commit}`]).ok)
+    if (gitSync(cwd, ['cat-file', '-e', `${sha}^{commit}`]).ok)
         return;
     info(`fetching ${sha.slice(0, 7)} (set fetch-depth: 0 on actions/checkout to skip this)`);
-    git(cwd, ['fetch', '--no-tags', '--quiet', 'origin', sha]);
+    gitSync(cwd, ['fetch', '--no-tags', '--quiet', 'origin', sha], 300_000);
 }
 /** The CLI engine, with its output in the log. */
 async function perfgate(args, cwd) {

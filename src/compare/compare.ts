@@ -92,13 +92,12 @@ function testMetric(
           : 'values must be above zero to compare as ratios'
     }
   }
+  const shared = { ...common, base: median(b), head: median(h) }
   if (mode === 'paired') {
     const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE })
     const needed = pairsToDecide(result.meanLog, result.sdLog, settings)
     return {
-      ...common,
-      base: median(b),
-      head: median(h),
+      ...shared,
       ratio: result.ratio,
       ciLow: result.ciLow,
       ciHigh: result.ciHigh,
@@ -108,9 +107,7 @@ function testMetric(
   }
   const result = compareUnpaired(b, h, { confidence: CONFIDENCE })
   return {
-    ...common,
-    base: median(b),
-    head: median(h),
+    ...shared,
     ratio: result.ratio,
     ciLow: result.ciLow,
     ciHigh: result.ciHigh,

@@ -3,7 +3,6 @@
  * outside the user's working tree (their files, index and HEAD are never touched), with
  * its dependencies prepared, removed afterwards — also on failure and on Ctrl-C.
  */
-import { spawnSync } from 'node:child_process'
 import {
   existsSync,
   mkdtempSync,
@@ -17,6 +16,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { BenchmarkConfig, Config } from '../config/types.js'
 import { registerCleanup } from '../process/cleanup.js'
+import { gitSync } from './run.js'
 import { startChild } from '../process/children.js'
 
 export class BaseCheckoutError extends Error {
@@ -43,10 +43,7 @@ export interface BaseCheckout {
   remove(): void
 }
 
-function git(cwd: string, args: string[]): { ok: boolean; out: string; err: string } {
-  const run = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 120_000 })
-  return { ok: run.status === 0, out: (run.stdout ?? '').trim(), err: (run.stderr ?? '').trim() }
-}
+const git = (cwd: string, args: string[]) => gitSync(cwd, args)
 
 /** Runs a shell command to completion, failing with its output tail. */
 export async function runSetup(command: string, cwd: string, timeoutMs: number): Promise<void> {

@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT, main } from '../cli/main.js'
 import { compareResults } from '../compare/compare.js'
+import { gitSync } from '../git/run.js'
 import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
 import { parseResults, serializeResults } from '../results/format.js'
@@ -35,16 +36,11 @@ interface PullRequestPayload {
   head: { sha: string; ref: string; repo?: { full_name?: string } | null }
 }
 
-function git(cwd: string, args: string[]): { ok: boolean; out: string } {
-  const run = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 300_000 })
-  return { ok: run.status === 0, out: (run.stdout ?? '').trim() }
-}
-
 /** Makes sure a commit is present locally (actions/checkout fetches depth 1 by default). */
 function ensureCommit(cwd: string, sha: string): void {
-  if (git(cwd, ['cat-file', '-e', `${sha}^{commit}`]).ok) return
+  if (gitSync(cwd, ['cat-file', '-e', `${sha}^{commit}`]).ok) return
   core.info(`fetching ${sha.slice(0, 7)} (set fetch-depth: 0 on actions/checkout to skip this)`)
-  git(cwd, ['fetch', '--no-tags', '--quiet', 'origin', sha])
+  gitSync(cwd, ['fetch', '--no-tags', '--quiet', 'origin', sha], 300_000)
 }
 
 /** The CLI engine, with its output in the log. */

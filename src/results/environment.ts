@@ -1,12 +1,12 @@
 /** Facts about the machine and checkout a run measured (I/O: os and git). */
-import { spawnSync } from 'node:child_process'
+import { gitSync } from '../git/run.js'
 import os from 'node:os'
 import { workerNode } from '../runtime-files.js'
 import type { Environment } from './types.js'
 
 function git(cwd: string, args: string[]): string | undefined {
-  const out = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: 10_000 })
-  return out.status === 0 ? out.stdout.trim() : undefined
+  const run = gitSync(cwd, args, 10_000)
+  return run.ok ? run.out : undefined
 }
 
 /** Reads the environment; git facts are omitted when `dir` is not in a git checkout. */

@@ -1,0 +1,29 @@
+// What every bench script shares: integer options and a clean exit (child process groups
+// killed and worktrees removed on Ctrl-C, SIGTERM, SIGHUP and on error).
+import { constants } from 'node:os'
+import { cleanUpEverything } from '../src/process/signals.js'
+
+/** Parses `--name N`: an integer of at least `min`, or an error naming the option. */
+export function integerOption(name: string, text: string, min: number): number {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`--${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`)
+  }
+  return value
+}
+
+/** Runs a bench's main function with clean-up on signals and errors. */
+export function runBench(name: string, main: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanUpEverything()
+      process.stderr.write(`${name}: ${signal}, children killed\n`)
+      process.exit(128 + constants.signals[signal])
+    })
+  }
+  main().catch((error: unknown) => {
+    cleanUpEverything()
+    process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exitCode = 1
+  })
+}
