@@ -17347,9 +17347,13 @@ const validateSchema = ajv.compile(CONFIG_SCHEMA);
 /**
  * Parses and validates a config file's text. Throws ConfigError listing every problem
  * found, each with its line and column.
- * @param file path shown in messages and used to resolve relative paths
+ * @param configPath absolute path of the file; relative paths in it resolve against its folder
  */
 function parseConfig(text, configPath, options) {
+    // Pure: relative paths in the config resolve against this, never the process's cwd.
+    if (!path.isAbsolute(configPath)) {
+        throw new TypeError(`parseConfig needs an absolute config path, got ${configPath}`);
+    }
     const file = options.displayName ?? configPath;
     const lineCounter = new distExports$1.LineCounter();
     const doc = distExports$1.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -17396,7 +17400,7 @@ function parseConfig(text, configPath, options) {
 }
 function applyDefaults(raw, configPath, options, issue) {
     const issues = [];
-    const dir = path.dirname(path.resolve(configPath));
+    const dir = path.dirname(configPath);
     const unit = (parsed, field, value, fallback) => {
         if (parsed.ok)
             return parsed.value;
@@ -17600,7 +17604,7 @@ function applyDefaults(raw, configPath, options, issue) {
     }
     if (issues.length > 0)
         throw new ConfigError(issues);
-    return { file: path.resolve(configPath), dir, setup: raw.setup, compare, benchmarks };
+    return { file: configPath, dir, setup: raw.setup, compare, benchmarks };
 }
 /** The run-wide gate, threshold and alpha (each benchmark may override them). */
 function parseGlobalSettings(raw, issues, issue, unit) {

@@ -109,9 +109,13 @@ const validateSchema = ajv.compile<RawConfig>(CONFIG_SCHEMA)
 /**
  * Parses and validates a config file's text. Throws ConfigError listing every problem
  * found, each with its line and column.
- * @param file path shown in messages and used to resolve relative paths
+ * @param configPath absolute path of the file; relative paths in it resolve against its folder
  */
 export function parseConfig(text: string, configPath: string, options: ParseOptions): Config {
+  // Pure: relative paths in the config resolve against this, never the process's cwd.
+  if (!path.isAbsolute(configPath)) {
+    throw new TypeError(`parseConfig needs an absolute config path, got ${configPath}`)
+  }
   const file = options.displayName ?? configPath
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
@@ -169,7 +173,7 @@ function applyDefaults(
   issue: MakeIssue
 ): Config {
   const issues: ConfigIssue[] = []
-  const dir = path.dirname(path.resolve(configPath))
+  const dir = path.dirname(configPath)
   const unit = <T>(parsed: Parsed<T>, field: FieldPath, value: unknown, fallback: T): T => {
     if (parsed.ok) return parsed.value
     issues.push(issue(field, `expected ${parsed.expected}, got ${describeValue(value)}`))
@@ -451,7 +455,7 @@ function applyDefaults(
     )
   }
   if (issues.length > 0) throw new ConfigError(issues)
-  return { file: path.resolve(configPath), dir, setup: raw.setup, compare, benchmarks }
+  return { file: configPath, dir, setup: raw.setup, compare, benchmarks }
 }
 
 /** The run-wide gate, threshold and alpha (each benchmark may override them). */
