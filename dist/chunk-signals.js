@@ -63128,7 +63128,9 @@ async function measureAgainstRef(config, selected, ref, options) {
         return {
             head,
             base: {
-                source: `the merge-base with ${ref} (${checkout.commit.slice(0, 7)})`,
+                source: ref === checkout.commit
+                    ? `base commit ${checkout.commit.slice(0, 7)}`
+                    : `the merge-base with ${ref} (${checkout.commit.slice(0, 7)})`,
                 environment: readEnvironment(checkout.configDir, configHash(config)),
                 benchmarks: base,
                 dependencies: checkout.dependencies

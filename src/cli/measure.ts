@@ -99,7 +99,10 @@ export async function measureAgainstRef(
     return {
       head,
       base: {
-        source: `the merge-base with ${ref} (${checkout.commit.slice(0, 7)})`,
+        source:
+          ref === checkout.commit
+            ? `base commit ${checkout.commit.slice(0, 7)}`
+            : `the merge-base with ${ref} (${checkout.commit.slice(0, 7)})`,
         environment: readEnvironment(checkout.configDir, configHash(config)),
         benchmarks: base,
         dependencies: checkout.dependencies
