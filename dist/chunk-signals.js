@@ -19281,6 +19281,10 @@ class OutputTail {
             .trimEnd();
     }
 }
+/** How a process ended, for messages: "exited with code 1", "was killed by SIGKILL". */
+function describeExit(end) {
+    return end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
+}
 let exitHookInstalled = false;
 /**
  * Starts a tracked child in its own process group. `finished` resolves once the process
@@ -19359,11 +19363,7 @@ async function runSetup(command, cwd, timeoutMs) {
     const end = await finished;
     if (end.code === 0)
         return;
-    const why = end.timedOut
-        ? `timed out after ${timeoutMs / 1000} s`
-        : end.signal
-            ? `was killed by ${end.signal}`
-            : `exited with code ${end.code}`;
+    const why = end.timedOut ? `timed out after ${timeoutMs / 1000} s` : describeExit(end);
     const tail = [end.stdout.text(10), end.stderr.text(20)].filter(Boolean).join('\n');
     throw new BaseCheckoutError(`setup \`${command}\` in ${cwd} ${why}${tail ? `:\n${tail}` : ''}`, 'runtime');
 }
@@ -20832,9 +20832,7 @@ function describeFailure(spec, end, timeoutMs) {
         return `could not start the command: ${end.spawnError.message}`;
     if (end.timedOut)
         return `command timed out after ${timeoutMs / 1000} s (killed): ${spec.run}`;
-    if (end.signal)
-        return `command was killed by ${end.signal}: ${spec.run}`;
-    return `command exited with code ${end.code}: ${spec.run}`;
+    return `command ${describeExit(end)}: ${spec.run}`;
 }
 /** Parses GNU time's output line written with TIME_FORMAT. */
 function parseRusage(text) {
@@ -20993,12 +20991,11 @@ async function runFunctionTrial(benchmark, spec) {
     if (reply?.type === 'error') {
         return { ok: false, message: reply.message, stderrTail: reply.stack, durationMs: elapsed() };
     }
-    const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
     return {
         ok: false,
         message: end.spawnError
             ? `could not start the worker: ${end.spawnError.message}`
-            : `worker ${how} before reporting a result`,
+            : `worker ${describeExit(end)} before reporting a result`,
         stderrTail,
         durationMs: elapsed()
     };
@@ -62432,11 +62429,6 @@ function withPort(text, port) {
 }
 const STOP_GRACE_MS = 3000;
 const POLL_MS = 50;
-function describeExit(end) {
-    if (end.spawnError)
-        return `could not start: ${end.spawnError.message}`;
-    return end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
-}
 /** Starts the server and waits until its ready URL answers (any status below 500). */
 async function startServer(server) {
     const port = await freePort();
@@ -62467,7 +62459,7 @@ async function startServer(server) {
     let last = 'no answer yet';
     for (;;) {
         if (ended) {
-            throw new ServerError(`server ${describeExit(ended)} before it was ready (${readyUrl})`, outputTail());
+            throw new ServerError(`server ${ended.spawnError ? `could not start: ${ended.spawnError.message}` : describeExit(ended)} before it was ready (${readyUrl})`, outputTail());
         }
         try {
             const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) });
@@ -62711,8 +62703,7 @@ class HttpTrialRunner {
             }
             const exit = server.exit();
             if (exit) {
-                const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-                return this.failure(`server ${how} during load`, server.outputTail(), elapsed());
+                return this.failure(`server ${describeExit(exit)} during load`, server.outputTail(), elapsed());
             }
             if (load.ok === 0) {
                 return this.failure(`no successful response in ${spec.load.durationMs / 1000} s of load ` +

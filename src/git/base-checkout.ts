@@ -17,7 +17,7 @@ import path from 'node:path'
 import type { BenchmarkConfig, Config } from '../config/types.js'
 import { registerCleanup } from '../process/cleanup.js'
 import { gitSync } from './run.js'
-import { startChild } from '../process/children.js'
+import { describeExit, startChild } from '../process/children.js'
 
 export class BaseCheckoutError extends Error {
   constructor(
@@ -55,11 +55,7 @@ export async function runSetup(command: string, cwd: string, timeoutMs: number):
   })
   const end = await finished
   if (end.code === 0) return
-  const why = end.timedOut
-    ? `timed out after ${timeoutMs / 1000} s`
-    : end.signal
-      ? `was killed by ${end.signal}`
-      : `exited with code ${end.code}`
+  const why = end.timedOut ? `timed out after ${timeoutMs / 1000} s` : describeExit(end)
   const tail = [end.stdout.text(10), end.stderr.text(20)].filter(Boolean).join('\n')
   throw new BaseCheckoutError(
     `setup \`${command}\` in ${cwd} ${why}${tail ? `:\n${tail}` : ''}`,

@@ -71,6 +71,11 @@ export interface Started {
   readonly stderr: OutputTail
 }
 
+/** How a process ended, for messages: "exited with code 1", "was killed by SIGKILL". */
+export function describeExit(end: Pick<Finished, 'code' | 'signal'>): string {
+  return end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`
+}
+
 let exitHookInstalled = false
 
 /**

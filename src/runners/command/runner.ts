@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { startChild, type Finished } from '../../process/children.js'
+import { describeExit, startChild, type Finished } from '../../process/children.js'
 import type { BenchmarkConfig, CommandSpec } from '../../config/types.js'
 import type { TrialMetrics, TrialOutcome } from '../types.js'
 
@@ -30,8 +30,7 @@ export function hasGnuTime(): boolean {
 function describeFailure(spec: CommandSpec, end: Finished, timeoutMs: number): string {
   if (end.spawnError) return `could not start the command: ${end.spawnError.message}`
   if (end.timedOut) return `command timed out after ${timeoutMs / 1000} s (killed): ${spec.run}`
-  if (end.signal) return `command was killed by ${end.signal}: ${spec.run}`
-  return `command exited with code ${end.code}: ${spec.run}`
+  return `command ${describeExit(end)}: ${spec.run}`
 }
 
 /** Parses GNU time's output line written with TIME_FORMAT. */

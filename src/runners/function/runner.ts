@@ -1,6 +1,6 @@
 /** Runs one trial of a function benchmark in a fresh worker process. */
 import path from 'node:path'
-import { startChild } from '../../process/children.js'
+import { describeExit, startChild } from '../../process/children.js'
 import {
   API_URL,
   stripsTypes,
@@ -102,12 +102,11 @@ export async function runFunctionTrial(
   if (reply?.type === 'error') {
     return { ok: false, message: reply.message, stderrTail: reply.stack, durationMs: elapsed() }
   }
-  const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`
   return {
     ok: false,
     message: end.spawnError
       ? `could not start the worker: ${end.spawnError.message}`
-      : `worker ${how} before reporting a result`,
+      : `worker ${describeExit(end)} before reporting a result`,
     stderrTail,
     durationMs: elapsed()
   }

@@ -4,6 +4,7 @@
  * gets ready, dies, or answers only with errors makes the trial an error with its output.
  */
 import type { BenchmarkConfig, HttpSpec } from '../../config/types.js'
+import { describeExit } from '../../process/children.js'
 import type { TrialOutcome } from '../types.js'
 import { runLoad, type LoadResult } from './load.js'
 import { ProcessGroupSampler, type ResourceUsage } from './resources.js'
@@ -47,8 +48,11 @@ export class HttpTrialRunner {
       }
       const exit = server.exit()
       if (exit) {
-        const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
-        return this.failure(`server ${how} during load`, server.outputTail(), elapsed())
+        return this.failure(
+          `server ${describeExit(exit)} during load`,
+          server.outputTail(),
+          elapsed()
+        )
       }
       if (load.ok === 0) {
         return this.failure(

@@ -5,7 +5,13 @@
  */
 import { createServer } from 'node:net'
 import type { HttpSpec } from '../../config/types.js'
-import { killGroup, startChild, type Finished, type Started } from '../../process/children.js'
+import {
+  describeExit,
+  killGroup,
+  startChild,
+  type Finished,
+  type Started
+} from '../../process/children.js'
 
 /** A port that is free right now on the loopback interface (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -48,11 +54,6 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-function describeExit(end: Finished): string {
-  if (end.spawnError) return `could not start: ${end.spawnError.message}`
-  return end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`
-}
-
 /** Starts the server and waits until its ready URL answers (any status below 500). */
 export async function startServer(server: HttpSpec['server']): Promise<RunningServer> {
   const port = await freePort()
@@ -84,7 +85,7 @@ export async function startServer(server: HttpSpec['server']): Promise<RunningSe
   for (;;) {
     if (ended) {
       throw new ServerError(
-        `server ${describeExit(ended)} before it was ready (${readyUrl})`,
+        `server ${ended.spawnError ? `could not start: ${ended.spawnError.message}` : describeExit(ended)} before it was ready (${readyUrl})`,
         outputTail()
       )
     }
