@@ -1,5 +1,5 @@
 // The timing engine in-process (the worker runs this same code).
-import { measureFunction, quantileSorted } from '../src/runners/function/engine.js'
+import { measureFunction } from '../src/runners/function/engine.js'
 
 describe('measureFunction', () => {
   it('batches a fast function so each sample spans the minimum batch time', async () => {
@@ -62,15 +62,5 @@ describe('measureFunction', () => {
       )
     ).rejects.toThrow('nope')
     expect(events).toEqual(['teardown'])
-  })
-})
-
-describe('quantileSorted (type 7)', () => {
-  it('matches R quantile(c(1,2,3,4,10), c(.5,.95,.99), type = 7)', () => {
-    const x = [1, 2, 3, 4, 10]
-    expect(quantileSorted(x, 0.5)).toBe(3)
-    expect(quantileSorted(x, 0.95)).toBeCloseTo(8.8, 12)
-    expect(quantileSorted(x, 0.99)).toBeCloseTo(9.76, 12)
-    expect(quantileSorted([7], 0.99)).toBe(7)
   })
 })

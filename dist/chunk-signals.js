@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import require$$0$1 from 'process';
 import require$$0$2 from 'buffer';
+import { q as quantileSorted, m as median } from './chunk-quantile.js';
 import os, { tmpdir } from 'node:os';
 import { spawnSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -17765,42 +17766,6 @@ function locate(doc, field, key) {
     return undefined;
 }
 
-/** Median of unsorted values (mean of the middle two for even counts). */
-function median(values) {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-/**
- * Summarizes one metric across trials. The spread is the scaled median absolute deviation
- * relative to the median (1.4826 × MAD estimates σ under normality; Rousseeuw & Croux 1993),
- * robust to the odd disturbed trial that a shared CI runner produces.
- */
-function summarizeMetric(values) {
-    const mid = median(values);
-    const mad = median(values.map((v) => Math.abs(v - mid)));
-    return {
-        median: mid,
-        min: Math.min(...values),
-        max: Math.max(...values),
-        spread: mid === 0 ? 0 : (1.4826 * mad) / Math.abs(mid),
-        n: values.length
-    };
-}
-/** Summaries of every metric that all trials reported. */
-function summarizeTrials(trials) {
-    const summary = {};
-    if (trials.length === 0)
-        return summary;
-    for (const metric of Object.keys(trials[0].metrics)) {
-        const values = trials.map((t) => t.metrics[metric]);
-        if (values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-            summary[metric] = summarizeMetric(values);
-        }
-    }
-    return summary;
-}
-
 /**
  * Special functions and distributions: log-gamma, log-beta, the regularized incomplete beta
  * function, erf/erfc, and the standard normal and Student t CDFs and quantiles.
@@ -18860,8 +18825,7 @@ function medianInterval(values, confidence = 0.95) {
         throw new RangeError('medianInterval needs at least one value');
     const sorted = [...values].sort((a, b) => a - b);
     const n = sorted.length;
-    const mid = n >> 1;
-    const median = n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const median = quantileSorted(sorted, 0.5);
     // Largest l (1-based) with 2 P(Bin <= l - 1) <= 1 - confidence.
     let l = 1;
     while (l + 1 <= (n + 1) / 2 && 2 * binomialHalfCdf(n, l) <= 1 - confidence)
@@ -62790,6 +62754,36 @@ function createProcessTrialRunner() {
 
 /** perfgate's version (a test keeps it equal to package.json's). */
 const VERSION = '0.1.0';
+
+/**
+ * Summarizes one metric across trials. The spread is the scaled median absolute deviation
+ * relative to the median (1.4826 × MAD estimates σ under normality; Rousseeuw & Croux 1993),
+ * robust to the odd disturbed trial that a shared CI runner produces.
+ */
+function summarizeMetric(values) {
+    const mid = median(values);
+    const mad = median(values.map((v) => Math.abs(v - mid)));
+    return {
+        median: mid,
+        min: Math.min(...values),
+        max: Math.max(...values),
+        spread: mid === 0 ? 0 : (1.4826 * mad) / Math.abs(mid),
+        n: values.length
+    };
+}
+/** Summaries of every metric that all trials reported. */
+function summarizeTrials(trials) {
+    const summary = {};
+    if (trials.length === 0)
+        return summary;
+    for (const metric of Object.keys(trials[0].metrics)) {
+        const values = trials.map((t) => t.metrics[metric]);
+        if (values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+            summary[metric] = summarizeMetric(values);
+        }
+    }
+    return summary;
+}
 
 const silentProgress = {
     benchmarkStart() { },

@@ -6,6 +6,7 @@ import 'node:path';
 import 'node:util';
 import 'process';
 import 'buffer';
+import './chunk-quantile.js';
 import 'node:os';
 import 'node:child_process';
 import 'node:module';

@@ -25,6 +25,7 @@ import 'node:crypto';
 import 'node:util';
 import 'process';
 import 'buffer';
+import './chunk-quantile.js';
 import 'node:url';
 import 'url';
 import 'tty';

@@ -2,6 +2,7 @@ import { createRequire as __perfgateCreateRequire } from 'node:module'; const re
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { q as quantileSorted } from './chunk-quantile.js';
 import { b as benchRegistry } from './chunk-registry.js';
 
 /**
@@ -118,17 +119,6 @@ async function measureFunction(fn, benchOptions, options) {
     finally {
         await benchOptions.teardown?.();
     }
-}
-/**
- * Quantile of sorted values by linear interpolation (Hyndman & Fan type 7, R's default).
- * https://doi.org/10.2307/2684934
- */
-function quantileSorted(sorted, q) {
-    const position = (sorted.length - 1) * q;
-    const lower = Math.floor(position);
-    const upper = Math.ceil(position);
-    const low = sorted[lower];
-    return low + (sorted[upper] - low) * (position - lower);
 }
 
 function isRunRequest(value) {

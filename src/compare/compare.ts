@@ -8,7 +8,7 @@
 import type { CompareConfig, CompareSettings, PairedTest } from '../config/types.js'
 import { METRICS, type MetricName } from '../metrics.js'
 import type { BenchmarkResult, TrialResult } from '../results/types.js'
-import { median } from '../results/summary.js'
+import { median } from '../stats/quantile.js'
 import { normalQuantile } from '../stats/distributions.js'
 import { holm } from '../stats/multiple.js'
 import { comparePaired } from '../stats/paired.js'

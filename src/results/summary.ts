@@ -1,13 +1,7 @@
 /** Per-metric summaries of a benchmark's trials (pure). */
 import type { MetricName } from '../metrics.js'
+import { median } from '../stats/quantile.js'
 import type { MetricSummary, TrialResult } from './types.js'
-
-/** Median of unsorted values (mean of the middle two for even counts). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
 
 /**
  * Summarizes one metric across trials. The spread is the scaled median absolute deviation

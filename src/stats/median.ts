@@ -6,6 +6,8 @@
  * 1991, §5.2). Budgets are judged on a median of trials and shown with this interval.
  */
 
+import { quantileSorted } from './quantile.js'
+
 export interface MedianInterval {
   readonly median: number
   readonly low: number
@@ -34,8 +36,7 @@ export function medianInterval(values: readonly number[], confidence = 0.95): Me
   if (values.length === 0) throw new RangeError('medianInterval needs at least one value')
   const sorted = [...values].sort((a, b) => a - b)
   const n = sorted.length
-  const mid = n >> 1
-  const median = n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  const median = quantileSorted(sorted, 0.5)
   // Largest l (1-based) with 2 P(Bin <= l - 1) <= 1 - confidence.
   let l = 1
   while (l + 1 <= (n + 1) / 2 && 2 * binomialHalfCdf(n, l) <= 1 - confidence) l++

@@ -5,6 +5,7 @@
  * mitata by `npm run bench:harness` (figures in docs/PERFORMANCE.md).
  */
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
+import { quantileSorted } from '../../stats/quantile.js'
 import type { BenchFn, BenchOptions } from './registry.js'
 
 export interface EngineOptions {
@@ -158,16 +159,4 @@ export async function measureFunction(
   } finally {
     await benchOptions.teardown?.()
   }
-}
-
-/**
- * Quantile of sorted values by linear interpolation (Hyndman & Fan type 7, R's default).
- * https://doi.org/10.2307/2684934
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const position = (sorted.length - 1) * q
-  const lower = Math.floor(position)
-  const upper = Math.ceil(position)
-  const low = sorted[lower]!
-  return low + (sorted[upper]! - low) * (position - lower)
 }
