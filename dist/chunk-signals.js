@@ -63431,4 +63431,4 @@ function installSignalCleanup(write) {
     }
 }
 
-export { EXIT as E, VERSION as V, commonjsGlobal as a, buildReport as b, cleanUpEverything as c, renderMarkdownWithin as d, compareResults as e, reportMarker as f, gitSync as g, installSignalCleanup as i, main as m, parseResults as p, renderMarkdownReport as r, serializeResults as s };
+export { EXIT as E, VERSION as V, commonjsGlobal as a, compareResults as b, cleanUpEverything as c, buildReport as d, renderMarkdownWithin as e, reportMarker as f, gitSync as g, installSignalCleanup as i, main as m, parseResults as p, renderMarkdownReport as r, serializeResults as s };

@@ -13,7 +13,7 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a as commonjsGlobal, s as serializeResults, p as parseResults, b as buildReport, r as renderMarkdownReport, V as VERSION$6, d as renderMarkdownWithin, e as compareResults, E as EXIT, g as gitSync, m as main, f as reportMarker, c as cleanUpEverything, i as installSignalCleanup } from './chunk-signals.js';
+import { a as commonjsGlobal, s as serializeResults, p as parseResults, b as compareResults, E as EXIT, g as gitSync, m as main, d as buildReport, r as renderMarkdownReport, V as VERSION$6, e as renderMarkdownWithin, f as reportMarker, c as cleanUpEverything, i as installSignalCleanup } from './chunk-signals.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -35057,9 +35057,25 @@ function failFor(code, results) {
         setFailed('perfgate: invalid configuration or input (see the log)');
     }
 }
-async function postComment(inputs, prNumber, body, changed) {
+/**
+ * Renders the report once for GitHub: written to `report.md` and the job summary (within
+ * its size limit), and returned fitted to a comment.
+ */
+async function publishReport(inputs, results, comparison, reportFile) {
+    const model = buildReport(results, comparison);
+    const options = { id: inputs.commentId, version: VERSION$6 };
+    const full = renderMarkdownReport(model, options);
+    writeFileSync(reportFile, full);
+    await summary
+        .addRaw(full.length > SUMMARY_LIMIT ? renderMarkdownWithin(model, SUMMARY_LIMIT, options) : full)
+        .write();
+    return renderMarkdownWithin(model, COMMENT_LIMIT, options);
+}
+async function postComment(inputs, prNumber, body, comparison) {
     if (inputs.comment === 'never')
         return;
+    const c = comparison.counts;
+    const changed = c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0;
     if (inputs.comment === 'on-change' && !changed) {
         info('perfgate: no change and no failure; not commenting (comment: on-change)');
         return;
@@ -35109,10 +35125,7 @@ async function commentFromArtifact(inputs, outDir, files) {
         compare: results.compare
     });
     const checked = { ...results, comparison };
-    const model = buildReport(checked, comparison);
-    const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION$6 });
-    await summary.addRaw(full.slice(0, SUMMARY_LIMIT)).write();
-    writeFileSync(files.report, full);
+    const body = await publishReport(inputs, checked, comparison, files.report);
     const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber });
     const headSha = await api.pullHeadSha().catch((error) => {
         throw new Error(`cannot read pull request #${prNumber}: ${error.message}`);
@@ -35121,9 +35134,7 @@ async function commentFromArtifact(inputs, outDir, files) {
         throw new Error(`${prFile} names pull request #${prNumber}, whose head is ${headSha.slice(0, 7)}, ` +
             `not the measured commit ${run.head_sha.slice(0, 7)}: not commenting`);
     }
-    const c = comparison.counts;
-    const changed = c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0;
-    await postComment(inputs, prNumber, renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION$6 }), changed);
+    await postComment(inputs, prNumber, body, comparison);
     const code = comparison.gate.failed ? EXIT.gateFailed : EXIT.passed;
     setOutputs(checked, code, files);
     failFor(code, checked);
@@ -35158,16 +35169,8 @@ async function runAction(inputs) {
     }
     const event = context.eventName;
     // `setup` runs in every checkout that is measured: head here, base in its worktree.
-    const args = [
-        'run',
-        '--config',
-        inputs.config,
-        '--out',
-        files.results,
-        '--report',
-        files.report,
-        '--setup-head'
-    ];
+    // The report is rendered here (publishReport), with this step's comment id.
+    const args = ['run', '--config', inputs.config, '--out', files.results, '--setup-head'];
     // Results of an earlier step must never pass for this run's.
     rmSync(files.results, { force: true });
     rmSync(files.report, { force: true });
@@ -35215,20 +35218,14 @@ async function runAction(inputs) {
         results = undefined; // config or usage error: nothing was measured
     }
     if (results?.comparison) {
-        const model = buildReport(results, results.comparison);
-        const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION$6 });
-        await summary
-            .addRaw(full.length > SUMMARY_LIMIT ? renderMarkdownWithin(model, SUMMARY_LIMIT) : full)
-            .write();
+        const body = await publishReport(inputs, results, results.comparison, files.report);
         if (isPullRequest) {
             if (inputs.mode === 'measure') {
                 writeFileSync(path.join(outDir, FILES.pr), `${pr.number}\n`);
                 info(`perfgate: measured; upload ${outDir} as an artifact for the comment workflow`);
             }
             else {
-                const c = results.comparison;
-                const changed = c.counts.regressions + c.counts.improvements > 0 || c.gate.failed || c.counts.errored > 0;
-                await postComment(inputs, pr.number, renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION$6 }), changed);
+                await postComment(inputs, pr.number, body, results.comparison);
             }
         }
         const defaultBranch = context.payload

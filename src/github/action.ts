@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT, main } from '../cli/main.js'
 import { compareResults } from '../compare/compare.js'
+import type { Comparison } from '../compare/types.js'
 import { gitSync } from '../git/run.js'
 import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
@@ -75,13 +76,37 @@ function failFor(code: number, results: Results | undefined): void {
   }
 }
 
+/**
+ * Renders the report once for GitHub: written to `report.md` and the job summary (within
+ * its size limit), and returned fitted to a comment.
+ */
+async function publishReport(
+  inputs: ActionInputs,
+  results: Results,
+  comparison: Comparison,
+  reportFile: string
+): Promise<string> {
+  const model = buildReport(results, comparison)
+  const options = { id: inputs.commentId, version: VERSION }
+  const full = renderMarkdownReport(model, options)
+  writeFileSync(reportFile, full)
+  await core.summary
+    .addRaw(
+      full.length > SUMMARY_LIMIT ? renderMarkdownWithin(model, SUMMARY_LIMIT, options) : full
+    )
+    .write()
+  return renderMarkdownWithin(model, COMMENT_LIMIT, options)
+}
+
 async function postComment(
   inputs: ActionInputs,
   prNumber: number,
   body: string,
-  changed: boolean
+  comparison: Comparison
 ): Promise<void> {
   if (inputs.comment === 'never') return
+  const c = comparison.counts
+  const changed = c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0
   if (inputs.comment === 'on-change' && !changed) {
     core.info('perfgate: no change and no failure; not commenting (comment: on-change)')
     return
@@ -138,10 +163,7 @@ async function commentFromArtifact(
     compare: results.compare
   })
   const checked: Results = { ...results, comparison }
-  const model = buildReport(checked, comparison)
-  const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION })
-  await core.summary.addRaw(full.slice(0, SUMMARY_LIMIT)).write()
-  writeFileSync(files.report, full)
+  const body = await publishReport(inputs, checked, comparison, files.report)
 
   const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber })
   const headSha = await api.pullHeadSha().catch((error: Error) => {
@@ -153,14 +175,7 @@ async function commentFromArtifact(
         `not the measured commit ${run.head_sha.slice(0, 7)}: not commenting`
     )
   }
-  const c = comparison.counts
-  const changed = c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0
-  await postComment(
-    inputs,
-    prNumber,
-    renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION }),
-    changed
-  )
+  await postComment(inputs, prNumber, body, comparison)
   const code = comparison.gate.failed ? EXIT.gateFailed : EXIT.passed
   setOutputs(checked, code, files)
   failFor(code, checked)
@@ -198,16 +213,8 @@ export async function runAction(inputs: ActionInputs): Promise<void> {
 
   const event = context.eventName
   // `setup` runs in every checkout that is measured: head here, base in its worktree.
-  const args = [
-    'run',
-    '--config',
-    inputs.config,
-    '--out',
-    files.results,
-    '--report',
-    files.report,
-    '--setup-head'
-  ]
+  // The report is rendered here (publishReport), with this step's comment id.
+  const args = ['run', '--config', inputs.config, '--out', files.results, '--setup-head']
   // Results of an earlier step must never pass for this run's.
   rmSync(files.results, { force: true })
   rmSync(files.report, { force: true })
@@ -261,25 +268,13 @@ export async function runAction(inputs: ActionInputs): Promise<void> {
     results = undefined // config or usage error: nothing was measured
   }
   if (results?.comparison) {
-    const model = buildReport(results, results.comparison)
-    const full = renderMarkdownReport(model, { id: inputs.commentId, version: VERSION })
-    await core.summary
-      .addRaw(full.length > SUMMARY_LIMIT ? renderMarkdownWithin(model, SUMMARY_LIMIT) : full)
-      .write()
+    const body = await publishReport(inputs, results, results.comparison, files.report)
     if (isPullRequest) {
       if (inputs.mode === 'measure') {
         writeFileSync(path.join(outDir, FILES.pr), `${pr.number}\n`)
         core.info(`perfgate: measured; upload ${outDir} as an artifact for the comment workflow`)
       } else {
-        const c = results.comparison
-        const changed =
-          c.counts.regressions + c.counts.improvements > 0 || c.gate.failed || c.counts.errored > 0
-        await postComment(
-          inputs,
-          pr.number,
-          renderMarkdownWithin(model, COMMENT_LIMIT, { id: inputs.commentId, version: VERSION }),
-          changed
-        )
+        await postComment(inputs, pr.number, body, results.comparison)
       }
     }
     const defaultBranch = (context.payload as { repository?: { default_branch?: string } })
