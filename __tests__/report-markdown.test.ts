@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import {
   escapeMarkdown,
+  escapeWithCode,
   renderMarkdownReport,
   renderMarkdownWithin,
   reportMarker
@@ -50,6 +51,14 @@ describe('escapeMarkdown', () => {
   it('neutralizes HTML, tables, emphasis, links, mentions and issue references', () => {
     expect(escapeMarkdown('<img src=x> | *bold* _it_ [link](u) `code` @octocat #42 a&b')).toBe(
       '&lt;img src=x&gt; \\| \\*bold\\* \\_it\\_ \\[link\\](u) \\`code\\` @\u200boctocat #\u200b42 a&amp;b'
+    )
+  })
+})
+
+describe('escapeWithCode', () => {
+  it('keeps code spans literal and escapes the rest', () => {
+    expect(escapeWithCode('setup `npm run build_all -- *` for @team')).toBe(
+      'setup `npm run build_all -- *` for @\u200bteam'
     )
   })
 })

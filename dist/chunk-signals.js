@@ -19920,6 +19920,16 @@ function escapeMarkdown(text) {
         .replace(/#(?=\d)/g, '#\u200b')
         .replace(/\r?\n/g, ' ');
 }
+/**
+ * Escapes text that holds `code` spans (a branch name, the setup command): the spans stay
+ * code, rendered literally by GitHub; the text around them is escaped.
+ */
+function escapeWithCode(text) {
+    return text
+        .split(/(`[^`\n]*`)/)
+        .map((part, i) => (i % 2 === 1 ? part : escapeMarkdown(part)))
+        .join('');
+}
 const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' };
 const TONE_ICON = { fail: '🔴', neutral: '⚪', pass: '✅' };
 function changesTable(rows) {
@@ -19956,7 +19966,7 @@ function renderMarkdownReport(model, options = {}) {
         `### ${TONE_ICON[model.tone]} perfgate — ${model.headline}`,
         ''
     ];
-    out.push(escapeMarkdown(model.context).replace(/\\`/g, '`'), '');
+    out.push(escapeWithCode(model.context), '');
     if (model.changes.length > 0)
         out.push(changesTable(model.changes), '');
     if (model.budgets.length > 0) {
@@ -20006,7 +20016,7 @@ function renderMarkdownReport(model, options = {}) {
         out.push('<sub>Some details were left out to fit the size limit: the job summary has the whole report.</sub>', '');
     }
     if (!omit.has('method')) {
-        out.push('<details><summary>Method and environment</summary>', '', ...model.method.flatMap((line) => [escapeMarkdown(line).replace(/\\`/g, '`'), '']), ...model.environment.map(escapeMarkdown), '', '</details>', '');
+        out.push('<details><summary>Method and environment</summary>', '', ...model.method.flatMap((line) => [escapeWithCode(line), '']), ...model.environment.map(escapeMarkdown), '', '</details>', '');
     }
     out.push(`<sub>perfgate${options.version ? ` ${options.version}` : ''} · how to read this report: README, "Reading the report"</sub>`);
     return out.join('\n') + '\n';

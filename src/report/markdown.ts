@@ -25,6 +25,17 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n/g, ' ')
 }
 
+/**
+ * Escapes text that holds `code` spans (a branch name, the setup command): the spans stay
+ * code, rendered literally by GitHub; the text around them is escaped.
+ */
+export function escapeWithCode(text: string): string {
+  return text
+    .split(/(`[^`\n]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : escapeMarkdown(part)))
+    .join('')
+}
+
 const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' } as const
 const TONE_ICON = { fail: '🔴', neutral: '⚪', pass: '✅' } as const
 
@@ -79,7 +90,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     `### ${TONE_ICON[model.tone]} perfgate — ${model.headline}`,
     ''
   ]
-  out.push(escapeMarkdown(model.context).replace(/\\`/g, '`'), '')
+  out.push(escapeWithCode(model.context), '')
   if (model.changes.length > 0) out.push(changesTable(model.changes), '')
 
   if (model.budgets.length > 0) {
@@ -166,7 +177,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     out.push(
       '<details><summary>Method and environment</summary>',
       '',
-      ...model.method.flatMap((line) => [escapeMarkdown(line).replace(/\\`/g, '`'), '']),
+      ...model.method.flatMap((line) => [escapeWithCode(line), '']),
       ...model.environment.map(escapeMarkdown),
       '',
       '</details>',
