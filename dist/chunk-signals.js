@@ -62987,76 +62987,79 @@ async function measurePairs(head, base, options) {
 
 /** In logs, trials slower than this get their own line, so long runs show they move. */
 const SLOW_TRIAL_MS = 2000;
-function createProgress(stream) {
+/**
+ * One status line: on a terminal rewritten in place; in logs, a line is printed only when
+ * the caller gives its log text (so logs keep what matters).
+ */
+function statusLine(stream) {
     const live = stream.isTTY === true;
+    return {
+        show(text, logText) {
+            if (live)
+                stream.write(`\r\x1b[K${text}`);
+            else if (logText !== undefined)
+                stream.write(`${logText}\n`);
+        },
+        /** A final line, kept on the terminal and in logs alike. */
+        done(text) {
+            stream.write(`${live ? '\r\x1b[K' : ''}${text}\n`);
+        }
+    };
+}
+function trialText(label, what, outcome) {
+    const text = `${label}: ${what} ${outcome.ok ? 'ok' : 'failed'} (${(outcome.durationMs / 1000).toFixed(1)} s)`;
+    const logged = !outcome.ok || outcome.durationMs >= SLOW_TRIAL_MS;
+    return [text, logged ? text : undefined];
+}
+/** The headline metric's median of a result, formatted. */
+function headlineMedian(result) {
+    const metric = HEADLINE_METRICS[result.kind][0];
+    const s = result.summary[metric];
+    return [metric, s ? formatMetric(metric, s.median) : '–'];
+}
+function createProgress(stream) {
+    const line = statusLine(stream);
     let label = '';
-    const clear = () => live && stream.write('\r\x1b[K');
     return {
         benchmarkStart(benchmark, position, total) {
             label = `[${position}/${total}] ${benchmark.name}`;
-            if (live)
-                stream.write(`\r\x1b[K${label}: starting…`);
-            else
-                stream.write(`${label}: ${benchmark.kind} benchmark, ${benchmark.trials} trials\n`);
+            line.show(`${label}: starting…`, `${label}: ${benchmark.kind} benchmark, ${benchmark.trials} trials`);
         },
         trialEnd(_benchmark, trial, trials, outcome) {
-            const status = outcome.ok ? 'ok' : 'failed';
-            const text = `${label}: trial ${trial + 1}/${trials} ${status} (${(outcome.durationMs / 1000).toFixed(1)} s)`;
-            if (live)
-                stream.write(`\r\x1b[K${text}`);
-            else if (!outcome.ok || outcome.durationMs >= SLOW_TRIAL_MS)
-                stream.write(`${text}\n`);
+            line.show(...trialText(label, `trial ${trial + 1}/${trials}`, outcome));
         },
         benchmarkEnd(result) {
-            clear();
-            if (result.state === 'errored') {
-                stream.write(`${label}: ✗ errored: ${result.error.message}\n`);
-                return;
-            }
-            const metric = HEADLINE_METRICS[result.kind][0];
-            const s = result.summary[metric];
-            stream.write(`${label}: ✓ ${metric} ${s ? formatMetric(metric, s.median) : '–'}\n`);
+            if (result.state === 'errored')
+                return line.done(`${label}: ✗ errored: ${result.error.message}`);
+            const [metric, value] = headlineMedian(result);
+            line.done(`${label}: ✓ ${metric} ${value}`);
         }
     };
 }
 /** Progress of an A/B run: pairs instead of trials, and each planned look. */
 function createPairedProgress(stream) {
-    const live = stream.isTTY === true;
+    const line = statusLine(stream);
     let label = '';
     return {
         benchmarkStart(benchmark, position, total) {
             label = `[${position}/${total}] ${benchmark.name}`;
-            if (live)
-                stream.write(`\r\x1b[K${label}: starting…`);
-            else
-                stream.write(`${label}: A/B, base and head in randomized pairs\n`);
+            line.show(`${label}: starting…`, `${label}: A/B, base and head in randomized pairs`);
         },
         trialEnd(_benchmark, side, pair, maxPairs, outcome) {
-            const text = `${label}: pair ${pair + 1}/${maxPairs} ${side} ${outcome.ok ? 'ok' : 'failed'} (${(outcome.durationMs / 1000).toFixed(1)} s)`;
-            if (live)
-                stream.write(`\r\x1b[K${text}`);
-            else if (!outcome.ok || outcome.durationMs >= SLOW_TRIAL_MS)
-                stream.write(`${text}\n`);
+            line.show(...trialText(label, `pair ${pair + 1}/${maxPairs} ${side}`, outcome));
         },
         look(_benchmark, pairs, decided) {
             const text = `${label}: look at ${pairs} pairs: ${decided ? 'decided, stopping' : 'not decided yet, continuing'}`;
-            if (live)
-                stream.write(`\r\x1b[K${text}`);
-            else
-                stream.write(`${text}\n`);
+            line.show(text, text);
         },
         benchmarkEnd(head, base) {
-            if (live)
-                stream.write('\r\x1b[K');
             const failed = head.state === 'errored' ? head : base.state === 'errored' ? base : undefined;
             if (failed?.state === 'errored') {
-                stream.write(`${label}: ✗ errored on ${failed === head ? 'head' : 'base'}: ${failed.error.message}\n`);
-                return;
+                return line.done(`${label}: ✗ errored on ${failed === head ? 'head' : 'base'}: ${failed.error.message}`);
             }
-            const metric = HEADLINE_METRICS[head.kind][0];
-            const h = head.summary[metric];
-            const b = base.summary[metric];
-            stream.write(`${label}: ✓ ${head.trials.length} pairs, ${metric} base ${b ? formatMetric(metric, b.median) : '–'} → head ${h ? formatMetric(metric, h.median) : '–'}\n`);
+            const [metric, headValue] = headlineMedian(head);
+            const [, baseValue] = headlineMedian(base);
+            line.done(`${label}: ✓ ${head.trials.length} pairs, ${metric} base ${baseValue} → head ${headValue}`);
         }
     };
 }
