@@ -17139,6 +17139,12 @@ const CONFIG_SCHEMA = {
         }
     },
     definitions: {
+        cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
+        env: {
+            type: 'object',
+            additionalProperties: { type: ['string', 'number', 'boolean'] },
+            description: 'Extra environment variables.'
+        },
         gate: {
             type: 'array',
             items: { type: 'string' },
@@ -17223,12 +17229,8 @@ const CONFIG_SCHEMA = {
             description: 'A shell command timed as a whole process.',
             properties: {
                 run: { type: 'string', minLength: 1, description: 'Shell command (run with sh -c).' },
-                cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
-                env: {
-                    type: 'object',
-                    additionalProperties: { type: ['string', 'number', 'boolean'] },
-                    description: 'Extra environment variables.'
-                },
+                cwd: { $ref: '#/definitions/cwd' },
+                env: { $ref: '#/definitions/env' },
                 warmup: {
                     type: 'integer',
                     minimum: 0,
@@ -17252,12 +17254,8 @@ const CONFIG_SCHEMA = {
                             minLength: 1,
                             description: 'Shell command that starts the server; {port} and the PORT variable give the free port chosen for it.'
                         },
-                        cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
-                        env: {
-                            type: 'object',
-                            additionalProperties: { type: ['string', 'number', 'boolean'] },
-                            description: 'Extra environment variables.'
-                        },
+                        cwd: { $ref: '#/definitions/cwd' },
+                        env: { $ref: '#/definitions/env' },
                         ready: {
                             type: ['string', 'object'],
                             additionalProperties: false,

@@ -67,6 +67,12 @@ export const CONFIG_SCHEMA = {
     }
   },
   definitions: {
+    cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
+    env: {
+      type: 'object',
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+      description: 'Extra environment variables.'
+    },
     gate: {
       type: 'array',
       items: { type: 'string' },
@@ -153,12 +159,8 @@ export const CONFIG_SCHEMA = {
       description: 'A shell command timed as a whole process.',
       properties: {
         run: { type: 'string', minLength: 1, description: 'Shell command (run with sh -c).' },
-        cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
-        env: {
-          type: 'object',
-          additionalProperties: { type: ['string', 'number', 'boolean'] },
-          description: 'Extra environment variables.'
-        },
+        cwd: { $ref: '#/definitions/cwd' },
+        env: { $ref: '#/definitions/env' },
         warmup: {
           type: 'integer',
           minimum: 0,
@@ -184,12 +186,8 @@ export const CONFIG_SCHEMA = {
               description:
                 'Shell command that starts the server; {port} and the PORT variable give the free port chosen for it.'
             },
-            cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
-            env: {
-              type: 'object',
-              additionalProperties: { type: ['string', 'number', 'boolean'] },
-              description: 'Extra environment variables.'
-            },
+            cwd: { $ref: '#/definitions/cwd' },
+            env: { $ref: '#/definitions/env' },
             ready: {
               type: ['string', 'object'],
               additionalProperties: false,
