@@ -56,6 +56,14 @@ export const RESULTS_SCHEMA = {
     },
     createdAt: { type: 'string' },
     seed: { type: 'integer' },
+    incomplete: {
+      type: 'object',
+      required: ['total', 'missing'],
+      properties: {
+        total: { type: 'integer', minimum: 0 },
+        missing: { type: 'array', items: { type: 'string' } }
+      }
+    },
     compare: {
       type: 'object',
       required: ['failOn', 'test', 'maxTimeMs'],

@@ -99,4 +99,16 @@ export interface Results {
   readonly benchmarks: readonly BenchmarkResult[]
   readonly base?: BaseResults
   readonly comparison?: Comparison
+  /**
+   * Present in a file written while the run was still measuring (results are written after
+   * each benchmark): a run that was interrupted leaves a valid file that says what is missing.
+   */
+  readonly incomplete?: Incomplete
+}
+
+export interface Incomplete {
+  /** Benchmarks the run was to measure. */
+  readonly total: number
+  /** Those not measured (yet). */
+  readonly missing: readonly string[]
 }

@@ -3,7 +3,6 @@
  * config, the base worktree, the trial runner and the schedulers together.
  */
 import type { BenchmarkConfig, Config } from '../config/types.js'
-import { DEFAULT_LOOKS } from '../config/defaults.js'
 import { mapToBase, prepareBaseCheckout, runSetup, SETUP_TIMEOUT_MS } from '../git/base-checkout.js'
 import { readEnvironment } from '../results/environment.js'
 import { configHash, definitionHash } from '../results/hash.js'
@@ -14,16 +13,21 @@ import { runBenchmark, runSuite } from '../schedule/suite.js'
 import type { Random } from '../stats/random.js'
 import { createPairedProgress, createProgress, type ProgressStream } from './progress.js'
 
+/** What has been measured so far (after each benchmark). */
+export interface MeasuredSoFar {
+  readonly head: readonly BenchmarkResult[]
+  readonly base?: BaseResults
+}
+
 export interface MeasureOptions {
   readonly runner: TrialRunner
   readonly stderr: ProgressStream
   readonly trials: number | undefined
+  readonly setupHead: boolean
+  readonly onBenchmark?: (soFar: MeasuredSoFar) => void
 }
 
-async function setupHead(
-  config: Config,
-  options: MeasureOptions & { setupHead: boolean }
-): Promise<void> {
+async function setupHead(config: Config, options: MeasureOptions): Promise<void> {
   if (!options.setupHead || !config.setup) return
   options.stderr.write(`head: running setup \`${config.setup}\`\n`)
   await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS)
@@ -33,31 +37,42 @@ async function setupHead(
 export async function measureHead(
   config: Config,
   selected: readonly BenchmarkConfig[],
-  options: MeasureOptions & { setupHead: boolean }
+  options: MeasureOptions
 ): Promise<BenchmarkResult[]> {
   await setupHead(config, options)
   return runSuite(selected, {
     runner: options.runner,
     progress: createProgress(options.stderr),
     trials: options.trials,
-    definitionHash: (b) => definitionHash(b, config.dir)
+    definitionHash: (b) => definitionHash(b, config.dir),
+    onResults: (head) => options.onBenchmark?.({ head })
   })
 }
 
+/** The base side of an A/B: the merge-base of a ref with HEAD, or one exact commit. */
+export type BaseSpec =
+  | { readonly kind: 'merge-base'; readonly ref: string }
+  | { readonly kind: 'commit'; readonly commit: string }
+
 /**
- * Same-runner A/B against the merge-base of `ref`: every selected benchmark as
- * interleaved pairs; one the base cannot run (its file is missing there) is measured on
- * head only and reported as new. The worktree is removed before returning.
+ * Same-runner A/B against a base checkout: every selected benchmark as interleaved pairs;
+ * one the base cannot run (its file is missing there) is measured on head only and
+ * reported as new. The worktree is removed before returning.
  */
-export async function measureAgainstRef(
+export async function measureAgainstBase(
   config: Config,
   selected: readonly BenchmarkConfig[],
-  ref: string,
-  options: MeasureOptions & { random: Random; setupHead: boolean }
+  spec: BaseSpec,
+  options: MeasureOptions & { random: Random; lookCount: number }
 ): Promise<{ head: BenchmarkResult[]; base: BaseResults }> {
   const log = (line: string) => void options.stderr.write(`${line}\n`)
   await setupHead(config, options)
-  const checkout = await prepareBaseCheckout(config, ref, log)
+  const checkout = await prepareBaseCheckout(
+    config,
+    spec.kind === 'merge-base' ? spec.ref : spec.commit,
+    log,
+    { mergeBase: spec.kind === 'merge-base' }
+  )
   try {
     const head: BenchmarkResult[] = []
     const base: BenchmarkResult[] = []
@@ -65,6 +80,15 @@ export async function measureAgainstRef(
     const hashHead = (b: BenchmarkConfig) => definitionHash(b, config.dir)
     const hashBase = (b: BenchmarkConfig) => definitionHash(b, checkout.configDir)
     const familySize = selected.reduce((sum, b) => sum + b.compare.gate.length, 0)
+    const baseResults = (): BaseResults => ({
+      source:
+        spec.kind === 'commit' || spec.ref === checkout.commit
+          ? `base commit ${checkout.commit.slice(0, 7)}`
+          : `the merge-base with ${spec.ref} (${checkout.commit.slice(0, 7)})`,
+      environment: readEnvironment(checkout.configDir, configHash(config)),
+      benchmarks: base,
+      dependencies: checkout.dependencies
+    })
     for (const [index, benchmark] of selected.entries()) {
       const onBase = mapToBase(benchmark, config.dir, checkout.configDir)
       if (!onBase) {
@@ -78,36 +102,26 @@ export async function measureAgainstRef(
             definitionHash: hashHead
           })
         )
-        continue
+      } else {
+        progress.benchmarkStart(benchmark, index + 1, selected.length)
+        const trials = options.trials ?? benchmark.trials
+        const pair = await runPairedBenchmark(benchmark, onBase, {
+          runner: options.runner,
+          random: options.random,
+          lookSizes: planLooks(trials, config.compare.maxPairs, options.lookCount),
+          maxTimeMs: config.compare.maxTimeMs,
+          test: config.compare.test,
+          familySize,
+          definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
+          progress
+        })
+        progress.benchmarkEnd(pair.head, pair.base)
+        head.push(pair.head)
+        base.push(pair.base)
       }
-      progress.benchmarkStart(benchmark, index + 1, selected.length)
-      const trials = options.trials ?? benchmark.trials
-      const pair = await runPairedBenchmark(benchmark, onBase, {
-        runner: options.runner,
-        random: options.random,
-        lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
-        maxTimeMs: config.compare.maxTimeMs,
-        test: config.compare.test,
-        familySize,
-        definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
-        progress
-      })
-      progress.benchmarkEnd(pair.head, pair.base)
-      head.push(pair.head)
-      base.push(pair.base)
+      options.onBenchmark?.({ head: [...head], base: { ...baseResults(), benchmarks: [...base] } })
     }
-    return {
-      head,
-      base: {
-        source:
-          ref === checkout.commit
-            ? `base commit ${checkout.commit.slice(0, 7)}`
-            : `the merge-base with ${ref} (${checkout.commit.slice(0, 7)})`,
-        environment: readEnvironment(checkout.configDir, configHash(config)),
-        benchmarks: base,
-        dependencies: checkout.dependencies
-      }
-    }
+    return { head, base: baseResults() }
   } finally {
     checkout.remove()
   }
