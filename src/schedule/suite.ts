@@ -99,7 +99,7 @@ export async function runSuite(
     const result = await runBenchmark(benchmark, options)
     progress.benchmarkEnd(result)
     results.push(result)
-    options.onResults?.(results)
+    options.onResults?.([...results])
   }
   return results
 }
