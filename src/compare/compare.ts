@@ -3,7 +3,7 @@
  * ratios of interleaved pairs; unpaired mode (stored baseline) uses Mann-Whitney and the
  * Hodges-Lehmann shift on log values. Every gated test of the run is adjusted together
  * with Holm; each verdict needs significance AND a change past the threshold
- * (DESIGN.md §3).
+ * (docs/DESIGN.md, "Verdicts").
  */
 import type { CompareConfig, CompareSettings, PairedTest } from '../config/types.js'
 import { METRICS, type MetricName } from '../metrics.js'

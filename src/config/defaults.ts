@@ -23,7 +23,10 @@ export const DEFAULT_HTTP_DURATION_MS = 3000
 export const DEFAULT_HTTP_WARMUP_MS = 1000
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000
 export const DEFAULT_READY_TIMEOUT_MS = 30_000
-/** A fresh server per trial: one kept alive carries a per-process bias (TOOLCHAIN.md). */
+/**
+ * A fresh server per trial: one kept alive carries a per-process bias (docs/DESIGN.md,
+ * "Trials").
+ */
 export const DEFAULT_SERVER_RESTART = 'per-trial'
 // MERGE: these two come from the config and constants work; keep theirs.
 export const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'] as const

@@ -1,6 +1,7 @@
 /**
  * The markdown report: the PR comment and the job summary (pure; returns a string).
- * Layout per shared/REPORT.md: headline, changes, budgets, then collapsed details.
+ * Layout in the order a reader asks: headline (can I merge), changes (how sure are we),
+ * budgets (which promises broke), then collapsed details (why believe it).
  */
 import { markdownTable } from 'markdown-table'
 import type { ChangeRow, ReportModel } from './model.js'

@@ -1,5 +1,6 @@
 /**
- * Paired comparison of base and head trials (same-runner A/B, DESIGN.md section 3): the
+ * Paired comparison of base and head trials (same-runner A/B; docs/DESIGN.md, "Paired
+ * comparison"): the
  * log ratios d_i = ln(head_i / base_i), their geometric-mean ratio with a t confidence
  * interval, and a two-sided p-value from a paired t-test or an exact (or Monte Carlo)
  * sign-flip randomization test.

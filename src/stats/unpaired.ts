@@ -1,6 +1,6 @@
 /**
  * Unpaired comparison, for a head measured against a stored baseline from another run
- * (DESIGN.md section 3, item 6): the Mann-Whitney U test and the Hodges-Lehmann shift
+ * (docs/DESIGN.md, "Stored baselines"): the Mann-Whitney U test and the Hodges-Lehmann shift
  * with its distribution-free confidence interval, applied to log values so that the shift
  * reads as a ratio.
  */

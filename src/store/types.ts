@@ -1,7 +1,7 @@
 /**
  * What a results store offers the action and the CLI: keep a commit's results, and find
  * the baseline of a commit — its own stored results or those of its nearest stored
- * ancestor, never "whatever ran last" (DESIGN.md §3 item 6, §5).
+ * ancestor, never "whatever ran last" (docs/DESIGN.md, "Stored baselines").
  */
 import type { Results } from '../results/types.js'
 
