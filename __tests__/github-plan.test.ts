@@ -19,7 +19,9 @@ const inputs: ActionInputs = {
 const MERGE = 'm'.repeat(40)
 const BASE = 'b'.repeat(40)
 const PR_HEAD = 'h'.repeat(40)
+const repository = { owner: 'o', repo: 'r' }
 const pullRequest: ActionEvent = {
+  repository,
   name: 'pull_request',
   ref: 'refs/pull/7/merge',
   sha: MERGE,
@@ -60,7 +62,13 @@ describe('planAction', () => {
   })
 
   it('stores results of pushes to the default branch only', () => {
-    const push = { name: 'push', ref: 'refs/heads/main', sha: MERGE, defaultBranch: 'main' }
+    const push = {
+      repository,
+      name: 'push',
+      ref: 'refs/heads/main',
+      sha: MERGE,
+      defaultBranch: 'main'
+    }
     expect(planAction(inputs, push, mergeCheckout)).toEqual({
       kind: 'run',
       baseline: { kind: 'none', why: 'not a pull request' },
@@ -88,7 +96,13 @@ describe('planAction', () => {
     expect(
       planAction(
         comment,
-        { name: 'workflow_run', ref: 'refs/heads/main', sha: MERGE, workflowRunHeadSha: PR_HEAD },
+        {
+          repository,
+          name: 'workflow_run',
+          ref: 'refs/heads/main',
+          sha: MERGE,
+          workflowRunHeadSha: PR_HEAD
+        },
         mergeCheckout
       )
     ).toEqual({ kind: 'comment-from-artifact', measuredSha: PR_HEAD })

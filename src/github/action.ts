@@ -56,6 +56,8 @@ export function readActionEvent(): ActionEvent {
   }
   const pr = payload.pull_request
   return {
+    // context.repo throws without GITHUB_REPOSITORY (a run outside GitHub): no API then.
+    repository: process.env.GITHUB_REPOSITORY ? context.repo : { owner: '', repo: '' },
     name: context.eventName,
     ref: context.ref,
     sha: context.sha,
@@ -132,6 +134,7 @@ function changed(results: Results): boolean {
 
 async function postComment(
   inputs: ActionInputs,
+  repository: ActionEvent['repository'],
   prNumber: number,
   body: string,
   results: Results,
@@ -147,7 +150,7 @@ async function postComment(
     return
   }
   try {
-    const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber })
+    const api = createCommentsApi(inputs.token, { ...repository, issueNumber: prNumber })
     const done = await upsertComment(api, reportMarker(inputs.commentId), body, {
       onRetry: (message) => io.log.info(`perfgate: ${message}`)
     })
@@ -208,6 +211,7 @@ function logReport(results: Results, io: ActionIo, model: ReturnType<typeof buil
 
 async function carryOutRun(
   plan: Extract<ActionPlan, { kind: 'run' }>,
+  event: ActionEvent,
   inputs: ActionInputs,
   cwd: string,
   files: { results: string; report: string; pr: string },
@@ -251,12 +255,12 @@ async function carryOutRun(
       `perfgate: measured; upload ${path.dirname(files.pr)} as an artifact for the comment workflow`
     )
   } else if (plan.pullRequest !== undefined && plan.publish === 'comment') {
-    await postComment(inputs, plan.pullRequest, comment, results, io)
+    await postComment(inputs, event.repository, plan.pullRequest, comment, results, io)
   }
   if (plan.store) {
     try {
-      await store.save(results, context.sha)
-      io.log.info(`perfgate: results of ${context.sha.slice(0, 7)} stored on ${inputs.dataBranch}`)
+      await store.save(results, event.sha)
+      io.log.info(`perfgate: results of ${event.sha.slice(0, 7)} stored on ${inputs.dataBranch}`)
     } catch (error) {
       core.warning(
         `perfgate: could not store the results on ${inputs.dataBranch}: ${(error as Error).message}`
@@ -274,6 +278,7 @@ async function carryOutRun(
  */
 async function commentFromArtifact(
   measuredSha: string,
+  event: ActionEvent,
   inputs: ActionInputs,
   files: { results: string; report: string; pr: string },
   io: ActionIo
@@ -295,9 +300,9 @@ async function commentFromArtifact(
   const outcome = outcomeOf(results)
   const { model, comment } = await publishReport(inputs, results, files.report)
   logReport(results, io, model)
-  io.outputs.set(outcome, results, files)
 
-  const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber })
+  // Trust first: the outputs of a refused artifact say error, not the artifact's verdict.
+  const api = createCommentsApi(inputs.token, { ...event.repository, issueNumber: prNumber })
   let headSha: string
   try {
     headSha = await api.pullHeadSha()
@@ -310,7 +315,8 @@ async function commentFromArtifact(
         `not the measured commit ${measuredSha.slice(0, 7)}: not commenting`
     )
   }
-  await postComment(inputs, prNumber, comment, results, io)
+  io.outputs.set(outcome, results, files)
+  await postComment(inputs, event.repository, prNumber, comment, results, io)
   return outcome
 }
 
@@ -341,8 +347,8 @@ export async function runAction(
       plan.kind === 'refuse'
         ? outcomeOfError(EXIT.usage, plan.message)
         : plan.kind === 'comment-from-artifact'
-          ? await commentFromArtifact(plan.measuredSha, inputs, files, io)
-          : await carryOutRun(plan, inputs, cwd, files, io)
+          ? await commentFromArtifact(plan.measuredSha, event, inputs, files, io)
+          : await carryOutRun(plan, event, inputs, cwd, files, io)
   } catch (error) {
     const known = outcomeOfFailure(error)
     if (!known) throw error

@@ -20,6 +20,8 @@ export interface ActionEvent {
   readonly defaultBranch?: string
   /** workflow_run events: the commit the measured workflow ran on. */
   readonly workflowRunHeadSha?: string
+  /** The repository the event belongs to (for the API). */
+  readonly repository: { readonly owner: string; readonly repo: string }
 }
 
 /** Facts about the checkout the plan depends on. */
