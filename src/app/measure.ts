@@ -63,7 +63,12 @@ export async function measureAgainstBase(
   config: Config,
   selected: readonly BenchmarkConfig[],
   spec: BaseSpec,
-  options: MeasureOptions & { random: Random; lookCount: number }
+  options: MeasureOptions & {
+    random: (benchmark: BenchmarkConfig) => Random
+    lookCount: number
+    /** Gated tests of the whole suite (Holm's family for early stops). */
+    familySize: number
+  }
 ): Promise<{ head: BenchmarkResult[]; base: BaseResults }> {
   const log = (line: string) => void options.stderr.write(`${line}\n`)
   await setupHead(config, options)
@@ -79,7 +84,6 @@ export async function measureAgainstBase(
     const progress = createPairedProgress(options.stderr)
     const hashHead = (b: BenchmarkConfig) => definitionHash(b, config.dir)
     const hashBase = (b: BenchmarkConfig) => definitionHash(b, checkout.configDir)
-    const familySize = selected.reduce((sum, b) => sum + b.compare.gate.length, 0)
     const baseResults = (): BaseResults => ({
       source:
         spec.kind === 'commit' || spec.ref === checkout.commit
@@ -107,11 +111,11 @@ export async function measureAgainstBase(
         const trials = options.trials ?? benchmark.trials
         const pair = await runPairedBenchmark(benchmark, onBase, {
           runner: options.runner,
-          random: options.random,
+          random: options.random(benchmark),
           lookSizes: planLooks(trials, config.compare.maxPairs, options.lookCount),
           maxTimeMs: config.compare.maxTimeMs,
           test: config.compare.test,
-          familySize,
+          familySize: options.familySize,
           definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
           progress
         })

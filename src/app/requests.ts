@@ -4,6 +4,7 @@
  */
 import type { Config, FailOn } from '../config/types.js'
 import type { Results } from '../results/types.js'
+import type { ShardSpec } from './shards.js'
 
 /** Errors in a request (bad flag values, a filter matching nothing): exit 2. */
 export class RequestError extends Error {
@@ -40,4 +41,6 @@ export interface RunRequest {
   readonly failOn?: FailOn
   /** Runs the config's `setup` in the working tree before measuring head. */
   readonly setupHead: boolean
+  /** Measure only this shard of the (filtered) suite. */
+  readonly shard?: ShardSpec
 }

@@ -21,6 +21,7 @@ import { judge } from './judge.js'
 import { measureAgainstBase, measureHead, type MeasuredSoFar } from './measure.js'
 import type { ProgressStream } from './progress.js'
 import { RequestError, type RunRequest } from './requests.js'
+import { assignShards, benchmarkSeed, expectedDurationMs } from './shards.js'
 
 export interface RunDependencies {
   /** Starts trials (the real one spawns processes; tests script it). */
@@ -55,14 +56,38 @@ function effectiveConfig(request: RunRequest): Config {
 /** Measures and judges a run request. */
 export async function runBenchmarks(request: RunRequest, deps: RunDependencies): Promise<Results> {
   const config = effectiveConfig(request)
-  const selected = selectBenchmarks(config, request.filter)
+  const suite = selectBenchmarks(config, request.filter)
+  // Early stops are planned for Holm over the whole suite, also when a shard runs part of it.
+  const familySize = suite.reduce((sum, b) => sum + b.compare.gate.length, 0)
+  const stored = request.baseline.kind === 'stored' ? request.baseline.results : undefined
+  const selected = request.shard
+    ? assignShards(suite, request.shard.count, (b) => expectedDurationMs(b, stored))[
+        request.shard.index - 1
+      ]!
+    : suite
+  if (request.shard) {
+    deps.log.write(
+      `shard ${request.shard.index}/${request.shard.count}: ${selected.length} of ${suite.length} benchmarks` +
+        (selected.length > 0 ? ` (${selected.map((b) => b.name).join(', ')})` : '') +
+        '\n'
+    )
+  }
   const started: Omit<Results, 'benchmarks'> = {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'perfgate', version: VERSION },
     createdAt: new Date().toISOString(),
     seed: request.seed,
     environment: readEnvironment(config.dir, configHash(config)),
-    compare: config.compare
+    compare: config.compare,
+    ...(request.shard
+      ? {
+          shard: {
+            ...request.shard,
+            suite: suite.map((b) => b.name),
+            familySize
+          }
+        }
+      : {})
   }
   const assemble = (head: readonly BenchmarkResult[], base: BaseResults | undefined): Results => ({
     ...started,
@@ -92,8 +117,10 @@ export async function runBenchmarks(request: RunRequest, deps: RunDependencies):
   if (baseline.kind === 'merge-base' || baseline.kind === 'commit') {
     const measured = await measureAgainstBase(config, selected, baseline, {
       ...measure,
-      random: createRandom(request.seed),
-      lookCount: DEFAULT_LOOKS
+      // Per benchmark, so its pair order is the same whichever shard measures it.
+      random: (b) => createRandom(benchmarkSeed(request.seed, b.name)),
+      lookCount: DEFAULT_LOOKS,
+      familySize
     })
     mode = 'paired'
     results = assemble(measured.head, measured.base)

@@ -56,6 +56,21 @@ export const RESULTS_SCHEMA = {
     },
     createdAt: { type: 'string' },
     seed: { type: 'integer' },
+    shard: {
+      type: 'object',
+      required: ['index', 'count', 'suite', 'familySize'],
+      properties: {
+        index: { type: 'integer', minimum: 1 },
+        count: { type: 'integer', minimum: 1 },
+        suite: { type: 'array', items: { type: 'string' } },
+        familySize: { type: 'integer', minimum: 0 }
+      }
+    },
+    merged: {
+      type: 'object',
+      required: ['shards'],
+      properties: { shards: { type: 'integer', minimum: 1 } }
+    },
     incomplete: {
       type: 'object',
       required: ['total', 'missing'],
