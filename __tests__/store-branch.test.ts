@@ -496,13 +496,16 @@ describe('BranchStore retention by ancestry', () => {
 
   it('orders by the history, not by the clocks, when the history is at hand', async () => {
     // Committer clocks running backwards: by time alone, c1 would be the newest.
-    const { remote, main } = makeDatedHistory([1_900_000_000, 1_800_000_000, 1_700_000_000])
-    const [c1, c2, c3] = main as [string, string, string]
+    const { remote, main } = makeDatedHistory(
+      Array.from({ length: 5 }, (_, i) => 1_900_000_000 - i * 60)
+    )
+    const [c1, , c3, , c5] = main as [string, string, string, string, string]
     const store = storeIn(cloneOf(remote), { retention: 2 })
-    for (const sha of [c3, c1]) await store.save(resultsAt(sha), sha)
-    // c2 is newer than c1 (not consecutive with it: no recorded parent link helps).
-    expect(await store.save(resultsAt(c2), c2)).toMatchObject({ stored: true, removed: [c1] })
-    expect(storedCommits(remote)).toEqual([c2, c3].sort())
+    for (const sha of [c5, c1]) await store.save(resultsAt(sha), sha)
+    // No stored commit is another's parent: only the history tells c3 from c1.
+    expect(await store.save(resultsAt(c3), c3)).toMatchObject({ stored: true, removed: [c1] })
+    expect(storedCommits(remote)).toEqual([c3, c5].sort())
+    expect(await store.save(resultsAt(c1), c1)).toMatchObject({ stored: false })
   })
 
   it('keeps exactly the newest 3 of 9 commits stored at once in random order', async () => {
