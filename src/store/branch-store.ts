@@ -209,7 +209,8 @@ export class BranchStore implements ResultsStore {
             return { ...unchanged, replaced: false, stored: false }
           }
           if ((await this.push(built.dataCommit)) === 'pushed') {
-            await this.gitOut(['update-ref', this.trackingRef, built.dataCommit])
+            // Only a cache of the remote branch (the next fetch forces it): never fatal.
+            await this.git(['update-ref', this.trackingRef, built.dataCommit])
             if (built.removed.length > 0) {
               this.log(
                 `perfgate: retention ${this.retention}: removed the results of ` +
@@ -320,7 +321,9 @@ export class BranchStore implements ResultsStore {
     const current: StoreIndex = tip
       ? await this.readIndex(tip)
       : { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries: [] }
-    const local = await this.localCommits([...current.entries.map((e) => e.commit), entry.commit])
+    // Retention compares every stored commit; otherwise only entries to migrate are read.
+    const wanted = current.entries.filter((e) => this.retention !== undefined || !e.committedAt)
+    const local = await this.localCommits([...wanted.map((e) => e.commit), entry.commit])
     // Migration: entries written before committer times were recorded get them now.
     const entries = current.entries.map((e) => {
       const facts = local.get(e.commit)
