@@ -25,7 +25,7 @@ export interface SaveOutcome {
   readonly commit: string
   /** The data-branch commit that now holds them (undefined when nothing changed). */
   readonly dataCommit: string | undefined
-  /** Tries it took: more than 1 when other jobs pushed to the data branch first. */
+  /** Tries it took: more than 1 when other jobs changed the data branch meanwhile. */
   readonly attempts: number
   /** Whether results already stored for this commit were replaced. */
   readonly replaced: boolean
