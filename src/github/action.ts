@@ -259,8 +259,10 @@ async function carryOutRun(
   }
   if (plan.store) {
     try {
-      await store.save(results, event.sha)
-      io.log.info(`perfgate: results of ${event.sha.slice(0, 7)} stored on ${inputs.dataBranch}`)
+      const saved = await store.save(results, event.sha)
+      if (saved.stored) {
+        io.log.info(`perfgate: results of ${event.sha.slice(0, 7)} stored on ${inputs.dataBranch}`)
+      }
     } catch (error) {
       core.warning(
         `perfgate: could not store the results on ${inputs.dataBranch}: ${(error as Error).message}`
