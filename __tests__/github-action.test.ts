@@ -63,6 +63,8 @@ function inputsFor(dir: string, overrides: Partial<ActionInputs> = {}): ActionIn
     retention: undefined,
     outputDir: 'out',
     allowPullRequestTarget: false,
+    shard: undefined,
+    shardResults: 'perfgate-shards',
     ...overrides
   }
 }

@@ -14,7 +14,9 @@ const inputs: ActionInputs = {
   dataBranch: 'perfgate-data',
   retention: undefined,
   outputDir: 'perfgate-output',
-  allowPullRequestTarget: false
+  allowPullRequestTarget: false,
+  shard: undefined,
+  shardResults: 'perfgate-shards'
 }
 const MERGE = 'm'.repeat(40)
 const BASE = 'b'.repeat(40)

@@ -92,3 +92,12 @@ export function benchmarkSeed(seed: number, name: string): number {
   }
   return (hash >>> 0) % 2 ** 31
 }
+
+/**
+ * The seed of a sharded run when none is given: the same on every runner of the matrix
+ * (derived from the measured commit and the config), so the shards' pair orders are those
+ * of one run and `merge` accepts them together.
+ */
+export function sharedSeed(commit: string | undefined, configHash: string): number {
+  return benchmarkSeed(0, `${commit ?? 'no commit'}:${configHash}`)
+}

@@ -17,7 +17,11 @@ import {
 import { EXIT, outcomeOf } from '../app/outcome.js'
 import type { ProgressStream } from '../app/progress.js'
 import { RequestError, type Baseline, type RunRequest } from '../app/requests.js'
+import { mergeShards } from '../app/merge.js'
 import { compareStored, runBenchmarks } from '../app/run.js'
+import { parseShard, sharedSeed } from '../app/shards.js'
+import { readEnvironment } from '../results/environment.js'
+import { configHash } from '../results/hash.js'
 import { ConfigError } from '../config/errors.js'
 import { FAIL_ON_VALUES, MAX_TRIALS } from '../config/defaults.js'
 import type { FailOn } from '../config/types.js'
@@ -46,8 +50,11 @@ Usage:
                     [--out results.json] [--report report.md] [--trials N] [--seed S]
                     [--filter <regex>] [--fail-on ${FAIL_ON_VALUES.join('|')}]
                     [--setup-head] [--json]
+                    [--shard i/n]
   perfgate compare  <base-results.json> <head-results.json> [--report report.md]
                     [--out results.json] [--json]
+  perfgate merge    <shard-results.json>... [--report report.md] [--out results.json]
+                    [--json]
   perfgate validate [--config perfgate.yml]
   perfgate --version | --help
 
@@ -69,6 +76,7 @@ const RUN_OPTIONS = {
   trials: { type: 'string' },
   seed: { type: 'string' },
   filter: { type: 'string' },
+  shard: { type: 'string' },
   json: { type: 'boolean' }
 } satisfies ParseArgsConfig['options']
 
@@ -199,10 +207,15 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     )
   }
   const trials = wholeNumber('trials', values.trials, 1, MAX_TRIALS)
-  const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ?? randomInt(2 ** 31)
   const filter = regex('filter', values.filter)
   const failOn = failOnFlag(values['fail-on'])
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard)
   const config = loadConfigFile(io.cwd, values.config)
+  const seed =
+    wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ??
+    (shard
+      ? sharedSeed(readEnvironment(config.dir, '').git?.commit, configHash(config))
+      : randomInt(2 ** 31))
   // Outputs and a stored baseline are checked before anything is measured.
   const outputs = openOutputs(values, io)
   const baseline: Baseline =
@@ -222,7 +235,8 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     trials,
     seed,
     failOn,
-    setupHead: values['setup-head'] === true
+    setupHead: values['setup-head'] === true,
+    ...(shard ? { shard } : {})
   }
   const results = await runBenchmarks(request, {
     runner: io.runner ?? createProcessTrialRunner(),
@@ -264,6 +278,24 @@ function commandCompare(args: string[], io: CliIo): number {
   return present(compareStored(base, head, baseFile), outputs, io)
 }
 
+function commandMerge(args: string[], io: CliIo): number {
+  let parsed
+  try {
+    parsed = parseArgs({ args, options: COMPARE_OPTIONS, strict: true, allowPositionals: true })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  if (parsed.positionals.length === 0) {
+    throw new UsageError('merge needs the results files of every shard: <shard-results.json>...')
+  }
+  const files = parsed.positionals.map((file) => ({
+    source: file,
+    results: readResultsFile(io.cwd, file)
+  }))
+  const outputs = openOutputs(parsed.values, io)
+  return present(mergeShards(files), outputs, io)
+}
+
 function commandValidate(args: string[], io: CliIo): number {
   const values = parse(args, VALIDATE_OPTIONS)
   const config = loadConfigFile(io.cwd, values.config)
@@ -284,6 +316,8 @@ export async function main(args: string[], io: CliIo): Promise<number> {
         return await commandRun(rest, io)
       case 'compare':
         return commandCompare(rest, io)
+      case 'merge':
+        return commandMerge(rest, io)
       case 'validate':
         return commandValidate(rest, io)
       case '--version':

@@ -8,14 +8,17 @@ import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { spawnSync } from 'node:child_process'
 import { randomInt } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { outcomeOfFailure } from '../app/errors.js'
 import { loadConfigFile, readResultsFile } from '../app/files.js'
 import { judge } from '../app/judge.js'
 import { EXIT, outcomeOf, outcomeOfError, type Outcome } from '../app/outcome.js'
 import type { Baseline } from '../app/requests.js'
+import { mergeShards } from '../app/merge.js'
 import { runBenchmarks } from '../app/run.js'
+import { sharedSeed } from '../app/shards.js'
+import { configHash } from '../results/hash.js'
 import { gitSync } from '../git/run.js'
 import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
@@ -31,7 +34,13 @@ import type { ActionInputs } from './inputs.js'
 import type { ActionLog } from './log.js'
 import { createCommentsApi } from './octokit.js'
 import type { ActionOutputs } from './outputs.js'
-import { planAction, type ActionEvent, type ActionPlan, type CheckoutFacts } from './plan.js'
+import {
+  planAction,
+  type ActionEvent,
+  type ActionPlan,
+  type CheckoutFacts,
+  type Publishing
+} from './plan.js'
 
 /** GitHub's limit for a comment body. */
 export const COMMENT_LIMIT = 65_536
@@ -39,6 +48,13 @@ export const COMMENT_LIMIT = 65_536
 const SUMMARY_LIMIT = 1_000_000
 
 const FILES = { results: 'results.json', report: 'report.md', pr: 'pr-number.txt' }
+
+/** Where this step writes: results.json, report.md, and pr-number.txt for a later job. */
+interface ActionFiles {
+  readonly results: string
+  readonly report: string
+  readonly pr: string
+}
 
 export interface ActionIo {
   readonly log: ActionLog
@@ -214,28 +230,25 @@ async function carryOutRun(
   event: ActionEvent,
   inputs: ActionInputs,
   cwd: string,
-  files: { results: string; report: string; pr: string },
+  files: ActionFiles,
   io: ActionIo
 ): Promise<Outcome> {
-  // Results of an earlier step must never pass for this run's.
-  rmSync(files.results, { force: true })
-  rmSync(files.report, { force: true })
-  const store = new BranchStore({
-    cwd,
-    branch: inputs.dataBranch,
-    retention: inputs.retention,
-    log: (m) => io.log.info(m)
-  })
+  clearStaleFiles(files)
+  const store = branchStore(cwd, inputs, io)
   const config = loadConfigFile(cwd, inputs.config)
   const baseline = await resolveBaseline(plan, cwd, store, inputs, io.log)
   const results = await runBenchmarks(
     {
       config,
       baseline,
-      seed: randomInt(2 ** 31),
+      // Shards of one matrix agree on the seed; a single job draws one.
+      seed: plan.shard
+        ? sharedSeed(readCheckout(cwd).headSha || event.sha, configHash(config))
+        : randomInt(2 ** 31),
       // `setup` runs in every checkout that is measured: head here, base in its worktree.
       setupHead: true,
-      failOn: plan.failOn
+      failOn: plan.failOn,
+      ...(plan.shard ? { shard: plan.shard } : {})
     },
     {
       runner: io.runner ?? createProcessTrialRunner(),
@@ -243,6 +256,82 @@ async function carryOutRun(
       onPartial: (partial) => writeFileSync(files.results, serializeResults(partial))
     }
   )
+  return publishResults(plan, event, inputs, results, files, store, io)
+}
+
+/** mode: merge — the shards' results (downloaded artifacts) judged and published as one run. */
+async function carryOutMerge(
+  plan: Extract<ActionPlan, { kind: 'merge' }>,
+  event: ActionEvent,
+  inputs: ActionInputs,
+  cwd: string,
+  files: ActionFiles,
+  io: ActionIo
+): Promise<Outcome> {
+  clearStaleFiles(files)
+  const dir = path.resolve(cwd, inputs.shardResults)
+  const found = findResultsFiles(dir)
+  if (found.length === 0) {
+    return outcomeOfError(
+      EXIT.usage,
+      `${inputs.shardResults}: no results.json of any shard found (download the shard artifacts there)`
+    )
+  }
+  io.log.info(`perfgate: merging ${found.length} shard results from ${inputs.shardResults}`)
+  const shards = found.map((file) => ({
+    source: path.relative(cwd, file),
+    results: readResultsFile(cwd, file)
+  }))
+  const merged = mergeShards(shards)
+  const results = plan.failOn
+    ? judge({ ...merged, compare: { ...merged.compare, failOn: plan.failOn } })
+    : merged
+  return publishResults(plan, event, inputs, results, files, branchStore(cwd, inputs, io), io)
+}
+
+/** Every results.json under a directory (artifacts unpack into one folder each). */
+function findResultsFiles(dir: string): string[] {
+  let entries: string[]
+  try {
+    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  } catch {
+    return []
+  }
+  return entries
+    .filter((entry) => path.basename(entry) === FILES.results)
+    .map((entry) => path.join(dir, entry))
+    .sort()
+}
+
+/** Results of an earlier step must never pass for this run's. */
+function clearStaleFiles(files: ActionFiles): void {
+  rmSync(files.results, { force: true })
+  rmSync(files.report, { force: true })
+  rmSync(files.pr, { force: true })
+}
+
+function branchStore(cwd: string, inputs: ActionInputs, io: ActionIo): BranchStore {
+  return new BranchStore({
+    cwd,
+    branch: inputs.dataBranch,
+    retention: inputs.retention,
+    log: (m) => io.log.info(m)
+  })
+}
+
+/**
+ * Publishes judged results: results.json, report.md, the job summary, the outputs (before
+ * any API call), then the comment or the artifact's PR number, then the data branch.
+ */
+async function publishResults(
+  plan: Publishing,
+  event: ActionEvent,
+  inputs: ActionInputs,
+  results: Results,
+  files: ActionFiles,
+  store: BranchStore,
+  io: ActionIo
+): Promise<Outcome> {
   writeFileSync(files.results, serializeResults(results))
   const outcome = outcomeOf(results)
   const { model, comment } = await publishReport(inputs, results, files.report)
@@ -252,9 +341,11 @@ async function carryOutRun(
   if (plan.pullRequest !== undefined && plan.publish === 'artifact') {
     writeFileSync(files.pr, `${plan.pullRequest}\n`)
     io.log.info(
-      `perfgate: measured; upload ${path.dirname(files.pr)} as an artifact for the comment workflow`
+      `perfgate: measured; upload ${path.dirname(files.pr)} as an artifact for the next job`
     )
   } else if (plan.pullRequest !== undefined && plan.publish === 'comment') {
+    // The comment workflow of a fork PR (mode: comment) can post a merged report too.
+    if (results.merged) writeFileSync(files.pr, `${plan.pullRequest}\n`)
     await postComment(inputs, event.repository, plan.pullRequest, comment, results, io)
   }
   if (plan.store) {
@@ -282,7 +373,7 @@ async function commentFromArtifact(
   measuredSha: string,
   event: ActionEvent,
   inputs: ActionInputs,
-  files: { results: string; report: string; pr: string },
+  files: ActionFiles,
   io: ActionIo
 ): Promise<Outcome> {
   let prText: string
@@ -350,7 +441,9 @@ export async function runAction(
         ? outcomeOfError(EXIT.usage, plan.message)
         : plan.kind === 'comment-from-artifact'
           ? await commentFromArtifact(plan.measuredSha, event, inputs, files, io)
-          : await carryOutRun(plan, event, inputs, cwd, files, io)
+          : plan.kind === 'merge'
+            ? await carryOutMerge(plan, event, inputs, cwd, files, io)
+            : await carryOutRun(plan, event, inputs, cwd, files, io)
   } catch (error) {
     const known = outcomeOfFailure(error)
     if (!known) throw error

@@ -1,5 +1,6 @@
 /** The action's inputs (names as in action.yml), read and checked in one place. */
 import * as core from '@actions/core'
+import { parseShard, type ShardSpec } from '../app/shards.js'
 
 export const Inputs = {
   config: 'config',
@@ -13,10 +14,12 @@ export const Inputs = {
   dataBranch: 'data-branch',
   retention: 'retention',
   outputDir: 'output-dir',
+  shard: 'shard',
+  shardResults: 'shard-results',
   allowPrTarget: 'allow-pull-request-target'
 } as const
 
-export type Mode = 'auto' | 'measure' | 'comment'
+export type Mode = 'auto' | 'measure' | 'comment' | 'merge'
 export type BaselineSource = 'auto' | 'merge-base' | 'stored' | 'none'
 export type CommentPolicy = 'always' | 'on-change' | 'never'
 
@@ -32,6 +35,10 @@ export interface ActionInputs {
   readonly dataBranch: string
   readonly retention: number | undefined
   readonly outputDir: string
+  /** This job's share of the suite in a job matrix. */
+  readonly shard: ShardSpec | undefined
+  /** mode: merge — the directory holding the shards' results (searched recursively). */
+  readonly shardResults: string
   readonly allowPullRequestTarget: boolean
 }
 
@@ -52,6 +59,16 @@ function booleanInput(name: string): boolean {
   throw new InputError(`input ${name}: expected true or false, got "${value}"`)
 }
 
+function shardInput(): ShardSpec | undefined {
+  const text = core.getInput(Inputs.shard).trim()
+  if (text === '') return undefined
+  try {
+    return parseShard(text, `input ${Inputs.shard}`)
+  } catch (error) {
+    throw new InputError((error as Error).message)
+  }
+}
+
 export function readInputs(): ActionInputs {
   const retentionText = core.getInput(Inputs.retention).trim()
   const retention = retentionText === '' ? undefined : Number(retentionText)
@@ -70,7 +87,7 @@ export function readInputs(): ActionInputs {
     config: core.getInput(Inputs.config).trim() || 'perfgate.yml',
     workingDirectory: core.getInput(Inputs.workingDirectory).trim() || '.',
     token: core.getInput(Inputs.token).trim(),
-    mode: choice(Inputs.mode, ['auto', 'measure', 'comment'], 'auto'),
+    mode: choice(Inputs.mode, ['auto', 'measure', 'comment', 'merge'], 'auto'),
     baseline: choice(Inputs.baseline, ['auto', 'merge-base', 'stored', 'none'], 'auto'),
     failOn: choice(Inputs.failOn, ['config', 'both', 'budgets', 'regressions', 'none'], 'config'),
     comment: choice(Inputs.comment, ['always', 'on-change', 'never'], 'always'),
@@ -78,6 +95,8 @@ export function readInputs(): ActionInputs {
     dataBranch: core.getInput(Inputs.dataBranch).trim() || 'perfgate-data',
     retention,
     outputDir: core.getInput(Inputs.outputDir).trim() || 'perfgate-output',
+    shard: shardInput(),
+    shardResults: core.getInput(Inputs.shardResults).trim() || 'perfgate-shards',
     allowPullRequestTarget: booleanInput(Inputs.allowPrTarget)
   }
 }

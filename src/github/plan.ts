@@ -4,6 +4,7 @@
  * (src/github/action.ts); tests check every decision here, fast.
  */
 import type { FailOn } from '../config/types.js'
+import type { ShardSpec } from '../app/shards.js'
 import type { ActionInputs } from './inputs.js'
 
 /** The parts of the workflow event the action reads. */
@@ -42,19 +43,27 @@ export type PlannedBaseline =
   /** Results stored on the data branch for this commit or its nearest stored ancestor. */
   | { readonly kind: 'stored'; readonly commit: string }
 
+/** What is done with judged results. */
+export interface Publishing {
+  /** The pull request the report belongs to, if any. */
+  readonly pullRequest?: number
+  /** comment: post it; artifact: leave it in output-dir for a later job; none. */
+  readonly publish: 'comment' | 'artifact' | 'none'
+  /** A push to the default branch: store the results on the data branch. */
+  readonly store: boolean
+  /** Overrides the config's policy (the fail-on input, unless it is `config`). */
+  readonly failOn?: FailOn
+}
+
 export type ActionPlan =
-  | {
+  | ({
       readonly kind: 'run'
       readonly baseline: PlannedBaseline
-      /** The pull request the report belongs to, if any. */
-      readonly pullRequest?: number
-      /** comment: post it; artifact: leave it in output-dir for the comment workflow. */
-      readonly publish: 'comment' | 'artifact' | 'none'
-      /** A push to the default branch: store the results on the data branch. */
-      readonly store: boolean
-      /** Overrides the config's policy (the fail-on input, unless it is `config`). */
-      readonly failOn?: FailOn
-    }
+      /** One shard of a job matrix: its share of the suite, left for the merge job. */
+      readonly shard?: ShardSpec
+    } & Publishing)
+  /** mode: merge — the shards' results judged as one run, then published. */
+  | ({ readonly kind: 'merge' } & Publishing)
   | { readonly kind: 'comment-from-artifact'; readonly measuredSha: string }
   | { readonly kind: 'refuse'; readonly message: string }
 
@@ -103,6 +112,35 @@ export function planAction(
     event.name === 'pull_request' || event.name === 'pull_request_target'
       ? event.pullRequest
       : undefined
+  const onDefaultBranch =
+    event.defaultBranch !== undefined && event.ref === `refs/heads/${event.defaultBranch}`
+  const store = event.name === 'push' && onDefaultBranch
+  if (inputs.mode === 'merge') {
+    if (inputs.shard) {
+      return { kind: 'refuse', message: 'mode: merge combines the shards: give it no shard input' }
+    }
+    return {
+      kind: 'merge',
+      ...(pr ? { pullRequest: pr.number } : {}),
+      publish: pr ? 'comment' : 'none',
+      store,
+      failOn
+    }
+  }
+  if (inputs.shard) {
+    // A shard measures and leaves its results for the merge job, which comments and stores.
+    return {
+      kind: 'run',
+      baseline: pr
+        ? pullRequestBaseline(inputs, pr, checkout, event)
+        : { kind: 'none', why: 'not a pull request' },
+      shard: inputs.shard,
+      ...(pr ? { pullRequest: pr.number } : {}),
+      publish: 'artifact',
+      store: false,
+      failOn
+    }
+  }
   if (pr) {
     return {
       kind: 'run',
@@ -113,13 +151,11 @@ export function planAction(
       failOn
     }
   }
-  const onDefaultBranch =
-    event.defaultBranch !== undefined && event.ref === `refs/heads/${event.defaultBranch}`
   return {
     kind: 'run',
     baseline: { kind: 'none', why: 'not a pull request' },
     publish: 'none',
-    store: event.name === 'push' && onDefaultBranch,
+    store,
     failOn
   }
 }
