@@ -44,4 +44,5 @@ export {
   type UnpairedOptions
 } from './unpaired.js'
 export { holm, lookAlphas, type AlphaSpending } from './multiple.js'
+export { decidedAtLook, lookAlpha, sequentialP, type LookRule } from './sequential.js'
 export { classify, type Verdict, type VerdictInput } from './verdict.js'
