@@ -8,6 +8,7 @@
 import type { CompareConfig, CompareSettings, PairedTest } from '../config/types.js'
 import { METRICS, type MetricName } from '../metrics.js'
 import type { BenchmarkResult, TrialResult } from '../results/types.js'
+import { CONFIDENCE_LEVEL } from '../stats/confidence.js'
 import { median } from '../stats/quantile.js'
 import { normalQuantile } from '../stats/distributions.js'
 import { holm } from '../stats/multiple.js'
@@ -27,8 +28,6 @@ import type {
 
 /** A paired metric's p in the comparison is the sequential p of the A/B rule. */
 export { sequentialP }
-
-const CONFIDENCE = 0.95
 
 function values(trials: readonly TrialResult[], metric: MetricName): (number | undefined)[] {
   return trials.map((t) => t.metrics[metric])
@@ -73,7 +72,7 @@ function testMetric(
   }
   const shared = { ...common, base: median(b), head: median(h) }
   if (mode === 'paired') {
-    const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE })
+    const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE_LEVEL })
     const needed = pairsToDecide(result.meanLog, result.sdLog, settings)
     return {
       ...shared,
@@ -84,7 +83,7 @@ function testMetric(
       ...(needed === undefined ? {} : { pairsToDecide: needed })
     }
   }
-  const result = compareUnpaired(b, h, { confidence: CONFIDENCE })
+  const result = compareUnpaired(b, h, { confidence: CONFIDENCE_LEVEL })
   return {
     ...shared,
     ratio: result.ratio,

@@ -20,7 +20,10 @@ export interface MetricComparison {
   /** Median of the trial values on each side. */
   readonly base: number
   readonly head: number
-  /** Estimated ratio head / base with its 95 % interval (geometric mean or Hodges-Lehmann). */
+  /**
+   * Estimated ratio head / base with its interval at CONFIDENCE_LEVEL (geometric mean or
+   * Hodges-Lehmann).
+   */
   readonly ratio: number
   readonly ciLow: number
   readonly ciHigh: number
