@@ -20,7 +20,10 @@ export const DEFAULT_ALPHA = 0.05
 export const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'] as const
 export type FailOn = (typeof FAIL_ON_VALUES)[number]
 export const DEFAULT_FAIL_ON: FailOn = 'both'
-export const DEFAULT_PAIRED_TEST = 't'
+/** The paired tests of A/B runs (compare.test): paired t-test, exact sign-flip test. */
+export const PAIRED_TEST_VALUES = ['t', 'sign-flip'] as const
+export type PairedTest = (typeof PAIRED_TEST_VALUES)[number]
+export const DEFAULT_PAIRED_TEST: PairedTest = 't'
 /** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
 export const DEFAULT_LOOKS = 3
 export const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000

@@ -3,7 +3,7 @@
  * every path absolute. Produced only by parseConfig(); the rest of perfgate reads this.
  */
 import type { BenchmarkKind, MetricName } from '../metrics.js'
-import type { FailOn } from './defaults.js'
+import type { FailOn, PairedTest } from './defaults.js'
 
 export type Comparator = '<' | '<=' | '>' | '>='
 
@@ -92,8 +92,7 @@ export interface BenchmarkConfig {
   readonly compare: CompareSettings
 }
 
-export type { FailOn }
-export type PairedTest = 't' | 'sign-flip'
+export type { FailOn, PairedTest }
 
 /** Run-wide comparison settings. */
 export interface CompareConfig {
