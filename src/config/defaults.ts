@@ -1,4 +1,7 @@
-/** Defaults of perfgate.yml, named in one place (README "Config reference" lists them). */
+/**
+ * Defaults of perfgate.yml, of the CLI and of the action, named in one place (README
+ * "Config reference" lists them; a test checks that action.yml documents the same).
+ */
 
 export const DEFAULT_CONFIG_FILE = 'perfgate.yml'
 export const DEFAULT_TRIALS = 10
@@ -13,8 +16,14 @@ export const DEFAULT_COMMAND_WARMUP_RUNS = 1
  */
 export const DEFAULT_THRESHOLD = 0.04
 export const DEFAULT_ALPHA = 0.05
-export const DEFAULT_FAIL_ON = 'both'
-export const DEFAULT_PAIRED_TEST = 't'
+/** What may fail the build: compare.fail-on, the CLI's --fail-on, the action's fail-on. */
+export const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'] as const
+export type FailOn = (typeof FAIL_ON_VALUES)[number]
+export const DEFAULT_FAIL_ON: FailOn = 'both'
+/** The paired tests of A/B runs (compare.test): paired t-test, exact sign-flip test. */
+export const PAIRED_TEST_VALUES = ['t', 'sign-flip'] as const
+export type PairedTest = (typeof PAIRED_TEST_VALUES)[number]
+export const DEFAULT_PAIRED_TEST: PairedTest = 't'
 /** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
 export const DEFAULT_LOOKS = 3
 export const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000
@@ -28,6 +37,18 @@ export const DEFAULT_READY_TIMEOUT_MS = 30_000
  * "Trials").
  */
 export const DEFAULT_SERVER_RESTART = 'per-trial'
-// MERGE: these two come from the config and constants work; keep theirs.
-export const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'] as const
 export const MAX_TRIALS = 10_000
+
+/** Branch of the repository's remote that stores the default branch's results. */
+export const DEFAULT_DATA_BRANCH = 'perfgate-data'
+/** Tells apart the PR comments of several perfgate steps (and their hidden markers). */
+export const DEFAULT_COMMENT_ID = 'default'
+/** Where the action writes its files, relative to its working directory. */
+export const DEFAULT_OUTPUT_DIR = 'perfgate-output'
+/** The files the action writes in its output directory. */
+export const OUTPUT_FILES = {
+  results: 'results.json',
+  report: 'report.md',
+  /** Measure mode: the PR a later comment job posts to. */
+  pr: 'pr-number.txt'
+} as const

@@ -3,6 +3,7 @@
  * every path absolute. Produced only by parseConfig(); the rest of perfgate reads this.
  */
 import type { BenchmarkKind, MetricName } from '../metrics.js'
+import type { FailOn, PairedTest } from './defaults.js'
 
 export type Comparator = '<' | '<=' | '>' | '>='
 
@@ -91,8 +92,7 @@ export interface BenchmarkConfig {
   readonly compare: CompareSettings
 }
 
-export type FailOn = 'both' | 'budgets' | 'regressions' | 'none'
-export type PairedTest = 't' | 'sign-flip'
+export type { FailOn, PairedTest }
 
 /** Run-wide comparison settings. */
 export interface CompareConfig {

@@ -19,6 +19,7 @@ import { mergeShards } from '../app/merge.js'
 import { runBenchmarks } from '../app/run.js'
 import { sharedSeed } from '../app/shards.js'
 import { configHash } from '../results/hash.js'
+import { OUTPUT_FILES } from '../config/defaults.js'
 import { gitSync } from '../git/run.js'
 import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
@@ -47,7 +48,7 @@ export const COMMENT_LIMIT = 65_536
 /** GitHub's limit for one step's job summary is 1 MiB; keep a margin. */
 const SUMMARY_LIMIT = 1_000_000
 
-const FILES = { results: 'results.json', report: 'report.md', pr: 'pr-number.txt' }
+const FILES = OUTPUT_FILES
 
 /** Where this step writes: results.json, report.md, and pr-number.txt for a later job. */
 interface ActionFiles {

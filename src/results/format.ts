@@ -4,6 +4,7 @@
  * it is never silently used as a baseline.
  */
 import { Ajv } from 'ajv'
+import { FAIL_ON_VALUES, PAIRED_TEST_VALUES } from '../config/defaults.js'
 import { METRIC_NAMES } from '../metrics.js'
 import { RESULTS_SCHEMA_VERSION, type Results } from './types.js'
 
@@ -83,8 +84,8 @@ export const RESULTS_SCHEMA = {
       type: 'object',
       required: ['failOn', 'test', 'maxTimeMs'],
       properties: {
-        failOn: { enum: ['both', 'budgets', 'regressions', 'none'] },
-        test: { enum: ['t', 'sign-flip'] }
+        failOn: { enum: [...FAIL_ON_VALUES] },
+        test: { enum: [...PAIRED_TEST_VALUES] }
       }
     },
     environment: {

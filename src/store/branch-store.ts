@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { DEFAULT_DATA_BRANCH } from '../config/defaults.js'
 import { parseResults, serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
 import { newestFirst } from './order.js'
@@ -38,7 +39,6 @@ export class StoreError extends Error {
   }
 }
 
-export const DEFAULT_DATA_BRANCH = 'perfgate-data'
 export const DEFAULT_REMOTE = 'origin'
 export const DEFAULT_MAX_ATTEMPTS = 20
 export const DEFAULT_IDENTITY = { name: 'perfgate', email: 'perfgate@users.noreply.github.com' }
