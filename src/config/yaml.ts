@@ -69,7 +69,7 @@ export function loadYaml(text: string, file: string): LoadedYaml {
 function yamlMessage(problem: YAMLError): string {
   const first = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '')
   if (problem.code === 'TAG_RESOLVE_FAILED') {
-    const tag = first.replace(/^Unresolved tag: /, '')
+    const tag = first.replace(/^Unresolved tag: /, '').replace(/^tag:yaml\.org,2002:/, '!!')
     return `unsupported YAML tag ${quote(tag)}; expected plain values (a config has no includes or custom tags)`
   }
   return `invalid YAML: ${first}`

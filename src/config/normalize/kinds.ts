@@ -6,7 +6,7 @@ import type { FieldPath, Issues } from '../issues.js'
 import type { RawCommand, RawFunction, RawHttp, RawRequest } from '../raw.js'
 import type { CommandSpec, FunctionSpec, HttpRequestSpec, HttpSpec } from '../types.js'
 import { optionalDuration, positiveDuration } from './durations.js'
-import { checkHeaders, checkNoNul, environment } from './text.js'
+import { checkHeaders, checkNoNul, checkOneLine, environment } from './text.js'
 
 /** What the kinds need from outside: the config's folder and whether a file exists. */
 export interface KindContext {
@@ -29,6 +29,7 @@ export function functionSpec(
       `bench file not found: ${file}; expected a path relative to the config file`
     )
   }
+  if (raw.bench !== undefined) checkOneLine(issues, raw.bench, [...field, 'bench'])
   return {
     kind: 'function',
     file,

@@ -115,6 +115,12 @@ export function parseBudget(metric: MetricName, value: string | number): Parsed<
   }
   return {
     ok: true,
-    value: { metric, comparator, limit: limit.value, source: String(value).trim() }
+    // The source goes into report tables: one line, runs of whitespace as one space.
+    value: {
+      metric,
+      comparator,
+      limit: limit.value,
+      source: String(value).trim().replace(/\s+/g, ' ')
+    }
   }
 }

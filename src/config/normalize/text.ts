@@ -30,6 +30,17 @@ export function checkBenchmarkName(issues: Issues, name: string, field: FieldPat
   }
 }
 
+/** Records an issue if `value` holds a control character (names of things, not commands). */
+export function checkOneLine(issues: Issues, value: string, field: FieldPath): void {
+  const bad = UNPRINTABLE.exec(value)
+  if (bad) {
+    issues.add(
+      field,
+      `expected one line without control characters, got ${describeValue(value)} (it contains ${codePoint(bad[0])})`
+    )
+  }
+}
+
 /** Records an issue if `value` holds a NUL character (commands, paths, URLs). */
 export function checkNoNul(issues: Issues, value: string, field: FieldPath): void {
   if (value.includes('\u0000')) {
