@@ -1,5 +1,6 @@
 import { ConfigError } from '../src/config/errors.js'
 import {
+  MAX_CONFIG_LENGTH,
   MAX_CONFIG_VALUES,
   MAX_DURATION_MS,
   MAX_HTTP_CONNECTIONS,
@@ -62,6 +63,22 @@ describe('YAML aliases: bounded by the expanded size, not by the number of uses'
   it('refuses an alias inside the value it names', () => {
     expect(errorOf('benchmarks: &list\n  - name: a\n    command: { run: *list }\n')).toBe(
       `${F}:3:21: YAML alias *list is inside the value it names; expected no recursive aliases`
+    )
+  })
+})
+
+describe('oversized input is a config error', () => {
+  it('refuses nesting deeper than the YAML parser can follow', () => {
+    expect(errorOf(`benchmarks: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`)).toMatch(
+      new RegExp(
+        `^${F}:1:\\d+: invalid YAML: nested too deeply; expected a config a few levels deep$`
+      )
+    )
+  })
+
+  it('refuses a text longer than the maximum', () => {
+    expect(errorOf(ONE + '#'.repeat(MAX_CONFIG_LENGTH))).toBe(
+      `${F}: the config is ${MAX_CONFIG_LENGTH + ONE.length} characters long; expected at most ${MAX_CONFIG_LENGTH}`
     )
   })
 })

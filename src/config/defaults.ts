@@ -49,6 +49,8 @@ export const MAX_HTTP_RATE = 1_000_000
 export const MAX_REQUEST_WEIGHT = 1000
 /** Longest benchmark name, in characters (names are table cells and log lines). */
 export const MAX_NAME_LENGTH = 100
+/** Longest config text, in characters (real configs are a few kilobytes). */
+export const MAX_CONFIG_LENGTH = 1_000_000
 /**
  * Most values (mappings, lists and scalars) a config may hold once YAML aliases are
  * expanded: a generous bound for real configs that stops alias bombs before they expand.

@@ -15,7 +15,7 @@ import {
   type Document,
   type YAMLError
 } from 'yaml'
-import { MAX_CONFIG_VALUES } from './defaults.js'
+import { MAX_CONFIG_LENGTH, MAX_CONFIG_VALUES } from './defaults.js'
 import { ConfigError, quote } from './errors.js'
 import type { FieldPath, Locate } from './issues.js'
 
@@ -27,6 +27,17 @@ export interface LoadedYaml {
 
 /** Parses YAML text; throws ConfigError for invalid YAML, unknown tags or alias bombs. */
 export function loadYaml(text: string, file: string): LoadedYaml {
+  if (text.length > MAX_CONFIG_LENGTH) {
+    throw new ConfigError([
+      {
+        file,
+        line: undefined,
+        column: undefined,
+        field: '',
+        message: `the config is ${text.length} characters long; expected at most ${MAX_CONFIG_LENGTH}`
+      }
+    ])
+  }
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {
     lineCounter,
@@ -71,6 +82,10 @@ function yamlMessage(problem: YAMLError): string {
   if (problem.code === 'TAG_RESOLVE_FAILED') {
     const tag = first.replace(/^Unresolved tag: /, '').replace(/^tag:yaml\.org,2002:/, '!!')
     return `unsupported YAML tag ${quote(tag)}; expected plain values (a config has no includes or custom tags)`
+  }
+  // yaml reports its own stack overflow on deeply nested input as an error.
+  if (/Maximum call stack size exceeded/.test(first)) {
+    return 'invalid YAML: nested too deeply; expected a config a few levels deep'
   }
   return `invalid YAML: ${first}`
 }
