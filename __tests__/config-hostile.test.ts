@@ -60,6 +60,15 @@ describe('YAML aliases: bounded by the expanded size, not by the number of uses'
     expect(config.benchmarks[118]!.spec).toMatchObject({ run: 'npm test', env: { CI: '1' } })
   })
 
+  it('refuses an alias without its anchor, and a second document', () => {
+    expect(errorOf('benchmarks: *list\n')).toBe(
+      `${F}:1:13: YAML alias *list has no anchor &list before it; expected an anchor set before its aliases`
+    )
+    expect(errorOf(ONE + '---\n' + ONE)).toBe(
+      `${F}:4:1: the file holds more than one YAML document (a second "---"); expected one`
+    )
+  })
+
   it('refuses an alias inside the value it names', () => {
     expect(errorOf('benchmarks: &list\n  - name: a\n    command: { run: *list }\n')).toBe(
       `${F}:3:21: YAML alias *list is inside the value it names; expected no recursive aliases`

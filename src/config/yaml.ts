@@ -83,6 +83,9 @@ function yamlMessage(problem: YAMLError): string {
     const tag = first.replace(/^Unresolved tag: /, '').replace(/^tag:yaml\.org,2002:/, '!!')
     return `unsupported YAML tag ${quote(tag)}; expected plain values (a config has no includes or custom tags)`
   }
+  if (problem.code === 'MULTIPLE_DOCS') {
+    return 'the file holds more than one YAML document (a second "---"); expected one'
+  }
   // yaml reports its own stack overflow on deeply nested input as an error.
   if (/Maximum call stack size exceeded/.test(first)) {
     return 'invalid YAML: nested too deeply; expected a config a few levels deep'
@@ -98,36 +101,43 @@ function checkExpansion(doc: Document): { offset: number; message: string } | un
   const sizes = new Map<unknown, number>()
   const open = new Set<unknown>()
   let firstAlias: number | undefined
-  let recursive: { offset: number; message: string } | undefined
+  let problem: { offset: number; message: string } | undefined
   const size = (node: unknown): number => {
-    if (recursive) return 0
+    if (problem) return 0
     if (isAlias(node)) {
       firstAlias ??= node.range?.[0]
       const target = node.resolve(doc)
       if (open.has(target)) {
-        recursive = {
+        problem = {
           offset: node.range?.[0] ?? 0,
           message: `YAML alias *${node.source} is inside the value it names; expected no recursive aliases`
         }
         return 0
       }
-      return target === undefined ? 1 : size(target)
+      if (target === undefined) {
+        // toJS would throw a ReferenceError: an internal error instead of this message.
+        problem = {
+          offset: node.range?.[0] ?? 0,
+          message: `YAML alias *${node.source} has no anchor &${node.source} before it; expected an anchor set before its aliases`
+        }
+        return 0
+      }
+      return size(target)
     }
+    if (!isMap(node) && !isSeq(node)) return 1
     const known = sizes.get(node)
     if (known !== undefined) return known
     let total = 1
     open.add(node)
-    if (isMap(node)) {
-      for (const pair of node.items) total += isPair(pair) ? size(pair.key) + size(pair.value) : 1
-    } else if (isSeq(node)) {
-      for (const item of node.items) total += size(item)
+    for (const item of node.items) {
+      total += isPair(item) ? size(item.key) + size(item.value) : size(item)
     }
     open.delete(node)
-    if (node !== null && node !== undefined && !isScalar(node)) sizes.set(node, total)
+    sizes.set(node, total)
     return total
   }
   const total = size(doc.contents)
-  if (recursive) return recursive
+  if (problem) return problem
   if (total > MAX_CONFIG_VALUES) {
     return {
       offset: firstAlias ?? 0,
