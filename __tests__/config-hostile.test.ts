@@ -289,6 +289,12 @@ describe('text that reaches requests, processes and logs', () => {
     )
   })
 
+  it('quotes a long value in part', () => {
+    expect(errorOf(`timeout: ${'x'.repeat(5000)}\n` + ONE)).toBe(
+      `${F}:1:10: timeout: expected a duration like "500ms", "5s" or "1m", got "${'x'.repeat(200)}"… (5000 characters)`
+    )
+  })
+
   it('keeps a budget source on one line', () => {
     const config = parse(ONE + '    budgets: { wall: "<=\\n 5ms" }\n')
     expect(config.benchmarks[0]!.budgets).toEqual([

@@ -103,11 +103,19 @@ export function closest(name: string, candidates: readonly string[]): string | u
   return best
 }
 
+/** Longest string quoted whole in a message; longer ones are cut (one line, not a page). */
+const QUOTED_MAX = 200
+
 /** Describes a config value for "got …" in messages. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing'
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'a mapping'
-  if (typeof value === 'string') return quote(value)
+  if (typeof value === 'string') {
+    const chars = [...value]
+    return chars.length <= QUOTED_MAX
+      ? quote(value)
+      : `${quote(chars.slice(0, QUOTED_MAX).join(''))}… (${chars.length} characters)`
+  }
   return String(value)
 }
