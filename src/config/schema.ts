@@ -16,6 +16,13 @@ import {
   MAX_TRIALS
 } from './defaults.js'
 
+/** Values of `compare.fail-on`; front ends with a fail-on option take the same list. */
+export const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'] as const
+/** Values of `compare.test`. */
+export const PAIRED_TESTS = ['t', 'sign-flip'] as const
+/** Values of `http.server.restart`. */
+export const SERVER_RESTARTS = ['per-trial', 'once'] as const
+
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'perfgate.schema.json',
@@ -52,12 +59,12 @@ export const CONFIG_SCHEMA = {
         threshold: { $ref: '#/definitions/threshold' },
         alpha: { $ref: '#/definitions/alpha' },
         'fail-on': {
-          enum: ['both', 'budgets', 'regressions', 'none'],
+          enum: FAIL_ON_VALUES,
           description:
             'What fails the build: budget violations, significant regressions, both (default) or none.'
         },
         test: {
-          enum: ['t', 'sign-flip'],
+          enum: PAIRED_TESTS,
           description:
             'Paired test on log ratios: t (paired t-test, default) or sign-flip (exact randomization test).'
         },
@@ -226,7 +233,7 @@ export const CONFIG_SCHEMA = {
                 'URL polled until it answers (any status below 500), or { url, timeout } (default timeout 30s).'
             },
             restart: {
-              enum: ['per-trial', 'once'],
+              enum: SERVER_RESTARTS,
               description:
                 'per-trial (default): a fresh server for every trial; once: one server per side kept across trials.'
             }

@@ -3,6 +3,7 @@
  * every path absolute. Produced only by parseConfig(); the rest of perfgate reads this.
  */
 import type { BenchmarkKind, MetricName } from '../metrics.js'
+import type { FAIL_ON_VALUES, PAIRED_TESTS, SERVER_RESTARTS } from './schema.js'
 
 export type Comparator = '<' | '<=' | '>' | '>='
 
@@ -43,7 +44,7 @@ export interface HttpRequestSpec {
   readonly weight: number
 }
 
-export type ServerRestart = 'per-trial' | 'once'
+export type ServerRestart = (typeof SERVER_RESTARTS)[number]
 
 export interface HttpSpec {
   readonly kind: 'http'
@@ -91,8 +92,8 @@ export interface BenchmarkConfig {
   readonly compare: CompareSettings
 }
 
-export type FailOn = 'both' | 'budgets' | 'regressions' | 'none'
-export type PairedTest = 't' | 'sign-flip'
+export type FailOn = (typeof FAIL_ON_VALUES)[number]
+export type PairedTest = (typeof PAIRED_TESTS)[number]
 
 /** Run-wide comparison settings. */
 export interface CompareConfig {
