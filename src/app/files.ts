@@ -20,6 +20,7 @@ import {
 import path from 'node:path'
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js'
 import { ConfigError } from '../config/errors.js'
+import { decodeConfigText } from '../config/decode.js'
 import { parseConfig } from '../config/parse.js'
 import type { Config } from '../config/types.js'
 import { registerCleanup } from '../process/cleanup.js'
@@ -65,11 +66,6 @@ export function loadConfigFile(cwd: string, file: string | undefined): Config {
     },
     displayName: display
   })
-}
-
-// MERGE: replaced by the config module's decodeConfigText.
-function decodeConfigText(bytes: Uint8Array, _file: string): string {
-  return new TextDecoder('utf-8').decode(bytes)
 }
 
 /** Reads and checks a results file; errors name the file. */

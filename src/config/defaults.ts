@@ -37,6 +37,7 @@ export const DEFAULT_READY_TIMEOUT_MS = 30_000
  * "Trials").
  */
 export const DEFAULT_SERVER_RESTART = 'per-trial'
+/** Most trials per benchmark (config `trials` and the CLI's `--trials`). */
 export const MAX_TRIALS = 10_000
 
 /** Branch of the repository's remote that stores the default branch's results. */
@@ -52,3 +53,32 @@ export const OUTPUT_FILES = {
   /** Measure mode: the PR a later comment job posts to. */
   pr: 'pr-number.txt'
 } as const
+
+/*
+ * Bounds: values past them are typos or hostile input, and some would overflow (Node's
+ * timers fire at once past 2^31−1 ms) or allocate without limit. README "Config reference"
+ * lists them.
+ */
+/** Longest duration anywhere in the config (24 hours); every duration feeds a timer. */
+export const MAX_DURATION_MS = 24 * 60 * 60_000
+/** Most base/head pairs per benchmark (`compare.max-pairs`). */
+export const MAX_PAIRS = DEFAULT_LOOKS * MAX_TRIALS
+/** Most unmeasured runs before each measured run of a command benchmark. */
+export const MAX_COMMAND_WARMUP_RUNS = 1000
+/** Most concurrent connections of an http benchmark's load generator. */
+export const MAX_HTTP_CONNECTIONS = 1000
+/** Most requests in flight per connection. */
+export const MAX_HTTP_PIPELINING = 100
+/** Highest fixed request rate (requests/s). */
+export const MAX_HTTP_RATE = 1_000_000
+/** Most repetitions of one request in the sequence (`weight`). */
+export const MAX_REQUEST_WEIGHT = 1000
+/** Longest benchmark name, in characters (names are table cells and log lines). */
+export const MAX_NAME_LENGTH = 100
+/** Longest config text, in characters (real configs are a few kilobytes). */
+export const MAX_CONFIG_LENGTH = 1_000_000
+/**
+ * Most values (mappings, lists and scalars) a config may hold once YAML aliases are
+ * expanded: a generous bound for real configs that stops alias bombs before they expand.
+ */
+export const MAX_CONFIG_VALUES = 100_000

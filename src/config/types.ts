@@ -4,6 +4,7 @@
  */
 import type { BenchmarkKind, MetricName } from '../metrics.js'
 import type { FailOn, PairedTest } from './defaults.js'
+import type { SERVER_RESTARTS } from './schema.js'
 
 export type Comparator = '<' | '<=' | '>' | '>='
 
@@ -44,7 +45,7 @@ export interface HttpRequestSpec {
   readonly weight: number
 }
 
-export type ServerRestart = 'per-trial' | 'once'
+export type ServerRestart = (typeof SERVER_RESTARTS)[number]
 
 export interface HttpSpec {
   readonly kind: 'http'
