@@ -49,7 +49,6 @@ const git = (cwd: string, args: string[]) => gitSync(cwd, args)
 export async function runSetup(command: string, cwd: string, timeoutMs: number): Promise<void> {
   const { finished } = startChild('/bin/sh', ['-c', command], {
     cwd,
-    env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     timeoutMs
   })

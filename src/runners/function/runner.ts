@@ -1,6 +1,8 @@
 /** Runs one trial of a function benchmark in a fresh worker process. */
 import path from 'node:path'
 import { describeExit, startChild } from '../../process/children.js'
+import { leftoverDetails, leftoverText } from '../../process/leftovers.js'
+import { sanitizeChildText } from '../../process/text.js'
 import {
   API_URL,
   stripsTypes,
@@ -49,7 +51,6 @@ export async function runFunctionTrial(
   }
   const { child, finished } = startChild(workerNode().path, args, {
     cwd: path.dirname(spec.file),
-    env: process.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     timeoutMs: benchmark.timeoutMs
   })
@@ -72,10 +73,11 @@ export async function runFunctionTrial(
   })
   const end = await finished
   const stderrTail = end.stderr.text() || undefined
+  const left = end.leftovers?.length ? `; the bench ${leftoverText(end.leftovers)}` : ''
   if (end.timedOut) {
     return {
       ok: false,
-      message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)`,
+      message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)${left}`,
       stderrTail,
       durationMs: elapsed()
     }
@@ -95,18 +97,29 @@ export async function runFunctionTrial(
         gcCount: m.gcCount,
         gcTime: m.gcTime
       },
-      details: { samples: m.samples, batchSize: m.batchSize, async: m.async },
+      details: {
+        samples: m.samples,
+        batchSize: m.batchSize,
+        async: m.async,
+        ...leftoverDetails(end.leftovers)
+      },
       durationMs: elapsed()
     }
   }
   if (reply?.type === 'error') {
-    return { ok: false, message: reply.message, stderrTail: reply.stack, durationMs: elapsed() }
+    // Thrown by the bench code: untrusted text like any child output.
+    return {
+      ok: false,
+      message: sanitizeChildText(String(reply.message)) + left,
+      stderrTail: reply.stack === undefined ? undefined : sanitizeChildText(String(reply.stack)),
+      durationMs: elapsed()
+    }
   }
   return {
     ok: false,
     message: end.spawnError
       ? `could not start the worker: ${end.spawnError.message}`
-      : `worker ${describeExit(end)} before reporting a result`,
+      : `worker ${describeExit(end)} before reporting a result${left}`,
     stderrTail,
     durationMs: elapsed()
   }
