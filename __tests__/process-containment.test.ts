@@ -5,6 +5,10 @@
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { liveChildCount } from '../src/process/children.js'
+import { buildReport } from '../src/report/model.js'
+import { renderMarkdownReport } from '../src/report/markdown.js'
+import { renderTerminalVerdict } from '../src/report/terminal.js'
+import { COMPARED_RESULTS, COMPARISON } from '../__fixtures__/results/comparison.js'
 import { runCommandTrial } from '../src/runners/command/runner.js'
 import { runFunctionTrial } from '../src/runners/function/runner.js'
 import { HttpTrialRunner } from '../src/runners/http/runner.js'
@@ -81,6 +85,35 @@ describe('processes left outside the process group', () => {
     if (!warmed.ok) throw new Error(warmed.message)
     expect(warmed.details.leftProcesses).toMatch(/^left 3 processes running .*sleep 302/)
     expect(await survivors(tag)).toEqual([])
+  })
+
+  it('shows in the report, for head and base', async () => {
+    const benchmark = commandBenchmark(daemon('sleep 305'))
+    const left = await runCommandTrial(benchmark, benchmark.spec)
+    const quiet = commandBenchmark('true')
+    const clean = await runCommandTrial(quiet, quiet.spec)
+    if (!left.ok || !clean.ok) throw new Error('trial failed')
+    const [first] = COMPARED_RESULTS.benchmarks
+    const bench = {
+      ...first!,
+      name: 'daemonizes',
+      trials: [left, clean].map((o) => ({ metrics: o.metrics, durationMs: 1, details: o.details }))
+    }
+    const results = {
+      ...COMPARED_RESULTS,
+      benchmarks: [bench],
+      base: { ...COMPARED_RESULTS.base!, benchmarks: [bench] }
+    }
+    const model = buildReport(results, { ...COMPARISON, benchmarks: [] })
+    const pattern = (side: string) =>
+      new RegExp(
+        `^left 1 process running outside its process group: sleep 305 \\(pid \\d+\\); stopped${side} \\(in 1 of 2 trials\\)`
+      )
+    expect(model.notes.map((n) => n.benchmark)).toEqual(['daemonizes', 'daemonizes'])
+    expect(model.notes[0]!.text).toMatch(pattern(''))
+    expect(model.notes[1]!.text).toMatch(pattern(' on base'))
+    expect(renderTerminalVerdict(model)).toContain('! daemonizes left 1 process running')
+    expect(renderMarkdownReport(model)).toContain('> **daemonizes** left 1 process running')
   })
 
   it('reports nothing for a command that leaves nothing', async () => {
