@@ -4,6 +4,7 @@
 // configured env and checks /proc for survivors.
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
+import { runSetup } from '../src/git/base-checkout.js'
 import { liveChildCount } from '../src/process/children.js'
 import { buildReport } from '../src/report/model.js'
 import { renderMarkdownReport } from '../src/report/markdown.js'
@@ -114,6 +115,14 @@ describe('processes left outside the process group', () => {
     expect(model.notes[1]!.text).toMatch(pattern(' on base'))
     expect(renderTerminalVerdict(model)).toContain('! daemonizes left 1 process running')
     expect(renderMarkdownReport(model)).toContain('> **daemonizes** left 1 process running')
+  })
+
+  it('stops what a setup command left, with a warning for the log', async () => {
+    const warning = await runSetup(daemon('sleep 306'), process.cwd(), 30_000)
+    expect(warning).toMatch(
+      /^setup left 1 process running outside its process group: sleep 306 \(pid \d+\); stopped$/
+    )
+    expect(await runSetup('true', process.cwd(), 30_000)).toBeUndefined()
   })
 
   it('reports nothing for a command that leaves nothing', async () => {
