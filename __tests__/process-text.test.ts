@@ -51,4 +51,13 @@ describe('child-derived text', () => {
     expect(outcome.stderrTail).toContain('\\x1b[2J')
     expect(`${outcome.message}${outcome.stderrTail}`).not.toMatch(RAW_CONTROL)
   })
+
+  it('a forged result a bench sends on the worker channel', async () => {
+    const benchmark = functionBenchmark('fake-result.bench.js')
+    const outcome = await runFunctionTrial(benchmark, benchmark.spec)
+    expect(outcome).toMatchObject({
+      ok: false,
+      message: 'worker sent a malformed result (does the bench code call process.send?)'
+    })
+  })
 })

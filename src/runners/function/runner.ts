@@ -13,6 +13,7 @@ import {
 } from '../../runtime-files.js'
 import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
 import type { TrialOutcome } from '../types.js'
+import type { FunctionMeasurement } from './engine.js'
 import type { RunRequest, WorkerReply } from './protocol.js'
 import { fileURLToPath } from 'node:url'
 
@@ -35,6 +36,30 @@ export function workerArgs(benchFile: string): string[] {
   }
   args.push(fileURLToPath(WORKER_URL))
   return args
+}
+
+const MEASUREMENT_NUMBERS = [
+  'p50',
+  'p95',
+  'p99',
+  'max',
+  'mean',
+  'ops',
+  'heap',
+  'gcCount',
+  'gcTime',
+  'samples',
+  'batchSize'
+] as const
+
+/** Whether a result from the worker has the shape the engine sends. */
+function wellFormed(m: unknown): m is FunctionMeasurement {
+  if (typeof m !== 'object' || m === null) return false
+  const record = m as Record<string, unknown>
+  return (
+    MEASUREMENT_NUMBERS.every((key) => typeof record[key] === 'number') &&
+    typeof record.async === 'boolean'
+  )
 }
 
 export async function runFunctionTrial(
@@ -78,6 +103,15 @@ export async function runFunctionTrial(
     return {
       ok: false,
       message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)${left}`,
+      stderrTail,
+      durationMs: elapsed()
+    }
+  }
+  if (reply?.type === 'result' && !wellFormed(reply.measurement)) {
+    // The bench runs in the worker and could send on its IPC channel itself.
+    return {
+      ok: false,
+      message: 'worker sent a malformed result (does the bench code call process.send?)',
       stderrTail,
       durationMs: elapsed()
     }
