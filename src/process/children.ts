@@ -163,6 +163,7 @@ export function startChild(
     let settled = false
     let endedAt: number | undefined
     let leftovers: Promise<Leftover[] | undefined> | undefined
+    let pipeTimer: NodeJS.Timeout | undefined
     child.once('error', (error) => {
       spawnError = error
       if (child.pid === undefined) void done(null, null)
@@ -177,10 +178,11 @@ export function startChild(
       // A process holding the pipes that could not be found (it cleared its environment):
       // stop waiting for it.
       void leftovers.then(() => {
-        setTimeout(() => {
+        if (settled) return
+        pipeTimer = setTimeout(() => {
           child.stdout?.destroy()
           child.stderr?.destroy()
-        }, PIPE_GRACE_MS).unref()
+        }, PIPE_GRACE_MS)
       })
     })
     // 'close' waits for the stdio streams, so the output tails are complete.
@@ -190,6 +192,7 @@ export function startChild(
       settled = true
       endedAt ??= performance.now()
       if (timer) clearTimeout(timer)
+      if (pipeTimer) clearTimeout(pipeTimer)
       killGroup(child)
       let left: Leftover[] | undefined
       if (!canFindLeftovers()) left = undefined
