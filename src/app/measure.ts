@@ -30,7 +30,8 @@ export interface MeasureOptions {
 async function setupHead(config: Config, options: MeasureOptions): Promise<void> {
   if (!options.setupHead || !config.setup) return
   options.stderr.write(`head: running setup \`${config.setup}\`\n`)
-  await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS)
+  const left = await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS)
+  if (left) options.stderr.write(`head: setup ${left}\n`)
 }
 
 /** Head only (no baseline, or a stored one). */
