@@ -31,7 +31,7 @@ async function setupHead(config: Config, options: MeasureOptions): Promise<void>
   if (!options.setupHead || !config.setup) return
   options.stderr.write(`head: running setup \`${config.setup}\`\n`)
   const left = await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS)
-  if (left) options.stderr.write(`head: setup ${left}\n`)
+  if (left) options.stderr.write(`head: ${left}\n`)
 }
 
 /** Head only (no baseline, or a stored one). */
