@@ -156,7 +156,9 @@ function methodLines(results: Results, comparison: Comparison): string[] {
             ? `ran all ${b.plannedLooks} looks`
             : b.stopReason === 'max-time'
               ? 'stopped at the time cap'
-              : 'stopped by an error'
+              : b.stopReason === 'time-budget'
+                ? "cut short by the run's time budget (compare.max-duration)"
+                : 'stopped by an error'
       return `${b.name}: ${b.nHead} pairs, ${why}`
     })
     lines.push(
