@@ -204,6 +204,21 @@ describe('rate limits', () => {
     ])
   })
 
+  it('waits at most 60 s in all for one request', async () => {
+    github.faults.push({
+      match: CREATE,
+      status: 403,
+      message: SECONDARY,
+      headers: { 'retry-after': '40' },
+      times: 10
+    })
+    await expect(upsertComment(client(), MARKER, `${MARKER}\nx`, noWait)).rejects.toThrow(
+      "GitHub's secondary rate limit: still limited after waiting 40 s, not retrying"
+    )
+    expect(github.count(CREATE)).toBe(2)
+    expect(github.comments).toHaveLength(0)
+  })
+
   // Real waits here (1 s per second): the call must end long before the retry-after.
   it.each([
     ['secondary', { status: 429, message: SECONDARY, headers: { 'retry-after': '3600' } }, '3600'],

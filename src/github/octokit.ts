@@ -9,8 +9,8 @@
  *   retried here: a POST that failed may still have created it (upsertComment checks).
  * - Rate limits (primary, and secondary: 403/429 "secondary rate limit", retry-after) are
  *   left to @octokit/plugin-throttling, which also spaces writes as GitHub asks. A short
- *   wait is honoured; a wait over MAX_WAIT_S ends the request at once with an error that
- *   says so: a CI job does not sleep for minutes to post a comment.
+ *   wait is honoured; waits over MAX_WAIT_S in all end the request at once with an error
+ *   that says so: a CI job does not sleep for minutes to post a comment.
  */
 import { getOctokit } from '@actions/github'
 import type { Octokit } from '@octokit/core'
@@ -37,7 +37,7 @@ export interface CommentsApiOptions {
   readonly log?: (message: string) => void
 }
 
-/** The longest rate-limit wait honoured, in seconds. */
+/** The longest rate-limit wait honoured, in seconds, for one request (all its waits). */
 export const MAX_WAIT_S = 60
 /** Retries of a transient error (5xx, network error, timeout). */
 const RETRIES = 2
@@ -136,14 +136,18 @@ export function createCommentsApi(
   const secondMs = options.secondMs ?? 1000
   const log = options.log ?? ((message: string) => process.stdout.write(`perfgate: ${message}\n`))
   const decided = new WeakMap<object, string>()
+  const waited = new WeakMap<object, number>()
   const onLimit =
     (kind: string) =>
     (retryAfter: number, request: object, octokit: Octokit, retryCount: number): boolean => {
       const what = describeRequest(octokit, request)
-      if (retryAfter > MAX_WAIT_S) {
+      const before = waited.get(request) ?? 0
+      if (before + retryAfter > MAX_WAIT_S) {
         decided.set(
           request,
-          `GitHub's ${kind} rate limit asks to wait ${retryAfter} s, over the ${MAX_WAIT_S} s perfgate waits: not retrying`
+          before === 0
+            ? `GitHub's ${kind} rate limit asks to wait ${retryAfter} s, over the ${MAX_WAIT_S} s perfgate waits: not retrying`
+            : `GitHub's ${kind} rate limit: still limited after waiting ${before} s, not retrying`
         )
         return false
       }
@@ -151,6 +155,7 @@ export function createCommentsApi(
         decided.set(request, `GitHub's ${kind} rate limit: still limited after ${retryCount} waits`)
         return false
       }
+      waited.set(request, before + retryAfter)
       log(`${what}: ${kind} rate limit, waiting ${retryAfter} s as GitHub asks`)
       return true
     }
