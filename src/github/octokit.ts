@@ -13,10 +13,12 @@
  *   that says so: a CI job does not sleep for minutes to post a comment.
  */
 import { getOctokit } from '@actions/github'
-import type { Octokit } from '@octokit/core'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { oneLine, type CommentsApi } from './comment.js'
+
+/** The part of the client the hooks below use. */
+type Octokit = Pick<ReturnType<typeof getOctokit>, 'hook' | 'request'>
 
 export interface IssueRef {
   readonly owner: string
@@ -139,8 +141,8 @@ export function createCommentsApi(
   const waited = new WeakMap<object, number>()
   const onLimit =
     (kind: string) =>
-    (retryAfter: number, request: object, octokit: Octokit, retryCount: number): boolean => {
-      const what = describeRequest(octokit, request)
+    (retryAfter: number, request: object, _octokit: unknown, retryCount: number): boolean => {
+      const what = describeRequest(octokit, request) // the client below, created by then
       const before = waited.get(request) ?? 0
       if (before + retryAfter > MAX_WAIT_S) {
         decided.set(
