@@ -100,6 +100,15 @@ describe('upsertComment', () => {
     ])
   })
 
+  it('keeps an error message from becoming a workflow command in the log', async () => {
+    github.viewer = undefined
+    github.viewerError = 'denied\n::error::forged ##[warning]too'
+    await upsertComment(client(), MARKER, `${MARKER}\nx`, noWait)
+    expect(logs).toEqual([
+      "cannot tell the token's identity (GraphQL error: denied ::error::forged #\u200b#[warning]too); looking for comments by github-actions[bot]"
+    ])
+  })
+
   it('retries server errors, saying so, then succeeds', async () => {
     github.faults.push({ match: COMMENTS, status: 502, times: 2 })
     const done = await upsertComment(client(), MARKER, `${MARKER}\nx`, noWait)

@@ -31,6 +31,8 @@ export class FakeGitHub {
   requests: string[] = []
   faults: Fault[] = []
   viewer: string | undefined = 'github-actions[bot]'
+  /** GraphQL's error message when there is no viewer (an answer of 200 with `errors`). */
+  viewerError = 'Resource not accessible by integration'
   /** Head commit per pull request number (GET /repos/o/r/pulls/N). */
   pulls = new Map<number, string>()
   private server: Server | undefined
@@ -85,7 +87,7 @@ export class FakeGitHub {
       if (!this.viewer)
         return send(200, {
           data: null,
-          errors: [{ message: 'Resource not accessible by integration' }]
+          errors: [{ message: this.viewerError }]
         })
       return send(200, { data: { viewer: { login: this.viewer } } })
     }

@@ -59,10 +59,16 @@ function outcomeUnknown(error: unknown): boolean {
   return status === undefined || status === 408 || status >= 500
 }
 
-/** Text from the network (an error message) as one log line that cannot be a workflow command. */
+/**
+ * Text from the network (an error message) for the middle of a log line: one line, and no
+ * `##[` (the runner reads that anywhere in a line as a command; a zero-width space breaks it).
+ */
 export function oneLine(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const line = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim()
+  const line = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replaceAll('##[', '#\u200b#[')
+    .trim()
   return line.length > max ? `${line.slice(0, max)}…` : line
 }
 
