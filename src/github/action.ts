@@ -167,7 +167,11 @@ async function postComment(
     return
   }
   try {
-    const api = createCommentsApi(inputs.token, { ...repository, issueNumber: prNumber })
+    const api = createCommentsApi(
+      inputs.token,
+      { ...repository, issueNumber: prNumber },
+      { log: (m) => io.log.info(`perfgate: ${m}`) }
+    )
     const done = await upsertComment(api, reportMarker(inputs.commentId), body, {
       onRetry: (message) => io.log.info(`perfgate: ${message}`)
     })
@@ -175,8 +179,9 @@ async function postComment(
     io.outputs.commentUrl(done.url)
   } catch (error) {
     const status = (error as { status?: number }).status
+    const rateLimited = /rate limit/i.test((error as Error).message)
     const hint =
-      status === 403
+      status === 403 && !rateLimited
         ? ' (a read-only token: on pull requests from forks, use the measure/comment workflow pair from the README)'
         : ''
     core.warning(
@@ -396,7 +401,11 @@ async function commentFromArtifact(
   logReport(results, io, model)
 
   // Trust first: the outputs of a refused artifact say error, not the artifact's verdict.
-  const api = createCommentsApi(inputs.token, { ...event.repository, issueNumber: prNumber })
+  const api = createCommentsApi(
+    inputs.token,
+    { ...event.repository, issueNumber: prNumber },
+    { log: (m) => io.log.info(`perfgate: ${m}`) }
+  )
   let headSha: string
   try {
     headSha = await api.pullHeadSha()
