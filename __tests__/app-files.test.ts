@@ -32,15 +32,15 @@ describe('openOutput', () => {
 
   it('writes through a symlink, which stays a symlink (also a dangling one)', () => {
     const dir = fresh()
-    writeFileSync(path.join(dir, 'real.md'), 'old')
-    symlinkSync('real.md', path.join(dir, 'link.md'))
-    openOutput(dir, 'link.md', stdout).write('new')
-    expect(lstatSync(path.join(dir, 'link.md')).isSymbolicLink()).toBe(true)
-    expect(readFileSync(path.join(dir, 'real.md'), 'utf8')).toBe('new')
-    symlinkSync('later.md', path.join(dir, 'dangling.md'))
-    openOutput(dir, 'dangling.md', stdout).write('made')
-    expect(readlinkSync(path.join(dir, 'dangling.md'))).toBe('later.md')
-    expect(readFileSync(path.join(dir, 'later.md'), 'utf8')).toBe('made')
+    writeFileSync(path.join(dir, 'real.txt'), 'old')
+    symlinkSync('real.txt', path.join(dir, 'link.txt'))
+    openOutput(dir, 'link.txt', stdout).write('new')
+    expect(lstatSync(path.join(dir, 'link.txt')).isSymbolicLink()).toBe(true)
+    expect(readFileSync(path.join(dir, 'real.txt'), 'utf8')).toBe('new')
+    symlinkSync('later.txt', path.join(dir, 'dangling.txt'))
+    openOutput(dir, 'dangling.txt', stdout).write('made')
+    expect(readlinkSync(path.join(dir, 'dangling.txt'))).toBe('later.txt')
+    expect(readFileSync(path.join(dir, 'later.txt'), 'utf8')).toBe('made')
   })
 
   it('writes a pipe in place instead of renaming over it', async () => {
