@@ -102,15 +102,24 @@ describe('perfgate history', () => {
     rmSync(extra, { recursive: true, force: true })
   })
 
+  it('exits 2 when the directory cannot be listed', async () => {
+    const { io, out } = captureIo(dir)
+    expect(await commandHistory(['--dir', 'missing'], io)).toBe(2)
+    expect(out.stderr).toBe(
+      'perfgate history: missing: cannot list the results directory: ' +
+        `ENOENT: no such file or directory, scandir '${path.join(dir, 'missing')}'\n`
+    )
+  })
+
   it.each([
-    [[], '--dir <results dir> is required'],
+    [[], 'is not in a git repository: run it in one to read its data branch, or pass --dir'],
+    [['--dir', '.', '--remote', 'origin'], '--dir excludes --data-branch and --remote'],
     [['--dir', '.', '--filter', '('], '--filter: not a valid regular expression'],
-    [['--dir', '.', '--bogus'], "Unknown option '--bogus'"],
-    [['--dir', 'missing'], 'missing: cannot list the results directory']
+    [['--dir', '.', '--bogus'], "Unknown option '--bogus'"]
   ])('exits 2 on a usage error: %j', async (args, message) => {
     const { io, out } = captureIo(dir)
     expect(await commandHistory(args, io)).toBe(2)
     expect(out.stderr).toContain(message)
-    expect(out.stderr).toContain('perfgate history  --dir <results dir>')
+    expect(out.stderr).toContain('perfgate history  [--data-branch perfgate-data]')
   })
 })

@@ -1,6 +1,6 @@
 /**
- * `perfgate history`: main's trend and change points from a directory of results files.
- * Prints the terminal view (or `--json`); always exits 0 when it could read the history
+ * `perfgate history`: main's trend and change points, from the data branch (default) or a
+ * directory of results files. Prints the terminal view (or `--json`); always exits 0 when it could read the history
  * (a change point is information, not a failed gate), 2 on a usage error.
  */
 import path from 'node:path'
@@ -9,13 +9,17 @@ import { displayPath } from '../app/files.js'
 import { historyOf } from '../app/history.js'
 import { EXIT } from '../app/outcome.js'
 import { gitSync } from '../git/run.js'
+import { readDataBranch } from '../history/read-branch.js'
 import { HistoryError, readResultsDir } from '../history/read-dir.js'
 import { renderHistoryTerminal } from '../report/history-terminal.js'
 import type { CliIo } from './main.js'
 
-export const HISTORY_USAGE = `  perfgate history  --dir <results dir> [--filter <regex>] [--json]`
+export const HISTORY_USAGE = `  perfgate history  [--data-branch perfgate-data] [--remote origin] | [--dir <results dir>]
+                    [--filter <regex>] [--json]`
 
 const HISTORY_OPTIONS = {
+  'data-branch': { type: 'string' },
+  remote: { type: 'string' },
   dir: { type: 'string' },
   filter: { type: 'string' },
   json: { type: 'boolean' }
@@ -27,19 +31,30 @@ function usage(io: CliIo, message: string): number {
 }
 
 /**
- * Runs `perfgate history` with `args` (after the command word). The results files are
- * ordered along the first-parent history of HEAD when the working directory is in a git
- * repository, else by when they were measured.
+ * Runs `perfgate history` with `args` (after the command word). Without `--dir` it reads
+ * the data branch of the repository the working directory is in. Results are ordered along
+ * the first-parent history of HEAD when the working directory is in a git repository with
+ * its whole history, else by when they were measured.
  */
 export async function commandHistory(args: string[], io: CliIo): Promise<number> {
   let values
   try {
-    values = parseArgs({ args, options: HISTORY_OPTIONS, strict: true, allowPositionals: false })
-      .values
+    values = parseArgs({
+      args,
+      options: HISTORY_OPTIONS,
+      strict: true,
+      allowPositionals: false
+    }).values
   } catch (error) {
     return usage(io, (error as Error).message)
   }
-  if (values.dir === undefined) return usage(io, '--dir <results dir> is required')
+  const fromBranch = values['data-branch'] !== undefined || values.remote !== undefined
+  if (fromBranch && values.dir !== undefined) {
+    return usage(
+      io,
+      '--dir excludes --data-branch and --remote: read a directory or the data branch'
+    )
+  }
   let filter: RegExp | undefined
   if (values.filter !== undefined) {
     try {
@@ -49,17 +64,33 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
     }
   }
   const inRepo = gitSync(io.cwd, ['rev-parse', '--is-inside-work-tree']).out === 'true'
-  const dir = path.resolve(io.cwd, values.dir)
+  const onWarning = (message: string) => io.stderr.write(`perfgate: warning: ${message}\n`)
   let entries
   try {
-    entries = readResultsDir(dir, {
-      repo: inRepo ? io.cwd : undefined,
-      onWarning: (message) => io.stderr.write(`perfgate: warning: ${message}\n`),
-      display: (file) => displayPath(io.cwd, file)
-    })
+    if (values.dir !== undefined) {
+      entries = readResultsDir(path.resolve(io.cwd, values.dir), {
+        repo: inRepo ? io.cwd : undefined,
+        onWarning,
+        display: (file) => displayPath(io.cwd, file)
+      })
+    } else {
+      if (!inRepo) {
+        return usage(
+          io,
+          `${io.cwd} is not in a git repository: run it in one to read its data branch, or pass --dir`
+        )
+      }
+      entries = readDataBranch({
+        cwd: io.cwd,
+        branch: values['data-branch'],
+        remote: values.remote,
+        onWarning
+      })
+    }
   } catch (error) {
-    if (error instanceof HistoryError) return usage(io, error.message)
-    throw error
+    if (!(error instanceof HistoryError)) throw error
+    io.stderr.write(`perfgate history: ${error.message}\n`)
+    return EXIT.usage
   }
   const report = historyOf(entries, { filter })
   if (values.json) io.stdout.write(JSON.stringify(report) + '\n')

@@ -56,8 +56,18 @@ export function firstParentHistory(
   })
   if (run.error) return { error: run.error.message }
   if (run.status !== 0) return { error: (run.stderr ?? '').trim() || `git exited ${run.status}` }
+  const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], {
+    cwd: repo,
+    encoding: 'utf8'
+  })
+  if (shallow.stdout?.trim() === 'true') {
+    return { error: 'the clone is shallow (fetch its whole history to order along it)' }
+  }
   return { commits: run.stdout.split('\n').filter((line) => line !== '') }
 }
+
+/** Files off the history named one by one; the rest are counted in one warning. */
+const MAX_NAMED_OFF_HISTORY = 5
 
 /**
  * Orders read entries oldest to newest: along `history` (full shas, oldest first) when
@@ -78,15 +88,22 @@ export function orderEntries(
   const position = new Map(history?.map((commit, index) => [commit, index]))
   if (history && entries.some((entry) => position.has(entry.commit))) {
     ordered = []
+    let offHistory = 0
     for (const entry of entries) {
       if (position.has(entry.commit)) ordered.push(entry)
       else if (entry.commit === '') {
         onWarning(`${entry.file}: skipped: it records no git commit (environment.git.commit)`)
-      } else {
+      } else if (++offHistory <= MAX_NAMED_OFF_HISTORY) {
         onWarning(
           `${entry.file}: skipped: commit ${entry.commit} is not on the first-parent history`
         )
       }
+    }
+    if (offHistory > MAX_NAMED_OFF_HISTORY) {
+      onWarning(
+        `skipped ${offHistory - MAX_NAMED_OFF_HISTORY} more results files of commits ` +
+          'not on the first-parent history'
+      )
     }
     ordered.sort((a, b) => position.get(a.commit)! - position.get(b.commit)! || byCreated(a, b))
   } else {
@@ -122,7 +139,9 @@ export function readResultsDir(dir: string, options: ReadHistoryOptions): Histor
       .map((entry) => entry.name)
       .sort()
   } catch (error) {
-    throw new HistoryError(`${(options.display ?? ((f: string) => f))(dir)}: cannot list the results directory: ${(error as Error).message}`)
+    throw new HistoryError(
+      `${(options.display ?? ((f: string) => f))(dir)}: cannot list the results directory: ${(error as Error).message}`
+    )
   }
   const display = options.display ?? ((file: string) => file)
   const read: ReadEntry[] = []
