@@ -5,24 +5,28 @@
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { displayPath } from '../app/files.js'
+import { displayPath, openOutput, OutputError, type OutputTarget } from '../app/files.js'
 import { historyOf } from '../app/history.js'
 import { EXIT } from '../app/outcome.js'
 import { gitSync } from '../git/run.js'
+import { loadChartLibrary } from '../history/chart-library.js'
 import { readDataBranch } from '../history/read-branch.js'
 import { HistoryError, readResultsDir } from '../history/read-dir.js'
+import { renderHistoryHtml } from '../report/history-html.js'
 import { renderHistoryTerminal } from '../report/history-terminal.js'
 import type { CliIo } from './main.js'
 
 export const HISTORY_USAGE = `  perfgate history  [--data-branch perfgate-data] [--remote origin] | [--dir <results dir>]
-                    [--filter <regex>] [--json]`
+                    [--filter <regex>] [--json] [--html <dir>] [--commit-url <url with {commit}>]`
 
 const HISTORY_OPTIONS = {
   'data-branch': { type: 'string' },
   remote: { type: 'string' },
   dir: { type: 'string' },
   filter: { type: 'string' },
-  json: { type: 'boolean' }
+  json: { type: 'boolean' },
+  html: { type: 'string' },
+  'commit-url': { type: 'string' }
 } as const
 
 function usage(io: CliIo, message: string): number {
@@ -63,6 +67,23 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
       return usage(io, `--filter: not a valid regular expression: ${(error as Error).message}`)
     }
   }
+  const commitUrl = values['commit-url']
+  if (commitUrl !== undefined && !/^https?:\/\/\S*\{commit\}/.test(commitUrl)) {
+    return usage(
+      io,
+      `--commit-url: expected an http(s) URL containing {commit}, got ${JSON.stringify(commitUrl)}`
+    )
+  }
+  // The dashboard's file is checked before anything is read.
+  let html: OutputTarget | undefined
+  if (values.html !== undefined) {
+    try {
+      html = openOutput(io.cwd, path.join(values.html, 'index.html'), io.stdout)
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error
+      return usage(io, `--html: ${error.message}`)
+    }
+  }
   const inRepo = gitSync(io.cwd, ['rev-parse', '--is-inside-work-tree']).out === 'true'
   const onWarning = (message: string) => io.stderr.write(`perfgate: warning: ${message}\n`)
   let entries
@@ -95,5 +116,20 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
   const report = historyOf(entries, { filter })
   if (values.json) io.stdout.write(JSON.stringify(report) + '\n')
   else io.stdout.write(renderHistoryTerminal(report))
+  if (html) {
+    const page = renderHistoryHtml(report, {
+      library: loadChartLibrary(),
+      commitUrl,
+      generatedAt: new Date().toISOString()
+    })
+    try {
+      html.write(page)
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error
+      io.stderr.write(`perfgate history: ${error.message}\n`)
+      return EXIT.runtime
+    }
+    io.stderr.write(`dashboard written to ${html.display}\n`)
+  }
   return EXIT.passed
 }
