@@ -117,15 +117,15 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
   if (values.json) io.stdout.write(JSON.stringify(report) + '\n')
   else io.stdout.write(renderHistoryTerminal(report))
   if (html) {
-    const page = renderHistoryHtml(report, {
-      library: loadChartLibrary(),
-      commitUrl,
-      generatedAt: new Date().toISOString()
-    })
     try {
+      const page = renderHistoryHtml(report, {
+        library: loadChartLibrary(),
+        commitUrl,
+        generatedAt: new Date().toISOString()
+      })
       html.write(page)
     } catch (error) {
-      if (!(error instanceof OutputError)) throw error
+      if (!(error instanceof OutputError || error instanceof HistoryError)) throw error
       io.stderr.write(`perfgate history: ${error.message}\n`)
       return EXIT.runtime
     }
