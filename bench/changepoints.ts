@@ -18,17 +18,20 @@
  *    first appears.
  * 4. Cost: one detection on 100 / 500 / 1,000 points; reading and analysing a directory of
  *    500 results files (6 function benchmarks × 10 trials each) with `perfgate history`'s
- *    own code (readResultsDir + historyOf).
+ *    own code (readResultsDir + historyOf); fetching and reading the same files from a data
+ *    branch of a local bare repository (readDataBranch: one fetch, ls-tree, cat-file).
  *
  * Tables (Markdown) go to stdout. Options: --seed S (1), --runs N (1000 series per cell).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
 import { integerOption, runBench } from './common.js'
 import { historyOf } from '../src/app/history.js'
+import { readDataBranch } from '../src/history/read-branch.js'
 import { readResultsDir } from '../src/history/read-dir.js'
 import { serializeResults } from '../src/results/format.js'
 import { summarizeTrials } from '../src/results/summary.js'
@@ -178,6 +181,34 @@ function cost(random: Random): string {
     rows.push([
       `read + analyse 500 results files (${(bytes / 1e6).toFixed(1)} MB, ${points} points)`,
       `${ms.toFixed(0)} ms`
+    ])
+    // The same files on a data branch of a local bare origin, read by a fresh clone.
+    const origin = path.join(dir, 'origin.git')
+    const clone = path.join(dir, 'clone')
+    const git = (cwd: string, args: string[], input?: string) => {
+      const run = spawnSync('git', args, { cwd, input, encoding: 'utf8' })
+      if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`)
+    }
+    git(dir, ['init', '--quiet', '--bare', origin])
+    let stream =
+      'commit refs/heads/perfgate-data\ncommitter bench <bench@localhost> 0 +0000\ndata 5\nbench\n'
+    for (let i = 0; i < 500; i++) {
+      const text = readFileSync(path.join(dir, `${String(i).padStart(3, '0')}.json`), 'utf8')
+      const commit = (i + 1).toString(16).padStart(40, '0')
+      stream += `M 100644 inline results/${commit}.json\ndata ${Buffer.byteLength(text)}\n${text}\n`
+    }
+    git(origin, ['fast-import', '--quiet'], stream)
+    git(dir, ['init', '--quiet', clone])
+    git(clone, ['remote', 'add', 'origin', origin])
+    let read = 0
+    const branchMs = timeIt(() => {
+      rmSync(path.join(clone, '.git', 'refs', 'perfgate'), { recursive: true, force: true })
+      spawnSync('git', ['gc', '--quiet', '--prune=now'], { cwd: clone })
+      read = readDataBranch({ cwd: clone, onWarning: () => {} }).length
+    }, 3)
+    rows.push([
+      `fetch + read the data branch of those ${read} files from a local origin (fresh fetch)`,
+      `${branchMs.toFixed(0)} ms`
     ])
   } finally {
     rmSync(dir, { recursive: true, force: true })
