@@ -31,5 +31,9 @@ describe('renderHistoryTerminal', () => {
     expect(text).toContain('\nevil?[31mname\n')
     expect(text).not.toContain('\u001b')
     expect(text).toContain('  time/op p50      ▁▂▃▄▅▆▇█  12.0 ms at 0000000c00\n')
+    const odd = renderHistoryTerminal(
+      historyOf([{ commit: '\u001b]0;x\u0007', results: entries[0]!.results }])
+    )
+    expect(odd).toContain(' at ?]0;x?\n')
   })
 })

@@ -30,8 +30,9 @@ export function sparkline(values: readonly number[]): string {
     .join('')
 }
 
+/** The first 10 characters of a commit (from a results file: cleaned like any text). */
 function shortSha(commit: string): string {
-  return commit.slice(0, 10)
+  return clean(commit.slice(0, 10))
 }
 
 function formatP(p: number): string {
