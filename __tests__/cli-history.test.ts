@@ -1,0 +1,125 @@
+// `perfgate history` in-process on a directory of 30 results files built from the results
+// types, one benchmark stepping +10 % at commit 17 (seeded lognormal noise).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { HistoryReport } from '../src/app/history.js'
+import { commandHistory } from '../src/cli/history.js'
+import { serializeResults } from '../src/results/format.js'
+import { createRandom } from '../src/stats/random.js'
+import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
+
+const STEP_AT = 17
+let dir: string
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cli-history-'))
+  const random = createRandom(2026)
+  for (let i = 0; i < 30; i++) {
+    // Runner-to-runner noise of 1.5 % on top of 3 % between trials.
+    const run = () => Math.exp(0.015 * random.normal())
+    const results = resultsOf(fakeSha(i), hoursAfterStart(i), [
+      functionResult('steps', 2 * run() * (i >= STEP_AT ? 1.1 : 1), 0.03, 10, random),
+      functionResult('flat', 0.5 * run(), 0.03, 10, random)
+    ])
+    // File names in another order than the commits: order comes from createdAt here.
+    writeFileSync(path.join(dir, `${(29 - i) * 7}.json`), serializeResults(results))
+  }
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function captureIo(cwd: string) {
+  const out = { stdout: '', stderr: '' }
+  return {
+    out,
+    io: {
+      stdout: { write: (text: string) => (out.stdout += text) },
+      stderr: { write: (text: string) => (out.stderr += text) },
+      cwd
+    }
+  }
+}
+
+describe('perfgate history', () => {
+  it('names commit 17 as the change point of the stepping benchmark in --json', async () => {
+    const { io, out } = captureIo(dir)
+    expect(await commandHistory(['--dir', '.', '--json'], io)).toBe(0)
+    expect(out.stderr).toBe('')
+    const report = JSON.parse(out.stdout) as HistoryReport
+    expect(report.series.length).toBe(8)
+    expect(report.series[0]!.points.map((p) => p.commit)).toEqual(
+      Array.from({ length: 30 }, (_, i) => fakeSha(i))
+    )
+    expect(report.series[0]!.points[0]!.values).toHaveLength(10)
+    const p50 = report.changePoints.filter((c) => c.metric === 'p50')
+    expect(p50).toEqual([
+      {
+        benchmark: 'steps',
+        metric: 'p50',
+        commit: fakeSha(STEP_AT),
+        before: expect.any(Number),
+        after: expect.any(Number),
+        ratio: expect.any(Number),
+        ciLow: expect.any(Number),
+        ciHigh: expect.any(Number),
+        p: expect.any(Number)
+      }
+    ])
+    const [step] = p50
+    expect(step!.ratio).toBeCloseTo(step!.after / step!.before, 12)
+    expect(step!.ciLow).toBeLessThan(1.1)
+    expect(step!.ciHigh).toBeGreaterThan(1.1)
+    expect(step!.ciLow).toBeGreaterThan(1)
+    expect(step!.p).toBeLessThan(0.001)
+    // Every change point found is this step (p95 and ops move with p50); none in 'flat'.
+    for (const c of report.changePoints) {
+      expect([c.benchmark, c.commit]).toEqual(['steps', fakeSha(STEP_AT)])
+    }
+  })
+
+  it('shows the trend and the change point in the terminal, --filter choosing benchmarks', async () => {
+    const { io, out } = captureIo(dir)
+    expect(await commandHistory(['--dir', dir, '--filter', '^st'], io)).toBe(0)
+    expect(out.stdout).toMatch(/^perfgate history: 30 commits, 1 benchmark, \d change points?\n/)
+    expect(out.stdout).not.toContain('flat')
+    expect(out.stdout).toMatch(/\n {2}time\/op p50 +[▁▂▃▄▅▆▇█]{30} {2}\d\.\d\d ms at /)
+    expect(out.stdout).toMatch(
+      new RegExp(
+        `▲ worse \\+\\d+\\.\\d % \\[.*\\] at ${fakeSha(STEP_AT).slice(0, 10)} \\(commit 18 of 30\\)`
+      )
+    )
+    // Fewer operations per second is worse too.
+    expect(out.stdout).toMatch(/▲ worse -\d+\.\d % .* \(commit 18 of 30\): .* ops\/s → .* ops\/s/)
+  })
+
+  it('warns about each file it cannot use and goes on', async () => {
+    const extra = mkdtempSync(path.join(tmpdir(), 'perfgate-cli-history-'))
+    writeFileSync(path.join(extra, 'bad.json'), 'nope')
+    const { io, out } = captureIo(extra)
+    expect(await commandHistory(['--dir', '.', '--json'], io)).toBe(0)
+    expect(out.stderr).toMatch(/^perfgate: warning: skipped bad\.json: not valid JSON/)
+    expect(JSON.parse(out.stdout)).toEqual({ series: [], changePoints: [] })
+    rmSync(extra, { recursive: true, force: true })
+  })
+
+  it('exits 2 when the directory cannot be listed', async () => {
+    const { io, out } = captureIo(dir)
+    expect(await commandHistory(['--dir', 'missing'], io)).toBe(2)
+    expect(out.stderr).toBe(
+      'perfgate history: missing: cannot list the results directory: ' +
+        `ENOENT: no such file or directory, scandir '${path.join(dir, 'missing')}'\n`
+    )
+  })
+
+  it.each([
+    [[], 'is not in a git repository: run it in one to read its data branch, or pass --dir'],
+    [['--dir', '.', '--remote', 'origin'], '--dir excludes --data-branch and --remote'],
+    [['--dir', '.', '--filter', '('], '--filter: not a valid regular expression'],
+    [['--dir', '.', '--bogus'], "Unknown option '--bogus'"]
+  ])('exits 2 on a usage error: %j', async (args, message) => {
+    const { io, out } = captureIo(dir)
+    expect(await commandHistory(args, io)).toBe(2)
+    expect(out.stderr).toContain(message)
+    expect(out.stderr).toContain('perfgate history  [--data-branch perfgate-data]')
+  })
+})

@@ -1,0 +1,298 @@
+/**
+ * `npm run bench:changepoints`: how perfgate's change-point detection on main's history
+ * (src/stats/changepoints.ts) behaves on simulated series, and how fast history is read.
+ *
+ * Each point of a series is one commit's median: `level × effect × exp(cv × Z)`, Z standard
+ * normal from perfgate's seeded `createRandom` (lognormal noise, `cv` the relative SD
+ * between commits — runner to runner, the noise that matters on main).
+ *
+ * 1. False change points on flat series (100 points each) at CV 1 / 2 / 4 %, also with
+ *    disturbed commits (5 % of points slowed by 10–30 %, as a busy shared runner does):
+ *    change points per 1,000 points.
+ * 2. Steps of +3 / +5 / +10 % at commit 40 of 60, CV 1 / 2 / 4 %: share detected (a change
+ *    point within ±5 commits), located exactly and within ±2, and the share whose 95 %
+ *    interval holds the true ratio.
+ * 3. A slow drift of +1 % per commit over commits 20–40 of 60 (the "boiling frog", +22 %
+ *    in all): how many change points, their product (the cumulative ratio reported), and,
+ *    run commit by commit as pushes arrive, after how many drifting commits a change point
+ *    first appears.
+ * 4. Cost: one detection on 100 / 500 / 1,000 points; reading and analysing a directory of
+ *    500 results files (6 function benchmarks × 10 trials each) with `perfgate history`'s
+ *    own code (readResultsDir + historyOf); fetching and reading the same files from a data
+ *    branch of a local bare repository (readDataBranch: one fetch, ls-tree, cat-file).
+ *
+ * Tables (Markdown) go to stdout. Options: --seed S (1), --runs N (1000 series per cell).
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { markdownTable } from 'markdown-table'
+import { integerOption, runBench } from './common.js'
+import { historyOf } from '../src/app/history.js'
+import { readDataBranch } from '../src/history/read-branch.js'
+import { readResultsDir } from '../src/history/read-dir.js'
+import { serializeResults } from '../src/results/format.js'
+import { summarizeTrials } from '../src/results/summary.js'
+import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
+import { detectChangePoints, DEFAULT_CHANGE_POINT_MAX_P } from '../src/stats/changepoints.js'
+import { createRandom, type Random } from '../src/stats/random.js'
+
+const CVS = [0.01, 0.02, 0.04]
+
+function series(random: Random, n: number, cv: number, effect: (i: number) => number): number[] {
+  return Array.from({ length: n }, (_, i) => effect(i) * Math.exp(cv * random.normal()))
+}
+
+const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`
+
+function falseChangePoints(random: Random, runs: number): string {
+  const rows = [['CV', 'disturbed commits', 'points', 'change points', 'per 1,000 points']]
+  for (const cv of CVS) {
+    for (const disturbed of [0, 0.05]) {
+      let found = 0
+      for (let r = 0; r < runs; r++) {
+        const values = series(random, 100, cv, () =>
+          random.next() < disturbed ? 1.1 + 0.2 * random.next() : 1
+        )
+        found += detectChangePoints(values).length
+      }
+      rows.push([
+        percent(cv, 0),
+        percent(disturbed, 0),
+        String(runs * 100),
+        String(found),
+        ((found / (runs * 100)) * 1000).toFixed(2)
+      ])
+    }
+  }
+  return markdownTable(rows, { align: ['r', 'r', 'r', 'r', 'r'] })
+}
+
+function steps(random: Random, runs: number): string {
+  const rows = [
+    ['step', 'CV', 'detected (±5)', 'exact', 'within ±2', 'interval holds the step', 'median ratio']
+  ]
+  for (const step of [0.03, 0.05, 0.1]) {
+    for (const cv of CVS) {
+      let detected = 0
+      let exact = 0
+      let near = 0
+      let covered = 0
+      const ratios: number[] = []
+      for (let r = 0; r < runs; r++) {
+        const values = series(random, 60, cv, (i) => (i >= 40 ? 1 + step : 1))
+        const hit = detectChangePoints(values).find((s) => Math.abs(s.index - 40) <= 5)
+        if (!hit) continue
+        detected++
+        if (hit.index === 40) exact++
+        if (Math.abs(hit.index - 40) <= 2) near++
+        if (hit.ciLow <= 1 + step && 1 + step <= hit.ciHigh) covered++
+        ratios.push(hit.ratio)
+      }
+      ratios.sort((a, b) => a - b)
+      rows.push([
+        `+${percent(step, 0)}`,
+        percent(cv, 0),
+        percent(detected / runs),
+        percent(exact / runs),
+        percent(near / runs),
+        detected ? percent(covered / detected) : '–',
+        ratios.length ? ratios[ratios.length >> 1]!.toFixed(3) : '–'
+      ])
+    }
+  }
+  return markdownTable(rows, { align: ['r', 'r', 'r', 'r', 'r', 'r', 'r'] })
+}
+
+function drift(random: Random, runs: number): string {
+  const rows = [
+    [
+      'CV',
+      'series with a change point in the drift',
+      'change points (mean)',
+      'product of their ratios (median)',
+      'first noticed after N drifting commits (median; pushes one by one)'
+    ]
+  ]
+  const effect = (i: number) => 1.01 ** Math.min(20, Math.max(0, i - 20))
+  for (const cv of CVS) {
+    let withStep = 0
+    let count = 0
+    const products: number[] = []
+    const delays: number[] = []
+    for (let r = 0; r < runs; r++) {
+      const values = series(random, 60, cv, effect)
+      const found = detectChangePoints(values)
+      count += found.length
+      if (found.some((s) => s.index >= 20 && s.index <= 41)) withStep++
+      products.push(found.reduce((product, s) => product * s.ratio, 1))
+      // As pushes arrive: the first prefix in which a change point inside the drift shows.
+      let delay = Infinity
+      for (let t = 21; t <= 60; t++) {
+        if (detectChangePoints(values.slice(0, t)).some((s) => s.index >= 20)) {
+          delay = t - 20
+          break
+        }
+      }
+      delays.push(delay)
+    }
+    products.sort((a, b) => a - b)
+    delays.sort((a, b) => a - b)
+    const medianDelay = delays[delays.length >> 1]!
+    rows.push([
+      percent(cv, 0),
+      percent(withStep / runs),
+      (count / runs).toFixed(2),
+      products[products.length >> 1]!.toFixed(3),
+      Number.isFinite(medianDelay) ? String(medianDelay) : 'never'
+    ])
+  }
+  return markdownTable(rows, { align: ['r', 'r', 'r', 'r', 'r'] })
+}
+
+function timeIt(run: () => void, repeat: number): number {
+  const start = performance.now()
+  for (let i = 0; i < repeat; i++) run()
+  return (performance.now() - start) / repeat
+}
+
+function cost(random: Random): string {
+  const rows = [['work', 'time']]
+  for (const n of [100, 500, 1000]) {
+    const values = series(random, n, 0.02, (i) => (i >= n / 2 ? 1.1 : 1))
+    const ms = timeIt(() => detectChangePoints(values), n >= 1000 ? 3 : 10)
+    rows.push([`detectChangePoints, ${n} points (one step)`, `${ms.toFixed(1)} ms`])
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-bench-history-'))
+  try {
+    let bytes = 0
+    for (let i = 0; i < 500; i++) {
+      const text = serializeResults(resultsFile(random, i))
+      bytes += text.length
+      writeFileSync(path.join(dir, `${String(i).padStart(3, '0')}.json`), text)
+    }
+    let points = 0
+    const ms = timeIt(() => {
+      const entries = readResultsDir(dir, { onWarning: (m) => process.stderr.write(`${m}\n`) })
+      points = historyOf(entries).series.reduce((sum, s) => sum + s.points.length, 0)
+    }, 3)
+    rows.push([
+      `read + analyse 500 results files (${(bytes / 1e6).toFixed(1)} MB, ${points} points)`,
+      `${ms.toFixed(0)} ms`
+    ])
+    // The same files on a data branch of a local bare origin, read by a fresh clone.
+    const origin = path.join(dir, 'origin.git')
+    const clone = path.join(dir, 'clone')
+    const git = (cwd: string, args: string[], input?: string) => {
+      const run = spawnSync('git', args, { cwd, input, encoding: 'utf8' })
+      if (run.status !== 0) throw new Error(`git ${args.join(' ')}: ${run.stderr}`)
+    }
+    git(dir, ['init', '--quiet', '--bare', origin])
+    let stream =
+      'commit refs/heads/perfgate-data\ncommitter bench <bench@localhost> 0 +0000\ndata 5\nbench\n'
+    for (let i = 0; i < 500; i++) {
+      const text = readFileSync(path.join(dir, `${String(i).padStart(3, '0')}.json`), 'utf8')
+      const commit = (i + 1).toString(16).padStart(40, '0')
+      stream += `M 100644 inline results/${commit}.json\ndata ${Buffer.byteLength(text)}\n${text}\n`
+    }
+    git(origin, ['fast-import', '--quiet'], stream)
+    git(dir, ['init', '--quiet', clone])
+    git(clone, ['remote', 'add', 'origin', origin])
+    let read = 0
+    const branchMs = timeIt(() => {
+      rmSync(path.join(clone, '.git', 'refs', 'perfgate'), { recursive: true, force: true })
+      spawnSync('git', ['gc', '--quiet', '--prune=now'], { cwd: clone })
+      read = readDataBranch({ cwd: clone, onWarning: () => {} }).length
+    }, 3)
+    rows.push([
+      `fetch + read the data branch of those ${read} files from a local origin (fresh fetch)`,
+      `${branchMs.toFixed(0)} ms`
+    ])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return markdownTable(rows, { align: ['l', 'r'] })
+}
+
+function resultsFile(random: Random, i: number): Results {
+  const benchmarks: BenchmarkResult[] = Array.from({ length: 6 }, (_, b) => {
+    const trials: TrialResult[] = Array.from({ length: 10 }, () => {
+      const p50 = (b + 1) * Math.exp(0.02 * random.normal())
+      return {
+        metrics: {
+          p50,
+          p95: p50 * 1.4,
+          p99: p50 * 1.8,
+          max: p50 * 3,
+          mean: p50 * 1.05,
+          ops: 1000 / p50,
+          heap: 300_000,
+          gcCount: 2,
+          gcTime: 0.4
+        },
+        durationMs: 400
+      }
+    })
+    return {
+      name: `benchmark ${b}`,
+      kind: 'function',
+      definitionHash: `d${b}`,
+      settings: {
+        compare: { gate: ['p50'], threshold: 0.04, alpha: 0.05 },
+        budgets: [],
+        targets: []
+      },
+      state: 'ok',
+      trials,
+      summary: summarizeTrials(trials)
+    }
+  })
+  const commit = (i + 1).toString(16).padStart(40, '0')
+  return {
+    schemaVersion: 1,
+    tool: { name: 'perfgate', version: '0.1.0' },
+    createdAt: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(),
+    seed: i,
+    environment: {
+      os: 'Linux',
+      osRelease: '6.1.0',
+      arch: 'x64',
+      cpuModel: 'simulated',
+      cores: 2,
+      totalMemoryBytes: 8e9,
+      node: process.version,
+      ci: true,
+      git: { commit, branch: 'main', dirty: false },
+      configHash: 'c'
+    },
+    compare: { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600_000 },
+    benchmarks
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { seed: { type: 'string' }, runs: { type: 'string' } },
+    strict: true
+  })
+  const seed = integerOption('seed', values.seed ?? '1', 0)
+  const runs = integerOption('runs', values.runs ?? '1000', 1)
+  const random = createRandom(seed)
+  const started = performance.now()
+  const out = (text: string) => process.stdout.write(text + '\n')
+  out(`# Change points (seed ${seed}, ${runs} series per cell, maxP ${DEFAULT_CHANGE_POINT_MAX_P})`)
+  out(`Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}\n`)
+  out('## False change points on flat series (100 points each)\n')
+  out(falseChangePoints(random, runs))
+  out('\n## Steps at commit 40 of 60\n')
+  out(steps(random, runs))
+  out('\n## Drift of +1 % per commit over commits 20–40 of 60 (+22 % in all)\n')
+  out(drift(random, Math.max(1, Math.round(runs / 5))))
+  out('\n## Cost\n')
+  out(cost(random))
+  out(`\n(${((performance.now() - started) / 1000).toFixed(0)} s in all)`)
+}
+
+runBench('bench:changepoints', main)

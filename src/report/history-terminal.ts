@@ -1,0 +1,93 @@
+/**
+ * The terminal view of main's history (pure; returns a string): per series, a sparkline of
+ * the recent commits' medians with the latest value, then its change points. Headline
+ * metrics are shown, and any other series that has a change point; `--json` has them all.
+ */
+import type { HistoryChangePoint, HistoryReport, HistorySeries } from '../history/series.js'
+import { HEADLINE_METRICS, METRICS, metricLabel } from '../metrics.js'
+import { formatMetric } from './format.js'
+
+export const DEFAULT_TREND_POINTS = 30
+const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const
+
+/** Control characters (escape sequences) removed: names are untrusted text. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+}
+
+/** One bar per value, scaled between the smallest and largest of them. */
+export function sparkline(values: readonly number[]): string {
+  if (values.length === 0) return ''
+  const low = Math.min(...values)
+  const high = Math.max(...values)
+  return values
+    .map((value) => {
+      if (!(high > low)) return BARS[3]
+      const level = Math.round(((value - low) / (high - low)) * (BARS.length - 1))
+      return BARS[level]
+    })
+    .join('')
+}
+
+/** The first 10 characters of a commit (from a results file: cleaned like any text). */
+function shortSha(commit: string): string {
+  return clean(commit.slice(0, 10))
+}
+
+function formatP(p: number): string {
+  if (p === 0) return 'p < 1e-300'
+  return p < 0.001 ? `p = ${p.toExponential(1)}` : `p = ${p.toFixed(3)}`
+}
+
+function describeStep(series: HistorySeries, step: HistoryChangePoint): string {
+  const position = series.points.findIndex((point) => point.commit === step.commit)
+  const worse = METRICS[series.metric].higherIsBetter ? step.ratio < 1 : step.ratio > 1
+  const change = `${step.ratio >= 1 ? '+' : ''}${((step.ratio - 1) * 100).toFixed(1)} %`
+  const interval = `[${((step.ciLow - 1) * 100).toFixed(1)} %, ${((step.ciHigh - 1) * 100).toFixed(1)} %]`
+  return (
+    `    ${worse ? '▲ worse' : '▼ better'} ${change} ${interval} at ${shortSha(step.commit)} ` +
+    `(commit ${position + 1} of ${series.points.length}): ` +
+    `${formatMetric(series.metric, step.before)} → ${formatMetric(series.metric, step.after)}, ` +
+    formatP(step.p)
+  )
+}
+
+/** Renders the history for the terminal; `trendPoints` commits per sparkline. */
+export function renderHistoryTerminal(
+  report: HistoryReport,
+  trendPoints = DEFAULT_TREND_POINTS
+): string {
+  const commits = new Set(report.series.flatMap((s) => s.points.map((p) => p.commit))).size
+  const lines: string[] = []
+  const benchmarks = new Set(report.series.map((s) => s.benchmark))
+  lines.push(
+    `perfgate history: ${commits} commit${commits === 1 ? '' : 's'}, ` +
+      `${benchmarks.size} benchmark${benchmarks.size === 1 ? '' : 's'}, ` +
+      `${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'}`
+  )
+  if (report.series.length === 0) {
+    lines.push('no stored results to show')
+    return lines.join('\n') + '\n'
+  }
+  let current = ''
+  for (const series of report.series) {
+    const steps = report.changePoints.filter(
+      (step) => step.benchmark === series.benchmark && step.metric === series.metric
+    )
+    if (!HEADLINE_METRICS[series.kind].includes(series.metric) && steps.length === 0) continue
+    if (series.benchmark !== current) {
+      current = series.benchmark
+      lines.push('', clean(series.benchmark))
+    }
+    const recent = series.points.slice(-trendPoints)
+    const latest = recent[recent.length - 1]!
+    lines.push(
+      `  ${metricLabel(series.metric, series.kind).padEnd(16)} ${sparkline(recent.map((p) => p.median)).padEnd(trendPoints)}  ` +
+        `${formatMetric(series.metric, latest.median)} at ${shortSha(latest.commit)}` +
+        (series.skipped ? ` (not tested: ${series.skipped})` : '')
+    )
+    for (const step of steps) lines.push(describeStep(series, step))
+  }
+  return lines.join('\n') + '\n'
+}
