@@ -34,6 +34,7 @@ import { ResultsError, serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
+import { commandHistory, HISTORY_USAGE } from './history.js'
 import { VERSION } from '../version.js'
 
 export interface CliIo {
@@ -57,6 +58,7 @@ Usage:
   perfgate merge    <shard-results.json>... [--report report.md] [--out results.json]
                     [--json]
   perfgate validate [--config perfgate.yml]
+${HISTORY_USAGE}
   perfgate --version | --help
 
 --out and --report take - for standard output (the terminal report then goes to stderr).
@@ -333,6 +335,8 @@ export async function main(args: string[], io: CliIo): Promise<number> {
         return commandCompare(rest, io)
       case 'merge':
         return commandMerge(rest, io)
+      case 'history':
+        return await commandHistory(rest, io)
       case 'validate':
         return commandValidate(rest, io)
       case '--version':
