@@ -1,4 +1,4 @@
-// The built action (dist/index.js) run as a runner runs it: INPUT_* variables, an event
+// The action, bundled from the current sources (see helpers/build.js), run as a runner runs it: INPUT_* variables, an event
 // payload file, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files, the real Octokit against a
 // local fake of GitHub's API, and a real bare repository as origin for the data branch.
 import { execFileSync, spawn } from 'node:child_process'
@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { BUILD_DIR } from './helpers/build.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -53,7 +54,7 @@ interface ActionRun {
   outputs: Record<string, string>
 }
 
-/** Runs dist/index.js with the given event and inputs. */
+/** Runs the bundled action (index.js) with the given event and inputs. */
 async function runAction(
   checkout: Checkout,
   apiUrl: string,
@@ -88,7 +89,7 @@ async function runAction(
     ['INPUT_WORKING-DIRECTORY']: checkout.dir
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/index.js')], {
+  const child = spawn(process.execPath, [path.join(BUILD_DIR, 'index.js')], {
     cwd: checkout.dir,
     env
   })

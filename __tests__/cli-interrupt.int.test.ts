@@ -1,10 +1,11 @@
-// Ctrl-C while a server is under load: the CLI (the committed bundle, as a real process)
+// Ctrl-C while a server is under load: the CLI (bundled from the current sources, as a real process)
 // stops every process it started and removes the base worktree.
 import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, readdirSync, readlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { BUILD_DIR } from './helpers/build.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FIXTURE = path.join(ROOT, '__fixtures__/projects/ab')
@@ -38,7 +39,7 @@ it('stops servers and removes the worktree on SIGINT', async () => {
   git(repo, 'commit', '--quiet', '-m', 'initial')
   const cli = spawn(
     process.execPath,
-    [path.join(ROOT, 'bin/perfgate.js'), 'run', '--config', 'perfgate-http.yml', '--base', 'HEAD'],
+    [path.join(BUILD_DIR, 'cli.js'), 'run', '--config', 'perfgate-http.yml', '--base', 'HEAD'],
     { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] }
   )
   let stderr = ''
