@@ -44,11 +44,11 @@ it('stops servers and removes the worktree on SIGINT', async () => {
   )
   let stderr = ''
   cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  // Wait until the A/B is under way (a base worktree exists and a server runs).
+  // Wait until the A/B is under way (a base worktree exists and a server runs), up to 30 s.
   const worktreeRoot = () => /checked out in (\S+)/.exec(stderr)?.[1]
   for (
     let i = 0;
-    i < 200 &&
+    i < 600 &&
     !(worktreeRoot() && processesIn(repo).length + processesIn(worktreeRoot()!).length > 1);
     i++
   ) {
