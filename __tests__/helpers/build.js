@@ -43,7 +43,14 @@ function inputsHash() {
 async function bundle() {
   const { rollup } = await import('rollup')
   const { default: typescript } = await import('@rollup/plugin-typescript')
-  const { default: config } = await import(pathToFileURL(path.join(ROOT, 'rollup.config.js')).href)
+  const { default: exported } = await import(
+    pathToFileURL(path.join(ROOT, 'rollup.config.js')).href
+  )
+  // The config that bundles into dist/ (others, such as type declarations, are not run).
+  const config = [exported]
+    .flat()
+    .find((options) => !Array.isArray(options.output) && options.output?.dir === 'dist')
+  if (!config) throw new Error('rollup.config.js: no config with output.dir dist')
   // The TypeScript plugin insists that its outDir lies inside rollup's output dir.
   const plugins = config.plugins.map((plugin) =>
     plugin.name === 'typescript'
