@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-/** I/O stays at the rim: these folders hold pure code (STYLE.md, "Pure core"). */
+/** I/O stays at the rim: these folders hold pure code (docs/ARCHITECTURE.md, "Pure core"). */
 const pureFolders = ['src/config/**', 'src/stats/**', 'src/compare/**', 'src/report/**']
 const ioModules = [
   'node:fs',

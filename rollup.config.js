@@ -1,10 +1,12 @@
 // Bundles perfgate into dist/: the action entry, the CLI, the function worker and the
 // bench-file API. Files sit flat in dist/ because src/runtime-files.ts finds the worker
-// and the API next to the running bundle.
+// and the API next to the running bundle. Also writes api.d.ts, the bench-file API's
+// types in one file, generated from src/api.ts.
 import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
+import { dts } from 'rollup-plugin-dts'
 
 /** @type {import('rollup').RollupOptions} */
 const config = {
@@ -39,4 +41,15 @@ const config = {
   }
 }
 
-export default config
+/** @type {import('rollup').RollupOptions} */
+const declarations = {
+  input: 'src/api.ts',
+  output: {
+    file: 'api.d.ts',
+    format: 'es',
+    banner: "// Generated from src/api.ts by 'npm run build': do not edit."
+  },
+  plugins: [dts({ tsconfig: 'tsconfig.build.json' })]
+}
+
+export default [config, declarations]

@@ -66,7 +66,7 @@ describe('perfgate run', () => {
   it.each([
     [
       ['run', '--trials', '0'],
-      'perfgate: --trials: expected a whole number of at least 1, got "0"'
+      'perfgate: --trials: expected a whole number from 1 to 10000, got "0"'
     ],
     [
       ['run', '--filter', 'nothing-matches'],

@@ -1,5 +1,5 @@
 // Progress lines: rewritten in place on a terminal, plain and sparse in logs.
-import { createProgress } from '../src/cli/progress.js'
+import { createProgress } from '../src/app/progress.js'
 import type { BenchmarkResult } from '../src/results/types.js'
 import { commandBenchmark } from './helpers/benchmarks.js'
 

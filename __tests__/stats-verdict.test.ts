@@ -6,7 +6,7 @@ function verdict(input: Partial<VerdictInput> & Pick<VerdictInput, 'ratio' | 'ci
   return classify({ pAdjusted: 0.01, ...defaults, ...input })
 }
 
-describe('classify (DESIGN.md section 3 item 3)', () => {
+describe('classify: significant and past the threshold, or inside the band', () => {
   it.each([
     // time metric (lower is better), threshold 5 %: band [1/1.05, 1.05] = [0.9524, 1.05]
     [

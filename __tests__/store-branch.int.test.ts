@@ -1,5 +1,5 @@
 // BranchStore against real git: a bare repository as origin, clones of it as the jobs.
-import { writeFileSync } from 'node:fs'
+import { chmodSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
 import { serializeResults } from '../src/results/format.js'
@@ -10,10 +10,12 @@ import {
   branchFiles,
   cloneOf,
   commit,
+  commitAt,
   git,
   makeRemote,
   pushBranch,
   removeRemotes,
+  shallowCloneOf,
   visibleState,
   type Remote
 } from './helpers/git-repos.js'
@@ -62,12 +64,43 @@ function makeHistory(count = 4): { remote: Remote; dir: string; main: string[]; 
   return { remote, dir, main, feature }
 }
 
+/** origin with `count` commits on main made at the given committer times (seconds). */
+function makeDatedHistory(times: readonly number[]): { remote: Remote; main: string[] } {
+  const remote = makeRemote()
+  const dir = cloneOf(remote)
+  git(dir, 'symbolic-ref', 'HEAD', 'refs/heads/main')
+  const main = times.map((time, i) => commitAt(dir, `main ${i + 1}`, time))
+  git(dir, 'push', '--quiet', 'origin', 'main')
+  return { remote, main }
+}
+
+/** The numbers 0 … count-1 in a random order. */
+function shuffled(count: number): number[] {
+  const order = Array.from({ length: count }, (_, i) => i)
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[order[i], order[j]] = [order[j]!, order[i]!]
+  }
+  return order
+}
+
+function storedCommits(remote: Remote): string[] {
+  return indexOn(remote)
+    .entries.map((e) => e.commit)
+    .sort()
+}
+
 function storeIn(dir: string, options: Partial<BranchStoreOptions> = {}): BranchStore {
   return new BranchStore({ cwd: dir, ...options })
 }
 
 function indexOn(remote: Remote): StoreIndex {
   return JSON.parse(git(remote.origin, 'show', `${BRANCH}:index.json`)) as StoreIndex
+}
+
+/** A commit's committer time as the index records it (ISO, UTC). */
+function committedAt(dir: string, sha: string): string {
+  return new Date(Number(git(dir, 'show', '-s', '--format=%ct', sha)) * 1000).toISOString()
 }
 
 function tipOf(remote: Remote): string {
@@ -100,11 +133,12 @@ describe('BranchStore save and findBaseline', () => {
       dataCommit: tipOf(remote),
       attempts: 1,
       replaced: false,
-      removed: []
+      removed: [],
+      stored: true
     })
     expect(branchFiles(remote, BRANCH)).toEqual(['index.json', `results/${c2}.json`])
     expect(indexOn(remote)).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       tool: 'perfgate',
       entries: [
         {
@@ -112,7 +146,9 @@ describe('BranchStore save and findBaseline', () => {
           file: `results/${c2}.json`,
           createdAt: SAMPLE_RESULTS.createdAt,
           branch: 'main',
-          benchmarks: ['parse orders CSV', 'report CLI', 'broken <b>bench</b>']
+          benchmarks: ['parse orders CSV', 'report CLI', 'broken <b>bench</b>'],
+          committedAt: committedAt(dir, c2),
+          parent: main[0]
         }
       ]
     })
@@ -240,9 +276,43 @@ describe('BranchStore with corrupt or foreign data', () => {
         `origin/${BRANCH}:index.json: corrupt index at entries[0].file: expected "results/${c2}.json"`
       ],
       [
-        { 'index.json': index([], { schemaVersion: 2 }) },
-        `origin/${BRANCH}:index.json: written by a newer perfgate (schemaVersion 2); ` +
-          'this perfgate reads schemaVersion 1: upgrade perfgate'
+        {
+          'index.json': index(
+            [
+              {
+                commit: c2,
+                file: `results/${c2}.json`,
+                createdAt: '',
+                benchmarks: [],
+                committedAt: 'soon'
+              }
+            ],
+            { schemaVersion: 2 }
+          )
+        },
+        `origin/${BRANCH}:index.json: corrupt index at entries[0].committedAt: expected an ISO date`
+      ],
+      [
+        {
+          'index.json': index(
+            [
+              {
+                commit: c2,
+                file: `results/${c2}.json`,
+                createdAt: '',
+                benchmarks: [],
+                parent: 'HEAD~1'
+              }
+            ],
+            { schemaVersion: 2 }
+          )
+        },
+        `origin/${BRANCH}:index.json: corrupt index at entries[0].parent: expected a full commit sha`
+      ],
+      [
+        { 'index.json': index([], { schemaVersion: 3 }) },
+        `origin/${BRANCH}:index.json: written by a newer perfgate (schemaVersion 3); ` +
+          'this perfgate reads schemaVersion 1 to 2: upgrade perfgate'
       ],
       [
         { 'index.json': JSON.stringify({ entries: [] }) },
@@ -324,5 +394,218 @@ describe('BranchStore under concurrent jobs', () => {
         results: resultsAt(main[i]!)
       })
     }
+  })
+})
+
+describe('BranchStore creating the data branch under concurrent jobs', () => {
+  it('starts over when the data branch appears between its fetch and its probe', async () => {
+    const { remote, dir, main } = makeHistory()
+    const [c1, c2] = main as [string, string]
+    await storeIn(cloneOf(remote)).save(resultsAt(c1), c1)
+    const created = tipOf(remote)
+    git(remote.origin, 'update-ref', '-d', `refs/heads/${BRANCH}`)
+    // This job's first fetch finds no data branch; right after it, "another job" creates
+    // it (the server side recreates the branch once that first upload-pack is done).
+    const script = path.join(remote.top, 'upload-pack.sh')
+    writeFileSync(
+      script,
+      [
+        '#!/bin/sh',
+        'git upload-pack "$@"',
+        'code=$?',
+        `if [ ! -e "$0.done" ]; then`,
+        '  : > "$0.done"',
+        `  git --git-dir="${remote.origin}" update-ref refs/heads/${BRANCH} ${created}`,
+        'fi',
+        'exit $code',
+        ''
+      ].join('\n')
+    )
+    chmodSync(script, 0o755)
+    git(dir, 'config', 'remote.origin.uploadpack', script)
+
+    const logs: string[] = []
+    const outcome = await storeIn(dir, { log: (line) => logs.push(line) }).save(resultsAt(c2), c2)
+    expect(outcome).toMatchObject({ attempts: 2, stored: true, replaced: false })
+    expect(logs[0]).toBe(
+      `perfgate: origin/${BRANCH} changed while storing (the fetch failed as the branch ` +
+        `changed: fatal: couldn't find remote ref refs/heads/${BRANCH}); starting over from ` +
+        `its new tip (attempt 2 of 20)`
+    )
+    expect(indexOn(remote).entries.map((e) => e.commit)).toEqual([c1, c2])
+    expect(git(remote.origin, 'rev-parse', `${BRANCH}^`)).toBe(created)
+  })
+
+  it('loses nothing when 8 jobs create the data branch at once, round after round', async () => {
+    for (let round = 1; round <= 3; round++) {
+      const { remote, main } = makeHistory(8)
+      const jobs = main.map(() => cloneOf(remote))
+      const outcomes = await Promise.all(
+        jobs.map((dir, i) => storeIn(dir).save(resultsAt(main[i]!), main[i]!))
+      )
+      expect(outcomes.map((o) => o.stored)).toEqual(main.map(() => true))
+      expect(storedCommits(remote)).toEqual([...main].sort())
+      expect(branchFiles(remote, BRANCH)).toEqual(
+        ['index.json', ...main.map((sha) => `results/${sha}.json`)].sort()
+      )
+      expect(git(remote.origin, 'rev-list', '--count', BRANCH)).toBe('8')
+      expect(git(remote.origin, 'rev-list', '--max-parents=0', BRANCH).split('\n')).toHaveLength(1)
+    }
+  }, 240_000)
+})
+
+describe('BranchStore retention by ancestry', () => {
+  it('never lets an old commit measured again evict newer ones', async () => {
+    const { remote, dir, main } = makeHistory(5)
+    const [c1, c2, c3, c4, c5] = main as [string, string, string, string, string]
+    const logs: string[] = []
+    const store = storeIn(dir, { retention: 2, log: (line) => logs.push(line) })
+    // Pushed out of order: the newest commit's job finished first.
+    await store.save(resultsAt(c5), c5)
+    await store.save(resultsAt(c4), c4)
+    const tip = tipOf(remote)
+
+    for (const old of [c3, c2, c1]) {
+      expect(await store.save(resultsAt(old), old)).toEqual({
+        commit: old,
+        dataCommit: undefined,
+        attempts: 1,
+        replaced: false,
+        removed: [],
+        stored: false
+      })
+      expect(logs.at(-1)).toBe(
+        `perfgate: retention 2: results of ${old.slice(0, 7)} not stored: ` +
+          `origin/${BRANCH} holds the results of 2 newer commit(s)`
+      )
+    }
+    expect(tipOf(remote)).toBe(tip)
+    expect(indexOn(remote).entries.map((e) => e.commit)).toEqual([c5, c4])
+
+    // Measured again within retention: replaced, nothing evicted.
+    expect(await store.save(resultsAt(c4, 7), c4)).toMatchObject({
+      stored: true,
+      replaced: true,
+      removed: []
+    })
+    expect(indexOn(remote).entries.map((e) => e.commit)).toEqual([c5, c4])
+    expect((await store.findBaseline(c5))?.commit).toBe(c5)
+    expect((await store.findBaseline(c4))?.results.seed).toBe(7)
+    expect(await store.findBaseline(c3)).toBeUndefined()
+  })
+
+  it('orders by the history, not by the clocks, when the history is at hand', async () => {
+    // Committer clocks running backwards: by time alone, c1 would be the newest.
+    const { remote, main } = makeDatedHistory(
+      Array.from({ length: 5 }, (_, i) => 1_900_000_000 - i * 60)
+    )
+    const [c1, , c3, , c5] = main as [string, string, string, string, string]
+    const store = storeIn(cloneOf(remote), { retention: 2 })
+    for (const sha of [c5, c1]) await store.save(resultsAt(sha), sha)
+    // No stored commit is another's parent: only the history tells c3 from c1.
+    expect(await store.save(resultsAt(c3), c3)).toMatchObject({ stored: true, removed: [c1] })
+    expect(storedCommits(remote)).toEqual([c3, c5].sort())
+    expect(await store.save(resultsAt(c1), c1)).toMatchObject({ stored: false })
+  })
+
+  it('keeps exactly the newest 3 of 9 commits stored at once in random order', async () => {
+    for (let round = 1; round <= 2; round++) {
+      const { remote, main } = makeHistory(9)
+      const order = shuffled(main.length)
+      const outcomes = await Promise.all(
+        order.map((i) =>
+          storeIn(cloneOf(remote), { retention: 3 }).save(resultsAt(main[i]!), main[i]!)
+        )
+      )
+      const newest = main.slice(6)
+      expect({ order, stored: storedCommits(remote) }).toEqual({
+        order,
+        stored: [...newest].sort()
+      })
+      expect(branchFiles(remote, BRANCH)).toEqual(
+        ['index.json', ...newest.map((sha) => `results/${sha}.json`)].sort()
+      )
+      for (const [j, i] of order.entries()) {
+        if (i >= 6) expect(outcomes[j]!.stored).toBe(true)
+      }
+      const dir = cloneOf(remote)
+      expect((await storeIn(dir).findBaseline(main[8]!))?.commit).toBe(main[8])
+      expect(await storeIn(dir).findBaseline(main[5]!)).toBeUndefined()
+    }
+  }, 240_000)
+
+  it('orders by recorded parents on shallow checkouts, whatever the clocks say', async () => {
+    // Clocks running backwards, and every job sees only its own commit (depth 1).
+    const { remote, main } = makeDatedHistory(
+      Array.from({ length: 6 }, (_, i) => 1_900_000_000 - i * 60)
+    )
+    const job = (sha: string) => {
+      const dir = shallowCloneOf(remote, sha)
+      expect(git(dir, 'rev-parse', '--is-shallow-repository')).toBe('true')
+      return storeIn(dir, { retention: 3 })
+    }
+    for (const sha of main.slice(0, 5)) await job(sha).save(resultsAt(sha), sha)
+    expect(storedCommits(remote)).toEqual(main.slice(2, 5).sort())
+    expect(indexOn(remote).entries.map((e) => e.parent)).toEqual(main.slice(1, 4))
+
+    expect(await job(main[1]!).save(resultsAt(main[1]!), main[1]!)).toMatchObject({
+      stored: false
+    })
+    expect(await job(main[5]!).save(resultsAt(main[5]!), main[5]!)).toMatchObject({
+      stored: true,
+      removed: [main[2]]
+    })
+    expect(storedCommits(remote)).toEqual(main.slice(3).sort())
+  })
+
+  it('keeps the newest 3 of 9 commits stored at once from shallow checkouts', async () => {
+    const { remote, main } = makeDatedHistory(
+      Array.from({ length: 9 }, (_, i) => 1_700_000_000 + i * 60)
+    )
+    const order = shuffled(main.length)
+    const jobs = order.map((i) => shallowCloneOf(remote, main[i]!))
+    await Promise.all(
+      order.map((i, j) => storeIn(jobs[j]!, { retention: 3 }).save(resultsAt(main[i]!), main[i]!))
+    )
+    expect({ order, stored: storedCommits(remote) }).toEqual({
+      order,
+      stored: main.slice(6).sort()
+    })
+  }, 240_000)
+
+  it('reads a schemaVersion 1 index and writes it back as version 2', async () => {
+    const { remote, dir, main } = makeHistory(3)
+    const [c1, c2, c3] = main as [string, string, string]
+    const old = {
+      commit: c1,
+      file: `results/${c1}.json`,
+      createdAt: SAMPLE_RESULTS.createdAt,
+      branch: 'main',
+      benchmarks: SAMPLE_RESULTS.benchmarks.map((b) => b.name)
+    }
+    pushBranch(remote, BRANCH, {
+      'index.json': JSON.stringify({ schemaVersion: 1, tool: 'perfgate', entries: [old] }),
+      [old.file]: serializeResults(resultsAt(c1))
+    })
+    const store = storeIn(dir, { retention: 2 })
+    expect(await store.findBaseline(c3)).toEqual({ commit: c1, results: resultsAt(c1) })
+
+    await store.save(resultsAt(c2), c2)
+    expect(indexOn(remote)).toEqual({
+      schemaVersion: 2,
+      tool: 'perfgate',
+      entries: [
+        { ...old, committedAt: committedAt(dir, c1) }, // a root commit: no parent
+        {
+          ...old,
+          commit: c2,
+          file: `results/${c2}.json`,
+          committedAt: committedAt(dir, c2),
+          parent: c1
+        }
+      ]
+    })
+    expect((await store.findBaseline(c3))?.commit).toBe(c2)
+    expect((await store.findBaseline(c1))?.results).toEqual(resultsAt(c1))
   })
 })

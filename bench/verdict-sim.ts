@@ -1,6 +1,6 @@
 /**
  * Simulated A/B runs for `npm run bench:verdict`, through perfgate's own code paths:
- * `runPairedBenchmark` (randomized pairs, planned looks, early stop by `isDecided`) with a
+ * `runPairedBenchmark` (randomized pairs, planned looks, early stop by `decidedAtLook`) with a
  * scripted TrialRunner, then `compareResults` (sequential p over the looks, Holm over every
  * gated test of the run, `classify`). Only the trial values are made up: each is
  * `level × effect × exp(noise × Z)`, Z standard normal from perfgate's seeded

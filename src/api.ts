@@ -3,9 +3,18 @@
  * In a perfgate worker this module is what 'perfgate' resolves to, whatever version of
  * perfgate (or none) the measured checkout has installed.
  */
-import { benchRegistry, type BenchFn, type BenchOptions } from './runners/function/registry.js'
+import { benchRegistry } from './runners/function/registry.js'
 
-export type { BenchFn, BenchOptions }
+/** A function to benchmark; it may be async (its promise is awaited). */
+export type BenchFn = () => unknown
+
+/** Hooks around a bench's sampling, run in the trial's process. */
+export interface BenchOptions {
+  /** Runs once per trial before warm-up; may be async. */
+  setup?: () => unknown
+  /** Runs once per trial after sampling; may be async. */
+  teardown?: () => unknown
+}
 
 /**
  * Registers a function to benchmark. perfgate calls it many times per trial, in batches,

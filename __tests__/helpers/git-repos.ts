@@ -92,3 +92,30 @@ export function pushBranch(remote: Remote, branch: string, files: Record<string,
   git(dir, 'push', '--quiet', '--force', 'origin', `HEAD:refs/heads/${branch}`)
   return git(dir, 'rev-parse', 'HEAD')
 }
+
+/**
+ * What a CI job checks out by default: a shallow clone (depth 1) of one commit of the
+ * remote, detached. Its history is cut off: only that commit is in it.
+ */
+export function shallowCloneOf(remote: Remote, sha: string): string {
+  const dir = path.join(remote.top, `clone-${++clones}`)
+  git(remote.top, 'init', '--quiet', dir)
+  // A file:// URL: a plain path would ignore --depth.
+  git(dir, 'remote', 'add', 'origin', `file://${remote.origin}`)
+  git(dir, 'fetch', '--quiet', '--no-tags', '--depth', '1', 'origin', sha)
+  git(dir, 'checkout', '--quiet', '--detach', sha)
+  return dir
+}
+
+/** Like commit, with the committer (and author) time set to `seconds` since the epoch. */
+export function commitAt(dir: string, message: string, seconds: number): string {
+  const date = `@${seconds} +0000`
+  writeFileSync(path.join(dir, 'work.txt'), `${message}\n`)
+  git(dir, 'add', 'work.txt')
+  execFileSync('git', [...IDENTITY, 'commit', '--quiet', '-m', message], {
+    cwd: dir,
+    env: { ...process.env, LC_ALL: 'C', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  return git(dir, 'rev-parse', 'HEAD')
+}

@@ -1,39 +1,39 @@
 /**
- * The perfgate command line: parses arguments, wires config, runners, results and report,
- * and returns the exit code of the contract (DESIGN.md §1a):
- * 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be measured.
+ * The perfgate command line: turns argv into a request for the application layer, presents
+ * the judged results (terminal report, files, JSON) and returns the exit code of the
+ * outcome: 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be
+ * measured (or results could not be written).
  */
 import { randomInt } from 'node:crypto'
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs'
-import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import {
+  displayPath,
+  loadConfigFile,
+  openOutput,
+  OutputError,
+  readResultsFile,
+  type OutputTarget
+} from '../app/files.js'
+import { EXIT, outcomeOf } from '../app/outcome.js'
+import type { ProgressStream } from '../app/progress.js'
+import { RequestError, type Baseline, type RunRequest } from '../app/requests.js'
+import { mergeShards } from '../app/merge.js'
+import { compareStored, runBenchmarks } from '../app/run.js'
+import { parseShard, sharedSeed } from '../app/shards.js'
+import { readEnvironment } from '../results/environment.js'
+import { configHash } from '../results/hash.js'
 import { ConfigError } from '../config/errors.js'
-import { DEFAULT_CONFIG_FILE } from '../config/defaults.js'
-import { parseConfig } from '../config/parse.js'
-import type { Config } from '../config/types.js'
-import { compareResults } from '../compare/compare.js'
-import type { Comparison, ComparisonMode } from '../compare/types.js'
+import { FAIL_ON_VALUES, MAX_TRIALS } from '../config/defaults.js'
+import type { FailOn } from '../config/types.js'
 import { BaseCheckoutError } from '../git/base-checkout.js'
 import { renderMarkdownReport } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
 import { renderTerminalReport, renderTerminalVerdict } from '../report/terminal.js'
-import { readEnvironment } from '../results/environment.js'
-import { parseResults, ResultsError, serializeResults } from '../results/format.js'
-import { configHash } from '../results/hash.js'
-import {
-  RESULTS_SCHEMA_VERSION,
-  type BaseResults,
-  type BenchmarkResult,
-  type Results
-} from '../results/types.js'
+import { ResultsError, serializeResults } from '../results/format.js'
+import type { Results } from '../results/types.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
-import { createRandom } from '../stats/random.js'
 import { VERSION } from '../version.js'
-import { measureAgainstRef, measureHead } from './measure.js'
-import type { ProgressStream } from './progress.js'
-
-export const EXIT = { passed: 0, gateFailed: 1, usage: 2, runtime: 3 } as const
 
 export interface CliIo {
   readonly stdout: ProgressStream
@@ -48,13 +48,17 @@ const USAGE = `perfgate ${VERSION} — benchmarks with a verdict you can trust
 Usage:
   perfgate run      [--config perfgate.yml] [--base <git-ref>] [--baseline <results.json>]
                     [--out results.json] [--report report.md] [--trials N] [--seed S]
-                    [--filter <regex>] [--fail-on both|budgets|regressions|none]
+                    [--filter <regex>] [--fail-on ${FAIL_ON_VALUES.join('|')}]
                     [--setup-head] [--json]
+                    [--shard i/n]
   perfgate compare  <base-results.json> <head-results.json> [--report report.md]
                     [--out results.json] [--json]
+  perfgate merge    <shard-results.json>... [--report report.md] [--out results.json]
+                    [--json]
   perfgate validate [--config perfgate.yml]
   perfgate --version | --help
 
+--out and --report take - for standard output (the terminal report then goes to stderr).
 Exit codes: 0 passed · 1 gate failed · 2 usage or config error
             3 a benchmark could not be measured
 `
@@ -72,6 +76,7 @@ const RUN_OPTIONS = {
   trials: { type: 'string' },
   seed: { type: 'string' },
   filter: { type: 'string' },
+  shard: { type: 'string' },
   json: { type: 'boolean' }
 } satisfies ParseArgsConfig['options']
 
@@ -93,175 +98,167 @@ function parse<T extends ParseArgsConfig['options']>(args: string[], options: T)
   }
 }
 
-function positiveInteger(flag: string, text: string | undefined, min: number): number | undefined {
+function wholeNumber(
+  flag: string,
+  text: string | undefined,
+  min: number,
+  max: number
+): number | undefined {
   if (text === undefined) return undefined
   const n = Number(text)
-  if (!Number.isInteger(n) || n < min) {
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new UsageError(
-      `--${flag}: expected a whole number of at least ${min}, got ${JSON.stringify(text)}`
+      `--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`
     )
   }
   return n
 }
 
-function loadConfig(io: CliIo, file: string | undefined): Config {
-  const configPath = path.resolve(io.cwd, file ?? DEFAULT_CONFIG_FILE)
-  let text: string
+function regex(flag: string, text: string | undefined): RegExp | undefined {
+  if (text === undefined) return undefined
   try {
-    text = readFileSync(configPath, 'utf8')
+    return new RegExp(text)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new ConfigError([
-      {
-        file: configPath,
-        line: undefined,
-        column: undefined,
-        field: '',
-        message:
-          code === 'ENOENT'
-            ? `config file not found; expected ${file ? 'the file given with --config' : `${DEFAULT_CONFIG_FILE} in ${io.cwd} (or pass --config)`}`
-            : `cannot read the config file: ${(error as Error).message}`
-      }
-    ])
+    throw new UsageError(`--${flag}: not a valid regular expression: ${(error as Error).message}`)
   }
-  return parseConfig(text, configPath, {
-    fileExists: existsSync,
-    displayName: displayPath(io.cwd, configPath)
-  })
 }
 
-/** A path relative to the working directory when it lies inside it, else absolute. */
-function displayPath(cwd: string, file: string): string {
-  const relative = path.relative(cwd, file)
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file
-}
-
-/** Writes a file atomically: a failed write never leaves a truncated results file. */
-function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true })
-  const temporary = `${file}.${process.pid}.tmp`
-  writeFileSync(temporary, text)
-  renameSync(temporary, file)
-}
-
-function readResultsFile(io: CliIo, file: string): Results {
-  const absolute = path.resolve(io.cwd, file)
-  let text: string
-  try {
-    text = readFileSync(absolute, 'utf8')
-  } catch (error) {
-    throw new ResultsError(
-      `${displayPath(io.cwd, absolute)}: cannot read: ${(error as Error).message}`
+function failOnFlag(text: string | undefined): FailOn | undefined {
+  if (text === undefined) return undefined
+  if (!(FAIL_ON_VALUES as readonly string[]).includes(text)) {
+    throw new UsageError(
+      `--fail-on: expected ${FAIL_ON_VALUES.join(', ')}, got ${JSON.stringify(text)}`
     )
   }
-  return parseResults(text, displayPath(io.cwd, absolute))
+  return text as FailOn
 }
 
-/** Writes the requested files, prints the report, and returns the exit code of the run. */
-function finish(
-  results: Results,
-  comparison: Comparison,
+interface Outputs {
+  readonly out?: OutputTarget
+  readonly report?: OutputTarget
+  readonly json: boolean
+}
+
+/**
+ * Opens the requested outputs before anything is measured. At most one of them may use
+ * standard output; when one does, the terminal report goes to stderr.
+ */
+function openOutputs(
   values: { out?: string; report?: string; json?: boolean },
   io: CliIo
-): number {
-  const full: Results = { ...results, comparison }
-  const model = buildReport(full, comparison)
-  if (values.out) {
-    const out = path.resolve(io.cwd, values.out)
-    writeFileAtomic(out, serializeResults(full))
-    io.stderr.write(`results written to ${displayPath(io.cwd, out)}\n`)
+): Outputs {
+  const onStdout = [
+    values.json && '--json',
+    values.out === '-' && '--out -',
+    values.report === '-' && '--report -'
+  ].filter(Boolean)
+  if (onStdout.length > 1) {
+    throw new UsageError(`${onStdout.join(' and ')}: only one output can go to standard output`)
   }
-  if (values.report) {
-    const report = path.resolve(io.cwd, values.report)
-    writeFileAtomic(report, renderMarkdownReport(model, { version: VERSION }))
-    io.stderr.write(`report written to ${displayPath(io.cwd, report)}\n`)
+  const open = (file: string | undefined) => {
+    if (file === undefined) return undefined
+    try {
+      return openOutput(io.cwd, file, io.stdout)
+    } catch (error) {
+      if (error instanceof OutputError) throw new UsageError(error.message)
+      throw error
+    }
   }
-  if (values.json) io.stdout.write(serializeResults(full))
+  return { out: open(values.out), report: open(values.report), json: values.json === true }
+}
+
+/**
+ * Presents judged results: the terminal report (or JSON), the report and results files;
+ * returns the exit code of the outcome. Files are written after the report is shown, so a
+ * late write failure never hides what was measured.
+ */
+function present(results: Results, outputs: Outputs, io: CliIo): number {
+  const model = buildReport(results, results.comparison!)
+  const terminal = outputs.out?.isStdout || outputs.report?.isStdout ? io.stderr : io.stdout
+  if (outputs.json) io.stdout.write(serializeResults(results))
   else {
-    const table = full.benchmarks.length > 0 ? renderTerminalReport(full) + '\n' : ''
-    io.stdout.write(`\n${table}${renderTerminalVerdict(model)}`)
+    const table = results.benchmarks.length > 0 ? renderTerminalReport(results) + '\n' : ''
+    terminal.write(`\n${table}${renderTerminalVerdict(model)}`)
   }
-  if (comparison.gate.failed) return EXIT.gateFailed
-  const errored =
-    full.benchmarks.some((b) => b.state === 'errored') ||
-    comparison.benchmarks.some((b) => b.status === 'errored' && b.error?.side === 'head')
-  return errored ? EXIT.runtime : EXIT.passed
+  const writes: [OutputTarget | undefined, string, () => string][] = [
+    [outputs.out, 'results', () => serializeResults(results)],
+    [outputs.report, 'report', () => renderMarkdownReport(model, { version: VERSION })]
+  ]
+  let failed = false
+  for (const [target, what, text] of writes) {
+    if (!target) continue
+    try {
+      target.write(text())
+      if (!target.isStdout) io.stderr.write(`${what} written to ${target.display}\n`)
+    } catch (error) {
+      if (!(error instanceof OutputError)) throw error
+      io.stderr.write(`perfgate: ${error.message}\n`)
+      failed = true
+    }
+  }
+  return failed ? EXIT.runtime : outcomeOf(results).exitCode
 }
 
 async function commandRun(args: string[], io: CliIo): Promise<number> {
   const values = parse(args, RUN_OPTIONS)
-  const trials = positiveInteger('trials', values.trials, 1)
-  const seed = positiveInteger('seed', values.seed, 0) ?? randomInt(2 ** 31)
   if (values.base !== undefined && values.baseline !== undefined) {
     throw new UsageError(
       '--base and --baseline exclude each other: compare with a git ref or with a results file'
     )
   }
-  let filter: RegExp | undefined
-  if (values.filter !== undefined) {
-    try {
-      filter = new RegExp(values.filter)
-    } catch (error) {
-      throw new UsageError(`--filter: not a valid regular expression: ${(error as Error).message}`)
-    }
-  }
-  const loaded = loadConfig(io, values.config)
-  const failOn = values['fail-on']
-  if (failOn !== undefined && !['both', 'budgets', 'regressions', 'none'].includes(failOn)) {
-    throw new UsageError(
-      `--fail-on: expected both, budgets, regressions or none, got ${JSON.stringify(failOn)}`
-    )
-  }
-  const config: Config = failOn
-    ? { ...loaded, compare: { ...loaded.compare, failOn: failOn as Config['compare']['failOn'] } }
-    : loaded
-  const selected = config.benchmarks.filter((b) => !filter || filter.test(b.name))
-  if (selected.length === 0) {
-    throw new UsageError(
-      `--filter ${JSON.stringify(values.filter)} matches no benchmark; names are: ` +
-        config.benchmarks.map((b) => JSON.stringify(b.name)).join(', ')
-    )
-  }
-  // A stored baseline is read (and checked) before anything is measured.
-  const baseline = values.baseline === undefined ? undefined : readResultsFile(io, values.baseline)
-  const measure = { runner: io.runner ?? createProcessTrialRunner(), stderr: io.stderr, trials }
-
-  let head: BenchmarkResult[]
-  let base: BaseResults | undefined
-  let mode: ComparisonMode | undefined
-  if (values.base !== undefined) {
-    ;({ head, base } = await measureAgainstRef(config, selected, values.base, {
-      ...measure,
-      random: createRandom(seed),
-      setupHead: values['setup-head'] === true
-    }))
-    mode = 'paired'
-  } else {
-    head = await measureHead(config, selected, {
-      ...measure,
-      setupHead: values['setup-head'] === true
-    })
-    if (baseline) {
-      base = {
-        source: values.baseline!,
-        environment: baseline.environment,
-        benchmarks: baseline.benchmarks
-      }
-      mode = 'unpaired'
-    }
-  }
-  const results: Results = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'perfgate', version: VERSION },
-    createdAt: new Date().toISOString(),
+  const trials = wholeNumber('trials', values.trials, 1, MAX_TRIALS)
+  const filter = regex('filter', values.filter)
+  const failOn = failOnFlag(values['fail-on'])
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard)
+  const config = loadConfigFile(io.cwd, values.config)
+  const seed =
+    wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ??
+    (shard
+      ? sharedSeed(readEnvironment(config.dir, '').git?.commit, configHash(config))
+      : randomInt(2 ** 31))
+  // Outputs and a stored baseline are checked before anything is measured.
+  const outputs = openOutputs(values, io)
+  const baseline: Baseline =
+    values.base !== undefined
+      ? { kind: 'merge-base', ref: values.base }
+      : values.baseline !== undefined
+        ? {
+            kind: 'stored',
+            results: readResultsFile(io.cwd, values.baseline),
+            source: values.baseline
+          }
+        : { kind: 'none' }
+  const request: RunRequest = {
+    config,
+    filter,
+    baseline,
+    trials,
     seed,
-    environment: readEnvironment(config.dir, configHash(config)),
-    compare: config.compare,
-    benchmarks: head,
-    ...(base ? { base } : {})
+    failOn,
+    setupHead: values['setup-head'] === true,
+    ...(shard ? { shard } : {})
   }
-  const comparison = compareResults({ mode, head, base: base?.benchmarks, compare: config.compare })
-  return finish(results, comparison, values, io)
+  const results = await runBenchmarks(request, {
+    runner: io.runner ?? createProcessTrialRunner(),
+    log: io.stderr,
+    onPartial: partialWriter(outputs.out, io)
+  })
+  return present(results, outputs, io)
+}
+
+/** Writes results after each benchmark; a failure is said once and the run goes on. */
+function partialWriter(out: OutputTarget | undefined, io: CliIo) {
+  if (!out || out.isStdout) return undefined
+  let warned = false
+  return (partial: Results) => {
+    try {
+      out.write(serializeResults(partial))
+    } catch (error) {
+      if (!(error instanceof OutputError) || warned) return
+      warned = true
+      io.stderr.write(`perfgate: ${error.message}; will try again at the end\n`)
+    }
+  }
 }
 
 function commandCompare(args: string[], io: CliIo): number {
@@ -275,24 +272,33 @@ function commandCompare(args: string[], io: CliIo): number {
     throw new UsageError('compare needs two results files: <base-results.json> <head-results.json>')
   }
   const [baseFile, headFile] = parsed.positionals as [string, string]
-  const base = readResultsFile(io, baseFile)
-  const head = readResultsFile(io, headFile)
-  const results: Results = {
-    ...head,
-    base: { source: baseFile, environment: base.environment, benchmarks: base.benchmarks }
+  const base = readResultsFile(io.cwd, baseFile)
+  const head = readResultsFile(io.cwd, headFile)
+  const outputs = openOutputs(parsed.values, io)
+  return present(compareStored(base, head, baseFile), outputs, io)
+}
+
+function commandMerge(args: string[], io: CliIo): number {
+  let parsed
+  try {
+    parsed = parseArgs({ args, options: COMPARE_OPTIONS, strict: true, allowPositionals: true })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
   }
-  const comparison = compareResults({
-    mode: 'unpaired',
-    head: head.benchmarks,
-    base: base.benchmarks,
-    compare: head.compare
-  })
-  return finish(results, comparison, parsed.values, io)
+  if (parsed.positionals.length === 0) {
+    throw new UsageError('merge needs the results files of every shard: <shard-results.json>...')
+  }
+  const files = parsed.positionals.map((file) => ({
+    source: file,
+    results: readResultsFile(io.cwd, file)
+  }))
+  const outputs = openOutputs(parsed.values, io)
+  return present(mergeShards(files), outputs, io)
 }
 
 function commandValidate(args: string[], io: CliIo): number {
   const values = parse(args, VALIDATE_OPTIONS)
-  const config = loadConfig(io, values.config)
+  const config = loadConfigFile(io.cwd, values.config)
   io.stdout.write(
     `${displayPath(io.cwd, config.file)}: valid, ${config.benchmarks.length} benchmark(s): ` +
       config.benchmarks.map((b) => `${b.name} (${b.kind})`).join(', ') +
@@ -310,6 +316,8 @@ export async function main(args: string[], io: CliIo): Promise<number> {
         return await commandRun(rest, io)
       case 'compare':
         return commandCompare(rest, io)
+      case 'merge':
+        return commandMerge(rest, io)
       case 'validate':
         return commandValidate(rest, io)
       case '--version':
@@ -326,7 +334,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}`)
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof RequestError) {
       io.stderr.write(`perfgate: ${error.message}\n\n${USAGE}`)
       return EXIT.usage
     }

@@ -1,6 +1,7 @@
 /** Budgets and targets judged on head's estimate: the median of its trials (pure). */
 import type { Budget, Comparator } from '../config/types.js'
 import type { BenchmarkResult } from '../results/types.js'
+import { CONFIDENCE_LEVEL } from '../stats/confidence.js'
 import { medianInterval } from '../stats/median.js'
 import type { BudgetCheck, TargetProgress } from './types.js'
 
@@ -41,7 +42,7 @@ export function checkBudgets(head: readonly BenchmarkResult[]): BudgetCheck[] {
           passed: undefined
         }
       }
-      const interval = medianInterval(values)
+      const interval = medianInterval(values, CONFIDENCE_LEVEL)
       return {
         benchmark: result.name,
         kind: result.kind,

@@ -3,15 +3,17 @@
  * ratios of interleaved pairs; unpaired mode (stored baseline) uses Mann-Whitney and the
  * Hodges-Lehmann shift on log values. Every gated test of the run is adjusted together
  * with Holm; each verdict needs significance AND a change past the threshold
- * (DESIGN.md §3).
+ * (docs/DESIGN.md, "Verdicts").
  */
 import type { CompareConfig, CompareSettings, PairedTest } from '../config/types.js'
 import { METRICS, type MetricName } from '../metrics.js'
 import type { BenchmarkResult, TrialResult } from '../results/types.js'
+import { CONFIDENCE_LEVEL } from '../stats/confidence.js'
 import { median } from '../stats/quantile.js'
 import { normalQuantile } from '../stats/distributions.js'
 import { holm } from '../stats/multiple.js'
 import { comparePaired } from '../stats/paired.js'
+import { sequentialP } from '../stats/sequential.js'
 import { compareUnpaired } from '../stats/unpaired.js'
 import { classify } from '../stats/verdict.js'
 import { checkBudgets, targetProgress } from './budgets.js'
@@ -24,7 +26,8 @@ import type {
   MetricComparison
 } from './types.js'
 
-const CONFIDENCE = 0.95
+/** A paired metric's p in the comparison is the sequential p of the A/B rule. */
+export { sequentialP }
 
 function values(trials: readonly TrialResult[], metric: MetricName): (number | undefined)[] {
   return trials.map((t) => t.metrics[metric])
@@ -36,31 +39,6 @@ function allPositive(xs: readonly (number | undefined)[]): xs is number[] {
 
 /** A metric test before the run-wide Holm adjustment. */
 type RawTest = Omit<MetricComparison, 'pAdjusted' | 'verdict'>
-
-/**
- * The sequential p-value of a paired metric: the smallest p over the looks taken, times
- * the number of planned looks (Bonferroni across looks, i.e. the equal alpha split of
- * lookAlphas: rejecting when p_k < alpha/K at any look). It stays valid however the
- * sampling stopped. A run that ended between looks (time cap, error) counts its last
- * pair count as the look it reached.
- */
-export function sequentialP(
-  base: readonly number[],
-  head: readonly number[],
-  lookSizes: readonly number[],
-  test: PairedTest
-): number {
-  const n = Math.min(base.length, head.length)
-  const sizes = lookSizes.filter((size) => size <= n)
-  if (sizes[sizes.length - 1] !== n) sizes.push(n)
-  let smallest = 1
-  for (const size of sizes) {
-    if (size < 2) continue
-    const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), { method: test })
-    if (Number.isFinite(pValue)) smallest = Math.min(smallest, pValue)
-  }
-  return Math.min(1, smallest * Math.max(1, lookSizes.length))
-}
 
 function testMetric(
   metric: MetricName,
@@ -94,7 +72,7 @@ function testMetric(
   }
   const shared = { ...common, base: median(b), head: median(h) }
   if (mode === 'paired') {
-    const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE })
+    const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE_LEVEL })
     const needed = pairsToDecide(result.meanLog, result.sdLog, settings)
     return {
       ...shared,
@@ -105,7 +83,7 @@ function testMetric(
       ...(needed === undefined ? {} : { pairsToDecide: needed })
     }
   }
-  const result = compareUnpaired(b, h, { confidence: CONFIDENCE })
+  const result = compareUnpaired(b, h, { confidence: CONFIDENCE_LEVEL })
   return {
     ...shared,
     ratio: result.ratio,
@@ -284,35 +262,4 @@ function gateOf(compare: CompareConfig, counts: ComparisonCounts): Gate {
     )
   }
   return { failOn: compare.failOn, failed: reasons.length > 0, reasons }
-}
-
-/**
- * For the A/B scheduler at a planned look: true when every gated metric is decided —
- * significant past the threshold at level alpha / (K × m), or equivalent (its interval at
- * level 1 − alpha/K inside ±threshold). K is the number of planned looks, m the number
- * of gated tests in the run: the final verdict adjusts with Holm over m tests and with
- * Bonferroni over K looks, and neither adjusts by more than that, so a benchmark that
- * stops here as significant is still significant in the report (stopping on a weaker
- * rule would end runs "inconclusive" that more pairs would have decided).
- */
-export function isDecided(
-  base: readonly TrialResult[],
-  head: readonly TrialResult[],
-  settings: CompareSettings,
-  test: PairedTest,
-  plannedLooks: number,
-  familySize: number
-): boolean {
-  const lookAlpha = settings.alpha / Math.max(1, plannedLooks)
-  const significanceAlpha = lookAlpha / Math.max(1, familySize)
-  const upper = 1 + settings.threshold
-  return settings.gate.every((metric) => {
-    const b = values(base, metric)
-    const h = values(head, metric)
-    if (!allPositive(b) || !allPositive(h) || b.length < 2) return false
-    const result = comparePaired(b, h, { method: test, confidence: 1 - lookAlpha })
-    const outside = result.ratio >= upper || result.ratio <= 1 / upper
-    if (result.pValue < significanceAlpha && outside) return true
-    return result.ciLow > 1 / upper && result.ciHigh < upper
-  })
 }

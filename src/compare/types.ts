@@ -3,7 +3,7 @@
  * benchmark and metric by metric, plus budgets and targets. Built by compareResults()
  * (pure); reports render it and the exit code follows its gate.
  */
-import type { Budget, FailOn } from '../config/types.js'
+import type { Budget, FailOn, PairedTest } from '../config/types.js'
 import type { BenchmarkKind, MetricName } from '../metrics.js'
 import type { Verdict } from '../stats/verdict.js'
 
@@ -20,7 +20,10 @@ export interface MetricComparison {
   /** Median of the trial values on each side. */
   readonly base: number
   readonly head: number
-  /** Estimated ratio head / base with its 95 % interval (geometric mean or Hodges-Lehmann). */
+  /**
+   * Estimated ratio head / base with its interval at CONFIDENCE_LEVEL (geometric mean or
+   * Hodges-Lehmann).
+   */
   readonly ratio: number
   readonly ciLow: number
   readonly ciHigh: number
@@ -104,7 +107,7 @@ export interface Gate {
 export interface Comparison {
   /** undefined when there was no baseline: only budgets were checked. */
   readonly mode: ComparisonMode | undefined
-  readonly test: 't' | 'sign-flip' | 'mann-whitney' | undefined
+  readonly test: PairedTest | 'mann-whitney' | undefined
   readonly benchmarks: readonly BenchmarkComparison[]
   readonly budgets: readonly BudgetCheck[]
   readonly targets: readonly TargetProgress[]

@@ -1,4 +1,7 @@
-/** Defaults of perfgate.yml, named in one place (README "Config reference" lists them). */
+/**
+ * Defaults of perfgate.yml, of the CLI and of the action, named in one place (README
+ * "Config reference" lists them; a test checks that action.yml documents the same).
+ */
 
 export const DEFAULT_CONFIG_FILE = 'perfgate.yml'
 export const DEFAULT_TRIALS = 10
@@ -13,8 +16,14 @@ export const DEFAULT_COMMAND_WARMUP_RUNS = 1
  */
 export const DEFAULT_THRESHOLD = 0.04
 export const DEFAULT_ALPHA = 0.05
-export const DEFAULT_FAIL_ON = 'both'
-export const DEFAULT_PAIRED_TEST = 't'
+/** What may fail the build: compare.fail-on, the CLI's --fail-on, the action's fail-on. */
+export const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'] as const
+export type FailOn = (typeof FAIL_ON_VALUES)[number]
+export const DEFAULT_FAIL_ON: FailOn = 'both'
+/** The paired tests of A/B runs (compare.test): paired t-test, exact sign-flip test. */
+export const PAIRED_TEST_VALUES = ['t', 'sign-flip'] as const
+export type PairedTest = (typeof PAIRED_TEST_VALUES)[number]
+export const DEFAULT_PAIRED_TEST: PairedTest = 't'
 /** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
 export const DEFAULT_LOOKS = 3
 export const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000
@@ -23,5 +32,53 @@ export const DEFAULT_HTTP_DURATION_MS = 3000
 export const DEFAULT_HTTP_WARMUP_MS = 1000
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000
 export const DEFAULT_READY_TIMEOUT_MS = 30_000
-/** A fresh server per trial: one kept alive carries a per-process bias (TOOLCHAIN.md). */
+/**
+ * A fresh server per trial: one kept alive carries a per-process bias (docs/DESIGN.md,
+ * "Trials").
+ */
 export const DEFAULT_SERVER_RESTART = 'per-trial'
+/** Most trials per benchmark (config `trials` and the CLI's `--trials`). */
+export const MAX_TRIALS = 10_000
+
+/** Branch of the repository's remote that stores the default branch's results. */
+export const DEFAULT_DATA_BRANCH = 'perfgate-data'
+/** Tells apart the PR comments of several perfgate steps (and their hidden markers). */
+export const DEFAULT_COMMENT_ID = 'default'
+/** Where the action writes its files, relative to its working directory. */
+export const DEFAULT_OUTPUT_DIR = 'perfgate-output'
+/** The files the action writes in its output directory. */
+export const OUTPUT_FILES = {
+  results: 'results.json',
+  report: 'report.md',
+  /** Measure mode: the PR a later comment job posts to. */
+  pr: 'pr-number.txt'
+} as const
+
+/*
+ * Bounds: values past them are typos or hostile input, and some would overflow (Node's
+ * timers fire at once past 2^31−1 ms) or allocate without limit. README "Config reference"
+ * lists them.
+ */
+/** Longest duration anywhere in the config (24 hours); every duration feeds a timer. */
+export const MAX_DURATION_MS = 24 * 60 * 60_000
+/** Most base/head pairs per benchmark (`compare.max-pairs`). */
+export const MAX_PAIRS = DEFAULT_LOOKS * MAX_TRIALS
+/** Most unmeasured runs before each measured run of a command benchmark. */
+export const MAX_COMMAND_WARMUP_RUNS = 1000
+/** Most concurrent connections of an http benchmark's load generator. */
+export const MAX_HTTP_CONNECTIONS = 1000
+/** Most requests in flight per connection. */
+export const MAX_HTTP_PIPELINING = 100
+/** Highest fixed request rate (requests/s). */
+export const MAX_HTTP_RATE = 1_000_000
+/** Most repetitions of one request in the sequence (`weight`). */
+export const MAX_REQUEST_WEIGHT = 1000
+/** Longest benchmark name, in characters (names are table cells and log lines). */
+export const MAX_NAME_LENGTH = 100
+/** Longest config text, in characters (real configs are a few kilobytes). */
+export const MAX_CONFIG_LENGTH = 1_000_000
+/**
+ * Most values (mappings, lists and scalars) a config may hold once YAML aliases are
+ * expanded: a generous bound for real configs that stops alias bombs before they expand.
+ */
+export const MAX_CONFIG_VALUES = 100_000

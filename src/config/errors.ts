@@ -10,11 +10,32 @@ export interface ConfigIssue {
   readonly message: string
 }
 
-/** Renders one issue as `file:line:col: field: message`. */
+/**
+ * Characters that must not reach a terminal or log raw: C0 and C1 controls (line breaks,
+ * escapes, NEL), Unicode line separators and bidirectional overrides (which reorder text).
+ */
+export const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/
+
+const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g')
+
+/** `text` with every unprintable character written as a \uXXXX escape: always one line. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/**
+ * Renders one issue as `file:line:col: field: message`, always on one line: config text
+ * quoted in messages cannot start a new log line (or a workflow command).
+ */
 export function formatIssue(issue: ConfigIssue): string {
   const where =
     issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column}`
-  return issue.field ? `${where}: ${issue.field}: ${issue.message}` : `${where}: ${issue.message}`
+  const line = issue.field
+    ? `${where}: ${issue.field}: ${issue.message}`
+    : `${where}: ${issue.message}`
+  return printable(line)
 }
 
 export class ConfigError extends Error {
@@ -27,11 +48,29 @@ export class ConfigError extends Error {
   }
 }
 
-/** Renders a field path: ['benchmarks', 1, 'budgets', 'p95'] → `benchmarks[1].budgets.p95`. */
+const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/
+
+/**
+ * Renders a field path: ['benchmarks', 1, 'budgets', 'p95'] → `benchmarks[1].budgets.p95`;
+ * a key with other characters is quoted (`env["A B"]`), so a path is one unambiguous line.
+ */
 export function formatFieldPath(path: readonly (string | number)[]): string {
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .map((part, i) =>
+      typeof part === 'number'
+        ? `[${part}]`
+        : !PLAIN_KEY.test(part)
+          ? `[${quote(part)}]`
+          : i === 0
+            ? part
+            : `.${part}`
+    )
     .join('')
+}
+
+/** A string quoted for a message: JSON escapes, and no unprintable character left raw. */
+export function quote(text: string): string {
+  return printable(JSON.stringify(text))
 }
 
 /** Levenshtein distance, for did-you-mean suggestions on unknown names. */
@@ -64,11 +103,19 @@ export function closest(name: string, candidates: readonly string[]): string | u
   return best
 }
 
+/** Longest string quoted whole in a message; longer ones are cut (one line, not a page). */
+const QUOTED_MAX = 200
+
 /** Describes a config value for "got …" in messages. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing'
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'a mapping'
-  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'string') {
+    const chars = [...value]
+    return chars.length <= QUOTED_MAX
+      ? quote(value)
+      : `${quote(chars.slice(0, QUOTED_MAX).join(''))}… (${chars.length} characters)`
+  }
   return String(value)
 }

@@ -1,8 +1,26 @@
 /**
  * JSON Schema of perfgate.yml: the contract with users' config files. The same schema
  * ships as schema/perfgate.schema.json for editors (`npm run schema` writes it; a test
- * keeps the two equal). Field-level value checks (durations, budgets) live in parse.ts.
+ * keeps the two equal). Field-level value checks (durations, budgets, names) live in
+ * normalize/. The raw input types are derived from this object (raw.ts), so a new field is
+ * one edit here.
  */
+import {
+  MAX_COMMAND_WARMUP_RUNS,
+  MAX_HTTP_CONNECTIONS,
+  MAX_HTTP_PIPELINING,
+  MAX_HTTP_RATE,
+  MAX_NAME_LENGTH,
+  MAX_PAIRS,
+  MAX_REQUEST_WEIGHT,
+  MAX_TRIALS,
+  FAIL_ON_VALUES,
+  PAIRED_TEST_VALUES
+} from './defaults.js'
+
+/** Values of `http.server.restart`. */
+export const SERVER_RESTARTS = ['per-trial', 'once'] as const
+
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'perfgate.schema.json',
@@ -23,6 +41,7 @@ export const CONFIG_SCHEMA = {
     trials: {
       type: 'integer',
       minimum: 1,
+      maximum: MAX_TRIALS,
       description: 'Trials per benchmark (each a fresh process). Default 10.'
     },
     timeout: {
@@ -38,18 +57,19 @@ export const CONFIG_SCHEMA = {
         threshold: { $ref: '#/definitions/threshold' },
         alpha: { $ref: '#/definitions/alpha' },
         'fail-on': {
-          enum: ['both', 'budgets', 'regressions', 'none'],
+          enum: FAIL_ON_VALUES,
           description:
             'What fails the build: budget violations, significant regressions, both (default) or none.'
         },
         test: {
-          enum: ['t', 'sign-flip'],
+          enum: PAIRED_TEST_VALUES,
           description:
             'Paired test on log ratios: t (paired t-test, default) or sign-flip (exact randomization test).'
         },
         'max-pairs': {
           type: 'integer',
           minimum: 2,
+          maximum: MAX_PAIRS,
           description:
             'Most base/head pairs per benchmark in A/B runs; looks every `trials` pairs. Default 3 × trials.'
         },
@@ -93,11 +113,21 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       required: ['name'],
       properties: {
-        name: { type: 'string', minLength: 1, description: 'Unique name shown in reports.' },
+        name: {
+          type: 'string',
+          minLength: 1,
+          maxLength: MAX_NAME_LENGTH,
+          description: 'Unique name shown in reports: one line, no control characters.'
+        },
         function: { $ref: '#/definitions/function' },
         command: { $ref: '#/definitions/command' },
         http: { $ref: '#/definitions/http' },
-        trials: { type: 'integer', minimum: 1, description: 'Overrides the global trials.' },
+        trials: {
+          type: 'integer',
+          minimum: 1,
+          maximum: MAX_TRIALS,
+          description: 'Overrides the global trials.'
+        },
         timeout: {
           type: ['string', 'number'],
           description: 'Overrides the global per-trial timeout.'
@@ -164,6 +194,7 @@ export const CONFIG_SCHEMA = {
         warmup: {
           type: 'integer',
           minimum: 0,
+          maximum: MAX_COMMAND_WARMUP_RUNS,
           description: 'Unmeasured runs before the measured run of each trial. Default 1.'
         }
       }
@@ -200,7 +231,7 @@ export const CONFIG_SCHEMA = {
                 'URL polled until it answers (any status below 500), or { url, timeout } (default timeout 30s).'
             },
             restart: {
-              enum: ['per-trial', 'once'],
+              enum: SERVER_RESTARTS,
               description:
                 'per-trial (default): a fresh server for every trial; once: one server per side kept across trials.'
             }
@@ -229,6 +260,7 @@ export const CONFIG_SCHEMA = {
               weight: {
                 type: 'integer',
                 minimum: 1,
+                maximum: MAX_REQUEST_WEIGHT,
                 description: 'Times this request appears in the sequence.'
               }
             }
@@ -241,6 +273,7 @@ export const CONFIG_SCHEMA = {
             connections: {
               type: 'integer',
               minimum: 1,
+              maximum: MAX_HTTP_CONNECTIONS,
               description: 'Concurrent connections. Default 10.'
             },
             duration: {
@@ -254,11 +287,13 @@ export const CONFIG_SCHEMA = {
             pipelining: {
               type: 'integer',
               minimum: 1,
+              maximum: MAX_HTTP_PIPELINING,
               description: 'Requests in flight per connection. Default 1.'
             },
             rate: {
               type: 'number',
               exclusiveMinimum: 0,
+              maximum: MAX_HTTP_RATE,
               description:
                 'Fixed total rate in requests/s (open-loop, corrected for coordinated omission). Default: as fast as the server answers.'
             },

@@ -3,6 +3,8 @@
  * every path absolute. Produced only by parseConfig(); the rest of perfgate reads this.
  */
 import type { BenchmarkKind, MetricName } from '../metrics.js'
+import type { FailOn, PairedTest } from './defaults.js'
+import type { SERVER_RESTARTS } from './schema.js'
 
 export type Comparator = '<' | '<=' | '>' | '>='
 
@@ -43,7 +45,7 @@ export interface HttpRequestSpec {
   readonly weight: number
 }
 
-export type ServerRestart = 'per-trial' | 'once'
+export type ServerRestart = (typeof SERVER_RESTARTS)[number]
 
 export interface HttpSpec {
   readonly kind: 'http'
@@ -91,8 +93,7 @@ export interface BenchmarkConfig {
   readonly compare: CompareSettings
 }
 
-export type FailOn = 'both' | 'budgets' | 'regressions' | 'none'
-export type PairedTest = 't' | 'sign-flip'
+export type { FailOn, PairedTest }
 
 /** Run-wide comparison settings. */
 export interface CompareConfig {

@@ -66,14 +66,16 @@ export async function runSetup(command: string, cwd: string, timeoutMs: number):
 export const SETUP_TIMEOUT_MS = 30 * 60_000
 
 /**
- * Checks out the merge-base of `ref` and HEAD and prepares it. With a `setup` command it
- * runs there; without one, the base shares the head's node_modules when the lockfiles
- * match, and the report says when they do not.
+ * Checks out the merge-base of `ref` and HEAD (or, with `mergeBase: false`, the commit
+ * `ref` names itself, which needs no history beyond it) and prepares it. With a `setup`
+ * command it runs there; without one, the base shares the head's node_modules when the
+ * lockfiles match, and the report says when they do not.
  */
 export async function prepareBaseCheckout(
   config: Config,
   ref: string,
-  log: (line: string) => void
+  log: (line: string) => void,
+  options: { readonly mergeBase: boolean } = { mergeBase: true }
 ): Promise<BaseCheckout> {
   const top = git(config.dir, ['rev-parse', '--show-toplevel'])
   if (!top.ok) {
@@ -83,7 +85,15 @@ export async function prepareBaseCheckout(
     )
   }
   const repoRoot = top.out
-  const base = git(repoRoot, ['merge-base', ref, 'HEAD'])
+  const base = options.mergeBase
+    ? git(repoRoot, ['merge-base', ref, 'HEAD'])
+    : git(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
+  if (!base.ok && !options.mergeBase) {
+    throw new BaseCheckoutError(
+      `base commit ${ref} is not in this clone (fetch it first, e.g. git fetch --depth 1 origin ${ref})`,
+      'usage'
+    )
+  }
   if (!base.ok) {
     const known = git(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok
     throw new BaseCheckoutError(
@@ -104,7 +114,11 @@ export async function prepareBaseCheckout(
     const added = git(repoRoot, ['worktree', 'add', '--detach', '--quiet', root, commit])
     if (!added.ok) throw new BaseCheckoutError(`git worktree add failed: ${added.err}`, 'runtime')
     const configDir = path.join(root, path.relative(repoRoot, config.dir))
-    log(`base: ${ref} merge-base ${commit.slice(0, 7)} checked out in ${root}`)
+    log(
+      options.mergeBase
+        ? `base: ${ref} merge-base ${commit.slice(0, 7)} checked out in ${root}`
+        : `base: commit ${commit.slice(0, 7)} checked out in ${root}`
+    )
 
     let dependencies: string
     if (config.setup) {

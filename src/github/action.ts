@@ -1,78 +1,127 @@
 /**
- * What the action does on each event (DESIGN.md §1): on a pull request, measure head
- * against its merge-base (or a stored baseline) and post the report as one PR comment;
- * on a push to the default branch, measure and store the results on the data branch;
- * otherwise measure and check budgets. Every path writes the job summary, the outputs
- * and the report files, so a failed comment never loses the report.
+ * The action carried out: reads the checkout, plans what the event calls for
+ * (src/github/plan.ts), turns the plan into a request for the application layer, and
+ * publishes the judged results — report files, job summary, outputs, the PR comment, the
+ * data branch. The outcome comes from the one rule in src/app/outcome.ts, in every mode.
  */
 import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { randomInt } from 'node:crypto'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { EXIT, main } from '../cli/main.js'
-import { compareResults } from '../compare/compare.js'
-import type { Comparison } from '../compare/types.js'
+import { outcomeOfFailure } from '../app/errors.js'
+import { loadConfigFile, readResultsFile } from '../app/files.js'
+import { judge } from '../app/judge.js'
+import { EXIT, outcomeOf, outcomeOfError, type Outcome } from '../app/outcome.js'
+import type { Baseline } from '../app/requests.js'
+import { mergeShards } from '../app/merge.js'
+import { runBenchmarks } from '../app/run.js'
+import { sharedSeed } from '../app/shards.js'
+import { configHash } from '../results/hash.js'
+import { OUTPUT_FILES } from '../config/defaults.js'
 import { gitSync } from '../git/run.js'
 import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
-import { parseResults, serializeResults } from '../results/format.js'
+import { renderTerminalReport, renderTerminalVerdict } from '../report/terminal.js'
+import { serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
+import { createProcessTrialRunner } from '../runners/index.js'
+import type { TrialRunner } from '../runners/types.js'
 import { BranchStore } from '../store/branch-store.js'
 import { VERSION } from '../version.js'
 import { upsertComment } from './comment.js'
 import type { ActionInputs } from './inputs.js'
+import type { ActionLog } from './log.js'
 import { createCommentsApi } from './octokit.js'
+import type { ActionOutputs } from './outputs.js'
+import {
+  planAction,
+  type ActionEvent,
+  type ActionPlan,
+  type CheckoutFacts,
+  type Publishing
+} from './plan.js'
 
 /** GitHub's limit for a comment body. */
 export const COMMENT_LIMIT = 65_536
 /** GitHub's limit for one step's job summary is 1 MiB; keep a margin. */
 const SUMMARY_LIMIT = 1_000_000
 
-const FILES = { results: 'results.json', report: 'report.md', pr: 'pr-number.txt' }
+const FILES = OUTPUT_FILES
 
-interface PullRequestPayload {
-  number: number
-  base: { sha: string; ref: string }
-  head: { sha: string; ref: string; repo?: { full_name?: string } | null }
+/** Where this step writes: results.json, report.md, and pr-number.txt for a later job. */
+interface ActionFiles {
+  readonly results: string
+  readonly report: string
+  readonly pr: string
 }
 
-/** Makes sure a commit is present locally (actions/checkout fetches depth 1 by default). */
-function ensureCommit(cwd: string, sha: string): void {
+export interface ActionIo {
+  readonly log: ActionLog
+  readonly outputs: ActionOutputs
+  /** Injected for tests; the real one starts processes. */
+  readonly runner?: TrialRunner
+}
+
+/** The workflow event as the plan reads it, from @actions/github's context. */
+export function readActionEvent(): ActionEvent {
+  const payload = context.payload as {
+    pull_request?: { number: number; base: { sha: string } }
+    repository?: { default_branch?: string }
+    workflow_run?: { head_sha?: string }
+  }
+  const pr = payload.pull_request
+  return {
+    // context.repo throws without GITHUB_REPOSITORY (a run outside GitHub): no API then.
+    repository: process.env.GITHUB_REPOSITORY ? context.repo : { owner: '', repo: '' },
+    name: context.eventName,
+    ref: context.ref,
+    sha: context.sha,
+    ...(pr ? { pullRequest: { number: pr.number, baseSha: pr.base.sha } } : {}),
+    ...(payload.repository?.default_branch
+      ? { defaultBranch: payload.repository.default_branch }
+      : {}),
+    ...(payload.workflow_run?.head_sha ? { workflowRunHeadSha: payload.workflow_run.head_sha } : {})
+  }
+}
+
+/** HEAD and its parents, read from the commit object (a shallow clone still lists them). */
+function readCheckout(cwd: string): CheckoutFacts {
+  const head = gitSync(cwd, ['cat-file', 'commit', 'HEAD'])
+  const sha = gitSync(cwd, ['rev-parse', 'HEAD'])
+  if (!head.ok || !sha.ok) return { headSha: '', headParents: [] }
+  const parents = head.out
+    .split('\n\n')[0]!
+    .split('\n')
+    .filter((line) => line.startsWith('parent '))
+    .map((line) => line.slice('parent '.length).trim())
+  return { headSha: sha.out, headParents: parents }
+}
+
+/**
+ * Makes sure a commit is present locally (actions/checkout fetches depth 1 by default).
+ * `history`: whether the walk to a merge-base needs its ancestors too.
+ */
+function ensureCommit(cwd: string, sha: string, history: boolean, log: ActionLog): void {
   if (gitSync(cwd, ['cat-file', '-e', `${sha}^{commit}`]).ok) return
-  core.info(`fetching ${sha.slice(0, 7)} (set fetch-depth: 0 on actions/checkout to skip this)`)
-  gitSync(cwd, ['fetch', '--no-tags', '--quiet', 'origin', sha], 300_000)
+  const shallow = gitSync(cwd, ['rev-parse', '--is-shallow-repository']).out === 'true'
+  log.info(`perfgate: fetching ${sha.slice(0, 7)}`)
+  const depth = shallow && !history ? ['--depth', '1'] : shallow ? ['--unshallow'] : []
+  gitSync(cwd, ['fetch', '--no-tags', '--quiet', ...depth, 'origin', sha], 300_000)
 }
 
-/** The CLI engine, with its output in the log. */
-async function perfgate(args: string[], cwd: string): Promise<number> {
-  const log = { write: (text: string) => process.stdout.write(text), isTTY: false }
-  return main(args, { stdout: log, stderr: log, cwd })
-}
-
-function setOutputs(
-  results: Results | undefined,
-  code: number,
-  files: { results: string; report: string }
-): void {
-  const counts = results?.comparison?.counts
-  const verdict = code === EXIT.passed ? 'pass' : code === EXIT.gateFailed ? 'fail' : 'error'
-  core.setOutput('verdict', verdict)
-  core.setOutput('exit-code', String(code))
-  core.setOutput('regressions', String(counts?.regressions ?? 0))
-  core.setOutput('improvements', String(counts?.improvements ?? 0))
-  core.setOutput('budgets-failed', String(counts?.budgetsFailed ?? 0))
-  core.setOutput('results', files.results)
-  core.setOutput('report', files.report)
-}
-
-function failFor(code: number, results: Results | undefined): void {
-  if (code === EXIT.gateFailed) {
-    core.setFailed(`perfgate: ${results?.comparison?.gate.reasons.join(', ') ?? 'gate failed'}`)
-  } else if (code === EXIT.runtime) {
-    core.setFailed('perfgate: a benchmark could not be measured (see the report)')
-  } else if (code === EXIT.usage) {
-    core.setFailed('perfgate: invalid configuration or input (see the log)')
+/**
+ * The action runs on its own Node (node24); the project's code should run on the Node
+ * the workflow set up. Function workers use the first `node` on PATH.
+ */
+function useProjectNode(log: ActionLog): void {
+  if (process.env.PERFGATE_NODE) return
+  const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' })
+  const nodePath = found.status === 0 ? found.stdout.trim() : ''
+  if (nodePath && nodePath !== process.execPath) {
+    process.env.PERFGATE_NODE = nodePath
+    log.info(`perfgate: function benchmarks run on ${nodePath}`)
   }
 }
 
@@ -80,13 +129,8 @@ function failFor(code: number, results: Results | undefined): void {
  * Renders the report once for GitHub: written to `report.md` and the job summary (within
  * its size limit), and returned fitted to a comment.
  */
-async function publishReport(
-  inputs: ActionInputs,
-  results: Results,
-  comparison: Comparison,
-  reportFile: string
-): Promise<string> {
-  const model = buildReport(results, comparison)
+async function publishReport(inputs: ActionInputs, results: Results, reportFile: string) {
+  const model = buildReport(results, results.comparison!)
   const options = { id: inputs.commentId, version: VERSION }
   const full = renderMarkdownReport(model, options)
   writeFileSync(reportFile, full)
@@ -95,20 +139,27 @@ async function publishReport(
       full.length > SUMMARY_LIMIT ? renderMarkdownWithin(model, SUMMARY_LIMIT, options) : full
     )
     .write()
-  return renderMarkdownWithin(model, COMMENT_LIMIT, options)
+  return { model, comment: renderMarkdownWithin(model, COMMENT_LIMIT, options) }
+}
+
+/** Whether the report is worth a comment under `comment: on-change`. */
+function changed(results: Results): boolean {
+  const comparison = results.comparison!
+  const c = comparison.counts
+  return c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0
 }
 
 async function postComment(
   inputs: ActionInputs,
+  repository: ActionEvent['repository'],
   prNumber: number,
   body: string,
-  comparison: Comparison
+  results: Results,
+  io: ActionIo
 ): Promise<void> {
   if (inputs.comment === 'never') return
-  const c = comparison.counts
-  const changed = c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0
-  if (inputs.comment === 'on-change' && !changed) {
-    core.info('perfgate: no change and no failure; not commenting (comment: on-change)')
+  if (inputs.comment === 'on-change' && !changed(results)) {
+    io.log.info('perfgate: no change and no failure; not commenting (comment: on-change)')
     return
   }
   if (!inputs.token) {
@@ -116,12 +167,12 @@ async function postComment(
     return
   }
   try {
-    const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber })
+    const api = createCommentsApi(inputs.token, { ...repository, issueNumber: prNumber })
     const done = await upsertComment(api, reportMarker(inputs.commentId), body, {
-      onRetry: (message) => core.info(`perfgate: ${message}`)
+      onRetry: (message) => io.log.info(`perfgate: ${message}`)
     })
-    core.info(`perfgate: PR comment ${done.action}: ${done.url}`)
-    core.setOutput('comment-url', done.url)
+    io.log.info(`perfgate: PR comment ${done.action}: ${done.url}`)
+    io.outputs.commentUrl(done.url)
   } catch (error) {
     const status = (error as { status?: number }).status
     const hint =
@@ -134,6 +185,185 @@ async function postComment(
   }
 }
 
+/** The baseline a plan names, made concrete (commits fetched, stored results loaded). */
+async function resolveBaseline(
+  plan: Extract<ActionPlan, { kind: 'run' }>,
+  cwd: string,
+  store: BranchStore,
+  inputs: ActionInputs,
+  log: ActionLog
+): Promise<Baseline> {
+  const planned = plan.baseline
+  switch (planned.kind) {
+    case 'none':
+      return { kind: 'none' }
+    case 'commit':
+      ensureCommit(cwd, planned.commit, false, log)
+      return { kind: 'commit', commit: planned.commit }
+    case 'merge-base':
+      ensureCommit(cwd, planned.ref, true, log)
+      return { kind: 'merge-base', ref: planned.ref }
+    case 'stored': {
+      ensureCommit(cwd, planned.commit, true, log)
+      const found = await store.findBaseline(planned.commit)
+      if (!found) {
+        core.warning(
+          `perfgate: no stored results for ${planned.commit.slice(0, 7)} or its ancestors on ${inputs.dataBranch}; checking budgets only`
+        )
+        return { kind: 'none' }
+      }
+      log.info(
+        `perfgate: stored baseline of ${found.commit.slice(0, 7)} (base ${planned.commit.slice(0, 7)})`
+      )
+      return { kind: 'stored', results: found.results, source: `on ${inputs.dataBranch}` }
+    }
+  }
+}
+
+/** Prints the terminal report into the log (the same view a local run shows). */
+function logReport(results: Results, io: ActionIo, model: ReturnType<typeof buildReport>) {
+  const table = results.benchmarks.length > 0 ? renderTerminalReport(results) + '\n' : ''
+  io.log.write(`\n${table}${renderTerminalVerdict(model)}`)
+}
+
+async function carryOutRun(
+  plan: Extract<ActionPlan, { kind: 'run' }>,
+  event: ActionEvent,
+  inputs: ActionInputs,
+  cwd: string,
+  files: ActionFiles,
+  io: ActionIo
+): Promise<Outcome> {
+  clearStaleFiles(files)
+  const store = branchStore(cwd, inputs, io)
+  const config = loadConfigFile(cwd, inputs.config)
+  const baseline = await resolveBaseline(plan, cwd, store, inputs, io.log)
+  const results = await runBenchmarks(
+    {
+      config,
+      baseline,
+      // Shards of one matrix agree on the seed; a single job draws one.
+      seed: plan.shard
+        ? sharedSeed(readCheckout(cwd).headSha || event.sha, configHash(config))
+        : randomInt(2 ** 31),
+      // `setup` runs in every checkout that is measured: head here, base in its worktree.
+      setupHead: true,
+      failOn: plan.failOn,
+      ...(plan.shard ? { shard: plan.shard } : {})
+    },
+    {
+      runner: io.runner ?? createProcessTrialRunner(),
+      log: io.log,
+      onPartial: (partial) => writeFileSync(files.results, serializeResults(partial))
+    }
+  )
+  return publishResults(plan, event, inputs, results, files, store, io)
+}
+
+/** mode: merge — the shards' results (downloaded artifacts) judged and published as one run. */
+async function carryOutMerge(
+  plan: Extract<ActionPlan, { kind: 'merge' }>,
+  event: ActionEvent,
+  inputs: ActionInputs,
+  cwd: string,
+  files: ActionFiles,
+  io: ActionIo
+): Promise<Outcome> {
+  clearStaleFiles(files)
+  const dir = path.resolve(cwd, inputs.shardResults)
+  const found = findResultsFiles(dir)
+  if (found.length === 0) {
+    return outcomeOfError(
+      EXIT.usage,
+      `${inputs.shardResults}: no results.json of any shard found (download the shard artifacts there)`
+    )
+  }
+  io.log.info(`perfgate: merging ${found.length} shard results from ${inputs.shardResults}`)
+  const shards = found.map((file) => ({
+    source: path.relative(cwd, file),
+    results: readResultsFile(cwd, file)
+  }))
+  const merged = mergeShards(shards)
+  const results = plan.failOn
+    ? judge({ ...merged, compare: { ...merged.compare, failOn: plan.failOn } })
+    : merged
+  return publishResults(plan, event, inputs, results, files, branchStore(cwd, inputs, io), io)
+}
+
+/** Every results.json under a directory (artifacts unpack into one folder each). */
+function findResultsFiles(dir: string): string[] {
+  let entries: string[]
+  try {
+    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  } catch {
+    return []
+  }
+  return entries
+    .filter((entry) => path.basename(entry) === FILES.results)
+    .map((entry) => path.join(dir, entry))
+    .sort()
+}
+
+/** Results of an earlier step must never pass for this run's. */
+function clearStaleFiles(files: ActionFiles): void {
+  rmSync(files.results, { force: true })
+  rmSync(files.report, { force: true })
+  rmSync(files.pr, { force: true })
+}
+
+function branchStore(cwd: string, inputs: ActionInputs, io: ActionIo): BranchStore {
+  return new BranchStore({
+    cwd,
+    branch: inputs.dataBranch,
+    retention: inputs.retention,
+    log: (m) => io.log.info(m)
+  })
+}
+
+/**
+ * Publishes judged results: results.json, report.md, the job summary, the outputs (before
+ * any API call), then the comment or the artifact's PR number, then the data branch.
+ */
+async function publishResults(
+  plan: Publishing,
+  event: ActionEvent,
+  inputs: ActionInputs,
+  results: Results,
+  files: ActionFiles,
+  store: BranchStore,
+  io: ActionIo
+): Promise<Outcome> {
+  writeFileSync(files.results, serializeResults(results))
+  const outcome = outcomeOf(results)
+  const { model, comment } = await publishReport(inputs, results, files.report)
+  logReport(results, io, model)
+  // Outputs before anything that talks to GitHub: a slow API never leaves them unset.
+  io.outputs.set(outcome, results, files)
+  if (plan.pullRequest !== undefined && plan.publish === 'artifact') {
+    writeFileSync(files.pr, `${plan.pullRequest}\n`)
+    io.log.info(
+      `perfgate: measured; upload ${path.dirname(files.pr)} as an artifact for the next job`
+    )
+  } else if (plan.pullRequest !== undefined && plan.publish === 'comment') {
+    // The comment workflow of a fork PR (mode: comment) can post a merged report too.
+    if (results.merged) writeFileSync(files.pr, `${plan.pullRequest}\n`)
+    await postComment(inputs, event.repository, plan.pullRequest, comment, results, io)
+  }
+  if (plan.store) {
+    try {
+      const saved = await store.save(results, event.sha)
+      if (saved.stored) {
+        io.log.info(`perfgate: results of ${event.sha.slice(0, 7)} stored on ${inputs.dataBranch}`)
+      }
+    } catch (error) {
+      core.warning(
+        `perfgate: could not store the results on ${inputs.dataBranch}: ${(error as Error).message}`
+      )
+    }
+  }
+  return outcome
+}
+
 /**
  * Comment mode (workflow_run after a fork PR's measure job). The artifact was written by
  * a job that ran the PR's code, so nothing in it is trusted as is: the PR number must
@@ -141,155 +371,85 @@ async function postComment(
  * validation, and the comparison is recomputed from the trials rather than read.
  */
 async function commentFromArtifact(
+  measuredSha: string,
+  event: ActionEvent,
   inputs: ActionInputs,
-  outDir: string,
-  files: { results: string; report: string }
-): Promise<void> {
-  const run = (context.payload as { workflow_run?: { head_sha?: string } }).workflow_run
-  if (!run?.head_sha) {
-    throw new Error('mode: comment runs in a workflow_run workflow, after the measure workflow')
-  }
-  const prFile = path.join(outDir, FILES.pr)
-  const prNumber = Number(readFileSync(prFile, 'utf8').trim())
-  if (!Number.isInteger(prNumber) || prNumber <= 0)
-    throw new Error(`${prFile}: expected a pull request number`)
-  const results = parseResults(readFileSync(files.results, 'utf8'), files.results)
-  const base = results.base?.benchmarks
-  const mode = base ? (results.benchmarks.some((b) => b.paired) ? 'paired' : 'unpaired') : undefined
-  const comparison = compareResults({
-    mode,
-    head: results.benchmarks,
-    base,
-    compare: results.compare
-  })
-  const checked: Results = { ...results, comparison }
-  const body = await publishReport(inputs, checked, comparison, files.report)
-
-  const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber })
-  const headSha = await api.pullHeadSha().catch((error: Error) => {
-    throw new Error(`cannot read pull request #${prNumber}: ${error.message}`)
-  })
-  if (headSha !== run.head_sha) {
-    throw new Error(
-      `${prFile} names pull request #${prNumber}, whose head is ${headSha.slice(0, 7)}, ` +
-        `not the measured commit ${run.head_sha.slice(0, 7)}: not commenting`
+  files: ActionFiles,
+  io: ActionIo
+): Promise<Outcome> {
+  let prText: string
+  try {
+    prText = readFileSync(files.pr, 'utf8').trim()
+  } catch (error) {
+    return outcomeOfError(
+      EXIT.usage,
+      `${files.pr}: cannot read the pull request number (${(error as Error).message}); download the measure job's artifact into output-dir`
     )
   }
-  await postComment(inputs, prNumber, body, comparison)
-  const code = comparison.gate.failed ? EXIT.gateFailed : EXIT.passed
-  setOutputs(checked, code, files)
-  failFor(code, checked)
-}
-
-/**
- * The action runs on its own Node (node24); the project's code should run on the Node
- * the workflow set up. Function workers use the first `node` on PATH.
- */
-function useProjectNode(): void {
-  if (process.env.PERFGATE_NODE) return
-  const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' })
-  const nodePath = found.status === 0 ? found.stdout.trim() : ''
-  if (nodePath && nodePath !== process.execPath) {
-    process.env.PERFGATE_NODE = nodePath
-    core.info(`perfgate: function benchmarks run on ${nodePath}`)
+  const prNumber = Number(prText)
+  if (!/^\d+$/.test(prText) || !Number.isSafeInteger(prNumber) || prNumber <= 0) {
+    return outcomeOfError(EXIT.usage, `${files.pr}: expected a pull request number`)
   }
+  const results = judge(readResultsFile(path.dirname(files.results), files.results))
+  const outcome = outcomeOf(results)
+  const { model, comment } = await publishReport(inputs, results, files.report)
+  logReport(results, io, model)
+
+  // Trust first: the outputs of a refused artifact say error, not the artifact's verdict.
+  const api = createCommentsApi(inputs.token, { ...event.repository, issueNumber: prNumber })
+  let headSha: string
+  try {
+    headSha = await api.pullHeadSha()
+  } catch (error) {
+    return refuseComment(`cannot read pull request #${prNumber}: ${(error as Error).message}`)
+  }
+  if (headSha !== measuredSha) {
+    return refuseComment(
+      `${files.pr} names pull request #${prNumber}, whose head is ${headSha.slice(0, 7)}, ` +
+        `not the measured commit ${measuredSha.slice(0, 7)}: not commenting`
+    )
+  }
+  io.outputs.set(outcome, results, files)
+  await postComment(inputs, event.repository, prNumber, comment, results, io)
+  return outcome
 }
 
-/** Runs the action with its inputs. */
-export async function runAction(inputs: ActionInputs): Promise<void> {
-  useProjectNode()
+/** A comment refused for trust reasons: the step fails, the report stays in the summary. */
+function refuseComment(message: string): Outcome {
+  return outcomeOfError(EXIT.usage, message)
+}
+
+/** Runs the action for an event; returns its outcome (outputs are set on every path). */
+export async function runAction(
+  inputs: ActionInputs,
+  event: ActionEvent,
+  io: ActionIo
+): Promise<Outcome> {
+  useProjectNode(io.log)
   const cwd = path.resolve(inputs.workingDirectory)
   const outDir = path.resolve(cwd, inputs.outputDir)
   mkdirSync(outDir, { recursive: true })
   const files = {
     results: path.join(outDir, FILES.results),
-    report: path.join(outDir, FILES.report)
+    report: path.join(outDir, FILES.report),
+    pr: path.join(outDir, FILES.pr)
   }
-
-  if (inputs.mode === 'comment') {
-    await commentFromArtifact(inputs, outDir, files)
-    return
-  }
-
-  const event = context.eventName
-  // `setup` runs in every checkout that is measured: head here, base in its worktree.
-  // The report is rendered here (publishReport), with this step's comment id.
-  const args = ['run', '--config', inputs.config, '--out', files.results, '--setup-head']
-  // Results of an earlier step must never pass for this run's.
-  rmSync(files.results, { force: true })
-  rmSync(files.report, { force: true })
-  if (inputs.failOn !== 'config') args.push('--fail-on', inputs.failOn)
-  const pr = (context.payload as { pull_request?: PullRequestPayload }).pull_request
-  const isPullRequest =
-    (event === 'pull_request' || event === 'pull_request_target') && pr !== undefined
-
-  if (event === 'pull_request_target' && !inputs.allowPullRequestTarget) {
-    throw new Error(
-      'perfgate refuses to run on pull_request_target: it would run pull request code with a write token. ' +
-        'Use pull_request (and the measure/comment pair for forks), or set allow-pull-request-target: true ' +
-        'if this workflow checks out only trusted code.'
-    )
-  }
-
-  const store = new BranchStore({
-    cwd,
-    branch: inputs.dataBranch,
-    retention: inputs.retention,
-    log: (m) => core.info(m)
-  })
-  if (isPullRequest) {
-    const source = inputs.baseline === 'auto' ? 'merge-base' : inputs.baseline
-    if (source === 'merge-base') {
-      ensureCommit(cwd, pr.base.sha)
-      args.push('--base', pr.base.sha)
-    } else if (source === 'stored') {
-      ensureCommit(cwd, pr.base.sha)
-      const found = await store.findBaseline(pr.base.sha)
-      if (found) {
-        const file = path.join(outDir, 'baseline.json')
-        writeFileSync(file, serializeResults(found.results))
-        core.info(
-          `perfgate: stored baseline of ${found.commit.slice(0, 7)} (merge-base ${pr.base.sha.slice(0, 7)})`
-        )
-        args.push('--baseline', file)
-      } else {
-        core.warning(
-          `perfgate: no stored results for ${pr.base.sha.slice(0, 7)} or its ancestors on ${inputs.dataBranch}; checking budgets only`
-        )
-      }
-    }
-  }
-
-  const code = await perfgate(args, cwd)
-  let results: Results | undefined
+  let outcome: Outcome
   try {
-    results = parseResults(readFileSync(files.results, 'utf8'), files.results)
-  } catch {
-    results = undefined // config or usage error: nothing was measured
+    const plan = planAction(inputs, event, readCheckout(cwd))
+    outcome =
+      plan.kind === 'refuse'
+        ? outcomeOfError(EXIT.usage, plan.message)
+        : plan.kind === 'comment-from-artifact'
+          ? await commentFromArtifact(plan.measuredSha, event, inputs, files, io)
+          : plan.kind === 'merge'
+            ? await carryOutMerge(plan, event, inputs, cwd, files, io)
+            : await carryOutRun(plan, event, inputs, cwd, files, io)
+  } catch (error) {
+    const known = outcomeOfFailure(error)
+    if (!known) throw error
+    outcome = known
   }
-  if (results?.comparison) {
-    const body = await publishReport(inputs, results, results.comparison, files.report)
-    if (isPullRequest) {
-      if (inputs.mode === 'measure') {
-        writeFileSync(path.join(outDir, FILES.pr), `${pr.number}\n`)
-        core.info(`perfgate: measured; upload ${outDir} as an artifact for the comment workflow`)
-      } else {
-        await postComment(inputs, pr.number, body, results.comparison)
-      }
-    }
-    const defaultBranch = (context.payload as { repository?: { default_branch?: string } })
-      .repository?.default_branch
-    if (event === 'push' && defaultBranch && context.ref === `refs/heads/${defaultBranch}`) {
-      try {
-        await store.save(results, context.sha)
-        core.info(`perfgate: results of ${context.sha.slice(0, 7)} stored on ${inputs.dataBranch}`)
-      } catch (error) {
-        core.warning(
-          `perfgate: could not store the results on ${inputs.dataBranch}: ${(error as Error).message}`
-        )
-      }
-    }
-  }
-  setOutputs(results, code, files)
-  failFor(code, results)
+  io.outputs.set(outcome)
+  return outcome
 }

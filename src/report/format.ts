@@ -1,5 +1,11 @@
 /** Numbers with units a human reads: ns/µs/ms/s, ops/s, B/kB/MB (pure). */
 import { METRICS, type MetricInfo, type MetricName } from '../metrics.js'
+import { CONFIDENCE_LEVEL } from '../stats/confidence.js'
+
+/** The confidence level of the reported intervals as the report writes it: "95 %". */
+export const CONFIDENCE_PERCENT = `${Number((CONFIDENCE_LEVEL * 100).toPrecision(12))} %`
+/** The heading of interval columns: "95 % CI". */
+export const CI_LABEL = `${CONFIDENCE_PERCENT} CI`
 
 /** Three significant digits without exponent notation. */
 export function threeDigits(value: number): string {

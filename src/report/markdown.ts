@@ -1,12 +1,15 @@
 /**
  * The markdown report: the PR comment and the job summary (pure; returns a string).
- * Layout per shared/REPORT.md: headline, changes, budgets, then collapsed details.
+ * Layout in the order a reader asks: headline (can I merge), changes (how sure are we),
+ * budgets (which promises broke), then collapsed details (why believe it).
  */
 import { markdownTable } from 'markdown-table'
+import { DEFAULT_COMMENT_ID } from '../config/defaults.js'
+import { CI_LABEL } from './format.js'
 import type { ChangeRow, ReportModel } from './model.js'
 
 /** The hidden marker that finds perfgate's own comment again (one per config id). */
-export function reportMarker(id = 'default'): string {
+export function reportMarker(id: string = DEFAULT_COMMENT_ID): string {
   return `<!-- perfgate:report id=${id} -->`
 }
 
@@ -51,7 +54,7 @@ export interface MarkdownOptions {
 function changesTable(rows: readonly ChangeRow[]): string {
   return markdownTable(
     [
-      ['', 'benchmark', 'metric', 'base', 'head', 'change (95 % CI)', 'p (Holm)'],
+      ['', 'benchmark', 'metric', 'base', 'head', `change (${CI_LABEL})`, 'p (Holm)'],
       ...rows.map((r) => [
         ICON[r.verdict],
         escapeMarkdown(r.benchmark),
@@ -69,7 +72,7 @@ function changesTable(rows: readonly ChangeRow[]): string {
 function quietTable(rows: readonly ChangeRow[]): string {
   return markdownTable(
     [
-      ['benchmark', 'metric', 'base', 'head', 'change (95 % CI)', 'verdict'],
+      ['benchmark', 'metric', 'base', 'head', `change (${CI_LABEL})`, 'verdict'],
       ...rows.map((r) => [
         escapeMarkdown(r.benchmark),
         r.metric,
@@ -128,7 +131,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
       '',
       markdownTable(
         [
-          ['', 'benchmark', 'metric', 'budget', 'head (95 % CI)'],
+          ['', 'benchmark', 'metric', 'budget', `head (${CI_LABEL})`],
           ...model.budgets.map((b) => [
             b.passed === undefined ? '⚪' : b.passed ? '✅' : '❌',
             escapeMarkdown(b.benchmark),

@@ -11,7 +11,7 @@ import type {
 } from '../compare/types.js'
 import { metricLabel } from '../metrics.js'
 import type { Environment, Results } from '../results/types.js'
-import { formatBytes, formatMetric } from './format.js'
+import { CONFIDENCE_PERCENT, formatBytes, formatMetric } from './format.js'
 
 export type Tone = 'fail' | 'pass' | 'neutral'
 
@@ -179,11 +179,11 @@ function methodLines(results: Results, comparison: Comparison): string[] {
     lines.push(
       `Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
         `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
-        `distribution-free 95 % interval. Each trial is a fresh process.`
+        `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process.`
     )
   } else {
     lines.push(
-      `Budgets judged on the median of the trials with a distribution-free 95 % interval; each trial is a fresh process.`
+      `Budgets judged on the median of the trials with a distribution-free ${CONFIDENCE_PERCENT} interval; each trial is a fresh process.`
     )
   }
   if (results.base?.dependencies)
@@ -243,6 +243,9 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
         notes.push({ benchmark: bench.name, text: `could not be measured: ${bench.error.message}` })
       }
     }
+  }
+  for (const name of results.incomplete?.missing ?? []) {
+    notes.push({ benchmark: name, text: 'was not measured: the run stopped before reaching it.' })
   }
   for (const bench of results.benchmarks) {
     const saturated = bench.trials.filter((t) => t.details?.loadgenSaturated === true).length

@@ -4,7 +4,7 @@
  */
 import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
 import type { Results } from '../results/types.js'
-import { formatBytes, formatMetric, formatPercent } from './format.js'
+import { CI_LABEL, formatBytes, formatMetric, formatPercent } from './format.js'
 import type { ReportModel } from './model.js'
 import { renderTextTable } from './text-table.js'
 
@@ -96,7 +96,7 @@ export function renderTerminalVerdict(model: ReportModel): string {
   if (rows.length > 0) {
     lines.push(
       renderTextTable(
-        ['verdict', 'benchmark', 'metric', 'base', 'head', 'change', '95 % CI', 'p (Holm)'],
+        ['verdict', 'benchmark', 'metric', 'base', 'head', 'change', CI_LABEL, 'p (Holm)'],
         rows.map((r) => [
           MARK[r.verdict],
           r.benchmark,

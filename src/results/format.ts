@@ -4,6 +4,7 @@
  * it is never silently used as a baseline.
  */
 import { Ajv } from 'ajv'
+import { FAIL_ON_VALUES, PAIRED_TEST_VALUES } from '../config/defaults.js'
 import { METRIC_NAMES } from '../metrics.js'
 import { RESULTS_SCHEMA_VERSION, type Results } from './types.js'
 
@@ -56,12 +57,35 @@ export const RESULTS_SCHEMA = {
     },
     createdAt: { type: 'string' },
     seed: { type: 'integer' },
+    shard: {
+      type: 'object',
+      required: ['index', 'count', 'suite', 'familySize'],
+      properties: {
+        index: { type: 'integer', minimum: 1 },
+        count: { type: 'integer', minimum: 1 },
+        suite: { type: 'array', items: { type: 'string' } },
+        familySize: { type: 'integer', minimum: 0 }
+      }
+    },
+    merged: {
+      type: 'object',
+      required: ['shards'],
+      properties: { shards: { type: 'integer', minimum: 1 } }
+    },
+    incomplete: {
+      type: 'object',
+      required: ['total', 'missing'],
+      properties: {
+        total: { type: 'integer', minimum: 0 },
+        missing: { type: 'array', items: { type: 'string' } }
+      }
+    },
     compare: {
       type: 'object',
       required: ['failOn', 'test', 'maxTimeMs'],
       properties: {
-        failOn: { enum: ['both', 'budgets', 'regressions', 'none'] },
-        test: { enum: ['t', 'sign-flip'] }
+        failOn: { enum: [...FAIL_ON_VALUES] },
+        test: { enum: [...PAIRED_TEST_VALUES] }
       }
     },
     environment: {

@@ -99,4 +99,30 @@ export interface Results {
   readonly benchmarks: readonly BenchmarkResult[]
   readonly base?: BaseResults
   readonly comparison?: Comparison
+  /**
+   * Present in a file written while the run was still measuring (results are written after
+   * each benchmark): a run that was interrupted leaves a valid file that says what is missing.
+   */
+  readonly incomplete?: Incomplete
+  /** The share of a suite one runner of a job matrix measured (`run --shard i/n`). */
+  readonly shard?: ShardInfo
+  /** Results merged from shards (`perfgate merge`): how many runners measured the suite. */
+  readonly merged?: { readonly shards: number }
+}
+
+export interface ShardInfo {
+  /** 1-based. */
+  readonly index: number
+  readonly count: number
+  /** Every benchmark of the suite, in config order (all shards together). */
+  readonly suite: readonly string[]
+  /** Gated tests of the whole suite: the Holm family early stops were planned for. */
+  readonly familySize: number
+}
+
+export interface Incomplete {
+  /** Benchmarks the run was to measure. */
+  readonly total: number
+  /** Those not measured (yet). */
+  readonly missing: readonly string[]
 }

@@ -5,13 +5,14 @@
  * at each planned look (every `trials` pairs) it stops once every gated metric is decided,
  * and always at the last look or the time cap.
  */
-import type { BenchmarkConfig, PairedTest } from '../config/types.js'
-import { isDecided } from '../compare/compare.js'
+import type { BenchmarkConfig, CompareSettings, PairedTest } from '../config/types.js'
 import type { StopReason } from '../compare/types.js'
+import type { MetricName } from '../metrics.js'
 import type { BenchmarkResult, TrialResult } from '../results/types.js'
 import { summarizeTrials } from '../results/summary.js'
 import type { TrialOutcome, TrialRunner } from '../runners/types.js'
 import type { Random } from '../stats/random.js'
+import { decidedAtLook } from '../stats/sequential.js'
 import { settingsOf } from './suite.js'
 
 export type Side = 'base' | 'head'
@@ -57,6 +58,27 @@ export function planLooks(
   for (let size = step; size < max; size += step) sizes.push(size)
   sizes.push(max)
   return sizes
+}
+
+/** At a planned look: true when every gated metric is decided (see decidedAtLook). */
+function isDecided(
+  base: readonly TrialResult[],
+  head: readonly TrialResult[],
+  settings: CompareSettings,
+  options: PairedOptions
+): boolean {
+  const rule = {
+    alpha: settings.alpha,
+    threshold: settings.threshold,
+    test: options.test,
+    plannedLooks: options.lookSizes.length,
+    familySize: options.familySize
+  }
+  const valuesOf = (trials: readonly TrialResult[], metric: MetricName) =>
+    trials.map((t) => t.metrics[metric] ?? NaN)
+  return settings.gate.every((metric) =>
+    decidedAtLook(valuesOf(base, metric), valuesOf(head, metric), rule)
+  )
 }
 
 function resultOf(
@@ -137,14 +159,7 @@ async function measurePairs(
     }
     const done = pair + 1
     if (options.lookSizes.includes(done) && done < maxPairs) {
-      const decided = isDecided(
-        trials.base,
-        trials.head,
-        head.compare,
-        options.test,
-        options.lookSizes.length,
-        options.familySize
-      )
+      const decided = isDecided(trials.base, trials.head, head.compare, options)
       options.progress?.look(head, done, decided)
       if (decided) {
         stopReason = 'decided'

@@ -28,6 +28,8 @@ export interface SuiteOptions {
   readonly trials?: number
   /** Per-benchmark hash of how it is measured (see definitionHash in the results). */
   readonly definitionHash: (benchmark: BenchmarkConfig) => string
+  /** Called after each benchmark with every result so far (to write results as they come). */
+  readonly onResults?: (soFar: readonly BenchmarkResult[]) => void
 }
 
 /** The judging rules stored with a benchmark's results. */
@@ -97,6 +99,7 @@ export async function runSuite(
     const result = await runBenchmark(benchmark, options)
     progress.benchmarkEnd(result)
     results.push(result)
+    options.onResults?.([...results])
   }
   return results
 }

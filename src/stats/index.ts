@@ -2,6 +2,7 @@
  * perfgate's statistics: pure functions, one concern per file, a reference per formula.
  */
 
+export { CONFIDENCE_LEVEL } from './confidence.js'
 export { createRandom, type Random } from './random.js'
 export {
   erf,
@@ -20,7 +21,6 @@ export {
   comparePaired,
   logRatios,
   signFlipTest,
-  DEFAULT_CONFIDENCE,
   DEFAULT_SIGN_FLIP_EXACT_LIMIT,
   DEFAULT_SIGN_FLIP_RESAMPLES,
   DEFAULT_SIGN_FLIP_SEED,
@@ -44,4 +44,5 @@ export {
   type UnpairedOptions
 } from './unpaired.js'
 export { holm, lookAlphas, type AlphaSpending } from './multiple.js'
+export { decidedAtLook, lookAlpha, sequentialP, type LookRule } from './sequential.js'
 export { classify, type Verdict, type VerdictInput } from './verdict.js'

@@ -6,6 +6,7 @@
  * 1991, §5.2). Budgets are judged on a median of trials and shown with this interval.
  */
 
+import { CONFIDENCE_LEVEL } from './confidence.js'
 import { quantileSorted } from './quantile.js'
 
 export interface MedianInterval {
@@ -32,7 +33,10 @@ function binomialHalfCdf(n: number, k: number): number {
  * least `confidence`; with too few values for that level, the range [min, max] and its
  * (lower) actual coverage.
  */
-export function medianInterval(values: readonly number[], confidence = 0.95): MedianInterval {
+export function medianInterval(
+  values: readonly number[],
+  confidence = CONFIDENCE_LEVEL
+): MedianInterval {
   if (values.length === 0) throw new RangeError('medianInterval needs at least one value')
   const sorted = [...values].sort((a, b) => a - b)
   const n = sorted.length

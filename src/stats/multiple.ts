@@ -1,6 +1,6 @@
 /**
- * Error control across many tests in one run (Holm, DESIGN.md section 3 item 4) and across
- * the planned looks of adaptive sampling (item 5).
+ * Error control across many tests in one run (Holm; docs/DESIGN.md, "Holm over the run")
+ * and across the planned looks of adaptive sampling (docs/DESIGN.md, "Planned looks").
  */
 
 import { assertLevel } from './checks.js'

@@ -1,11 +1,13 @@
 /**
- * Paired comparison of base and head trials (same-runner A/B, DESIGN.md section 3): the
+ * Paired comparison of base and head trials (same-runner A/B; docs/DESIGN.md, "Paired
+ * comparison"): the
  * log ratios d_i = ln(head_i / base_i), their geometric-mean ratio with a t confidence
  * interval, and a two-sided p-value from a paired t-test or an exact (or Monte Carlo)
  * sign-flip randomization test.
  */
 
 import { assertFiniteValues, assertLevel, assertPositiveValues } from './checks.js'
+import { CONFIDENCE_LEVEL } from './confidence.js'
 import { studentTCdf, studentTQuantile } from './distributions.js'
 import { createRandom, type Random } from './random.js'
 
@@ -14,7 +16,7 @@ export type PairedMethod = 't' | 'sign-flip'
 
 /** Options of {@link comparePaired}; every field has a default. */
 export interface PairedOptions {
-  /** Confidence level of the interval; default 0.95. */
+  /** Confidence level of the interval; default CONFIDENCE_LEVEL (0.95). */
   confidence?: number
   /** 't' (paired t-test, the default) or 'sign-flip' (randomization test). */
   method?: PairedMethod
@@ -52,8 +54,6 @@ export interface PairedComparison {
   confidence: number
 }
 
-/** Default confidence level of intervals. */
-export const DEFAULT_CONFIDENCE = 0.95
 /** Monte Carlo sign flips by default: standard error 0.0015 at p = 0.05. */
 export const DEFAULT_SIGN_FLIP_RESAMPLES = 20000
 /** Up to this many pairs the sign-flip test is exact (2 x 4096 half sums at 24). */
@@ -102,7 +102,7 @@ export function comparePaired(
   head: readonly number[],
   options: PairedOptions = {}
 ): PairedComparison {
-  const confidence = options.confidence ?? DEFAULT_CONFIDENCE
+  const confidence = options.confidence ?? CONFIDENCE_LEVEL
   assertLevel('confidence', confidence)
   const method = options.method ?? 't'
   const d = logRatios(base, head)

@@ -1,11 +1,12 @@
 /**
  * Unpaired comparison, for a head measured against a stored baseline from another run
- * (DESIGN.md section 3, item 6): the Mann-Whitney U test and the Hodges-Lehmann shift
+ * (docs/DESIGN.md, "Stored baselines"): the Mann-Whitney U test and the Hodges-Lehmann shift
  * with its distribution-free confidence interval, applied to log values so that the shift
  * reads as a ratio.
  */
 
 import { assertFiniteValues, assertLevel, assertPositiveValues } from './checks.js'
+import { CONFIDENCE_LEVEL } from './confidence.js'
 import { normalCdf, normalQuantile } from './distributions.js'
 
 /** How the Mann-Whitney p-value was computed. */
@@ -185,7 +186,7 @@ export interface ShiftEstimate {
 export function hodgesLehmannShift(
   x: readonly number[],
   y: readonly number[],
-  confidence = 0.95
+  confidence = CONFIDENCE_LEVEL
 ): ShiftEstimate {
   assertFiniteValues('x', x)
   assertFiniteValues('y', y)
@@ -241,7 +242,7 @@ export function hodgesLehmannShift(
 
 /** Options of {@link compareUnpaired}. */
 export interface UnpairedOptions extends MannWhitneyOptions {
-  /** Confidence level of the interval; default 0.95. */
+  /** Confidence level of the interval; default CONFIDENCE_LEVEL (0.95). */
   confidence?: number
 }
 
@@ -282,7 +283,7 @@ export function compareUnpaired(
   head: readonly number[],
   options: UnpairedOptions = {}
 ): UnpairedComparison {
-  const confidence = options.confidence ?? 0.95
+  const confidence = options.confidence ?? CONFIDENCE_LEVEL
   assertLevel('confidence', confidence)
   assertPositiveValues('base', base)
   assertPositiveValues('head', head)

@@ -1,6 +1,6 @@
 /**
- * The verdict of one comparison, statistical and practical at once (DESIGN.md section 3
- * item 3).
+ * The verdict of one comparison, statistical and practical at once (docs/DESIGN.md,
+ * "Verdicts").
  */
 
 /** What a comparison says about head against base. */

@@ -6,16 +6,22 @@
  *
  * Written with git plumbing only — objects, a temporary index file, commit-tree, push —
  * so the user's working tree, index, HEAD and branches are never touched. The remote
- * branch is fetched into the private ref `refs/perfgate/<branch>`. A push that loses a
- * race with another job is redone on top of the new tip, so concurrent jobs lose nothing.
+ * branch is fetched into the private ref `refs/perfgate/<branch>`. Whenever the remote
+ * branch changes under a save — created, moved or deleted by another job between the
+ * fetch, the probe and the push — the save starts over from a new fetch, after a random
+ * backoff, so concurrent jobs lose nothing. Only real errors (an unreachable remote, no
+ * permission, corrupt data) stop it.
  * Everything read is checked; corrupt or foreign data is refused, never used or replaced.
+ * Retention keeps the newest commits by ancestry, never by push order (order.ts).
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { DEFAULT_DATA_BRANCH } from '../config/defaults.js'
 import { parseResults, serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
+import { newestFirst } from './order.js'
 import {
   STORE_INDEX_SCHEMA_VERSION,
   type ResultsStore,
@@ -33,9 +39,8 @@ export class StoreError extends Error {
   }
 }
 
-export const DEFAULT_DATA_BRANCH = 'perfgate-data'
 export const DEFAULT_REMOTE = 'origin'
-export const DEFAULT_MAX_ATTEMPTS = 10
+export const DEFAULT_MAX_ATTEMPTS = 20
 export const DEFAULT_IDENTITY = { name: 'perfgate', email: 'perfgate@users.noreply.github.com' }
 
 const INDEX_FILE = 'index.json'
@@ -43,7 +48,7 @@ const INDEX_FILE = 'index.json'
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
 const NETWORK_TIMEOUT_MS = 120_000
 const LOCAL_TIMEOUT_MS = 60_000
-/** Backoff after a lost push race: random in [0, min(cap, base × 2^attempt)) ms. */
+/** Backoff after a lost race: random in [0, min(cap, base × 2^attempt)) ms. */
 const BACKOFF_BASE_MS = 50
 const BACKOFF_CAP_MS = 1000
 
@@ -54,9 +59,12 @@ export interface BranchStoreOptions {
   readonly branch?: string
   /** Remote name. Default `origin`. */
   readonly remote?: string
-  /** Keep only the newest N stored commits (index order); unset keeps everything. */
+  /**
+   * Keep only the newest N stored commits — newest by ancestry, see order.ts; a commit
+   * older than N stored ones is not stored. Unset keeps everything.
+   */
   readonly retention?: number
-  /** Tries per save before giving up when other jobs keep pushing first. Default 10. */
+  /** Tries per save (or read) before giving up when other jobs keep changing the branch. Default 20. */
   readonly maxAttempts?: number
   /** Author and committer of data-branch commits (set via env: no git config needed). */
   readonly identity?: { readonly name: string; readonly email: string }
@@ -66,8 +74,23 @@ export interface BranchStoreOptions {
 interface GitRun {
   readonly code: number | null
   readonly stdout: string
+  readonly stdoutBytes: Buffer
   readonly stderr: string
 }
+
+/** The data branch as fetched, or why it must be fetched again (another job changed it). */
+type Fetched = { readonly tip: string | undefined } | { readonly raced: string }
+
+/** What the local repository knows of a commit without its history. */
+interface CommitFacts {
+  readonly committedAt: string
+  readonly parent: string | undefined
+}
+
+type Built =
+  | { readonly kind: 'commit'; readonly dataCommit: string; replaced: boolean; removed: string[] }
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'left out' }
 
 interface GitCall {
   readonly input?: string
@@ -135,7 +158,8 @@ export class BranchStore implements ResultsStore {
    * Stores `results` as the results of `commit` (a full sha, or a ref resolved in the
    * local repository). Storing a commit again replaces that commit's own results, and
    * only with results measured at that commit. Retention, when set, removes the oldest
-   * entries in the same data-branch commit. Lost push races are redone on the new tip.
+   * commits in the same data-branch commit — or leaves these results out when their
+   * commit is older than the N newest stored ones. Lost races are redone on the new tip.
    */
   async save(results: Results, commit: string, options: SaveOptions = {}): Promise<SaveOutcome> {
     await this.checkNames()
@@ -151,58 +175,70 @@ export class BranchStore implements ResultsStore {
     // Never store what could not be read back.
     parseResults(text, `results of ${sha}`)
     const branch = options.branch ?? results.environment.git?.branch
+    const facts = (await this.localCommits([sha])).get(sha)
     const entry: StoreIndexEntry = {
       commit: sha,
       file: resultsFile(sha),
       createdAt: results.createdAt,
       ...(branch !== undefined ? { branch } : {}),
-      benchmarks: results.benchmarks.map((b) => b.name)
+      benchmarks: results.benchmarks.map((b) => b.name),
+      ...(facts ? factsOf(facts) : {})
     }
+    const short = sha.slice(0, 7)
 
     const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'))
     try {
       const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: text })
       for (let attempt = 1; ; attempt++) {
-        const tip = await this.fetchTip()
-        const built = await this.buildCommit(tip, entry, blob, path.join(tmp, 'index'))
-        if (built.dataCommit === undefined) {
-          this.log(`perfgate: results of ${sha.slice(0, 7)} already stored on ${this.where}`)
-          return {
-            commit: sha,
-            dataCommit: undefined,
-            attempts: attempt,
-            replaced: true,
-            removed: []
+        const fetched = await this.fetchTip()
+        let raced: string
+        if ('raced' in fetched) {
+          raced = fetched.raced
+        } else {
+          const built = await this.buildCommit(fetched.tip, entry, blob, path.join(tmp, 'index'))
+          const unchanged = { commit: sha, dataCommit: undefined, attempts: attempt, removed: [] }
+          if (built.kind === 'unchanged') {
+            this.log(`perfgate: results of ${short} already stored on ${this.where}`)
+            return { ...unchanged, replaced: true, stored: true }
           }
-        }
-        const pushed = await this.push(built.dataCommit)
-        if (pushed === 'pushed') {
-          await this.gitOut(['update-ref', this.trackingRef, built.dataCommit])
-          if (built.removed.length > 0) {
+          if (built.kind === 'left out') {
             this.log(
-              `perfgate: retention ${this.retention}: removed the results of ` +
-                `${built.removed.length} older commit(s) from ${this.where}`
+              `perfgate: retention ${this.retention}: results of ${short} not stored: ` +
+                `${this.where} holds the results of ${this.retention} newer commit(s)`
             )
+            return { ...unchanged, replaced: false, stored: false }
           }
-          return {
-            commit: sha,
-            dataCommit: built.dataCommit,
-            attempts: attempt,
-            replaced: built.replaced,
-            removed: built.removed
+          if ((await this.push(built.dataCommit)) === 'pushed') {
+            // Only a cache of the remote branch (the next fetch forces it): never fatal.
+            await this.git(['update-ref', this.trackingRef, built.dataCommit])
+            if (built.removed.length > 0) {
+              this.log(
+                `perfgate: retention ${this.retention}: removed the results of ` +
+                  `${built.removed.length} older commit(s) from ${this.where}`
+              )
+            }
+            return {
+              commit: sha,
+              dataCommit: built.dataCommit,
+              attempts: attempt,
+              replaced: built.replaced,
+              removed: built.removed,
+              stored: true
+            }
           }
+          raced = 'another job pushed first'
         }
         if (attempt >= this.maxAttempts) {
           throw new StoreError(
-            `could not store the results of ${sha.slice(0, 7)} on ${this.where}: other jobs ` +
-              `pushed first on all ${this.maxAttempts} attempts`
+            `could not store the results of ${short} on ${this.where}: other jobs changed it ` +
+              `during all ${this.maxAttempts} attempts (last: ${raced})`
           )
         }
         this.log(
-          `perfgate: ${this.where} moved while storing (another job pushed first); ` +
-            `retrying on the new tip (attempt ${attempt + 1} of ${this.maxAttempts})`
+          `perfgate: ${this.where} changed while storing (${raced}); ` +
+            `starting over from its new tip (attempt ${attempt + 1} of ${this.maxAttempts})`
         )
-        await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt))
+        await backoff(attempt)
       }
     } finally {
       rmSync(tmp, { recursive: true, force: true })
@@ -217,7 +253,7 @@ export class BranchStore implements ResultsStore {
   async findBaseline(commit: string): Promise<StoredResults | undefined> {
     await this.checkNames()
     const sha = await this.resolveCommit(commit)
-    const tip = await this.fetchTip()
+    const tip = await this.fetchSettledTip()
     if (tip === undefined) {
       this.log(`perfgate: ${this.where} does not exist yet: no stored results`)
       return undefined
@@ -272,19 +308,34 @@ export class BranchStore implements ResultsStore {
   /**
    * The next data-branch commit: the tip's tree (read into a temporary index file, never
    * the user's) plus this commit's results and the updated index, minus what retention
-   * drops. Undefined when the tree would not change.
+   * drops. 'unchanged' when the tree would not change; 'left out' when retention would
+   * drop this very commit (it is older than the N newest stored ones).
    */
   private async buildCommit(
     tip: string | undefined,
     entry: StoreIndexEntry,
     blob: string,
     indexFile: string
-  ): Promise<{ dataCommit: string | undefined; replaced: boolean; removed: string[] }> {
+  ): Promise<Built> {
     // Checked before anything is built: a foreign or corrupt branch is never overwritten.
     const current: StoreIndex = tip
       ? await this.readIndex(tip)
       : { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries: [] }
-    const { index, replaced, removed } = addEntry(current, entry, this.retention)
+    // Retention compares every stored commit; otherwise only entries to migrate are read.
+    const wanted = current.entries.filter((e) => this.retention !== undefined || !e.committedAt)
+    const local = await this.localCommits([...wanted.map((e) => e.commit), entry.commit])
+    // Migration: entries written before committer times were recorded get them now.
+    const entries = current.entries.map((e) => {
+      const facts = local.get(e.commit)
+      return e.committedAt === undefined && facts ? { ...e, ...factsOf(facts) } : e
+    })
+    const rank =
+      this.retention === undefined
+        ? new Map<string, number>()
+        : await this.historyRank([...local.keys()])
+    const added = addEntry({ ...current, entries }, entry, this.retention, rank)
+    if (!added.stored) return { kind: 'left out' }
+    const { index, replaced, removed } = added
 
     rmSync(indexFile, { force: true })
     const env = { GIT_INDEX_FILE: indexFile }
@@ -310,7 +361,7 @@ export class BranchStore implements ResultsStore {
     }
     const tree = await this.gitOut(['write-tree'], { env })
     if (tip && tree === (await this.gitOut(['rev-parse', `${tip}^{tree}`]))) {
-      return { dataCommit: undefined, replaced, removed }
+      return { kind: 'unchanged' }
     }
     const message =
       `perfgate: ${replaced ? 'replace' : 'store'} results of ${entry.commit}` +
@@ -323,11 +374,77 @@ export class BranchStore implements ResultsStore {
       '-m',
       message
     ])
-    return { dataCommit, replaced, removed }
+    return { kind: 'commit', dataCommit, replaced, removed }
   }
 
-  /** Fetches the data branch; its tip, or undefined when the remote has no such branch. */
-  private async fetchTip(): Promise<string | undefined> {
+  /**
+   * Committer time and first parent of those `commits` the local repository has, read
+   * from the commit objects themselves: right on a shallow checkout too, where the
+   * history (and so the parent, for git log) is cut off. Missing commits are left out.
+   */
+  private async localCommits(commits: readonly string[]): Promise<Map<string, CommitFacts>> {
+    const found = new Map<string, CommitFacts>()
+    const unique = [...new Set(commits)]
+    if (unique.length === 0) return found
+    // Never fetch a missing object from a partial clone's remote to answer this.
+    const run = await this.git(['cat-file', '--batch'], {
+      input: unique.join('\n') + '\n',
+      env: { GIT_NO_LAZY_FETCH: '1' }
+    })
+    if (run.code !== 0) return found // then ordered without them
+    const bytes = run.stdoutBytes
+    for (let at = 0; at < bytes.length;) {
+      const eol = bytes.indexOf(0x0a, at)
+      if (eol < 0) break
+      const [name, type, size] = bytes.toString('utf8', at, eol).split(' ')
+      if (type === 'missing' || size === undefined) {
+        at = eol + 1
+        continue
+      }
+      const body = bytes.toString('utf8', eol + 1, eol + 1 + Number(size))
+      at = eol + 1 + Number(size) + 1
+      if (type !== 'commit' || name === undefined) continue
+      const end = body.indexOf('\n\n')
+      const headers = (end < 0 ? body : body.slice(0, end)).split('\n')
+      const parent = headers.find((h) => h.startsWith('parent '))?.slice('parent '.length)
+      const time = /^committer .* (\d+) [+-]\d{4}$/.exec(
+        headers.find((h) => h.startsWith('committer ')) ?? ''
+      )?.[1]
+      if (time === undefined) continue
+      found.set(name, {
+        committedAt: new Date(Number(time) * 1000).toISOString(),
+        parent: parent !== undefined && FULL_SHA.test(parent) ? parent : undefined
+      })
+    }
+    return found
+  }
+
+  /**
+   * Positions of local `commits` in `git rev-list --topo-order` (0 = newest): where the
+   * history is present, a descendant always comes before its ancestors. Empty when there
+   * is nothing to compare or the history cannot be walked (order.ts falls back).
+   */
+  private async historyRank(commits: readonly string[]): Promise<Map<string, number>> {
+    const rank = new Map<string, number>()
+    if (commits.length < 2) return rank
+    const run = await this.git(['rev-list', '--topo-order', ...commits], {
+      env: { GIT_NO_LAZY_FETCH: '1' }
+    })
+    if (run.code !== 0) return rank
+    const wanted = new Set(commits)
+    let position = 0
+    for (const line of run.stdout.split('\n')) {
+      if (wanted.has(line)) rank.set(line, position++)
+    }
+    return rank
+  }
+
+  /**
+   * Fetches the data branch: its tip, or undefined when the remote has no such branch —
+   * or `raced` when the branch changed while it was fetched (the fetch failed, then the
+   * probe found the branch: another job created or moved it in between).
+   */
+  private async fetchTip(): Promise<Fetched> {
     const fetched = await this.git(
       [
         'fetch',
@@ -340,17 +457,35 @@ export class BranchStore implements ResultsStore {
       ],
       { timeoutMs: NETWORK_TIMEOUT_MS }
     )
-    if (fetched.code === 0)
-      return this.gitOut(['rev-parse', '--verify', `${this.trackingRef}^{commit}`])
-    // Tell "no such branch yet" (exit 2) from a failing remote before starting afresh.
+    if (fetched.code === 0) {
+      return { tip: await this.gitOut(['rev-parse', '--verify', `${this.trackingRef}^{commit}`]) }
+    }
+    // Tell "no such branch" (exit 2) from a failing remote before starting afresh.
     const probe = await this.git(
       ['ls-remote', '--exit-code', '--heads', this.remote, `refs/heads/${this.branch}`],
       { timeoutMs: NETWORK_TIMEOUT_MS }
     )
-    if (probe.code === 2) return undefined
-    throw new StoreError(
-      `could not fetch ${this.branch} from ${this.remote}: ${firstLine(fetched.stderr) || `git exited with ${fetched.code}`}`
-    )
+    if (probe.code === 2) return { tip: undefined }
+    const failure = firstLine(fetched.stderr) || `git exited with ${fetched.code}`
+    // The remote answers and has the branch: it changed under the fetch. Retried; a
+    // fetch that keeps failing is reported with its own message once attempts run out.
+    if (probe.code === 0) return { raced: `the fetch failed as the branch changed: ${failure}` }
+    throw new StoreError(`could not fetch ${this.branch} from ${this.remote}: ${failure}`)
+  }
+
+  /** fetchTip for reading: retried while other jobs keep changing the branch. */
+  private async fetchSettledTip(): Promise<string | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const fetched = await this.fetchTip()
+      if (!('raced' in fetched)) return fetched.tip
+      if (attempt >= this.maxAttempts) {
+        throw new StoreError(
+          `could not fetch ${this.branch} from ${this.remote} in ${this.maxAttempts} attempts: ` +
+            fetched.raced
+        )
+      }
+      await backoff(attempt)
+    }
   }
 
   /** Pushes without force: 'lost' when the branch moved since it was fetched. */
@@ -373,7 +508,7 @@ export class BranchStore implements ResultsStore {
     if (
       /\[rejected\]/.test(status) ||
       (/\[remote rejected\]/.test(status) &&
-        /cannot lock ref|failed to update ref|incorrect old value|fetch first|non-fast-forward/i.test(
+        /cannot lock ref|failed to update ref|incorrect old value|fetch first|non-fast-forward|reference already exists|stale info/i.test(
           status
         ))
     ) {
@@ -438,6 +573,7 @@ export class BranchStore implements ResultsStore {
         resolve({
           code: signal ? null : code,
           stdout: Buffer.concat(out).toString('utf8'),
+          stdoutBytes: Buffer.concat(out),
           stderr: Buffer.concat(err).toString('utf8') + (signal ? `\n(killed by ${signal})` : '')
         })
       )
@@ -454,22 +590,36 @@ function resultsFile(commit: string): string {
 
 /**
  * The index with `entry` added (or replacing the same commit's entry in place), trimmed
- * to the newest `retention` entries; `removed` lists the commits trimmed away.
+ * to the newest `retention` commits (by ancestry, see order.ts); `removed` lists the
+ * commits trimmed away. `stored` is false, and the index unchanged, when `entry`'s own
+ * commit would be trimmed: an old commit measured again never evicts newer ones.
+ * @param historyRank see newestFirst
  */
 export function addEntry(
   index: StoreIndex,
   entry: StoreIndexEntry,
-  retention: number | undefined
-): { index: StoreIndex; replaced: boolean; removed: string[] } {
+  retention: number | undefined,
+  historyRank: ReadonlyMap<string, number> = new Map()
+): { index: StoreIndex; replaced: boolean; removed: string[]; stored: boolean } {
   const entries = [...index.entries]
   const at = entries.findIndex((e) => e.commit === entry.commit)
   if (at >= 0) entries[at] = entry
   else entries.push(entry)
-  const drop = retention === undefined ? 0 : Math.max(0, entries.length - retention)
+  const replaced = at >= 0
+  if (retention === undefined || entries.length <= retention) {
+    return { index: { ...index, entries }, replaced, removed: [], stored: true }
+  }
+  const kept = new Set(
+    newestFirst(entries, historyRank)
+      .slice(0, retention)
+      .map((e) => e.commit)
+  )
+  if (!kept.has(entry.commit)) return { index, replaced: false, removed: [], stored: false }
   return {
-    index: { ...index, entries: entries.slice(drop) },
-    replaced: at >= 0,
-    removed: entries.slice(0, drop).map((e) => e.commit)
+    index: { ...index, entries: entries.filter((e) => kept.has(e.commit)) },
+    replaced,
+    removed: entries.filter((e) => !kept.has(e.commit)).map((e) => e.commit),
+    stored: true
   }
 }
 
@@ -497,22 +647,25 @@ export function parseStoreIndex(text: string, where: string): StoreIndex {
   if (!isObject(data) || data.tool !== 'perfgate') {
     throw new StoreError(`${where}: not a perfgate data-branch index (expected "tool": "perfgate")`)
   }
-  if (typeof data.schemaVersion !== 'number') fail('schemaVersion', `${STORE_INDEX_SCHEMA_VERSION}`)
+  const versions = `1 to ${STORE_INDEX_SCHEMA_VERSION}`
+  if (typeof data.schemaVersion !== 'number') fail('schemaVersion', versions)
   if ((data.schemaVersion as number) > STORE_INDEX_SCHEMA_VERSION) {
     throw new StoreError(
       `${where}: written by a newer perfgate (schemaVersion ${data.schemaVersion}); ` +
-        `this perfgate reads schemaVersion ${STORE_INDEX_SCHEMA_VERSION}: upgrade perfgate`
+        `this perfgate reads schemaVersion ${versions}: upgrade perfgate`
     )
   }
-  if (data.schemaVersion !== STORE_INDEX_SCHEMA_VERSION) {
-    fail('schemaVersion', `${STORE_INDEX_SCHEMA_VERSION}`)
+  if (!Number.isInteger(data.schemaVersion) || (data.schemaVersion as number) < 1) {
+    fail('schemaVersion', versions)
   }
+  // Version 1 is version 2 without committedAt and parent: read as is, written as 2.
+  const v1 = data.schemaVersion === 1
   if (!Array.isArray(data.entries)) fail('entries', 'an array')
   const seen = new Set<string>()
   const entries = (data.entries as unknown[]).map((raw, i): StoreIndexEntry => {
     const at = `entries[${i}]`
     if (!isObject(raw)) return fail(at, 'an object')
-    const { commit, file, createdAt, branch, benchmarks } = raw
+    const { commit, file, createdAt, branch, benchmarks, committedAt, parent } = raw
     if (typeof commit !== 'string' || !FULL_SHA.test(commit)) {
       return fail(`${at}.commit`, 'a full commit sha')
     }
@@ -524,7 +677,23 @@ export function parseStoreIndex(text: string, where: string): StoreIndex {
     if (!Array.isArray(benchmarks) || !benchmarks.every((b) => typeof b === 'string')) {
       return fail(`${at}.benchmarks`, 'an array of names')
     }
-    return { commit, file, createdAt, ...(branch !== undefined ? { branch } : {}), benchmarks }
+    if (!v1 && committedAt !== undefined) {
+      if (typeof committedAt !== 'string' || Number.isNaN(Date.parse(committedAt))) {
+        return fail(`${at}.committedAt`, 'an ISO date')
+      }
+    }
+    if (!v1 && parent !== undefined && (typeof parent !== 'string' || !FULL_SHA.test(parent))) {
+      return fail(`${at}.parent`, 'a full commit sha')
+    }
+    return {
+      commit,
+      file,
+      createdAt,
+      ...(branch !== undefined ? { branch } : {}),
+      benchmarks,
+      ...(!v1 && typeof committedAt === 'string' ? { committedAt } : {}),
+      ...(!v1 && typeof parent === 'string' ? { parent } : {})
+    }
   })
   return { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries }
 }
@@ -542,6 +711,15 @@ function firstLine(text: string): string {
   )
 }
 
-function sleep(ms: number): Promise<void> {
+function factsOf(facts: CommitFacts): Pick<StoreIndexEntry, 'committedAt' | 'parent'> {
+  return {
+    committedAt: facts.committedAt,
+    ...(facts.parent !== undefined ? { parent: facts.parent } : {})
+  }
+}
+
+/** Waits before trying again: full jitter, so racing jobs spread out. */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt)
   return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -1,7 +1,7 @@
 /**
  * What a results store offers the action and the CLI: keep a commit's results, and find
  * the baseline of a commit — its own stored results or those of its nearest stored
- * ancestor, never "whatever ran last" (DESIGN.md §3 item 6, §5).
+ * ancestor, never "whatever ran last" (docs/DESIGN.md, "Stored baselines").
  */
 import type { Results } from '../results/types.js'
 
@@ -25,12 +25,17 @@ export interface SaveOutcome {
   readonly commit: string
   /** The data-branch commit that now holds them (undefined when nothing changed). */
   readonly dataCommit: string | undefined
-  /** Tries it took: more than 1 when other jobs pushed to the data branch first. */
+  /** Tries it took: more than 1 when other jobs changed the data branch meanwhile. */
   readonly attempts: number
   /** Whether results already stored for this commit were replaced. */
   readonly replaced: boolean
   /** Commits whose results retention removed in the same data-branch commit. */
   readonly removed: readonly string[]
+  /**
+   * False when retention left the results out: the branch already holds results of as
+   * many commits, all newer than this one (an old commit measured again). Nothing changed.
+   */
+  readonly stored: boolean
 }
 
 export interface ResultsStore {
@@ -40,7 +45,8 @@ export interface ResultsStore {
   findBaseline(commit: string): Promise<StoredResults | undefined>
 }
 
-export const STORE_INDEX_SCHEMA_VERSION = 1
+/** Written by this perfgate; it also reads (and migrates on write) every older version. */
+export const STORE_INDEX_SCHEMA_VERSION = 2
 
 /**
  * One stored commit in `index.json`. The index lets readers find a commit's results and
@@ -57,19 +63,30 @@ export interface StoreIndexEntry {
   readonly branch?: string
   /** Names of the benchmarks in the results file, in its order. */
   readonly benchmarks: readonly string[]
+  /**
+   * Committer time of the measured commit (ISO, UTC), when it was known: with `parent`,
+   * it orders stored commits without the repository's history (see order.ts).
+   * Added in schemaVersion 2; absent for older entries whose commit was not at hand.
+   */
+  readonly committedAt?: string
+  /** Full sha of the measured commit's first parent (absent for a root commit, or unknown). */
+  readonly parent?: string
 }
 
 /**
- * `index.json` on the data branch (schemaVersion 1):
+ * `index.json` on the data branch (schemaVersion 2):
  *
- *     { "schemaVersion": 1, "tool": "perfgate",
+ *     { "schemaVersion": 2, "tool": "perfgate",
  *       "entries": [ { "commit": "<sha>", "file": "results/<sha>.json",
  *                      "createdAt": "<ISO time>", "branch": "main",
- *                      "benchmarks": ["name", …] }, … ] }
+ *                      "benchmarks": ["name", …],
+ *                      "committedAt": "<ISO time>", "parent": "<sha>" }, … ] }
  *
- * Entries are in the order commits were first stored (oldest first, one per commit);
- * storing a commit again replaces its entry in place. Retention keeps the last N entries.
- * Push order is not commit order when jobs race, so history views order by git ancestry.
+ * Entries are in the order commits were first stored (one per commit); storing a commit
+ * again replaces its entry in place. Push order is not commit order when jobs race, so
+ * retention (and any history view) orders by ancestry instead (order.ts).
+ * schemaVersion 1 had no `committedAt` and `parent`; it is read, and rewritten as 2
+ * (with those fields filled in where the commits are in the local repository).
  */
 export interface StoreIndex {
   readonly schemaVersion: typeof STORE_INDEX_SCHEMA_VERSION

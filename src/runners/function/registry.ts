@@ -3,15 +3,9 @@
  * registered symbol, so the worker finds the benches whichever copy of perfgate's API the
  * bench file loaded (bundled, from source, or through the resolve hook).
  */
+import type { BenchFn, BenchOptions } from '../../api.js'
 
-export type BenchFn = () => unknown
-
-export interface BenchOptions {
-  /** Runs once per trial before warm-up; may be async. */
-  setup?: () => unknown
-  /** Runs once per trial after sampling; may be async. */
-  teardown?: () => unknown
-}
+export type { BenchFn, BenchOptions }
 
 export interface RegisteredBench {
   readonly name: string

@@ -1,0 +1,113 @@
+// Output files: checked before measuring, written atomically, symlinks followed, devices
+// and pipes written in place, '-' for standard output.
+import { execFileSync, spawn } from 'node:child_process'
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { openOutput, OutputError } from '../src/app/files.js'
+import { main } from '../src/cli/main.js'
+import { okTrial, scriptedRunner } from './helpers/scripted.js'
+
+const stdout = { text: '', write: (t: string) => (stdout.text += t) }
+const fresh = () => mkdtempSync(path.join(tmpdir(), 'perfgate-files-'))
+
+describe('openOutput', () => {
+  it('replaces a regular file atomically and leaves no temporary file', () => {
+    const dir = fresh()
+    const out = openOutput(dir, 'sub/results.json', stdout)
+    out.write('one')
+    out.write('two')
+    expect(readFileSync(path.join(dir, 'sub/results.json'), 'utf8')).toBe('two')
+    expect(readdirSync(path.join(dir, 'sub'))).toEqual(['results.json'])
+  })
+
+  it('writes through a symlink, which stays a symlink (also a dangling one)', () => {
+    const dir = fresh()
+    writeFileSync(path.join(dir, 'real.md'), 'old')
+    symlinkSync('real.md', path.join(dir, 'link.md'))
+    openOutput(dir, 'link.md', stdout).write('new')
+    expect(lstatSync(path.join(dir, 'link.md')).isSymbolicLink()).toBe(true)
+    expect(readFileSync(path.join(dir, 'real.md'), 'utf8')).toBe('new')
+    symlinkSync('later.md', path.join(dir, 'dangling.md'))
+    openOutput(dir, 'dangling.md', stdout).write('made')
+    expect(readlinkSync(path.join(dir, 'dangling.md'))).toBe('later.md')
+    expect(readFileSync(path.join(dir, 'later.md'), 'utf8')).toBe('made')
+  })
+
+  it('writes a pipe in place instead of renaming over it', async () => {
+    const dir = fresh()
+    const fifo = path.join(dir, 'pipe')
+    execFileSync('mkfifo', [fifo])
+    const reader = spawn('cat', [fifo])
+    let read = ''
+    reader.stdout.on('data', (d) => (read += d))
+    const closed = new Promise((resolve) => reader.on('close', resolve))
+    openOutput(dir, 'pipe', stdout).write('through the pipe')
+    await closed
+    expect(read).toBe('through the pipe')
+    expect(lstatSync(fifo).isFIFO()).toBe(true)
+  })
+
+  it("takes '-' as standard output", () => {
+    const out = openOutput(fresh(), '-', stdout)
+    out.write('to stdout')
+    expect(out.isStdout).toBe(true)
+    expect(stdout.text).toContain('to stdout')
+  })
+
+  it('refuses at once what cannot be written, naming the path and why', () => {
+    const dir = fresh()
+    expect(() => openOutput(dir, '.', stdout)).toThrow(OutputError)
+    writeFileSync(path.join(dir, 'file'), '')
+    expect(() => openOutput(dir, 'file/results.json', stdout)).toThrow(
+      /cannot write file\/results\.json: /
+    )
+  })
+})
+
+describe('perfgate run with an output it cannot write', () => {
+  it('exits 2 before measuring anything', async () => {
+    const dir = fresh()
+    writeFileSync(path.join(dir, 'blocker'), '')
+    writeFileSync(
+      path.join(dir, 'perfgate.yml'),
+      'benchmarks:\n  - name: a\n    command: { run: "true" }\n'
+    )
+    const runner = scriptedRunner({ a: () => okTrial(1) })
+    const err = { text: '', write: (t: string) => (err.text += t) }
+    const io = { stdout, stderr: err, cwd: dir, runner }
+    expect(await main(['run', '--out', 'blocker/results.json'], io)).toBe(2)
+    expect(runner.calls).toEqual([])
+    expect(err.text).toContain('cannot write blocker/results.json')
+    expect(await main(['run', '--json', '--out', '-'], io)).toBe(2)
+    expect(existsSync(path.join(dir, 'blocker'))).toBe(true)
+  })
+
+  it("prints the report on stderr when the results go to '-'", async () => {
+    const dir = fresh()
+    writeFileSync(
+      path.join(dir, 'perfgate.yml'),
+      'benchmarks:\n  - name: a\n    command: { run: "true" }\n    trials: 2\n'
+    )
+    const out = { text: '', write: (t: string) => (out.text += t) }
+    const err = { text: '', write: (t: string) => (err.text += t) }
+    const io = {
+      stdout: out,
+      stderr: err,
+      cwd: dir,
+      runner: scriptedRunner({ a: () => okTrial(1) })
+    }
+    expect(await main(['run', '--out', '-'], io)).toBe(0)
+    expect(JSON.parse(out.text).benchmarks[0].name).toBe('a')
+    expect(err.text).toContain('perfgate')
+  })
+})

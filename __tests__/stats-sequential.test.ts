@@ -1,0 +1,167 @@
+// The sequential rule: its per-look level, its stop decision, and that the A/B scheduler's
+// early stop and the comparison's verdict agree on scripted trials.
+import { compareResults } from '../src/compare/compare.js'
+import type { BenchmarkConfig, CompareConfig, PairedTest } from '../src/config/types.js'
+import type { BenchmarkResult } from '../src/results/types.js'
+import type { TrialOutcome, TrialRunner } from '../src/runners/types.js'
+import { runPairedBenchmark } from '../src/schedule/paired.js'
+import { lookAlphas } from '../src/stats/multiple.js'
+import { comparePaired } from '../src/stats/paired.js'
+import { createRandom } from '../src/stats/random.js'
+import { decidedAtLook, lookAlpha, sequentialP } from '../src/stats/sequential.js'
+import { httpBenchmark } from './helpers/benchmarks.js'
+
+describe('lookAlpha', () => {
+  it('is the equal split of lookAlphas: alpha / K, one look when none are planned', () => {
+    expect(lookAlpha(0.05, 3)).toBe(lookAlphas(0.05, 3)[0])
+    expect(lookAlpha(0.05, 3)).toBe(0.05 / 3)
+    expect(lookAlpha(0.05, 0)).toBe(0.05)
+    expect(lookAlpha(0.1, 1)).toBe(0.1)
+  })
+})
+
+describe('decidedAtLook', () => {
+  const base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.7, 99.3, 100.1]
+  const noise = [0.3, -0.2, 0.1, -0.4, 0.2, 0.0, 0.3, -0.1, -0.3, 0.1]
+  const head = (factor: number, spread = 1) => base.map((v, i) => v * factor + spread * noise[i]!)
+  const rule = { alpha: 0.05, threshold: 0.05, test: 't' as const, plannedLooks: 3, familySize: 1 }
+
+  it('stops on a significant change past the threshold and on equivalence', () => {
+    expect(decidedAtLook(base, head(1.2), rule)).toBe(true)
+    expect(decidedAtLook(base, head(0.8), rule)).toBe(true)
+    expect(decidedAtLook(base, head(1), rule)).toBe(true)
+  })
+
+  it('does not stop on a significant change inside the threshold', () => {
+    // +4 %: significant, but neither past ±5 % nor surely inside it.
+    const h = head(1.04, 6)
+    expect(comparePaired(base, h).pValue).toBeLessThan(0.001)
+    expect(comparePaired(base, h, { confidence: 1 - 0.05 / 3 }).ciHigh).toBeGreaterThan(1.05)
+    expect(decidedAtLook(base, h, rule)).toBe(false)
+  })
+
+  it('needs p below alpha / (K × m): a larger family needs stronger evidence', () => {
+    // p of +6 % on 4 pairs with large noise sits between the levels of m = 1 and m = 50.
+    const b = [100, 104, 97, 101]
+    const h = [108, 108, 102, 107]
+    const { pValue, ratio } = comparePaired(b, h)
+    expect(ratio).toBeGreaterThan(1.05)
+    expect(pValue).toBeLessThan(0.05 / 3)
+    expect(pValue).toBeGreaterThan(0.05 / 3 / 50)
+    expect(decidedAtLook(b, h, rule)).toBe(true)
+    expect(decidedAtLook(b, h, { ...rule, familySize: 50 })).toBe(false)
+  })
+
+  it('never decides on fewer than 2 pairs or on values that are not above zero', () => {
+    expect(decidedAtLook([100], [200], rule)).toBe(false)
+    expect(decidedAtLook([100, 0], [200, 200], rule)).toBe(false)
+    expect(decidedAtLook([100, NaN], [200, 200], rule)).toBe(false)
+  })
+})
+
+describe('the scheduler stop and the comparison verdict', () => {
+  const COMPARE = (test: PairedTest): CompareConfig => ({
+    failOn: 'both',
+    test,
+    maxPairs: undefined,
+    maxTimeMs: 600_000
+  })
+  const LOOKS = [10, 20, 30]
+
+  /**
+   * A scripted HTTP benchmark: base p50 ~10 ms and rps ~1000, head scaled by `factor`
+   * (p50 × factor, rps ÷ factor) with seeded relative noise `sd` on each trial.
+   */
+  function scenario(name: string, factor: number, sd: number, seed: number) {
+    const config: BenchmarkConfig = {
+      ...httpBenchmark(name),
+      name,
+      compare: { gate: ['p50', 'rps'], threshold: 0.05, alpha: 0.05 }
+    }
+    const base: BenchmarkConfig = { ...config, spec: { ...config.spec } }
+    const random = createRandom(seed)
+    const runner: TrialRunner = {
+      async runTrial(benchmark): Promise<TrialOutcome> {
+        const scale = benchmark === config ? factor : 1
+        const wobble = () => 1 + sd * (2 * random.next() - 1)
+        return {
+          ok: true,
+          metrics: { p50: 10 * scale * wobble(), rps: (1000 / scale) * wobble() },
+          details: {},
+          durationMs: 1
+        }
+      }
+    }
+    return { config, base, runner }
+  }
+
+  async function runAll(test: PairedTest) {
+    const factors = [0.7, 0.85, 0.95, 0.98, 1, 1, 1.02, 1.04, 1.06, 1.1, 1.2, 1.5]
+    const noises = [0.002, 0.01, 0.03, 0.08]
+    const scenarios = factors.flatMap((factor, i) =>
+      noises.map((sd, j) => scenario(`b${i}-${j}`, factor, sd, 1000 * i + j))
+    )
+    const familySize = scenarios.length * 2
+    const heads: BenchmarkResult[] = []
+    const bases: BenchmarkResult[] = []
+    for (const [k, s] of scenarios.entries()) {
+      const { head, base } = await runPairedBenchmark(s.config, s.base, {
+        runner: s.runner,
+        random: createRandom(k),
+        lookSizes: LOOKS,
+        maxTimeMs: 60_000,
+        test,
+        familySize,
+        definitionHash: () => 'h'
+      })
+      heads.push(head)
+      bases.push(base)
+    }
+    const comparison = compareResults({
+      mode: 'paired',
+      head: heads,
+      base: bases,
+      compare: COMPARE(test)
+    })
+    return { heads, bases, comparison }
+  }
+
+  it.each(['t', 'sign-flip'] as const)(
+    'reports every metric of a benchmark stopped as decided as decided (%s test)',
+    async (test) => {
+      const { heads, bases: baseResults, comparison } = await runAll(test)
+      const stopped = heads.filter((h) => h.paired?.stopReason === 'decided')
+      // Early stops happen, on significance and on equivalence, and not for everything.
+      expect(stopped.length).toBeGreaterThan(5)
+      expect(stopped.length).toBeLessThan(heads.length)
+      const verdicts = stopped.flatMap((h) => {
+        const b = comparison.benchmarks.find((x) => x.name === h.name)!
+        expect(b.status).toBe('compared')
+        expect(b.nHead).toBeLessThan(LOOKS[LOOKS.length - 1]!)
+        return b.metrics.map((m) => m.verdict)
+      })
+      expect(verdicts).not.toContain('inconclusive')
+      expect(verdicts).toContain('unchanged')
+      expect(verdicts).toContain('regression')
+      expect(verdicts).toContain('improvement')
+      // The p the comparison reports is the rule's sequential p over the same pairs.
+      const first = stopped[0]!
+      const baseOf = (name: string) => baseResults.find((x) => x.name === name)!
+      const reported = comparison.benchmarks.find((x) => x.name === first.name)!.metrics[0]!
+      const values = (r: BenchmarkResult) => r.trials.map((t) => t.metrics[reported.metric]!)
+      expect(reported.p).toBe(sequentialP(values(baseOf(first.name)), values(first), LOOKS, test))
+    }
+  )
+
+  it('uses the same sequential p as the stats module', () => {
+    const b = [10, 10.2, 9.9, 10.1, 10, 9.8]
+    const h = [11, 11.3, 10.8, 11.1, 11.2, 10.7]
+    const p = sequentialP(b, h, [3, 6], 't')
+    expect(p).toBe(
+      Math.min(
+        1,
+        2 * Math.min(comparePaired(b.slice(0, 3), h.slice(0, 3)).pValue, comparePaired(b, h).pValue)
+      )
+    )
+  })
+})

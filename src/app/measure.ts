@@ -1,0 +1,132 @@
+/**
+ * Measuring a run: head alone, or head against a base checkout side by side. Wires the
+ * config, the base worktree, the trial runner and the schedulers together.
+ */
+import type { BenchmarkConfig, Config } from '../config/types.js'
+import { mapToBase, prepareBaseCheckout, runSetup, SETUP_TIMEOUT_MS } from '../git/base-checkout.js'
+import { readEnvironment } from '../results/environment.js'
+import { configHash, definitionHash } from '../results/hash.js'
+import type { BaseResults, BenchmarkResult } from '../results/types.js'
+import type { TrialRunner } from '../runners/types.js'
+import { planLooks, runPairedBenchmark } from '../schedule/paired.js'
+import { runBenchmark, runSuite } from '../schedule/suite.js'
+import type { Random } from '../stats/random.js'
+import { createPairedProgress, createProgress, type ProgressStream } from './progress.js'
+
+/** What has been measured so far (after each benchmark). */
+export interface MeasuredSoFar {
+  readonly head: readonly BenchmarkResult[]
+  readonly base?: BaseResults
+}
+
+export interface MeasureOptions {
+  readonly runner: TrialRunner
+  readonly stderr: ProgressStream
+  readonly trials: number | undefined
+  readonly setupHead: boolean
+  readonly onBenchmark?: (soFar: MeasuredSoFar) => void
+}
+
+async function setupHead(config: Config, options: MeasureOptions): Promise<void> {
+  if (!options.setupHead || !config.setup) return
+  options.stderr.write(`head: running setup \`${config.setup}\`\n`)
+  await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS)
+}
+
+/** Head only (no baseline, or a stored one). */
+export async function measureHead(
+  config: Config,
+  selected: readonly BenchmarkConfig[],
+  options: MeasureOptions
+): Promise<BenchmarkResult[]> {
+  await setupHead(config, options)
+  return runSuite(selected, {
+    runner: options.runner,
+    progress: createProgress(options.stderr),
+    trials: options.trials,
+    definitionHash: (b) => definitionHash(b, config.dir),
+    onResults: (head) => options.onBenchmark?.({ head })
+  })
+}
+
+/** The base side of an A/B: the merge-base of a ref with HEAD, or one exact commit. */
+export type BaseSpec =
+  | { readonly kind: 'merge-base'; readonly ref: string }
+  | { readonly kind: 'commit'; readonly commit: string }
+
+/**
+ * Same-runner A/B against a base checkout: every selected benchmark as interleaved pairs;
+ * one the base cannot run (its file is missing there) is measured on head only and
+ * reported as new. The worktree is removed before returning.
+ */
+export async function measureAgainstBase(
+  config: Config,
+  selected: readonly BenchmarkConfig[],
+  spec: BaseSpec,
+  options: MeasureOptions & {
+    random: (benchmark: BenchmarkConfig) => Random
+    lookCount: number
+    /** Gated tests of the whole suite (Holm's family for early stops). */
+    familySize: number
+  }
+): Promise<{ head: BenchmarkResult[]; base: BaseResults }> {
+  const log = (line: string) => void options.stderr.write(`${line}\n`)
+  await setupHead(config, options)
+  const checkout = await prepareBaseCheckout(
+    config,
+    spec.kind === 'merge-base' ? spec.ref : spec.commit,
+    log,
+    { mergeBase: spec.kind === 'merge-base' }
+  )
+  try {
+    const head: BenchmarkResult[] = []
+    const base: BenchmarkResult[] = []
+    const progress = createPairedProgress(options.stderr)
+    const hashHead = (b: BenchmarkConfig) => definitionHash(b, config.dir)
+    const hashBase = (b: BenchmarkConfig) => definitionHash(b, checkout.configDir)
+    const baseResults = (): BaseResults => ({
+      source:
+        spec.kind === 'commit' || spec.ref === checkout.commit
+          ? `base commit ${checkout.commit.slice(0, 7)}`
+          : `the merge-base with ${spec.ref} (${checkout.commit.slice(0, 7)})`,
+      environment: readEnvironment(checkout.configDir, configHash(config)),
+      benchmarks: base,
+      dependencies: checkout.dependencies
+    })
+    for (const [index, benchmark] of selected.entries()) {
+      const onBase = mapToBase(benchmark, config.dir, checkout.configDir)
+      if (!onBase) {
+        log(
+          `[${index + 1}/${selected.length}] ${benchmark.name}: not in the base checkout, measuring head only`
+        )
+        head.push(
+          await runBenchmark(benchmark, {
+            runner: options.runner,
+            trials: options.trials,
+            definitionHash: hashHead
+          })
+        )
+      } else {
+        progress.benchmarkStart(benchmark, index + 1, selected.length)
+        const trials = options.trials ?? benchmark.trials
+        const pair = await runPairedBenchmark(benchmark, onBase, {
+          runner: options.runner,
+          random: options.random(benchmark),
+          lookSizes: planLooks(trials, config.compare.maxPairs, options.lookCount),
+          maxTimeMs: config.compare.maxTimeMs,
+          test: config.compare.test,
+          familySize: options.familySize,
+          definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
+          progress
+        })
+        progress.benchmarkEnd(pair.head, pair.base)
+        head.push(pair.head)
+        base.push(pair.base)
+      }
+      options.onBenchmark?.({ head: [...head], base: { ...baseResults(), benchmarks: [...base] } })
+    }
+    return { head, base: baseResults() }
+  } finally {
+    checkout.remove()
+  }
+}

@@ -1,0 +1,45 @@
+/** The action's outputs (names as in action.yml), set once per run from its outcome. */
+import * as core from '@actions/core'
+import type { Outcome } from '../app/outcome.js'
+import type { Results } from '../results/types.js'
+
+export const Outputs = {
+  verdict: 'verdict',
+  exitCode: 'exit-code',
+  regressions: 'regressions',
+  improvements: 'improvements',
+  budgetsFailed: 'budgets-failed',
+  results: 'results',
+  report: 'report',
+  commentUrl: 'comment-url'
+} as const
+
+/** Sets every output once; later calls are ignored (the first outcome is the run's). */
+export class ActionOutputs {
+  #set = false
+
+  get isSet(): boolean {
+    return this.#set
+  }
+
+  /**
+   * @param results the judged results, when the run got that far
+   * @param files the results and report paths, when they were written
+   */
+  set(outcome: Outcome, results?: Results, files?: { results: string; report: string }): void {
+    if (this.#set) return
+    this.#set = true
+    const counts = results?.comparison?.counts
+    core.setOutput(Outputs.verdict, outcome.verdict)
+    core.setOutput(Outputs.exitCode, String(outcome.exitCode))
+    core.setOutput(Outputs.regressions, String(counts?.regressions ?? 0))
+    core.setOutput(Outputs.improvements, String(counts?.improvements ?? 0))
+    core.setOutput(Outputs.budgetsFailed, String(counts?.budgetsFailed ?? 0))
+    core.setOutput(Outputs.results, files?.results ?? '')
+    core.setOutput(Outputs.report, files?.report ?? '')
+  }
+
+  commentUrl(url: string): void {
+    core.setOutput(Outputs.commentUrl, url)
+  }
+}

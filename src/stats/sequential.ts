@@ -1,0 +1,89 @@
+/**
+ * The sequential rule of same-runner A/B sampling, in one place: the A/B scheduler asks
+ * {@link decidedAtLook} at each planned look whether it may stop, the comparison reports
+ * {@link sequentialP}. Both spend the overall alpha over the K planned looks with the equal
+ * split of {@link lookAlphas} (alpha / K at each look, Bonferroni across looks), so a
+ * benchmark stopped as decided is reported decided:
+ *
+ * - significant at a look: p_k < alpha / (K × m), m the gated tests of the run. The
+ *   reported p is min_k p_k × K < alpha / m, and Holm over m tests multiplies it by at
+ *   most m, so it stays below alpha. The estimate is the same data's, so it is past the
+ *   threshold in the report too.
+ * - equivalent at a look: the 1 − alpha/K interval lies inside ±threshold. The report's
+ *   interval, at CONFIDENCE_LEVEL, is no wider while alpha/K ≤ 1 − CONFIDENCE_LEVEL, which
+ *   holds for the default alpha 0.05 at any K.
+ *
+ * Stopping on a weaker rule would end runs "inconclusive" that more pairs would have
+ * decided; Holm (step-down) and Bonferroni across looks never adjust by more than m and K.
+ */
+import { lookAlphas } from './multiple.js'
+import { comparePaired, type PairedMethod } from './paired.js'
+
+/** What the rule needs to know about a run. */
+export interface LookRule {
+  /** Overall significance level of the run, in (0, 1). */
+  readonly alpha: number
+  /** Practical threshold as a fraction, e.g. 0.05 for ±5 %. */
+  readonly threshold: number
+  /** The paired test giving the p-value. */
+  readonly test: PairedMethod
+  /** Planned looks K, the last one included. */
+  readonly plannedLooks: number
+  /** Gated tests in the whole run: Holm's family m. */
+  readonly familySize: number
+}
+
+/** The significance level of one look: alpha / K (the 'equal' split of lookAlphas). */
+export function lookAlpha(alpha: number, plannedLooks: number): number {
+  return lookAlphas(alpha, Math.max(1, plannedLooks))[0]!
+}
+
+function allPositive(xs: readonly number[]): boolean {
+  return xs.every((x) => Number.isFinite(x) && x > 0)
+}
+
+/**
+ * The sequential p-value of a paired metric: the smallest p over the looks taken, times
+ * the number of planned looks (Bonferroni across looks: p × K < alpha exactly when
+ * p < lookAlpha(alpha, K) at some look). It stays valid however the sampling stopped. A
+ * run that ended between looks (time cap, error) counts its last pair count as the look
+ * it reached.
+ */
+export function sequentialP(
+  base: readonly number[],
+  head: readonly number[],
+  lookSizes: readonly number[],
+  test: PairedMethod
+): number {
+  const n = Math.min(base.length, head.length)
+  const sizes = lookSizes.filter((size) => size <= n)
+  if (sizes[sizes.length - 1] !== n) sizes.push(n)
+  let smallest = 1
+  for (const size of sizes) {
+    if (size < 2) continue
+    const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), { method: test })
+    if (Number.isFinite(pValue)) smallest = Math.min(smallest, pValue)
+  }
+  return Math.min(1, smallest * Math.max(1, lookSizes.length))
+}
+
+/**
+ * True when one metric's pairs so far decide it at a planned look: significant past the
+ * threshold at level alpha / (K × m), or equivalent (its interval at level 1 − alpha/K
+ * inside ±threshold). False with fewer than 2 pairs or any value that is not a finite
+ * number above zero (such a metric cannot be compared as ratios).
+ */
+export function decidedAtLook(
+  base: readonly number[],
+  head: readonly number[],
+  rule: LookRule
+): boolean {
+  if (!allPositive(base) || !allPositive(head) || base.length < 2) return false
+  const level = lookAlpha(rule.alpha, rule.plannedLooks)
+  const significanceAlpha = level / Math.max(1, rule.familySize)
+  const upper = 1 + rule.threshold
+  const result = comparePaired(base, head, { method: rule.test, confidence: 1 - level })
+  const outside = result.ratio >= upper || result.ratio <= 1 / upper
+  if (result.pValue < significanceAlpha && outside) return true
+  return result.ciLow > 1 / upper && result.ciHigh < upper
+}
