@@ -53,6 +53,28 @@ describe('escapeMarkdown', () => {
       '&lt;img src=x&gt; \\| \\*bold\\* \\_it\\_ \\[link\\](u) \\`code\\` @\u200boctocat #\u200b42 a&amp;b'
     )
   })
+
+  it('breaks the autolinks GitHub applies to plain text with an invisible character', () => {
+    expect(escapeMarkdown('fixes GH-12 and gh-7, JIRA-345, GHSA-xxxx-2345-abcd')).toBe(
+      'fixes GH-\u200b12 and gh-\u200b7, JIRA-\u200b345, GHSA-\u200bxxxx-\u200b2345-abcd'
+    )
+    expect(escapeMarkdown('see https://evil.example/x, ftp://h and www.evil.example')).toBe(
+      'see https\u200b://evil.example/x, ftp\u200b://h and www\u200b.evil.example'
+    )
+    expect(escapeMarkdown('mail me@example.com, octo/repo@abc1234, octo/repo#9')).toBe(
+      'mail me@\u200bexample.com, octo/repo@\u200babc1234, octo/repo#\u200b9'
+    )
+    // Names that only look alike keep their text.
+    expect(escapeMarkdown('json-parse 64-core x86-64 sort 1e6')).toBe(
+      'json-parse 64-core x86-64 sort 1e6'
+    )
+  })
+
+  it('turns an HTML comment into visible text', () => {
+    expect(escapeMarkdown('<!-- perfgate:report id=other -->')).toBe(
+      '&lt;!-- perfgate:report id=other --&gt;'
+    )
+  })
 })
 
 describe('escapeWithCode', () => {
@@ -60,6 +82,47 @@ describe('escapeWithCode', () => {
     expect(escapeWithCode('setup `npm run build_all -- *` for @team')).toBe(
       'setup `npm run build_all -- *` for @\u200bteam'
     )
+  })
+
+  it('lets no code span carry an HTML comment into the body', () => {
+    expect(escapeWithCode('name `<!-- perfgate:report id=other -->` GH-1')).toBe(
+      'name `<\u200b!-- perfgate:report id=other --\u200b>` GH-\u200b1'
+    )
+  })
+})
+
+describe('a report with hostile names in every place user text goes', () => {
+  const hostile =
+    '`<!-- perfgate:report id=other -->` <!-- x --> @team GH-12 #3 GHSA-2345-6789-abcd https://evil.example www.evil.example'
+  const model = buildReport(COMPARED_RESULTS, COMPARISON)
+  const forged = {
+    ...model,
+    context: `\`${hostile}\` (abc1234) vs ${hostile}, measured side by side.`,
+    changes: model.changes.map((r) => ({ ...r, benchmark: hostile, detail: hostile })),
+    quiet: model.quiet.map((r) => ({ ...r, benchmark: hostile, detail: hostile })),
+    budgets: model.budgets.map((b) => ({ ...b, benchmark: hostile })),
+    targets: model.targets.map((t) => ({ ...t, benchmark: hostile })),
+    notes: [{ benchmark: hostile, text: hostile }],
+    method: [`${hostile}: 12 pairs, decided.`],
+    environment: [hostile]
+  }
+  const markdown = renderMarkdownReport(forged, { id: 'default' })
+
+  it('holds one HTML comment, the marker on its first line', () => {
+    expect(markdown.split('\n')[0]).toBe(reportMarker('default'))
+    expect(markdown.match(/<!/g)).toHaveLength(1)
+    expect(markdown.match(/-->/g)).toHaveLength(1)
+  })
+
+  it('holds no mention, reference or link GitHub would render from plain text', () => {
+    const plain = markdown.replace(/`[^`\n]*`/g, '') // code spans are not autolinked
+    expect(plain).not.toMatch(/@\w/)
+    expect(plain).not.toMatch(/#\d/)
+    expect(plain).not.toMatch(/\bGH-\d/i)
+    expect(plain).not.toMatch(/\bGHSA-\w/i)
+    expect(plain).not.toMatch(/\w:\/\//)
+    expect(plain).not.toMatch(/\bwww\./)
+    expect(plain).toContain('GH-\u200b12')
   })
 })
 

@@ -1,13 +1,12 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { createHash, randomInt } from 'node:crypto';
-import { mkdtempSync, existsSync, symlinkSync, readFileSync, readdirSync, realpathSync, rmSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, statSync, accessSync, constants as constants$2, writeFileSync, mkdirSync, renameSync, realpathSync, lstatSync, readlinkSync, readdirSync, existsSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import require$$0$1 from 'process';
 import require$$0$2 from 'buffer';
-import { q as quantileSorted, m as median } from './chunk-quantile.js';
-import os, { tmpdir } from 'node:os';
 import { spawnSync, spawn } from 'node:child_process';
+import os, { tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import { q as quantileSorted, m as median } from './chunk-quantile.js';
 import { createRequire } from 'node:module';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import fs__default from 'fs';
@@ -26,11 +25,109 @@ import require$$8__default from 'crypto';
 import require$$3$1 from 'tls';
 import { createServer } from 'node:net';
 
+/**
+ * Defaults of perfgate.yml, of the CLI and of the action, named in one place (README
+ * "Config reference" lists them; a test checks that action.yml documents the same).
+ */
+const DEFAULT_CONFIG_FILE = 'perfgate.yml';
+const DEFAULT_TRIALS = 10;
+const DEFAULT_TRIAL_TIMEOUT_MS = 120_000;
+const DEFAULT_FUNCTION_TIME_MS = 500;
+const DEFAULT_FUNCTION_WARMUP_MS = 100;
+const DEFAULT_COMMAND_WARMUP_RUNS = 1;
+/**
+ * 4 %: with "significant AND estimate past the threshold", a true change right at the
+ * threshold is flagged only half the time; 4 % finds +5 % changes ≥ 88 % of the time at
+ * the noise of typical function benchmarks (docs/PERFORMANCE.md, bench:verdict).
+ */
+const DEFAULT_THRESHOLD = 0.04;
+const DEFAULT_ALPHA = 0.05;
+/** What may fail the build: compare.fail-on, the CLI's --fail-on, the action's fail-on. */
+const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'];
+const DEFAULT_FAIL_ON = 'both';
+/** The paired tests of A/B runs (compare.test): paired t-test, exact sign-flip test. */
+const PAIRED_TEST_VALUES = ['t', 'sign-flip'];
+const DEFAULT_PAIRED_TEST = 't';
+/** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
+const DEFAULT_LOOKS = 3;
+const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000;
+const DEFAULT_HTTP_CONNECTIONS = 10;
+const DEFAULT_HTTP_DURATION_MS = 3000;
+const DEFAULT_HTTP_WARMUP_MS = 1000;
+const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+const DEFAULT_READY_TIMEOUT_MS = 30_000;
+/**
+ * A fresh server per trial: one kept alive carries a per-process bias (docs/DESIGN.md,
+ * "Trials").
+ */
+const DEFAULT_SERVER_RESTART = 'per-trial';
+/** Most trials per benchmark (config `trials` and the CLI's `--trials`). */
+const MAX_TRIALS = 10_000;
+/** Branch of the repository's remote that stores the default branch's results. */
+const DEFAULT_DATA_BRANCH = 'perfgate-data';
+/** Tells apart the PR comments of several perfgate steps (and their hidden markers). */
+const DEFAULT_COMMENT_ID = 'default';
+/** Where the action writes its files, relative to its working directory. */
+const DEFAULT_OUTPUT_DIR = 'perfgate-output';
+/** The files the action writes in its output directory. */
+const OUTPUT_FILES = {
+    results: 'results.json',
+    report: 'report.md',
+    /** Measure mode: the PR a later comment job posts to. */
+    pr: 'pr-number.txt'
+};
+/*
+ * Bounds: values past them are typos or hostile input, and some would overflow (Node's
+ * timers fire at once past 2^31−1 ms) or allocate without limit. README "Config reference"
+ * lists them.
+ */
+/** Longest duration anywhere in the config (24 hours); every duration feeds a timer. */
+const MAX_DURATION_MS = 24 * 60 * 60_000;
+/** Most base/head pairs per benchmark (`compare.max-pairs`). */
+const MAX_PAIRS = DEFAULT_LOOKS * MAX_TRIALS;
+/** Most unmeasured runs before each measured run of a command benchmark. */
+const MAX_COMMAND_WARMUP_RUNS = 1000;
+/** Most concurrent connections of an http benchmark's load generator. */
+const MAX_HTTP_CONNECTIONS = 1000;
+/** Most requests in flight per connection. */
+const MAX_HTTP_PIPELINING = 100;
+/** Highest fixed request rate (requests/s). */
+const MAX_HTTP_RATE = 1_000_000;
+/** Most repetitions of one request in the sequence (`weight`). */
+const MAX_REQUEST_WEIGHT = 1000;
+/** Longest benchmark name, in characters (names are table cells and log lines). */
+const MAX_NAME_LENGTH = 100;
+/** Longest config text, in characters (real configs are a few kilobytes). */
+const MAX_CONFIG_LENGTH = 1_000_000;
+/**
+ * Most values (mappings, lists and scalars) a config may hold once YAML aliases are
+ * expanded: a generous bound for real configs that stops alias bombs before they expand.
+ */
+const MAX_CONFIG_VALUES = 100_000;
+
 /** Config errors: each names the file, the position, the field and what was expected. */
-/** Renders one issue as `file:line:col: field: message`. */
+/**
+ * Characters that must not reach a terminal or log raw: C0 and C1 controls (line breaks,
+ * escapes, NEL), Unicode line separators and bidirectional overrides (which reorder text).
+ */
+const UNPRINTABLE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g');
+/** `text` with every unprintable character written as a \uXXXX escape: always one line. */
+function printable(text) {
+    return text.replace(UNPRINTABLE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * Renders one issue as `file:line:col: field: message`, always on one line: config text
+ * quoted in messages cannot start a new log line (or a workflow command).
+ */
 function formatIssue(issue) {
     const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column}`;
-    return issue.field ? `${where}: ${issue.field}: ${issue.message}` : `${where}: ${issue.message}`;
+    const line = issue.field
+        ? `${where}: ${issue.field}: ${issue.message}`
+        : `${where}: ${issue.message}`;
+    return printable(line);
 }
 class ConfigError extends Error {
     issues;
@@ -40,11 +137,25 @@ class ConfigError extends Error {
         this.issues = issues;
     }
 }
-/** Renders a field path: ['benchmarks', 1, 'budgets', 'p95'] → `benchmarks[1].budgets.p95`. */
+const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/;
+/**
+ * Renders a field path: ['benchmarks', 1, 'budgets', 'p95'] → `benchmarks[1].budgets.p95`;
+ * a key with other characters is quoted (`env["A B"]`), so a path is one unambiguous line.
+ */
 function formatFieldPath(path) {
     return path
-        .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+        .map((part, i) => typeof part === 'number'
+        ? `[${part}]`
+        : !PLAIN_KEY.test(part)
+            ? `[${quote(part)}]`
+            : i === 0
+                ? part
+                : `.${part}`)
         .join('');
+}
+/** A string quoted for a message: JSON escapes, and no unprintable character left raw. */
+function quote(text) {
+    return printable(JSON.stringify(text));
 }
 /** Levenshtein distance, for did-you-mean suggestions on unknown names. */
 function editDistance(a, b) {
@@ -74,6 +185,8 @@ function closest(name, candidates) {
     }
     return best;
 }
+/** Longest string quoted whole in a message; longer ones are cut (one line, not a page). */
+const QUOTED_MAX = 200;
 /** Describes a config value for "got …" in messages. */
 function describeValue(value) {
     if (value === null || value === undefined)
@@ -82,37 +195,57 @@ function describeValue(value) {
         return 'a list';
     if (typeof value === 'object')
         return 'a mapping';
-    if (typeof value === 'string')
-        return JSON.stringify(value);
+    if (typeof value === 'string') {
+        const chars = [...value];
+        return chars.length <= QUOTED_MAX
+            ? quote(value)
+            : `${quote(chars.slice(0, QUOTED_MAX).join(''))}… (${chars.length} characters)`;
+    }
     return String(value);
 }
 
-/** Defaults of perfgate.yml, named in one place (README "Config reference" lists them). */
-const DEFAULT_CONFIG_FILE = 'perfgate.yml';
-const DEFAULT_TRIALS = 10;
-const DEFAULT_TRIAL_TIMEOUT_MS = 120_000;
-const DEFAULT_FUNCTION_TIME_MS = 500;
-const DEFAULT_FUNCTION_WARMUP_MS = 100;
-const DEFAULT_COMMAND_WARMUP_RUNS = 1;
+/** Config file bytes → text: UTF-8 only, so a mis-saved file is an error, not U+FFFD. */
 /**
- * 4 %: with "significant AND estimate past the threshold", a true change right at the
- * threshold is flagged only half the time; 4 % finds +5 % changes ≥ 88 % of the time at
- * the noise of typical function benchmarks (docs/PERFORMANCE.md, bench:verdict).
+ * Decodes a config file's bytes as UTF-8 (a leading byte order mark is dropped). Throws
+ * ConfigError naming the file, the line and column, and the byte offset of the first
+ * invalid sequence.
+ * @param file how the message names the file
  */
-const DEFAULT_THRESHOLD = 0.04;
-const DEFAULT_ALPHA = 0.05;
-const DEFAULT_FAIL_ON = 'both';
-const DEFAULT_PAIRED_TEST = 't';
-/** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
-const DEFAULT_LOOKS = 3;
-const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000;
-const DEFAULT_HTTP_CONNECTIONS = 10;
-const DEFAULT_HTTP_DURATION_MS = 3000;
-const DEFAULT_HTTP_WARMUP_MS = 1000;
-const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
-const DEFAULT_READY_TIMEOUT_MS = 30_000;
-/** A fresh server per trial: one kept alive carries a per-process bias (TOOLCHAIN.md). */
-const DEFAULT_SERVER_RESTART = 'per-trial';
+function decodeConfigText(bytes, file) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    }
+    catch {
+        // Decoded again leniently to find where: before the first U+FFFD that stands for bad
+        // bytes, the text round-trips, so its UTF-8 length is the byte offset.
+        const lenient = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+        const encoder = new TextEncoder();
+        let index = lenient.indexOf('\uFFFD');
+        let offset = 0;
+        while (index >= 0) {
+            offset = encoder.encode(lenient.slice(0, index)).length;
+            // A U+FFFD written in the file (EF BF BD) is text, not an error.
+            if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd))
+                break;
+            index = lenient.indexOf('\uFFFD', index + 1);
+        }
+        const before = lenient.slice(0, Math.max(index, 0)).replace(/^\uFEFF/, '');
+        const lines = before.split('\n');
+        const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
+            ? ' (the file looks like UTF-16; save it as UTF-8)'
+            : '';
+        throw new ConfigError([
+            {
+                file,
+                line: lines.length,
+                column: lines.at(-1).length + 1,
+                field: '',
+                message: `the config file is not valid UTF-8: byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, '0')} ` +
+                    `at byte offset ${offset} starts an invalid sequence; expected UTF-8 text${utf16}`
+            }
+        ]);
+    }
+}
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
@@ -8209,6 +8342,970 @@ function requireAjv () {
 }
 
 var ajvExports = /*@__PURE__*/ requireAjv();
+
+/** The issue collector every normalization step is given: it knows where a field sits. */
+class Issues {
+    file;
+    locate;
+    #list = [];
+    /**
+     * @param file how messages name the config file
+     * @param locate positions of fields (without one, issues carry no line and column)
+     */
+    constructor(file, locate = () => undefined) {
+        this.file = file;
+        this.locate = locate;
+    }
+    /** The issue for `field`, at its value (or at its key, for unknown names). */
+    make(field, message, at) {
+        const pos = this.locate(field, at?.key ?? false);
+        return {
+            file: this.file,
+            line: pos?.line,
+            column: pos?.column,
+            field: formatFieldPath(field),
+            message
+        };
+    }
+    add(field, message, at) {
+        this.#list.push(this.make(field, message, at));
+    }
+    /** The parsed value; otherwise records "expected …, got …" and returns `fallback`. */
+    unit(parsed, field, value, fallback) {
+        if (parsed.ok)
+            return parsed.value;
+        this.add(field, `expected ${parsed.expected}, got ${describeValue(value)}`);
+        return fallback;
+    }
+    get list() {
+        return this.#list;
+    }
+    /** Throws one ConfigError listing every issue recorded, if any. */
+    throwIfAny() {
+        if (this.#list.length > 0)
+            throw new ConfigError(this.#list);
+    }
+}
+
+/**
+ * The metrics perfgate measures, in one place: which benchmark kinds have them, their
+ * unit, and which direction is better. Config validation, comparison and the report all
+ * read this table, so a metric is added here once.
+ */
+const LATENCY = 'http';
+const METRICS = {
+    p50: {
+        unit: 'duration',
+        higherIsBetter: false,
+        label: 'time/op p50',
+        labels: { http: 'latency p50' },
+        kinds: ['function', LATENCY]
+    },
+    p90: { unit: 'duration', higherIsBetter: false, label: 'latency p90', kinds: [LATENCY] },
+    p95: {
+        unit: 'duration',
+        higherIsBetter: false,
+        label: 'time/op p95',
+        labels: { http: 'latency p95' },
+        kinds: ['function', LATENCY]
+    },
+    p99: {
+        unit: 'duration',
+        higherIsBetter: false,
+        label: 'time/op p99',
+        labels: { http: 'latency p99' },
+        kinds: ['function', LATENCY]
+    },
+    p999: { unit: 'duration', higherIsBetter: false, label: 'latency p99.9', kinds: [LATENCY] },
+    max: {
+        unit: 'duration',
+        higherIsBetter: false,
+        label: 'time/op max',
+        labels: { http: 'latency max' },
+        kinds: ['function', LATENCY]
+    },
+    mean: {
+        unit: 'duration',
+        higherIsBetter: false,
+        label: 'time/op mean',
+        labels: { http: 'latency mean' },
+        kinds: ['function', LATENCY]
+    },
+    ops: { unit: 'rate', higherIsBetter: true, label: 'ops/s', per: 'ops/s', kinds: ['function'] },
+    heap: { unit: 'bytes', higherIsBetter: false, label: 'heap growth', kinds: ['function'] },
+    gcTime: { unit: 'duration', higherIsBetter: false, label: 'GC time', kinds: ['function'] },
+    gcCount: { unit: 'count', higherIsBetter: false, label: 'GC runs', kinds: ['function'] },
+    rps: { unit: 'rate', higherIsBetter: true, label: 'requests/s', per: 'req/s', kinds: [LATENCY] },
+    throughput: {
+        unit: 'rate',
+        higherIsBetter: true,
+        label: 'bytes/s',
+        per: 'B/s',
+        kinds: [LATENCY]
+    },
+    errors: { unit: 'count', higherIsBetter: false, label: 'errors', kinds: [LATENCY] },
+    timeouts: { unit: 'count', higherIsBetter: false, label: 'timeouts', kinds: [LATENCY] },
+    non2xx: { unit: 'count', higherIsBetter: false, label: 'non-2xx', kinds: [LATENCY] },
+    serverCpu: { unit: 'share', higherIsBetter: false, label: 'server CPU', kinds: [LATENCY] },
+    wall: { unit: 'duration', higherIsBetter: false, label: 'wall time', kinds: ['command'] },
+    user: { unit: 'duration', higherIsBetter: false, label: 'user CPU', kinds: ['command'] },
+    sys: { unit: 'duration', higherIsBetter: false, label: 'system CPU', kinds: ['command'] },
+    cpu: { unit: 'duration', higherIsBetter: false, label: 'CPU (user+sys)', kinds: ['command'] },
+    rss: {
+        unit: 'bytes',
+        higherIsBetter: false,
+        label: 'peak RSS',
+        labels: { http: 'server peak RSS' },
+        kinds: ['command', LATENCY]
+    },
+    rssMean: { unit: 'bytes', higherIsBetter: false, label: 'server mean RSS', kinds: [LATENCY] }
+};
+const METRIC_NAMES = Object.keys(METRICS);
+/** The metrics a benchmark of this kind reports, in display order. */
+function metricsOf(kind) {
+    return METRIC_NAMES.filter((name) => METRICS[name].kinds.includes(kind));
+}
+function isMetricName(name) {
+    return Object.hasOwn(METRICS, name);
+}
+/** Metrics shown in the terminal table per kind (the rest stay in the results file). */
+const HEADLINE_METRICS = {
+    function: ['p50', 'p95', 'p99', 'ops', 'heap'],
+    command: ['wall', 'user', 'sys', 'rss'],
+    http: ['p50', 'p95', 'p99', 'max', 'rps', 'errors', 'serverCpu', 'rss']
+};
+/** A metric's label for a benchmark of this kind. */
+function metricLabel(metric, kind) {
+    const info = METRICS[metric];
+    return (kind && info.labels?.[kind]) ?? info.label;
+}
+/** Metrics gated by default: the robust centre of each kind's main figure. */
+const DEFAULT_GATE = {
+    function: ['p50'],
+    command: ['wall'],
+    http: ['p50', 'p95', 'rps']
+};
+
+/**
+ * Parsing of the human units that appear in perfgate.yml: durations ("5s", "250ms"),
+ * percentages ("5%"), sizes ("300MB") and budget limits ("<= 50ms", ">= 4000").
+ * Pure: each parser returns a value or a message saying what was expected.
+ */
+const DURATION_UNITS_MS = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    min: 60_000
+};
+const SIZE_UNITS_BYTES = {
+    B: 1,
+    KB: 1e3,
+    MB: 1e6,
+    GB: 1e9,
+    KiB: 1024,
+    MiB: 1024 ** 2,
+    GiB: 1024 ** 3
+};
+const DURATION_EXPECTED = 'a duration like "500ms", "5s" or "1m"';
+const PERCENT_EXPECTED = 'a percentage like "5%"';
+const SIZE_EXPECTED = 'a size like "300MB" or "64MiB"';
+const NUMBER = '(\\d+(?:\\.\\d+)?|\\.\\d+)';
+/** Parses a duration into milliseconds. Bare numbers are not accepted: units are explicit. */
+function parseDuration(input) {
+    if (typeof input !== 'string')
+        return { ok: false, expected: DURATION_EXPECTED };
+    const match = new RegExp(`^${NUMBER}\\s*(ns|us|µs|ms|s|m|min)$`).exec(input.trim());
+    if (!match)
+        return { ok: false, expected: DURATION_EXPECTED };
+    return { ok: true, value: Number(match[1]) * DURATION_UNITS_MS[match[2]] };
+}
+/** Parses "5%" into the fraction 0.05. */
+function parsePercent(input) {
+    if (typeof input !== 'string')
+        return { ok: false, expected: PERCENT_EXPECTED };
+    const match = new RegExp(`^${NUMBER}\\s*%$`).exec(input.trim());
+    if (!match)
+        return { ok: false, expected: PERCENT_EXPECTED };
+    return { ok: true, value: Number(match[1]) / 100 };
+}
+/** Parses a size into bytes ("300MB", "64MiB"). */
+function parseSize(input) {
+    if (typeof input !== 'string')
+        return { ok: false, expected: SIZE_EXPECTED };
+    const match = new RegExp(`^${NUMBER}\\s*(B|KB|MB|GB|KiB|MiB|GiB)$`).exec(input.trim());
+    if (!match)
+        return { ok: false, expected: SIZE_EXPECTED };
+    return { ok: true, value: Number(match[1]) * SIZE_UNITS_BYTES[match[2]] };
+}
+
+/** Durations of the config: a unit is required, and every one is bounded (each feeds a timer). */
+/** MAX_DURATION_MS as a user writes it. */
+const MAX_DURATION_TEXT = `${MAX_DURATION_MS / 60_000}m (${MAX_DURATION_MS / 3_600_000} hours)`;
+/**
+ * Milliseconds of the duration at `field`; `fallback` when it is absent. A bad value
+ * records an issue (and returns `fallback`, so checking goes on).
+ */
+function duration(issues, value, field, fallback, rule) {
+    if (value === undefined)
+        return fallback;
+    const ms = issues.unit(parseDuration(value), field, value, fallback);
+    if (rule.positive && ms <= 0) {
+        issues.add(field, `expected a duration above zero, got ${describeValue(value)}`);
+    }
+    else if (ms > MAX_DURATION_MS) {
+        issues.add(field, `expected a duration of at most ${MAX_DURATION_TEXT}, got ${describeValue(value)}`);
+    }
+    return ms;
+}
+/** A timeout or measuring time: above zero. */
+const positiveDuration = (issues, value, field, fallback) => duration(issues, value, field, fallback, { positive: true });
+/** A warm-up: zero allowed. */
+const optionalDuration = (issues, value, field, fallback) => duration(issues, value, field, fallback, { positive: false });
+
+/** Metric names (gates, budgets, targets) and budget values. */
+/** The metric if it exists for this kind; otherwise records an issue with a suggestion. */
+function metricOfKind(issues, name, kind, field, at) {
+    const allowed = metricsOf(kind);
+    if (isMetricName(name) && allowed.includes(name))
+        return name;
+    const suggestion = closest(name, allowed);
+    const elsewhere = isMetricName(name)
+        ? ` (it applies to ${METRICS[name].kinds.join(' and ')} benchmarks)`
+        : '';
+    issues.add(field, `unknown metric ${quote(name)} for a ${kind} benchmark${elsewhere}; ` +
+        (suggestion ? `did you mean "${suggestion}"? ` : '') +
+        `expected one of: ${allowed.join(', ')}`, at);
+    return undefined;
+}
+/** The metric if it exists for any kind (the run-wide gate); otherwise records an issue. */
+function anyMetric(issues, name, field) {
+    if (isMetricName(name))
+        return name;
+    const suggestion = closest(name, METRIC_NAMES);
+    issues.add(field, `unknown metric ${quote(name)}; ` +
+        (suggestion ? `did you mean "${suggestion}"? ` : '') +
+        `expected one of: ${METRIC_NAMES.join(', ')}`);
+    return undefined;
+}
+/** Budgets or targets of one benchmark: each key a metric of its kind, each value a limit. */
+function limits(issues, raw, kind, field) {
+    const parsed = [];
+    for (const [metric, value] of Object.entries(raw ?? {})) {
+        const known = metricOfKind(issues, metric, kind, [...field, metric], { key: true });
+        if (!known)
+            continue;
+        const budget = parseBudget(known, value);
+        if (budget.ok)
+            parsed.push(budget.value);
+        else
+            issues.add([...field, metric], `expected ${budget.expected}, got ${describeValue(value)}`);
+    }
+    return parsed;
+}
+const BUDGET_EXAMPLES = {
+    duration: '"<= 50ms"',
+    bytes: '"<= 300MB"',
+    rate: '">= 1000"',
+    count: '"<= 0"',
+    share: '"<= 80%"'
+};
+// `s`: a value spanning lines is a bad limit, not a failed match.
+const COMPARATOR = /^\s*(<=|>=|<|>)?\s*(.*?)\s*$/s;
+/** Parses a budget such as `50ms`, `"<= 50ms"`, `">= 4000"`, `300MB` or `0`. */
+function parseBudget(metric, value) {
+    const info = METRICS[metric];
+    const match = COMPARATOR.exec(String(value));
+    const comparator = match[1] ?? (info.higherIsBetter ? '>=' : '<=');
+    const body = match[2];
+    let limit;
+    switch (info.unit) {
+        case 'duration':
+            limit = parseDuration(body);
+            break;
+        case 'bytes':
+            limit = parseSize(body);
+            break;
+        case 'share':
+            limit = parsePercent(body);
+            break;
+        case 'rate':
+        case 'count': {
+            const n = Number(body);
+            limit =
+                body !== '' && Number.isFinite(n) && n >= 0
+                    ? { ok: true, value: n }
+                    : { ok: false, expected: 'a number' };
+            break;
+        }
+    }
+    if (!limit.ok) {
+        const example = BUDGET_EXAMPLES[info.unit];
+        return {
+            ok: false,
+            expected: `${limit.expected}, optionally after a comparator such as ${example}`
+        };
+    }
+    return {
+        ok: true,
+        // The source goes into report tables: one line, runs of whitespace as one space.
+        value: {
+            metric,
+            comparator,
+            limit: limit.value,
+            source: String(value).trim().replace(/\s+/g, ' ')
+        }
+    };
+}
+
+/** Compare settings: run-wide ones, per-benchmark overrides, and max-pairs against trials. */
+/** The top-level `compare`: run-wide settings and what benchmarks inherit. */
+function globalCompare(issues, raw) {
+    const gate = raw?.gate?.flatMap((name, i) => anyMetric(issues, name, ['compare', 'gate', i]) ?? []);
+    const threshold = raw?.threshold === undefined
+        ? DEFAULT_THRESHOLD
+        : issues.unit(parsePercent(raw.threshold), ['compare', 'threshold'], raw.threshold, 0);
+    return {
+        inherited: { gate, threshold, alpha: raw?.alpha ?? DEFAULT_ALPHA },
+        compare: {
+            failOn: raw?.['fail-on'] ?? DEFAULT_FAIL_ON,
+            test: raw?.test ?? DEFAULT_PAIRED_TEST,
+            maxPairs: raw?.['max-pairs'],
+            maxTimeMs: positiveDuration(issues, raw?.['max-time'], ['compare', 'max-time'], DEFAULT_MAX_COMPARE_TIME_MS)
+        }
+    };
+}
+/** One benchmark's settings: its own `compare`, else what it inherits (gate: of its kind). */
+function benchmarkCompare(issues, own, kind, inherited, field) {
+    const gate = own?.gate
+        ? own.gate.flatMap((name, i) => metricOfKind(issues, name, kind, [...field, 'gate', i]) ?? [])
+        : (inherited.gate ?? []).filter((name) => metricsOf(kind).includes(name));
+    return {
+        gate: gate.length > 0 ? gate : DEFAULT_GATE[kind],
+        threshold: own?.threshold === undefined
+            ? inherited.threshold
+            : issues.unit(parsePercent(own.threshold), [...field, 'threshold'], own.threshold, 0),
+        alpha: own?.alpha ?? inherited.alpha
+    };
+}
+/** max-pairs must allow the first look, which comes after `trials` pairs of every benchmark. */
+function checkMaxPairs(issues, maxPairs, benchmarks) {
+    if (maxPairs === undefined || benchmarks.length === 0)
+        return;
+    const most = benchmarks.reduce((max, b) => (b.trials > max.trials ? b : max));
+    if (maxPairs < most.trials) {
+        issues.add(['compare', 'max-pairs'], `expected at least the trials of every benchmark (the first look comes after \`trials\` pairs): ` +
+            `${quote(most.name)} has ${most.trials}, got ${maxPairs}`);
+    }
+}
+
+/**
+ * Text the config hands to terminals, logs, HTTP requests and child processes: names are
+ * one printable line; header names and values cannot break a request; environment names
+ * and values, commands and paths hold no NUL (a process cannot receive one).
+ */
+const codePoint = (c) => `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+/** Records an issue unless `name` is a one-line benchmark name fit for tables and logs. */
+function checkBenchmarkName(issues, name, field) {
+    const bad = UNPRINTABLE.exec(name);
+    const problem = bad
+        ? `it contains the control character ${codePoint(bad[0])}`
+        : name.trim() !== name
+            ? 'it starts or ends with whitespace'
+            : [...name].length > MAX_NAME_LENGTH
+                ? `it has ${[...name].length} characters`
+                : undefined;
+    if (problem) {
+        issues.add(field, `expected a one-line name of at most ${MAX_NAME_LENGTH} characters, without control characters ` +
+            `or surrounding whitespace; got ${describeValue(name)} (${problem})`);
+    }
+}
+/** Records an issue if `value` holds a control character (names of things, not commands). */
+function checkOneLine(issues, value, field) {
+    const bad = UNPRINTABLE.exec(value);
+    if (bad) {
+        issues.add(field, `expected one line without control characters, got ${describeValue(value)} (it contains ${codePoint(bad[0])})`);
+    }
+}
+/** Records an issue if `value` holds a NUL character (commands, paths, URLs). */
+function checkNoNul(issues, value, field) {
+    if (value.includes('\u0000')) {
+        issues.add(field, `expected text without NUL characters, got ${describeValue(value)}`);
+    }
+}
+// eslint-disable-next-line no-control-regex
+const ENV_NAME = /^[^=\u0000]+$/;
+/** Environment variables as strings; names without "=" or NUL, values without NUL. */
+function environment(issues, raw, field) {
+    const env = {};
+    for (const [name, value] of Object.entries(raw ?? {})) {
+        if (!ENV_NAME.test(name)) {
+            issues.add([...field, name], `expected an environment variable name without "=" or NUL, got ${quote(name)}`, { key: true });
+        }
+        const text = String(value);
+        checkNoNul(issues, text, [...field, name]);
+        env[name] = text;
+    }
+    return env;
+}
+/** HTTP header name: an RFC 9110 token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** HTTP header value: visible characters, spaces and tabs; no CR, LF or other controls. */
+// eslint-disable-next-line no-control-regex
+const HEADER_VALUE = /^[^\u0000-\u0008\u000a-\u001f\u007f]*$/;
+/** Records an issue for each header that would break the request line by line. */
+function checkHeaders(issues, headers, field) {
+    for (const [name, value] of Object.entries(headers)) {
+        if (!HEADER_NAME.test(name)) {
+            issues.add([...field, name], `expected a header name of letters, digits and !#$%&'*+.^_\`|~-, got ${quote(name)}`, { key: true });
+        }
+        if (!HEADER_VALUE.test(value)) {
+            issues.add([...field, name], `expected a header value on one line without control characters, got ${describeValue(value)}`);
+        }
+    }
+}
+
+/** The three benchmark kinds: raw section → fully specified spec, paths made absolute. */
+function functionSpec(issues, raw, field, context) {
+    checkNoNul(issues, raw.file, [...field, 'file']);
+    const file = path.resolve(context.dir, raw.file);
+    if (!raw.file.includes('\u0000') && !context.fileExists(file)) {
+        issues.add([...field, 'file'], `bench file not found: ${file}; expected a path relative to the config file`);
+    }
+    if (raw.bench !== undefined)
+        checkOneLine(issues, raw.bench, [...field, 'bench']);
+    return {
+        kind: 'function',
+        file,
+        bench: raw.bench,
+        timeMs: positiveDuration(issues, raw.time, [...field, 'time'], DEFAULT_FUNCTION_TIME_MS),
+        warmupMs: optionalDuration(issues, raw.warmup, [...field, 'warmup'], DEFAULT_FUNCTION_WARMUP_MS)
+    };
+}
+function commandSpec(issues, raw, field, context) {
+    checkNoNul(issues, raw.run, [...field, 'run']);
+    return {
+        kind: 'command',
+        run: raw.run,
+        cwd: directory(issues, raw.cwd, [...field, 'cwd'], context),
+        env: environment(issues, raw.env, [...field, 'env']),
+        warmupRuns: raw.warmup ?? DEFAULT_COMMAND_WARMUP_RUNS
+    };
+}
+/** An http benchmark's spec; URLs keep their {port} placeholder. */
+function httpSpec(issues, raw, field, context) {
+    const { server } = raw;
+    const ready = typeof server.ready === 'string' ? { url: server.ready } : server.ready;
+    checkHttpUrl(issues, ready.url, [...field, 'server', 'ready']);
+    checkNoNul(issues, server.command, [...field, 'server', 'command']);
+    const requests = raw.requests.map((request, i) => requestSpec(issues, request, [...field, 'requests', i]));
+    checkOneOrigin(issues, requests, [...field, 'requests']);
+    const load = raw.load ?? {};
+    const at = (...rest) => [...field, ...rest];
+    return {
+        kind: 'http',
+        server: {
+            command: server.command,
+            cwd: directory(issues, server.cwd, at('server', 'cwd'), context),
+            env: environment(issues, server.env, at('server', 'env')),
+            readyUrl: ready.url,
+            readyTimeoutMs: positiveDuration(issues, ready.timeout, at('server', 'ready', 'timeout'), DEFAULT_READY_TIMEOUT_MS),
+            restart: server.restart ?? DEFAULT_SERVER_RESTART
+        },
+        requests,
+        load: {
+            connections: load.connections ?? DEFAULT_HTTP_CONNECTIONS,
+            durationMs: positiveDuration(issues, load.duration, at('load', 'duration'), DEFAULT_HTTP_DURATION_MS),
+            warmupMs: optionalDuration(issues, load.warmup, at('load', 'warmup'), DEFAULT_HTTP_WARMUP_MS),
+            pipelining: load.pipelining ?? 1,
+            rate: load.rate,
+            timeoutMs: positiveDuration(issues, load.timeout, at('load', 'timeout'), DEFAULT_HTTP_TIMEOUT_MS)
+        }
+    };
+}
+/** One request: method from the body, JSON bodies serialized with their content type. */
+function requestSpec(issues, raw, field) {
+    checkHttpUrl(issues, raw.url, [...field, 'url']);
+    const json = raw.body !== undefined && typeof raw.body !== 'string';
+    const headers = { ...(raw.headers ?? {}) };
+    checkHeaders(issues, headers, [...field, 'headers']);
+    if (json && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+        headers['content-type'] = 'application/json';
+    }
+    return {
+        url: raw.url,
+        method: raw.method ?? (raw.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body: raw.body === undefined ? undefined : json ? JSON.stringify(raw.body) : String(raw.body),
+        weight: raw.weight ?? 1
+    };
+}
+/** Parses a URL with its {port} placeholder filled in; undefined when it is not one. */
+function parseUrl(url, port) {
+    // The URL parser silently drops tabs and line breaks: refuse them (and spaces) instead.
+    if (/\s/.test(url) || UNPRINTABLE.test(url))
+        return undefined;
+    try {
+        return new URL(url.replaceAll('{port}', port));
+    }
+    catch {
+        return undefined;
+    }
+}
+function checkHttpUrl(issues, url, field) {
+    if (parseUrl(url, '1')?.protocol !== 'http:') {
+        issues.add(field, `expected an http:// URL such as "http://127.0.0.1:{port}/health", got ${describeValue(url)}`);
+    }
+}
+/** All requests of a benchmark go to the one server it starts. */
+function checkOneOrigin(issues, requests, field) {
+    const origins = new Set();
+    for (const request of requests) {
+        const url = parseUrl(request.url, '65535');
+        if (url)
+            origins.add(url.origin.replace(':65535', ':{port}'));
+    }
+    if (origins.size > 1) {
+        issues.add(field, `requests go to ${origins.size} different hosts (${[...origins].join(', ')}); expected one server per benchmark`);
+    }
+}
+/** A working directory relative to the config file, made absolute. */
+function directory(issues, raw, field, context) {
+    if (raw !== undefined)
+        checkNoNul(issues, raw, field);
+    return path.resolve(context.dir, raw ?? '.');
+}
+
+const KINDS = ['function', 'command', 'http'];
+/** The benchmark at `field`; undefined when it has no single kind (recorded as an issue). */
+function benchmark(issues, raw, field, inherited, context) {
+    checkBenchmarkName(issues, raw.name, [...field, 'name']);
+    const kinds = KINDS.filter((kind) => raw[kind] !== undefined);
+    if (kinds.length !== 1) {
+        issues.add(field, kinds.length === 0
+            ? `benchmark ${quote(raw.name)} has no kind; expected exactly one of: ${KINDS.join(', ')}`
+            : `benchmark ${quote(raw.name)} has ${kinds.length} kinds (${kinds.join(', ')}); expected exactly one`);
+        return undefined;
+    }
+    const kind = kinds[0];
+    const spec = kind === 'function'
+        ? functionSpec(issues, raw.function, [...field, 'function'], context)
+        : kind === 'http'
+            ? httpSpec(issues, raw.http, [...field, 'http'], context)
+            : commandSpec(issues, raw.command, [...field, 'command'], context);
+    const budgets = limits(issues, raw.budgets, kind, [...field, 'budgets']);
+    const targets = limits(issues, raw.targets, kind, [...field, 'targets']);
+    const compare = benchmarkCompare(issues, raw.compare, kind, inherited.compare, [
+        ...field,
+        'compare'
+    ]);
+    return {
+        name: raw.name,
+        kind,
+        spec,
+        trials: raw.trials ?? inherited.trials,
+        timeoutMs: positiveDuration(issues, raw.timeout, [...field, 'timeout'], inherited.timeoutMs),
+        budgets,
+        targets,
+        compare
+    };
+}
+
+/** Step three of parsing: the schema-checked config → a fully specified Config. */
+/**
+ * Applies every default and checks what the schema cannot (units, metric names, files,
+ * names). Problems go to `issues`; the caller throws them. Benchmarks with no single kind
+ * are left out of the result (their issue says why).
+ */
+function normalizeConfig(issues, raw, configPath, fileExists) {
+    const dir = path.dirname(configPath);
+    if (raw.setup !== undefined)
+        checkNoNul(issues, raw.setup, ['setup']);
+    const timeoutMs = positiveDuration(issues, raw.timeout, ['timeout'], DEFAULT_TRIAL_TIMEOUT_MS);
+    const { compare, inherited } = globalCompare(issues, raw.compare);
+    const seen = new Map();
+    const benchmarks = [];
+    raw.benchmarks.forEach((rawBenchmark, index) => {
+        const first = seen.get(rawBenchmark.name);
+        if (first !== undefined) {
+            issues.add(['benchmarks', index, 'name'], `duplicate benchmark name ${quote(rawBenchmark.name)} (also benchmarks[${first}]); expected unique names`);
+        }
+        else {
+            seen.set(rawBenchmark.name, index);
+        }
+        const made = benchmark(issues, rawBenchmark, ['benchmarks', index], { trials: raw.trials ?? DEFAULT_TRIALS, timeoutMs, compare: inherited }, { dir, fileExists });
+        if (made)
+            benchmarks.push(made);
+    });
+    checkMaxPairs(issues, compare.maxPairs, benchmarks);
+    return { file: configPath, dir, setup: raw.setup, compare, benchmarks };
+}
+
+/**
+ * JSON Schema of perfgate.yml: the contract with users' config files. The same schema
+ * ships as schema/perfgate.schema.json for editors (`npm run schema` writes it; a test
+ * keeps the two equal). Field-level value checks (durations, budgets, names) live in
+ * normalize/. The raw input types are derived from this object (raw.ts), so a new field is
+ * one edit here.
+ */
+/** Values of `http.server.restart`. */
+const SERVER_RESTARTS = ['per-trial', 'once'];
+const CONFIG_SCHEMA = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'perfgate.schema.json',
+    title: 'perfgate configuration (perfgate.yml)',
+    description: 'Benchmarks that perfgate measures and the rules that turn measurements into a verdict.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['benchmarks'],
+    properties: {
+        $schema: { type: 'string' },
+        setup: {
+            type: 'string',
+            minLength: 1,
+            description: 'Shell command run once in every checkout that is measured, before any benchmark (e.g. "npm ci && npm run build").'
+        },
+        trials: {
+            type: 'integer',
+            minimum: 1,
+            maximum: MAX_TRIALS,
+            description: 'Trials per benchmark (each a fresh process). Default 10.'
+        },
+        timeout: {
+            type: ['string', 'number'],
+            description: 'Longest time one trial may take before it is killed, e.g. "2m". Default 2m.'
+        },
+        compare: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'How base and head are compared, and what fails the build.',
+            properties: {
+                gate: { $ref: '#/definitions/gate' },
+                threshold: { $ref: '#/definitions/threshold' },
+                alpha: { $ref: '#/definitions/alpha' },
+                'fail-on': {
+                    enum: FAIL_ON_VALUES,
+                    description: 'What fails the build: budget violations, significant regressions, both (default) or none.'
+                },
+                test: {
+                    enum: PAIRED_TEST_VALUES,
+                    description: 'Paired test on log ratios: t (paired t-test, default) or sign-flip (exact randomization test).'
+                },
+                'max-pairs': {
+                    type: 'integer',
+                    minimum: 2,
+                    maximum: MAX_PAIRS,
+                    description: 'Most base/head pairs per benchmark in A/B runs; looks every `trials` pairs. Default 3 × trials.'
+                },
+                'max-time': {
+                    type: ['string', 'number'],
+                    description: 'Longest an A/B comparison of one benchmark may run, e.g. "10m". Default 10m.'
+                }
+            }
+        },
+        benchmarks: {
+            type: 'array',
+            minItems: 1,
+            items: { $ref: '#/definitions/benchmark' }
+        }
+    },
+    definitions: {
+        cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
+        env: {
+            type: 'object',
+            additionalProperties: { type: ['string', 'number', 'boolean'] },
+            description: 'Extra environment variables.'
+        },
+        gate: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'Metrics whose significant regressions fail the build. Default per kind.'
+        },
+        threshold: {
+            type: ['string', 'number'],
+            description: 'Smallest change that matters, e.g. "5%". Default 5%.'
+        },
+        alpha: {
+            type: 'number',
+            exclusiveMinimum: 0,
+            exclusiveMaximum: 1,
+            description: 'Significance level of the regression tests (after Holm). Default 0.05.'
+        },
+        benchmark: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name'],
+            properties: {
+                name: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: MAX_NAME_LENGTH,
+                    description: 'Unique name shown in reports: one line, no control characters.'
+                },
+                function: { $ref: '#/definitions/function' },
+                command: { $ref: '#/definitions/command' },
+                http: { $ref: '#/definitions/http' },
+                trials: {
+                    type: 'integer',
+                    minimum: 1,
+                    maximum: MAX_TRIALS,
+                    description: 'Overrides the global trials.'
+                },
+                timeout: {
+                    type: ['string', 'number'],
+                    description: 'Overrides the global per-trial timeout.'
+                },
+                compare: {
+                    type: 'object',
+                    additionalProperties: false,
+                    description: 'Overrides of the global compare settings for this benchmark.',
+                    properties: {
+                        gate: { $ref: '#/definitions/gate' },
+                        threshold: { $ref: '#/definitions/threshold' },
+                        alpha: { $ref: '#/definitions/alpha' }
+                    }
+                },
+                targets: {
+                    type: 'object',
+                    additionalProperties: { type: ['string', 'number'] },
+                    description: 'Improvement goals per metric, e.g. { p95: 200ms }: the report shows progress.'
+                },
+                budgets: {
+                    type: 'object',
+                    additionalProperties: { type: ['string', 'number'] },
+                    description: 'Absolute limits per metric, e.g. { p95: 50ms, ops: ">= 1000", rss: 300MB }.'
+                }
+            }
+        },
+        function: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['file'],
+            description: "An in-process JS/TS function registered with bench() from 'perfgate'.",
+            properties: {
+                file: {
+                    type: 'string',
+                    minLength: 1,
+                    description: 'Bench file, relative to the config file.'
+                },
+                bench: {
+                    type: 'string',
+                    minLength: 1,
+                    description: "Name given to bench() in the file. Default: the benchmark's name, or the file's only bench."
+                },
+                time: {
+                    type: ['string', 'number'],
+                    description: 'Sampling time per trial. Default 500ms.'
+                },
+                warmup: {
+                    type: ['string', 'number'],
+                    description: 'Warm-up time per trial. Default 100ms.'
+                }
+            }
+        },
+        command: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['run'],
+            description: 'A shell command timed as a whole process.',
+            properties: {
+                run: { type: 'string', minLength: 1, description: 'Shell command (run with sh -c).' },
+                cwd: { $ref: '#/definitions/cwd' },
+                env: { $ref: '#/definitions/env' },
+                warmup: {
+                    type: 'integer',
+                    minimum: 0,
+                    maximum: MAX_COMMAND_WARMUP_RUNS,
+                    description: 'Unmeasured runs before the measured run of each trial. Default 1.'
+                }
+            }
+        },
+        http: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['server', 'requests'],
+            description: 'HTTP endpoints under load: perfgate starts the server, waits until it is ready, loads it with autocannon and stops it.',
+            properties: {
+                server: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['command', 'ready'],
+                    properties: {
+                        command: {
+                            type: 'string',
+                            minLength: 1,
+                            description: 'Shell command that starts the server; {port} and the PORT variable give the free port chosen for it.'
+                        },
+                        cwd: { $ref: '#/definitions/cwd' },
+                        env: { $ref: '#/definitions/env' },
+                        ready: {
+                            type: ['string', 'object'],
+                            additionalProperties: false,
+                            required: ['url'],
+                            properties: {
+                                url: { type: 'string', minLength: 1 },
+                                timeout: { type: ['string', 'number'] }
+                            },
+                            description: 'URL polled until it answers (any status below 500), or { url, timeout } (default timeout 30s).'
+                        },
+                        restart: {
+                            enum: SERVER_RESTARTS,
+                            description: 'per-trial (default): a fresh server for every trial; once: one server per side kept across trials.'
+                        }
+                    }
+                },
+                requests: {
+                    type: 'array',
+                    minItems: 1,
+                    description: 'Requests each connection sends in sequence (weight repeats one).',
+                    items: {
+                        type: 'object',
+                        additionalProperties: false,
+                        required: ['url'],
+                        properties: {
+                            url: {
+                                type: 'string',
+                                minLength: 1,
+                                description: 'e.g. http://127.0.0.1:{port}/users'
+                            },
+                            method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] },
+                            headers: { type: 'object', additionalProperties: { type: 'string' } },
+                            body: {
+                                type: ['string', 'object', 'array'],
+                                description: 'A string, or JSON (sent with content-type application/json).'
+                            },
+                            weight: {
+                                type: 'integer',
+                                minimum: 1,
+                                maximum: MAX_REQUEST_WEIGHT,
+                                description: 'Times this request appears in the sequence.'
+                            }
+                        }
+                    }
+                },
+                load: {
+                    type: 'object',
+                    additionalProperties: false,
+                    properties: {
+                        connections: {
+                            type: 'integer',
+                            minimum: 1,
+                            maximum: MAX_HTTP_CONNECTIONS,
+                            description: 'Concurrent connections. Default 10.'
+                        },
+                        duration: {
+                            type: ['string', 'number'],
+                            description: 'Measured load per trial. Default 3s.'
+                        },
+                        warmup: {
+                            type: ['string', 'number'],
+                            description: 'Unmeasured load before it. Default 1s.'
+                        },
+                        pipelining: {
+                            type: 'integer',
+                            minimum: 1,
+                            maximum: MAX_HTTP_PIPELINING,
+                            description: 'Requests in flight per connection. Default 1.'
+                        },
+                        rate: {
+                            type: 'number',
+                            exclusiveMinimum: 0,
+                            maximum: MAX_HTTP_RATE,
+                            description: 'Fixed total rate in requests/s (open-loop, corrected for coordinated omission). Default: as fast as the server answers.'
+                        },
+                        timeout: { type: ['string', 'number'], description: 'Request timeout. Default 10s.' }
+                    }
+                }
+            }
+        }
+    }
+};
+
+const TYPE_NAMES = {
+    object: 'mapping',
+    array: 'list',
+    integer: 'whole number',
+    number: 'number',
+    string: 'string',
+    boolean: 'boolean',
+    null: 'nothing'
+};
+/** "a string", "a string or number", "a string, number or boolean": any number of types. */
+function describeTypes(types) {
+    const names = types.map((type) => TYPE_NAMES[type] ?? type);
+    const listed = names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+    return `a ${listed}`;
+}
+/** The JSON Schema `type` of a schema node, as a list. */
+function typesOf(schema) {
+    const type = schema?.type;
+    return type === undefined ? [] : Array.isArray(type) ? type : [type];
+}
+/** One issue per distinct problem ajv found, each at its field's position. */
+function schemaIssues(errors, issues) {
+    const out = [];
+    const seen = new Set();
+    for (const error of errors) {
+        const made = schemaIssue(error, issues);
+        const key = `${made.field}\u0000${made.message}`;
+        if (!seen.has(key)) {
+            seen.add(key);
+            out.push(made);
+        }
+    }
+    return out;
+}
+function schemaIssue(error, issues) {
+    const field = error.instancePath
+        .split('/')
+        .slice(1)
+        .map((part) => /^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const got = describeValue(error.data);
+    switch (error.keyword) {
+        case 'additionalProperties': {
+            const name = String(error.params.additionalProperty);
+            const allowed = Object.keys(error.parentSchema.properties ?? {}).filter((key) => key !== '$schema');
+            const suggestion = closest(name, allowed);
+            return issues.make([...field, name], `unknown field; ` +
+                (suggestion ? `did you mean "${suggestion}"? ` : '') +
+                `expected one of: ${allowed.join(', ')}`, { key: true });
+        }
+        case 'required':
+            return issues.make(field, `missing required field "${String(error.params.missingProperty)}"`);
+        case 'type': {
+            const types = Array.isArray(error.params.type)
+                ? error.params.type
+                : String(error.params.type).split(',');
+            return issues.make(field, `expected ${describeTypes(types)}, got ${got}`);
+        }
+        case 'minimum':
+        case 'maximum': {
+            const bound = error.keyword === 'minimum' ? 'at least' : 'at most';
+            const what = describeTypes(typesOf(error.parentSchema));
+            return issues.make(field, `expected ${what} of ${bound} ${String(error.params.limit)}, got ${got}`);
+        }
+        case 'exclusiveMinimum':
+        case 'exclusiveMaximum': {
+            const bounds = error.parentSchema;
+            const expected = bounds.exclusiveMinimum !== undefined && bounds.exclusiveMaximum !== undefined
+                ? `a number between ${bounds.exclusiveMinimum} and ${bounds.exclusiveMaximum} (exclusive)`
+                : `a number above ${bounds.exclusiveMinimum}`;
+            return issues.make(field, `expected ${expected}, got ${got}`);
+        }
+        case 'enum':
+            return issues.make(field, `expected one of: ${error.params.allowedValues.join(', ')}; got ${got}`);
+        case 'minItems':
+            return issues.make(field, `expected a non-empty list`);
+        case 'minLength':
+            return issues.make(field, `expected a non-empty string`);
+        case 'maxLength':
+            return issues.make(field, `expected at most ${String(error.params.limit)} characters, got ${[...error.data].length}`);
+        default:
+            return issues.make(field, error.message ?? 'invalid value');
+    }
+}
 
 var dist$2 = {};
 
@@ -16923,824 +18020,132 @@ function requireDist$2 () {
 var distExports$1 = requireDist$2();
 
 /**
- * The metrics perfgate measures, in one place: which benchmark kinds have them, their
- * unit, and which direction is better. Config validation, comparison and the report all
- * read this table, so a metric is added here once.
+ * Step one of parsing: YAML text → plain value, with positions kept for messages. Every
+ * YAML warning is an error (an unknown tag such as `!include` would otherwise be dropped
+ * silently), and aliases may be reused freely as long as the expanded config stays within
+ * MAX_CONFIG_VALUES, so an alias bomb is refused before it expands.
  */
-const LATENCY = 'http';
-const METRICS = {
-    p50: {
-        unit: 'duration',
-        higherIsBetter: false,
-        label: 'time/op p50',
-        labels: { http: 'latency p50' },
-        kinds: ['function', LATENCY]
-    },
-    p90: { unit: 'duration', higherIsBetter: false, label: 'latency p90', kinds: [LATENCY] },
-    p95: {
-        unit: 'duration',
-        higherIsBetter: false,
-        label: 'time/op p95',
-        labels: { http: 'latency p95' },
-        kinds: ['function', LATENCY]
-    },
-    p99: {
-        unit: 'duration',
-        higherIsBetter: false,
-        label: 'time/op p99',
-        labels: { http: 'latency p99' },
-        kinds: ['function', LATENCY]
-    },
-    p999: { unit: 'duration', higherIsBetter: false, label: 'latency p99.9', kinds: [LATENCY] },
-    max: {
-        unit: 'duration',
-        higherIsBetter: false,
-        label: 'time/op max',
-        labels: { http: 'latency max' },
-        kinds: ['function', LATENCY]
-    },
-    mean: {
-        unit: 'duration',
-        higherIsBetter: false,
-        label: 'time/op mean',
-        labels: { http: 'latency mean' },
-        kinds: ['function', LATENCY]
-    },
-    ops: { unit: 'rate', higherIsBetter: true, label: 'ops/s', per: 'ops/s', kinds: ['function'] },
-    heap: { unit: 'bytes', higherIsBetter: false, label: 'heap growth', kinds: ['function'] },
-    gcTime: { unit: 'duration', higherIsBetter: false, label: 'GC time', kinds: ['function'] },
-    gcCount: { unit: 'count', higherIsBetter: false, label: 'GC runs', kinds: ['function'] },
-    rps: { unit: 'rate', higherIsBetter: true, label: 'requests/s', per: 'req/s', kinds: [LATENCY] },
-    throughput: {
-        unit: 'rate',
-        higherIsBetter: true,
-        label: 'bytes/s',
-        per: 'B/s',
-        kinds: [LATENCY]
-    },
-    errors: { unit: 'count', higherIsBetter: false, label: 'errors', kinds: [LATENCY] },
-    timeouts: { unit: 'count', higherIsBetter: false, label: 'timeouts', kinds: [LATENCY] },
-    non2xx: { unit: 'count', higherIsBetter: false, label: 'non-2xx', kinds: [LATENCY] },
-    serverCpu: { unit: 'share', higherIsBetter: false, label: 'server CPU', kinds: [LATENCY] },
-    wall: { unit: 'duration', higherIsBetter: false, label: 'wall time', kinds: ['command'] },
-    user: { unit: 'duration', higherIsBetter: false, label: 'user CPU', kinds: ['command'] },
-    sys: { unit: 'duration', higherIsBetter: false, label: 'system CPU', kinds: ['command'] },
-    cpu: { unit: 'duration', higherIsBetter: false, label: 'CPU (user+sys)', kinds: ['command'] },
-    rss: {
-        unit: 'bytes',
-        higherIsBetter: false,
-        label: 'peak RSS',
-        labels: { http: 'server peak RSS' },
-        kinds: ['command', LATENCY]
-    },
-    rssMean: { unit: 'bytes', higherIsBetter: false, label: 'server mean RSS', kinds: [LATENCY] }
-};
-const METRIC_NAMES = Object.keys(METRICS);
-/** The metrics a benchmark of this kind reports, in display order. */
-function metricsOf(kind) {
-    return METRIC_NAMES.filter((name) => METRICS[name].kinds.includes(kind));
-}
-function isMetricName(name) {
-    return Object.hasOwn(METRICS, name);
-}
-/** Metrics shown in the terminal table per kind (the rest stay in the results file). */
-const HEADLINE_METRICS = {
-    function: ['p50', 'p95', 'p99', 'ops', 'heap'],
-    command: ['wall', 'user', 'sys', 'rss'],
-    http: ['p50', 'p95', 'p99', 'max', 'rps', 'errors', 'serverCpu', 'rss']
-};
-/** A metric's label for a benchmark of this kind. */
-function metricLabel(metric, kind) {
-    const info = METRICS[metric];
-    return (kind && info.labels?.[kind]) ?? info.label;
-}
-/** Metrics gated by default: the robust centre of each kind's main figure. */
-const DEFAULT_GATE = {
-    function: ['p50'],
-    command: ['wall'],
-    http: ['p50', 'p95', 'rps']
-};
-
-/**
- * Parsing of the human units that appear in perfgate.yml: durations ("5s", "250ms"),
- * percentages ("5%"), sizes ("300MB") and budget limits ("<= 50ms", ">= 4000").
- * Pure: each parser returns a value or a message saying what was expected.
- */
-const DURATION_UNITS_MS = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    min: 60_000
-};
-const SIZE_UNITS_BYTES = {
-    B: 1,
-    KB: 1e3,
-    MB: 1e6,
-    GB: 1e9,
-    KiB: 1024,
-    MiB: 1024 ** 2,
-    GiB: 1024 ** 3
-};
-const DURATION_EXPECTED = 'a duration like "500ms", "5s" or "1m"';
-const PERCENT_EXPECTED = 'a percentage like "5%"';
-const SIZE_EXPECTED = 'a size like "300MB" or "64MiB"';
-const NUMBER = '(\\d+(?:\\.\\d+)?|\\.\\d+)';
-/** Parses a duration into milliseconds. Bare numbers are not accepted: units are explicit. */
-function parseDuration(input) {
-    if (typeof input !== 'string')
-        return { ok: false, expected: DURATION_EXPECTED };
-    const match = new RegExp(`^${NUMBER}\\s*(ns|us|µs|ms|s|m|min)$`).exec(input.trim());
-    if (!match)
-        return { ok: false, expected: DURATION_EXPECTED };
-    return { ok: true, value: Number(match[1]) * DURATION_UNITS_MS[match[2]] };
-}
-/** Parses "5%" into the fraction 0.05. */
-function parsePercent(input) {
-    if (typeof input !== 'string')
-        return { ok: false, expected: PERCENT_EXPECTED };
-    const match = new RegExp(`^${NUMBER}\\s*%$`).exec(input.trim());
-    if (!match)
-        return { ok: false, expected: PERCENT_EXPECTED };
-    return { ok: true, value: Number(match[1]) / 100 };
-}
-/** Parses a size into bytes ("300MB", "64MiB"). */
-function parseSize(input) {
-    if (typeof input !== 'string')
-        return { ok: false, expected: SIZE_EXPECTED };
-    const match = new RegExp(`^${NUMBER}\\s*(B|KB|MB|GB|KiB|MiB|GiB)$`).exec(input.trim());
-    if (!match)
-        return { ok: false, expected: SIZE_EXPECTED };
-    return { ok: true, value: Number(match[1]) * SIZE_UNITS_BYTES[match[2]] };
-}
-
-/**
- * JSON Schema of perfgate.yml: the contract with users' config files. The same schema
- * ships as schema/perfgate.schema.json for editors (`npm run schema` writes it; a test
- * keeps the two equal). Field-level value checks (durations, budgets) live in parse.ts.
- */
-const CONFIG_SCHEMA = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'perfgate.schema.json',
-    title: 'perfgate configuration (perfgate.yml)',
-    description: 'Benchmarks that perfgate measures and the rules that turn measurements into a verdict.',
-    type: 'object',
-    additionalProperties: false,
-    required: ['benchmarks'],
-    properties: {
-        $schema: { type: 'string' },
-        setup: {
-            type: 'string',
-            minLength: 1,
-            description: 'Shell command run once in every checkout that is measured, before any benchmark (e.g. "npm ci && npm run build").'
-        },
-        trials: {
-            type: 'integer',
-            minimum: 1,
-            description: 'Trials per benchmark (each a fresh process). Default 10.'
-        },
-        timeout: {
-            type: ['string', 'number'],
-            description: 'Longest time one trial may take before it is killed, e.g. "2m". Default 2m.'
-        },
-        compare: {
-            type: 'object',
-            additionalProperties: false,
-            description: 'How base and head are compared, and what fails the build.',
-            properties: {
-                gate: { $ref: '#/definitions/gate' },
-                threshold: { $ref: '#/definitions/threshold' },
-                alpha: { $ref: '#/definitions/alpha' },
-                'fail-on': {
-                    enum: ['both', 'budgets', 'regressions', 'none'],
-                    description: 'What fails the build: budget violations, significant regressions, both (default) or none.'
-                },
-                test: {
-                    enum: ['t', 'sign-flip'],
-                    description: 'Paired test on log ratios: t (paired t-test, default) or sign-flip (exact randomization test).'
-                },
-                'max-pairs': {
-                    type: 'integer',
-                    minimum: 2,
-                    description: 'Most base/head pairs per benchmark in A/B runs; looks every `trials` pairs. Default 3 × trials.'
-                },
-                'max-time': {
-                    type: ['string', 'number'],
-                    description: 'Longest an A/B comparison of one benchmark may run, e.g. "10m". Default 10m.'
-                }
-            }
-        },
-        benchmarks: {
-            type: 'array',
-            minItems: 1,
-            items: { $ref: '#/definitions/benchmark' }
-        }
-    },
-    definitions: {
-        cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
-        env: {
-            type: 'object',
-            additionalProperties: { type: ['string', 'number', 'boolean'] },
-            description: 'Extra environment variables.'
-        },
-        gate: {
-            type: 'array',
-            items: { type: 'string' },
-            description: 'Metrics whose significant regressions fail the build. Default per kind.'
-        },
-        threshold: {
-            type: ['string', 'number'],
-            description: 'Smallest change that matters, e.g. "5%". Default 5%.'
-        },
-        alpha: {
-            type: 'number',
-            exclusiveMinimum: 0,
-            exclusiveMaximum: 1,
-            description: 'Significance level of the regression tests (after Holm). Default 0.05.'
-        },
-        benchmark: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['name'],
-            properties: {
-                name: { type: 'string', minLength: 1, description: 'Unique name shown in reports.' },
-                function: { $ref: '#/definitions/function' },
-                command: { $ref: '#/definitions/command' },
-                http: { $ref: '#/definitions/http' },
-                trials: { type: 'integer', minimum: 1, description: 'Overrides the global trials.' },
-                timeout: {
-                    type: ['string', 'number'],
-                    description: 'Overrides the global per-trial timeout.'
-                },
-                compare: {
-                    type: 'object',
-                    additionalProperties: false,
-                    description: 'Overrides of the global compare settings for this benchmark.',
-                    properties: {
-                        gate: { $ref: '#/definitions/gate' },
-                        threshold: { $ref: '#/definitions/threshold' },
-                        alpha: { $ref: '#/definitions/alpha' }
-                    }
-                },
-                targets: {
-                    type: 'object',
-                    additionalProperties: { type: ['string', 'number'] },
-                    description: 'Improvement goals per metric, e.g. { p95: 200ms }: the report shows progress.'
-                },
-                budgets: {
-                    type: 'object',
-                    additionalProperties: { type: ['string', 'number'] },
-                    description: 'Absolute limits per metric, e.g. { p95: 50ms, ops: ">= 1000", rss: 300MB }.'
-                }
-            }
-        },
-        function: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['file'],
-            description: "An in-process JS/TS function registered with bench() from 'perfgate'.",
-            properties: {
-                file: {
-                    type: 'string',
-                    minLength: 1,
-                    description: 'Bench file, relative to the config file.'
-                },
-                bench: {
-                    type: 'string',
-                    minLength: 1,
-                    description: "Name given to bench() in the file. Default: the benchmark's name, or the file's only bench."
-                },
-                time: {
-                    type: ['string', 'number'],
-                    description: 'Sampling time per trial. Default 500ms.'
-                },
-                warmup: {
-                    type: ['string', 'number'],
-                    description: 'Warm-up time per trial. Default 100ms.'
-                }
-            }
-        },
-        command: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['run'],
-            description: 'A shell command timed as a whole process.',
-            properties: {
-                run: { type: 'string', minLength: 1, description: 'Shell command (run with sh -c).' },
-                cwd: { $ref: '#/definitions/cwd' },
-                env: { $ref: '#/definitions/env' },
-                warmup: {
-                    type: 'integer',
-                    minimum: 0,
-                    description: 'Unmeasured runs before the measured run of each trial. Default 1.'
-                }
-            }
-        },
-        http: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['server', 'requests'],
-            description: 'HTTP endpoints under load: perfgate starts the server, waits until it is ready, loads it with autocannon and stops it.',
-            properties: {
-                server: {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['command', 'ready'],
-                    properties: {
-                        command: {
-                            type: 'string',
-                            minLength: 1,
-                            description: 'Shell command that starts the server; {port} and the PORT variable give the free port chosen for it.'
-                        },
-                        cwd: { $ref: '#/definitions/cwd' },
-                        env: { $ref: '#/definitions/env' },
-                        ready: {
-                            type: ['string', 'object'],
-                            additionalProperties: false,
-                            required: ['url'],
-                            properties: {
-                                url: { type: 'string', minLength: 1 },
-                                timeout: { type: ['string', 'number'] }
-                            },
-                            description: 'URL polled until it answers (any status below 500), or { url, timeout } (default timeout 30s).'
-                        },
-                        restart: {
-                            enum: ['per-trial', 'once'],
-                            description: 'per-trial (default): a fresh server for every trial; once: one server per side kept across trials.'
-                        }
-                    }
-                },
-                requests: {
-                    type: 'array',
-                    minItems: 1,
-                    description: 'Requests each connection sends in sequence (weight repeats one).',
-                    items: {
-                        type: 'object',
-                        additionalProperties: false,
-                        required: ['url'],
-                        properties: {
-                            url: {
-                                type: 'string',
-                                minLength: 1,
-                                description: 'e.g. http://127.0.0.1:{port}/users'
-                            },
-                            method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] },
-                            headers: { type: 'object', additionalProperties: { type: 'string' } },
-                            body: {
-                                type: ['string', 'object', 'array'],
-                                description: 'A string, or JSON (sent with content-type application/json).'
-                            },
-                            weight: {
-                                type: 'integer',
-                                minimum: 1,
-                                description: 'Times this request appears in the sequence.'
-                            }
-                        }
-                    }
-                },
-                load: {
-                    type: 'object',
-                    additionalProperties: false,
-                    properties: {
-                        connections: {
-                            type: 'integer',
-                            minimum: 1,
-                            description: 'Concurrent connections. Default 10.'
-                        },
-                        duration: {
-                            type: ['string', 'number'],
-                            description: 'Measured load per trial. Default 3s.'
-                        },
-                        warmup: {
-                            type: ['string', 'number'],
-                            description: 'Unmeasured load before it. Default 1s.'
-                        },
-                        pipelining: {
-                            type: 'integer',
-                            minimum: 1,
-                            description: 'Requests in flight per connection. Default 1.'
-                        },
-                        rate: {
-                            type: 'number',
-                            exclusiveMinimum: 0,
-                            description: 'Fixed total rate in requests/s (open-loop, corrected for coordinated omission). Default: as fast as the server answers.'
-                        },
-                        timeout: { type: ['string', 'number'], description: 'Request timeout. Default 10s.' }
-                    }
-                }
-            }
-        }
-    }
-};
-
-/**
- * perfgate.yml → Config, in three steps (as tachometer does): YAML with positions →
- * JSON Schema check → field checks and defaults. Pure: the only outside fact it needs,
- * whether a bench file exists, is passed in.
- */
-const KINDS = ['function', 'command', 'http'];
-const ajv = new ajvExports.Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-const validateSchema = ajv.compile(CONFIG_SCHEMA);
-/**
- * Parses and validates a config file's text. Throws ConfigError listing every problem
- * found, each with its line and column.
- * @param configPath absolute path of the file; relative paths in it resolve against its folder
- */
-function parseConfig(text, configPath, options) {
-    // Pure: relative paths in the config resolve against this, never the process's cwd.
-    if (!path.isAbsolute(configPath)) {
-        throw new TypeError(`parseConfig needs an absolute config path, got ${configPath}`);
-    }
-    const file = options.displayName ?? configPath;
-    const lineCounter = new distExports$1.LineCounter();
-    const doc = distExports$1.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    const issue = (field, message, at) => {
-        const offset = locate(doc, field, at?.key ?? false);
-        const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
-        return {
-            file,
-            line: pos?.line,
-            column: pos?.col,
-            field: formatFieldPath(field),
-            message
-        };
-    };
-    if (doc.errors.length > 0) {
-        throw new ConfigError(doc.errors.map((error) => {
-            const pos = lineCounter.linePos(error.pos[0]);
-            const firstLine = error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
-            return {
-                file,
-                line: pos.line,
-                column: pos.col,
-                field: '',
-                message: `invalid YAML: ${firstLine}`
-            };
-        }));
-    }
-    const raw = doc.toJS();
-    if (raw === null || raw === undefined) {
+/** Parses YAML text; throws ConfigError for invalid YAML, unknown tags or alias bombs. */
+function loadYaml(text, file) {
+    if (text.length > MAX_CONFIG_LENGTH) {
         throw new ConfigError([
             {
                 file,
                 line: undefined,
                 column: undefined,
                 field: '',
-                message: 'the file is empty; expected a mapping with a "benchmarks" list'
+                message: `the config is ${text.length} characters long; expected at most ${MAX_CONFIG_LENGTH}`
             }
         ]);
     }
-    if (!validateSchema(raw)) {
-        throw new ConfigError(schemaIssues(validateSchema.errors ?? [], issue));
-    }
-    return applyDefaults(raw, configPath, options, issue);
-}
-function applyDefaults(raw, configPath, options, issue) {
-    const issues = [];
-    const dir = path.dirname(configPath);
-    const unit = (parsed, field, value, fallback) => {
-        if (parsed.ok)
-            return parsed.value;
-        issues.push(issue(field, `expected ${parsed.expected}, got ${describeValue(value)}`));
-        return fallback;
-    };
-    const positiveDuration = (value, field, fallback) => {
-        if (value === undefined)
-            return fallback;
-        const ms = unit(parseDuration(value), field, value, fallback);
-        if (ms <= 0)
-            issues.push(issue(field, `expected a duration above zero, got ${describeValue(value)}`));
-        return ms;
-    };
-    const trials = raw.trials ?? DEFAULT_TRIALS;
-    const timeoutMs = positiveDuration(raw.timeout, ['timeout'], DEFAULT_TRIAL_TIMEOUT_MS);
-    const global = parseGlobalSettings(raw.compare, issues, issue, unit);
-    const compare = {
-        failOn: raw.compare?.['fail-on'] ?? DEFAULT_FAIL_ON,
-        test: raw.compare?.test ?? DEFAULT_PAIRED_TEST,
-        maxPairs: raw.compare?.['max-pairs'],
-        maxTimeMs: positiveDuration(raw.compare?.['max-time'], ['compare', 'max-time'], DEFAULT_MAX_COMPARE_TIME_MS)
-    };
-    /** The metric if it exists for this kind; otherwise records an issue with a suggestion. */
-    const checkMetric = (name, kind, field, at) => {
-        const allowed = metricsOf(kind);
-        if (isMetricName(name) && allowed.includes(name))
-            return name;
-        const suggestion = closest(name, allowed);
-        const elsewhere = isMetricName(name)
-            ? ` (it applies to ${METRICS[name].kinds.join(' and ')} benchmarks)`
-            : '';
-        issues.push(issue(field, `unknown metric ${JSON.stringify(name)} for a ${kind} benchmark${elsewhere}; ` +
-            (suggestion ? `did you mean "${suggestion}"? ` : '') +
-            `expected one of: ${allowed.join(', ')}`, at));
-        return undefined;
-    };
-    const durationOr = (value, field, fallback) => value === undefined ? fallback : unit(parseDuration(value), field, value, fallback);
-    /** An http benchmark's spec; URLs keep their {port} placeholder. */
-    const parseHttp = (raw, at) => {
-        const origins = new Set();
-        const checkUrl = (url, field) => {
-            let parsed;
-            try {
-                parsed = new URL(url.replaceAll('{port}', '1'));
-            }
-            catch {
-                parsed = undefined;
-            }
-            if (!parsed || parsed.protocol !== 'http:') {
-                issues.push(issue(field, `expected an http:// URL such as "http://127.0.0.1:{port}/health", got ${describeValue(url)}`));
-            }
-        };
-        const ready = typeof raw.server.ready === 'string' ? { url: raw.server.ready } : raw.server.ready;
-        checkUrl(ready.url, [...at, 'server', 'ready']);
-        const requests = raw.requests.map((request, i) => {
-            const field = [...at, 'requests', i, 'url'];
-            checkUrl(request.url, field);
-            try {
-                origins.add(new URL(request.url.replaceAll('{port}', '65535')).origin.replace(':65535', ':{port}'));
-            }
-            catch {
-                // reported by checkUrl
-            }
-            const json = request.body !== undefined && typeof request.body !== 'string';
-            const headers = { ...(request.headers ?? {}) };
-            if (json && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-                headers['content-type'] = 'application/json';
-            }
-            return {
-                url: request.url,
-                method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
-                headers,
-                body: request.body === undefined
-                    ? undefined
-                    : json
-                        ? JSON.stringify(request.body)
-                        : request.body,
-                weight: request.weight ?? 1
-            };
-        });
-        if (origins.size > 1) {
-            issues.push(issue([...at, 'requests'], `requests go to ${origins.size} different hosts (${[...origins].join(', ')}); expected one server per benchmark`));
-        }
-        const load = raw.load ?? {};
-        return {
-            kind: 'http',
-            server: {
-                command: raw.server.command,
-                cwd: path.resolve(dir, raw.server.cwd ?? '.'),
-                env: Object.fromEntries(Object.entries(raw.server.env ?? {}).map(([k, v]) => [k, String(v)])),
-                readyUrl: ready.url,
-                readyTimeoutMs: positiveDuration(ready.timeout, [...at, 'server', 'ready', 'timeout'], DEFAULT_READY_TIMEOUT_MS),
-                restart: raw.server.restart ?? DEFAULT_SERVER_RESTART
-            },
-            requests,
-            load: {
-                connections: load.connections ?? DEFAULT_HTTP_CONNECTIONS,
-                durationMs: positiveDuration(load.duration, [...at, 'load', 'duration'], DEFAULT_HTTP_DURATION_MS),
-                warmupMs: durationOr(load.warmup, [...at, 'load', 'warmup'], DEFAULT_HTTP_WARMUP_MS),
-                pipelining: load.pipelining ?? 1,
-                rate: load.rate,
-                timeoutMs: positiveDuration(load.timeout, [...at, 'load', 'timeout'], DEFAULT_HTTP_TIMEOUT_MS)
-            }
-        };
-    };
-    const seen = new Map();
-    const benchmarks = [];
-    raw.benchmarks.forEach((bench, index) => {
-        const at = (...rest) => ['benchmarks', index, ...rest];
-        const first = seen.get(bench.name);
-        if (first !== undefined) {
-            issues.push(issue(at('name'), `duplicate benchmark name ${JSON.stringify(bench.name)} (also benchmarks[${first}]); expected unique names`));
-        }
-        else {
-            seen.set(bench.name, index);
-        }
-        const kinds = KINDS.filter((kind) => bench[kind] !== undefined);
-        if (kinds.length !== 1) {
-            const message = kinds.length === 0
-                ? `benchmark ${JSON.stringify(bench.name)} has no kind; expected exactly one of: ${KINDS.join(', ')}`
-                : `benchmark ${JSON.stringify(bench.name)} has ${kinds.length} kinds (${kinds.join(', ')}); expected exactly one`;
-            issues.push(issue(at(), message));
-            return;
-        }
-        const kind = kinds[0];
-        let spec;
-        if (kind === 'function') {
-            const fn = bench.function;
-            const absolute = path.resolve(dir, fn.file);
-            if (!options.fileExists(absolute)) {
-                issues.push(issue(at('function', 'file'), `bench file not found: ${absolute}; expected a path relative to the config file`));
-            }
-            spec = {
-                kind,
-                file: absolute,
-                bench: fn.bench,
-                timeMs: positiveDuration(fn.time, at('function', 'time'), DEFAULT_FUNCTION_TIME_MS),
-                warmupMs: fn.warmup === undefined
-                    ? DEFAULT_FUNCTION_WARMUP_MS
-                    : unit(parseDuration(fn.warmup), at('function', 'warmup'), fn.warmup, 0)
-            };
-        }
-        else if (kind === 'http') {
-            spec = parseHttp(bench.http, at('http'));
-        }
-        else {
-            const cmd = bench.command;
-            spec = {
-                kind,
-                run: cmd.run,
-                cwd: path.resolve(dir, cmd.cwd ?? '.'),
-                env: Object.fromEntries(Object.entries(cmd.env ?? {}).map(([k, v]) => [k, String(v)])),
-                warmupRuns: cmd.warmup ?? DEFAULT_COMMAND_WARMUP_RUNS
-            };
-        }
-        const limits = (field) => {
-            const parsed = [];
-            for (const [metric, value] of Object.entries(bench[field] ?? {})) {
-                const known = checkMetric(metric, kind, at(field, metric), { key: true });
-                if (!known)
-                    continue;
-                const budget = parseBudget(known, value);
-                if (budget.ok)
-                    parsed.push(budget.value);
-                else
-                    issues.push(issue(at(field, metric), `expected ${budget.expected}, got ${describeValue(value)}`));
-            }
-            return parsed;
-        };
-        const budgets = limits('budgets');
-        const targets = limits('targets');
-        const own = bench.compare;
-        const gate = own?.gate
-            ? own.gate.flatMap((name, i) => checkMetric(name, kind, at('compare', 'gate', i)) ?? [])
-            : global.gate
-                ? global.gate.filter((name) => metricsOf(kind).includes(name))
-                : [];
-        const compareSettings = {
-            gate: gate.length > 0 ? gate : DEFAULT_GATE[kind],
-            threshold: own?.threshold === undefined
-                ? global.threshold
-                : unit(parsePercent(own.threshold), at('compare', 'threshold'), own.threshold, 0),
-            alpha: own?.alpha ?? global.alpha
-        };
-        benchmarks.push({
-            name: bench.name,
-            kind,
-            spec,
-            trials: bench.trials ?? trials,
-            timeoutMs: positiveDuration(bench.timeout, at('timeout'), timeoutMs),
-            budgets,
-            targets,
-            compare: compareSettings
-        });
+    const lineCounter = new distExports$1.LineCounter();
+    const doc = distExports$1.parseDocument(text, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: true,
+        // YAML 1.1 tags (!!binary, !!timestamp, !!set…) are unknown tags here, so errors.
+        resolveKnownTags: false
     });
-    const mostTrials = benchmarks.reduce((max, b) => (b.trials > max.trials ? b : max), benchmarks[0]);
-    if (compare.maxPairs !== undefined && mostTrials && compare.maxPairs < mostTrials.trials) {
-        issues.push(issue(['compare', 'max-pairs'], `expected at least the trials of every benchmark (the first look comes after \`trials\` pairs): ` +
-            `${JSON.stringify(mostTrials.name)} has ${mostTrials.trials}, got ${compare.maxPairs}`));
+    const at = (offset) => {
+        const pos = lineCounter.linePos(offset);
+        return { line: pos.line, column: pos.col };
+    };
+    const problems = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+    if (problems.length > 0) {
+        throw new ConfigError(problems.map((problem) => ({
+            file,
+            ...at(problem.pos[0]),
+            field: '',
+            message: yamlMessage(problem)
+        })));
     }
-    if (issues.length > 0)
-        throw new ConfigError(issues);
-    return { file: configPath, dir, setup: raw.setup, compare, benchmarks };
-}
-/** The run-wide gate, threshold and alpha (each benchmark may override them). */
-function parseGlobalSettings(raw, issues, issue, unit) {
-    let gate;
-    if (raw?.gate) {
-        gate = [];
-        raw.gate.forEach((name, i) => {
-            if (isMetricName(name)) {
-                gate.push(name);
-                return;
-            }
-            const suggestion = closest(name, METRIC_NAMES);
-            issues.push(issue(['compare', 'gate', i], `unknown metric ${JSON.stringify(name)}; ` +
-                (suggestion ? `did you mean "${suggestion}"? ` : '') +
-                `expected one of: ${METRIC_NAMES.join(', ')}`));
-        });
-    }
-    const threshold = raw?.threshold === undefined
-        ? DEFAULT_THRESHOLD
-        : unit(parsePercent(raw.threshold), ['compare', 'threshold'], raw.threshold, 0);
-    return { gate, threshold, alpha: raw?.alpha ?? DEFAULT_ALPHA };
-}
-const BUDGET_EXAMPLES = {
-    duration: '"<= 50ms"',
-    bytes: '"<= 300MB"',
-    rate: '">= 1000"',
-    count: '"<= 0"',
-    share: '"<= 80%"'
-};
-const COMPARATOR = /^\s*(<=|>=|<|>)?\s*(.*?)\s*$/;
-/** Parses a budget such as `50ms`, `"<= 50ms"`, `">= 4000"`, `300MB` or `0`. */
-function parseBudget(metric, value) {
-    const info = METRICS[metric];
-    const match = COMPARATOR.exec(String(value));
-    const comparator = match[1] ?? (info.higherIsBetter ? '>=' : '<=');
-    const body = match[2];
-    let limit;
-    switch (info.unit) {
-        case 'duration':
-            limit = parseDuration(body);
-            break;
-        case 'bytes':
-            limit = parseSize(body);
-            break;
-        case 'share':
-            limit = parsePercent(body);
-            break;
-        case 'rate':
-        case 'count': {
-            const n = Number(body);
-            limit =
-                body !== '' && Number.isFinite(n) && n >= 0
-                    ? { ok: true, value: n }
-                    : { ok: false, expected: 'a number' };
-            break;
-        }
-    }
-    if (!limit.ok) {
-        const example = BUDGET_EXAMPLES[info.unit];
-        return {
-            ok: false,
-            expected: `${limit.expected}, optionally after a comparator such as ${example}`
-        };
+    const expansion = checkExpansion(doc);
+    if (expansion) {
+        throw new ConfigError([
+            { file, ...at(expansion.offset), field: '', message: expansion.message }
+        ]);
     }
     return {
-        ok: true,
-        value: { metric, comparator, limit: limit.value, source: String(value).trim() }
+        // Aliases are bounded by checkExpansion (yaml's own check counts reuses, not size).
+        value: doc.toJS({ maxAliasCount: -1 }),
+        locate: (field, key) => {
+            const offset = locate(doc, field, key);
+            return offset === undefined ? undefined : at(offset);
+        }
     };
 }
-/** Turns ajv's errors into messages that speak of the config, not of "instances". */
-function schemaIssues(errors, issue) {
-    const out = [];
-    const seen = new Set();
-    for (const error of errors) {
-        const field = error.instancePath
-            .split('/')
-            .slice(1)
-            .map((part) => /^\d+$/.test(part) ? Number(part) : part.replace(/~1/g, '/').replace(/~0/g, '~'));
-        let made;
-        switch (error.keyword) {
-            case 'additionalProperties': {
-                const name = String(error.params.additionalProperty);
-                const allowed = Object.keys(error.parentSchema.properties ?? {}).filter((key) => key !== '$schema');
-                const suggestion = closest(name, allowed);
-                made = issue([...field, name], `unknown field; ` +
-                    (suggestion ? `did you mean "${suggestion}"? ` : '') +
-                    `expected one of: ${allowed.join(', ')}`, { key: true });
-                break;
-            }
-            case 'required':
-                made = issue(field, `missing required field "${String(error.params.missingProperty)}"`);
-                break;
-            case 'type': {
-                const expected = String(error.params.type).replace(',', ' or ');
-                const names = {
-                    object: 'a mapping',
-                    array: 'a list',
-                    integer: 'a whole number',
-                    number: 'a number',
-                    string: 'a string',
-                    'string or number': 'a string or number',
-                    'string or number or boolean': 'a string, number or boolean'
-                };
-                made = issue(field, `expected ${names[expected] ?? expected}, got ${describeValue(error.data)}`);
-                break;
-            }
-            case 'minimum':
-                made = issue(field, `expected a whole number of at least ${String(error.params.limit)}, got ${describeValue(error.data)}`);
-                break;
-            case 'exclusiveMinimum':
-            case 'exclusiveMaximum': {
-                const bounds = error.parentSchema;
-                const expected = bounds.exclusiveMinimum !== undefined && bounds.exclusiveMaximum !== undefined
-                    ? `a number between ${bounds.exclusiveMinimum} and ${bounds.exclusiveMaximum} (exclusive)`
-                    : `a number above ${bounds.exclusiveMinimum}`;
-                made = issue(field, `expected ${expected}, got ${describeValue(error.data)}`);
-                break;
-            }
-            case 'enum':
-                made = issue(field, `expected one of: ${error.params.allowedValues.join(', ')}; got ${describeValue(error.data)}`);
-                break;
-            case 'minItems':
-                made = issue(field, `expected a non-empty list`);
-                break;
-            case 'minLength':
-                made = issue(field, `expected a non-empty string`);
-                break;
-            default:
-                made = issue(field, error.message ?? 'invalid value');
-        }
-        const key = `${made.field}\u0000${made.message}`;
-        if (!seen.has(key)) {
-            seen.add(key);
-            out.push(made);
-        }
+function yamlMessage(problem) {
+    const first = problem.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+    if (problem.code === 'TAG_RESOLVE_FAILED') {
+        const tag = first.replace(/^Unresolved tag: /, '').replace(/^tag:yaml\.org,2002:/, '!!');
+        return `unsupported YAML tag ${quote(tag)}; expected plain values (a config has no includes or custom tags)`;
     }
-    return out;
+    if (problem.code === 'MULTIPLE_DOCS') {
+        return 'the file holds more than one YAML document (a second "---"); expected one';
+    }
+    // yaml reports its own stack overflow on deeply nested input as an error.
+    if (/Maximum call stack size exceeded/.test(first)) {
+        return 'invalid YAML: nested too deeply; expected a config a few levels deep';
+    }
+    return `invalid YAML: ${first}`;
+}
+/**
+ * Counts the values the document holds once aliases are expanded (each anchored node is
+ * counted once and reused, so this is linear in the text). Undefined when within bounds.
+ */
+function checkExpansion(doc) {
+    const sizes = new Map();
+    const open = new Set();
+    let firstAlias;
+    let problem;
+    const size = (node) => {
+        if (problem)
+            return 0;
+        if (distExports$1.isAlias(node)) {
+            firstAlias ??= node.range?.[0];
+            const target = node.resolve(doc);
+            if (open.has(target)) {
+                problem = {
+                    offset: node.range?.[0] ?? 0,
+                    message: `YAML alias *${node.source} is inside the value it names; expected no recursive aliases`
+                };
+                return 0;
+            }
+            if (target === undefined) {
+                // toJS would throw a ReferenceError: an internal error instead of this message.
+                problem = {
+                    offset: node.range?.[0] ?? 0,
+                    message: `YAML alias *${node.source} has no anchor &${node.source} before it; expected an anchor set before its aliases`
+                };
+                return 0;
+            }
+            return size(target);
+        }
+        if (!distExports$1.isMap(node) && !distExports$1.isSeq(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        let total = 1;
+        open.add(node);
+        for (const item of node.items) {
+            total += distExports$1.isPair(item) ? size(item.key) + size(item.value) : size(item);
+        }
+        open.delete(node);
+        sizes.set(node, total);
+        return total;
+    };
+    const total = size(doc.contents);
+    if (problem)
+        return problem;
+    if (total > MAX_CONFIG_VALUES) {
+        return {
+            offset: firstAlias ?? 0,
+            message: `YAML aliases expand the config to ${total > 1e15 ? 'over 10^15' : total} values; ` +
+                `expected at most ${MAX_CONFIG_VALUES} (is it an alias bomb?)`
+        };
+    }
+    return undefined;
 }
 /** Offset of the node at `field` (or of its key), for line and column in messages. */
 function locate(doc, field, key) {
@@ -17765,11 +18170,511 @@ function locate(doc, field, key) {
 }
 
 /**
+ * perfgate.yml → Config, in three steps (as tachometer does): YAML with positions
+ * (yaml.ts) → JSON Schema check (schema-issues.ts) → field checks and defaults
+ * (normalize/). Pure: the only outside fact it needs, whether a bench file exists, is
+ * passed in. Bytes are decoded by decodeConfigText (decode.ts) before this.
+ */
+const ajv = new ajvExports.Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+const validateSchema = ajv.compile(CONFIG_SCHEMA);
+/**
+ * Parses and validates a config file's text. Throws ConfigError listing every problem
+ * found, each with its line and column.
+ * @param configPath absolute path of the file; relative paths in it resolve against its folder
+ */
+function parseConfig(text, configPath, options) {
+    // Pure: relative paths in the config resolve against this, never the process's cwd.
+    if (!path.isAbsolute(configPath)) {
+        throw new TypeError(`parseConfig needs an absolute config path, got ${configPath}`);
+    }
+    const file = options.displayName ?? configPath;
+    const { value, locate } = loadYaml(text, file);
+    if (value === null || value === undefined) {
+        throw new ConfigError([
+            {
+                file,
+                line: undefined,
+                column: undefined,
+                field: '',
+                message: 'the file is empty; expected a mapping with a "benchmarks" list'
+            }
+        ]);
+    }
+    const issues = new Issues(file, locate);
+    if (!validateSchema(value)) {
+        throw new ConfigError(schemaIssues(validateSchema.errors ?? [], issues));
+    }
+    const config = normalizeConfig(issues, value, configPath, options.fileExists);
+    issues.throwIfAny();
+    return config;
+}
+
+/**
+ * Synchronous clean-up steps (stopping children, removing temporary directories and the
+ * base worktree) that must run however perfgate ends: normally via `finally`, and on
+ * Ctrl-C or SIGTERM through runCleanups() from the CLI.
+ */
+const steps = new Set();
+/** Registers a step; the returned function runs it once and unregisters it. */
+function registerCleanup(step) {
+    let done = false;
+    const once = () => {
+        if (done)
+            return;
+        done = true;
+        steps.delete(once);
+        step();
+    };
+    steps.add(once);
+    return once;
+}
+/** Runs every registered step (newest first); a failing step does not stop the others. */
+function runCleanups() {
+    for (const step of [...steps].reverse()) {
+        try {
+            step();
+        }
+        catch {
+            // Best effort while exiting.
+        }
+    }
+}
+/**
+ * A fresh directory under the system's temporary directory, removed by `remove()` (call
+ * it in a `finally`) or by runCleanups() if perfgate is interrupted first.
+ */
+function createTempDir(prefix = 'perfgate-') {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    const remove = registerCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    return { path: dir, remove };
+}
+
+const RESULTS_SCHEMA_VERSION = 1;
+
+/**
+ * Reading and writing the results file (pure). Reading checks everything: a corrupt,
+ * foreign or newer file is refused with a message naming the file and the problem, so
+ * it is never silently used as a baseline.
+ */
+class ResultsError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ResultsError';
+    }
+}
+const metricValues = {
+    type: 'object',
+    propertyNames: { enum: METRIC_NAMES },
+    additionalProperties: { type: 'number' }
+};
+const summary = {
+    type: 'object',
+    required: ['median', 'min', 'max', 'spread', 'n'],
+    properties: {
+        median: { type: 'number' },
+        min: { type: 'number' },
+        max: { type: 'number' },
+        spread: { type: 'number' },
+        n: { type: 'integer' }
+    }
+};
+const budget = {
+    type: 'object',
+    required: ['metric', 'comparator', 'limit', 'source'],
+    properties: {
+        metric: { enum: METRIC_NAMES },
+        comparator: { enum: ['<', '<=', '>', '>='] },
+        limit: { type: 'number' },
+        source: { type: 'string' }
+    }
+};
+/** JSON Schema of schemaVersion 1 (extra fields are tolerated: newer minor additions). */
+const RESULTS_SCHEMA = {
+    type: 'object',
+    required: ['schemaVersion', 'tool', 'createdAt', 'seed', 'environment', 'compare', 'benchmarks'],
+    properties: {
+        schemaVersion: { const: RESULTS_SCHEMA_VERSION },
+        tool: {
+            type: 'object',
+            required: ['name', 'version'],
+            properties: { name: { const: 'perfgate' }, version: { type: 'string' } }
+        },
+        createdAt: { type: 'string' },
+        seed: { type: 'integer' },
+        shard: {
+            type: 'object',
+            required: ['index', 'count', 'suite', 'familySize'],
+            properties: {
+                index: { type: 'integer', minimum: 1 },
+                count: { type: 'integer', minimum: 1 },
+                suite: { type: 'array', items: { type: 'string' } },
+                familySize: { type: 'integer', minimum: 0 }
+            }
+        },
+        merged: {
+            type: 'object',
+            required: ['shards'],
+            properties: { shards: { type: 'integer', minimum: 1 } }
+        },
+        incomplete: {
+            type: 'object',
+            required: ['total', 'missing'],
+            properties: {
+                total: { type: 'integer', minimum: 0 },
+                missing: { type: 'array', items: { type: 'string' } }
+            }
+        },
+        compare: {
+            type: 'object',
+            required: ['failOn', 'test', 'maxTimeMs'],
+            properties: {
+                failOn: { enum: [...FAIL_ON_VALUES] },
+                test: { enum: [...PAIRED_TEST_VALUES] }
+            }
+        },
+        environment: {
+            type: 'object',
+            required: ['os', 'arch', 'cpuModel', 'cores', 'node', 'configHash'],
+            properties: {
+                os: { type: 'string' },
+                arch: { type: 'string' },
+                cpuModel: { type: 'string' },
+                cores: { type: 'integer' },
+                node: { type: 'string' },
+                configHash: { type: 'string' }
+            }
+        },
+        benchmarks: {
+            type: 'array',
+            items: {
+                type: 'object',
+                required: ['name', 'kind', 'state', 'definitionHash', 'settings', 'trials', 'summary'],
+                properties: {
+                    settings: {
+                        type: 'object',
+                        required: ['compare', 'budgets', 'targets'],
+                        properties: {
+                            compare: {
+                                type: 'object',
+                                required: ['gate', 'threshold', 'alpha'],
+                                properties: {
+                                    gate: { type: 'array', items: { enum: METRIC_NAMES } },
+                                    threshold: { type: 'number', minimum: 0 },
+                                    alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }
+                                }
+                            },
+                            budgets: { type: 'array', items: budget },
+                            targets: { type: 'array', items: budget }
+                        }
+                    },
+                    trials: {
+                        type: 'array',
+                        items: {
+                            type: 'object',
+                            required: ['metrics', 'durationMs'],
+                            properties: { metrics: metricValues, durationMs: { type: 'number' } }
+                        }
+                    },
+                    summary: {
+                        type: 'object',
+                        propertyNames: { enum: METRIC_NAMES },
+                        additionalProperties: summary
+                    },
+                    error: {
+                        type: 'object',
+                        required: ['message'],
+                        properties: { message: { type: 'string' } }
+                    }
+                },
+                if: { properties: { state: { const: 'errored' } } },
+                then: { required: ['error'] }
+            }
+        }
+    }
+};
+const validate$1 = new ajvExports.Ajv({ allErrors: false, strict: false }).compile(RESULTS_SCHEMA);
+/** Serializes results as the file's text (stable key order, trailing newline). */
+function serializeResults(results) {
+    return JSON.stringify(results, null, 2) + '\n';
+}
+/**
+ * Parses and checks a results file's text.
+ * @param file named in error messages
+ */
+function parseResults(text, file) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw new ResultsError(`${file}: not valid JSON (${error.message}); expected a perfgate results file`);
+    }
+    const head = data;
+    if (typeof head !== 'object' ||
+        head === null ||
+        Array.isArray(head) ||
+        head.tool?.name !== 'perfgate') {
+        throw new ResultsError(`${file}: not a perfgate results file (expected "tool": { "name": "perfgate" })`);
+    }
+    if (typeof head.schemaVersion !== 'number') {
+        throw new ResultsError(`${file}: schemaVersion missing; expected ${RESULTS_SCHEMA_VERSION}`);
+    }
+    if (head.schemaVersion > RESULTS_SCHEMA_VERSION) {
+        throw new ResultsError(`${file}: written by a newer perfgate (schemaVersion ${head.schemaVersion}); ` +
+            `this perfgate reads schemaVersion ${RESULTS_SCHEMA_VERSION}: upgrade perfgate`);
+    }
+    if (!validate$1(data)) {
+        const error = validate$1.errors[0];
+        const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the file';
+        throw new ResultsError(`${file}: corrupt results at ${where}: ${error.message ?? 'invalid'}`);
+    }
+    return data;
+}
+
+/**
+ * The files a run reads and writes: the config, results files and report files. Output
+ * targets are checked before anything is measured, so an unwritable path never costs a
+ * whole run; a write replaces a regular file atomically (never a truncated results file),
+ * follows symlinks, writes devices and pipes directly, and `-` means standard output.
+ */
+/** A path relative to the working directory when it lies inside it, else absolute. */
+function displayPath(cwd, file) {
+    const relative = path.relative(cwd, file);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+/** Reads and validates the config (`file` relative to `cwd`; the default name when absent). */
+function loadConfigFile(cwd, file) {
+    const configPath = path.resolve(cwd, file ?? DEFAULT_CONFIG_FILE);
+    const display = displayPath(cwd, configPath);
+    let bytes;
+    try {
+        bytes = readFileSync(configPath);
+    }
+    catch (error) {
+        const code = error.code;
+        throw new ConfigError([
+            {
+                file: configPath,
+                line: undefined,
+                column: undefined,
+                field: '',
+                message: code === 'ENOENT'
+                    ? `config file not found; expected ${file ? 'the file given with --config' : `${DEFAULT_CONFIG_FILE} in ${cwd} (or pass --config)`}`
+                    : `cannot read the config file: ${error.message}`
+            }
+        ]);
+    }
+    return parseConfig(decodeConfigText(bytes, display), configPath, {
+        fileExists: (p) => {
+            try {
+                statSync(p);
+                return true;
+            }
+            catch {
+                return false;
+            }
+        },
+        displayName: display
+    });
+}
+/** Reads and checks a results file; errors name the file. */
+function readResultsFile(cwd, file) {
+    const absolute = path.resolve(cwd, file);
+    let text;
+    try {
+        text = readFileSync(absolute, 'utf8');
+    }
+    catch (error) {
+        throw new ResultsError(`${displayPath(cwd, absolute)}: cannot read: ${error.message}`);
+    }
+    return parseResults(text, displayPath(cwd, absolute));
+}
+/** A file a run writes its results or report to could not be written. */
+class OutputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'OutputError';
+    }
+}
+function reason(error) {
+    const e = error;
+    const known = {
+        EACCES: 'permission denied',
+        EPERM: 'operation not permitted',
+        EROFS: 'read-only file system',
+        ENOSPC: 'no space left on device',
+        EDQUOT: 'disk quota exceeded',
+        EISDIR: 'it is a directory',
+        ENOTDIR: 'a parent is not a directory'
+    };
+    return (e.code && known[e.code]) ?? e.message;
+}
+/** Follows a symlink chain to the path that will really be written (which may not exist yet). */
+function resolveTarget(file, depth = 0) {
+    try {
+        return realpathSync(file);
+    }
+    catch {
+        // A missing file, or a dangling symlink: write where the link points.
+        try {
+            if (depth < 40 && lstatSync(file).isSymbolicLink()) {
+                return resolveTarget(path.resolve(path.dirname(file), readlinkSync(file)), depth + 1);
+            }
+        }
+        catch {
+            // not there at all
+        }
+        return file;
+    }
+}
+/**
+ * Checks now that `file` can be written (creating its directory), so a run never measures
+ * for minutes and then fails to save. `-` is standard output.
+ */
+function openOutput(cwd, file, stdout) {
+    if (file === '-') {
+        return { display: 'standard output', isStdout: true, write: (text) => void stdout.write(text) };
+    }
+    const requested = path.resolve(cwd, file);
+    const display = displayPath(cwd, requested);
+    const target = resolveTarget(requested);
+    const fail = (error) => {
+        throw new OutputError(`cannot write ${display}: ${reason(error)}`);
+    };
+    let special = false;
+    try {
+        const stat = statSync(target);
+        if (stat.isDirectory())
+            fail({ code: 'EISDIR' });
+        special = !stat.isFile();
+    }
+    catch (error) {
+        if (error instanceof OutputError)
+            throw error;
+        if (error.code !== 'ENOENT')
+            fail(error);
+    }
+    if (special) {
+        // A device or pipe (/dev/stdout, a FIFO): written in place, never renamed over.
+        try {
+            accessSync(target, constants$2.W_OK);
+        }
+        catch (error) {
+            fail(error);
+        }
+        return {
+            display,
+            isStdout: false,
+            write: (text) => {
+                try {
+                    writeFileSync(target, text);
+                }
+                catch (error) {
+                    fail(error);
+                }
+            }
+        };
+    }
+    const temporary = `${target}.${process.pid}.tmp`;
+    try {
+        mkdirSync(path.dirname(target), { recursive: true });
+        // A probe write: catches read-only mounts and permissions that access() misses as root.
+        writeFileSync(temporary, '');
+        rmSync(temporary, { force: true });
+    }
+    catch (error) {
+        rmSync(temporary, { force: true });
+        fail(error);
+    }
+    return {
+        display,
+        isStdout: false,
+        write: (text) => {
+            // The temporary file is removed on Ctrl-C too, never left beside the target.
+            const forget = registerCleanup(() => rmSync(temporary, { force: true }));
+            try {
+                writeFileSync(temporary, text);
+                renameSync(temporary, target);
+            }
+            catch (error) {
+                rmSync(temporary, { force: true });
+                fail(error);
+            }
+            finally {
+                forget();
+            }
+        }
+    };
+}
+
+/** Exit codes of the command line (the action's `exit-code` output uses the same). */
+const EXIT = { passed: 0, gateFailed: 1, usage: 2, runtime: 3 };
+const VERDICTS = {
+    [EXIT.passed]: 'pass',
+    [EXIT.gateFailed]: 'fail',
+    [EXIT.usage]: 'error',
+    [EXIT.runtime]: 'error'
+};
+/** The outcome for an exit code decided before or outside a comparison (bad input, a crash). */
+function outcomeOfError(exitCode, reason) {
+    return { exitCode, verdict: VERDICTS[exitCode], reasons: [reason] };
+}
+/**
+ * The outcome of judged results (results with their comparison): the gate first (a budget
+ * violated or a gated regression fails the run, exit 1; not for one shard of a suite, whose
+ * gate the merged results decide), then benchmarks that could not be measured on head or
+ * results that are incomplete (exit 3), else passed.
+ */
+function outcomeOf(results) {
+    const comparison = results.comparison;
+    if (!comparison) {
+        throw new Error('outcomeOf needs judged results (with a comparison)');
+    }
+    // One shard's gate is preliminary (Holm over part of the suite): `merge` decides it.
+    if (comparison.gate.failed && !results.shard) {
+        return { exitCode: EXIT.gateFailed, verdict: 'fail', reasons: comparison.gate.reasons };
+    }
+    const errored = new Set();
+    for (const b of results.benchmarks)
+        if (b.state === 'errored')
+            errored.add(b.name);
+    for (const b of comparison.benchmarks) {
+        if (b.status === 'errored' && b.error?.side === 'head')
+            errored.add(b.name);
+    }
+    const reasons = [];
+    if (errored.size > 0) {
+        reasons.push(`${errored.size === 1 ? '1 benchmark' : `${errored.size} benchmarks`} could not be measured`);
+    }
+    if (results.incomplete) {
+        reasons.push(`incomplete results: ${results.incomplete.missing.length} of ${results.incomplete.total} benchmarks not measured`);
+    }
+    if (reasons.length > 0)
+        return { exitCode: EXIT.runtime, verdict: 'error', reasons };
+    return { exitCode: EXIT.passed, verdict: 'pass', reasons: [] };
+}
+
+/** Errors in a request (bad flag values, a filter matching nothing): exit 2. */
+class RequestError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RequestError';
+    }
+}
+
+/**
+ * The confidence level of every interval perfgate computes and reports (comparison
+ * intervals, budget intervals), and the default of the interval functions. The report
+ * derives its "95 %" labels from it.
+ */
+const CONFIDENCE_LEVEL = 0.95;
+
+/**
  * Special functions and distributions: log-gamma, log-beta, the regularized incomplete beta
  * function, erf/erfc, and the standard normal and Student t CDFs and quantiles.
  *
  * Written here rather than taken from simple-statistics because its normal CDF is a
- * 4-decimal table and it has no t distribution (see TOOLCHAIN.md). Accuracy, checked
+ * 4-decimal table (no p-value below ~0.001) and it has no t distribution. Accuracy, checked
  * against scipy and mpmath in __tests__/stats-distributions.test.ts: relative error about
  * 1e-13 or better for the normal and t CDFs (t for df up to ~5000), far tails included
  * (p-values of 1e-300 keep their digits); the t CDF slowly loses digits for huge df (3.7e-11
@@ -18220,8 +19125,8 @@ function assertLevel(name, level) {
 }
 
 /**
- * Error control across many tests in one run (Holm, DESIGN.md section 3 item 4) and across
- * the planned looks of adaptive sampling (item 5).
+ * Error control across many tests in one run (Holm; docs/DESIGN.md, "Holm over the run")
+ * and across the planned looks of adaptive sampling (docs/DESIGN.md, "Planned looks").
  */
 /**
  * Holm step-down adjusted p-values (Holm, "A simple sequentially rejective multiple test
@@ -18249,6 +19154,61 @@ function holm(pValues) {
         adjusted[i] = running;
     });
     return adjusted;
+}
+/**
+ * Nominal significance levels for planned looks of a sequential test. Look k gets the
+ * increment alpha(t_k) - alpha(t_{k-1}) of a spending function alpha(t) (Lan & DeMets,
+ * "Discrete sequential boundaries for clinical trials", Biometrika 70 (1983) 659-663),
+ * with t_k the information fraction of the look.
+ *
+ * The increments are used directly as per-look levels, without the recursive numerical
+ * integration that would exploit the correlation between looks. They sum to alpha, so by
+ * the Bonferroni inequality the probability of any false rejection over all looks is at
+ * most alpha whatever the dependence: conservative by construction (a little power lost,
+ * no error-rate risk). A confidence interval used to stop at look k should likewise have
+ * level 1 - alpha_k.
+ *
+ * Default 'equal': perfgate's looks are few (e.g. at 10/20/30 pairs), and an equal split
+ * keeps the first look usable, e.g. by the exact sign-flip test whose smallest p at 10
+ * pairs is 2/1024 = 0.002 (O'Brien-Fleming spending gives that look about 0.0007 of 0.05).
+ *
+ * @param alpha overall level, in (0, 1)
+ * @param looks the number of equally spaced looks K, or the planned sample sizes at the
+ *   looks in increasing order (e.g. [10, 20, 30]), whose ratios to the last one are the
+ *   information fractions (spending 'equal' only uses their count)
+ */
+function lookAlphas(alpha, looks, spending = 'equal') {
+    assertLevel('alpha', alpha);
+    const fractions = informationFractions(looks);
+    if (spending === 'equal')
+        return fractions.map(() => alpha / fractions.length);
+    const spend = spending === 'pocock'
+        ? (t) => alpha * Math.log(1 + (Math.E - 1) * t)
+        : (t) => 2 * normalCdf(-normalQuantile(1 - alpha / 2) / Math.sqrt(t));
+    const cumulative = fractions.map((t, k) => (k === fractions.length - 1 ? alpha : spend(t)));
+    return cumulative.map((value, k) => {
+        const increment = value - (k === 0 ? 0 : cumulative[k - 1]);
+        // Rounding must not push the total above alpha.
+        return Math.max(0, increment * (1 - 4 * Number.EPSILON));
+    });
+}
+function informationFractions(looks) {
+    if (typeof looks === 'number') {
+        if (!Number.isInteger(looks) || looks < 1) {
+            throw new RangeError(`looks must be a positive integer, got ${looks}`);
+        }
+        return Array.from({ length: looks }, (_, k) => (k + 1) / looks);
+    }
+    if (looks.length === 0)
+        throw new RangeError('looks must not be empty');
+    looks.forEach((size, k) => {
+        const previous = k === 0 ? 0 : looks[k - 1];
+        if (!(Number.isFinite(size) && size > previous)) {
+            throw new RangeError(`looks must be increasing positive sizes, got ${looks.join(', ')}`);
+        }
+    });
+    const last = looks[looks.length - 1];
+    return looks.map((size) => size / last);
 }
 
 /**
@@ -18354,13 +19314,12 @@ function createRandom(seed) {
 }
 
 /**
- * Paired comparison of base and head trials (same-runner A/B, DESIGN.md section 3): the
+ * Paired comparison of base and head trials (same-runner A/B; docs/DESIGN.md, "Paired
+ * comparison"): the
  * log ratios d_i = ln(head_i / base_i), their geometric-mean ratio with a t confidence
  * interval, and a two-sided p-value from a paired t-test or an exact (or Monte Carlo)
  * sign-flip randomization test.
  */
-/** Default confidence level of intervals. */
-const DEFAULT_CONFIDENCE = 0.95;
 /** Monte Carlo sign flips by default: standard error 0.0015 at p = 0.05. */
 const DEFAULT_SIGN_FLIP_RESAMPLES = 20000;
 /** Up to this many pairs the sign-flip test is exact (2 x 4096 half sums at 24). */
@@ -18401,7 +19360,7 @@ function logRatios(base, head) {
  * confidence is not in (0, 1).
  */
 function comparePaired(base, head, options = {}) {
-    const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+    const confidence = options.confidence ?? CONFIDENCE_LEVEL;
     assertLevel('confidence', confidence);
     const method = options.method ?? 't';
     const d = logRatios(base, head);
@@ -18529,8 +19488,74 @@ function exactSignFlipPValue(d, tolerance) {
 }
 
 /**
+ * The sequential rule of same-runner A/B sampling, in one place: the A/B scheduler asks
+ * {@link decidedAtLook} at each planned look whether it may stop, the comparison reports
+ * {@link sequentialP}. Both spend the overall alpha over the K planned looks with the equal
+ * split of {@link lookAlphas} (alpha / K at each look, Bonferroni across looks), so a
+ * benchmark stopped as decided is reported decided:
+ *
+ * - significant at a look: p_k < alpha / (K × m), m the gated tests of the run. The
+ *   reported p is min_k p_k × K < alpha / m, and Holm over m tests multiplies it by at
+ *   most m, so it stays below alpha. The estimate is the same data's, so it is past the
+ *   threshold in the report too.
+ * - equivalent at a look: the 1 − alpha/K interval lies inside ±threshold. The report's
+ *   interval, at CONFIDENCE_LEVEL, is no wider while alpha/K ≤ 1 − CONFIDENCE_LEVEL, which
+ *   holds for the default alpha 0.05 at any K.
+ *
+ * Stopping on a weaker rule would end runs "inconclusive" that more pairs would have
+ * decided; Holm (step-down) and Bonferroni across looks never adjust by more than m and K.
+ */
+/** The significance level of one look: alpha / K (the 'equal' split of lookAlphas). */
+function lookAlpha(alpha, plannedLooks) {
+    return lookAlphas(alpha, Math.max(1, plannedLooks))[0];
+}
+function allPositive$1(xs) {
+    return xs.every((x) => Number.isFinite(x) && x > 0);
+}
+/**
+ * The sequential p-value of a paired metric: the smallest p over the looks taken, times
+ * the number of planned looks (Bonferroni across looks: p × K < alpha exactly when
+ * p < lookAlpha(alpha, K) at some look). It stays valid however the sampling stopped. A
+ * run that ended between looks (time cap, error) counts its last pair count as the look
+ * it reached.
+ */
+function sequentialP(base, head, lookSizes, test) {
+    const n = Math.min(base.length, head.length);
+    const sizes = lookSizes.filter((size) => size <= n);
+    if (sizes[sizes.length - 1] !== n)
+        sizes.push(n);
+    let smallest = 1;
+    for (const size of sizes) {
+        if (size < 2)
+            continue;
+        const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), { method: test });
+        if (Number.isFinite(pValue))
+            smallest = Math.min(smallest, pValue);
+    }
+    return Math.min(1, smallest * Math.max(1, lookSizes.length));
+}
+/**
+ * True when one metric's pairs so far decide it at a planned look: significant past the
+ * threshold at level alpha / (K × m), or equivalent (its interval at level 1 − alpha/K
+ * inside ±threshold). False with fewer than 2 pairs or any value that is not a finite
+ * number above zero (such a metric cannot be compared as ratios).
+ */
+function decidedAtLook(base, head, rule) {
+    if (!allPositive$1(base) || !allPositive$1(head) || base.length < 2)
+        return false;
+    const level = lookAlpha(rule.alpha, rule.plannedLooks);
+    const significanceAlpha = level / Math.max(1, rule.familySize);
+    const upper = 1 + rule.threshold;
+    const result = comparePaired(base, head, { method: rule.test, confidence: 1 - level });
+    const outside = result.ratio >= upper || result.ratio <= 1 / upper;
+    if (result.pValue < significanceAlpha && outside)
+        return true;
+    return result.ciLow > 1 / upper && result.ciHigh < upper;
+}
+
+/**
  * Unpaired comparison, for a head measured against a stored baseline from another run
- * (DESIGN.md section 3, item 6): the Mann-Whitney U test and the Hodges-Lehmann shift
+ * (docs/DESIGN.md, "Stored baselines"): the Mann-Whitney U test and the Hodges-Lehmann shift
  * with its distribution-free confidence interval, applied to log values so that the shift
  * reads as a ratio.
  */
@@ -18665,7 +19690,7 @@ function mannWhitneyU(x, y, options = {}) {
  * unbounded interval (-Infinity, Infinity), so that no verdict rests on it.
  * Cost O(mn log mn) for sorting the differences.
  */
-function hodgesLehmannShift(x, y, confidence = 0.95) {
+function hodgesLehmannShift(x, y, confidence = CONFIDENCE_LEVEL) {
     assertFiniteValues('x', x);
     assertFiniteValues('y', y);
     assertLevel('confidence', confidence);
@@ -18733,7 +19758,7 @@ function hodgesLehmannShift(x, y, confidence = 0.95) {
  * a value is not a finite number > 0.
  */
 function compareUnpaired(base, head, options = {}) {
-    const confidence = options.confidence ?? 0.95;
+    const confidence = options.confidence ?? CONFIDENCE_LEVEL;
     assertLevel('confidence', confidence);
     assertPositiveValues('base', base);
     assertPositiveValues('head', head);
@@ -18756,8 +19781,8 @@ function compareUnpaired(base, head, options = {}) {
 }
 
 /**
- * The verdict of one comparison, statistical and practical at once (DESIGN.md section 3
- * item 3).
+ * The verdict of one comparison, statistical and practical at once (docs/DESIGN.md,
+ * "Verdicts").
  */
 /**
  * Classifies a comparison, in this order:
@@ -18818,7 +19843,7 @@ function binomialHalfCdf(n, k) {
  * least `confidence`; with too few values for that level, the range [min, max] and its
  * (lower) actual coverage.
  */
-function medianInterval(values, confidence = 0.95) {
+function medianInterval(values, confidence = CONFIDENCE_LEVEL) {
     if (values.length === 0)
         throw new RangeError('medianInterval needs at least one value');
     const sorted = [...values].sort((a, b) => a - b);
@@ -18869,7 +19894,7 @@ function checkBudgets(head) {
                 passed: undefined
             };
         }
-        const interval = medianInterval(values);
+        const interval = medianInterval(values, CONFIDENCE_LEVEL);
         return {
             benchmark: result.name,
             kind: result.kind,
@@ -18909,34 +19934,11 @@ function targetProgress(head, base) {
     }));
 }
 
-const CONFIDENCE = 0.95;
 function values(trials, metric) {
     return trials.map((t) => t.metrics[metric]);
 }
 function allPositive(xs) {
     return xs.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0);
-}
-/**
- * The sequential p-value of a paired metric: the smallest p over the looks taken, times
- * the number of planned looks (Bonferroni across looks, i.e. the equal alpha split of
- * lookAlphas: rejecting when p_k < alpha/K at any look). It stays valid however the
- * sampling stopped. A run that ended between looks (time cap, error) counts its last
- * pair count as the look it reached.
- */
-function sequentialP(base, head, lookSizes, test) {
-    const n = Math.min(base.length, head.length);
-    const sizes = lookSizes.filter((size) => size <= n);
-    if (sizes[sizes.length - 1] !== n)
-        sizes.push(n);
-    let smallest = 1;
-    for (const size of sizes) {
-        if (size < 2)
-            continue;
-        const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), { method: test });
-        if (Number.isFinite(pValue))
-            smallest = Math.min(smallest, pValue);
-    }
-    return Math.min(1, smallest * Math.max(1, lookSizes.length));
 }
 function testMetric(metric, base, head, settings, mode, options) {
     const n = mode === 'paired' ? Math.min(base.length, head.length) : undefined;
@@ -18962,7 +19964,7 @@ function testMetric(metric, base, head, settings, mode, options) {
     }
     const shared = { ...common, base: median(b), head: median(h) };
     if (mode === 'paired') {
-        const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE });
+        const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE_LEVEL });
         const needed = pairsToDecide(result.meanLog, result.sdLog, settings);
         return {
             ...shared,
@@ -18973,7 +19975,7 @@ function testMetric(metric, base, head, settings, mode, options) {
             ...(needed === undefined ? {} : { pairsToDecide: needed })
         };
     }
-    const result = compareUnpaired(b, h, { confidence: CONFIDENCE });
+    const result = compareUnpaired(b, h, { confidence: CONFIDENCE_LEVEL });
     return {
         ...shared,
         ratio: result.ratio,
@@ -19133,60 +20135,106 @@ function gateOf(compare, counts) {
     }
     return { failOn: compare.failOn, failed: reasons.length > 0, reasons };
 }
-/**
- * For the A/B scheduler at a planned look: true when every gated metric is decided —
- * significant past the threshold at level alpha / (K × m), or equivalent (its interval at
- * level 1 − alpha/K inside ±threshold). K is the number of planned looks, m the number
- * of gated tests in the run: the final verdict adjusts with Holm over m tests and with
- * Bonferroni over K looks, and neither adjusts by more than that, so a benchmark that
- * stops here as significant is still significant in the report (stopping on a weaker
- * rule would end runs "inconclusive" that more pairs would have decided).
- */
-function isDecided(base, head, settings, test, plannedLooks, familySize) {
-    const lookAlpha = settings.alpha / Math.max(1, plannedLooks);
-    const significanceAlpha = lookAlpha / Math.max(1, familySize);
-    const upper = 1 + settings.threshold;
-    return settings.gate.every((metric) => {
-        const b = values(base, metric);
-        const h = values(head, metric);
-        if (!allPositive(b) || !allPositive(h) || b.length < 2)
-            return false;
-        const result = comparePaired(b, h, { method: test, confidence: 1 - lookAlpha });
-        const outside = result.ratio >= upper || result.ratio <= 1 / upper;
-        if (result.pValue < significanceAlpha && outside)
-            return true;
-        return result.ciLow > 1 / upper && result.ciHigh < upper;
-    });
-}
 
 /**
- * Synchronous clean-up steps (worktree removal, …) that must run however perfgate ends:
- * normally via `finally`, and on Ctrl-C or SIGTERM through runCleanups() from the CLI.
+ * Judging results: the comparison is always computed from the trials a results file holds
+ * (never read from it), so a file from an untrusted job, an older perfgate or an
+ * interrupted run is judged by this perfgate's rules.
  */
-const steps = new Set();
-/** Registers a step; the returned function runs it once and unregisters it. */
-function registerCleanup(step) {
-    let done = false;
-    const once = () => {
-        if (done)
-            return;
-        done = true;
-        steps.delete(once);
-        step();
-    };
-    steps.add(once);
-    return once;
+/** How a results file's base was measured: side by side (paired) or in another run. */
+function comparisonMode(results) {
+    if (!results.base)
+        return undefined;
+    return results.benchmarks.some((b) => b.paired) ? 'paired' : 'unpaired';
 }
-/** Runs every registered step (newest first); a failing step does not stop the others. */
-function runCleanups() {
-    for (const step of [...steps].reverse()) {
-        try {
-            step();
-        }
-        catch {
-            // Best effort while exiting.
+/** The results with their comparison (budgets, verdicts, gate) computed afresh. */
+function judge(results, mode = comparisonMode(results)) {
+    const comparison = compareResults({
+        mode,
+        head: results.benchmarks,
+        base: results.base?.benchmarks,
+        compare: results.compare
+    });
+    return { ...results, comparison };
+}
+
+const short = (sha) => (sha ? sha.slice(0, 7) : 'no commit');
+/** Refuses with a message when one fact differs between shards. */
+function same(files, what, fact, show = String) {
+    const first = files[0];
+    for (const other of files.slice(1)) {
+        if (fact(other.results) !== fact(first.results)) {
+            throw new RequestError(`${first.source} and ${other.source} are shards of different runs: ` +
+                `${what} ${show(fact(first.results))} and ${show(fact(other.results))}`);
         }
     }
+}
+/** Merges shard results into one judged results file. */
+function mergeShards(files) {
+    if (files.length === 0)
+        throw new RequestError('merge needs the results files of the shards');
+    for (const file of files) {
+        if (!file.results.shard) {
+            throw new RequestError(`${file.source} is not a shard's results (expected a file written by run --shard i/n)`);
+        }
+    }
+    same(files, 'shard counts', (r) => r.shard.count);
+    same(files, 'commits', (r) => r.environment.git?.commit, (v) => short(v));
+    same(files, 'configs (hashes)', (r) => r.environment.configHash, (v) => short(v));
+    same(files, 'seeds', (r) => r.seed);
+    same(files, 'suites', (r) => JSON.stringify(r.shard.suite));
+    same(files, 'baselines', (r) => (r.base ? `${r.base.source}` : 'none'));
+    same(files, 'base commits', (r) => r.base?.environment.git?.commit, (v) => short(v));
+    const count = files[0].results.shard.count;
+    const byIndex = new Map();
+    for (const file of files) {
+        const index = file.results.shard.index;
+        const twice = byIndex.get(index);
+        if (twice) {
+            throw new RequestError(`shard ${index}/${count} is given twice: ${twice.source} and ${file.source}`);
+        }
+        byIndex.set(index, file);
+    }
+    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
+    if (missing.length > 0) {
+        throw new RequestError(`${missing.map((i) => `shard ${i}/${count}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; ` +
+            `got ${files.map((f) => `${f.results.shard.index}/${count} (${f.source})`).join(', ')}`);
+    }
+    const suite = files[0].results.shard.suite;
+    const head = new Map();
+    const base = new Map();
+    const measuredBy = new Map();
+    for (const file of files) {
+        for (const b of file.results.benchmarks) {
+            const earlier = measuredBy.get(b.name);
+            if (earlier) {
+                throw new RequestError(`benchmark ${JSON.stringify(b.name)} was measured by two shards: ${earlier} and ${file.source}`);
+            }
+            measuredBy.set(b.name, file.source);
+            head.set(b.name, b);
+        }
+        for (const b of file.results.base?.benchmarks ?? [])
+            base.set(b.name, b);
+    }
+    const inSuite = (map) => suite.flatMap((name) => (map.has(name) ? [map.get(name)] : []));
+    const missingBenchmarks = [...new Set(files.flatMap((f) => f.results.incomplete?.missing ?? []))];
+    const first = files[0].results;
+    const mergedBase = first.base
+        ? { ...first.base, benchmarks: inSuite(base) }
+        : undefined;
+    const { shard: _shard, comparison: _comparison, incomplete: _incomplete, ...common } = first;
+    const merged = {
+        ...common,
+        benchmarks: inSuite(head),
+        ...(mergedBase ? { base: mergedBase } : {}),
+        merged: { shards: count },
+        ...(missingBenchmarks.length > 0
+            ? { incomplete: { total: suite.length, missing: missingBenchmarks } }
+            : {})
+    };
+    // A paired shard may hold only benchmarks new on base (no pairs): ask every shard.
+    const paired = files.some((f) => comparisonMode(f.results) === 'paired');
+    return judge(merged, merged.base ? (paired ? 'paired' : 'unpaired') : undefined);
 }
 
 /** Runs git with explicit arguments (never a shell) and returns its trimmed output. */
@@ -19197,10 +20245,377 @@ function gitSync(cwd, args, timeoutMs = 120_000) {
 }
 
 /**
- * Every process perfgate starts runs in its own process group and is tracked here, so a
- * timeout, an error or Ctrl-C kills the whole group: no benchmark outlives the run.
+ * Files perfgate starts or hands to workers at run time. In the bundle they sit flat in
+ * dist/ (see rollup.config.ts); when running from source (tests) they are the .ts files.
  */
-const live = new Set();
+const fromSource = import.meta.url.endsWith('.ts');
+/** The function worker's entry file. */
+const WORKER_URL = fromSource
+    ? new URL('./runners/function/worker.ts', import.meta.url)
+    : new URL('./worker.js', import.meta.url);
+/** The module `import ... from 'perfgate'` resolves to inside a worker. */
+const API_URL = fromSource
+    ? new URL('./api.ts', import.meta.url)
+    : new URL('./api.js', import.meta.url);
+/** Whether the worker itself needs a TypeScript loader (only when running from source). */
+const WORKER_NEEDS_TS_LOADER = fromSource;
+/**
+ * URL of tsx's ESM loader, if tsx is installed (it is a dependency of the CLI; the action's
+ * bundle runs on a Node with native type stripping instead). undefined when absent.
+ */
+function tsxLoaderUrl(projectDir) {
+    const from = [
+        import.meta.url,
+        ...(projectDir ? [pathToFileURL(path.join(projectDir, 'package.json')).href] : [])
+    ];
+    for (const parent of from) {
+        try {
+            return pathToFileURL(createRequire(parent).resolve('tsx')).href;
+        }
+        catch {
+            // not installed there
+        }
+    }
+    return undefined;
+}
+let workerNodeCache;
+/**
+ * The Node that runs function workers: PERFGATE_NODE when set (the action sets it to the
+ * project's `node` from setup-node, not the action's own runtime), else this process's.
+ */
+function workerNode() {
+    const chosen = process.env.PERFGATE_NODE || process.execPath;
+    if (workerNodeCache?.path === chosen)
+        return workerNodeCache;
+    const version = chosen === process.execPath
+        ? process.version
+        : spawnSync(chosen, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
+    workerNodeCache = { path: chosen, version };
+    return workerNodeCache;
+}
+/** Whether a Node version strips TypeScript types by default (22.18+, 23.6+). */
+function stripsTypes(version) {
+    const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+    return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
+}
+
+/** Facts about the machine and checkout a run measured (I/O: os and git). */
+function git$1(cwd, args) {
+    const run = gitSync(cwd, args, 10_000);
+    return run.ok ? run.out : undefined;
+}
+/** Reads the environment; git facts are omitted when `dir` is not in a git checkout. */
+function readEnvironment(dir, configHash) {
+    const cpus = os.cpus();
+    const commit = git$1(dir, ['rev-parse', 'HEAD']);
+    const branch = commit ? git$1(dir, ['rev-parse', '--abbrev-ref', 'HEAD']) : undefined;
+    const status = commit ? git$1(dir, ['status', '--porcelain', '--untracked-files=no']) : undefined;
+    return {
+        os: os.type(),
+        osRelease: os.release(),
+        arch: os.arch(),
+        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+        cores: cpus.length,
+        totalMemoryBytes: os.totalmem(),
+        // The Node that ran function workers (the project's, in the action).
+        node: workerNode().version,
+        ci: process.env.CI === 'true' || process.env.GITHUB_ACTIONS === 'true',
+        ...(commit
+            ? {
+                git: {
+                    commit,
+                    ...(branch && branch !== 'HEAD' ? { branch } : {}),
+                    dirty: (status ?? '') !== ''
+                }
+            }
+            : {}),
+        configHash
+    };
+}
+
+/** Hashes of what was measured, so results from different setups are told apart. */
+/** JSON with sorted keys, so equal objects hash equally. */
+function canonical(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonical).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : 1));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+function sha256(text) {
+    return createHash('sha256').update(text).digest('hex');
+}
+/**
+ * Hash of how a benchmark is measured: its spec and trial settings, with paths made
+ * relative to the config directory so two checkouts of one repository hash alike.
+ */
+function definitionHash(benchmark, configDir) {
+    return sha256(canonical({ spec: relativePaths(benchmark.spec, configDir), timeoutMs: benchmark.timeoutMs }));
+}
+/** Paths under the config directory, made relative to it (anywhere in the object). */
+function relativePaths(value, dir) {
+    if (typeof value === 'string')
+        return value.startsWith(dir) ? value.slice(dir.length) : value;
+    if (Array.isArray(value))
+        return value.map((v) => relativePaths(v, dir));
+    if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relativePaths(v, dir)]));
+    }
+    return value;
+}
+/** Hash of the whole validated config (paths relative to its directory). */
+function configHash(config) {
+    return sha256(canonical({
+        setup: config.setup,
+        compare: config.compare,
+        benchmarks: config.benchmarks.map((b) => ({
+            name: b.name,
+            definition: definitionHash(b, config.dir),
+            trials: b.trials,
+            budgets: b.budgets
+        }))
+    }));
+}
+
+/** perfgate's version (a test keeps it equal to package.json's). */
+const VERSION = '0.1.0';
+
+/**
+ * The environment of every process perfgate starts (benchmarks, servers, function
+ * workers, the base's setup command): perfgate's own, minus credentials. GitHub hands a
+ * JavaScript action its inputs (`INPUT_TOKEN`), the runtime token of the job and the
+ * OIDC request token; none of them may reach the code under test, which in a pull
+ * request is the proposed change itself.
+ */
+/** Variables never passed on, by exact name. */
+const WITHHELD_NAMES = new Set([
+    'GITHUB_TOKEN',
+    'GH_TOKEN',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_RESULTS_URL'
+]);
+/** Variables never passed on, by prefix: action inputs, the runtime and OIDC tokens. */
+const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_RUNTIME_', 'ACTIONS_ID_TOKEN_REQUEST_'];
+/** Whether a variable of perfgate's environment is kept from child processes. */
+function isWithheld(name) {
+    const upper = name.toUpperCase();
+    return WITHHELD_NAMES.has(upper) || WITHHELD_PREFIXES.some((p) => upper.startsWith(p));
+}
+/**
+ * A child's environment: perfgate's environment without the withheld variables, then
+ * `extra` (a benchmark's configured `env`, `PORT`, …), which is set as given.
+ */
+function childEnv(extra = {}, parent = process.env) {
+    const env = {};
+    for (const [name, value] of Object.entries(parent)) {
+        if (value !== undefined && !isWithheld(name))
+            env[name] = value;
+    }
+    return { ...env, ...extra };
+}
+
+/**
+ * Text that comes from a child process (output tails, error messages from a worker,
+ * command lines read from /proc) is untrusted: terminal control sequences in it would
+ * clear the screen, set the window title or hide lines when printed. This is a pure
+ * module (no I/O), so report code may use it too.
+ */
+/** C0 controls except tab and newline, DEL, and the C1 controls (U+0080–U+009F). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/**
+ * Makes child-derived text inert: CRLF line ends become LF; every other control character
+ * (ESC, CR, BEL, backspace, C1 such as U+009B CSI, …) is shown escaped, e.g. `\x1b`.
+ */
+function sanitizeChildText(text) {
+    return text
+        .replace(/\r\n/g, '\n')
+        .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * Processes a trial leaves behind outside its process group. Killing a child's process
+ * group misses whatever left the group: a daemon (`setsid`, `redis-server --daemonize
+ * yes`, `pg_ctl start`), a detached Node child. Every child perfgate starts carries a
+ * unique marker variable in its environment, which its descendants inherit (also across
+ * setsid and re-parenting), so on Linux they are found by reading /proc/<pid>/environ.
+ * Processes that clear their environment, switch user or are started by another daemon
+ * on the trial's behalf (`docker run -d`) cannot be found this way; neither can anything
+ * on a platform without /proc.
+ */
+/** The marker variable's name; its value is unique per started child. */
+const MARKER_VARIABLE = 'PERFGATE_TRIAL';
+function newMarker() {
+    return `${process.pid}-${randomBytes(6).toString('hex')}`;
+}
+let procAvailable;
+/** Whether processes can be found by their environment here (Linux with /proc). */
+function canFindLeftovers() {
+    if (procAvailable === undefined) {
+        try {
+            procAvailable = readFileSync('/proc/self/environ').length > 0;
+        }
+        catch {
+            procAvailable = false;
+        }
+    }
+    return procAvailable;
+}
+const COMMAND_LIMIT = 60;
+function commandOf(pid) {
+    let text = '';
+    try {
+        text = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replace(/\0/g, ' ');
+    }
+    catch {
+        // gone
+    }
+    if (!text) {
+        try {
+            text = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+        }
+        catch {
+            text = '?';
+        }
+    }
+    const clean = sanitizeChildText(text).replace(/\s+/g, ' ');
+    return clean.length > COMMAND_LIMIT ? `${clean.slice(0, COMMAND_LIMIT - 1)}…` : clean;
+}
+function pgidOf(pid) {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // "pid (comm) state ppid pgrp …"; comm may contain spaces and parentheses.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[2]);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Live processes carrying `marker`, except members of process group `exceptGroup` (the
+ * child's own group, which is killed as a whole). Zombies have no environment left and
+ * so are not found. Processes of other users are unreadable and not found either.
+ */
+function findMarked(marker, exceptGroup) {
+    if (!canFindLeftovers())
+        return [];
+    const needle = Buffer.from(`${MARKER_VARIABLE}=${marker}\0`);
+    const found = [];
+    for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        const pid = Number(entry);
+        if (pid === process.pid)
+            continue;
+        let environ;
+        try {
+            environ = readFileSync(`/proc/${pid}/environ`);
+        }
+        catch {
+            continue; // gone, or another user's
+        }
+        const at = environ.indexOf(needle);
+        if (at < 0 || (at > 0 && environ[at - 1] !== 0))
+            continue;
+        const pgid = pgidOf(pid);
+        if (pgid === undefined || pgid === exceptGroup)
+            continue;
+        found.push({ pid, pgid, command: commandOf(pid) });
+    }
+    return found;
+}
+function signal(pid, sig) {
+    try {
+        process.kill(pid, sig);
+    }
+    catch {
+        // already gone
+    }
+}
+/** SIGKILLs every process carrying `marker` now (the exit path, which cannot wait). */
+function killMarkedNow(marker) {
+    for (let round = 0; round < 3; round++) {
+        const found = findMarked(marker);
+        if (found.length === 0)
+            return;
+        for (const p of found)
+            signal(p.pid, 'SIGKILL');
+    }
+}
+const POLL_MS$1 = 25;
+/**
+ * Stops the processes carrying `marker` outside group `exceptGroup`: SIGTERM, then
+ * SIGKILL to those still running after `graceMs`. Returns what was found (empty when
+ * nothing was left, and on platforms where nothing can be found).
+ */
+async function stopLeftovers(marker, exceptGroup, graceMs = 2000) {
+    const first = findMarked(marker, exceptGroup);
+    if (first.length === 0)
+        return [];
+    const all = new Map(first.map((p) => [p.pid, p]));
+    for (const p of first)
+        signal(p.pid, 'SIGTERM');
+    const until = performance.now() + graceMs;
+    let remaining = first;
+    while (remaining.length > 0 && performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS$1));
+        remaining = findMarked(marker, exceptGroup);
+        // Children forked meanwhile are stopped too.
+        for (const p of remaining) {
+            if (!all.has(p.pid)) {
+                all.set(p.pid, p);
+                signal(p.pid, 'SIGTERM');
+            }
+        }
+    }
+    for (let round = 0; round < 5 && remaining.length > 0; round++) {
+        for (const p of remaining) {
+            all.set(p.pid, all.get(p.pid) ?? p);
+            signal(p.pid, 'SIGKILL');
+        }
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS$1));
+        remaining = findMarked(marker, exceptGroup);
+    }
+    return [...all.values()];
+}
+/** "2 processes: sleep 300 (pid 4242), node daemon.js (pid 4250)". */
+function describeLeftovers(leftovers, shown = 3) {
+    const n = leftovers.length;
+    const names = leftovers.slice(0, shown).map((p) => `${p.command} (pid ${p.pid})`);
+    if (n > shown)
+        names.push(`${n - shown} more`);
+    return `${n} ${n === 1 ? 'process' : 'processes'}: ${names.join(', ')}`;
+}
+/** "left 1 process running outside its process group: sleep 300 (pid 42); stopped". */
+function leftoverText(leftovers, stopped = 'stopped') {
+    const n = leftovers.length;
+    const [, list] = describeLeftovers(leftovers).split(/: (.*)/s);
+    return `left ${n} ${n === 1 ? 'process' : 'processes'} running outside its process group: ${list}; ${stopped}`;
+}
+/**
+ * What a trial's details record about processes it left: `leftProcesses` with the text
+ * above, `processCheck: 'unavailable'` where they cannot be looked for, else nothing.
+ */
+function leftoverDetails(leftovers) {
+    if (leftovers === undefined)
+        return { processCheck: 'unavailable' };
+    return leftovers.length > 0 ? { leftProcesses: leftoverText(leftovers) } : {};
+}
+
+/**
+ * Every process perfgate starts runs in its own process group and is tracked here, so a
+ * timeout, an error or Ctrl-C kills the whole group: no benchmark outlives the run. What
+ * leaves the group (daemons, detached children) is found by the marker in its
+ * environment and stopped too (see leftovers.ts). Children get perfgate's environment
+ * without credentials (see env.ts).
+ */
+/** Live children, with the step that kills each (registered with the clean-up steps). */
+const live = new Map();
 /** Kills a child's whole process group (it was started detached, as its group leader). */
 function killGroup(child, signal = 'SIGKILL') {
     if (child.pid === undefined)
@@ -19212,10 +20627,13 @@ function killGroup(child, signal = 'SIGKILL') {
         // The group is already gone.
     }
 }
-/** Kills every process group perfgate started and has not yet seen exit. */
+/**
+ * Kills every process group perfgate started and has not yet seen finish, and every
+ * process carrying their markers (synchronous: also used on exit).
+ */
 function killAllChildren() {
-    for (const child of live)
-        killGroup(child);
+    for (const kill of [...live.values()])
+        kill();
 }
 /** The tail of a stream's output, bounded so chatty processes cannot grow memory. */
 class OutputTail {
@@ -19233,9 +20651,9 @@ class OutputTail {
             this.size -= this.chunks.shift().length;
         }
     }
-    /** The last `lines` lines (at most `limit` characters). */
+    /** The last `lines` lines (at most `limit` characters), control characters escaped. */
     text(lines = 20) {
-        const all = this.chunks.join('').slice(-this.limit);
+        const all = sanitizeChildText(this.chunks.join('').slice(-this.limit));
         return all
             .split('\n')
             .slice(-lines - 1)
@@ -19248,9 +20666,12 @@ function describeExit(end) {
     return end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
 }
 let exitHookInstalled = false;
+/** How long to wait for output pipes once the process and its leftovers are gone. */
+const PIPE_GRACE_MS = 1000;
 /**
  * Starts a tracked child in its own process group. `finished` resolves once the process
- * has exited and its group has been killed; it never rejects.
+ * has exited, its group has been killed and what it left outside the group has been
+ * stopped; it never rejects.
  */
 function startChild(command, args, options) {
     if (!exitHookInstalled) {
@@ -19258,9 +20679,22 @@ function startChild(command, args, options) {
         process.once('exit', killAllChildren);
         exitHookInstalled = true;
     }
-    const { timeoutMs, ...spawnOptions } = options;
-    const child = spawn(command, args, { ...spawnOptions, detached: true });
-    live.add(child);
+    const { timeoutMs, env, ...spawnOptions } = options;
+    const marker = newMarker();
+    const child = spawn(command, args, {
+        ...spawnOptions,
+        env: { ...childEnv(env), [MARKER_VARIABLE]: marker },
+        detached: true
+    });
+    let over = false;
+    // Run on Ctrl-C and on exit; after the child has finished it only unregisters.
+    const cleanUp = registerCleanup(() => {
+        if (over)
+            return;
+        killGroup(child);
+        killMarkedNow(marker);
+    });
+    live.set(child, cleanUp);
     const stdout = new OutputTail();
     const stderr = new OutputTail();
     child.stdout?.on('data', (chunk) => stdout.push(chunk));
@@ -19275,27 +20709,60 @@ function startChild(command, args, options) {
                 killGroup(child);
             }, timeoutMs);
         let settled = false;
+        let endedAt;
+        let leftovers;
+        let pipeTimer;
         child.once('error', (error) => {
             spawnError = error;
             if (child.pid === undefined)
-                done(null, null);
+                void done(null, null);
         });
-        // Grandchildren left behind would hold the output pipes open: kill the group on exit.
-        child.once('exit', () => killGroup(child));
-        // 'close' waits for the stdio streams, so the output tails are complete.
-        child.once('close', (code, signal) => done(code, signal));
-        function done(code, signal) {
-            if (settled)
-                return;
-            settled = true;
+        // Processes left behind would hold the output pipes open: on exit, kill the group and
+        // stop what left it, so that 'close' comes.
+        child.once('exit', () => {
+            endedAt = performance.now();
             if (timer)
                 clearTimeout(timer);
             killGroup(child);
+            leftovers = canFindLeftovers() ? stopLeftovers(marker, child.pid) : Promise.resolve(undefined);
+            // A process holding the pipes that could not be found (it cleared its environment):
+            // stop waiting for it.
+            void leftovers.then(() => {
+                if (settled)
+                    return;
+                pipeTimer = setTimeout(() => {
+                    child.stdout?.destroy();
+                    child.stderr?.destroy();
+                }, PIPE_GRACE_MS);
+            });
+        });
+        // 'close' waits for the stdio streams, so the output tails are complete.
+        child.once('close', (code, signal) => void done(code, signal));
+        async function done(code, signal) {
+            if (settled)
+                return;
+            settled = true;
+            endedAt ??= performance.now();
+            if (timer)
+                clearTimeout(timer);
+            if (pipeTimer)
+                clearTimeout(pipeTimer);
+            killGroup(child);
+            let left;
+            if (!canFindLeftovers())
+                left = undefined;
+            else if (leftovers)
+                left = await leftovers;
+            else
+                left = child.pid === undefined ? [] : await stopLeftovers(marker, child.pid);
+            over = true;
             live.delete(child);
-            resolve({ code, signal, timedOut, stdout, stderr, spawnError });
+            cleanUp();
+            resolve({ code, signal, timedOut, stdout, stderr, spawnError, leftovers: left, endedAt });
         }
     });
-    return { child, finished, stdout, stderr };
+    const escaped = () => (child.pid === undefined ? [] : findMarked(marker, child.pid));
+    return { child, finished, stdout, stderr, escaped };
 }
 
 /**
@@ -19313,37 +20780,47 @@ class BaseCheckoutError extends Error {
         this.name = 'BaseCheckoutError';
     }
 }
-const git$1 = (cwd, args) => gitSync(cwd, args);
-/** Runs a shell command to completion, failing with its output tail. */
+const git = (cwd, args) => gitSync(cwd, args);
+/**
+ * Runs a shell command to completion, failing with its output tail. Processes it leaves
+ * running outside its process group are stopped like a trial's; the returned warning
+ * ("setup left 1 process running …; stopped") says so, for the log.
+ */
 async function runSetup(command, cwd, timeoutMs) {
     const { finished } = startChild('/bin/sh', ['-c', command], {
         cwd,
-        env: process.env,
         stdio: ['ignore', 'pipe', 'pipe'],
         timeoutMs
     });
     const end = await finished;
+    const left = end.leftovers?.length ? `setup ${leftoverText(end.leftovers)}` : undefined;
     if (end.code === 0)
-        return;
+        return left;
     const why = end.timedOut ? `timed out after ${timeoutMs / 1000} s` : describeExit(end);
     const tail = [end.stdout.text(10), end.stderr.text(20)].filter(Boolean).join('\n');
-    throw new BaseCheckoutError(`setup \`${command}\` in ${cwd} ${why}${tail ? `:\n${tail}` : ''}`, 'runtime');
+    throw new BaseCheckoutError(`setup \`${command}\` in ${cwd} ${why}${left ? ` (${left})` : ''}${tail ? `:\n${tail}` : ''}`, 'runtime');
 }
 const SETUP_TIMEOUT_MS = 30 * 60_000;
 /**
- * Checks out the merge-base of `ref` and HEAD and prepares it. With a `setup` command it
- * runs there; without one, the base shares the head's node_modules when the lockfiles
- * match, and the report says when they do not.
+ * Checks out the merge-base of `ref` and HEAD (or, with `mergeBase: false`, the commit
+ * `ref` names itself, which needs no history beyond it) and prepares it. With a `setup`
+ * command it runs there; without one, the base shares the head's node_modules when the
+ * lockfiles match, and the report says when they do not.
  */
-async function prepareBaseCheckout(config, ref, log) {
-    const top = git$1(config.dir, ['rev-parse', '--show-toplevel']);
+async function prepareBaseCheckout(config, ref, log, options = { mergeBase: true }) {
+    const top = git(config.dir, ['rev-parse', '--show-toplevel']);
     if (!top.ok) {
         throw new BaseCheckoutError(`--base needs a git repository; ${config.dir} is not in one`, 'usage');
     }
     const repoRoot = top.out;
-    const base = git$1(repoRoot, ['merge-base', ref, 'HEAD']);
+    const base = options.mergeBase
+        ? git(repoRoot, ['merge-base', ref, 'HEAD'])
+        : git(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    if (!base.ok && !options.mergeBase) {
+        throw new BaseCheckoutError(`base commit ${ref} is not in this clone (fetch it first, e.g. git fetch --depth 1 origin ${ref})`, 'usage');
+    }
     if (!base.ok) {
-        const known = git$1(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok;
+        const known = git(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok;
         throw new BaseCheckoutError(known
             ? `--base ${ref}: no merge-base with HEAD (shallow clone? fetch more history, e.g. actions/checkout with fetch-depth: 0)`
             : `--base ${ref}: unknown git ref (fetch it first, e.g. git fetch origin ${ref})`, 'usage');
@@ -19351,20 +20828,24 @@ async function prepareBaseCheckout(config, ref, log) {
     const commit = base.out;
     const root = mkdtempSync(path.join(tmpdir(), 'perfgate-base-'));
     const remove = registerCleanup(() => {
-        git$1(repoRoot, ['worktree', 'remove', '--force', root]);
+        git(repoRoot, ['worktree', 'remove', '--force', root]);
         rmSync(root, { recursive: true, force: true });
-        git$1(repoRoot, ['worktree', 'prune']);
+        git(repoRoot, ['worktree', 'prune']);
     });
     try {
-        const added = git$1(repoRoot, ['worktree', 'add', '--detach', '--quiet', root, commit]);
+        const added = git(repoRoot, ['worktree', 'add', '--detach', '--quiet', root, commit]);
         if (!added.ok)
             throw new BaseCheckoutError(`git worktree add failed: ${added.err}`, 'runtime');
         const configDir = path.join(root, path.relative(repoRoot, config.dir));
-        log(`base: ${ref} merge-base ${commit.slice(0, 7)} checked out in ${root}`);
+        log(options.mergeBase
+            ? `base: ${ref} merge-base ${commit.slice(0, 7)} checked out in ${root}`
+            : `base: commit ${commit.slice(0, 7)} checked out in ${root}`);
         let dependencies;
         if (config.setup) {
             log(`base: running setup \`${config.setup}\``);
-            await runSetup(config.setup, configDir, SETUP_TIMEOUT_MS);
+            const left = await runSetup(config.setup, configDir, SETUP_TIMEOUT_MS);
+            if (left)
+                log(`base: ${left}`);
             dependencies = `setup \`${config.setup}\``;
         }
         else {
@@ -19468,6 +20949,661 @@ function mapToBase(benchmark, headDir, baseDir) {
                 : undefined;
         }
     }
+}
+
+/**
+ * Summarizes one metric across trials. The spread is the scaled median absolute deviation
+ * relative to the median (1.4826 × MAD estimates σ under normality; Rousseeuw & Croux 1993),
+ * robust to the odd disturbed trial that a shared CI runner produces.
+ */
+function summarizeMetric(values) {
+    const mid = median(values);
+    const mad = median(values.map((v) => Math.abs(v - mid)));
+    return {
+        median: mid,
+        min: Math.min(...values),
+        max: Math.max(...values),
+        spread: mid === 0 ? 0 : (1.4826 * mad) / Math.abs(mid),
+        n: values.length
+    };
+}
+/** Summaries of every metric that all trials reported. */
+function summarizeTrials(trials) {
+    const summary = {};
+    if (trials.length === 0)
+        return summary;
+    for (const metric of Object.keys(trials[0].metrics)) {
+        const values = trials.map((t) => t.metrics[metric]);
+        if (values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+            summary[metric] = summarizeMetric(values);
+        }
+    }
+    return summary;
+}
+
+const silentProgress = {
+    benchmarkStart() { },
+    trialEnd() { },
+    benchmarkEnd() { }
+};
+/** The judging rules stored with a benchmark's results. */
+function settingsOf(benchmark) {
+    return { compare: benchmark.compare, budgets: benchmark.budgets, targets: benchmark.targets };
+}
+/** Measures one benchmark: all its trials, or until the first failed trial. */
+async function runBenchmark(benchmark, options) {
+    try {
+        return await measureTrials(benchmark, options);
+    }
+    finally {
+        await options.runner.release?.(benchmark);
+    }
+}
+async function measureTrials(benchmark, options) {
+    const progress = options.progress ?? silentProgress;
+    const trials = options.trials ?? benchmark.trials;
+    const done = [];
+    const base = {
+        name: benchmark.name,
+        kind: benchmark.kind,
+        definitionHash: options.definitionHash(benchmark),
+        settings: settingsOf(benchmark)
+    };
+    for (let i = 0; i < trials; i++) {
+        const outcome = await options.runner.runTrial(benchmark, i);
+        progress.trialEnd(benchmark, i, trials, outcome);
+        if (!outcome.ok) {
+            return {
+                ...base,
+                state: 'errored',
+                error: {
+                    message: outcome.message,
+                    ...(outcome.stderrTail ? { detail: outcome.stderrTail } : {}),
+                    trial: i
+                },
+                trials: done,
+                summary: summarizeTrials(done)
+            };
+        }
+        done.push({
+            metrics: outcome.metrics,
+            durationMs: outcome.durationMs,
+            details: outcome.details
+        });
+    }
+    return { ...base, state: 'ok', trials: done, summary: summarizeTrials(done) };
+}
+/** Measures benchmarks in config order. */
+async function runSuite(benchmarks, options) {
+    const progress = options.progress ?? silentProgress;
+    const results = [];
+    for (const [index, benchmark] of benchmarks.entries()) {
+        progress.benchmarkStart(benchmark, index + 1, benchmarks.length);
+        const result = await runBenchmark(benchmark, options);
+        progress.benchmarkEnd(result);
+        results.push(result);
+        options.onResults?.([...results]);
+    }
+    return results;
+}
+
+/** Look sizes: every `trials` pairs up to maxPairs (default three looks), e.g. 10/20/30. */
+function planLooks(trials, maxPairs, defaultLooks) {
+    const step = Math.max(2, trials);
+    const max = Math.max(step, maxPairs ?? step * defaultLooks);
+    const sizes = [];
+    for (let size = step; size < max; size += step)
+        sizes.push(size);
+    sizes.push(max);
+    return sizes;
+}
+/** At a planned look: true when every gated metric is decided (see decidedAtLook). */
+function isDecided(base, head, settings, options) {
+    const rule = {
+        alpha: settings.alpha,
+        threshold: settings.threshold,
+        test: options.test,
+        plannedLooks: options.lookSizes.length,
+        familySize: options.familySize
+    };
+    const valuesOf = (trials, metric) => trials.map((t) => t.metrics[metric] ?? NaN);
+    return settings.gate.every((metric) => decidedAtLook(valuesOf(base, metric), valuesOf(head, metric), rule));
+}
+function resultOf(benchmark, trials, definitionHash, failure) {
+    const base = {
+        name: benchmark.name,
+        kind: benchmark.kind,
+        definitionHash,
+        settings: settingsOf(benchmark),
+        trials,
+        summary: summarizeTrials(trials)
+    };
+    if (!failure)
+        return { ...base, state: 'ok' };
+    return {
+        ...base,
+        state: 'errored',
+        error: {
+            message: failure.message,
+            ...(failure.detail ? { detail: failure.detail } : {}),
+            trial: failure.trial
+        }
+    };
+}
+/**
+ * Runs one benchmark as interleaved pairs. `head` and `base` are the same benchmark as
+ * configured for each checkout (paths point into each side's tree).
+ */
+async function runPairedBenchmark(head, base, options) {
+    try {
+        return await measurePairs(head, base, options);
+    }
+    finally {
+        await options.runner.release?.(head);
+        await options.runner.release?.(base);
+    }
+}
+async function measurePairs(head, base, options) {
+    const now = options.now ?? (() => performance.now());
+    const started = now();
+    const maxPairs = options.lookSizes[options.lookSizes.length - 1];
+    const trials = { base: [], head: [] };
+    const failures = {};
+    const firstInPair = [];
+    let stopReason = 'max-pairs';
+    pairs: for (let pair = 0; pair < maxPairs; pair++) {
+        const order = options.random.next() < 0.5 ? ['base', 'head'] : ['head', 'base'];
+        firstInPair.push(order[0]);
+        for (const side of order) {
+            const config = side === 'head' ? head : base;
+            const outcome = await options.runner.runTrial(config, pair);
+            options.progress?.trialEnd(head, side, pair, maxPairs, outcome);
+            if (!outcome.ok) {
+                failures[side] = { message: outcome.message, detail: outcome.stderrTail, trial: pair };
+                stopReason = 'errored';
+                break pairs;
+            }
+            trials[side].push({
+                metrics: outcome.metrics,
+                durationMs: outcome.durationMs,
+                details: outcome.details
+            });
+        }
+        const done = pair + 1;
+        if (options.lookSizes.includes(done) && done < maxPairs) {
+            const decided = isDecided(trials.base, trials.head, head.compare, options);
+            options.progress?.look(head, done, decided);
+            if (decided) {
+                stopReason = 'decided';
+                break;
+            }
+        }
+        if (now() - started > options.maxTimeMs && done < maxPairs) {
+            stopReason = 'max-time';
+            break;
+        }
+    }
+    if (failures.base && !failures.head) {
+        // The base cannot run this benchmark (e.g. an endpoint the PR adds): measure head on
+        // its own, as many trials as a first look, so it is reported as new with its budgets.
+        const wanted = options.lookSizes[0];
+        for (let trial = trials.head.length; trial < wanted; trial++) {
+            const outcome = await options.runner.runTrial(head, trial);
+            options.progress?.trialEnd(head, 'head', trial, wanted, outcome);
+            if (!outcome.ok) {
+                failures.head = { message: outcome.message, detail: outcome.stderrTail, trial };
+                break;
+            }
+            trials.head.push({
+                metrics: outcome.metrics,
+                durationMs: outcome.durationMs,
+                details: outcome.details
+            });
+        }
+        return {
+            head: resultOf(head, trials.head, options.definitionHash(head), failures.head),
+            base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
+        };
+    }
+    // A pair is complete only with both sides: drop a lone trial of an interrupted pair.
+    const pairs = Math.min(trials.base.length, trials.head.length);
+    trials.base.length = pairs;
+    trials.head.length = pairs;
+    const headResult = resultOf(head, trials.head, options.definitionHash(head), failures.head);
+    return {
+        head: {
+            ...headResult,
+            paired: {
+                pairs,
+                lookSizes: options.lookSizes,
+                stopReason,
+                firstInPair: firstInPair.slice(0, pairs)
+            }
+        },
+        base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
+    };
+}
+
+/** Numbers with units a human reads: ns/µs/ms/s, ops/s, B/kB/MB (pure). */
+/** The confidence level of the reported intervals as the report writes it: "95 %". */
+const CONFIDENCE_PERCENT = `${Number((CONFIDENCE_LEVEL * 100).toPrecision(12))} %`;
+/** The heading of interval columns: "95 % CI". */
+const CI_LABEL = `${CONFIDENCE_PERCENT} CI`;
+/** Three significant digits without exponent notation. */
+function threeDigits(value) {
+    const rounded = Number(value.toPrecision(3));
+    const abs = Math.abs(rounded);
+    const decimals = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+    return rounded.toFixed(decimals);
+}
+/**
+ * A value in the largest unit that keeps it at or above 1 after rounding to three
+ * significant digits (so 0.9996 ms is "1.00 ms", not "1000 µs").
+ */
+function scaled(value, units) {
+    const abs = Math.abs(value);
+    for (const [size, unit] of units) {
+        if (abs >= size * 0.9995 || size === units[units.length - 1][0]) {
+            return `${threeDigits(value / size)} ${unit}`;
+        }
+    }
+    return `${threeDigits(value)}`;
+}
+const DURATION_UNITS = [
+    [1000, 's'],
+    [1, 'ms'],
+    [1e-3, 'µs'],
+    [1e-6, 'ns']
+];
+/** A duration given in milliseconds. */
+function formatDuration(ms) {
+    if (ms === 0)
+        return '0 ms';
+    return scaled(ms, DURATION_UNITS);
+}
+function formatRate(perSecond, unit = 'ops/s') {
+    const abs = Math.abs(perSecond);
+    if (abs < 9999.5)
+        return `${abs >= 100 ? Math.round(perSecond) : threeDigits(perSecond)} ${unit}`;
+    return scaled(perSecond, [
+        [1e9, `G ${unit}`],
+        [1e6, `M ${unit}`],
+        [1e3, `k ${unit}`]
+    ]);
+}
+/** Bytes in decimal units (kB = 1000 B), as memory figures are usually quoted. */
+function formatBytes(bytes) {
+    if (Math.abs(bytes) < 999.5)
+        return `${Math.round(bytes)} B`;
+    return scaled(bytes, [
+        [1e9, 'GB'],
+        [1e6, 'MB'],
+        [1e3, 'kB']
+    ]);
+}
+function formatCount(count) {
+    return Number.isInteger(count) ? String(count) : count.toFixed(1);
+}
+/** A metric's value in its unit. */
+function formatMetric(metric, value) {
+    switch (METRICS[metric].unit) {
+        case 'duration':
+            return formatDuration(value);
+        case 'rate':
+            return formatRate(value, METRICS[metric].per);
+        case 'bytes':
+            return formatBytes(value);
+        case 'count':
+            return formatCount(value);
+        case 'share':
+            return formatPercent(value);
+    }
+}
+/** A relative figure such as a spread: 0.0123 → "1.2 %". */
+function formatPercent(fraction, digits = 1) {
+    return `${(fraction * 100).toFixed(digits)} %`;
+}
+
+/** In logs, trials slower than this get their own line, so long runs show they move. */
+const SLOW_TRIAL_MS = 2000;
+/**
+ * One status line: on a terminal rewritten in place; in logs, a line is printed only when
+ * the caller gives its log text (so logs keep what matters).
+ */
+function statusLine(stream) {
+    const live = stream.isTTY === true;
+    return {
+        show(text, logText) {
+            if (live)
+                stream.write(`\r\x1b[K${text}`);
+            else if (logText !== undefined)
+                stream.write(`${logText}\n`);
+        },
+        /** A final line, kept on the terminal and in logs alike. */
+        done(text) {
+            stream.write(`${live ? '\r\x1b[K' : ''}${text}\n`);
+        }
+    };
+}
+function trialText(label, what, outcome) {
+    const text = `${label}: ${what} ${outcome.ok ? 'ok' : 'failed'} (${(outcome.durationMs / 1000).toFixed(1)} s)`;
+    const logged = !outcome.ok || outcome.durationMs >= SLOW_TRIAL_MS;
+    return [text, logged ? text : undefined];
+}
+/** The headline metric's median of a result, formatted. */
+function headlineMedian(result) {
+    const metric = HEADLINE_METRICS[result.kind][0];
+    const s = result.summary[metric];
+    return [metric, s ? formatMetric(metric, s.median) : '–'];
+}
+function createProgress(stream) {
+    const line = statusLine(stream);
+    let label = '';
+    return {
+        benchmarkStart(benchmark, position, total) {
+            label = `[${position}/${total}] ${benchmark.name}`;
+            line.show(`${label}: starting…`, `${label}: ${benchmark.kind} benchmark, ${benchmark.trials} trials`);
+        },
+        trialEnd(_benchmark, trial, trials, outcome) {
+            line.show(...trialText(label, `trial ${trial + 1}/${trials}`, outcome));
+        },
+        benchmarkEnd(result) {
+            if (result.state === 'errored')
+                return line.done(`${label}: ✗ errored: ${result.error.message}`);
+            const [metric, value] = headlineMedian(result);
+            line.done(`${label}: ✓ ${metric} ${value}`);
+        }
+    };
+}
+/** Progress of an A/B run: pairs instead of trials, and each planned look. */
+function createPairedProgress(stream) {
+    const line = statusLine(stream);
+    let label = '';
+    return {
+        benchmarkStart(benchmark, position, total) {
+            label = `[${position}/${total}] ${benchmark.name}`;
+            line.show(`${label}: starting…`, `${label}: A/B, base and head in randomized pairs`);
+        },
+        trialEnd(_benchmark, side, pair, maxPairs, outcome) {
+            line.show(...trialText(label, `pair ${pair + 1}/${maxPairs} ${side}`, outcome));
+        },
+        look(_benchmark, pairs, decided) {
+            const text = `${label}: look at ${pairs} pairs: ${decided ? 'decided, stopping' : 'not decided yet, continuing'}`;
+            line.show(text, text);
+        },
+        benchmarkEnd(head, base) {
+            const failed = head.state === 'errored' ? head : base.state === 'errored' ? base : undefined;
+            if (failed?.state === 'errored') {
+                return line.done(`${label}: ✗ errored on ${failed === head ? 'head' : 'base'}: ${failed.error.message}`);
+            }
+            const [metric, headValue] = headlineMedian(head);
+            const [, baseValue] = headlineMedian(base);
+            line.done(`${label}: ✓ ${head.trials.length} pairs, ${metric} base ${baseValue} → head ${headValue}`);
+        }
+    };
+}
+
+async function setupHead(config, options) {
+    if (!options.setupHead || !config.setup)
+        return;
+    options.stderr.write(`head: running setup \`${config.setup}\`\n`);
+    const left = await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS);
+    if (left)
+        options.stderr.write(`head: ${left}\n`);
+}
+/** Head only (no baseline, or a stored one). */
+async function measureHead(config, selected, options) {
+    await setupHead(config, options);
+    return runSuite(selected, {
+        runner: options.runner,
+        progress: createProgress(options.stderr),
+        trials: options.trials,
+        definitionHash: (b) => definitionHash(b, config.dir),
+        onResults: (head) => options.onBenchmark?.({ head })
+    });
+}
+/**
+ * Same-runner A/B against a base checkout: every selected benchmark as interleaved pairs;
+ * one the base cannot run (its file is missing there) is measured on head only and
+ * reported as new. The worktree is removed before returning.
+ */
+async function measureAgainstBase(config, selected, spec, options) {
+    const log = (line) => void options.stderr.write(`${line}\n`);
+    await setupHead(config, options);
+    const checkout = await prepareBaseCheckout(config, spec.kind === 'merge-base' ? spec.ref : spec.commit, log, { mergeBase: spec.kind === 'merge-base' });
+    try {
+        const head = [];
+        const base = [];
+        const progress = createPairedProgress(options.stderr);
+        const hashHead = (b) => definitionHash(b, config.dir);
+        const hashBase = (b) => definitionHash(b, checkout.configDir);
+        const baseResults = () => ({
+            source: spec.kind === 'commit' || spec.ref === checkout.commit
+                ? `base commit ${checkout.commit.slice(0, 7)}`
+                : `the merge-base with ${spec.ref} (${checkout.commit.slice(0, 7)})`,
+            environment: readEnvironment(checkout.configDir, configHash(config)),
+            benchmarks: base,
+            dependencies: checkout.dependencies
+        });
+        for (const [index, benchmark] of selected.entries()) {
+            const onBase = mapToBase(benchmark, config.dir, checkout.configDir);
+            if (!onBase) {
+                log(`[${index + 1}/${selected.length}] ${benchmark.name}: not in the base checkout, measuring head only`);
+                head.push(await runBenchmark(benchmark, {
+                    runner: options.runner,
+                    trials: options.trials,
+                    definitionHash: hashHead
+                }));
+            }
+            else {
+                progress.benchmarkStart(benchmark, index + 1, selected.length);
+                const trials = options.trials ?? benchmark.trials;
+                const pair = await runPairedBenchmark(benchmark, onBase, {
+                    runner: options.runner,
+                    random: options.random(benchmark),
+                    lookSizes: planLooks(trials, config.compare.maxPairs, options.lookCount),
+                    maxTimeMs: config.compare.maxTimeMs,
+                    test: config.compare.test,
+                    familySize: options.familySize,
+                    definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
+                    progress
+                });
+                progress.benchmarkEnd(pair.head, pair.base);
+                head.push(pair.head);
+                base.push(pair.base);
+            }
+            options.onBenchmark?.({ head: [...head], base: { ...baseResults(), benchmarks: [...base] } });
+        }
+        return { head, base: baseResults() };
+    }
+    finally {
+        checkout.remove();
+    }
+}
+
+/** Most shards a suite can be split into (beyond that, a matrix is mostly start-up). */
+const MAX_SHARDS = 256;
+/** Parses `i/n` (e.g. `2/3`). */
+function parseShard(text, what = '--shard') {
+    const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+    const index = m ? Number(m[1]) : NaN;
+    const count = m ? Number(m[2]) : NaN;
+    if (!m || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+        throw new RequestError(`${what}: expected i/n with 1 <= i <= n <= ${MAX_SHARDS} (e.g. 2/3), got ${JSON.stringify(text)}`);
+    }
+    return { index, count };
+}
+/** Rough per-trial overhead of a fresh process (start-up, loading, reporting). */
+const PROCESS_MS = 300;
+/** A command's run time when nothing has been measured yet. */
+const UNKNOWN_COMMAND_MS = 1000;
+/**
+ * Expected wall time of one benchmark's trials: from stored results of the same benchmark
+ * when there are any (their trials' recorded durations), else from its config.
+ */
+function expectedDurationMs(benchmark, stored) {
+    const previous = stored?.benchmarks.find((b) => b.name === benchmark.name);
+    if (previous && previous.trials.length > 0) {
+        const mean = previous.trials.reduce((sum, t) => sum + t.durationMs, 0) / previous.trials.length;
+        return benchmark.trials * mean;
+    }
+    const spec = benchmark.spec;
+    const perTrial = spec.kind === 'function'
+        ? spec.timeMs + spec.warmupMs + PROCESS_MS
+        : spec.kind === 'http'
+            ? spec.load.durationMs + spec.load.warmupMs + PROCESS_MS * 2
+            : (spec.warmupRuns + 1) * UNKNOWN_COMMAND_MS;
+    return benchmark.trials * perTrial;
+}
+/**
+ * Assigns benchmarks to `count` shards: longest first, each to the least loaded shard
+ * (ties: the lower shard; equal durations keep config order). Returns, per shard, the
+ * benchmarks in config order.
+ */
+function assignShards(benchmarks, count, durationMs) {
+    const order = benchmarks
+        .map((benchmark, position) => ({ benchmark, position, ms: durationMs(benchmark) }))
+        .sort((a, b) => b.ms - a.ms || a.position - b.position);
+    const loads = Array.from({ length: count }, () => 0);
+    const shards = Array.from({ length: count }, () => []);
+    for (const item of order) {
+        let target = 0;
+        for (let s = 1; s < count; s++)
+            if (loads[s] < loads[target])
+                target = s;
+        loads[target] += item.ms;
+        shards[target].push(item);
+    }
+    return shards.map((shard) => shard.sort((a, b) => a.position - b.position).map((item) => item.benchmark));
+}
+/** A seed for one benchmark's randomness, so its pair order is the same on any shard. */
+function benchmarkSeed(seed, name) {
+    // FNV-1a over the name, mixed with the run's seed.
+    let hash = 0x811c9dc5 ^ seed;
+    for (let i = 0; i < name.length; i++) {
+        hash ^= name.charCodeAt(i);
+        hash = Math.imul(hash, 0x01000193);
+    }
+    return (hash >>> 0) % 2 ** 31;
+}
+/**
+ * The seed of a sharded run when none is given: the same on every runner of the matrix
+ * (derived from the measured commit and the config), so the shards' pair orders are those
+ * of one run and `merge` accepts them together.
+ */
+function sharedSeed(commit, configHash) {
+    return benchmarkSeed(0, `${commit ?? 'no commit'}:${configHash}`);
+}
+
+/**
+ * The run use case: measure the selected benchmarks (head alone, or head against a base
+ * side by side), hand partial results out after each benchmark so an interrupted run keeps
+ * what it measured, and return the judged results.
+ */
+/** The benchmarks a request selects; a filter that matches none is a request error. */
+function selectBenchmarks(config, filter) {
+    const selected = config.benchmarks.filter((b) => !filter || filter.test(b.name));
+    if (selected.length === 0) {
+        throw new RequestError(`--filter ${JSON.stringify(filter?.source)} matches no benchmark; names are: ` +
+            config.benchmarks.map((b) => JSON.stringify(b.name)).join(', '));
+    }
+    return selected;
+}
+/** The config a request is judged by: its fail-on override applied. */
+function effectiveConfig(request) {
+    const { config, failOn } = request;
+    return failOn ? { ...config, compare: { ...config.compare, failOn } } : config;
+}
+/** Measures and judges a run request. */
+async function runBenchmarks(request, deps) {
+    const config = effectiveConfig(request);
+    const suite = selectBenchmarks(config, request.filter);
+    // Early stops are planned for Holm over the whole suite, also when a shard runs part of it.
+    const familySize = suite.reduce((sum, b) => sum + b.compare.gate.length, 0);
+    const stored = request.baseline.kind === 'stored' ? request.baseline.results : undefined;
+    const selected = request.shard
+        ? assignShards(suite, request.shard.count, (b) => expectedDurationMs(b, stored))[request.shard.index - 1]
+        : suite;
+    if (request.shard) {
+        deps.log.write(`shard ${request.shard.index}/${request.shard.count}: ${selected.length} of ${suite.length} benchmarks` +
+            (selected.length > 0 ? ` (${selected.map((b) => b.name).join(', ')})` : '') +
+            '\n');
+    }
+    const started = {
+        schemaVersion: RESULTS_SCHEMA_VERSION,
+        tool: { name: 'perfgate', version: VERSION },
+        createdAt: new Date().toISOString(),
+        seed: request.seed,
+        environment: readEnvironment(config.dir, configHash(config)),
+        compare: config.compare,
+        ...(request.shard
+            ? {
+                shard: {
+                    ...request.shard,
+                    suite: suite.map((b) => b.name),
+                    familySize
+                }
+            }
+            : {})
+    };
+    const assemble = (head, base) => ({
+        ...started,
+        benchmarks: head,
+        ...(base ? { base } : {})
+    });
+    const partial = (soFar) => {
+        if (!deps.onPartial)
+            return;
+        const done = new Set(soFar.head.map((b) => b.name));
+        const missing = selected.filter((b) => !done.has(b.name)).map((b) => b.name);
+        deps.onPartial({
+            ...assemble(soFar.head, soFar.base),
+            ...(missing.length > 0 ? { incomplete: { total: selected.length, missing } } : {})
+        });
+    };
+    const measure = {
+        runner: deps.runner,
+        stderr: deps.log,
+        trials: request.trials,
+        setupHead: request.setupHead,
+        onBenchmark: partial
+    };
+    const baseline = request.baseline;
+    let mode;
+    let results;
+    if (baseline.kind === 'merge-base' || baseline.kind === 'commit') {
+        const measured = await measureAgainstBase(config, selected, baseline, {
+            ...measure,
+            // Per benchmark, so its pair order is the same whichever shard measures it.
+            random: (b) => createRandom(benchmarkSeed(request.seed, b.name)),
+            lookCount: DEFAULT_LOOKS,
+            familySize
+        });
+        mode = 'paired';
+        results = assemble(measured.head, measured.base);
+    }
+    else {
+        const head = await measureHead(config, selected, measure);
+        if (baseline.kind === 'stored') {
+            mode = 'unpaired';
+            results = assemble(head, {
+                source: baseline.source,
+                environment: baseline.results.environment,
+                benchmarks: baseline.results.benchmarks
+            });
+        }
+        else {
+            results = assemble(head, undefined);
+        }
+    }
+    return judge(results, mode);
+}
+/** `perfgate compare`: head's results against a base's, both read from files. */
+function compareStored(base, head, baseSource) {
+    return judge({
+        ...head,
+        base: { source: baseSource, environment: base.environment, benchmarks: base.benchmarks }
+    }, 'unpaired');
 }
 
 // To do: next major: remove.
@@ -19898,10 +22034,11 @@ function toAlignment(value) {
 
 /**
  * The markdown report: the PR comment and the job summary (pure; returns a string).
- * Layout per shared/REPORT.md: headline, changes, budgets, then collapsed details.
+ * Layout in the order a reader asks: headline (can I merge), changes (how sure are we),
+ * budgets (which promises broke), then collapsed details (why believe it).
  */
 /** The hidden marker that finds perfgate's own comment again (one per config id). */
-function reportMarker(id = 'default') {
+function reportMarker(id = DEFAULT_COMMENT_ID) {
     return `<!-- perfgate:report id=${id} -->`;
 }
 /**
@@ -19932,7 +22069,7 @@ const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclus
 const TONE_ICON = { fail: '🔴', neutral: '⚪', pass: '✅' };
 function changesTable(rows) {
     return markdownTable([
-        ['', 'benchmark', 'metric', 'base', 'head', 'change (95 % CI)', 'p (Holm)'],
+        ['', 'benchmark', 'metric', 'base', 'head', `change (${CI_LABEL})`, 'p (Holm)'],
         ...rows.map((r) => [
             ICON[r.verdict],
             escapeMarkdown(r.benchmark),
@@ -19946,7 +22083,7 @@ function changesTable(rows) {
 }
 function quietTable(rows) {
     return markdownTable([
-        ['benchmark', 'metric', 'base', 'head', 'change (95 % CI)', 'verdict'],
+        ['benchmark', 'metric', 'base', 'head', `change (${CI_LABEL})`, 'verdict'],
         ...rows.map((r) => [
             escapeMarkdown(r.benchmark),
             r.metric,
@@ -19987,7 +22124,7 @@ function renderMarkdownReport(model, options = {}) {
     }
     if (model.budgets.length > 0 && !omit.has('budgetTable')) {
         out.push('<details><summary>Budgets</summary>', '', markdownTable([
-            ['', 'benchmark', 'metric', 'budget', 'head (95 % CI)'],
+            ['', 'benchmark', 'metric', 'budget', `head (${CI_LABEL})`],
             ...model.budgets.map((b) => [
                 b.passed === undefined ? '⚪' : b.passed ? '✅' : '❌',
                 escapeMarkdown(b.benchmark),
@@ -20037,82 +22174,6 @@ function renderMarkdownWithin(model, limit, options = {}) {
         return text;
     const note = '\n\n… report cut to fit the size limit: the job summary has all of it.\n';
     return text.slice(0, limit - note.length) + note;
-}
-
-/** Numbers with units a human reads: ns/µs/ms/s, ops/s, B/kB/MB (pure). */
-/** Three significant digits without exponent notation. */
-function threeDigits(value) {
-    const rounded = Number(value.toPrecision(3));
-    const abs = Math.abs(rounded);
-    const decimals = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
-    return rounded.toFixed(decimals);
-}
-/**
- * A value in the largest unit that keeps it at or above 1 after rounding to three
- * significant digits (so 0.9996 ms is "1.00 ms", not "1000 µs").
- */
-function scaled(value, units) {
-    const abs = Math.abs(value);
-    for (const [size, unit] of units) {
-        if (abs >= size * 0.9995 || size === units[units.length - 1][0]) {
-            return `${threeDigits(value / size)} ${unit}`;
-        }
-    }
-    return `${threeDigits(value)}`;
-}
-const DURATION_UNITS = [
-    [1000, 's'],
-    [1, 'ms'],
-    [1e-3, 'µs'],
-    [1e-6, 'ns']
-];
-/** A duration given in milliseconds. */
-function formatDuration(ms) {
-    if (ms === 0)
-        return '0 ms';
-    return scaled(ms, DURATION_UNITS);
-}
-function formatRate(perSecond, unit = 'ops/s') {
-    const abs = Math.abs(perSecond);
-    if (abs < 9999.5)
-        return `${abs >= 100 ? Math.round(perSecond) : threeDigits(perSecond)} ${unit}`;
-    return scaled(perSecond, [
-        [1e9, `G ${unit}`],
-        [1e6, `M ${unit}`],
-        [1e3, `k ${unit}`]
-    ]);
-}
-/** Bytes in decimal units (kB = 1000 B), as memory figures are usually quoted. */
-function formatBytes(bytes) {
-    if (Math.abs(bytes) < 999.5)
-        return `${Math.round(bytes)} B`;
-    return scaled(bytes, [
-        [1e9, 'GB'],
-        [1e6, 'MB'],
-        [1e3, 'kB']
-    ]);
-}
-function formatCount(count) {
-    return Number.isInteger(count) ? String(count) : count.toFixed(1);
-}
-/** A metric's value in its unit. */
-function formatMetric(metric, value) {
-    switch (METRICS[metric].unit) {
-        case 'duration':
-            return formatDuration(value);
-        case 'rate':
-            return formatRate(value, METRICS[metric].per);
-        case 'bytes':
-            return formatBytes(value);
-        case 'count':
-            return formatCount(value);
-        case 'share':
-            return formatPercent(value);
-    }
-}
-/** A relative figure such as a spread: 0.0123 → "1.2 %". */
-function formatPercent(fraction, digits = 1) {
-    return `${(fraction * 100).toFixed(digits)} %`;
 }
 
 const plural$1 = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
@@ -20230,10 +22291,10 @@ function methodLines(results, comparison) {
     if (comparison.mode) {
         lines.push(`Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
             `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
-            `distribution-free 95 % interval. Each trial is a fresh process.`);
+            `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process.`);
     }
     else {
-        lines.push(`Budgets judged on the median of the trials with a distribution-free 95 % interval; each trial is a fresh process.`);
+        lines.push(`Budgets judged on the median of the trials with a distribution-free ${CONFIDENCE_PERCENT} interval; each trial is a fresh process.`);
     }
     if (results.base?.dependencies)
         lines.push(`Base checkout dependencies: ${results.base.dependencies}.`);
@@ -20250,6 +22311,27 @@ function environmentLines(results) {
         lines.push(`Base measured on ${base.os} ${base.arch}, ${base.cpuModel} (${plural$1(base.cores, 'core')}), Node ${base.node}.`);
     }
     return lines;
+}
+/**
+ * Processes a benchmark's trials left running outside their process group (perfgate
+ * stopped them), from the trials' details; or that it could not look (no /proc).
+ */
+function leftoverNotes(bench, side) {
+    const left = bench.trials.flatMap((t) => typeof t.details?.leftProcesses === 'string' ? [t.details.leftProcesses] : []);
+    const notes = [];
+    if (left.length > 0) {
+        notes.push({
+            benchmark: bench.name,
+            text: `${sanitizeChildText(left[0])}${side} (in ${left.length} of ${bench.trials.length} trials). A benchmark should stop what it starts.`
+        });
+    }
+    if (bench.trials.some((t) => t.details?.processCheck === 'unavailable')) {
+        notes.push({
+            benchmark: bench.name,
+            text: `ran${side} where processes leaving a trial's process group cannot be found (no /proc): any such process was not stopped.`
+        });
+    }
+    return notes;
 }
 /** Builds the report model of a run (results with their comparison). */
 function buildReport(results, comparison) {
@@ -20286,6 +22368,9 @@ function buildReport(results, comparison) {
             }
         }
     }
+    for (const name of results.incomplete?.missing ?? []) {
+        notes.push({ benchmark: name, text: 'was not measured: the run stopped before reaching it.' });
+    }
     for (const bench of results.benchmarks) {
         const saturated = bench.trials.filter((t) => t.details?.loadgenSaturated === true).length;
         if (saturated > bench.trials.length / 2) {
@@ -20296,6 +22381,13 @@ function buildReport(results, comparison) {
                     'Compare latency at a fixed `load.rate` instead.'
             });
         }
+    }
+    for (const [side, benches] of [
+        ['', results.benchmarks],
+        [' on base', results.base?.benchmarks ?? []]
+    ]) {
+        for (const bench of benches)
+            notes.push(...leftoverNotes(bench, side));
     }
     // Regressions first, then improvements (stable: config order inside each).
     const order = (r) => (r.verdict === 'regression' ? 0 : 1);
@@ -20446,7 +22538,7 @@ function renderTerminalVerdict(model) {
     ];
     const rows = [...model.changes, ...model.quiet];
     if (rows.length > 0) {
-        lines.push(renderTextTable(['verdict', 'benchmark', 'metric', 'base', 'head', 'change', '95 % CI', 'p (Holm)'], rows.map((r) => [
+        lines.push(renderTextTable(['verdict', 'benchmark', 'metric', 'base', 'head', 'change', CI_LABEL, 'p (Holm)'], rows.map((r) => [
             MARK[r.verdict],
             r.benchmark,
             r.metric,
@@ -20486,302 +22578,6 @@ function renderTerminalVerdict(model) {
 }
 
 /**
- * Files perfgate starts or hands to workers at run time. In the bundle they sit flat in
- * dist/ (see rollup.config.ts); when running from source (tests) they are the .ts files.
- */
-const fromSource = import.meta.url.endsWith('.ts');
-/** The function worker's entry file. */
-const WORKER_URL = fromSource
-    ? new URL('./runners/function/worker.ts', import.meta.url)
-    : new URL('./worker.js', import.meta.url);
-/** The module `import ... from 'perfgate'` resolves to inside a worker. */
-const API_URL = fromSource
-    ? new URL('./api.ts', import.meta.url)
-    : new URL('./api.js', import.meta.url);
-/** Whether the worker itself needs a TypeScript loader (only when running from source). */
-const WORKER_NEEDS_TS_LOADER = fromSource;
-/**
- * URL of tsx's ESM loader, if tsx is installed (it is a dependency of the CLI; the action's
- * bundle runs on a Node with native type stripping instead). undefined when absent.
- */
-function tsxLoaderUrl(projectDir) {
-    const from = [
-        import.meta.url,
-        ...(projectDir ? [pathToFileURL(path.join(projectDir, 'package.json')).href] : [])
-    ];
-    for (const parent of from) {
-        try {
-            return pathToFileURL(createRequire(parent).resolve('tsx')).href;
-        }
-        catch {
-            // not installed there
-        }
-    }
-    return undefined;
-}
-let workerNodeCache;
-/**
- * The Node that runs function workers: PERFGATE_NODE when set (the action sets it to the
- * project's `node` from setup-node, not the action's own runtime), else this process's.
- */
-function workerNode() {
-    const chosen = process.env.PERFGATE_NODE || process.execPath;
-    if (workerNodeCache?.path === chosen)
-        return workerNodeCache;
-    const version = chosen === process.execPath
-        ? process.version
-        : spawnSync(chosen, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
-    workerNodeCache = { path: chosen, version };
-    return workerNodeCache;
-}
-/** Whether a Node version strips TypeScript types by default (22.18+, 23.6+). */
-function stripsTypes(version) {
-    const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
-    return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
-}
-
-/** Facts about the machine and checkout a run measured (I/O: os and git). */
-function git(cwd, args) {
-    const run = gitSync(cwd, args, 10_000);
-    return run.ok ? run.out : undefined;
-}
-/** Reads the environment; git facts are omitted when `dir` is not in a git checkout. */
-function readEnvironment(dir, configHash) {
-    const cpus = os.cpus();
-    const commit = git(dir, ['rev-parse', 'HEAD']);
-    const branch = commit ? git(dir, ['rev-parse', '--abbrev-ref', 'HEAD']) : undefined;
-    const status = commit ? git(dir, ['status', '--porcelain', '--untracked-files=no']) : undefined;
-    return {
-        os: os.type(),
-        osRelease: os.release(),
-        arch: os.arch(),
-        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-        cores: cpus.length,
-        totalMemoryBytes: os.totalmem(),
-        // The Node that ran function workers (the project's, in the action).
-        node: workerNode().version,
-        ci: process.env.CI === 'true' || process.env.GITHUB_ACTIONS === 'true',
-        ...(commit
-            ? {
-                git: {
-                    commit,
-                    ...(branch && branch !== 'HEAD' ? { branch } : {}),
-                    dirty: (status ?? '') !== ''
-                }
-            }
-            : {}),
-        configHash
-    };
-}
-
-const RESULTS_SCHEMA_VERSION = 1;
-
-/**
- * Reading and writing the results file (pure). Reading checks everything: a corrupt,
- * foreign or newer file is refused with a message naming the file and the problem, so
- * it is never silently used as a baseline.
- */
-class ResultsError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ResultsError';
-    }
-}
-const metricValues = {
-    type: 'object',
-    propertyNames: { enum: METRIC_NAMES },
-    additionalProperties: { type: 'number' }
-};
-const summary = {
-    type: 'object',
-    required: ['median', 'min', 'max', 'spread', 'n'],
-    properties: {
-        median: { type: 'number' },
-        min: { type: 'number' },
-        max: { type: 'number' },
-        spread: { type: 'number' },
-        n: { type: 'integer' }
-    }
-};
-const budget = {
-    type: 'object',
-    required: ['metric', 'comparator', 'limit', 'source'],
-    properties: {
-        metric: { enum: METRIC_NAMES },
-        comparator: { enum: ['<', '<=', '>', '>='] },
-        limit: { type: 'number' },
-        source: { type: 'string' }
-    }
-};
-/** JSON Schema of schemaVersion 1 (extra fields are tolerated: newer minor additions). */
-const RESULTS_SCHEMA = {
-    type: 'object',
-    required: ['schemaVersion', 'tool', 'createdAt', 'seed', 'environment', 'compare', 'benchmarks'],
-    properties: {
-        schemaVersion: { const: RESULTS_SCHEMA_VERSION },
-        tool: {
-            type: 'object',
-            required: ['name', 'version'],
-            properties: { name: { const: 'perfgate' }, version: { type: 'string' } }
-        },
-        createdAt: { type: 'string' },
-        seed: { type: 'integer' },
-        compare: {
-            type: 'object',
-            required: ['failOn', 'test', 'maxTimeMs'],
-            properties: {
-                failOn: { enum: ['both', 'budgets', 'regressions', 'none'] },
-                test: { enum: ['t', 'sign-flip'] }
-            }
-        },
-        environment: {
-            type: 'object',
-            required: ['os', 'arch', 'cpuModel', 'cores', 'node', 'configHash'],
-            properties: {
-                os: { type: 'string' },
-                arch: { type: 'string' },
-                cpuModel: { type: 'string' },
-                cores: { type: 'integer' },
-                node: { type: 'string' },
-                configHash: { type: 'string' }
-            }
-        },
-        benchmarks: {
-            type: 'array',
-            items: {
-                type: 'object',
-                required: ['name', 'kind', 'state', 'definitionHash', 'settings', 'trials', 'summary'],
-                properties: {
-                    settings: {
-                        type: 'object',
-                        required: ['compare', 'budgets', 'targets'],
-                        properties: {
-                            compare: {
-                                type: 'object',
-                                required: ['gate', 'threshold', 'alpha'],
-                                properties: {
-                                    gate: { type: 'array', items: { enum: METRIC_NAMES } },
-                                    threshold: { type: 'number', minimum: 0 },
-                                    alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }
-                                }
-                            },
-                            budgets: { type: 'array', items: budget },
-                            targets: { type: 'array', items: budget }
-                        }
-                    },
-                    trials: {
-                        type: 'array',
-                        items: {
-                            type: 'object',
-                            required: ['metrics', 'durationMs'],
-                            properties: { metrics: metricValues, durationMs: { type: 'number' } }
-                        }
-                    },
-                    summary: {
-                        type: 'object',
-                        propertyNames: { enum: METRIC_NAMES },
-                        additionalProperties: summary
-                    },
-                    error: {
-                        type: 'object',
-                        required: ['message'],
-                        properties: { message: { type: 'string' } }
-                    }
-                },
-                if: { properties: { state: { const: 'errored' } } },
-                then: { required: ['error'] }
-            }
-        }
-    }
-};
-const validate$1 = new ajvExports.Ajv({ allErrors: false, strict: false }).compile(RESULTS_SCHEMA);
-/** Serializes results as the file's text (stable key order, trailing newline). */
-function serializeResults(results) {
-    return JSON.stringify(results, null, 2) + '\n';
-}
-/**
- * Parses and checks a results file's text.
- * @param file named in error messages
- */
-function parseResults(text, file) {
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (error) {
-        throw new ResultsError(`${file}: not valid JSON (${error.message}); expected a perfgate results file`);
-    }
-    const head = data;
-    if (typeof head !== 'object' ||
-        head === null ||
-        Array.isArray(head) ||
-        head.tool?.name !== 'perfgate') {
-        throw new ResultsError(`${file}: not a perfgate results file (expected "tool": { "name": "perfgate" })`);
-    }
-    if (typeof head.schemaVersion !== 'number') {
-        throw new ResultsError(`${file}: schemaVersion missing; expected ${RESULTS_SCHEMA_VERSION}`);
-    }
-    if (head.schemaVersion > RESULTS_SCHEMA_VERSION) {
-        throw new ResultsError(`${file}: written by a newer perfgate (schemaVersion ${head.schemaVersion}); ` +
-            `this perfgate reads schemaVersion ${RESULTS_SCHEMA_VERSION}: upgrade perfgate`);
-    }
-    if (!validate$1(data)) {
-        const error = validate$1.errors[0];
-        const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the file';
-        throw new ResultsError(`${file}: corrupt results at ${where}: ${error.message ?? 'invalid'}`);
-    }
-    return data;
-}
-
-/** Hashes of what was measured, so results from different setups are told apart. */
-/** JSON with sorted keys, so equal objects hash equally. */
-function canonical(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonical).join(',')}]`;
-    if (value && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : 1));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-    }
-    return JSON.stringify(value);
-}
-function sha256(text) {
-    return createHash('sha256').update(text).digest('hex');
-}
-/**
- * Hash of how a benchmark is measured: its spec and trial settings, with paths made
- * relative to the config directory so two checkouts of one repository hash alike.
- */
-function definitionHash(benchmark, configDir) {
-    return sha256(canonical({ spec: relativePaths(benchmark.spec, configDir), timeoutMs: benchmark.timeoutMs }));
-}
-/** Paths under the config directory, made relative to it (anywhere in the object). */
-function relativePaths(value, dir) {
-    if (typeof value === 'string')
-        return value.startsWith(dir) ? value.slice(dir.length) : value;
-    if (Array.isArray(value))
-        return value.map((v) => relativePaths(v, dir));
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relativePaths(v, dir)]));
-    }
-    return value;
-}
-/** Hash of the whole validated config (paths relative to its directory). */
-function configHash(config) {
-    return sha256(canonical({
-        setup: config.setup,
-        compare: config.compare,
-        benchmarks: config.benchmarks.map((b) => ({
-            name: b.name,
-            definition: definitionHash(b, config.dir),
-            trials: b.trials,
-            budgets: b.budgets
-        }))
-    }));
-}
-
-/**
  * Runs one trial of a command benchmark: warm-up runs, then one measured run. Wall time is
  * taken here with the monotonic clock; user/system CPU and peak RSS come from the kernel's
  * rusage of the finished process tree as reported by GNU time (`/usr/bin/time -f`), since
@@ -20800,11 +22596,13 @@ function hasGnuTime() {
     return gnuTime;
 }
 function describeFailure(spec, end, timeoutMs) {
+    const left = end.leftovers?.length ? `; it ${leftoverText(end.leftovers)}` : '';
     if (end.spawnError)
         return `could not start the command: ${end.spawnError.message}`;
-    if (end.timedOut)
-        return `command timed out after ${timeoutMs / 1000} s (killed): ${spec.run}`;
-    return `command ${describeExit(end)}: ${spec.run}`;
+    if (end.timedOut) {
+        return `command timed out after ${timeoutMs / 1000} s (killed): ${spec.run}${left}`;
+    }
+    return `command ${describeExit(end)}: ${spec.run}${left}`;
 }
 /** Parses GNU time's output line written with TIME_FORMAT. */
 function parseRusage(text) {
@@ -20824,8 +22622,11 @@ function parseRusage(text) {
 async function runCommandTrial(benchmark, spec) {
     const trialStart = performance.now();
     const deadline = trialStart + benchmark.timeoutMs;
-    const env = { ...process.env, ...spec.env };
+    const env = spec.env;
     const remaining = () => Math.max(1, deadline - performance.now());
+    // Processes left by warm-up runs count too (stopped after each run).
+    const leftovers = [];
+    let checked = true;
     for (let i = 0; i < spec.warmupRuns; i++) {
         const { finished } = startChild('/bin/sh', ['-c', spec.run], {
             cwd: spec.cwd,
@@ -20834,6 +22635,10 @@ async function runCommandTrial(benchmark, spec) {
             timeoutMs: remaining()
         });
         const end = await finished;
+        if (end.leftovers)
+            leftovers.push(...end.leftovers);
+        else
+            checked = false;
         if (end.code !== 0) {
             return {
                 ok: false,
@@ -20844,9 +22649,10 @@ async function runCommandTrial(benchmark, spec) {
         }
     }
     const useTime = hasGnuTime();
-    const scratch = useTime ? mkdtempSync(path.join(tmpdir(), 'perfgate-')) : undefined;
+    // Registered for clean-up, so Ctrl-C during the run removes it too.
+    const scratch = useTime ? createTempDir() : undefined;
     try {
-        const rusageFile = scratch ? path.join(scratch, 'rusage') : undefined;
+        const rusageFile = scratch ? path.join(scratch.path, 'rusage') : undefined;
         const [command, args] = rusageFile
             ? [GNU_TIME, ['-f', TIME_FORMAT, '-o', rusageFile, '/bin/sh', '-c', spec.run]]
             : ['/bin/sh', ['-c', spec.run]];
@@ -20858,7 +22664,12 @@ async function runCommandTrial(benchmark, spec) {
             timeoutMs: remaining()
         });
         const end = await finished;
-        const wall = performance.now() - runStart;
+        // Until the process finished, not including the check for what it left behind.
+        const wall = end.endedAt - runStart;
+        if (end.leftovers)
+            leftovers.push(...end.leftovers);
+        else
+            checked = false;
         if (end.code !== 0 || end.timedOut) {
             return {
                 ok: false,
@@ -20871,13 +22682,15 @@ async function runCommandTrial(benchmark, spec) {
         return {
             ok: true,
             metrics: { wall, ...rusage },
-            details: { rusage: rusage ? 'gnu-time' : 'unavailable' },
+            details: {
+                rusage: rusage ? 'gnu-time' : 'unavailable',
+                ...leftoverDetails(checked ? leftovers : undefined)
+            },
             durationMs: performance.now() - trialStart
         };
     }
     finally {
-        if (scratch)
-            rmSync(scratch, { recursive: true, force: true });
+        scratch?.remove();
     }
 }
 
@@ -20900,6 +22713,27 @@ function workerArgs(benchFile) {
     args.push(fileURLToPath(WORKER_URL));
     return args;
 }
+const MEASUREMENT_NUMBERS = [
+    'p50',
+    'p95',
+    'p99',
+    'max',
+    'mean',
+    'ops',
+    'heap',
+    'gcCount',
+    'gcTime',
+    'samples',
+    'batchSize'
+];
+/** Whether a result from the worker has the shape the engine sends. */
+function wellFormed(m) {
+    if (typeof m !== 'object' || m === null)
+        return false;
+    const record = m;
+    return (MEASUREMENT_NUMBERS.every((key) => typeof record[key] === 'number') &&
+        typeof record.async === 'boolean');
+}
 async function runFunctionTrial(benchmark, spec) {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
@@ -20912,7 +22746,6 @@ async function runFunctionTrial(benchmark, spec) {
     }
     const { child, finished } = startChild(workerNode().path, args, {
         cwd: path.dirname(spec.file),
-        env: process.env,
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         timeoutMs: benchmark.timeoutMs
     });
@@ -20933,10 +22766,20 @@ async function runFunctionTrial(benchmark, spec) {
     });
     const end = await finished;
     const stderrTail = end.stderr.text() || undefined;
+    const left = end.leftovers?.length ? `; the bench ${leftoverText(end.leftovers)}` : '';
     if (end.timedOut) {
         return {
             ok: false,
-            message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)`,
+            message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)${left}`,
+            stderrTail,
+            durationMs: elapsed()
+        };
+    }
+    if (reply?.type === 'result' && !wellFormed(reply.measurement)) {
+        // The bench runs in the worker and could send on its IPC channel itself.
+        return {
+            ok: false,
+            message: 'worker sent a malformed result (does the bench code call process.send?)',
             stderrTail,
             durationMs: elapsed()
         };
@@ -20956,18 +22799,29 @@ async function runFunctionTrial(benchmark, spec) {
                 gcCount: m.gcCount,
                 gcTime: m.gcTime
             },
-            details: { samples: m.samples, batchSize: m.batchSize, async: m.async },
+            details: {
+                samples: m.samples,
+                batchSize: m.batchSize,
+                async: m.async,
+                ...leftoverDetails(end.leftovers)
+            },
             durationMs: elapsed()
         };
     }
     if (reply?.type === 'error') {
-        return { ok: false, message: reply.message, stderrTail: reply.stack, durationMs: elapsed() };
+        // Thrown by the bench code: untrusted text like any child output.
+        return {
+            ok: false,
+            message: sanitizeChildText(String(reply.message)) + left,
+            stderrTail: reply.stack === undefined ? undefined : sanitizeChildText(String(reply.stack)),
+            durationMs: elapsed()
+        };
     }
     return {
         ok: false,
         message: end.spawnError
             ? `could not start the worker: ${end.spawnError.message}`
-            : `worker ${describeExit(end)} before reporting a result`,
+            : `worker ${describeExit(end)} before reporting a result${left}`,
         stderrTail,
         durationMs: elapsed()
     };
@@ -62401,12 +64255,13 @@ function withPort(text, port) {
 }
 const STOP_GRACE_MS = 3000;
 const POLL_MS = 50;
+const leftSuffix = (end) => end?.leftovers?.length ? `; it ${leftoverText(end.leftovers)}` : '';
 /** Starts the server and waits until its ready URL answers (any status below 500). */
 async function startServer(server) {
     const port = await freePort();
     const started = startChild('/bin/sh', ['-c', withPort(server.command, port)], {
         cwd: server.cwd,
-        env: { ...process.env, ...server.env, PORT: String(port) },
+        env: { ...server.env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe']
     });
     let ended;
@@ -62417,13 +64272,15 @@ async function startServer(server) {
         pid: started.child.pid ?? -1,
         exit: () => ended,
         outputTail,
+        escaped: () => started.escaped(),
         async stop() {
             if (ended)
-                return;
+                return ended.leftovers;
             killGroup(started.child, 'SIGTERM');
             const timer = setTimeout(() => killGroup(started.child, 'SIGKILL'), STOP_GRACE_MS);
-            await started.finished;
+            const end = await started.finished;
             clearTimeout(timer);
+            return end.leftovers;
         }
     };
     const readyUrl = withPort(server.readyUrl, port);
@@ -62431,7 +64288,7 @@ async function startServer(server) {
     let last = 'no answer yet';
     for (;;) {
         if (ended) {
-            throw new ServerError(`server ${ended.spawnError ? `could not start: ${ended.spawnError.message}` : describeExit(ended)} before it was ready (${readyUrl})`, outputTail());
+            throw new ServerError(`server ${ended.spawnError ? `could not start: ${ended.spawnError.message}` : describeExit(ended)} before it was ready (${readyUrl})${leftSuffix(ended)}`, outputTail());
         }
         try {
             const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) });
@@ -62446,7 +64303,7 @@ async function startServer(server) {
         }
         if (performance.now() > deadline) {
             await running.stop();
-            throw new ServerError(`server not ready after ${server.readyTimeoutMs / 1000} s: ${readyUrl} (last: ${last})`, running.outputTail());
+            throw new ServerError(`server not ready after ${server.readyTimeoutMs / 1000} s: ${readyUrl} (last: ${last})${leftSuffix(ended)}`, running.outputTail());
         }
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
@@ -62641,7 +64498,29 @@ const LOADGEN_SATURATED = 0.9;
 class HttpTrialRunner {
     /** Servers kept across trials (restart: once), by benchmark config (head and base differ). */
     kept = new Map();
+    /** Pids a kept server started outside its group, already reported. */
+    reported = new Map();
     async runTrial(benchmark, spec) {
+        let stopped = [];
+        let escaped = [];
+        const outcome = await this.attempt(benchmark, spec, (left) => (stopped = left), (left) => (escaped = left));
+        // What the server left outside its process group: a warning on the trial.
+        const notes = [
+            ...(stopped && stopped.length > 0 ? [leftoverText(stopped)] : []),
+            ...(escaped.length > 0 ? [leftoverText(escaped, 'stopped with the server')] : [])
+        ];
+        if (outcome.ok) {
+            const details = { ...outcome.details, ...leftoverDetails(stopped) };
+            if (notes.length > 0)
+                details.leftProcesses = `server ${notes.join('; ')}`;
+            return { ...outcome, details };
+        }
+        return notes.length > 0
+            ? { ...outcome, message: `${outcome.message}; the server ${notes.join('; ')}` }
+            : outcome;
+    }
+    /** The trial; reports what a stopped server left, and what a kept one has outside. */
+    async attempt(benchmark, spec, onStopped, onEscaped) {
         const started = performance.now();
         const elapsed = () => performance.now() - started;
         const once = spec.server.restart === 'once';
@@ -62721,16 +64600,24 @@ class HttpTrialRunner {
             return this.failure(error.message, server?.outputTail(), elapsed());
         }
         finally {
-            if (!once)
-                await server?.stop();
-            else if (server && !this.kept.has(benchmark))
-                await server.stop();
+            if (server && (!once || !this.kept.has(benchmark)))
+                onStopped(await server.stop());
+            else if (server) {
+                // Kept running: its daemons may be part of it; they are stopped with it.
+                const seen = this.reported.get(benchmark) ?? new Set();
+                this.reported.set(benchmark, seen);
+                const now = server.escaped();
+                onEscaped(now.filter((p) => !seen.has(p.pid)));
+                for (const p of now)
+                    seen.add(p.pid);
+            }
         }
     }
     /** Stops a server kept across trials (end of a benchmark). */
     async release(benchmark) {
         const server = this.kept.get(benchmark);
         this.kept.delete(benchmark);
+        this.reported.delete(benchmark);
         await server?.stop();
     }
     failure(message, stderrTail, durationMs) {
@@ -62760,676 +64647,13 @@ function createProcessTrialRunner() {
     };
 }
 
-/** perfgate's version (a test keeps it equal to package.json's). */
-const VERSION = '0.1.0';
-
 /**
- * Summarizes one metric across trials. The spread is the scaled median absolute deviation
- * relative to the median (1.4826 × MAD estimates σ under normality; Rousseeuw & Croux 1993),
- * robust to the odd disturbed trial that a shared CI runner produces.
+ * Ctrl-C, SIGTERM (a cancelled CI job): run the clean-up steps before exiting. Every
+ * started child registers one (kill its process group and whatever carries its marker),
+ * as do temporary directories and the base worktree. Both entry points install it.
  */
-function summarizeMetric(values) {
-    const mid = median(values);
-    const mad = median(values.map((v) => Math.abs(v - mid)));
-    return {
-        median: mid,
-        min: Math.min(...values),
-        max: Math.max(...values),
-        spread: mid === 0 ? 0 : (1.4826 * mad) / Math.abs(mid),
-        n: values.length
-    };
-}
-/** Summaries of every metric that all trials reported. */
-function summarizeTrials(trials) {
-    const summary = {};
-    if (trials.length === 0)
-        return summary;
-    for (const metric of Object.keys(trials[0].metrics)) {
-        const values = trials.map((t) => t.metrics[metric]);
-        if (values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-            summary[metric] = summarizeMetric(values);
-        }
-    }
-    return summary;
-}
-
-const silentProgress = {
-    benchmarkStart() { },
-    trialEnd() { },
-    benchmarkEnd() { }
-};
-/** The judging rules stored with a benchmark's results. */
-function settingsOf(benchmark) {
-    return { compare: benchmark.compare, budgets: benchmark.budgets, targets: benchmark.targets };
-}
-/** Measures one benchmark: all its trials, or until the first failed trial. */
-async function runBenchmark(benchmark, options) {
-    try {
-        return await measureTrials(benchmark, options);
-    }
-    finally {
-        await options.runner.release?.(benchmark);
-    }
-}
-async function measureTrials(benchmark, options) {
-    const progress = options.progress ?? silentProgress;
-    const trials = options.trials ?? benchmark.trials;
-    const done = [];
-    const base = {
-        name: benchmark.name,
-        kind: benchmark.kind,
-        definitionHash: options.definitionHash(benchmark),
-        settings: settingsOf(benchmark)
-    };
-    for (let i = 0; i < trials; i++) {
-        const outcome = await options.runner.runTrial(benchmark, i);
-        progress.trialEnd(benchmark, i, trials, outcome);
-        if (!outcome.ok) {
-            return {
-                ...base,
-                state: 'errored',
-                error: {
-                    message: outcome.message,
-                    ...(outcome.stderrTail ? { detail: outcome.stderrTail } : {}),
-                    trial: i
-                },
-                trials: done,
-                summary: summarizeTrials(done)
-            };
-        }
-        done.push({
-            metrics: outcome.metrics,
-            durationMs: outcome.durationMs,
-            details: outcome.details
-        });
-    }
-    return { ...base, state: 'ok', trials: done, summary: summarizeTrials(done) };
-}
-/** Measures benchmarks in config order. */
-async function runSuite(benchmarks, options) {
-    const progress = options.progress ?? silentProgress;
-    const results = [];
-    for (const [index, benchmark] of benchmarks.entries()) {
-        progress.benchmarkStart(benchmark, index + 1, benchmarks.length);
-        const result = await runBenchmark(benchmark, options);
-        progress.benchmarkEnd(result);
-        results.push(result);
-    }
-    return results;
-}
-
-/** Look sizes: every `trials` pairs up to maxPairs (default three looks), e.g. 10/20/30. */
-function planLooks(trials, maxPairs, defaultLooks) {
-    const step = Math.max(2, trials);
-    const max = Math.max(step, maxPairs ?? step * defaultLooks);
-    const sizes = [];
-    for (let size = step; size < max; size += step)
-        sizes.push(size);
-    sizes.push(max);
-    return sizes;
-}
-function resultOf(benchmark, trials, definitionHash, failure) {
-    const base = {
-        name: benchmark.name,
-        kind: benchmark.kind,
-        definitionHash,
-        settings: settingsOf(benchmark),
-        trials,
-        summary: summarizeTrials(trials)
-    };
-    if (!failure)
-        return { ...base, state: 'ok' };
-    return {
-        ...base,
-        state: 'errored',
-        error: {
-            message: failure.message,
-            ...(failure.detail ? { detail: failure.detail } : {}),
-            trial: failure.trial
-        }
-    };
-}
-/**
- * Runs one benchmark as interleaved pairs. `head` and `base` are the same benchmark as
- * configured for each checkout (paths point into each side's tree).
- */
-async function runPairedBenchmark(head, base, options) {
-    try {
-        return await measurePairs(head, base, options);
-    }
-    finally {
-        await options.runner.release?.(head);
-        await options.runner.release?.(base);
-    }
-}
-async function measurePairs(head, base, options) {
-    const now = options.now ?? (() => performance.now());
-    const started = now();
-    const maxPairs = options.lookSizes[options.lookSizes.length - 1];
-    const trials = { base: [], head: [] };
-    const failures = {};
-    const firstInPair = [];
-    let stopReason = 'max-pairs';
-    pairs: for (let pair = 0; pair < maxPairs; pair++) {
-        const order = options.random.next() < 0.5 ? ['base', 'head'] : ['head', 'base'];
-        firstInPair.push(order[0]);
-        for (const side of order) {
-            const config = side === 'head' ? head : base;
-            const outcome = await options.runner.runTrial(config, pair);
-            options.progress?.trialEnd(head, side, pair, maxPairs, outcome);
-            if (!outcome.ok) {
-                failures[side] = { message: outcome.message, detail: outcome.stderrTail, trial: pair };
-                stopReason = 'errored';
-                break pairs;
-            }
-            trials[side].push({
-                metrics: outcome.metrics,
-                durationMs: outcome.durationMs,
-                details: outcome.details
-            });
-        }
-        const done = pair + 1;
-        if (options.lookSizes.includes(done) && done < maxPairs) {
-            const decided = isDecided(trials.base, trials.head, head.compare, options.test, options.lookSizes.length, options.familySize);
-            options.progress?.look(head, done, decided);
-            if (decided) {
-                stopReason = 'decided';
-                break;
-            }
-        }
-        if (now() - started > options.maxTimeMs && done < maxPairs) {
-            stopReason = 'max-time';
-            break;
-        }
-    }
-    if (failures.base && !failures.head) {
-        // The base cannot run this benchmark (e.g. an endpoint the PR adds): measure head on
-        // its own, as many trials as a first look, so it is reported as new with its budgets.
-        const wanted = options.lookSizes[0];
-        for (let trial = trials.head.length; trial < wanted; trial++) {
-            const outcome = await options.runner.runTrial(head, trial);
-            options.progress?.trialEnd(head, 'head', trial, wanted, outcome);
-            if (!outcome.ok) {
-                failures.head = { message: outcome.message, detail: outcome.stderrTail, trial };
-                break;
-            }
-            trials.head.push({
-                metrics: outcome.metrics,
-                durationMs: outcome.durationMs,
-                details: outcome.details
-            });
-        }
-        return {
-            head: resultOf(head, trials.head, options.definitionHash(head), failures.head),
-            base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
-        };
-    }
-    // A pair is complete only with both sides: drop a lone trial of an interrupted pair.
-    const pairs = Math.min(trials.base.length, trials.head.length);
-    trials.base.length = pairs;
-    trials.head.length = pairs;
-    const headResult = resultOf(head, trials.head, options.definitionHash(head), failures.head);
-    return {
-        head: {
-            ...headResult,
-            paired: {
-                pairs,
-                lookSizes: options.lookSizes,
-                stopReason,
-                firstInPair: firstInPair.slice(0, pairs)
-            }
-        },
-        base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
-    };
-}
-
-/** In logs, trials slower than this get their own line, so long runs show they move. */
-const SLOW_TRIAL_MS = 2000;
-/**
- * One status line: on a terminal rewritten in place; in logs, a line is printed only when
- * the caller gives its log text (so logs keep what matters).
- */
-function statusLine(stream) {
-    const live = stream.isTTY === true;
-    return {
-        show(text, logText) {
-            if (live)
-                stream.write(`\r\x1b[K${text}`);
-            else if (logText !== undefined)
-                stream.write(`${logText}\n`);
-        },
-        /** A final line, kept on the terminal and in logs alike. */
-        done(text) {
-            stream.write(`${live ? '\r\x1b[K' : ''}${text}\n`);
-        }
-    };
-}
-function trialText(label, what, outcome) {
-    const text = `${label}: ${what} ${outcome.ok ? 'ok' : 'failed'} (${(outcome.durationMs / 1000).toFixed(1)} s)`;
-    const logged = !outcome.ok || outcome.durationMs >= SLOW_TRIAL_MS;
-    return [text, logged ? text : undefined];
-}
-/** The headline metric's median of a result, formatted. */
-function headlineMedian(result) {
-    const metric = HEADLINE_METRICS[result.kind][0];
-    const s = result.summary[metric];
-    return [metric, s ? formatMetric(metric, s.median) : '–'];
-}
-function createProgress(stream) {
-    const line = statusLine(stream);
-    let label = '';
-    return {
-        benchmarkStart(benchmark, position, total) {
-            label = `[${position}/${total}] ${benchmark.name}`;
-            line.show(`${label}: starting…`, `${label}: ${benchmark.kind} benchmark, ${benchmark.trials} trials`);
-        },
-        trialEnd(_benchmark, trial, trials, outcome) {
-            line.show(...trialText(label, `trial ${trial + 1}/${trials}`, outcome));
-        },
-        benchmarkEnd(result) {
-            if (result.state === 'errored')
-                return line.done(`${label}: ✗ errored: ${result.error.message}`);
-            const [metric, value] = headlineMedian(result);
-            line.done(`${label}: ✓ ${metric} ${value}`);
-        }
-    };
-}
-/** Progress of an A/B run: pairs instead of trials, and each planned look. */
-function createPairedProgress(stream) {
-    const line = statusLine(stream);
-    let label = '';
-    return {
-        benchmarkStart(benchmark, position, total) {
-            label = `[${position}/${total}] ${benchmark.name}`;
-            line.show(`${label}: starting…`, `${label}: A/B, base and head in randomized pairs`);
-        },
-        trialEnd(_benchmark, side, pair, maxPairs, outcome) {
-            line.show(...trialText(label, `pair ${pair + 1}/${maxPairs} ${side}`, outcome));
-        },
-        look(_benchmark, pairs, decided) {
-            const text = `${label}: look at ${pairs} pairs: ${decided ? 'decided, stopping' : 'not decided yet, continuing'}`;
-            line.show(text, text);
-        },
-        benchmarkEnd(head, base) {
-            const failed = head.state === 'errored' ? head : base.state === 'errored' ? base : undefined;
-            if (failed?.state === 'errored') {
-                return line.done(`${label}: ✗ errored on ${failed === head ? 'head' : 'base'}: ${failed.error.message}`);
-            }
-            const [metric, headValue] = headlineMedian(head);
-            const [, baseValue] = headlineMedian(base);
-            line.done(`${label}: ✓ ${head.trials.length} pairs, ${metric} base ${baseValue} → head ${headValue}`);
-        }
-    };
-}
-
-async function setupHead(config, options) {
-    if (!options.setupHead || !config.setup)
-        return;
-    options.stderr.write(`head: running setup \`${config.setup}\`\n`);
-    await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS);
-}
-/** Head only (no baseline, or a stored one). */
-async function measureHead(config, selected, options) {
-    await setupHead(config, options);
-    return runSuite(selected, {
-        runner: options.runner,
-        progress: createProgress(options.stderr),
-        trials: options.trials,
-        definitionHash: (b) => definitionHash(b, config.dir)
-    });
-}
-/**
- * Same-runner A/B against the merge-base of `ref`: every selected benchmark as
- * interleaved pairs; one the base cannot run (its file is missing there) is measured on
- * head only and reported as new. The worktree is removed before returning.
- */
-async function measureAgainstRef(config, selected, ref, options) {
-    const log = (line) => void options.stderr.write(`${line}\n`);
-    await setupHead(config, options);
-    const checkout = await prepareBaseCheckout(config, ref, log);
-    try {
-        const head = [];
-        const base = [];
-        const progress = createPairedProgress(options.stderr);
-        const hashHead = (b) => definitionHash(b, config.dir);
-        const hashBase = (b) => definitionHash(b, checkout.configDir);
-        const familySize = selected.reduce((sum, b) => sum + b.compare.gate.length, 0);
-        for (const [index, benchmark] of selected.entries()) {
-            const onBase = mapToBase(benchmark, config.dir, checkout.configDir);
-            if (!onBase) {
-                log(`[${index + 1}/${selected.length}] ${benchmark.name}: not in the base checkout, measuring head only`);
-                head.push(await runBenchmark(benchmark, {
-                    runner: options.runner,
-                    trials: options.trials,
-                    definitionHash: hashHead
-                }));
-                continue;
-            }
-            progress.benchmarkStart(benchmark, index + 1, selected.length);
-            const trials = options.trials ?? benchmark.trials;
-            const pair = await runPairedBenchmark(benchmark, onBase, {
-                runner: options.runner,
-                random: options.random,
-                lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
-                maxTimeMs: config.compare.maxTimeMs,
-                test: config.compare.test,
-                familySize,
-                definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
-                progress
-            });
-            progress.benchmarkEnd(pair.head, pair.base);
-            head.push(pair.head);
-            base.push(pair.base);
-        }
-        return {
-            head,
-            base: {
-                source: ref === checkout.commit
-                    ? `base commit ${checkout.commit.slice(0, 7)}`
-                    : `the merge-base with ${ref} (${checkout.commit.slice(0, 7)})`,
-                environment: readEnvironment(checkout.configDir, configHash(config)),
-                benchmarks: base,
-                dependencies: checkout.dependencies
-            }
-        };
-    }
-    finally {
-        checkout.remove();
-    }
-}
-
-/**
- * The perfgate command line: parses arguments, wires config, runners, results and report,
- * and returns the exit code of the contract (DESIGN.md §1a):
- * 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be measured.
- */
-const EXIT = { passed: 0, gateFailed: 1, usage: 2, runtime: 3 };
-const USAGE = `perfgate ${VERSION} — benchmarks with a verdict you can trust
-
-Usage:
-  perfgate run      [--config perfgate.yml] [--base <git-ref>] [--baseline <results.json>]
-                    [--out results.json] [--report report.md] [--trials N] [--seed S]
-                    [--filter <regex>] [--fail-on both|budgets|regressions|none]
-                    [--setup-head] [--json]
-  perfgate compare  <base-results.json> <head-results.json> [--report report.md]
-                    [--out results.json] [--json]
-  perfgate validate [--config perfgate.yml]
-  perfgate --version | --help
-
-Exit codes: 0 passed · 1 gate failed · 2 usage or config error
-            3 a benchmark could not be measured
-`;
-class UsageError extends Error {
-}
-const RUN_OPTIONS = {
-    config: { type: 'string', short: 'c' },
-    base: { type: 'string' },
-    baseline: { type: 'string' },
-    'setup-head': { type: 'boolean' },
-    'fail-on': { type: 'string' },
-    out: { type: 'string', short: 'o' },
-    report: { type: 'string' },
-    trials: { type: 'string' },
-    seed: { type: 'string' },
-    filter: { type: 'string' },
-    json: { type: 'boolean' }
-};
-const COMPARE_OPTIONS = {
-    report: { type: 'string' },
-    out: { type: 'string', short: 'o' },
-    json: { type: 'boolean' }
-};
-const VALIDATE_OPTIONS = {
-    config: { type: 'string', short: 'c' }
-};
-function parse(args, options) {
-    try {
-        return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-    }
-    catch (error) {
-        throw new UsageError(error.message);
-    }
-}
-function positiveInteger(flag, text, min) {
-    if (text === undefined)
-        return undefined;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) {
-        throw new UsageError(`--${flag}: expected a whole number of at least ${min}, got ${JSON.stringify(text)}`);
-    }
-    return n;
-}
-function loadConfig(io, file) {
-    const configPath = path.resolve(io.cwd, file ?? DEFAULT_CONFIG_FILE);
-    let text;
-    try {
-        text = readFileSync(configPath, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        throw new ConfigError([
-            {
-                file: configPath,
-                line: undefined,
-                column: undefined,
-                field: '',
-                message: code === 'ENOENT'
-                    ? `config file not found; expected ${file ? 'the file given with --config' : `${DEFAULT_CONFIG_FILE} in ${io.cwd} (or pass --config)`}`
-                    : `cannot read the config file: ${error.message}`
-            }
-        ]);
-    }
-    return parseConfig(text, configPath, {
-        fileExists: existsSync,
-        displayName: displayPath(io.cwd, configPath)
-    });
-}
-/** A path relative to the working directory when it lies inside it, else absolute. */
-function displayPath(cwd, file) {
-    const relative = path.relative(cwd, file);
-    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-}
-/** Writes a file atomically: a failed write never leaves a truncated results file. */
-function writeFileAtomic(file, text) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
-}
-function readResultsFile(io, file) {
-    const absolute = path.resolve(io.cwd, file);
-    let text;
-    try {
-        text = readFileSync(absolute, 'utf8');
-    }
-    catch (error) {
-        throw new ResultsError(`${displayPath(io.cwd, absolute)}: cannot read: ${error.message}`);
-    }
-    return parseResults(text, displayPath(io.cwd, absolute));
-}
-/** Writes the requested files, prints the report, and returns the exit code of the run. */
-function finish(results, comparison, values, io) {
-    const full = { ...results, comparison };
-    const model = buildReport(full, comparison);
-    if (values.out) {
-        const out = path.resolve(io.cwd, values.out);
-        writeFileAtomic(out, serializeResults(full));
-        io.stderr.write(`results written to ${displayPath(io.cwd, out)}\n`);
-    }
-    if (values.report) {
-        const report = path.resolve(io.cwd, values.report);
-        writeFileAtomic(report, renderMarkdownReport(model, { version: VERSION }));
-        io.stderr.write(`report written to ${displayPath(io.cwd, report)}\n`);
-    }
-    if (values.json)
-        io.stdout.write(serializeResults(full));
-    else {
-        const table = full.benchmarks.length > 0 ? renderTerminalReport(full) + '\n' : '';
-        io.stdout.write(`\n${table}${renderTerminalVerdict(model)}`);
-    }
-    if (comparison.gate.failed)
-        return EXIT.gateFailed;
-    const errored = full.benchmarks.some((b) => b.state === 'errored') ||
-        comparison.benchmarks.some((b) => b.status === 'errored' && b.error?.side === 'head');
-    return errored ? EXIT.runtime : EXIT.passed;
-}
-async function commandRun(args, io) {
-    const values = parse(args, RUN_OPTIONS);
-    const trials = positiveInteger('trials', values.trials, 1);
-    const seed = positiveInteger('seed', values.seed, 0) ?? randomInt(2 ** 31);
-    if (values.base !== undefined && values.baseline !== undefined) {
-        throw new UsageError('--base and --baseline exclude each other: compare with a git ref or with a results file');
-    }
-    let filter;
-    if (values.filter !== undefined) {
-        try {
-            filter = new RegExp(values.filter);
-        }
-        catch (error) {
-            throw new UsageError(`--filter: not a valid regular expression: ${error.message}`);
-        }
-    }
-    const loaded = loadConfig(io, values.config);
-    const failOn = values['fail-on'];
-    if (failOn !== undefined && !['both', 'budgets', 'regressions', 'none'].includes(failOn)) {
-        throw new UsageError(`--fail-on: expected both, budgets, regressions or none, got ${JSON.stringify(failOn)}`);
-    }
-    const config = failOn
-        ? { ...loaded, compare: { ...loaded.compare, failOn: failOn } }
-        : loaded;
-    const selected = config.benchmarks.filter((b) => !filter || filter.test(b.name));
-    if (selected.length === 0) {
-        throw new UsageError(`--filter ${JSON.stringify(values.filter)} matches no benchmark; names are: ` +
-            config.benchmarks.map((b) => JSON.stringify(b.name)).join(', '));
-    }
-    // A stored baseline is read (and checked) before anything is measured.
-    const baseline = values.baseline === undefined ? undefined : readResultsFile(io, values.baseline);
-    const measure = { runner: io.runner ?? createProcessTrialRunner(), stderr: io.stderr, trials };
-    let head;
-    let base;
-    let mode;
-    if (values.base !== undefined) {
-        ({ head, base } = await measureAgainstRef(config, selected, values.base, {
-            ...measure,
-            random: createRandom(seed),
-            setupHead: values['setup-head'] === true
-        }));
-        mode = 'paired';
-    }
-    else {
-        head = await measureHead(config, selected, {
-            ...measure,
-            setupHead: values['setup-head'] === true
-        });
-        if (baseline) {
-            base = {
-                source: values.baseline,
-                environment: baseline.environment,
-                benchmarks: baseline.benchmarks
-            };
-            mode = 'unpaired';
-        }
-    }
-    const results = {
-        schemaVersion: RESULTS_SCHEMA_VERSION,
-        tool: { name: 'perfgate', version: VERSION },
-        createdAt: new Date().toISOString(),
-        seed,
-        environment: readEnvironment(config.dir, configHash(config)),
-        compare: config.compare,
-        benchmarks: head,
-        ...(base ? { base } : {})
-    };
-    const comparison = compareResults({ mode, head, base: base?.benchmarks, compare: config.compare });
-    return finish(results, comparison, values, io);
-}
-function commandCompare(args, io) {
-    let parsed;
-    try {
-        parsed = parseArgs({ args, options: COMPARE_OPTIONS, strict: true, allowPositionals: true });
-    }
-    catch (error) {
-        throw new UsageError(error.message);
-    }
-    if (parsed.positionals.length !== 2) {
-        throw new UsageError('compare needs two results files: <base-results.json> <head-results.json>');
-    }
-    const [baseFile, headFile] = parsed.positionals;
-    const base = readResultsFile(io, baseFile);
-    const head = readResultsFile(io, headFile);
-    const results = {
-        ...head,
-        base: { source: baseFile, environment: base.environment, benchmarks: base.benchmarks }
-    };
-    const comparison = compareResults({
-        mode: 'unpaired',
-        head: head.benchmarks,
-        base: base.benchmarks,
-        compare: head.compare
-    });
-    return finish(results, comparison, parsed.values, io);
-}
-function commandValidate(args, io) {
-    const values = parse(args, VALIDATE_OPTIONS);
-    const config = loadConfig(io, values.config);
-    io.stdout.write(`${displayPath(io.cwd, config.file)}: valid, ${config.benchmarks.length} benchmark(s): ` +
-        config.benchmarks.map((b) => `${b.name} (${b.kind})`).join(', ') +
-        '\n');
-    return EXIT.passed;
-}
-/** Runs the CLI with `args` (without node and script) and returns the exit code. */
-async function main(args, io) {
-    const [command, ...rest] = args;
-    try {
-        switch (command) {
-            case 'run':
-                return await commandRun(rest, io);
-            case 'compare':
-                return commandCompare(rest, io);
-            case 'validate':
-                return commandValidate(rest, io);
-            case '--version':
-            case '-v':
-                io.stdout.write(`${VERSION}\n`);
-                return EXIT.passed;
-            case undefined:
-            case 'help':
-            case '--help':
-            case '-h':
-                io.stdout.write(USAGE);
-                return command === undefined ? EXIT.usage : EXIT.passed;
-            default:
-                throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-        }
-    }
-    catch (error) {
-        if (error instanceof UsageError) {
-            io.stderr.write(`perfgate: ${error.message}\n\n${USAGE}`);
-            return EXIT.usage;
-        }
-        if (error instanceof ResultsError) {
-            io.stderr.write(`perfgate: ${error.message}\n`);
-            return EXIT.usage;
-        }
-        if (error instanceof BaseCheckoutError) {
-            io.stderr.write(`perfgate: ${error.message}\n`);
-            return error.kind === 'usage' ? EXIT.usage : EXIT.runtime;
-        }
-        if (error instanceof ConfigError) {
-            io.stderr.write(`${error.message}\n`);
-            return EXIT.usage;
-        }
-        throw error;
-    }
-}
-
-/**
- * Ctrl-C, SIGTERM (a cancelled CI job): stop every process group perfgate started and run
- * the clean-up steps (worktree removal) before exiting. Both entry points install it.
- */
-/** Stops children and runs clean-ups now (also for fatal errors). */
+/** Stops children, removes temporary files and worktrees now (also for fatal errors). */
 function cleanUpEverything() {
-    killAllChildren();
     runCleanups();
 }
 function installSignalCleanup(write) {
@@ -63442,4 +64666,4 @@ function installSignalCleanup(write) {
     }
 }
 
-export { EXIT as E, VERSION as V, commonjsGlobal as a, compareResults as b, cleanUpEverything as c, buildReport as d, renderMarkdownWithin as e, reportMarker as f, gitSync as g, installSignalCleanup as i, main as m, parseResults as p, renderMarkdownReport as r, serializeResults as s };
+export { judge as A, BaseCheckoutError as B, ConfigError as C, DEFAULT_DATA_BRANCH as D, EXIT as E, FAIL_ON_VALUES as F, renderMarkdownWithin as G, reportMarker as H, DEFAULT_COMMENT_ID as I, DEFAULT_OUTPUT_DIR as J, DEFAULT_CONFIG_FILE as K, MAX_TRIALS as M, OutputError as O, RequestError as R, VERSION as V, ResultsError as a, configHash as b, compareStored as c, displayPath as d, readEnvironment as e, runBenchmarks as f, buildReport as g, serializeResults as h, renderTerminalReport as i, renderTerminalVerdict as j, renderMarkdownReport as k, loadConfigFile as l, mergeShards as m, openOutput as n, outcomeOf as o, parseShard as p, createProcessTrialRunner as q, readResultsFile as r, sharedSeed as s, installSignalCleanup as t, cleanUpEverything as u, commonjsGlobal as v, outcomeOfError as w, parseResults as x, OUTPUT_FILES as y, gitSync as z };

@@ -13,16 +13,15 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a as commonjsGlobal, s as serializeResults, p as parseResults, b as compareResults, E as EXIT, g as gitSync, m as main, d as buildReport, r as renderMarkdownReport, V as VERSION$6, e as renderMarkdownWithin, f as reportMarker, c as cleanUpEverything, i as installSignalCleanup } from './chunk-signals.js';
+import { v as commonjsGlobal, C as ConfigError, R as RequestError$1, w as outcomeOfError, E as EXIT, a as ResultsError, B as BaseCheckoutError, O as OutputError, D as DEFAULT_DATA_BRANCH, h as serializeResults, x as parseResults, y as OUTPUT_FILES, z as gitSync, A as judge, r as readResultsFile, o as outcomeOf, m as mergeShards, l as loadConfigFile, f as runBenchmarks, q as createProcessTrialRunner, s as sharedSeed, b as configHash, g as buildReport, k as renderMarkdownReport, V as VERSION$6, G as renderMarkdownWithin, i as renderTerminalReport, j as renderTerminalVerdict, H as reportMarker, F as FAIL_ON_VALUES, I as DEFAULT_COMMENT_ID, J as DEFAULT_OUTPUT_DIR, K as DEFAULT_CONFIG_FILE, p as parseShard, u as cleanUpEverything, t as installSignalCleanup } from './chunk-signals.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync as readFileSync$1 } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync, mkdirSync, readFileSync as readFileSync$1, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
-import 'node:crypto';
-import 'node:util';
 import 'process';
 import 'buffer';
 import './chunk-quantile.js';
@@ -29097,13 +29096,6 @@ function error(message, properties = {}) {
 function warning(message, properties = {}) {
     issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + os.EOL);
-}
 
 class Context {
     /**
@@ -34449,7 +34441,82 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-const STORE_INDEX_SCHEMA_VERSION = 1;
+/**
+ * Known failures of a request, as outcomes: what the user got wrong (config, flags, a
+ * results file, a git ref: exit 2) or what could not be done (a setup command failed, a
+ * file could not be written: exit 3). Unknown errors are perfgate's own bugs: the caller
+ * reports them as internal errors.
+ */
+/** The outcome of a known failure, or undefined for an unexpected error. */
+function outcomeOfFailure(error) {
+    if (error instanceof ConfigError || error instanceof RequestError$1) {
+        return outcomeOfError(EXIT.usage, error.message);
+    }
+    if (error instanceof ResultsError)
+        return outcomeOfError(EXIT.usage, error.message);
+    if (error instanceof BaseCheckoutError) {
+        return outcomeOfError(error.kind === 'usage' ? EXIT.usage : EXIT.runtime, error.message);
+    }
+    if (error instanceof OutputError)
+        return outcomeOfError(EXIT.runtime, error.message);
+    return undefined;
+}
+
+/**
+ * `entries` (one per commit) sorted newest first, in a new array.
+ * @param historyRank position of a commit in the local `git rev-list --topo-order` of the
+ *   stored commits present locally (0 = newest); commits missing locally are absent
+ */
+function newestFirst(entries, historyRank) {
+    const byCommit = new Map(entries.map((e) => [e.commit, e]));
+    /** newer → the commits known to be older than it; and how many known-newer each has. */
+    const olderThan = new Map(entries.map((e) => [e.commit, new Set()]));
+    const newerCount = new Map(entries.map((e) => [e.commit, 0]));
+    const knownOlder = (newer, older) => {
+        const set = olderThan.get(newer);
+        if (newer === older || set.has(older))
+            return;
+        set.add(older);
+        newerCount.set(older, newerCount.get(older) + 1);
+    };
+    const ranked = entries
+        .filter((e) => historyRank.has(e.commit))
+        .sort((a, b) => historyRank.get(a.commit) - historyRank.get(b.commit));
+    for (let i = 1; i < ranked.length; i++)
+        knownOlder(ranked[i - 1].commit, ranked[i].commit);
+    for (const e of entries) {
+        if (e.parent !== undefined && byCommit.has(e.parent))
+            knownOlder(e.commit, e.parent);
+    }
+    const freeFirst = (a, b) => {
+        const ta = timeOf(a);
+        const tb = timeOf(b);
+        if (ta !== tb)
+            return tb - ta;
+        return a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : 0;
+    };
+    const order = [];
+    const left = new Set(byCommit.keys());
+    while (left.size > 0) {
+        const all = [...left].map((c) => byCommit.get(c));
+        const free = all.filter((e) => newerCount.get(e.commit) === 0);
+        // Contradicting facts (corrupt parents) leave none free: then time decides.
+        const next = (free.length > 0 ? free : all).sort(freeFirst)[0];
+        order.push(next);
+        left.delete(next.commit);
+        for (const older of olderThan.get(next.commit)) {
+            newerCount.set(older, newerCount.get(older) - 1);
+        }
+    }
+    return order;
+}
+function timeOf(entry) {
+    const time = Date.parse(entry.committedAt ?? entry.createdAt);
+    return Number.isNaN(time) ? -Infinity : time;
+}
+
+/** Written by this perfgate; it also reads (and migrates on write) every older version. */
+const STORE_INDEX_SCHEMA_VERSION = 2;
 
 /**
  * Stored results on a data branch (default `perfgate-data`) of the repository's remote:
@@ -34459,9 +34526,13 @@ const STORE_INDEX_SCHEMA_VERSION = 1;
  *
  * Written with git plumbing only — objects, a temporary index file, commit-tree, push —
  * so the user's working tree, index, HEAD and branches are never touched. The remote
- * branch is fetched into the private ref `refs/perfgate/<branch>`. A push that loses a
- * race with another job is redone on top of the new tip, so concurrent jobs lose nothing.
+ * branch is fetched into the private ref `refs/perfgate/<branch>`. Whenever the remote
+ * branch changes under a save — created, moved or deleted by another job between the
+ * fetch, the probe and the push — the save starts over from a new fetch, after a random
+ * backoff, so concurrent jobs lose nothing. Only real errors (an unreachable remote, no
+ * permission, corrupt data) stop it.
  * Everything read is checked; corrupt or foreign data is refused, never used or replaced.
+ * Retention keeps the newest commits by ancestry, never by push order (order.ts).
  */
 class StoreError extends Error {
     constructor(message) {
@@ -34469,16 +34540,15 @@ class StoreError extends Error {
         this.name = 'StoreError';
     }
 }
-const DEFAULT_DATA_BRANCH = 'perfgate-data';
 const DEFAULT_REMOTE = 'origin';
-const DEFAULT_MAX_ATTEMPTS = 10;
+const DEFAULT_MAX_ATTEMPTS = 20;
 const DEFAULT_IDENTITY = { name: 'perfgate', email: 'perfgate@users.noreply.github.com' };
 const INDEX_FILE = 'index.json';
 /** sha-1 or sha-256 object names, lowercase, full length (they name files on the branch). */
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const NETWORK_TIMEOUT_MS = 120_000;
 const LOCAL_TIMEOUT_MS = 60_000;
-/** Backoff after a lost push race: random in [0, min(cap, base × 2^attempt)) ms. */
+/** Backoff after a lost race: random in [0, min(cap, base × 2^attempt)) ms. */
 const BACKOFF_BASE_MS = 50;
 const BACKOFF_CAP_MS = 1000;
 class BranchStore {
@@ -34535,7 +34605,8 @@ class BranchStore {
      * Stores `results` as the results of `commit` (a full sha, or a ref resolved in the
      * local repository). Storing a commit again replaces that commit's own results, and
      * only with results measured at that commit. Retention, when set, removes the oldest
-     * entries in the same data-branch commit. Lost push races are redone on the new tip.
+     * commits in the same data-branch commit — or leaves these results out when their
+     * commit is older than the N newest stored ones. Lost races are redone on the new tip.
      */
     async save(results, commit, options = {}) {
         await this.checkNames();
@@ -34549,51 +34620,62 @@ class BranchStore {
         // Never store what could not be read back.
         parseResults(text, `results of ${sha}`);
         const branch = options.branch ?? results.environment.git?.branch;
+        const facts = (await this.localCommits([sha])).get(sha);
         const entry = {
             commit: sha,
             file: resultsFile(sha),
             createdAt: results.createdAt,
             ...(branch !== undefined ? { branch } : {}),
-            benchmarks: results.benchmarks.map((b) => b.name)
+            benchmarks: results.benchmarks.map((b) => b.name),
+            ...(facts ? factsOf(facts) : {})
         };
+        const short = sha.slice(0, 7);
         const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'));
         try {
             const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: text });
             for (let attempt = 1;; attempt++) {
-                const tip = await this.fetchTip();
-                const built = await this.buildCommit(tip, entry, blob, path.join(tmp, 'index'));
-                if (built.dataCommit === undefined) {
-                    this.log(`perfgate: results of ${sha.slice(0, 7)} already stored on ${this.where}`);
-                    return {
-                        commit: sha,
-                        dataCommit: undefined,
-                        attempts: attempt,
-                        replaced: true,
-                        removed: []
-                    };
+                const fetched = await this.fetchTip();
+                let raced;
+                if ('raced' in fetched) {
+                    raced = fetched.raced;
                 }
-                const pushed = await this.push(built.dataCommit);
-                if (pushed === 'pushed') {
-                    await this.gitOut(['update-ref', this.trackingRef, built.dataCommit]);
-                    if (built.removed.length > 0) {
-                        this.log(`perfgate: retention ${this.retention}: removed the results of ` +
-                            `${built.removed.length} older commit(s) from ${this.where}`);
+                else {
+                    const built = await this.buildCommit(fetched.tip, entry, blob, path.join(tmp, 'index'));
+                    const unchanged = { commit: sha, dataCommit: undefined, attempts: attempt, removed: [] };
+                    if (built.kind === 'unchanged') {
+                        this.log(`perfgate: results of ${short} already stored on ${this.where}`);
+                        return { ...unchanged, replaced: true, stored: true };
                     }
-                    return {
-                        commit: sha,
-                        dataCommit: built.dataCommit,
-                        attempts: attempt,
-                        replaced: built.replaced,
-                        removed: built.removed
-                    };
+                    if (built.kind === 'left out') {
+                        this.log(`perfgate: retention ${this.retention}: results of ${short} not stored: ` +
+                            `${this.where} holds the results of ${this.retention} newer commit(s)`);
+                        return { ...unchanged, replaced: false, stored: false };
+                    }
+                    if ((await this.push(built.dataCommit)) === 'pushed') {
+                        // Only a cache of the remote branch (the next fetch forces it): never fatal.
+                        await this.git(['update-ref', this.trackingRef, built.dataCommit]);
+                        if (built.removed.length > 0) {
+                            this.log(`perfgate: retention ${this.retention}: removed the results of ` +
+                                `${built.removed.length} older commit(s) from ${this.where}`);
+                        }
+                        return {
+                            commit: sha,
+                            dataCommit: built.dataCommit,
+                            attempts: attempt,
+                            replaced: built.replaced,
+                            removed: built.removed,
+                            stored: true
+                        };
+                    }
+                    raced = 'another job pushed first';
                 }
                 if (attempt >= this.maxAttempts) {
-                    throw new StoreError(`could not store the results of ${sha.slice(0, 7)} on ${this.where}: other jobs ` +
-                        `pushed first on all ${this.maxAttempts} attempts`);
+                    throw new StoreError(`could not store the results of ${short} on ${this.where}: other jobs changed it ` +
+                        `during all ${this.maxAttempts} attempts (last: ${raced})`);
                 }
-                this.log(`perfgate: ${this.where} moved while storing (another job pushed first); ` +
-                    `retrying on the new tip (attempt ${attempt + 1} of ${this.maxAttempts})`);
-                await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+                this.log(`perfgate: ${this.where} changed while storing (${raced}); ` +
+                    `starting over from its new tip (attempt ${attempt + 1} of ${this.maxAttempts})`);
+                await backoff(attempt);
             }
         }
         finally {
@@ -34608,7 +34690,7 @@ class BranchStore {
     async findBaseline(commit) {
         await this.checkNames();
         const sha = await this.resolveCommit(commit);
-        const tip = await this.fetchTip();
+        const tip = await this.fetchSettledTip();
         if (tip === undefined) {
             this.log(`perfgate: ${this.where} does not exist yet: no stored results`);
             return undefined;
@@ -34655,14 +34737,29 @@ class BranchStore {
     /**
      * The next data-branch commit: the tip's tree (read into a temporary index file, never
      * the user's) plus this commit's results and the updated index, minus what retention
-     * drops. Undefined when the tree would not change.
+     * drops. 'unchanged' when the tree would not change; 'left out' when retention would
+     * drop this very commit (it is older than the N newest stored ones).
      */
     async buildCommit(tip, entry, blob, indexFile) {
         // Checked before anything is built: a foreign or corrupt branch is never overwritten.
         const current = tip
             ? await this.readIndex(tip)
             : { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries: [] };
-        const { index, replaced, removed } = addEntry(current, entry, this.retention);
+        // Retention compares every stored commit; otherwise only entries to migrate are read.
+        const wanted = current.entries.filter((e) => this.retention !== undefined || !e.committedAt);
+        const local = await this.localCommits([...wanted.map((e) => e.commit), entry.commit]);
+        // Migration: entries written before committer times were recorded get them now.
+        const entries = current.entries.map((e) => {
+            const facts = local.get(e.commit);
+            return e.committedAt === undefined && facts ? { ...e, ...factsOf(facts) } : e;
+        });
+        const rank = this.retention === undefined
+            ? new Map()
+            : await this.historyRank([...local.keys()]);
+        const added = addEntry({ ...current, entries }, entry, this.retention, rank);
+        if (!added.stored)
+            return { kind: 'left out' };
+        const { index, replaced, removed } = added;
         rmSync(indexFile, { force: true });
         const env = { GIT_INDEX_FILE: indexFile };
         await this.gitOut(tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env });
@@ -34684,7 +34781,7 @@ class BranchStore {
         }
         const tree = await this.gitOut(['write-tree'], { env });
         if (tip && tree === (await this.gitOut(['rev-parse', `${tip}^{tree}`]))) {
-            return { dataCommit: undefined, replaced, removed };
+            return { kind: 'unchanged' };
         }
         const message = `perfgate: ${replaced ? 'replace' : 'store'} results of ${entry.commit}` +
             (removed.length > 0 ? `\n\nRetention ${this.retention}: removed ${removed.join(', ')}` : '');
@@ -34696,9 +34793,79 @@ class BranchStore {
             '-m',
             message
         ]);
-        return { dataCommit, replaced, removed };
+        return { kind: 'commit', dataCommit, replaced, removed };
     }
-    /** Fetches the data branch; its tip, or undefined when the remote has no such branch. */
+    /**
+     * Committer time and first parent of those `commits` the local repository has, read
+     * from the commit objects themselves: right on a shallow checkout too, where the
+     * history (and so the parent, for git log) is cut off. Missing commits are left out.
+     */
+    async localCommits(commits) {
+        const found = new Map();
+        const unique = [...new Set(commits)];
+        if (unique.length === 0)
+            return found;
+        // Never fetch a missing object from a partial clone's remote to answer this.
+        const run = await this.git(['cat-file', '--batch'], {
+            input: unique.join('\n') + '\n',
+            env: { GIT_NO_LAZY_FETCH: '1' }
+        });
+        if (run.code !== 0)
+            return found; // then ordered without them
+        const bytes = run.stdoutBytes;
+        for (let at = 0; at < bytes.length;) {
+            const eol = bytes.indexOf(0x0a, at);
+            if (eol < 0)
+                break;
+            const [name, type, size] = bytes.toString('utf8', at, eol).split(' ');
+            if (type === 'missing' || size === undefined) {
+                at = eol + 1;
+                continue;
+            }
+            const body = bytes.toString('utf8', eol + 1, eol + 1 + Number(size));
+            at = eol + 1 + Number(size) + 1;
+            if (type !== 'commit' || name === undefined)
+                continue;
+            const end = body.indexOf('\n\n');
+            const headers = (end < 0 ? body : body.slice(0, end)).split('\n');
+            const parent = headers.find((h) => h.startsWith('parent '))?.slice('parent '.length);
+            const time = /^committer .* (\d+) [+-]\d{4}$/.exec(headers.find((h) => h.startsWith('committer ')) ?? '')?.[1];
+            if (time === undefined)
+                continue;
+            found.set(name, {
+                committedAt: new Date(Number(time) * 1000).toISOString(),
+                parent: parent !== undefined && FULL_SHA.test(parent) ? parent : undefined
+            });
+        }
+        return found;
+    }
+    /**
+     * Positions of local `commits` in `git rev-list --topo-order` (0 = newest): where the
+     * history is present, a descendant always comes before its ancestors. Empty when there
+     * is nothing to compare or the history cannot be walked (order.ts falls back).
+     */
+    async historyRank(commits) {
+        const rank = new Map();
+        if (commits.length < 2)
+            return rank;
+        const run = await this.git(['rev-list', '--topo-order', ...commits], {
+            env: { GIT_NO_LAZY_FETCH: '1' }
+        });
+        if (run.code !== 0)
+            return rank;
+        const wanted = new Set(commits);
+        let position = 0;
+        for (const line of run.stdout.split('\n')) {
+            if (wanted.has(line))
+                rank.set(line, position++);
+        }
+        return rank;
+    }
+    /**
+     * Fetches the data branch: its tip, or undefined when the remote has no such branch —
+     * or `raced` when the branch changed while it was fetched (the fetch failed, then the
+     * probe found the branch: another job created or moved it in between).
+     */
     async fetchTip() {
         const fetched = await this.git([
             'fetch',
@@ -34709,13 +34876,32 @@ class BranchStore {
             this.remote,
             `+refs/heads/${this.branch}:${this.trackingRef}`
         ], { timeoutMs: NETWORK_TIMEOUT_MS });
-        if (fetched.code === 0)
-            return this.gitOut(['rev-parse', '--verify', `${this.trackingRef}^{commit}`]);
-        // Tell "no such branch yet" (exit 2) from a failing remote before starting afresh.
+        if (fetched.code === 0) {
+            return { tip: await this.gitOut(['rev-parse', '--verify', `${this.trackingRef}^{commit}`]) };
+        }
+        // Tell "no such branch" (exit 2) from a failing remote before starting afresh.
         const probe = await this.git(['ls-remote', '--exit-code', '--heads', this.remote, `refs/heads/${this.branch}`], { timeoutMs: NETWORK_TIMEOUT_MS });
         if (probe.code === 2)
-            return undefined;
-        throw new StoreError(`could not fetch ${this.branch} from ${this.remote}: ${firstLine(fetched.stderr) || `git exited with ${fetched.code}`}`);
+            return { tip: undefined };
+        const failure = firstLine(fetched.stderr) || `git exited with ${fetched.code}`;
+        // The remote answers and has the branch: it changed under the fetch. Retried; a
+        // fetch that keeps failing is reported with its own message once attempts run out.
+        if (probe.code === 0)
+            return { raced: `the fetch failed as the branch changed: ${failure}` };
+        throw new StoreError(`could not fetch ${this.branch} from ${this.remote}: ${failure}`);
+    }
+    /** fetchTip for reading: retried while other jobs keep changing the branch. */
+    async fetchSettledTip() {
+        for (let attempt = 1;; attempt++) {
+            const fetched = await this.fetchTip();
+            if (!('raced' in fetched))
+                return fetched.tip;
+            if (attempt >= this.maxAttempts) {
+                throw new StoreError(`could not fetch ${this.branch} from ${this.remote} in ${this.maxAttempts} attempts: ` +
+                    fetched.raced);
+            }
+            await backoff(attempt);
+        }
     }
     /** Pushes without force: 'lost' when the branch moved since it was fetched. */
     async push(dataCommit) {
@@ -34734,7 +34920,7 @@ class BranchStore {
         const status = run.stdout.split('\n').find((line) => line.startsWith('!')) ?? '';
         if (/\[rejected\]/.test(status) ||
             (/\[remote rejected\]/.test(status) &&
-                /cannot lock ref|failed to update ref|incorrect old value|fetch first|non-fast-forward/i.test(status))) {
+                /cannot lock ref|failed to update ref|incorrect old value|fetch first|non-fast-forward|reference already exists|stale info/i.test(status))) {
             return 'lost';
         }
         throw new StoreError(`could not push to ${this.where}: ${firstLine(status.split('\t').slice(2).join(' ')) || firstLine(run.stderr) || `git exited with ${run.code}`}`);
@@ -34783,6 +34969,7 @@ class BranchStore {
             child.once('close', (code, signal) => resolve({
                 code: signal ? null : code,
                 stdout: Buffer.concat(out).toString('utf8'),
+                stdoutBytes: Buffer.concat(out),
                 stderr: Buffer.concat(err).toString('utf8') + (signal ? `\n(killed by ${signal})` : '')
             }));
             // A failing git may exit before reading its input: that is reported by its exit code.
@@ -34796,20 +34983,32 @@ function resultsFile(commit) {
 }
 /**
  * The index with `entry` added (or replacing the same commit's entry in place), trimmed
- * to the newest `retention` entries; `removed` lists the commits trimmed away.
+ * to the newest `retention` commits (by ancestry, see order.ts); `removed` lists the
+ * commits trimmed away. `stored` is false, and the index unchanged, when `entry`'s own
+ * commit would be trimmed: an old commit measured again never evicts newer ones.
+ * @param historyRank see newestFirst
  */
-function addEntry(index, entry, retention) {
+function addEntry(index, entry, retention, historyRank = new Map()) {
     const entries = [...index.entries];
     const at = entries.findIndex((e) => e.commit === entry.commit);
     if (at >= 0)
         entries[at] = entry;
     else
         entries.push(entry);
-    const drop = retention === undefined ? 0 : Math.max(0, entries.length - retention);
+    const replaced = at >= 0;
+    if (retention === undefined || entries.length <= retention) {
+        return { index: { ...index, entries }, replaced, removed: [], stored: true };
+    }
+    const kept = new Set(newestFirst(entries, historyRank)
+        .slice(0, retention)
+        .map((e) => e.commit));
+    if (!kept.has(entry.commit))
+        return { index, replaced: false, removed: [], stored: false };
     return {
-        index: { ...index, entries: entries.slice(drop) },
-        replaced: at >= 0,
-        removed: entries.slice(0, drop).map((e) => e.commit)
+        index: { ...index, entries: entries.filter((e) => kept.has(e.commit)) },
+        replaced,
+        removed: entries.filter((e) => !kept.has(e.commit)).map((e) => e.commit),
+        stored: true
     };
 }
 /** The index file's text (stable key order, trailing newline). */
@@ -34834,15 +35033,18 @@ function parseStoreIndex(text, where) {
     if (!isObject(data) || data.tool !== 'perfgate') {
         throw new StoreError(`${where}: not a perfgate data-branch index (expected "tool": "perfgate")`);
     }
+    const versions = `1 to ${STORE_INDEX_SCHEMA_VERSION}`;
     if (typeof data.schemaVersion !== 'number')
-        fail('schemaVersion', `${STORE_INDEX_SCHEMA_VERSION}`);
+        fail('schemaVersion', versions);
     if (data.schemaVersion > STORE_INDEX_SCHEMA_VERSION) {
         throw new StoreError(`${where}: written by a newer perfgate (schemaVersion ${data.schemaVersion}); ` +
-            `this perfgate reads schemaVersion ${STORE_INDEX_SCHEMA_VERSION}: upgrade perfgate`);
+            `this perfgate reads schemaVersion ${versions}: upgrade perfgate`);
     }
-    if (data.schemaVersion !== STORE_INDEX_SCHEMA_VERSION) {
-        fail('schemaVersion', `${STORE_INDEX_SCHEMA_VERSION}`);
+    if (!Number.isInteger(data.schemaVersion) || data.schemaVersion < 1) {
+        fail('schemaVersion', versions);
     }
+    // Version 1 is version 2 without committedAt and parent: read as is, written as 2.
+    const v1 = data.schemaVersion === 1;
     if (!Array.isArray(data.entries))
         fail('entries', 'an array');
     const seen = new Set();
@@ -34850,7 +35052,7 @@ function parseStoreIndex(text, where) {
         const at = `entries[${i}]`;
         if (!isObject(raw))
             return fail(at, 'an object');
-        const { commit, file, createdAt, branch, benchmarks } = raw;
+        const { commit, file, createdAt, branch, benchmarks, committedAt, parent } = raw;
         if (typeof commit !== 'string' || !FULL_SHA.test(commit)) {
             return fail(`${at}.commit`, 'a full commit sha');
         }
@@ -34866,7 +35068,23 @@ function parseStoreIndex(text, where) {
         if (!Array.isArray(benchmarks) || !benchmarks.every((b) => typeof b === 'string')) {
             return fail(`${at}.benchmarks`, 'an array of names');
         }
-        return { commit, file, createdAt, ...(branch !== undefined ? { branch } : {}), benchmarks };
+        if (!v1 && committedAt !== undefined) {
+            if (typeof committedAt !== 'string' || Number.isNaN(Date.parse(committedAt))) {
+                return fail(`${at}.committedAt`, 'an ISO date');
+            }
+        }
+        if (!v1 && parent !== undefined && (typeof parent !== 'string' || !FULL_SHA.test(parent))) {
+            return fail(`${at}.parent`, 'a full commit sha');
+        }
+        return {
+            commit,
+            file,
+            createdAt,
+            ...(branch !== undefined ? { branch } : {}),
+            benchmarks,
+            ...(!v1 && typeof committedAt === 'string' ? { committedAt } : {}),
+            ...(!v1 && typeof parent === 'string' ? { parent } : {})
+        };
     });
     return { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries };
 }
@@ -34879,7 +35097,15 @@ function firstLine(text) {
         .map((line) => line.trim())
         .find((line) => line !== '') ?? '');
 }
-function sleep(ms) {
+function factsOf(facts) {
+    return {
+        committedAt: facts.committedAt,
+        ...(facts.parent !== undefined ? { parent: facts.parent } : {})
+    };
+}
+/** Waits before trying again: full jitter, so racing jobs spread out. */
+function backoff(attempt) {
+    const ms = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -35011,73 +35237,180 @@ function createCommentsApi(token, issue, baseUrl = process.env.GITHUB_API_URL) {
     };
 }
 
+const PULL_REQUEST_TARGET_REFUSAL = 'perfgate refuses to run on pull_request_target: it would run pull request code with a write token. ' +
+    'Use pull_request (and the measure/comment pair for forks), or set allow-pull-request-target: true ' +
+    'if this workflow checks out only trusted code.';
+/** The pull request's baseline for the `baseline` input. */
+function pullRequestBaseline(inputs, pr, checkout, event) {
+    const source = inputs.baseline === 'auto' ? 'merge-base' : inputs.baseline;
+    if (source === 'none')
+        return { kind: 'none', why: 'baseline: none' };
+    if (source === 'stored')
+        return { kind: 'stored', commit: pr.baseSha };
+    // GitHub checks out refs/pull/N/merge: a merge commit whose first parent is the base
+    // branch as the PR merges into it. That parent is the baseline, and needs no history.
+    const isMergeCommit = checkout.headSha === event.sha && checkout.headParents.length === 2;
+    if (isMergeCommit)
+        return { kind: 'commit', commit: checkout.headParents[0] };
+    return { kind: 'merge-base', ref: pr.baseSha };
+}
+/** Decides what the action does for this event, inputs and checkout. */
+function planAction(inputs, event, checkout) {
+    if (inputs.mode === 'comment') {
+        if (!event.workflowRunHeadSha) {
+            return {
+                kind: 'refuse',
+                message: 'mode: comment runs in a workflow_run workflow, after the measure workflow'
+            };
+        }
+        return { kind: 'comment-from-artifact', measuredSha: event.workflowRunHeadSha };
+    }
+    if (event.name === 'pull_request_target' && !inputs.allowPullRequestTarget) {
+        return { kind: 'refuse', message: PULL_REQUEST_TARGET_REFUSAL };
+    }
+    const failOn = inputs.failOn === 'config' ? undefined : inputs.failOn;
+    const pr = event.name === 'pull_request' || event.name === 'pull_request_target'
+        ? event.pullRequest
+        : undefined;
+    const onDefaultBranch = event.defaultBranch !== undefined && event.ref === `refs/heads/${event.defaultBranch}`;
+    const store = event.name === 'push' && onDefaultBranch;
+    if (inputs.mode === 'merge') {
+        if (inputs.shard) {
+            return { kind: 'refuse', message: 'mode: merge combines the shards: give it no shard input' };
+        }
+        return {
+            kind: 'merge',
+            ...(pr ? { pullRequest: pr.number } : {}),
+            publish: pr ? 'comment' : 'none',
+            store,
+            failOn
+        };
+    }
+    if (inputs.shard) {
+        // A shard measures and leaves its results for the merge job, which comments and stores.
+        return {
+            kind: 'run',
+            baseline: pr
+                ? pullRequestBaseline(inputs, pr, checkout, event)
+                : { kind: 'none', why: 'not a pull request' },
+            shard: inputs.shard,
+            ...(pr ? { pullRequest: pr.number } : {}),
+            publish: 'artifact',
+            store: false,
+            failOn
+        };
+    }
+    if (pr) {
+        return {
+            kind: 'run',
+            baseline: pullRequestBaseline(inputs, pr, checkout, event),
+            pullRequest: pr.number,
+            publish: inputs.mode === 'measure' ? 'artifact' : 'comment',
+            store: false,
+            failOn
+        };
+    }
+    return {
+        kind: 'run',
+        baseline: { kind: 'none', why: 'not a pull request' },
+        publish: 'none',
+        store,
+        failOn
+    };
+}
+
 /**
- * What the action does on each event (DESIGN.md §1): on a pull request, measure head
- * against its merge-base (or a stored baseline) and post the report as one PR comment;
- * on a push to the default branch, measure and store the results on the data branch;
- * otherwise measure and check budgets. Every path writes the job summary, the outputs
- * and the report files, so a failed comment never loses the report.
+ * The action carried out: reads the checkout, plans what the event calls for
+ * (src/github/plan.ts), turns the plan into a request for the application layer, and
+ * publishes the judged results — report files, job summary, outputs, the PR comment, the
+ * data branch. The outcome comes from the one rule in src/app/outcome.ts, in every mode.
  */
 /** GitHub's limit for a comment body. */
 const COMMENT_LIMIT = 65_536;
 /** GitHub's limit for one step's job summary is 1 MiB; keep a margin. */
 const SUMMARY_LIMIT = 1_000_000;
-const FILES = { results: 'results.json', report: 'report.md', pr: 'pr-number.txt' };
-/** Makes sure a commit is present locally (actions/checkout fetches depth 1 by default). */
-function ensureCommit(cwd, sha) {
+const FILES = OUTPUT_FILES;
+/** The workflow event as the plan reads it, from @actions/github's context. */
+function readActionEvent() {
+    const payload = context.payload;
+    const pr = payload.pull_request;
+    return {
+        // context.repo throws without GITHUB_REPOSITORY (a run outside GitHub): no API then.
+        repository: process.env.GITHUB_REPOSITORY ? context.repo : { owner: '', repo: '' },
+        name: context.eventName,
+        ref: context.ref,
+        sha: context.sha,
+        ...(pr ? { pullRequest: { number: pr.number, baseSha: pr.base.sha } } : {}),
+        ...(payload.repository?.default_branch
+            ? { defaultBranch: payload.repository.default_branch }
+            : {}),
+        ...(payload.workflow_run?.head_sha ? { workflowRunHeadSha: payload.workflow_run.head_sha } : {})
+    };
+}
+/** HEAD and its parents, read from the commit object (a shallow clone still lists them). */
+function readCheckout(cwd) {
+    const head = gitSync(cwd, ['cat-file', 'commit', 'HEAD']);
+    const sha = gitSync(cwd, ['rev-parse', 'HEAD']);
+    if (!head.ok || !sha.ok)
+        return { headSha: '', headParents: [] };
+    const parents = head.out
+        .split('\n\n')[0]
+        .split('\n')
+        .filter((line) => line.startsWith('parent '))
+        .map((line) => line.slice('parent '.length).trim());
+    return { headSha: sha.out, headParents: parents };
+}
+/**
+ * Makes sure a commit is present locally (actions/checkout fetches depth 1 by default).
+ * `history`: whether the walk to a merge-base needs its ancestors too.
+ */
+function ensureCommit(cwd, sha, history, log) {
     if (gitSync(cwd, ['cat-file', '-e', `${sha}^{commit}`]).ok)
         return;
-    info(`fetching ${sha.slice(0, 7)} (set fetch-depth: 0 on actions/checkout to skip this)`);
-    gitSync(cwd, ['fetch', '--no-tags', '--quiet', 'origin', sha], 300_000);
+    const shallow = gitSync(cwd, ['rev-parse', '--is-shallow-repository']).out === 'true';
+    log.info(`perfgate: fetching ${sha.slice(0, 7)}`);
+    const depth = shallow && !history ? ['--depth', '1'] : shallow ? ['--unshallow'] : [];
+    gitSync(cwd, ['fetch', '--no-tags', '--quiet', ...depth, 'origin', sha], 300_000);
 }
-/** The CLI engine, with its output in the log. */
-async function perfgate(args, cwd) {
-    const log = { write: (text) => process.stdout.write(text), isTTY: false };
-    return main(args, { stdout: log, stderr: log, cwd });
-}
-function setOutputs(results, code, files) {
-    const counts = results?.comparison?.counts;
-    const verdict = code === EXIT.passed ? 'pass' : code === EXIT.gateFailed ? 'fail' : 'error';
-    setOutput('verdict', verdict);
-    setOutput('exit-code', String(code));
-    setOutput('regressions', String(counts?.regressions ?? 0));
-    setOutput('improvements', String(counts?.improvements ?? 0));
-    setOutput('budgets-failed', String(counts?.budgetsFailed ?? 0));
-    setOutput('results', files.results);
-    setOutput('report', files.report);
-}
-function failFor(code, results) {
-    if (code === EXIT.gateFailed) {
-        setFailed(`perfgate: ${results?.comparison?.gate.reasons.join(', ') ?? 'gate failed'}`);
-    }
-    else if (code === EXIT.runtime) {
-        setFailed('perfgate: a benchmark could not be measured (see the report)');
-    }
-    else if (code === EXIT.usage) {
-        setFailed('perfgate: invalid configuration or input (see the log)');
+/**
+ * The action runs on its own Node (node24); the project's code should run on the Node
+ * the workflow set up. Function workers use the first `node` on PATH.
+ */
+function useProjectNode(log) {
+    if (process.env.PERFGATE_NODE)
+        return;
+    const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' });
+    const nodePath = found.status === 0 ? found.stdout.trim() : '';
+    if (nodePath && nodePath !== process.execPath) {
+        process.env.PERFGATE_NODE = nodePath;
+        log.info(`perfgate: function benchmarks run on ${nodePath}`);
     }
 }
 /**
  * Renders the report once for GitHub: written to `report.md` and the job summary (within
  * its size limit), and returned fitted to a comment.
  */
-async function publishReport(inputs, results, comparison, reportFile) {
-    const model = buildReport(results, comparison);
+async function publishReport(inputs, results, reportFile) {
+    const model = buildReport(results, results.comparison);
     const options = { id: inputs.commentId, version: VERSION$6 };
     const full = renderMarkdownReport(model, options);
     writeFileSync(reportFile, full);
     await summary
         .addRaw(full.length > SUMMARY_LIMIT ? renderMarkdownWithin(model, SUMMARY_LIMIT, options) : full)
         .write();
-    return renderMarkdownWithin(model, COMMENT_LIMIT, options);
+    return { model, comment: renderMarkdownWithin(model, COMMENT_LIMIT, options) };
 }
-async function postComment(inputs, prNumber, body, comparison) {
+/** Whether the report is worth a comment under `comment: on-change`. */
+function changed(results) {
+    const comparison = results.comparison;
+    const c = comparison.counts;
+    return c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0;
+}
+async function postComment(inputs, repository, prNumber, body, results, io) {
     if (inputs.comment === 'never')
         return;
-    const c = comparison.counts;
-    const changed = c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0;
-    if (inputs.comment === 'on-change' && !changed) {
-        info('perfgate: no change and no failure; not commenting (comment: on-change)');
+    if (inputs.comment === 'on-change' && !changed(results)) {
+        io.log.info('perfgate: no change and no failure; not commenting (comment: on-change)');
         return;
     }
     if (!inputs.token) {
@@ -35085,12 +35418,12 @@ async function postComment(inputs, prNumber, body, comparison) {
         return;
     }
     try {
-        const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber });
+        const api = createCommentsApi(inputs.token, { ...repository, issueNumber: prNumber });
         const done = await upsertComment(api, reportMarker(inputs.commentId), body, {
-            onRetry: (message) => info(`perfgate: ${message}`)
+            onRetry: (message) => io.log.info(`perfgate: ${message}`)
         });
-        info(`perfgate: PR comment ${done.action}: ${done.url}`);
-        setOutput('comment-url', done.url);
+        io.log.info(`perfgate: PR comment ${done.action}: ${done.url}`);
+        io.outputs.commentUrl(done.url);
     }
     catch (error) {
         const status = error.status;
@@ -35100,148 +35433,213 @@ async function postComment(inputs, prNumber, body, comparison) {
         warning(`perfgate: could not post the PR comment: ${error.message}${hint}. The report is in the job summary.`);
     }
 }
+/** The baseline a plan names, made concrete (commits fetched, stored results loaded). */
+async function resolveBaseline(plan, cwd, store, inputs, log) {
+    const planned = plan.baseline;
+    switch (planned.kind) {
+        case 'none':
+            return { kind: 'none' };
+        case 'commit':
+            ensureCommit(cwd, planned.commit, false, log);
+            return { kind: 'commit', commit: planned.commit };
+        case 'merge-base':
+            ensureCommit(cwd, planned.ref, true, log);
+            return { kind: 'merge-base', ref: planned.ref };
+        case 'stored': {
+            ensureCommit(cwd, planned.commit, true, log);
+            const found = await store.findBaseline(planned.commit);
+            if (!found) {
+                warning(`perfgate: no stored results for ${planned.commit.slice(0, 7)} or its ancestors on ${inputs.dataBranch}; checking budgets only`);
+                return { kind: 'none' };
+            }
+            log.info(`perfgate: stored baseline of ${found.commit.slice(0, 7)} (base ${planned.commit.slice(0, 7)})`);
+            return { kind: 'stored', results: found.results, source: `on ${inputs.dataBranch}` };
+        }
+    }
+}
+/** Prints the terminal report into the log (the same view a local run shows). */
+function logReport(results, io, model) {
+    const table = results.benchmarks.length > 0 ? renderTerminalReport(results) + '\n' : '';
+    io.log.write(`\n${table}${renderTerminalVerdict(model)}`);
+}
+async function carryOutRun(plan, event, inputs, cwd, files, io) {
+    clearStaleFiles(files);
+    const store = branchStore(cwd, inputs, io);
+    const config = loadConfigFile(cwd, inputs.config);
+    const baseline = await resolveBaseline(plan, cwd, store, inputs, io.log);
+    const results = await runBenchmarks({
+        config,
+        baseline,
+        // Shards of one matrix agree on the seed; a single job draws one.
+        seed: plan.shard
+            ? sharedSeed(readCheckout(cwd).headSha || event.sha, configHash(config))
+            : randomInt(2 ** 31),
+        // `setup` runs in every checkout that is measured: head here, base in its worktree.
+        setupHead: true,
+        failOn: plan.failOn,
+        ...(plan.shard ? { shard: plan.shard } : {})
+    }, {
+        runner: io.runner ?? createProcessTrialRunner(),
+        log: io.log,
+        onPartial: (partial) => writeFileSync(files.results, serializeResults(partial))
+    });
+    return publishResults(plan, event, inputs, results, files, store, io);
+}
+/** mode: merge — the shards' results (downloaded artifacts) judged and published as one run. */
+async function carryOutMerge(plan, event, inputs, cwd, files, io) {
+    clearStaleFiles(files);
+    const dir = path.resolve(cwd, inputs.shardResults);
+    const found = findResultsFiles(dir);
+    if (found.length === 0) {
+        return outcomeOfError(EXIT.usage, `${inputs.shardResults}: no results.json of any shard found (download the shard artifacts there)`);
+    }
+    io.log.info(`perfgate: merging ${found.length} shard results from ${inputs.shardResults}`);
+    const shards = found.map((file) => ({
+        source: path.relative(cwd, file),
+        results: readResultsFile(cwd, file)
+    }));
+    const merged = mergeShards(shards);
+    const results = plan.failOn
+        ? judge({ ...merged, compare: { ...merged.compare, failOn: plan.failOn } })
+        : merged;
+    return publishResults(plan, event, inputs, results, files, branchStore(cwd, inputs, io), io);
+}
+/** Every results.json under a directory (artifacts unpack into one folder each). */
+function findResultsFiles(dir) {
+    let entries;
+    try {
+        entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+    }
+    catch {
+        return [];
+    }
+    return entries
+        .filter((entry) => path.basename(entry) === FILES.results)
+        .map((entry) => path.join(dir, entry))
+        .sort();
+}
+/** Results of an earlier step must never pass for this run's. */
+function clearStaleFiles(files) {
+    rmSync(files.results, { force: true });
+    rmSync(files.report, { force: true });
+    rmSync(files.pr, { force: true });
+}
+function branchStore(cwd, inputs, io) {
+    return new BranchStore({
+        cwd,
+        branch: inputs.dataBranch,
+        retention: inputs.retention,
+        log: (m) => io.log.info(m)
+    });
+}
+/**
+ * Publishes judged results: results.json, report.md, the job summary, the outputs (before
+ * any API call), then the comment or the artifact's PR number, then the data branch.
+ */
+async function publishResults(plan, event, inputs, results, files, store, io) {
+    writeFileSync(files.results, serializeResults(results));
+    const outcome = outcomeOf(results);
+    const { model, comment } = await publishReport(inputs, results, files.report);
+    logReport(results, io, model);
+    // Outputs before anything that talks to GitHub: a slow API never leaves them unset.
+    io.outputs.set(outcome, results, files);
+    if (plan.pullRequest !== undefined && plan.publish === 'artifact') {
+        writeFileSync(files.pr, `${plan.pullRequest}\n`);
+        io.log.info(`perfgate: measured; upload ${path.dirname(files.pr)} as an artifact for the next job`);
+    }
+    else if (plan.pullRequest !== undefined && plan.publish === 'comment') {
+        // The comment workflow of a fork PR (mode: comment) can post a merged report too.
+        if (results.merged)
+            writeFileSync(files.pr, `${plan.pullRequest}\n`);
+        await postComment(inputs, event.repository, plan.pullRequest, comment, results, io);
+    }
+    if (plan.store) {
+        try {
+            const saved = await store.save(results, event.sha);
+            if (saved.stored) {
+                io.log.info(`perfgate: results of ${event.sha.slice(0, 7)} stored on ${inputs.dataBranch}`);
+            }
+        }
+        catch (error) {
+            warning(`perfgate: could not store the results on ${inputs.dataBranch}: ${error.message}`);
+        }
+    }
+    return outcome;
+}
 /**
  * Comment mode (workflow_run after a fork PR's measure job). The artifact was written by
  * a job that ran the PR's code, so nothing in it is trusted as is: the PR number must
  * name a PR whose head is the commit the measured workflow ran on, the results must pass
  * validation, and the comparison is recomputed from the trials rather than read.
  */
-async function commentFromArtifact(inputs, outDir, files) {
-    const run = context.payload.workflow_run;
-    if (!run?.head_sha) {
-        throw new Error('mode: comment runs in a workflow_run workflow, after the measure workflow');
+async function commentFromArtifact(measuredSha, event, inputs, files, io) {
+    let prText;
+    try {
+        prText = readFileSync$1(files.pr, 'utf8').trim();
     }
-    const prFile = path.join(outDir, FILES.pr);
-    const prNumber = Number(readFileSync$1(prFile, 'utf8').trim());
-    if (!Number.isInteger(prNumber) || prNumber <= 0)
-        throw new Error(`${prFile}: expected a pull request number`);
-    const results = parseResults(readFileSync$1(files.results, 'utf8'), files.results);
-    const base = results.base?.benchmarks;
-    const mode = base ? (results.benchmarks.some((b) => b.paired) ? 'paired' : 'unpaired') : undefined;
-    const comparison = compareResults({
-        mode,
-        head: results.benchmarks,
-        base,
-        compare: results.compare
-    });
-    const checked = { ...results, comparison };
-    const body = await publishReport(inputs, checked, comparison, files.report);
-    const api = createCommentsApi(inputs.token, { ...context.repo, issueNumber: prNumber });
-    const headSha = await api.pullHeadSha().catch((error) => {
-        throw new Error(`cannot read pull request #${prNumber}: ${error.message}`);
-    });
-    if (headSha !== run.head_sha) {
-        throw new Error(`${prFile} names pull request #${prNumber}, whose head is ${headSha.slice(0, 7)}, ` +
-            `not the measured commit ${run.head_sha.slice(0, 7)}: not commenting`);
+    catch (error) {
+        return outcomeOfError(EXIT.usage, `${files.pr}: cannot read the pull request number (${error.message}); download the measure job's artifact into output-dir`);
     }
-    await postComment(inputs, prNumber, body, comparison);
-    const code = comparison.gate.failed ? EXIT.gateFailed : EXIT.passed;
-    setOutputs(checked, code, files);
-    failFor(code, checked);
+    const prNumber = Number(prText);
+    if (!/^\d+$/.test(prText) || !Number.isSafeInteger(prNumber) || prNumber <= 0) {
+        return outcomeOfError(EXIT.usage, `${files.pr}: expected a pull request number`);
+    }
+    const results = judge(readResultsFile(path.dirname(files.results), files.results));
+    const outcome = outcomeOf(results);
+    const { model, comment } = await publishReport(inputs, results, files.report);
+    logReport(results, io, model);
+    // Trust first: the outputs of a refused artifact say error, not the artifact's verdict.
+    const api = createCommentsApi(inputs.token, { ...event.repository, issueNumber: prNumber });
+    let headSha;
+    try {
+        headSha = await api.pullHeadSha();
+    }
+    catch (error) {
+        return refuseComment(`cannot read pull request #${prNumber}: ${error.message}`);
+    }
+    if (headSha !== measuredSha) {
+        return refuseComment(`${files.pr} names pull request #${prNumber}, whose head is ${headSha.slice(0, 7)}, ` +
+            `not the measured commit ${measuredSha.slice(0, 7)}: not commenting`);
+    }
+    io.outputs.set(outcome, results, files);
+    await postComment(inputs, event.repository, prNumber, comment, results, io);
+    return outcome;
 }
-/**
- * The action runs on its own Node (node24); the project's code should run on the Node
- * the workflow set up. Function workers use the first `node` on PATH.
- */
-function useProjectNode() {
-    if (process.env.PERFGATE_NODE)
-        return;
-    const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' });
-    const nodePath = found.status === 0 ? found.stdout.trim() : '';
-    if (nodePath && nodePath !== process.execPath) {
-        process.env.PERFGATE_NODE = nodePath;
-        info(`perfgate: function benchmarks run on ${nodePath}`);
-    }
+/** A comment refused for trust reasons: the step fails, the report stays in the summary. */
+function refuseComment(message) {
+    return outcomeOfError(EXIT.usage, message);
 }
-/** Runs the action with its inputs. */
-async function runAction(inputs) {
-    useProjectNode();
+/** Runs the action for an event; returns its outcome (outputs are set on every path). */
+async function runAction(inputs, event, io) {
+    useProjectNode(io.log);
     const cwd = path.resolve(inputs.workingDirectory);
     const outDir = path.resolve(cwd, inputs.outputDir);
     mkdirSync(outDir, { recursive: true });
     const files = {
         results: path.join(outDir, FILES.results),
-        report: path.join(outDir, FILES.report)
+        report: path.join(outDir, FILES.report),
+        pr: path.join(outDir, FILES.pr)
     };
-    if (inputs.mode === 'comment') {
-        await commentFromArtifact(inputs, outDir, files);
-        return;
-    }
-    const event = context.eventName;
-    // `setup` runs in every checkout that is measured: head here, base in its worktree.
-    // The report is rendered here (publishReport), with this step's comment id.
-    const args = ['run', '--config', inputs.config, '--out', files.results, '--setup-head'];
-    // Results of an earlier step must never pass for this run's.
-    rmSync(files.results, { force: true });
-    rmSync(files.report, { force: true });
-    if (inputs.failOn !== 'config')
-        args.push('--fail-on', inputs.failOn);
-    const pr = context.payload.pull_request;
-    const isPullRequest = (event === 'pull_request' || event === 'pull_request_target') && pr !== undefined;
-    if (event === 'pull_request_target' && !inputs.allowPullRequestTarget) {
-        throw new Error('perfgate refuses to run on pull_request_target: it would run pull request code with a write token. ' +
-            'Use pull_request (and the measure/comment pair for forks), or set allow-pull-request-target: true ' +
-            'if this workflow checks out only trusted code.');
-    }
-    const store = new BranchStore({
-        cwd,
-        branch: inputs.dataBranch,
-        retention: inputs.retention,
-        log: (m) => info(m)
-    });
-    if (isPullRequest) {
-        const source = inputs.baseline === 'auto' ? 'merge-base' : inputs.baseline;
-        if (source === 'merge-base') {
-            ensureCommit(cwd, pr.base.sha);
-            args.push('--base', pr.base.sha);
-        }
-        else if (source === 'stored') {
-            ensureCommit(cwd, pr.base.sha);
-            const found = await store.findBaseline(pr.base.sha);
-            if (found) {
-                const file = path.join(outDir, 'baseline.json');
-                writeFileSync(file, serializeResults(found.results));
-                info(`perfgate: stored baseline of ${found.commit.slice(0, 7)} (merge-base ${pr.base.sha.slice(0, 7)})`);
-                args.push('--baseline', file);
-            }
-            else {
-                warning(`perfgate: no stored results for ${pr.base.sha.slice(0, 7)} or its ancestors on ${inputs.dataBranch}; checking budgets only`);
-            }
-        }
-    }
-    const code = await perfgate(args, cwd);
-    let results;
+    let outcome;
     try {
-        results = parseResults(readFileSync$1(files.results, 'utf8'), files.results);
+        const plan = planAction(inputs, event, readCheckout(cwd));
+        outcome =
+            plan.kind === 'refuse'
+                ? outcomeOfError(EXIT.usage, plan.message)
+                : plan.kind === 'comment-from-artifact'
+                    ? await commentFromArtifact(plan.measuredSha, event, inputs, files, io)
+                    : plan.kind === 'merge'
+                        ? await carryOutMerge(plan, event, inputs, cwd, files, io)
+                        : await carryOutRun(plan, event, inputs, cwd, files, io);
     }
-    catch {
-        results = undefined; // config or usage error: nothing was measured
+    catch (error) {
+        const known = outcomeOfFailure(error);
+        if (!known)
+            throw error;
+        outcome = known;
     }
-    if (results?.comparison) {
-        const body = await publishReport(inputs, results, results.comparison, files.report);
-        if (isPullRequest) {
-            if (inputs.mode === 'measure') {
-                writeFileSync(path.join(outDir, FILES.pr), `${pr.number}\n`);
-                info(`perfgate: measured; upload ${outDir} as an artifact for the comment workflow`);
-            }
-            else {
-                await postComment(inputs, pr.number, body, results.comparison);
-            }
-        }
-        const defaultBranch = context.payload
-            .repository?.default_branch;
-        if (event === 'push' && defaultBranch && context.ref === `refs/heads/${defaultBranch}`) {
-            try {
-                await store.save(results, context.sha);
-                info(`perfgate: results of ${context.sha.slice(0, 7)} stored on ${inputs.dataBranch}`);
-            }
-            catch (error) {
-                warning(`perfgate: could not store the results on ${inputs.dataBranch}: ${error.message}`);
-            }
-        }
-    }
-    setOutputs(results, code, files);
-    failFor(code, results);
+    io.outputs.set(outcome);
+    return outcome;
 }
 
 /** The action's inputs (names as in action.yml), read and checked in one place. */
@@ -35257,7 +35655,30 @@ const Inputs = {
     dataBranch: 'data-branch',
     retention: 'retention',
     outputDir: 'output-dir',
+    shard: 'shard',
+    shardResults: 'shard-results',
     allowPrTarget: 'allow-pull-request-target'
+};
+/** The allowed values of the inputs that take one of a list (action.yml lists the same). */
+const INPUT_CHOICES = {
+    mode: ['auto', 'measure', 'comment', 'merge'],
+    baseline: ['auto', 'merge-base', 'stored', 'none'],
+    failOn: ['config', ...FAIL_ON_VALUES],
+    comment: ['always', 'on-change', 'never']
+};
+/** What an input left empty means (action.yml documents the same defaults). */
+const INPUT_DEFAULTS = {
+    config: DEFAULT_CONFIG_FILE,
+    workingDirectory: '.',
+    mode: 'auto',
+    baseline: 'auto',
+    /** The config's compare.fail-on. */
+    failOn: 'config',
+    comment: 'always',
+    commentId: DEFAULT_COMMENT_ID,
+    dataBranch: DEFAULT_DATA_BRANCH,
+    outputDir: DEFAULT_OUTPUT_DIR,
+    shardResults: 'perfgate-shards'
 };
 class InputError extends Error {
 }
@@ -35276,44 +35697,146 @@ function booleanInput(name) {
         return true;
     throw new InputError(`input ${name}: expected true or false, got "${value}"`);
 }
+function shardInput() {
+    const text = getInput(Inputs.shard).trim();
+    if (text === '')
+        return undefined;
+    try {
+        return parseShard(text, `input ${Inputs.shard}`);
+    }
+    catch (error) {
+        throw new InputError(error.message);
+    }
+}
 function readInputs() {
     const retentionText = getInput(Inputs.retention).trim();
     const retention = retentionText === '' ? undefined : Number(retentionText);
     if (retention !== undefined && !(Number.isInteger(retention) && retention > 0)) {
         throw new InputError(`input retention: expected a whole number of commits above 0, got "${retentionText}"`);
     }
-    const commentId = getInput(Inputs.commentId).trim() || 'default';
+    const commentId = getInput(Inputs.commentId).trim() || INPUT_DEFAULTS.commentId;
     if (!/^[\w.-]+$/.test(commentId)) {
         throw new InputError(`input comment-id: expected letters, digits, '.', '-' or '_', got "${commentId}"`);
     }
     return {
-        config: getInput(Inputs.config).trim() || 'perfgate.yml',
-        workingDirectory: getInput(Inputs.workingDirectory).trim() || '.',
+        config: getInput(Inputs.config).trim() || INPUT_DEFAULTS.config,
+        workingDirectory: getInput(Inputs.workingDirectory).trim() || INPUT_DEFAULTS.workingDirectory,
         token: getInput(Inputs.token).trim(),
-        mode: choice(Inputs.mode, ['auto', 'measure', 'comment'], 'auto'),
-        baseline: choice(Inputs.baseline, ['auto', 'merge-base', 'stored', 'none'], 'auto'),
-        failOn: choice(Inputs.failOn, ['config', 'both', 'budgets', 'regressions', 'none'], 'config'),
-        comment: choice(Inputs.comment, ['always', 'on-change', 'never'], 'always'),
+        mode: choice(Inputs.mode, INPUT_CHOICES.mode, INPUT_DEFAULTS.mode),
+        baseline: choice(Inputs.baseline, INPUT_CHOICES.baseline, INPUT_DEFAULTS.baseline),
+        failOn: choice(Inputs.failOn, INPUT_CHOICES.failOn, INPUT_DEFAULTS.failOn),
+        comment: choice(Inputs.comment, INPUT_CHOICES.comment, INPUT_DEFAULTS.comment),
         commentId,
-        dataBranch: getInput(Inputs.dataBranch).trim() || 'perfgate-data',
+        dataBranch: getInput(Inputs.dataBranch).trim() || INPUT_DEFAULTS.dataBranch,
         retention,
-        outputDir: getInput(Inputs.outputDir).trim() || 'perfgate-output',
+        outputDir: getInput(Inputs.outputDir).trim() || INPUT_DEFAULTS.outputDir,
+        shard: shardInput(),
+        shardResults: getInput(Inputs.shardResults).trim() || INPUT_DEFAULTS.shardResults,
         allowPullRequestTarget: booleanInput(Inputs.allowPrTarget)
     };
 }
 
+/** A zero-width space: invisible, and it breaks the runner's command syntax. */
+const BREAK = '\u200b';
+/** One line made inert: no leading `::`, no `##[`. */
+function neutralizeCommandLine(line) {
+    const safe = line.replaceAll('##[', `#${BREAK}#[`);
+    const start = safe.length - safe.trimStart().length;
+    return safe.startsWith('::', start)
+        ? `${safe.slice(0, start)}:${BREAK}${safe.slice(start + 1)}`
+        : safe;
+}
 /**
- * The action's wiring: inputs → runAction → outputs, with the one setFailed for errors
- * that escape it.
+ * A log over `write` (the process's stdout in the action). Text may come in pieces; lines
+ * are neutralized whole (a carriage return also starts a line for the runner).
+ */
+function createActionLog(write) {
+    let pending = '';
+    const flushLines = (text) => {
+        pending += text;
+        const parts = pending.split(/(\r\n|\r|\n)/);
+        pending = parts.pop() ?? '';
+        let out = '';
+        for (let i = 0; i < parts.length; i += 2) {
+            out += `${neutralizeCommandLine(parts[i])}\n`;
+        }
+        if (out)
+            write(out);
+    };
+    return {
+        isTTY: false,
+        write(text) {
+            flushLines(text);
+            return true;
+        },
+        info(line) {
+            flushLines(`${line}\n`);
+        }
+    };
+}
+
+/** The action's outputs (names as in action.yml), set once per run from its outcome. */
+const Outputs = {
+    verdict: 'verdict',
+    exitCode: 'exit-code',
+    regressions: 'regressions',
+    improvements: 'improvements',
+    budgetsFailed: 'budgets-failed',
+    results: 'results',
+    report: 'report',
+    commentUrl: 'comment-url'
+};
+/** Sets every output once; later calls are ignored (the first outcome is the run's). */
+class ActionOutputs {
+    #set = false;
+    get isSet() {
+        return this.#set;
+    }
+    /**
+     * @param results the judged results, when the run got that far
+     * @param files the results and report paths, when they were written
+     */
+    set(outcome, results, files) {
+        if (this.#set)
+            return;
+        this.#set = true;
+        const counts = results?.comparison?.counts;
+        setOutput(Outputs.verdict, outcome.verdict);
+        setOutput(Outputs.exitCode, String(outcome.exitCode));
+        setOutput(Outputs.regressions, String(counts?.regressions ?? 0));
+        setOutput(Outputs.improvements, String(counts?.improvements ?? 0));
+        setOutput(Outputs.budgetsFailed, String(counts?.budgetsFailed ?? 0));
+        setOutput(Outputs.results, files?.results ?? '');
+        setOutput(Outputs.report, files?.report ?? '');
+    }
+    commentUrl(url) {
+        setOutput(Outputs.commentUrl, url);
+    }
+}
+
+/**
+ * The action's wiring: inputs and event → runAction → outcome; the outputs are set and the
+ * step fails (the one setFailed) on every path, also for errors that escape the run.
  */
 async function run() {
+    const log = createActionLog((text) => void process.stdout.write(text));
+    const outputs = new ActionOutputs();
+    let outcome;
     try {
-        await runAction(readInputs());
+        outcome = await runAction(readInputs(), readActionEvent(), { log, outputs });
     }
     catch (error) {
         cleanUpEverything();
-        setFailed(`perfgate: ${error.message}`);
+        outcome =
+            error instanceof InputError
+                ? outcomeOfError(EXIT.usage, error.message)
+                : outcomeOfError(EXIT.runtime, `internal error: ${error?.message ?? error}`);
+        if (!(error instanceof InputError))
+            log.write(`${error?.stack ?? error}\n`);
     }
+    outputs.set(outcome);
+    if (outcome.exitCode !== EXIT.passed)
+        setFailed(`perfgate: ${outcome.reasons.join('; ')}`);
 }
 
 /** Entry of the GitHub Action (action.yml runs dist/index.js). */

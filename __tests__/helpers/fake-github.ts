@@ -12,10 +12,18 @@ export interface FakeComment {
 export interface Fault {
   /** Matches "METHOD /path" (path without query). */
   match: RegExp
-  status: number
+  /** The answer's status (ignored by 'hang'). */
+  status?: number
   headers?: Record<string, string>
+  /** The answer's `message` (default "scripted <status>"). */
+  message?: string
   /** How many times to fail before answering normally (default 1). */
   times?: number
+  /**
+   * 'instead' (default): answer with the fault, do nothing; 'after': do the request (create
+   * the comment), then answer with the fault; 'hang': never answer (until stop).
+   */
+  when?: 'instead' | 'after' | 'hang'
 }
 
 export class FakeGitHub {
@@ -23,10 +31,13 @@ export class FakeGitHub {
   requests: string[] = []
   faults: Fault[] = []
   viewer: string | undefined = 'github-actions[bot]'
+  /** GraphQL's error message when there is no viewer (an answer of 200 with `errors`). */
+  viewerError = 'Resource not accessible by integration'
   /** Head commit per pull request number (GET /repos/o/r/pulls/N). */
   pulls = new Map<number, string>()
   private server: Server | undefined
   private nextId = 1000
+  private held = new Set<ServerResponse>()
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res))
@@ -35,7 +46,14 @@ export class FakeGitHub {
   }
 
   async stop(): Promise<void> {
+    for (const res of this.held) res.destroy()
+    this.server?.closeAllConnections()
     await new Promise<void>((resolve) => this.server?.close(() => resolve()))
+  }
+
+  /** Requests received so far that match, e.g. /^POST .*\/comments$/. */
+  count(match: RegExp): number {
+    return this.requests.filter((r) => match.test(r)).length
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -45,22 +63,31 @@ export class FakeGitHub {
     const url = new URL(req.url!, 'http://x')
     const key = `${req.method} ${url.pathname}`
     this.requests.push(key)
+    const fault = this.faults.find((f) => f.match.test(key) && (f.times ?? 1) > 0)
+    if (fault) fault.times = (fault.times ?? 1) - 1
+    if (fault?.when === 'hang') {
+      this.held.add(res)
+      return
+    }
+    const faulty = () => {
+      const status = fault!.status ?? 500
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...fault!.headers })
+        .end(JSON.stringify({ message: fault!.message ?? `scripted ${status}` }))
+    }
+    if (fault && fault.when !== 'after') return faulty()
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
+      if (fault) return faulty()
       res
         .writeHead(status, { 'content-type': 'application/json', ...headers })
         .end(JSON.stringify(data))
-    }
-    const fault = this.faults.find((f) => f.match.test(key) && (f.times ?? 1) > 0)
-    if (fault) {
-      fault.times = (fault.times ?? 1) - 1
-      return send(fault.status, { message: `scripted ${fault.status}` }, fault.headers)
     }
     let m: RegExpMatchArray | null
     if (key === 'POST /graphql') {
       if (!this.viewer)
         return send(200, {
           data: null,
-          errors: [{ message: 'Resource not accessible by integration' }]
+          errors: [{ message: this.viewerError }]
         })
       return send(200, { data: { viewer: { login: this.viewer } } })
     }
@@ -72,9 +99,15 @@ export class FakeGitHub {
     if ((m = key.match(/^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
       const perPage = Number(url.searchParams.get('per_page') ?? 30)
       const page = Number(url.searchParams.get('page') ?? 1)
+      // Pages are linked as GitHub does (Octokit's paginate follows rel="next").
+      const next = new URL(url.pathname, `http://${req.headers.host}`)
+      next.searchParams.set('per_page', String(perPage))
+      next.searchParams.set('page', String(page + 1))
+      const more = page * perPage < this.comments.length
       return send(
         200,
-        this.comments.slice((page - 1) * perPage, page * perPage).map((c) => this.view(c))
+        this.comments.slice((page - 1) * perPage, page * perPage).map((c) => this.view(c)),
+        more ? { link: `<${next.href}>; rel="next"` } : {}
       )
     }
     if ((m = key.match(/^POST \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {

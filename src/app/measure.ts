@@ -8,7 +8,7 @@ import { readEnvironment } from '../results/environment.js'
 import { configHash, definitionHash } from '../results/hash.js'
 import type { BaseResults, BenchmarkResult } from '../results/types.js'
 import type { TrialRunner } from '../runners/types.js'
-import { planLooks, runPairedBenchmark } from '../schedule/paired.js'
+import { PairedSession, planLooks } from '../schedule/paired.js'
 import { runBenchmark, runSuite } from '../schedule/suite.js'
 import type { Random } from '../stats/random.js'
 import { createPairedProgress, createProgress, type ProgressStream } from './progress.js'
@@ -30,7 +30,8 @@ export interface MeasureOptions {
 async function setupHead(config: Config, options: MeasureOptions): Promise<void> {
   if (!options.setupHead || !config.setup) return
   options.stderr.write(`head: running setup \`${config.setup}\`\n`)
-  await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS)
+  const left = await runSetup(config.setup, config.dir, SETUP_TIMEOUT_MS)
+  if (left) options.stderr.write(`head: ${left}\n`)
 }
 
 /** Head only (no baseline, or a stored one). */
@@ -66,6 +67,10 @@ export async function measureAgainstBase(
   options: MeasureOptions & {
     random: (benchmark: BenchmarkConfig) => Random
     lookCount: number
+    /** Overrides compare.max-duration (the --max-duration flag). */
+    maxDurationMs?: number
+    /** Monotonic clock in ms (injected by tests). */
+    now?: () => number
     /** Gated tests of the whole suite (Holm's family for early stops). */
     familySize: number
   }
@@ -93,37 +98,107 @@ export async function measureAgainstBase(
       benchmarks: base,
       dependencies: checkout.dependencies
     })
-    for (const [index, benchmark] of selected.entries()) {
-      const onBase = mapToBase(benchmark, config.dir, checkout.configDir)
-      if (!onBase) {
-        log(
-          `[${index + 1}/${selected.length}] ${benchmark.name}: not in the base checkout, measuring head only`
-        )
-        head.push(
-          await runBenchmark(benchmark, {
-            runner: options.runner,
-            trials: options.trials,
-            definitionHash: hashHead
-          })
-        )
-      } else {
-        progress.benchmarkStart(benchmark, index + 1, selected.length)
-        const trials = options.trials ?? benchmark.trials
-        const pair = await runPairedBenchmark(benchmark, onBase, {
-          runner: options.runner,
-          random: options.random(benchmark),
-          lookSizes: planLooks(trials, config.compare.maxPairs, options.lookCount),
-          maxTimeMs: config.compare.maxTimeMs,
-          test: config.compare.test,
-          familySize: options.familySize,
-          definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
-          progress
-        })
-        progress.benchmarkEnd(pair.head, pair.base)
-        head.push(pair.head)
-        base.push(pair.base)
-      }
+    const sessionOf = (benchmark: BenchmarkConfig, onBase: BenchmarkConfig) =>
+      new PairedSession(benchmark, onBase, {
+        runner: options.runner,
+        random: options.random(benchmark),
+        lookSizes: planLooks(
+          options.trials ?? benchmark.trials,
+          config.compare.maxPairs,
+          options.lookCount
+        ),
+        maxTimeMs: config.compare.maxTimeMs,
+        test: config.compare.test,
+        familySize: options.familySize,
+        definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
+        progress,
+        ...(options.now ? { now: options.now } : {})
+      })
+    const ended = (pair: { head: BenchmarkResult; base: BenchmarkResult }) => {
+      progress.benchmarkEnd(pair.head, pair.base)
+      head.push(pair.head)
+      base.push(pair.base)
       options.onBenchmark?.({ head: [...head], base: { ...baseResults(), benchmarks: [...base] } })
+    }
+    const headOnly = async (benchmark: BenchmarkConfig, index: number, trials?: number) => {
+      log(
+        `[${index + 1}/${selected.length}] ${benchmark.name}: not in the base checkout, measuring head only`
+      )
+      head.push(
+        await runBenchmark(benchmark, {
+          runner: options.runner,
+          trials: trials ?? options.trials,
+          definitionHash: hashHead
+        })
+      )
+      options.onBenchmark?.({ head: [...head], base: { ...baseResults(), benchmarks: [...base] } })
+    }
+
+    const maxDurationMs = options.maxDurationMs ?? config.compare.maxDurationMs
+    if (maxDurationMs === undefined) {
+      // One benchmark after another, each to its end.
+      for (const [index, benchmark] of selected.entries()) {
+        const onBase = mapToBase(benchmark, config.dir, checkout.configDir)
+        if (!onBase) {
+          await headOnly(benchmark, index)
+          continue
+        }
+        progress.benchmarkStart(benchmark, index + 1, selected.length)
+        const session = sessionOf(benchmark, onBase)
+        try {
+          while (await session.runToNextLook()) {
+            // to the next planned look
+          }
+          ended(await session.finish())
+        } finally {
+          await session.release()
+        }
+      }
+    } else {
+      await withinBudget(maxDurationMs)
+    }
+    // Results in config order, however the budget scheduled them.
+    const order = new Map(selected.map((b, i) => [b.name, i]))
+    const byConfig = (a: BenchmarkResult, b: BenchmarkResult) =>
+      order.get(a.name)! - order.get(b.name)!
+    head.sort(byConfig)
+    base.sort(byConfig)
+
+    /**
+     * A run-wide time budget: every benchmark runs to its first look, then the undecided
+     * ones go on look by look, round after round, so pairs go where they still decide
+     * something. At the deadline (checked before every trial) whatever is still running is
+     * cut short and reported as such; benchmarks never reached get no pairs.
+     */
+    async function withinBudget(budgetMs: number) {
+      const now = options.now ?? (() => performance.now())
+      const deadline = now() + budgetMs
+      log(`time budget: ${Math.round(budgetMs / 1000)} s for the whole A/B run`)
+      const running: { session: PairedSession; benchmark: BenchmarkConfig; index: number }[] = []
+      for (const [index, benchmark] of selected.entries()) {
+        const onBase = mapToBase(benchmark, config.dir, checkout.configDir)
+        if (!onBase) {
+          await headOnly(benchmark, index, now() >= deadline ? 0 : undefined)
+          continue
+        }
+        running.push({ session: sessionOf(benchmark, onBase), benchmark, index })
+      }
+      while (running.length > 0) {
+        for (const entry of [...running]) {
+          const { session, benchmark, index } = entry
+          if (now() >= deadline) session.stopForBudget()
+          else {
+            progress.benchmarkStart(benchmark, index + 1, selected.length)
+            await session.runToNextLook(deadline)
+          }
+          // A server kept across trials is not left running while other benchmarks measure.
+          await session.release()
+          if (session.isDone) {
+            running.splice(running.indexOf(entry), 1)
+            ended(await session.finish())
+          }
+        }
+      }
     }
     return { head, base: baseResults() }
   } finally {

@@ -43,4 +43,6 @@ export interface RunRequest {
   readonly setupHead: boolean
   /** Measure only this shard of the (filtered) suite. */
   readonly shard?: ShardSpec
+  /** Overrides compare.max-duration: the time budget of an A/B run, in ms. */
+  readonly maxDurationMs?: number
 }

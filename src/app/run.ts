@@ -33,6 +33,8 @@ export interface RunDependencies {
    * the last): the caller writes them, so Ctrl-C or a crash keeps what was measured.
    */
   readonly onPartial?: (partial: Results) => void
+  /** Monotonic clock in ms for time limits (tests script it). */
+  readonly now?: () => number
 }
 
 /** The benchmarks a request selects; a filter that matches none is a request error. */
@@ -120,7 +122,9 @@ export async function runBenchmarks(request: RunRequest, deps: RunDependencies):
       // Per benchmark, so its pair order is the same whichever shard measures it.
       random: (b) => createRandom(benchmarkSeed(request.seed, b.name)),
       lookCount: DEFAULT_LOOKS,
-      familySize
+      familySize,
+      ...(request.maxDurationMs !== undefined ? { maxDurationMs: request.maxDurationMs } : {}),
+      ...(deps.now ? { now: deps.now } : {})
     })
     mode = 'paired'
     results = assemble(measured.head, measured.base)

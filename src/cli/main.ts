@@ -23,7 +23,8 @@ import { parseShard, sharedSeed } from '../app/shards.js'
 import { readEnvironment } from '../results/environment.js'
 import { configHash } from '../results/hash.js'
 import { ConfigError } from '../config/errors.js'
-import { FAIL_ON_VALUES, MAX_TRIALS } from '../config/defaults.js'
+import { FAIL_ON_VALUES, MAX_DURATION_MS, MAX_TRIALS } from '../config/defaults.js'
+import { parseDuration } from '../config/units.js'
 import type { FailOn } from '../config/types.js'
 import { BaseCheckoutError } from '../git/base-checkout.js'
 import { renderMarkdownReport } from '../report/markdown.js'
@@ -50,7 +51,7 @@ Usage:
                     [--out results.json] [--report report.md] [--trials N] [--seed S]
                     [--filter <regex>] [--fail-on ${FAIL_ON_VALUES.join('|')}]
                     [--setup-head] [--json]
-                    [--shard i/n]
+                    [--shard i/n] [--max-duration 15m]
   perfgate compare  <base-results.json> <head-results.json> [--report report.md]
                     [--out results.json] [--json]
   perfgate merge    <shard-results.json>... [--report report.md] [--out results.json]
@@ -77,6 +78,7 @@ const RUN_OPTIONS = {
   seed: { type: 'string' },
   filter: { type: 'string' },
   shard: { type: 'string' },
+  'max-duration': { type: 'string' },
   json: { type: 'boolean' }
 } satisfies ParseArgsConfig['options']
 
@@ -121,6 +123,17 @@ function regex(flag: string, text: string | undefined): RegExp | undefined {
   } catch (error) {
     throw new UsageError(`--${flag}: not a valid regular expression: ${(error as Error).message}`)
   }
+}
+
+function durationFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const parsed = parseDuration(text)
+  if (!parsed.ok || parsed.value <= 0 || parsed.value > MAX_DURATION_MS) {
+    throw new UsageError(
+      `--${flag}: expected a duration like "15m" or "90s" (at most 24 hours), got ${JSON.stringify(text)}`
+    )
+  }
+  return parsed.value
 }
 
 function failOnFlag(text: string | undefined): FailOn | undefined {
@@ -210,6 +223,7 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
   const filter = regex('filter', values.filter)
   const failOn = failOnFlag(values['fail-on'])
   const shard = values.shard === undefined ? undefined : parseShard(values.shard)
+  const maxDurationMs = durationFlag('max-duration', values['max-duration'])
   const config = loadConfigFile(io.cwd, values.config)
   const seed =
     wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ??
@@ -236,7 +250,8 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     seed,
     failOn,
     setupHead: values['setup-head'] === true,
-    ...(shard ? { shard } : {})
+    ...(shard ? { shard } : {}),
+    ...(maxDurationMs !== undefined ? { maxDurationMs } : {})
   }
   const results = await runBenchmarks(request, {
     runner: io.runner ?? createProcessTrialRunner(),

@@ -12,7 +12,7 @@ export type { Verdict }
 /** paired: same-runner A/B with interleaved pairs; unpaired: against stored results. */
 export type ComparisonMode = 'paired' | 'unpaired'
 
-export type StopReason = 'decided' | 'max-pairs' | 'max-time' | 'errored'
+export type StopReason = 'decided' | 'max-pairs' | 'max-time' | 'time-budget' | 'errored'
 
 export interface MetricComparison {
   readonly metric: MetricName

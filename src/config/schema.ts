@@ -77,6 +77,11 @@ export const CONFIG_SCHEMA = {
           type: ['string', 'number'],
           description:
             'Longest an A/B comparison of one benchmark may run, e.g. "10m". Default 10m.'
+        },
+        'max-duration': {
+          type: ['string', 'number'],
+          description:
+            'Time budget of a whole A/B run, e.g. "15m": benchmarks run to their first look, then the undecided ones go on look by look; what the budget cuts short is reported as inconclusive. Default: none.'
         }
       }
     },

@@ -103,6 +103,11 @@ export interface CompareConfig {
   readonly maxPairs: number | undefined
   /** Longest an A/B comparison of one benchmark may run. */
   readonly maxTimeMs: number
+  /**
+   * Time budget of a whole A/B run: undecided benchmarks share it look by look, and what
+   * it cuts short is reported as inconclusive. Absent: no budget.
+   */
+  readonly maxDurationMs?: number
 }
 
 export interface Config {

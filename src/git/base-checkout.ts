@@ -18,6 +18,7 @@ import type { BenchmarkConfig, Config } from '../config/types.js'
 import { registerCleanup } from '../process/cleanup.js'
 import { gitSync } from './run.js'
 import { describeExit, startChild } from '../process/children.js'
+import { leftoverText } from '../process/leftovers.js'
 
 export class BaseCheckoutError extends Error {
   constructor(
@@ -45,20 +46,28 @@ export interface BaseCheckout {
 
 const git = (cwd: string, args: string[]) => gitSync(cwd, args)
 
-/** Runs a shell command to completion, failing with its output tail. */
-export async function runSetup(command: string, cwd: string, timeoutMs: number): Promise<void> {
+/**
+ * Runs a shell command to completion, failing with its output tail. Processes it leaves
+ * running outside its process group are stopped like a trial's; the returned warning
+ * ("setup left 1 process running …; stopped") says so, for the log.
+ */
+export async function runSetup(
+  command: string,
+  cwd: string,
+  timeoutMs: number
+): Promise<string | undefined> {
   const { finished } = startChild('/bin/sh', ['-c', command], {
     cwd,
-    env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     timeoutMs
   })
   const end = await finished
-  if (end.code === 0) return
+  const left = end.leftovers?.length ? `setup ${leftoverText(end.leftovers)}` : undefined
+  if (end.code === 0) return left
   const why = end.timedOut ? `timed out after ${timeoutMs / 1000} s` : describeExit(end)
   const tail = [end.stdout.text(10), end.stderr.text(20)].filter(Boolean).join('\n')
   throw new BaseCheckoutError(
-    `setup \`${command}\` in ${cwd} ${why}${tail ? `:\n${tail}` : ''}`,
+    `setup \`${command}\` in ${cwd} ${why}${left ? ` (${left})` : ''}${tail ? `:\n${tail}` : ''}`,
     'runtime'
   )
 }
@@ -123,7 +132,8 @@ export async function prepareBaseCheckout(
     let dependencies: string
     if (config.setup) {
       log(`base: running setup \`${config.setup}\``)
-      await runSetup(config.setup, configDir, SETUP_TIMEOUT_MS)
+      const left = await runSetup(config.setup, configDir, SETUP_TIMEOUT_MS)
+      if (left) log(`base: ${left}`)
       dependencies = `setup \`${config.setup}\``
     } else {
       dependencies = shareNodeModules(repoRoot, root, path.relative(repoRoot, config.dir))

@@ -1,6 +1,24 @@
-/** The real CommentsApi: Octokit from @actions/github (honours GITHUB_API_URL). */
+/**
+ * The real CommentsApi: Octokit from @actions/github (honours GITHUB_API_URL), with
+ * Octokit's own retry and throttling plugins and a timeout on every request.
+ *
+ * - Every attempt has a deadline (`timeoutMs`): a request GitHub never answers would
+ *   otherwise hold the job until its 6-hour limit. A timeout counts as a transient error.
+ * - Transient errors (5xx, network errors, timeouts) are retried by @octokit/plugin-retry,
+ *   twice, after 1 s and 4 s; other 4xx are final at once. Creating a comment is never
+ *   retried here: a POST that failed may still have created it (upsertComment checks).
+ * - Rate limits (primary, and secondary: 403/429 "secondary rate limit", retry-after) are
+ *   left to @octokit/plugin-throttling, which also spaces writes as GitHub asks. A short
+ *   wait is honoured; waits over MAX_WAIT_S in all end the request at once with an error
+ *   that says so: a CI job does not sleep for minutes to post a comment.
+ */
 import { getOctokit } from '@actions/github'
-import type { CommentsApi } from './comment.js'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { oneLine, type CommentsApi } from './comment.js'
+
+/** The part of the client the hooks below use. */
+type Octokit = Pick<ReturnType<typeof getOctokit>, 'hook' | 'request'>
 
 export interface IssueRef {
   readonly owner: string
@@ -8,38 +26,187 @@ export interface IssueRef {
   readonly issueNumber: number
 }
 
+export interface CommentsApiOptions {
+  /** The REST API root; default GITHUB_API_URL, read at call time (the @actions/github
+   * default is read once, when the module loads). */
+  readonly baseUrl?: string
+  /** Longest wait for one answer (per attempt); default 20 s. */
+  readonly timeoutMs?: number
+  /** Milliseconds per second of backoff and of honoured retry-after; default 1000 (tests
+   * shorten the waits, not the decisions, which are taken in seconds). */
+  readonly secondMs?: number
+  /** Where retries and rate-limit waits are told (one line each); default stdout. */
+  readonly log?: (message: string) => void
+}
+
+/** The longest rate-limit wait honoured, in seconds, for one request (all its waits). */
+export const MAX_WAIT_S = 60
+/** Retries of a transient error (5xx, network error, timeout). */
+const RETRIES = 2
+/** Rate-limit waits per request. */
+const RATE_LIMIT_RETRIES = 2
+const DEFAULT_TIMEOUT_MS = 20_000
+
+/** "GET /repos/o/r/issues/7/comments" (no host, no query). */
+function describeRequest(octokit: Octokit, options: object): string {
+  try {
+    const { method, url } = octokit.request.endpoint.parse(
+      options as Parameters<Octokit['request']['endpoint']['parse']>[0]
+    )
+    return `${method} ${url.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/\?.*$/, '')}`
+  } catch {
+    return 'a request'
+  }
+}
+
+/** Why an attempt failed, in a few words. */
+function failure(error: unknown): string {
+  const e = error as { status?: number; message?: string }
+  if (e?.status === 408) return oneLine(e.message ?? 'timed out')
+  if (e?.status !== undefined && e.status !== 500) return `HTTP ${e.status}`
+  return oneLine(e?.message ?? String(error))
+}
+
 /**
- * @param baseUrl the REST API root; default GITHUB_API_URL, read at call time (the
- *   @actions/github default is read once, when the module loads)
+ * Per attempt (innermost, so each retry gets its own deadline): aborts the request after
+ * `timeoutMs` and reports it as a transient error, status 408, that plugin-retry retries;
+ * tells each new attempt of a request in the log.
  */
+function attempts(timeoutMs: number, log: (message: string) => void) {
+  return (octokit: Octokit) => {
+    const seen = new WeakMap<object, { count: number; last: string }>()
+    octokit.hook.wrap('request', async (request, options) => {
+      const what = describeRequest(octokit, options)
+      const state = seen.get(options) ?? { count: 0, last: '' }
+      seen.set(options, state)
+      if (state.count > 0) log(`${what}: ${state.last}; trying again (attempt ${state.count + 1})`)
+      state.count++
+      const controller = new AbortController()
+      // In place: the hooks below this one were bound to this very `options` object.
+      options.request ??= {}
+      const outer = options.request.signal as AbortSignal | undefined
+      options.request.signal = outer
+        ? AbortSignal.any([outer, controller.signal])
+        : controller.signal
+      const timer = setTimeout(() => controller.abort(), timeoutMs)
+      const timedOut = () =>
+        Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 100) / 10} s`), {
+          name: 'TimeoutError',
+          status: 408,
+          request: { ...options, request: { ...options.request } }
+        })
+      try {
+        const response = await request(options)
+        // Octokit reads an aborted body as empty rather than failing: not an answer.
+        if (controller.signal.aborted) throw timedOut()
+        return response
+      } catch (error) {
+        const final = controller.signal.aborted && !outer?.aborted ? timedOut() : error
+        state.last = failure(final)
+        throw final
+      } finally {
+        clearTimeout(timer)
+        // The next attempt (same `options`) gets a deadline of its own.
+        options.request.signal = outer
+      }
+    })
+    return {}
+  }
+}
+
+/**
+ * Outermost: a rate limit that was not waited for gets an error message that says so.
+ * `decided` holds the throttling plugin's decision per request.
+ */
+function explainGiveUp(decided: WeakMap<object, string>) {
+  return (octokit: Octokit) => {
+    octokit.hook.error('request', (error, options) => {
+      const why = decided.get(options)
+      if (why && error instanceof Error) error.message = `${why} (${oneLine(error.message)})`
+      throw error
+    })
+    return {}
+  }
+}
+
 export function createCommentsApi(
   token: string,
   issue: IssueRef,
-  baseUrl = process.env.GITHUB_API_URL
+  options: CommentsApiOptions = {}
 ): CommentsApi {
-  const octokit = getOctokit(token, baseUrl ? { baseUrl } : {})
+  const baseUrl = options.baseUrl ?? process.env.GITHUB_API_URL
+  const secondMs = options.secondMs ?? 1000
+  const log = options.log ?? ((message: string) => process.stdout.write(`perfgate: ${message}\n`))
+  const decided = new WeakMap<object, string>()
+  const waited = new WeakMap<object, number>()
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: object, _octokit: unknown, retryCount: number): boolean => {
+      const what = describeRequest(octokit, request) // the client below, created by then
+      const before = waited.get(request) ?? 0
+      if (before + retryAfter > MAX_WAIT_S) {
+        decided.set(
+          request,
+          before === 0
+            ? `GitHub's ${kind} rate limit asks to wait ${retryAfter} s, over the ${MAX_WAIT_S} s perfgate waits: not retrying`
+            : `GitHub's ${kind} rate limit: still limited after waiting ${before} s, not retrying`
+        )
+        return false
+      }
+      if (retryCount >= RATE_LIMIT_RETRIES) {
+        decided.set(request, `GitHub's ${kind} rate limit: still limited after ${retryCount} waits`)
+        return false
+      }
+      waited.set(request, before + retryAfter)
+      log(`${what}: ${kind} rate limit, waiting ${retryAfter} s as GitHub asks`)
+      return true
+    }
+  const octokit = getOctokit(
+    token,
+    {
+      ...(baseUrl ? { baseUrl } : {}),
+      // 429 is the throttling plugin's (it honours retry-after); 408 is a timeout, retried.
+      retry: {
+        retries: RETRIES,
+        retryAfterBaseValue: secondMs,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+      },
+      throttle: {
+        retryAfterBaseValue: secondMs,
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary')
+      }
+    },
+    attempts(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, log),
+    retry,
+    throttling,
+    explainGiveUp(decided)
+  )
   const { owner, repo, issueNumber } = issue
   return {
-    async listComments(page) {
-      const response = await octokit.rest.issues.listComments({
+    async *listComments() {
+      for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
         owner,
         repo,
         issue_number: issueNumber,
-        per_page: 100,
-        page
-      })
-      return response.data.map((c) => ({
-        id: c.id,
-        body: c.body,
-        user: c.user ? { login: c.user.login } : null
-      }))
+        per_page: 100
+      })) {
+        yield page.data.map((c) => ({
+          id: c.id,
+          body: c.body,
+          html_url: c.html_url,
+          user: c.user ? { login: c.user.login } : null
+        }))
+      }
     },
     async createComment(body) {
       const response = await octokit.rest.issues.createComment({
         owner,
         repo,
         issue_number: issueNumber,
-        body
+        body,
+        // Never repeated blindly: a failed POST may have created the comment.
+        request: { retries: 0 }
       })
       return { id: response.data.id, html_url: response.data.html_url }
     },
@@ -57,10 +224,20 @@ export function createCommentsApi(
       return response.data.head.sha
     },
     async viewerLogin() {
-      const data = await octokit.graphql<{ viewer: { login: string } }>(
-        'query { viewer { login } }'
-      )
-      return data.viewer.login
+      try {
+        const data = await octokit.graphql<{ viewer: { login: string } }>(
+          'query { viewer { login } }'
+        )
+        return data.viewer.login
+      } catch (error) {
+        // An answer with `errors` is final (not a network error): say what GraphQL said.
+        const errors = (error as { errors?: { message?: string }[] }).errors
+        if (!Array.isArray(errors)) throw error
+        throw new Error(
+          `GraphQL error: ${oneLine(errors.map((e) => e.message ?? '?').join('; '))}`,
+          { cause: error }
+        )
+      }
     }
   }
 }

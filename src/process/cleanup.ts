@@ -1,7 +1,11 @@
 /**
- * Synchronous clean-up steps (worktree removal, …) that must run however perfgate ends:
- * normally via `finally`, and on Ctrl-C or SIGTERM through runCleanups() from the CLI.
+ * Synchronous clean-up steps (stopping children, removing temporary directories and the
+ * base worktree) that must run however perfgate ends: normally via `finally`, and on
+ * Ctrl-C or SIGTERM through runCleanups() from the CLI.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 
 const steps = new Set<() => void>()
 
@@ -27,4 +31,14 @@ export function runCleanups(): void {
       // Best effort while exiting.
     }
   }
+}
+
+/**
+ * A fresh directory under the system's temporary directory, removed by `remove()` (call
+ * it in a `finally`) or by runCleanups() if perfgate is interrupted first.
+ */
+export function createTempDir(prefix = 'perfgate-'): { path: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix))
+  const remove = registerCleanup(() => rmSync(dir, { recursive: true, force: true }))
+  return { path: dir, remove }
 }

@@ -1,13 +1,12 @@
 /**
- * Ctrl-C, SIGTERM (a cancelled CI job): stop every process group perfgate started and run
- * the clean-up steps (worktree removal) before exiting. Both entry points install it.
+ * Ctrl-C, SIGTERM (a cancelled CI job): run the clean-up steps before exiting. Every
+ * started child registers one (kill its process group and whatever carries its marker),
+ * as do temporary directories and the base worktree. Both entry points install it.
  */
-import { killAllChildren } from './children.js'
 import { runCleanups } from './cleanup.js'
 
-/** Stops children and runs clean-ups now (also for fatal errors). */
+/** Stops children, removes temporary files and worktrees now (also for fatal errors). */
 export function cleanUpEverything(): void {
-  killAllChildren()
   runCleanups()
 }
 

@@ -14,8 +14,18 @@ export function reportMarker(id: string = DEFAULT_COMMENT_ID): string {
 }
 
 /**
+ * An invisible character (zero-width space) put inside a token GitHub would otherwise act
+ * on: readers see the text unchanged, but GitHub no longer finds a mention, a reference or
+ * an HTML comment in it.
+ */
+const ZW = '\u200b'
+
+/**
  * Escapes user-provided text (benchmark names, messages) for GitHub markdown: no HTML,
- * no table breaks, no emphasis or links, no @mentions or #references that notify people.
+ * no table breaks, no emphasis or links, and none of the autolinks GitHub applies to
+ * plain text: @mentions (also user@host e-mails, owner/repo@sha), #123 and owner/repo#123,
+ * GH-123 and custom references (PREFIX-123), GHSA advisory ids, scheme:// and www. links.
+ * Bare commit hashes are left alone: they link only to this repository's own commits.
  */
 export function escapeMarkdown(text: string): string {
   return text
@@ -23,19 +33,33 @@ export function escapeMarkdown(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_[\]|~])/g, '\\$1')
-    .replace(/@/g, '@\u200b')
-    .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/@/g, `@${ZW}`)
+    .replace(/#(?=\d)/g, `#${ZW}`)
+    .replace(/\bGHSA-/gi, (m) => m + ZW)
+    .replace(/([a-z])-(?=\d)/gi, `$1-${ZW}`)
+    .replace(/\b([a-z][a-z\d+.-]*):\/\//gi, `$1${ZW}://`)
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZW}.`)
     .replace(/\r?\n/g, ' ')
 }
 
 /**
+ * Code spans render literally, but the comment body still holds their raw text: `<!` and
+ * `-->` get an invisible character inside, so no code span carries an HTML comment (a
+ * forged report marker) into the body.
+ */
+function neutralizeCode(span: string): string {
+  return span.replace(/<!/g, `<${ZW}!`).replace(/-->/g, `--${ZW}>`)
+}
+
+/**
  * Escapes text that holds `code` spans (a branch name, the setup command): the spans stay
- * code, rendered literally by GitHub; the text around them is escaped.
+ * code, rendered literally by GitHub (without HTML comments, see neutralizeCode); the text
+ * around them is escaped.
  */
 export function escapeWithCode(text: string): string {
   return text
     .split(/(`[^`\n]*`)/)
-    .map((part, i) => (i % 2 === 1 ? part : escapeMarkdown(part)))
+    .map((part, i) => (i % 2 === 1 ? neutralizeCode(part) : escapeMarkdown(part)))
     .join('')
 }
 

@@ -11,6 +11,7 @@ import type {
 } from '../compare/types.js'
 import { metricLabel } from '../metrics.js'
 import type { Environment, Results } from '../results/types.js'
+import { sanitizeChildText } from '../process/text.js'
 import { CONFIDENCE_PERCENT, formatBytes, formatMetric } from './format.js'
 
 export type Tone = 'fail' | 'pass' | 'neutral'
@@ -155,7 +156,9 @@ function methodLines(results: Results, comparison: Comparison): string[] {
             ? `ran all ${b.plannedLooks} looks`
             : b.stopReason === 'max-time'
               ? 'stopped at the time cap'
-              : 'stopped by an error'
+              : b.stopReason === 'time-budget'
+                ? "cut short by the run's time budget (compare.max-duration)"
+                : 'stopped by an error'
       return `${b.name}: ${b.nHead} pairs, ${why}`
     })
     lines.push(
@@ -208,6 +211,33 @@ function environmentLines(results: Results): string[] {
   return lines
 }
 
+/**
+ * Processes a benchmark's trials left running outside their process group (perfgate
+ * stopped them), from the trials' details; or that it could not look (no /proc).
+ */
+function leftoverNotes(
+  bench: Results['benchmarks'][number],
+  side: string
+): { benchmark: string; text: string }[] {
+  const left = bench.trials.flatMap((t) =>
+    typeof t.details?.leftProcesses === 'string' ? [t.details.leftProcesses] : []
+  )
+  const notes: { benchmark: string; text: string }[] = []
+  if (left.length > 0) {
+    notes.push({
+      benchmark: bench.name,
+      text: `${sanitizeChildText(left[0]!)}${side} (in ${left.length} of ${bench.trials.length} trials). A benchmark should stop what it starts.`
+    })
+  }
+  if (bench.trials.some((t) => t.details?.processCheck === 'unavailable')) {
+    notes.push({
+      benchmark: bench.name,
+      text: `ran${side} where processes leaving a trial's process group cannot be found (no /proc): any such process was not stopped.`
+    })
+  }
+  return notes
+}
+
 /** Builds the report model of a run (results with their comparison). */
 export function buildReport(results: Results, comparison: Comparison): ReportModel {
   const changes: ChangeRow[] = []
@@ -258,6 +288,12 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
           'Compare latency at a fixed `load.rate` instead.'
       })
     }
+  }
+  for (const [side, benches] of [
+    ['', results.benchmarks],
+    [' on base', results.base?.benchmarks ?? []]
+  ] as const) {
+    for (const bench of benches) notes.push(...leftoverNotes(bench, side))
   }
   // Regressions first, then improvements (stable: config order inside each).
   const order = (r: ChangeRow) => (r.verdict === 'regression' ? 0 : 1)

@@ -116,100 +116,170 @@ export async function runPairedBenchmark(
   base: BenchmarkConfig,
   options: PairedOptions
 ): Promise<{ head: BenchmarkResult; base: BenchmarkResult }> {
+  const session = new PairedSession(head, base, options)
   try {
-    return await measurePairs(head, base, options)
+    while (await session.runToNextLook()) {
+      // each call runs the pairs up to the next planned look
+    }
+    return await session.finish()
   } finally {
-    await options.runner.release?.(head)
-    await options.runner.release?.(base)
+    await session.release()
   }
 }
 
-async function measurePairs(
-  head: BenchmarkConfig,
-  base: BenchmarkConfig,
-  options: PairedOptions
-): Promise<{ head: BenchmarkResult; base: BenchmarkResult }> {
-  const now = options.now ?? (() => performance.now())
-  const started = now()
-  const maxPairs = options.lookSizes[options.lookSizes.length - 1]!
-  const trials: Record<Side, TrialResult[]> = { base: [], head: [] }
-  const failures: Partial<
+/**
+ * One benchmark's A/B, run look by look: a scheduler can interleave benchmarks (run every
+ * benchmark to its first look, then the undecided ones further) and stop them all at a
+ * deadline. Pair order and stopping rules are those of runPairedBenchmark.
+ */
+export class PairedSession {
+  readonly #head: BenchmarkConfig
+  readonly #base: BenchmarkConfig
+  readonly #options: PairedOptions
+  readonly #now: () => number
+  readonly #started: number
+  readonly #maxPairs: number
+  readonly #trials: Record<Side, TrialResult[]> = { base: [], head: [] }
+  readonly #failures: Partial<
     Record<Side, { message: string; detail: string | undefined; trial: number }>
   > = {}
-  const firstInPair: Side[] = []
-  let stopReason: StopReason = 'max-pairs'
+  readonly #firstInPair: Side[] = []
+  #stopReason: StopReason = 'max-pairs'
+  #pair = 0
+  #done = false
 
-  pairs: for (let pair = 0; pair < maxPairs; pair++) {
-    const order: Side[] = options.random.next() < 0.5 ? ['base', 'head'] : ['head', 'base']
-    firstInPair.push(order[0]!)
-    for (const side of order) {
-      const config = side === 'head' ? head : base
-      const outcome = await options.runner.runTrial(config, pair)
-      options.progress?.trialEnd(head, side, pair, maxPairs, outcome)
-      if (!outcome.ok) {
-        failures[side] = { message: outcome.message, detail: outcome.stderrTail, trial: pair }
-        stopReason = 'errored'
-        break pairs
-      }
-      trials[side].push({
-        metrics: outcome.metrics,
-        durationMs: outcome.durationMs,
-        details: outcome.details
-      })
-    }
-    const done = pair + 1
-    if (options.lookSizes.includes(done) && done < maxPairs) {
-      const decided = isDecided(trials.base, trials.head, head.compare, options)
-      options.progress?.look(head, done, decided)
-      if (decided) {
-        stopReason = 'decided'
-        break
-      }
-    }
-    if (now() - started > options.maxTimeMs && done < maxPairs) {
-      stopReason = 'max-time'
-      break
-    }
+  constructor(head: BenchmarkConfig, base: BenchmarkConfig, options: PairedOptions) {
+    this.#head = head
+    this.#base = base
+    this.#options = options
+    this.#now = options.now ?? (() => performance.now())
+    this.#started = this.#now()
+    this.#maxPairs = options.lookSizes[options.lookSizes.length - 1]!
   }
 
-  if (failures.base && !failures.head) {
-    // The base cannot run this benchmark (e.g. an endpoint the PR adds): measure head on
-    // its own, as many trials as a first look, so it is reported as new with its budgets.
-    const wanted = options.lookSizes[0]!
-    for (let trial = trials.head.length; trial < wanted; trial++) {
-      const outcome = await options.runner.runTrial(head, trial)
-      options.progress?.trialEnd(head, 'head', trial, wanted, outcome)
-      if (!outcome.ok) {
-        failures.head = { message: outcome.message, detail: outcome.stderrTail, trial }
-        break
+  get name(): string {
+    return this.#head.name
+  }
+
+  /** Pairs complete so far. */
+  get pairs(): number {
+    return Math.min(this.#trials.base.length, this.#trials.head.length)
+  }
+
+  get isDone(): boolean {
+    return this.#done
+  }
+
+  /**
+   * Runs pairs up to the next planned look and takes it. Returns whether the benchmark
+   * goes on (false once decided, errored, at the last look, the time cap or `deadline`,
+   * a time on the `now` clock checked before every trial).
+   */
+  async runToNextLook(deadline?: number): Promise<boolean> {
+    if (this.#done) return false
+    const options = this.#options
+    while (this.#pair < this.#maxPairs) {
+      const pair = this.#pair
+      const order: Side[] = options.random.next() < 0.5 ? ['base', 'head'] : ['head', 'base']
+      this.#firstInPair.push(order[0]!)
+      for (const side of order) {
+        if (deadline !== undefined && this.#now() >= deadline) {
+          return this.#stop('time-budget')
+        }
+        const config = side === 'head' ? this.#head : this.#base
+        const outcome = await options.runner.runTrial(config, pair)
+        options.progress?.trialEnd(this.#head, side, pair, this.#maxPairs, outcome)
+        if (!outcome.ok) {
+          this.#failures[side] = {
+            message: outcome.message,
+            detail: outcome.stderrTail,
+            trial: pair
+          }
+          return this.#stop('errored')
+        }
+        this.#trials[side].push({
+          metrics: outcome.metrics,
+          durationMs: outcome.durationMs,
+          details: outcome.details
+        })
       }
-      trials.head.push({
-        metrics: outcome.metrics,
-        durationMs: outcome.durationMs,
-        details: outcome.details
-      })
+      const done = (this.#pair = pair + 1)
+      const atLook = options.lookSizes.includes(done) && done < this.#maxPairs
+      if (atLook) {
+        const decided = isDecided(this.#trials.base, this.#trials.head, this.#head.compare, options)
+        options.progress?.look(this.#head, done, decided)
+        if (decided) return this.#stop('decided')
+      }
+      if (this.#now() - this.#started > options.maxTimeMs && done < this.#maxPairs) {
+        return this.#stop('max-time')
+      }
+      if (atLook) return true
     }
+    return this.#stop('max-pairs')
+  }
+
+  /** Stops before the next look (the run's time budget is spent). */
+  stopForBudget(): void {
+    if (!this.#done) this.#stop('time-budget')
+  }
+
+  #stop(reason: StopReason): false {
+    this.#stopReason = reason
+    this.#done = true
+    return false
+  }
+
+  /** Stops whatever the runner keeps across trials (a server kept with restart: once). */
+  async release(): Promise<void> {
+    await this.#options.runner.release?.(this.#head)
+    await this.#options.runner.release?.(this.#base)
+  }
+
+  /** The two sides' results (the session must be done). */
+  async finish(): Promise<{ head: BenchmarkResult; base: BenchmarkResult }> {
+    const { head, base } = { head: this.#head, base: this.#base }
+    const options = this.#options
+    const trials = this.#trials
+    const failures = this.#failures
+    if (failures.base && !failures.head) {
+      // The base cannot run this benchmark (e.g. an endpoint the PR adds): measure head on
+      // its own, as many trials as a first look, so it is reported as new with its budgets.
+      const wanted = options.lookSizes[0]!
+      for (let trial = trials.head.length; trial < wanted; trial++) {
+        const outcome = await options.runner.runTrial(head, trial)
+        options.progress?.trialEnd(head, 'head', trial, wanted, outcome)
+        if (!outcome.ok) {
+          failures.head = { message: outcome.message, detail: outcome.stderrTail, trial }
+          break
+        }
+        trials.head.push({
+          metrics: outcome.metrics,
+          durationMs: outcome.durationMs,
+          details: outcome.details
+        })
+      }
+      return {
+        head: resultOf(head, trials.head, options.definitionHash(head), failures.head),
+        base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
+      }
+    }
+
+    // A pair is complete only with both sides: drop a lone trial of an interrupted pair.
+    const pairs = this.pairs
+    trials.base.length = pairs
+    trials.head.length = pairs
+    const headResult = resultOf(head, trials.head, options.definitionHash(head), failures.head)
     return {
-      head: resultOf(head, trials.head, options.definitionHash(head), failures.head),
+      head: {
+        ...headResult,
+        paired: {
+          pairs,
+          lookSizes: options.lookSizes,
+          stopReason: this.#stopReason,
+          firstInPair: this.#firstInPair.slice(0, pairs)
+        }
+      },
       base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
     }
-  }
-
-  // A pair is complete only with both sides: drop a lone trial of an interrupted pair.
-  const pairs = Math.min(trials.base.length, trials.head.length)
-  trials.base.length = pairs
-  trials.head.length = pairs
-  const headResult = resultOf(head, trials.head, options.definitionHash(head), failures.head)
-  return {
-    head: {
-      ...headResult,
-      paired: {
-        pairs,
-        lookSizes: options.lookSizes,
-        stopReason,
-        firstInPair: firstInPair.slice(0, pairs)
-      }
-    },
-    base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
   }
 }

@@ -40,7 +40,17 @@ export function globalCompare(
         raw?.['max-time'],
         ['compare', 'max-time'],
         defaults.DEFAULT_MAX_COMPARE_TIME_MS
-      )
+      ),
+      ...(raw?.['max-duration'] === undefined
+        ? {}
+        : {
+            maxDurationMs: positiveDuration(
+              issues,
+              raw['max-duration'],
+              ['compare', 'max-duration'],
+              0
+            )
+          })
     }
   }
 }

@@ -6,10 +6,11 @@
  * reported. GNU time prints CPU with 10 ms resolution and RSS in KiB.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describeExit, startChild, type Finished } from '../../process/children.js'
+import { createTempDir } from '../../process/cleanup.js'
+import { leftoverDetails, leftoverText, type Leftover } from '../../process/leftovers.js'
 import type { BenchmarkConfig, CommandSpec } from '../../config/types.js'
 import type { TrialMetrics, TrialOutcome } from '../types.js'
 
@@ -28,9 +29,12 @@ export function hasGnuTime(): boolean {
 }
 
 function describeFailure(spec: CommandSpec, end: Finished, timeoutMs: number): string {
+  const left = end.leftovers?.length ? `; it ${leftoverText(end.leftovers)}` : ''
   if (end.spawnError) return `could not start the command: ${end.spawnError.message}`
-  if (end.timedOut) return `command timed out after ${timeoutMs / 1000} s (killed): ${spec.run}`
-  return `command ${describeExit(end)}: ${spec.run}`
+  if (end.timedOut) {
+    return `command timed out after ${timeoutMs / 1000} s (killed): ${spec.run}${left}`
+  }
+  return `command ${describeExit(end)}: ${spec.run}${left}`
 }
 
 /** Parses GNU time's output line written with TIME_FORMAT. */
@@ -53,9 +57,12 @@ export async function runCommandTrial(
 ): Promise<TrialOutcome> {
   const trialStart = performance.now()
   const deadline = trialStart + benchmark.timeoutMs
-  const env = { ...process.env, ...spec.env }
+  const env = spec.env
   const remaining = () => Math.max(1, deadline - performance.now())
 
+  // Processes left by warm-up runs count too (stopped after each run).
+  const leftovers: Leftover[] = []
+  let checked = true
   for (let i = 0; i < spec.warmupRuns; i++) {
     const { finished } = startChild('/bin/sh', ['-c', spec.run], {
       cwd: spec.cwd,
@@ -64,6 +71,8 @@ export async function runCommandTrial(
       timeoutMs: remaining()
     })
     const end = await finished
+    if (end.leftovers) leftovers.push(...end.leftovers)
+    else checked = false
     if (end.code !== 0) {
       return {
         ok: false,
@@ -75,9 +84,10 @@ export async function runCommandTrial(
   }
 
   const useTime = hasGnuTime()
-  const scratch = useTime ? mkdtempSync(path.join(tmpdir(), 'perfgate-')) : undefined
+  // Registered for clean-up, so Ctrl-C during the run removes it too.
+  const scratch = useTime ? createTempDir() : undefined
   try {
-    const rusageFile = scratch ? path.join(scratch, 'rusage') : undefined
+    const rusageFile = scratch ? path.join(scratch.path, 'rusage') : undefined
     const [command, args] = rusageFile
       ? [GNU_TIME, ['-f', TIME_FORMAT, '-o', rusageFile, '/bin/sh', '-c', spec.run]]
       : ['/bin/sh', ['-c', spec.run]]
@@ -89,7 +99,10 @@ export async function runCommandTrial(
       timeoutMs: remaining()
     })
     const end = await finished
-    const wall = performance.now() - runStart
+    // Until the process finished, not including the check for what it left behind.
+    const wall = end.endedAt - runStart
+    if (end.leftovers) leftovers.push(...end.leftovers)
+    else checked = false
     if (end.code !== 0 || end.timedOut) {
       return {
         ok: false,
@@ -102,10 +115,13 @@ export async function runCommandTrial(
     return {
       ok: true,
       metrics: { wall, ...rusage },
-      details: { rusage: rusage ? 'gnu-time' : 'unavailable' },
+      details: {
+        rusage: rusage ? 'gnu-time' : 'unavailable',
+        ...leftoverDetails(checked ? leftovers : undefined)
+      },
       durationMs: performance.now() - trialStart
     }
   } finally {
-    if (scratch) rmSync(scratch, { recursive: true, force: true })
+    scratch?.remove()
   }
 }

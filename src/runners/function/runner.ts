@@ -1,6 +1,8 @@
 /** Runs one trial of a function benchmark in a fresh worker process. */
 import path from 'node:path'
 import { describeExit, startChild } from '../../process/children.js'
+import { leftoverDetails, leftoverText } from '../../process/leftovers.js'
+import { sanitizeChildText } from '../../process/text.js'
 import {
   API_URL,
   stripsTypes,
@@ -11,6 +13,7 @@ import {
 } from '../../runtime-files.js'
 import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
 import type { TrialOutcome } from '../types.js'
+import type { FunctionMeasurement } from './engine.js'
 import type { RunRequest, WorkerReply } from './protocol.js'
 import { fileURLToPath } from 'node:url'
 
@@ -35,6 +38,30 @@ export function workerArgs(benchFile: string): string[] {
   return args
 }
 
+const MEASUREMENT_NUMBERS = [
+  'p50',
+  'p95',
+  'p99',
+  'max',
+  'mean',
+  'ops',
+  'heap',
+  'gcCount',
+  'gcTime',
+  'samples',
+  'batchSize'
+] as const
+
+/** Whether a result from the worker has the shape the engine sends. */
+function wellFormed(m: unknown): m is FunctionMeasurement {
+  if (typeof m !== 'object' || m === null) return false
+  const record = m as Record<string, unknown>
+  return (
+    MEASUREMENT_NUMBERS.every((key) => typeof record[key] === 'number') &&
+    typeof record.async === 'boolean'
+  )
+}
+
 export async function runFunctionTrial(
   benchmark: BenchmarkConfig,
   spec: FunctionSpec
@@ -49,7 +76,6 @@ export async function runFunctionTrial(
   }
   const { child, finished } = startChild(workerNode().path, args, {
     cwd: path.dirname(spec.file),
-    env: process.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     timeoutMs: benchmark.timeoutMs
   })
@@ -72,10 +98,20 @@ export async function runFunctionTrial(
   })
   const end = await finished
   const stderrTail = end.stderr.text() || undefined
+  const left = end.leftovers?.length ? `; the bench ${leftoverText(end.leftovers)}` : ''
   if (end.timedOut) {
     return {
       ok: false,
-      message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)`,
+      message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)${left}`,
+      stderrTail,
+      durationMs: elapsed()
+    }
+  }
+  if (reply?.type === 'result' && !wellFormed(reply.measurement)) {
+    // The bench runs in the worker and could send on its IPC channel itself.
+    return {
+      ok: false,
+      message: 'worker sent a malformed result (does the bench code call process.send?)',
       stderrTail,
       durationMs: elapsed()
     }
@@ -95,18 +131,29 @@ export async function runFunctionTrial(
         gcCount: m.gcCount,
         gcTime: m.gcTime
       },
-      details: { samples: m.samples, batchSize: m.batchSize, async: m.async },
+      details: {
+        samples: m.samples,
+        batchSize: m.batchSize,
+        async: m.async,
+        ...leftoverDetails(end.leftovers)
+      },
       durationMs: elapsed()
     }
   }
   if (reply?.type === 'error') {
-    return { ok: false, message: reply.message, stderrTail: reply.stack, durationMs: elapsed() }
+    // Thrown by the bench code: untrusted text like any child output.
+    return {
+      ok: false,
+      message: sanitizeChildText(String(reply.message)) + left,
+      stderrTail: reply.stack === undefined ? undefined : sanitizeChildText(String(reply.stack)),
+      durationMs: elapsed()
+    }
   }
   return {
     ok: false,
     message: end.spawnError
       ? `could not start the worker: ${end.spawnError.message}`
-      : `worker ${describeExit(end)} before reporting a result`,
+      : `worker ${describeExit(end)} before reporting a result${left}`,
     stderrTail,
     durationMs: elapsed()
   }

@@ -5,6 +5,7 @@
  */
 import type { BenchmarkConfig, HttpSpec } from '../../config/types.js'
 import { describeExit } from '../../process/children.js'
+import { leftoverDetails, leftoverText, type Leftover } from '../../process/leftovers.js'
 import type { TrialOutcome } from '../types.js'
 import { runLoad, type LoadResult } from './load.js'
 import { ProcessGroupSampler, type ResourceUsage } from './resources.js'
@@ -16,8 +17,40 @@ export const LOADGEN_SATURATED = 0.9
 export class HttpTrialRunner {
   /** Servers kept across trials (restart: once), by benchmark config (head and base differ). */
   private readonly kept = new Map<BenchmarkConfig, RunningServer>()
+  /** Pids a kept server started outside its group, already reported. */
+  private readonly reported = new Map<BenchmarkConfig, Set<number>>()
 
   async runTrial(benchmark: BenchmarkConfig, spec: HttpSpec): Promise<TrialOutcome> {
+    let stopped: readonly Leftover[] | undefined = []
+    let escaped: Leftover[] = []
+    const outcome = await this.attempt(
+      benchmark,
+      spec,
+      (left) => (stopped = left),
+      (left) => (escaped = left)
+    )
+    // What the server left outside its process group: a warning on the trial.
+    const notes = [
+      ...(stopped && stopped.length > 0 ? [leftoverText(stopped)] : []),
+      ...(escaped.length > 0 ? [leftoverText(escaped, 'stopped with the server')] : [])
+    ]
+    if (outcome.ok) {
+      const details = { ...outcome.details, ...leftoverDetails(stopped) }
+      if (notes.length > 0) details.leftProcesses = `server ${notes.join('; ')}`
+      return { ...outcome, details }
+    }
+    return notes.length > 0
+      ? { ...outcome, message: `${outcome.message}; the server ${notes.join('; ')}` }
+      : outcome
+  }
+
+  /** The trial; reports what a stopped server left, and what a kept one has outside. */
+  private async attempt(
+    benchmark: BenchmarkConfig,
+    spec: HttpSpec,
+    onStopped: (left: readonly Leftover[] | undefined) => void,
+    onEscaped: (left: Leftover[]) => void
+  ): Promise<TrialOutcome> {
     const started = performance.now()
     const elapsed = () => performance.now() - started
     const once = spec.server.restart === 'once'
@@ -103,8 +136,15 @@ export class HttpTrialRunner {
       }
       return this.failure((error as Error).message, server?.outputTail(), elapsed())
     } finally {
-      if (!once) await server?.stop()
-      else if (server && !this.kept.has(benchmark)) await server.stop()
+      if (server && (!once || !this.kept.has(benchmark))) onStopped(await server.stop())
+      else if (server) {
+        // Kept running: its daemons may be part of it; they are stopped with it.
+        const seen = this.reported.get(benchmark) ?? new Set<number>()
+        this.reported.set(benchmark, seen)
+        const now = server.escaped()
+        onEscaped(now.filter((p) => !seen.has(p.pid)))
+        for (const p of now) seen.add(p.pid)
+      }
     }
   }
 
@@ -112,6 +152,7 @@ export class HttpTrialRunner {
   async release(benchmark: BenchmarkConfig): Promise<void> {
     const server = this.kept.get(benchmark)
     this.kept.delete(benchmark)
+    this.reported.delete(benchmark)
     await server?.stop()
   }
 

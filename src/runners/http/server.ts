@@ -12,6 +12,7 @@ import {
   type Finished,
   type Started
 } from '../../process/children.js'
+import { leftoverText, type Leftover } from '../../process/leftovers.js'
 
 /** A port that is free right now on the loopback interface (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -51,15 +52,21 @@ export interface RunningServer {
   exit(): Finished | undefined
   /** The last lines it wrote (stderr, else stdout). */
   outputTail(): string | undefined
-  stop(): Promise<void>
+  /** Processes it started that left its process group (daemons), still running. */
+  escaped(): Leftover[]
+  /** Stops it; resolves with what it had left outside its group (then stopped). */
+  stop(): Promise<readonly Leftover[] | undefined>
 }
+
+const leftSuffix = (end: Finished | undefined) =>
+  end?.leftovers?.length ? `; it ${leftoverText(end.leftovers)}` : ''
 
 /** Starts the server and waits until its ready URL answers (any status below 500). */
 export async function startServer(server: HttpSpec['server']): Promise<RunningServer> {
   const port = await freePort()
   const started: Started = startChild('/bin/sh', ['-c', withPort(server.command, port)], {
     cwd: server.cwd,
-    env: { ...process.env, ...server.env, PORT: String(port) },
+    env: { ...server.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let ended: Finished | undefined
@@ -70,12 +77,14 @@ export async function startServer(server: HttpSpec['server']): Promise<RunningSe
     pid: started.child.pid ?? -1,
     exit: () => ended,
     outputTail,
+    escaped: () => started.escaped(),
     async stop() {
-      if (ended) return
+      if (ended) return ended.leftovers
       killGroup(started.child, 'SIGTERM')
       const timer = setTimeout(() => killGroup(started.child, 'SIGKILL'), STOP_GRACE_MS)
-      await started.finished
+      const end = await started.finished
       clearTimeout(timer)
+      return end.leftovers
     }
   }
 
@@ -85,7 +94,7 @@ export async function startServer(server: HttpSpec['server']): Promise<RunningSe
   for (;;) {
     if (ended) {
       throw new ServerError(
-        `server ${ended.spawnError ? `could not start: ${ended.spawnError.message}` : describeExit(ended)} before it was ready (${readyUrl})`,
+        `server ${ended.spawnError ? `could not start: ${ended.spawnError.message}` : describeExit(ended)} before it was ready (${readyUrl})${leftSuffix(ended)}`,
         outputTail()
       )
     }
@@ -101,7 +110,7 @@ export async function startServer(server: HttpSpec['server']): Promise<RunningSe
     if (performance.now() > deadline) {
       await running.stop()
       throw new ServerError(
-        `server not ready after ${server.readyTimeoutMs / 1000} s: ${readyUrl} (last: ${last})`,
+        `server not ready after ${server.readyTimeoutMs / 1000} s: ${readyUrl} (last: ${last})${leftSuffix(ended)}`,
         running.outputTail()
       )
     }

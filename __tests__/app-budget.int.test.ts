@@ -1,0 +1,108 @@
+// A run-wide time budget (compare.max-duration) with a scripted runner and a scripted
+// clock: undecided benchmarks share it look by look, the run ends within the budget plus
+// one trial, and what the budget cut short is reported as such, never dropped.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { loadConfigFile } from '../src/app/files.js'
+import { runBenchmarks } from '../src/app/run.js'
+import { buildReport } from '../src/report/model.js'
+import type { TrialRunner } from '../src/runners/types.js'
+import { git } from './helpers/git-repos.js'
+import { okTrial } from './helpers/scripted.js'
+
+const TRIAL_MS = 1000
+
+function repo(budget: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-budget-'))
+  git(dir, 'init', '--quiet')
+  const bench = (name: string) => `  - name: ${name}\n    command: { run: "true" }\n    trials: 4\n`
+  writeFileSync(
+    path.join(dir, 'perfgate.yml'),
+    `compare: { max-duration: ${budget} }\nbenchmarks:\n` +
+      ['clear-a', 'noisy-b', 'clear-c', 'noisy-d', 'late-e'].map(bench).join('')
+  )
+  git(dir, 'add', '.')
+  git(dir, 'commit', '--quiet', '-m', 'suite')
+  return dir
+}
+
+/** clear-*: head twice as slow (decided at the first look); the others: pure noise. */
+function runner(clock: { t: number }): TrialRunner & { trials: number } {
+  let trials = 0
+  return {
+    get trials() {
+      return trials
+    },
+    async runTrial(benchmark, trial) {
+      clock.t += TRIAL_MS
+      trials++
+      const base = (benchmark.spec as { cwd: string }).cwd.includes('perfgate-base-')
+      const clear = benchmark.name.startsWith('clear')
+      const wobble = 1 + 0.3 * Math.sin(trial * 2.1 + (base ? 0 : 1.3) + benchmark.name.length)
+      return okTrial(100 * (clear && !base ? 2 : 1) * (clear ? 1 : wobble))
+    }
+  }
+}
+
+describe('compare.max-duration', () => {
+  it('gives undecided benchmarks the budget look by look and reports what it cut short', async () => {
+    const dir = repo('60s')
+    const clock = { t: 0 }
+    const results = await runBenchmarks(
+      {
+        config: loadConfigFile(dir, undefined),
+        baseline: { kind: 'merge-base', ref: 'HEAD' },
+        seed: 5,
+        setupHead: false
+      },
+      { runner: runner(clock), log: { write: () => true }, now: () => clock.t }
+    )
+    // Within the budget plus one trial.
+    expect(clock.t).toBeLessThanOrEqual(60_000 + TRIAL_MS)
+    const stops = Object.fromEntries(
+      results.benchmarks.map((b) => [b.name, [b.paired?.stopReason, b.paired?.pairs]])
+    )
+    // Round 1: five first looks of 4 pairs (40 s); round 2: the three undecided (+24 s
+    // would pass 60 s, so the last is cut short).
+    expect(stops['clear-a']).toEqual(['decided', 4])
+    expect(stops['clear-c']).toEqual(['decided', 4])
+    expect(stops['noisy-b']).toEqual(['time-budget', 8])
+    expect(stops['late-e']![0]).toBe('time-budget')
+    expect(results.benchmarks.map((b) => b.name)).toEqual([
+      'clear-a',
+      'noisy-b',
+      'clear-c',
+      'noisy-d',
+      'late-e'
+    ])
+    const verdicts = results.comparison!.benchmarks.map((b) => [b.name, b.metrics[0]!.verdict])
+    expect(verdicts).toContainEqual(['clear-a', 'regression'])
+    expect(verdicts.filter(([name]) => String(name).startsWith('noisy'))).not.toContainEqual([
+      expect.anything(),
+      'regression'
+    ])
+    const method = buildReport(results, results.comparison!).method.join('\n')
+    expect(method).toContain("noisy-b: 8 pairs, cut short by the run's time budget")
+  })
+
+  it('reports benchmarks the budget never reached, with no pairs', async () => {
+    const dir = repo('10s')
+    const clock = { t: 0 }
+    const results = await runBenchmarks(
+      {
+        config: loadConfigFile(dir, undefined),
+        baseline: { kind: 'merge-base', ref: 'HEAD' },
+        seed: 5,
+        setupHead: false
+      },
+      { runner: runner(clock), log: { write: () => true }, now: () => clock.t }
+    )
+    expect(clock.t).toBeLessThanOrEqual(10_000 + TRIAL_MS)
+    expect(results.benchmarks).toHaveLength(5)
+    const last = results.benchmarks.at(-1)!
+    expect(last.paired).toMatchObject({ pairs: 0, stopReason: 'time-budget' })
+    const row = results.comparison!.benchmarks.at(-1)!
+    expect(row.metrics.every((m) => m.verdict === 'inconclusive')).toBe(true)
+  })
+})
