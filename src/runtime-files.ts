@@ -1,13 +1,29 @@
 /**
  * Files perfgate starts or hands to workers at run time. In the bundle they sit flat in
- * dist/ (see rollup.config.ts); when running from source (tests) they are the .ts files.
+ * dist/ (see rollup.config.js); when running from source (tests, tsx, @github/local-action)
+ * they are the .ts files.
  */
 import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
-const fromSource = import.meta.url.endsWith('.ts')
+/**
+ * Whether this module runs from the TypeScript sources rather than from the bundle. Decided
+ * by what is on disk, not by the URL's spelling alone: loaders may add a query to module
+ * URLs (local-action's module stubbing loads `runtime-files.ts?__quibble=1`).
+ */
+export function runsFromSource(moduleUrl: string): boolean {
+  if (fileURLToPath(moduleUrl).endsWith('.ts')) return true
+  // A bundle has the worker next to it; the sources have it under runners/function/.
+  return (
+    !existsSync(new URL('./worker.js', moduleUrl)) &&
+    existsSync(new URL('./runners/function/worker.ts', moduleUrl))
+  )
+}
+
+const fromSource = runsFromSource(import.meta.url)
 
 /** The function worker's entry file. */
 export const WORKER_URL = fromSource

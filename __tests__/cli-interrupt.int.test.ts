@@ -1,4 +1,4 @@
-// Ctrl-C while a server is under load: the CLI (the committed bundle, as a real process)
+// Ctrl-C while a server is under load: the CLI (bundled from the current sources, as a real process)
 // stops every process it started and removes the base worktree.
 import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { tsxLoaderUrl } from '../src/runtime-files.js'
+import { BUILD_DIR } from './helpers/build.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FIXTURE = path.join(ROOT, '__fixtures__/projects/ab')
@@ -49,16 +50,16 @@ it('stops servers and removes the worktree on SIGINT', async () => {
   git(repo, 'commit', '--quiet', '-m', 'initial')
   const cli = spawn(
     process.execPath,
-    [path.join(ROOT, 'bin/perfgate.js'), 'run', '--config', 'perfgate-http.yml', '--base', 'HEAD'],
+    [path.join(BUILD_DIR, 'cli.js'), 'run', '--config', 'perfgate-http.yml', '--base', 'HEAD'],
     { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] }
   )
   let stderr = ''
   cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  // Wait until the A/B is under way (a base worktree exists and a server runs).
+  // Wait until the A/B is under way (a base worktree exists and a server runs), up to 30 s.
   const worktreeRoot = () => /checked out in (\S+)/.exec(stderr)?.[1]
   for (
     let i = 0;
-    i < 200 &&
+    i < 600 &&
     !(worktreeRoot() && processesIn(repo).length + processesIn(worktreeRoot()!).length > 1);
     i++
   ) {

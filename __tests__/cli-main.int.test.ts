@@ -8,6 +8,7 @@ import { main } from '../src/cli/main.js'
 import { parseResults } from '../src/results/format.js'
 import { liveChildCount } from '../src/process/children.js'
 import { VERSION } from '../src/version.js'
+import { BUILD_DIR } from './helpers/build.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MIXED = path.join(ROOT, '__fixtures__/projects/mixed')
@@ -110,9 +111,9 @@ describe('perfgate validate', () => {
   })
 })
 
-describe('bin/perfgate.js (the committed bundle)', () => {
+describe('the CLI bundle (built from the current sources)', () => {
   it('runs as a real process', () => {
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'bin/perfgate.js'), '--version'], {
+    const run = spawnSync(process.execPath, [path.join(BUILD_DIR, 'cli.js'), '--version'], {
       encoding: 'utf8'
     })
     expect(run.stdout).toBe(`${VERSION}\n`)

@@ -1,4 +1,4 @@
-// The built action (dist/index.js) run as a runner runs it: INPUT_* variables, an event
+// The action, bundled from the current sources (see helpers/build.js), run as a runner runs it: INPUT_* variables, an event
 // payload file, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files, the real Octokit against a
 // local fake of GitHub's API, and a real bare repository as origin for the data branch.
 import { execFileSync, spawn } from 'node:child_process'
@@ -6,7 +6,10 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseResults } from '../src/results/format.js'
+import { BUILD_DIR } from './helpers/build.js'
 import { FakeGitHub } from './helpers/fake-github.js'
+import { jitter, scriptResultsFile } from './helpers/scripted-trials.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FIXTURE = path.join(ROOT, '__fixtures__/projects/ab')
@@ -53,7 +56,7 @@ interface ActionRun {
   outputs: Record<string, string>
 }
 
-/** Runs dist/index.js with the given event and inputs. */
+/** Runs the bundled action (index.js) with the given event and inputs. */
 async function runAction(
   checkout: Checkout,
   apiUrl: string,
@@ -88,7 +91,7 @@ async function runAction(
     ['INPUT_WORKING-DIRECTORY']: checkout.dir
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/index.js')], {
+  const child = spawn(process.execPath, [path.join(BUILD_DIR, 'index.js')], {
     cwd: checkout.dir,
     env
   })
@@ -120,51 +123,51 @@ beforeEach(async () => {
 })
 afterEach(() => github.stop())
 
-describe('the action on pull_request', () => {
-  it('comments a regression, updates the same comment on the next run, and fails the step', async () => {
-    const checkout = makeCheckout(40000) // twice main's work
-    const first = await runAction(checkout, apiUrl, {
-      name: 'pull_request',
-      payload: prPayload(checkout)
-    })
-    expect(first.code).toBe(1)
-    expect(first.outputs).toMatchObject({
-      verdict: 'fail',
-      regressions: '1',
-      'budgets-failed': '0',
-      'exit-code': '1'
-    })
-    expect(first.summary).toContain('### 🔴 perfgate — 1 regression')
-    expect(first.log).toContain('::error::perfgate: 1 significant regression')
-    expect(github.comments).toHaveLength(1)
-    expect(github.comments[0]!.body).toMatch(
-      /^<!-- perfgate:report id=default -->\n### 🔴 perfgate — 1 regression/
-    )
+/** Exit code and outputs agree, and the verdict is one a measured run can have. */
+function expectConsistent(run: ActionRun): void {
+  expect(['pass', 'fail']).toContain(run.outputs.verdict)
+  expect(run.outputs['exit-code']).toBe(String(run.code))
+  expect(run.code).toBe(run.outputs.verdict === 'pass' ? 0 : 1)
+}
 
-    const second = await runAction(checkout, apiUrl, {
+const HEADLINE = /^<!-- perfgate:report id=default -->\n### .+ perfgate — /
+
+// Real measurements decide nothing here (a loaded runner can make an A/B come out either
+// way): real runs are checked for what the action does with them; the verdict path is
+// checked in comment mode, on an artifact whose trials are scripted.
+describe('the action on pull_request', () => {
+  it('measures head against the merge-base, comments, and writes the summary and outputs', async () => {
+    const checkout = makeCheckout(40000) // twice main's work
+    const run = await runAction(checkout, apiUrl, {
       name: 'pull_request',
       payload: prPayload(checkout)
     })
-    expect(second.code).toBe(1)
+    expectConsistent(run)
+    expect(run.outputs.regressions).toMatch(/^\d+$/)
+    expect(run.summary).toMatch(/^### .+ perfgate — /m)
+    expect(run.log).toContain(`perfgate: PR comment created: `)
     expect(github.comments).toHaveLength(1)
-    expect(github.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1)
-    expect(readFileSync(second.outputs.report!, 'utf8')).toContain('busy work')
+    expect(github.comments[0]!.body).toMatch(HEADLINE)
+    expect(readFileSync(run.outputs.report!, 'utf8')).toContain('busy work')
+    const results = parseResults(readFileSync(run.outputs.results!, 'utf8'), 'results.json')
+    expect(results.comparison!.mode).toBe('paired')
+    expect(git(checkout.dir, 'worktree', 'list').split('\n')).toHaveLength(1)
   })
 
   it('keeps the report when the comment cannot be posted (403), as a warning', async () => {
-    const checkout = makeCheckout(20000) // same work: no regression
+    const checkout = makeCheckout(20000)
     github.faults.push({ match: /^POST .*\/comments$/, status: 403, times: 10 })
     const run = await runAction(checkout, apiUrl, {
       name: 'pull_request',
       payload: prPayload(checkout)
     })
-    expect(run.code).toBe(0)
-    expect(run.outputs.verdict).toBe('pass')
+    expectConsistent(run)
     expect(run.log).toMatch(/::warning::perfgate: could not post the PR comment: .*read-only token/)
-    expect(run.summary).toContain('perfgate — 0 regressions')
+    expect(run.summary).toMatch(/^### .+ perfgate — /m)
+    expect(github.comments).toHaveLength(0)
   })
 
-  it('measures without commenting in measure mode, and a comment job posts it', async () => {
+  it('measures without commenting in measure mode; the comment job checks the PR and posts the verdict', async () => {
     const checkout = makeCheckout(20000)
     const measured = await runAction(
       checkout,
@@ -172,7 +175,7 @@ describe('the action on pull_request', () => {
       { name: 'pull_request', payload: prPayload(checkout) },
       { mode: 'measure' }
     )
-    expect(measured.code).toBe(0)
+    expectConsistent(measured)
     expect(github.comments).toHaveLength(0)
     expect(readFileSync(path.join(checkout.dir, 'perfgate-output/pr-number.txt'), 'utf8')).toBe(
       '7\n'
@@ -189,16 +192,41 @@ describe('the action on pull_request', () => {
       'names pull request #7, whose head is fffffff, not the measured commit'
     )
     expect(github.comments).toHaveLength(0)
+
+    // The artifact's trials, scripted: head 50 % slower than base in every pair. The comment
+    // job recomputes the comparison from them, so the verdict is a regression.
+    scriptResultsFile(measured.outputs.results!, 6, (_, trial, side) => ({
+      p50: (side === 'head' ? 0.15 : 0.1) * jitter(trial + (side === 'head' ? 3 : 0))
+    }))
     github.pulls.set(7, checkout.headSha)
     const commented = await runAction(checkout, apiUrl, workflowRun, { mode: 'comment' })
-    expect(commented.code).toBe(0)
+    expect(commented.code).toBe(1)
+    expect(commented.outputs).toMatchObject({
+      verdict: 'fail',
+      regressions: '1',
+      'budgets-failed': '0',
+      'exit-code': '1'
+    })
+    expect(commented.summary).toContain('### 🔴 perfgate — 1 regression')
+    expect(commented.log).toContain('::error::perfgate: 1 significant regression')
     expect(github.comments).toHaveLength(1)
+    expect(github.comments[0]!.body).toMatch(
+      /^<!-- perfgate:report id=default -->\n### 🔴 perfgate — 1 regression/
+    )
+
+    // A second run updates the same comment.
+    const again = await runAction(checkout, apiUrl, workflowRun, { mode: 'comment' })
+    expect(again.code).toBe(1)
+    expect(github.comments).toHaveLength(1)
+    expect(github.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1)
   })
 })
 
 describe('the action on push to the default branch', () => {
   it('stores the results on the data branch and fails on a budget violation', async () => {
     const checkout = makeCheckout(20000)
+    // 1 µs per call of a function that loops 20000 times: a load can only make it slower,
+    // so this budget fails on any machine.
     writeFileSync(
       path.join(checkout.dir, 'perfgate.yml'),
       readFileSync(path.join(checkout.dir, 'perfgate.yml'), 'utf8').replace(
@@ -216,9 +244,7 @@ describe('the action on push to the default branch', () => {
     expect(run.log).toContain('::error::perfgate: 1 budget exceeded')
     const stored = git(checkout.origin, 'ls-tree', '-r', '--name-only', 'perfgate-data')
     expect(stored.split('\n')).toContain(`results/${checkout.headSha}.json`)
-    expect(git(checkout.dir, 'status', '--porcelain')).toBe(
-      'M perfgate.yml\n?? perfgate-output/'.replace('\n', '\n')
-    )
+    expect(git(checkout.dir, 'status', '--porcelain')).toBe('M perfgate.yml\n?? perfgate-output/')
   })
 })
 
@@ -233,7 +259,8 @@ describe('stored baselines', () => {
       ref: 'refs/heads/main',
       sha: checkout.baseSha
     })
-    expect(push.code).toBe(0)
+    expectConsistent(push)
+    expect(push.log).toContain(`perfgate: results of ${checkout.baseSha.slice(0, 7)} stored`)
     git(checkout.dir, 'checkout', '--quiet', checkout.headSha)
     const pr = await runAction(
       checkout,
@@ -243,8 +270,9 @@ describe('stored baselines', () => {
     )
     expect(pr.log).toContain(`perfgate: stored baseline of ${checkout.baseSha.slice(0, 7)}`)
     expect(pr.summary).toContain('Cross-run comparison against stored results')
-    expect(pr.code).toBe(1)
-    expect(pr.outputs.regressions).toBe('1')
+    expectConsistent(pr)
+    const results = parseResults(readFileSync(pr.outputs.results!, 'utf8'), 'results.json')
+    expect(results.comparison!.mode).toBe('unpaired')
   })
 })
 
