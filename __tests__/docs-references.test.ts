@@ -54,6 +54,10 @@ function inRepo(...parts: string[]): string | undefined {
 
 function resolvesMarkdownName(file: string, name: string, repo: RepoView): boolean {
   const dir = path.posix.dirname(file)
+  // Files perfgate writes into its output directory are not the repository's.
+  if (name.startsWith('perfgate-output/') && WRITTEN_AT_RUN_TIME.has(path.posix.basename(name))) {
+    return true
+  }
   if (!name.includes('/')) {
     if (WRITTEN_AT_RUN_TIME.has(name) || repo.fixtureNames.has(name)) return true
     // A bare name means the file next to the text, or a top-level file (README.md).
