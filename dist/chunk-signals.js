@@ -1,5 +1,5 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { mkdtempSync, rmSync, readFileSync, statSync, accessSync, constants as constants$2, writeFileSync, mkdirSync, renameSync, realpathSync, lstatSync, readlinkSync, readdirSync, existsSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, statSync, accessSync, constants as constants$2, writeFileSync, mkdirSync, renameSync, realpathSync, lstatSync, readlinkSync, existsSync, readdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import require$$0$1 from 'process';
 import require$$0$2 from 'buffer';
@@ -8,7 +8,7 @@ import os, { tmpdir } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { q as quantileSorted, m as median } from './chunk-quantile.js';
 import { createRequire } from 'node:module';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs__default from 'fs';
 import os__default from 'os';
 import require$$2 from 'net';
@@ -8673,7 +8673,12 @@ function globalCompare(issues, raw) {
             failOn: raw?.['fail-on'] ?? DEFAULT_FAIL_ON,
             test: raw?.test ?? DEFAULT_PAIRED_TEST,
             maxPairs: raw?.['max-pairs'],
-            maxTimeMs: positiveDuration(issues, raw?.['max-time'], ['compare', 'max-time'], DEFAULT_MAX_COMPARE_TIME_MS)
+            maxTimeMs: positiveDuration(issues, raw?.['max-time'], ['compare', 'max-time'], DEFAULT_MAX_COMPARE_TIME_MS),
+            ...(raw?.['max-duration'] === undefined
+                ? {}
+                : {
+                    maxDurationMs: positiveDuration(issues, raw['max-duration'], ['compare', 'max-duration'], 0)
+                })
         }
     };
 }
@@ -9002,6 +9007,10 @@ const CONFIG_SCHEMA = {
                 'max-time': {
                     type: ['string', 'number'],
                     description: 'Longest an A/B comparison of one benchmark may run, e.g. "10m". Default 10m.'
+                },
+                'max-duration': {
+                    type: ['string', 'number'],
+                    description: 'Time budget of a whole A/B run, e.g. "15m": benchmarks run to their first look, then the undecided ones go on look by look; what the budget cuts short is reported as inconclusive. Default: none.'
                 }
             }
         },
@@ -20246,9 +20255,22 @@ function gitSync(cwd, args, timeoutMs = 120_000) {
 
 /**
  * Files perfgate starts or hands to workers at run time. In the bundle they sit flat in
- * dist/ (see rollup.config.ts); when running from source (tests) they are the .ts files.
+ * dist/ (see rollup.config.js); when running from source (tests, tsx, @github/local-action)
+ * they are the .ts files.
  */
-const fromSource = import.meta.url.endsWith('.ts');
+/**
+ * Whether this module runs from the TypeScript sources rather than from the bundle. Decided
+ * by what is on disk, not by the URL's spelling alone: loaders may add a query to module
+ * URLs (local-action's module stubbing loads `runtime-files.ts?__quibble=1`).
+ */
+function runsFromSource(moduleUrl) {
+    if (fileURLToPath(moduleUrl).endsWith('.ts'))
+        return true;
+    // A bundle has the worker next to it; the sources have it under runners/function/.
+    return (!existsSync(new URL('./worker.js', moduleUrl)) &&
+        existsSync(new URL('./runners/function/worker.ts', moduleUrl)));
+}
+const fromSource = runsFromSource(import.meta.url);
 /** The function worker's entry file. */
 const WORKER_URL = fromSource
     ? new URL('./runners/function/worker.ts', import.meta.url)
@@ -21091,97 +21113,152 @@ function resultOf(benchmark, trials, definitionHash, failure) {
     };
 }
 /**
- * Runs one benchmark as interleaved pairs. `head` and `base` are the same benchmark as
- * configured for each checkout (paths point into each side's tree).
+ * One benchmark's A/B, run look by look: a scheduler can interleave benchmarks (run every
+ * benchmark to its first look, then the undecided ones further) and stop them all at a
+ * deadline. Pair order and stopping rules are those of runPairedBenchmark.
  */
-async function runPairedBenchmark(head, base, options) {
-    try {
-        return await measurePairs(head, base, options);
+class PairedSession {
+    #head;
+    #base;
+    #options;
+    #now;
+    #started;
+    #maxPairs;
+    #trials = { base: [], head: [] };
+    #failures = {};
+    #firstInPair = [];
+    #stopReason = 'max-pairs';
+    #pair = 0;
+    #done = false;
+    constructor(head, base, options) {
+        this.#head = head;
+        this.#base = base;
+        this.#options = options;
+        this.#now = options.now ?? (() => performance.now());
+        this.#started = this.#now();
+        this.#maxPairs = options.lookSizes[options.lookSizes.length - 1];
     }
-    finally {
-        await options.runner.release?.(head);
-        await options.runner.release?.(base);
+    get name() {
+        return this.#head.name;
     }
-}
-async function measurePairs(head, base, options) {
-    const now = options.now ?? (() => performance.now());
-    const started = now();
-    const maxPairs = options.lookSizes[options.lookSizes.length - 1];
-    const trials = { base: [], head: [] };
-    const failures = {};
-    const firstInPair = [];
-    let stopReason = 'max-pairs';
-    pairs: for (let pair = 0; pair < maxPairs; pair++) {
-        const order = options.random.next() < 0.5 ? ['base', 'head'] : ['head', 'base'];
-        firstInPair.push(order[0]);
-        for (const side of order) {
-            const config = side === 'head' ? head : base;
-            const outcome = await options.runner.runTrial(config, pair);
-            options.progress?.trialEnd(head, side, pair, maxPairs, outcome);
-            if (!outcome.ok) {
-                failures[side] = { message: outcome.message, detail: outcome.stderrTail, trial: pair };
-                stopReason = 'errored';
-                break pairs;
-            }
-            trials[side].push({
-                metrics: outcome.metrics,
-                durationMs: outcome.durationMs,
-                details: outcome.details
-            });
-        }
-        const done = pair + 1;
-        if (options.lookSizes.includes(done) && done < maxPairs) {
-            const decided = isDecided(trials.base, trials.head, head.compare, options);
-            options.progress?.look(head, done, decided);
-            if (decided) {
-                stopReason = 'decided';
-                break;
-            }
-        }
-        if (now() - started > options.maxTimeMs && done < maxPairs) {
-            stopReason = 'max-time';
-            break;
-        }
+    /** Pairs complete so far. */
+    get pairs() {
+        return Math.min(this.#trials.base.length, this.#trials.head.length);
     }
-    if (failures.base && !failures.head) {
-        // The base cannot run this benchmark (e.g. an endpoint the PR adds): measure head on
-        // its own, as many trials as a first look, so it is reported as new with its budgets.
-        const wanted = options.lookSizes[0];
-        for (let trial = trials.head.length; trial < wanted; trial++) {
-            const outcome = await options.runner.runTrial(head, trial);
-            options.progress?.trialEnd(head, 'head', trial, wanted, outcome);
-            if (!outcome.ok) {
-                failures.head = { message: outcome.message, detail: outcome.stderrTail, trial };
-                break;
+    get isDone() {
+        return this.#done;
+    }
+    /**
+     * Runs pairs up to the next planned look and takes it. Returns whether the benchmark
+     * goes on (false once decided, errored, at the last look, the time cap or `deadline`,
+     * a time on the `now` clock checked before every trial).
+     */
+    async runToNextLook(deadline) {
+        if (this.#done)
+            return false;
+        const options = this.#options;
+        while (this.#pair < this.#maxPairs) {
+            const pair = this.#pair;
+            const order = options.random.next() < 0.5 ? ['base', 'head'] : ['head', 'base'];
+            this.#firstInPair.push(order[0]);
+            for (const side of order) {
+                if (deadline !== undefined && this.#now() >= deadline) {
+                    return this.#stop('time-budget');
+                }
+                const config = side === 'head' ? this.#head : this.#base;
+                const outcome = await options.runner.runTrial(config, pair);
+                options.progress?.trialEnd(this.#head, side, pair, this.#maxPairs, outcome);
+                if (!outcome.ok) {
+                    this.#failures[side] = {
+                        message: outcome.message,
+                        detail: outcome.stderrTail,
+                        trial: pair
+                    };
+                    return this.#stop('errored');
+                }
+                this.#trials[side].push({
+                    metrics: outcome.metrics,
+                    durationMs: outcome.durationMs,
+                    details: outcome.details
+                });
             }
-            trials.head.push({
-                metrics: outcome.metrics,
-                durationMs: outcome.durationMs,
-                details: outcome.details
-            });
+            const done = (this.#pair = pair + 1);
+            const atLook = options.lookSizes.includes(done) && done < this.#maxPairs;
+            if (atLook) {
+                const decided = isDecided(this.#trials.base, this.#trials.head, this.#head.compare, options);
+                options.progress?.look(this.#head, done, decided);
+                if (decided)
+                    return this.#stop('decided');
+            }
+            if (this.#now() - this.#started > options.maxTimeMs && done < this.#maxPairs) {
+                return this.#stop('max-time');
+            }
+            if (atLook)
+                return true;
         }
+        return this.#stop('max-pairs');
+    }
+    /** Stops before the next look (the run's time budget is spent). */
+    stopForBudget() {
+        if (!this.#done)
+            this.#stop('time-budget');
+    }
+    #stop(reason) {
+        this.#stopReason = reason;
+        this.#done = true;
+        return false;
+    }
+    /** Stops whatever the runner keeps across trials (a server kept with restart: once). */
+    async release() {
+        await this.#options.runner.release?.(this.#head);
+        await this.#options.runner.release?.(this.#base);
+    }
+    /** The two sides' results (the session must be done). */
+    async finish() {
+        const { head, base } = { head: this.#head, base: this.#base };
+        const options = this.#options;
+        const trials = this.#trials;
+        const failures = this.#failures;
+        if (failures.base && !failures.head) {
+            // The base cannot run this benchmark (e.g. an endpoint the PR adds): measure head on
+            // its own, as many trials as a first look, so it is reported as new with its budgets.
+            const wanted = options.lookSizes[0];
+            for (let trial = trials.head.length; trial < wanted; trial++) {
+                const outcome = await options.runner.runTrial(head, trial);
+                options.progress?.trialEnd(head, 'head', trial, wanted, outcome);
+                if (!outcome.ok) {
+                    failures.head = { message: outcome.message, detail: outcome.stderrTail, trial };
+                    break;
+                }
+                trials.head.push({
+                    metrics: outcome.metrics,
+                    durationMs: outcome.durationMs,
+                    details: outcome.details
+                });
+            }
+            return {
+                head: resultOf(head, trials.head, options.definitionHash(head), failures.head),
+                base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
+            };
+        }
+        // A pair is complete only with both sides: drop a lone trial of an interrupted pair.
+        const pairs = this.pairs;
+        trials.base.length = pairs;
+        trials.head.length = pairs;
+        const headResult = resultOf(head, trials.head, options.definitionHash(head), failures.head);
         return {
-            head: resultOf(head, trials.head, options.definitionHash(head), failures.head),
+            head: {
+                ...headResult,
+                paired: {
+                    pairs,
+                    lookSizes: options.lookSizes,
+                    stopReason: this.#stopReason,
+                    firstInPair: this.#firstInPair.slice(0, pairs)
+                }
+            },
             base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
         };
     }
-    // A pair is complete only with both sides: drop a lone trial of an interrupted pair.
-    const pairs = Math.min(trials.base.length, trials.head.length);
-    trials.base.length = pairs;
-    trials.head.length = pairs;
-    const headResult = resultOf(head, trials.head, options.definitionHash(head), failures.head);
-    return {
-        head: {
-            ...headResult,
-            paired: {
-                pairs,
-                lookSizes: options.lookSizes,
-                stopReason,
-                firstInPair: firstInPair.slice(0, pairs)
-            }
-        },
-        base: resultOf(base, trials.base, options.definitionHash(base), failures.base)
-    };
 }
 
 /** Numbers with units a human reads: ns/µs/ms/s, ops/s, B/kB/MB (pure). */
@@ -21385,34 +21462,98 @@ async function measureAgainstBase(config, selected, spec, options) {
             benchmarks: base,
             dependencies: checkout.dependencies
         });
-        for (const [index, benchmark] of selected.entries()) {
-            const onBase = mapToBase(benchmark, config.dir, checkout.configDir);
-            if (!onBase) {
-                log(`[${index + 1}/${selected.length}] ${benchmark.name}: not in the base checkout, measuring head only`);
-                head.push(await runBenchmark(benchmark, {
-                    runner: options.runner,
-                    trials: options.trials,
-                    definitionHash: hashHead
-                }));
-            }
-            else {
-                progress.benchmarkStart(benchmark, index + 1, selected.length);
-                const trials = options.trials ?? benchmark.trials;
-                const pair = await runPairedBenchmark(benchmark, onBase, {
-                    runner: options.runner,
-                    random: options.random(benchmark),
-                    lookSizes: planLooks(trials, config.compare.maxPairs, options.lookCount),
-                    maxTimeMs: config.compare.maxTimeMs,
-                    test: config.compare.test,
-                    familySize: options.familySize,
-                    definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
-                    progress
-                });
-                progress.benchmarkEnd(pair.head, pair.base);
-                head.push(pair.head);
-                base.push(pair.base);
-            }
+        const sessionOf = (benchmark, onBase) => new PairedSession(benchmark, onBase, {
+            runner: options.runner,
+            random: options.random(benchmark),
+            lookSizes: planLooks(options.trials ?? benchmark.trials, config.compare.maxPairs, options.lookCount),
+            maxTimeMs: config.compare.maxTimeMs,
+            test: config.compare.test,
+            familySize: options.familySize,
+            definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
+            progress,
+            ...(options.now ? { now: options.now } : {})
+        });
+        const ended = (pair) => {
+            progress.benchmarkEnd(pair.head, pair.base);
+            head.push(pair.head);
+            base.push(pair.base);
             options.onBenchmark?.({ head: [...head], base: { ...baseResults(), benchmarks: [...base] } });
+        };
+        const headOnly = async (benchmark, index, trials) => {
+            log(`[${index + 1}/${selected.length}] ${benchmark.name}: not in the base checkout, measuring head only`);
+            head.push(await runBenchmark(benchmark, {
+                runner: options.runner,
+                trials: trials ?? options.trials,
+                definitionHash: hashHead
+            }));
+            options.onBenchmark?.({ head: [...head], base: { ...baseResults(), benchmarks: [...base] } });
+        };
+        const maxDurationMs = options.maxDurationMs ?? config.compare.maxDurationMs;
+        if (maxDurationMs === undefined) {
+            // One benchmark after another, each to its end.
+            for (const [index, benchmark] of selected.entries()) {
+                const onBase = mapToBase(benchmark, config.dir, checkout.configDir);
+                if (!onBase) {
+                    await headOnly(benchmark, index);
+                    continue;
+                }
+                progress.benchmarkStart(benchmark, index + 1, selected.length);
+                const session = sessionOf(benchmark, onBase);
+                try {
+                    while (await session.runToNextLook()) {
+                        // to the next planned look
+                    }
+                    ended(await session.finish());
+                }
+                finally {
+                    await session.release();
+                }
+            }
+        }
+        else {
+            await withinBudget(maxDurationMs);
+        }
+        // Results in config order, however the budget scheduled them.
+        const order = new Map(selected.map((b, i) => [b.name, i]));
+        const byConfig = (a, b) => order.get(a.name) - order.get(b.name);
+        head.sort(byConfig);
+        base.sort(byConfig);
+        /**
+         * A run-wide time budget: every benchmark runs to its first look, then the undecided
+         * ones go on look by look, round after round, so pairs go where they still decide
+         * something. At the deadline (checked before every trial) whatever is still running is
+         * cut short and reported as such; benchmarks never reached get no pairs.
+         */
+        async function withinBudget(budgetMs) {
+            const now = options.now ?? (() => performance.now());
+            const deadline = now() + budgetMs;
+            log(`time budget: ${Math.round(budgetMs / 1000)} s for the whole A/B run`);
+            const running = [];
+            for (const [index, benchmark] of selected.entries()) {
+                const onBase = mapToBase(benchmark, config.dir, checkout.configDir);
+                if (!onBase) {
+                    await headOnly(benchmark, index, now() >= deadline ? 0 : undefined);
+                    continue;
+                }
+                running.push({ session: sessionOf(benchmark, onBase), benchmark, index });
+            }
+            while (running.length > 0) {
+                for (const entry of [...running]) {
+                    const { session, benchmark, index } = entry;
+                    if (now() >= deadline)
+                        session.stopForBudget();
+                    else {
+                        progress.benchmarkStart(benchmark, index + 1, selected.length);
+                        await session.runToNextLook(deadline);
+                    }
+                    // A server kept across trials is not left running while other benchmarks measure.
+                    await session.release();
+                    if (session.isDone) {
+                        running.splice(running.indexOf(entry), 1);
+                        ended(await session.finish());
+                    }
+                }
+            }
         }
         return { head, base: baseResults() };
     }
@@ -21577,7 +21718,9 @@ async function runBenchmarks(request, deps) {
             // Per benchmark, so its pair order is the same whichever shard measures it.
             random: (b) => createRandom(benchmarkSeed(request.seed, b.name)),
             lookCount: DEFAULT_LOOKS,
-            familySize
+            familySize,
+            ...(request.maxDurationMs !== undefined ? { maxDurationMs: request.maxDurationMs } : {}),
+            ...(deps.now ? { now: deps.now } : {})
         });
         mode = 'paired';
         results = assemble(measured.head, measured.base);
@@ -22042,8 +22185,17 @@ function reportMarker(id = DEFAULT_COMMENT_ID) {
     return `<!-- perfgate:report id=${id} -->`;
 }
 /**
+ * An invisible character (zero-width space) put inside a token GitHub would otherwise act
+ * on: readers see the text unchanged, but GitHub no longer finds a mention, a reference or
+ * an HTML comment in it.
+ */
+const ZW = '\u200b';
+/**
  * Escapes user-provided text (benchmark names, messages) for GitHub markdown: no HTML,
- * no table breaks, no emphasis or links, no @mentions or #references that notify people.
+ * no table breaks, no emphasis or links, and none of the autolinks GitHub applies to
+ * plain text: @mentions (also user@host e-mails, owner/repo@sha), #123 and owner/repo#123,
+ * GH-123 and custom references (PREFIX-123), GHSA advisory ids, scheme:// and www. links.
+ * Bare commit hashes are left alone: they link only to this repository's own commits.
  */
 function escapeMarkdown(text) {
     return text
@@ -22051,18 +22203,31 @@ function escapeMarkdown(text) {
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/([\\`*_[\]|~])/g, '\\$1')
-        .replace(/@/g, '@\u200b')
-        .replace(/#(?=\d)/g, '#\u200b')
+        .replace(/@/g, `@${ZW}`)
+        .replace(/#(?=\d)/g, `#${ZW}`)
+        .replace(/\bGHSA-/gi, (m) => m + ZW)
+        .replace(/([a-z])-(?=\d)/gi, `$1-${ZW}`)
+        .replace(/\b([a-z][a-z\d+.-]*):\/\//gi, `$1${ZW}://`)
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZW}.`)
         .replace(/\r?\n/g, ' ');
 }
 /**
+ * Code spans render literally, but the comment body still holds their raw text: `<!` and
+ * `-->` get an invisible character inside, so no code span carries an HTML comment (a
+ * forged report marker) into the body.
+ */
+function neutralizeCode(span) {
+    return span.replace(/<!/g, `<${ZW}!`).replace(/-->/g, `--${ZW}>`);
+}
+/**
  * Escapes text that holds `code` spans (a branch name, the setup command): the spans stay
- * code, rendered literally by GitHub; the text around them is escaped.
+ * code, rendered literally by GitHub (without HTML comments, see neutralizeCode); the text
+ * around them is escaped.
  */
 function escapeWithCode(text) {
     return text
         .split(/(`[^`\n]*`)/)
-        .map((part, i) => (i % 2 === 1 ? part : escapeMarkdown(part)))
+        .map((part, i) => (i % 2 === 1 ? neutralizeCode(part) : escapeMarkdown(part)))
         .join('');
 }
 const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' };
@@ -22269,7 +22434,9 @@ function methodLines(results, comparison) {
                     ? `ran all ${b.plannedLooks} looks`
                     : b.stopReason === 'max-time'
                         ? 'stopped at the time cap'
-                        : 'stopped by an error';
+                        : b.stopReason === 'time-budget'
+                            ? "cut short by the run's time budget (compare.max-duration)"
+                            : 'stopped by an error';
             return `${b.name}: ${b.nHead} pairs, ${why}`;
         });
         lines.push(`Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
@@ -64666,4 +64833,4 @@ function installSignalCleanup(write) {
     }
 }
 
-export { judge as A, BaseCheckoutError as B, ConfigError as C, DEFAULT_DATA_BRANCH as D, EXIT as E, FAIL_ON_VALUES as F, renderMarkdownWithin as G, reportMarker as H, DEFAULT_COMMENT_ID as I, DEFAULT_OUTPUT_DIR as J, DEFAULT_CONFIG_FILE as K, MAX_TRIALS as M, OutputError as O, RequestError as R, VERSION as V, ResultsError as a, configHash as b, compareStored as c, displayPath as d, readEnvironment as e, runBenchmarks as f, buildReport as g, serializeResults as h, renderTerminalReport as i, renderTerminalVerdict as j, renderMarkdownReport as k, loadConfigFile as l, mergeShards as m, openOutput as n, outcomeOf as o, parseShard as p, createProcessTrialRunner as q, readResultsFile as r, sharedSeed as s, installSignalCleanup as t, cleanUpEverything as u, commonjsGlobal as v, outcomeOfError as w, parseResults as x, OUTPUT_FILES as y, gitSync as z };
+export { renderMarkdownReport as A, BaseCheckoutError as B, ConfigError as C, outcomeOf as D, EXIT as E, FAIL_ON_VALUES as F, parseDuration as G, HEADLINE_METRICS as H, MAX_DURATION_MS as I, MAX_TRIALS as J, installSignalCleanup as K, cleanUpEverything as L, METRICS as M, commonjsGlobal as N, OutputError as O, outcomeOfError as P, DEFAULT_DATA_BRANCH as Q, ResultsError as R, getDefaultExportFromCjs as S, OUTPUT_FILES as T, judge as U, VERSION as V, renderMarkdownWithin as W, reportMarker as X, DEFAULT_COMMENT_ID as Y, DEFAULT_OUTPUT_DIR as Z, DEFAULT_CONFIG_FILE as _, assertLevel as a, assertPositiveValues as b, studentTCdf as c, metricLabel as d, displayPath as e, formatMetric as f, gitSync as g, RequestError as h, mergeShards as i, compareStored as j, parseShard as k, loadConfigFile as l, metricsOf as m, sharedSeed as n, openOutput as o, parseResults as p, configHash as q, readResultsFile as r, studentTQuantile as s, readEnvironment as t, runBenchmarks as u, createProcessTrialRunner as v, buildReport as w, serializeResults as x, renderTerminalReport as y, renderTerminalVerdict as z };
