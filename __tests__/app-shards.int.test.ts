@@ -9,6 +9,7 @@ import { mergeShards } from '../src/app/merge.js'
 import { outcomeOf } from '../src/app/outcome.js'
 import { RequestError } from '../src/app/requests.js'
 import { runBenchmarks } from '../src/app/run.js'
+import { buildReport } from '../src/report/model.js'
 import { assignShards, parseShard } from '../src/app/shards.js'
 import type { Results } from '../src/results/types.js'
 import type { TrialRunner } from '../src/runners/types.js'
@@ -128,6 +129,12 @@ describe('merge', () => {
     expect(verdicts(merged)).toEqual(verdicts(single))
     expect(merged.comparison!.counts).toMatchObject({ regressions: 3, improvements: 3 })
     expect(outcomeOf(merged)).toEqual(outcomeOf(single))
+    expect(buildReport(merged, merged.comparison!).context).toContain(
+      'measured side by side on 3 runners'
+    )
+    expect(buildReport(shards[0]!, shards[0]!.comparison!).context).toContain(
+      'Shard 1/3 of the suite: the merged results decide the gate.'
+    )
     // A shard alone never fails the gate: its Holm family is only part of the suite.
     expect(shards.map((s) => outcomeOf(s).exitCode)).toEqual([0, 0, 0])
   })

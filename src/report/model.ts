@@ -330,12 +330,20 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
 
   const { tone, text } = headline(comparison)
   const headSide = describeSide(results.environment)
+  const runners = results.merged?.shards
+  const where = runners
+    ? `on ${runners} runners (each benchmark's pairs on one; judged as one run)`
+    : 'on this runner'
+  const shardNote = results.shard
+    ? ` Shard ${results.shard.index}/${results.shard.count} of the suite: the merged results decide the gate.`
+    : ''
   const context =
-    comparison.mode === 'paired'
-      ? `${headSide} vs ${results.base?.source ?? 'base'}, measured side by side on this runner in randomized pairs.`
+    (comparison.mode === 'paired'
+      ? `${headSide} vs ${results.base?.source ?? 'base'}, measured side by side ${where} in randomized pairs.`
       : comparison.mode === 'unpaired'
         ? `${headSide} vs stored results ${results.base?.source ?? ''}${shortCommit(results.base?.environment) ? ` (${shortCommit(results.base?.environment)})` : ''}, measured in separate runs.`
-        : `${headSide}: budgets checked, no baseline to compare with.`
+        : `${headSide}: budgets checked, no baseline to compare with${runners ? ` (measured on ${runners} runners)` : ''}.`) +
+    shardNote
   return {
     tone,
     headline: text,
