@@ -110,4 +110,23 @@ describe('perfgate run with an output it cannot write', () => {
     expect(JSON.parse(out.text).benchmarks[0].name).toBe('a')
     expect(err.text).toContain('perfgate')
   })
+
+  it('prints the report and exits 3 with one line when a write fails late (disk full)', async () => {
+    const dir = fresh()
+    writeFileSync(
+      path.join(dir, 'perfgate.yml'),
+      'benchmarks:\n  - name: a\n    command: { run: "true" }\n    trials: 2\n'
+    )
+    const out = { text: '', write: (t: string) => (out.text += t) }
+    const err = { text: '', write: (t: string) => (err.text += t) }
+    const runner = scriptedRunner({ a: () => okTrial(1) })
+    const io = { stdout: out, stderr: err, cwd: dir, runner }
+    // /dev/full accepts the check (a writable device) and fails every write with ENOSPC.
+    expect(await main(['run', '--report', '/dev/full', '--out', 'results.json'], io)).toBe(3)
+    expect(runner.calls).toHaveLength(2)
+    expect(out.text).toContain('budgets') // the terminal report was printed
+    expect(err.text).toContain('perfgate: cannot write /dev/full: no space left on device')
+    expect(err.text).not.toContain('internal error')
+    expect(readdirSync(dir).sort()).toEqual(['perfgate.yml', 'results.json'])
+  })
 })
