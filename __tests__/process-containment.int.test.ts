@@ -44,9 +44,11 @@ async function survivors(tag: string): Promise<number[]> {
 const newTag = () => randomBytes(6).toString('hex')
 
 /** Shell: start `command` in a new session and wait until it has left the group. */
+// Waits until the daemon has become `command` (setsid and sh exec into it, keeping the
+// pid), so a scan never catches it halfway with its shell's command line.
 const daemon = (command: string) =>
-  `F=$(mktemp -u); setsid sh -c "touch $F; exec ${command}" & ` +
-  `while [ ! -e $F ]; do sleep 0.01; done; rm $F`
+  `setsid sh -c "exec ${command}" & P=$!; ` +
+  `while C=$(cat /proc/$P/comm 2>/dev/null) && { [ "$C" = sh ] || [ "$C" = setsid ]; }; do sleep 0.01; done`
 
 afterEach(async () => {
   for (let i = 0; i < 50 && liveChildCount() > 0; i++) await new Promise((r) => setTimeout(r, 20))
