@@ -267,7 +267,8 @@ function methodLines(results: Results, comparison: Comparison): string[] {
     lines.push(
       `Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
         `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
-        `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process.`
+        `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process. ` +
+        "Base is the median of base's trials; head is base × the estimated change, so the columns agree with it."
     )
   } else {
     lines.push(
