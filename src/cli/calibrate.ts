@@ -101,7 +101,7 @@ export function renderCalibration(c: Calibration): string {
     )
   }
   lines.push(
-    `Figures for the config's rule: ${Math.round(c.power * 100)} % power, Holm over ${c.familySize} gated tests, each benchmark's alpha, threshold, looks and most pairs.`,
+    `Figures for the config's rule: ${Math.round(c.power * 100)} % power, Holm over ${c.familySize} gated test${c.familySize === 1 ? '' : 's'}, each benchmark's alpha, threshold, looks and most pairs.`,
     ''
   )
   const rows: string[][] = []
