@@ -1,5 +1,6 @@
 // Progress lines: rewritten in place on a terminal, plain and sparse in logs.
-import { createProgress } from '../src/app/progress.js'
+import { createPairedProgress, createProgress, undecidedMetrics } from '../src/app/progress.js'
+import type { StopReason } from '../src/compare/types.js'
 import type { BenchmarkResult } from '../src/results/types.js'
 import { commandBenchmark } from './helpers/benchmarks.js'
 
@@ -48,5 +49,61 @@ describe('createProgress', () => {
       '\r\x1b[K[1/1] build: trial 1/2 ok (0.1 s)',
       '\r\x1b[K[1/1] build: ✓ wall 1.50 s\n'
     ])
+  })
+})
+
+describe('createPairedProgress at the end of a benchmark', () => {
+  const rule = { test: 't' as const, familySize: 1 }
+  const side = (values: number[], stopReason?: StopReason) =>
+    ({
+      name: 'parse',
+      kind: 'function',
+      state: 'ok',
+      settings: {
+        compare: { gate: ['p50'], threshold: 0.05, alpha: 0.05 },
+        budgets: [],
+        targets: []
+      },
+      trials: values.map((p50) => ({ metrics: { p50 }, durationMs: 1 })),
+      summary: { p50: { median: values[0]!, min: 1, max: 2, spread: 0, n: values.length } },
+      ...(stopReason
+        ? {
+            paired: {
+              pairs: values.length,
+              lookSizes: [10, 20, 30],
+              stopReason,
+              firstInPair: values.map(() => 'head')
+            }
+          }
+        : {})
+    }) as unknown as BenchmarkResult
+  const base = Array.from({ length: 30 }, (_, i) => 1 + (i % 2) * 0.001)
+  const wild = base.map((v, i) => v * (1 + (i % 2 ? 0.3 : -0.25)))
+  const end = (head: BenchmarkResult, baseSide: BenchmarkResult) => {
+    const { out, stream } = capture(false)
+    const progress = createPairedProgress(stream, rule)
+    progress.benchmarkStart(bench, 1, 1)
+    progress.benchmarkEnd(head, baseSide)
+    return out[out.length - 1]!
+  }
+
+  it('says "inconclusive" and why when the rule left a gated metric undecided', () => {
+    expect(end(side(wild, 'max-pairs'), side(base))).toBe(
+      '[1/1] build: ? inconclusive after 30 pairs (all planned looks run) on p50; p50 base 1.00 ms → head 750 µs\n'
+    )
+    expect(end(side(wild.slice(0, 12), 'time-budget'), side(base.slice(0, 12)))).toContain(
+      '? inconclusive after 12 pairs (cut short by the time budget) on p50'
+    )
+    expect(undecidedMetrics(side(wild, 'max-pairs'), side(base), rule)).toEqual(['p50'])
+  })
+
+  it('says decided when the rule decides, also at the last look', () => {
+    const slower = base.map((v) => v * 1.2)
+    expect(end(side(slower, 'max-pairs'), side(base))).toBe(
+      '[1/1] build: ✓ 30 pairs, decided, p50 base 1.00 ms → head 1.20 ms\n'
+    )
+    expect(end(side(slower.slice(0, 10), 'decided'), side(base.slice(0, 10)))).toContain(
+      '✓ 10 pairs, decided'
+    )
   })
 })

@@ -86,7 +86,10 @@ export async function measureAgainstBase(
   try {
     const head: BenchmarkResult[] = []
     const base: BenchmarkResult[] = []
-    const progress = createPairedProgress(options.stderr)
+    const progress = createPairedProgress(options.stderr, {
+      test: config.compare.test,
+      familySize: options.familySize
+    })
     const hashHead = (b: BenchmarkConfig) => definitionHash(b, config.dir)
     const hashBase = (b: BenchmarkConfig) => definitionHash(b, checkout.configDir)
     const baseResults = (): BaseResults => ({

@@ -3,7 +3,10 @@
  * elsewhere (CI logs) each benchmark gets a start and an end line, and each slow or failed
  * trial its own, so a long run is never silent and logs stay short.
  */
+import type { StopReason } from '../compare/types.js'
+import type { PairedTest } from '../config/types.js'
 import type { PairedProgressListener } from '../schedule/paired.js'
+import { decidedAtLook } from '../stats/sequential.js'
 import type { ProgressListener } from '../schedule/suite.js'
 import { HEADLINE_METRICS, type MetricName } from '../metrics.js'
 import type { BenchmarkResult } from '../results/types.js'
@@ -72,8 +75,56 @@ export function createProgress(stream: ProgressStream): ProgressListener {
   }
 }
 
-/** Progress of an A/B run: pairs instead of trials, and each planned look. */
-export function createPairedProgress(stream: ProgressStream): PairedProgressListener {
+/** What the A/B's sequential rule needs to judge a benchmark at its end. */
+export interface PairedRuleOptions {
+  readonly test: PairedTest
+  /** Gated tests of the whole suite (Holm's family). */
+  readonly familySize: number
+}
+
+/**
+ * The gated metrics a finished A/B benchmark left undecided, by the scheduler's own rule
+ * (decidedAtLook at its last pair count, the look it reached), so progress never calls a
+ * result settled that the rule did not settle.
+ */
+export function undecidedMetrics(
+  head: BenchmarkResult,
+  base: BenchmarkResult,
+  rule: PairedRuleOptions
+): MetricName[] {
+  if (head.paired?.stopReason === 'decided') return []
+  const settings = head.settings.compare
+  const look = {
+    alpha: settings.alpha,
+    threshold: settings.threshold,
+    test: rule.test,
+    plannedLooks: head.paired?.lookSizes.length ?? 1,
+    familySize: rule.familySize
+  }
+  const n = Math.min(head.trials.length, base.trials.length)
+  const valuesOf = (result: BenchmarkResult, metric: MetricName) =>
+    result.trials.slice(0, n).map((t) => t.metrics[metric] ?? NaN)
+  return settings.gate.filter(
+    (metric) => !decidedAtLook(valuesOf(base, metric), valuesOf(head, metric), look)
+  )
+}
+
+const UNDECIDED_WHY: Record<StopReason, string> = {
+  decided: '',
+  'max-pairs': 'all planned looks run',
+  'max-time': 'stopped at the time cap',
+  'time-budget': 'cut short by the time budget',
+  errored: 'stopped by an error'
+}
+
+/**
+ * Progress of an A/B run: pairs instead of trials, and each planned look. With `rule`, a
+ * benchmark that ends undecided is said to be inconclusive rather than done.
+ */
+export function createPairedProgress(
+  stream: ProgressStream,
+  rule?: PairedRuleOptions
+): PairedProgressListener {
   const line = statusLine(stream)
   let label = ''
   return {
@@ -97,9 +148,17 @@ export function createPairedProgress(stream: ProgressStream): PairedProgressList
       }
       const [metric, headValue] = headlineMedian(head)
       const [, baseValue] = headlineMedian(base)
-      line.done(
-        `${label}: ✓ ${head.trials.length} pairs, ${metric} base ${baseValue} → head ${headValue}`
-      )
+      const medians = `${metric} base ${baseValue} → head ${headValue}`
+      const pairs = `${head.trials.length} pair${head.trials.length === 1 ? '' : 's'}`
+      const undecided = rule ? undecidedMetrics(head, base, rule) : []
+      if (undecided.length > 0) {
+        const why = UNDECIDED_WHY[head.paired?.stopReason ?? 'max-pairs']
+        return line.done(
+          `${label}: ? inconclusive after ${pairs}${why ? ` (${why})` : ''} on ${undecided.join(', ')}; ${medians}`
+        )
+      }
+      const decided = rule ? ', decided' : ''
+      line.done(`${label}: ✓ ${pairs}${decided}, ${medians}`)
     }
   }
 }

@@ -34,6 +34,7 @@ import { ResultsError, serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
+import { CALIBRATE_USAGE, commandCalibrate } from './calibrate.js'
 import { commandHistory, HISTORY_USAGE } from './history.js'
 import { VERSION } from '../version.js'
 
@@ -59,6 +60,7 @@ Usage:
                     [--json]
   perfgate validate [--config perfgate.yml]
 ${HISTORY_USAGE}
+${CALIBRATE_USAGE}
   perfgate --version | --help
 
 --out and --report take - for standard output (the terminal report then goes to stderr).
@@ -337,6 +339,8 @@ export async function main(args: string[], io: CliIo): Promise<number> {
         return commandMerge(rest, io)
       case 'history':
         return await commandHistory(rest, io)
+      case 'calibrate':
+        return await commandCalibrate(rest, io)
       case 'validate':
         return commandValidate(rest, io)
       case '--version':

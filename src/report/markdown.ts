@@ -63,11 +63,22 @@ export function escapeWithCode(text: string): string {
     .join('')
 }
 
+/**
+ * Untrusted text as a fenced code block: the fence is longer than any backtick run in the
+ * text, so nothing inside can close it, and no HTML comment reaches the body (see
+ * neutralizeCode). The text should be sanitized child output (no control characters).
+ */
+export function codeBlock(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return `${fence}text\n${neutralizeCode(text)}\n${fence}`
+}
+
 const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' } as const
-const TONE_ICON = { fail: '🔴', neutral: '⚪', pass: '✅' } as const
+const TONE_ICON = { fail: '🔴', neutral: '⚪', doubt: '🟡', pass: '✅' } as const
 
 /** Parts of the report that may be left out to fit a size limit, least important first. */
-export type OptionalPart = 'quiet' | 'budgetTable' | 'targets' | 'method' | 'notes'
+export type OptionalPart = 'quiet' | 'budgetTable' | 'targets' | 'method' | 'stderr' | 'notes'
 
 export interface MarkdownOptions {
   readonly id?: string
@@ -85,7 +96,9 @@ function changesTable(rows: readonly ChangeRow[]): string {
         r.metric,
         r.base,
         r.head,
-        `**${r.change}** ${r.interval}`,
+        r.verdict === 'inconclusive'
+          ? `${r.change} ${r.interval}`
+          : `**${r.change}** ${r.interval}`,
         r.p
       ])
     ],
@@ -117,6 +130,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     `### ${TONE_ICON[model.tone]} perfgate — ${model.headline}`,
     ''
   ]
+  if (model.doubt) out.push(`**${escapeMarkdown(model.doubt)}**`, '')
   out.push(escapeWithCode(model.context), '')
   if (model.changes.length > 0) out.push(changesTable(model.changes), '')
 
@@ -134,14 +148,31 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     ]
     out.push(`**Budgets** — ${items.join(' · ')}`, '')
   }
+  const omit = options.omit ?? new Set<OptionalPart>()
   for (const note of model.notes)
     out.push(`> **${escapeMarkdown(note.benchmark)}** ${escapeMarkdown(note.text)}`, '')
+  if (!omit.has('stderr')) {
+    for (const failure of model.failures) {
+      if (!failure.stderrTail) continue
+      const where = failure.side
+        ? `${failure.side}, pair ${failure.trial}`
+        : `trial ${failure.trial}`
+      out.push(
+        `<details><summary>The end of the failing trial's stderr (${where})</summary>`,
+        '',
+        `**${escapeMarkdown(failure.benchmark)}**`,
+        '',
+        codeBlock(failure.stderrTail),
+        '',
+        '</details>',
+        ''
+      )
+    }
+  }
 
-  const omit = options.omit ?? new Set<OptionalPart>()
   if (model.quiet.length > 0 && !omit.has('quiet')) {
-    const unchanged = model.quiet.filter((r) => r.verdict === 'unchanged').length
     out.push(
-      `<details><summary>${unchanged} unchanged · ${model.quiet.length - unchanged} inconclusive</summary>`,
+      `<details><summary>${model.quiet.length} unchanged</summary>`,
       '',
       quietTable(model.quiet),
       '',
@@ -226,7 +257,7 @@ export function renderMarkdownWithin(
   limit: number,
   options: MarkdownOptions = {}
 ): string {
-  const order: OptionalPart[] = ['quiet', 'targets', 'budgetTable', 'method', 'notes']
+  const order: OptionalPart[] = ['quiet', 'targets', 'budgetTable', 'method', 'stderr', 'notes']
   const omit = new Set<OptionalPart>()
   let text = renderMarkdownReport(model, { ...options, omit })
   for (const part of order) {

@@ -14,7 +14,8 @@ import type { Environment, Results } from '../results/types.js'
 import { sanitizeChildText } from '../process/text.js'
 import { CONFIDENCE_PERCENT, formatBytes, formatMetric } from './format.js'
 
-export type Tone = 'fail' | 'pass' | 'neutral'
+/** doubt: nothing failed, but a gated test ended inconclusive (not an all-clear). */
+export type Tone = 'fail' | 'pass' | 'neutral' | 'doubt'
 
 export interface ChangeRow {
   readonly verdict: Verdict
@@ -48,9 +49,25 @@ export interface TargetRow {
   readonly progress: string
 }
 
+/** A benchmark that could not be measured: its failing trial and the end of its stderr. */
+export interface FailureDetail {
+  readonly benchmark: string
+  /** undefined when there was no baseline (one side only). */
+  readonly side: 'base' | 'head' | undefined
+  /** 1-based. */
+  readonly trial: number
+  /** The failing trial's stderr tail, sanitized (child text); undefined when there was none. */
+  readonly stderrTail: string | undefined
+}
+
 export interface ReportModel {
   readonly tone: Tone
   readonly headline: string
+  /**
+   * The line under the headline when gated tests ended inconclusive: how many and why
+   * (too noisy, cut short, too few pairs). undefined when every gated test decided.
+   */
+  readonly doubt: string | undefined
   readonly context: string
   readonly changes: readonly ChangeRow[]
   readonly quiet: readonly ChangeRow[]
@@ -58,6 +75,7 @@ export interface ReportModel {
   readonly targets: readonly TargetRow[]
   /** New, removed and errored benchmarks, changed definitions: "<benchmark> <text>". */
   readonly notes: readonly { readonly benchmark: string; readonly text: string }[]
+  readonly failures: readonly FailureDetail[]
   readonly method: readonly string[]
   readonly environment: readonly string[]
   readonly gateFailed: boolean
@@ -98,7 +116,21 @@ function verdictDetail(m: MetricComparison): string {
   }
 }
 
+/**
+ * The head column of a change row: base's median × the estimated ratio, not head's own
+ * median. The change column is the test's estimate (the paired ratio, or the Hodges-Lehmann
+ * shift of an unpaired comparison), which is not the ratio of the two sides' medians: a few
+ * trials slowed as a whole move one side's median and not the estimate, and the row read
+ * "4.75 ms → 5.14 ms, −4.4 %". Anchoring on base's median (what the code did before) and
+ * applying the estimate keeps every row's three figures in agreement, in paired and
+ * unpaired mode alike. Without an estimate (no test could be made) it is head's median.
+ */
+export function headColumn(m: MetricComparison): number {
+  return Number.isFinite(m.ratio) && Number.isFinite(m.base) ? m.base * m.ratio : m.head
+}
+
 function changeRow(bench: BenchmarkComparison, m: MetricComparison): ChangeRow {
+  const headShown = headColumn(m)
   const interval = Number.isFinite(m.ciLow)
     ? `(${formatChange(m.ciLow).replace(' %', '')} … ${formatChange(m.ciHigh).replace(' %', '')})`
     : ''
@@ -107,7 +139,7 @@ function changeRow(bench: BenchmarkComparison, m: MetricComparison): ChangeRow {
     benchmark: bench.name,
     metric: metricLabel(m.metric, bench.kind),
     base: Number.isFinite(m.base) ? formatMetric(m.metric, m.base) : '–',
-    head: Number.isFinite(m.head) ? formatMetric(m.metric, m.head) : '–',
+    head: Number.isFinite(headShown) ? formatMetric(m.metric, headShown) : '–',
     change: formatChange(m.ratio),
     interval,
     p: formatP(m.pAdjusted),
@@ -138,10 +170,63 @@ function headline(comparison: Comparison): { tone: Tone; text: string } {
   if (comparison.mode) rest.push(`${c.unchanged} unchanged`)
   if (c.inconclusive > 0) rest.push(`${c.inconclusive} inconclusive`)
   if (!comparison.mode) rest.push(`${plural(c.budgetsPassed, 'budget')} met`)
+  // Red only for what failed; an inconclusive gated test is doubt, never a green all-clear.
   const tone: Tone =
-    comparison.gate.failed || c.errored > 0 ? 'fail' : c.regressions > 0 ? 'neutral' : 'pass'
+    comparison.gate.failed || c.errored > 0
+      ? 'fail'
+      : c.regressions > 0
+        ? 'neutral'
+        : c.inconclusive > 0
+          ? 'doubt'
+          : 'pass'
   const text = [parts.join(', '), rest.join(' · ')].filter(Boolean).join(' · ')
   return { tone, text: text || 'no budgets, no baseline' }
+}
+
+/** Why one gated test ended inconclusive, in a few words. */
+function doubtReason(bench: BenchmarkComparison, m: MetricComparison, paired: boolean): string {
+  const unit = paired ? 'pairs' : 'trials'
+  if (m.note?.startsWith('fewer than 2')) return `too few ${unit} to test`
+  if (m.note) return `no test (${m.note})`
+  if (bench.stopReason === 'time-budget') return "cut short by the run's time budget"
+  if (bench.stopReason === 'max-time') return 'stopped at the time cap (compare.max-time)'
+  const n = paired ? bench.nHead : Math.min(bench.nBase, bench.nHead)
+  const more =
+    m.pairsToDecide === undefined || m.pairsToDecide <= n
+      ? ''
+      : m.pairsToDecide > 1000
+        ? ', over 1000 pairs would be needed'
+        : `, about ${m.pairsToDecide} pairs would likely decide`
+  return `too noisy for ${n} ${unit}${more}`
+}
+
+/** How many metrics in a list of "<benchmark> <metric>: <reason>" parts the line names. */
+const DOUBT_LISTED = 4
+
+/**
+ * The line under the headline of a run with inconclusive gated tests: how many, and why
+ * each (the first few), so a reader sees above the fold that no all-clear was given.
+ */
+function doubtLine(comparison: Comparison): string | undefined {
+  const paired = comparison.mode === 'paired'
+  const parts: string[] = []
+  let gated = 0
+  for (const bench of comparison.benchmarks) {
+    gated += bench.metrics.length
+    for (const m of bench.metrics) {
+      if (m.verdict !== 'inconclusive') continue
+      parts.push(
+        `${bench.name} ${metricLabel(m.metric, bench.kind)}: ${doubtReason(bench, m, paired)}`
+      )
+    }
+  }
+  if (parts.length === 0) return undefined
+  const listed = parts.slice(0, DOUBT_LISTED)
+  if (parts.length > listed.length) listed.push(`${parts.length - listed.length} more below`)
+  return (
+    `Not an all-clear: ${parts.length} of ${gated} gated tests inconclusive ` +
+    `(neither a change nor its absence shown) — ${listed.join('; ')}.`
+  )
 }
 
 function methodLines(results: Results, comparison: Comparison): string[] {
@@ -159,7 +244,7 @@ function methodLines(results: Results, comparison: Comparison): string[] {
               : b.stopReason === 'time-budget'
                 ? "cut short by the run's time budget (compare.max-duration)"
                 : 'stopped by an error'
-      return `${b.name}: ${b.nHead} pairs, ${why}`
+      return `${b.name}: ${plural(b.nHead, 'pair')}, ${why}`
     })
     lines.push(
       `Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
@@ -182,7 +267,8 @@ function methodLines(results: Results, comparison: Comparison): string[] {
     lines.push(
       `Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
         `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
-        `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process.`
+        `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process. ` +
+        "Base is the median of base's trials; head is base × the estimated change, so the columns agree with it."
     )
   } else {
     lines.push(
@@ -238,16 +324,33 @@ function leftoverNotes(
   return notes
 }
 
+/** The failing trial of an errored result and the end of its stderr (sanitized). */
+function failureOf(
+  bench: Results['benchmarks'][number] | undefined,
+  side: 'base' | 'head' | undefined
+): FailureDetail | undefined {
+  if (bench?.state !== 'errored') return undefined
+  const tail = bench.error.detail?.trimEnd()
+  return {
+    benchmark: bench.name,
+    side,
+    trial: bench.error.trial + 1,
+    stderrTail: tail ? sanitizeChildText(tail) : undefined
+  }
+}
+
 /** Builds the report model of a run (results with their comparison). */
 export function buildReport(results: Results, comparison: Comparison): ReportModel {
   const changes: ChangeRow[] = []
   const quiet: ChangeRow[] = []
   const notes: { benchmark: string; text: string }[] = []
+  const failures: FailureDetail[] = []
   for (const bench of comparison.benchmarks) {
     for (const m of bench.metrics) {
       const row = changeRow(bench, m)
-      if (m.verdict === 'regression' || m.verdict === 'improvement') changes.push(row)
-      else quiet.push(row)
+      // Inconclusive rows stay in sight beside the changes: only "unchanged" is folded away.
+      if (m.verdict === 'unchanged') quiet.push(row)
+      else changes.push(row)
     }
     const note = (text: string) => notes.push({ benchmark: bench.name, text })
     if (bench.status === 'new') {
@@ -259,7 +362,16 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
     }
     if (bench.status === 'removed') note('was removed (measured on base only).')
     if (bench.status === 'errored') {
-      note(`could not be measured on ${bench.error!.side}: ${bench.error!.message}`)
+      const side = bench.error!.side
+      const failure = failureOf(
+        (side === 'head' ? results.benchmarks : (results.base?.benchmarks ?? [])).find(
+          (b) => b.name === bench.name
+        ),
+        side
+      )
+      if (failure) failures.push(failure)
+      const at = failure ? ` (failed in pair ${failure.trial})` : ''
+      note(`could not be measured on ${side}${at}: ${bench.error!.message}`)
     }
     if (bench.definitionChanged) {
       note(
@@ -270,7 +382,12 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
   if (!comparison.mode) {
     for (const bench of results.benchmarks) {
       if (bench.state === 'errored') {
-        notes.push({ benchmark: bench.name, text: `could not be measured: ${bench.error.message}` })
+        const failure = failureOf(bench, undefined)!
+        failures.push(failure)
+        notes.push({
+          benchmark: bench.name,
+          text: `could not be measured (trial ${failure.trial} failed): ${bench.error.message}`
+        })
       }
     }
   }
@@ -295,8 +412,9 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
   ] as const) {
     for (const bench of benches) notes.push(...leftoverNotes(bench, side))
   }
-  // Regressions first, then improvements (stable: config order inside each).
-  const order = (r: ChangeRow) => (r.verdict === 'regression' ? 0 : 1)
+  // Regressions first, then improvements, then inconclusive (stable: config order inside each).
+  const order = (r: ChangeRow) =>
+    r.verdict === 'regression' ? 0 : r.verdict === 'improvement' ? 1 : 2
   changes.sort((a, b) => order(a) - order(b))
 
   const budgets: BudgetRow[] = comparison.budgets.map((check) => ({
@@ -347,12 +465,14 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
   return {
     tone,
     headline: text,
+    doubt: doubtLine(comparison),
     context,
     changes,
     quiet,
     budgets,
     targets,
     notes,
+    failures,
     method: methodLines(results, comparison),
     environment: environmentLines(results),
     gateFailed: comparison.gate.failed

@@ -83,12 +83,13 @@ const MARK = {
   unchanged: '= unchanged',
   inconclusive: '? inconclusive'
 }
-const TONE = { fail: '✗', neutral: '•', pass: '✓' }
+const TONE = { fail: '✗', neutral: '•', doubt: '?', pass: '✓' }
 
 /** Renders the verdict part of a report (comparison, budgets, targets) for the terminal. */
 export function renderTerminalVerdict(model: ReportModel): string {
   const lines = [
     `${TONE[model.tone]} perfgate — ${model.headline}`,
+    ...(model.doubt ? [model.doubt] : []),
     model.context.replace(/`/g, ''),
     ''
   ]
