@@ -21392,8 +21392,38 @@ function createProgress(stream) {
         }
     };
 }
-/** Progress of an A/B run: pairs instead of trials, and each planned look. */
-function createPairedProgress(stream) {
+/**
+ * The gated metrics a finished A/B benchmark left undecided, by the scheduler's own rule
+ * (decidedAtLook at its last pair count, the look it reached), so progress never calls a
+ * result settled that the rule did not settle.
+ */
+function undecidedMetrics(head, base, rule) {
+    if (head.paired?.stopReason === 'decided')
+        return [];
+    const settings = head.settings.compare;
+    const look = {
+        alpha: settings.alpha,
+        threshold: settings.threshold,
+        test: rule.test,
+        plannedLooks: head.paired?.lookSizes.length ?? 1,
+        familySize: rule.familySize
+    };
+    const n = Math.min(head.trials.length, base.trials.length);
+    const valuesOf = (result, metric) => result.trials.slice(0, n).map((t) => t.metrics[metric] ?? NaN);
+    return settings.gate.filter((metric) => !decidedAtLook(valuesOf(base, metric), valuesOf(head, metric), look));
+}
+const UNDECIDED_WHY = {
+    decided: '',
+    'max-pairs': 'all planned looks run',
+    'max-time': 'stopped at the time cap',
+    'time-budget': 'cut short by the time budget',
+    errored: 'stopped by an error'
+};
+/**
+ * Progress of an A/B run: pairs instead of trials, and each planned look. With `rule`, a
+ * benchmark that ends undecided is said to be inconclusive rather than done.
+ */
+function createPairedProgress(stream, rule) {
     const line = statusLine(stream);
     let label = '';
     return {
@@ -21415,7 +21445,15 @@ function createPairedProgress(stream) {
             }
             const [metric, headValue] = headlineMedian(head);
             const [, baseValue] = headlineMedian(base);
-            line.done(`${label}: ✓ ${head.trials.length} pairs, ${metric} base ${baseValue} → head ${headValue}`);
+            const medians = `${metric} base ${baseValue} → head ${headValue}`;
+            const pairs = `${head.trials.length} pair${head.trials.length === 1 ? '' : 's'}`;
+            const undecided = rule ? undecidedMetrics(head, base, rule) : [];
+            if (undecided.length > 0) {
+                const why = UNDECIDED_WHY[head.paired?.stopReason ?? 'max-pairs'];
+                return line.done(`${label}: ? inconclusive after ${pairs}${why ? ` (${why})` : ''} on ${undecided.join(', ')}; ${medians}`);
+            }
+            const decided = rule ? ', decided' : '';
+            line.done(`${label}: ✓ ${pairs}${decided}, ${medians}`);
         }
     };
 }
@@ -21451,7 +21489,10 @@ async function measureAgainstBase(config, selected, spec, options) {
     try {
         const head = [];
         const base = [];
-        const progress = createPairedProgress(options.stderr);
+        const progress = createPairedProgress(options.stderr, {
+            test: config.compare.test,
+            familySize: options.familySize
+        });
         const hashHead = (b) => definitionHash(b, config.dir);
         const hashBase = (b) => definitionHash(b, checkout.configDir);
         const baseResults = () => ({
@@ -22230,8 +22271,18 @@ function escapeWithCode(text) {
         .map((part, i) => (i % 2 === 1 ? neutralizeCode(part) : escapeMarkdown(part)))
         .join('');
 }
+/**
+ * Untrusted text as a fenced code block: the fence is longer than any backtick run in the
+ * text, so nothing inside can close it, and no HTML comment reaches the body (see
+ * neutralizeCode). The text should be sanitized child output (no control characters).
+ */
+function codeBlock(text) {
+    const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}text\n${neutralizeCode(text)}\n${fence}`;
+}
 const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' };
-const TONE_ICON = { fail: '🔴', neutral: '⚪', pass: '✅' };
+const TONE_ICON = { fail: '🔴', neutral: '⚪', doubt: '🟡', pass: '✅' };
 function changesTable(rows) {
     return markdownTable([
         ['', 'benchmark', 'metric', 'base', 'head', `change (${CI_LABEL})`, 'p (Holm)'],
@@ -22241,7 +22292,9 @@ function changesTable(rows) {
             r.metric,
             r.base,
             r.head,
-            `**${r.change}** ${r.interval}`,
+            r.verdict === 'inconclusive'
+                ? `${r.change} ${r.interval}`
+                : `**${r.change}** ${r.interval}`,
             r.p
         ])
     ], { align: ['c', 'l', 'l', 'r', 'r', 'r', 'r'] });
@@ -22266,6 +22319,8 @@ function renderMarkdownReport(model, options = {}) {
         `### ${TONE_ICON[model.tone]} perfgate — ${model.headline}`,
         ''
     ];
+    if (model.doubt)
+        out.push(`**${escapeMarkdown(model.doubt)}**`, '');
     out.push(escapeWithCode(model.context), '');
     if (model.changes.length > 0)
         out.push(changesTable(model.changes), '');
@@ -22280,12 +22335,21 @@ function renderMarkdownReport(model, options = {}) {
         ];
         out.push(`**Budgets** — ${items.join(' · ')}`, '');
     }
+    const omit = options.omit ?? new Set();
     for (const note of model.notes)
         out.push(`> **${escapeMarkdown(note.benchmark)}** ${escapeMarkdown(note.text)}`, '');
-    const omit = options.omit ?? new Set();
+    if (!omit.has('stderr')) {
+        for (const failure of model.failures) {
+            if (!failure.stderrTail)
+                continue;
+            const where = failure.side
+                ? `${failure.side}, pair ${failure.trial}`
+                : `trial ${failure.trial}`;
+            out.push(`<details><summary>The end of the failing trial's stderr (${where})</summary>`, '', `**${escapeMarkdown(failure.benchmark)}**`, '', codeBlock(failure.stderrTail), '', '</details>', '');
+        }
+    }
     if (model.quiet.length > 0 && !omit.has('quiet')) {
-        const unchanged = model.quiet.filter((r) => r.verdict === 'unchanged').length;
-        out.push(`<details><summary>${unchanged} unchanged · ${model.quiet.length - unchanged} inconclusive</summary>`, '', quietTable(model.quiet), '', '</details>', '');
+        out.push(`<details><summary>${model.quiet.length} unchanged</summary>`, '', quietTable(model.quiet), '', '</details>', '');
     }
     if (model.budgets.length > 0 && !omit.has('budgetTable')) {
         out.push('<details><summary>Budgets</summary>', '', markdownTable([
@@ -22326,7 +22390,7 @@ function renderMarkdownReport(model, options = {}) {
  * least important first; the headline, the changes and the budgets line always stay.
  */
 function renderMarkdownWithin(model, limit, options = {}) {
-    const order = ['quiet', 'targets', 'budgetTable', 'method', 'notes'];
+    const order = ['quiet', 'targets', 'budgetTable', 'method', 'stderr', 'notes'];
     const omit = new Set();
     let text = renderMarkdownReport(model, { ...options, omit });
     for (const part of order) {
@@ -22376,7 +22440,20 @@ function verdictDetail(m) {
                     : `inconclusive (about ${m.pairsToDecide} pairs would likely decide)`;
     }
 }
+/**
+ * The head column of a change row: base's median × the estimated ratio, not head's own
+ * median. The change column is the test's estimate (the paired ratio, or the Hodges-Lehmann
+ * shift of an unpaired comparison), which is not the ratio of the two sides' medians: a few
+ * trials slowed as a whole move one side's median and not the estimate, and the row read
+ * "4.75 ms → 5.14 ms, −4.4 %". Anchoring on base's median (what the code did before) and
+ * applying the estimate keeps every row's three figures in agreement, in paired and
+ * unpaired mode alike. Without an estimate (no test could be made) it is head's median.
+ */
+function headColumn(m) {
+    return Number.isFinite(m.ratio) && Number.isFinite(m.base) ? m.base * m.ratio : m.head;
+}
 function changeRow(bench, m) {
+    const headShown = headColumn(m);
     const interval = Number.isFinite(m.ciLow)
         ? `(${formatChange(m.ciLow).replace(' %', '')} … ${formatChange(m.ciHigh).replace(' %', '')})`
         : '';
@@ -22385,7 +22462,7 @@ function changeRow(bench, m) {
         benchmark: bench.name,
         metric: metricLabel(m.metric, bench.kind),
         base: Number.isFinite(m.base) ? formatMetric(m.metric, m.base) : '–',
-        head: Number.isFinite(m.head) ? formatMetric(m.metric, m.head) : '–',
+        head: Number.isFinite(headShown) ? formatMetric(m.metric, headShown) : '–',
         change: formatChange(m.ratio),
         interval,
         p: formatP(m.pAdjusted),
@@ -22419,9 +22496,61 @@ function headline(comparison) {
         rest.push(`${c.inconclusive} inconclusive`);
     if (!comparison.mode)
         rest.push(`${plural$1(c.budgetsPassed, 'budget')} met`);
-    const tone = comparison.gate.failed || c.errored > 0 ? 'fail' : c.regressions > 0 ? 'neutral' : 'pass';
+    // Red only for what failed; an inconclusive gated test is doubt, never a green all-clear.
+    const tone = comparison.gate.failed || c.errored > 0
+        ? 'fail'
+        : c.regressions > 0
+            ? 'neutral'
+            : c.inconclusive > 0
+                ? 'doubt'
+                : 'pass';
     const text = [parts.join(', '), rest.join(' · ')].filter(Boolean).join(' · ');
     return { tone, text: text || 'no budgets, no baseline' };
+}
+/** Why one gated test ended inconclusive, in a few words. */
+function doubtReason(bench, m, paired) {
+    const unit = paired ? 'pairs' : 'trials';
+    if (m.note?.startsWith('fewer than 2'))
+        return `too few ${unit} to test`;
+    if (m.note)
+        return `no test (${m.note})`;
+    if (bench.stopReason === 'time-budget')
+        return "cut short by the run's time budget";
+    if (bench.stopReason === 'max-time')
+        return 'stopped at the time cap (compare.max-time)';
+    const n = paired ? bench.nHead : Math.min(bench.nBase, bench.nHead);
+    const more = m.pairsToDecide === undefined || m.pairsToDecide <= n
+        ? ''
+        : m.pairsToDecide > 1000
+            ? ', over 1000 pairs would be needed'
+            : `, about ${m.pairsToDecide} pairs would likely decide`;
+    return `too noisy for ${n} ${unit}${more}`;
+}
+/** How many metrics in a list of "<benchmark> <metric>: <reason>" parts the line names. */
+const DOUBT_LISTED = 4;
+/**
+ * The line under the headline of a run with inconclusive gated tests: how many, and why
+ * each (the first few), so a reader sees above the fold that no all-clear was given.
+ */
+function doubtLine(comparison) {
+    const paired = comparison.mode === 'paired';
+    const parts = [];
+    let gated = 0;
+    for (const bench of comparison.benchmarks) {
+        gated += bench.metrics.length;
+        for (const m of bench.metrics) {
+            if (m.verdict !== 'inconclusive')
+                continue;
+            parts.push(`${bench.name} ${metricLabel(m.metric, bench.kind)}: ${doubtReason(bench, m, paired)}`);
+        }
+    }
+    if (parts.length === 0)
+        return undefined;
+    const listed = parts.slice(0, DOUBT_LISTED);
+    if (parts.length > listed.length)
+        listed.push(`${parts.length - listed.length} more below`);
+    return (`Not an all-clear: ${parts.length} of ${gated} gated tests inconclusive ` +
+        `(neither a change nor its absence shown) — ${listed.join('; ')}.`);
 }
 function methodLines(results, comparison) {
     const lines = [];
@@ -22437,7 +22566,7 @@ function methodLines(results, comparison) {
                         : b.stopReason === 'time-budget'
                             ? "cut short by the run's time budget (compare.max-duration)"
                             : 'stopped by an error';
-            return `${b.name}: ${b.nHead} pairs, ${why}`;
+            return `${b.name}: ${plural$1(b.nHead, 'pair')}, ${why}`;
         });
         lines.push(`Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
             `${comparison.test === 'sign-flip' ? 'exact sign-flip test' : 'paired t-test'} on log ratios, ` +
@@ -22458,7 +22587,8 @@ function methodLines(results, comparison) {
     if (comparison.mode) {
         lines.push(`Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
             `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
-            `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process.`);
+            `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process. ` +
+            "Base is the median of base's trials; head is base × the estimated change, so the columns agree with it.");
     }
     else {
         lines.push(`Budgets judged on the median of the trials with a distribution-free ${CONFIDENCE_PERCENT} interval; each trial is a fresh process.`);
@@ -22500,18 +22630,32 @@ function leftoverNotes(bench, side) {
     }
     return notes;
 }
+/** The failing trial of an errored result and the end of its stderr (sanitized). */
+function failureOf(bench, side) {
+    if (bench?.state !== 'errored')
+        return undefined;
+    const tail = bench.error.detail?.trimEnd();
+    return {
+        benchmark: bench.name,
+        side,
+        trial: bench.error.trial + 1,
+        stderrTail: tail ? sanitizeChildText(tail) : undefined
+    };
+}
 /** Builds the report model of a run (results with their comparison). */
 function buildReport(results, comparison) {
     const changes = [];
     const quiet = [];
     const notes = [];
+    const failures = [];
     for (const bench of comparison.benchmarks) {
         for (const m of bench.metrics) {
             const row = changeRow(bench, m);
-            if (m.verdict === 'regression' || m.verdict === 'improvement')
-                changes.push(row);
-            else
+            // Inconclusive rows stay in sight beside the changes: only "unchanged" is folded away.
+            if (m.verdict === 'unchanged')
                 quiet.push(row);
+            else
+                changes.push(row);
         }
         const note = (text) => notes.push({ benchmark: bench.name, text });
         if (bench.status === 'new') {
@@ -22522,7 +22666,12 @@ function buildReport(results, comparison) {
         if (bench.status === 'removed')
             note('was removed (measured on base only).');
         if (bench.status === 'errored') {
-            note(`could not be measured on ${bench.error.side}: ${bench.error.message}`);
+            const side = bench.error.side;
+            const failure = failureOf((side === 'head' ? results.benchmarks : (results.base?.benchmarks ?? [])).find((b) => b.name === bench.name), side);
+            if (failure)
+                failures.push(failure);
+            const at = failure ? ` (failed in pair ${failure.trial})` : '';
+            note(`could not be measured on ${side}${at}: ${bench.error.message}`);
         }
         if (bench.definitionChanged) {
             note('is measured differently on base and head (its config changed): the comparison mixes that in.');
@@ -22531,7 +22680,12 @@ function buildReport(results, comparison) {
     if (!comparison.mode) {
         for (const bench of results.benchmarks) {
             if (bench.state === 'errored') {
-                notes.push({ benchmark: bench.name, text: `could not be measured: ${bench.error.message}` });
+                const failure = failureOf(bench, undefined);
+                failures.push(failure);
+                notes.push({
+                    benchmark: bench.name,
+                    text: `could not be measured (trial ${failure.trial} failed): ${bench.error.message}`
+                });
             }
         }
     }
@@ -22556,8 +22710,8 @@ function buildReport(results, comparison) {
         for (const bench of benches)
             notes.push(...leftoverNotes(bench, side));
     }
-    // Regressions first, then improvements (stable: config order inside each).
-    const order = (r) => (r.verdict === 'regression' ? 0 : 1);
+    // Regressions first, then improvements, then inconclusive (stable: config order inside each).
+    const order = (r) => r.verdict === 'regression' ? 0 : r.verdict === 'improvement' ? 1 : 2;
     changes.sort((a, b) => order(a) - order(b));
     const budgets = comparison.budgets.map((check) => ({
         passed: check.passed,
@@ -22587,20 +22741,30 @@ function buildReport(results, comparison) {
     }));
     const { tone, text } = headline(comparison);
     const headSide = describeSide(results.environment);
-    const context = comparison.mode === 'paired'
-        ? `${headSide} vs ${results.base?.source ?? 'base'}, measured side by side on this runner in randomized pairs.`
+    const runners = results.merged?.shards;
+    const where = runners
+        ? `on ${runners} runners (each benchmark's pairs on one; judged as one run)`
+        : 'on this runner';
+    const shardNote = results.shard
+        ? ` Shard ${results.shard.index}/${results.shard.count} of the suite: the merged results decide the gate.`
+        : '';
+    const context = (comparison.mode === 'paired'
+        ? `${headSide} vs ${results.base?.source ?? 'base'}, measured side by side ${where} in randomized pairs.`
         : comparison.mode === 'unpaired'
             ? `${headSide} vs stored results ${results.base?.source ?? ''}${shortCommit(results.base?.environment) ? ` (${shortCommit(results.base?.environment)})` : ''}, measured in separate runs.`
-            : `${headSide}: budgets checked, no baseline to compare with.`;
+            : `${headSide}: budgets checked, no baseline to compare with${runners ? ` (measured on ${runners} runners)` : ''}.`) +
+        shardNote;
     return {
         tone,
         headline: text,
+        doubt: doubtLine(comparison),
         context,
         changes,
         quiet,
         budgets,
         targets,
         notes,
+        failures,
         method: methodLines(results, comparison),
         environment: environmentLines(results),
         gateFailed: comparison.gate.failed
@@ -22695,11 +22859,12 @@ const MARK = {
     unchanged: '= unchanged',
     inconclusive: '? inconclusive'
 };
-const TONE = { fail: '✗', neutral: '•', pass: '✓' };
+const TONE = { fail: '✗', neutral: '•', doubt: '?', pass: '✓' };
 /** Renders the verdict part of a report (comparison, budgets, targets) for the terminal. */
 function renderTerminalVerdict(model) {
     const lines = [
         `${TONE[model.tone]} perfgate — ${model.headline}`,
+        ...(model.doubt ? [model.doubt] : []),
         model.context.replace(/`/g, ''),
         ''
     ];
@@ -64833,4 +64998,4 @@ function installSignalCleanup(write) {
     }
 }
 
-export { renderMarkdownReport as A, BaseCheckoutError as B, ConfigError as C, outcomeOf as D, EXIT as E, FAIL_ON_VALUES as F, parseDuration as G, HEADLINE_METRICS as H, MAX_DURATION_MS as I, MAX_TRIALS as J, installSignalCleanup as K, cleanUpEverything as L, METRICS as M, commonjsGlobal as N, OutputError as O, outcomeOfError as P, DEFAULT_DATA_BRANCH as Q, ResultsError as R, getDefaultExportFromCjs as S, OUTPUT_FILES as T, judge as U, VERSION as V, renderMarkdownWithin as W, reportMarker as X, DEFAULT_COMMENT_ID as Y, DEFAULT_OUTPUT_DIR as Z, DEFAULT_CONFIG_FILE as _, assertLevel as a, assertPositiveValues as b, studentTCdf as c, metricLabel as d, displayPath as e, formatMetric as f, gitSync as g, RequestError as h, mergeShards as i, compareStored as j, parseShard as k, loadConfigFile as l, metricsOf as m, sharedSeed as n, openOutput as o, parseResults as p, configHash as q, readResultsFile as r, studentTQuantile as s, readEnvironment as t, runBenchmarks as u, createProcessTrialRunner as v, buildReport as w, serializeResults as x, renderTerminalReport as y, renderTerminalVerdict as z };
+export { judge as $, configHash as A, BaseCheckoutError as B, ConfigError as C, DEFAULT_LOOKS as D, EXIT as E, FAIL_ON_VALUES as F, readEnvironment as G, HEADLINE_METRICS as H, buildReport as I, serializeResults as J, renderTerminalReport as K, renderTerminalVerdict as L, MAX_TRIALS as M, renderMarkdownReport as N, OutputError as O, outcomeOf as P, parseDuration as Q, RequestError as R, MAX_DURATION_MS as S, installSignalCleanup as T, cleanUpEverything as U, VERSION as V, commonjsGlobal as W, outcomeOfError as X, DEFAULT_DATA_BRANCH as Y, getDefaultExportFromCjs as Z, OUTPUT_FILES as _, sanitizeChildText as a, renderMarkdownWithin as a0, reportMarker as a1, DEFAULT_COMMENT_ID as a2, DEFAULT_OUTPUT_DIR as a3, DEFAULT_CONFIG_FILE as a4, renderTextTable as b, createProcessTrialRunner as c, formatDuration as d, metricsOf as e, formatPercent as f, METRICS as g, assertLevel as h, assertPositiveValues as i, studentTCdf as j, parseResults as k, loadConfigFile as l, metricLabel as m, ResultsError as n, formatMetric as o, planLooks as p, openOutput as q, runBenchmarks as r, studentTQuantile as s, gitSync as t, displayPath as u, readResultsFile as v, mergeShards as w, compareStored as x, parseShard as y, sharedSeed as z };

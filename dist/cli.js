@@ -1,9 +1,9 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { m as metricsOf, M as METRICS, a as assertLevel, b as assertPositiveValues, s as studentTQuantile, c as studentTCdf, p as parseResults, R as ResultsError, H as HEADLINE_METRICS, d as metricLabel, f as formatMetric, o as openOutput, O as OutputError, g as gitSync, e as displayPath, E as EXIT, V as VERSION, F as FAIL_ON_VALUES, h as RequestError, B as BaseCheckoutError, C as ConfigError, l as loadConfigFile, r as readResultsFile, i as mergeShards, j as compareStored, k as parseShard, n as sharedSeed, q as configHash, t as readEnvironment, u as runBenchmarks, v as createProcessTrialRunner, w as buildReport, x as serializeResults, y as renderTerminalReport, z as renderTerminalVerdict, A as renderMarkdownReport, D as outcomeOf, G as parseDuration, I as MAX_DURATION_MS, J as MAX_TRIALS, K as installSignalCleanup, L as cleanUpEverything } from './chunk-signals.js';
-import path from 'node:path';
+import { s as studentTQuantile, r as runBenchmarks, p as planLooks, H as HEADLINE_METRICS, m as metricLabel, D as DEFAULT_LOOKS, l as loadConfigFile, E as EXIT, R as RequestError, M as MAX_TRIALS, c as createProcessTrialRunner, a as sanitizeChildText, b as renderTextTable, f as formatPercent, d as formatDuration, e as metricsOf, g as METRICS, h as assertLevel, i as assertPositiveValues, j as studentTCdf, k as parseResults, n as ResultsError, o as formatMetric, q as openOutput, O as OutputError, t as gitSync, u as displayPath, V as VERSION, F as FAIL_ON_VALUES, B as BaseCheckoutError, C as ConfigError, v as readResultsFile, w as mergeShards, x as compareStored, y as parseShard, z as sharedSeed, A as configHash, G as readEnvironment, I as buildReport, J as serializeResults, K as renderTerminalReport, L as renderTerminalVerdict, N as renderMarkdownReport, P as outcomeOf, Q as parseDuration, S as MAX_DURATION_MS, T as installSignalCleanup, U as cleanUpEverything } from './chunk-signals.js';
 import { m as median } from './chunk-quantile.js';
+import path from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
@@ -26,6 +26,424 @@ import 'https';
 import 'crypto';
 import 'tls';
 import 'node:net';
+
+/**
+ * What an A/A run says about a machine (pure): the noise of paired log ratios, the
+ * smallest change the A/B rule flags with 80 % power, and the pairs and threshold that
+ * would let it decide. `perfgate calibrate` prints these.
+ *
+ * Power of the paired test on log ratios with standard deviation σ over n pairs, at a
+ * two-sided level α' (the per-look, per-test level of the sequential rule: α / (K × m),
+ * K planned looks, m gated tests in Holm's family): a true log-effect δ is significant with
+ * probability ≈ P(T_{n−1} + δ√n/σ > t_{1−α'/2, n−1}), so power 1 − β needs
+ *   δ ≥ (t_{1−α'/2, n−1} + t_{1−β, n−1}) σ / √n
+ * (the t form of the normal-approximation sample size; Chow, Shao & Wang, "Sample Size
+ * Calculations in Clinical Research", 2nd ed. 2008, §3.2.1, paired one-sample design).
+ * perfgate also asks the estimate to be past the threshold T (log(1 + threshold)): with
+ * significance reached at an estimate of t_{1−α'/2} σ/√n, the two together hold with
+ * probability ≈ Φ((δ − max(T, t_{1−α'/2} σ/√n)) √n / σ), so the smallest change flagged at
+ * power 1 − β is max(T, t_{1−α'/2} σ/√n) + t_{1−β} σ/√n.
+ * "Unchanged" early needs the 1 − α/K interval inside ±T; for a true null that holds with
+ * probability 1 − β once (t_{1−α/(2K)} + t_{1−β/2}) σ/√n ≤ T (two one-sided tests at zero
+ * effect, the same book §3.2.3).
+ */
+/** The power calibrate reports figures at. */
+const CALIBRATION_POWER = 0.8;
+/** 1.4826 × MAD estimates σ of a normal distribution (Rousseeuw & Croux, JASA 88 (1993)). */
+const MAD_SCALE = 1.4826;
+/** The noise of paired values (base[i] with head[i]); pairs that are not ratios are skipped. */
+function pairNoise(base, head) {
+    const logs = [];
+    for (let i = 0; i < Math.min(base.length, head.length); i++) {
+        const b = base[i];
+        const h = head[i];
+        if (Number.isFinite(b) && Number.isFinite(h) && b > 0 && h > 0)
+            logs.push(Math.log(h / b));
+    }
+    const n = logs.length;
+    if (n < 2)
+        return { n, meanLog: n ? logs[0] : NaN, sdLog: NaN, robustSdLog: NaN };
+    const mean = logs.reduce((s, x) => s + x, 0) / n;
+    const sd = Math.sqrt(logs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
+    const center = median(logs);
+    const mad = median(logs.map((x) => Math.abs(x - center)));
+    return { n, meanLog: mean, sdLog: sd, robustSdLog: MAD_SCALE * mad };
+}
+function checkSd(sd) {
+    if (!(sd >= 0) || !Number.isFinite(sd))
+        throw new RangeError(`σ must be finite and ≥ 0: ${sd}`);
+}
+/** The per-look, per-test level of the sequential rule: α / (K × m). */
+function testLevel(rule) {
+    return rule.alpha / (Math.max(1, rule.looks) * Math.max(1, rule.familySize));
+}
+/**
+ * The smallest change (as a fraction, 0.07 = +7 %) the A/B rule flags as a regression with
+ * probability `power` at n pairs: significant at α / (K × m) and past the threshold.
+ */
+function detectableChange(sdLog, n, rule, power = CALIBRATION_POWER) {
+    checkSd(sdLog);
+    if (n < 2)
+        return Infinity;
+    const se = sdLog / Math.sqrt(n);
+    const significantAt = studentTQuantile(1 - testLevel(rule) / 2, n - 1) * se;
+    const edge = Math.max(Math.log(1 + rule.threshold), significantAt);
+    return Math.exp(edge + studentTQuantile(power, n - 1) * se) - 1;
+}
+/** The largest pair count the searches below look at. */
+const MAX_CALIBRATION_PAIRS = 10_000;
+/** Smallest n ≥ 2 with f(n) true (f monotone), or undefined past MAX_CALIBRATION_PAIRS. */
+function smallestPairs(ok) {
+    if (ok(2))
+        return 2;
+    if (!ok(MAX_CALIBRATION_PAIRS))
+        return undefined;
+    let low = 2;
+    let high = MAX_CALIBRATION_PAIRS;
+    while (high - low > 1) {
+        const mid = Math.floor((low + high) / 2);
+        if (ok(mid))
+            high = mid;
+        else
+            low = mid;
+    }
+    return high;
+}
+/**
+ * Pairs for the A/B rule to decide at the threshold: the test sees down to the threshold
+ * (t_{1−α'/2} σ/√n ≤ T, so a change past it at that size is significant) and a true null is
+ * shown "unchanged" at a look with probability `power` ((t_{1−α/(2K)} + t_{1−β/2}) σ/√n ≤ T).
+ * undefined when over MAX_CALIBRATION_PAIRS would be needed.
+ */
+function pairsToDecide(sdLog, rule, power = CALIBRATION_POWER) {
+    checkSd(sdLog);
+    const band = Math.log(1 + rule.threshold);
+    const level = testLevel(rule);
+    const lookLevel = rule.alpha / Math.max(1, rule.looks);
+    return smallestPairs((n) => {
+        const se = sdLog / Math.sqrt(n);
+        const sees = studentTQuantile(1 - level / 2, n - 1) * se <= band;
+        const equivalent = (studentTQuantile(1 - lookLevel / 2, n - 1) + studentTQuantile(1 - (1 - power) / 2, n - 1)) *
+            se <=
+            band;
+        return sees && equivalent;
+    });
+}
+/**
+ * The smallest threshold, in whole percent, the rule can decide at within n pairs (the
+ * threshold at which pairsToDecide is n or fewer); undefined when n < 2.
+ */
+function thresholdFor(sdLog, n, rule, power = CALIBRATION_POWER) {
+    checkSd(sdLog);
+    if (n < 2)
+        return undefined;
+    const se = sdLog / Math.sqrt(n);
+    const level = rule.alpha / (Math.max(1, rule.looks) * Math.max(1, rule.familySize));
+    const lookLevel = rule.alpha / Math.max(1, rule.looks);
+    const band = Math.max(studentTQuantile(1 - level / 2, n - 1) * se, (studentTQuantile(1 - lookLevel / 2, n - 1) + studentTQuantile(1 - (1 - power) / 2, n - 1)) * se);
+    // Whole percent, rounded up; a tiny epsilon keeps exact values (e.g. 4 %) from rounding up.
+    return Math.max(1, Math.ceil((Math.exp(band) - 1) * 100 - 1e-9)) / 100;
+}
+
+/**
+ * The calibrate use case: A/A pairs of the configured benchmarks on this machine (the
+ * committed HEAD in a worktree against the working tree, scheduled as an A/B), and from
+ * them, per benchmark and metric, the noise, the smallest change the configured rule flags
+ * at 80 % power, and the trials, threshold and trial length that would let it decide.
+ */
+/** Pairs per benchmark when --trials is not given: enough for σ within about ±16 %. */
+const DEFAULT_CALIBRATION_PAIRS = 20;
+/** The measured length of one trial of a benchmark, in ms (null: a command runs once). */
+function trialLengthMs(benchmark) {
+    const spec = benchmark.spec;
+    return spec.kind === 'function' ? spec.timeMs : spec.kind === 'http' ? spec.load.durationMs : null;
+}
+/**
+ * A suggested trial length: the current one unless start-up (a trial's wall time beyond
+ * what it measures) is longer, then about the start-up time, rounded up (100 ms for
+ * functions, 1 s for HTTP). A heuristic: noise from within a trial shrinks like
+ * 1/√length at most, so the wall time to a given precision goes like
+ * (start-up + length) / length — it falls steeply while the length is below the start-up
+ * and flattens past it. Noise from trials slowed as a whole does not shrink with length at
+ * all, so the suggestion never goes further than that.
+ */
+function suggestedLength(current, meanTrialMs) {
+    if (current === null || !Number.isFinite(meanTrialMs))
+        return current;
+    const startup = meanTrialMs - current;
+    if (startup <= current)
+        return current;
+    const step = current >= 1000 ? 1000 : 100;
+    return Math.ceil(startup / step) * step;
+}
+function valuesOf(result, metric) {
+    return result.trials.map((t) => t.metrics[metric] ?? NaN);
+}
+const nullable = (x) => (x === undefined || !Number.isFinite(x) ? null : x);
+/** Figures of one benchmark's A/A pairs under the config's rule. */
+function calibrateBenchmark(config, benchmark, head, base, familySize) {
+    const looks = planLooks(benchmark.trials, config.compare.maxPairs, DEFAULT_LOOKS);
+    const maxPairs = looks[looks.length - 1];
+    const rule = {
+        alpha: benchmark.compare.alpha,
+        threshold: benchmark.compare.threshold,
+        looks: looks.length,
+        familySize
+    };
+    const length = trialLengthMs(benchmark);
+    const configured = {
+        trials: benchmark.trials,
+        maxPairs,
+        looks: looks.length,
+        threshold: rule.threshold,
+        alpha: rule.alpha,
+        trialLengthMs: length
+    };
+    const pairs = Math.min(head.trials.length, base?.trials.length ?? 0);
+    const durations = [...head.trials, ...(base?.trials ?? [])].map((t) => t.durationMs);
+    const meanTrialMs = durations.reduce((s, x) => s + x, 0) / durations.length;
+    const failed = head.state === 'errored' ? head : base?.state === 'errored' ? base : undefined;
+    const none = { trials: null, maxPairs: null, wallMs: null, threshold: null, trialLengthMs: null };
+    if (failed?.state === 'errored' || !base) {
+        return {
+            name: benchmark.name,
+            kind: benchmark.kind,
+            state: 'errored',
+            error: failed?.state === 'errored'
+                ? `${failed === head ? 'head' : 'base'}: ${failed.error.message}`
+                : 'the committed HEAD does not have this benchmark',
+            pairs,
+            pairMs: 2 * meanTrialMs,
+            configured,
+            suggested: none,
+            metrics: []
+        };
+    }
+    const wanted = [...new Set([...benchmark.compare.gate, ...HEADLINE_METRICS[benchmark.kind]])];
+    const metrics = [];
+    for (const metric of wanted) {
+        const noise = pairNoise(valuesOf(base, metric), valuesOf(head, metric));
+        if (noise.n < 2)
+            continue;
+        metrics.push({
+            metric,
+            label: metricLabel(metric, benchmark.kind),
+            gated: benchmark.compare.gate.includes(metric),
+            pairs: noise.n,
+            meanLog: noise.meanLog,
+            sdLog: noise.sdLog,
+            robustSdLog: noise.robustSdLog,
+            detectable: detectableChange(noise.sdLog, maxPairs, rule),
+            detectableRobust: detectableChange(noise.robustSdLog, maxPairs, rule),
+            pairsToDecide: nullable(pairsToDecide(noise.sdLog, rule)),
+            thresholdForPairs: nullable(thresholdFor(noise.sdLog, maxPairs, rule))
+        });
+    }
+    // A benchmark's settings are set by its hardest gated metric.
+    const gated = metrics.filter((m) => m.gated);
+    const needed = gated.some((m) => m.pairsToDecide === null)
+        ? undefined
+        : gated.length > 0
+            ? Math.max(...gated.map((m) => m.pairsToDecide))
+            : undefined;
+    const trials = needed === undefined ? null : Math.max(2, Math.ceil(needed / DEFAULT_LOOKS));
+    const thresholds = gated.map((m) => m.thresholdForPairs);
+    return {
+        name: benchmark.name,
+        kind: benchmark.kind,
+        state: 'ok',
+        pairs,
+        pairMs: 2 * meanTrialMs,
+        configured,
+        suggested: {
+            trials,
+            maxPairs: trials === null ? null : trials * DEFAULT_LOOKS,
+            wallMs: trials === null ? null : trials * DEFAULT_LOOKS * 2 * meanTrialMs,
+            threshold: thresholds.length === 0 || thresholds.includes(null)
+                ? null
+                : Math.max(...thresholds),
+            trialLengthMs: suggestedLength(length, meanTrialMs)
+        },
+        metrics
+    };
+}
+/** Runs the A/A pairs and computes the figures. */
+async function runCalibration(request, deps) {
+    const { config } = request;
+    const pairs = request.pairs ?? DEFAULT_CALIBRATION_PAIRS;
+    // One look at `pairs`: every pair runs (no early stop), no time budget, nothing fails.
+    const measured = {
+        ...config,
+        compare: {
+            failOn: 'none',
+            test: config.compare.test,
+            maxPairs: pairs,
+            maxTimeMs: config.compare.maxTimeMs
+        }
+    };
+    const results = await runBenchmarks({
+        config: measured,
+        ...(request.filter ? { filter: request.filter } : {}),
+        baseline: { kind: 'merge-base', ref: 'HEAD' },
+        trials: pairs,
+        seed: request.seed,
+        setupHead: false
+    }, deps);
+    const familySize = config.benchmarks.reduce((sum, b) => sum + b.compare.gate.length, 0);
+    const benchmarks = [];
+    for (const head of results.benchmarks) {
+        const benchmark = config.benchmarks.find((b) => b.name === head.name);
+        const base = results.base?.benchmarks.find((b) => b.name === head.name);
+        benchmarks.push(calibrateBenchmark(config, benchmark, head, base, familySize));
+    }
+    return {
+        clean: results.environment.git?.dirty === false,
+        commit: results.environment.git?.commit,
+        pairs,
+        power: CALIBRATION_POWER,
+        familySize,
+        benchmarks,
+        results
+    };
+}
+
+/**
+ * `perfgate calibrate`: what perfgate can see on this machine. A/A pairs of the configured
+ * benchmarks (the committed HEAD against the working tree), then per benchmark and metric
+ * the noise, the smallest change the configured rule flags at 80 % power, and suggested
+ * trials, threshold and trial length; a terminal table, or the same data as JSON.
+ */
+const CALIBRATE_USAGE = `  perfgate calibrate [--config perfgate.yml] [--filter <regex>] [--trials N] [--json]`;
+const OPTIONS = {
+    config: { type: 'string', short: 'c' },
+    filter: { type: 'string' },
+    trials: { type: 'string' },
+    json: { type: 'boolean' }
+};
+function parse$1(args) {
+    try {
+        return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
+    }
+    catch (error) {
+        throw new RequestError(error.message);
+    }
+}
+function pairsFlag(text) {
+    if (text === undefined)
+        return undefined;
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < 2 || n > MAX_TRIALS) {
+        throw new RequestError(`--trials: expected a whole number of A/A pairs from 2 to ${MAX_TRIALS}, got ${JSON.stringify(text)}`);
+    }
+    return n;
+}
+function filterFlag(text) {
+    if (text === undefined)
+        return undefined;
+    try {
+        return new RegExp(text);
+    }
+    catch (error) {
+        throw new RequestError(`--filter: not a valid regular expression: ${error.message}`);
+    }
+}
+const pct = (fraction) => `±${formatPercent(fraction)}`;
+const change = (fraction) => Number.isFinite(fraction) ? `+${formatPercent(fraction)}` : 'never';
+function suggestion(b) {
+    const s = b.suggested;
+    const parts = [];
+    parts.push(s.trials === null
+        ? 'trials: no gated metric can decide within 10000 pairs at this threshold'
+        : `trials ${s.trials} (${b.configured.trials} now): up to ${s.maxPairs} pairs, ` +
+            `about ${formatDuration(s.wallMs)} per A/B`);
+    if (s.threshold !== null) {
+        parts.push(`threshold ±${Math.round(s.threshold * 100)} % (±${Math.round(b.configured.threshold * 100)} % now) ` +
+            `decides in the configured ${b.configured.maxPairs} pairs`);
+    }
+    if (s.trialLengthMs !== null) {
+        const now = b.configured.trialLengthMs;
+        parts.push(s.trialLengthMs === now
+            ? `trial length ${formatDuration(now)} (keep)`
+            : `trial length ${formatDuration(s.trialLengthMs)} (${formatDuration(now)} now: start-up outweighs it)`);
+    }
+    return `  ${sanitizeChildText(b.name)}: ${parts.join('; ')}`;
+}
+/** The terminal table of a calibration. */
+function renderCalibration(c) {
+    const commit = c.commit ? ` (${c.commit.slice(0, 7)})` : '';
+    const lines = [
+        `perfgate calibrate · A/A on this machine: HEAD${commit} against the working tree, ${c.pairs} pairs per benchmark`
+    ];
+    if (!c.clean) {
+        lines.push('! The working tree has uncommitted changes: the two sides ran different code, so this is not an A/A. Commit or stash them and run again.');
+    }
+    lines.push(`Figures for the config's rule: ${Math.round(c.power * 100)} % power, Holm over ${c.familySize} gated test${c.familySize === 1 ? '' : 's'}, each benchmark's alpha, threshold, looks and most pairs.`, '');
+    const rows = [];
+    const failures = [];
+    for (const b of c.benchmarks) {
+        const name = sanitizeChildText(b.name);
+        if (b.state === 'errored') {
+            rows.push([name, 'ERRORED', String(b.pairs), '', '', '', '', '']);
+            failures.push(`✗ ${name}: could not be measured on ${sanitizeChildText(b.error ?? '')}`);
+            continue;
+        }
+        b.metrics.forEach((m, i) => {
+            rows.push([
+                i === 0 ? name : '',
+                `${m.label}${m.gated ? ' *' : ''}`,
+                String(m.pairs),
+                pct(m.sdLog),
+                pct(m.robustSdLog),
+                change(m.detectable),
+                m.pairsToDecide === null ? '> 10000' : String(m.pairsToDecide),
+                m.thresholdForPairs === null ? '–' : `±${Math.round(m.thresholdForPairs * 100)} %`
+            ]);
+        });
+    }
+    lines.push(renderTextTable([
+        'benchmark',
+        'metric',
+        'pairs',
+        'noise (SD)',
+        'robust',
+        'flags (80 %)',
+        'pairs to decide',
+        'decides at'
+    ], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right']), '');
+    if (failures.length > 0)
+        lines.push(...failures, '');
+    const ok = c.benchmarks.filter((b) => b.state === 'ok');
+    if (ok.length > 0) {
+        lines.push('Suggested settings (from the gated metrics, * above):');
+        for (const b of ok)
+            lines.push(suggestion(b));
+        lines.push('');
+    }
+    lines.push('noise: SD of the pairs’ log ratios (robust: 1.4826 × MAD, trials slowed as a whole set aside) · ' +
+        'flags: the smallest change an A/B flags in 80 % of runs at the configured most pairs and threshold · ' +
+        'pairs to decide: pairs for the test to see the threshold and for an unchanged benchmark to stop as unchanged · ' +
+        'decides at: the smallest threshold the configured pairs decide. README, "perfgate calibrate".');
+    return lines.join('\n') + '\n';
+}
+/** The --json form: the same data as the table, without the raw results. */
+function calibrationJson(c) {
+    const { results, ...data } = c;
+    return (JSON.stringify({ ...data, seed: results.seed, environment: results.environment }, null, 2) +
+        '\n');
+}
+/** `perfgate calibrate`; returns the exit code (3 when a benchmark could not be measured). */
+async function commandCalibrate(args, io) {
+    const values = parse$1(args);
+    const pairs = pairsFlag(values.trials) ?? DEFAULT_CALIBRATION_PAIRS;
+    const filter = filterFlag(values.filter);
+    const config = loadConfigFile(io.cwd, values.config);
+    const calibration = await runCalibration({ config, ...(filter ? { filter } : {}), pairs, seed: randomInt(2 ** 31) }, { runner: io.runner ?? createProcessTrialRunner(), log: io.stderr });
+    if (!calibration.clean) {
+        io.stderr.write('perfgate: the working tree has uncommitted changes, so this was not an A/A (the base side is the committed HEAD)\n');
+    }
+    io.stdout.write(values.json ? calibrationJson(calibration) : renderCalibration(calibration));
+    return calibration.benchmarks.some((b) => b.state === 'errored') ? EXIT.runtime : EXIT.passed;
+}
 
 /**
  * Series of main's history (pure): stored results, oldest to newest along the first-parent
@@ -1028,6 +1446,7 @@ Usage:
                     [--json]
   perfgate validate [--config perfgate.yml]
 ${HISTORY_USAGE}
+${CALIBRATE_USAGE}
   perfgate --version | --help
 
 --out and --report take - for standard output (the terminal report then goes to stderr).
@@ -1283,6 +1702,8 @@ async function main(args, io) {
                 return commandMerge(rest, io);
             case 'history':
                 return await commandHistory(rest, io);
+            case 'calibrate':
+                return await commandCalibrate(rest, io);
             case 'validate':
                 return commandValidate(rest, io);
             case '--version':
