@@ -8,6 +8,7 @@ import path from 'node:path'
 import { EXIT } from '../src/app/outcome.js'
 import { runAction, type ActionIo } from '../src/github/action.js'
 import type { ActionInputs } from '../src/github/inputs.js'
+import { actionInputs } from './helpers/action-inputs.js'
 import { createActionLog } from '../src/github/log.js'
 import { ActionOutputs } from '../src/github/outputs.js'
 import type { ActionEvent } from '../src/github/plan.js'
@@ -47,23 +48,11 @@ const runner: TrialRunner = {
 }
 
 function inputs(dir: string, overrides: Partial<ActionInputs>): ActionInputs {
-  return {
-    config: 'perfgate.yml',
+  return actionInputs({
     workingDirectory: dir,
-    token: 'test-token',
-    mode: 'auto',
-    baseline: 'auto',
-    failOn: 'config',
-    comment: 'always',
-    commentId: 'default',
-    dataBranch: 'perfgate-data',
-    retention: undefined,
     outputDir: 'perfgate-output',
-    shard: undefined,
-    shardResults: 'perfgate-shards',
-    allowPullRequestTarget: false,
     ...overrides
-  }
+  })
 }
 
 const io = (): ActionIo => ({

@@ -8,6 +8,7 @@ import { commandHistory } from '../src/cli/history.js'
 import { serializeResults } from '../src/results/format.js'
 import { createRandom } from '../src/stats/random.js'
 import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
+import { captureIo } from './helpers/io.js'
 
 const STEP_AT = 17
 let dir: string
@@ -27,18 +28,6 @@ beforeAll(() => {
   }
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function captureIo(cwd: string) {
-  const out = { stdout: '', stderr: '' }
-  return {
-    out,
-    io: {
-      stdout: { write: (text: string) => (out.stdout += text) },
-      stderr: { write: (text: string) => (out.stderr += text) },
-      cwd
-    }
-  }
-}
 
 describe('perfgate history', () => {
   it('names commit 17 as the change point of the stepping benchmark in --json', async () => {

@@ -9,21 +9,10 @@ import { parseResults } from '../src/results/format.js'
 import { liveChildCount } from '../src/process/children.js'
 import { VERSION } from '../src/version.js'
 import { BUILD_DIR } from './helpers/build.js'
+import { captureIo } from './helpers/io.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MIXED = path.join(ROOT, '__fixtures__/projects/mixed')
-
-function captureIo(cwd: string) {
-  const out = { stdout: '', stderr: '' }
-  return {
-    out,
-    io: {
-      stdout: { write: (text: string) => (out.stdout += text) },
-      stderr: { write: (text: string) => (out.stderr += text) },
-      cwd
-    }
-  }
-}
 
 afterEach(() => expect(liveChildCount()).toBe(0))
 

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { EXIT } from '../src/app/outcome.js'
 import { runAction, type ActionIo } from '../src/github/action.js'
 import type { ActionInputs } from '../src/github/inputs.js'
+import { actionInputs } from './helpers/action-inputs.js'
 import { createActionLog } from '../src/github/log.js'
 import { ActionOutputs } from '../src/github/outputs.js'
 import type { ActionEvent } from '../src/github/plan.js'
@@ -50,23 +51,12 @@ function project(config = CONFIG): string {
 }
 
 function inputsFor(dir: string, overrides: Partial<ActionInputs> = {}): ActionInputs {
-  return {
-    config: 'perfgate.yml',
+  return actionInputs({
     workingDirectory: dir,
-    token: 'test-token',
-    mode: 'auto',
     baseline: 'none',
-    failOn: 'config',
-    comment: 'always',
-    commentId: 'default',
-    dataBranch: 'perfgate-data',
-    retention: undefined,
     outputDir: 'out',
-    allowPullRequestTarget: false,
-    shard: undefined,
-    shardResults: 'perfgate-shards',
     ...overrides
-  }
+  })
 }
 
 /** An action run's io; `lines` is the log as the runner reads it. */

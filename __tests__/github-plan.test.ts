@@ -1,23 +1,9 @@
 // The action's decisions, without I/O: which baseline, where the report goes, what is stored.
 import type { ActionInputs } from '../src/github/inputs.js'
+import { actionInputs } from './helpers/action-inputs.js'
 import { planAction, type ActionEvent, type CheckoutFacts } from '../src/github/plan.js'
 
-const inputs: ActionInputs = {
-  config: 'perfgate.yml',
-  workingDirectory: '.',
-  token: 't',
-  mode: 'auto',
-  baseline: 'auto',
-  failOn: 'config',
-  comment: 'always',
-  commentId: 'default',
-  dataBranch: 'perfgate-data',
-  retention: undefined,
-  outputDir: 'perfgate-output',
-  allowPullRequestTarget: false,
-  shard: undefined,
-  shardResults: 'perfgate-shards'
-}
+const inputs: ActionInputs = actionInputs({ token: 't' })
 const MERGE = 'm'.repeat(40)
 const BASE = 'b'.repeat(40)
 const PR_HEAD = 'h'.repeat(40)

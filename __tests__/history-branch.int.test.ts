@@ -17,6 +17,7 @@ import {
   type Remote
 } from './helpers/git-repos.js'
 import { functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
+import { captureIo } from './helpers/io.js'
 
 const COMMITS = 12
 const STEP_AT = 8
@@ -59,18 +60,6 @@ afterAll(() => {
   process.env = savedEnv
   removeRemotes()
 })
-
-function captureIo(cwd: string) {
-  const out = { stdout: '', stderr: '' }
-  return {
-    out,
-    io: {
-      stdout: { write: (text: string) => (out.stdout += text) },
-      stderr: { write: (text: string) => (out.stderr += text) },
-      cwd
-    }
-  }
-}
 
 describe('history from the data branch', () => {
   it('reads every stored commit of main in first-parent order, skipping the feature commit', () => {

@@ -10,6 +10,7 @@ import { commandHistory } from '../src/cli/history.js'
 import { serializeResults } from '../src/results/format.js'
 import { createRandom } from '../src/stats/random.js'
 import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
+import { captureIo } from './helpers/io.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 
@@ -42,18 +43,6 @@ afterAll(async () => {
   await context?.close()
   rmSync(top, { recursive: true, force: true })
 })
-
-function captureIo(cwd: string) {
-  const out = { stdout: '', stderr: '' }
-  return {
-    out,
-    io: {
-      stdout: { write: (text: string) => (out.stdout += text) },
-      stderr: { write: (text: string) => (out.stderr += text) },
-      cwd
-    }
-  }
-}
 
 describe('perfgate history --html', () => {
   it('refuses a commit URL without {commit} or not http(s)', async () => {
