@@ -19,12 +19,14 @@
  * Resampling from a few dozen blocks understates run-to-run variety a little (blocks
  * repeat within a run); the per-metric noise table shows the raw pairs.
  *
- * Options: --quick (16 blocks, trial length 1 s only: ~8 minutes), --blocks N (30),
- * --durations MS,MS (1000,3000), --warmup MS (500), --runs N (1000), --seed S (1),
- * --conditions quiet,busy.
+ * Options: --quick (16 blocks, trial length 1 s only: ~12 minutes on a busy 2-core
+ * machine), --blocks N (30), --durations MS,MS (1000,3000), --warmup MS (500),
+ * --runs N (1000), --seed S (1), --conditions quiet,busy, --save FILE (write the measured
+ * trials as JSON), --load FILE (replay saved trials instead of measuring).
  * Tables (Markdown) go to stdout, progress to stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -65,6 +67,9 @@ interface Options {
   readonly runs: number
   readonly seed: number
   readonly conditions: ('quiet' | 'busy')[]
+  /** Write the measured trials to this JSON file; or replay the trials of one. */
+  readonly save?: string
+  readonly load?: string
 }
 
 function readOptions(): Options {
@@ -76,7 +81,9 @@ function readOptions(): Options {
       warmup: { type: 'string', default: '500' },
       runs: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
-      conditions: { type: 'string', default: 'quiet,busy' }
+      conditions: { type: 'string', default: 'quiet,busy' },
+      save: { type: 'string' },
+      load: { type: 'string' }
     }
   })
   const quick = values.quick === true
@@ -93,7 +100,9 @@ function readOptions(): Options {
     warmupMs: integerOption('warmup', values.warmup, 0),
     runs: integerOption('runs', values.runs, 10),
     seed: integerOption('seed', values.seed, 0),
-    conditions
+    conditions,
+    ...(values.save ? { save: values.save } : {}),
+    ...(values.load ? { load: values.load } : {})
   }
 }
 
@@ -208,23 +217,34 @@ function logRatios(pool: Pool, variant: string, metric: MetricName): number[] {
     .filter((x) => Number.isFinite(x))
 }
 
-/** Replays pair i of a run from a random block: head = variant, base = base. */
+/**
+ * Replays pair i of a run from a random block: head = variant, base = the block's base or
+ * second base (at random). A/A (variant base2): base and second base are exchangeable, so
+ * each replayed pair is swapped with probability ½, else the pool's own small offset
+ * between two identical servers would read as a change in every run.
+ */
 function replayRunner(
   pool: Pool,
   head: BenchmarkConfig,
   variant: string,
   random: Random
 ): TrialRunner {
-  const blocks = new Map<number, number>()
+  const picks = new Map<number, { block: number; headSide: string; baseSide: string }>()
   const n = pool.get('base')!.length
   return {
     runTrial(config, pair) {
-      let block = blocks.get(pair)
-      if (block === undefined) {
-        block = Math.floor(random.next() * n)
-        blocks.set(pair, block)
+      let pick = picks.get(pair)
+      if (pick === undefined) {
+        const block = Math.floor(random.next() * n)
+        const flip = random.next() < 0.5
+        pick =
+          variant === 'base2'
+            ? { block, headSide: flip ? 'base' : 'base2', baseSide: flip ? 'base2' : 'base' }
+            : { block, headSide: variant, baseSide: flip ? 'base' : 'base2' }
+        picks.set(pair, pick)
       }
-      const trial = pool.get(config === head ? variant : 'base')![block]!
+      const side = config === head ? pick.headSide : pick.baseSide
+      const trial = pool.get(side)![pick.block]!
       return Promise.resolve({ ok: true, metrics: trial.metrics, details: {}, durationMs: 0 })
     }
   }
@@ -301,11 +321,28 @@ async function main(): Promise<void> {
   )
   for (const condition of options.conditions) {
     for (const durationMs of options.durations) {
-      const neighbour = condition === 'busy' ? startNeighbour() : undefined
+      const neighbour = condition === 'busy' && !options.load ? startNeighbour() : undefined
       try {
         const label = `${condition}, ${durationMs / 1000} s trials`
-        const pool = await collect(options, durationMs, label, random)
+        let pool: Pool
+        if (options.load) {
+          const saved = JSON.parse(readFileSync(options.load, 'utf8')) as Record<
+            string,
+            Record<string, Measured[]>
+          >
+          if (!saved[label]) throw new Error(`${options.load}: no trials for "${label}"`)
+          pool = new Map(Object.entries(saved[label]))
+        } else {
+          pool = await collect(options, durationMs, label, random)
+        }
         neighbour?.kill() // measurement over: the replay needs no neighbour
+        if (options.save) {
+          const saved = existsSync(options.save)
+            ? (JSON.parse(readFileSync(options.save, 'utf8')) as Record<string, unknown>)
+            : {}
+          saved[label] = Object.fromEntries(pool)
+          writeFileSync(options.save, JSON.stringify(saved))
+        }
         const pairWallS =
           (median(pool.get('base')!.map((m) => m.durationMs)) +
             median(pool.get('base2')!.map((m) => m.durationMs))) /
