@@ -294,7 +294,10 @@ describe('parseConfig: http benchmarks', () => {
         timeoutMs: 10000
       }
     })
-    expect(config.benchmarks[0]!.compare.gate).toEqual(['p50', 'p95', 'rps'])
+    // The server's CPU per request where it is measured (Linux), else latency and rps.
+    expect(config.benchmarks[0]!.compare.gate).toEqual(
+      process.platform === 'linux' ? ['cpuPerRequest'] : ['p50', 'p95', 'rps']
+    )
   })
 
   it('accepts ready with a timeout, load settings and percent budgets', () => {
