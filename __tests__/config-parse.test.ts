@@ -287,8 +287,8 @@ describe('parseConfig: http benchmarks', () => {
       ],
       load: {
         connections: 10,
-        durationMs: 3000,
-        warmupMs: 1000,
+        durationMs: 1000,
+        warmupMs: 500,
         pipelining: 1,
         rate: undefined,
         timeoutMs: 10000
