@@ -29,9 +29,10 @@ export const DEFAULT_LOOKS = 3
 export const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000
 export const DEFAULT_HTTP_CONNECTIONS = 10
 /**
- * 1 s of measured load after 0.5 s of warm-up: on a busy 2-core machine, 3 s trials were no
- * steadier in CPU per request or latency than 1 s ones (a fresh server's own bias
- * dominates, not the window's length) and took 1.8× the wall time per pair
+ * 1 s of measured load after 0.5 s of warm-up: on a busy 2-core machine, 3 s trials took
+ * 1.8× the wall time per pair and were not steadier per unit of wall time (CPU per request:
+ * paired SD 22 % → 29 % quiet, 21 % → 15 % with a busy neighbour; a fresh server's own
+ * bias dominates, not the window's length); only 1 s trials fit 20 pairs in ~90 s
  * (docs/PERFORMANCE.md, bench:verdict-http).
  */
 export const DEFAULT_HTTP_DURATION_MS = 1000
