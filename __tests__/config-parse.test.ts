@@ -100,7 +100,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'a metric of another kind in a budget',
       'benchmarks:\n  - name: a\n' + CMD + '    budgets: { p95: 3ms }\n',
-      `${F}:4:16: benchmarks[0].budgets.p95: unknown metric "p95" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss`
+      `${F}:4:16: benchmarks[0].budgets.p95: unknown metric "p95" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss, diskRead, diskWrite`
     ],
     [
       'a budget with a bad value',
@@ -127,7 +127,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown gated metric',
       'compare: { gate: [wall, wal] }\nbenchmarks:\n  - name: a\n' + CMD,
-      `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p90, p95, p99, p999, max, mean, ops, heap, gcTime, gcCount, rps, throughput, errors, timeouts, non2xx, serverCpu, wall, user, sys, cpu, rss, rssMean`
+      `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p90, p95, p99, p999, max, mean, ops, heap, gcTime, gcCount, rps, throughput, errors, timeouts, non2xx, serverCpu, cpuPerRequest, wall, user, sys, cpu, rss, rssMean, diskRead, diskWrite`
     ],
     [
       'a duplicated key',
@@ -241,7 +241,7 @@ describe('parseConfig: compare settings', () => {
 
   it('rejects a benchmark gate metric of another kind, and a bad fail-on', () => {
     expect(errorOf('benchmarks:\n  - name: a\n' + CMD + '    compare: { gate: [p50] }\n')).toBe(
-      `${F}:4:23: benchmarks[0].compare.gate[0]: unknown metric "p50" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss`
+      `${F}:4:23: benchmarks[0].compare.gate[0]: unknown metric "p50" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss, diskRead, diskWrite`
     )
     expect(errorOf('compare: { fail-on: sometimes }\nbenchmarks:\n  - name: a\n' + CMD)).toBe(
       `${F}:1:21: compare.fail-on: expected one of: both, budgets, regressions, none; got "sometimes"`
@@ -287,14 +287,17 @@ describe('parseConfig: http benchmarks', () => {
       ],
       load: {
         connections: 10,
-        durationMs: 3000,
-        warmupMs: 1000,
+        durationMs: 1000,
+        warmupMs: 500,
         pipelining: 1,
         rate: undefined,
         timeoutMs: 10000
       }
     })
-    expect(config.benchmarks[0]!.compare.gate).toEqual(['p50', 'p95', 'rps'])
+    // The server's CPU per request where it is measured (Linux), else latency and rps.
+    expect(config.benchmarks[0]!.compare.gate).toEqual(
+      process.platform === 'linux' ? ['cpuPerRequest'] : ['p50', 'p95', 'rps']
+    )
   })
 
   it('accepts ready with a timeout, load settings and percent budgets', () => {

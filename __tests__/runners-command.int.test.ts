@@ -8,6 +8,18 @@ import { commandBenchmark, waitUntilGone } from './helpers/benchmarks.js'
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-test-'))
 
+/** The type of the file system holding `dir` (the longest mount point above it). */
+function fileSystemOf(dir: string): string {
+  let best = { point: '', type: '' }
+  for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+    const [, point, type] = line.split(' ')
+    if (!point || !type) continue
+    const inside = dir === point || dir.startsWith(point.endsWith('/') ? point : `${point}/`)
+    if (inside && point.length > best.point.length) best = { point, type }
+  }
+  return best.type
+}
+
 async function trial(...args: Parameters<typeof commandBenchmark>) {
   const benchmark = commandBenchmark(...args)
   return runCommandTrial(benchmark, benchmark.spec)
@@ -32,6 +44,20 @@ describe('command trials', () => {
     expect(outcome.metrics.cpu).toBeCloseTo(outcome.metrics.user! + outcome.metrics.sys!, 6)
     expect(outcome.metrics.rss).toBeGreaterThan(30e6)
     expect(outcome.details).toEqual({ rusage: 'gnu-time' })
+  })
+
+  it('measures the bytes a command writes to storage (Linux, a disk-backed directory)', async () => {
+    // Memory file systems send nothing to storage: the kernel counts no bytes there.
+    if (process.platform !== 'linux' || /^(tmpfs|ramfs)$/.test(fileSystemOf(scratch))) return
+    // 4 MB written and flushed by a grandchild: the kernel counts it when the pages are
+    // dirtied, whatever the disk's cache does afterwards.
+    const file = path.join(scratch, 'written.bin')
+    const outcome = await trial(
+      `node -e "const fs = require('fs'); const fd = fs.openSync('${file}', 'w'); fs.writeSync(fd, Buffer.alloc(4e6, 1)); fs.fsyncSync(fd); fs.closeSync(fd)"`
+    )
+    if (!outcome.ok) throw new Error(outcome.message)
+    expect(outcome.metrics.diskWrite).toBeGreaterThanOrEqual(4e6)
+    expect(outcome.metrics.diskRead).toBeGreaterThanOrEqual(0)
   })
 
   it('passes env and cwd to the command', async () => {
@@ -81,6 +107,14 @@ describe('parseRusage', () => {
       cpu: 150,
       rss: 20480 * 1024
     })
+  })
+
+  it('reads disk blocks (512 bytes) on Linux, and leaves them out when GNU time gave none', () => {
+    const parsed = parseRusage('perfgate-rusage 0.12 0.03 20480 8 2048\n')
+    if (process.platform === 'linux') {
+      expect(parsed).toMatchObject({ diskRead: 8 * 512, diskWrite: 2048 * 512 })
+    } else expect(parsed?.diskRead).toBeUndefined()
+    expect(parseRusage('perfgate-rusage 0.12 0.03 20480\n')?.diskWrite).toBeUndefined()
   })
 
   it('finds the line after a signal notice, and rejects garbage', () => {

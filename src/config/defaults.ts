@@ -28,8 +28,15 @@ export const DEFAULT_PAIRED_TEST: PairedTest = 't'
 export const DEFAULT_LOOKS = 3
 export const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000
 export const DEFAULT_HTTP_CONNECTIONS = 10
-export const DEFAULT_HTTP_DURATION_MS = 3000
-export const DEFAULT_HTTP_WARMUP_MS = 1000
+/**
+ * 1 s of measured load after 0.5 s of warm-up: on a busy 2-core machine, 3 s trials took
+ * 1.8× the wall time per pair and were not steadier per unit of wall time (CPU per request:
+ * paired SD 22 % → 29 % quiet, 21 % → 15 % with a busy neighbour; a fresh server's own
+ * bias dominates, not the window's length); only 1 s trials fit 20 pairs in ~90 s
+ * (docs/PERFORMANCE.md, bench:verdict-http).
+ */
+export const DEFAULT_HTTP_DURATION_MS = 1000
+export const DEFAULT_HTTP_WARMUP_MS = 500
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000
 export const DEFAULT_READY_TIMEOUT_MS = 30_000
 /**

@@ -283,11 +283,11 @@ export const CONFIG_SCHEMA = {
             },
             duration: {
               type: ['string', 'number'],
-              description: 'Measured load per trial. Default 3s.'
+              description: 'Measured load per trial. Default 1s.'
             },
             warmup: {
               type: ['string', 'number'],
-              description: 'Unmeasured load before it. Default 1s.'
+              description: 'Unmeasured load before it. Default 500ms.'
             },
             pipelining: {
               type: 'integer',

@@ -4,6 +4,12 @@
  * rusage of the finished process tree as reported by GNU time (`/usr/bin/time -f`), since
  * Node does not expose getrusage(RUSAGE_CHILDREN). Without GNU time, only wall time is
  * reported. GNU time prints CPU with 10 ms resolution and RSS in KiB.
+ *
+ * Disk I/O comes from the same rusage: `%I` and `%O` are the tree's file-system inputs and
+ * outputs in 512-byte blocks, which Linux derives from the task I/O accounting that
+ * /proc/<pid>/io shows (`read_bytes`, `write_bytes` − `cancelled_write_bytes`): bytes that
+ * went to or came from storage, not reads served from the page cache. Other systems fill
+ * these fields differently or not at all, so disk metrics are reported on Linux only.
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -15,7 +21,8 @@ import type { BenchmarkConfig, CommandSpec } from '../../config/types.js'
 import type { TrialMetrics, TrialOutcome } from '../types.js'
 
 const GNU_TIME = '/usr/bin/time'
-const TIME_FORMAT = 'perfgate-rusage %U %S %M'
+const TIME_FORMAT = 'perfgate-rusage %U %S %M %I %O'
+const BLOCK_BYTES = 512
 
 let gnuTime: boolean | undefined
 
@@ -41,13 +48,18 @@ function describeFailure(spec: CommandSpec, end: Finished, timeoutMs: number): s
 export function parseRusage(text: string): TrialMetrics | undefined {
   const line = text.split('\n').find((l) => l.startsWith('perfgate-rusage '))
   if (!line) return undefined
-  const [user, sys, maxRssKiB] = line.split(' ').slice(1).map(Number)
+  const [user, sys, maxRssKiB, inputs, outputs] = line.split(' ').slice(1).map(Number)
   if (![user, sys, maxRssKiB].every((n) => Number.isFinite(n))) return undefined
+  const disk =
+    process.platform === 'linux' && Number.isFinite(inputs) && Number.isFinite(outputs)
+      ? { diskRead: inputs! * BLOCK_BYTES, diskWrite: outputs! * BLOCK_BYTES }
+      : {}
   return {
     user: user! * 1000,
     sys: sys! * 1000,
     cpu: (user! + sys!) * 1000,
-    rss: maxRssKiB! * 1024
+    rss: maxRssKiB! * 1024,
+    ...disk
   }
 }
 

@@ -1,18 +1,40 @@
 /**
  * Runs HTTP trials: a server (fresh per trial by default), warm-up load, measured load
- * with the server's CPU and memory sampled, then the server stopped. A server that never
+ * with the server's CPU and memory sampled, then the server stopped. The server's process
+ * tree's CPU and disk counters are read at the two edges of the measured load
+ * (proc-tree.ts): their difference ÷ responses is `cpuPerRequest`. A server that never
  * gets ready, dies, or answers only with errors makes the trial an error with its output.
  */
 import type { BenchmarkConfig, HttpSpec } from '../../config/types.js'
 import { describeExit } from '../../process/children.js'
 import { leftoverDetails, leftoverText, type Leftover } from '../../process/leftovers.js'
-import type { TrialOutcome } from '../types.js'
+import type { TrialMetrics, TrialOutcome } from '../types.js'
 import { runLoad, type LoadResult } from './load.js'
+import { snapshotTree, treeWindow, type TreeWindow } from './proc-tree.js'
 import { ProcessGroupSampler, type ResourceUsage } from './resources.js'
 import { ServerError, startServer, type RunningServer } from './server.js'
 
 /** perfgate's own process above this share of a core: the load generator is the limit. */
 export const LOADGEN_SATURATED = 0.9
+
+/** The window's cost metrics: CPU per response (ms) and disk bytes. */
+export function costMetrics(cost: TreeWindow, responses: number): TrialMetrics {
+  return {
+    ...(responses > 0 ? { cpuPerRequest: (cost.cpuSeconds * 1000) / responses } : {}),
+    ...(cost.readBytes === undefined ? {} : { diskRead: cost.readBytes }),
+    ...(cost.writeBytes === undefined ? {} : { diskWrite: cost.writeBytes })
+  }
+}
+
+/** How the CPU figure came about: its tick count, rounding bound and processes seen. */
+function costDetails(cost: TreeWindow, responses: number): Record<string, number> {
+  return {
+    cpuSeconds: cost.cpuSeconds,
+    // ± this many ms of CPU per response from /proc's rounding to clock ticks.
+    cpuPerRequestError: responses > 0 ? (cost.errorSeconds * 1000) / responses : 0,
+    cpuProcesses: cost.processes
+  }
+}
 
 export class HttpTrialRunner {
   /** Servers kept across trials (restart: once), by benchmark config (head and base differ). */
@@ -74,8 +96,13 @@ export class HttpTrialRunner {
       sampler?.start()
       let load: LoadResult
       let usage: ResourceUsage | undefined
+      // The tree's CPU and disk counters at the edges of the measured load, not warm-up.
+      const costStart = sampler ? snapshotTree(server.pid) : undefined
+      let cost: TreeWindow | undefined
       try {
         load = await runLoad(spec, server.port, spec.load.durationMs, deadline)
+        const costEnd = costStart ? snapshotTree(server.pid) : undefined
+        cost = costStart && costEnd ? treeWindow(costStart, costEnd) : undefined
       } finally {
         usage = sampler?.stop()
       }
@@ -96,6 +123,8 @@ export class HttpTrialRunner {
         )
       }
       const saturated = spec.load.rate === undefined && load.loadgenCpu >= LOADGEN_SATURATED
+      // Every response counted in the window, 2xx or not: the server did the work for both.
+      const responses = load.ok + load.non2xx
       return {
         ok: true,
         metrics: {
@@ -111,14 +140,16 @@ export class HttpTrialRunner {
           errors: load.errors,
           timeouts: load.timeouts,
           non2xx: load.non2xx,
-          ...(usage ? { serverCpu: usage.cpu, rss: usage.rssPeak, rssMean: usage.rssMean } : {})
+          ...(usage ? { serverCpu: usage.cpu, rss: usage.rssPeak, rssMean: usage.rssMean } : {}),
+          ...(cost ? costMetrics(cost, responses) : {})
         },
         details: {
           responses: load.ok,
           seconds: load.seconds,
           loadgenCpu: load.loadgenCpu,
           loadgenSaturated: saturated,
-          histogram: load.histogram
+          histogram: load.histogram,
+          ...(cost ? costDetails(cost, responses) : {})
         },
         durationMs: elapsed()
       }
