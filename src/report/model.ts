@@ -275,6 +275,16 @@ function methodLines(results: Results, comparison: Comparison): string[] {
       `Budgets judged on the median of the trials with a distribution-free ${CONFIDENCE_PERCENT} interval; each trial is a fresh process.`
     )
   }
+  const costGated = results.benchmarks.some(
+    (b) => b.kind === 'http' && b.settings.compare.gate.includes('cpuPerRequest')
+  )
+  if (comparison.mode && costGated) {
+    lines.push(
+      "HTTP endpoints are gated on the server's CPU time per request (user + system CPU of its " +
+        'process tree over the measured load ÷ responses); latency and throughput are measured ' +
+        'and reported with intervals, and gated only where configured.'
+    )
+  }
   if (results.base?.dependencies)
     lines.push(`Base checkout dependencies: ${results.base.dependencies}.`)
   return lines
