@@ -20,14 +20,23 @@ export class HttpTrialRunner {
   /** Pids a kept server started outside its group, already reported. */
   private readonly reported = new Map<BenchmarkConfig, Set<number>>()
 
-  async runTrial(benchmark: BenchmarkConfig, spec: HttpSpec): Promise<TrialOutcome> {
+  /**
+   * One trial. `onLoad` hears when the measured load ran (monotonic µs, the clock of V8's
+   * CPU profiles), for a profiled trial.
+   */
+  async runTrial(
+    benchmark: BenchmarkConfig,
+    spec: HttpSpec,
+    onLoad?: (fromUs: number, toUs: number) => void
+  ): Promise<TrialOutcome> {
     let stopped: readonly Leftover[] | undefined = []
     let escaped: Leftover[] = []
     const outcome = await this.attempt(
       benchmark,
       spec,
       (left) => (stopped = left),
-      (left) => (escaped = left)
+      (left) => (escaped = left),
+      onLoad
     )
     // What the server left outside its process group: a warning on the trial.
     const notes = [
@@ -49,7 +58,8 @@ export class HttpTrialRunner {
     benchmark: BenchmarkConfig,
     spec: HttpSpec,
     onStopped: (left: readonly Leftover[] | undefined) => void,
-    onEscaped: (left: Leftover[]) => void
+    onEscaped: (left: Leftover[]) => void,
+    onLoad?: (fromUs: number, toUs: number) => void
   ): Promise<TrialOutcome> {
     const started = performance.now()
     const elapsed = () => performance.now() - started
@@ -74,11 +84,13 @@ export class HttpTrialRunner {
       sampler?.start()
       let load: LoadResult
       let usage: ResourceUsage | undefined
+      const loadFromUs = Number(process.hrtime.bigint() / 1000n)
       try {
         load = await runLoad(spec, server.port, spec.load.durationMs, deadline)
       } finally {
         usage = sampler?.stop()
       }
+      onLoad?.(loadFromUs, Number(process.hrtime.bigint() / 1000n))
       const exit = server.exit()
       if (exit) {
         return this.failure(

@@ -1,0 +1,196 @@
+/**
+ * Profiled trials: one extra trial of a benchmark with V8's CPU profiler on, outside the
+ * measured trials (its timings are not used). Function benchmarks are profiled in the
+ * worker around the sampling phase. HTTP servers and commands are profiled when they run
+ * on Node: a small preload passed through NODE_OPTIONS (`--require`, which every Node
+ * release accepts there, unlike `--cpu-prof`) starts the profiler in each Node process and
+ * writes its profile when the process exits or is stopped. No profile written means no
+ * Node process ran, and the trial says so.
+ */
+import { readdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import type { BenchmarkConfig, CommandSpec, HttpSpec } from '../config/types.js'
+import { runCommandTrial } from './command/runner.js'
+import { runFunctionTrial } from './function/runner.js'
+import { HttpTrialRunner } from './http/runner.js'
+import type { TrialOutcome } from './types.js'
+
+export type ProfiledTrial =
+  | {
+      readonly ok: true
+      /** `.cpuprofile` files written, with the window of the measured work (HTTP). */
+      readonly profiles: readonly {
+        readonly file: string
+        readonly window?: { readonly fromUs: number; readonly toUs: number }
+      }[]
+      /** Units of work the profiles cover, and what a unit is. */
+      readonly units: number
+      readonly unit: 'op' | 'request' | 'run'
+    }
+  | {
+      readonly ok: false
+      /** 'not-node': nothing to profile (a server or command that does not run Node). */
+      readonly reason: 'failed' | 'not-node'
+      readonly message: string
+    }
+
+export interface ProfileRunner {
+  /** One profiled trial; profiles are written into `dir` (empty, created by the caller). */
+  profileTrial(benchmark: BenchmarkConfig, dir: string): Promise<ProfiledTrial>
+}
+
+/** Sampling interval of profiled trials, in µs (V8's default is 1000). */
+export const PROFILE_INTERVAL_US = 100
+
+/** Environment variable naming where the preload writes its profile. */
+export const PROFILE_DIR_VARIABLE = 'PERFGATE_PROFILE_DIR'
+
+const PRELOAD_FILE = 'perfgate-profile-preload.cjs'
+
+/**
+ * The preload: profiler on at start, profile written at exit; on SIGTERM/SIGINT written
+ * first, then the process exits unless the program handles the signal itself.
+ */
+export const PRELOAD_SOURCE = `'use strict'
+const dir = process.env.${PROFILE_DIR_VARIABLE}
+if (dir) {
+  const { Session } = require('node:inspector')
+  const { writeFileSync } = require('node:fs')
+  const { join } = require('node:path')
+  const { threadId } = require('node:worker_threads')
+  const session = new Session()
+  session.connect()
+  session.post('Profiler.enable')
+  session.post('Profiler.setSamplingInterval', { interval: ${PROFILE_INTERVAL_US} })
+  session.post('Profiler.start')
+  let written = false
+  const write = () => {
+    if (written) return
+    written = true
+    session.post('Profiler.stop', (error, result) => {
+      if (error) return
+      try {
+        writeFileSync(join(dir, process.pid + '-' + threadId + '.cpuprofile'), JSON.stringify(result.profile))
+      } catch {}
+    })
+  }
+  process.on('exit', write)
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]]) {
+    process.on(signal, () => {
+      write()
+      if (process.listenerCount(signal) === 1) process.exit(code)
+    })
+  }
+}
+`
+
+/** Quotes a path for NODE_OPTIONS (double quotes, backslash escapes). */
+function quoteOption(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`
+}
+
+/** The variables a server or command gets in a profiled trial (preload written to `dir`). */
+export function profilingEnv(
+  dir: string,
+  env: Readonly<Record<string, string>>
+): Record<string, string> {
+  const preload = path.join(dir, PRELOAD_FILE)
+  writeFileSync(preload, PRELOAD_SOURCE)
+  const existing = env.NODE_OPTIONS ?? process.env.NODE_OPTIONS
+  return {
+    ...env,
+    NODE_OPTIONS: [existing, `--require ${quoteOption(preload)}`].filter(Boolean).join(' '),
+    [PROFILE_DIR_VARIABLE]: dir
+  }
+}
+
+function writtenProfiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .sort()
+    .map((name) => path.join(dir, name))
+}
+
+const failed = (outcome: Extract<TrialOutcome, { ok: false }>): ProfiledTrial => ({
+  ok: false,
+  reason: 'failed',
+  message: outcome.message
+})
+
+async function profileHttp(
+  benchmark: BenchmarkConfig,
+  spec: HttpSpec,
+  dir: string
+): Promise<ProfiledTrial> {
+  let window: { fromUs: number; toUs: number } | undefined
+  // A server of its own, stopped at the end of the trial so that it writes its profile.
+  const profiled: HttpSpec = {
+    ...spec,
+    server: { ...spec.server, restart: 'per-trial', env: profilingEnv(dir, spec.server.env) }
+  }
+  const outcome = await new HttpTrialRunner().runTrial(benchmark, profiled, (fromUs, toUs) => {
+    window = { fromUs, toUs }
+  })
+  if (!outcome.ok) return failed(outcome)
+  const files = writtenProfiles(dir)
+  if (files.length === 0) {
+    return {
+      ok: false,
+      reason: 'not-node',
+      message: 'the server wrote no CPU profile: it does not run on Node (or ignores NODE_OPTIONS)'
+    }
+  }
+  return {
+    ok: true,
+    profiles: files.map((file) => ({ file, ...(window ? { window } : {}) })),
+    units: Number(outcome.details.responses) || 0,
+    unit: 'request'
+  }
+}
+
+async function profileCommand(
+  benchmark: BenchmarkConfig,
+  spec: CommandSpec,
+  dir: string
+): Promise<ProfiledTrial> {
+  const profiled: CommandSpec = { ...spec, env: profilingEnv(dir, spec.env) }
+  const outcome = await runCommandTrial(benchmark, profiled)
+  if (!outcome.ok) return failed(outcome)
+  const files = writtenProfiles(dir)
+  if (files.length === 0) {
+    return {
+      ok: false,
+      reason: 'not-node',
+      message: 'the command wrote no CPU profile: it does not run Node (or ignores NODE_OPTIONS)'
+    }
+  }
+  // Every run of the trial (warm-up runs too) is profiled.
+  return {
+    ok: true,
+    profiles: files.map((file) => ({ file })),
+    units: spec.warmupRuns + 1,
+    unit: 'run'
+  }
+}
+
+/** The real profile runner: fresh processes, by benchmark kind. */
+export function createProcessProfileRunner(): ProfileRunner {
+  return {
+    async profileTrial(benchmark, dir) {
+      const spec = benchmark.spec
+      switch (spec.kind) {
+        case 'function': {
+          const file = path.join(dir, 'worker.cpuprofile')
+          const outcome = await runFunctionTrial(benchmark, spec, file)
+          if (!outcome.ok) return failed(outcome)
+          const ops = Number(outcome.details.samples) * Number(outcome.details.batchSize)
+          return { ok: true, profiles: [{ file }], units: ops, unit: 'op' }
+        }
+        case 'http':
+          return profileHttp(benchmark, spec, dir)
+        case 'command':
+          return profileCommand(benchmark, spec, dir)
+      }
+    }
+  }
+}
