@@ -102,7 +102,9 @@ export function withProfiles(model: ReportModel, sections: readonly ProfileSecti
 
 /** Untrusted text as one code span: no backtick or line break can end it early. */
 function code(text: string, max = 100): string {
-  const clean = sanitizeChildText(text).replace(/[`\n\r]/g, "'")
+  const clean = sanitizeChildText(text)
+    .replace(/`/g, "'")
+    .replace(/\s*\n\s*/g, ' ')
   const cut = clean.length > max ? `${clean.slice(0, max - 1)}…` : clean
   return escapeWithCode(`\`${cut}\``)
 }
