@@ -47,15 +47,20 @@ export const PROFILE_DIR_VARIABLE = 'PERFGATE_PROFILE_DIR'
 
 const PRELOAD_FILE = 'perfgate-profile-preload.cjs'
 
+/** A file the preload watches for: once it exists, profiles are written at once. */
+export const WRITE_NOW_FILE = 'write-now'
+
 /**
- * The preload: profiler on at start, profile written at exit; on SIGTERM/SIGINT written
- * first, then the process exits unless the program handles the signal itself.
+ * The preload: the profiler on at start; the profile written (to a temporary name, then
+ * renamed, so no half-written file is read) when perfgate creates WRITE_NOW_FILE after the
+ * measured load, or else at exit, or on SIGTERM/SIGINT (then the process exits unless the
+ * program handles the signal itself). The watch is a 50 ms timer that keeps nothing alive.
  */
 export const PRELOAD_SOURCE = `'use strict'
 const dir = process.env.${PROFILE_DIR_VARIABLE}
 if (dir) {
   const { Session } = require('node:inspector')
-  const { writeFileSync } = require('node:fs')
+  const { existsSync, renameSync, writeFileSync } = require('node:fs')
   const { join } = require('node:path')
   const { threadId } = require('node:worker_threads')
   const session = new Session()
@@ -69,11 +74,19 @@ if (dir) {
     written = true
     session.post('Profiler.stop', (error, result) => {
       if (error) return
+      const file = join(dir, process.pid + '-' + threadId + '.cpuprofile')
       try {
-        writeFileSync(join(dir, process.pid + '-' + threadId + '.cpuprofile'), JSON.stringify(result.profile))
+        writeFileSync(file + '.part', JSON.stringify(result.profile))
+        renameSync(file + '.part', file)
       } catch {}
     })
   }
+  const watch = setInterval(() => {
+    if (!existsSync(join(dir, '${WRITE_NOW_FILE}'))) return
+    clearInterval(watch)
+    write()
+  }, 50)
+  watch.unref()
   process.on('exit', write)
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]]) {
     process.on(signal, () => {
@@ -104,6 +117,24 @@ export function profilingEnv(
   }
 }
 
+/**
+ * Waits until the server's profiles are written: the first one appears and no more come
+ * for a moment (a server of several Node processes writes several), at most a few seconds.
+ */
+async function profilesSettled(dir: string, maxMs = 3000): Promise<void> {
+  const deadline = performance.now() + maxMs
+  let last = -1
+  let stableSince = performance.now()
+  while (performance.now() < deadline) {
+    const count = writtenProfiles(dir).length
+    if (count !== last) {
+      last = count
+      stableSince = performance.now()
+    } else if (count > 0 && performance.now() - stableSince >= 250) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 function writtenProfiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.cpuprofile'))
@@ -128,9 +159,16 @@ async function profileHttp(
     ...spec,
     server: { ...spec.server, restart: 'per-trial', env: profilingEnv(dir, spec.server.env) }
   }
-  const outcome = await new HttpTrialRunner().runTrial(benchmark, profiled, (fromUs, toUs) => {
-    window = { fromUs, toUs }
-  })
+  const outcome = await new HttpTrialRunner().runTrial(
+    benchmark,
+    profiled,
+    async (fromUs, toUs) => {
+      window = { fromUs, toUs }
+      // Profiles written now, while the server runs: stopping it may kill it before it could.
+      writeFileSync(path.join(dir, WRITE_NOW_FILE), '')
+      await profilesSettled(dir)
+    }
+  )
   if (!outcome.ok) return failed(outcome)
   const files = writtenProfiles(dir)
   if (files.length === 0) {

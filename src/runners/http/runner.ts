@@ -27,7 +27,7 @@ export class HttpTrialRunner {
   async runTrial(
     benchmark: BenchmarkConfig,
     spec: HttpSpec,
-    onLoad?: (fromUs: number, toUs: number) => void
+    onLoad?: (fromUs: number, toUs: number) => void | Promise<void>
   ): Promise<TrialOutcome> {
     let stopped: readonly Leftover[] | undefined = []
     let escaped: Leftover[] = []
@@ -59,7 +59,7 @@ export class HttpTrialRunner {
     spec: HttpSpec,
     onStopped: (left: readonly Leftover[] | undefined) => void,
     onEscaped: (left: Leftover[]) => void,
-    onLoad?: (fromUs: number, toUs: number) => void
+    onLoad?: (fromUs: number, toUs: number) => void | Promise<void>
   ): Promise<TrialOutcome> {
     const started = performance.now()
     const elapsed = () => performance.now() - started
@@ -90,7 +90,7 @@ export class HttpTrialRunner {
       } finally {
         usage = sampler?.stop()
       }
-      onLoad?.(loadFromUs, Number(process.hrtime.bigint() / 1000n))
+      await onLoad?.(loadFromUs, Number(process.hrtime.bigint() / 1000n))
       const exit = server.exit()
       if (exit) {
         return this.failure(
