@@ -76,7 +76,8 @@ export async function runFunctionTrial(
   const elapsed = () => performance.now() - started
   let args: string[]
   try {
-    args = workerArgs(spec.file)
+    // No inlining in a profiled trial: see NO_INLINING in ../profile.ts.
+    args = [...(profileFile ? ['--no-turbo-inlining'] : []), ...workerArgs(spec.file)]
   } catch (error) {
     return { ok: false, message: (error as Error).message, stderrTail: undefined, durationMs: 0 }
   }
