@@ -11,14 +11,21 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchmarkConfig, ProfileMode } from '../config/types.js'
 import { createTempDir } from '../process/cleanup.js'
-import { aggregateProfiles, type ProfileInput, type ProfileTable } from '../profile/aggregate.js'
+import {
+  aggregateProfiles,
+  scaleTable,
+  scaleToMeasured,
+  type ProfileInput,
+  type ProfileTable
+} from '../profile/aggregate.js'
 import { parseCpuProfile } from '../profile/cpuprofile.js'
 import { diffProfiles } from '../profile/diff.js'
 import type { BenchmarkProfile } from '../profile/types.js'
 
 export type { BenchmarkProfile }
 import { renderFlameGraph } from '../profile/flamegraph.js'
-import type { Results } from '../results/types.js'
+import type { MetricName } from '../metrics.js'
+import type { BenchmarkResult, Results } from '../results/types.js'
 import type { ProfileRunner, ProfiledTrial } from '../runners/profile.js'
 import { WORKER_URL } from '../runtime-files.js'
 import type { ProgressStream } from './progress.js'
@@ -39,6 +46,35 @@ export interface ProfileSides {
   /** Repository roots of the head checkout and the base worktree. */
   readonly headRoot: string
   readonly baseRoot: string
+  /**
+   * CPU time per unit of work of each side from the measured trials, by benchmark
+   * (measuredPerUnit): the profiles say how it divides between functions.
+   */
+  readonly measured?: ReadonlyMap<string, { readonly base?: number; readonly head?: number }>
+}
+
+/**
+ * CPU time per unit of work (µs) from a benchmark's measured trials (medians): function
+ * benchmarks the mean time per operation; HTTP the server's CPU per request (server CPU /
+ * requests per second); commands user + system CPU per run, else wall time.
+ */
+export function measuredPerUnit(result: BenchmarkResult): number | undefined {
+  const median = (metric: MetricName) => result.summary[metric]?.median
+  switch (result.kind) {
+    case 'function': {
+      const mean = median('mean')
+      return mean === undefined ? undefined : mean * 1000
+    }
+    case 'http': {
+      const cpu = median('serverCpu')
+      const rps = median('rps')
+      return cpu === undefined || !rps ? undefined : (cpu / rps) * 1e6
+    }
+    case 'command': {
+      const ms = median('cpu') ?? median('wall')
+      return ms === undefined ? undefined : ms * 1000
+    }
+  }
 }
 
 /** Names of the benchmarks a mode profiles, from judged results. */
@@ -126,16 +162,19 @@ async function profileOne(
           side_.trials++
           side_.units += trial.units
           side_.unit = trial.unit
-          trial.profiles.forEach((p, j) => {
+          const inputs: ProfileInput[] = trial.profiles.map((p, j) => {
             const profile = parseCpuProfile(readFileSync(p.file, 'utf8'), p.file)
-            side_.inputs.push({ profile, ...(p.window ? { window: p.window } : {}) })
             if (outDir) {
               const suffix = trial.profiles.length > 1 ? `-${j + 1}` : ''
               const target = path.join(outDir, `${side}-${i + 1}${suffix}.cpuprofile`)
               copyFileSync(p.file, target)
               side_.files.push(target)
             }
+            return { profile, ...(p.window ? { window: p.window } : {}) }
           })
+          side_.inputs.push(
+            ...(trial.cpuUs === undefined ? inputs : scaleToMeasured(inputs, trial.cpuUs))
+          )
         } finally {
           scratch.remove()
         }
@@ -152,8 +191,13 @@ async function profileOne(
         root: side === 'base' ? sides.baseRoot : sides.headRoot,
         groups: [{ dir: HARNESS_DIR, label: '(perfgate harness)' }]
       })
-    const base = table('base')
-    const head = table('head')
+    const measured = sides.measured?.get(name)
+    const scaled = (side: 'base' | 'head') => {
+      const perUnit = measured?.[side]
+      return perUnit === undefined ? table(side) : scaleTable(table(side), perUnit)
+    }
+    const base = scaled('base')
+    const head = scaled('head')
     const diff = diffProfiles(base, head)
     let files: Extract<BenchmarkProfile, { status: 'profiled' }>['files']
     if (outDir) {

@@ -23,6 +23,7 @@ import { judge } from './judge.js'
 import { measureAgainstBase, measureHead, type MeasuredSoFar } from './measure.js'
 import {
   benchmarksToProfile,
+  measuredPerUnit,
   profileBenchmarks,
   type BenchmarkProfile,
   type ProfileDependencies
@@ -147,9 +148,22 @@ export async function runBenchmarks(request: RunRequest, deps: RunDependencies):
       return base ? [{ head, base }] : []
     })
     const headRoot = path.resolve(config.dir, path.relative(checkout.configDir, checkout.root))
+    const perUnit = new Map(
+      names.map((name) => {
+        const of = (list: readonly BenchmarkResult[]) => {
+          const found = list.find((b) => b.name === name)
+          return found ? measuredPerUnit(found) : undefined
+        }
+        return [name, { base: of(measured.base.benchmarks), head: of(measured.head) }]
+      })
+    )
     try {
       profiler.onProfiles(
-        await profileBenchmarks(names, { pairs, headRoot, baseRoot: checkout.root }, profiler)
+        await profileBenchmarks(
+          names,
+          { pairs, headRoot, baseRoot: checkout.root, measured: perUnit },
+          profiler
+        )
       )
     } catch (error) {
       deps.log.write(`profiling failed: ${(error as Error).message}\n`)

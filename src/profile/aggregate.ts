@@ -63,6 +63,11 @@ export interface AggregateOptions {
 export interface ProfileInput {
   readonly profile: CpuProfile
   readonly window?: { readonly fromUs: number; readonly toUs: number }
+  /**
+   * Multiplies the sampled times: set so that they add up to CPU time measured another way
+   * (see scaleToMeasured); samples then only say how that time divides between functions.
+   */
+  readonly scale?: number
 }
 
 const SPECIAL: Record<string, FunctionId | null> = {
@@ -124,7 +129,13 @@ export function identify(frame: CallFrame, options: AggregateOptions): FunctionI
   }
 }
 
-/** Microseconds each node was sampled on top of the stack (within the window). */
+/**
+ * Microseconds each node was sampled on top of the stack (within the window). Every sample
+ * counts as the profile's typical interval (the median gap between samples), not as the
+ * gap before the next one: V8 takes a sample on the profiled thread, so a thread the
+ * machine did not schedule for a while leaves a long gap that is not CPU time of the
+ * function it was in. On a busy machine that keeps other processes' load out of the figures.
+ */
 function sampledTime(input: ProfileInput): { byNode: Map<number, number>; samples: number } {
   const { profile, window } = input
   const byNode = new Map<number, number>()
@@ -133,14 +144,13 @@ function sampledTime(input: ProfileInput): { byNode: Map<number, number>; sample
   if (profile.samples && profile.timeDeltas && profile.samples.length > 0) {
     const ids = profile.samples
     const deltas = profile.timeDeltas
-    let t = profile.startTime
-    const stamps = deltas.map((d) => (t += d))
+    const gaps = deltas.filter((d) => d > 0).sort((a, b) => a - b)
+    const interval = gaps.length > 0 ? gaps[Math.floor((gaps.length - 1) / 2)]! : 0
+    let at = profile.startTime
     for (let i = 0; i < ids.length; i++) {
-      const at = stamps[i]!
+      at += deltas[i]!
       if (window && (at < window.fromUs || at > window.toUs)) continue
-      // A sample stands for the time until the next one.
-      const next = i + 1 < stamps.length ? stamps[i + 1]! : profile.endTime
-      add(ids[i]!, Math.max(0, next - at))
+      add(ids[i]!, interval * (input.scale ?? 1))
       samples++
     }
     return { byNode, samples }
@@ -148,8 +158,33 @@ function sampledTime(input: ProfileInput): { byNode: Map<number, number>; sample
   // Older profiles: hit counts only, spread over the profile's duration.
   const hits = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0)
   const each = hits > 0 ? (profile.endTime - profile.startTime) / hits : 0
-  for (const n of profile.nodes) if (n.hitCount) add(n.id, n.hitCount * each)
+  for (const n of profile.nodes) if (n.hitCount) add(n.id, n.hitCount * each * (input.scale ?? 1))
   return { byNode, samples: hits }
+}
+
+const isIdle = (frame: CallFrame) =>
+  frame.url === '' && (frame.functionName === '(idle)' || frame.functionName === '(root)')
+
+/**
+ * The profiles of one trial scaled so that their sampled CPU time (idle excluded) equals
+ * `measuredUs`, the CPU time the trial measured for the same work (the worker's time per
+ * operation × operations; the server's CPU from the kernel). On a busy machine the
+ * sampler misses samples unevenly from trial to trial; the shares it finds between
+ * functions hold, the absolute figures come from the measurement.
+ */
+export function scaleToMeasured(
+  inputs: readonly ProfileInput[],
+  measuredUs: number
+): ProfileInput[] {
+  let sampled = 0
+  for (const input of inputs) {
+    const nodes = new Map(input.profile.nodes.map((n) => [n.id, n]))
+    for (const [id, us] of sampledTime({ ...input, scale: 1 }).byNode) {
+      if (!isIdle(nodes.get(id)!.callFrame)) sampled += us
+    }
+  }
+  if (!(sampled > 0) || !(measuredUs > 0)) return [...inputs]
+  return inputs.map((input) => ({ ...input, scale: measuredUs / sampled }))
 }
 
 interface MutableTree {
@@ -237,4 +272,25 @@ export function aggregateProfiles(
     children: [...t.children.values()].sort((a, b) => b.total - a.total).map(freeze)
   })
   return { unit, units, cpu: cpu * perUnit, samples, functions, tree: freeze(tree) }
+}
+
+/**
+ * A side's table scaled so that its CPU time per unit is `cpuPerUnit` (µs): the shares
+ * between functions from the profile, the magnitude from the measured trials.
+ */
+export function scaleTable(table: ProfileTable, cpuPerUnit: number): ProfileTable {
+  if (!(table.cpu > 0) || !(cpuPerUnit > 0)) return table
+  const k = cpuPerUnit / table.cpu
+  const tree = (t: CallTree): CallTree => ({
+    id: t.id,
+    self: t.self * k,
+    total: t.total * k,
+    children: t.children.map(tree)
+  })
+  return {
+    ...table,
+    cpu: cpuPerUnit,
+    functions: table.functions.map((f) => ({ ...f, self: f.self * k, total: f.total * k })),
+    tree: tree(table.tree)
+  }
 }

@@ -7,7 +7,7 @@
  * writes its profile when the process exits or is stopped. No profile written means no
  * Node process ran, and the trial says so.
  */
-import { readdirSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { BenchmarkConfig, CommandSpec, HttpSpec } from '../config/types.js'
 import { runCommandTrial } from './command/runner.js'
@@ -23,6 +23,11 @@ export type ProfiledTrial =
         readonly file: string
         readonly window?: { readonly fromUs: number; readonly toUs: number }
       }[]
+      /**
+       * CPU time (µs) the trial measured for the work the profiles cover, when it has
+       * that figure: the profiles are scaled to it (aggregate.ts, scaleToMeasured).
+       */
+      readonly cpuUs?: number
       /** Units of work the profiles cover, and what a unit is. */
       readonly units: number
       readonly unit: 'op' | 'request' | 'run'
@@ -186,9 +191,13 @@ async function profileHttp(
       message: 'the server wrote no CPU profile: it does not run on Node (or ignores NODE_OPTIONS)'
     }
   }
+  const serverCpu = outcome.metrics.serverCpu
+  const seconds = Number(outcome.details.seconds)
   return {
     ok: true,
     profiles: files.map((file) => ({ file, ...(window ? { window } : {}) })),
+    // The kernel's count of the server's CPU time during the measured load.
+    ...(serverCpu !== undefined && seconds > 0 ? { cpuUs: serverCpu * seconds * 1e6 } : {}),
     units: Number(outcome.details.responses) || 0,
     unit: 'request'
   }
@@ -230,7 +239,20 @@ export function createProcessProfileRunner(): ProfileRunner {
           const outcome = await runFunctionTrial(benchmark, spec, file)
           if (!outcome.ok) return failed(outcome)
           const ops = Number(outcome.details.samples) * Number(outcome.details.batchSize)
-          return { ok: true, profiles: [{ file }], units: ops, unit: 'op' }
+          // The kernel's CPU time of the profiled phase, as the worker read it.
+          let cpuUs = 0
+          try {
+            cpuUs = Number(readFileSync(`${file}.cpu`, 'utf8'))
+          } catch {
+            // not written: the profile's own sampled times are used
+          }
+          return {
+            ok: true,
+            profiles: [{ file }],
+            ...(cpuUs > 0 ? { cpuUs } : {}),
+            units: ops,
+            unit: 'op'
+          }
         }
         case 'http':
           return profileHttp(benchmark, spec, dir)
