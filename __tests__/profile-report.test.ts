@@ -87,7 +87,7 @@ describe('Where the time went', () => {
         '',
         '- `slowHelper` in `src/helper.js:12`: 1.20 µs → 3.10 µs per op, 76 % of the change',
         '- `extraStep` in `src/x.js:3` (new): – → 400 ns per op, 16 % of the change',
-        '- `fast-json` in `dependency`: 500 ns → 600 ns per op, 4 % of the change',
+        '- `fast-json` in `node_modules`: 500 ns → 600 ns per op, 4 % of the change',
         '',
         '<sub>2 profiled trials per side, outside the measured ones. CPU profiles (Chrome DevTools, speedscope) and a differential flame graph: `profiles/parse`.</sub>',
         '',

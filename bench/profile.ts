@@ -11,7 +11,7 @@
  * side's CPU time per unit, the profiles how it divides between functions.
  *
  * Progress goes to stderr, a Markdown table to stdout. Options: --runs N (10), --measured N
- * (measured trials per side and run, 3),
+ * (measured pairs per run, 5),
  * --time-ms N (function sampling time per profiled trial, 500), --load-ms N (HTTP load per
  * profiled trial, 1000).
  */
@@ -158,7 +158,7 @@ runBench('bench:profile', async () => {
       runs: { type: 'string', default: '10' },
       'time-ms': { type: 'string', default: '500' },
       'load-ms': { type: 'string', default: '1000' },
-      measured: { type: 'string', default: '3' }
+      measured: { type: 'string', default: '5' }
     }
   })
   const runs = integerOption('runs', values.runs, 1)
@@ -188,18 +188,20 @@ runBench('bench:profile', async () => {
       const started = performance.now()
       // As in an A/B run: measured trials first (their medians scale the profiles).
       const perUnit = { base: 0, head: 0 }
-      for (const s of ['base', 'head'] as const) {
-        const values: number[] = []
-        for (let i = 0; i < measuredTrials; i++) {
+      const values = { base: [] as number[], head: [] as number[] }
+      for (let i = 0; i < measuredTrials; i++) {
+        // In pairs, the order alternating, as the paired scheduler does.
+        for (const s of i % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
           const benchmark = make(s === 'base' ? baseDir : headDir)
           const outcome: TrialOutcome = await trials.runTrial(benchmark, i)
           await trials.release?.(benchmark)
           if (!outcome.ok) throw new Error(`${kind} ${s}: ${outcome.message}`)
           const m = outcome.metrics
-          values.push(kind === 'function' ? m.mean! * 1000 : (m.serverCpu! / m.rps!) * 1e6)
+          values[s].push(kind === 'function' ? m.mean! * 1000 : (m.serverCpu! / m.rps!) * 1e6)
         }
-        perUnit[s] = median(values)
       }
+      perUnit.base = median(values.base)
+      perUnit.head = median(values.head)
       const [profile] = await profileBenchmarks(
         [make(headDir).name],
         {

@@ -16,7 +16,7 @@ export const PROFILE_ROWS = 5
 
 export interface ProfileRow {
   readonly name: string
-  /** `file:line`, the package, or empty. */
+  /** `file:line`, `node_modules` for a package, or empty. */
   readonly where: string
   readonly base: string
   readonly head: string
@@ -43,10 +43,8 @@ function row(change: FunctionChange): ProfileRow {
     change.kind === 'code' && change.file
       ? `${change.file}${change.line ? `:${change.line}` : ''}`
       : change.kind === 'dependency'
-        ? 'dependency'
-        : change.kind === 'node'
-          ? 'Node'
-          : ''
+        ? 'node_modules'
+        : ''
   return {
     name: change.name,
     where,
