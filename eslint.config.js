@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint'
  * text sanitizing), which tests check with plain values.
  */
 const pureModules = [
-  'src/{config,stats,compare,report}/**/*.ts',
+  'src/{config,stats,compare,report,profile}/**/*.ts',
   'src/app/{outcome,judge,requests,shards,merge}.ts',
   'src/github/{plan,log}.ts',
   'src/history/series.ts',
@@ -59,6 +59,12 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
       ]
     }
+  },
+  {
+    // A recorded program of the profile fixtures: CommonJS, as `node --cpu-prof` ran it.
+    files: ['__fixtures__/profiles/program/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
   },
   {
     files: pureModules,

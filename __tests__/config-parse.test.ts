@@ -35,7 +35,12 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown top-level key',
       'trails: 3\nbenchmarks:\n  - name: a\n' + CMD,
-      `${F}:1:1: trails: unknown field; did you mean "trials"? expected one of: setup, trials, timeout, compare, benchmarks`
+      `${F}:1:1: trails: unknown field; did you mean "trials"? expected one of: setup, profile, trials, timeout, compare, benchmarks`
+    ],
+    [
+      'unknown profile mode',
+      'profile: sometimes\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:1:10: profile: expected one of: on-regression, always, never; got "sometimes"`
     ],
     [
       'wrong type',
@@ -165,6 +170,7 @@ describe('parseConfig: defaults', () => {
       file: '/repo/perfgate.yml',
       dir: '/repo',
       setup: undefined,
+      profile: 'on-regression',
       compare: { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600000 },
       benchmarks: [
         {

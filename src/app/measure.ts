@@ -3,7 +3,13 @@
  * config, the base worktree, the trial runner and the schedulers together.
  */
 import type { BenchmarkConfig, Config } from '../config/types.js'
-import { mapToBase, prepareBaseCheckout, runSetup, SETUP_TIMEOUT_MS } from '../git/base-checkout.js'
+import {
+  mapToBase,
+  prepareBaseCheckout,
+  runSetup,
+  SETUP_TIMEOUT_MS,
+  type BaseCheckout
+} from '../git/base-checkout.js'
 import { readEnvironment } from '../results/environment.js'
 import { configHash, definitionHash } from '../results/hash.js'
 import type { BaseResults, BenchmarkResult } from '../results/types.js'
@@ -73,6 +79,11 @@ export async function measureAgainstBase(
     now?: () => number
     /** Gated tests of the whole suite (Holm's family for early stops). */
     familySize: number
+    /** Called once everything is measured, while the base worktree still exists (profiling). */
+    beforeRemove?: (
+      checkout: BaseCheckout,
+      measured: { head: BenchmarkResult[]; base: BaseResults }
+    ) => Promise<void>
   }
 ): Promise<{ head: BenchmarkResult[]; base: BaseResults }> {
   const log = (line: string) => void options.stderr.write(`${line}\n`)
@@ -203,6 +214,7 @@ export async function measureAgainstBase(
         }
       }
     }
+    await options.beforeRemove?.(checkout, { head, base: baseResults() })
     return { head, base: baseResults() }
   } finally {
     checkout.remove()

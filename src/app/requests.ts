@@ -2,7 +2,7 @@
  * What the front ends ask of the application layer. The CLI turns argv into these, the
  * action turns its event and inputs into them; neither knows the other.
  */
-import type { Config, FailOn } from '../config/types.js'
+import type { Config, FailOn, ProfileMode } from '../config/types.js'
 import type { Results } from '../results/types.js'
 import type { ShardSpec } from './shards.js'
 
@@ -45,4 +45,6 @@ export interface RunRequest {
   readonly shard?: ShardSpec
   /** Overrides compare.max-duration: the time budget of an A/B run, in ms. */
   readonly maxDurationMs?: number
+  /** Overrides the config's `profile` (the --profile flag: always). */
+  readonly profile?: ProfileMode
 }

@@ -3,9 +3,11 @@
  * side by side), hand partial results out after each benchmark so an interrupted run keeps
  * what it measured, and return the judged results.
  */
+import path from 'node:path'
 import { DEFAULT_LOOKS } from '../config/defaults.js'
 import type { BenchmarkConfig, Config } from '../config/types.js'
 import type { ComparisonMode } from '../compare/types.js'
+import { mapToBase, type BaseCheckout } from '../git/base-checkout.js'
 import { readEnvironment } from '../results/environment.js'
 import { configHash } from '../results/hash.js'
 import {
@@ -19,6 +21,13 @@ import { createRandom } from '../stats/random.js'
 import { VERSION } from '../version.js'
 import { judge } from './judge.js'
 import { measureAgainstBase, measureHead, type MeasuredSoFar } from './measure.js'
+import {
+  benchmarksToProfile,
+  measuredPerUnit,
+  profileBenchmarks,
+  type BenchmarkProfile,
+  type ProfileDependencies
+} from './profile.js'
 import type { ProgressStream } from './progress.js'
 import { RequestError, type RunRequest } from './requests.js'
 import { assignShards, benchmarkSeed, expectedDurationMs } from './shards.js'
@@ -35,6 +44,14 @@ export interface RunDependencies {
   readonly onPartial?: (partial: Results) => void
   /** Monotonic clock in ms for time limits (tests script it). */
   readonly now?: () => number
+  /**
+   * Profiles base and head after an A/B run is judged (per the config's or request's
+   * `profile`), in extra trials the verdict never reads; what it found goes to onProfiles.
+   * Absent: no profiling.
+   */
+  readonly profiler?: ProfileDependencies & {
+    readonly onProfiles: (profiles: BenchmarkProfile[]) => void
+  }
 }
 
 /** The benchmarks a request selects; a filter that matches none is a request error. */
@@ -113,6 +130,46 @@ export async function runBenchmarks(request: RunRequest, deps: RunDependencies):
     onBenchmark: partial
   }
 
+  const profileMode = request.profile ?? config.profile ?? 'on-regression'
+  const profiler = profileMode === 'never' ? undefined : deps.profiler
+  /** Judges what was measured and profiles what the mode asks for, before the worktree goes. */
+  const profileJudged = async (
+    checkout: BaseCheckout,
+    measured: { head: BenchmarkResult[]; base: BaseResults }
+  ) => {
+    if (!profiler) return
+    const names = benchmarksToProfile(
+      judge(assemble(measured.head, measured.base), 'paired'),
+      profileMode
+    )
+    if (names.length === 0) return
+    const pairs = selected.flatMap((head) => {
+      const base = mapToBase(head, config.dir, checkout.configDir)
+      return base ? [{ head, base }] : []
+    })
+    const headRoot = path.resolve(config.dir, path.relative(checkout.configDir, checkout.root))
+    const perUnit = new Map(
+      names.map((name) => {
+        const of = (list: readonly BenchmarkResult[]) => {
+          const found = list.find((b) => b.name === name)
+          return found ? measuredPerUnit(found) : undefined
+        }
+        return [name, { base: of(measured.base.benchmarks), head: of(measured.head) }]
+      })
+    )
+    try {
+      profiler.onProfiles(
+        await profileBenchmarks(
+          names,
+          { pairs, headRoot, baseRoot: checkout.root, measured: perUnit },
+          profiler
+        )
+      )
+    } catch (error) {
+      deps.log.write(`profiling failed: ${(error as Error).message}\n`)
+    }
+  }
+
   const baseline = request.baseline
   let mode: ComparisonMode | undefined
   let results: Results
@@ -123,6 +180,7 @@ export async function runBenchmarks(request: RunRequest, deps: RunDependencies):
       random: (b) => createRandom(benchmarkSeed(request.seed, b.name)),
       lookCount: DEFAULT_LOOKS,
       familySize,
+      ...(profiler ? { beforeRemove: profileJudged } : {}),
       ...(request.maxDurationMs !== undefined ? { maxDurationMs: request.maxDurationMs } : {}),
       ...(deps.now ? { now: deps.now } : {})
     })

@@ -5,6 +5,7 @@
  * measured (or results could not be written).
  */
 import { randomInt } from 'node:crypto'
+import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import {
   displayPath,
@@ -34,6 +35,9 @@ import { ResultsError, serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
+import { createProcessProfileRunner, type ProfileRunner } from '../runners/profile.js'
+import type { BenchmarkProfile } from '../app/profile.js'
+import { profileSections, withProfiles } from '../report/profile.js'
 import { CALIBRATE_USAGE, commandCalibrate } from './calibrate.js'
 import { commandHistory, HISTORY_USAGE } from './history.js'
 import { VERSION } from '../version.js'
@@ -44,6 +48,8 @@ export interface CliIo {
   readonly cwd: string
   /** Injected for tests; the real one starts processes. */
   readonly runner?: TrialRunner
+  /** Injected for tests; the real one takes profiled trials in processes. */
+  readonly profileRunner?: ProfileRunner
 }
 
 const USAGE = `perfgate ${VERSION} — benchmarks with a verdict you can trust
@@ -53,7 +59,7 @@ Usage:
                     [--out results.json] [--report report.md] [--trials N] [--seed S]
                     [--filter <regex>] [--fail-on ${FAIL_ON_VALUES.join('|')}]
                     [--setup-head] [--json]
-                    [--shard i/n] [--max-duration 15m]
+                    [--shard i/n] [--max-duration 15m] [--profile] [--profile-dir DIR]
   perfgate compare  <base-results.json> <head-results.json> [--report report.md]
                     [--out results.json] [--json]
   perfgate merge    <shard-results.json>... [--report report.md] [--out results.json]
@@ -64,6 +70,9 @@ ${CALIBRATE_USAGE}
   perfgate --version | --help
 
 --out and --report take - for standard output (the terminal report then goes to stderr).
+--profile CPU-profiles base and head of every compared benchmark (by default only on a
+regression, per the config's profile); profiles and flame graphs go to --profile-dir
+(default .perfgate/profiles beside the config).
 Exit codes: 0 passed · 1 gate failed · 2 usage or config error
             3 a benchmark could not be measured
 `
@@ -83,6 +92,8 @@ const RUN_OPTIONS = {
   filter: { type: 'string' },
   shard: { type: 'string' },
   'max-duration': { type: 'string' },
+  profile: { type: 'boolean' },
+  'profile-dir': { type: 'string' },
   json: { type: 'boolean' }
 } satisfies ParseArgsConfig['options']
 
@@ -189,8 +200,16 @@ function openOutputs(
  * returns the exit code of the outcome. Files are written after the report is shown, so a
  * late write failure never hides what was measured.
  */
-function present(results: Results, outputs: Outputs, io: CliIo): number {
-  const model = buildReport(results, results.comparison!)
+function present(
+  results: Results,
+  outputs: Outputs,
+  io: CliIo,
+  profiles: readonly BenchmarkProfile[] = []
+): number {
+  const model = withProfiles(
+    buildReport(results, results.comparison!),
+    profileSections(profiles, (dir) => displayPath(io.cwd, dir))
+  )
   const terminal = outputs.out?.isStdout || outputs.report?.isStdout ? io.stderr : io.stdout
   if (outputs.json) io.stdout.write(serializeResults(results))
   else {
@@ -255,14 +274,25 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     failOn,
     setupHead: values['setup-head'] === true,
     ...(shard ? { shard } : {}),
-    ...(maxDurationMs !== undefined ? { maxDurationMs } : {})
+    ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
+    ...(values.profile ? { profile: 'always' as const } : {})
   }
+  let profiles: BenchmarkProfile[] = []
   const results = await runBenchmarks(request, {
     runner: io.runner ?? createProcessTrialRunner(),
     log: io.stderr,
-    onPartial: partialWriter(outputs.out, io)
+    onPartial: partialWriter(outputs.out, io),
+    profiler: {
+      runner: io.profileRunner ?? createProcessProfileRunner(),
+      log: io.stderr,
+      outDir: path.resolve(
+        io.cwd,
+        values['profile-dir'] ?? path.join(config.dir, '.perfgate', 'profiles')
+      ),
+      onProfiles: (found) => (profiles = found)
+    }
   })
-  return present(results, outputs, io)
+  return present(results, outputs, io, profiles)
 }
 
 /** Writes results after each benchmark; a failure is said once and the run goes on. */

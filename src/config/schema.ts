@@ -21,6 +21,9 @@ import {
 /** Values of `http.server.restart`. */
 export const SERVER_RESTARTS = ['per-trial', 'once'] as const
 
+/** Values of `profile`: when CPU profiles of base and head are taken in an A/B run. */
+export const PROFILE_MODES = ['on-regression', 'always', 'never'] as const
+
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'perfgate.schema.json',
@@ -37,6 +40,11 @@ export const CONFIG_SCHEMA = {
       minLength: 1,
       description:
         'Shell command run once in every checkout that is measured, before any benchmark (e.g. "npm ci && npm run build").'
+    },
+    profile: {
+      enum: PROFILE_MODES,
+      description:
+        'When an A/B run takes CPU profiles of base and head in extra trials outside the measured ones, for "Where the time went": on-regression (default), always, never.'
     },
     trials: {
       type: 'integer',

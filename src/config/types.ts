@@ -4,7 +4,9 @@
  */
 import type { BenchmarkKind, MetricName } from '../metrics.js'
 import type { FailOn, PairedTest } from './defaults.js'
-import type { SERVER_RESTARTS } from './schema.js'
+import type { PROFILE_MODES, SERVER_RESTARTS } from './schema.js'
+
+export type ProfileMode = (typeof PROFILE_MODES)[number]
 
 export type Comparator = '<' | '<=' | '>' | '>='
 
@@ -116,6 +118,8 @@ export interface Config {
   /** Directory that relative paths in the config are resolved against. */
   readonly dir: string
   readonly setup: string | undefined
+  /** When an A/B run profiles base and head (absent: on-regression). */
+  readonly profile?: ProfileMode
   readonly compare: CompareConfig
   readonly benchmarks: readonly BenchmarkConfig[]
 }

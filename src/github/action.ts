@@ -28,6 +28,9 @@ import { serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
+import { createProcessProfileRunner, type ProfileRunner } from '../runners/profile.js'
+import type { BenchmarkProfile } from '../app/profile.js'
+import { profileSections, withProfiles } from '../report/profile.js'
 import { BranchStore } from '../store/branch-store.js'
 import { VERSION } from '../version.js'
 import { upsertComment } from './comment.js'
@@ -55,6 +58,8 @@ interface ActionFiles {
   readonly results: string
   readonly report: string
   readonly pr: string
+  /** CPU profiles and flame graphs of a regression ("Where the time went"). */
+  readonly profiles: string
 }
 
 export interface ActionIo {
@@ -62,6 +67,8 @@ export interface ActionIo {
   readonly outputs: ActionOutputs
   /** Injected for tests; the real one starts processes. */
   readonly runner?: TrialRunner
+  /** Injected for tests; the real one takes profiled trials in processes. */
+  readonly profileRunner?: ProfileRunner
 }
 
 /** The workflow event as the plan reads it, from @actions/github's context. */
@@ -129,8 +136,16 @@ function useProjectNode(log: ActionLog): void {
  * Renders the report once for GitHub: written to `report.md` and the job summary (within
  * its size limit), and returned fitted to a comment.
  */
-async function publishReport(inputs: ActionInputs, results: Results, reportFile: string) {
-  const model = buildReport(results, results.comparison!)
+async function publishReport(
+  inputs: ActionInputs,
+  results: Results,
+  reportFile: string,
+  profiles: readonly BenchmarkProfile[] = []
+) {
+  const model = withProfiles(
+    buildReport(results, results.comparison!),
+    profileSections(profiles, (dir) => path.relative(path.dirname(reportFile), dir) || '.')
+  )
   const options = { id: inputs.commentId, version: VERSION }
   const full = renderMarkdownReport(model, options)
   writeFileSync(reportFile, full)
@@ -243,6 +258,7 @@ async function carryOutRun(
   const store = branchStore(cwd, inputs, io)
   const config = loadConfigFile(cwd, inputs.config)
   const baseline = await resolveBaseline(plan, cwd, store, inputs, io.log)
+  let profiles: BenchmarkProfile[] = []
   const results = await runBenchmarks(
     {
       config,
@@ -259,10 +275,16 @@ async function carryOutRun(
     {
       runner: io.runner ?? createProcessTrialRunner(),
       log: io.log,
-      onPartial: (partial) => writeFileSync(files.results, serializeResults(partial))
+      onPartial: (partial) => writeFileSync(files.results, serializeResults(partial)),
+      profiler: {
+        runner: io.profileRunner ?? createProcessProfileRunner(),
+        log: io.log,
+        outDir: files.profiles,
+        onProfiles: (found) => (profiles = found)
+      }
     }
   )
-  return publishResults(plan, event, inputs, results, files, store, io)
+  return publishResults(plan, event, inputs, results, files, store, io, profiles)
 }
 
 /** mode: merge — the shards' results (downloaded artifacts) judged and published as one run. */
@@ -314,6 +336,7 @@ function clearStaleFiles(files: ActionFiles): void {
   rmSync(files.results, { force: true })
   rmSync(files.report, { force: true })
   rmSync(files.pr, { force: true })
+  rmSync(files.profiles, { recursive: true, force: true })
 }
 
 function branchStore(cwd: string, inputs: ActionInputs, io: ActionIo): BranchStore {
@@ -336,11 +359,12 @@ async function publishResults(
   results: Results,
   files: ActionFiles,
   store: BranchStore,
-  io: ActionIo
+  io: ActionIo,
+  profiles: readonly BenchmarkProfile[] = []
 ): Promise<Outcome> {
   writeFileSync(files.results, serializeResults(results))
   const outcome = outcomeOf(results)
-  const { model, comment } = await publishReport(inputs, results, files.report)
+  const { model, comment } = await publishReport(inputs, results, files.report, profiles)
   logReport(results, io, model)
   // Outputs before anything that talks to GitHub: a slow API never leaves them unset.
   io.outputs.set(outcome, results, files)
@@ -441,7 +465,8 @@ export async function runAction(
   const files = {
     results: path.join(outDir, FILES.results),
     report: path.join(outDir, FILES.report),
-    pr: path.join(outDir, FILES.pr)
+    pr: path.join(outDir, FILES.pr),
+    profiles: path.join(outDir, 'profiles')
   }
   let outcome: Outcome
   try {

@@ -13,6 +13,7 @@ import { metricLabel } from '../metrics.js'
 import type { Environment, Results } from '../results/types.js'
 import { sanitizeChildText } from '../process/text.js'
 import { CONFIDENCE_PERCENT, formatBytes, formatMetric } from './format.js'
+import type { ProfileSection } from './profile.js'
 
 /** doubt: nothing failed, but a gated test ended inconclusive (not an all-clear). */
 export type Tone = 'fail' | 'pass' | 'neutral' | 'doubt'
@@ -79,6 +80,8 @@ export interface ReportModel {
   readonly method: readonly string[]
   readonly environment: readonly string[]
   readonly gateFailed: boolean
+  /** "Where the time went" per profiled benchmark (set by withProfiles in profile.ts). */
+  readonly profiles?: readonly ProfileSection[]
 }
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`

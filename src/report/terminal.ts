@@ -6,6 +6,7 @@ import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
 import type { Results } from '../results/types.js'
 import { CI_LABEL, formatBytes, formatMetric, formatPercent } from './format.js'
 import type { ReportModel } from './model.js'
+import { renderProfileTerminal } from './profile.js'
 import { renderTextTable } from './text-table.js'
 
 function plural(n: number, word: string): string {
@@ -116,6 +117,7 @@ export function renderTerminalVerdict(model: ReportModel): string {
       if (r.verdict === 'inconclusive') lines.push(`? ${r.benchmark} ${r.metric}: ${r.detail}`)
     }
   }
+  if (model.profiles) lines.push(...renderProfileTerminal(model.profiles))
   if (model.budgets.length > 0) {
     lines.push('Budgets')
     for (const b of model.budgets) {

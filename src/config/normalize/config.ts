@@ -52,5 +52,12 @@ export function normalizeConfig(
     if (made) benchmarks.push(made)
   })
   checkMaxPairs(issues, compare.maxPairs, benchmarks)
-  return { file: configPath, dir, setup: raw.setup, compare, benchmarks }
+  return {
+    file: configPath,
+    dir,
+    setup: raw.setup,
+    profile: raw.profile ?? 'on-regression',
+    compare,
+    benchmarks
+  }
 }

@@ -16,6 +16,11 @@ export interface EngineOptions {
   readonly minBatchNs?: number
   readonly minSamples?: number
   readonly maxSamples?: number
+  /** Called right before and after the sampling phase (a CPU profiler's start and stop). */
+  readonly aroundSampling?: {
+    readonly start: () => Promise<void>
+    readonly stop: () => Promise<void>
+  }
 }
 
 /** What one trial reports: per-call times in milliseconds, throughput, memory and GC. */
@@ -112,6 +117,7 @@ export async function measureFunction(
     }
 
     gc?.()
+    await options.aroundSampling?.start()
     const heapBefore = process.memoryUsage().heapUsed
     const gcEntries: PerformanceEntry[] = []
     const observer = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()))
@@ -132,6 +138,7 @@ export async function measureFunction(
       samples[count++] = elapsed / batchSize
       totalNs += elapsed
     }
+    await options.aroundSampling?.stop()
 
     // GC entries arrive asynchronously: let the observer flush before reading them.
     await new Promise((resolve) => setTimeout(resolve, 0))

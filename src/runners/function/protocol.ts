@@ -13,6 +13,8 @@ export interface RunRequest {
   readonly warmupMs: number
   /** URL of perfgate's API module, which 'perfgate' resolves to in bench files. */
   readonly apiUrl: string
+  /** Profiled trial: V8's CPU profile of the sampling phase is written to this file. */
+  readonly profileFile?: string
 }
 
 export type WorkerReply =

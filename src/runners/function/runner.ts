@@ -62,15 +62,22 @@ function wellFormed(m: unknown): m is FunctionMeasurement {
   )
 }
 
+/**
+ * One trial in a fresh worker. With `profileFile`, a profiled trial (outside the measured
+ * ones): the worker writes V8's CPU profile of its sampling phase there, and the trial's
+ * samples × batchSize are the operations the profile covers.
+ */
 export async function runFunctionTrial(
   benchmark: BenchmarkConfig,
-  spec: FunctionSpec
+  spec: FunctionSpec,
+  profileFile?: string
 ): Promise<TrialOutcome> {
   const started = performance.now()
   const elapsed = () => performance.now() - started
   let args: string[]
   try {
-    args = workerArgs(spec.file)
+    // No inlining in a profiled trial: see NO_INLINING in ../profile.ts.
+    args = [...(profileFile ? ['--no-turbo-inlining'] : []), ...workerArgs(spec.file)]
   } catch (error) {
     return { ok: false, message: (error as Error).message, stderrTail: undefined, durationMs: 0 }
   }
@@ -90,7 +97,8 @@ export async function runFunctionTrial(
     benchmarkName: benchmark.name,
     timeMs: spec.timeMs,
     warmupMs: spec.warmupMs,
-    apiUrl: API_URL.href
+    apiUrl: API_URL.href,
+    ...(profileFile ? { profileFile } : {})
   }
   child.send(request, (error) => {
     // A worker that dies at start-up closes the channel; 'finished' reports that.

@@ -42,14 +42,23 @@ export class HttpTrialRunner {
   /** Pids a kept server started outside its group, already reported. */
   private readonly reported = new Map<BenchmarkConfig, Set<number>>()
 
-  async runTrial(benchmark: BenchmarkConfig, spec: HttpSpec): Promise<TrialOutcome> {
+  /**
+   * One trial. `onLoad` hears when the measured load ran (monotonic µs, the clock of V8's
+   * CPU profiles), for a profiled trial.
+   */
+  async runTrial(
+    benchmark: BenchmarkConfig,
+    spec: HttpSpec,
+    onLoad?: (fromUs: number, toUs: number) => void | Promise<void>
+  ): Promise<TrialOutcome> {
     let stopped: readonly Leftover[] | undefined = []
     let escaped: Leftover[] = []
     const outcome = await this.attempt(
       benchmark,
       spec,
       (left) => (stopped = left),
-      (left) => (escaped = left)
+      (left) => (escaped = left),
+      onLoad
     )
     // What the server left outside its process group: a warning on the trial.
     const notes = [
@@ -71,7 +80,8 @@ export class HttpTrialRunner {
     benchmark: BenchmarkConfig,
     spec: HttpSpec,
     onStopped: (left: readonly Leftover[] | undefined) => void,
-    onEscaped: (left: Leftover[]) => void
+    onEscaped: (left: Leftover[]) => void,
+    onLoad?: (fromUs: number, toUs: number) => void | Promise<void>
   ): Promise<TrialOutcome> {
     const started = performance.now()
     const elapsed = () => performance.now() - started
@@ -99,6 +109,7 @@ export class HttpTrialRunner {
       // The tree's CPU and disk counters at the edges of the measured load, not warm-up.
       const costStart = sampler ? snapshotTree(server.pid) : undefined
       let cost: TreeWindow | undefined
+      const loadFromUs = Number(process.hrtime.bigint() / 1000n)
       try {
         load = await runLoad(spec, server.port, spec.load.durationMs, deadline)
         const costEnd = costStart ? snapshotTree(server.pid) : undefined
@@ -106,6 +117,7 @@ export class HttpTrialRunner {
       } finally {
         usage = sampler?.stop()
       }
+      await onLoad?.(loadFromUs, Number(process.hrtime.bigint() / 1000n))
       const exit = server.exit()
       if (exit) {
         return this.failure(

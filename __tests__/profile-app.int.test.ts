@@ -1,0 +1,180 @@
+// The profile use case inside an A/B run, with a scripted trial runner and a scripted
+// profile runner (it hands out the recorded fixture profiles) over a real git repository:
+// profiling happens after judging, at most two extra trials per side, only for what the
+// mode asks, and leaves the measured trials and the verdicts exactly as without it.
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { loadConfigFile } from '../src/app/files.js'
+import type { BenchmarkProfile } from '../src/app/profile.js'
+import { runBenchmarks } from '../src/app/run.js'
+import type { ProfileMode } from '../src/config/types.js'
+import type { ProfiledTrial, ProfileRunner } from '../src/runners/profile.js'
+import type { BenchmarkConfig } from '../src/config/types.js'
+import type { TrialRunner } from '../src/runners/types.js'
+import { git } from './helpers/git-repos.js'
+import { okTrial } from './helpers/scripted.js'
+
+const FIXTURES = fileURLToPath(new URL('../__fixtures__/profiles/', import.meta.url))
+
+function repo(extra = ''): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-profile-app-'))
+  git(dir, 'init', '--quiet')
+  const bench = (name: string) => `  - name: ${name}\n    command: { run: "true" }\n    trials: 4\n`
+  writeFileSync(
+    path.join(dir, 'perfgate.yml'),
+    `${extra}benchmarks:\n` + ['slow', 'same'].map(bench).join('')
+  )
+  git(dir, 'add', '.')
+  git(dir, 'commit', '--quiet', '-m', 'suite')
+  return dir
+}
+
+const isBase = (b: BenchmarkConfig) => (b.spec as { cwd: string }).cwd.includes('perfgate-base-')
+
+/** slow: head twice as slow (a regression at the first look); same: identical sides. */
+function trialRunner(log: string[]): TrialRunner {
+  return {
+    async runTrial(benchmark, trial) {
+      const side = isBase(benchmark) ? 'base' : 'head'
+      log.push(`measure ${benchmark.name} ${side}`)
+      const wobble = 1 + 0.01 * Math.sin(trial * 1.7 + (side === 'base' ? 0 : 0.4))
+      return okTrial(100 * wobble * (benchmark.name === 'slow' && side === 'head' ? 2 : 1))
+    }
+  }
+}
+
+/** Scratch directories handed to profiled trials (removed after each). */
+const scratchDirs: string[] = []
+
+function profileRunner(log: string[], answer?: ProfiledTrial): ProfileRunner {
+  return {
+    async profileTrial(benchmark, dir) {
+      scratchDirs.push(dir)
+      const side = isBase(benchmark) ? 'base' : 'head'
+      log.push(`profile ${benchmark.name} ${side}`)
+      if (answer) return answer
+      const file = path.join(dir, 'worker.cpuprofile')
+      copyFileSync(path.join(FIXTURES, `${side}.cpuprofile`), file)
+      return { ok: true, profiles: [{ file }], units: 4000, unit: 'op' }
+    }
+  }
+}
+
+async function run(
+  dir: string,
+  options: { profile?: ProfileMode; answer?: ProfiledTrial; outDir?: string; profiler?: boolean }
+) {
+  const log: string[] = []
+  let profiles: BenchmarkProfile[] | undefined
+  const results = await runBenchmarks(
+    {
+      config: loadConfigFile(dir, undefined),
+      baseline: { kind: 'merge-base', ref: 'HEAD' },
+      seed: 11,
+      setupHead: false,
+      ...(options.profile ? { profile: options.profile } : {})
+    },
+    {
+      runner: trialRunner(log),
+      log: { write: () => true },
+      ...(options.profiler === false
+        ? {}
+        : {
+            profiler: {
+              runner: profileRunner(log, options.answer),
+              log: { write: () => true },
+              ...(options.outDir ? { outDir: options.outDir } : {}),
+              onProfiles: (found: BenchmarkProfile[]) => (profiles = found)
+            }
+          })
+    }
+  )
+  return { results, log, profiles }
+}
+
+describe('profiling in an A/B run', () => {
+  it('profiles the regressed benchmark after judging and changes no trial or verdict', async () => {
+    const dir = repo()
+    const outDir = mkdtempSync(path.join(tmpdir(), 'perfgate-profile-out-'))
+    const profiled = await run(dir, { outDir })
+    const plain = await run(dir, { profiler: false })
+
+    expect(profiled.results.benchmarks).toEqual(plain.results.benchmarks)
+    expect(profiled.results.base!.benchmarks).toEqual(plain.results.base!.benchmarks)
+    expect(profiled.results.comparison).toEqual(plain.results.comparison)
+    const verdicts = profiled.results.comparison!.benchmarks.map((b) => [
+      b.name,
+      b.metrics[0]!.verdict
+    ])
+    expect(verdicts).toEqual([
+      ['slow', 'regression'],
+      ['same', 'unchanged']
+    ])
+
+    // Every measured trial first, then two profiled trials per side of the regressed one.
+    const firstProfile = profiled.log.findIndex((l) => l.startsWith('profile'))
+    expect(profiled.log.slice(0, firstProfile)).toEqual(plain.log)
+    expect(profiled.log.slice(firstProfile)).toEqual([
+      'profile slow base',
+      'profile slow head',
+      'profile slow head',
+      'profile slow base'
+    ])
+
+    expect(profiled.profiles).toHaveLength(1)
+    const slow = profiled.profiles![0]!
+    expect(slow.status).toBe('profiled')
+    if (slow.status !== 'profiled') return
+    expect(slow.trials).toEqual({ base: 2, head: 2 })
+    expect(slow.diff.unit).toBe('op')
+    expect(slow.diff.grew[0]!.name).toBe('slowHelper')
+    expect(readdirSync(path.join(outDir, 'slow')).sort()).toEqual([
+      'base-1.cpuprofile',
+      'base-2.cpuprofile',
+      'flamegraph.html',
+      'head-1.cpuprofile',
+      'head-2.cpuprofile'
+    ])
+    expect(slow.files!.flameGraph).toBe(path.join(outDir, 'slow', 'flamegraph.html'))
+  })
+
+  it('profiles every compared benchmark with profile: always, none with never', async () => {
+    const dir = repo()
+    const always = await run(dir, { profile: 'always' })
+    expect(always.profiles!.map((p) => p.benchmark)).toEqual(['slow', 'same'])
+    expect(always.log.filter((l) => l.startsWith('profile'))).toHaveLength(8)
+
+    const never = await run(dir, { profile: 'never' })
+    expect(never.profiles).toBeUndefined()
+    expect(never.log.filter((l) => l.startsWith('profile'))).toEqual([])
+  })
+
+  it('follows the config: profile: never', async () => {
+    const found = await run(repo('profile: never\n'), {})
+    expect(found.profiles).toBeUndefined()
+    expect(found.log.some((l) => l.startsWith('profile'))).toBe(false)
+  })
+
+  it('says why when no profile can be taken, and takes no second trial', async () => {
+    const message =
+      'the server wrote no CPU profile: it does not run on Node (or ignores NODE_OPTIONS)'
+    const found = await run(repo(), { answer: { ok: false, reason: 'not-node', message } })
+    expect(found.profiles).toEqual([{ benchmark: 'slow', status: 'unavailable', message }])
+    expect(found.log.filter((l) => l.startsWith('profile'))).toEqual([
+      'profile slow base',
+      'profile slow head'
+    ])
+    expect(found.results.comparison!.benchmarks[0]!.metrics[0]!.verdict).toBe('regression')
+  })
+
+  it('leaves no profile files behind when no output directory is given', async () => {
+    scratchDirs.length = 0
+    const found = await run(repo(), {})
+    const slow = found.profiles![0]!
+    expect(slow.status === 'profiled' && slow.files).toBeUndefined()
+    expect(scratchDirs).toHaveLength(4)
+    expect(scratchDirs.filter((d) => existsSync(d))).toEqual([])
+  })
+})

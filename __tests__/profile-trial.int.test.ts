@@ -1,0 +1,99 @@
+// Real profiled trials: a function worker with V8's profiler around its sampling phase, a
+// Node HTTP server and a Node command profiled through the NODE_OPTIONS preload, and a
+// command that runs no Node. Structure only (a profile exists, the hot helper is in it),
+// never timing.
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { liveChildCount } from '../src/process/children.js'
+import { aggregateProfiles } from '../src/profile/aggregate.js'
+import { parseCpuProfile } from '../src/profile/cpuprofile.js'
+import { createProcessProfileRunner, type ProfiledTrial } from '../src/runners/profile.js'
+import {
+  BENCH_FIXTURES,
+  commandBenchmark,
+  functionBenchmark,
+  HTTP_FIXTURES,
+  httpBenchmark
+} from './helpers/benchmarks.js'
+
+const runner = createProcessProfileRunner()
+const freshDir = () => mkdtempSync(path.join(tmpdir(), 'perfgate-profile-test-'))
+
+function table(trial: ProfiledTrial, root: string) {
+  if (!trial.ok) throw new Error(trial.message)
+  const inputs = trial.profiles.map((p) => ({
+    profile: parseCpuProfile(readFileSync(p.file, 'utf8'), p.file),
+    ...(p.window ? { window: p.window } : {})
+  }))
+  return aggregateProfiles(inputs, trial.units, trial.unit, { root })
+}
+
+afterEach(async () => {
+  for (let i = 0; i < 50 && liveChildCount() > 0; i++) await new Promise((r) => setTimeout(r, 20))
+  expect(liveChildCount()).toBe(0)
+})
+
+describe('profiled trials', () => {
+  it('profile a function benchmark in its worker, per operation', async () => {
+    const benchmark = functionBenchmark('hot.bench.js', { timeMs: 300, warmupMs: 50 })
+    const trial = await runner.profileTrial(benchmark, freshDir())
+    if (!trial.ok) throw new Error(trial.message)
+    expect(trial.unit).toBe('op')
+    expect(trial.units).toBeGreaterThan(0)
+    expect(trial.profiles).toHaveLength(1)
+    const t = table(trial, BENCH_FIXTURES)
+    expect(t.samples).toBeGreaterThan(0)
+    const hot = t.functions.find((f) => f.name === 'hotHelper')
+    expect(hot).toMatchObject({ file: 'hot.bench.js', line: 4, kind: 'code' })
+    // Its caller's total includes it.
+    const middle = t.functions.find((f) => f.name === 'middleStep')
+    if (middle) expect(middle.total).toBeGreaterThanOrEqual(hot!.total)
+  })
+
+  it('profile a Node HTTP server through NODE_OPTIONS, per response of the measured load', async () => {
+    const benchmark = httpBenchmark('', '/work', {
+      server: { command: 'node hot-server.js' },
+      load: { durationMs: 500, warmupMs: 100 }
+    })
+    const dir = freshDir()
+    const trial = await runner.profileTrial(benchmark, dir)
+    if (!trial.ok) throw new Error(trial.message)
+    expect(trial.unit).toBe('request')
+    expect(trial.units).toBeGreaterThan(0)
+    expect(trial.profiles.length).toBeGreaterThanOrEqual(1)
+    expect(trial.profiles[0]!.window!.toUs).toBeGreaterThan(trial.profiles[0]!.window!.fromUs)
+    const t = table(trial, HTTP_FIXTURES)
+    expect(t.functions.find((f) => f.name === 'hotHelper')).toMatchObject({
+      file: 'hot-server.js',
+      kind: 'code'
+    })
+  })
+
+  it('profile a command that runs Node, every run of the trial', async () => {
+    const benchmark = commandBenchmark(
+      'node -e "let s = 0; for (let i = 0; i < 3e6; i++) s += Math.sqrt(i)"',
+      { warmupRuns: 1 }
+    )
+    const trial = await runner.profileTrial(benchmark, freshDir())
+    if (!trial.ok) throw new Error(trial.message)
+    expect(trial.unit).toBe('run')
+    expect(trial.units).toBe(2)
+    expect(trial.profiles).toHaveLength(2)
+  })
+
+  it('say plainly when a command runs no Node', async () => {
+    const trial = await runner.profileTrial(commandBenchmark('true'), freshDir())
+    expect(trial).toEqual({
+      ok: false,
+      reason: 'not-node',
+      message: 'the command wrote no CPU profile: it does not run Node (or ignores NODE_OPTIONS)'
+    })
+  })
+
+  it('report a failing trial as a failure, not as a profile', async () => {
+    const trial = await runner.profileTrial(commandBenchmark('exit 3'), freshDir())
+    expect(trial.ok).toBe(false)
+    expect(!trial.ok && trial.reason).toBe('failed')
+  })
+})

@@ -1,0 +1,225 @@
+/**
+ * The profile use case: after an A/B run has been judged, extra profiled trials of base and
+ * head (at most two per side, interleaved, outside the measured trials: no verdict reads
+ * them) for each benchmark that regressed (or every compared one, `profile: always`); the
+ * profiles aggregated by function per unit of work and diffed; both sides' `.cpuprofile`
+ * files and a differential flame graph page written to the output directory when one is
+ * given.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { BenchmarkConfig, ProfileMode } from '../config/types.js'
+import { createTempDir } from '../process/cleanup.js'
+import {
+  aggregateProfiles,
+  scaleTable,
+  scaleToMeasured,
+  type ProfileInput,
+  type ProfileTable
+} from '../profile/aggregate.js'
+import { parseCpuProfile } from '../profile/cpuprofile.js'
+import { diffProfiles } from '../profile/diff.js'
+import type { BenchmarkProfile } from '../profile/types.js'
+
+export type { BenchmarkProfile }
+import { renderFlameGraph } from '../profile/flamegraph.js'
+import type { MetricName } from '../metrics.js'
+import type { BenchmarkResult, Results } from '../results/types.js'
+import type { ProfileRunner, ProfiledTrial } from '../runners/profile.js'
+import { WORKER_URL } from '../runtime-files.js'
+import type { ProgressStream } from './progress.js'
+
+/** Profiled trials per side (the issue's cost limit: at most two). */
+export const PROFILE_TRIALS_PER_SIDE = 2
+
+export interface ProfileDependencies {
+  readonly runner: ProfileRunner
+  readonly log: ProgressStream
+  /** Where `<benchmark>/{base,head}-N.cpuprofile` and `flamegraph.html` go; none: not kept. */
+  readonly outDir?: string
+}
+
+export interface ProfileSides {
+  /** Head's benchmarks that were measured, and their base counterpart. */
+  readonly pairs: readonly { readonly head: BenchmarkConfig; readonly base: BenchmarkConfig }[]
+  /** Repository roots of the head checkout and the base worktree. */
+  readonly headRoot: string
+  readonly baseRoot: string
+  /**
+   * CPU time per unit of work of each side from the measured trials, by benchmark
+   * (measuredPerUnit): the profiles say how it divides between functions.
+   */
+  readonly measured?: ReadonlyMap<string, { readonly base?: number; readonly head?: number }>
+}
+
+/**
+ * CPU time per unit of work (µs) from a benchmark's measured trials (medians): function
+ * benchmarks the mean time per operation; HTTP the server's CPU per request (server CPU /
+ * requests per second); commands user + system CPU per run, else wall time.
+ */
+export function measuredPerUnit(result: BenchmarkResult): number | undefined {
+  const median = (metric: MetricName) => result.summary[metric]?.median
+  switch (result.kind) {
+    case 'function': {
+      const mean = median('mean')
+      return mean === undefined ? undefined : mean * 1000
+    }
+    case 'http': {
+      const cpu = median('serverCpu')
+      const rps = median('rps')
+      return cpu === undefined || !rps ? undefined : (cpu / rps) * 1e6
+    }
+    case 'command': {
+      const ms = median('cpu') ?? median('wall')
+      return ms === undefined ? undefined : ms * 1000
+    }
+  }
+}
+
+/** Names of the benchmarks a mode profiles, from judged results. */
+export function benchmarksToProfile(results: Results, mode: ProfileMode): string[] {
+  if (mode === 'never' || !results.comparison) return []
+  return results.comparison.benchmarks
+    .filter((b) => b.status === 'compared')
+    .filter((b) => mode === 'always' || b.metrics.some((m) => m.verdict === 'regression'))
+    .map((b) => b.name)
+}
+
+/** A benchmark name as a directory name. */
+export function profileDirName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[.-]+|-+$/g, '')
+    .slice(0, 80)
+  return slug || 'benchmark'
+}
+
+/** perfgate's own files (the worker's timing loop) show as one entry. */
+const HARNESS_DIR = path.dirname(fileURLToPath(WORKER_URL))
+
+interface SideRun {
+  readonly inputs: ProfileInput[]
+  units: number
+  unit: string
+  readonly files: string[]
+  trials: number
+  failure?: Extract<ProfiledTrial, { ok: false }>
+}
+
+/** Profiles the chosen benchmarks of a judged A/B run (see the module comment). */
+export async function profileBenchmarks(
+  names: readonly string[],
+  sides: ProfileSides,
+  deps: ProfileDependencies
+): Promise<BenchmarkProfile[]> {
+  const found: BenchmarkProfile[] = []
+  for (const name of names) {
+    const pair = sides.pairs.find((p) => p.head.name === name)
+    if (!pair) continue
+    try {
+      found.push(await profileOne(name, pair, sides, deps))
+    } catch (error) {
+      // A profile is a diagnosis: failing to take one never fails the run.
+      const message = (error as Error).message
+      deps.log.write(`${name}: no profile: ${message}\n`)
+      found.push({ benchmark: name, status: 'unavailable', message })
+    }
+  }
+  return found
+}
+
+async function profileOne(
+  name: string,
+  pair: ProfileSides['pairs'][number],
+  sides: ProfileSides,
+  deps: ProfileDependencies
+): Promise<BenchmarkProfile> {
+  {
+    deps.log.write(
+      `${name}: profiling base and head (${PROFILE_TRIALS_PER_SIDE} extra trials each, not measured)\n`
+    )
+    const outDir = deps.outDir ? path.join(deps.outDir, profileDirName(name)) : undefined
+    if (outDir) mkdirSync(outDir, { recursive: true })
+    const run: Record<'base' | 'head', SideRun> = {
+      base: { inputs: [], units: 0, unit: 'op', files: [], trials: 0 },
+      head: { inputs: [], units: 0, unit: 'op', files: [], trials: 0 }
+    }
+    for (let i = 0; i < PROFILE_TRIALS_PER_SIDE; i++) {
+      // Alternating order, so neither side always runs on a warmer machine.
+      const order = i % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const)
+      for (const side of order) {
+        const side_ = run[side]
+        if (side_.failure) continue
+        const scratch = createTempDir('perfgate-profile-')
+        try {
+          const trial = await deps.runner.profileTrial(pair[side], scratch.path)
+          if (!trial.ok) {
+            side_.failure = trial
+            continue
+          }
+          side_.trials++
+          side_.units += trial.units
+          side_.unit = trial.unit
+          const inputs: ProfileInput[] = trial.profiles.map((p, j) => {
+            const profile = parseCpuProfile(readFileSync(p.file, 'utf8'), p.file)
+            if (outDir) {
+              const suffix = trial.profiles.length > 1 ? `-${j + 1}` : ''
+              const target = path.join(outDir, `${side}-${i + 1}${suffix}.cpuprofile`)
+              copyFileSync(p.file, target)
+              side_.files.push(target)
+            }
+            return { profile, ...(p.window ? { window: p.window } : {}) }
+          })
+          side_.inputs.push(
+            ...(trial.cpuUs === undefined ? inputs : scaleToMeasured(inputs, trial.cpuUs))
+          )
+        } finally {
+          scratch.remove()
+        }
+      }
+    }
+    const failure = run.base.failure ?? run.head.failure
+    if (run.base.trials === 0 || run.head.trials === 0 || failure?.reason === 'not-node') {
+      const message = failure?.message ?? 'no profile was taken'
+      deps.log.write(`${name}: no profile: ${message}\n`)
+      return { benchmark: name, status: 'unavailable', message }
+    }
+    const table = (side: 'base' | 'head'): ProfileTable =>
+      aggregateProfiles(run[side].inputs, run[side].units, run[side].unit, {
+        root: side === 'base' ? sides.baseRoot : sides.headRoot,
+        groups: [{ dir: HARNESS_DIR, label: '(perfgate harness)' }]
+      })
+    const measured = sides.measured?.get(name)
+    const scaled = (side: 'base' | 'head') => {
+      const perUnit = measured?.[side]
+      return perUnit === undefined ? table(side) : scaleTable(table(side), perUnit)
+    }
+    const base = scaled('base')
+    const head = scaled('head')
+    const diff = diffProfiles(base, head)
+    let files: Extract<BenchmarkProfile, { status: 'profiled' }>['files']
+    if (outDir) {
+      const flameGraph = path.join(outDir, 'flamegraph.html')
+      writeFileSync(
+        flameGraph,
+        renderFlameGraph({
+          title: `perfgate: where the time went in ${name} (base → head)`,
+          unit: head.unit,
+          base: base.tree,
+          head: head.tree
+        })
+      )
+      files = { base: run.base.files, head: run.head.files, flameGraph }
+      deps.log.write(`${name}: profiles and flame graph written to ${outDir}\n`)
+    }
+    return {
+      benchmark: name,
+      status: 'profiled',
+      diff,
+      trials: { base: run.base.trials, head: run.head.trials },
+      ...(files ? { files } : {})
+    }
+  }
+}
