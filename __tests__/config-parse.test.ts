@@ -165,7 +165,7 @@ describe('parseConfig: defaults', () => {
       file: '/repo/perfgate.yml',
       dir: '/repo',
       setup: undefined,
-      compare: { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600000 },
+      compare: { failOn: 'both', test: 'trimmed', maxPairs: undefined, maxTimeMs: 600000 },
       benchmarks: [
         {
           name: 'fn',

@@ -64,6 +64,8 @@ export interface TrimmedReference {
     df: number
     pValue: number
     intervals: { confidence: number; low: number; high: number }[]
+    kept: number
+    pSignFlip?: number
   }[]
 }
 
