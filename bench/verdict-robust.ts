@@ -17,6 +17,7 @@ import { comparePaired } from '../src/stats/paired.js'
 import { studentTCdf, studentTQuantile } from '../src/stats/distributions.js'
 import { holm, lookAlphas } from '../src/stats/multiple.js'
 import { createRandom, type Random } from '../src/stats/random.js'
+import { trimmedMeanTest } from '../src/stats/trimmed.js'
 import { classify } from '../src/stats/verdict.js'
 import { signedRankInterval, wilcoxonSignedRank } from './signed-rank.js'
 
@@ -135,10 +136,20 @@ export const huberM: Procedure = (d, confidence) => {
   return { estimate: mu, low: mu - half, high: mu + half, p: 2 * studentTCdf(-Math.abs(t), n - 1) }
 }
 
+/** The trimmed t with its own Student p (what 'trimmed' would be without the screened test). */
+export const trimmedStudent: Procedure = (d, confidence) => {
+  const r = trimmedMeanTest(d, { confidence })
+  return { estimate: r.estimate, low: r.low, high: r.high, p: r.pValue }
+}
+
 export const PROCEDURES: readonly { readonly name: string; readonly run: Procedure }[] = [
   { name: 't (geometric mean, t interval)', run: fromPaired('t') },
   { name: 'sign-flip (geometric mean, t interval)', run: fromPaired('sign-flip') },
-  { name: 'trimmed (20 % trimmed mean, trimmed t)', run: fromPaired('trimmed') },
+  {
+    name: 'trimmed (default: trimmed mean and t interval, screened sign-flip p)',
+    run: fromPaired('trimmed')
+  },
+  { name: 'trimmed t, Student p', run: trimmedStudent },
   { name: 'Wilcoxon (Hodges-Lehmann, signed-rank)', run: wilcoxon },
   { name: 'sign test (median, order statistics)', run: signTest },
 
@@ -261,4 +272,42 @@ export function simulateProcedure(
     if (verdicts[0] === 'regression') found++
   }
   return { runs, anyChange, found, covered, pairs0, pairsAll, absError, disagree }
+}
+
+/** The cells of the comparison table: A/A and planted changes, clean and disturbed. */
+export function robustScenarios(
+  threshold: number,
+  alpha: number
+): { label: string; scenario: DisturbedScenario }[] {
+  const common = { slowdown: [1.5, 10] as const, lookSizes: [10, 20, 30], threshold, alpha }
+  const out: { label: string; scenario: DisturbedScenario }[] = []
+  for (const [noise, share] of [
+    [0.01, 0],
+    [0.04, 0],
+    [0.08, 0],
+    [0.01, 0.1],
+    [0.04, 0.1],
+    [0.01, 0.2],
+    [0.04, 0.2]
+  ] as const) {
+    const model = `noise ${noise * 100} %, ${share * 100} % of trials slowed 1.5–10×`
+    out.push({
+      label: `A/A, 10 tests, ${model}`,
+      scenario: { ...common, family: 10, noise, share, effect: 1 }
+    })
+    for (const effect of [1.05, 1.1]) {
+      out.push({
+        label: `+${Math.round((effect - 1) * 100)} % in 1 of 5 tests, ${model}`,
+        scenario: { ...common, family: 5, noise, share, effect }
+      })
+    }
+  }
+  // The real case of the issue: a ~5 ms function, +10 %, some trials 1.5-9× slow at load 3-5.
+  for (const effect of [1, 1.1]) {
+    out.push({
+      label: `real case: ${effect === 1 ? 'A/A' : '+10 %'}, 5 tests, noise 2 %, 15 % of trials slowed 1.5–9×`,
+      scenario: { ...common, family: 5, noise: 0.02, share: 0.15, slowdown: [1.5, 9], effect }
+    })
+  }
+  return out
 }
