@@ -2,10 +2,9 @@ import { comparePaired, logRatios } from '../src/stats/paired.js'
 import {
   DEFAULT_TRIM,
   SCREEN_FACTOR,
-  screenedSignFlipTest,
+  screenedTTest,
   trimmedMeanTest
 } from '../src/stats/trimmed.js'
-import { signFlipTest } from '../src/stats/paired.js'
 import { relativeError, trimmedReference } from '../__fixtures__/stats/reference.js'
 
 function logs(set: { base: number[]; head: number[] }): number[] {
@@ -43,46 +42,49 @@ describe('trimmedMeanTest against scipy (trim_mean, mstats.trimmed_stde, trimmed
   )
 })
 
-describe('screenedSignFlipTest', () => {
-  const small = trimmedReference.trimmed.filter((set) => set.pSignFlip !== undefined)
-
-  it.each(trimmedReference.trimmed)('$name: keeps what numpy keeps', (set) => {
-    expect(screenedSignFlipTest(logs(set)).kept).toBe(set.kept)
-  })
-
-  it.each(small)('$name: exact p equals scipy.stats.permutation_test on the kept pairs', (set) => {
-    const result = screenedSignFlipTest(logs(set))
-    expect(result.exact).toBe(true)
-    expect(relativeError(result.pValue, set.pSignFlip!)).toBeLessThan(1e-12)
+describe('screenedTTest against scipy.stats.ttest_1samp on the kept pairs', () => {
+  it.each(trimmedReference.trimmed)('$name', (set) => {
+    const result = screenedTTest(logs(set))
+    expect(result.kept).toBe(set.kept)
+    expect(relativeError(result.t, set.tScreened)).toBeLessThan(1e-12)
+    expect(relativeError(result.pValue, set.pScreened)).toBeLessThan(1e-9)
   })
 
   it('leaves out exactly the pairs beyond 3 × median |d|, whatever their sign', () => {
     expect(SCREEN_FACTOR).toBe(3)
     const d = [0.1, 0.09, 0.11, 0.1, 0.12, 0.08, 2.2, -1.5, 0.3, -0.4]
     // median |d| = (0.11 + 0.12) / 2 = 0.115: 2.2, -1.5 and -0.4 go (> 0.345), 0.3 stays
-    const result = screenedSignFlipTest(d)
+    const result = screenedTTest(d)
     expect(result.kept).toBe(7)
-    expect(result).toEqual({ ...signFlipTest([0.1, 0.09, 0.11, 0.1, 0.12, 0.08, 0.3]), kept: 7 })
-    expect(screenedSignFlipTest([])).toEqual({ pValue: 1, exact: true, kept: 0 })
-    expect(screenedSignFlipTest([0, 0, 0]).pValue).toBe(1)
+    expect(result).toEqual(screenedTTest([0.1, 0.09, 0.11, 0.1, 0.12, 0.08, 0.3]))
+  })
+
+  it('degenerate cases: nothing or one kept, no spread', () => {
+    expect(screenedTTest([])).toEqual({ pValue: 1, t: NaN, kept: 0 })
+    expect(screenedTTest([0.1])).toEqual({ pValue: 1, t: NaN, kept: 1 })
+    expect(screenedTTest([0, 0, 0])).toEqual({ pValue: 1, t: NaN, kept: 3 })
+    // 0.2 + 0.2 + 0.2 is not 0.6: a spread within the rounding level counts as none
+    expect(screenedTTest([0.2, 0.2, 0.2], { zeroSpread: 1e-15 })).toEqual({
+      pValue: 0,
+      t: NaN,
+      kept: 3
+    })
+    expect(() => screenedTTest([0.1, Infinity])).toThrow(/differences/)
   })
 })
 
 describe("comparePaired(method: 'trimmed')", () => {
   it.each(trimmedReference.trimmed)(
-    '$name: ratio and interval from the trimmed t, p from sign flips',
+    '$name: ratio and interval from the trimmed t, p from the screened t',
     (set) => {
       const result = comparePaired(set.base, set.head, { method: 'trimmed' })
       const at95 = set.intervals.find((i) => i.confidence === 0.95)!
       expect(result.method).toBe('trimmed')
-      expect(result.exact).toBe(set.kept <= 24)
+      expect(result.exact).toBe(true)
       expect(relativeError(result.ratio, Math.exp(set.estimate))).toBeLessThan(1e-12)
       expect(relativeError(result.ciLow, Math.exp(at95.low))).toBeLessThan(1e-12)
       expect(relativeError(result.ciHigh, Math.exp(at95.high))).toBeLessThan(1e-12)
-      expect(result.pValue).toBe(screenedSignFlipTest(logs(set)).pValue)
-      if (set.pSignFlip !== undefined) {
-        expect(relativeError(result.pValue, set.pSignFlip)).toBeLessThan(1e-12)
-      }
+      expect(relativeError(result.pValue, set.pScreened)).toBeLessThan(1e-9)
       // meanLog and sdLog stay those of all d_i (the report's "pairs to decide" uses them)
       const t = comparePaired(set.base, set.head, { method: 't' })
       expect(result.meanLog).toBe(t.meanLog)
@@ -113,19 +115,20 @@ describe("comparePaired(method: 'trimmed')", () => {
     expect(Math.abs(Math.log(disturbed.ratio / clean.ratio))).toBeLessThan(0.002)
     expect(disturbed.ciLow).toBeGreaterThan(1.09)
     expect(disturbed.ciHigh).toBeLessThan(1.11)
-    // the two disturbed pairs are screened out: 18 pairs all above 0, p = 2 / 2^18
-    expect(disturbed.pValue).toBe(2 / 2 ** 18)
+    // the two disturbed pairs are screened out: the t-test of the 18 clean pairs
+    expect(screenedTTest(logRatios(slowBase, slowHead)).kept).toBe(18)
+    expect(disturbed.pValue).toBeLessThan(1e-12)
     // the geometric mean is pulled by ln(9/6)/20 and its interval is far wider
     expect(t.ratio).toBeGreaterThan(1.12)
     expect(t.ciHigh / t.ciLow).toBeGreaterThan(1.4)
   })
 
-  it('every pair with the same ratio: a point interval, the smallest sign-flip p, 1 for ratio 1', () => {
+  it('every pair with the same ratio: a point interval, p 0 (1 for ratio 1)', () => {
     const same = comparePaired([1, 2, 4, 8, 16], [2, 4, 8, 16, 32], { method: 'trimmed' })
     expect(same.ratio).toBeCloseTo(2, 14)
     expect(same.ciLow).toBe(same.ratio)
     expect(same.ciHigh).toBe(same.ratio)
-    expect(same.pValue).toBe(2 / 32)
+    expect(same.pValue).toBe(0)
     const none = comparePaired([3, 4, 5], [3, 4, 5], { method: 'trimmed' })
     expect(none.ratio).toBe(1)
     expect(none.pValue).toBe(1)

@@ -65,7 +65,8 @@ export interface TrimmedReference {
     pValue: number
     intervals: { confidence: number; low: number; high: number }[]
     kept: number
-    pSignFlip?: number
+    tScreened: number
+    pScreened: number
   }[]
 }
 

@@ -12,7 +12,7 @@ import { assertFiniteValues, assertLevel, assertPositiveValues } from './checks.
 import { CONFIDENCE_LEVEL } from './confidence.js'
 import { studentTCdf, studentTQuantile } from './distributions.js'
 import { createRandom, type Random } from './random.js'
-import { screenedSignFlipTest, trimmedMeanTest } from './trimmed.js'
+import { screenedTTest, trimmedMeanTest } from './trimmed.js'
 
 /** Which test gives the p-value of a paired comparison. */
 export type PairedMethod = 't' | 'sign-flip' | 'trimmed'
@@ -64,7 +64,7 @@ export interface PairedComparison {
    * n < 2 or the spread is 0.
    */
   t: number
-  /** False only when the (plain or trimmed) sign-flip p-value is a Monte Carlo estimate. */
+  /** False only when the sign-flip p-value is a Monte Carlo estimate. */
   exact: boolean
   confidence: number
 }
@@ -100,10 +100,9 @@ export function logRatios(base: readonly number[], head: readonly number[]): num
  *   freedom, p = 2 P(T <= -|t|) (matches scipy.stats.ttest_rel on the logs).
  * - p-value, method 'sign-flip': see {@link signFlipTest}.
  * - method 'trimmed': ratio and interval of {@link trimmedMeanTest} on the d_i (20 %
- *   trimmed mean, trimmed t interval), back-transformed; p from
- *   {@link screenedSignFlipTest} (the sign-flip test on the pairs within 3 × median |d| of
- *   0: exact at any n, where the trimmed t's own p is too small in the far tail at few
- *   pairs); meanLog and sdLog stay the
+ *   trimmed mean, trimmed t interval), back-transformed; p from {@link screenedTTest}
+ *   (the t-test of the pairs within 3 × median |d| of 0; the trimmed t's own p is too
+ *   small in the far tail at few pairs); meanLog and sdLog stay the
  *   mean and SD of the d_i. A winsorized spread within the rounding level below counts as
  *   0, as sdLog does.
  *
@@ -163,15 +162,15 @@ export function comparePaired(
   if (method === 't') return { ...common, ciLow, ciHigh, pValue: tPValue, t, exact: true }
   if (method === 'trimmed') {
     const trimmed = trimmedMeanTest(d, { confidence, zeroSpread: roundingLevel })
-    const flip = screenedSignFlipTest(d, options)
+    const screened = screenedTTest(d, { zeroSpread: roundingLevel })
     return {
       ...common,
       ratio: Math.exp(trimmed.estimate),
       ciLow: Math.exp(trimmed.low),
       ciHigh: Math.exp(trimmed.high),
-      pValue: flip.pValue,
+      pValue: screened.pValue,
       t: trimmed.t,
-      exact: flip.exact
+      exact: true
     }
   }
   const flip = signFlipTest(d, options)
