@@ -146,7 +146,7 @@ export const PROCEDURES: readonly { readonly name: string; readonly run: Procedu
   { name: 't (geometric mean, t interval)', run: fromPaired('t') },
   { name: 'sign-flip (geometric mean, t interval)', run: fromPaired('sign-flip') },
   {
-    name: 'trimmed (default: trimmed mean and t interval, screened sign-flip p)',
+    name: 'trimmed (default: trimmed mean and interval, screened t p)',
     run: fromPaired('trimmed')
   },
   { name: 'trimmed t, Student p', run: trimmedStudent },
