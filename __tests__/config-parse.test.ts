@@ -171,7 +171,7 @@ describe('parseConfig: defaults', () => {
       dir: '/repo',
       setup: undefined,
       profile: 'on-regression',
-      compare: { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600000 },
+      compare: { failOn: 'both', test: 'trimmed', maxPairs: undefined, maxTimeMs: 600000 },
       benchmarks: [
         {
           name: 'fn',

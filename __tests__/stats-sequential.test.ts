@@ -126,7 +126,7 @@ describe('the scheduler stop and the comparison verdict', () => {
     return { heads, bases, comparison }
   }
 
-  it.each(['t', 'sign-flip'] as const)(
+  it.each(['trimmed', 't', 'sign-flip'] as const)(
     'reports every metric of a benchmark stopped as decided as decided (%s test)',
     async (test) => {
       const { heads, bases: baseResults, comparison } = await runAll(test)

@@ -5,9 +5,16 @@
  * gated test of the run, `classify`). Only the trial values are made up: each is
  * `level × effect × exp(noise × Z)`, Z standard normal from perfgate's seeded
  * `createRandom`, drawn independently per trial and per metric (lognormal noise with SD
- * `noise` on the log scale, so the log ratio of a pair has SD `noise × √2`).
+ * `noise` on the log scale, so the log ratio of a pair has SD `noise × √2`), optionally
+ * times a whole-trial slowdown (a `disturbance`, as a busy machine gives).
  */
-import type { BenchmarkConfig, CompareConfig, FunctionSpec } from '../src/config/types.js'
+import type {
+  BenchmarkConfig,
+  CompareConfig,
+  FunctionSpec,
+  PairedTest
+} from '../src/config/types.js'
+import { DEFAULT_PAIRED_TEST } from '../src/config/defaults.js'
 import { compareResults } from '../src/compare/compare.js'
 import type { Comparison } from '../src/compare/types.js'
 import type { MetricName } from '../src/metrics.js'
@@ -19,7 +26,7 @@ import { createRandom, type Random } from '../src/stats/random.js'
 /** The example suite's default compare settings (perfgate.yml without a `compare:` key). */
 export const COMPARE_CONFIG: CompareConfig = {
   failOn: 'both',
-  test: 't',
+  test: DEFAULT_PAIRED_TEST,
   maxPairs: undefined,
   maxTimeMs: 10 * 60_000
 }
@@ -53,22 +60,38 @@ function benchmarkConfig(
   }
 }
 
-/** A trial runner returning lognormal values: the head side of a slowed benchmark × effect. */
+/**
+ * A trial runner returning lognormal values: the head side of a slowed benchmark × effect;
+ * with a disturbance, a trial (either side) is slowed as a whole with probability `share` by
+ * a factor log-uniform on `slowdown`, every metric of it alike.
+ */
 function scriptedRunner(
   gate: readonly MetricName[],
   noise: number,
   effectOf: (config: BenchmarkConfig) => number,
-  random: Random
+  random: Random,
+  disturbance: Disturbance | undefined
 ): TrialRunner {
   return {
     runTrial(config) {
       const effect = effectOf(config)
+      let slow = 1
+      if (disturbance && random.next() < disturbance.share) {
+        const [lo, hi] = disturbance.slowdown
+        slow = Math.exp(Math.log(lo) + random.next() * (Math.log(hi) - Math.log(lo)))
+      }
       const metrics: TrialMetrics = {}
       for (const metric of gate)
-        metrics[metric] = LEVEL * effect * Math.exp(noise * random.normal())
+        metrics[metric] = LEVEL * effect * slow * Math.exp(noise * random.normal())
       return Promise.resolve({ ok: true, metrics, details: {}, durationMs: 0 })
     }
   }
+}
+
+/** Trials slowed as a whole by other jobs on the machine. */
+export interface Disturbance {
+  readonly share: number
+  readonly slowdown: readonly [number, number]
 }
 
 export interface Scenario {
@@ -84,6 +107,10 @@ export interface Scenario {
   readonly lookSizes: readonly number[]
   readonly threshold: number
   readonly alpha: number
+  /** Whole-trial slowdowns; none by default. */
+  readonly disturbance?: Disturbance
+  /** The paired test; default the config default (COMPARE_CONFIG.test). */
+  readonly test?: PairedTest
 }
 
 /** One simulated `perfgate run --base`: the paired results and their comparison. */
@@ -103,14 +130,15 @@ export async function simulateRun(
       scenario.gate,
       scenario.noise,
       (config) => (config === head ? effect : 1),
-      noiseRandom
+      noiseRandom,
+      scenario.disturbance
     )
     const pair = await runPairedBenchmark(head, base, {
       runner,
       random: orderRandom,
       lookSizes: scenario.lookSizes,
       maxTimeMs: COMPARE_CONFIG.maxTimeMs,
-      test: COMPARE_CONFIG.test,
+      test: scenario.test ?? COMPARE_CONFIG.test,
       familySize: scenario.benchmarks * scenario.gate.length,
       definitionHash: () => 'simulated',
       now: () => 0
@@ -122,7 +150,7 @@ export async function simulateRun(
     mode: 'paired',
     head: heads,
     base: bases,
-    compare: COMPARE_CONFIG
+    compare: { ...COMPARE_CONFIG, test: scenario.test ?? COMPARE_CONFIG.test }
   })
   return { heads, comparison }
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:verdict`: how often perfgate's verdict engine raises a false alarm, and
  * how often it finds a real slowdown, with the default settings (trials 10, so looks at
- * 10/20/30 pairs; threshold 4 % (the default); alpha 0.05; paired t-test).
+ * 10/20/30 pairs; threshold 4 % (the default); alpha 0.05; the default paired test, `trimmed`).
  *
  * 1. Simulated (bench/verdict-sim.ts): perfgate's own scheduler and comparison with a
  *    scripted trial runner returning lognormal values.
@@ -20,7 +20,12 @@
  * Options: --seed S (1), --aa-runs N (2000), --power-runs N (2000),
  * --family-power-runs N (1000), --real-runs N (3), --real-filter REGEX (the function and
  * command benchmarks of examples/perfgate.yml),
- * --skip-sim, --skip-real.
+ * --robust-runs N (400), --skip-sim, --skip-robust, --skip-real.
+ *
+ * 3. Robust (bench/verdict-robust.ts): the paired procedures side by side on trials a busy
+ *    machine slows as a whole (10-20 % of trials, either side, 1.5-10×) and on clean noise;
+ *    then the real case of a ~5 ms function +10 % through perfgate's own scheduler and
+ *    comparison, 't' against the default 'trimmed'.
  */
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -28,7 +33,8 @@ import { integerOption, runBench } from './common.js'
 import { DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../src/config/defaults.js'
 import { markdownTable } from 'markdown-table'
 import type { MetricName } from '../src/metrics.js'
-import { simulateCell, type CellResult, type Scenario } from './verdict-sim.js'
+import { COMPARE_CONFIG, simulateCell, type CellResult, type Scenario } from './verdict-sim.js'
+import { PROCEDURES, robustScenarios, simulateProcedure } from './verdict-robust.js'
 import {
   calibrateFactors,
   makeExampleRepo,
@@ -62,6 +68,8 @@ interface Options {
   readonly realRuns: number
   readonly realFilter: string
   readonly sim: boolean
+  readonly robustRuns: number
+  readonly robust: boolean
   readonly real: boolean
 }
 
@@ -75,6 +83,8 @@ function readOptions(): Options {
       'real-runs': { type: 'string', default: '3' },
       'real-filter': { type: 'string', default: REAL_FILTER },
       'skip-sim': { type: 'boolean' },
+      'robust-runs': { type: 'string', default: '400' },
+      'skip-robust': { type: 'boolean' },
       'skip-real': { type: 'boolean' }
     }
   })
@@ -87,6 +97,8 @@ function readOptions(): Options {
     realRuns: number('real-runs', values['real-runs'], 1),
     realFilter: values['real-filter'],
     sim: values['skip-sim'] !== true,
+    robustRuns: number('robust-runs', values['robust-runs'], 1),
+    robust: values['skip-robust'] !== true,
     real: values['skip-real'] !== true
   }
 }
@@ -334,7 +346,7 @@ async function simulated(options: Options): Promise<string[]> {
     '## Simulated (perfgate scheduler and comparison, scripted lognormal trials)',
     '',
     `Seed ${options.seed}. Defaults: looks at 10/20/30 pairs, threshold ${pct(DEFAULTS.threshold, 0)}, alpha ${DEFAULTS.alpha}, ` +
-      'paired t-test, Holm over every gated test of the run. "± x %" is the binomial ' +
+      `paired test ${COMPARE_CONFIG.test}, Holm over every gated test of the run. "± x %" is the binomial ` +
       'standard error; "95 % upper" the upper end of the Wilson score interval.',
     '',
     `### Family-wise A/A false alarms: 10 benchmarks × 3 gated metrics (p50, p95, mean)`,
@@ -497,6 +509,73 @@ async function real(options: Options): Promise<string[]> {
   }
 }
 
+async function robust(options: Options): Promise<string[]> {
+  const started = performance.now()
+  const runs = options.robustRuns
+  const header = ['scenario', ...PROCEDURES.map((p) => p.name)]
+  const rows: string[][] = []
+  const scenarios = robustScenarios(DEFAULTS.threshold, DEFAULTS.alpha)
+  for (const [i, { label, scenario }] of scenarios.entries()) {
+    const t0 = performance.now()
+    const cells = PROCEDURES.map((p) => {
+      const c = simulateProcedure(p.run, scenario, runs, options.seed * 7919 + i)
+      const share = scenario.effect === 1 ? c.anyChange : c.found
+      return `${pct(share / runs, 1)} · ${pct(c.covered / runs, 0)} · ${(c.pairs0 / runs).toFixed(1)}`
+    })
+    rows.push([label, ...cells])
+    log(`robust: ${label}: ${runs} runs in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  }
+  const realCase = { share: 0.15, slowdown: [1.5, 9] as const }
+  const pipelineRows: string[][] = []
+  for (const test of ['t', 'trimmed'] as const) {
+    for (const effect of [1, 1.1]) {
+      const scenario: Scenario = {
+        benchmarks: 5,
+        gate: ['p50'],
+        noise: 0.02,
+        effect,
+        lookSizes: ADAPTIVE,
+        ...DEFAULTS,
+        disturbance: realCase,
+        test
+      }
+      const c = await cell(scenario, runs, options.seed)
+      pipelineRows.push([
+        test,
+        effect === 1 ? 'A/A' : '+10 %',
+        effect === 1 ? rate(c.anyChange, runs) : rate(c.slowedFlagged, runs),
+        (c.slowedPairs / runs).toFixed(1),
+        pct(c.inconclusive / c.tests, 1)
+      ])
+    }
+  }
+  return [
+    '## Robust paired statistics: trials slowed as a whole',
+    '',
+    `Seed ${options.seed}, ${runs} runs per cell; threshold ${pct(DEFAULTS.threshold, 0)}, alpha ${DEFAULTS.alpha}, ` +
+      'looks at 10/20/30 pairs with the sequential rule, Holm over the run. Each trial (base or head, ' +
+      'independently) is slowed as a whole with the given probability by a factor log-uniform on ' +
+      '[1.5, 10], on top of lognormal noise. Cell: family-wise false alarms (A/A rows) or share of runs ' +
+      'that report the planted change as a regression · coverage of the true ratio by the 95 % interval ' +
+      'at the pairs used · mean pairs of the changed benchmark.',
+    '',
+    markdownTable([header, ...rows]),
+    '',
+    "### The real case through perfgate's scheduler and comparison",
+    '',
+    '5 function benchmarks (gate p50), noise 2 %, 15 % of trials slowed 1.5–9×, one benchmark +10 % ' +
+      '(or none: A/A).',
+    '',
+    markdownTable([
+      ['test', 'case', 'false alarms / found', 'pairs (changed benchmark)', 'inconclusive tests'],
+      ...pipelineRows
+    ]),
+    '',
+    `(robust part: ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    ''
+  ]
+}
+
 async function main(): Promise<void> {
   const options = readOptions()
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
@@ -504,6 +583,7 @@ async function main(): Promise<void> {
   print([`# bench:verdict — Node ${process.version}, ${cpus().length} × ${cpu}`, ''])
   // Each part is printed when done, so a failure in the real part keeps the simulated one.
   if (options.sim) print(await simulated(options))
+  if (options.robust) print(await robust(options))
   if (options.real) print(await real(options))
 }
 

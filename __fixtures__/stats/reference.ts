@@ -1,6 +1,7 @@
 /**
  * Typed access to the recorded reference values (see make-fixtures.py,
- * make-r-fixtures.R and xoshiro-reference.c for how each file was recorded).
+ * make-r-fixtures.R, make-trimmed-fixtures.py and xoshiro-reference.c for how each file
+ * was recorded).
  */
 import { readFileSync } from 'node:fs'
 
@@ -52,6 +53,23 @@ export interface RReference {
   holm: { p: (number | null)[]; adjusted: (number | null)[] }
 }
 
+export interface TrimmedReference {
+  recorded: Record<string, string>
+  trimmed: {
+    name: string
+    base: number[]
+    head: number[]
+    estimate: number
+    standardError: number
+    df: number
+    pValue: number
+    intervals: { confidence: number; low: number; high: number }[]
+    kept: number
+    tScreened: number
+    pScreened: number
+  }[]
+}
+
 export interface XoshiroReference {
   streams: { seed: number; uint32: number[]; double: number[] }[]
 }
@@ -63,6 +81,7 @@ function load<T>(name: string): T {
 export const scipyReference = load<ScipyReference>('./scipy-reference.json')
 export const rReference = load<RReference>('./r-reference.json')
 export const xoshiroReference = load<XoshiroReference>('./xoshiro-reference.json')
+export const trimmedReference = load<TrimmedReference>('./trimmed-reference.json')
 
 /** |actual - expected| / |expected|, or |actual| when expected is 0. */
 export function relativeError(actual: number, expected: number): number {

@@ -12,7 +12,8 @@ import { CONFIDENCE_LEVEL } from '../stats/confidence.js'
 import { median } from '../stats/quantile.js'
 import { normalQuantile } from '../stats/distributions.js'
 import { holm } from '../stats/multiple.js'
-import { comparePaired } from '../stats/paired.js'
+import { comparePaired, logRatios } from '../stats/paired.js'
+import { trimmedMeanTest } from '../stats/trimmed.js'
 import { sequentialP } from '../stats/sequential.js'
 import { compareUnpaired } from '../stats/unpaired.js'
 import { classify } from '../stats/verdict.js'
@@ -73,7 +74,10 @@ function testMetric(
   const shared = { ...common, base: median(b), head: median(h) }
   if (mode === 'paired') {
     const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE_LEVEL })
-    const needed = pairsToDecide(result.meanLog, result.sdLog, settings)
+    const needed =
+      options.test === 'trimmed'
+        ? trimmedPairsToDecide(b, h, settings)
+        : pairsToDecide(result.meanLog, result.sdLog, settings)
     return {
       ...shared,
       ratio: result.ratio,
@@ -94,7 +98,8 @@ function testMetric(
 }
 
 /**
- * Pairs that would likely decide a metric, for the report's inconclusive rows: with the
+ * Pairs that would likely decide a metric, for the report's inconclusive rows (for the
+ * trimmed test from its own estimate and spread, {@link trimmedPairsToDecide}): with the
  * estimate inside ±threshold, the pairs giving 80 % power to show equivalence; past it,
  * to show significance. n = ((z_{1-a/2} + z_0.8) s / e)^2 with e the distance from the
  * mean log ratio to the band edge or to zero (normal approximation to the t-test; Chow,
@@ -112,6 +117,20 @@ export function pairsToDecide(
   const distance = size < band ? band - size : size
   if (distance < 1e-9) return undefined
   return Math.max(2, Math.ceil(Math.pow((z * sdLog) / distance, 2)))
+}
+
+/**
+ * {@link pairsToDecide} for the trimmed test: its estimate (the trimmed mean of the log
+ * ratios) and the spread its interval uses, SE × √n, so a few disturbed trials inflate the
+ * forecast no more than they widen the interval.
+ */
+function trimmedPairsToDecide(
+  base: readonly number[],
+  head: readonly number[],
+  settings: CompareSettings
+): number | undefined {
+  const trimmed = trimmedMeanTest(logRatios(base, head), { confidence: CONFIDENCE_LEVEL })
+  return pairsToDecide(trimmed.estimate, trimmed.standardError * Math.sqrt(trimmed.n), settings)
 }
 
 export interface CompareInput {

@@ -72,7 +72,7 @@ export const CONFIG_SCHEMA = {
         test: {
           enum: PAIRED_TEST_VALUES,
           description:
-            'Paired test on log ratios: t (paired t-test, default) or sign-flip (exact randomization test).'
+            'Paired test on log ratios: trimmed (20 % trimmed mean with the trimmed t, default; robust to trials slowed as a whole), t (paired t-test) or sign-flip (exact randomization test).'
         },
         'max-pairs': {
           type: 'integer',

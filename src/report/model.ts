@@ -251,7 +251,7 @@ function methodLines(results: Results, comparison: Comparison): string[] {
     })
     lines.push(
       `Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
-        `${comparison.test === 'sign-flip' ? 'exact sign-flip test' : 'paired t-test'} on log ratios, ` +
+        `${PAIRED_METHOD_TEXT[comparison.test ?? 't'] ?? 'paired t-test on log ratios'}, ` +
         `p over planned looks (Bonferroni), Holm over ${plural(comparison.tests, 'gated test')}.`
     )
     if (stops.length > 0) lines.push(stops.join('; ') + '.')
@@ -291,6 +291,15 @@ function methodLines(results: Results, comparison: Comparison): string[] {
   if (results.base?.dependencies)
     lines.push(`Base checkout dependencies: ${results.base.dependencies}.`)
   return lines
+}
+
+/** How the method line names each paired procedure (compare.test). */
+const PAIRED_METHOD_TEXT: Partial<Record<string, string>> = {
+  t: 'paired t-test on log ratios',
+  'sign-flip': 'exact sign-flip test on log ratios',
+  trimmed:
+    '20 % trimmed mean of log ratios with its trimmed-t interval, t-test of the pairs within ' +
+    '3× the median |log ratio| (trials slowed as a whole left out)'
 }
 
 function environmentLines(results: Results): string[] {

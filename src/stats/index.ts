@@ -43,6 +43,14 @@ export {
   type UnpairedComparison,
   type UnpairedOptions
 } from './unpaired.js'
+export {
+  DEFAULT_TRIM,
+  SCREEN_FACTOR,
+  screenedTTest,
+  trimmedMeanTest,
+  type ScreenedTResult,
+  type TrimmedMeanResult
+} from './trimmed.js'
 export { holm, lookAlphas, type AlphaSpending } from './multiple.js'
 export { decidedAtLook, lookAlpha, sequentialP, type LookRule } from './sequential.js'
 export { classify, type Verdict, type VerdictInput } from './verdict.js'

@@ -3,25 +3,31 @@
  * comparison"): the
  * log ratios d_i = ln(head_i / base_i), their geometric-mean ratio with a t confidence
  * interval, and a two-sided p-value from a paired t-test or an exact (or Monte Carlo)
- * sign-flip randomization test.
+ * sign-flip randomization test; or, method 'trimmed', their 20 % trimmed mean with the
+ * trimmed t interval and test (src/stats/trimmed.ts), which a few trials slowed as a whole
+ * by a busy machine cannot drag along (docs/DESIGN.md, "Robust paired statistics").
  */
 
 import { assertFiniteValues, assertLevel, assertPositiveValues } from './checks.js'
 import { CONFIDENCE_LEVEL } from './confidence.js'
 import { studentTCdf, studentTQuantile } from './distributions.js'
 import { createRandom, type Random } from './random.js'
+import { screenedTTest, trimmedMeanTest } from './trimmed.js'
 
 /** Which test gives the p-value of a paired comparison. */
-export type PairedMethod = 't' | 'sign-flip'
+export type PairedMethod = 't' | 'sign-flip' | 'trimmed'
 
 /** Options of {@link comparePaired}; every field has a default. */
 export interface PairedOptions {
   /** Confidence level of the interval; default CONFIDENCE_LEVEL (0.95). */
   confidence?: number
-  /** 't' (paired t-test, the default) or 'sign-flip' (randomization test). */
+  /**
+   * 't' (paired t-test, the default of this function), 'sign-flip' (randomization test) or
+   * 'trimmed' (20 % trimmed mean, trimmed t).
+   */
   method?: PairedMethod
   /**
-   * Random source for the Monte Carlo sign-flip test (n > `exactLimit`). Defaults to a
+   * Random source for the Monte Carlo sign-flip tests (n > `exactLimit`). Defaults to a
    * generator with a fixed seed, so results are reproducible either way.
    */
   random?: Random
@@ -36,9 +42,15 @@ export interface PairedComparison {
   /** Number of pairs. */
   n: number
   method: PairedMethod
-  /** Geometric-mean ratio head/base, exp(meanLog). NaN when n = 0. */
+  /**
+   * Estimated ratio head/base: the geometric-mean ratio exp(meanLog) for 't' and
+   * 'sign-flip', exp(20 % trimmed mean of the d_i) for 'trimmed'. NaN when n = 0.
+   */
   ratio: number
-  /** Confidence interval of the ratio (from the t distribution whatever the method). */
+  /**
+   * Confidence interval of the ratio: the t interval of the mean for 't' and 'sign-flip',
+   * the trimmed t interval for 'trimmed'.
+   */
   ciLow: number
   ciHigh: number
   /** Two-sided p-value for "no difference" (true ratio 1). */
@@ -47,7 +59,10 @@ export interface PairedComparison {
   meanLog: number
   /** Sample standard deviation (n - 1 denominator) of d_i; NaN when n < 2. */
   sdLog: number
-  /** The t statistic meanLog / (sdLog / sqrt(n)); NaN when n < 2 or sdLog = 0. */
+  /**
+   * The t statistic meanLog / (sdLog / sqrt(n)); for 'trimmed' the trimmed t. NaN when
+   * n < 2 or the spread is 0.
+   */
   t: number
   /** False only when the sign-flip p-value is a Monte Carlo estimate. */
   exact: boolean
@@ -84,6 +99,12 @@ export function logRatios(base: readonly number[], head: readonly number[]): num
  * - p-value, method 't': paired t-test, t = mean d / (s_d / sqrt n) on n - 1 degrees of
  *   freedom, p = 2 P(T <= -|t|) (matches scipy.stats.ttest_rel on the logs).
  * - p-value, method 'sign-flip': see {@link signFlipTest}.
+ * - method 'trimmed': ratio and interval of {@link trimmedMeanTest} on the d_i (20 %
+ *   trimmed mean, trimmed t interval), back-transformed; p from {@link screenedTTest}
+ *   (the t-test of the pairs within 3 × median |d| of 0; the trimmed t's own p is too
+ *   small in the far tail at few pairs); meanLog and sdLog stay the
+ *   mean and SD of the d_i. A winsorized spread within the rounding level below counts as
+ *   0, as sdLog does.
  *
  * Degenerate cases (documented behaviour, not errors):
  * - n = 0: ratio NaN, interval (0, Infinity), p = 1.
@@ -139,6 +160,19 @@ export function comparePaired(
   }
 
   if (method === 't') return { ...common, ciLow, ciHigh, pValue: tPValue, t, exact: true }
+  if (method === 'trimmed') {
+    const trimmed = trimmedMeanTest(d, { confidence, zeroSpread: roundingLevel })
+    const screened = screenedTTest(d, { zeroSpread: roundingLevel })
+    return {
+      ...common,
+      ratio: Math.exp(trimmed.estimate),
+      ciLow: Math.exp(trimmed.low),
+      ciHigh: Math.exp(trimmed.high),
+      pValue: screened.pValue,
+      t: trimmed.t,
+      exact: true
+    }
+  }
   const flip = signFlipTest(d, options)
   return { ...common, ciLow, ciHigh, pValue: flip.pValue, t, exact: flip.exact }
 }
