@@ -1,14 +1,14 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { mkdtempSync, rmSync, readFileSync, statSync, accessSync, constants as constants$2, writeFileSync, mkdirSync, renameSync, realpathSync, lstatSync, readlinkSync, existsSync, readdirSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, statSync, accessSync, constants as constants$2, writeFileSync, mkdirSync, renameSync, realpathSync, lstatSync, readlinkSync, readdirSync, existsSync, symlinkSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import require$$0$1 from 'process';
 import require$$0$2 from 'buffer';
-import { spawnSync, spawn } from 'node:child_process';
 import os, { tmpdir } from 'node:os';
-import { createHash, randomBytes } from 'node:crypto';
+import { spawnSync, spawn } from 'node:child_process';
+import { randomBytes, createHash } from 'node:crypto';
 import { q as quantileSorted, m as median } from './chunk-quantile.js';
-import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import fs__default from 'fs';
 import os__default from 'os';
 import require$$2 from 'net';
@@ -45,15 +45,26 @@ const DEFAULT_ALPHA = 0.05;
 /** What may fail the build: compare.fail-on, the CLI's --fail-on, the action's fail-on. */
 const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'];
 const DEFAULT_FAIL_ON = 'both';
-/** The paired tests of A/B runs (compare.test): paired t-test, exact sign-flip test. */
-const PAIRED_TEST_VALUES = ['t', 'sign-flip'];
-const DEFAULT_PAIRED_TEST = 't';
+/**
+ * The paired tests of A/B runs (compare.test): 20 % trimmed mean with the trimmed t (the
+ * default: a few trials slowed as a whole by a busy machine do not wreck it; docs/DESIGN.md,
+ * "Robust paired statistics"), paired t-test, exact sign-flip test.
+ */
+const PAIRED_TEST_VALUES = ['trimmed', 't', 'sign-flip'];
+const DEFAULT_PAIRED_TEST = 'trimmed';
 /** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
 const DEFAULT_LOOKS = 3;
 const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000;
 const DEFAULT_HTTP_CONNECTIONS = 10;
-const DEFAULT_HTTP_DURATION_MS = 3000;
-const DEFAULT_HTTP_WARMUP_MS = 1000;
+/**
+ * 1 s of measured load after 0.5 s of warm-up: on a busy 2-core machine, 3 s trials took
+ * 1.8× the wall time per pair and were not steadier per unit of wall time (CPU per request:
+ * paired SD 22 % → 29 % quiet, 21 % → 15 % with a busy neighbour; a fresh server's own
+ * bias dominates, not the window's length); only 1 s trials fit 20 pairs in ~90 s
+ * (docs/PERFORMANCE.md, bench:verdict-http).
+ */
+const DEFAULT_HTTP_DURATION_MS = 1000;
+const DEFAULT_HTTP_WARMUP_MS = 500;
 const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
 /**
@@ -265,12 +276,12 @@ var errors$1 = {};
 
 var codegen = {};
 
-var code$1 = {};
+var code$2 = {};
 
 var hasRequiredCode$1;
 
 function requireCode$1 () {
-	if (hasRequiredCode$1) return code$1;
+	if (hasRequiredCode$1) return code$2;
 	hasRequiredCode$1 = 1;
 	(function (exports) {
 		Object.defineProperty(exports, "__esModule", { value: true });
@@ -428,8 +439,8 @@ function requireCode$1 () {
 		}
 		exports.regexpCode = regexpCode;
 		
-	} (code$1));
-	return code$1;
+	} (code$2));
+	return code$2;
 }
 
 var scope = {};
@@ -2026,15 +2037,15 @@ function requireDefaults () {
 
 var keyword = {};
 
-var code = {};
+var code$1 = {};
 
 var hasRequiredCode;
 
 function requireCode () {
-	if (hasRequiredCode) return code;
+	if (hasRequiredCode) return code$1;
 	hasRequiredCode = 1;
-	Object.defineProperty(code, "__esModule", { value: true });
-	code.validateUnion = code.validateArray = code.usePattern = code.callValidateCode = code.schemaProperties = code.allSchemaProperties = code.noPropertyInData = code.propertyInData = code.isOwnProperty = code.hasPropFunc = code.reportMissingProp = code.checkMissingProp = code.checkReportMissingProp = void 0;
+	Object.defineProperty(code$1, "__esModule", { value: true });
+	code$1.validateUnion = code$1.validateArray = code$1.usePattern = code$1.callValidateCode = code$1.schemaProperties = code$1.allSchemaProperties = code$1.noPropertyInData = code$1.propertyInData = code$1.isOwnProperty = code$1.hasPropFunc = code$1.reportMissingProp = code$1.checkMissingProp = code$1.checkReportMissingProp = void 0;
 	const codegen_1 = /*@__PURE__*/ requireCodegen();
 	const util_1 = /*@__PURE__*/ requireUtil$2();
 	const names_1 = /*@__PURE__*/ requireNames();
@@ -2046,16 +2057,16 @@ function requireCode () {
 	        cxt.error();
 	    });
 	}
-	code.checkReportMissingProp = checkReportMissingProp;
+	code$1.checkReportMissingProp = checkReportMissingProp;
 	function checkMissingProp({ gen, data, it: { opts } }, properties, missing) {
 	    return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._) `${missing} = ${prop}`)));
 	}
-	code.checkMissingProp = checkMissingProp;
+	code$1.checkMissingProp = checkMissingProp;
 	function reportMissingProp(cxt, missing) {
 	    cxt.setParams({ missingProperty: missing }, true);
 	    cxt.error();
 	}
-	code.reportMissingProp = reportMissingProp;
+	code$1.reportMissingProp = reportMissingProp;
 	function hasPropFunc(gen) {
 	    return gen.scopeValue("func", {
 	        // eslint-disable-next-line @typescript-eslint/unbound-method
@@ -2063,29 +2074,29 @@ function requireCode () {
 	        code: (0, codegen_1._) `Object.prototype.hasOwnProperty`,
 	    });
 	}
-	code.hasPropFunc = hasPropFunc;
+	code$1.hasPropFunc = hasPropFunc;
 	function isOwnProperty(gen, data, property) {
 	    return (0, codegen_1._) `${hasPropFunc(gen)}.call(${data}, ${property})`;
 	}
-	code.isOwnProperty = isOwnProperty;
+	code$1.isOwnProperty = isOwnProperty;
 	function propertyInData(gen, data, property, ownProperties) {
 	    const cond = (0, codegen_1._) `${data}${(0, codegen_1.getProperty)(property)} !== undefined`;
 	    return ownProperties ? (0, codegen_1._) `${cond} && ${isOwnProperty(gen, data, property)}` : cond;
 	}
-	code.propertyInData = propertyInData;
+	code$1.propertyInData = propertyInData;
 	function noPropertyInData(gen, data, property, ownProperties) {
 	    const cond = (0, codegen_1._) `${data}${(0, codegen_1.getProperty)(property)} === undefined`;
 	    return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data, property))) : cond;
 	}
-	code.noPropertyInData = noPropertyInData;
+	code$1.noPropertyInData = noPropertyInData;
 	function allSchemaProperties(schemaMap) {
 	    return schemaMap ? Object.keys(schemaMap).filter((p) => p !== "__proto__") : [];
 	}
-	code.allSchemaProperties = allSchemaProperties;
+	code$1.allSchemaProperties = allSchemaProperties;
 	function schemaProperties(it, schemaMap) {
 	    return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
 	}
-	code.schemaProperties = schemaProperties;
+	code$1.schemaProperties = schemaProperties;
 	function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
 	    const dataAndSchema = passSchema ? (0, codegen_1._) `${schemaCode}, ${data}, ${topSchemaRef}${schemaPath}` : data;
 	    const valCxt = [
@@ -2099,7 +2110,7 @@ function requireCode () {
 	    const args = (0, codegen_1._) `${dataAndSchema}, ${gen.object(...valCxt)}`;
 	    return context !== codegen_1.nil ? (0, codegen_1._) `${func}.call(${context}, ${args})` : (0, codegen_1._) `${func}(${args})`;
 	}
-	code.callValidateCode = callValidateCode;
+	code$1.callValidateCode = callValidateCode;
 	const newRegExp = (0, codegen_1._) `new RegExp`;
 	function usePattern({ gen, it: { opts } }, pattern) {
 	    const u = opts.unicodeRegExp ? "u" : "";
@@ -2111,7 +2122,7 @@ function requireCode () {
 	        code: (0, codegen_1._) `${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern}, ${u})`,
 	    });
 	}
-	code.usePattern = usePattern;
+	code$1.usePattern = usePattern;
 	function validateArray(cxt) {
 	    const { gen, data, keyword, it } = cxt;
 	    const valid = gen.name("valid");
@@ -2135,7 +2146,7 @@ function requireCode () {
 	        });
 	    }
 	}
-	code.validateArray = validateArray;
+	code$1.validateArray = validateArray;
 	function validateUnion(cxt) {
 	    const { gen, schema, keyword, it } = cxt;
 	    /* istanbul ignore if */
@@ -2161,9 +2172,9 @@ function requireCode () {
 	    }));
 	    cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
 	}
-	code.validateUnion = validateUnion;
+	code$1.validateUnion = validateUnion;
 	
-	return code;
+	return code$1;
 }
 
 var hasRequiredKeyword;
@@ -8447,6 +8458,16 @@ const METRICS = {
     timeouts: { unit: 'count', higherIsBetter: false, label: 'timeouts', kinds: [LATENCY] },
     non2xx: { unit: 'count', higherIsBetter: false, label: 'non-2xx', kinds: [LATENCY] },
     serverCpu: { unit: 'share', higherIsBetter: false, label: 'server CPU', kinds: [LATENCY] },
+    /**
+     * User + system CPU of the server's process tree over the measured load, per response
+     * (a duration in ms, shown in µs): what a request costs, not how long it queued.
+     */
+    cpuPerRequest: {
+        unit: 'duration',
+        higherIsBetter: false,
+        label: 'server CPU/request',
+        kinds: [LATENCY]
+    },
     wall: { unit: 'duration', higherIsBetter: false, label: 'wall time', kinds: ['command'] },
     user: { unit: 'duration', higherIsBetter: false, label: 'user CPU', kinds: ['command'] },
     sys: { unit: 'duration', higherIsBetter: false, label: 'system CPU', kinds: ['command'] },
@@ -8458,7 +8479,20 @@ const METRICS = {
         labels: { http: 'server peak RSS' },
         kinds: ['command', LATENCY]
     },
-    rssMean: { unit: 'bytes', higherIsBetter: false, label: 'server mean RSS', kinds: [LATENCY] }
+    rssMean: { unit: 'bytes', higherIsBetter: false, label: 'server mean RSS', kinds: [LATENCY] },
+    /** Bytes read from / written to storage (Linux /proc/<pid>/io, rusage blocks). */
+    diskRead: {
+        unit: 'bytes',
+        higherIsBetter: false,
+        label: 'disk read',
+        kinds: ['command', LATENCY]
+    },
+    diskWrite: {
+        unit: 'bytes',
+        higherIsBetter: false,
+        label: 'disk written',
+        kinds: ['command', LATENCY]
+    }
 };
 const METRIC_NAMES = Object.keys(METRICS);
 /** The metrics a benchmark of this kind reports, in display order. */
@@ -8472,18 +8506,25 @@ function isMetricName(name) {
 const HEADLINE_METRICS = {
     function: ['p50', 'p95', 'p99', 'ops', 'heap'],
     command: ['wall', 'user', 'sys', 'rss'],
-    http: ['p50', 'p95', 'p99', 'max', 'rps', 'errors', 'serverCpu', 'rss']
+    http: ['p50', 'p95', 'p99', 'max', 'rps', 'errors', 'cpuPerRequest', 'serverCpu', 'rss']
 };
 /** A metric's label for a benchmark of this kind. */
 function metricLabel(metric, kind) {
     const info = METRICS[metric];
     return (kind && info.labels?.[kind]) ?? info.label;
 }
-/** Metrics gated by default: the robust centre of each kind's main figure. */
+/** Where the server's CPU per request is measured (Linux /proc), it gates HTTP by default. */
+const CPU_COST_MEASURED = typeof process !== 'undefined' && process.platform === 'linux';
+/**
+ * Metrics gated by default: the robust centre of each kind's main figure. HTTP: the server's
+ * CPU per request, which on a busy machine varies less than latency and throughput
+ * (docs/PERFORMANCE.md, bench:verdict-http); latency stays measured, reported and
+ * budgetable. Where it is not measured, latency p50 and p95 and requests/s.
+ */
 const DEFAULT_GATE = {
     function: ['p50'],
     command: ['wall'],
-    http: ['p50', 'p95', 'rps']
+    http: CPU_COST_MEASURED ? ['cpuPerRequest'] : ['p50', 'p95', 'rps']
 };
 
 /**
@@ -8945,7 +8986,14 @@ function normalizeConfig(issues, raw, configPath, fileExists) {
             benchmarks.push(made);
     });
     checkMaxPairs(issues, compare.maxPairs, benchmarks);
-    return { file: configPath, dir, setup: raw.setup, compare, benchmarks };
+    return {
+        file: configPath,
+        dir,
+        setup: raw.setup,
+        profile: raw.profile ?? 'on-regression',
+        compare,
+        benchmarks
+    };
 }
 
 /**
@@ -8957,6 +9005,8 @@ function normalizeConfig(issues, raw, configPath, fileExists) {
  */
 /** Values of `http.server.restart`. */
 const SERVER_RESTARTS = ['per-trial', 'once'];
+/** Values of `profile`: when CPU profiles of base and head are taken in an A/B run. */
+const PROFILE_MODES = ['on-regression', 'always', 'never'];
 const CONFIG_SCHEMA = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'perfgate.schema.json',
@@ -8971,6 +9021,10 @@ const CONFIG_SCHEMA = {
             type: 'string',
             minLength: 1,
             description: 'Shell command run once in every checkout that is measured, before any benchmark (e.g. "npm ci && npm run build").'
+        },
+        profile: {
+            enum: PROFILE_MODES,
+            description: 'When an A/B run takes CPU profiles of base and head in extra trials outside the measured ones, for "Where the time went": on-regression (default), always, never.'
         },
         trials: {
             type: 'integer',
@@ -8996,7 +9050,7 @@ const CONFIG_SCHEMA = {
                 },
                 test: {
                     enum: PAIRED_TEST_VALUES,
-                    description: 'Paired test on log ratios: t (paired t-test, default) or sign-flip (exact randomization test).'
+                    description: 'Paired test on log ratios: trimmed (20 % trimmed mean with the trimmed t, default; robust to trials slowed as a whole), t (paired t-test) or sign-flip (exact randomization test).'
                 },
                 'max-pairs': {
                     type: 'integer',
@@ -9206,11 +9260,11 @@ const CONFIG_SCHEMA = {
                         },
                         duration: {
                             type: ['string', 'number'],
-                            description: 'Measured load per trial. Default 3s.'
+                            description: 'Measured load per trial. Default 1s.'
                         },
                         warmup: {
                             type: ['string', 'number'],
-                            description: 'Unmeasured load before it. Default 1s.'
+                            description: 'Unmeasured load before it. Default 500ms.'
                         },
                         pipelining: {
                             type: 'integer',
@@ -11362,12 +11416,12 @@ function requireLog () {
 	return log$1;
 }
 
-var merge = {};
+var merge$1 = {};
 
 var hasRequiredMerge;
 
 function requireMerge () {
-	if (hasRequiredMerge) return merge;
+	if (hasRequiredMerge) return merge$1;
 	hasRequiredMerge = 1;
 
 	var identity = requireIdentity();
@@ -11381,7 +11435,7 @@ function requireMerge () {
 	// Keys in mapping nodes earlier in the sequence override keys specified in
 	// later mapping nodes. -- http://yaml.org/type/merge.html
 	const MERGE_KEY = '<<';
-	const merge$1 = {
+	const merge = {
 	    identify: value => value === MERGE_KEY ||
 	        (typeof value === 'symbol' && value.description === MERGE_KEY),
 	    default: 'key',
@@ -11392,11 +11446,11 @@ function requireMerge () {
 	    }),
 	    stringify: () => MERGE_KEY
 	};
-	const isMergeKey = (ctx, key) => (merge$1.identify(key) ||
+	const isMergeKey = (ctx, key) => (merge.identify(key) ||
 	    (identity.isScalar(key) &&
 	        (!key.type || key.type === Scalar.Scalar.PLAIN) &&
-	        merge$1.identify(key.value))) &&
-	    ctx?.doc.schema.tags.some(tag => tag.tag === merge$1.tag && tag.default);
+	        merge.identify(key.value))) &&
+	    ctx?.doc.schema.tags.some(tag => tag.tag === merge.tag && tag.default);
 	function addMergeToJSMap(ctx, map, value) {
 	    const source = resolveAliasValue(ctx, value);
 	    if (identity.isSeq(source))
@@ -11436,10 +11490,10 @@ function requireMerge () {
 	    return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
 	}
 
-	merge.addMergeToJSMap = addMergeToJSMap;
-	merge.isMergeKey = isMergeKey;
-	merge.merge = merge$1;
-	return merge;
+	merge$1.addMergeToJSMap = addMergeToJSMap;
+	merge$1.isMergeKey = isMergeKey;
+	merge$1.merge = merge;
+	return merge$1;
 }
 
 var hasRequiredAddPairToJSMap;
@@ -19323,11 +19377,128 @@ function createRandom(seed) {
 }
 
 /**
+ * The trimmed mean of paired log ratios with its trimmed t interval and test (docs/DESIGN.md,
+ * "Robust paired statistics"): a trial slowed as a whole by a busy machine puts its pair's
+ * log ratio far out, on either side; trimming drops the most extreme g on each side, so a
+ * few such pairs move neither the estimate nor the interval, while on clean noise the
+ * procedure stays close to the t-test.
+ *
+ * Tukey & McLaughlin, "Less vulnerable confidence and significance procedures for location
+ * based on a single sample: trimming/winsorization 1", Sankhya A 25 (1963) 331-352; Yuen,
+ * "The two-sample trimmed t for unequal population variances", Biometrika 61 (1974) 165-170;
+ * Wilcox, Introduction to Robust Estimation and Hypothesis Testing, 4th ed. (2017), §4.4
+ * (the one-sample trimmed t, his `trimci`), which recommends 20 % trimming.
+ */
+/** Share trimmed from each end by default: 20 %, Wilcox's recommendation. */
+const DEFAULT_TRIM = 0.2;
+/**
+ * One-sample trimmed t on `values` (Tukey & McLaughlin 1963; Wilcox §4.4):
+ *
+ * - sort x_(1) <= … <= x_(n); g = floor(trim × n) (trim in [0, 0.5));
+ * - estimate = mean of x_(g+1) … x_(n−g) (R's mean(x, trim = trim) and
+ *   scipy.stats.trim_mean both cut floor(trim × n) from each end);
+ * - winsorized values: x_(i) clamped to [x_(g+1), x_(n−g)]; s_w their sample SD;
+ * - SE = s_w / ((1 − 2 trim) √n) (Wilcox's trimci; scipy.stats.mstats.trimmed_stde), df =
+ *   n − 2g − 1, t = estimate / SE, p = 2 P(T_df <= −|t|), interval estimate ∓
+ *   t_{1−(1−c)/2, df} SE (scipy.stats.mstats.trimmed_mean_ci). Where trim × n is an integer
+ *   (10, 20, 30 pairs at 20 %), 1 − 2 trim = (n − 2g)/n.
+ *
+ * p < 1 − c exactly when the interval at confidence c excludes 0 (same t, same df), and the
+ * estimate is its interval's midpoint: estimate, interval and test always agree.
+ *
+ * A winsorized SD no larger than `zeroSpread` (default 0) counts as 0: interval
+ * [estimate, estimate], t NaN, p = 1 when the estimate is exactly 0 and 0 otherwise (the
+ * limit as the spread vanishes, as for the paired t-test). Throws a RangeError for a
+ * non-finite value, a confidence outside (0, 1), a trim outside [0, 0.5) or df < 1 (fewer
+ * than 2 values, or too few left after trimming; with the default 20 % any n >= 2 works).
+ */
+function trimmedMeanTest(values, options) {
+    assertFiniteValues('values', values);
+    assertLevel('confidence', options.confidence);
+    const trim = options.trim ?? DEFAULT_TRIM;
+    if (!(trim >= 0 && trim < 0.5))
+        throw new RangeError(`trim must be in [0, 0.5), got ${trim}`);
+    const n = values.length;
+    const g = Math.floor(trim * n);
+    if (n - 2 * g - 1 < 1) {
+        throw new RangeError(`the trimmed t needs 2 values left after trimming ${g} from each end, got ${n} values`);
+    }
+    const sorted = [...values].sort((a, b) => a - b);
+    const lowest = sorted[g];
+    const highest = sorted[n - g - 1];
+    let sum = 0;
+    for (let i = g; i < n - g; i++)
+        sum += sorted[i];
+    const estimate = sum / (n - 2 * g);
+    const winsorized = sorted.map((x) => Math.min(Math.max(x, lowest), highest));
+    const winsorizedMean = winsorized.reduce((a, x) => a + x, 0) / n;
+    const rawSd = Math.sqrt(winsorized.reduce((a, x) => a + (x - winsorizedMean) ** 2, 0) / (n - 1));
+    const winsorizedSd = rawSd <= (options.zeroSpread ?? 0) ? 0 : rawSd;
+    const standardError = winsorizedSd / ((1 - 2 * trim) * Math.sqrt(n));
+    const df = n - 2 * g - 1;
+    const common = { n, g, estimate, winsorizedSd, standardError, df };
+    if (!(standardError > 0)) {
+        return { ...common, t: NaN, pValue: estimate === 0 ? 1 : 0, low: estimate, high: estimate };
+    }
+    const t = estimate / standardError;
+    const half = studentTQuantile(1 - (1 - options.confidence) / 2, df) * standardError;
+    return {
+        ...common,
+        t,
+        pValue: Math.min(1, 2 * studentTCdf(-Math.abs(t), df)),
+        low: estimate - half,
+        high: estimate + half
+    };
+}
+/** Differences farther from 0 than this many times the median |d| are left out of the test. */
+const SCREEN_FACTOR = 3;
+/**
+ * The p-value of the 'trimmed' paired method: the one-sample t-test of the differences with
+ * |d_i| <= 3 × median |d_j| (t = mean / (s / √k) on k − 1 degrees of freedom, k kept;
+ * scipy.stats.ttest_1samp on them). The screen looks at the |d_i| only, which sign flips
+ * leave unchanged, so under "d symmetric about 0" (base and head exchangeable in a
+ * randomized order) the kept d are, given their magnitudes, independent random signs times
+ * fixed numbers — and for such sign-symmetric data the Student t tail is conservative at the
+ * levels used here (Efron, "Student's t-test under symmetry conditions", J. Amer. Statist.
+ * Assoc. 64 (1969) 1278-1302). A pair with one side slowed 1.5-10× as a whole lies ln 1.5
+ * to ln 10 out and is screened out; on normal noise about 4.5 % of the pairs are.
+ *
+ * Not the trimmed t's own Student p: at 10-20 pairs that one is too small in the far tail
+ * that the planned looks and Holm use (about 2× at p = 0.0017, n = 10, on normal data). Not
+ * an exact sign-flip test of the kept d either: its smallest p, 2 / 2^k, leaves small
+ * configurations (a few pairs per look) unable to decide at all.
+ *
+ * Fewer than 2 kept: p = 1. Kept SD 0: p = 1 when their mean is 0, else 0 (the t-test's
+ * limit). A spread no larger than `zeroSpread` (default 0) counts as 0.
+ */
+function screenedTTest(differences, options = {}) {
+    assertFiniteValues('differences', differences);
+    const magnitudes = differences.map(Math.abs).sort((a, b) => a - b);
+    const n = magnitudes.length;
+    if (n === 0)
+        return { pValue: 1, t: NaN, kept: 0 };
+    const half = Math.floor(n / 2);
+    const medianMagnitude = n % 2 ? magnitudes[half] : (magnitudes[half - 1] + magnitudes[half]) / 2;
+    const kept = differences.filter((x) => Math.abs(x) <= SCREEN_FACTOR * medianMagnitude);
+    const k = kept.length;
+    if (k < 2)
+        return { pValue: 1, t: NaN, kept: k };
+    const mean = kept.reduce((a, x) => a + x, 0) / k;
+    const rawSd = Math.sqrt(kept.reduce((a, x) => a + (x - mean) ** 2, 0) / (k - 1));
+    if (rawSd <= (options.zeroSpread ?? 0))
+        return { pValue: mean === 0 ? 1 : 0, t: NaN, kept: k };
+    const t = mean / (rawSd / Math.sqrt(k));
+    return { pValue: Math.min(1, 2 * studentTCdf(-Math.abs(t), k - 1)), t, kept: k };
+}
+
+/**
  * Paired comparison of base and head trials (same-runner A/B; docs/DESIGN.md, "Paired
  * comparison"): the
  * log ratios d_i = ln(head_i / base_i), their geometric-mean ratio with a t confidence
  * interval, and a two-sided p-value from a paired t-test or an exact (or Monte Carlo)
- * sign-flip randomization test.
+ * sign-flip randomization test; or, method 'trimmed', their 20 % trimmed mean with the
+ * trimmed t interval and test (src/stats/trimmed.ts), which a few trials slowed as a whole
+ * by a busy machine cannot drag along (docs/DESIGN.md, "Robust paired statistics").
  */
 /** Monte Carlo sign flips by default: standard error 0.0015 at p = 0.05. */
 const DEFAULT_SIGN_FLIP_RESAMPLES = 20000;
@@ -19355,6 +19526,12 @@ function logRatios(base, head) {
  * - p-value, method 't': paired t-test, t = mean d / (s_d / sqrt n) on n - 1 degrees of
  *   freedom, p = 2 P(T <= -|t|) (matches scipy.stats.ttest_rel on the logs).
  * - p-value, method 'sign-flip': see {@link signFlipTest}.
+ * - method 'trimmed': ratio and interval of {@link trimmedMeanTest} on the d_i (20 %
+ *   trimmed mean, trimmed t interval), back-transformed; p from {@link screenedTTest}
+ *   (the t-test of the pairs within 3 × median |d| of 0; the trimmed t's own p is too
+ *   small in the far tail at few pairs); meanLog and sdLog stay the
+ *   mean and SD of the d_i. A winsorized spread within the rounding level below counts as
+ *   0, as sdLog does.
  *
  * Degenerate cases (documented behaviour, not errors):
  * - n = 0: ratio NaN, interval (0, Infinity), p = 1.
@@ -19401,6 +19578,19 @@ function comparePaired(base, head, options = {}) {
     }
     if (method === 't')
         return { ...common, ciLow, ciHigh, pValue: tPValue, t, exact: true };
+    if (method === 'trimmed') {
+        const trimmed = trimmedMeanTest(d, { confidence, zeroSpread: roundingLevel });
+        const screened = screenedTTest(d, { zeroSpread: roundingLevel });
+        return {
+            ...common,
+            ratio: Math.exp(trimmed.estimate),
+            ciLow: Math.exp(trimmed.low),
+            ciHigh: Math.exp(trimmed.high),
+            pValue: screened.pValue,
+            t: trimmed.t,
+            exact: true
+        };
+    }
     const flip = signFlipTest(d, options);
     return { ...common, ciLow, ciHigh, pValue: flip.pValue, t, exact: flip.exact };
 }
@@ -19974,7 +20164,9 @@ function testMetric(metric, base, head, settings, mode, options) {
     const shared = { ...common, base: median(b), head: median(h) };
     if (mode === 'paired') {
         const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE_LEVEL });
-        const needed = pairsToDecide(result.meanLog, result.sdLog, settings);
+        const needed = options.test === 'trimmed'
+            ? trimmedPairsToDecide(b, h, settings)
+            : pairsToDecide(result.meanLog, result.sdLog, settings);
         return {
             ...shared,
             ratio: result.ratio,
@@ -19994,7 +20186,8 @@ function testMetric(metric, base, head, settings, mode, options) {
     };
 }
 /**
- * Pairs that would likely decide a metric, for the report's inconclusive rows: with the
+ * Pairs that would likely decide a metric, for the report's inconclusive rows (for the
+ * trimmed test from its own estimate and spread, {@link trimmedPairsToDecide}): with the
  * estimate inside ±threshold, the pairs giving 80 % power to show equivalence; past it,
  * to show significance. n = ((z_{1-a/2} + z_0.8) s / e)^2 with e the distance from the
  * mean log ratio to the band edge or to zero (normal approximation to the t-test; Chow,
@@ -20010,6 +20203,15 @@ function pairsToDecide(meanLog, sdLog, settings) {
     if (distance < 1e-9)
         return undefined;
     return Math.max(2, Math.ceil(Math.pow((z * sdLog) / distance, 2)));
+}
+/**
+ * {@link pairsToDecide} for the trimmed test: its estimate (the trimmed mean of the log
+ * ratios) and the spread its interval uses, SE × √n, so a few disturbed trials inflate the
+ * forecast no more than they widen the interval.
+ */
+function trimmedPairsToDecide(base, head, settings) {
+    const trimmed = trimmedMeanTest(logRatios(base, head), { confidence: CONFIDENCE_LEVEL });
+    return pairsToDecide(trimmed.estimate, trimmed.standardError * Math.sqrt(trimmed.n), settings);
 }
 /** Compares head with base and judges budgets: the whole verdict of a run. */
 function compareResults(input) {
@@ -20252,159 +20454,6 @@ function gitSync(cwd, args, timeoutMs = 120_000) {
     const run = spawnSync('git', args, { cwd, encoding: 'utf8', timeout: timeoutMs });
     return { ok: run.status === 0, out: (run.stdout ?? '').trim(), err: (run.stderr ?? '').trim() };
 }
-
-/**
- * Files perfgate starts or hands to workers at run time. In the bundle they sit flat in
- * dist/ (see rollup.config.js); when running from source (tests, tsx, @github/local-action)
- * they are the .ts files.
- */
-/**
- * Whether this module runs from the TypeScript sources rather than from the bundle. Decided
- * by what is on disk, not by the URL's spelling alone: loaders may add a query to module
- * URLs (local-action's module stubbing loads `runtime-files.ts?__quibble=1`).
- */
-function runsFromSource(moduleUrl) {
-    if (fileURLToPath(moduleUrl).endsWith('.ts'))
-        return true;
-    // A bundle has the worker next to it; the sources have it under runners/function/.
-    return (!existsSync(new URL('./worker.js', moduleUrl)) &&
-        existsSync(new URL('./runners/function/worker.ts', moduleUrl)));
-}
-const fromSource = runsFromSource(import.meta.url);
-/** The function worker's entry file. */
-const WORKER_URL = fromSource
-    ? new URL('./runners/function/worker.ts', import.meta.url)
-    : new URL('./worker.js', import.meta.url);
-/** The module `import ... from 'perfgate'` resolves to inside a worker. */
-const API_URL = fromSource
-    ? new URL('./api.ts', import.meta.url)
-    : new URL('./api.js', import.meta.url);
-/** Whether the worker itself needs a TypeScript loader (only when running from source). */
-const WORKER_NEEDS_TS_LOADER = fromSource;
-/**
- * URL of tsx's ESM loader, if tsx is installed (it is a dependency of the CLI; the action's
- * bundle runs on a Node with native type stripping instead). undefined when absent.
- */
-function tsxLoaderUrl(projectDir) {
-    const from = [
-        import.meta.url,
-        ...(projectDir ? [pathToFileURL(path.join(projectDir, 'package.json')).href] : [])
-    ];
-    for (const parent of from) {
-        try {
-            return pathToFileURL(createRequire(parent).resolve('tsx')).href;
-        }
-        catch {
-            // not installed there
-        }
-    }
-    return undefined;
-}
-let workerNodeCache;
-/**
- * The Node that runs function workers: PERFGATE_NODE when set (the action sets it to the
- * project's `node` from setup-node, not the action's own runtime), else this process's.
- */
-function workerNode() {
-    const chosen = process.env.PERFGATE_NODE || process.execPath;
-    if (workerNodeCache?.path === chosen)
-        return workerNodeCache;
-    const version = chosen === process.execPath
-        ? process.version
-        : spawnSync(chosen, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
-    workerNodeCache = { path: chosen, version };
-    return workerNodeCache;
-}
-/** Whether a Node version strips TypeScript types by default (22.18+, 23.6+). */
-function stripsTypes(version) {
-    const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
-    return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
-}
-
-/** Facts about the machine and checkout a run measured (I/O: os and git). */
-function git$1(cwd, args) {
-    const run = gitSync(cwd, args, 10_000);
-    return run.ok ? run.out : undefined;
-}
-/** Reads the environment; git facts are omitted when `dir` is not in a git checkout. */
-function readEnvironment(dir, configHash) {
-    const cpus = os.cpus();
-    const commit = git$1(dir, ['rev-parse', 'HEAD']);
-    const branch = commit ? git$1(dir, ['rev-parse', '--abbrev-ref', 'HEAD']) : undefined;
-    const status = commit ? git$1(dir, ['status', '--porcelain', '--untracked-files=no']) : undefined;
-    return {
-        os: os.type(),
-        osRelease: os.release(),
-        arch: os.arch(),
-        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-        cores: cpus.length,
-        totalMemoryBytes: os.totalmem(),
-        // The Node that ran function workers (the project's, in the action).
-        node: workerNode().version,
-        ci: process.env.CI === 'true' || process.env.GITHUB_ACTIONS === 'true',
-        ...(commit
-            ? {
-                git: {
-                    commit,
-                    ...(branch && branch !== 'HEAD' ? { branch } : {}),
-                    dirty: (status ?? '') !== ''
-                }
-            }
-            : {}),
-        configHash
-    };
-}
-
-/** Hashes of what was measured, so results from different setups are told apart. */
-/** JSON with sorted keys, so equal objects hash equally. */
-function canonical(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonical).join(',')}]`;
-    if (value && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : 1));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-    }
-    return JSON.stringify(value);
-}
-function sha256(text) {
-    return createHash('sha256').update(text).digest('hex');
-}
-/**
- * Hash of how a benchmark is measured: its spec and trial settings, with paths made
- * relative to the config directory so two checkouts of one repository hash alike.
- */
-function definitionHash(benchmark, configDir) {
-    return sha256(canonical({ spec: relativePaths(benchmark.spec, configDir), timeoutMs: benchmark.timeoutMs }));
-}
-/** Paths under the config directory, made relative to it (anywhere in the object). */
-function relativePaths(value, dir) {
-    if (typeof value === 'string')
-        return value.startsWith(dir) ? value.slice(dir.length) : value;
-    if (Array.isArray(value))
-        return value.map((v) => relativePaths(v, dir));
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relativePaths(v, dir)]));
-    }
-    return value;
-}
-/** Hash of the whole validated config (paths relative to its directory). */
-function configHash(config) {
-    return sha256(canonical({
-        setup: config.setup,
-        compare: config.compare,
-        benchmarks: config.benchmarks.map((b) => ({
-            name: b.name,
-            definition: definitionHash(b, config.dir),
-            trials: b.trials,
-            budgets: b.budgets
-        }))
-    }));
-}
-
-/** perfgate's version (a test keeps it equal to package.json's). */
-const VERSION = '0.1.0';
 
 /**
  * The environment of every process perfgate starts (benchmarks, servers, function
@@ -20802,7 +20851,7 @@ class BaseCheckoutError extends Error {
         this.name = 'BaseCheckoutError';
     }
 }
-const git = (cwd, args) => gitSync(cwd, args);
+const git$1 = (cwd, args) => gitSync(cwd, args);
 /**
  * Runs a shell command to completion, failing with its output tail. Processes it leaves
  * running outside its process group are stopped like a trial's; the returned warning
@@ -20830,19 +20879,19 @@ const SETUP_TIMEOUT_MS = 30 * 60_000;
  * lockfiles match, and the report says when they do not.
  */
 async function prepareBaseCheckout(config, ref, log, options = { mergeBase: true }) {
-    const top = git(config.dir, ['rev-parse', '--show-toplevel']);
+    const top = git$1(config.dir, ['rev-parse', '--show-toplevel']);
     if (!top.ok) {
         throw new BaseCheckoutError(`--base needs a git repository; ${config.dir} is not in one`, 'usage');
     }
     const repoRoot = top.out;
     const base = options.mergeBase
-        ? git(repoRoot, ['merge-base', ref, 'HEAD'])
-        : git(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+        ? git$1(repoRoot, ['merge-base', ref, 'HEAD'])
+        : git$1(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
     if (!base.ok && !options.mergeBase) {
         throw new BaseCheckoutError(`base commit ${ref} is not in this clone (fetch it first, e.g. git fetch --depth 1 origin ${ref})`, 'usage');
     }
     if (!base.ok) {
-        const known = git(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok;
+        const known = git$1(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok;
         throw new BaseCheckoutError(known
             ? `--base ${ref}: no merge-base with HEAD (shallow clone? fetch more history, e.g. actions/checkout with fetch-depth: 0)`
             : `--base ${ref}: unknown git ref (fetch it first, e.g. git fetch origin ${ref})`, 'usage');
@@ -20850,12 +20899,12 @@ async function prepareBaseCheckout(config, ref, log, options = { mergeBase: true
     const commit = base.out;
     const root = mkdtempSync(path.join(tmpdir(), 'perfgate-base-'));
     const remove = registerCleanup(() => {
-        git(repoRoot, ['worktree', 'remove', '--force', root]);
+        git$1(repoRoot, ['worktree', 'remove', '--force', root]);
         rmSync(root, { recursive: true, force: true });
-        git(repoRoot, ['worktree', 'prune']);
+        git$1(repoRoot, ['worktree', 'prune']);
     });
     try {
-        const added = git(repoRoot, ['worktree', 'add', '--detach', '--quiet', root, commit]);
+        const added = git$1(repoRoot, ['worktree', 'add', '--detach', '--quiet', root, commit]);
         if (!added.ok)
             throw new BaseCheckoutError(`git worktree add failed: ${added.err}`, 'runtime');
         const configDir = path.join(root, path.relative(repoRoot, config.dir));
@@ -20972,6 +21021,159 @@ function mapToBase(benchmark, headDir, baseDir) {
         }
     }
 }
+
+/**
+ * Files perfgate starts or hands to workers at run time. In the bundle they sit flat in
+ * dist/ (see rollup.config.js); when running from source (tests, tsx, @github/local-action)
+ * they are the .ts files.
+ */
+/**
+ * Whether this module runs from the TypeScript sources rather than from the bundle. Decided
+ * by what is on disk, not by the URL's spelling alone: loaders may add a query to module
+ * URLs (local-action's module stubbing loads `runtime-files.ts?__quibble=1`).
+ */
+function runsFromSource(moduleUrl) {
+    if (fileURLToPath(moduleUrl).endsWith('.ts'))
+        return true;
+    // A bundle has the worker next to it; the sources have it under runners/function/.
+    return (!existsSync(new URL('./worker.js', moduleUrl)) &&
+        existsSync(new URL('./runners/function/worker.ts', moduleUrl)));
+}
+const fromSource = runsFromSource(import.meta.url);
+/** The function worker's entry file. */
+const WORKER_URL = fromSource
+    ? new URL('./runners/function/worker.ts', import.meta.url)
+    : new URL('./worker.js', import.meta.url);
+/** The module `import ... from 'perfgate'` resolves to inside a worker. */
+const API_URL = fromSource
+    ? new URL('./api.ts', import.meta.url)
+    : new URL('./api.js', import.meta.url);
+/** Whether the worker itself needs a TypeScript loader (only when running from source). */
+const WORKER_NEEDS_TS_LOADER = fromSource;
+/**
+ * URL of tsx's ESM loader, if tsx is installed (it is a dependency of the CLI; the action's
+ * bundle runs on a Node with native type stripping instead). undefined when absent.
+ */
+function tsxLoaderUrl(projectDir) {
+    const from = [
+        import.meta.url,
+        ...(projectDir ? [pathToFileURL(path.join(projectDir, 'package.json')).href] : [])
+    ];
+    for (const parent of from) {
+        try {
+            return pathToFileURL(createRequire(parent).resolve('tsx')).href;
+        }
+        catch {
+            // not installed there
+        }
+    }
+    return undefined;
+}
+let workerNodeCache;
+/**
+ * The Node that runs function workers: PERFGATE_NODE when set (the action sets it to the
+ * project's `node` from setup-node, not the action's own runtime), else this process's.
+ */
+function workerNode() {
+    const chosen = process.env.PERFGATE_NODE || process.execPath;
+    if (workerNodeCache?.path === chosen)
+        return workerNodeCache;
+    const version = chosen === process.execPath
+        ? process.version
+        : spawnSync(chosen, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
+    workerNodeCache = { path: chosen, version };
+    return workerNodeCache;
+}
+/** Whether a Node version strips TypeScript types by default (22.18+, 23.6+). */
+function stripsTypes(version) {
+    const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+    return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
+}
+
+/** Facts about the machine and checkout a run measured (I/O: os and git). */
+function git(cwd, args) {
+    const run = gitSync(cwd, args, 10_000);
+    return run.ok ? run.out : undefined;
+}
+/** Reads the environment; git facts are omitted when `dir` is not in a git checkout. */
+function readEnvironment(dir, configHash) {
+    const cpus = os.cpus();
+    const commit = git(dir, ['rev-parse', 'HEAD']);
+    const branch = commit ? git(dir, ['rev-parse', '--abbrev-ref', 'HEAD']) : undefined;
+    const status = commit ? git(dir, ['status', '--porcelain', '--untracked-files=no']) : undefined;
+    return {
+        os: os.type(),
+        osRelease: os.release(),
+        arch: os.arch(),
+        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+        cores: cpus.length,
+        totalMemoryBytes: os.totalmem(),
+        // The Node that ran function workers (the project's, in the action).
+        node: workerNode().version,
+        ci: process.env.CI === 'true' || process.env.GITHUB_ACTIONS === 'true',
+        ...(commit
+            ? {
+                git: {
+                    commit,
+                    ...(branch && branch !== 'HEAD' ? { branch } : {}),
+                    dirty: (status ?? '') !== ''
+                }
+            }
+            : {}),
+        configHash
+    };
+}
+
+/** Hashes of what was measured, so results from different setups are told apart. */
+/** JSON with sorted keys, so equal objects hash equally. */
+function canonical(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonical).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : 1));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+function sha256(text) {
+    return createHash('sha256').update(text).digest('hex');
+}
+/**
+ * Hash of how a benchmark is measured: its spec and trial settings, with paths made
+ * relative to the config directory so two checkouts of one repository hash alike.
+ */
+function definitionHash(benchmark, configDir) {
+    return sha256(canonical({ spec: relativePaths(benchmark.spec, configDir), timeoutMs: benchmark.timeoutMs }));
+}
+/** Paths under the config directory, made relative to it (anywhere in the object). */
+function relativePaths(value, dir) {
+    if (typeof value === 'string')
+        return value.startsWith(dir) ? value.slice(dir.length) : value;
+    if (Array.isArray(value))
+        return value.map((v) => relativePaths(v, dir));
+    if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relativePaths(v, dir)]));
+    }
+    return value;
+}
+/** Hash of the whole validated config (paths relative to its directory). */
+function configHash(config) {
+    return sha256(canonical({
+        setup: config.setup,
+        compare: config.compare,
+        benchmarks: config.benchmarks.map((b) => ({
+            name: b.name,
+            definition: definitionHash(b, config.dir),
+            trials: b.trials,
+            budgets: b.budgets
+        }))
+    }));
+}
+
+/** perfgate's version (a test keeps it equal to package.json's). */
+const VERSION = '0.1.0';
 
 /**
  * Summarizes one metric across trials. The spread is the scaled median absolute deviation
@@ -21596,10 +21798,597 @@ async function measureAgainstBase(config, selected, spec, options) {
                 }
             }
         }
+        await options.beforeRemove?.(checkout, { head, base: baseResults() });
         return { head, base: baseResults() };
     }
     finally {
         checkout.remove();
+    }
+}
+
+/**
+ * CPU profiles → time by function (pure). Every sample's time goes to the function it hit
+ * (self) and once to every distinct function on its stack (total). Functions are named by
+ * where they live: the repository's own code by name and file relative to the repository,
+ * dependencies under node_modules as one entry per package, Node's own modules as one
+ * entry, V8 builtins by name, garbage collection and unattributed VM time as their own
+ * entries; idle time is left out. Times are per unit of work (an operation, a request, a
+ * run), so two sides that did different amounts of work compare.
+ */
+const SPECIAL = {
+    '(root)': null,
+    '(idle)': null,
+    '(program)': { key: 'vm:(program)', name: '(program)', kind: 'vm' },
+    '(garbage collector)': { key: 'vm:(garbage collector)', name: '(garbage collector)', kind: 'vm' }
+};
+function filePath(url) {
+    if (url.startsWith('file://')) {
+        try {
+            return fileURLToPath(url);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return path.isAbsolute(url) ? url : undefined;
+}
+/** The package a path under node_modules belongs to (`@scope/name` or `name`). */
+function packageOf(file) {
+    const parts = file.split(/[\\/]/);
+    const at = parts.lastIndexOf('node_modules');
+    if (at < 0 || at + 1 >= parts.length)
+        return undefined;
+    const first = parts[at + 1];
+    return first.startsWith('@') && at + 2 < parts.length ? `${first}/${parts[at + 2]}` : first;
+}
+/** Where a call frame's function lives, as it is reported. */
+function identify(frame, options) {
+    const name = frame.functionName || '(anonymous)';
+    if (frame.url === '' && frame.functionName in SPECIAL)
+        return SPECIAL[frame.functionName];
+    if (frame.url.startsWith('node:') || /^(internal\/|node_modules\/undici)/.test(frame.url)) {
+        return { key: 'node:', name: '(node internals)', kind: 'node' };
+    }
+    const file = filePath(frame.url);
+    if (file === undefined) {
+        if (frame.url === '')
+            return { key: `native:${name}`, name, kind: 'native' };
+        // evaluated code, wasm, data: URLs
+        return { key: `other:${frame.url}:${name}`, name, file: frame.url, kind: 'code' };
+    }
+    const pkg = packageOf(file);
+    if (pkg !== undefined)
+        return { key: `dep:${pkg}`, name: pkg, kind: 'dependency' };
+    for (const group of options.groups ?? []) {
+        const rel = path.relative(group.dir, file);
+        if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+            return { key: `group:${group.label}`, name: group.label, kind: 'vm' };
+        }
+    }
+    const relative = path.relative(options.root, file).split(path.sep).join('/');
+    const shown = relative.startsWith('..') ? file : relative;
+    return {
+        key: `code:${shown}:${name}`,
+        name,
+        file: shown,
+        ...(frame.lineNumber >= 0 ? { line: frame.lineNumber + 1 } : {}),
+        kind: 'code'
+    };
+}
+/**
+ * Microseconds each node was sampled on top of the stack (within the window). Every sample
+ * counts as the profile's typical interval (the median gap between samples), not as the
+ * gap before the next one: V8 takes a sample on the profiled thread, so a thread the
+ * machine did not schedule for a while leaves a long gap that is not CPU time of the
+ * function it was in. On a busy machine that keeps other processes' load out of the figures.
+ */
+function sampledTime(input) {
+    const { profile, window } = input;
+    const byNode = new Map();
+    let samples = 0;
+    const add = (id, us) => byNode.set(id, (byNode.get(id) ?? 0) + us);
+    if (profile.samples && profile.timeDeltas && profile.samples.length > 0) {
+        const ids = profile.samples;
+        const deltas = profile.timeDeltas;
+        const gaps = deltas.filter((d) => d > 0).sort((a, b) => a - b);
+        const interval = gaps.length > 0 ? gaps[Math.floor((gaps.length - 1) / 2)] : 0;
+        let at = profile.startTime;
+        for (let i = 0; i < ids.length; i++) {
+            at += deltas[i];
+            if (window && (at < window.fromUs || at > window.toUs))
+                continue;
+            add(ids[i], interval * (input.scale ?? 1));
+            samples++;
+        }
+        return { byNode, samples };
+    }
+    // Older profiles: hit counts only, spread over the profile's duration.
+    const hits = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0);
+    const each = hits > 0 ? (profile.endTime - profile.startTime) / hits : 0;
+    for (const n of profile.nodes)
+        if (n.hitCount)
+            add(n.id, n.hitCount * each * (input.scale ?? 1));
+    return { byNode, samples: hits };
+}
+const isIdle = (frame) => frame.url === '' && (frame.functionName === '(idle)' || frame.functionName === '(root)');
+/**
+ * The profiles of one trial scaled so that their sampled CPU time (idle excluded) equals
+ * `measuredUs`, the CPU time the trial measured for the same work (the worker's time per
+ * operation × operations; the server's CPU from the kernel). On a busy machine the
+ * sampler misses samples unevenly from trial to trial; the shares it finds between
+ * functions hold, the absolute figures come from the measurement.
+ */
+function scaleToMeasured(inputs, measuredUs) {
+    let sampled = 0;
+    for (const input of inputs) {
+        const nodes = new Map(input.profile.nodes.map((n) => [n.id, n]));
+        for (const [id, us] of sampledTime({ ...input, scale: 1 }).byNode) {
+            if (!isIdle(nodes.get(id).callFrame))
+                sampled += us;
+        }
+    }
+    if (!(sampled > 0) || !(measuredUs > 0))
+        return [...inputs];
+    return inputs.map((input) => ({ ...input, scale: measuredUs / sampled }));
+}
+const newTree = (id) => ({ id, self: 0, total: 0, children: new Map() });
+const ROOT_ID = { key: 'root', name: '(all)', kind: 'vm' };
+/**
+ * Aggregates the profiles of one side (several trials, several processes) into time per
+ * function per unit of work.
+ */
+function aggregateProfiles(inputs, units, unit, options) {
+    const perUnit = units > 0 ? 1 / units : 0;
+    const self = new Map();
+    const total = new Map();
+    const ids = new Map();
+    const tree = newTree(ROOT_ID);
+    let cpu = 0;
+    let samples = 0;
+    for (const input of inputs) {
+        const { byNode, samples: n } = sampledTime(input);
+        samples += n;
+        const nodes = new Map(input.profile.nodes.map((node) => [node.id, node]));
+        const parent = new Map();
+        for (const node of input.profile.nodes) {
+            for (const child of node.children ?? [])
+                parent.set(child, node.id);
+        }
+        const idCache = new Map();
+        const idOf = (nodeId) => {
+            if (!idCache.has(nodeId))
+                idCache.set(nodeId, identify(nodes.get(nodeId).callFrame, options));
+            return idCache.get(nodeId);
+        };
+        for (const [nodeId, us] of byNode) {
+            const leaf = idOf(nodeId);
+            if (leaf === null || us <= 0)
+                continue; // idle
+            cpu += us;
+            ids.set(leaf.key, leaf);
+            self.set(leaf.key, (self.get(leaf.key) ?? 0) + us);
+            // The stack from the root down, consecutive frames of one function merged.
+            const stack = [];
+            for (let at = nodeId; at !== undefined; at = parent.get(at)) {
+                const id = idOf(at);
+                if (id !== null && stack[stack.length - 1]?.key !== id.key)
+                    stack.push(id);
+            }
+            stack.reverse();
+            const seen = new Set();
+            for (const id of stack) {
+                if (seen.has(id.key))
+                    continue;
+                seen.add(id.key);
+                ids.set(id.key, ids.get(id.key) ?? id);
+                total.set(id.key, (total.get(id.key) ?? 0) + us);
+            }
+            let node = tree;
+            node.total += us;
+            for (const id of stack) {
+                let child = node.children.get(id.key);
+                if (!child)
+                    node.children.set(id.key, (child = newTree(id)));
+                child.total += us;
+                node = child;
+            }
+            node.self += us;
+        }
+    }
+    const functions = [...total.keys()]
+        .map((key) => ({
+        ...ids.get(key),
+        self: (self.get(key) ?? 0) * perUnit,
+        total: total.get(key) * perUnit
+    }))
+        .sort((a, b) => b.self - a.self || b.total - a.total || a.key.localeCompare(b.key));
+    const freeze = (t) => ({
+        id: t.id,
+        self: t.self * perUnit,
+        total: t.total * perUnit,
+        children: [...t.children.values()].sort((a, b) => b.total - a.total).map(freeze)
+    });
+    return { unit, units, cpu: cpu * perUnit, samples, functions, tree: freeze(tree) };
+}
+/**
+ * A side's table scaled so that its CPU time per unit is `cpuPerUnit` (µs): the shares
+ * between functions from the profile, the magnitude from the measured trials.
+ */
+function scaleTable(table, cpuPerUnit) {
+    if (!(table.cpu > 0) || !(cpuPerUnit > 0))
+        return table;
+    const k = cpuPerUnit / table.cpu;
+    const tree = (t) => ({
+        id: t.id,
+        self: t.self * k,
+        total: t.total * k,
+        children: t.children.map(tree)
+    });
+    return {
+        ...table,
+        cpu: cpuPerUnit,
+        functions: table.functions.map((f) => ({ ...f, self: f.self * k, total: f.total * k })),
+        tree: tree(table.tree)
+    };
+}
+
+/**
+ * V8's CPU profile format (`.cpuprofile`, what `node --cpu-prof`, the inspector's
+ * `Profiler.stop` and Chrome DevTools write): a call tree of nodes, and the sampled leaf
+ * node with the time since the previous sample for every sample. Pure: the text comes in,
+ * a checked profile comes out.
+ */
+class ProfileFormatError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ProfileFormatError';
+    }
+}
+const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+/** Parses and checks a `.cpuprofile`; errors name the source and the field. */
+function parseCpuProfile(text, source) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw new ProfileFormatError(`${source}: not JSON (${error.message})`);
+    }
+    const fail = (field, expected) => {
+        throw new ProfileFormatError(`${source}: ${field}: expected ${expected}`);
+    };
+    if (typeof data !== 'object' || data === null)
+        return fail('(top)', 'an object');
+    const p = data;
+    if (!Array.isArray(p.nodes) || p.nodes.length === 0)
+        fail('nodes', 'a non-empty array');
+    if (!isNumber(p.startTime))
+        fail('startTime', 'a number (microseconds)');
+    if (!isNumber(p.endTime))
+        fail('endTime', 'a number (microseconds)');
+    const ids = new Set();
+    p.nodes.forEach((n, i) => {
+        const node = n;
+        if (typeof node !== 'object' || node === null)
+            return fail(`nodes[${i}]`, 'an object');
+        if (!isNumber(node.id))
+            fail(`nodes[${i}].id`, 'a number');
+        const frame = node.callFrame;
+        if (typeof frame !== 'object' || frame === null)
+            fail(`nodes[${i}].callFrame`, 'an object');
+        if (typeof frame.functionName !== 'string') {
+            fail(`nodes[${i}].callFrame.functionName`, 'a string');
+        }
+        if (typeof frame.url !== 'string')
+            fail(`nodes[${i}].callFrame.url`, 'a string');
+        if (!isNumber(frame.lineNumber))
+            fail(`nodes[${i}].callFrame.lineNumber`, 'a number');
+        if (node.children !== undefined &&
+            !(Array.isArray(node.children) && node.children.every(isNumber))) {
+            fail(`nodes[${i}].children`, 'an array of node ids');
+        }
+        ids.add(node.id);
+    });
+    if (p.samples !== undefined || p.timeDeltas !== undefined) {
+        if (!Array.isArray(p.samples) || !p.samples.every((s) => ids.has(s))) {
+            fail('samples', 'an array of node ids');
+        }
+        if (!Array.isArray(p.timeDeltas) ||
+            p.timeDeltas.length !== p.samples.length ||
+            !p.timeDeltas.every(isNumber)) {
+            fail('timeDeltas', 'an array of numbers, one per sample');
+        }
+    }
+    return data;
+}
+
+function diffProfiles(base, head, options = {}) {
+    const minShare = options.minShareOfBase ?? 0.005;
+    const onBase = new Map(base.functions.map((f) => [f.key, f]));
+    const change = head.cpu - base.cpu;
+    const grew = [];
+    for (const f of head.functions) {
+        const was = onBase.get(f.key);
+        const delta = f.self - (was?.self ?? 0);
+        if (delta <= 0 || delta < minShare * base.cpu)
+            continue;
+        grew.push({
+            key: f.key,
+            name: f.name,
+            kind: f.kind,
+            ...(f.file !== undefined ? { file: f.file } : {}),
+            ...(f.line !== undefined ? { line: f.line } : {}),
+            base: was?.self ?? 0,
+            head: f.self,
+            delta,
+            share: change > 0 ? delta / change : undefined,
+            isNew: was === undefined
+        });
+    }
+    grew.sort((a, b) => b.delta - a.delta || a.key.localeCompare(b.key));
+    return {
+        unit: head.unit,
+        baseCpu: base.cpu,
+        headCpu: head.cpu,
+        grew,
+        baseSamples: base.samples,
+        headSamples: head.samples
+    };
+}
+
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd'); // eslint-disable-line no-control-regex
+}
+function merge(head, base) {
+    const node = {
+        id: head.id,
+        head: { self: head.self, total: head.total },
+        base: { self: base?.self ?? 0, total: base?.total ?? 0 },
+        children: new Map()
+    };
+    const onBase = new Map((base?.children ?? []).map((c) => [c.id.key, c]));
+    for (const child of head.children) {
+        node.children.set(child.id.key, merge(child, onBase.get(child.id.key)));
+    }
+    return node;
+}
+const WIDTH = 1200;
+const ROW = 18;
+const MIN_PX = 0.5;
+function formatMicros(us) {
+    if (us >= 1e6)
+        return `${(us / 1e6).toPrecision(3)} s`;
+    if (us >= 1e3)
+        return `${(us / 1e3).toPrecision(3)} ms`;
+    if (us >= 1)
+        return `${us.toPrecision(3)} µs`;
+    return `${(us * 1e3).toPrecision(3)} ns`;
+}
+function colour(delta, scale) {
+    if (scale <= 0 || Math.abs(delta) < scale * 0.02)
+        return 'rgb(205,205,205)';
+    const t = Math.min(1, Math.abs(delta) / scale);
+    const fade = Math.round(225 - 160 * t);
+    return delta > 0 ? `rgb(240,${fade},${fade})` : `rgb(${fade},${fade},240)`;
+}
+/** The page: a heading, a legend and the SVG. */
+function renderFlameGraph(input) {
+    const root = merge(input.head, input.base);
+    let scale = 0;
+    let depth = 0;
+    const walk = (n, d) => {
+        scale = Math.max(scale, Math.abs(n.head.self - n.base.self));
+        depth = Math.max(depth, d);
+        for (const c of n.children.values())
+            walk(c, d + 1);
+    };
+    walk(root, 0);
+    const perPx = root.head.total > 0 ? WIDTH / root.head.total : 0;
+    const rects = [];
+    const draw = (n, x, d) => {
+        const w = n.head.total * perPx;
+        if (w < MIN_PX)
+            return;
+        const label = n.id.file
+            ? `${n.id.name} (${n.id.file}${n.id.line ? `:${n.id.line}` : ''})`
+            : n.id.name;
+        const tip = `${label}\ntotal per ${input.unit}: ${formatMicros(n.base.total)} → ${formatMicros(n.head.total)}` +
+            `\nself per ${input.unit}: ${formatMicros(n.base.self)} → ${formatMicros(n.head.self)}` +
+            (n.base.total === 0 && d > 0 ? '\nnew: not on base' : '');
+        const chars = Math.floor((w - 6) / 7);
+        const text = chars >= 3 ? (n.id.name.length > chars ? `${n.id.name.slice(0, chars - 1)}…` : n.id.name) : '';
+        const y = d * ROW;
+        rects.push(`<g><title>${escapeHtml(tip)}</title>` +
+            `<rect x="${x.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${ROW - 1}" fill="${colour(n.head.self - n.base.self, scale)}" rx="2"/>` +
+            (text ? `<text x="${(x + 3).toFixed(2)}" y="${y + 13}">${escapeHtml(text)}</text>` : '') +
+            '</g>');
+        let cx = x;
+        for (const c of [...n.children.values()].sort((a, b) => b.head.total - a.head.total)) {
+            draw(c, cx, d + 1);
+            cx += c.head.total * perPx;
+        }
+    };
+    draw(root, 0, 0);
+    const height = (depth + 1) * ROW;
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>${escapeHtml(input.title)}</title>
+<style>
+body{font:13px system-ui,sans-serif;margin:16px;color:#222}
+svg text{font:11px ui-monospace,monospace;fill:#111;pointer-events:none}
+svg rect:hover{stroke:#000;stroke-width:1}
+.legend span{display:inline-block;padding:1px 6px;margin-right:6px;border-radius:2px}
+</style></head>
+<body>
+<h1 style="font-size:16px">${escapeHtml(input.title)}</h1>
+<p>Head's CPU time per ${escapeHtml(input.unit)} (${formatMicros(root.head.total)}; base ${formatMicros(root.base.total)}), callers above callees; width is head's time, colour the change of a frame's own (self) time from base. Hover a frame for base → head figures.${input.note ? ` ${escapeHtml(input.note)}` : ''}</p>
+<p class="legend"><span style="background:rgb(240,65,65)">grew</span><span style="background:rgb(205,205,205)">about the same</span><span style="background:rgb(65,65,240);color:#fff">shrank</span></p>
+<svg width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">
+${rects.join('\n')}
+</svg>
+</body></html>
+`;
+}
+
+/**
+ * The profile use case: after an A/B run has been judged, extra profiled trials of base and
+ * head (at most two per side, interleaved, outside the measured trials: no verdict reads
+ * them) for each benchmark that regressed (or every compared one, `profile: always`); the
+ * profiles aggregated by function per unit of work and diffed; both sides' `.cpuprofile`
+ * files and a differential flame graph page written to the output directory when one is
+ * given.
+ */
+/** Profiled trials per side (the issue's cost limit: at most two). */
+const PROFILE_TRIALS_PER_SIDE = 2;
+/**
+ * CPU time per unit of work (µs) from a benchmark's measured trials (medians): function
+ * benchmarks the mean time per operation; HTTP the server's CPU per request (server CPU /
+ * requests per second); commands user + system CPU per run, else wall time.
+ */
+function measuredPerUnit(result) {
+    const median = (metric) => result.summary[metric]?.median;
+    switch (result.kind) {
+        case 'function': {
+            const mean = median('mean');
+            return mean === undefined ? undefined : mean * 1000;
+        }
+        case 'http': {
+            const cpu = median('serverCpu');
+            const rps = median('rps');
+            return cpu === undefined || !rps ? undefined : (cpu / rps) * 1e6;
+        }
+        case 'command': {
+            const ms = median('cpu') ?? median('wall');
+            return ms === undefined ? undefined : ms * 1000;
+        }
+    }
+}
+/** Names of the benchmarks a mode profiles, from judged results. */
+function benchmarksToProfile(results, mode) {
+    if (mode === 'never' || !results.comparison)
+        return [];
+    return results.comparison.benchmarks
+        .filter((b) => b.status === 'compared')
+        .filter((b) => mode === 'always' || b.metrics.some((m) => m.verdict === 'regression'))
+        .map((b) => b.name);
+}
+/** A benchmark name as a directory name. */
+function profileDirName(name) {
+    const slug = name
+        .normalize('NFKD')
+        .replace(/[^A-Za-z0-9._-]+/g, '-')
+        .replace(/^[.-]+|-+$/g, '')
+        .slice(0, 80);
+    return slug || 'benchmark';
+}
+/** perfgate's own files (the worker's timing loop) show as one entry. */
+const HARNESS_DIR = path.dirname(fileURLToPath(WORKER_URL));
+/** Profiles the chosen benchmarks of a judged A/B run (see the module comment). */
+async function profileBenchmarks(names, sides, deps) {
+    const found = [];
+    for (const name of names) {
+        const pair = sides.pairs.find((p) => p.head.name === name);
+        if (!pair)
+            continue;
+        try {
+            found.push(await profileOne(name, pair, sides, deps));
+        }
+        catch (error) {
+            // A profile is a diagnosis: failing to take one never fails the run.
+            const message = error.message;
+            deps.log.write(`${name}: no profile: ${message}\n`);
+            found.push({ benchmark: name, status: 'unavailable', message });
+        }
+    }
+    return found;
+}
+async function profileOne(name, pair, sides, deps) {
+    {
+        deps.log.write(`${name}: profiling base and head (${PROFILE_TRIALS_PER_SIDE} extra trials each, not measured)\n`);
+        const outDir = deps.outDir ? path.join(deps.outDir, profileDirName(name)) : undefined;
+        if (outDir)
+            mkdirSync(outDir, { recursive: true });
+        const run = {
+            base: { inputs: [], units: 0, unit: 'op', files: [], trials: 0 },
+            head: { inputs: [], units: 0, unit: 'op', files: [], trials: 0 }
+        };
+        for (let i = 0; i < PROFILE_TRIALS_PER_SIDE; i++) {
+            // Alternating order, so neither side always runs on a warmer machine.
+            const order = i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
+            for (const side of order) {
+                const side_ = run[side];
+                if (side_.failure)
+                    continue;
+                const scratch = createTempDir('perfgate-profile-');
+                try {
+                    const trial = await deps.runner.profileTrial(pair[side], scratch.path);
+                    if (!trial.ok) {
+                        side_.failure = trial;
+                        continue;
+                    }
+                    side_.trials++;
+                    side_.units += trial.units;
+                    side_.unit = trial.unit;
+                    const inputs = trial.profiles.map((p, j) => {
+                        const profile = parseCpuProfile(readFileSync(p.file, 'utf8'), p.file);
+                        if (outDir) {
+                            const suffix = trial.profiles.length > 1 ? `-${j + 1}` : '';
+                            const target = path.join(outDir, `${side}-${i + 1}${suffix}.cpuprofile`);
+                            copyFileSync(p.file, target);
+                            side_.files.push(target);
+                        }
+                        return { profile, ...(p.window ? { window: p.window } : {}) };
+                    });
+                    side_.inputs.push(...(trial.cpuUs === undefined ? inputs : scaleToMeasured(inputs, trial.cpuUs)));
+                }
+                finally {
+                    scratch.remove();
+                }
+            }
+        }
+        const failure = run.base.failure ?? run.head.failure;
+        if (run.base.trials === 0 || run.head.trials === 0 || failure?.reason === 'not-node') {
+            const message = failure?.message ?? 'no profile was taken';
+            deps.log.write(`${name}: no profile: ${message}\n`);
+            return { benchmark: name, status: 'unavailable', message };
+        }
+        const table = (side) => aggregateProfiles(run[side].inputs, run[side].units, run[side].unit, {
+            root: side === 'base' ? sides.baseRoot : sides.headRoot,
+            groups: [{ dir: HARNESS_DIR, label: '(perfgate harness)' }]
+        });
+        const measured = sides.measured?.get(name);
+        const scaled = (side) => {
+            const perUnit = measured?.[side];
+            return perUnit === undefined ? table(side) : scaleTable(table(side), perUnit);
+        };
+        const base = scaled('base');
+        const head = scaled('head');
+        const diff = diffProfiles(base, head);
+        let files;
+        if (outDir) {
+            const flameGraph = path.join(outDir, 'flamegraph.html');
+            writeFileSync(flameGraph, renderFlameGraph({
+                title: `perfgate: where the time went in ${name} (base → head)`,
+                unit: head.unit,
+                base: base.tree,
+                head: head.tree
+            }));
+            files = { base: run.base.files, head: run.head.files, flameGraph };
+            deps.log.write(`${name}: profiles and flame graph written to ${outDir}\n`);
+        }
+        return {
+            benchmark: name,
+            status: 'profiled',
+            diff,
+            trials: { base: run.base.trials, head: run.head.trials },
+            ...(files ? { files } : {})
+        };
     }
 }
 
@@ -21750,6 +22539,34 @@ async function runBenchmarks(request, deps) {
         setupHead: request.setupHead,
         onBenchmark: partial
     };
+    const profileMode = request.profile ?? config.profile ?? 'on-regression';
+    const profiler = profileMode === 'never' ? undefined : deps.profiler;
+    /** Judges what was measured and profiles what the mode asks for, before the worktree goes. */
+    const profileJudged = async (checkout, measured) => {
+        if (!profiler)
+            return;
+        const names = benchmarksToProfile(judge(assemble(measured.head, measured.base), 'paired'), profileMode);
+        if (names.length === 0)
+            return;
+        const pairs = selected.flatMap((head) => {
+            const base = mapToBase(head, config.dir, checkout.configDir);
+            return base ? [{ head, base }] : [];
+        });
+        const headRoot = path.resolve(config.dir, path.relative(checkout.configDir, checkout.root));
+        const perUnit = new Map(names.map((name) => {
+            const of = (list) => {
+                const found = list.find((b) => b.name === name);
+                return found ? measuredPerUnit(found) : undefined;
+            };
+            return [name, { base: of(measured.base.benchmarks), head: of(measured.head) }];
+        }));
+        try {
+            profiler.onProfiles(await profileBenchmarks(names, { pairs, headRoot, baseRoot: checkout.root, measured: perUnit }, profiler));
+        }
+        catch (error) {
+            deps.log.write(`profiling failed: ${error.message}\n`);
+        }
+    };
     const baseline = request.baseline;
     let mode;
     let results;
@@ -21760,6 +22577,7 @@ async function runBenchmarks(request, deps) {
             random: (b) => createRandom(benchmarkSeed(request.seed, b.name)),
             lookCount: DEFAULT_LOOKS,
             familySize,
+            ...(profiler ? { beforeRemove: profileJudged } : {}),
             ...(request.maxDurationMs !== undefined ? { maxDurationMs: request.maxDurationMs } : {}),
             ...(deps.now ? { now: deps.now } : {})
         });
@@ -22217,6 +23035,112 @@ function toAlignment(value) {
 }
 
 /**
+ * "Where the time went" (pure): under each profiled benchmark, the few functions whose self
+ * time per unit of work grew most, base → head, with their share of the change. Function
+ * names and files come from the code under test and are untrusted: shown in code spans
+ * (escapeWithCode) in markdown, with control characters made inert in the terminal.
+ */
+/** Functions listed per benchmark. */
+const PROFILE_ROWS = 5;
+function row(change) {
+    const where = change.kind === 'code' && change.file
+        ? `${change.file}${change.line ? `:${change.line}` : ''}`
+        : change.kind === 'dependency'
+            ? 'node_modules'
+            : '';
+    return {
+        name: change.name,
+        where,
+        base: change.isNew ? '–' : formatMicros(change.base),
+        head: formatMicros(change.head),
+        share: change.share === undefined ? '' : `${Math.round(change.share * 100)} %`,
+        isNew: change.isNew
+    };
+}
+/**
+ * The report's sections from what profiling found; `display` turns a written directory
+ * into the path the reader sees (relative to the output directory, say).
+ */
+function profileSections(profiles, display = (dir) => dir) {
+    return profiles.map((p) => {
+        if (p.status === 'unavailable') {
+            return {
+                benchmark: p.benchmark,
+                unit: '',
+                cpu: '',
+                rows: [],
+                note: `no profile: ${p.message}`
+            };
+        }
+        const d = p.diff;
+        const trials = p.trials.base === p.trials.head
+            ? `${p.trials.head} profiled trial${p.trials.head === 1 ? '' : 's'} per side`
+            : `${p.trials.base} profiled base, ${p.trials.head} head trials`;
+        const dir = p.files ? p.files.flameGraph.replace(/[\\/][^\\/]*$/, '') : undefined;
+        return {
+            benchmark: p.benchmark,
+            unit: d.unit,
+            cpu: `${formatMicros(d.baseCpu)} → ${formatMicros(d.headCpu)}`,
+            rows: d.grew.slice(0, PROFILE_ROWS).map(row),
+            note: d.grew.length === 0
+                ? `${trials}, outside the measured ones; no function's own time per ${d.unit} grew noticeably.`
+                : `${trials}, outside the measured ones.`,
+            ...(dir ? { files: display(dir) } : {})
+        };
+    });
+}
+/** The model with its profile sections (the one optional field the report model has). */
+function withProfiles(model, sections) {
+    return sections.length > 0 ? { ...model, profiles: sections } : model;
+}
+/** Untrusted text as one code span: no backtick or line break can end it early. */
+function code(text, max = 100) {
+    const clean = sanitizeChildText(text)
+        .replace(/`/g, "'")
+        .replace(/\s*\n\s*/g, ' ');
+    const cut = clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+    return escapeWithCode(`\`${cut}\``);
+}
+/** Markdown lines of the sections (with a blank line after each block). */
+function renderProfileMarkdown(sections) {
+    const out = [];
+    for (const s of sections) {
+        const cpu = s.cpu ? ` — CPU time per ${escapeMarkdown(s.unit)} ${s.cpu}` : '';
+        out.push(`**Where the time went** · ${escapeMarkdown(s.benchmark)}${cpu}`, '');
+        for (const r of s.rows) {
+            const where = r.where ? ` in ${code(r.where)}` : '';
+            const share = r.share ? `, ${r.share} of the change` : '';
+            out.push(`- ${code(r.name)}${where}${r.isNew ? ' (new)' : ''}: ${r.base} → ${r.head} per ${escapeMarkdown(s.unit)}${share}`);
+        }
+        if (s.rows.length > 0)
+            out.push('');
+        const files = s.files
+            ? ` CPU profiles (Chrome DevTools, speedscope) and a differential flame graph: ${code(s.files, 200)}.`
+            : '';
+        out.push(`<sub>${escapeMarkdown(s.note)}${files}</sub>`, '');
+    }
+    return out;
+}
+/** Terminal lines of the sections. */
+function renderProfileTerminal(sections) {
+    const out = [];
+    for (const s of sections) {
+        const name = sanitizeChildText(s.benchmark);
+        out.push(`Where the time went · ${name}${s.cpu ? ` — CPU time per ${s.unit} ${s.cpu}` : ''}`);
+        for (const r of s.rows) {
+            const where = r.where ? ` (${sanitizeChildText(r.where)})` : '';
+            const share = r.share ? `, ${r.share} of the change` : '';
+            out.push(`  ${sanitizeChildText(r.name).replace(/\n/g, ' ')}${where}${r.isNew ? ' new' : ''}: ${r.base} → ${r.head} per ${s.unit}${share}`);
+        }
+        out.push(`  ${sanitizeChildText(s.note)}`);
+        if (s.files)
+            out.push(`  profiles and flame graph: ${sanitizeChildText(s.files)}`);
+        out.push('');
+    }
+    return out;
+}
+
+/**
  * The markdown report: the PR comment and the job summary (pure; returns a string).
  * Layout in the order a reader asks: headline (can I merge), changes (how sure are we),
  * budgets (which promises broke), then collapsed details (why believe it).
@@ -22324,6 +23248,8 @@ function renderMarkdownReport(model, options = {}) {
     out.push(escapeWithCode(model.context), '');
     if (model.changes.length > 0)
         out.push(changesTable(model.changes), '');
+    if (model.profiles && !options.omit?.has('profiles'))
+        out.push(...renderProfileMarkdown(model.profiles));
     if (model.budgets.length > 0) {
         const failed = model.budgets.filter((b) => b.passed === false);
         const unjudged = model.budgets.filter((b) => b.passed === undefined);
@@ -22390,7 +23316,15 @@ function renderMarkdownReport(model, options = {}) {
  * least important first; the headline, the changes and the budgets line always stay.
  */
 function renderMarkdownWithin(model, limit, options = {}) {
-    const order = ['quiet', 'targets', 'budgetTable', 'method', 'stderr', 'notes'];
+    const order = [
+        'quiet',
+        'targets',
+        'budgetTable',
+        'method',
+        'profiles',
+        'stderr',
+        'notes'
+    ];
     const omit = new Set();
     let text = renderMarkdownReport(model, { ...options, omit });
     for (const part of order) {
@@ -22569,7 +23503,7 @@ function methodLines(results, comparison) {
             return `${b.name}: ${plural$1(b.nHead, 'pair')}, ${why}`;
         });
         lines.push(`Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
-            `${comparison.test === 'sign-flip' ? 'exact sign-flip test' : 'paired t-test'} on log ratios, ` +
+            `${PAIRED_METHOD_TEXT[comparison.test ?? 't'] ?? 'paired t-test on log ratios'}, ` +
             `p over planned looks (Bonferroni), Holm over ${plural$1(comparison.tests, 'gated test')}.`);
         if (stops.length > 0)
             lines.push(stops.join('; ') + '.');
@@ -22593,10 +23527,23 @@ function methodLines(results, comparison) {
     else {
         lines.push(`Budgets judged on the median of the trials with a distribution-free ${CONFIDENCE_PERCENT} interval; each trial is a fresh process.`);
     }
+    const costGated = results.benchmarks.some((b) => b.kind === 'http' && b.settings.compare.gate.includes('cpuPerRequest'));
+    if (comparison.mode && costGated) {
+        lines.push("HTTP endpoints are gated on the server's CPU time per request (user + system CPU of its " +
+            'process tree over the measured load ÷ responses); latency and throughput are measured ' +
+            'and reported with intervals, and gated only where configured.');
+    }
     if (results.base?.dependencies)
         lines.push(`Base checkout dependencies: ${results.base.dependencies}.`);
     return lines;
 }
+/** How the method line names each paired procedure (compare.test). */
+const PAIRED_METHOD_TEXT = {
+    t: 'paired t-test on log ratios',
+    'sign-flip': 'exact sign-flip test on log ratios',
+    trimmed: '20 % trimmed mean of log ratios with its trimmed-t interval, t-test of the pairs within ' +
+        '3× the median |log ratio| (trials slowed as a whole left out)'
+};
 function environmentLines(results) {
     const env = results.environment;
     const lines = [
@@ -22885,6 +23832,8 @@ function renderTerminalVerdict(model) {
                 lines.push(`? ${r.benchmark} ${r.metric}: ${r.detail}`);
         }
     }
+    if (model.profiles)
+        lines.push(...renderProfileTerminal(model.profiles));
     if (model.budgets.length > 0) {
         lines.push('Budgets');
         for (const b of model.budgets) {
@@ -22915,9 +23864,16 @@ function renderTerminalVerdict(model) {
  * rusage of the finished process tree as reported by GNU time (`/usr/bin/time -f`), since
  * Node does not expose getrusage(RUSAGE_CHILDREN). Without GNU time, only wall time is
  * reported. GNU time prints CPU with 10 ms resolution and RSS in KiB.
+ *
+ * Disk I/O comes from the same rusage: `%I` and `%O` are the tree's file-system inputs and
+ * outputs in 512-byte blocks, which Linux derives from the task I/O accounting that
+ * /proc/<pid>/io shows (`read_bytes`, `write_bytes` − `cancelled_write_bytes`): bytes that
+ * went to or came from storage, not reads served from the page cache. Other systems fill
+ * these fields differently or not at all, so disk metrics are reported on Linux only.
  */
 const GNU_TIME = '/usr/bin/time';
-const TIME_FORMAT = 'perfgate-rusage %U %S %M';
+const TIME_FORMAT = 'perfgate-rusage %U %S %M %I %O';
+const BLOCK_BYTES = 512;
 let gnuTime;
 /** Whether GNU time is available (checked once per process). */
 function hasGnuTime() {
@@ -22941,14 +23897,18 @@ function parseRusage(text) {
     const line = text.split('\n').find((l) => l.startsWith('perfgate-rusage '));
     if (!line)
         return undefined;
-    const [user, sys, maxRssKiB] = line.split(' ').slice(1).map(Number);
+    const [user, sys, maxRssKiB, inputs, outputs] = line.split(' ').slice(1).map(Number);
     if (![user, sys, maxRssKiB].every((n) => Number.isFinite(n)))
         return undefined;
+    const disk = process.platform === 'linux' && Number.isFinite(inputs) && Number.isFinite(outputs)
+        ? { diskRead: inputs * BLOCK_BYTES, diskWrite: outputs * BLOCK_BYTES }
+        : {};
     return {
         user: user * 1000,
         sys: sys * 1000,
         cpu: (user + sys) * 1000,
-        rss: maxRssKiB * 1024
+        rss: maxRssKiB * 1024,
+        ...disk
     };
 }
 async function runCommandTrial(benchmark, spec) {
@@ -23066,12 +24026,18 @@ function wellFormed(m) {
     return (MEASUREMENT_NUMBERS.every((key) => typeof record[key] === 'number') &&
         typeof record.async === 'boolean');
 }
-async function runFunctionTrial(benchmark, spec) {
+/**
+ * One trial in a fresh worker. With `profileFile`, a profiled trial (outside the measured
+ * ones): the worker writes V8's CPU profile of its sampling phase there, and the trial's
+ * samples × batchSize are the operations the profile covers.
+ */
+async function runFunctionTrial(benchmark, spec, profileFile) {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     let args;
     try {
-        args = workerArgs(spec.file);
+        // No inlining in a profiled trial: see NO_INLINING in ../profile.ts.
+        args = [...(profileFile ? ['--no-turbo-inlining'] : []), ...workerArgs(spec.file)];
     }
     catch (error) {
         return { ok: false, message: error.message, stderrTail: undefined, durationMs: 0 };
@@ -23092,7 +24058,8 @@ async function runFunctionTrial(benchmark, spec) {
         benchmarkName: benchmark.name,
         timeMs: spec.timeMs,
         warmupMs: spec.warmupMs,
-        apiUrl: API_URL.href
+        apiUrl: API_URL.href,
+        ...(profileFile ? { profileFile } : {})
     };
     child.send(request, (error) => {
     });
@@ -64748,6 +65715,191 @@ function runLoad(spec, port, durationMs, signal) {
 }
 
 /**
+ * The CPU time and disk I/O of a server's whole process tree, read from /proc (Linux) at
+ * the two edges of a window: every process in the server's process group, and every
+ * descendant of those (by /proc parent links) even if it moved to a group of its own.
+ *
+ * CPU, per process: its threads' run time in nanoseconds (/proc/<pid>/task/<tid>/schedstat,
+ * the scheduler's own counter), plus the CPU of the children it has already reaped
+ * (`cutime` + `cstime` of /proc/<pid>/stat, in clock ticks). Threads are matched by id
+ * across the edges: a thread started in the window counts from zero. A process present at
+ * the start and gone at the end was reaped by its parent, whose `cutime`/`cstime` now hold
+ * its whole CPU: what it had used before the start is subtracted. So a worker forked and
+ * reaped inside the window is counted once, in full, and a worker kept alive is counted by
+ * its threads. Disk bytes: `read_bytes` and `write_bytes` of /proc/<pid>/io, which include
+ * exited threads and reaped children, summed over the tree and differenced the same way.
+ *
+ * What it cannot see: a process that left the tree and was reaped outside it (a daemon
+ * re-parented to init; perfgate reports those as escaped processes), a thread that ends
+ * inside the window (its share of the window is lost; Node's own threads live as long as
+ * the process), and anything outside the tree (a database in another process or container).
+ *
+ * Precision. The nanosecond counters are exact up to their last update (a thread running
+ * at the edge is at most one scheduler tick behind). The reaped children's `cutime` and
+ * `cstime`, and `utime`/`stime` where schedstat is missing (kernels without
+ * CONFIG_SCHED_INFO), are written rounded down to a clock tick (USER_HZ: 100 per second,
+ * 10 ms): each such counter is off by less than one tick in the difference. `errorSeconds`
+ * bounds the window's total by one tick per such counter that was non-zero at either
+ * edge: 0 for a server whose processes all stay alive, 20 ms for one that forks and reaps
+ * workers (±2 µs per request over 10 000 responses). With tick counters alone, a server
+ * using a quarter of a core over a 1 s window would read 25 ticks ± 2: ±8 % per trial.
+ */
+/** Clock ticks per second of /proc times (USER_HZ; 100 on every Linux architecture). */
+const USER_HZ$1 = 100;
+function readEntry(pid) {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // Fields after "(comm)", counted from 1 in proc(5): state(3) ppid(4) pgrp(5) ...
+        // utime(14) stime(15) cutime(16) cstime(17) ... starttime(22).
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return {
+            pid: Number(pid),
+            ppid: Number(f[1]),
+            pgrp: Number(f[2]),
+            zombie: f[0] === 'Z',
+            times: [Number(f[11]), Number(f[12]), Number(f[13]), Number(f[14])],
+            start: Number(f[19])
+        };
+    }
+    catch {
+        return undefined; // ended between listing and reading
+    }
+}
+/** The server's tree: its process group and every descendant of a member. */
+function treeOf(pgid) {
+    const all = [];
+    for (const name of readdirSync('/proc')) {
+        if (!/^\d+$/.test(name))
+            continue;
+        const entry = readEntry(name);
+        if (entry)
+            all.push(entry);
+    }
+    const inTree = new Set(all.filter((e) => e.pgrp === pgid || e.pid === pgid).map((e) => e.pid));
+    // Descendants by parent links, to a fixed point (a chain is found in one pass per level).
+    for (let grew = true; grew;) {
+        grew = false;
+        for (const e of all) {
+            if (!inTree.has(e.pid) && inTree.has(e.ppid)) {
+                inTree.add(e.pid);
+                grew = true;
+            }
+        }
+    }
+    return all.filter((e) => inTree.has(e.pid));
+}
+/** Run time in ns of each thread of a process, or undefined when schedstat is missing. */
+function readThreads(pid) {
+    try {
+        const threads = new Map();
+        for (const tid of readdirSync(`/proc/${pid}/task`)) {
+            try {
+                const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+                if (!Number.isFinite(ns))
+                    return undefined;
+                threads.set(Number(tid), ns);
+            }
+            catch (error) {
+                if (error.code !== 'ENOENT')
+                    return undefined;
+                // The thread ended between listing and reading.
+            }
+        }
+        return threads.size > 0 ? threads : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function readIo(pid) {
+    try {
+        const text = readFileSync(`/proc/${pid}/io`, 'utf8');
+        const read = /^read_bytes:\s*(\d+)/m.exec(text);
+        const write = /^write_bytes:\s*(\d+)/m.exec(text);
+        return read && write ? { read: Number(read[1]), write: Number(write[1]) } : undefined;
+    }
+    catch {
+        // Another user's process (ptrace access required), or ended meanwhile.
+        return undefined;
+    }
+}
+const TICK_NS = 1e9 / USER_HZ$1;
+/** Reads the tree's counters now; undefined when no process of the tree is left. */
+function snapshotTree(pgid) {
+    const tree = treeOf(pgid);
+    if (tree.length === 0)
+        return undefined;
+    const processes = new Map();
+    let read = 0;
+    let write = 0;
+    let ioComplete = true;
+    for (const e of tree) {
+        const threads = e.zombie ? undefined : readThreads(e.pid);
+        processes.set(`${e.pid}:${e.start}`, { ticks: e.times, ...(threads ? { threads } : {}) });
+        const io = readIo(e.pid);
+        if (io) {
+            read += io.read;
+            write += io.write;
+        }
+        else
+            ioComplete = false;
+    }
+    return { processes, ...(ioComplete ? { io: { read, write } } : {}) };
+}
+/** A process's own CPU (ns): its threads' run time, else its ticks. */
+function ownNs(p) {
+    if (p.threads)
+        return [...p.threads.values()].reduce((a, b) => a + b, 0);
+    return (p.ticks[0] + p.ticks[1]) * TICK_NS;
+}
+const childNs = (p) => (p.ticks[2] + p.ticks[3]) * TICK_NS;
+/** What the tree used between two snapshots. */
+function treeWindow(start, end) {
+    let ns = 0;
+    let roundedCounters = 0;
+    const rounded = (a, b) => {
+        const precise = (a === undefined || a.threads) && (b === undefined || b.threads);
+        for (let i = precise ? 2 : 0; i < 4; i++) {
+            if ((a?.ticks[i] ?? 0) > 0 || (b?.ticks[i] ?? 0) > 0)
+                roundedCounters++;
+        }
+    };
+    for (const [key, after] of end.processes) {
+        const before = start.processes.get(key);
+        rounded(before, after);
+        if (before?.threads && after.threads) {
+            // Thread by thread: one started in the window counts from zero.
+            for (const [tid, runtime] of after.threads)
+                ns += runtime - (before.threads.get(tid) ?? 0);
+        }
+        else {
+            ns += ownNs(after) - (before ? ownNs(before) : 0);
+        }
+        ns += childNs(after) - (before ? childNs(before) : 0);
+    }
+    for (const [key, before] of start.processes) {
+        if (end.processes.has(key))
+            continue;
+        // Reaped since: its whole CPU is now in its parent's cutime/cstime.
+        rounded(before, undefined);
+        ns -= ownNs(before) + childNs(before);
+    }
+    const io = start.io && end.io
+        ? {
+            readBytes: Math.max(0, end.io.read - start.io.read),
+            writeBytes: Math.max(0, end.io.write - start.io.write)
+        }
+        : {};
+    return {
+        // A process that left the tree and was reaped outside it can make it negative.
+        cpuSeconds: Math.max(0, ns) / 1e9,
+        errorSeconds: roundedCounters / USER_HZ$1,
+        processes: new Set([...start.processes.keys(), ...end.processes.keys()]).size,
+        ...io
+    };
+}
+
+/**
  * CPU and memory of the server's process tree while it is under load, sampled from
  * /proc (Linux): every process in the server's process group, CPU as user+system ticks
  * (USER_HZ = 100 on Linux) over wall time, memory as the sum of VmRSS. Elsewhere the
@@ -64827,15 +65979,36 @@ class ProcessGroupSampler {
 
 /** perfgate's own process above this share of a core: the load generator is the limit. */
 const LOADGEN_SATURATED = 0.9;
+/** The window's cost metrics: CPU per response (ms) and disk bytes. */
+function costMetrics(cost, responses) {
+    return {
+        ...(responses > 0 ? { cpuPerRequest: (cost.cpuSeconds * 1000) / responses } : {}),
+        ...(cost.readBytes === undefined ? {} : { diskRead: cost.readBytes }),
+        ...(cost.writeBytes === undefined ? {} : { diskWrite: cost.writeBytes })
+    };
+}
+/** How the CPU figure came about: its tick count, rounding bound and processes seen. */
+function costDetails(cost, responses) {
+    return {
+        cpuSeconds: cost.cpuSeconds,
+        // ± this many ms of CPU per response from /proc's rounding to clock ticks.
+        cpuPerRequestError: responses > 0 ? (cost.errorSeconds * 1000) / responses : 0,
+        cpuProcesses: cost.processes
+    };
+}
 class HttpTrialRunner {
     /** Servers kept across trials (restart: once), by benchmark config (head and base differ). */
     kept = new Map();
     /** Pids a kept server started outside its group, already reported. */
     reported = new Map();
-    async runTrial(benchmark, spec) {
+    /**
+     * One trial. `onLoad` hears when the measured load ran (monotonic µs, the clock of V8's
+     * CPU profiles), for a profiled trial.
+     */
+    async runTrial(benchmark, spec, onLoad) {
         let stopped = [];
         let escaped = [];
-        const outcome = await this.attempt(benchmark, spec, (left) => (stopped = left), (left) => (escaped = left));
+        const outcome = await this.attempt(benchmark, spec, (left) => (stopped = left), (left) => (escaped = left), onLoad);
         // What the server left outside its process group: a warning on the trial.
         const notes = [
             ...(stopped && stopped.length > 0 ? [leftoverText(stopped)] : []),
@@ -64852,7 +66025,7 @@ class HttpTrialRunner {
             : outcome;
     }
     /** The trial; reports what a stopped server left, and what a kept one has outside. */
-    async attempt(benchmark, spec, onStopped, onEscaped) {
+    async attempt(benchmark, spec, onStopped, onEscaped, onLoad) {
         const started = performance.now();
         const elapsed = () => performance.now() - started;
         const once = spec.server.restart === 'once';
@@ -64878,12 +66051,19 @@ class HttpTrialRunner {
             sampler?.start();
             let load;
             let usage;
+            // The tree's CPU and disk counters at the edges of the measured load, not warm-up.
+            const costStart = sampler ? snapshotTree(server.pid) : undefined;
+            let cost;
+            const loadFromUs = Number(process.hrtime.bigint() / 1000n);
             try {
                 load = await runLoad(spec, server.port, spec.load.durationMs, deadline);
+                const costEnd = costStart ? snapshotTree(server.pid) : undefined;
+                cost = costStart && costEnd ? treeWindow(costStart, costEnd) : undefined;
             }
             finally {
                 usage = sampler?.stop();
             }
+            await onLoad?.(loadFromUs, Number(process.hrtime.bigint() / 1000n));
             const exit = server.exit();
             if (exit) {
                 return this.failure(`server ${describeExit(exit)} during load`, server.outputTail(), elapsed());
@@ -64893,6 +66073,8 @@ class HttpTrialRunner {
                     `(${load.non2xx} non-2xx, ${load.errors - load.non2xx} connection errors, ${load.timeouts} timeouts)`, server.outputTail(), elapsed());
             }
             const saturated = spec.load.rate === undefined && load.loadgenCpu >= LOADGEN_SATURATED;
+            // Every response counted in the window, 2xx or not: the server did the work for both.
+            const responses = load.ok + load.non2xx;
             return {
                 ok: true,
                 metrics: {
@@ -64908,14 +66090,16 @@ class HttpTrialRunner {
                     errors: load.errors,
                     timeouts: load.timeouts,
                     non2xx: load.non2xx,
-                    ...(usage ? { serverCpu: usage.cpu, rss: usage.rssPeak, rssMean: usage.rssMean } : {})
+                    ...(usage ? { serverCpu: usage.cpu, rss: usage.rssPeak, rssMean: usage.rssMean } : {}),
+                    ...(cost ? costMetrics(cost, responses) : {})
                 },
                 details: {
                     responses: load.ok,
                     seconds: load.seconds,
                     loadgenCpu: load.loadgenCpu,
                     loadgenSaturated: saturated,
-                    histogram: load.histogram
+                    histogram: load.histogram,
+                    ...(cost ? costDetails(cost, responses) : {})
                 },
                 durationMs: elapsed()
             };
@@ -64980,6 +66164,212 @@ function createProcessTrialRunner() {
 }
 
 /**
+ * Profiled trials: one extra trial of a benchmark with V8's CPU profiler on, outside the
+ * measured trials (its timings are not used). Function benchmarks are profiled in the
+ * worker around the sampling phase. HTTP servers and commands are profiled when they run
+ * on Node: a small preload passed through NODE_OPTIONS (`--require`, which every Node
+ * release accepts there, unlike `--cpu-prof`) starts the profiler in each Node process and
+ * writes its profile when the process exits or is stopped. No profile written means no
+ * Node process ran, and the trial says so.
+ */
+/** Sampling interval of profiled trials, in µs (V8's default is 1000). */
+const PROFILE_INTERVAL_US = 100;
+/**
+ * V8's CPU profiles do not show functions inlined by the optimizing compiler: their time
+ * goes to the caller. Profiled trials run without inlining, so time lands on the function
+ * that spends it (the trials are not measured; their figures are only compared side to side).
+ */
+const NO_INLINING = '--no-turbo-inlining';
+/** Environment variable naming where the preload writes its profile. */
+const PROFILE_DIR_VARIABLE = 'PERFGATE_PROFILE_DIR';
+const PRELOAD_FILE = 'perfgate-profile-preload.cjs';
+/** A file the preload watches for: once it exists, profiles are written at once. */
+const WRITE_NOW_FILE = 'write-now';
+/**
+ * The preload: the profiler on at start; the profile written (to a temporary name, then
+ * renamed, so no half-written file is read) when perfgate creates WRITE_NOW_FILE after the
+ * measured load, or else at exit, or on SIGTERM/SIGINT (then the process exits unless the
+ * program handles the signal itself). The watch is a 50 ms timer that keeps nothing alive.
+ */
+const PRELOAD_SOURCE = `'use strict'
+const dir = process.env.${PROFILE_DIR_VARIABLE}
+if (dir) {
+  require('node:v8').setFlagsFromString('${NO_INLINING}')
+  const { Session } = require('node:inspector')
+  const { existsSync, renameSync, writeFileSync } = require('node:fs')
+  const { join } = require('node:path')
+  const { threadId } = require('node:worker_threads')
+  const session = new Session()
+  session.connect()
+  session.post('Profiler.enable')
+  session.post('Profiler.setSamplingInterval', { interval: ${PROFILE_INTERVAL_US} })
+  session.post('Profiler.start')
+  let written = false
+  const write = () => {
+    if (written) return
+    written = true
+    session.post('Profiler.stop', (error, result) => {
+      if (error) return
+      const file = join(dir, process.pid + '-' + threadId + '.cpuprofile')
+      try {
+        writeFileSync(file + '.part', JSON.stringify(result.profile))
+        renameSync(file + '.part', file)
+      } catch {}
+    })
+  }
+  const watch = setInterval(() => {
+    if (!existsSync(join(dir, '${WRITE_NOW_FILE}'))) return
+    clearInterval(watch)
+    write()
+  }, 50)
+  watch.unref()
+  process.on('exit', write)
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]]) {
+    process.on(signal, () => {
+      write()
+      if (process.listenerCount(signal) === 1) process.exit(code)
+    })
+  }
+}
+`;
+/** Quotes a path for NODE_OPTIONS (double quotes, backslash escapes). */
+function quoteOption(value) {
+    return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+/** The variables a server or command gets in a profiled trial (preload written to `dir`). */
+function profilingEnv(dir, env) {
+    const preload = path.join(dir, PRELOAD_FILE);
+    writeFileSync(preload, PRELOAD_SOURCE);
+    const existing = env.NODE_OPTIONS ?? process.env.NODE_OPTIONS;
+    return {
+        ...env,
+        NODE_OPTIONS: [existing, `--require ${quoteOption(preload)}`].filter(Boolean).join(' '),
+        [PROFILE_DIR_VARIABLE]: dir
+    };
+}
+/**
+ * Waits until the server's profiles are written: the first one appears and no more come
+ * for a moment (a server of several Node processes writes several), at most a few seconds.
+ */
+async function profilesSettled(dir, maxMs = 3000) {
+    const deadline = performance.now() + maxMs;
+    let last = -1;
+    let stableSince = performance.now();
+    while (performance.now() < deadline) {
+        const count = writtenProfiles(dir).length;
+        if (count !== last) {
+            last = count;
+            stableSince = performance.now();
+        }
+        else if (count > 0 && performance.now() - stableSince >= 250)
+            return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+function writtenProfiles(dir) {
+    return readdirSync(dir)
+        .filter((name) => name.endsWith('.cpuprofile'))
+        .sort()
+        .map((name) => path.join(dir, name));
+}
+const failed = (outcome) => ({
+    ok: false,
+    reason: 'failed',
+    message: outcome.message
+});
+async function profileHttp(benchmark, spec, dir) {
+    let window;
+    // A server of its own, stopped at the end of the trial so that it writes its profile.
+    const profiled = {
+        ...spec,
+        server: { ...spec.server, restart: 'per-trial', env: profilingEnv(dir, spec.server.env) }
+    };
+    const outcome = await new HttpTrialRunner().runTrial(benchmark, profiled, async (fromUs, toUs) => {
+        window = { fromUs, toUs };
+        // Profiles written now, while the server runs: stopping it may kill it before it could.
+        writeFileSync(path.join(dir, WRITE_NOW_FILE), '');
+        await profilesSettled(dir);
+    });
+    if (!outcome.ok)
+        return failed(outcome);
+    const files = writtenProfiles(dir);
+    if (files.length === 0) {
+        return {
+            ok: false,
+            reason: 'not-node',
+            message: 'the server wrote no CPU profile: it does not run on Node (or ignores NODE_OPTIONS)'
+        };
+    }
+    const serverCpu = outcome.metrics.serverCpu;
+    const seconds = Number(outcome.details.seconds);
+    return {
+        ok: true,
+        profiles: files.map((file) => ({ file, ...(window ? { window } : {}) })),
+        // The kernel's count of the server's CPU time during the measured load.
+        ...(serverCpu !== undefined && seconds > 0 ? { cpuUs: serverCpu * seconds * 1e6 } : {}),
+        units: Number(outcome.details.responses) || 0,
+        unit: 'request'
+    };
+}
+async function profileCommand(benchmark, spec, dir) {
+    const profiled = { ...spec, env: profilingEnv(dir, spec.env) };
+    const outcome = await runCommandTrial(benchmark, profiled);
+    if (!outcome.ok)
+        return failed(outcome);
+    const files = writtenProfiles(dir);
+    if (files.length === 0) {
+        return {
+            ok: false,
+            reason: 'not-node',
+            message: 'the command wrote no CPU profile: it does not run Node (or ignores NODE_OPTIONS)'
+        };
+    }
+    // Every run of the trial (warm-up runs too) is profiled.
+    return {
+        ok: true,
+        profiles: files.map((file) => ({ file })),
+        units: spec.warmupRuns + 1,
+        unit: 'run'
+    };
+}
+/** The real profile runner: fresh processes, by benchmark kind. */
+function createProcessProfileRunner() {
+    return {
+        async profileTrial(benchmark, dir) {
+            const spec = benchmark.spec;
+            switch (spec.kind) {
+                case 'function': {
+                    const file = path.join(dir, 'worker.cpuprofile');
+                    const outcome = await runFunctionTrial(benchmark, spec, file);
+                    if (!outcome.ok)
+                        return failed(outcome);
+                    const ops = Number(outcome.details.samples) * Number(outcome.details.batchSize);
+                    // The kernel's CPU time of the profiled phase, as the worker read it.
+                    let cpuUs = 0;
+                    try {
+                        cpuUs = Number(readFileSync(`${file}.cpu`, 'utf8'));
+                    }
+                    catch {
+                        // not written: the profile's own sampled times are used
+                    }
+                    return {
+                        ok: true,
+                        profiles: [{ file }],
+                        ...(cpuUs > 0 ? { cpuUs } : {}),
+                        units: ops,
+                        unit: 'op'
+                    };
+                }
+                case 'http':
+                    return profileHttp(benchmark, spec, dir);
+                case 'command':
+                    return profileCommand(benchmark, spec, dir);
+            }
+        }
+    };
+}
+
+/**
  * Ctrl-C, SIGTERM (a cancelled CI job): run the clean-up steps before exiting. Every
  * started child registers one (kill its process group and whatever carries its marker),
  * as do temporary directories and the base worktree. Both entry points install it.
@@ -64998,4 +66388,4 @@ function installSignalCleanup(write) {
     }
 }
 
-export { judge as $, configHash as A, BaseCheckoutError as B, ConfigError as C, DEFAULT_LOOKS as D, EXIT as E, FAIL_ON_VALUES as F, readEnvironment as G, HEADLINE_METRICS as H, buildReport as I, serializeResults as J, renderTerminalReport as K, renderTerminalVerdict as L, MAX_TRIALS as M, renderMarkdownReport as N, OutputError as O, outcomeOf as P, parseDuration as Q, RequestError as R, MAX_DURATION_MS as S, installSignalCleanup as T, cleanUpEverything as U, VERSION as V, commonjsGlobal as W, outcomeOfError as X, DEFAULT_DATA_BRANCH as Y, getDefaultExportFromCjs as Z, OUTPUT_FILES as _, sanitizeChildText as a, renderMarkdownWithin as a0, reportMarker as a1, DEFAULT_COMMENT_ID as a2, DEFAULT_OUTPUT_DIR as a3, DEFAULT_CONFIG_FILE as a4, renderTextTable as b, createProcessTrialRunner as c, formatDuration as d, metricsOf as e, formatPercent as f, METRICS as g, assertLevel as h, assertPositiveValues as i, studentTCdf as j, parseResults as k, loadConfigFile as l, metricLabel as m, ResultsError as n, formatMetric as o, planLooks as p, openOutput as q, runBenchmarks as r, studentTQuantile as s, gitSync as t, displayPath as u, readResultsFile as v, mergeShards as w, compareStored as x, parseShard as y, sharedSeed as z };
+export { DEFAULT_DATA_BRANCH as $, configHash as A, BaseCheckoutError as B, ConfigError as C, DEFAULT_LOOKS as D, EXIT as E, FAIL_ON_VALUES as F, readEnvironment as G, HEADLINE_METRICS as H, createProcessProfileRunner as I, withProfiles as J, profileSections as K, buildReport as L, MAX_TRIALS as M, serializeResults as N, OutputError as O, renderTerminalReport as P, renderTerminalVerdict as Q, RequestError as R, renderMarkdownReport as S, outcomeOf as T, parseDuration as U, VERSION as V, MAX_DURATION_MS as W, installSignalCleanup as X, cleanUpEverything as Y, commonjsGlobal as Z, outcomeOfError as _, sanitizeChildText as a, getDefaultExportFromCjs as a0, OUTPUT_FILES as a1, judge as a2, renderMarkdownWithin as a3, reportMarker as a4, DEFAULT_COMMENT_ID as a5, DEFAULT_OUTPUT_DIR as a6, DEFAULT_CONFIG_FILE as a7, renderTextTable as b, createProcessTrialRunner as c, formatDuration as d, metricsOf as e, formatPercent as f, METRICS as g, assertLevel as h, assertPositiveValues as i, studentTCdf as j, parseResults as k, loadConfigFile as l, metricLabel as m, ResultsError as n, formatMetric as o, planLooks as p, openOutput as q, runBenchmarks as r, studentTQuantile as s, gitSync as t, displayPath as u, readResultsFile as v, mergeShards as w, compareStored as x, parseShard as y, sharedSeed as z };

@@ -1,9 +1,9 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
 import { randomInt } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { s as studentTQuantile, r as runBenchmarks, p as planLooks, H as HEADLINE_METRICS, m as metricLabel, D as DEFAULT_LOOKS, l as loadConfigFile, E as EXIT, R as RequestError, M as MAX_TRIALS, c as createProcessTrialRunner, a as sanitizeChildText, b as renderTextTable, f as formatPercent, d as formatDuration, e as metricsOf, g as METRICS, h as assertLevel, i as assertPositiveValues, j as studentTCdf, k as parseResults, n as ResultsError, o as formatMetric, q as openOutput, O as OutputError, t as gitSync, u as displayPath, V as VERSION, F as FAIL_ON_VALUES, B as BaseCheckoutError, C as ConfigError, v as readResultsFile, w as mergeShards, x as compareStored, y as parseShard, z as sharedSeed, A as configHash, G as readEnvironment, I as buildReport, J as serializeResults, K as renderTerminalReport, L as renderTerminalVerdict, N as renderMarkdownReport, P as outcomeOf, Q as parseDuration, S as MAX_DURATION_MS, T as installSignalCleanup, U as cleanUpEverything } from './chunk-signals.js';
-import { m as median } from './chunk-quantile.js';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { s as studentTQuantile, r as runBenchmarks, p as planLooks, H as HEADLINE_METRICS, m as metricLabel, D as DEFAULT_LOOKS, l as loadConfigFile, E as EXIT, R as RequestError, M as MAX_TRIALS, c as createProcessTrialRunner, a as sanitizeChildText, b as renderTextTable, f as formatPercent, d as formatDuration, e as metricsOf, g as METRICS, h as assertLevel, i as assertPositiveValues, j as studentTCdf, k as parseResults, n as ResultsError, o as formatMetric, q as openOutput, O as OutputError, t as gitSync, u as displayPath, V as VERSION, F as FAIL_ON_VALUES, B as BaseCheckoutError, C as ConfigError, v as readResultsFile, w as mergeShards, x as compareStored, y as parseShard, z as sharedSeed, A as configHash, G as readEnvironment, I as createProcessProfileRunner, J as withProfiles, K as profileSections, L as buildReport, N as serializeResults, P as renderTerminalReport, Q as renderTerminalVerdict, S as renderMarkdownReport, T as outcomeOf, U as parseDuration, W as MAX_DURATION_MS, X as installSignalCleanup, Y as cleanUpEverything } from './chunk-signals.js';
+import { m as median } from './chunk-quantile.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
@@ -1439,7 +1439,7 @@ Usage:
                     [--out results.json] [--report report.md] [--trials N] [--seed S]
                     [--filter <regex>] [--fail-on ${FAIL_ON_VALUES.join('|')}]
                     [--setup-head] [--json]
-                    [--shard i/n] [--max-duration 15m]
+                    [--shard i/n] [--max-duration 15m] [--profile] [--profile-dir DIR]
   perfgate compare  <base-results.json> <head-results.json> [--report report.md]
                     [--out results.json] [--json]
   perfgate merge    <shard-results.json>... [--report report.md] [--out results.json]
@@ -1450,6 +1450,9 @@ ${CALIBRATE_USAGE}
   perfgate --version | --help
 
 --out and --report take - for standard output (the terminal report then goes to stderr).
+--profile CPU-profiles base and head of every compared benchmark (by default only on a
+regression, per the config's profile); profiles and flame graphs go to --profile-dir
+(default .perfgate/profiles beside the config).
 Exit codes: 0 passed · 1 gate failed · 2 usage or config error
             3 a benchmark could not be measured
 `;
@@ -1468,6 +1471,8 @@ const RUN_OPTIONS = {
     filter: { type: 'string' },
     shard: { type: 'string' },
     'max-duration': { type: 'string' },
+    profile: { type: 'boolean' },
+    'profile-dir': { type: 'string' },
     json: { type: 'boolean' }
 };
 const COMPARE_OPTIONS = {
@@ -1554,8 +1559,8 @@ function openOutputs(values, io) {
  * returns the exit code of the outcome. Files are written after the report is shown, so a
  * late write failure never hides what was measured.
  */
-function present(results, outputs, io) {
-    const model = buildReport(results, results.comparison);
+function present(results, outputs, io, profiles = []) {
+    const model = withProfiles(buildReport(results, results.comparison), profileSections(profiles, (dir) => displayPath(io.cwd, dir)));
     const terminal = outputs.out?.isStdout || outputs.report?.isStdout ? io.stderr : io.stdout;
     if (outputs.json)
         io.stdout.write(serializeResults(results));
@@ -1620,14 +1625,22 @@ async function commandRun(args, io) {
         failOn,
         setupHead: values['setup-head'] === true,
         ...(shard ? { shard } : {}),
-        ...(maxDurationMs !== undefined ? { maxDurationMs } : {})
+        ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
+        ...(values.profile ? { profile: 'always' } : {})
     };
+    let profiles = [];
     const results = await runBenchmarks(request, {
         runner: io.runner ?? createProcessTrialRunner(),
         log: io.stderr,
-        onPartial: partialWriter(outputs.out, io)
+        onPartial: partialWriter(outputs.out, io),
+        profiler: {
+            runner: io.profileRunner ?? createProcessProfileRunner(),
+            log: io.stderr,
+            outDir: path.resolve(io.cwd, values['profile-dir'] ?? path.join(config.dir, '.perfgate', 'profiles')),
+            onProfiles: (found) => (profiles = found)
+        }
     });
-    return present(results, outputs, io);
+    return present(results, outputs, io, profiles);
 }
 /** Writes results after each benchmark; a failure is said once and the run goes on. */
 function partialWriter(out, io) {

@@ -13,7 +13,7 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { W as commonjsGlobal, C as ConfigError, R as RequestError$1, X as outcomeOfError, E as EXIT, n as ResultsError, B as BaseCheckoutError, O as OutputError, Y as DEFAULT_DATA_BRANCH, J as serializeResults, k as parseResults, Z as getDefaultExportFromCjs, _ as OUTPUT_FILES, t as gitSync, $ as judge, v as readResultsFile, P as outcomeOf, w as mergeShards, l as loadConfigFile, r as runBenchmarks, c as createProcessTrialRunner, z as sharedSeed, A as configHash, I as buildReport, N as renderMarkdownReport, V as VERSION$8, a0 as renderMarkdownWithin, K as renderTerminalReport, L as renderTerminalVerdict, a1 as reportMarker, F as FAIL_ON_VALUES, a2 as DEFAULT_COMMENT_ID, a3 as DEFAULT_OUTPUT_DIR, a4 as DEFAULT_CONFIG_FILE, y as parseShard, U as cleanUpEverything, T as installSignalCleanup } from './chunk-signals.js';
+import { Z as commonjsGlobal, C as ConfigError, R as RequestError$1, _ as outcomeOfError, E as EXIT, n as ResultsError, B as BaseCheckoutError, O as OutputError, $ as DEFAULT_DATA_BRANCH, N as serializeResults, k as parseResults, a0 as getDefaultExportFromCjs, a1 as OUTPUT_FILES, t as gitSync, a2 as judge, v as readResultsFile, T as outcomeOf, w as mergeShards, l as loadConfigFile, r as runBenchmarks, I as createProcessProfileRunner, c as createProcessTrialRunner, z as sharedSeed, A as configHash, J as withProfiles, K as profileSections, L as buildReport, S as renderMarkdownReport, V as VERSION$8, a3 as renderMarkdownWithin, P as renderTerminalReport, Q as renderTerminalVerdict, a4 as reportMarker, F as FAIL_ON_VALUES, a5 as DEFAULT_COMMENT_ID, a6 as DEFAULT_OUTPUT_DIR, a7 as DEFAULT_CONFIG_FILE, y as parseShard, Y as cleanUpEverything, X as installSignalCleanup } from './chunk-signals.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -37393,8 +37393,8 @@ function useProjectNode(log) {
  * Renders the report once for GitHub: written to `report.md` and the job summary (within
  * its size limit), and returned fitted to a comment.
  */
-async function publishReport(inputs, results, reportFile) {
-    const model = buildReport(results, results.comparison);
+async function publishReport(inputs, results, reportFile, profiles = []) {
+    const model = withProfiles(buildReport(results, results.comparison), profileSections(profiles, (dir) => path.relative(path.dirname(reportFile), dir) || '.'));
     const options = { id: inputs.commentId, version: VERSION$8 };
     const full = renderMarkdownReport(model, options);
     writeFileSync(reportFile, full);
@@ -37471,6 +37471,7 @@ async function carryOutRun(plan, event, inputs, cwd, files, io) {
     const store = branchStore(cwd, inputs, io);
     const config = loadConfigFile(cwd, inputs.config);
     const baseline = await resolveBaseline(plan, cwd, store, inputs, io.log);
+    let profiles = [];
     const results = await runBenchmarks({
         config,
         baseline,
@@ -37485,9 +37486,15 @@ async function carryOutRun(plan, event, inputs, cwd, files, io) {
     }, {
         runner: io.runner ?? createProcessTrialRunner(),
         log: io.log,
-        onPartial: (partial) => writeFileSync(files.results, serializeResults(partial))
+        onPartial: (partial) => writeFileSync(files.results, serializeResults(partial)),
+        profiler: {
+            runner: io.profileRunner ?? createProcessProfileRunner(),
+            log: io.log,
+            outDir: files.profiles,
+            onProfiles: (found) => (profiles = found)
+        }
     });
-    return publishResults(plan, event, inputs, results, files, store, io);
+    return publishResults(plan, event, inputs, results, files, store, io, profiles);
 }
 /** mode: merge — the shards' results (downloaded artifacts) judged and published as one run. */
 async function carryOutMerge(plan, event, inputs, cwd, files, io) {
@@ -37527,6 +37534,7 @@ function clearStaleFiles(files) {
     rmSync(files.results, { force: true });
     rmSync(files.report, { force: true });
     rmSync(files.pr, { force: true });
+    rmSync(files.profiles, { recursive: true, force: true });
 }
 function branchStore(cwd, inputs, io) {
     return new BranchStore({
@@ -37540,10 +37548,10 @@ function branchStore(cwd, inputs, io) {
  * Publishes judged results: results.json, report.md, the job summary, the outputs (before
  * any API call), then the comment or the artifact's PR number, then the data branch.
  */
-async function publishResults(plan, event, inputs, results, files, store, io) {
+async function publishResults(plan, event, inputs, results, files, store, io, profiles = []) {
     writeFileSync(files.results, serializeResults(results));
     const outcome = outcomeOf(results);
-    const { model, comment } = await publishReport(inputs, results, files.report);
+    const { model, comment } = await publishReport(inputs, results, files.report, profiles);
     logReport(results, io, model);
     // Outputs before anything that talks to GitHub: a slow API never leaves them unset.
     io.outputs.set(outcome, results, files);
@@ -37622,7 +37630,8 @@ async function runAction(inputs, event, io) {
     const files = {
         results: path.join(outDir, FILES.results),
         report: path.join(outDir, FILES.report),
-        pr: path.join(outDir, FILES.pr)
+        pr: path.join(outDir, FILES.pr),
+        profiles: path.join(outDir, 'profiles')
     };
     let outcome;
     try {

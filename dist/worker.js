@@ -1,4 +1,6 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -74,6 +76,7 @@ async function measureFunction(fn, benchOptions, options) {
                 grow(elapsed);
         }
         gc?.();
+        await options.aroundSampling?.start();
         const heapBefore = process.memoryUsage().heapUsed;
         const gcEntries = [];
         const observer = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()));
@@ -93,6 +96,7 @@ async function measureFunction(fn, benchOptions, options) {
             samples[count++] = elapsed / batchSize;
             totalNs += elapsed;
         }
+        await options.aroundSampling?.stop();
         // GC entries arrive asynchronously: let the observer flush before reading them.
         await new Promise((resolve) => setTimeout(resolve, 0));
         gcEntries.push(...observer.takeRecords());
@@ -165,13 +169,39 @@ function pickBench(request) {
     throw new Error(`${request.file} registers ${names.map((n) => JSON.stringify(n)).join(', ')}, none named ` +
         `${JSON.stringify(wanted)}; set function.bench in perfgate.yml to one of them`);
 }
+/** Sampling interval of a profiled trial (µs): finer than V8's 1 ms default. */
+const PROFILE_INTERVAL_US = 100;
+/** V8's CPU profiler through the inspector, in this process, around the sampling phase. */
+function cpuProfiler(file) {
+    const session = new Session();
+    const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+    let cpu;
+    return {
+        async start() {
+            session.connect();
+            await post('Profiler.enable');
+            await post('Profiler.setSamplingInterval', { interval: PROFILE_INTERVAL_US });
+            await post('Profiler.start');
+            cpu = process.cpuUsage();
+        },
+        async stop() {
+            const used = process.cpuUsage(cpu);
+            const { profile } = (await post('Profiler.stop'));
+            session.disconnect();
+            await writeFile(file, JSON.stringify(profile));
+            // The kernel's CPU time of the profiled phase (µs), beside the profile.
+            await writeFile(`${file}.cpu`, String(used.user + used.system));
+        }
+    };
+}
 async function run(request) {
     registerPerfgateResolver(request.apiUrl);
     await import(pathToFileURL(request.file).href);
     const bench = pickBench(request);
     const measurement = await measureFunction(bench.fn, bench.options, {
         timeMs: request.timeMs,
-        warmupMs: request.warmupMs
+        warmupMs: request.warmupMs,
+        ...(request.profileFile ? { aroundSampling: cpuProfiler(request.profileFile) } : {})
     });
     await reply({ type: 'result', measurement });
 }
