@@ -23,6 +23,8 @@ import { OUTPUT_FILES } from '../config/defaults.js'
 import { gitSync } from '../git/run.js'
 import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
+import { trendsOf } from '../report/trend.js'
+import type { Series } from '../history/series.js'
 import { renderTerminalReport, renderTerminalVerdict } from '../report/terminal.js'
 import { serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
@@ -31,6 +33,7 @@ import type { TrialRunner } from '../runners/types.js'
 import { BranchStore } from '../store/branch-store.js'
 import { VERSION } from '../version.js'
 import { upsertComment } from './comment.js'
+import { mainSeries, reportNewChangePoints } from './history.js'
 import type { ActionInputs } from './inputs.js'
 import type { ActionLog } from './log.js'
 import { createCommentsApi } from './octokit.js'
@@ -129,8 +132,14 @@ function useProjectNode(log: ActionLog): void {
  * Renders the report once for GitHub: written to `report.md` and the job summary (within
  * its size limit), and returned fitted to a comment.
  */
-async function publishReport(inputs: ActionInputs, results: Results, reportFile: string) {
-  const model = buildReport(results, results.comparison!)
+async function publishReport(
+  inputs: ActionInputs,
+  results: Results,
+  reportFile: string,
+  series?: readonly Series[]
+) {
+  const built = buildReport(results, results.comparison!)
+  const model = series ? { ...built, trends: trendsOf(series, results.comparison!) } : built
   const options = { id: inputs.commentId, version: VERSION }
   const full = renderMarkdownReport(model, options)
   writeFileSync(reportFile, full)
@@ -340,7 +349,12 @@ async function publishResults(
 ): Promise<Outcome> {
   writeFileSync(files.results, serializeResults(results))
   const outcome = outcomeOf(results)
-  const { model, comment } = await publishReport(inputs, results, files.report)
+  // A pull request's report shows main's trend beside this PR's values (data branch).
+  const series =
+    plan.pullRequest !== undefined
+      ? mainSeries(path.resolve(inputs.workingDirectory), inputs, io.log)
+      : undefined
+  const { model, comment } = await publishReport(inputs, results, files.report, series)
   logReport(results, io, model)
   // Outputs before anything that talks to GitHub: a slow API never leaves them unset.
   io.outputs.set(outcome, results, files)
@@ -365,6 +379,7 @@ async function publishResults(
         `perfgate: could not store the results on ${inputs.dataBranch}: ${(error as Error).message}`
       )
     }
+    await reportNewChangePoints(path.resolve(inputs.workingDirectory), inputs, event.repository, io)
   }
   return outcome
 }

@@ -7,6 +7,7 @@ import { markdownTable } from 'markdown-table'
 import { DEFAULT_COMMENT_ID } from '../config/defaults.js'
 import { CI_LABEL } from './format.js'
 import type { ChangeRow, ReportModel } from './model.js'
+import { renderTrends } from './trend.js'
 
 /** The hidden marker that finds perfgate's own comment again (one per config id). */
 export function reportMarker(id: string = DEFAULT_COMMENT_ID): string {
@@ -78,7 +79,8 @@ const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclus
 const TONE_ICON = { fail: '🔴', neutral: '⚪', doubt: '🟡', pass: '✅' } as const
 
 /** Parts of the report that may be left out to fit a size limit, least important first. */
-export type OptionalPart = 'quiet' | 'budgetTable' | 'targets' | 'method' | 'stderr' | 'notes'
+export type OptionalPart =
+  'trends' | 'quiet' | 'budgetTable' | 'targets' | 'method' | 'stderr' | 'notes'
 
 export interface MarkdownOptions {
   readonly id?: string
@@ -133,6 +135,9 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
   if (model.doubt) out.push(`**${escapeMarkdown(model.doubt)}**`, '')
   out.push(escapeWithCode(model.context), '')
   if (model.changes.length > 0) out.push(changesTable(model.changes), '')
+  if (model.trends?.length && !options.omit?.has('trends')) {
+    out.push(renderTrends(model.trends, escapeMarkdown), '')
+  }
 
   if (model.budgets.length > 0) {
     const failed = model.budgets.filter((b) => b.passed === false)
@@ -257,7 +262,15 @@ export function renderMarkdownWithin(
   limit: number,
   options: MarkdownOptions = {}
 ): string {
-  const order: OptionalPart[] = ['quiet', 'targets', 'budgetTable', 'method', 'stderr', 'notes']
+  const order: OptionalPart[] = [
+    'trends',
+    'quiet',
+    'targets',
+    'budgetTable',
+    'method',
+    'stderr',
+    'notes'
+  ]
   const omit = new Set<OptionalPart>()
   let text = renderMarkdownReport(model, { ...options, omit })
   for (const part of order) {

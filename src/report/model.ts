@@ -13,6 +13,7 @@ import { metricLabel } from '../metrics.js'
 import type { Environment, Results } from '../results/types.js'
 import { sanitizeChildText } from '../process/text.js'
 import { CONFIDENCE_PERCENT, formatBytes, formatMetric } from './format.js'
+import type { TrendRow } from './trend.js'
 
 /** doubt: nothing failed, but a gated test ended inconclusive (not an all-clear). */
 export type Tone = 'fail' | 'pass' | 'neutral' | 'doubt'
@@ -79,6 +80,8 @@ export interface ReportModel {
   readonly method: readonly string[]
   readonly environment: readonly string[]
   readonly gateFailed: boolean
+  /** Main's trend beside this PR, per row of changes (when the data branch was read). */
+  readonly trends?: readonly TrendRow[]
 }
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`
