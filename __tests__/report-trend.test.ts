@@ -96,7 +96,7 @@ describe('the trend chart', () => {
     [
       'an HTML comment',
       '<!-- perfgate:report id=default -->',
-      '___ perfgate:report id=default ___'
+      '__-- perfgate:report id=default --_'
     ],
     ['a mention', '@octocat', '_octocat']
   ])('keeps %s inside the quoted title', (_what, name, shown) => {
