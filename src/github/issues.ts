@@ -52,7 +52,9 @@ export function changePointMarker(point: {
 
 /** A title is plain text: one line, no mention and no issue reference (GitHub links both). */
 function plainTitle(text: string): string {
-  return oneLine(text, 200).replace(/@/g, '@\u200b').replace(/#(?=\d)/g, '#\u200b')
+  return oneLine(text, 200)
+    .replace(/@/g, '@\u200b')
+    .replace(/#(?=\d)/g, '#\u200b')
 }
 
 export function changePointTitle(point: HistoryChangePoint): string {
