@@ -9,6 +9,13 @@ export interface FakeComment {
   user: { login: string }
 }
 
+export interface FakeIssue {
+  number: number
+  title: string
+  body: string
+  user: { login: string }
+}
+
 export interface Fault {
   /** Matches "METHOD /path" (path without query). */
   match: RegExp
@@ -28,6 +35,8 @@ export interface Fault {
 
 export class FakeGitHub {
   comments: FakeComment[] = []
+  /** Issues of the repository (GET/POST /repos/o/r/issues, PATCH /repos/o/r/issues/N). */
+  issues: FakeIssue[] = []
   requests: string[] = []
   faults: Fault[] = []
   viewer: string | undefined = 'github-actions[bot]'
@@ -125,7 +134,43 @@ export class FakeGitHub {
       comment.body = body.body as string
       return send(200, this.view(comment))
     }
+    if (key.match(/^GET \/repos\/[^/]+\/[^/]+\/issues$/)) {
+      const creator = url.searchParams.get('creator')
+      const perPage = Number(url.searchParams.get('per_page') ?? 30)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      const mine = this.issues.filter((i) => !creator || i.user.login === creator)
+      const next = new URL(url.pathname, `http://${req.headers.host}`)
+      for (const [k, v] of url.searchParams) next.searchParams.set(k, v)
+      next.searchParams.set('page', String(page + 1))
+      const more = page * perPage < mine.length
+      return send(
+        200,
+        mine.slice((page - 1) * perPage, page * perPage).map((i) => this.viewIssue(i)),
+        more ? { link: `<${next.href}>; rel="next"` } : {}
+      )
+    }
+    if (key.match(/^POST \/repos\/[^/]+\/[^/]+\/issues$/)) {
+      const issue = {
+        number: this.issues.length + 1,
+        title: body.title as string,
+        body: body.body as string,
+        user: { login: this.viewer ?? 'github-actions[bot]' }
+      }
+      this.issues.push(issue)
+      return send(201, this.viewIssue(issue))
+    }
+    if ((m = key.match(/^PATCH \/repos\/[^/]+\/[^/]+\/issues\/(\d+)$/))) {
+      const issue = this.issues.find((i) => i.number === Number(m![1]))
+      if (!issue) return send(404, { message: 'Not Found' })
+      if (typeof body.title === 'string') issue.title = body.title
+      if (typeof body.body === 'string') issue.body = body.body
+      return send(200, this.viewIssue(issue))
+    }
     send(404, { message: `fake GitHub has no ${key}` })
+  }
+
+  private viewIssue(i: FakeIssue) {
+    return { ...i, html_url: `https://github.invalid/o/r/issues/${i.number}` }
   }
 
   private view(c: FakeComment) {

@@ -23,6 +23,8 @@ import { OUTPUT_FILES } from '../config/defaults.js'
 import { gitSync } from '../git/run.js'
 import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
+import { trendsOf } from '../report/trend.js'
+import type { Series } from '../history/series.js'
 import { renderTerminalReport, renderTerminalVerdict } from '../report/terminal.js'
 import { serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
@@ -34,6 +36,7 @@ import { profileSections, withProfiles } from '../report/profile.js'
 import { BranchStore } from '../store/branch-store.js'
 import { VERSION } from '../version.js'
 import { upsertComment } from './comment.js'
+import { mainSeries, reportNewChangePoints } from './history.js'
 import type { ActionInputs } from './inputs.js'
 import type { ActionLog } from './log.js'
 import { createCommentsApi } from './octokit.js'
@@ -140,12 +143,14 @@ async function publishReport(
   inputs: ActionInputs,
   results: Results,
   reportFile: string,
-  profiles: readonly BenchmarkProfile[] = []
+  profiles: readonly BenchmarkProfile[] = [],
+  series?: readonly Series[]
 ) {
-  const model = withProfiles(
+  const built = withProfiles(
     buildReport(results, results.comparison!),
     profileSections(profiles, (dir) => path.relative(path.dirname(reportFile), dir) || '.')
   )
+  const model = series ? { ...built, trends: trendsOf(series, results.comparison!) } : built
   const options = { id: inputs.commentId, version: VERSION }
   const full = renderMarkdownReport(model, options)
   writeFileSync(reportFile, full)
@@ -364,7 +369,12 @@ async function publishResults(
 ): Promise<Outcome> {
   writeFileSync(files.results, serializeResults(results))
   const outcome = outcomeOf(results)
-  const { model, comment } = await publishReport(inputs, results, files.report, profiles)
+  // A pull request's report shows main's trend beside this PR's values (data branch).
+  const series =
+    plan.pullRequest !== undefined
+      ? mainSeries(path.resolve(inputs.workingDirectory), inputs, io.log)
+      : undefined
+  const { model, comment } = await publishReport(inputs, results, files.report, profiles, series)
   logReport(results, io, model)
   // Outputs before anything that talks to GitHub: a slow API never leaves them unset.
   io.outputs.set(outcome, results, files)
@@ -389,6 +399,7 @@ async function publishResults(
         `perfgate: could not store the results on ${inputs.dataBranch}: ${(error as Error).message}`
       )
     }
+    await reportNewChangePoints(path.resolve(inputs.workingDirectory), inputs, event.repository, io)
   }
   return outcome
 }

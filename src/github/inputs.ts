@@ -24,7 +24,8 @@ export const Inputs = {
   outputDir: 'output-dir',
   shard: 'shard',
   shardResults: 'shard-results',
-  allowPrTarget: 'allow-pull-request-target'
+  allowPrTarget: 'allow-pull-request-target',
+  changePointIssues: 'change-point-issues'
 } as const
 
 /** The allowed values of the inputs that take one of a list (action.yml lists the same). */
@@ -71,6 +72,8 @@ export interface ActionInputs {
   /** mode: merge — the directory holding the shards' results (searched recursively). */
   readonly shardResults: string
   readonly allowPullRequestTarget: boolean
+  /** On a push to main: open or update one issue per new step change. */
+  readonly changePointIssues?: boolean
 }
 
 export class InputError extends Error {}
@@ -129,6 +132,7 @@ export function readInputs(): ActionInputs {
     outputDir: core.getInput(Inputs.outputDir).trim() || INPUT_DEFAULTS.outputDir,
     shard: shardInput(),
     shardResults: core.getInput(Inputs.shardResults).trim() || INPUT_DEFAULTS.shardResults,
-    allowPullRequestTarget: booleanInput(Inputs.allowPrTarget)
+    allowPullRequestTarget: booleanInput(Inputs.allowPrTarget),
+    changePointIssues: booleanInput(Inputs.changePointIssues)
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The real CommentsApi: Octokit from @actions/github (honours GITHUB_API_URL), with
+ * The real CommentsApi and IssuesApi: Octokit from @actions/github (honours GITHUB_API_URL), with
  * Octokit's own retry and throttling plugins and a timeout on every request.
  *
  * - Every attempt has a deadline (`timeoutMs`): a request GitHub never answers would
@@ -16,6 +16,7 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { oneLine, type CommentsApi } from './comment.js'
+import type { IssuesApi } from './issues.js'
 
 /** The part of the client the hooks below use. */
 type Octokit = Pick<ReturnType<typeof getOctokit>, 'hook' | 'request'>
@@ -129,11 +130,8 @@ function explainGiveUp(decided: WeakMap<object, string>) {
   }
 }
 
-export function createCommentsApi(
-  token: string,
-  issue: IssueRef,
-  options: CommentsApiOptions = {}
-): CommentsApi {
+/** The client every API of the action goes through (retries, throttling, timeouts). */
+function createClient(token: string, options: CommentsApiOptions) {
   const baseUrl = options.baseUrl ?? process.env.GITHUB_API_URL
   const secondMs = options.secondMs ?? 1000
   const log = options.log ?? ((message: string) => process.stdout.write(`perfgate: ${message}\n`))
@@ -182,6 +180,30 @@ export function createCommentsApi(
     throttling,
     explainGiveUp(decided)
   )
+  return octokit
+}
+
+/** The token's login (GraphQL viewer); rejects when the API cannot tell. */
+async function viewerLogin(octokit: ReturnType<typeof createClient>): Promise<string> {
+  try {
+    const data = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
+    return data.viewer.login
+  } catch (error) {
+    // An answer with `errors` is final (not a network error): say what GraphQL said.
+    const errors = (error as { errors?: { message?: string }[] }).errors
+    if (!Array.isArray(errors)) throw error
+    throw new Error(`GraphQL error: ${oneLine(errors.map((e) => e.message ?? '?').join('; '))}`, {
+      cause: error
+    })
+  }
+}
+
+export function createCommentsApi(
+  token: string,
+  issue: IssueRef,
+  options: CommentsApiOptions = {}
+): CommentsApi {
+  const octokit = createClient(token, options)
   const { owner, repo, issueNumber } = issue
   return {
     async *listComments() {
@@ -223,21 +245,58 @@ export function createCommentsApi(
       const response = await octokit.rest.pulls.get({ owner, repo, pull_number: issueNumber })
       return response.data.head.sha
     },
-    async viewerLogin() {
-      try {
-        const data = await octokit.graphql<{ viewer: { login: string } }>(
-          'query { viewer { login } }'
-        )
-        return data.viewer.login
-      } catch (error) {
-        // An answer with `errors` is final (not a network error): say what GraphQL said.
-        const errors = (error as { errors?: { message?: string }[] }).errors
-        if (!Array.isArray(errors)) throw error
-        throw new Error(
-          `GraphQL error: ${oneLine(errors.map((e) => e.message ?? '?').join('; '))}`,
-          { cause: error }
-        )
+    viewerLogin: () => viewerLogin(octokit)
+  }
+}
+
+/** The repository's issues, for the change-point issues (src/github/issues.ts). */
+export function createIssuesApi(
+  token: string,
+  repository: { readonly owner: string; readonly repo: string },
+  options: CommentsApiOptions = {}
+): IssuesApi {
+  const octokit = createClient(token, options)
+  const { owner, repo } = repository
+  return {
+    async *listIssues(creator) {
+      for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+        owner,
+        repo,
+        creator,
+        state: 'all',
+        per_page: 100
+      })) {
+        yield page.data
+          .filter((i) => !i.pull_request)
+          .map((i) => ({
+            number: i.number,
+            body: i.body ?? undefined,
+            html_url: i.html_url,
+            user: i.user ? { login: i.user.login } : null
+          }))
       }
-    }
+    },
+    async createIssue(title, body) {
+      const response = await octokit.rest.issues.create({
+        owner,
+        repo,
+        title,
+        body,
+        // Never repeated blindly: a failed POST may have created the issue.
+        request: { retries: 0 }
+      })
+      return { number: response.data.number, html_url: response.data.html_url }
+    },
+    async updateIssue(issueNumber, title, body) {
+      const response = await octokit.rest.issues.update({
+        owner,
+        repo,
+        issue_number: issueNumber,
+        title,
+        body
+      })
+      return { number: response.data.number, html_url: response.data.html_url }
+    },
+    viewerLogin: () => viewerLogin(octokit)
   }
 }

@@ -11,7 +11,8 @@ export const Outputs = {
   budgetsFailed: 'budgets-failed',
   results: 'results',
   report: 'report',
-  commentUrl: 'comment-url'
+  commentUrl: 'comment-url',
+  newChangePoints: 'new-change-points'
 } as const
 
 /** Sets every output once; later calls are ignored (the first outcome is the run's). */
@@ -41,5 +42,10 @@ export class ActionOutputs {
 
   commentUrl(url: string): void {
     core.setOutput(Outputs.commentUrl, url)
+  }
+
+  /** On a push to main, after storing: step changes among the newest stored commits. */
+  newChangePoints(count: number): void {
+    core.setOutput(Outputs.newChangePoints, String(count))
   }
 }

@@ -8,6 +8,7 @@ import { DEFAULT_COMMENT_ID } from '../config/defaults.js'
 import { CI_LABEL } from './format.js'
 import type { ChangeRow, ReportModel } from './model.js'
 import { renderProfileMarkdown } from './profile.js'
+import { renderTrends } from './trend.js'
 
 /** The hidden marker that finds perfgate's own comment again (one per config id). */
 export function reportMarker(id: string = DEFAULT_COMMENT_ID): string {
@@ -80,7 +81,7 @@ const TONE_ICON = { fail: '🔴', neutral: '⚪', doubt: '🟡', pass: '✅' } a
 
 /** Parts of the report that may be left out to fit a size limit, least important first. */
 export type OptionalPart =
-  'quiet' | 'budgetTable' | 'targets' | 'method' | 'profiles' | 'stderr' | 'notes'
+  'trends' | 'quiet' | 'budgetTable' | 'targets' | 'method' | 'profiles' | 'stderr' | 'notes'
 
 export interface MarkdownOptions {
   readonly id?: string
@@ -135,6 +136,9 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
   if (model.doubt) out.push(`**${escapeMarkdown(model.doubt)}**`, '')
   out.push(escapeWithCode(model.context), '')
   if (model.changes.length > 0) out.push(changesTable(model.changes), '')
+  if (model.trends?.length && !options.omit?.has('trends')) {
+    out.push(renderTrends(model.trends, escapeMarkdown), '')
+  }
   if (model.profiles && !options.omit?.has('profiles'))
     out.push(...renderProfileMarkdown(model.profiles))
 
@@ -262,6 +266,7 @@ export function renderMarkdownWithin(
   options: MarkdownOptions = {}
 ): string {
   const order: OptionalPart[] = [
+    'trends',
     'quiet',
     'targets',
     'budgetTable',

@@ -14,6 +14,7 @@ import type { Environment, Results } from '../results/types.js'
 import { sanitizeChildText } from '../process/text.js'
 import { CONFIDENCE_PERCENT, formatBytes, formatMetric } from './format.js'
 import type { ProfileSection } from './profile.js'
+import type { TrendRow } from './trend.js'
 
 /** doubt: nothing failed, but a gated test ended inconclusive (not an all-clear). */
 export type Tone = 'fail' | 'pass' | 'neutral' | 'doubt'
@@ -82,6 +83,8 @@ export interface ReportModel {
   readonly gateFailed: boolean
   /** "Where the time went" per profiled benchmark (set by withProfiles in profile.ts). */
   readonly profiles?: readonly ProfileSection[]
+  /** Main's trend beside this PR, per row of changes (when the data branch was read). */
+  readonly trends?: readonly TrendRow[]
 }
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DEFAULT_DATA_BRANCH } from '../config/defaults.js'
 import { parseResults, serializeResults } from '../results/format.js'
-import type { Results } from '../results/types.js'
+import type { Results, TrialResult } from '../results/types.js'
 import { newestFirst } from './order.js'
 import {
   STORE_INDEX_SCHEMA_VERSION,
@@ -171,7 +171,7 @@ export class BranchStore implements ResultsStore {
           `a commit's entry holds only that commit's own results`
       )
     }
-    const text = serializeResults(results)
+    const text = storedText(results)
     // Never store what could not be read back.
     parseResults(text, `results of ${sha}`)
     const branch = options.branch ?? results.environment.git?.branch
@@ -582,6 +582,35 @@ export class BranchStore implements ResultsStore {
       child.stdin.end(call.input ?? '')
     })
   }
+}
+
+/** Trial details too large for every stored commit, that nothing reads from the branch. */
+const UNSTORED_DETAILS = ['histogram']
+
+/**
+ * The text of a results file on the data branch: the results as `perfgate run` writes
+ * them, without each HTTP trial's HDR histogram (`details.histogram`). A compressed
+ * histogram is the bulk of an HTTP suite's results and cannot be delta-compressed by git
+ * from commit to commit; no comparison or history view reads it (docs/PERFORMANCE.md,
+ * "The data branch"). The results.json a run leaves keeps it.
+ */
+export function storedText(results: Results): string {
+  const trim = <T extends { trials: readonly TrialResult[] }>(benchmark: T): T => ({
+    ...benchmark,
+    trials: benchmark.trials.map((trial) => {
+      if (!trial.details || !UNSTORED_DETAILS.some((key) => key in trial.details!)) return trial
+      const details = { ...trial.details }
+      for (const key of UNSTORED_DETAILS) delete details[key]
+      return { ...trial, details }
+    })
+  })
+  return serializeResults({
+    ...results,
+    benchmarks: results.benchmarks.map(trim),
+    ...(results.base
+      ? { base: { ...results.base, benchmarks: results.base.benchmarks.map(trim) } }
+      : {})
+  })
 }
 
 function resultsFile(commit: string): string {

@@ -1,0 +1,144 @@
+/**
+ * The action's use of main's history (the data branch): on a push to main, after storing,
+ * the change points whose first commit is among the newest stored commits are reported as
+ * new — a job-summary section, the `new-change-points` output and, with the input
+ * `change-point-issues`, one issue each; on a pull request, the series behind the
+ * comment's trend charts. Reading is best effort: a failure is a warning (push) or a line
+ * in the log (pull request), never a failed step.
+ */
+import * as core from '@actions/core'
+import { historyOf, type HistoryChangePoint } from '../app/history.js'
+import { readDataBranch } from '../history/read-branch.js'
+import { buildSeries, type HistoryEntry, type Series } from '../history/series.js'
+import { metricLabel } from '../metrics.js'
+import { formatMetric } from '../report/format.js'
+import { escapeMarkdown } from '../report/markdown.js'
+import { formatChange, formatP } from '../report/model.js'
+import { oneLine } from './comment.js'
+import type { ActionInputs } from './inputs.js'
+import { changePointBody, changePointMarker, changePointTitle, upsertIssue } from './issues.js'
+import type { ActionLog } from './log.js'
+import { createIssuesApi } from './octokit.js'
+import type { ActionOutputs } from './outputs.js'
+
+/**
+ * A change point is new while its first commit is among the newest NEW_WINDOW stored
+ * commits. The detector needs 3 points after a step (its minimum segment), so a step is
+ * first seen when 3 commits after it are stored; a window of 5 leaves room for a step that
+ * needs a point or two more to pass the test, and for a push whose store failed. It is
+ * stateless (nothing remembers what was reported), so a step stays "new" for up to three
+ * pushes: the summary says so each time, and its issue is the same one, updated.
+ */
+export const NEW_WINDOW = 5
+
+/** The data branch's entries, or undefined (told in the log) when it cannot be read. */
+function readEntries(
+  cwd: string,
+  inputs: ActionInputs,
+  log: ActionLog
+): { entries: HistoryEntry[] } | { error: string } {
+  try {
+    const entries = readDataBranch({
+      cwd,
+      branch: inputs.dataBranch,
+      remote: 'origin',
+      onWarning: (message) => log.info(`perfgate: history: ${oneLine(message)}`)
+    })
+    return { entries }
+  } catch (error) {
+    return { error: oneLine((error as Error).message) }
+  }
+}
+
+/** Series of main for the PR comment's trends; undefined when there is no history. */
+export function mainSeries(
+  cwd: string,
+  inputs: ActionInputs,
+  log: ActionLog
+): Series[] | undefined {
+  const read = readEntries(cwd, inputs, log)
+  if ('error' in read) {
+    log.info(`perfgate: no trend of main in the report: ${read.error}`)
+    return undefined
+  }
+  return buildSeries(read.entries)
+}
+
+/** The job summary's section on new change points (markdown; names escaped). */
+export function newChangePointsMarkdown(
+  points: readonly HistoryChangePoint[],
+  dataBranch: string
+): string {
+  const lines = [
+    `### perfgate — ${points.length} new step change${points.length === 1 ? '' : 's'} on main`,
+    '',
+    ...points.map((p) => {
+      const metric = metricLabel(p.metric)
+      return (
+        `- **${escapeMarkdown(p.benchmark)}** ${escapeMarkdown(metric)} **${formatChange(p.ratio)}** ` +
+        `(${formatChange(p.ciLow)} … ${formatChange(p.ciHigh)}, p ${formatP(p.p)}) at ${p.commit}: ` +
+        `${formatMetric(p.metric, p.before)} → ${formatMetric(p.metric, p.after)}`
+      )
+    }),
+    '',
+    `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored.</sub>`,
+    ''
+  ]
+  return lines.join('\n')
+}
+
+export interface ChangePointReport {
+  readonly newChangePoints: readonly HistoryChangePoint[]
+}
+
+/**
+ * After a push's results were stored: reads the data branch, detects change points, and
+ * reports the new ones. Never throws: a failure is a warning.
+ */
+export async function reportNewChangePoints(
+  cwd: string,
+  inputs: ActionInputs,
+  repository: { readonly owner: string; readonly repo: string },
+  io: { readonly log: ActionLog; readonly outputs: ActionOutputs }
+): Promise<ChangePointReport | undefined> {
+  try {
+    const read = readEntries(cwd, inputs, io.log)
+    if ('error' in read) {
+      core.warning(`perfgate: could not look for change points: ${read.error}`)
+      return undefined
+    }
+    const { entries } = read
+    const recent = new Set(entries.slice(-NEW_WINDOW).map((e) => e.commit))
+    const fresh = historyOf(entries).changePoints.filter((p) => recent.has(p.commit))
+    io.outputs.newChangePoints(fresh.length)
+    io.log.info(
+      `perfgate: ${fresh.length} new change point${fresh.length === 1 ? '' : 's'} in ${entries.length} stored commits`
+    )
+    if (fresh.length === 0) return { newChangePoints: fresh }
+    await core.summary.addRaw(newChangePointsMarkdown(fresh, inputs.dataBranch)).write()
+    if (inputs.changePointIssues) {
+      if (!inputs.token) {
+        core.warning('perfgate: no token, so no change-point issues')
+      } else {
+        const latest = entries[entries.length - 1]!.commit
+        const api = createIssuesApi(inputs.token, repository, {
+          log: (m) => io.log.info(`perfgate: ${m}`)
+        })
+        for (const point of fresh) {
+          const done = await upsertIssue(
+            api,
+            changePointMarker(point),
+            changePointTitle(point),
+            changePointBody(point, inputs.dataBranch, latest),
+            { onRetry: (m) => io.log.info(`perfgate: ${m}`) }
+          )
+          io.log.info(`perfgate: change-point issue ${done.action}: ${done.url}`)
+        }
+      }
+    }
+    return { newChangePoints: fresh }
+  } catch (error) {
+    core.warning(`perfgate: could not report change points: ${oneLine((error as Error).message)}`)
+    return undefined
+  }
+}
