@@ -102,7 +102,9 @@ export function renderBisect(outcome: BisectOutcome): string {
     lines.push(
       `  ${outcome.benchmark} ${outcome.metric} ${ratioText(outcome.ratio)} against good ` +
         `${short(outcome.good)} (${CI_LABEL} ${ratioText(outcome.ciLow)} – ${ratioText(outcome.ciHigh)}); ` +
-        `the commit before it, ${short(outcome.lastGood)}, did not move`
+        (outcome.lastGood.commit === outcome.good.commit
+          ? 'the commit before it is good'
+          : `the commit before it, ${short(outcome.lastGood)}, did not move`)
     )
     if (c.parents > 1) {
       lines.push(
@@ -125,19 +127,32 @@ export function renderBisect(outcome: BisectOutcome): string {
       `${outcome.plannedSteps} steps, each against good at alpha ${outcome.stepAlpha.toPrecision(2)}; ` +
       `moved: significant and at least half-way to bad):`
   )
-  for (const [i, s] of outcome.steps.entries()) {
+  const rows = outcome.steps.map((s, i) => {
     const decision =
       s.decision === 'errored'
         ? `errored: ${sanitizeChildText(s.error ?? '')}`
         : s.decision === 'not-moved'
           ? 'did not move'
           : s.decision
-    const stats = Number.isFinite(s.ratio)
-      ? `${ratioText(s.ratio)} [${s.ciLow.toFixed(3)}, ${s.ciHigh.toFixed(3)}]  p ${s.p.toPrecision(2)}  ${s.pairs} pairs`
-      : '–'
-    lines.push(
-      `  ${String(i + 1).padStart(2)}  ${s.role === 'bad' ? 'bad  ' : 'probe'}  ${short(s)}  ${stats}  ${decision}  ${subjectText(s.subject)}`
+    const measured = Number.isFinite(s.ratio)
+    return [
+      String(i + 1),
+      s.role === 'bad' ? 'bad' : 'probe',
+      short(s),
+      measured ? ratioText(s.ratio) : '–',
+      measured ? `[${s.ciLow.toFixed(3)}, ${s.ciHigh.toFixed(3)}]` : '',
+      measured ? `p ${s.p.toPrecision(2)}` : '',
+      `${s.pairs} pairs`,
+      decision,
+      subjectText(s.subject)
+    ]
+  })
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col]!.length))) ?? []
+  for (const row of rows) {
+    const cells = row.map((cell, col) =>
+      col === row.length - 1 ? cell : cell.padEnd(widths[col]!)
     )
+    lines.push(`  ${cells.join('  ')}`.trimEnd())
   }
   return lines.join('\n') + '\n'
 }
