@@ -274,6 +274,42 @@ describe('bisect on a fixture repository', () => {
   }, 60_000)
 })
 
+describe('bisect over merges', () => {
+  it('a merge on the first-parent line is one step; its branch is never named', async () => {
+    const { dir, commits } = fixture({ count: 3 })
+    // A side branch off commit 1 plants the change; main gets two more commits, then merges it.
+    git(dir, 'checkout', '--quiet', '-b', 'side', commits[1]!)
+    const side: string[] = []
+    for (const i of [1, 2, 3]) {
+      writeFileSync(path.join(dir, 'side.txt'), `side ${i}\n`)
+      if (i === 2) writeFileSync(path.join(dir, 'speed.txt'), '110\n')
+      git(dir, 'add', '.')
+      git(dir, 'commit', '--quiet', '-m', `side ${i}`)
+      side.push(git(dir, 'rev-parse', 'HEAD'))
+    }
+    git(dir, 'checkout', '--quiet', 'main')
+    git(dir, 'merge', '--quiet', '--no-ff', '-m', 'merge side', 'side')
+    const merge = git(dir, 'rev-parse', 'HEAD')
+    for (const i of [4, 5]) {
+      writeFileSync(path.join(dir, 'work.txt'), `after ${i}\n`)
+      git(dir, 'add', '.')
+      git(dir, 'commit', '--quiet', '-m', `after ${i}`)
+    }
+    const { io, out } = capture(dir, markerRunner())
+    const code = await commandBisect(['--good', commits[0]!, '--bad', 'HEAD'], io)
+    expect(code).toBe(0)
+    expect(out.stdout).toMatch(new RegExp(`^culprit: ${merge} merge side$`, 'm'))
+    expect(out.stdout).toMatch(/it is a merge: to go into its branch, bisect again with/)
+    expect(out.stdout).toMatch(/note: 1 merge commit on the first-parent line/)
+    for (const sha of side) expect(out.stdout).not.toContain(sha.slice(0, 7))
+    // Into the branch, as the output suggests: the side commit that planted it.
+    const inner = capture(dir, markerRunner(2))
+    const base = git(dir, 'merge-base', `${merge}^1`, `${merge}^2`)
+    expect(await commandBisect(['--good', base, '--bad', `${merge}^2`, '--json'], inner.io)).toBe(0)
+    expect(JSON.parse(inner.out.stdout).culprit.commit).toBe(side[1])
+  }, 120_000)
+})
+
 describe('bisect refusals', () => {
   let fx: Fixture
   beforeAll(() => {
