@@ -10,12 +10,12 @@ import { commandBisect } from '../src/cli/bisect.js'
 import type { TrialRunner } from '../src/runners/types.js'
 import { createRandom } from '../src/stats/random.js'
 import {
-  decisionOf,
   movedThreshold,
   narrow,
   nextProbe,
   plannedSteps,
   stepAlpha,
+  stepDecision,
   stepVerdict
 } from '../src/stats/bisect.js'
 import { git } from './helpers/git-repos.js'
@@ -110,26 +110,26 @@ describe('bisect decisions (pure)', () => {
     expect(() => movedThreshold(0)).toThrow(RangeError)
   })
 
-  it('moves only when significant and past the threshold; undecided otherwise', () => {
+  it('moves only when significant and past half-way; not moved when below it', () => {
     const step = { alpha: 0.01, threshold: 0.0488, higherIsBetter: false }
-    const moved = stepVerdict({ ...step, ratio: 1.09, ciLow: 1.08, ciHigh: 1.1, p: 0.001 })
-    expect(decisionOf(moved)).toBe('moved')
+    const decide = (ratio: number, ciLow: number, ciHigh: number, p: number, hib = false) =>
+      stepDecision({ ...step, higherIsBetter: hib, ratio, ciLow, ciHigh, p })
+    expect(decide(1.09, 1.08, 1.1, 0.001)).toBe('moved')
+    expect(stepVerdict({ ...step, ratio: 1.09, ciLow: 1.08, ciHigh: 1.1, p: 0.001 })).toBe(
+      'regression'
+    )
     // Significant but less than half-way: not the commit that carried most of it.
-    const small = stepVerdict({ ...step, ratio: 1.02, ciLow: 1.01, ciHigh: 1.03, p: 0.001 })
-    expect(decisionOf(small)).toBe('not-moved')
+    expect(decide(1.02, 1.01, 1.03, 0.001)).toBe('not-moved')
+    // Noisy but surely below half-way, faster side included: not moved.
+    expect(decide(0.94, 0.84, 1.045, 0.3)).toBe('not-moved')
     // Past half-way but not significant at the step's alpha.
-    const weak = stepVerdict({ ...step, ratio: 1.06, ciLow: 0.99, ciHigh: 1.13, p: 0.02 })
-    expect(decisionOf(weak)).toBe('undecided')
+    expect(decide(1.06, 0.99, 1.13, 0.02)).toBe('undecided')
+    // Below half-way, but the interval reaches past it.
+    expect(decide(1.01, 0.97, 1.052, 0.5)).toBe('undecided')
     // Throughput: slower is a lower ratio.
-    const rps = stepVerdict({
-      ...step,
-      higherIsBetter: true,
-      ratio: 0.9,
-      ciLow: 0.89,
-      ciHigh: 0.91,
-      p: 0.001
-    })
-    expect(decisionOf(rps)).toBe('moved')
+    expect(decide(0.9, 0.89, 0.91, 0.001, true)).toBe('moved')
+    expect(decide(1.05, 0.96, 1.2, 0.3, true)).toBe('not-moved')
+    expect(decide(0.99, 0.94, 1.02, 0.5, true)).toBe('undecided')
   })
 
   it('narrows a range to the first moved index in ⌈log2 n⌉ probes', () => {

@@ -20,12 +20,12 @@ import { definitionHash } from '../results/hash.js'
 import type { TrialRunner } from '../runners/types.js'
 import { planLooks, runPairedBenchmark } from '../schedule/paired.js'
 import {
-  decisionOf,
   movedThreshold,
   narrow,
   nextProbe,
   plannedSteps,
   stepAlpha,
+  stepDecision,
   stepVerdict,
   type BisectRange,
   type StepDecision
@@ -353,7 +353,7 @@ export async function bisectRegression(
         if (!test || compared.status !== 'compared') {
           return errored(`no ${metric} comparison (${compared.status})`)
         }
-        const verdict = stepVerdict({
+        const input = {
           ratio: test.ratio,
           ciLow: test.ciLow,
           ciHigh: test.ciHigh,
@@ -361,8 +361,9 @@ export async function bisectRegression(
           alpha,
           threshold,
           higherIsBetter
-        })
-        const decision = decisionOf(verdict)
+        }
+        const verdict = stepVerdict(input)
+        const decision = stepDecision(input)
         return {
           ...info(commit),
           role,

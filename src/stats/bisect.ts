@@ -11,9 +11,9 @@
  *
  * "Moved" at X needs significance at alpha / K AND an estimate at least half-way (on the
  * log scale) from good to bad: X carries the regression when it is closer to bad than to
- * good. "Did not move" needs the interval to lie closer to good than that half-way mark
- * (or X to be significantly better). Anything else is undecided, and the bisection stops
- * there rather than guess.
+ * good. "Did not move" needs the interval to lie below that half-way mark (one-sided: X
+ * carries less than half of the change; being faster counts). Anything else is undecided,
+ * and the bisection stops there rather than guess.
  */
 import { classify, type Verdict } from './verdict.js'
 
@@ -61,10 +61,18 @@ export function stepVerdict(input: StepInput): Verdict {
   return classify({ ...input, pAdjusted: input.p })
 }
 
-/** Moved: a regression past the threshold; not moved: unchanged or better; else undecided. */
-export function decisionOf(verdict: Verdict): StepDecision {
+/**
+ * Moved: a regression past the threshold (significant at the step's alpha, estimate at
+ * least half-way). Not moved: the interval lies below the half-way mark, i.e. X carries
+ * less than half of the change (one-sided: a faster X did not carry it either).
+ * Otherwise undecided.
+ */
+export function stepDecision(input: StepInput): StepDecision {
+  const verdict = stepVerdict(input)
   if (verdict === 'regression') return 'moved'
-  if (verdict === 'unchanged' || verdict === 'improvement') return 'not-moved'
+  const mark = 1 + input.threshold
+  const below = input.higherIsBetter ? input.ciLow > 1 / mark : input.ciHigh < mark
+  if (below || verdict === 'improvement') return 'not-moved'
   return 'undecided'
 }
 
