@@ -6,7 +6,7 @@
  * and counts how often the planted commit is named, in how many steps, and whether any
  * named commit lies outside the range.
  *
- * Options: --runs N (10), --seed S (1), --trials N (6, pairs per look).
+ * Options: --runs N (10), --seed S (1), --trials N (10, pairs per look: the config default).
  */
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -68,7 +68,7 @@ async function main() {
     options: {
       runs: { type: 'string', default: '10' },
       seed: { type: 'string', default: '1' },
-      trials: { type: 'string', default: '6' }
+      trials: { type: 'string', default: '10' }
     }
   })
   const runs = integerOption('runs', values.runs, 1)
