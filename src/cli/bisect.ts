@@ -41,7 +41,8 @@ const OPTIONS = {
   config: { type: 'string', short: 'c' },
   trials: { type: 'string' },
   seed: { type: 'string' },
-  json: { type: 'boolean' }
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
 } satisfies ParseArgsConfig['options']
 
 class UsageError extends Error {}
@@ -164,6 +165,10 @@ export async function commandBisect(args: string[], io: CliIo): Promise<number> 
       values = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values
     } catch (error) {
       throw new UsageError((error as Error).message)
+    }
+    if (values.help) {
+      io.stdout.write(BISECT_USAGE)
+      return EXIT.passed
     }
     if (values.good === undefined || values.bad === undefined) {
       throw new UsageError('bisect needs --good <git-ref> and --bad <git-ref>')
