@@ -127,7 +127,7 @@ async function main() {
         ? `named change ${repo.commits.indexOf(json.culprit.commit)}`
         : `none (${json.reason})`
       console.log(
-        `run ${run}: planted change ${planted}, ${culprit}, ${right ? 'right' : 'WRONG'}, ` +
+        `run ${run}: planted change ${planted}, ${culprit}, ${right ? 'right' : json.culprit ? 'WRONG' : 'missed'}, ` +
           `${json.steps.length} steps, exit ${code}, ${seconds.toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)}`
       )
     } finally {
