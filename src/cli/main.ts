@@ -38,6 +38,7 @@ import type { TrialRunner } from '../runners/types.js'
 import { createProcessProfileRunner, type ProfileRunner } from '../runners/profile.js'
 import type { BenchmarkProfile } from '../app/profile.js'
 import { profileSections, withProfiles } from '../report/profile.js'
+import { commandBisect } from './bisect.js'
 import { CALIBRATE_USAGE, commandCalibrate } from './calibrate.js'
 import { commandHistory, HISTORY_USAGE } from './history.js'
 import { VERSION } from '../version.js'
@@ -67,6 +68,8 @@ Usage:
   perfgate validate [--config perfgate.yml]
 ${HISTORY_USAGE}
 ${CALIBRATE_USAGE}
+  perfgate bisect   --good <git-ref> --bad <git-ref> [--benchmark <name>] [--metric <m>]
+                    [--config perfgate.yml] [--trials N] [--seed S] [--json]
   perfgate --version | --help
 
 --out and --report take - for standard output (the terminal report then goes to stderr).
@@ -371,6 +374,8 @@ export async function main(args: string[], io: CliIo): Promise<number> {
         return await commandHistory(rest, io)
       case 'calibrate':
         return await commandCalibrate(rest, io)
+      case 'bisect':
+        return await commandBisect(rest, io)
       case 'validate':
         return commandValidate(rest, io)
       case '--version':

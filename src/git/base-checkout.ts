@@ -84,8 +84,13 @@ export async function prepareBaseCheckout(
   config: Config,
   ref: string,
   log: (line: string) => void,
-  options: { readonly mergeBase: boolean } = { mergeBase: true }
+  options: {
+    readonly mergeBase: boolean
+    /** How log lines name this side (default "base"; bisect names each commit). */
+    readonly label?: string
+  } = { mergeBase: true }
 ): Promise<BaseCheckout> {
+  const label = options.label ?? 'base'
   const top = git(config.dir, ['rev-parse', '--show-toplevel'])
   if (!top.ok) {
     throw new BaseCheckoutError(
@@ -125,15 +130,15 @@ export async function prepareBaseCheckout(
     const configDir = path.join(root, path.relative(repoRoot, config.dir))
     log(
       options.mergeBase
-        ? `base: ${ref} merge-base ${commit.slice(0, 7)} checked out in ${root}`
-        : `base: commit ${commit.slice(0, 7)} checked out in ${root}`
+        ? `${label}: ${ref} merge-base ${commit.slice(0, 7)} checked out in ${root}`
+        : `${label}: commit ${commit.slice(0, 7)} checked out in ${root}`
     )
 
     let dependencies: string
     if (config.setup) {
-      log(`base: running setup \`${config.setup}\``)
+      log(`${label}: running setup \`${config.setup}\``)
       const left = await runSetup(config.setup, configDir, SETUP_TIMEOUT_MS)
-      if (left) log(`base: ${left}`)
+      if (left) log(`${label}: ${left}`)
       dependencies = `setup \`${config.setup}\``
     } else {
       dependencies = shareNodeModules(repoRoot, root, path.relative(repoRoot, config.dir))
