@@ -20851,7 +20851,7 @@ class BaseCheckoutError extends Error {
         this.name = 'BaseCheckoutError';
     }
 }
-const git$1 = (cwd, args) => gitSync(cwd, args);
+const git$2 = (cwd, args) => gitSync(cwd, args);
 /**
  * Runs a shell command to completion, failing with its output tail. Processes it leaves
  * running outside its process group are stopped like a trial's; the returned warning
@@ -20879,19 +20879,20 @@ const SETUP_TIMEOUT_MS = 30 * 60_000;
  * lockfiles match, and the report says when they do not.
  */
 async function prepareBaseCheckout(config, ref, log, options = { mergeBase: true }) {
-    const top = git$1(config.dir, ['rev-parse', '--show-toplevel']);
+    const label = options.label ?? 'base';
+    const top = git$2(config.dir, ['rev-parse', '--show-toplevel']);
     if (!top.ok) {
         throw new BaseCheckoutError(`--base needs a git repository; ${config.dir} is not in one`, 'usage');
     }
     const repoRoot = top.out;
     const base = options.mergeBase
-        ? git$1(repoRoot, ['merge-base', ref, 'HEAD'])
-        : git$1(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+        ? git$2(repoRoot, ['merge-base', ref, 'HEAD'])
+        : git$2(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
     if (!base.ok && !options.mergeBase) {
         throw new BaseCheckoutError(`base commit ${ref} is not in this clone (fetch it first, e.g. git fetch --depth 1 origin ${ref})`, 'usage');
     }
     if (!base.ok) {
-        const known = git$1(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok;
+        const known = git$2(repoRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).ok;
         throw new BaseCheckoutError(known
             ? `--base ${ref}: no merge-base with HEAD (shallow clone? fetch more history, e.g. actions/checkout with fetch-depth: 0)`
             : `--base ${ref}: unknown git ref (fetch it first, e.g. git fetch origin ${ref})`, 'usage');
@@ -20899,24 +20900,24 @@ async function prepareBaseCheckout(config, ref, log, options = { mergeBase: true
     const commit = base.out;
     const root = mkdtempSync(path.join(tmpdir(), 'perfgate-base-'));
     const remove = registerCleanup(() => {
-        git$1(repoRoot, ['worktree', 'remove', '--force', root]);
+        git$2(repoRoot, ['worktree', 'remove', '--force', root]);
         rmSync(root, { recursive: true, force: true });
-        git$1(repoRoot, ['worktree', 'prune']);
+        git$2(repoRoot, ['worktree', 'prune']);
     });
     try {
-        const added = git$1(repoRoot, ['worktree', 'add', '--detach', '--quiet', root, commit]);
+        const added = git$2(repoRoot, ['worktree', 'add', '--detach', '--quiet', root, commit]);
         if (!added.ok)
             throw new BaseCheckoutError(`git worktree add failed: ${added.err}`, 'runtime');
         const configDir = path.join(root, path.relative(repoRoot, config.dir));
         log(options.mergeBase
-            ? `base: ${ref} merge-base ${commit.slice(0, 7)} checked out in ${root}`
-            : `base: commit ${commit.slice(0, 7)} checked out in ${root}`);
+            ? `${label}: ${ref} merge-base ${commit.slice(0, 7)} checked out in ${root}`
+            : `${label}: commit ${commit.slice(0, 7)} checked out in ${root}`);
         let dependencies;
         if (config.setup) {
-            log(`base: running setup \`${config.setup}\``);
+            log(`${label}: running setup \`${config.setup}\``);
             const left = await runSetup(config.setup, configDir, SETUP_TIMEOUT_MS);
             if (left)
-                log(`base: ${left}`);
+                log(`${label}: ${left}`);
             dependencies = `setup \`${config.setup}\``;
         }
         else {
@@ -21091,16 +21092,16 @@ function stripsTypes(version) {
 }
 
 /** Facts about the machine and checkout a run measured (I/O: os and git). */
-function git(cwd, args) {
+function git$1(cwd, args) {
     const run = gitSync(cwd, args, 10_000);
     return run.ok ? run.out : undefined;
 }
 /** Reads the environment; git facts are omitted when `dir` is not in a git checkout. */
 function readEnvironment(dir, configHash) {
     const cpus = os.cpus();
-    const commit = git(dir, ['rev-parse', 'HEAD']);
-    const branch = commit ? git(dir, ['rev-parse', '--abbrev-ref', 'HEAD']) : undefined;
-    const status = commit ? git(dir, ['status', '--porcelain', '--untracked-files=no']) : undefined;
+    const commit = git$1(dir, ['rev-parse', 'HEAD']);
+    const branch = commit ? git$1(dir, ['rev-parse', '--abbrev-ref', 'HEAD']) : undefined;
+    const status = commit ? git$1(dir, ['status', '--porcelain', '--untracked-files=no']) : undefined;
     return {
         os: os.type(),
         osRelease: os.release(),
@@ -21313,6 +21314,22 @@ function resultOf(benchmark, trials, definitionHash, failure) {
             trial: failure.trial
         }
     };
+}
+/**
+ * Runs one benchmark as interleaved pairs. `head` and `base` are the same benchmark as
+ * configured for each checkout (paths point into each side's tree).
+ */
+async function runPairedBenchmark(head, base, options) {
+    const session = new PairedSession(head, base, options);
+    try {
+        while (await session.runToNextLook()) {
+            // each call runs the pairs up to the next planned look
+        }
+        return await session.finish();
+    }
+    finally {
+        await session.release();
+    }
 }
 /**
  * One benchmark's A/B, run look by look: a scheduler can interleave benchmarks (run every
@@ -23140,6 +23157,90 @@ function renderProfileTerminal(sections) {
     return out;
 }
 
+/** Charts at most (the first rows of the table of changes). */
+const TREND_ROWS = 10;
+/**
+ * Trends for the rows of the table of changes (metrics whose verdict is not "unchanged",
+ * as the report model sorts them), each with main's newest TREND_POINTS points; rows
+ * without a stored series are left out.
+ */
+function trendsOf(series, comparison) {
+    const byKey = new Map(series.map((s) => [`${s.benchmark}\u0000${s.metric}`, s]));
+    const rows = [];
+    for (const bench of comparison.benchmarks) {
+        for (const m of bench.metrics) {
+            if (m.verdict === 'unchanged' || !Number.isFinite(m.head))
+                continue;
+            const found = byKey.get(`${bench.name}\u0000${m.metric}`);
+            if (!found || found.points.length === 0)
+                continue;
+            rows.push({
+                benchmark: bench.name,
+                metric: m.metric,
+                label: metricLabel(m.metric, bench.kind),
+                main: found.points
+                    .slice(-20)
+                    .map((p) => ({ commit: p.commit.slice(0, 7), value: p.median })),
+                head: m.head
+            });
+        }
+    }
+    return rows.slice(0, TREND_ROWS);
+}
+/** Text safe inside a mermaid quoted string (see the module comment). */
+function mermaidText(text, max = 60) {
+    const safe = text.replace(/[^\p{L}\p{N} _.,:/()+=-]/gu, '_').replace(/\s+/g, ' ');
+    return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
+}
+/** Scale of a metric's values in the chart: durations in ms, the rest in their unit. */
+function axis(metric) {
+    switch (METRICS[metric].unit) {
+        case 'duration':
+            return { scale: 1, unit: 'ms' };
+        case 'bytes':
+            return { scale: 1 / 1024, unit: 'KiB' };
+        case 'share':
+            return { scale: 100, unit: '%' };
+        case 'rate':
+            return { scale: 1, unit: METRICS[metric].per ?? '/s' };
+        default:
+            return { scale: 1, unit: '' };
+    }
+}
+const number = (value) => String(Number(value.toPrecision(4)));
+/** One chart: main's points then this PR's, as a line; the PR's point labelled "PR". */
+function trendChart(row) {
+    const { scale, unit } = axis(row.metric);
+    const labels = [...row.main.map((p) => `"${p.commit}"`), '"PR"'];
+    const values = [...row.main.map((p) => p.value), row.head].map((v) => number(v * scale));
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${mermaidText(`${row.benchmark} ${row.label}`)}"`,
+        `  x-axis [${labels.join(', ')}]`,
+        `  y-axis "${mermaidText(unit ? `${row.label} (${unit})` : row.label)}"`,
+        `  line [${values.join(', ')}]`,
+        '```'
+    ].join('\n');
+}
+/**
+ * The collapsed section of charts. `escape` is the report's markdown escaping (passed in
+ * so this module stays below markdown.ts).
+ */
+function renderTrends(rows, escape) {
+    const out = [
+        `<details><summary>Trend on main (${rows.length === 1 ? '1 chart' : `${rows.length} charts`}: the newest stored commits, then this PR)</summary>`,
+        ''
+    ];
+    for (const row of rows) {
+        const last = row.main[row.main.length - 1];
+        out.push(`**${escape(row.benchmark)}** ${escape(row.label)}: this PR ${formatMetric(row.metric, row.head)}, ` +
+            `main ${formatMetric(row.metric, last.value)} at ${last.commit} (${row.main.length} stored commits)`, '', trendChart(row), '');
+    }
+    out.push('</details>');
+    return out.join('\n');
+}
+
 /**
  * The markdown report: the PR comment and the job summary (pure; returns a string).
  * Layout in the order a reader asks: headline (can I merge), changes (how sure are we),
@@ -23248,6 +23349,9 @@ function renderMarkdownReport(model, options = {}) {
     out.push(escapeWithCode(model.context), '');
     if (model.changes.length > 0)
         out.push(changesTable(model.changes), '');
+    if (model.trends?.length && !options.omit?.has('trends')) {
+        out.push(renderTrends(model.trends, escapeMarkdown), '');
+    }
     if (model.profiles && !options.omit?.has('profiles'))
         out.push(...renderProfileMarkdown(model.profiles));
     if (model.budgets.length > 0) {
@@ -23317,6 +23421,7 @@ function renderMarkdownReport(model, options = {}) {
  */
 function renderMarkdownWithin(model, limit, options = {}) {
     const order = [
+        'trends',
         'quiet',
         'targets',
         'budgetTable',
@@ -66370,6 +66475,564 @@ function createProcessProfileRunner() {
 }
 
 /**
+ * Series of main's history (pure): stored results, oldest to newest along the first-parent
+ * history, turned into one series per benchmark × metric. A point keeps every trial's value
+ * (a point is a distribution, not one number) and its median, the value change points are
+ * detected on.
+ */
+/**
+ * Builds the series of `entries` (oldest first). Benchmarks appear in the order they are
+ * first met, metrics in the table's order for the benchmark's kind. Errored benchmarks give
+ * no point (their trials stop at the failure). A benchmark whose kind changed over history
+ * continues under its newest kind's metrics only where the metric exists in both.
+ */
+function buildSeries(entries, options = {}) {
+    const byKey = new Map();
+    for (const { commit, results } of entries) {
+        for (const benchmark of results.benchmarks) {
+            if (benchmark.state !== 'ok' || benchmark.trials.length === 0)
+                continue;
+            if (options.filter && !options.filter.test(benchmark.name))
+                continue;
+            let entry = byKey.get(benchmark.name);
+            if (!entry) {
+                entry = { benchmark: benchmark.name, kind: benchmark.kind, points: new Map() };
+                byKey.set(benchmark.name, entry);
+            }
+            entry.kind = benchmark.kind;
+            for (const metric of metricsOf(benchmark.kind)) {
+                const values = [];
+                for (const trial of benchmark.trials) {
+                    const value = trial.metrics[metric];
+                    if (typeof value === 'number' && Number.isFinite(value))
+                        values.push(value);
+                }
+                if (values.length === 0)
+                    continue;
+                let points = entry.points.get(metric);
+                if (!points)
+                    entry.points.set(metric, (points = []));
+                points.push({ commit, createdAt: results.createdAt, median: median(values), values });
+            }
+        }
+    }
+    const series = [];
+    for (const { benchmark, kind, points } of byKey.values()) {
+        for (const metric of metricsOf(kind)) {
+            const metricPoints = points.get(metric);
+            if (!metricPoints)
+                continue;
+            series.push({
+                benchmark,
+                kind,
+                metric,
+                unit: METRICS[metric].unit,
+                higherIsBetter: METRICS[metric].higherIsBetter,
+                points: metricPoints
+            });
+        }
+    }
+    return series;
+}
+
+/**
+ * Change points in a series of measurements along main's history: where the level of a
+ * benchmark's metric stepped, by how much (a ratio with its interval) and how surely.
+ *
+ * The method is E-divisive means (Matteson & James, "A Nonparametric Approach for Multiple
+ * Change Point Analysis of Multivariate Data", JASA 109(505), 2014) with the modification
+ * of Hunter (Fleming, Kołaczkowski, Kumar, Das, McCarthy, Pattabhiraman & Ingo, "Hunter:
+ * Using Change Point Detection to Hunt for Performance Regressions", ICPE 2023): the permutation test that
+ * decides whether a split is real is replaced by Student's two-sample t-test between the
+ * segments either side of it, which makes the result deterministic and usable with few
+ * points, and a final pass re-tests every change point against its neighbours and drops the
+ * weakest until all pass (Hunter's "merge" step).
+ *
+ * Everything works on log values, so a step is a ratio whatever the metric's unit, and the
+ * levels are geometric means.
+ *
+ * 1. Divergence (M&J, the energy divergence with α = 1): for a segment split into X = x[s..τ) (m points) and
+ *    Y = x[τ..κ) (k points),
+ *      Ê(X, Y) = 2/(mk) Σ|Xi − Yj| − C(m,2)⁻¹ Σ_{i<l}|Xi − Xl| − C(k,2)⁻¹ Σ_{j<l}|Yj − Yl|
+ *      Q̂(X, Y) = mk/(m + k) · Ê(X, Y)
+ *    and the candidate τ of a segment [s, e) maximizes Q̂ over τ and κ (s < τ < κ ≤ e), each
+ *    side holding at least `minSegment` points. Prefix sums of the distance matrix make this
+ *    O(len²) per segment.
+ * 2. Significance (Hunter): Student's t with pooled variance between x[s..τ) and x[τ..κ)
+ *    in the divisive pass, between the neighbouring segments in the final pass;
+ *    p = 2 P(T_{m+k−2} ≤ −|t|). A split with p ≤ `maxP` is kept and both halves are split
+ *    again (binary segmentation, M&J §3).
+ * 3. Final pass (Hunter): every kept change point is re-tested between its neighbours; while
+ *    the largest p exceeds `maxP`, that change point is removed and its neighbours re-tested.
+ * 4. Size: the step's log ratio d = mean(after) − mean(before) of the log values, with the
+ *    Student t interval d ± t_{1−(1−c)/2, m+k−2} · s_p √(1/m + 1/k), the variance pooled as
+ *    in the test (so the interval excludes 1 exactly when p < 1 − c); ratio = e^d, its
+ *    interval e^(ends).
+ *
+ * The p-value is that of the t-test at the chosen split: the split was chosen to look
+ * different, so it is not a calibrated false-alarm probability; `maxP` is set by simulation
+ * (docs/PERFORMANCE.md, "Change points") for a low rate of false change points per 1,000
+ * points.
+ */
+const DEFAULT_CHANGE_POINT_MAX_P = 0.001;
+const DEFAULT_MIN_SEGMENT = 3;
+function contrast(x, a0, a1, b0, b1) {
+    const m = a1 - a0;
+    const k = b1 - b0;
+    let sumA = 0;
+    let sumB = 0;
+    for (let i = a0; i < a1; i++)
+        sumA += x[i];
+    for (let i = b0; i < b1; i++)
+        sumB += x[i];
+    const meanBefore = sumA / m;
+    const meanAfter = sumB / k;
+    let squares = 0;
+    for (let i = a0; i < a1; i++)
+        squares += (x[i] - meanBefore) ** 2;
+    for (let i = b0; i < b1; i++)
+        squares += (x[i] - meanAfter) ** 2;
+    const df = m + k - 2;
+    const standardError = Math.sqrt((squares / df) * (1 / m + 1 / k));
+    const difference = meanAfter - meanBefore;
+    let p;
+    if (standardError > 0)
+        p = Math.min(1, 2 * studentTCdf(-Math.abs(difference) / standardError, df));
+    else
+        p = difference === 0 ? 1 : 0;
+    return { meanBefore, meanAfter, standardError, df, p };
+}
+/**
+ * The pairwise distances' column prefix sums: prefix[j (n+1) + t] = Σ_{i<t} |x_i − x_j|,
+ * so that any sum of distances between a run of points and one point is two lookups.
+ */
+function distancePrefixSums(x) {
+    const n = x.length;
+    const prefix = new Float64Array(n * (n + 1));
+    for (let j = 0; j < n; j++) {
+        const row = j * (n + 1);
+        const xj = x[j];
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+            prefix[row + i] = sum;
+            sum += Math.abs(x[i] - xj);
+        }
+        prefix[row + n] = sum;
+    }
+    return prefix;
+}
+/** The (τ, κ) of the segment [s, e) with the largest Q̂, or undefined if it is too short. */
+function bestSplit(prefix, n, s, e, minSegment) {
+    if (e - s < 2 * minSegment)
+        return undefined;
+    const stride = n + 1;
+    // Σ_{s<=i<t} |x_i - x_j|
+    const toRun = (j, t) => prefix[j * stride + t] - prefix[j * stride + s];
+    let best;
+    let bestQ = -Infinity;
+    let withinLeft = 0; // Σ_{s<=i<l<τ} |x_i - x_l|
+    for (let tau = s + 1; tau <= e - minSegment; tau++) {
+        withinLeft += toRun(tau - 1, tau - 1);
+        const m = tau - s;
+        if (m < minSegment)
+            continue;
+        let between = 0; // Σ_{s<=i<τ<=j<κ} |x_i - x_j|
+        let withinRight = 0; // Σ_{τ<=j<l<κ} |x_j - x_l|
+        for (let kappa = tau + 1; kappa <= e; kappa++) {
+            const j = kappa - 1; // the point joining the right side
+            between += toRun(j, tau);
+            withinRight += prefix[j * stride + j] - prefix[j * stride + tau];
+            const k = kappa - tau;
+            if (k < minSegment)
+                continue;
+            const divergence = (2 * between) / (m * k) -
+                withinLeft / ((m * (m - 1)) / 2) -
+                withinRight / ((k * (k - 1)) / 2);
+            const q = ((m * k) / (m + k)) * divergence;
+            if (q > bestQ) {
+                bestQ = q;
+                best = { tau, kappa };
+            }
+        }
+    }
+    return best;
+}
+/**
+ * Change points of `values` (oldest first; every value > 0, e.g. the median of each
+ * commit's trials), in index order. See the module comment for the method.
+ */
+function detectChangePoints(values, options = {}) {
+    const maxP = options.maxP ?? DEFAULT_CHANGE_POINT_MAX_P;
+    const minSegment = options.minSegment ?? DEFAULT_MIN_SEGMENT;
+    const confidence = options.confidence ?? 0.95;
+    assertLevel('maxP', maxP);
+    assertLevel('confidence', confidence);
+    if (!Number.isInteger(minSegment) || minSegment < 2) {
+        throw new RangeError(`minSegment must be an integer >= 2, got ${minSegment}`);
+    }
+    assertPositiveValues('values', values);
+    const n = values.length;
+    if (n < 2 * minSegment)
+        return [];
+    const x = Float64Array.from(values, Math.log);
+    const prefix = distancePrefixSums(x);
+    // Divisive pass: split while the best split of a segment passes the t-test.
+    const found = [];
+    const pending = [[0, n]];
+    while (pending.length > 0) {
+        const [s, e] = pending.pop();
+        const split = bestSplit(prefix, n, s, e, minSegment);
+        if (!split)
+            continue;
+        if (contrast(x, s, split.tau, split.tau, split.kappa).p > maxP)
+            continue;
+        found.push(split.tau);
+        pending.push([s, split.tau], [split.tau, e]);
+    }
+    found.sort((a, b) => a - b);
+    // Final pass: re-test each change point between its neighbours; drop the weakest failing.
+    const bounds = (i, points) => [
+        i === 0 ? 0 : points[i - 1],
+        points[i],
+        i === points.length - 1 ? n : points[i + 1]
+    ];
+    let points = found;
+    let tests = points.map((_, i) => {
+        const [a, c, b] = bounds(i, points);
+        return contrast(x, a, c, c, b);
+    });
+    for (;;) {
+        let weakest = -1;
+        for (let i = 0; i < tests.length; i++) {
+            if (tests[i].p > maxP && (weakest < 0 || tests[i].p > tests[weakest].p))
+                weakest = i;
+        }
+        if (weakest < 0)
+            break;
+        points = points.filter((_, i) => i !== weakest);
+        const current = points;
+        tests = current.map((_, i) => {
+            const [a, c, b] = bounds(i, current);
+            return contrast(x, a, c, c, b);
+        });
+    }
+    return points.map((index, i) => {
+        const test = tests[i];
+        const difference = test.meanAfter - test.meanBefore;
+        const half = studentTQuantile(1 - (1 - confidence) / 2, test.df) * test.standardError;
+        return {
+            index,
+            before: Math.exp(test.meanBefore),
+            after: Math.exp(test.meanAfter),
+            ratio: Math.exp(difference),
+            ciLow: Math.exp(difference - half),
+            ciHigh: Math.exp(difference + half),
+            p: test.p
+        };
+    });
+}
+
+/**
+ * The history of main (`perfgate history`): series per benchmark × metric from stored
+ * results, and the change points in each (docs/DESIGN.md, "Change points on main").
+ */
+/**
+ * Series and change points of `entries` (oldest first along main's first-parent history).
+ * A series with a value ≤ 0 (a count of errors, a heap growth) has no ratio to test and is
+ * reported with `skipped` saying so; change points are listed series by series, oldest
+ * first.
+ */
+function historyOf(entries, options = {}) {
+    const series = [];
+    const changePoints = [];
+    for (const one of buildSeries(entries, { filter: options.filter })) {
+        const medians = one.points.map((point) => point.median);
+        if (!medians.every((value) => value > 0)) {
+            series.push({ ...one, skipped: 'values of 0 or below: no ratio to test' });
+            continue;
+        }
+        series.push(one);
+        for (const step of detectChangePoints(medians, options)) {
+            changePoints.push({
+                benchmark: one.benchmark,
+                metric: one.metric,
+                commit: one.points[step.index].commit,
+                before: step.before,
+                after: step.after,
+                ratio: step.ratio,
+                ciLow: step.ciLow,
+                ciHigh: step.ciHigh,
+                p: step.p
+            });
+        }
+    }
+    return { series, changePoints };
+}
+
+/**
+ * Reading main's history from a local directory of results files (`perfgate history
+ * --dir`): every `*.json` file in it, checked like any results file, ordered oldest to
+ * newest along the first-parent history of a git repository when one is given (the order
+ * main got its commits, whatever order they were measured in), else by `createdAt`. A file
+ * that cannot be used is skipped with a warning naming it and why, never silently.
+ */
+class HistoryError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'HistoryError';
+    }
+}
+/**
+ * The commits of `ref`'s first-parent history, oldest first; undefined (with the reason)
+ * when `repo` is not a git repository or the ref is unknown.
+ */
+function firstParentHistory(repo, ref = 'HEAD') {
+    if (ref.startsWith('-'))
+        return { error: `"${ref}" is not a valid ref` };
+    const run = spawnSync('git', ['rev-list', '--first-parent', '--reverse', ref, '--'], {
+        cwd: repo,
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+        timeout: 60_000,
+        env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }
+    });
+    if (run.error)
+        return { error: run.error.message };
+    if (run.status !== 0)
+        return { error: (run.stderr ?? '').trim() || `git exited ${run.status}` };
+    const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], {
+        cwd: repo,
+        encoding: 'utf8'
+    });
+    if (shallow.stdout?.trim() === 'true') {
+        return { error: 'the clone is shallow (fetch its whole history to order along it)' };
+    }
+    return { commits: run.stdout.split('\n').filter((line) => line !== '') };
+}
+/** Files off the history named one by one; the rest are counted in one warning. */
+const MAX_NAMED_OFF_HISTORY = 5;
+/**
+ * Orders read entries oldest to newest: along `history` (full shas, oldest first) when
+ * given, else by `createdAt`. With a history, entries without a commit or with one that
+ * is not on it are skipped with a warning; if none of them is on it, the order falls back
+ * to `createdAt` (with a warning), so a directory measured elsewhere is still shown. Two
+ * entries of the same commit: the newer measurement is kept.
+ */
+function orderEntries(entries, history, onWarning) {
+    const byCreated = (a, b) => Date.parse(a.results.createdAt) - Date.parse(b.results.createdAt) ||
+        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+    let ordered;
+    const position = new Map(history?.map((commit, index) => [commit, index]));
+    if (history && entries.some((entry) => position.has(entry.commit))) {
+        ordered = [];
+        let offHistory = 0;
+        for (const entry of entries) {
+            if (position.has(entry.commit))
+                ordered.push(entry);
+            else if (entry.commit === '') {
+                onWarning(`${entry.file}: skipped: it records no git commit (environment.git.commit)`);
+            }
+            else if (++offHistory <= MAX_NAMED_OFF_HISTORY) {
+                onWarning(`${entry.file}: skipped: commit ${entry.commit} is not on the first-parent history`);
+            }
+        }
+        if (offHistory > MAX_NAMED_OFF_HISTORY) {
+            onWarning(`skipped ${offHistory - MAX_NAMED_OFF_HISTORY} more results files of commits ` +
+                'not on the first-parent history');
+        }
+        ordered.sort((a, b) => position.get(a.commit) - position.get(b.commit) || byCreated(a, b));
+    }
+    else {
+        if (history && entries.length > 0) {
+            onWarning('none of the results files measured a commit of the first-parent history: ' +
+                'ordered by when they were measured (createdAt) instead');
+        }
+        ordered = [...entries].sort(byCreated);
+    }
+    // One point per commit: a later entry of the same commit (re-measured) replaces the earlier.
+    const kept = [];
+    for (const entry of ordered) {
+        const last = kept[kept.length - 1];
+        if (last && entry.commit !== '' && last.commit === entry.commit) {
+            onWarning(`${last.file}: skipped: ${entry.file} measured the same commit later`);
+            kept[kept.length - 1] = entry;
+        }
+        else
+            kept.push(entry);
+    }
+    return kept.map(({ commit, results }) => ({ commit, results }));
+}
+/**
+ * Reads every `*.json` file directly in `dir` (not recursively) and orders the results.
+ * Throws HistoryError when `dir` cannot be listed.
+ */
+function readResultsDir(dir, options) {
+    let names;
+    try {
+        names = readdirSync(dir, { withFileTypes: true })
+            .filter((entry) => entry.name.endsWith('.json') && !entry.isDirectory())
+            .map((entry) => entry.name)
+            .sort();
+    }
+    catch (error) {
+        throw new HistoryError(`${(options.display ?? ((f) => f))(dir)}: cannot list the results directory: ${error.message}`);
+    }
+    const display = options.display ?? ((file) => file);
+    const read = [];
+    for (const name of names) {
+        const file = path.join(dir, name);
+        const shown = display(file);
+        try {
+            const results = parseResults(readFileSync(file, 'utf8'), shown);
+            if (Number.isNaN(Date.parse(results.createdAt))) {
+                options.onWarning(`${shown}: skipped: createdAt is not a date (${results.createdAt})`);
+                continue;
+            }
+            read.push({ file: shown, commit: results.environment.git?.commit ?? '', results });
+        }
+        catch (error) {
+            if (error instanceof ResultsError)
+                options.onWarning(`skipped ${error.message}`);
+            else
+                options.onWarning(`${shown}: skipped: cannot read: ${error.message}`);
+        }
+    }
+    let history;
+    if (options.repo !== undefined) {
+        const found = firstParentHistory(options.repo, options.ref);
+        if ('error' in found) {
+            options.onWarning(`cannot read the first-parent history of ${options.ref ?? 'HEAD'}: ${found.error}; ` +
+                'ordered by when the results were measured (createdAt) instead');
+        }
+        else
+            history = found.commits;
+    }
+    return orderEntries(read, history, options.onWarning);
+}
+
+/**
+ * Reading main's history from the data branch (`perfgate history`, its default source): the
+ * branch is fetched from the remote into perfgate's private ref `refs/perfgate/<branch>`
+ * (as the store does: no branch, index or working tree of the user is touched), its
+ * `results/<commit>.json` files are listed with one `git ls-tree` and read with one
+ * `git cat-file --batch`, checked like any results file, and ordered along the first-parent
+ * history of HEAD. A file that cannot be used is skipped with a warning naming it.
+ */
+const RESULTS_FILE = /^results\/([0-9a-f]{40}|[0-9a-f]{64})\.json$/;
+const MAX_BUFFER = 2 * 1024 * 1024 * 1024 - 1;
+function git(cwd, args, input, timeout = 60_000) {
+    return spawnSync('git', args, {
+        cwd,
+        input,
+        maxBuffer: MAX_BUFFER,
+        timeout,
+        env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }
+    });
+}
+function firstLine(output) {
+    return (output ?? '').toString().trim().split('\n')[0] ?? '';
+}
+/** Fetches the data branch; returns the ref to read (the last fetched tip when offline). */
+function fetchBranch(options, branch, remote) {
+    const ref = `refs/perfgate/${branch}`;
+    const fetched = git(options.cwd, [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-recurse-submodules',
+        '--no-write-fetch-head',
+        remote,
+        `+refs/heads/${branch}:${ref}`
+    ], undefined, 120_000);
+    if (fetched.status === 0)
+        return ref;
+    const reason = firstLine(fetched.stderr) || fetched.error?.message || 'git failed';
+    if (git(options.cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).status === 0) {
+        options.onWarning(`could not fetch ${branch} from ${remote} (${reason}): showing the copy fetched before`);
+        return ref;
+    }
+    throw new HistoryError(`could not fetch the data branch ${branch} from ${remote}: ${reason}`);
+}
+/** Splits `git cat-file --batch` output into the objects' contents, in request order. */
+function splitBatch(output, count) {
+    const contents = [];
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+        const end = output.indexOf(0x0a, at);
+        if (end < 0)
+            break;
+        const header = output.subarray(at, end).toString('utf8');
+        const size = /^\S+ blob (\d+)$/.exec(header);
+        if (!size) {
+            contents.push(undefined); // "<name> missing"
+            at = end + 1;
+            continue;
+        }
+        const length = Number(size[1]);
+        contents.push(output.subarray(end + 1, end + 1 + length));
+        at = end + 1 + length + 1;
+    }
+    return contents;
+}
+/** The stored results of main, oldest first. Throws HistoryError when nothing can be read. */
+function readDataBranch(options) {
+    const branch = options.branch ?? 'perfgate-data';
+    const remote = options.remote ?? 'origin';
+    for (const [what, name] of Object.entries({ branch, remote })) {
+        if (name === '' || name.startsWith('-')) {
+            throw new HistoryError(`--${what === 'branch' ? 'data-branch' : what}: "${name}" is not a valid name`);
+        }
+    }
+    const ref = fetchBranch(options, branch, remote);
+    const listed = git(options.cwd, ['ls-tree', '-r', '-z', '--full-tree', ref, '--', 'results']);
+    if (listed.status !== 0) {
+        throw new HistoryError(`cannot list ${branch}: ${firstLine(listed.stderr)}`);
+    }
+    const files = [];
+    for (const record of listed.stdout.toString('utf8').split('\0')) {
+        if (record === '')
+            continue;
+        const tab = record.indexOf('\t');
+        const [, type, blob] = record.slice(0, tab).split(' ');
+        const file = record.slice(tab + 1);
+        const match = RESULTS_FILE.exec(file);
+        if (type !== 'blob' || !match) {
+            options.onWarning(`${branch}:${file}: skipped: not a results file (results/<commit>.json)`);
+            continue;
+        }
+        files.push({ path: file, blob: blob, commit: match[1] });
+    }
+    const batch = git(options.cwd, ['cat-file', '--batch'], files.map((f) => f.blob).join('\n') + '\n');
+    if (batch.status !== 0)
+        throw new HistoryError(`cannot read ${branch}: ${firstLine(batch.stderr)}`);
+    const contents = splitBatch(batch.stdout, files.length);
+    const read = [];
+    files.forEach((file, i) => {
+        const shown = `${branch}:${file.path}`;
+        const content = contents[i];
+        if (!content) {
+            options.onWarning(`${shown}: skipped: its object is missing`);
+            return;
+        }
+        try {
+            const results = parseResults(content.toString('utf8'), shown);
+            read.push({ file: shown, commit: file.commit, results });
+        }
+        catch (error) {
+            if (!(error instanceof ResultsError))
+                throw error;
+            options.onWarning(`skipped ${error.message}`);
+        }
+    });
+    const history = firstParentHistory(options.cwd, options.ref);
+    if ('error' in history) {
+        options.onWarning(`cannot read the first-parent history of ${options.ref ?? 'HEAD'}: ${history.error}; ` +
+            'ordered by when the results were measured (createdAt) instead');
+    }
+    return orderEntries(read, 'error' in history ? undefined : history.commits, options.onWarning);
+}
+
+/**
  * Ctrl-C, SIGTERM (a cancelled CI job): run the clean-up steps before exiting. Every
  * started child registers one (kill its process group and whatever carries its marker),
  * as do temporary directories and the base worktree. Both entry points install it.
@@ -66388,4 +67051,4 @@ function installSignalCleanup(write) {
     }
 }
 
-export { DEFAULT_DATA_BRANCH as $, configHash as A, BaseCheckoutError as B, ConfigError as C, DEFAULT_LOOKS as D, EXIT as E, FAIL_ON_VALUES as F, readEnvironment as G, HEADLINE_METRICS as H, createProcessProfileRunner as I, withProfiles as J, profileSections as K, buildReport as L, MAX_TRIALS as M, serializeResults as N, OutputError as O, renderTerminalReport as P, renderTerminalVerdict as Q, RequestError as R, renderMarkdownReport as S, outcomeOf as T, parseDuration as U, VERSION as V, MAX_DURATION_MS as W, installSignalCleanup as X, cleanUpEverything as Y, commonjsGlobal as Z, outcomeOfError as _, sanitizeChildText as a, getDefaultExportFromCjs as a0, OUTPUT_FILES as a1, judge as a2, renderMarkdownWithin as a3, reportMarker as a4, DEFAULT_COMMENT_ID as a5, DEFAULT_OUTPUT_DIR as a6, DEFAULT_CONFIG_FILE as a7, renderTextTable as b, createProcessTrialRunner as c, formatDuration as d, metricsOf as e, formatPercent as f, METRICS as g, assertLevel as h, assertPositiveValues as i, studentTCdf as j, parseResults as k, loadConfigFile as l, metricLabel as m, ResultsError as n, formatMetric as o, planLooks as p, openOutput as q, runBenchmarks as r, studentTQuantile as s, gitSync as t, displayPath as u, readResultsFile as v, mergeShards as w, compareStored as x, parseShard as y, sharedSeed as z };
+export { renderTerminalVerdict as $, displayPath as A, BaseCheckoutError as B, ConfigError as C, DEFAULT_LOOKS as D, EXIT as E, readDataBranch as F, historyOf as G, HEADLINE_METRICS as H, FAIL_ON_VALUES as I, ResultsError as J, readResultsFile as K, mergeShards as L, METRICS as M, compareStored as N, OutputError as O, parseShard as P, sharedSeed as Q, RequestError as R, configHash as S, readEnvironment as T, createProcessProfileRunner as U, VERSION as V, withProfiles as W, profileSections as X, buildReport as Y, serializeResults as Z, renderTerminalReport as _, createPairedProgress as a, renderMarkdownReport as a0, outcomeOf as a1, parseDuration as a2, MAX_DURATION_MS as a3, installSignalCleanup as a4, cleanUpEverything as a5, commonjsGlobal as a6, outcomeOfError as a7, DEFAULT_DATA_BRANCH as a8, parseResults as a9, formatChange as aa, escapeMarkdown as ab, formatP as ac, getDefaultExportFromCjs as ad, buildSeries as ae, OUTPUT_FILES as af, judge as ag, trendsOf as ah, renderMarkdownWithin as ai, reportMarker as aj, DEFAULT_COMMENT_ID as ak, DEFAULT_OUTPUT_DIR as al, DEFAULT_CONFIG_FILE as am, planLooks as b, classify as c, definitionHash as d, createRandom as e, benchmarkSeed as f, compareResults as g, gitSync as h, MAX_TRIALS as i, createProcessTrialRunner as j, CI_LABEL as k, loadConfigFile as l, mapToBase as m, studentTQuantile as n, runBenchmarks as o, prepareBaseCheckout as p, metricLabel as q, runPairedBenchmark as r, sanitizeChildText as s, renderTextTable as t, formatPercent as u, formatDuration as v, HistoryError as w, formatMetric as x, openOutput as y, readResultsDir as z };

@@ -2,14 +2,14 @@ import { createRequire as __perfgateCreateRequire } from 'node:module'; const re
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { s as studentTQuantile, r as runBenchmarks, p as planLooks, H as HEADLINE_METRICS, m as metricLabel, D as DEFAULT_LOOKS, l as loadConfigFile, E as EXIT, R as RequestError, M as MAX_TRIALS, c as createProcessTrialRunner, a as sanitizeChildText, b as renderTextTable, f as formatPercent, d as formatDuration, e as metricsOf, g as METRICS, h as assertLevel, i as assertPositiveValues, j as studentTCdf, k as parseResults, n as ResultsError, o as formatMetric, q as openOutput, O as OutputError, t as gitSync, u as displayPath, V as VERSION, F as FAIL_ON_VALUES, B as BaseCheckoutError, C as ConfigError, v as readResultsFile, w as mergeShards, x as compareStored, y as parseShard, z as sharedSeed, A as configHash, G as readEnvironment, I as createProcessProfileRunner, J as withProfiles, K as profileSections, L as buildReport, N as serializeResults, P as renderTerminalReport, Q as renderTerminalVerdict, S as renderMarkdownReport, T as outcomeOf, U as parseDuration, W as MAX_DURATION_MS, X as installSignalCleanup, Y as cleanUpEverything } from './chunk-signals.js';
+import { c as classify, M as METRICS, a as createPairedProgress, p as prepareBaseCheckout, m as mapToBase, r as runPairedBenchmark, d as definitionHash, b as planLooks, D as DEFAULT_LOOKS, e as createRandom, f as benchmarkSeed, g as compareResults, h as gitSync, E as EXIT, i as MAX_TRIALS, l as loadConfigFile, j as createProcessTrialRunner, C as ConfigError, B as BaseCheckoutError, k as CI_LABEL, s as sanitizeChildText, n as studentTQuantile, o as runBenchmarks, H as HEADLINE_METRICS, q as metricLabel, R as RequestError, t as renderTextTable, u as formatPercent, v as formatDuration, w as HistoryError, x as formatMetric, y as openOutput, O as OutputError, z as readResultsDir, A as displayPath, F as readDataBranch, G as historyOf, V as VERSION, I as FAIL_ON_VALUES, J as ResultsError, K as readResultsFile, L as mergeShards, N as compareStored, P as parseShard, Q as sharedSeed, S as configHash, T as readEnvironment, U as createProcessProfileRunner, W as withProfiles, X as profileSections, Y as buildReport, Z as serializeResults, _ as renderTerminalReport, $ as renderTerminalVerdict, a0 as renderMarkdownReport, a1 as outcomeOf, a2 as parseDuration, a3 as MAX_DURATION_MS, a4 as installSignalCleanup, a5 as cleanUpEverything } from './chunk-signals.js';
 import { m as median } from './chunk-quantile.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { spawnSync } from 'node:child_process';
 import 'process';
 import 'buffer';
 import 'node:os';
+import 'node:child_process';
 import 'node:url';
 import 'fs';
 import 'os';
@@ -26,6 +26,565 @@ import 'https';
 import 'crypto';
 import 'tls';
 import 'node:net';
+
+/**
+ * The decisions of `perfgate bisect` (pure): how many steps a bisection plans, the
+ * significance level of each step, what "moved" means at a step, and how the range narrows.
+ *
+ * Every step compares one commit X against the good commit with paired trials. The first
+ * step checks that bad moved at all; then a binary search over the first-parent commits
+ * between good and bad keeps the invariant "the commit at `lo` (or good itself) did not
+ * move, the commit at `hi` did". With n candidates that is at most ⌈log2 n⌉ more steps,
+ * so K = ⌈log2 n⌉ + 1 steps are planned and each tests at alpha / K (Bonferroni over the
+ * steps): the chance that any step calls an unchanged commit "moved" stays below alpha.
+ *
+ * "Moved" at X needs significance at alpha / K AND an estimate at least half-way (on the
+ * log scale) from good to bad: X carries the regression when it is closer to bad than to
+ * good. "Did not move" needs the interval to lie below that half-way mark (one-sided: X
+ * carries less than half of the change; being faster counts). Anything else is undecided,
+ * and the bisection stops there rather than guess.
+ */
+/** Steps planned for n candidate commits: the check of bad plus ⌈log2 n⌉ probes. */
+function plannedSteps(candidates) {
+    if (!Number.isSafeInteger(candidates) || candidates < 1) {
+        throw new RangeError(`candidates must be a whole number >= 1, got ${candidates}`);
+    }
+    return Math.ceil(Math.log2(candidates)) + 1;
+}
+/** The significance level of one step: alpha split equally over the planned steps. */
+function stepAlpha(alpha, candidates) {
+    return alpha / plannedSteps(candidates);
+}
+/**
+ * The threshold (as a fraction) past which a commit counts as moved: half the good→bad
+ * change on the log scale, e.g. 0.0488 for a total ratio of 1.10 (√1.10 = 1.0488).
+ * Symmetric on the log scale, so it serves higher-is-better metrics (ratio below 1) too.
+ */
+function movedThreshold(totalRatio) {
+    if (!(totalRatio > 0) || !Number.isFinite(totalRatio)) {
+        throw new RangeError(`total ratio must be a finite number above zero, got ${totalRatio}`);
+    }
+    return Math.exp(Math.abs(Math.log(totalRatio)) / 2) - 1;
+}
+/** The verdict of a step against good, with the step's alpha and threshold. */
+function stepVerdict(input) {
+    return classify({ ...input, pAdjusted: input.p });
+}
+/**
+ * Moved: a regression past the threshold (significant at the step's alpha, estimate at
+ * least half-way). Not moved: the interval lies below the half-way mark, i.e. X carries
+ * less than half of the change (one-sided: a faster X did not carry it either).
+ * Otherwise undecided.
+ */
+function stepDecision(input) {
+    const verdict = stepVerdict(input);
+    if (verdict === 'regression')
+        return 'moved';
+    const mark = 1 + input.threshold;
+    const below = input.higherIsBetter ? input.ciLow > 1 / mark : input.ciHigh < mark;
+    if (below || verdict === 'improvement')
+        return 'not-moved';
+    return 'undecided';
+}
+/** The next commit to measure, or undefined when hi is the first moved commit. */
+function nextProbe(range) {
+    if (range.hi - range.lo <= 1)
+        return undefined;
+    return Math.floor((range.lo + range.hi) / 2);
+}
+/** The range after measuring `probe`. */
+function narrow(range, probe, moved) {
+    if (!(probe > range.lo && probe < range.hi)) {
+        throw new RangeError(`probe ${probe} is outside the open range (${range.lo}, ${range.hi})`);
+    }
+    return moved ? { lo: range.lo, hi: probe } : { lo: probe, hi: range.hi };
+}
+
+/**
+ * The bisect use case: the first commit between a good and a bad commit where one
+ * benchmark's metric moved, found with the paired A/B of `run --base` at each step (the
+ * commit against good, in randomized pairs with planned looks, the same comparison), the
+ * error rate split over the planned steps (src/stats/bisect.ts).
+ *
+ * The candidates are the first-parent commits good..bad, oldest first: a merge on that
+ * line is one step carrying its whole branch. Good is checked out once, every probed
+ * commit in its own worktree outside the user's tree, set up there and removed after its
+ * step (also on failure and Ctrl-C). The working tree's config decides what is measured,
+ * its paths mapped into each checkout, as in `run --base`.
+ */
+/** A request that cannot be bisected as asked (bad ref, range, benchmark, metric): exit 2. */
+class BisectError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'BisectError';
+    }
+}
+const git = (cwd, args) => gitSync(cwd, args);
+/** The benchmark and metric a request names (defaults: the only one, its first gated). */
+function selectTarget(config, benchmarkName, metricName) {
+    const names = config.benchmarks.map((b) => JSON.stringify(b.name)).join(', ');
+    let benchmark;
+    if (benchmarkName === undefined) {
+        if (config.benchmarks.length !== 1) {
+            throw new BisectError(`--benchmark is required: ${config.file} has ${config.benchmarks.length} benchmarks (${names})`);
+        }
+        benchmark = config.benchmarks[0];
+    }
+    else {
+        benchmark = config.benchmarks.find((b) => b.name === benchmarkName);
+        if (!benchmark) {
+            throw new BisectError(`--benchmark ${JSON.stringify(benchmarkName)}: no such benchmark in ${config.file}; names are: ${names}`);
+        }
+    }
+    const kindMetrics = Object.keys(METRICS).filter((m) => METRICS[m].kinds.includes(benchmark.kind));
+    if (metricName === undefined) {
+        const metric = benchmark.compare.gate[0] ?? kindMetrics[0];
+        return { benchmark, metric };
+    }
+    if (!kindMetrics.includes(metricName)) {
+        throw new BisectError(`--metric ${JSON.stringify(metricName)}: not a metric of ${benchmark.kind} benchmark ` +
+            `${JSON.stringify(benchmark.name)}; expected one of ${kindMetrics.join(', ')}`);
+    }
+    return { benchmark, metric: metricName };
+}
+/** Resolves the refs and lists the first-parent commits good..bad, oldest first. */
+function bisectRange(dir, goodRef, badRef) {
+    const top = git(dir, ['rev-parse', '--show-toplevel']);
+    if (!top.ok)
+        throw new BisectError(`bisect needs a git repository; ${dir} is not in one`);
+    const repoRoot = top.out;
+    const resolve = (flag, ref) => {
+        const sha = ref.startsWith('-')
+            ? undefined
+            : git(repoRoot, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+        if (!sha?.ok) {
+            throw new BisectError(`--${flag} ${JSON.stringify(ref)}: unknown git ref (fetch it first, e.g. git fetch origin ${ref})`);
+        }
+        const subject = git(repoRoot, ['log', '-1', '--format=%s', sha.out]);
+        return { commit: sha.out, subject: subject.out };
+    };
+    const good = resolve('good', goodRef);
+    const bad = resolve('bad', badRef);
+    if (good.commit === bad.commit) {
+        throw new BisectError(`--good and --bad are the same commit (${good.commit.slice(0, 7)})`);
+    }
+    const ancestor = git(repoRoot, ['merge-base', '--is-ancestor', good.commit, bad.commit]);
+    if (!ancestor.ok) {
+        throw new BisectError(`--good ${goodRef} (${good.commit.slice(0, 7)}) is not an ancestor of --bad ${badRef} ` +
+            `(${bad.commit.slice(0, 7)}): nothing between them to bisect (shallow clone? fetch more history)`);
+    }
+    const listed = git(repoRoot, [
+        'log',
+        '--first-parent',
+        '--reverse',
+        '--format=%H%x1f%P%x1f%s',
+        `${good.commit}..${bad.commit}`
+    ]);
+    if (!listed.ok)
+        throw new BisectError(`git log ${goodRef}..${badRef} failed: ${listed.err}`);
+    const candidates = listed.out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+        const [commit = '', parents = '', ...subject] = line.split('\x1f');
+        return { commit, subject: subject.join('\x1f'), parents: parents.split(' ').length };
+    });
+    const notes = [];
+    const firstParent = git(repoRoot, ['rev-parse', `${candidates[0].commit}^`]);
+    if (firstParent.out !== good.commit) {
+        notes.push(`good ${good.commit.slice(0, 7)} is not on bad's first-parent line: the candidates are ` +
+            `that line's commits not reachable from good`);
+    }
+    const merges = candidates.filter((c) => c.parents > 1).length;
+    if (merges > 0) {
+        notes.push(`${merges} merge commit${merges === 1 ? '' : 's'} on the first-parent line, each one step ` +
+            `carrying its whole branch`);
+    }
+    return { repoRoot, good, bad, candidates, notes };
+}
+/** Bisects; refusals (refs, range, benchmark, metric) throw BisectError before measuring. */
+async function bisectRegression(request, deps) {
+    const { config } = request;
+    const { benchmark, metric } = selectTarget(config, request.benchmark, request.metric);
+    const range0 = bisectRange(config.dir, request.good, request.bad);
+    const { good, bad, candidates, notes } = range0;
+    const n = candidates.length;
+    const planned = plannedSteps(n);
+    const alpha = stepAlpha(benchmark.compare.alpha, n);
+    const higherIsBetter = METRICS[metric].higherIsBetter;
+    const log = (line) => void deps.log.write(`${line}\n`);
+    const short = (c) => c.commit.slice(0, 7);
+    log(`bisect ${benchmark.name} ${metric}: ${n} first-parent commit${n === 1 ? '' : 's'} after good ` +
+        `${short(good)} up to bad ${short(bad)}; at most ${planned} steps, each at alpha ${alpha.toPrecision(2)}`);
+    for (const note of notes)
+        log(`bisect: ${note}`);
+    const steps = [];
+    const shared = () => ({
+        benchmark: benchmark.name,
+        metric,
+        good,
+        bad,
+        candidates: n,
+        plannedSteps: planned,
+        stepAlpha: alpha,
+        steps: [...steps],
+        notes
+    });
+    /** The benchmark as each step measures it: one gated metric, the step's alpha and threshold. */
+    const tuned = (b, threshold) => ({
+        ...b,
+        compare: { gate: [metric], threshold, alpha }
+    });
+    const progress = createPairedProgress(deps.log);
+    const goodCheckout = await prepareBaseCheckout(config, good.commit, log, {
+        mergeBase: false,
+        label: 'good'
+    });
+    try {
+        const onGood = mapToBase(benchmark, config.dir, goodCheckout.configDir);
+        if (!onGood) {
+            throw new BisectError(`benchmark ${JSON.stringify(benchmark.name)} cannot run on good ${short(good)}: its files are not in that commit`);
+        }
+        const measure = async (commit, role, threshold) => {
+            const position = steps.length + 1;
+            log(`step ${position}/${planned}: ${role === 'bad' ? 'bad ' : ''}${short(commit)} against good`);
+            let checkout;
+            const errored = (error) => ({
+                ...info(commit),
+                role,
+                ratio: NaN,
+                ciLow: NaN,
+                ciHigh: NaN,
+                p: NaN,
+                pairs: 0,
+                movedAt: 1 + threshold,
+                verdict: 'inconclusive',
+                moved: false,
+                decision: 'errored',
+                error
+            });
+            try {
+                checkout = await prepareBaseCheckout(config, commit.commit, log, {
+                    mergeBase: false,
+                    label: `step ${position}`
+                });
+                const onCommit = mapToBase(benchmark, config.dir, checkout.configDir);
+                if (!onCommit)
+                    return errored(`the benchmark's files are not in commit ${short(commit)}`);
+                const atX = tuned(onCommit, threshold);
+                const atGood = tuned(onGood, threshold);
+                const trials = request.trials ?? benchmark.trials;
+                progress.benchmarkStart(atX, position, planned);
+                const pair = await runPairedBenchmark(atX, atGood, {
+                    runner: deps.runner,
+                    random: createRandom(benchmarkSeed(request.seed, `${benchmark.name}@${commit.commit}`)),
+                    lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
+                    maxTimeMs: config.compare.maxTimeMs,
+                    test: config.compare.test,
+                    familySize: 1,
+                    definitionHash: (b) => definitionHash(b, b === atX ? checkout.configDir : goodCheckout.configDir),
+                    progress,
+                    ...(deps.now ? { now: deps.now } : {})
+                });
+                progress.benchmarkEnd(pair.head, pair.base);
+                const comparison = compareResults({
+                    mode: 'paired',
+                    head: [pair.head],
+                    base: [pair.base],
+                    compare: config.compare
+                });
+                const compared = comparison.benchmarks[0];
+                if (compared.status === 'errored') {
+                    const side = compared.error?.side === 'base' ? `good ${short(good)}` : short(commit);
+                    return errored(`the benchmark failed on ${side}: ${compared.error?.message ?? 'error'}`);
+                }
+                const test = compared.metrics[0];
+                if (!test || compared.status !== 'compared') {
+                    return errored(`no ${metric} comparison (${compared.status})`);
+                }
+                const input = {
+                    ratio: test.ratio,
+                    ciLow: test.ciLow,
+                    ciHigh: test.ciHigh,
+                    p: test.p,
+                    alpha,
+                    threshold,
+                    higherIsBetter
+                };
+                const verdict = stepVerdict(input);
+                const decision = stepDecision(input);
+                return {
+                    ...info(commit),
+                    role,
+                    ratio: test.ratio,
+                    ciLow: test.ciLow,
+                    ciHigh: test.ciHigh,
+                    p: test.p,
+                    pairs: compared.nHead,
+                    movedAt: 1 + threshold,
+                    verdict,
+                    moved: decision === 'moved',
+                    decision,
+                    ...(test.note ? { error: test.note } : {})
+                };
+            }
+            finally {
+                checkout?.remove();
+            }
+        };
+        const record = (step) => {
+            steps.push(step);
+            const what = step.decision === 'errored'
+                ? `could not be measured: ${step.error}`
+                : `×${step.ratio.toFixed(3)} [${step.ciLow.toFixed(3)}, ${step.ciHigh.toFixed(3)}] ` +
+                    `p ${step.p.toPrecision(2)}: ${step.decision === 'not-moved' ? 'did not move' : step.decision}`;
+            log(`step ${steps.length}/${planned}: ${short(step)} ${what}`);
+            return step;
+        };
+        // Step 1: did bad move at all (the benchmark's own threshold, at the step's alpha)?
+        const first = record(await measure(candidates[n - 1], 'bad', benchmark.compare.threshold));
+        if (first.decision === 'errored') {
+            return { ...shared(), kind: 'errored', reason: `bad ${short(bad)} ${first.error}` };
+        }
+        if (!first.moved) {
+            return {
+                ...shared(),
+                kind: 'no-regression',
+                reason: `no regression between good and bad for ${benchmark.name} ${metric}: ` +
+                    `bad against good ×${first.ratio.toFixed(3)} [${first.ciLow.toFixed(3)}, ${first.ciHigh.toFixed(3)}], ` +
+                    `p ${first.p.toPrecision(2)} (${first.verdict} at alpha ${alpha.toPrecision(2)}, threshold ${formatFraction(benchmark.compare.threshold)})`
+            };
+        }
+        const threshold = movedThreshold(first.ratio);
+        let range = { lo: -1, hi: n - 1 };
+        const measuredAt = new Map([[n - 1, first]]);
+        const commitAt = (index) => (index < 0 ? good : info(candidates[index]));
+        for (let probe = nextProbe(range); probe !== undefined; probe = nextProbe(range)) {
+            const step = record(await measure(candidates[probe], 'probe', threshold));
+            const known = { after: commitAt(range.lo), upTo: commitAt(range.hi) };
+            if (step.decision === 'errored') {
+                return {
+                    ...shared(),
+                    kind: 'errored',
+                    reason: `${short(step)} ${step.error}`,
+                    range: known
+                };
+            }
+            if (step.decision === 'undecided') {
+                return {
+                    ...shared(),
+                    kind: 'undecided',
+                    reason: `step ${steps.length} could not decide whether ${short(step)} moved: ` +
+                        `×${step.ratio.toFixed(3)} [${step.ciLow.toFixed(3)}, ${step.ciHigh.toFixed(3)}] after ${step.pairs} pairs ` +
+                        `(moved needs p < ${alpha.toPrecision(2)} and at least ×${step.movedAt.toFixed(3)}); more trials (--trials) ` +
+                        `or a quieter machine may decide it`,
+                    range: known
+                };
+            }
+            measuredAt.set(probe, step);
+            range = narrow(range, probe, step.moved);
+        }
+        const culprit = candidates[range.hi];
+        const at = measuredAt.get(range.hi);
+        return {
+            ...shared(),
+            kind: 'found',
+            culprit: { ...info(culprit), parents: culprit.parents },
+            ratio: at.ratio,
+            ciLow: at.ciLow,
+            ciHigh: at.ciHigh,
+            lastGood: commitAt(range.lo)
+        };
+    }
+    finally {
+        goodCheckout.remove();
+    }
+}
+const info = (c) => ({ commit: c.commit, subject: c.subject });
+const formatFraction = (fraction) => `${Number((fraction * 100).toPrecision(3))} %`;
+
+/**
+ * `perfgate bisect --good <ref> --bad <ref>`: the first commit between them where a
+ * benchmark got slower, with paired A/B measurements at each step. Prints the culprit, its
+ * ratio against good with the interval, and the steps (or `--json`); progress on stderr.
+ * Exit codes: 0 found · 1 not found or undecided (the reason is printed) · 2 usage ·
+ * 3 a checkout's setup or the benchmark failed.
+ */
+const BISECT_USAGE = `Usage:
+  perfgate bisect --good <git-ref> --bad <git-ref> [--benchmark <name>] [--metric <m>]
+                  [--config perfgate.yml] [--trials N] [--seed S] [--json]
+
+Finds the first commit on bad's first-parent line after good where the benchmark moved,
+measuring each step against good in randomized pairs (as run --base does).
+Exit codes: 0 found · 1 no regression, or a step could not decide · 2 usage or config error
+            3 setup or the benchmark failed on a commit
+`;
+const OPTIONS$1 = {
+    good: { type: 'string' },
+    bad: { type: 'string' },
+    benchmark: { type: 'string' },
+    metric: { type: 'string' },
+    config: { type: 'string', short: 'c' },
+    trials: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' }
+};
+let UsageError$1 = class UsageError extends Error {
+};
+function wholeNumber$1(flag, text, min, max) {
+    if (text === undefined)
+        return undefined;
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+        throw new UsageError$1(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    }
+    return n;
+}
+/** The `--json` document: the culprit, its ratio against good, and every step. */
+function bisectJson(outcome) {
+    const steps = outcome.steps.map((s) => ({
+        commit: s.commit,
+        subject: s.subject,
+        ratio: s.ratio,
+        ciLow: s.ciLow,
+        ciHigh: s.ciHigh,
+        p: s.p,
+        pairs: s.pairs,
+        moved: s.moved,
+        decision: s.decision
+    }));
+    if (outcome.kind === 'found') {
+        return {
+            culprit: { commit: outcome.culprit.commit, subject: outcome.culprit.subject },
+            ratio: outcome.ratio,
+            ciLow: outcome.ciLow,
+            ciHigh: outcome.ciHigh,
+            steps
+        };
+    }
+    return {
+        culprit: null,
+        reason: outcome.reason,
+        ...(outcome.range
+            ? { range: { after: outcome.range.after.commit, upTo: outcome.range.upTo.commit } }
+            : {}),
+        steps
+    };
+}
+const ratioText = (r) => (Number.isFinite(r) ? `×${r.toFixed(3)}` : '–');
+const subjectText = (s) => sanitizeChildText(s).replace(/\n/g, ' ');
+/** The terminal text of an outcome. */
+function renderBisect(outcome) {
+    const short = (c) => c.commit.slice(0, 7);
+    const lines = [];
+    if (outcome.kind === 'found') {
+        const c = outcome.culprit;
+        lines.push(`culprit: ${c.commit} ${subjectText(c.subject)}`);
+        lines.push(`  ${outcome.benchmark} ${outcome.metric} ${ratioText(outcome.ratio)} against good ` +
+            `${short(outcome.good)} (${CI_LABEL} ${ratioText(outcome.ciLow)} – ${ratioText(outcome.ciHigh)}); ` +
+            (outcome.lastGood.commit === outcome.good.commit
+                ? 'the commit before it is good'
+                : `the commit before it, ${short(outcome.lastGood)}, did not move`));
+        if (c.parents > 1) {
+            lines.push(`  it is a merge: to go into its branch, bisect again with ` +
+                `--good $(git merge-base ${short(c)}^1 ${short(c)}^2) --bad ${short(c)}^2`);
+        }
+    }
+    else {
+        lines.push(`no culprit: ${sanitizeChildText(outcome.reason)}`);
+        if (outcome.range) {
+            lines.push(`  narrowed to the commits after ${short(outcome.range.after)} up to ${short(outcome.range.upTo)}`);
+        }
+    }
+    for (const note of outcome.notes)
+        lines.push(`  note: ${note}`);
+    lines.push('');
+    lines.push(`steps (${outcome.candidates} candidate${outcome.candidates === 1 ? '' : 's'}, at most ` +
+        `${outcome.plannedSteps} steps, each against good at alpha ${outcome.stepAlpha.toPrecision(2)}; ` +
+        `moved: significant and at least half-way to bad):`);
+    const rows = outcome.steps.map((s, i) => {
+        const decision = s.decision === 'errored'
+            ? `errored: ${sanitizeChildText(s.error ?? '')}`
+            : s.decision === 'not-moved'
+                ? 'did not move'
+                : s.decision;
+        const measured = Number.isFinite(s.ratio);
+        return [
+            String(i + 1),
+            s.role === 'bad' ? 'bad' : 'probe',
+            short(s),
+            measured ? ratioText(s.ratio) : '–',
+            measured ? `[${s.ciLow.toFixed(3)}, ${s.ciHigh.toFixed(3)}]` : '',
+            measured ? `p ${s.p.toPrecision(2)}` : '',
+            `${s.pairs} pairs`,
+            decision,
+            subjectText(s.subject)
+        ];
+    });
+    const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => row[col].length))) ?? [];
+    for (const row of rows) {
+        const cells = row.map((cell, col) => col === row.length - 1 ? cell : cell.padEnd(widths[col]));
+        lines.push(`  ${cells.join('  ')}`.trimEnd());
+    }
+    return lines.join('\n') + '\n';
+}
+async function commandBisect(args, io) {
+    try {
+        let values;
+        try {
+            values = parseArgs({ args, options: OPTIONS$1, strict: true, allowPositionals: false }).values;
+        }
+        catch (error) {
+            throw new UsageError$1(error.message);
+        }
+        if (values.help) {
+            io.stdout.write(BISECT_USAGE);
+            return EXIT.passed;
+        }
+        if (values.good === undefined || values.bad === undefined) {
+            throw new UsageError$1('bisect needs --good <git-ref> and --bad <git-ref>');
+        }
+        const trials = wholeNumber$1('trials', values.trials, 1, MAX_TRIALS);
+        const seed = wholeNumber$1('seed', values.seed, 0, 2 ** 31 - 1) ?? randomInt(2 ** 31);
+        const config = loadConfigFile(io.cwd, values.config);
+        const outcome = await bisectRegression({
+            config,
+            good: values.good,
+            bad: values.bad,
+            seed,
+            ...(values.benchmark !== undefined ? { benchmark: values.benchmark } : {}),
+            ...(values.metric !== undefined ? { metric: values.metric } : {}),
+            ...(trials !== undefined ? { trials } : {})
+        }, { runner: io.runner ?? createProcessTrialRunner(), log: io.stderr });
+        if (values.json)
+            io.stdout.write(JSON.stringify(bisectJson(outcome), null, 2) + '\n');
+        else
+            io.stdout.write('\n' + renderBisect(outcome));
+        if (outcome.kind === 'found')
+            return EXIT.passed;
+        return outcome.kind === 'errored' ? EXIT.runtime : EXIT.gateFailed;
+    }
+    catch (error) {
+        if (error instanceof UsageError$1) {
+            io.stderr.write(`perfgate: ${error.message}\n\n${BISECT_USAGE}`);
+            return EXIT.usage;
+        }
+        if (error instanceof BisectError) {
+            io.stderr.write(`perfgate: ${error.message}\n`);
+            return EXIT.usage;
+        }
+        if (error instanceof ConfigError) {
+            io.stderr.write(`${error.message}\n`);
+            return EXIT.usage;
+        }
+        if (error instanceof BaseCheckoutError) {
+            io.stderr.write(`perfgate: ${error.message}\n`);
+            return error.kind === 'usage' ? EXIT.usage : EXIT.runtime;
+        }
+        throw error;
+    }
+}
 
 /**
  * What an A/A run says about a machine (pure): the noise of paired log ratios, the
@@ -446,442 +1005,6 @@ async function commandCalibrate(args, io) {
 }
 
 /**
- * Series of main's history (pure): stored results, oldest to newest along the first-parent
- * history, turned into one series per benchmark × metric. A point keeps every trial's value
- * (a point is a distribution, not one number) and its median, the value change points are
- * detected on.
- */
-/**
- * Builds the series of `entries` (oldest first). Benchmarks appear in the order they are
- * first met, metrics in the table's order for the benchmark's kind. Errored benchmarks give
- * no point (their trials stop at the failure). A benchmark whose kind changed over history
- * continues under its newest kind's metrics only where the metric exists in both.
- */
-function buildSeries(entries, options = {}) {
-    const byKey = new Map();
-    for (const { commit, results } of entries) {
-        for (const benchmark of results.benchmarks) {
-            if (benchmark.state !== 'ok' || benchmark.trials.length === 0)
-                continue;
-            if (options.filter && !options.filter.test(benchmark.name))
-                continue;
-            let entry = byKey.get(benchmark.name);
-            if (!entry) {
-                entry = { benchmark: benchmark.name, kind: benchmark.kind, points: new Map() };
-                byKey.set(benchmark.name, entry);
-            }
-            entry.kind = benchmark.kind;
-            for (const metric of metricsOf(benchmark.kind)) {
-                const values = [];
-                for (const trial of benchmark.trials) {
-                    const value = trial.metrics[metric];
-                    if (typeof value === 'number' && Number.isFinite(value))
-                        values.push(value);
-                }
-                if (values.length === 0)
-                    continue;
-                let points = entry.points.get(metric);
-                if (!points)
-                    entry.points.set(metric, (points = []));
-                points.push({ commit, createdAt: results.createdAt, median: median(values), values });
-            }
-        }
-    }
-    const series = [];
-    for (const { benchmark, kind, points } of byKey.values()) {
-        for (const metric of metricsOf(kind)) {
-            const metricPoints = points.get(metric);
-            if (!metricPoints)
-                continue;
-            series.push({
-                benchmark,
-                kind,
-                metric,
-                unit: METRICS[metric].unit,
-                higherIsBetter: METRICS[metric].higherIsBetter,
-                points: metricPoints
-            });
-        }
-    }
-    return series;
-}
-
-/**
- * Change points in a series of measurements along main's history: where the level of a
- * benchmark's metric stepped, by how much (a ratio with its interval) and how surely.
- *
- * The method is E-divisive means (Matteson & James, "A Nonparametric Approach for Multiple
- * Change Point Analysis of Multivariate Data", JASA 109(505), 2014) with the modification
- * of Hunter (Fleming, Kołaczkowski, Kumar, Das, McCarthy, Pattabhiraman & Ingo, "Hunter:
- * Using Change Point Detection to Hunt for Performance Regressions", ICPE 2023): the permutation test that
- * decides whether a split is real is replaced by Student's two-sample t-test between the
- * segments either side of it, which makes the result deterministic and usable with few
- * points, and a final pass re-tests every change point against its neighbours and drops the
- * weakest until all pass (Hunter's "merge" step).
- *
- * Everything works on log values, so a step is a ratio whatever the metric's unit, and the
- * levels are geometric means.
- *
- * 1. Divergence (M&J, the energy divergence with α = 1): for a segment split into X = x[s..τ) (m points) and
- *    Y = x[τ..κ) (k points),
- *      Ê(X, Y) = 2/(mk) Σ|Xi − Yj| − C(m,2)⁻¹ Σ_{i<l}|Xi − Xl| − C(k,2)⁻¹ Σ_{j<l}|Yj − Yl|
- *      Q̂(X, Y) = mk/(m + k) · Ê(X, Y)
- *    and the candidate τ of a segment [s, e) maximizes Q̂ over τ and κ (s < τ < κ ≤ e), each
- *    side holding at least `minSegment` points. Prefix sums of the distance matrix make this
- *    O(len²) per segment.
- * 2. Significance (Hunter): Student's t with pooled variance between x[s..τ) and x[τ..κ)
- *    in the divisive pass, between the neighbouring segments in the final pass;
- *    p = 2 P(T_{m+k−2} ≤ −|t|). A split with p ≤ `maxP` is kept and both halves are split
- *    again (binary segmentation, M&J §3).
- * 3. Final pass (Hunter): every kept change point is re-tested between its neighbours; while
- *    the largest p exceeds `maxP`, that change point is removed and its neighbours re-tested.
- * 4. Size: the step's log ratio d = mean(after) − mean(before) of the log values, with the
- *    Student t interval d ± t_{1−(1−c)/2, m+k−2} · s_p √(1/m + 1/k), the variance pooled as
- *    in the test (so the interval excludes 1 exactly when p < 1 − c); ratio = e^d, its
- *    interval e^(ends).
- *
- * The p-value is that of the t-test at the chosen split: the split was chosen to look
- * different, so it is not a calibrated false-alarm probability; `maxP` is set by simulation
- * (docs/PERFORMANCE.md, "Change points") for a low rate of false change points per 1,000
- * points.
- */
-const DEFAULT_CHANGE_POINT_MAX_P = 0.001;
-const DEFAULT_MIN_SEGMENT = 3;
-function contrast(x, a0, a1, b0, b1) {
-    const m = a1 - a0;
-    const k = b1 - b0;
-    let sumA = 0;
-    let sumB = 0;
-    for (let i = a0; i < a1; i++)
-        sumA += x[i];
-    for (let i = b0; i < b1; i++)
-        sumB += x[i];
-    const meanBefore = sumA / m;
-    const meanAfter = sumB / k;
-    let squares = 0;
-    for (let i = a0; i < a1; i++)
-        squares += (x[i] - meanBefore) ** 2;
-    for (let i = b0; i < b1; i++)
-        squares += (x[i] - meanAfter) ** 2;
-    const df = m + k - 2;
-    const standardError = Math.sqrt((squares / df) * (1 / m + 1 / k));
-    const difference = meanAfter - meanBefore;
-    let p;
-    if (standardError > 0)
-        p = Math.min(1, 2 * studentTCdf(-Math.abs(difference) / standardError, df));
-    else
-        p = difference === 0 ? 1 : 0;
-    return { meanBefore, meanAfter, standardError, df, p };
-}
-/**
- * The pairwise distances' column prefix sums: prefix[j (n+1) + t] = Σ_{i<t} |x_i − x_j|,
- * so that any sum of distances between a run of points and one point is two lookups.
- */
-function distancePrefixSums(x) {
-    const n = x.length;
-    const prefix = new Float64Array(n * (n + 1));
-    for (let j = 0; j < n; j++) {
-        const row = j * (n + 1);
-        const xj = x[j];
-        let sum = 0;
-        for (let i = 0; i < n; i++) {
-            prefix[row + i] = sum;
-            sum += Math.abs(x[i] - xj);
-        }
-        prefix[row + n] = sum;
-    }
-    return prefix;
-}
-/** The (τ, κ) of the segment [s, e) with the largest Q̂, or undefined if it is too short. */
-function bestSplit(prefix, n, s, e, minSegment) {
-    if (e - s < 2 * minSegment)
-        return undefined;
-    const stride = n + 1;
-    // Σ_{s<=i<t} |x_i - x_j|
-    const toRun = (j, t) => prefix[j * stride + t] - prefix[j * stride + s];
-    let best;
-    let bestQ = -Infinity;
-    let withinLeft = 0; // Σ_{s<=i<l<τ} |x_i - x_l|
-    for (let tau = s + 1; tau <= e - minSegment; tau++) {
-        withinLeft += toRun(tau - 1, tau - 1);
-        const m = tau - s;
-        if (m < minSegment)
-            continue;
-        let between = 0; // Σ_{s<=i<τ<=j<κ} |x_i - x_j|
-        let withinRight = 0; // Σ_{τ<=j<l<κ} |x_j - x_l|
-        for (let kappa = tau + 1; kappa <= e; kappa++) {
-            const j = kappa - 1; // the point joining the right side
-            between += toRun(j, tau);
-            withinRight += prefix[j * stride + j] - prefix[j * stride + tau];
-            const k = kappa - tau;
-            if (k < minSegment)
-                continue;
-            const divergence = (2 * between) / (m * k) -
-                withinLeft / ((m * (m - 1)) / 2) -
-                withinRight / ((k * (k - 1)) / 2);
-            const q = ((m * k) / (m + k)) * divergence;
-            if (q > bestQ) {
-                bestQ = q;
-                best = { tau, kappa };
-            }
-        }
-    }
-    return best;
-}
-/**
- * Change points of `values` (oldest first; every value > 0, e.g. the median of each
- * commit's trials), in index order. See the module comment for the method.
- */
-function detectChangePoints(values, options = {}) {
-    const maxP = options.maxP ?? DEFAULT_CHANGE_POINT_MAX_P;
-    const minSegment = options.minSegment ?? DEFAULT_MIN_SEGMENT;
-    const confidence = options.confidence ?? 0.95;
-    assertLevel('maxP', maxP);
-    assertLevel('confidence', confidence);
-    if (!Number.isInteger(minSegment) || minSegment < 2) {
-        throw new RangeError(`minSegment must be an integer >= 2, got ${minSegment}`);
-    }
-    assertPositiveValues('values', values);
-    const n = values.length;
-    if (n < 2 * minSegment)
-        return [];
-    const x = Float64Array.from(values, Math.log);
-    const prefix = distancePrefixSums(x);
-    // Divisive pass: split while the best split of a segment passes the t-test.
-    const found = [];
-    const pending = [[0, n]];
-    while (pending.length > 0) {
-        const [s, e] = pending.pop();
-        const split = bestSplit(prefix, n, s, e, minSegment);
-        if (!split)
-            continue;
-        if (contrast(x, s, split.tau, split.tau, split.kappa).p > maxP)
-            continue;
-        found.push(split.tau);
-        pending.push([s, split.tau], [split.tau, e]);
-    }
-    found.sort((a, b) => a - b);
-    // Final pass: re-test each change point between its neighbours; drop the weakest failing.
-    const bounds = (i, points) => [
-        i === 0 ? 0 : points[i - 1],
-        points[i],
-        i === points.length - 1 ? n : points[i + 1]
-    ];
-    let points = found;
-    let tests = points.map((_, i) => {
-        const [a, c, b] = bounds(i, points);
-        return contrast(x, a, c, c, b);
-    });
-    for (;;) {
-        let weakest = -1;
-        for (let i = 0; i < tests.length; i++) {
-            if (tests[i].p > maxP && (weakest < 0 || tests[i].p > tests[weakest].p))
-                weakest = i;
-        }
-        if (weakest < 0)
-            break;
-        points = points.filter((_, i) => i !== weakest);
-        const current = points;
-        tests = current.map((_, i) => {
-            const [a, c, b] = bounds(i, current);
-            return contrast(x, a, c, c, b);
-        });
-    }
-    return points.map((index, i) => {
-        const test = tests[i];
-        const difference = test.meanAfter - test.meanBefore;
-        const half = studentTQuantile(1 - (1 - confidence) / 2, test.df) * test.standardError;
-        return {
-            index,
-            before: Math.exp(test.meanBefore),
-            after: Math.exp(test.meanAfter),
-            ratio: Math.exp(difference),
-            ciLow: Math.exp(difference - half),
-            ciHigh: Math.exp(difference + half),
-            p: test.p
-        };
-    });
-}
-
-/**
- * The history of main (`perfgate history`): series per benchmark × metric from stored
- * results, and the change points in each (docs/DESIGN.md, "Change points on main").
- */
-/**
- * Series and change points of `entries` (oldest first along main's first-parent history).
- * A series with a value ≤ 0 (a count of errors, a heap growth) has no ratio to test and is
- * reported with `skipped` saying so; change points are listed series by series, oldest
- * first.
- */
-function historyOf(entries, options = {}) {
-    const series = [];
-    const changePoints = [];
-    for (const one of buildSeries(entries, { filter: options.filter })) {
-        const medians = one.points.map((point) => point.median);
-        if (!medians.every((value) => value > 0)) {
-            series.push({ ...one, skipped: 'values of 0 or below: no ratio to test' });
-            continue;
-        }
-        series.push(one);
-        for (const step of detectChangePoints(medians, options)) {
-            changePoints.push({
-                benchmark: one.benchmark,
-                metric: one.metric,
-                commit: one.points[step.index].commit,
-                before: step.before,
-                after: step.after,
-                ratio: step.ratio,
-                ciLow: step.ciLow,
-                ciHigh: step.ciHigh,
-                p: step.p
-            });
-        }
-    }
-    return { series, changePoints };
-}
-
-/**
- * Reading main's history from a local directory of results files (`perfgate history
- * --dir`): every `*.json` file in it, checked like any results file, ordered oldest to
- * newest along the first-parent history of a git repository when one is given (the order
- * main got its commits, whatever order they were measured in), else by `createdAt`. A file
- * that cannot be used is skipped with a warning naming it and why, never silently.
- */
-class HistoryError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'HistoryError';
-    }
-}
-/**
- * The commits of `ref`'s first-parent history, oldest first; undefined (with the reason)
- * when `repo` is not a git repository or the ref is unknown.
- */
-function firstParentHistory(repo, ref = 'HEAD') {
-    if (ref.startsWith('-'))
-        return { error: `"${ref}" is not a valid ref` };
-    const run = spawnSync('git', ['rev-list', '--first-parent', '--reverse', ref, '--'], {
-        cwd: repo,
-        encoding: 'utf8',
-        maxBuffer: 512 * 1024 * 1024,
-        timeout: 60_000,
-        env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }
-    });
-    if (run.error)
-        return { error: run.error.message };
-    if (run.status !== 0)
-        return { error: (run.stderr ?? '').trim() || `git exited ${run.status}` };
-    const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], {
-        cwd: repo,
-        encoding: 'utf8'
-    });
-    if (shallow.stdout?.trim() === 'true') {
-        return { error: 'the clone is shallow (fetch its whole history to order along it)' };
-    }
-    return { commits: run.stdout.split('\n').filter((line) => line !== '') };
-}
-/** Files off the history named one by one; the rest are counted in one warning. */
-const MAX_NAMED_OFF_HISTORY = 5;
-/**
- * Orders read entries oldest to newest: along `history` (full shas, oldest first) when
- * given, else by `createdAt`. With a history, entries without a commit or with one that
- * is not on it are skipped with a warning; if none of them is on it, the order falls back
- * to `createdAt` (with a warning), so a directory measured elsewhere is still shown. Two
- * entries of the same commit: the newer measurement is kept.
- */
-function orderEntries(entries, history, onWarning) {
-    const byCreated = (a, b) => Date.parse(a.results.createdAt) - Date.parse(b.results.createdAt) ||
-        (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
-    let ordered;
-    const position = new Map(history?.map((commit, index) => [commit, index]));
-    if (history && entries.some((entry) => position.has(entry.commit))) {
-        ordered = [];
-        let offHistory = 0;
-        for (const entry of entries) {
-            if (position.has(entry.commit))
-                ordered.push(entry);
-            else if (entry.commit === '') {
-                onWarning(`${entry.file}: skipped: it records no git commit (environment.git.commit)`);
-            }
-            else if (++offHistory <= MAX_NAMED_OFF_HISTORY) {
-                onWarning(`${entry.file}: skipped: commit ${entry.commit} is not on the first-parent history`);
-            }
-        }
-        if (offHistory > MAX_NAMED_OFF_HISTORY) {
-            onWarning(`skipped ${offHistory - MAX_NAMED_OFF_HISTORY} more results files of commits ` +
-                'not on the first-parent history');
-        }
-        ordered.sort((a, b) => position.get(a.commit) - position.get(b.commit) || byCreated(a, b));
-    }
-    else {
-        if (history && entries.length > 0) {
-            onWarning('none of the results files measured a commit of the first-parent history: ' +
-                'ordered by when they were measured (createdAt) instead');
-        }
-        ordered = [...entries].sort(byCreated);
-    }
-    // One point per commit: a later entry of the same commit (re-measured) replaces the earlier.
-    const kept = [];
-    for (const entry of ordered) {
-        const last = kept[kept.length - 1];
-        if (last && entry.commit !== '' && last.commit === entry.commit) {
-            onWarning(`${last.file}: skipped: ${entry.file} measured the same commit later`);
-            kept[kept.length - 1] = entry;
-        }
-        else
-            kept.push(entry);
-    }
-    return kept.map(({ commit, results }) => ({ commit, results }));
-}
-/**
- * Reads every `*.json` file directly in `dir` (not recursively) and orders the results.
- * Throws HistoryError when `dir` cannot be listed.
- */
-function readResultsDir(dir, options) {
-    let names;
-    try {
-        names = readdirSync(dir, { withFileTypes: true })
-            .filter((entry) => entry.name.endsWith('.json') && !entry.isDirectory())
-            .map((entry) => entry.name)
-            .sort();
-    }
-    catch (error) {
-        throw new HistoryError(`${(options.display ?? ((f) => f))(dir)}: cannot list the results directory: ${error.message}`);
-    }
-    const display = options.display ?? ((file) => file);
-    const read = [];
-    for (const name of names) {
-        const file = path.join(dir, name);
-        const shown = display(file);
-        try {
-            const results = parseResults(readFileSync(file, 'utf8'), shown);
-            if (Number.isNaN(Date.parse(results.createdAt))) {
-                options.onWarning(`${shown}: skipped: createdAt is not a date (${results.createdAt})`);
-                continue;
-            }
-            read.push({ file: shown, commit: results.environment.git?.commit ?? '', results });
-        }
-        catch (error) {
-            if (error instanceof ResultsError)
-                options.onWarning(`skipped ${error.message}`);
-            else
-                options.onWarning(`${shown}: skipped: cannot read: ${error.message}`);
-        }
-    }
-    let history;
-    if (options.repo !== undefined) {
-        const found = firstParentHistory(options.repo, options.ref);
-        if ('error' in found) {
-            options.onWarning(`cannot read the first-parent history of ${options.ref ?? 'HEAD'}: ${found.error}; ` +
-                'ordered by when the results were measured (createdAt) instead');
-        }
-        else
-            history = found.commits;
-    }
-    return orderEntries(read, history, options.onWarning);
-}
-
-/**
  * The charting library the history dashboard inlines: uPlot (MIT; ~51 kB minified, no
  * dependencies), read from the installed package so the page needs no network.
  */
@@ -897,128 +1020,6 @@ function loadChartLibrary() {
     catch (error) {
         throw new HistoryError(`the dashboard's charting library (the uplot package) cannot be read: ${error.message}`);
     }
-}
-
-/**
- * Reading main's history from the data branch (`perfgate history`, its default source): the
- * branch is fetched from the remote into perfgate's private ref `refs/perfgate/<branch>`
- * (as the store does: no branch, index or working tree of the user is touched), its
- * `results/<commit>.json` files are listed with one `git ls-tree` and read with one
- * `git cat-file --batch`, checked like any results file, and ordered along the first-parent
- * history of HEAD. A file that cannot be used is skipped with a warning naming it.
- */
-const RESULTS_FILE = /^results\/([0-9a-f]{40}|[0-9a-f]{64})\.json$/;
-const MAX_BUFFER = 2 * 1024 * 1024 * 1024 - 1;
-function git(cwd, args, input, timeout = 60_000) {
-    return spawnSync('git', args, {
-        cwd,
-        input,
-        maxBuffer: MAX_BUFFER,
-        timeout,
-        env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }
-    });
-}
-function firstLine(output) {
-    return (output ?? '').toString().trim().split('\n')[0] ?? '';
-}
-/** Fetches the data branch; returns the ref to read (the last fetched tip when offline). */
-function fetchBranch(options, branch, remote) {
-    const ref = `refs/perfgate/${branch}`;
-    const fetched = git(options.cwd, [
-        'fetch',
-        '--quiet',
-        '--no-tags',
-        '--no-recurse-submodules',
-        '--no-write-fetch-head',
-        remote,
-        `+refs/heads/${branch}:${ref}`
-    ], undefined, 120_000);
-    if (fetched.status === 0)
-        return ref;
-    const reason = firstLine(fetched.stderr) || fetched.error?.message || 'git failed';
-    if (git(options.cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).status === 0) {
-        options.onWarning(`could not fetch ${branch} from ${remote} (${reason}): showing the copy fetched before`);
-        return ref;
-    }
-    throw new HistoryError(`could not fetch the data branch ${branch} from ${remote}: ${reason}`);
-}
-/** Splits `git cat-file --batch` output into the objects' contents, in request order. */
-function splitBatch(output, count) {
-    const contents = [];
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-        const end = output.indexOf(0x0a, at);
-        if (end < 0)
-            break;
-        const header = output.subarray(at, end).toString('utf8');
-        const size = /^\S+ blob (\d+)$/.exec(header);
-        if (!size) {
-            contents.push(undefined); // "<name> missing"
-            at = end + 1;
-            continue;
-        }
-        const length = Number(size[1]);
-        contents.push(output.subarray(end + 1, end + 1 + length));
-        at = end + 1 + length + 1;
-    }
-    return contents;
-}
-/** The stored results of main, oldest first. Throws HistoryError when nothing can be read. */
-function readDataBranch(options) {
-    const branch = options.branch ?? 'perfgate-data';
-    const remote = options.remote ?? 'origin';
-    for (const [what, name] of Object.entries({ branch, remote })) {
-        if (name === '' || name.startsWith('-')) {
-            throw new HistoryError(`--${what === 'branch' ? 'data-branch' : what}: "${name}" is not a valid name`);
-        }
-    }
-    const ref = fetchBranch(options, branch, remote);
-    const listed = git(options.cwd, ['ls-tree', '-r', '-z', '--full-tree', ref, '--', 'results']);
-    if (listed.status !== 0) {
-        throw new HistoryError(`cannot list ${branch}: ${firstLine(listed.stderr)}`);
-    }
-    const files = [];
-    for (const record of listed.stdout.toString('utf8').split('\0')) {
-        if (record === '')
-            continue;
-        const tab = record.indexOf('\t');
-        const [, type, blob] = record.slice(0, tab).split(' ');
-        const file = record.slice(tab + 1);
-        const match = RESULTS_FILE.exec(file);
-        if (type !== 'blob' || !match) {
-            options.onWarning(`${branch}:${file}: skipped: not a results file (results/<commit>.json)`);
-            continue;
-        }
-        files.push({ path: file, blob: blob, commit: match[1] });
-    }
-    const batch = git(options.cwd, ['cat-file', '--batch'], files.map((f) => f.blob).join('\n') + '\n');
-    if (batch.status !== 0)
-        throw new HistoryError(`cannot read ${branch}: ${firstLine(batch.stderr)}`);
-    const contents = splitBatch(batch.stdout, files.length);
-    const read = [];
-    files.forEach((file, i) => {
-        const shown = `${branch}:${file.path}`;
-        const content = contents[i];
-        if (!content) {
-            options.onWarning(`${shown}: skipped: its object is missing`);
-            return;
-        }
-        try {
-            const results = parseResults(content.toString('utf8'), shown);
-            read.push({ file: shown, commit: file.commit, results });
-        }
-        catch (error) {
-            if (!(error instanceof ResultsError))
-                throw error;
-            options.onWarning(`skipped ${error.message}`);
-        }
-    });
-    const history = firstParentHistory(options.cwd, options.ref);
-    if ('error' in history) {
-        options.onWarning(`cannot read the first-parent history of ${options.ref ?? 'HEAD'}: ${history.error}; ` +
-            'ordered by when the results were measured (createdAt) instead');
-    }
-    return orderEntries(read, 'error' in history ? undefined : history.commits, options.onWarning);
 }
 
 /**
@@ -1447,6 +1448,8 @@ Usage:
   perfgate validate [--config perfgate.yml]
 ${HISTORY_USAGE}
 ${CALIBRATE_USAGE}
+  perfgate bisect   --good <git-ref> --bad <git-ref> [--benchmark <name>] [--metric <m>]
+                    [--config perfgate.yml] [--trials N] [--seed S] [--json]
   perfgate --version | --help
 
 --out and --report take - for standard output (the terminal report then goes to stderr).
@@ -1717,6 +1720,8 @@ async function main(args, io) {
                 return await commandHistory(rest, io);
             case 'calibrate':
                 return await commandCalibrate(rest, io);
+            case 'bisect':
+                return await commandBisect(rest, io);
             case 'validate':
                 return commandValidate(rest, io);
             case '--version':

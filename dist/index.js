@@ -13,7 +13,7 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { Z as commonjsGlobal, C as ConfigError, R as RequestError$1, _ as outcomeOfError, E as EXIT, n as ResultsError, B as BaseCheckoutError, O as OutputError, $ as DEFAULT_DATA_BRANCH, N as serializeResults, k as parseResults, a0 as getDefaultExportFromCjs, a1 as OUTPUT_FILES, t as gitSync, a2 as judge, v as readResultsFile, T as outcomeOf, w as mergeShards, l as loadConfigFile, r as runBenchmarks, I as createProcessProfileRunner, c as createProcessTrialRunner, z as sharedSeed, A as configHash, J as withProfiles, K as profileSections, L as buildReport, S as renderMarkdownReport, V as VERSION$8, a3 as renderMarkdownWithin, P as renderTerminalReport, Q as renderTerminalVerdict, a4 as reportMarker, F as FAIL_ON_VALUES, a5 as DEFAULT_COMMENT_ID, a6 as DEFAULT_OUTPUT_DIR, a7 as DEFAULT_CONFIG_FILE, y as parseShard, Y as cleanUpEverything, X as installSignalCleanup } from './chunk-signals.js';
+import { a6 as commonjsGlobal, C as ConfigError, R as RequestError$1, a7 as outcomeOfError, E as EXIT, J as ResultsError, B as BaseCheckoutError, O as OutputError, a8 as DEFAULT_DATA_BRANCH, a9 as parseResults, Z as serializeResults, q as metricLabel, aa as formatChange, ab as escapeMarkdown, ac as formatP, x as formatMetric, ad as getDefaultExportFromCjs, ae as buildSeries, G as historyOf, F as readDataBranch, af as OUTPUT_FILES, h as gitSync, ag as judge, K as readResultsFile, a1 as outcomeOf, L as mergeShards, l as loadConfigFile, o as runBenchmarks, U as createProcessProfileRunner, j as createProcessTrialRunner, Q as sharedSeed, S as configHash, W as withProfiles, X as profileSections, Y as buildReport, ah as trendsOf, a0 as renderMarkdownReport, V as VERSION$8, ai as renderMarkdownWithin, _ as renderTerminalReport, $ as renderTerminalVerdict, aj as reportMarker, I as FAIL_ON_VALUES, ak as DEFAULT_COMMENT_ID, al as DEFAULT_OUTPUT_DIR, am as DEFAULT_CONFIG_FILE, P as parseShard, a5 as cleanUpEverything, a4 as installSignalCleanup } from './chunk-signals.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -34616,7 +34616,7 @@ class BranchStore {
             throw new StoreError(`results measured at ${measuredAt} cannot be stored as the results of ${sha}: ` +
                 `a commit's entry holds only that commit's own results`);
         }
-        const text = serializeResults(results);
+        const text = storedText(results);
         // Never store what could not be read back.
         parseResults(text, `results of ${sha}`);
         const branch = options.branch ?? results.environment.git?.branch;
@@ -34716,7 +34716,7 @@ class BranchStore {
     async readIndex(tip) {
         const run = await this.git(['cat-file', 'blob', `${tip}:${INDEX_FILE}`]);
         if (run.code !== 0) {
-            throw new StoreError(`${this.where} has no readable ${INDEX_FILE} (${firstLine$1(run.stderr)}): it is not a ` +
+            throw new StoreError(`${this.where} has no readable ${INDEX_FILE} (${firstLine$2(run.stderr)}): it is not a ` +
                 `perfgate data branch; refusing to use or overwrite it (choose another data branch)`);
         }
         return parseStoreIndex(run.stdout, `${this.where}:${INDEX_FILE}`);
@@ -34883,7 +34883,7 @@ class BranchStore {
         const probe = await this.git(['ls-remote', '--exit-code', '--heads', this.remote, `refs/heads/${this.branch}`], { timeoutMs: NETWORK_TIMEOUT_MS });
         if (probe.code === 2)
             return { tip: undefined };
-        const failure = firstLine$1(fetched.stderr) || `git exited with ${fetched.code}`;
+        const failure = firstLine$2(fetched.stderr) || `git exited with ${fetched.code}`;
         // The remote answers and has the branch: it changed under the fetch. Retried; a
         // fetch that keeps failing is reported with its own message once attempts run out.
         if (probe.code === 0)
@@ -34923,7 +34923,7 @@ class BranchStore {
                 /cannot lock ref|failed to update ref|incorrect old value|fetch first|non-fast-forward|reference already exists|stale info/i.test(status))) {
             return 'lost';
         }
-        throw new StoreError(`could not push to ${this.where}: ${firstLine$1(status.split('\t').slice(2).join(' ')) || firstLine$1(run.stderr) || `git exited with ${run.code}`}`);
+        throw new StoreError(`could not push to ${this.where}: ${firstLine$2(status.split('\t').slice(2).join(' ')) || firstLine$2(run.stderr) || `git exited with ${run.code}`}`);
     }
     /** Full sha of a commit the local repository has, or an error that says how to get it. */
     async resolveCommit(commit) {
@@ -34948,7 +34948,7 @@ class BranchStore {
     async gitOut(args, call = {}) {
         const run = await this.git(args, call);
         if (run.code !== 0) {
-            throw new StoreError(`git ${args[0]} failed in ${this.cwd}: ${firstLine$1(run.stderr) || `exit code ${run.code}`}`);
+            throw new StoreError(`git ${args[0]} failed in ${this.cwd}: ${firstLine$2(run.stderr) || `exit code ${run.code}`}`);
         }
         return run.stdout.trim();
     }
@@ -34977,6 +34977,35 @@ class BranchStore {
             child.stdin.end(call.input ?? '');
         });
     }
+}
+/** Trial details too large for every stored commit, that nothing reads from the branch. */
+const UNSTORED_DETAILS = ['histogram'];
+/**
+ * The text of a results file on the data branch: the results as `perfgate run` writes
+ * them, without each HTTP trial's HDR histogram (`details.histogram`). A compressed
+ * histogram is the bulk of an HTTP suite's results and cannot be delta-compressed by git
+ * from commit to commit; no comparison or history view reads it (docs/PERFORMANCE.md,
+ * "The data branch"). The results.json a run leaves keeps it.
+ */
+function storedText(results) {
+    const trim = (benchmark) => ({
+        ...benchmark,
+        trials: benchmark.trials.map((trial) => {
+            if (!trial.details || !UNSTORED_DETAILS.some((key) => key in trial.details))
+                return trial;
+            const details = { ...trial.details };
+            for (const key of UNSTORED_DETAILS)
+                delete details[key];
+            return { ...trial, details };
+        })
+    });
+    return serializeResults({
+        ...results,
+        benchmarks: results.benchmarks.map(trim),
+        ...(results.base
+            ? { base: { ...results.base, benchmarks: results.base.benchmarks.map(trim) } }
+            : {})
+    });
 }
 function resultsFile(commit) {
     return `results/${commit}.json`;
@@ -35091,7 +35120,7 @@ function parseStoreIndex(text, where) {
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-function firstLine$1(text) {
+function firstLine$2(text) {
     return (text
         .split('\n')
         .map((line) => line.trim())
@@ -35124,11 +35153,11 @@ function backoff(attempt) {
 const ACTIONS_BOT = 'github-actions[bot]';
 /** Tries of a create whose outcome is unknown. */
 const CREATE_ATTEMPTS = 3;
-function firstLine(body) {
+function firstLine$1(body) {
     return (body ?? '').split(/\r?\n/, 1)[0];
 }
 /** A failure after which the comment may or may not exist. */
-function outcomeUnknown(error) {
+function outcomeUnknown$1(error) {
     const status = error?.status;
     return status === undefined || status === 408 || status >= 500;
 }
@@ -35156,7 +35185,7 @@ async function upsertComment(api, marker, body, options = {}) {
     }
     const find = async () => {
         for await (const page of api.listComments()) {
-            const mine = page.find((c) => c.user?.login === login && firstLine(c.body) === marker);
+            const mine = page.find((c) => c.user?.login === login && firstLine$1(c.body) === marker);
             if (mine)
                 return mine;
         }
@@ -35173,7 +35202,7 @@ async function upsertComment(api, marker, body, options = {}) {
             return { action: 'created', id: created.id, url: created.html_url };
         }
         catch (error) {
-            if (!outcomeUnknown(error) || attempt >= CREATE_ATTEMPTS)
+            if (!outcomeUnknown$1(error) || attempt >= CREATE_ATTEMPTS)
                 throw error;
             log(`create comment: ${oneLine(error.message)}; checking whether it was created before trying again`);
             await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000));
@@ -35184,6 +35213,90 @@ async function upsertComment(api, marker, body, options = {}) {
                     return { action: 'created', id: found.id, url: found.html_url };
                 const updated = await api.updateComment(found.id, body);
                 return { action: 'updated', id: updated.id, url: updated.html_url };
+            }
+        }
+    }
+}
+
+/** The hidden first line of a change point's issue. */
+function changePointMarker(point) {
+    const code = (text) => encodeURIComponent(text).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return `<!-- perfgate:change-point benchmark=${code(point.benchmark)} metric=${code(point.metric)} commit=${code(point.commit)} -->`;
+}
+/** A title is plain text: one line, no mention and no issue reference (GitHub links both). */
+function plainTitle(text) {
+    return oneLine(text, 200)
+        .replace(/@/g, '@\u200b')
+        .replace(/#(?=\d)/g, '#\u200b');
+}
+function changePointTitle(point) {
+    return plainTitle(`perfgate: ${point.benchmark} ${metricLabel(point.metric)} ${formatChange(point.ratio)} at ${point.commit.slice(0, 7)}`);
+}
+/** `checkedAt`: the newest stored commit the step was found in (each push updates it). */
+function changePointBody(point, dataBranch, checkedAt) {
+    const metric = point.metric;
+    return [
+        changePointMarker(point),
+        `**${escapeMarkdown(point.benchmark)}** ${escapeMarkdown(metricLabel(metric))} stepped ` +
+            `**${formatChange(point.ratio)}** (${formatChange(point.ciLow)} … ${formatChange(point.ciHigh)}, p ${formatP(point.p)}) ` +
+            `at commit ${point.commit}: from ${formatMetric(metric, point.before)} to ${formatMetric(metric, point.after)}.`,
+        '',
+        `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
+            '(README, "perfgate history"). The commit named is the first one measured after the step.',
+        '',
+        `<sub>Last checked with the results of ${checkedAt}.</sub>`,
+        ''
+    ].join('\n');
+}
+function firstLine(body) {
+    return (body ?? '').split(/\r?\n/, 1)[0];
+}
+function outcomeUnknown(error) {
+    const status = error?.status;
+    return status === undefined || status === 408 || status >= 500;
+}
+/** Creates or updates the issue that carries `marker` (its first line). */
+async function upsertIssue(api, marker, title, body, options = {}) {
+    const log = options.onRetry ?? (() => { });
+    let login = ACTIONS_BOT;
+    try {
+        login = (await api.viewerLogin()) ?? ACTIONS_BOT;
+    }
+    catch (error) {
+        log(`cannot tell the token's identity (${oneLine(error.message)}); looking for issues by ${ACTIONS_BOT}`);
+    }
+    const find = async () => {
+        for await (const page of api.listIssues(login)) {
+            const mine = page.find((i) => i.user?.login === login && firstLine(i.body) === marker);
+            if (mine)
+                return mine;
+        }
+        return undefined;
+    };
+    const existing = await find();
+    if (existing) {
+        if (existing.body === body) {
+            return { action: 'unchanged', number: existing.number, url: existing.html_url };
+        }
+        const updated = await api.updateIssue(existing.number, title, body);
+        return { action: 'updated', number: updated.number, url: updated.html_url };
+    }
+    for (let attempt = 1;; attempt++) {
+        try {
+            const created = await api.createIssue(title, body);
+            return { action: 'created', number: created.number, url: created.html_url };
+        }
+        catch (error) {
+            if (!outcomeUnknown(error) || attempt >= 3)
+                throw error;
+            log(`create issue: ${oneLine(error.message)}; checking whether it was created before trying again`);
+            await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000));
+            const found = await find();
+            if (found) {
+                if (found.body === body)
+                    return { action: 'created', number: found.number, url: found.html_url };
+                const updated = await api.updateIssue(found.number, title, body);
+                return { action: 'updated', number: updated.number, url: updated.html_url };
             }
         }
     }
@@ -37043,7 +37156,7 @@ throttling.VERSION = VERSION;
 throttling.triggersNotification = triggersNotification;
 
 /**
- * The real CommentsApi: Octokit from @actions/github (honours GITHUB_API_URL), with
+ * The real CommentsApi and IssuesApi: Octokit from @actions/github (honours GITHUB_API_URL), with
  * Octokit's own retry and throttling plugins and a timeout on every request.
  *
  * - Every attempt has a deadline (`timeoutMs`): a request GitHub never answers would
@@ -37146,7 +37259,8 @@ function explainGiveUp(decided) {
         return {};
     };
 }
-function createCommentsApi(token, issue, options = {}) {
+/** The client every API of the action goes through (retries, throttling, timeouts). */
+function createClient(token, options) {
     const baseUrl = options.baseUrl ?? process.env.GITHUB_API_URL;
     const secondMs = options.secondMs ?? 1000;
     const log = options.log ?? ((message) => process.stdout.write(`perfgate: ${message}\n`));
@@ -37183,6 +37297,26 @@ function createCommentsApi(token, issue, options = {}) {
             onSecondaryRateLimit: onLimit('secondary')
         }
     }, attempts(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, log), retry, throttling, explainGiveUp(decided));
+    return octokit;
+}
+/** The token's login (GraphQL viewer); rejects when the API cannot tell. */
+async function viewerLogin(octokit) {
+    try {
+        const data = await octokit.graphql('query { viewer { login } }');
+        return data.viewer.login;
+    }
+    catch (error) {
+        // An answer with `errors` is final (not a network error): say what GraphQL said.
+        const errors = error.errors;
+        if (!Array.isArray(errors))
+            throw error;
+        throw new Error(`GraphQL error: ${oneLine(errors.map((e) => e.message ?? '?').join('; '))}`, {
+            cause: error
+        });
+    }
+}
+function createCommentsApi(token, issue, options = {}) {
+    const octokit = createClient(token, options);
     const { owner, repo, issueNumber } = issue;
     return {
         async *listComments() {
@@ -37224,20 +37358,155 @@ function createCommentsApi(token, issue, options = {}) {
             const response = await octokit.rest.pulls.get({ owner, repo, pull_number: issueNumber });
             return response.data.head.sha;
         },
-        async viewerLogin() {
-            try {
-                const data = await octokit.graphql('query { viewer { login } }');
-                return data.viewer.login;
+        viewerLogin: () => viewerLogin(octokit)
+    };
+}
+/** The repository's issues, for the change-point issues (src/github/issues.ts). */
+function createIssuesApi(token, repository, options = {}) {
+    const octokit = createClient(token, options);
+    const { owner, repo } = repository;
+    return {
+        async *listIssues(creator) {
+            for await (const page of octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+                owner,
+                repo,
+                creator,
+                state: 'all',
+                per_page: 100
+            })) {
+                yield page.data
+                    .filter((i) => !i.pull_request)
+                    .map((i) => ({
+                    number: i.number,
+                    body: i.body ?? undefined,
+                    html_url: i.html_url,
+                    user: i.user ? { login: i.user.login } : null
+                }));
             }
-            catch (error) {
-                // An answer with `errors` is final (not a network error): say what GraphQL said.
-                const errors = error.errors;
-                if (!Array.isArray(errors))
-                    throw error;
-                throw new Error(`GraphQL error: ${oneLine(errors.map((e) => e.message ?? '?').join('; '))}`, { cause: error });
+        },
+        async createIssue(title, body) {
+            const response = await octokit.rest.issues.create({
+                owner,
+                repo,
+                title,
+                body,
+                // Never repeated blindly: a failed POST may have created the issue.
+                request: { retries: 0 }
+            });
+            return { number: response.data.number, html_url: response.data.html_url };
+        },
+        async updateIssue(issueNumber, title, body) {
+            const response = await octokit.rest.issues.update({
+                owner,
+                repo,
+                issue_number: issueNumber,
+                title,
+                body
+            });
+            return { number: response.data.number, html_url: response.data.html_url };
+        },
+        viewerLogin: () => viewerLogin(octokit)
+    };
+}
+
+/**
+ * The action's use of main's history (the data branch): on a push to main, after storing,
+ * the change points whose first commit is among the newest stored commits are reported as
+ * new — a job-summary section, the `new-change-points` output and, with the input
+ * `change-point-issues`, one issue each; on a pull request, the series behind the
+ * comment's trend charts. Reading is best effort: a failure is a warning (push) or a line
+ * in the log (pull request), never a failed step.
+ */
+/**
+ * A change point is new while its first commit is among the newest NEW_WINDOW stored
+ * commits. The detector needs 3 points after a step (its minimum segment), so a step is
+ * first seen when 3 commits after it are stored; a window of 5 leaves room for a step that
+ * needs a point or two more to pass the test, and for a push whose store failed. It is
+ * stateless (nothing remembers what was reported), so a step stays "new" for up to three
+ * pushes: the summary says so each time, and its issue is the same one, updated.
+ */
+const NEW_WINDOW = 5;
+/** The data branch's entries, or undefined (told in the log) when it cannot be read. */
+function readEntries(cwd, inputs, log) {
+    try {
+        const entries = readDataBranch({
+            cwd,
+            branch: inputs.dataBranch,
+            remote: 'origin',
+            onWarning: (message) => log.info(`perfgate: history: ${oneLine(message)}`)
+        });
+        return { entries };
+    }
+    catch (error) {
+        return { error: oneLine(error.message) };
+    }
+}
+/** Series of main for the PR comment's trends; undefined when there is no history. */
+function mainSeries(cwd, inputs, log) {
+    const read = readEntries(cwd, inputs, log);
+    if ('error' in read) {
+        log.info(`perfgate: no trend of main in the report: ${read.error}`);
+        return undefined;
+    }
+    return buildSeries(read.entries);
+}
+/** The job summary's section on new change points (markdown; names escaped). */
+function newChangePointsMarkdown(points, dataBranch) {
+    const lines = [
+        `### perfgate — ${points.length} new step change${points.length === 1 ? '' : 's'} on main`,
+        '',
+        ...points.map((p) => {
+            const metric = metricLabel(p.metric);
+            return (`- **${escapeMarkdown(p.benchmark)}** ${escapeMarkdown(metric)} **${formatChange(p.ratio)}** ` +
+                `(${formatChange(p.ciLow)} … ${formatChange(p.ciHigh)}, p ${formatP(p.p)}) at ${p.commit}: ` +
+                `${formatMetric(p.metric, p.before)} → ${formatMetric(p.metric, p.after)}`);
+        }),
+        '',
+        `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored.</sub>`,
+        ''
+    ];
+    return lines.join('\n');
+}
+/**
+ * After a push's results were stored: reads the data branch, detects change points, and
+ * reports the new ones. Never throws: a failure is a warning.
+ */
+async function reportNewChangePoints(cwd, inputs, repository, io) {
+    try {
+        const read = readEntries(cwd, inputs, io.log);
+        if ('error' in read) {
+            warning(`perfgate: could not look for change points: ${read.error}`);
+            return undefined;
+        }
+        const { entries } = read;
+        const recent = new Set(entries.slice(-NEW_WINDOW).map((e) => e.commit));
+        const fresh = historyOf(entries).changePoints.filter((p) => recent.has(p.commit));
+        io.outputs.newChangePoints(fresh.length);
+        io.log.info(`perfgate: ${fresh.length} new change point${fresh.length === 1 ? '' : 's'} in ${entries.length} stored commits`);
+        if (fresh.length === 0)
+            return { newChangePoints: fresh };
+        await summary.addRaw(newChangePointsMarkdown(fresh, inputs.dataBranch)).write();
+        if (inputs.changePointIssues) {
+            if (!inputs.token) {
+                warning('perfgate: no token, so no change-point issues');
+            }
+            else {
+                const latest = entries[entries.length - 1].commit;
+                const api = createIssuesApi(inputs.token, repository, {
+                    log: (m) => io.log.info(`perfgate: ${m}`)
+                });
+                for (const point of fresh) {
+                    const done = await upsertIssue(api, changePointMarker(point), changePointTitle(point), changePointBody(point, inputs.dataBranch, latest), { onRetry: (m) => io.log.info(`perfgate: ${m}`) });
+                    io.log.info(`perfgate: change-point issue ${done.action}: ${done.url}`);
+                }
             }
         }
-    };
+        return { newChangePoints: fresh };
+    }
+    catch (error) {
+        warning(`perfgate: could not report change points: ${oneLine(error.message)}`);
+        return undefined;
+    }
 }
 
 const PULL_REQUEST_TARGET_REFUSAL = 'perfgate refuses to run on pull_request_target: it would run pull request code with a write token. ' +
@@ -37393,8 +37662,9 @@ function useProjectNode(log) {
  * Renders the report once for GitHub: written to `report.md` and the job summary (within
  * its size limit), and returned fitted to a comment.
  */
-async function publishReport(inputs, results, reportFile, profiles = []) {
-    const model = withProfiles(buildReport(results, results.comparison), profileSections(profiles, (dir) => path.relative(path.dirname(reportFile), dir) || '.'));
+async function publishReport(inputs, results, reportFile, profiles = [], series) {
+    const built = withProfiles(buildReport(results, results.comparison), profileSections(profiles, (dir) => path.relative(path.dirname(reportFile), dir) || '.'));
+    const model = series ? { ...built, trends: trendsOf(series, results.comparison) } : built;
     const options = { id: inputs.commentId, version: VERSION$8 };
     const full = renderMarkdownReport(model, options);
     writeFileSync(reportFile, full);
@@ -37551,7 +37821,11 @@ function branchStore(cwd, inputs, io) {
 async function publishResults(plan, event, inputs, results, files, store, io, profiles = []) {
     writeFileSync(files.results, serializeResults(results));
     const outcome = outcomeOf(results);
-    const { model, comment } = await publishReport(inputs, results, files.report, profiles);
+    // A pull request's report shows main's trend beside this PR's values (data branch).
+    const series = plan.pullRequest !== undefined
+        ? mainSeries(path.resolve(inputs.workingDirectory), inputs, io.log)
+        : undefined;
+    const { model, comment } = await publishReport(inputs, results, files.report, profiles, series);
     logReport(results, io, model);
     // Outputs before anything that talks to GitHub: a slow API never leaves them unset.
     io.outputs.set(outcome, results, files);
@@ -37575,6 +37849,7 @@ async function publishResults(plan, event, inputs, results, files, store, io, pr
         catch (error) {
             warning(`perfgate: could not store the results on ${inputs.dataBranch}: ${error.message}`);
         }
+        await reportNewChangePoints(path.resolve(inputs.workingDirectory), inputs, event.repository, io);
     }
     return outcome;
 }
@@ -37670,7 +37945,8 @@ const Inputs = {
     outputDir: 'output-dir',
     shard: 'shard',
     shardResults: 'shard-results',
-    allowPrTarget: 'allow-pull-request-target'
+    allowPrTarget: 'allow-pull-request-target',
+    changePointIssues: 'change-point-issues'
 };
 /** The allowed values of the inputs that take one of a list (action.yml lists the same). */
 const INPUT_CHOICES = {
@@ -37745,7 +38021,8 @@ function readInputs() {
         outputDir: getInput(Inputs.outputDir).trim() || INPUT_DEFAULTS.outputDir,
         shard: shardInput(),
         shardResults: getInput(Inputs.shardResults).trim() || INPUT_DEFAULTS.shardResults,
-        allowPullRequestTarget: booleanInput(Inputs.allowPrTarget)
+        allowPullRequestTarget: booleanInput(Inputs.allowPrTarget),
+        changePointIssues: booleanInput(Inputs.changePointIssues)
     };
 }
 
@@ -37797,7 +38074,8 @@ const Outputs = {
     budgetsFailed: 'budgets-failed',
     results: 'results',
     report: 'report',
-    commentUrl: 'comment-url'
+    commentUrl: 'comment-url',
+    newChangePoints: 'new-change-points'
 };
 /** Sets every output once; later calls are ignored (the first outcome is the run's). */
 class ActionOutputs {
@@ -37824,6 +38102,10 @@ class ActionOutputs {
     }
     commentUrl(url) {
         setOutput(Outputs.commentUrl, url);
+    }
+    /** On a push to main, after storing: step changes among the newest stored commits. */
+    newChangePoints(count) {
+        setOutput(Outputs.newChangePoints, String(count));
     }
 }
 
