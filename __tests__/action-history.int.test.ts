@@ -9,6 +9,9 @@ import path from 'node:path'
 import { EXIT } from '../src/app/outcome.js'
 import { runAction, type ActionIo } from '../src/github/action.js'
 import type { ActionInputs } from '../src/github/inputs.js'
+import { commandHistory } from '../src/cli/history.js'
+import { actionInputs } from './helpers/action-inputs.js'
+import { captureIo } from './helpers/io.js'
 import { createActionLog } from '../src/github/log.js'
 import { ActionOutputs } from '../src/github/outputs.js'
 import type { ActionEvent } from '../src/github/plan.js'
@@ -49,23 +52,7 @@ const runner: TrialRunner = {
 const levelOf = (i: number) => (i >= STEP_AT ? 11 : 10) * (1 + 0.004 * Math.sin(i * 1.7))
 
 function inputs(dir: string, overrides: Partial<ActionInputs> = {}): ActionInputs {
-  return {
-    config: 'perfgate.yml',
-    workingDirectory: dir,
-    token: 'test-token',
-    mode: 'auto',
-    baseline: 'auto',
-    failOn: 'config',
-    comment: 'always',
-    commentId: 'default',
-    dataBranch: 'perfgate-data',
-    retention: undefined,
-    outputDir: 'perfgate-output',
-    shard: undefined,
-    shardResults: 'perfgate-shards',
-    allowPullRequestTarget: false,
-    ...overrides
-  }
+  return actionInputs({ workingDirectory: dir, ...overrides })
 }
 
 const io = (): ActionIo => ({
@@ -158,4 +145,41 @@ describe('the action and the history of main', () => {
     expect(chart).toContain('title "GET /orders _team _q__ __ _x_ wall time"')
     expect(body).not.toContain('@team')
   })
+
+  it('perfgate history names the step commit on a data branch the action wrote over 30 pushes', async () => {
+    const remote = makeRemote()
+    const author = cloneOf(remote)
+    writeFileSync(path.join(author, 'perfgate.yml'), CONFIG)
+    git(author, 'add', '.')
+    const ci = cloneOf(remote)
+    const commits: string[] = []
+    const stepAt = 17
+    for (let i = 0; i < 30; i++) {
+      git(author, 'commit', '--quiet', '--allow-empty', '-m', `commit ${i}`)
+      const sha = git(author, 'rev-parse', 'HEAD')
+      commits.push(sha)
+      git(author, 'push', '--quiet', 'origin', 'HEAD:main')
+      git(ci, 'fetch', '--quiet', 'origin', 'main')
+      git(ci, 'checkout', '--quiet', '--detach', sha)
+      writeFileSync(files.output, '')
+      writeFileSync(files.summary, '')
+      level = (i >= stepAt ? 11 : 10) * (1 + 0.004 * Math.sin(i * 1.3))
+      const event: ActionEvent = {
+        repository,
+        name: 'push',
+        ref: 'refs/heads/main',
+        sha,
+        defaultBranch: 'main'
+      }
+      expect((await runAction(inputs(ci), event, io())).exitCode).toBe(EXIT.passed)
+    }
+    const { io: cli, out } = captureIo(ci)
+    expect(await commandHistory(['--json'], cli)).toBe(0)
+    const history = JSON.parse(out.stdout) as {
+      changePoints: { benchmark: string; metric: string; commit: string; ratio: number }[]
+    }
+    const steps = history.changePoints.filter((c) => c.benchmark === NAME && c.metric === 'wall')
+    expect(steps.map((c) => c.commit)).toEqual([commits[stepAt]])
+    expect(steps[0]!.ratio).toBeGreaterThan(1.05)
+  }, 240_000)
 })
