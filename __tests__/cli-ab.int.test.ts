@@ -7,6 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { main } from '../src/cli/main.js'
 import { liveChildCount } from '../src/process/children.js'
+import { DEFAULT_GATE } from '../src/metrics.js'
 import { parseResults } from '../src/results/format.js'
 import { jitter, scriptResultsFile } from './helpers/scripted-trials.js'
 
@@ -78,7 +79,7 @@ describe('perfgate run --base', () => {
     expect(git(repo, 'status', '--porcelain')).toBe('?? ab.json\n?? report.md')
   })
 
-  it('compares an HTTP endpoint in pairs (latency and requests/s) and stops every server', async () => {
+  it('compares an HTTP endpoint in pairs (its default gate) and stops every server', async () => {
     const repo = makeRepo()
     const { io } = capture(repo)
     const code = await main(
@@ -90,7 +91,13 @@ describe('perfgate run --base', () => {
     expect(results.comparison!.mode).toBe('paired')
     const compared = results.comparison!.benchmarks[0]!
     expect(compared.name).toBe('GET /work')
-    expect(compared.metrics.map((m) => m.metric)).toEqual(expect.arrayContaining(['p50', 'rps']))
+    // The HTTP default gate: the server's CPU per request on Linux, latency and rps elsewhere.
+    expect(compared.metrics.map((m) => m.metric)).toEqual(DEFAULT_GATE.http)
+    // Latency and throughput are measured on both sides all the same.
+    for (const side of [results.benchmarks[0]!, results.base!.benchmarks[0]!]) {
+      expect(side.summary.p50).toBeDefined()
+      expect(side.summary.rps).toBeDefined()
+    }
     for (const metric of compared.metrics) expect(VERDICTS).toContain(metric.verdict)
     expect(git(repo, 'worktree', 'list').split('\n')).toHaveLength(1)
   })
