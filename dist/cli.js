@@ -27,6 +27,21 @@ import 'crypto';
 import 'tls';
 import 'node:net';
 
+/** Reading flag values the same way in every command: errors name the flag and the range. */
+/** A bad flag or argument: the command prints it with its usage (exit 2). */
+class UsageError extends Error {
+}
+/** A whole number flag from `min` to `max`; undefined when the flag is absent. */
+function wholeNumber(flag, text, min, max) {
+    if (text === undefined)
+        return undefined;
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+        throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    }
+    return n;
+}
+
 /**
  * The decisions of `perfgate bisect` (pure): how many steps a bisection plans, the
  * significance level of each step, what "moved" means at a step, and how the range narrows.
@@ -430,17 +445,6 @@ const OPTIONS$1 = {
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' }
 };
-let UsageError$1 = class UsageError extends Error {
-};
-function wholeNumber$1(flag, text, min, max) {
-    if (text === undefined)
-        return undefined;
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-        throw new UsageError$1(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-    }
-    return n;
-}
 /** The `--json` document: the culprit, its ratio against good, and every step. */
 function bisectJson(outcome) {
     const steps = outcome.steps.map((s) => ({
@@ -536,17 +540,17 @@ async function commandBisect(args, io) {
             values = parseArgs({ args, options: OPTIONS$1, strict: true, allowPositionals: false }).values;
         }
         catch (error) {
-            throw new UsageError$1(error.message);
+            throw new UsageError(error.message);
         }
         if (values.help) {
             io.stdout.write(BISECT_USAGE);
             return EXIT.passed;
         }
         if (values.good === undefined || values.bad === undefined) {
-            throw new UsageError$1('bisect needs --good <git-ref> and --bad <git-ref>');
+            throw new UsageError('bisect needs --good <git-ref> and --bad <git-ref>');
         }
-        const trials = wholeNumber$1('trials', values.trials, 1, MAX_TRIALS);
-        const seed = wholeNumber$1('seed', values.seed, 0, 2 ** 31 - 1) ?? randomInt(2 ** 31);
+        const trials = wholeNumber('trials', values.trials, 1, MAX_TRIALS);
+        const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ?? randomInt(2 ** 31);
         const config = loadConfigFile(io.cwd, values.config);
         const outcome = await bisectRegression({
             config,
@@ -566,7 +570,7 @@ async function commandBisect(args, io) {
         return outcome.kind === 'errored' ? EXIT.runtime : EXIT.gateFailed;
     }
     catch (error) {
-        if (error instanceof UsageError$1) {
+        if (error instanceof UsageError) {
             io.stderr.write(`perfgate: ${error.message}\n\n${BISECT_USAGE}`);
             return EXIT.usage;
         }
@@ -1459,8 +1463,6 @@ regression, per the config's profile); profiles and flame graphs go to --profile
 Exit codes: 0 passed · 1 gate failed · 2 usage or config error
             3 a benchmark could not be measured
 `;
-class UsageError extends Error {
-}
 const RUN_OPTIONS = {
     config: { type: 'string', short: 'c' },
     base: { type: 'string' },
@@ -1493,15 +1495,6 @@ function parse(args, options) {
     catch (error) {
         throw new UsageError(error.message);
     }
-}
-function wholeNumber(flag, text, min, max) {
-    if (text === undefined)
-        return undefined;
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-        throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-    }
-    return n;
 }
 function regex(flag, text) {
     if (text === undefined)

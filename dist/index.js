@@ -34716,7 +34716,7 @@ class BranchStore {
     async readIndex(tip) {
         const run = await this.git(['cat-file', 'blob', `${tip}:${INDEX_FILE}`]);
         if (run.code !== 0) {
-            throw new StoreError(`${this.where} has no readable ${INDEX_FILE} (${firstLine$2(run.stderr)}): it is not a ` +
+            throw new StoreError(`${this.where} has no readable ${INDEX_FILE} (${firstLine$1(run.stderr)}): it is not a ` +
                 `perfgate data branch; refusing to use or overwrite it (choose another data branch)`);
         }
         return parseStoreIndex(run.stdout, `${this.where}:${INDEX_FILE}`);
@@ -34883,7 +34883,7 @@ class BranchStore {
         const probe = await this.git(['ls-remote', '--exit-code', '--heads', this.remote, `refs/heads/${this.branch}`], { timeoutMs: NETWORK_TIMEOUT_MS });
         if (probe.code === 2)
             return { tip: undefined };
-        const failure = firstLine$2(fetched.stderr) || `git exited with ${fetched.code}`;
+        const failure = firstLine$1(fetched.stderr) || `git exited with ${fetched.code}`;
         // The remote answers and has the branch: it changed under the fetch. Retried; a
         // fetch that keeps failing is reported with its own message once attempts run out.
         if (probe.code === 0)
@@ -34923,7 +34923,7 @@ class BranchStore {
                 /cannot lock ref|failed to update ref|incorrect old value|fetch first|non-fast-forward|reference already exists|stale info/i.test(status))) {
             return 'lost';
         }
-        throw new StoreError(`could not push to ${this.where}: ${firstLine$2(status.split('\t').slice(2).join(' ')) || firstLine$2(run.stderr) || `git exited with ${run.code}`}`);
+        throw new StoreError(`could not push to ${this.where}: ${firstLine$1(status.split('\t').slice(2).join(' ')) || firstLine$1(run.stderr) || `git exited with ${run.code}`}`);
     }
     /** Full sha of a commit the local repository has, or an error that says how to get it. */
     async resolveCommit(commit) {
@@ -34948,7 +34948,7 @@ class BranchStore {
     async gitOut(args, call = {}) {
         const run = await this.git(args, call);
         if (run.code !== 0) {
-            throw new StoreError(`git ${args[0]} failed in ${this.cwd}: ${firstLine$2(run.stderr) || `exit code ${run.code}`}`);
+            throw new StoreError(`git ${args[0]} failed in ${this.cwd}: ${firstLine$1(run.stderr) || `exit code ${run.code}`}`);
         }
         return run.stdout.trim();
     }
@@ -35120,7 +35120,7 @@ function parseStoreIndex(text, where) {
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-function firstLine$2(text) {
+function firstLine$1(text) {
     return (text
         .split('\n')
         .map((line) => line.trim())
@@ -35153,11 +35153,12 @@ function backoff(attempt) {
 const ACTIONS_BOT = 'github-actions[bot]';
 /** Tries of a create whose outcome is unknown. */
 const CREATE_ATTEMPTS = 3;
-function firstLine$1(body) {
+/** A comment's or issue's first line: where perfgate's hidden marker must stand. */
+function firstLine(body) {
     return (body ?? '').split(/\r?\n/, 1)[0];
 }
-/** A failure after which the comment may or may not exist. */
-function outcomeUnknown$1(error) {
+/** A failure after which the comment (or issue) may or may not exist. */
+function outcomeUnknown(error) {
     const status = error?.status;
     return status === undefined || status === 408 || status >= 500;
 }
@@ -35174,18 +35175,25 @@ function oneLine(text, max = 300) {
     return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 /** Creates or updates the comment that carries `marker` (its first line). */
-async function upsertComment(api, marker, body, options = {}) {
-    const log = options.onRetry ?? (() => { });
-    let login = ACTIONS_BOT;
+/**
+ * The login of the token's identity (whose comments and issues perfgate may edit); the
+ * Actions bot when GraphQL cannot tell (logged, never fatal).
+ */
+async function tokenLogin(api, log, what) {
     try {
-        login = (await api.viewerLogin()) ?? ACTIONS_BOT;
+        return (await api.viewerLogin()) ?? ACTIONS_BOT;
     }
     catch (error) {
-        log(`cannot tell the token's identity (${oneLine(error.message)}); looking for comments by ${ACTIONS_BOT}`);
+        log(`cannot tell the token's identity (${oneLine(error.message)}); looking for ${what} by ${ACTIONS_BOT}`);
+        return ACTIONS_BOT;
     }
+}
+async function upsertComment(api, marker, body, options = {}) {
+    const log = options.onRetry ?? (() => { });
+    const login = await tokenLogin(api, log, 'comments');
     const find = async () => {
         for await (const page of api.listComments()) {
-            const mine = page.find((c) => c.user?.login === login && firstLine$1(c.body) === marker);
+            const mine = page.find((c) => c.user?.login === login && firstLine(c.body) === marker);
             if (mine)
                 return mine;
         }
@@ -35202,7 +35210,7 @@ async function upsertComment(api, marker, body, options = {}) {
             return { action: 'created', id: created.id, url: created.html_url };
         }
         catch (error) {
-            if (!outcomeUnknown$1(error) || attempt >= CREATE_ATTEMPTS)
+            if (!outcomeUnknown(error) || attempt >= CREATE_ATTEMPTS)
                 throw error;
             log(`create comment: ${oneLine(error.message)}; checking whether it was created before trying again`);
             await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000));
@@ -35248,23 +35256,10 @@ function changePointBody(point, dataBranch, checkedAt) {
         ''
     ].join('\n');
 }
-function firstLine(body) {
-    return (body ?? '').split(/\r?\n/, 1)[0];
-}
-function outcomeUnknown(error) {
-    const status = error?.status;
-    return status === undefined || status === 408 || status >= 500;
-}
 /** Creates or updates the issue that carries `marker` (its first line). */
 async function upsertIssue(api, marker, title, body, options = {}) {
     const log = options.onRetry ?? (() => { });
-    let login = ACTIONS_BOT;
-    try {
-        login = (await api.viewerLogin()) ?? ACTIONS_BOT;
-    }
-    catch (error) {
-        log(`cannot tell the token's identity (${oneLine(error.message)}); looking for issues by ${ACTIONS_BOT}`);
-    }
+    const login = await tokenLogin(api, log, 'issues');
     const find = async () => {
         for await (const page of api.listIssues(login)) {
             const mine = page.find((i) => i.user?.login === login && firstLine(i.body) === marker);

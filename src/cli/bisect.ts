@@ -5,6 +5,7 @@
  * Exit codes: 0 found · 1 not found or undecided (the reason is printed) · 2 usage ·
  * 3 a checkout's setup or the benchmark failed.
  */
+import { UsageError, wholeNumber } from './flags.js'
 import { randomInt } from 'node:crypto'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import {
@@ -44,19 +45,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } satisfies ParseArgsConfig['options']
-
-class UsageError extends Error {}
-
-function wholeNumber(flag: string, text: string | undefined, min: number, max: number) {
-  if (text === undefined) return undefined
-  const n = Number(text)
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(
-      `--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`
-    )
-  }
-  return n
-}
 
 /** The `--json` document: the culprit, its ratio against good, and every step. */
 export function bisectJson(outcome: BisectOutcome): unknown {

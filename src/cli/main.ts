@@ -4,6 +4,7 @@
  * outcome: 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be
  * measured (or results could not be written).
  */
+import { UsageError, wholeNumber } from './flags.js'
 import { randomInt } from 'node:crypto'
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -80,8 +81,6 @@ Exit codes: 0 passed · 1 gate failed · 2 usage or config error
             3 a benchmark could not be measured
 `
 
-class UsageError extends Error {}
-
 const RUN_OPTIONS = {
   config: { type: 'string', short: 'c' },
   base: { type: 'string' },
@@ -116,22 +115,6 @@ function parse<T extends ParseArgsConfig['options']>(args: string[], options: T)
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
-}
-
-function wholeNumber(
-  flag: string,
-  text: string | undefined,
-  min: number,
-  max: number
-): number | undefined {
-  if (text === undefined) return undefined
-  const n = Number(text)
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(
-      `--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`
-    )
-  }
-  return n
 }
 
 function regex(flag: string, text: string | undefined): RegExp | undefined {

@@ -49,12 +49,13 @@ export interface UpsertOptions {
 /** Tries of a create whose outcome is unknown. */
 const CREATE_ATTEMPTS = 3
 
-function firstLine(body: string | undefined): string {
+/** A comment's or issue's first line: where perfgate's hidden marker must stand. */
+export function firstLine(body: string | undefined): string {
   return (body ?? '').split(/\r?\n/, 1)[0]!
 }
 
-/** A failure after which the comment may or may not exist. */
-function outcomeUnknown(error: unknown): boolean {
+/** A failure after which the comment (or issue) may or may not exist. */
+export function outcomeUnknown(error: unknown): boolean {
   const status = (error as { status?: number })?.status
   return status === undefined || status === 408 || status >= 500
 }
@@ -73,6 +74,25 @@ export function oneLine(text: string, max = 300): string {
 }
 
 /** Creates or updates the comment that carries `marker` (its first line). */
+/**
+ * The login of the token's identity (whose comments and issues perfgate may edit); the
+ * Actions bot when GraphQL cannot tell (logged, never fatal).
+ */
+export async function tokenLogin(
+  api: { viewerLogin(): Promise<string | undefined> },
+  log: (message: string) => void,
+  what: string
+): Promise<string> {
+  try {
+    return (await api.viewerLogin()) ?? ACTIONS_BOT
+  } catch (error) {
+    log(
+      `cannot tell the token's identity (${oneLine((error as Error).message)}); looking for ${what} by ${ACTIONS_BOT}`
+    )
+    return ACTIONS_BOT
+  }
+}
+
 export async function upsertComment(
   api: CommentsApi,
   marker: string,
@@ -80,14 +100,7 @@ export async function upsertComment(
   options: UpsertOptions = {}
 ): Promise<UpsertResult> {
   const log = options.onRetry ?? (() => {})
-  let login = ACTIONS_BOT
-  try {
-    login = (await api.viewerLogin()) ?? ACTIONS_BOT
-  } catch (error) {
-    log(
-      `cannot tell the token's identity (${oneLine((error as Error).message)}); looking for comments by ${ACTIONS_BOT}`
-    )
-  }
+  const login = await tokenLogin(api, log, 'comments')
   const find = async (): Promise<Comment | undefined> => {
     for await (const page of api.listComments()) {
       const mine = page.find((c) => c.user?.login === login && firstLine(c.body) === marker)

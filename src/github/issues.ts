@@ -13,7 +13,7 @@ import { metricLabel, type MetricName } from '../metrics.js'
 import { formatMetric } from '../report/format.js'
 import { escapeMarkdown } from '../report/markdown.js'
 import { formatChange, formatP } from '../report/model.js'
-import { ACTIONS_BOT, oneLine } from './comment.js'
+import { firstLine, oneLine, outcomeUnknown, tokenLogin } from './comment.js'
 
 export interface Issue {
   number: number
@@ -84,15 +84,6 @@ export function changePointBody(
   ].join('\n')
 }
 
-function firstLine(body: string | undefined): string {
-  return (body ?? '').split(/\r?\n/, 1)[0]!
-}
-
-function outcomeUnknown(error: unknown): boolean {
-  const status = (error as { status?: number })?.status
-  return status === undefined || status === 408 || status >= 500
-}
-
 export interface IssueUpsert {
   readonly action: 'created' | 'updated' | 'unchanged'
   readonly number: number
@@ -108,14 +99,7 @@ export async function upsertIssue(
   options: { readonly onRetry?: (message: string) => void; readonly recheckDelayMs?: number } = {}
 ): Promise<IssueUpsert> {
   const log = options.onRetry ?? (() => {})
-  let login = ACTIONS_BOT
-  try {
-    login = (await api.viewerLogin()) ?? ACTIONS_BOT
-  } catch (error) {
-    log(
-      `cannot tell the token's identity (${oneLine((error as Error).message)}); looking for issues by ${ACTIONS_BOT}`
-    )
-  }
+  const login = await tokenLogin(api, log, 'issues')
   const find = async (): Promise<Issue | undefined> => {
     for await (const page of api.listIssues(login)) {
       const mine = page.find((i) => i.user?.login === login && firstLine(i.body) === marker)
