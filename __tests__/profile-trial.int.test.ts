@@ -46,9 +46,10 @@ describe('profiled trials', () => {
     expect(t.samples).toBeGreaterThan(0)
     const hot = t.functions.find((f) => f.name === 'hotHelper')
     expect(hot).toMatchObject({ file: 'hot.bench.js', line: 4, kind: 'code' })
-    // Its caller's total includes it.
+    // Its caller's total includes it (up to the few samples V8 takes while a frame is
+    // being entered, whose stack lacks the caller).
     const middle = t.functions.find((f) => f.name === 'middleStep')
-    if (middle) expect(middle.total).toBeGreaterThanOrEqual(hot!.total)
+    if (middle) expect(middle.total).toBeGreaterThanOrEqual(hot!.total * 0.95)
   })
 
   it('profile a Node HTTP server through NODE_OPTIONS, per response of the measured load', async () => {
