@@ -3,58 +3,17 @@
 // benchmark's failing trial and stderr tail reach the markdown (escaped).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { compareResults } from '../src/compare/compare.js'
-import type { StopReason } from '../src/compare/types.js'
 import { codeBlock, renderMarkdownReport, reportMarker } from '../src/report/markdown.js'
 import { buildReport } from '../src/report/model.js'
 import { renderTerminalVerdict } from '../src/report/terminal.js'
-import { summarizeTrials } from '../src/results/summary.js'
-import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
+import type { BenchmarkResult, Results } from '../src/results/types.js'
 import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
+import { BASE, benchResult, NOISE, WILD } from '../__fixtures__/results/comparison.js'
 
 function golden(name: string, text: string): void {
   const file = new URL(`../__fixtures__/report/${name}`, import.meta.url)
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text)
   expect(text).toBe(readFileSync(file, 'utf8'))
-}
-
-const BASE = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.7, 99.3, 100.1]
-const QUIET = [0.3, -0.2, 0.1, -0.4, 0.2, 0.0, 0.3, -0.1, -0.3, 0.1]
-const WILD = [9, -12, 7, -5, 11, -8, 6, -10, 4, 3]
-
-function bench(
-  name: string,
-  values: number[],
-  stopReason: StopReason | undefined,
-  extra: Partial<BenchmarkResult> = {}
-): BenchmarkResult {
-  const trials: TrialResult[] = values.map((ms) => ({
-    metrics: { p50: ms / 1000 },
-    durationMs: 600
-  }))
-  return {
-    name,
-    kind: 'function',
-    definitionHash: 'd',
-    settings: {
-      compare: { gate: ['p50'], threshold: 0.05, alpha: 0.05 },
-      budgets: [],
-      targets: []
-    },
-    trials,
-    summary: summarizeTrials(trials),
-    state: 'ok',
-    ...(stopReason
-      ? {
-          paired: {
-            pairs: values.length,
-            lookSizes: [10, 20, 30],
-            stopReason,
-            firstInPair: values.map((_, i) => (i % 2 ? 'base' : 'head'))
-          }
-        }
-      : {}),
-    ...extra
-  } as BenchmarkResult
 }
 
 function judged(head: BenchmarkResult[], base: BenchmarkResult[] | undefined): Results {
@@ -79,12 +38,12 @@ function judged(head: BenchmarkResult[], base: BenchmarkResult[] | undefined): R
 describe('a run whose only doubt is inconclusive gated tests', () => {
   const scaled = (factor: number, noise: number[]) => BASE.map((v, i) => v * factor + noise[i]!)
   const head = [
-    bench('stable', scaled(1.004, QUIET), 'decided'),
-    bench('noisy', scaled(1.02, WILD), 'max-pairs'),
-    bench('slow endpoint', scaled(1.03, WILD), 'time-budget'),
-    bench('one pair', [100], 'time-budget')
+    benchResult('stable', scaled(1.004, NOISE), 'decided'),
+    benchResult('noisy', scaled(1.02, WILD), 'max-pairs'),
+    benchResult('slow endpoint', scaled(1.03, WILD), 'time-budget'),
+    benchResult('one pair', [100], 'time-budget')
   ]
-  const base = head.map((h) => bench(h.name, h.name === 'one pair' ? [100] : BASE, undefined))
+  const base = head.map((h) => benchResult(h.name, h.name === 'one pair' ? [100] : BASE, undefined))
   const results = judged(head, base)
   const model = buildReport(results, results.comparison!)
 
@@ -127,10 +86,12 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
   })
 
   it('says the reason when the run was cut at the time cap, and lists at most four', () => {
-    const many = [1, 2, 3, 4, 5].map((i) => bench(`capped ${i}`, scaled(1.02, WILD), 'max-time'))
+    const many = [1, 2, 3, 4, 5].map((i) =>
+      benchResult(`capped ${i}`, scaled(1.02, WILD), 'max-time')
+    )
     const r = judged(
       many,
-      many.map((h) => bench(h.name, BASE, undefined))
+      many.map((h) => benchResult(h.name, BASE, undefined))
     )
     const doubt = buildReport(r, r.comparison!).doubt!
     expect(doubt).toContain('capped 1 time/op p50: stopped at the time cap (compare.max-time)')
@@ -152,8 +113,8 @@ describe('base and head columns', () => {
     const baseValues = [4.75, 4.7, 4.8, 4.76, 4.74, 4.72, 4.78, 4.73, 4.77, 4.75]
     const headValues = [4.6, 4.55, 4.65, 4.6, 30, 41.6, 25, 9, 12, 4.58]
     for (const mode of ['paired', 'unpaired'] as const) {
-      const head = [bench('parser', headValues, mode === 'paired' ? 'max-pairs' : undefined)]
-      const base = [bench('parser', baseValues, undefined)]
+      const head = [benchResult('parser', headValues, mode === 'paired' ? 'max-pairs' : undefined)]
+      const base = [benchResult('parser', baseValues, undefined)]
       const comparison = compareResults({ mode, head, base, compare: SAMPLE_RESULTS.compare })
       const m = comparison.benchmarks[0]!.metrics[0]!
       const row = buildReport({ ...SAMPLE_RESULTS, benchmarks: head }, comparison).changes[0]!
@@ -173,14 +134,17 @@ describe('an errored benchmark in the markdown report', () => {
     'Error: boom\n    at parse (bench/x.ts:3:9)\n<!-- perfgate:report id=other -->\n' +
     '```\n# not a heading @team\n````` five\n\u001b[31mred\u001b[0m'
   const failing = {
-    ...bench('explodes', [100, 100], 'errored'),
+    ...benchResult('explodes', [100, 100], 'errored'),
     state: 'errored' as const,
     error: { message: 'trial 3 threw: Error: boom', detail: tail, trial: 2 }
   }
 
   it('gives the failing trial and the stderr tail in a fence nothing inside can close', () => {
-    const head = [bench('fine', BASE, 'decided'), failing as BenchmarkResult]
-    const base = [bench('fine', BASE, undefined), bench('explodes', [100, 100], undefined)]
+    const head = [benchResult('fine', BASE, 'decided'), failing as BenchmarkResult]
+    const base = [
+      benchResult('fine', BASE, undefined),
+      benchResult('explodes', [100, 100], undefined)
+    ]
     const results = judged(head, base)
     const model = buildReport(results, results.comparison!)
     expect(model.tone).toBe('fail')

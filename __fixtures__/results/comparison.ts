@@ -2,17 +2,24 @@
 // one improvement, one unchanged, one inconclusive, a failed budget, a target, a new
 // benchmark, and names that need escaping.
 import { compareResults } from '../../src/compare/compare.js'
+import type { StopReason } from '../../src/compare/types.js'
 import type { BenchmarkResult, Results, TrialResult } from '../../src/results/types.js'
 import { summarizeTrials } from '../../src/results/summary.js'
 import { SAMPLE_RESULTS } from './sample.js'
 
-const BASE = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.7, 99.3, 100.1]
-const NOISE = [0.3, -0.2, 0.1, -0.4, 0.2, 0.0, 0.3, -0.1, -0.3, 0.1]
-const WILD = [9, -12, 7, -5, 11, -8, 6, -10, 4, 3]
+/** Ten trial values around 100 µs, and two noise patterns to add to them. */
+export const BASE = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.7, 99.3, 100.1]
+export const NOISE = [0.3, -0.2, 0.1, -0.4, 0.2, 0.0, 0.3, -0.1, -0.3, 0.1]
+export const WILD = [9, -12, 7, -5, 11, -8, 6, -10, 4, 3]
 
-function bench(
+/**
+ * A function benchmark's result with these p50 values (µs), as a paired A/B side stopped for
+ * `stopReason` (no pairing when undefined).
+ */
+export function benchResult(
   name: string,
   values: number[],
+  stopReason: StopReason | undefined,
   extra: Partial<BenchmarkResult> = {}
 ): BenchmarkResult {
   const trials: TrialResult[] = values.map((ms) => ({
@@ -31,15 +38,22 @@ function bench(
     trials,
     summary: summarizeTrials(trials),
     state: 'ok',
-    paired: {
-      pairs: values.length,
-      lookSizes: [10, 20, 30],
-      stopReason: 'decided',
-      firstInPair: values.map((_, i) => (i % 2 ? 'base' : 'head'))
-    },
+    ...(stopReason
+      ? {
+          paired: {
+            pairs: values.length,
+            lookSizes: [10, 20, 30],
+            stopReason,
+            firstInPair: values.map((_, i) => (i % 2 ? 'base' : 'head'))
+          }
+        }
+      : {}),
     ...extra
   } as BenchmarkResult
 }
+
+const bench = (name: string, values: number[], extra: Partial<BenchmarkResult> = {}) =>
+  benchResult(name, values, 'decided', extra)
 
 const scaled = (factor: number, noise = NOISE) => BASE.map((v, i) => v * factor + noise[i]!)
 
