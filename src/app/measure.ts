@@ -12,7 +12,7 @@ import {
 } from '../git/base-checkout.js'
 import { readEnvironment } from '../results/environment.js'
 import { configHash, definitionHash } from '../results/hash.js'
-import type { BaseResults, BenchmarkResult } from '../results/types.js'
+import type { BaseResults, BenchmarkResult, Environment } from '../results/types.js'
 import type { TrialRunner } from '../runners/types.js'
 import { PairedSession, planLooks } from '../schedule/paired.js'
 import { runBenchmark, runSuite } from '../schedule/suite.js'
@@ -103,12 +103,14 @@ export async function measureAgainstBase(
     })
     const hashHead = (b: BenchmarkConfig) => definitionHash(b, config.dir)
     const hashBase = (b: BenchmarkConfig) => definitionHash(b, checkout.configDir)
+    // Read once (git and os calls), when the first results are handed out.
+    let baseEnvironment: Environment | undefined
     const baseResults = (): BaseResults => ({
       source:
         spec.kind === 'commit' || spec.ref === checkout.commit
           ? `base commit ${checkout.commit.slice(0, 7)}`
           : `the merge-base with ${spec.ref} (${checkout.commit.slice(0, 7)})`,
-      environment: readEnvironment(checkout.configDir, configHash(config)),
+      environment: (baseEnvironment ??= readEnvironment(checkout.configDir, configHash(config))),
       benchmarks: base,
       dependencies: checkout.dependencies
     })
@@ -214,8 +216,9 @@ export async function measureAgainstBase(
         }
       }
     }
-    await options.beforeRemove?.(checkout, { head, base: baseResults() })
-    return { head, base: baseResults() }
+    const measured = { head, base: baseResults() }
+    await options.beforeRemove?.(checkout, measured)
+    return measured
   } finally {
     checkout.remove()
   }
