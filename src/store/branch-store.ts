@@ -321,18 +321,18 @@ export class BranchStore implements ResultsStore {
     const current: StoreIndex = tip
       ? await this.readIndex(tip)
       : { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries: [] }
-    // Retention compares every stored commit; otherwise only entries to migrate are read.
-    const wanted = current.entries.filter((e) => this.retention !== undefined || !e.committedAt)
+    // Retention compares every stored commit, but only when this save has to trim;
+    // otherwise only entries to migrate are read.
+    const count = current.entries.filter((e) => e.commit !== entry.commit).length + 1
+    const trims = this.retention !== undefined && count > this.retention
+    const wanted = current.entries.filter((e) => trims || !e.committedAt)
     const local = await this.localCommits([...wanted.map((e) => e.commit), entry.commit])
     // Migration: entries written before committer times were recorded get them now.
     const entries = current.entries.map((e) => {
       const facts = local.get(e.commit)
       return e.committedAt === undefined && facts ? { ...e, ...factsOf(facts) } : e
     })
-    const rank =
-      this.retention === undefined
-        ? new Map<string, number>()
-        : await this.historyRank([...local.keys()])
+    const rank = trims ? await this.historyRank([...local.keys()]) : new Map<string, number>()
     const added = addEntry({ ...current, entries }, entry, this.retention, rank)
     if (!added.stored) return { kind: 'left out' }
     const { index, replaced, removed } = added
