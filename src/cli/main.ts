@@ -22,7 +22,7 @@ import { RequestError, type Baseline, type RunRequest } from '../app/requests.js
 import { mergeShards } from '../app/merge.js'
 import { compareStored, runBenchmarks } from '../app/run.js'
 import { parseShard, sharedSeed } from '../app/shards.js'
-import { readEnvironment } from '../results/environment.js'
+import { gitSync } from '../git/run.js'
 import { configHash } from '../results/hash.js'
 import { ConfigError } from '../config/errors.js'
 import { FAIL_ON_VALUES, MAX_DURATION_MS, MAX_TRIALS } from '../config/defaults.js'
@@ -124,6 +124,12 @@ function regex(flag: string, text: string | undefined): RegExp | undefined {
   } catch (error) {
     throw new UsageError(`--${flag}: not a valid regular expression: ${(error as Error).message}`)
   }
+}
+
+/** HEAD's commit in `dir`, or undefined outside a git repository. */
+function headCommit(dir: string): string | undefined {
+  const head = gitSync(dir, ['rev-parse', 'HEAD'])
+  return head.ok ? head.out : undefined
 }
 
 function durationFlag(flag: string, text: string | undefined): number | undefined {
@@ -236,9 +242,7 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
   const config = loadConfigFile(io.cwd, values.config)
   const seed =
     wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ??
-    (shard
-      ? sharedSeed(readEnvironment(config.dir, '').git?.commit, configHash(config))
-      : randomInt(2 ** 31))
+    (shard ? sharedSeed(headCommit(config.dir), configHash(config)) : randomInt(2 ** 31))
   // Outputs and a stored baseline are checked before anything is measured.
   const outputs = openOutputs(values, io)
   const baseline: Baseline =
