@@ -1,5 +1,6 @@
 // compareResults on hand-made trials: verdicts, Holm, statuses, budgets, gate.
-import { compareResults, pairsToDecide, sequentialP } from '../src/compare/compare.js'
+import { compareResults, pairsToDecide } from '../src/compare/compare.js'
+import { sequentialP } from '../src/stats/sequential.js'
 import type { CompareConfig } from '../src/config/types.js'
 import type { BenchmarkResult, TrialResult } from '../src/results/types.js'
 import { summarizeTrials } from '../src/results/summary.js'

@@ -125,7 +125,7 @@ export type BisectOutcome =
 const git = (cwd: string, args: string[]) => gitSync(cwd, args)
 
 /** The benchmark and metric a request names (defaults: the only one, its first gated). */
-export function selectTarget(
+function selectTarget(
   config: Config,
   benchmarkName: string | undefined,
   metricName: string | undefined

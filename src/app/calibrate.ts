@@ -127,7 +127,7 @@ function valuesOf(result: BenchmarkResult, metric: MetricName): number[] {
 const nullable = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x)
 
 /** Figures of one benchmark's A/A pairs under the config's rule. */
-export function calibrateBenchmark(
+function calibrateBenchmark(
   config: Config,
   benchmark: BenchmarkConfig,
   head: BenchmarkResult,

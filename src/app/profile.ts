@@ -87,7 +87,7 @@ export function benchmarksToProfile(results: Results, mode: ProfileMode): string
 }
 
 /** A benchmark name as a directory name. */
-export function profileDirName(name: string): string {
+function profileDirName(name: string): string {
   const slug = name
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9._-]+/g, '-')

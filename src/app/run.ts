@@ -55,7 +55,7 @@ export interface RunDependencies {
 }
 
 /** The benchmarks a request selects; a filter that matches none is a request error. */
-export function selectBenchmarks(config: Config, filter: RegExp | undefined): BenchmarkConfig[] {
+function selectBenchmarks(config: Config, filter: RegExp | undefined): BenchmarkConfig[] {
   const selected = config.benchmarks.filter((b) => !filter || filter.test(b.name))
   if (selected.length === 0) {
     throw new RequestError(

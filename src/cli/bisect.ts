@@ -47,7 +47,7 @@ const OPTIONS = {
 } satisfies ParseArgsConfig['options']
 
 /** The `--json` document: the culprit, its ratio against good, and every step. */
-export function bisectJson(outcome: BisectOutcome): unknown {
+function bisectJson(outcome: BisectOutcome): unknown {
   const steps = outcome.steps.map((s: BisectStep) => ({
     commit: s.commit,
     subject: s.subject,
@@ -82,7 +82,7 @@ const ratioText = (r: number) => (Number.isFinite(r) ? `Ã—${r.toFixed(3)}` : 'â€
 const subjectText = (s: string) => sanitizeChildText(s).replace(/\n/g, ' ')
 
 /** The terminal text of an outcome. */
-export function renderBisect(outcome: BisectOutcome): string {
+function renderBisect(outcome: BisectOutcome): string {
   const short = (c: { commit: string }) => c.commit.slice(0, 7)
   const lines: string[] = []
   if (outcome.kind === 'found') {

@@ -90,7 +90,7 @@ function suggestion(b: BenchmarkCalibration): string {
 }
 
 /** The terminal table of a calibration. */
-export function renderCalibration(c: Calibration): string {
+function renderCalibration(c: Calibration): string {
   const commit = c.commit ? ` (${c.commit.slice(0, 7)})` : ''
   const lines = [
     `perfgate calibrate · A/A on this machine: HEAD${commit} against the working tree, ${c.pairs} pairs per benchmark`
@@ -160,7 +160,7 @@ export function renderCalibration(c: Calibration): string {
 }
 
 /** The --json form: the same data as the table, without the raw results. */
-export function calibrationJson(c: Calibration): string {
+function calibrationJson(c: Calibration): string {
   const { results, ...data } = c
   return (
     JSON.stringify({ ...data, seed: results.seed, environment: results.environment }, null, 2) +

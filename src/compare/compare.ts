@@ -27,9 +27,6 @@ import type {
   MetricComparison
 } from './types.js'
 
-/** A paired metric's p in the comparison is the sequential p of the A/B rule. */
-export { sequentialP }
-
 function values(trials: readonly TrialResult[], metric: MetricName): (number | undefined)[] {
   return trials.map((t) => t.metrics[metric])
 }

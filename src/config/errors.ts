@@ -29,7 +29,7 @@ export function printable(text: string): string {
  * Renders one issue as `file:line:col: field: message`, always on one line: config text
  * quoted in messages cannot start a new log line (or a workflow command).
  */
-export function formatIssue(issue: ConfigIssue): string {
+function formatIssue(issue: ConfigIssue): string {
   const where =
     issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column}`
   const line = issue.field
@@ -74,7 +74,7 @@ export function quote(text: string): string {
 }
 
 /** Levenshtein distance, for did-you-mean suggestions on unknown names. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0]!

@@ -65,7 +65,7 @@ export function mainSeries(
 }
 
 /** The job summary's section on new change points (markdown; names escaped). */
-export function newChangePointsMarkdown(
+function newChangePointsMarkdown(
   points: readonly HistoryChangePoint[],
   dataBranch: string
 ): string {

@@ -19,10 +19,6 @@ export const Outputs = {
 export class ActionOutputs {
   #set = false
 
-  get isSet(): boolean {
-    return this.#set
-  }
-
   /**
    * @param results the judged results, when the run got that far
    * @param files the results and report paths, when they were written

@@ -158,7 +158,7 @@ export async function stopLeftovers(
 }
 
 /** "2 processes: sleep 300 (pid 4242), node daemon.js (pid 4250)". */
-export function describeLeftovers(leftovers: readonly Leftover[], shown = 3): string {
+function describeLeftovers(leftovers: readonly Leftover[], shown = 3): string {
   const n = leftovers.length
   const names = leftovers.slice(0, shown).map((p) => `${p.command} (pid ${p.pid})`)
   if (n > shown) names.push(`${n - shown} more`)

@@ -63,7 +63,7 @@ function scriptJson(value: unknown): string {
 }
 
 /** The chart data of the series shown on the dashboard. */
-export function dashboardCharts(report: HistoryReport): ChartData[] {
+function dashboardCharts(report: HistoryReport): ChartData[] {
   const charts: ChartData[] = []
   for (const series of report.series) {
     const steps = report.changePoints.filter(

@@ -7,7 +7,7 @@ import type { HistoryChangePoint, HistoryReport, HistorySeries } from '../histor
 import { HEADLINE_METRICS, METRICS, metricLabel } from '../metrics.js'
 import { formatMetric } from './format.js'
 
-export const DEFAULT_TREND_POINTS = 30
+const DEFAULT_TREND_POINTS = 30
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const
 
 /** Control characters (escape sequences) removed: names are untrusted text. */

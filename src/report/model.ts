@@ -131,7 +131,7 @@ function verdictDetail(m: MetricComparison): string {
  * applying the estimate keeps every row's three figures in agreement, in paired and
  * unpaired mode alike. Without an estimate (no test could be made) it is head's median.
  */
-export function headColumn(m: MetricComparison): number {
+function headColumn(m: MetricComparison): number {
   return Number.isFinite(m.ratio) && Number.isFinite(m.base) ? m.base * m.ratio : m.head
 }
 

@@ -12,7 +12,7 @@ import { escapeMarkdown, escapeWithCode } from './markdown.js'
 import type { ReportModel } from './model.js'
 
 /** Functions listed per benchmark. */
-export const PROFILE_ROWS = 5
+const PROFILE_ROWS = 5
 
 export interface ProfileRow {
   readonly name: string

@@ -17,7 +17,7 @@ import { formatMetric } from './format.js'
 /** Main's newest points shown per chart. */
 export const TREND_POINTS = 20
 /** Charts at most (the first rows of the table of changes). */
-export const TREND_ROWS = 10
+const TREND_ROWS = 10
 
 export interface TrendRow {
   readonly benchmark: string

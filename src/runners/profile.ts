@@ -55,12 +55,12 @@ export const PROFILE_INTERVAL_US = 100
 export const NO_INLINING = '--no-turbo-inlining'
 
 /** Environment variable naming where the preload writes its profile. */
-export const PROFILE_DIR_VARIABLE = 'PERFGATE_PROFILE_DIR'
+const PROFILE_DIR_VARIABLE = 'PERFGATE_PROFILE_DIR'
 
 const PRELOAD_FILE = 'perfgate-profile-preload.cjs'
 
 /** A file the preload watches for: once it exists, profiles are written at once. */
-export const WRITE_NOW_FILE = 'write-now'
+const WRITE_NOW_FILE = 'write-now'
 
 /**
  * The preload: the profiler on at start; the profile written (to a temporary name, then
@@ -68,7 +68,7 @@ export const WRITE_NOW_FILE = 'write-now'
  * measured load, or else at exit, or on SIGTERM/SIGINT (then the process exits unless the
  * program handles the signal itself). The watch is a 50 ms timer that keeps nothing alive.
  */
-export const PRELOAD_SOURCE = `'use strict'
+const PRELOAD_SOURCE = `'use strict'
 const dir = process.env.${PROFILE_DIR_VARIABLE}
 if (dir) {
   require('node:v8').setFlagsFromString('${NO_INLINING}')
@@ -116,10 +116,7 @@ function quoteOption(value: string): string {
 }
 
 /** The variables a server or command gets in a profiled trial (preload written to `dir`). */
-export function profilingEnv(
-  dir: string,
-  env: Readonly<Record<string, string>>
-): Record<string, string> {
+function profilingEnv(dir: string, env: Readonly<Record<string, string>>): Record<string, string> {
   const preload = path.join(dir, PRELOAD_FILE)
   writeFileSync(preload, PRELOAD_SOURCE)
   const existing = env.NODE_OPTIONS ?? process.env.NODE_OPTIONS

@@ -114,7 +114,7 @@ export function detectableChange(
 }
 
 /** The largest pair count the searches below look at. */
-export const MAX_CALIBRATION_PAIRS = 10_000
+const MAX_CALIBRATION_PAIRS = 10_000
 
 /** Smallest n ≥ 2 with f(n) true (f monotone), or undefined past MAX_CALIBRATION_PAIRS. */
 function smallestPairs(ok: (n: number) => boolean): number | undefined {

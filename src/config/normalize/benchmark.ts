@@ -10,7 +10,7 @@ import { commandSpec, functionSpec, httpSpec, type KindContext } from './kinds.j
 import { limits } from './metrics.js'
 import { checkBenchmarkName } from './text.js'
 
-export const KINDS: readonly BenchmarkKind[] = ['function', 'command', 'http']
+const KINDS: readonly BenchmarkKind[] = ['function', 'command', 'http']
 
 /** What a benchmark inherits from the top level of the config. */
 export interface BenchmarkDefaults {

@@ -5,7 +5,7 @@ import type { FieldPath, Issues } from '../issues.js'
 import { parseDuration } from '../units.js'
 
 /** MAX_DURATION_MS as a user writes it. */
-export const MAX_DURATION_TEXT = `${MAX_DURATION_MS / 60_000}m (${MAX_DURATION_MS / 3_600_000} hours)`
+const MAX_DURATION_TEXT = `${MAX_DURATION_MS / 60_000}m (${MAX_DURATION_MS / 3_600_000} hours)`
 
 export interface DurationRule {
   /** Zero is refused (a timeout or a measuring time of zero cannot be meant). */

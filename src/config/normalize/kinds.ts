@@ -153,7 +153,7 @@ function parseUrl(url: string, port: string): URL | undefined {
   }
 }
 
-export function checkHttpUrl(issues: Issues, url: string, field: FieldPath): void {
+function checkHttpUrl(issues: Issues, url: string, field: FieldPath): void {
   if (parseUrl(url, '1')?.protocol !== 'http:') {
     issues.add(
       field,

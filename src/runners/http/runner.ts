@@ -18,7 +18,7 @@ import { ServerError, startServer, type RunningServer } from './server.js'
 export const LOADGEN_SATURATED = 0.9
 
 /** The window's cost metrics: CPU per response (ms) and disk bytes. */
-export function costMetrics(cost: TreeWindow, responses: number): TrialMetrics {
+function costMetrics(cost: TreeWindow, responses: number): TrialMetrics {
   return {
     ...(responses > 0 ? { cpuPerRequest: (cost.cpuSeconds * 1000) / responses } : {}),
     ...(cost.readBytes === undefined ? {} : { diskRead: cost.readBytes }),
