@@ -5,17 +5,8 @@
  * where it held — with base → head figures in its tooltip. No script, no external files.
  * Every name is untrusted text and is escaped for HTML.
  */
+import { escapeHtml } from '../report/html.js'
 import type { CallTree, FunctionId } from './aggregate.js'
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd') // eslint-disable-line no-control-regex
-}
 
 interface Merged {
   readonly id: FunctionId

@@ -11,6 +11,7 @@
  */
 import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
 import type { HistoryReport } from '../history/series.js'
+import { escapeHtml } from './html.js'
 
 /** The charting library's files, inlined into the page. */
 export interface ChartLibrary {
@@ -251,8 +252,4 @@ export function renderHistoryHtml(report: HistoryReport, options: DashboardOptio
 </body>
 </html>
 `
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
