@@ -39,6 +39,7 @@
  */
 import { assertLevel, assertPositiveValues } from './checks.js'
 import { studentTCdf, studentTQuantile } from './distributions.js'
+import { CONFIDENCE_LEVEL } from './confidence.js'
 
 /** Options of {@link detectChangePoints}. */
 export interface ChangePointOptions {
@@ -46,7 +47,7 @@ export interface ChangePointOptions {
   readonly maxP?: number
   /** Fewest points on each side of a change point. Default {@link DEFAULT_MIN_SEGMENT}. */
   readonly minSegment?: number
-  /** Confidence level of the ratio's interval. Default 0.95. */
+  /** Confidence level of the ratio's interval. Default CONFIDENCE_LEVEL (95 %). */
   readonly confidence?: number
 }
 
@@ -175,7 +176,7 @@ export function detectChangePoints(
 ): ChangePoint[] {
   const maxP = options.maxP ?? DEFAULT_CHANGE_POINT_MAX_P
   const minSegment = options.minSegment ?? DEFAULT_MIN_SEGMENT
-  const confidence = options.confidence ?? 0.95
+  const confidence = options.confidence ?? CONFIDENCE_LEVEL
   assertLevel('maxP', maxP)
   assertLevel('confidence', confidence)
   if (!Number.isInteger(minSegment) || minSegment < 2) {
