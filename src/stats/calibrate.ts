@@ -76,7 +76,7 @@ function sigmaMultiple(alphaTwoSided: number, power: number, n: number): number 
 }
 
 /** The per-look, per-test level of the sequential rule: α / (K × m). */
-export function testLevel(rule: CalibrationRule): number {
+export function testLevel(rule: Omit<CalibrationRule, 'threshold'>): number {
   return rule.alpha / (Math.max(1, rule.looks) * Math.max(1, rule.familySize))
 }
 
@@ -169,7 +169,7 @@ export function thresholdFor(
   checkSd(sdLog)
   if (n < 2) return undefined
   const se = sdLog / Math.sqrt(n)
-  const level = rule.alpha / (Math.max(1, rule.looks) * Math.max(1, rule.familySize))
+  const level = testLevel(rule)
   const lookLevel = rule.alpha / Math.max(1, rule.looks)
   const band = Math.max(
     studentTQuantile(1 - level / 2, n - 1) * se,
