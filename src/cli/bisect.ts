@@ -5,9 +5,8 @@
  * Exit codes: 0 found · 1 not found or undecided (the reason is printed) · 2 usage ·
  * 3 a checkout's setup or the benchmark failed.
  */
-import { UsageError, wholeNumber } from './flags.js'
 import { randomInt } from 'node:crypto'
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+import type { ParseArgsConfig } from 'node:util'
 import {
   bisectRegression,
   BisectError,
@@ -23,6 +22,7 @@ import { sanitizeChildText } from '../process/text.js'
 import { CI_LABEL } from '../report/format.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import type { CliIo } from './main.js'
+import { parse, UsageError, wholeNumber } from './flags.js'
 
 export const BISECT_USAGE = `Usage:
   perfgate bisect --good <git-ref> --bad <git-ref> [--benchmark <name>] [--metric <m>]
@@ -148,12 +148,7 @@ function renderBisect(outcome: BisectOutcome): string {
 
 export async function commandBisect(args: string[], io: CliIo): Promise<number> {
   try {
-    let values
-    try {
-      values = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values
-    } catch (error) {
-      throw new UsageError((error as Error).message)
-    }
+    const values = parse(args, OPTIONS)
     if (values.help) {
       io.stdout.write(BISECT_USAGE)
       return EXIT.passed

@@ -5,7 +5,6 @@
  * trials, threshold and trial length; a terminal table, or the same data as JSON.
  */
 import { randomInt } from 'node:crypto'
-import { parseArgs } from 'node:util'
 import {
   DEFAULT_CALIBRATION_PAIRS,
   runCalibration,
@@ -20,6 +19,7 @@ import { formatDuration, formatPercent } from '../report/format.js'
 import { renderTextTable } from '../report/text-table.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import { sanitizeChildText } from '../process/text.js'
+import { parse, regex } from './flags.js'
 import type { CliIo } from './main.js'
 
 export const CALIBRATE_USAGE = `  perfgate calibrate [--config perfgate.yml] [--filter <regex>] [--trials N] [--json]`
@@ -31,14 +31,6 @@ const OPTIONS = {
   json: { type: 'boolean' }
 } as const
 
-function parse(args: string[]) {
-  try {
-    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values
-  } catch (error) {
-    throw new RequestError((error as Error).message)
-  }
-}
-
 function pairsFlag(text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const n = Number(text)
@@ -48,15 +40,6 @@ function pairsFlag(text: string | undefined): number | undefined {
     )
   }
   return n
-}
-
-function filterFlag(text: string | undefined): RegExp | undefined {
-  if (text === undefined) return undefined
-  try {
-    return new RegExp(text)
-  } catch (error) {
-    throw new RequestError(`--filter: not a valid regular expression: ${(error as Error).message}`)
-  }
 }
 
 const pct = (fraction: number) => `±${formatPercent(fraction)}`
@@ -170,9 +153,9 @@ function calibrationJson(c: Calibration): string {
 
 /** `perfgate calibrate`; returns the exit code (3 when a benchmark could not be measured). */
 export async function commandCalibrate(args: string[], io: CliIo): Promise<number> {
-  const values = parse(args)
+  const values = parse(args, OPTIONS)
   const pairs = pairsFlag(values.trials) ?? DEFAULT_CALIBRATION_PAIRS
-  const filter = filterFlag(values.filter)
+  const filter = regex('filter', values.filter)
   const config = loadConfigFile(io.cwd, values.config)
   const calibration = await runCalibration(
     { config, ...(filter ? { filter } : {}), pairs, seed: randomInt(2 ** 31) },

@@ -4,7 +4,6 @@
  * outcome: 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be
  * measured (or results could not be written).
  */
-import { UsageError, wholeNumber } from './flags.js'
 import { randomInt } from 'node:crypto'
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -43,6 +42,7 @@ import { commandBisect } from './bisect.js'
 import { CALIBRATE_USAGE, commandCalibrate } from './calibrate.js'
 import { commandHistory, HISTORY_USAGE } from './history.js'
 import { VERSION } from '../version.js'
+import { parse, regex, UsageError, wholeNumber } from './flags.js'
 
 export interface CliIo {
   readonly stdout: ProgressStream
@@ -108,23 +108,6 @@ const COMPARE_OPTIONS = {
 const VALIDATE_OPTIONS = {
   config: { type: 'string', short: 'c' }
 } satisfies ParseArgsConfig['options']
-
-function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values
-  } catch (error) {
-    throw new UsageError((error as Error).message)
-  }
-}
-
-function regex(flag: string, text: string | undefined): RegExp | undefined {
-  if (text === undefined) return undefined
-  try {
-    return new RegExp(text)
-  } catch (error) {
-    throw new UsageError(`--${flag}: not a valid regular expression: ${(error as Error).message}`)
-  }
-}
 
 /** HEAD's commit in `dir`, or undefined outside a git repository. */
 function headCommit(dir: string): string | undefined {
