@@ -5,8 +5,8 @@
  * sampler reports nothing rather than a guess.
  */
 import { readdirSync, readFileSync } from 'node:fs'
+import { USER_HZ } from './proc-tree.js'
 
-const USER_HZ = 100
 const INTERVAL_MS = 200
 
 interface Snapshot {
