@@ -21714,11 +21714,13 @@ async function measureAgainstBase(config, selected, spec, options) {
         });
         const hashHead = (b) => definitionHash(b, config.dir);
         const hashBase = (b) => definitionHash(b, checkout.configDir);
+        // Read once (git and os calls), when the first results are handed out.
+        let baseEnvironment;
         const baseResults = () => ({
             source: spec.kind === 'commit' || spec.ref === checkout.commit
                 ? `base commit ${checkout.commit.slice(0, 7)}`
                 : `the merge-base with ${spec.ref} (${checkout.commit.slice(0, 7)})`,
-            environment: readEnvironment(checkout.configDir, configHash(config)),
+            environment: (baseEnvironment ??= readEnvironment(checkout.configDir, configHash(config))),
             benchmarks: base,
             dependencies: checkout.dependencies
         });
@@ -21815,8 +21817,9 @@ async function measureAgainstBase(config, selected, spec, options) {
                 }
             }
         }
-        await options.beforeRemove?.(checkout, { head, base: baseResults() });
-        return { head, base: baseResults() };
+        const measured = { head, base: baseResults() };
+        await options.beforeRemove?.(checkout, measured);
+        return measured;
     }
     finally {
         checkout.remove();
@@ -22153,6 +22156,8 @@ function diffProfiles(base, head, options = {}) {
     };
 }
 
+/** Text made safe for HTML element content and attribute values (the pages perfgate writes). */
+// Control characters become U+FFFD: they have no place in a page.
 function escapeHtml(text) {
     return text
         .replace(/&/g, '&amp;')
@@ -22162,6 +22167,14 @@ function escapeHtml(text) {
         .replace(/'/g, '&#39;')
         .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd'); // eslint-disable-line no-control-regex
 }
+
+/**
+ * A differential flame graph as one self-contained HTML page (pure; returns the text): the
+ * head's call tree (per unit of work) drawn as an icicle in inline SVG, each frame coloured
+ * by how its self time changed from base — red where it grew, blue where it shrank, grey
+ * where it held — with base → head figures in its tooltip. No script, no external files.
+ * Every name is untrusted text and is escaped for HTML.
+ */
 function merge(head, base) {
     const node = {
         id: head.id,
@@ -65850,7 +65863,7 @@ function runLoad(spec, port, durationMs, signal) {
  * using a quarter of a core over a 1 s window would read 25 ticks ± 2: ±8 % per trial.
  */
 /** Clock ticks per second of /proc times (USER_HZ; 100 on every Linux architecture). */
-const USER_HZ$1 = 100;
+const USER_HZ = 100;
 function readEntry(pid) {
     try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -65928,7 +65941,7 @@ function readIo(pid) {
         return undefined;
     }
 }
-const TICK_NS = 1e9 / USER_HZ$1;
+const TICK_NS = 1e9 / USER_HZ;
 /** Reads the tree's counters now; undefined when no process of the tree is left. */
 function snapshotTree(pgid) {
     const tree = treeOf(pgid);
@@ -65998,7 +66011,7 @@ function treeWindow(start, end) {
     return {
         // A process that left the tree and was reaped outside it can make it negative.
         cpuSeconds: Math.max(0, ns) / 1e9,
-        errorSeconds: roundedCounters / USER_HZ$1,
+        errorSeconds: roundedCounters / USER_HZ,
         processes: new Set([...start.processes.keys(), ...end.processes.keys()]).size,
         ...io
     };
@@ -66010,7 +66023,6 @@ function treeWindow(start, end) {
  * (USER_HZ = 100 on Linux) over wall time, memory as the sum of VmRSS. Elsewhere the
  * sampler reports nothing rather than a guess.
  */
-const USER_HZ = 100;
 const INTERVAL_MS = 200;
 function readGroup(pgid) {
     let ticks = 0;
@@ -66664,7 +66676,7 @@ function bestSplit(prefix, n, s, e, minSegment) {
 function detectChangePoints(values, options = {}) {
     const maxP = options.maxP ?? DEFAULT_CHANGE_POINT_MAX_P;
     const minSegment = options.minSegment ?? DEFAULT_MIN_SEGMENT;
-    const confidence = options.confidence ?? 0.95;
+    const confidence = options.confidence ?? CONFIDENCE_LEVEL;
     assertLevel('maxP', maxP);
     assertLevel('confidence', confidence);
     if (!Number.isInteger(minSegment) || minSegment < 2) {
@@ -67051,4 +67063,4 @@ function installSignalCleanup(write) {
     }
 }
 
-export { renderTerminalVerdict as $, displayPath as A, BaseCheckoutError as B, ConfigError as C, DEFAULT_LOOKS as D, EXIT as E, readDataBranch as F, historyOf as G, HEADLINE_METRICS as H, FAIL_ON_VALUES as I, ResultsError as J, readResultsFile as K, mergeShards as L, METRICS as M, compareStored as N, OutputError as O, parseShard as P, sharedSeed as Q, RequestError as R, configHash as S, readEnvironment as T, createProcessProfileRunner as U, VERSION as V, withProfiles as W, profileSections as X, buildReport as Y, serializeResults as Z, renderTerminalReport as _, createPairedProgress as a, renderMarkdownReport as a0, outcomeOf as a1, parseDuration as a2, MAX_DURATION_MS as a3, installSignalCleanup as a4, cleanUpEverything as a5, commonjsGlobal as a6, outcomeOfError as a7, DEFAULT_DATA_BRANCH as a8, parseResults as a9, formatChange as aa, escapeMarkdown as ab, formatP as ac, getDefaultExportFromCjs as ad, buildSeries as ae, OUTPUT_FILES as af, judge as ag, trendsOf as ah, renderMarkdownWithin as ai, reportMarker as aj, DEFAULT_COMMENT_ID as ak, DEFAULT_OUTPUT_DIR as al, DEFAULT_CONFIG_FILE as am, planLooks as b, classify as c, definitionHash as d, createRandom as e, benchmarkSeed as f, compareResults as g, gitSync as h, MAX_TRIALS as i, createProcessTrialRunner as j, CI_LABEL as k, loadConfigFile as l, mapToBase as m, studentTQuantile as n, runBenchmarks as o, prepareBaseCheckout as p, metricLabel as q, runPairedBenchmark as r, sanitizeChildText as s, renderTextTable as t, formatPercent as u, formatDuration as v, HistoryError as w, formatMetric as x, openOutput as y, readResultsDir as z };
+export { renderTerminalVerdict as $, readResultsDir as A, BaseCheckoutError as B, ConfigError as C, DEFAULT_LOOKS as D, EXIT as E, displayPath as F, readDataBranch as G, HEADLINE_METRICS as H, historyOf as I, FAIL_ON_VALUES as J, ResultsError as K, readResultsFile as L, METRICS as M, mergeShards as N, OutputError as O, compareStored as P, parseShard as Q, RequestError as R, sharedSeed as S, configHash as T, createProcessProfileRunner as U, VERSION as V, withProfiles as W, profileSections as X, buildReport as Y, serializeResults as Z, renderTerminalReport as _, createPairedProgress as a, renderMarkdownReport as a0, outcomeOf as a1, parseDuration as a2, MAX_DURATION_MS as a3, installSignalCleanup as a4, cleanUpEverything as a5, commonjsGlobal as a6, outcomeOfError as a7, DEFAULT_DATA_BRANCH as a8, parseResults as a9, formatChange as aa, escapeMarkdown as ab, formatP as ac, getDefaultExportFromCjs as ad, buildSeries as ae, OUTPUT_FILES as af, judge as ag, trendsOf as ah, renderMarkdownWithin as ai, reportMarker as aj, DEFAULT_COMMENT_ID as ak, DEFAULT_OUTPUT_DIR as al, DEFAULT_CONFIG_FILE as am, planLooks as b, classify as c, definitionHash as d, createRandom as e, benchmarkSeed as f, compareResults as g, gitSync as h, MAX_TRIALS as i, createProcessTrialRunner as j, CI_LABEL as k, loadConfigFile as l, mapToBase as m, studentTQuantile as n, runBenchmarks as o, prepareBaseCheckout as p, metricLabel as q, runPairedBenchmark as r, sanitizeChildText as s, renderTextTable as t, formatPercent as u, formatDuration as v, HistoryError as w, escapeHtml as x, formatMetric as y, openOutput as z };

@@ -2,7 +2,7 @@ import { createRequire as __perfgateCreateRequire } from 'node:module'; const re
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { c as classify, M as METRICS, a as createPairedProgress, p as prepareBaseCheckout, m as mapToBase, r as runPairedBenchmark, d as definitionHash, b as planLooks, D as DEFAULT_LOOKS, e as createRandom, f as benchmarkSeed, g as compareResults, h as gitSync, E as EXIT, i as MAX_TRIALS, l as loadConfigFile, j as createProcessTrialRunner, C as ConfigError, B as BaseCheckoutError, k as CI_LABEL, s as sanitizeChildText, n as studentTQuantile, o as runBenchmarks, H as HEADLINE_METRICS, q as metricLabel, R as RequestError, t as renderTextTable, u as formatPercent, v as formatDuration, w as HistoryError, x as formatMetric, y as openOutput, O as OutputError, z as readResultsDir, A as displayPath, F as readDataBranch, G as historyOf, V as VERSION, I as FAIL_ON_VALUES, J as ResultsError, K as readResultsFile, L as mergeShards, N as compareStored, P as parseShard, Q as sharedSeed, S as configHash, T as readEnvironment, U as createProcessProfileRunner, W as withProfiles, X as profileSections, Y as buildReport, Z as serializeResults, _ as renderTerminalReport, $ as renderTerminalVerdict, a0 as renderMarkdownReport, a1 as outcomeOf, a2 as parseDuration, a3 as MAX_DURATION_MS, a4 as installSignalCleanup, a5 as cleanUpEverything } from './chunk-signals.js';
+import { c as classify, M as METRICS, a as createPairedProgress, p as prepareBaseCheckout, m as mapToBase, r as runPairedBenchmark, d as definitionHash, b as planLooks, D as DEFAULT_LOOKS, e as createRandom, f as benchmarkSeed, g as compareResults, h as gitSync, R as RequestError, E as EXIT, i as MAX_TRIALS, l as loadConfigFile, j as createProcessTrialRunner, C as ConfigError, B as BaseCheckoutError, k as CI_LABEL, s as sanitizeChildText, n as studentTQuantile, o as runBenchmarks, H as HEADLINE_METRICS, q as metricLabel, t as renderTextTable, u as formatPercent, v as formatDuration, w as HistoryError, x as escapeHtml, y as formatMetric, z as openOutput, O as OutputError, A as readResultsDir, F as displayPath, G as readDataBranch, I as historyOf, V as VERSION, J as FAIL_ON_VALUES, K as ResultsError, L as readResultsFile, N as mergeShards, P as compareStored, Q as parseShard, S as sharedSeed, T as configHash, U as createProcessProfileRunner, W as withProfiles, X as profileSections, Y as buildReport, Z as serializeResults, _ as renderTerminalReport, $ as renderTerminalVerdict, a0 as renderMarkdownReport, a1 as outcomeOf, a2 as parseDuration, a3 as MAX_DURATION_MS, a4 as installSignalCleanup, a5 as cleanUpEverything } from './chunk-signals.js';
 import { m as median } from './chunk-quantile.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,21 +26,6 @@ import 'https';
 import 'crypto';
 import 'tls';
 import 'node:net';
-
-/** Reading flag values the same way in every command: errors name the flag and the range. */
-/** A bad flag or argument: the command prints it with its usage (exit 2). */
-class UsageError extends Error {
-}
-/** A whole number flag from `min` to `max`; undefined when the flag is absent. */
-function wholeNumber(flag, text, min, max) {
-    if (text === undefined)
-        return undefined;
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-        throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-    }
-    return n;
-}
 
 /**
  * The decisions of `perfgate bisect` (pure): how many steps a bisection plans, the
@@ -418,6 +403,41 @@ async function bisectRegression(request, deps) {
 const info = (c) => ({ commit: c.commit, subject: c.subject });
 const formatFraction = (fraction) => `${Number((fraction * 100).toPrecision(3))} %`;
 
+/** Reading flag values the same way in every command: errors name the flag and the range. */
+/** A bad flag or argument: the command prints it with its usage (exit 2). */
+class UsageError extends RequestError {
+}
+/** The flags of `args` (no positionals), strictly: an unknown flag is a usage error. */
+function parse(args, options) {
+    try {
+        return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+    }
+    catch (error) {
+        throw new UsageError(error.message);
+    }
+}
+/** A regular-expression flag; undefined when the flag is absent. */
+function regex(flag, text) {
+    if (text === undefined)
+        return undefined;
+    try {
+        return new RegExp(text);
+    }
+    catch (error) {
+        throw new UsageError(`--${flag}: not a valid regular expression: ${error.message}`);
+    }
+}
+/** A whole number flag from `min` to `max`; undefined when the flag is absent. */
+function wholeNumber(flag, text, min, max) {
+    if (text === undefined)
+        return undefined;
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+        throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    }
+    return n;
+}
+
 /**
  * `perfgate bisect --good <ref> --bad <ref>`: the first commit between them where a
  * benchmark got slower, with paired A/B measurements at each step. Prints the culprit, its
@@ -535,13 +555,7 @@ function renderBisect(outcome) {
 }
 async function commandBisect(args, io) {
     try {
-        let values;
-        try {
-            values = parseArgs({ args, options: OPTIONS$1, strict: true, allowPositionals: false }).values;
-        }
-        catch (error) {
-            throw new UsageError(error.message);
-        }
+        const values = parse(args, OPTIONS$1);
         if (values.help) {
             io.stdout.write(BISECT_USAGE);
             return EXIT.passed;
@@ -701,7 +715,7 @@ function thresholdFor(sdLog, n, rule, power = CALIBRATION_POWER) {
     if (n < 2)
         return undefined;
     const se = sdLog / Math.sqrt(n);
-    const level = rule.alpha / (Math.max(1, rule.looks) * Math.max(1, rule.familySize));
+    const level = testLevel(rule);
     const lookLevel = rule.alpha / Math.max(1, rule.looks);
     const band = Math.max(studentTQuantile(1 - level / 2, n - 1) * se, (studentTQuantile(1 - lookLevel / 2, n - 1) + studentTQuantile(1 - (1 - power) / 2, n - 1)) * se);
     // Whole percent, rounded up; a tiny epsilon keeps exact values (e.g. 4 %) from rounding up.
@@ -883,14 +897,6 @@ const OPTIONS = {
     trials: { type: 'string' },
     json: { type: 'boolean' }
 };
-function parse$1(args) {
-    try {
-        return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
-    }
-    catch (error) {
-        throw new RequestError(error.message);
-    }
-}
 function pairsFlag(text) {
     if (text === undefined)
         return undefined;
@@ -899,16 +905,6 @@ function pairsFlag(text) {
         throw new RequestError(`--trials: expected a whole number of A/A pairs from 2 to ${MAX_TRIALS}, got ${JSON.stringify(text)}`);
     }
     return n;
-}
-function filterFlag(text) {
-    if (text === undefined)
-        return undefined;
-    try {
-        return new RegExp(text);
-    }
-    catch (error) {
-        throw new RequestError(`--filter: not a valid regular expression: ${error.message}`);
-    }
 }
 const pct = (fraction) => `±${formatPercent(fraction)}`;
 const change = (fraction) => Number.isFinite(fraction) ? `+${formatPercent(fraction)}` : 'never';
@@ -996,9 +992,9 @@ function calibrationJson(c) {
 }
 /** `perfgate calibrate`; returns the exit code (3 when a benchmark could not be measured). */
 async function commandCalibrate(args, io) {
-    const values = parse$1(args);
+    const values = parse(args, OPTIONS);
     const pairs = pairsFlag(values.trials) ?? DEFAULT_CALIBRATION_PAIRS;
-    const filter = filterFlag(values.filter);
+    const filter = regex('filter', values.filter);
     const config = loadConfigFile(io.cwd, values.config);
     const calibration = await runCalibration({ config, ...(filter ? { filter } : {}), pairs, seed: randomInt(2 ** 31) }, { runner: io.runner ?? createProcessTrialRunner(), log: io.stderr });
     if (!calibration.clean) {
@@ -1231,9 +1227,6 @@ function renderHistoryHtml(report, options) {
 </body>
 </html>
 `;
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 const DEFAULT_TREND_POINTS = 30;
@@ -1488,23 +1481,10 @@ const COMPARE_OPTIONS = {
 const VALIDATE_OPTIONS = {
     config: { type: 'string', short: 'c' }
 };
-function parse(args, options) {
-    try {
-        return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-    }
-    catch (error) {
-        throw new UsageError(error.message);
-    }
-}
-function regex(flag, text) {
-    if (text === undefined)
-        return undefined;
-    try {
-        return new RegExp(text);
-    }
-    catch (error) {
-        throw new UsageError(`--${flag}: not a valid regular expression: ${error.message}`);
-    }
+/** HEAD's commit in `dir`, or undefined outside a git repository. */
+function headCommit(dir) {
+    const head = gitSync(dir, ['rev-parse', 'HEAD']);
+    return head.ok ? head.out : undefined;
 }
 function durationFlag(flag, text) {
     if (text === undefined)
@@ -1598,9 +1578,7 @@ async function commandRun(args, io) {
     const maxDurationMs = durationFlag('max-duration', values['max-duration']);
     const config = loadConfigFile(io.cwd, values.config);
     const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ??
-        (shard
-            ? sharedSeed(readEnvironment(config.dir, '').git?.commit, configHash(config))
-            : randomInt(2 ** 31));
+        (shard ? sharedSeed(headCommit(config.dir), configHash(config)) : randomInt(2 ** 31));
     // Outputs and a stored baseline are checked before anything is measured.
     const outputs = openOutputs(values, io);
     const baseline = values.base !== undefined

@@ -13,7 +13,7 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a6 as commonjsGlobal, C as ConfigError, R as RequestError$1, a7 as outcomeOfError, E as EXIT, J as ResultsError, B as BaseCheckoutError, O as OutputError, a8 as DEFAULT_DATA_BRANCH, a9 as parseResults, Z as serializeResults, q as metricLabel, aa as formatChange, ab as escapeMarkdown, ac as formatP, x as formatMetric, ad as getDefaultExportFromCjs, ae as buildSeries, G as historyOf, F as readDataBranch, af as OUTPUT_FILES, h as gitSync, ag as judge, K as readResultsFile, a1 as outcomeOf, L as mergeShards, l as loadConfigFile, o as runBenchmarks, U as createProcessProfileRunner, j as createProcessTrialRunner, Q as sharedSeed, S as configHash, W as withProfiles, X as profileSections, Y as buildReport, ah as trendsOf, a0 as renderMarkdownReport, V as VERSION$8, ai as renderMarkdownWithin, _ as renderTerminalReport, $ as renderTerminalVerdict, aj as reportMarker, I as FAIL_ON_VALUES, ak as DEFAULT_COMMENT_ID, al as DEFAULT_OUTPUT_DIR, am as DEFAULT_CONFIG_FILE, P as parseShard, a5 as cleanUpEverything, a4 as installSignalCleanup } from './chunk-signals.js';
+import { a6 as commonjsGlobal, C as ConfigError, R as RequestError$1, a7 as outcomeOfError, E as EXIT, K as ResultsError, B as BaseCheckoutError, O as OutputError, a8 as DEFAULT_DATA_BRANCH, a9 as parseResults, Z as serializeResults, q as metricLabel, aa as formatChange, ab as escapeMarkdown, ac as formatP, y as formatMetric, ad as getDefaultExportFromCjs, ae as buildSeries, I as historyOf, G as readDataBranch, af as OUTPUT_FILES, h as gitSync, ag as judge, L as readResultsFile, a1 as outcomeOf, N as mergeShards, l as loadConfigFile, o as runBenchmarks, U as createProcessProfileRunner, j as createProcessTrialRunner, S as sharedSeed, T as configHash, W as withProfiles, X as profileSections, Y as buildReport, ah as trendsOf, a0 as renderMarkdownReport, V as VERSION$8, ai as renderMarkdownWithin, _ as renderTerminalReport, $ as renderTerminalVerdict, aj as reportMarker, J as FAIL_ON_VALUES, ak as DEFAULT_COMMENT_ID, al as DEFAULT_OUTPUT_DIR, am as DEFAULT_CONFIG_FILE, Q as parseShard, a5 as cleanUpEverything, a4 as installSignalCleanup } from './chunk-signals.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -34745,17 +34745,18 @@ class BranchStore {
         const current = tip
             ? await this.readIndex(tip)
             : { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries: [] };
-        // Retention compares every stored commit; otherwise only entries to migrate are read.
-        const wanted = current.entries.filter((e) => this.retention !== undefined || !e.committedAt);
+        // Retention compares every stored commit, but only when this save has to trim;
+        // otherwise only entries to migrate are read.
+        const count = current.entries.filter((e) => e.commit !== entry.commit).length + 1;
+        const trims = this.retention !== undefined && count > this.retention;
+        const wanted = current.entries.filter((e) => trims || !e.committedAt);
         const local = await this.localCommits([...wanted.map((e) => e.commit), entry.commit]);
         // Migration: entries written before committer times were recorded get them now.
         const entries = current.entries.map((e) => {
             const facts = local.get(e.commit);
             return e.committedAt === undefined && facts ? { ...e, ...factsOf(facts) } : e;
         });
-        const rank = this.retention === undefined
-            ? new Map()
-            : await this.historyRank([...local.keys()]);
+        const rank = trims ? await this.historyRank([...local.keys()]) : new Map();
         const added = addEntry({ ...current, entries }, entry, this.retention, rank);
         if (!added.stored)
             return { kind: 'left out' };
@@ -38075,9 +38076,6 @@ const Outputs = {
 /** Sets every output once; later calls are ignored (the first outcome is the run's). */
 class ActionOutputs {
     #set = false;
-    get isSet() {
-        return this.#set;
-    }
     /**
      * @param results the judged results, when the run got that far
      * @param files the results and report paths, when they were written
