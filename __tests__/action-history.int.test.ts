@@ -89,6 +89,7 @@ describe('the action and the history of main', () => {
       level = levelOf(i)
       const event: ActionEvent = {
         repository,
+        serverUrl: 'https://github.example',
         name: 'push',
         ref: 'refs/heads/main',
         sha,
@@ -119,6 +120,21 @@ describe('the action and the history of main', () => {
       }
     }
     expect(reported).toEqual([...Array.from({ length: STEP_AT + 2 }, () => '0'), '1', '1'])
+
+    // The dashboard sits on the data branch for GitHub Pages: every push's results and the
+    // step, each point linked to its commit; the hostile name only as escaped JSON text.
+    const page = git(remote.origin, 'show', 'perfgate-data:index.html')
+    expect(git(remote.origin, 'show', 'perfgate-data:.nojekyll')).toBe('')
+    expect(page).toContain(`${PUSHES} commits of main`)
+    expect(page).toContain('"commitUrl":"https://github.example/octo/orders/commit/{commit}"')
+    expect(page).toContain(commits[STEP_AT])
+    expect(page).not.toContain(NAME)
+    expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/)
+    // Results and dashboard: one data-branch commit each per push, the page never first.
+    const log = git(remote.origin, 'log', '--format=%s', 'perfgate-data').split('\n')
+    expect(log).toHaveLength(2 * PUSHES)
+    expect(log.filter((s) => s === 'perfgate: update the history dashboard')).toHaveLength(PUSHES)
+    expect(log[log.length - 1]).toMatch(/^perfgate: store results of /)
 
     // A pull request 20 % slower than main: its comment carries main's trend beside it.
     git(author, 'commit', '--quiet', '--allow-empty', '-m', 'pr')

@@ -55,10 +55,14 @@ describe('readInputs', () => {
     clear()
     const inputs = readInputs()
     for (const [key, value] of Object.entries(INPUT_DEFAULTS)) {
-      expect(inputs[key as keyof typeof inputs]).toBe(value)
+      // A boolean input's default is written as action.yml writes it: 'true' or 'false'.
+      const read = inputs[key as keyof typeof inputs]
+      expect(typeof read === 'boolean' ? String(read) : read).toBe(value)
     }
     expect(inputs.retention).toBeUndefined()
     expect(inputs.allowPullRequestTarget).toBe(false)
+    expect(inputs.changePointIssues).toBe(false)
+    expect(inputs.dashboard).toBe(true)
   })
 
   it('refuses a value outside the choices, naming the input and the choices', () => {

@@ -1,7 +1,16 @@
 // The history dashboard (`perfgate history --html`) in a real headless Chromium: the page
 // loads from disk with no network, logs no error, draws every chart, marks the change
 // point and links it to its commit, and shows an untrusted benchmark name as text.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -9,6 +18,7 @@ import { chromium, type BrowserContext } from 'playwright-core'
 import { commandHistory } from '../src/cli/history.js'
 import { serializeResults } from '../src/results/format.js'
 import { createRandom } from '../src/stats/random.js'
+import { BUILD_DIR } from './helpers/build.js'
 import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
 import { captureIo } from './helpers/io.js'
 
@@ -146,4 +156,29 @@ describe('perfgate history --html', () => {
     expect(problems.filter((text) => !text.startsWith('Canvas2D: Multiple readback'))).toEqual([])
     expect(requests).toEqual([])
   }, 90_000)
+
+  it('is the same page from the bundle alone: the charting library is inlined, not read from node_modules', async () => {
+    // The action runs dist/ with no node_modules: a copy of the bundle far from any.
+    const alone = mkdtempSync(path.join(tmpdir(), 'perfgate-bundle-'))
+    try {
+      for (const name of readdirSync(BUILD_DIR).filter((n) => n.endsWith('.js'))) {
+        cpSync(path.join(BUILD_DIR, name), path.join(alone, name))
+      }
+      writeFileSync(path.join(alone, 'package.json'), '{ "type": "module" }\n')
+      const bundled = spawnSync(
+        process.execPath,
+        [path.join(alone, 'cli.js'), 'history', '--dir', '.', '--html', 'site-bundled'],
+        { cwd: top, encoding: 'utf8' }
+      )
+      expect(bundled.stderr).toBe('dashboard written to site-bundled/index.html\n')
+      const { io } = captureIo(top)
+      expect(await commandHistory(['--dir', '.', '--html', 'site-source'], io)).toBe(0)
+      const page = (dir: string) =>
+        readFileSync(path.join(top, dir, 'index.html'), 'utf8').replace(/generated \S+Z\./, '')
+      expect(page('site-bundled')).toBe(page('site-source'))
+      expect(page('site-bundled')).toContain('uPlot')
+    } finally {
+      rmSync(alone, { recursive: true, force: true })
+    }
+  })
 })

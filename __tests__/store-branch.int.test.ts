@@ -250,6 +250,58 @@ describe('BranchStore save and findBaseline', () => {
   })
 })
 
+describe('BranchStore savePage', () => {
+  const page = (text: string) => [
+    { path: 'index.html', content: text },
+    { path: '.nojekyll', content: '' }
+  ]
+
+  it('writes pages beside the results in one commit, never first, never unchanged twice', async () => {
+    const { remote, dir, main } = makeHistory()
+    const store = storeIn(dir)
+    expect(await store.savePage(page('<p>1</p>'), 'perfgate: page')).toBe('no branch')
+    expect(git(remote.origin, 'branch', '--list', BRANCH)).toBe('')
+
+    await store.save(resultsAt(main[0]!), main[0]!)
+    const before = visibleState(dir)
+    expect(await store.savePage(page('<p>1</p>'), 'perfgate: page')).toBe('written')
+    expect(branchFiles(remote, BRANCH)).toEqual([
+      '.nojekyll',
+      'index.html',
+      'index.json',
+      `results/${main[0]}.json`
+    ])
+    expect(git(remote.origin, 'show', `${BRANCH}:index.html`)).toBe('<p>1</p>')
+    expect(git(remote.origin, 'log', '-1', '--format=%s', BRANCH)).toBe('perfgate: page')
+    expect(await store.savePage(page('<p>1</p>'), 'perfgate: page')).toBe('unchanged')
+    // The next save keeps the page; the next page keeps the results.
+    await store.save(resultsAt(main[1]!), main[1]!)
+    expect(await storeIn(cloneOf(remote)).savePage(page('<p>2</p>'), 'perfgate: page')).toBe(
+      'written'
+    )
+    expect(git(remote.origin, 'show', `${BRANCH}:index.html`)).toBe('<p>2</p>')
+    expect(indexOn(remote).entries.map((e) => e.commit)).toEqual([main[0], main[1]])
+    expect(git(remote.origin, 'rev-list', '--count', BRANCH)).toBe('4')
+    expect(visibleState(dir)).toEqual(before)
+  })
+
+  it('refuses a foreign branch and any path but a page at the root', async () => {
+    const { remote, dir } = makeHistory()
+    pushBranch(remote, BRANCH, { 'README.md': 'not ours\n' })
+    const tip = tipOf(remote)
+    const store = storeIn(dir)
+    expect(await errorOf(store.savePage(page('x'), 'perfgate: page'))).toContain(
+      'it is not a perfgate data branch'
+    )
+    for (const bad of ['index.json', 'results/x.html', '../x.html', 'a b.html', 'x.js']) {
+      expect(await errorOf(store.savePage([{ path: bad, content: 'x' }], 'perfgate: page'))).toBe(
+        `${bad}: not a page file perfgate writes onto origin/${BRANCH}`
+      )
+    }
+    expect(tipOf(remote)).toBe(tip)
+  })
+})
+
 describe('BranchStore with corrupt or foreign data', () => {
   const index = (entries: unknown[], extra: object = {}) =>
     JSON.stringify({ schemaVersion: 1, tool: 'perfgate', entries, ...extra })
@@ -428,7 +480,7 @@ describe('BranchStore creating the data branch under concurrent jobs', () => {
     const outcome = await storeIn(dir, { log: (line) => logs.push(line) }).save(resultsAt(c2), c2)
     expect(outcome).toMatchObject({ attempts: 2, stored: true, replaced: false })
     expect(logs[0]).toBe(
-      `perfgate: origin/${BRANCH} changed while storing (the fetch failed as the branch ` +
+      `perfgate: origin/${BRANCH} changed while writing (the fetch failed as the branch ` +
         `changed: fatal: couldn't find remote ref refs/heads/${BRANCH}); starting over from ` +
         `its new tip (attempt 2 of 20)`
     )

@@ -25,6 +25,10 @@
  *   the store wrote before;
  * - `compact`: JSON without whitespace;
  * - `gzip`: the pretty text gzip-compressed (a `.json.gz` file);
+ * - `stored+dashboard`: `stored`, plus what the action writes after storing on a push: a
+ *   second data-branch commit with the history dashboard (`index.html`, rendered from the
+ *   history so far: the charting library inlined, every commit's points). Rendering the
+ *   history at each commit makes this variant slow beyond a few hundred commits;
  *
  * the size of one results file, the packed branch per stored commit (all N, and the last
  * 10 % alone: the marginal growth), the time to fetch the whole branch into an empty
@@ -32,8 +36,7 @@
  * fetching one more stored commit into a copy that has the rest (what a later job does).
  *
  * Options: --example FILE (required), --commits N (1000), --seed S (1), --variants
- * stored,pretty,compact,gzip (all). Tables (Markdown)
- * go to stdout.
+ * stored,pretty,compact,gzip,stored+dashboard (all). Tables (Markdown) go to stdout.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -45,13 +48,17 @@ import { build, encodeIntoCompressedBase64 } from 'hdr-histogram-js'
 import { markdownTable } from 'markdown-table'
 import { integerOption, runBench } from './common.js'
 import { parseResults, serializeResults } from '../src/results/format.js'
+import { historyOf } from '../src/app/history.js'
+import { loadChartLibrary } from '../src/history/chart-library.js'
+import type { HistoryEntry } from '../src/history/series.js'
+import { renderHistoryHtml } from '../src/report/history-html.js'
 import { storedText } from '../src/store/branch-store.js'
 import { summarizeTrials } from '../src/results/summary.js'
 import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
 import { createRandom, type Random } from '../src/stats/random.js'
 
-type Variant = 'stored' | 'pretty' | 'compact' | 'gzip'
-const VARIANTS: Variant[] = ['stored', 'pretty', 'compact', 'gzip']
+type Variant = 'stored' | 'pretty' | 'compact' | 'gzip' | 'stored+dashboard'
+const VARIANTS: Variant[] = ['stored', 'pretty', 'compact', 'gzip', 'stored+dashboard']
 const CV = 0.03
 
 function git(cwd: string, args: string[], input?: string | Buffer) {
@@ -135,7 +142,7 @@ function httpSuite(example: Results): Results {
 
 function fileOf(variant: Variant, results: Results): { name: string; data: Buffer } {
   const commit = results.environment.git?.commit ?? ''
-  if (variant === 'stored') {
+  if (variant === 'stored' || variant === 'stored+dashboard') {
     return { name: `results/${commit}.json`, data: Buffer.from(storedText(results)) }
   }
   const pretty = serializeResults(results)
@@ -148,6 +155,8 @@ function fileOf(variant: Variant, results: Results): { name: string; data: Buffe
 
 interface Measured {
   readonly fileBytes: number
+  /** The newest dashboard page (stored+dashboard). */
+  readonly pageBytes: number | undefined
   readonly packPerCommit: number
   readonly marginalPerCommit: number
   readonly cloneMs: number
@@ -164,7 +173,7 @@ function packBytes(repo: string): number {
 
 /** fast-import stream of stored commits `from`..`to` (exclusive), each its own commit. */
 function stream(
-  files: { name: string; data: Buffer; entry: object }[],
+  files: { name: string; data: Buffer; entry: object; page?: Buffer }[],
   entries: object[],
   from: number,
   parent: boolean
@@ -186,6 +195,18 @@ function stream(
     text(`\nM 100644 inline index.json\ndata ${index.length}\n`)
     parts.push(index)
     text('\n')
+    if (file.page) {
+      // The action's second commit of a push: the dashboard, rendered from the history.
+      const note = 'perfgate: update the history dashboard'
+      text(`commit refs/heads/perfgate-data\n`)
+      text(
+        `committer perfgate <perfgate@users.noreply.github.com> ${1767225600 + from + k} +0000\n`
+      )
+      text(`data ${Buffer.byteLength(note)}\n${note}\n`)
+      text(`M 100644 inline index.html\ndata ${file.page.length}\n`)
+      parts.push(file.page)
+      text('\n')
+    }
   })
   return Buffer.concat(parts)
 }
@@ -206,12 +227,28 @@ function measure(template: Results, variant: Variant, commits: number, seed: num
     git(top, ['init', '--quiet', '--bare', repo])
     const entries: object[] = []
     const fileBytes: number[] = []
+    const pageBytes: number[] = []
+    const history: HistoryEntry[] = []
+    const library = variant === 'stored+dashboard' ? loadChartLibrary() : undefined
     const make = (i: number) => {
       const results = resultsOf(random, template, i)
       const file = fileOf(variant, results)
       fileBytes.push(file.data.length)
+      let page: Buffer | undefined
+      if (library) {
+        history.push({ commit: sha(i), results })
+        page = Buffer.from(
+          renderHistoryHtml(historyOf(history), {
+            library,
+            commitUrl: 'https://example.invalid/o/r/commit/{commit}',
+            generatedAt: results.createdAt
+          })
+        )
+        pageBytes.push(page.length)
+      }
       return {
         ...file,
+        ...(page ? { page } : {}),
         entry: {
           commit: sha(i),
           file: file.name,
@@ -274,6 +311,7 @@ function measure(template: Results, variant: Variant, commits: number, seed: num
     )
     return {
       fileBytes: median(fileBytes),
+      pageBytes: pageBytes.length > 0 ? pageBytes[pageBytes.length - 1] : undefined,
       packPerCommit: total / commits,
       marginalPerCommit: (total - sizeAtCut) / (commits - cut),
       packBytes: total,
@@ -332,7 +370,7 @@ async function main(): Promise<void> {
       rows.push([
         name,
         variant,
-        kb(m.fileBytes),
+        kb(m.fileBytes) + (m.pageBytes !== undefined ? ` + page ${kb(m.pageBytes)}` : ''),
         kb(m.packPerCommit),
         kb(m.marginalPerCommit),
         mb(m.packBytes),

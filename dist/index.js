@@ -13,7 +13,7 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a6 as commonjsGlobal, C as ConfigError, R as RequestError$1, a7 as outcomeOfError, E as EXIT, K as ResultsError, B as BaseCheckoutError, O as OutputError, a8 as DEFAULT_DATA_BRANCH, a9 as parseResults, Z as serializeResults, q as metricLabel, aa as formatChange, ab as escapeMarkdown, ac as formatP, y as formatMetric, ad as getDefaultExportFromCjs, ae as buildSeries, I as historyOf, G as readDataBranch, af as OUTPUT_FILES, h as gitSync, ag as judge, L as readResultsFile, a1 as outcomeOf, N as mergeShards, l as loadConfigFile, o as runBenchmarks, U as createProcessProfileRunner, j as createProcessTrialRunner, S as sharedSeed, T as configHash, W as withProfiles, X as profileSections, Y as buildReport, ah as trendsOf, a0 as renderMarkdownReport, V as VERSION$8, ai as renderMarkdownWithin, _ as renderTerminalReport, $ as renderTerminalVerdict, aj as reportMarker, J as FAIL_ON_VALUES, ak as DEFAULT_COMMENT_ID, al as DEFAULT_OUTPUT_DIR, am as DEFAULT_CONFIG_FILE, Q as parseShard, a5 as cleanUpEverything, a4 as installSignalCleanup } from './chunk-signals.js';
+import { a7 as commonjsGlobal, C as ConfigError, R as RequestError$1, a8 as outcomeOfError, E as EXIT, L as ResultsError, B as BaseCheckoutError, O as OutputError, a9 as DEFAULT_DATA_BRANCH, aa as parseResults, _ as serializeResults, q as metricLabel, ab as formatChange, ac as escapeMarkdown, ad as formatP, w as formatMetric, ae as getDefaultExportFromCjs, af as buildSeries, A as readDataBranch, G as historyOf, I as renderHistoryHtml, J as loadChartLibrary, ag as OUTPUT_FILES, h as gitSync, ah as judge, N as readResultsFile, a2 as outcomeOf, P as mergeShards, l as loadConfigFile, o as runBenchmarks, W as createProcessProfileRunner, j as createProcessTrialRunner, T as sharedSeed, U as configHash, X as withProfiles, Y as profileSections, Z as buildReport, ai as trendsOf, a1 as renderMarkdownReport, V as VERSION$8, aj as renderMarkdownWithin, $ as renderTerminalReport, a0 as renderTerminalVerdict, ak as reportMarker, K as FAIL_ON_VALUES, al as DEFAULT_COMMENT_ID, am as DEFAULT_OUTPUT_DIR, an as DEFAULT_CONFIG_FILE, S as parseShard, a6 as cleanUpEverything, a5 as installSignalCleanup } from './chunk-signals.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -34523,6 +34523,7 @@ const STORE_INDEX_SCHEMA_VERSION = 2;
  *
  *     index.json                    the list of stored commits (see StoreIndex)
  *     results/<full-commit-sha>.json   one results file per measured commit
+ *     index.html, .nojekyll         the history dashboard, for GitHub Pages (savePage)
  *
  * Written with git plumbing only — objects, a temporary index file, commit-tree, push —
  * so the user's working tree, index, HEAD and branches are never touched. The remote
@@ -34546,6 +34547,8 @@ const DEFAULT_IDENTITY = { name: 'perfgate', email: 'perfgate@users.noreply.gith
 const INDEX_FILE = 'index.json';
 /** sha-1 or sha-256 object names, lowercase, full length (they name files on the branch). */
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** Files a page may write at the branch's root: HTML pages and GitHub Pages' `.nojekyll`. */
+const PAGE_FILE = /^(?:\.nojekyll|[\w-]+\.html)$/;
 const NETWORK_TIMEOUT_MS = 120_000;
 const LOCAL_TIMEOUT_MS = 60_000;
 /** Backoff after a lost race: random in [0, min(cap, base × 2^attempt)) ms. */
@@ -34633,27 +34636,21 @@ class BranchStore {
         const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'));
         try {
             const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: text });
-            for (let attempt = 1;; attempt++) {
-                const fetched = await this.fetchTip();
-                let raced;
-                if ('raced' in fetched) {
-                    raced = fetched.raced;
+            return await this.updateBranch(`store the results of ${short}`, async (tip, attempt) => {
+                const built = await this.buildCommit(tip, entry, blob, path.join(tmp, 'index'));
+                const unchanged = { commit: sha, dataCommit: undefined, attempts: attempt, removed: [] };
+                if (built.kind === 'unchanged') {
+                    this.log(`perfgate: results of ${short} already stored on ${this.where}`);
+                    return { result: { ...unchanged, replaced: true, stored: true } };
                 }
-                else {
-                    const built = await this.buildCommit(fetched.tip, entry, blob, path.join(tmp, 'index'));
-                    const unchanged = { commit: sha, dataCommit: undefined, attempts: attempt, removed: [] };
-                    if (built.kind === 'unchanged') {
-                        this.log(`perfgate: results of ${short} already stored on ${this.where}`);
-                        return { ...unchanged, replaced: true, stored: true };
-                    }
-                    if (built.kind === 'left out') {
-                        this.log(`perfgate: retention ${this.retention}: results of ${short} not stored: ` +
-                            `${this.where} holds the results of ${this.retention} newer commit(s)`);
-                        return { ...unchanged, replaced: false, stored: false };
-                    }
-                    if ((await this.push(built.dataCommit)) === 'pushed') {
-                        // Only a cache of the remote branch (the next fetch forces it): never fatal.
-                        await this.git(['update-ref', this.trackingRef, built.dataCommit]);
+                if (built.kind === 'left out') {
+                    this.log(`perfgate: retention ${this.retention}: results of ${short} not stored: ` +
+                        `${this.where} holds the results of ${this.retention} newer commit(s)`);
+                    return { result: { ...unchanged, replaced: false, stored: false } };
+                }
+                return {
+                    push: built.dataCommit,
+                    pushed: () => {
                         if (built.removed.length > 0) {
                             this.log(`perfgate: retention ${this.retention}: removed the results of ` +
                                 `${built.removed.length} older commit(s) from ${this.where}`);
@@ -34667,19 +34664,92 @@ class BranchStore {
                             stored: true
                         };
                     }
-                    raced = 'another job pushed first';
-                }
-                if (attempt >= this.maxAttempts) {
-                    throw new StoreError(`could not store the results of ${short} on ${this.where}: other jobs changed it ` +
-                        `during all ${this.maxAttempts} attempts (last: ${raced})`);
-                }
-                this.log(`perfgate: ${this.where} changed while storing (${raced}); ` +
-                    `starting over from its new tip (attempt ${attempt + 1} of ${this.maxAttempts})`);
-                await backoff(attempt);
-            }
+                };
+            });
         }
         finally {
             rmSync(tmp, { recursive: true, force: true });
+        }
+    }
+    /**
+     * Writes `files` (paths relative to the branch's root, e.g. the dashboard's
+     * `index.html`) onto the data branch beside the stored results, in one commit. Only onto
+     * an existing perfgate data branch (checked like every write): a page is never the first
+     * thing stored. 'unchanged' when the files already hold these contents.
+     */
+    async savePage(files, message) {
+        await this.checkNames();
+        for (const file of files) {
+            if (!PAGE_FILE.test(file.path)) {
+                throw new StoreError(`${file.path}: not a page file perfgate writes onto ${this.where}`);
+            }
+        }
+        const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'));
+        try {
+            const info = [];
+            for (const file of files) {
+                const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: file.content });
+                info.push('--cacheinfo', `100644,${blob},${file.path}`);
+            }
+            return await this.updateBranch('write the dashboard', async (tip) => {
+                if (tip === undefined)
+                    return { result: 'no branch' };
+                await this.readIndex(tip); // a foreign branch is never written to
+                const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
+                rmSync(env.GIT_INDEX_FILE, { force: true });
+                await this.gitOut(['read-tree', tip], { env });
+                await this.gitOut(['update-index', '--add', ...info], { env });
+                const tree = await this.gitOut(['write-tree'], { env });
+                if (tree === (await this.gitOut(['rev-parse', `${tip}^{tree}`]))) {
+                    return { result: 'unchanged' };
+                }
+                const commit = await this.gitOut([
+                    'commit-tree',
+                    '--no-gpg-sign',
+                    tree,
+                    '-p',
+                    tip,
+                    '-m',
+                    message
+                ]);
+                return { push: commit, pushed: () => 'written' };
+            });
+        }
+        finally {
+            rmSync(tmp, { recursive: true, force: true });
+        }
+    }
+    /**
+     * One write to the data branch: fetch its tip, build the next commit on it (`step`),
+     * push. Whenever another job moved the branch in between, starts over from a new fetch
+     * after a random backoff, up to maxAttempts times. `step` returns either a result
+     * without pushing, or the commit to push and what to return once it is pushed.
+     */
+    async updateBranch(what, step) {
+        for (let attempt = 1;; attempt++) {
+            const fetched = await this.fetchTip();
+            let raced;
+            if ('raced' in fetched) {
+                raced = fetched.raced;
+            }
+            else {
+                const next = await step(fetched.tip, attempt);
+                if ('result' in next)
+                    return next.result;
+                if ((await this.push(next.push)) === 'pushed') {
+                    // Only a cache of the remote branch (the next fetch forces it): never fatal.
+                    await this.git(['update-ref', this.trackingRef, next.push]);
+                    return next.pushed();
+                }
+                raced = 'another job pushed first';
+            }
+            if (attempt >= this.maxAttempts) {
+                throw new StoreError(`could not ${what} on ${this.where}: other jobs changed it ` +
+                    `during all ${this.maxAttempts} attempts (last: ${raced})`);
+            }
+            this.log(`perfgate: ${this.where} changed while writing (${raced}); ` +
+                `starting over from its new tip (attempt ${attempt + 1} of ${this.maxAttempts})`);
+            await backoff(attempt);
         }
     }
     /**
@@ -37409,9 +37479,10 @@ function createIssuesApi(token, repository, options = {}) {
  * The action's use of main's history (the data branch): on a push to main, after storing,
  * the change points whose first commit is among the newest stored commits are reported as
  * new — a job-summary section, the `new-change-points` output and, with the input
- * `change-point-issues`, one issue each; on a pull request, the series behind the
- * comment's trend charts. Reading is best effort: a failure is a warning (push) or a line
- * in the log (pull request), never a failed step.
+ * `change-point-issues`, one issue each — and the history dashboard is written onto the
+ * data branch (`index.html`, for GitHub Pages; input `dashboard`); on a pull request, the
+ * series behind the comment's trend charts. Reading is best effort: a failure is a warning
+ * (push) or a line in the log (pull request), never a failed step.
  */
 /**
  * A change point is new while its first commit is among the newest NEW_WINDOW stored
@@ -37422,13 +37493,14 @@ function createIssuesApi(token, repository, options = {}) {
  * pushes: the summary says so each time, and its issue is the same one, updated.
  */
 const NEW_WINDOW = 5;
-/** The data branch's entries, or undefined (told in the log) when it cannot be read. */
-function readEntries(cwd, inputs, log) {
+/** The data branch's entries, or why they cannot be read. */
+function readEntries(cwd, inputs, log, fetched = false) {
     try {
         const entries = readDataBranch({
             cwd,
             branch: inputs.dataBranch,
             remote: 'origin',
+            fetched,
             onWarning: (message) => log.info(`perfgate: history: ${oneLine(message)}`)
         });
         return { entries };
@@ -37464,23 +37536,39 @@ function newChangePointsMarkdown(points, dataBranch) {
     return lines.join('\n');
 }
 /**
- * After a push's results were stored: reads the data branch, detects change points, and
- * reports the new ones. Never throws: a failure is a warning.
+ * After a push's results were stored (the store fetched the data branch just before):
+ * reads the data branch once, reports the new change points and writes the dashboard.
+ * Never throws: a failure is a warning.
  */
-async function reportNewChangePoints(cwd, inputs, repository, io) {
+async function reportMainHistory(cwd, inputs, event, store, io) {
+    const read = readEntries(cwd, inputs, io.log, true);
+    if ('error' in read) {
+        warning(`perfgate: could not read the history of main: ${read.error}`);
+        return undefined;
+    }
+    const { entries } = read;
+    let report;
     try {
-        const read = readEntries(cwd, inputs, io.log);
-        if ('error' in read) {
-            warning(`perfgate: could not look for change points: ${read.error}`);
-            return undefined;
-        }
-        const { entries } = read;
+        report = historyOf(entries);
+    }
+    catch (error) {
+        warning(`perfgate: could not look for change points: ${oneLine(error.message)}`);
+        return undefined;
+    }
+    const fresh = await reportNewChangePoints(entries, report, inputs, event.repository, io);
+    if (inputs.dashboard)
+        await publishDashboard(report, inputs, event, store, io.log);
+    return fresh === undefined ? undefined : { newChangePoints: fresh };
+}
+/** The change points among the newest stored commits: summary, output, issues. */
+async function reportNewChangePoints(entries, report, inputs, repository, io) {
+    try {
         const recent = new Set(entries.slice(-NEW_WINDOW).map((e) => e.commit));
-        const fresh = historyOf(entries).changePoints.filter((p) => recent.has(p.commit));
+        const fresh = report.changePoints.filter((p) => recent.has(p.commit));
         io.outputs.newChangePoints(fresh.length);
         io.log.info(`perfgate: ${fresh.length} new change point${fresh.length === 1 ? '' : 's'} in ${entries.length} stored commits`);
         if (fresh.length === 0)
-            return { newChangePoints: fresh };
+            return fresh;
         await summary.addRaw(newChangePointsMarkdown(fresh, inputs.dataBranch)).write();
         if (inputs.changePointIssues) {
             if (!inputs.token) {
@@ -37497,13 +37585,43 @@ async function reportNewChangePoints(cwd, inputs, repository, io) {
                 }
             }
         }
-        return { newChangePoints: fresh };
+        return fresh;
     }
     catch (error) {
         warning(`perfgate: could not report change points: ${oneLine(error.message)}`);
         return undefined;
     }
 }
+/**
+ * Writes the history dashboard onto the data branch (`index.html`, and `.nojekyll` so
+ * GitHub Pages serves the branch as is). Each point links to its commit on GitHub.
+ */
+async function publishDashboard(report, inputs, event, store, log) {
+    const { owner, repo } = event.repository;
+    const commitUrl = event.serverUrl && owner && repo
+        ? `${event.serverUrl}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/commit/{commit}`
+        : undefined;
+    try {
+        const page = renderHistoryHtml(report, {
+            library: loadChartLibrary(),
+            commitUrl,
+            generatedAt: new Date().toISOString()
+        });
+        const done = await store.savePage([
+            { path: DASHBOARD_FILE, content: page },
+            { path: '.nojekyll', content: '' }
+        ], 'perfgate: update the history dashboard');
+        if (done === 'written') {
+            log.info(`perfgate: history dashboard written to ${inputs.dataBranch}:${DASHBOARD_FILE} ` +
+                `(${Math.round(Buffer.byteLength(page) / 1024)} KiB)`);
+        }
+    }
+    catch (error) {
+        warning(`perfgate: could not write the history dashboard onto ${inputs.dataBranch}: ${oneLine(error.message)}`);
+    }
+}
+/** The dashboard's file at the data branch's root (what GitHub Pages serves first). */
+const DASHBOARD_FILE = 'index.html';
 
 const PULL_REQUEST_TARGET_REFUSAL = 'perfgate refuses to run on pull_request_target: it would run pull request code with a write token. ' +
     'Use pull_request (and the measure/comment pair for forks), or set allow-pull-request-target: true ' +
@@ -37605,6 +37723,7 @@ function readActionEvent() {
     return {
         // context.repo throws without GITHUB_REPOSITORY (a run outside GitHub): no API then.
         repository: process.env.GITHUB_REPOSITORY ? context.repo : { owner: '', repo: '' },
+        ...(process.env.GITHUB_REPOSITORY ? { serverUrl: context.serverUrl } : {}),
         name: context.eventName,
         ref: context.ref,
         sha: context.sha,
@@ -37845,7 +37964,7 @@ async function publishResults(plan, event, inputs, results, files, store, io, pr
         catch (error) {
             warning(`perfgate: could not store the results on ${inputs.dataBranch}: ${error.message}`);
         }
-        await reportNewChangePoints(path.resolve(inputs.workingDirectory), inputs, event.repository, io);
+        await reportMainHistory(path.resolve(inputs.workingDirectory), inputs, event, store, io);
     }
     return outcome;
 }
@@ -37869,7 +37988,9 @@ async function commentFromArtifact(measuredSha, event, inputs, files, io) {
     }
     const results = judge(readResultsFile(path.dirname(files.results), files.results));
     const outcome = outcomeOf(results);
-    const { model, comment } = await publishReport(inputs, results, files.report);
+    // Main's trend comes from the data branch (trusted), read in this job's checkout.
+    const series = mainSeries(path.resolve(inputs.workingDirectory), inputs, io.log);
+    const { model, comment } = await publishReport(inputs, results, files.report, [], series);
     logReport(results, io, model);
     // Trust first: the outputs of a refused artifact say error, not the artifact's verdict.
     const api = createCommentsApi(inputs.token, { ...event.repository, issueNumber: prNumber }, { log: (m) => io.log.info(`perfgate: ${m}`) });
@@ -37942,7 +38063,8 @@ const Inputs = {
     shard: 'shard',
     shardResults: 'shard-results',
     allowPrTarget: 'allow-pull-request-target',
-    changePointIssues: 'change-point-issues'
+    changePointIssues: 'change-point-issues',
+    dashboard: 'dashboard'
 };
 /** The allowed values of the inputs that take one of a list (action.yml lists the same). */
 const INPUT_CHOICES = {
@@ -37963,7 +38085,8 @@ const INPUT_DEFAULTS = {
     commentId: DEFAULT_COMMENT_ID,
     dataBranch: DEFAULT_DATA_BRANCH,
     outputDir: DEFAULT_OUTPUT_DIR,
-    shardResults: 'perfgate-shards'
+    shardResults: 'perfgate-shards',
+    dashboard: 'true'
 };
 class InputError extends Error {
 }
@@ -37974,9 +38097,11 @@ function choice(name, allowed, fallback) {
     }
     return value;
 }
-function booleanInput(name) {
+function booleanInput(name, fallback = false) {
     const value = getInput(name).trim().toLowerCase();
-    if (value === '' || value === 'false')
+    if (value === '')
+        return fallback;
+    if (value === 'false')
         return false;
     if (value === 'true')
         return true;
@@ -38018,7 +38143,8 @@ function readInputs() {
         shard: shardInput(),
         shardResults: getInput(Inputs.shardResults).trim() || INPUT_DEFAULTS.shardResults,
         allowPullRequestTarget: booleanInput(Inputs.allowPrTarget),
-        changePointIssues: booleanInput(Inputs.changePointIssues)
+        changePointIssues: booleanInput(Inputs.changePointIssues),
+        dashboard: booleanInput(Inputs.dashboard, INPUT_DEFAULTS.dashboard === 'true')
     };
 }
 

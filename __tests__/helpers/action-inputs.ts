@@ -17,6 +17,8 @@ export function actionInputs(overrides: Partial<ActionInputs> = {}): ActionInput
     shard: undefined,
     shardResults: 'perfgate-shards',
     allowPullRequestTarget: false,
+    changePointIssues: false,
+    dashboard: true,
     ...overrides
   }
 }

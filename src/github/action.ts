@@ -36,7 +36,7 @@ import { profileSections, withProfiles } from '../report/profile.js'
 import { BranchStore } from '../store/branch-store.js'
 import { VERSION } from '../version.js'
 import { upsertComment } from './comment.js'
-import { mainSeries, reportNewChangePoints } from './history.js'
+import { mainSeries, reportMainHistory } from './history.js'
 import type { ActionInputs } from './inputs.js'
 import type { ActionLog } from './log.js'
 import { createCommentsApi } from './octokit.js'
@@ -85,6 +85,7 @@ export function readActionEvent(): ActionEvent {
   return {
     // context.repo throws without GITHUB_REPOSITORY (a run outside GitHub): no API then.
     repository: process.env.GITHUB_REPOSITORY ? context.repo : { owner: '', repo: '' },
+    ...(process.env.GITHUB_REPOSITORY ? { serverUrl: context.serverUrl } : {}),
     name: context.eventName,
     ref: context.ref,
     sha: context.sha,
@@ -399,7 +400,7 @@ async function publishResults(
         `perfgate: could not store the results on ${inputs.dataBranch}: ${(error as Error).message}`
       )
     }
-    await reportNewChangePoints(path.resolve(inputs.workingDirectory), inputs, event.repository, io)
+    await reportMainHistory(path.resolve(inputs.workingDirectory), inputs, event, store, io)
   }
   return outcome
 }
@@ -432,7 +433,9 @@ async function commentFromArtifact(
   }
   const results = judge(readResultsFile(path.dirname(files.results), files.results))
   const outcome = outcomeOf(results)
-  const { model, comment } = await publishReport(inputs, results, files.report)
+  // Main's trend comes from the data branch (trusted), read in this job's checkout.
+  const series = mainSeries(path.resolve(inputs.workingDirectory), inputs, io.log)
+  const { model, comment } = await publishReport(inputs, results, files.report, [], series)
   logReport(results, io, model)
 
   // Trust first: the outputs of a refused artifact say error, not the artifact's verdict.

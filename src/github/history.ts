@@ -2,18 +2,22 @@
  * The action's use of main's history (the data branch): on a push to main, after storing,
  * the change points whose first commit is among the newest stored commits are reported as
  * new — a job-summary section, the `new-change-points` output and, with the input
- * `change-point-issues`, one issue each; on a pull request, the series behind the
- * comment's trend charts. Reading is best effort: a failure is a warning (push) or a line
- * in the log (pull request), never a failed step.
+ * `change-point-issues`, one issue each — and the history dashboard is written onto the
+ * data branch (`index.html`, for GitHub Pages; input `dashboard`); on a pull request, the
+ * series behind the comment's trend charts. Reading is best effort: a failure is a warning
+ * (push) or a line in the log (pull request), never a failed step.
  */
 import * as core from '@actions/core'
-import { historyOf, type HistoryChangePoint } from '../app/history.js'
+import { historyOf, type HistoryChangePoint, type HistoryReport } from '../app/history.js'
+import { loadChartLibrary } from '../history/chart-library.js'
 import { readDataBranch } from '../history/read-branch.js'
 import { buildSeries, type HistoryEntry, type Series } from '../history/series.js'
 import { metricLabel } from '../metrics.js'
 import { formatMetric } from '../report/format.js'
 import { escapeMarkdown } from '../report/markdown.js'
+import { renderHistoryHtml } from '../report/history-html.js'
 import { formatChange, formatP } from '../report/model.js'
+import type { BranchStore } from '../store/branch-store.js'
 import { oneLine } from './comment.js'
 import type { ActionInputs } from './inputs.js'
 import { changePointBody, changePointMarker, changePointTitle, upsertIssue } from './issues.js'
@@ -31,17 +35,19 @@ import type { ActionOutputs } from './outputs.js'
  */
 export const NEW_WINDOW = 5
 
-/** The data branch's entries, or undefined (told in the log) when it cannot be read. */
+/** The data branch's entries, or why they cannot be read. */
 function readEntries(
   cwd: string,
   inputs: ActionInputs,
-  log: ActionLog
+  log: ActionLog,
+  fetched = false
 ): { entries: HistoryEntry[] } | { error: string } {
   try {
     const entries = readDataBranch({
       cwd,
       branch: inputs.dataBranch,
       remote: 'origin',
+      fetched,
       onWarning: (message) => log.info(`perfgate: history: ${oneLine(message)}`)
     })
     return { entries }
@@ -87,34 +93,59 @@ function newChangePointsMarkdown(
   return lines.join('\n')
 }
 
-export interface ChangePointReport {
+export interface MainHistoryReport {
   readonly newChangePoints: readonly HistoryChangePoint[]
 }
 
 /**
- * After a push's results were stored: reads the data branch, detects change points, and
- * reports the new ones. Never throws: a failure is a warning.
+ * After a push's results were stored (the store fetched the data branch just before):
+ * reads the data branch once, reports the new change points and writes the dashboard.
+ * Never throws: a failure is a warning.
  */
-export async function reportNewChangePoints(
+export async function reportMainHistory(
   cwd: string,
+  inputs: ActionInputs,
+  event: {
+    readonly repository: { readonly owner: string; readonly repo: string }
+    readonly serverUrl?: string
+  },
+  store: BranchStore,
+  io: { readonly log: ActionLog; readonly outputs: ActionOutputs }
+): Promise<MainHistoryReport | undefined> {
+  const read = readEntries(cwd, inputs, io.log, true)
+  if ('error' in read) {
+    core.warning(`perfgate: could not read the history of main: ${read.error}`)
+    return undefined
+  }
+  const { entries } = read
+  let report: HistoryReport
+  try {
+    report = historyOf(entries)
+  } catch (error) {
+    core.warning(`perfgate: could not look for change points: ${oneLine((error as Error).message)}`)
+    return undefined
+  }
+  const fresh = await reportNewChangePoints(entries, report, inputs, event.repository, io)
+  if (inputs.dashboard) await publishDashboard(report, inputs, event, store, io.log)
+  return fresh === undefined ? undefined : { newChangePoints: fresh }
+}
+
+/** The change points among the newest stored commits: summary, output, issues. */
+async function reportNewChangePoints(
+  entries: readonly HistoryEntry[],
+  report: HistoryReport,
   inputs: ActionInputs,
   repository: { readonly owner: string; readonly repo: string },
   io: { readonly log: ActionLog; readonly outputs: ActionOutputs }
-): Promise<ChangePointReport | undefined> {
+): Promise<readonly HistoryChangePoint[] | undefined> {
   try {
-    const read = readEntries(cwd, inputs, io.log)
-    if ('error' in read) {
-      core.warning(`perfgate: could not look for change points: ${read.error}`)
-      return undefined
-    }
-    const { entries } = read
     const recent = new Set(entries.slice(-NEW_WINDOW).map((e) => e.commit))
-    const fresh = historyOf(entries).changePoints.filter((p) => recent.has(p.commit))
+    const fresh = report.changePoints.filter((p) => recent.has(p.commit))
     io.outputs.newChangePoints(fresh.length)
     io.log.info(
       `perfgate: ${fresh.length} new change point${fresh.length === 1 ? '' : 's'} in ${entries.length} stored commits`
     )
-    if (fresh.length === 0) return { newChangePoints: fresh }
+    if (fresh.length === 0) return fresh
     await core.summary.addRaw(newChangePointsMarkdown(fresh, inputs.dataBranch)).write()
     if (inputs.changePointIssues) {
       if (!inputs.token) {
@@ -136,9 +167,57 @@ export async function reportNewChangePoints(
         }
       }
     }
-    return { newChangePoints: fresh }
+    return fresh
   } catch (error) {
     core.warning(`perfgate: could not report change points: ${oneLine((error as Error).message)}`)
     return undefined
   }
 }
+
+/**
+ * Writes the history dashboard onto the data branch (`index.html`, and `.nojekyll` so
+ * GitHub Pages serves the branch as is). Each point links to its commit on GitHub.
+ */
+async function publishDashboard(
+  report: HistoryReport,
+  inputs: ActionInputs,
+  event: {
+    readonly repository: { readonly owner: string; readonly repo: string }
+    readonly serverUrl?: string
+  },
+  store: BranchStore,
+  log: ActionLog
+): Promise<void> {
+  const { owner, repo } = event.repository
+  const commitUrl =
+    event.serverUrl && owner && repo
+      ? `${event.serverUrl}/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/commit/{commit}`
+      : undefined
+  try {
+    const page = renderHistoryHtml(report, {
+      library: loadChartLibrary(),
+      commitUrl,
+      generatedAt: new Date().toISOString()
+    })
+    const done = await store.savePage(
+      [
+        { path: DASHBOARD_FILE, content: page },
+        { path: '.nojekyll', content: '' }
+      ],
+      'perfgate: update the history dashboard'
+    )
+    if (done === 'written') {
+      log.info(
+        `perfgate: history dashboard written to ${inputs.dataBranch}:${DASHBOARD_FILE} ` +
+          `(${Math.round(Buffer.byteLength(page) / 1024)} KiB)`
+      )
+    }
+  } catch (error) {
+    core.warning(
+      `perfgate: could not write the history dashboard onto ${inputs.dataBranch}: ${oneLine((error as Error).message)}`
+    )
+  }
+}
+
+/** The dashboard's file at the data branch's root (what GitHub Pages serves first). */
+export const DASHBOARD_FILE = 'index.html'

@@ -25,7 +25,8 @@ export const Inputs = {
   shard: 'shard',
   shardResults: 'shard-results',
   allowPrTarget: 'allow-pull-request-target',
-  changePointIssues: 'change-point-issues'
+  changePointIssues: 'change-point-issues',
+  dashboard: 'dashboard'
 } as const
 
 /** The allowed values of the inputs that take one of a list (action.yml lists the same). */
@@ -52,7 +53,8 @@ export const INPUT_DEFAULTS = {
   commentId: DEFAULT_COMMENT_ID,
   dataBranch: DEFAULT_DATA_BRANCH,
   outputDir: DEFAULT_OUTPUT_DIR,
-  shardResults: 'perfgate-shards'
+  shardResults: 'perfgate-shards',
+  dashboard: 'true'
 } as const satisfies Partial<Record<keyof typeof Inputs, string>>
 
 export interface ActionInputs {
@@ -73,7 +75,9 @@ export interface ActionInputs {
   readonly shardResults: string
   readonly allowPullRequestTarget: boolean
   /** On a push to main: open or update one issue per new step change. */
-  readonly changePointIssues?: boolean
+  readonly changePointIssues: boolean
+  /** On a push to main: write the history dashboard onto the data branch. */
+  readonly dashboard: boolean
 }
 
 export class InputError extends Error {}
@@ -86,9 +90,10 @@ function choice<T extends string>(name: string, allowed: readonly T[], fallback:
   return value as T
 }
 
-function booleanInput(name: string): boolean {
+function booleanInput(name: string, fallback = false): boolean {
   const value = core.getInput(name).trim().toLowerCase()
-  if (value === '' || value === 'false') return false
+  if (value === '') return fallback
+  if (value === 'false') return false
   if (value === 'true') return true
   throw new InputError(`input ${name}: expected true or false, got "${value}"`)
 }
@@ -133,6 +138,7 @@ export function readInputs(): ActionInputs {
     shard: shardInput(),
     shardResults: core.getInput(Inputs.shardResults).trim() || INPUT_DEFAULTS.shardResults,
     allowPullRequestTarget: booleanInput(Inputs.allowPrTarget),
-    changePointIssues: booleanInput(Inputs.changePointIssues)
+    changePointIssues: booleanInput(Inputs.changePointIssues),
+    dashboard: booleanInput(Inputs.dashboard, INPUT_DEFAULTS.dashboard === 'true')
   }
 }

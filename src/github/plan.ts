@@ -23,6 +23,8 @@ export interface ActionEvent {
   readonly workflowRunHeadSha?: string
   /** The repository the event belongs to (for the API). */
   readonly repository: { readonly owner: string; readonly repo: string }
+  /** GitHub's web address (`https://github.com` or an Enterprise server), for links. */
+  readonly serverUrl?: string
 }
 
 /** Facts about the checkout the plan depends on. */

@@ -20,6 +20,11 @@ export interface ReadBranchOptions {
   readonly remote?: string
   /** The ref whose first-parent history orders the entries. Default `HEAD`. */
   readonly ref?: string
+  /**
+   * The branch was just fetched into perfgate's private ref (the action, right after
+   * storing): read that copy without asking the remote again. Fetched when it is missing.
+   */
+  readonly fetched?: boolean
   readonly onWarning: (message: string) => void
 }
 
@@ -43,6 +48,9 @@ function firstLine(output: Buffer | string | null): string {
 /** Fetches the data branch; returns the ref to read (the last fetched tip when offline). */
 function fetchBranch(options: ReadBranchOptions, branch: string, remote: string): string {
   const ref = `refs/perfgate/${branch}`
+  const known = () =>
+    git(options.cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).status === 0
+  if (options.fetched && known()) return ref
   const fetched = git(
     options.cwd,
     [
@@ -59,7 +67,7 @@ function fetchBranch(options: ReadBranchOptions, branch: string, remote: string)
   )
   if (fetched.status === 0) return ref
   const reason = firstLine(fetched.stderr) || fetched.error?.message || 'git failed'
-  if (git(options.cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).status === 0) {
+  if (known()) {
     options.onWarning(
       `could not fetch ${branch} from ${remote} (${reason}): showing the copy fetched before`
     )

@@ -3,6 +3,7 @@
  *
  *     index.json                    the list of stored commits (see StoreIndex)
  *     results/<full-commit-sha>.json   one results file per measured commit
+ *     index.html, .nojekyll         the history dashboard, for GitHub Pages (savePage)
  *
  * Written with git plumbing only — objects, a temporary index file, commit-tree, push —
  * so the user's working tree, index, HEAD and branches are never touched. The remote
@@ -46,6 +47,8 @@ export const DEFAULT_IDENTITY = { name: 'perfgate', email: 'perfgate@users.norep
 const INDEX_FILE = 'index.json'
 /** sha-1 or sha-256 object names, lowercase, full length (they name files on the branch). */
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+/** Files a page may write at the branch's root: HTML pages and GitHub Pages' `.nojekyll`. */
+const PAGE_FILE = /^(?:\.nojekyll|[\w-]+\.html)$/
 const NETWORK_TIMEOUT_MS = 120_000
 const LOCAL_TIMEOUT_MS = 60_000
 /** Backoff after a lost race: random in [0, min(cap, base × 2^attempt)) ms. */
@@ -91,6 +94,9 @@ type Built =
   | { readonly kind: 'commit'; readonly dataCommit: string; replaced: boolean; removed: string[] }
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'left out' }
+
+/** What savePage did: wrote a commit, found the files as they are, or found no branch. */
+export type PageOutcome = 'written' | 'unchanged' | 'no branch'
 
 interface GitCall {
   readonly input?: string
@@ -189,59 +195,137 @@ export class BranchStore implements ResultsStore {
     const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'))
     try {
       const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: text })
-      for (let attempt = 1; ; attempt++) {
-        const fetched = await this.fetchTip()
-        let raced: string
-        if ('raced' in fetched) {
-          raced = fetched.raced
-        } else {
-          const built = await this.buildCommit(fetched.tip, entry, blob, path.join(tmp, 'index'))
+      return await this.updateBranch<SaveOutcome>(
+        `store the results of ${short}`,
+        async (tip, attempt) => {
+          const built = await this.buildCommit(tip, entry, blob, path.join(tmp, 'index'))
           const unchanged = { commit: sha, dataCommit: undefined, attempts: attempt, removed: [] }
           if (built.kind === 'unchanged') {
             this.log(`perfgate: results of ${short} already stored on ${this.where}`)
-            return { ...unchanged, replaced: true, stored: true }
+            return { result: { ...unchanged, replaced: true, stored: true } }
           }
           if (built.kind === 'left out') {
             this.log(
               `perfgate: retention ${this.retention}: results of ${short} not stored: ` +
                 `${this.where} holds the results of ${this.retention} newer commit(s)`
             )
-            return { ...unchanged, replaced: false, stored: false }
+            return { result: { ...unchanged, replaced: false, stored: false } }
           }
-          if ((await this.push(built.dataCommit)) === 'pushed') {
-            // Only a cache of the remote branch (the next fetch forces it): never fatal.
-            await this.git(['update-ref', this.trackingRef, built.dataCommit])
-            if (built.removed.length > 0) {
-              this.log(
-                `perfgate: retention ${this.retention}: removed the results of ` +
-                  `${built.removed.length} older commit(s) from ${this.where}`
-              )
-            }
-            return {
-              commit: sha,
-              dataCommit: built.dataCommit,
-              attempts: attempt,
-              replaced: built.replaced,
-              removed: built.removed,
-              stored: true
+          return {
+            push: built.dataCommit,
+            pushed: () => {
+              if (built.removed.length > 0) {
+                this.log(
+                  `perfgate: retention ${this.retention}: removed the results of ` +
+                    `${built.removed.length} older commit(s) from ${this.where}`
+                )
+              }
+              return {
+                commit: sha,
+                dataCommit: built.dataCommit,
+                attempts: attempt,
+                replaced: built.replaced,
+                removed: built.removed,
+                stored: true
+              }
             }
           }
-          raced = 'another job pushed first'
         }
-        if (attempt >= this.maxAttempts) {
-          throw new StoreError(
-            `could not store the results of ${short} on ${this.where}: other jobs changed it ` +
-              `during all ${this.maxAttempts} attempts (last: ${raced})`
-          )
-        }
-        this.log(
-          `perfgate: ${this.where} changed while storing (${raced}); ` +
-            `starting over from its new tip (attempt ${attempt + 1} of ${this.maxAttempts})`
-        )
-        await backoff(attempt)
-      }
+      )
     } finally {
       rmSync(tmp, { recursive: true, force: true })
+    }
+  }
+
+  /**
+   * Writes `files` (paths relative to the branch's root, e.g. the dashboard's
+   * `index.html`) onto the data branch beside the stored results, in one commit. Only onto
+   * an existing perfgate data branch (checked like every write): a page is never the first
+   * thing stored. 'unchanged' when the files already hold these contents.
+   */
+  async savePage(
+    files: readonly { readonly path: string; readonly content: string }[],
+    message: string
+  ): Promise<PageOutcome> {
+    await this.checkNames()
+    for (const file of files) {
+      if (!PAGE_FILE.test(file.path)) {
+        throw new StoreError(`${file.path}: not a page file perfgate writes onto ${this.where}`)
+      }
+    }
+    const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'))
+    try {
+      const info: string[] = []
+      for (const file of files) {
+        const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: file.content })
+        info.push('--cacheinfo', `100644,${blob},${file.path}`)
+      }
+      return await this.updateBranch<PageOutcome>('write the dashboard', async (tip) => {
+        if (tip === undefined) return { result: 'no branch' }
+        await this.readIndex(tip) // a foreign branch is never written to
+        const env = { GIT_INDEX_FILE: path.join(tmp, 'index') }
+        rmSync(env.GIT_INDEX_FILE, { force: true })
+        await this.gitOut(['read-tree', tip], { env })
+        await this.gitOut(['update-index', '--add', ...info], { env })
+        const tree = await this.gitOut(['write-tree'], { env })
+        if (tree === (await this.gitOut(['rev-parse', `${tip}^{tree}`]))) {
+          return { result: 'unchanged' }
+        }
+        const commit = await this.gitOut([
+          'commit-tree',
+          '--no-gpg-sign',
+          tree,
+          '-p',
+          tip,
+          '-m',
+          message
+        ])
+        return { push: commit, pushed: () => 'written' }
+      })
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
+    }
+  }
+
+  /**
+   * One write to the data branch: fetch its tip, build the next commit on it (`step`),
+   * push. Whenever another job moved the branch in between, starts over from a new fetch
+   * after a random backoff, up to maxAttempts times. `step` returns either a result
+   * without pushing, or the commit to push and what to return once it is pushed.
+   */
+  private async updateBranch<T>(
+    what: string,
+    step: (
+      tip: string | undefined,
+      attempt: number
+    ) => Promise<{ readonly result: T } | { readonly push: string; readonly pushed: () => T }>
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const fetched = await this.fetchTip()
+      let raced: string
+      if ('raced' in fetched) {
+        raced = fetched.raced
+      } else {
+        const next = await step(fetched.tip, attempt)
+        if ('result' in next) return next.result
+        if ((await this.push(next.push)) === 'pushed') {
+          // Only a cache of the remote branch (the next fetch forces it): never fatal.
+          await this.git(['update-ref', this.trackingRef, next.push])
+          return next.pushed()
+        }
+        raced = 'another job pushed first'
+      }
+      if (attempt >= this.maxAttempts) {
+        throw new StoreError(
+          `could not ${what} on ${this.where}: other jobs changed it ` +
+            `during all ${this.maxAttempts} attempts (last: ${raced})`
+        )
+      }
+      this.log(
+        `perfgate: ${this.where} changed while writing (${raced}); ` +
+          `starting over from its new tip (attempt ${attempt + 1} of ${this.maxAttempts})`
+      )
+      await backoff(attempt)
     }
   }
 
