@@ -297,7 +297,8 @@ describe('parseConfig: http benchmarks', () => {
         warmupMs: 500,
         pipelining: 1,
         rate: undefined,
-        timeoutMs: 10000
+        timeoutMs: 10000,
+        interleave: true
       }
     })
     // The server's CPU per request where it is measured (Linux), else latency and rps.
@@ -311,7 +312,7 @@ describe('parseConfig: http benchmarks', () => {
       'benchmarks:\n  - name: api\n    http:\n' +
         '      server: { command: x, ready: { url: "http://127.0.0.1:{port}/", timeout: 5s }, restart: once }\n' +
         '      requests: [{ url: "http://127.0.0.1:{port}/" }]\n' +
-        '      load: { connections: 2, duration: 2s, warmup: 0s, rate: 500, timeout: 1s }\n' +
+        '      load: { connections: 2, duration: 2s, warmup: 0s, rate: 500, timeout: 1s, interleave: false }\n' +
         '    budgets: { serverCpu: 80%, rps: ">= 400", errors: 0 }\n'
     )
     const spec = config.benchmarks[0]!.spec
@@ -320,7 +321,15 @@ describe('parseConfig: http benchmarks', () => {
     ).toEqual([
       5000,
       'once',
-      { connections: 2, durationMs: 2000, warmupMs: 0, pipelining: 1, rate: 500, timeoutMs: 1000 }
+      {
+        connections: 2,
+        durationMs: 2000,
+        warmupMs: 0,
+        pipelining: 1,
+        rate: 500,
+        timeoutMs: 1000,
+        interleave: false
+      }
     ])
     expect(config.benchmarks[0]!.budgets.map((b) => [b.metric, b.comparator, b.limit])).toEqual([
       ['serverCpu', '<=', 0.8],

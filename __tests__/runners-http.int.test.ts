@@ -141,6 +141,76 @@ describe('HTTP trials', () => {
   })
 })
 
+describe('interleaved HTTP pairs', () => {
+  const pairOf = (
+    base: ReturnType<typeof httpBenchmark>,
+    head: ReturnType<typeof httpBenchmark>
+  ) => ({
+    base: { benchmark: base, spec: base.spec },
+    head: { benchmark: head, spec: head.spec }
+  })
+
+  it('measures both servers in alternating slices, each side its own cost and latency', async () => {
+    const base = httpBenchmark('ok', '/ok', { load: { durationMs: 600, warmupMs: 100 } })
+    const head = httpBenchmark('ok', '/ok', { load: { durationMs: 600, warmupMs: 100 } })
+    const pair = await runner.runPair(pairOf(base, head), 'head')
+    for (const side of ['base', 'head'] as const) {
+      const outcome = pair[side]
+      if (!outcome.ok) throw new Error(`${side}: ${outcome.message}\n${outcome.stderrTail}`)
+      // 600 ms in 100 ms slices: 6 slices per side, in the order head, base, base, head, …
+      expect(outcome.details.interleavedSlices).toBe(6)
+      // Each side's load lasted about its 0.6 s (slices end on autocannon's 20 ms tick).
+      expect(outcome.details.seconds).toBeGreaterThan(0.55)
+      expect(outcome.details.seconds).toBeLessThan(1.5)
+      expect(outcome.metrics.p50!).toBeGreaterThan(0)
+      expect(outcome.metrics.p50!).toBeLessThanOrEqual(outcome.metrics.p99!)
+      expect(outcome.metrics.cpuPerRequest).toBeGreaterThan(0)
+      expect(outcome.metrics.serverCpu).toBeGreaterThan(0)
+      expect(outcome.metrics.rss).toBeGreaterThan(10e6)
+    }
+  })
+
+  it('gives the other side an ordinary trial when one server cannot start', async () => {
+    const base = httpBenchmark('exit-early')
+    const head = httpBenchmark('ok')
+    const pair = await runner.runPair(pairOf(base, head), 'base')
+    expect(pair.base).toMatchObject({ ok: false, stderrTail: 'fatal: DATABASE_URL is not set' })
+    expect(pair.head.ok).toBe(true)
+    expect(pair.head.ok && pair.head.details.interleavedSlices).toBeUndefined()
+  })
+
+  it('fails only the side whose server crashes, and stops both', async () => {
+    const base = httpBenchmark('ok', '/ok', { load: { warmupMs: 0, durationMs: 1000 } })
+    const head = httpBenchmark('crash-after 300', '/ok', {
+      load: { warmupMs: 0, durationMs: 1000 }
+    })
+    const pair = await runner.runPair(pairOf(base, head), 'base')
+    expect(pair.head).toMatchObject({
+      ok: false,
+      message: 'server exited with code 3 during load',
+      stderrTail: 'crashing after 300 requests'
+    })
+    expect(pair.base.ok).toBe(true)
+  })
+
+  it('keeps both servers across pairs with restart: once, and stops them on release', async () => {
+    const base = httpBenchmark('ok', '/ok', { server: { restart: 'once' } })
+    const head = httpBenchmark('ok', '/ok', { server: { restart: 'once' } })
+    const first = await runner.runPair(pairOf(base, head), 'base')
+    const second = await runner.runPair(pairOf(base, head), 'head')
+    expect([first.base.ok, first.head.ok, second.base.ok, second.head.ok]).toEqual([
+      true,
+      true,
+      true,
+      true
+    ])
+    expect(liveChildCount()).toBe(2)
+    await runner.release(base)
+    await runner.release(head)
+    expect(liveChildCount()).toBe(0)
+  })
+})
+
 describe('freePort', () => {
   it('returns a port that can be listened on', async () => {
     const port = await freePort()

@@ -117,3 +117,69 @@ describe('runPairedBenchmark', () => {
     expect(calls.filter((c) => c.startsWith('head'))).toHaveLength(5)
   })
 })
+
+describe('runPairedBenchmark with a runner that measures pairs together', () => {
+  /** runPair for even pairs only (odd ones fall back to two trials), scripted values. */
+  function pairRunner(factor: number) {
+    const calls: string[] = []
+    const trial = (side: 'base' | 'head', i: number): TrialOutcome => ({
+      ok: true,
+      metrics: { wall: 100 * (side === 'head' ? factor : 1) * (1 + 0.01 * Math.sin(i * 7)) },
+      details: {},
+      durationMs: 1
+    })
+    const r: TrialRunner = {
+      async runTrial(benchmark, i) {
+        const side = benchmark === head ? 'head' : 'base'
+        calls.push(`${side}${i}`)
+        return trial(side, i)
+      },
+      runPair(pair, first, i) {
+        if (i % 2 === 1) return undefined
+        expect(pair).toEqual({ base, head })
+        calls.push(`pair${i}:${first}`)
+        return Promise.resolve({ base: trial('base', i), head: trial('head', i) })
+      }
+    }
+    return { r, calls }
+  }
+
+  it('takes a pair at once where the runner can, two trials where it cannot, same order rule', async () => {
+    const { r, calls } = pairRunner(1.3)
+    const { head: h, base: b } = await runPairedBenchmark(head, base, options(r))
+    expect(h.trials).toHaveLength(5)
+    expect(b.trials).toHaveLength(5)
+    expect(calls.filter((c) => c.startsWith('pair'))).toHaveLength(3) // pairs 0, 2, 4
+    const first = h.paired!.firstInPair
+    for (const i of [0, 2, 4]) expect(calls).toContain(`pair${i}:${first[i]}`)
+    for (const i of [1, 3]) {
+      const order = calls.filter((c) => c.endsWith(String(i)) && !c.startsWith('pair'))
+      expect(order).toEqual(
+        first[i] === 'head' ? [`head${i}`, `base${i}`] : [`base${i}`, `head${i}`]
+      )
+    }
+    expect(h.paired).toMatchObject({ pairs: 5, stopReason: 'decided' })
+  })
+
+  it('stops as errored when one side of a pair measured together failed', async () => {
+    const r: TrialRunner = {
+      // The base cannot run it: head alone gets trials up to the first look, one by one.
+      runTrial: () =>
+        Promise.resolve({ ok: true, metrics: { wall: 100 }, details: {}, durationMs: 1 }),
+      runPair: () =>
+        Promise.resolve({
+          base: { ok: false, message: 'server exited', stderrTail: 'boom', durationMs: 1 },
+          head: { ok: true, metrics: { wall: 100 }, details: {}, durationMs: 1 }
+        })
+    }
+    const { head: h, base: b } = await runPairedBenchmark(head, base, {
+      ...options(r),
+      lookSizes: [1]
+    })
+    expect(b).toMatchObject({
+      state: 'errored',
+      error: { message: 'server exited', detail: 'boom' }
+    })
+    expect(h.state).toBe('ok')
+  })
+})

@@ -1,5 +1,6 @@
 // What every bench script shares: integer options and a clean exit (child process groups
 // killed and worktrees removed on Ctrl-C, SIGTERM, SIGHUP and on error).
+import { spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
 import { cleanUpEverything } from '../src/process/signals.js'
 
@@ -26,4 +27,11 @@ export function runBench(name: string, main: () => Promise<void>): void {
     process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`)
     process.exitCode = 1
   })
+}
+
+/** A process spinning 100 ms, sleeping 100 ms: a neighbour busy half the time. */
+export function startNeighbour(): ChildProcess {
+  const script =
+    'const spin = () => { const end = Date.now() + 100; while (Date.now() < end); setTimeout(spin, 100) }; spin()'
+  return spawn(process.execPath, ['-e', script], { stdio: 'ignore' })
 }

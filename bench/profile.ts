@@ -131,7 +131,8 @@ function httpBenchmark(dir: string, loadMs: number): BenchmarkConfig {
         warmupMs: 300,
         pipelining: 1,
         rate: undefined,
-        timeoutMs: 5000
+        timeoutMs: 5000,
+        interleave: true
       }
     },
     trials: 1,

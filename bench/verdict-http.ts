@@ -6,10 +6,13 @@
  *
  * 1. Real trials. A node:http JSON endpoint (bench/verdict-http-fixtures/server.js) with a
  *    little CPU work per request, started fresh per trial by perfgate's own HttpTrialRunner
- *    (autocannon, 10 connections, the default load). Blocks of one trial of each variant —
- *    base, a second base (A/A), and the planted ones — in random order, `--blocks` times per
- *    condition and trial length. Trials of one block ran next to each other, so pairing a
- *    variant with the base of its block keeps what pairing is for (drift hits both sides).
+ *    (autocannon, 10 connections, the default load), per pairing:
+ *    - `interleaved` (perfgate's default): per block, one interleaved pair (runPair: both
+ *      servers up, the load alternated in 100 ms slices) of the base with each other
+ *      variant — a second base (A/A) and the planted ones — in random order;
+ *    - `sequential`: per block, one trial of each variant in random order; pairing a variant
+ *      with the base of its block keeps what pairing is for (drift hits both sides).
+ *    `--blocks` blocks per condition, trial length and pairing.
  * 2. Verdicts. Runs of `perfgate run --base` replayed through perfgate's own scheduler
  *    (`runPairedBenchmark`: planned looks every 10 pairs, early stop) and comparison
  *    (`compareResults`: sequential p, Holm over the family, threshold), with pair i of a run
@@ -19,19 +22,18 @@
  * Resampling from a few dozen blocks understates run-to-run variety a little (blocks
  * repeat within a run); the per-metric noise table shows the raw pairs.
  *
- * Options: --quick (16 blocks, trial length 1 s only: ~12 minutes on a busy 2-core
- * machine), --blocks N (30), --durations MS,MS (1000,3000), --warmup MS (500),
- * --runs N (1000), --seed S (1), --conditions quiet,busy, --save FILE (write the measured
+ * Options: --quick (16 blocks, trial length 1 s only: ~14 minutes on a 2-core machine), --blocks N (30), --durations MS,MS (1000,3000), --warmup MS (500),
+ * --runs N (1000), --seed S (1), --conditions quiet,busy, --pairing interleaved,sequential
+ * (both), --save FILE (write the measured
  * trials as JSON), --load FILE (replay saved trials instead of measuring).
  * Tables (Markdown) go to stdout, progress to stderr.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
-import { integerOption, runBench } from './common.js'
+import { integerOption, runBench, startNeighbour } from './common.js'
 import { compareResults } from '../src/compare/compare.js'
 import type { BenchmarkConfig, HttpSpec } from '../src/config/types.js'
 import {
@@ -67,6 +69,12 @@ interface Options {
   readonly runs: number
   readonly seed: number
   readonly conditions: ('quiet' | 'busy')[]
+  /**
+   * How a pair is measured: `interleaved` (the default of perfgate run --base: both
+   * servers up, the load alternated in 100 ms slices) or `sequential` (two trials, one
+   * server after the other).
+   */
+  readonly pairings: ('interleaved' | 'sequential')[]
   /** Write the measured trials to this JSON file; or replay the trials of one. */
   readonly save?: string
   readonly load?: string
@@ -83,8 +91,15 @@ function readOptions(): Options {
       seed: { type: 'string', default: '1' },
       conditions: { type: 'string', default: 'quiet,busy' },
       save: { type: 'string' },
-      load: { type: 'string' }
+      load: { type: 'string' },
+      pairing: { type: 'string', default: 'interleaved,sequential' }
     }
+  })
+  const pairings = values.pairing.split(',').map((p) => {
+    if (p !== 'interleaved' && p !== 'sequential') {
+      throw new Error(`--pairing: interleaved or sequential, got ${p}`)
+    }
+    return p
   })
   const quick = values.quick === true
   const durations = (values.durations ?? (quick ? '1000' : '1000,3000'))
@@ -101,19 +116,14 @@ function readOptions(): Options {
     runs: integerOption('runs', values.runs, 10),
     seed: integerOption('seed', values.seed, 0),
     conditions,
+    pairings,
     ...(values.save ? { save: values.save } : {}),
     ...(values.load ? { load: values.load } : {})
   }
 }
 
-/** A neighbour busy half the time: 100 ms of spinning, 100 ms of sleep, in its own process. */
-function startNeighbour(): ChildProcess {
-  const script =
-    'const spin = () => { const end = Date.now() + 100; while (Date.now() < end); setTimeout(spin, 100) }; spin()'
-  return spawn(process.execPath, ['-e', script], { stdio: 'ignore' })
-}
-
 function endpoint(name: string, factor: number, durationMs: number, warmupMs: number) {
+  // (interleave is the runner's choice here: collect() calls runTrial or runPair itself)
   const spec: HttpSpec = {
     kind: 'http',
     server: {
@@ -139,7 +149,8 @@ function endpoint(name: string, factor: number, durationMs: number, warmupMs: nu
       warmupMs,
       pipelining: 1,
       rate: undefined,
-      timeoutMs: DEFAULT_HTTP_TIMEOUT_MS
+      timeoutMs: DEFAULT_HTTP_TIMEOUT_MS,
+      interleave: false
     }
   }
   const config: BenchmarkConfig = {
@@ -167,24 +178,64 @@ const variants = ['base', 'base2', ...EFFECTS.map((e) => `+${Math.round((e - 1) 
 const factorOf = (variant: string) =>
   variant.startsWith('base') ? 1 : EFFECTS[variants.indexOf(variant) - 2]!
 
+/** A copy of `list` in random order (Fisher–Yates). */
+function shuffled<T>(list: readonly T[], random: Random): T[] {
+  const order = [...list]
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1))
+    ;[order[i], order[j]] = [order[j]!, order[i]!]
+  }
+  return order
+}
+
+/** Key of the base trials measured together with `variant`'s (interleaved pools). */
+const withBase = (variant: string) => `base·${variant}`
+
 async function collect(
   options: Options,
   durationMs: number,
   label: string,
-  random: Random
+  random: Random,
+  pairing: 'interleaved' | 'sequential'
 ): Promise<Pool> {
   const runner = new HttpTrialRunner()
   const pool: Pool = new Map(variants.map((v) => [v, []]))
   const endpoints = new Map(
     variants.map((v) => [v, endpoint(v, factorOf(v), durationMs, options.warmupMs)])
   )
-  for (let block = 0; block < options.blocks; block++) {
-    const order = [...variants]
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random.next() * (i + 1))
-      ;[order[i], order[j]] = [order[j]!, order[i]!]
+  if (pairing === 'interleaved') {
+    // Per block, one interleaved pair of the base with each other variant, in random order.
+    const heads = variants.slice(1)
+    for (const v of heads) pool.set(withBase(v), [])
+    for (let block = 0; block < options.blocks; block++) {
+      for (const variant of shuffled(heads, random)) {
+        const sides = { base: endpoints.get('base')!, head: endpoints.get(variant)! }
+        const measure = () =>
+          runner.runPair(
+            {
+              base: { benchmark: sides.base.config, spec: sides.base.spec },
+              head: { benchmark: sides.head.config, spec: sides.head.spec }
+            },
+            random.next() < 0.5 ? 'base' : 'head'
+          )
+        let pair = await measure()
+        if (!pair.base.ok || !pair.head.ok) pair = await measure() // one retry
+        for (const [side, key] of [
+          ['base', withBase(variant)],
+          ['head', variant]
+        ] as const) {
+          const outcome = pair[side]
+          if (!outcome.ok) throw new Error(`${label} ${variant} (${side}): ${outcome.message}`)
+          pool.get(key)!.push({ metrics: outcome.metrics, durationMs: outcome.durationMs })
+        }
+      }
+      process.stderr.write(`${label}: block ${block + 1}/${options.blocks}\r`)
     }
-    for (const variant of order) {
+    process.stderr.write('\n')
+    return pool
+  }
+  for (let block = 0; block < options.blocks; block++) {
+    for (const variant of shuffled(variants, random)) {
       const { config, spec } = endpoints.get(variant)!
       let outcome = await runner.runTrial(config, spec)
       if (!outcome.ok) outcome = await runner.runTrial(config, spec) // one retry
@@ -210,7 +261,7 @@ const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)} %`
 
 /** Log ratios variant/base over the blocks, for one metric. */
 function logRatios(pool: Pool, variant: string, metric: MetricName): number[] {
-  const base = pool.get('base')!
+  const base = pool.get(withBase(variant)) ?? pool.get('base')!
   return pool
     .get(variant)!
     .map((m, i) => Math.log(m.metrics[metric]! / base[i]!.metrics[metric]!))
@@ -230,10 +281,19 @@ function replayRunner(
   random: Random
 ): TrialRunner {
   const picks = new Map<number, { block: number; headSide: string; baseSide: string }>()
-  const n = pool.get('base')!.length
+  const n = pool.get(variant)!.length
   return {
     runTrial(config, pair) {
       let pick = picks.get(pair)
+      if (pick === undefined && pool.has(withBase(variant))) {
+        // Interleaved: the pair as measured (A/A swapped at random, as below).
+        const block = Math.floor(random.next() * n)
+        const flip = variant === 'base2' && random.next() < 0.5
+        pick = flip
+          ? { block, headSide: withBase(variant), baseSide: variant }
+          : { block, headSide: variant, baseSide: withBase(variant) }
+        picks.set(pair, pick)
+      }
       if (pick === undefined) {
         const block = Math.floor(random.next() * n)
         const flip = random.next() < 0.5
@@ -321,84 +381,87 @@ async function main(): Promise<void> {
   )
   for (const condition of options.conditions) {
     for (const durationMs of options.durations) {
-      const neighbour = condition === 'busy' && !options.load ? startNeighbour() : undefined
-      try {
-        const label = `${condition}, ${durationMs / 1000} s trials`
-        let pool: Pool
-        if (options.load) {
-          const saved = JSON.parse(readFileSync(options.load, 'utf8')) as Record<
-            string,
-            Record<string, Measured[]>
-          >
-          if (!saved[label]) throw new Error(`${options.load}: no trials for "${label}"`)
-          pool = new Map(Object.entries(saved[label]))
-        } else {
-          pool = await collect(options, durationMs, label, random)
-        }
-        neighbour?.kill() // measurement over: the replay needs no neighbour
-        if (options.save) {
-          const saved = existsSync(options.save)
-            ? (JSON.parse(readFileSync(options.save, 'utf8')) as Record<string, unknown>)
-            : {}
-          saved[label] = Object.fromEntries(pool)
-          writeFileSync(options.save, JSON.stringify(saved))
-        }
-        const pairWallS =
-          (median(pool.get('base')!.map((m) => m.durationMs)) +
-            median(pool.get('base2')!.map((m) => m.durationMs))) /
-          1000
-        const baseCpu = median(pool.get('base')!.map((m) => m.metrics.cpuPerRequest!))
-        process.stdout.write(
-          `## ${label}\n\nMedian pair wall time ${pairWallS.toFixed(1)} s; base CPU/request ` +
-            `${(baseCpu * 1000).toFixed(0)} µs; base p50 ` +
-            `${median(pool.get('base')!.map((m) => m.metrics.p50!)).toFixed(2)} ms.\n\n`
-        )
-        // Noise and the true change per metric, from the raw pairs.
-        const noiseRows = NOISE_METRICS.map((metric) => [
-          metricLabel(metric, 'http'),
-          pct(sd(logRatios(pool, 'base2', metric))),
-          ...variants.slice(2).map((v) => pct(Math.exp(median(logRatios(pool, v, metric))) - 1))
-        ])
-        process.stdout.write(
-          markdownTable([
-            [
-              'metric',
-              'A/A pair log-ratio SD',
-              ...variants.slice(2).map((v) => `loop ${v}: median change`)
-            ],
-            ...noiseRows
-          ]) + '\n\n'
-        )
-        const rows: string[][] = []
-        for (const gate of GATES) {
-          const seed = options.seed * 7919 + rows.length
-          const aa = await replay(pool, gate, 'base2', FAMILY, options.runs, seed)
-          const cells = [] as Cell[]
-          for (const v of variants.slice(2)) {
-            cells.push(await replay(pool, gate, v, 1, options.runs, seed + cells.length + 1))
+      for (const pairing of options.pairings) {
+        const neighbour = condition === 'busy' && !options.load ? startNeighbour() : undefined
+        try {
+          const label = `${condition}, ${durationMs / 1000} s trials, ${pairing} pairs`
+          let pool: Pool
+          if (options.load) {
+            const saved = JSON.parse(readFileSync(options.load, 'utf8')) as Record<
+              string,
+              Record<string, Measured[]>
+            >
+            if (!saved[label]) throw new Error(`${options.load}: no trials for "${label}"`)
+            pool = new Map(Object.entries(saved[label]))
+          } else {
+            pool = await collect(options, durationMs, label, random, pairing)
           }
-          rows.push([
-            gate.join(', '),
-            pct(aa.flagged / options.runs),
-            ...cells.map(
-              (c) =>
-                `${pct(c.flagged / options.runs, 0)} · ${c.pairs.toFixed(1)} pairs · ` +
-                `${Math.round(c.pairs * pairWallS)} s`
-            )
+          neighbour?.kill() // measurement over: the replay needs no neighbour
+          if (options.save) {
+            const saved = existsSync(options.save)
+              ? (JSON.parse(readFileSync(options.save, 'utf8')) as Record<string, unknown>)
+              : {}
+            saved[label] = Object.fromEntries(pool)
+            writeFileSync(options.save, JSON.stringify(saved))
+          }
+          const baseKey = pool.has(withBase('base2')) ? withBase('base2') : 'base'
+          const pairWallS =
+            (median(pool.get(baseKey)!.map((m) => m.durationMs)) +
+              median(pool.get('base2')!.map((m) => m.durationMs))) /
+            1000
+          const baseCpu = median(pool.get(baseKey)!.map((m) => m.metrics.cpuPerRequest!))
+          process.stdout.write(
+            `## ${label}\n\nMedian pair wall time ${pairWallS.toFixed(1)} s; base CPU/request ` +
+              `${(baseCpu * 1000).toFixed(0)} µs; base p50 ` +
+              `${median(pool.get(baseKey)!.map((m) => m.metrics.p50!)).toFixed(2)} ms.\n\n`
+          )
+          // Noise and the true change per metric, from the raw pairs.
+          const noiseRows = NOISE_METRICS.map((metric) => [
+            metricLabel(metric, 'http'),
+            pct(sd(logRatios(pool, 'base2', metric))),
+            ...variants.slice(2).map((v) => pct(Math.exp(median(logRatios(pool, v, metric))) - 1))
           ])
+          process.stdout.write(
+            markdownTable([
+              [
+                'metric',
+                'A/A pair log-ratio SD',
+                ...variants.slice(2).map((v) => `loop ${v}: median change`)
+              ],
+              ...noiseRows
+            ]) + '\n\n'
+          )
+          const rows: string[][] = []
+          for (const gate of GATES) {
+            const seed = options.seed * 7919 + rows.length
+            const aa = await replay(pool, gate, 'base2', FAMILY, options.runs, seed)
+            const cells = [] as Cell[]
+            for (const v of variants.slice(2)) {
+              cells.push(await replay(pool, gate, v, 1, options.runs, seed + cells.length + 1))
+            }
+            rows.push([
+              gate.join(', '),
+              pct(aa.flagged / options.runs),
+              ...cells.map(
+                (c) =>
+                  `${pct(c.flagged / options.runs, 0)} · ${c.pairs.toFixed(1)} pairs · ` +
+                  `${Math.round(c.pairs * pairWallS)} s`
+              )
+            ])
+          }
+          process.stdout.write(
+            markdownTable([
+              [
+                'gate',
+                `A/A false alarms (${FAMILY} endpoints)`,
+                ...variants.slice(2).map((v) => `loop ${v}: power · pairs · wall`)
+              ],
+              ...rows
+            ]) + '\n\n'
+          )
+        } finally {
+          neighbour?.kill()
         }
-        process.stdout.write(
-          markdownTable([
-            [
-              'gate',
-              `A/A false alarms (${FAMILY} endpoints)`,
-              ...variants.slice(2).map((v) => `loop ${v}: power · pairs · wall`)
-            ],
-            ...rows
-          ]) + '\n\n'
-        )
-      } finally {
-        neighbour?.kill()
       }
     }
   }

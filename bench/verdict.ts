@@ -20,7 +20,8 @@
  * Options: --seed S (1), --aa-runs N (2000), --power-runs N (2000),
  * --family-power-runs N (1000), --real-runs N (3), --real-filter REGEX (the function and
  * command benchmarks of examples/perfgate.yml),
- * --robust-runs N (400), --skip-sim, --skip-robust, --skip-real.
+ * --robust-runs N (400), --skip-sim, --skip-robust, --skip-real, --neighbour (the real
+ * part beside a process busy half the time, as on a shared runner).
  *
  * 3. Robust (bench/verdict-robust.ts): the paired procedures side by side on trials a busy
  *    machine slows as a whole (10-20 % of trials, either side, 1.5-10×) and on clean noise;
@@ -29,7 +30,7 @@
  */
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
-import { integerOption, runBench } from './common.js'
+import { integerOption, runBench, startNeighbour } from './common.js'
 import { DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../src/config/defaults.js'
 import { markdownTable } from 'markdown-table'
 import type { MetricName } from '../src/metrics.js'
@@ -71,6 +72,8 @@ interface Options {
   readonly robustRuns: number
   readonly robust: boolean
   readonly real: boolean
+  /** Real part: a neighbour process busy half the time (100 ms spinning, 100 ms asleep). */
+  readonly neighbour: boolean
 }
 
 function readOptions(): Options {
@@ -85,7 +88,8 @@ function readOptions(): Options {
       'skip-sim': { type: 'boolean' },
       'robust-runs': { type: 'string', default: '400' },
       'skip-robust': { type: 'boolean' },
-      'skip-real': { type: 'boolean' }
+      'skip-real': { type: 'boolean' },
+      neighbour: { type: 'boolean' }
     }
   })
   const number = integerOption
@@ -99,7 +103,8 @@ function readOptions(): Options {
     sim: values['skip-sim'] !== true,
     robustRuns: number('robust-runs', values['robust-runs'], 1),
     robust: values['skip-robust'] !== true,
-    real: values['skip-real'] !== true
+    real: values['skip-real'] !== true,
+    neighbour: values.neighbour === true
   }
 }
 
@@ -472,27 +477,33 @@ async function real(options: Options): Promise<string[]> {
       }))
     ]
     let runIndex = 0
-    for (let round = 0; round < options.realRuns; round++) {
-      // Rotate the scenarios, so a slow spell of the machine does not hit one of them only.
-      for (let k = 0; k < scenarios.length; k++) {
-        const scenario = scenarios[(k + round) % scenarios.length]!
-        repo.setSlowdown(scenario.factor)
-        runIndex++
-        const seed = options.seed * 1000 + runIndex
-        log(`real: run ${runIndex}/${options.realRuns * scenarios.length}: ${scenario.label}`)
-        const run = await runAb(repo, seed, options.realFilter, process.stderr)
-        log(
-          `real: ${scenario.label}: exit ${run.exitCode}, ${run.regressions} regression(s), ` +
-            `${run.improvements} improvement(s), ${run.seconds.toFixed(0)} s`
-        )
-        scenario.runs.push(run)
+    const neighbour = options.neighbour ? startNeighbour() : undefined
+    try {
+      for (let round = 0; round < options.realRuns; round++) {
+        // Rotate the scenarios, so a slow spell of the machine does not hit one of them only.
+        for (let k = 0; k < scenarios.length; k++) {
+          const scenario = scenarios[(k + round) % scenarios.length]!
+          repo.setSlowdown(scenario.factor)
+          runIndex++
+          const seed = options.seed * 1000 + runIndex
+          log(`real: run ${runIndex}/${options.realRuns * scenarios.length}: ${scenario.label}`)
+          const run = await runAb(repo, seed, options.realFilter, process.stderr)
+          log(
+            `real: ${scenario.label}: exit ${run.exitCode}, ${run.regressions} regression(s), ` +
+              `${run.improvements} improvement(s), ${run.seconds.toFixed(0)} s`
+          )
+          scenario.runs.push(run)
+        }
       }
+    } finally {
+      neighbour?.kill()
     }
     repo.setSlowdown(0)
     return [
       '## Real: the example suite, `perfgate run --base HEAD` on this machine',
       '',
       `${options.realRuns} run(s) per working tree` +
+        (options.neighbour ? ', a neighbour process busy half the time throughout' : '') +
         `, \`--filter '${options.realFilter}'\`` +
         `. Planted pass calibrated in-process: parseCsv (1,000 orders) ` +
         `${(calibration.baseNs / 1000).toFixed(0)} µs, one extra pass over the text ` +

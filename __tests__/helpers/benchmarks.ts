@@ -114,6 +114,7 @@ export function httpBenchmark(
       pipelining: 1,
       rate: undefined,
       timeoutMs: 2000,
+      interleave: true,
       ...overrides.load
     }
   }

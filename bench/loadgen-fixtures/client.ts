@@ -52,7 +52,15 @@ function httpSpec(connections: number, durationMs: number, warmupMs: number): Ht
     requests: [
       { url: 'http://127.0.0.1:{port}/', method: 'GET', headers: {}, body: undefined, weight: 1 }
     ],
-    load: { connections, durationMs, warmupMs, pipelining: 1, rate: undefined, timeoutMs: 10_000 }
+    load: {
+      connections,
+      durationMs,
+      warmupMs,
+      pipelining: 1,
+      rate: undefined,
+      timeoutMs: 10_000,
+      interleave: false
+    }
   }
 }
 

@@ -310,7 +310,12 @@ export const CONFIG_SCHEMA = {
               description:
                 'Fixed total rate in requests/s (open-loop, corrected for coordinated omission). Default: as fast as the server answers.'
             },
-            timeout: { type: ['string', 'number'], description: 'Request timeout. Default 10s.' }
+            timeout: { type: ['string', 'number'], description: 'Request timeout. Default 10s.' },
+            interleave: {
+              type: 'boolean',
+              description:
+                "In an A/B run, run the base and head servers at once and alternate the load between them in 100 ms slices, so a shared machine's changing speed hits both alike (default true); false when two instances of the server cannot run at the same time."
+            }
           }
         }
       }

@@ -69,6 +69,8 @@ export interface HttpSpec {
     /** Fixed total rate (requests/s); undefined: closed loop, as fast as answers come. */
     readonly rate: number | undefined
     readonly timeoutMs: number
+    /** A/B runs: base and head servers up at once, load alternated in short slices. */
+    readonly interleave: boolean
   }
 }
 

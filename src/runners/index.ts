@@ -19,6 +19,19 @@ export function createProcessTrialRunner(): TrialRunner {
           return http.runTrial(benchmark, spec)
       }
     },
+    runPair(pair, first) {
+      const base = pair.base.spec
+      const head = pair.head.spec
+      if (base.kind !== 'http' || head.kind !== 'http') return undefined
+      if (!base.load.interleave || !head.load.interleave) return undefined
+      return http.runPair(
+        {
+          base: { benchmark: pair.base, spec: base },
+          head: { benchmark: pair.head, spec: head }
+        },
+        first
+      )
+    },
     release(benchmark) {
       return http.release(benchmark)
     }

@@ -20,9 +20,22 @@ export type TrialOutcome =
       readonly durationMs: number
     }
 
+/** The two sides of an A/B run. */
+export type Side = 'base' | 'head'
+
 /** Runs one trial of a benchmark (a fresh process each time). */
 export interface TrialRunner {
   runTrial(benchmark: BenchmarkConfig, trialIndex: number): Promise<TrialOutcome>
+  /**
+   * One pair measured together (HTTP with `load.interleave`: both servers up, the load
+   * alternated between them), `first` in front; undefined when this benchmark's pairs are
+   * run as two trials.
+   */
+  runPair?(
+    pair: Readonly<Record<Side, BenchmarkConfig>>,
+    first: Side,
+    pairIndex: number
+  ): Promise<Record<Side, TrialOutcome>> | undefined
   /** Called when a benchmark's trials are over (stops anything kept across trials). */
   release?(benchmark: BenchmarkConfig): Promise<void>
 }

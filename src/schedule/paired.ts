@@ -10,12 +10,12 @@ import type { StopReason } from '../compare/types.js'
 import type { MetricName } from '../metrics.js'
 import type { BenchmarkResult, TrialResult } from '../results/types.js'
 import { summarizeTrials } from '../results/summary.js'
-import type { TrialOutcome, TrialRunner } from '../runners/types.js'
+import type { Side, TrialOutcome, TrialRunner } from '../runners/types.js'
 import type { Random } from '../stats/random.js'
 import { decidedAtLook } from '../stats/sequential.js'
 import { settingsOf } from './suite.js'
 
-export type Side = 'base' | 'head'
+export type { Side }
 
 /** Progress of an A/B run; the CLI renders it. */
 export interface PairedProgressListener {
@@ -182,12 +182,19 @@ export class PairedSession {
       const pair = this.#pair
       const order: Side[] = options.random.next() < 0.5 ? ['base', 'head'] : ['head', 'base']
       this.#firstInPair.push(order[0]!)
+      if (deadline !== undefined && this.#now() >= deadline) return this.#stop('time-budget')
+      // A runner that measures both sides together (interleaved HTTP) does the pair at once.
+      const both = await options.runner.runPair?.(
+        { base: this.#base, head: this.#head },
+        order[0]!,
+        pair
+      )
       for (const side of order) {
-        if (deadline !== undefined && this.#now() >= deadline) {
+        if (!both && deadline !== undefined && this.#now() >= deadline) {
           return this.#stop('time-budget')
         }
         const config = side === 'head' ? this.#head : this.#base
-        const outcome = await options.runner.runTrial(config, pair)
+        const outcome = both ? both[side] : await options.runner.runTrial(config, pair)
         options.progress?.trialEnd(this.#head, side, pair, this.#maxPairs, outcome)
         if (!outcome.ok) {
           this.#failures[side] = {

@@ -119,7 +119,8 @@ export function httpSpec(
         load.timeout,
         at('load', 'timeout'),
         defaults.DEFAULT_HTTP_TIMEOUT_MS
-      )
+      ),
+      interleave: load.interleave ?? true
     }
   }
 }

@@ -11,6 +11,9 @@ import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram
 import type { HttpSpec } from '../../config/types.js'
 import { withPort } from './server.js'
 
+/** autocannon's sampling tick: load stops at the first tick after its duration. */
+const LOAD_TICK_MS = 20
+
 /** 1 µs to 1 hour, 3 significant digits. */
 function newHistogram(): Histogram {
   return build({
@@ -62,23 +65,75 @@ export function requestSequence(
 }
 
 /**
+ * What load runs have counted so far: one run's, or the sum of the slices one side of an
+ * interleaved pair got (runLoadInto adds to it).
+ */
+export class LoadTally {
+  readonly histogram = newHistogram()
+  ok = 0
+  non2xx = 0
+  bytes = 0
+  errors = 0
+  timeouts = 0
+  seconds = 0
+  loadgenCpuSeconds = 0
+
+  /** The summary of everything counted; frees the histogram. */
+  result(): LoadResult {
+    const { histogram, seconds } = this
+    const pct = (p: number) => histogram.getValueAtPercentile(p) / 1000
+    const result: LoadResult = {
+      p50: pct(50),
+      p90: pct(90),
+      p95: pct(95),
+      p99: pct(99),
+      p999: pct(99.9),
+      max: histogram.maxValue / 1000,
+      mean: histogram.mean / 1000,
+      ok: this.ok,
+      rps: seconds > 0 ? this.ok / seconds : 0,
+      throughput: seconds > 0 ? this.bytes / seconds : 0,
+      errors: this.errors + this.non2xx,
+      timeouts: this.timeouts,
+      non2xx: this.non2xx,
+      seconds,
+      loadgenCpu: seconds > 0 ? this.loadgenCpuSeconds / seconds : 0,
+      histogram: encodeIntoCompressedBase64(histogram)
+    }
+    histogram.destroy()
+    return result
+  }
+}
+
+/**
  * Runs load for `durationMs`. Aborting `signal` stops autocannon at once (its connections
  * close) and rejects, so a timed-out trial leaves no load running.
  */
-export function runLoad(
+export async function runLoad(
   spec: HttpSpec,
   port: number,
   durationMs: number,
   signal?: AbortSignal
 ): Promise<LoadResult> {
+  const tally = new LoadTally()
+  await runLoadInto(tally, spec, port, durationMs, signal)
+  return tally.result()
+}
+
+/** Runs load for `durationMs` and adds what it counted to `tally`. */
+export function runLoadInto(
+  tally: LoadTally,
+  spec: HttpSpec,
+  port: number,
+  durationMs: number,
+  signal?: AbortSignal
+): Promise<void> {
   const { origin, requests } = requestSequence(spec, port)
   const { connections, pipelining, rate, timeoutMs } = spec.load
-  const histogram = newHistogram()
+  const { histogram } = tally
   // Fixed rate: each connection sends rate/connections requests per second.
   const expectedIntervalUs = rate ? (connections * 1e6) / rate : undefined
-  let ok = 0
   let non2xx = 0
-  let bytes = 0
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
   return new Promise((resolve, reject) => {
@@ -89,6 +144,9 @@ export function runLoad(
         connections,
         pipelining,
         duration: durationMs / 1000,
+        // autocannon stops only at its next sample tick (1 s by default), so a 0.5 s
+        // warm-up ran 1 s and 1.5 s of load ran 2 s; ticks every 20 ms end it on time.
+        sampleInt: LOAD_TICK_MS,
         timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
         requests,
         ...(rate ? { overallRate: rate } : {})
@@ -97,27 +155,13 @@ export function runLoad(
         signal?.removeEventListener('abort', onAbort)
         if (signal?.aborted) return reject(signal.reason as Error)
         if (error) return reject(error)
-        const seconds = (performance.now() - started) / 1000
         const cpu = process.cpuUsage(cpuBefore)
-        const pct = (p: number) => histogram.getValueAtPercentile(p) / 1000
-        resolve({
-          p50: pct(50),
-          p90: pct(90),
-          p95: pct(95),
-          p99: pct(99),
-          p999: pct(99.9),
-          max: histogram.maxValue / 1000,
-          mean: histogram.mean / 1000,
-          ok,
-          rps: ok / seconds,
-          throughput: bytes / seconds,
-          errors: result.errors + non2xx,
-          timeouts: result.timeouts,
-          non2xx,
-          seconds,
-          loadgenCpu: (cpu.user + cpu.system) / 1e6 / seconds,
-          histogram: encodeIntoCompressedBase64(histogram)
-        })
+        tally.seconds += (performance.now() - started) / 1000
+        tally.loadgenCpuSeconds += (cpu.user + cpu.system) / 1e6
+        tally.errors += result.errors
+        tally.timeouts += result.timeouts
+        tally.non2xx += non2xx
+        resolve()
       }
     )
     const onAbort = () => {
@@ -132,8 +176,8 @@ export function runLoad(
           non2xx++
           return
         }
-        ok++
-        bytes += resBytes
+        tally.ok++
+        tally.bytes += resBytes
         const us = Math.max(1, Math.round(responseTime * 1000))
         if (expectedIntervalUs) histogram.recordValueWithExpectedInterval(us, expectedIntervalUs)
         else histogram.recordValue(us)

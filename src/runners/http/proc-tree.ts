@@ -216,3 +216,18 @@ export function treeWindow(start: TreeSnapshot, end: TreeSnapshot): TreeWindow {
     ...io
   }
 }
+
+/** Two windows of one tree taken together (an interleaved pair's slices of one side). */
+export function addWindows(a: TreeWindow, b: TreeWindow): TreeWindow {
+  const bytes = (x: number | undefined, y: number | undefined) =>
+    x === undefined || y === undefined ? undefined : x + y
+  const readBytes = bytes(a.readBytes, b.readBytes)
+  const writeBytes = bytes(a.writeBytes, b.writeBytes)
+  return {
+    cpuSeconds: a.cpuSeconds + b.cpuSeconds,
+    errorSeconds: a.errorSeconds + b.errorSeconds,
+    processes: Math.max(a.processes, b.processes),
+    ...(readBytes === undefined ? {} : { readBytes }),
+    ...(writeBytes === undefined ? {} : { writeBytes })
+  }
+}

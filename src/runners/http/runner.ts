@@ -8,14 +8,22 @@
 import type { BenchmarkConfig, HttpSpec } from '../../config/types.js'
 import { describeExit } from '../../process/children.js'
 import { leftoverDetails, leftoverText, type Leftover } from '../../process/leftovers.js'
-import type { TrialMetrics, TrialOutcome } from '../types.js'
-import { runLoad, type LoadResult } from './load.js'
-import { snapshotTree, treeWindow, type TreeWindow } from './proc-tree.js'
+import type { Side, TrialMetrics, TrialOutcome } from '../types.js'
+import { LoadTally, runLoad, runLoadInto, type LoadResult } from './load.js'
+import { addWindows, snapshotTree, treeWindow, type TreeWindow } from './proc-tree.js'
 import { ProcessGroupSampler, type ResourceUsage } from './resources.js'
 import { ServerError, startServer, type RunningServer } from './server.js'
 
 /** perfgate's own process above this share of a core: the load generator is the limit. */
 export const LOADGEN_SATURATED = 0.9
+
+/**
+ * Slice of an interleaved pair's load. A 2-core runner's speed for the same CPU work was
+ * seen to drift by ±20 % over a second or two: 100 ms slices put both sides into the same
+ * drift (A/A spread of CPU per request 4.9 % against 19–22 % for back-to-back trials,
+ * docs/PERFORMANCE.md), at about 30 ms of connection set-up per slice.
+ */
+export const SLICE_MS = 100
 
 /** The window's cost metrics: CPU per response (ms) and disk bytes. */
 function costMetrics(cost: TreeWindow, responses: number): TrialMetrics {
@@ -33,6 +41,67 @@ function costDetails(cost: TreeWindow, responses: number): Record<string, number
     // ± this many ms of CPU per response from /proc's rounding to clock ticks.
     cpuPerRequestError: responses > 0 ? (cost.errorSeconds * 1000) / responses : 0,
     cpuProcesses: cost.processes
+  }
+}
+
+/** What the server left outside its process group: a warning on the trial. */
+function withLeftovers(
+  outcome: TrialOutcome,
+  stopped: readonly Leftover[] | undefined,
+  escaped: readonly Leftover[]
+): TrialOutcome {
+  const notes = [
+    ...(stopped && stopped.length > 0 ? [leftoverText(stopped)] : []),
+    ...(escaped.length > 0 ? [leftoverText(escaped, 'stopped with the server')] : [])
+  ]
+  if (outcome.ok) {
+    const details = { ...outcome.details, ...leftoverDetails(stopped) }
+    if (notes.length > 0) details.leftProcesses = `server ${notes.join('; ')}`
+    return { ...outcome, details }
+  }
+  return notes.length > 0
+    ? { ...outcome, message: `${outcome.message}; the server ${notes.join('; ')}` }
+    : outcome
+}
+
+/** A measured trial's metrics and details from its load, resources and cost window. */
+function measuredTrial(
+  spec: HttpSpec,
+  load: LoadResult,
+  usage: ResourceUsage | undefined,
+  cost: TreeWindow | undefined,
+  durationMs: number
+): TrialOutcome {
+  const saturated = spec.load.rate === undefined && load.loadgenCpu >= LOADGEN_SATURATED
+  // Every response counted in the window, 2xx or not: the server did the work for both.
+  const responses = load.ok + load.non2xx
+  return {
+    ok: true,
+    metrics: {
+      p50: load.p50,
+      p90: load.p90,
+      p95: load.p95,
+      p99: load.p99,
+      p999: load.p999,
+      max: load.max,
+      mean: load.mean,
+      rps: load.rps,
+      throughput: load.throughput,
+      errors: load.errors,
+      timeouts: load.timeouts,
+      non2xx: load.non2xx,
+      ...(usage ? { serverCpu: usage.cpu, rss: usage.rssPeak, rssMean: usage.rssMean } : {}),
+      ...(cost ? costMetrics(cost, responses) : {})
+    },
+    details: {
+      responses: load.ok,
+      seconds: load.seconds,
+      loadgenCpu: load.loadgenCpu,
+      loadgenSaturated: saturated,
+      histogram: load.histogram,
+      ...(cost ? costDetails(cost, responses) : {})
+    },
+    durationMs
   }
 }
 
@@ -60,19 +129,7 @@ export class HttpTrialRunner {
       (left) => (escaped = left),
       onLoad
     )
-    // What the server left outside its process group: a warning on the trial.
-    const notes = [
-      ...(stopped && stopped.length > 0 ? [leftoverText(stopped)] : []),
-      ...(escaped.length > 0 ? [leftoverText(escaped, 'stopped with the server')] : [])
-    ]
-    if (outcome.ok) {
-      const details = { ...outcome.details, ...leftoverDetails(stopped) }
-      if (notes.length > 0) details.leftProcesses = `server ${notes.join('; ')}`
-      return { ...outcome, details }
-    }
-    return notes.length > 0
-      ? { ...outcome, message: `${outcome.message}; the server ${notes.join('; ')}` }
-      : outcome
+    return withLeftovers(outcome, stopped, escaped)
   }
 
   /** The trial; reports what a stopped server left, and what a kept one has outside. */
@@ -134,37 +191,7 @@ export class HttpTrialRunner {
           elapsed()
         )
       }
-      const saturated = spec.load.rate === undefined && load.loadgenCpu >= LOADGEN_SATURATED
-      // Every response counted in the window, 2xx or not: the server did the work for both.
-      const responses = load.ok + load.non2xx
-      return {
-        ok: true,
-        metrics: {
-          p50: load.p50,
-          p90: load.p90,
-          p95: load.p95,
-          p99: load.p99,
-          p999: load.p999,
-          max: load.max,
-          mean: load.mean,
-          rps: load.rps,
-          throughput: load.throughput,
-          errors: load.errors,
-          timeouts: load.timeouts,
-          non2xx: load.non2xx,
-          ...(usage ? { serverCpu: usage.cpu, rss: usage.rssPeak, rssMean: usage.rssMean } : {}),
-          ...(cost ? costMetrics(cost, responses) : {})
-        },
-        details: {
-          responses: load.ok,
-          seconds: load.seconds,
-          loadgenCpu: load.loadgenCpu,
-          loadgenSaturated: saturated,
-          histogram: load.histogram,
-          ...(cost ? costDetails(cost, responses) : {})
-        },
-        durationMs: elapsed()
-      }
+      return measuredTrial(spec, load, usage, cost, elapsed())
     } catch (error) {
       if (once) this.kept.delete(benchmark)
       if (error instanceof ServerError) {
@@ -179,16 +206,225 @@ export class HttpTrialRunner {
       }
       return this.failure((error as Error).message, server?.outputTail(), elapsed())
     } finally {
-      if (server && (!once || !this.kept.has(benchmark))) onStopped(await server.stop())
-      else if (server) {
-        // Kept running: its daemons may be part of it; they are stopped with it.
-        const seen = this.reported.get(benchmark) ?? new Set<number>()
-        this.reported.set(benchmark, seen)
-        const now = server.escaped()
-        onEscaped(now.filter((p) => !seen.has(p.pid)))
-        for (const p of now) seen.add(p.pid)
+      if (server) {
+        const left = await this.settle(benchmark, server)
+        if ('stopped' in left) onStopped(left.stopped)
+        else onEscaped(left.escaped)
       }
     }
+  }
+
+  /**
+   * After a trial: stops the server unless it is kept (restart: once) and says what it
+   * left; a kept one's new daemons outside its group are reported once (stopped with it).
+   */
+  private async settle(
+    benchmark: BenchmarkConfig,
+    server: RunningServer
+  ): Promise<{ stopped: readonly Leftover[] | undefined } | { escaped: Leftover[] }> {
+    if (this.kept.get(benchmark) !== server) return { stopped: await server.stop() }
+    const seen = this.reported.get(benchmark) ?? new Set<number>()
+    this.reported.set(benchmark, seen)
+    const now = server.escaped()
+    const fresh = now.filter((p) => !seen.has(p.pid))
+    for (const p of now) seen.add(p.pid)
+    return { escaped: fresh }
+  }
+
+  /** The side's server: the kept one (restart: once), else a fresh one. */
+  private async acquire(benchmark: BenchmarkConfig, spec: HttpSpec): Promise<RunningServer> {
+    const once = spec.server.restart === 'once'
+    const kept = once ? this.kept.get(benchmark) : undefined
+    if (kept?.exit()) {
+      this.kept.delete(benchmark)
+      throw new ServerError('server exited between trials', kept.outputTail())
+    }
+    if (kept) return kept
+    const server = await startServer(spec.server)
+    if (once) this.kept.set(benchmark, server)
+    return server
+  }
+
+  /**
+   * One interleaved pair (an A/B run with `load.interleave`): both sides' servers up at
+   * once, each warmed, then the measured load alternates between them in slices of about
+   * SLICE_MS, in the order first, second, second, first, … so that each side gets
+   * `load.duration` in all, spread over the same seconds as the other's. A shared
+   * machine's speed drifts over seconds (other jobs, a busy sibling core): consecutive
+   * trials see different speeds, slices a few tenths of a second apart nearly the same.
+   * Each side's cost window is the sum of its slices' windows; its latency histogram
+   * holds every response of its slices. A server that cannot start leaves the other side
+   * to an ordinary trial.
+   */
+  async runPair(
+    sides: Readonly<Record<Side, { benchmark: BenchmarkConfig; spec: HttpSpec }>>,
+    first: Side
+  ): Promise<Record<Side, TrialOutcome>> {
+    const started = performance.now()
+    const second: Side = first === 'base' ? 'head' : 'base'
+    const servers: Partial<Record<Side, RunningServer>> = {}
+    const outcomes: Partial<Record<Side, TrialOutcome>> = {}
+    const left: Partial<Record<Side, Awaited<ReturnType<HttpTrialRunner['settle']>>>> = {}
+    try {
+      for (const side of [first, second]) {
+        try {
+          servers[side] = await this.acquire(sides[side].benchmark, sides[side].spec)
+        } catch (error) {
+          if (!(error instanceof ServerError)) throw error
+          outcomes[side] = this.failure(
+            error.message,
+            error.stderrTail,
+            performance.now() - started
+          )
+        }
+      }
+      const failed = ([first, second] as const).find((side) => outcomes[side])
+      if (failed) {
+        // One side cannot run: the other gets an ordinary trial (e.g. an endpoint the PR adds).
+        const other: Side = failed === 'base' ? 'head' : 'base'
+        const server = servers[other]
+        if (server) {
+          left[other] = await this.settle(sides[other].benchmark, server)
+          delete servers[other]
+        }
+        outcomes[other] = await this.runTrial(sides[other].benchmark, sides[other].spec)
+        return outcomes as Record<Side, TrialOutcome>
+      }
+      const ready = servers as Record<Side, RunningServer>
+      const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs
+      const deadline = AbortSignal.timeout(timeoutMs)
+      for (const side of [first, second]) {
+        const { spec } = sides[side]
+        if (spec.load.warmupMs > 0)
+          await runLoad(spec, ready[side].port, spec.load.warmupMs, deadline)
+      }
+      const measured = await this.interleave(sides, ready, first, deadline)
+      const elapsed = (performance.now() - started) / 2
+      for (const side of [first, second]) {
+        const server = ready[side]
+        const { spec } = sides[side]
+        const { tally, cost, usage } = measured[side]
+        const load = tally.result()
+        const exit = server.exit()
+        if (exit) {
+          outcomes[side] = this.failure(
+            `server ${describeExit(exit)} during load`,
+            server.outputTail(),
+            elapsed
+          )
+        } else if (load.ok === 0) {
+          outcomes[side] = this.failure(
+            `no successful response in ${spec.load.durationMs / 1000} s of load ` +
+              `(${load.non2xx} non-2xx, ${load.errors - load.non2xx} connection errors, ${load.timeouts} timeouts)`,
+            server.outputTail(),
+            elapsed
+          )
+        } else {
+          // The server's share of a core while it was under load (it idles in the other's slices).
+          const busy = usage && cost ? { ...usage, cpu: cost.cpuSeconds / load.seconds } : usage
+          const trial = measuredTrial(spec, load, busy, cost, elapsed)
+          outcomes[side] = trial.ok
+            ? { ...trial, details: { ...trial.details, interleavedSlices: measured[side].slices } }
+            : trial
+        }
+      }
+      return outcomes as Record<Side, TrialOutcome>
+    } catch (error) {
+      const elapsed = performance.now() - started
+      const timedOut = (error as Error).name === 'TimeoutError'
+      for (const side of [first, second]) {
+        if (sides[side].spec.server.restart === 'once') this.kept.delete(sides[side].benchmark)
+        outcomes[side] ??= this.failure(
+          timedOut
+            ? `interleaved pair timed out after ${(sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs) / 1000} s (load stopped, servers killed)`
+            : (error as Error).message,
+          servers[side]?.outputTail(),
+          elapsed
+        )
+      }
+      return outcomes as Record<Side, TrialOutcome>
+    } finally {
+      for (const side of [first, second]) {
+        const server = servers[side]
+        if (server) left[side] = await this.settle(sides[side].benchmark, server)
+      }
+      for (const side of [first, second]) {
+        const outcome = outcomes[side]
+        const settled = left[side]
+        if (outcome && settled) {
+          outcomes[side] =
+            'stopped' in settled
+              ? withLeftovers(outcome, settled.stopped, [])
+              : withLeftovers(outcome, [], settled.escaped)
+        }
+      }
+    }
+  }
+
+  /** The measured slices of an interleaved pair: each side's load, cost and resources. */
+  private async interleave(
+    sides: Readonly<Record<Side, { benchmark: BenchmarkConfig; spec: HttpSpec }>>,
+    servers: Readonly<Record<Side, RunningServer>>,
+    first: Side,
+    deadline: AbortSignal
+  ): Promise<
+    Record<
+      Side,
+      {
+        tally: LoadTally
+        cost: TreeWindow | undefined
+        usage: ResourceUsage | undefined
+        slices: number
+      }
+    >
+  > {
+    const second: Side = first === 'base' ? 'head' : 'base'
+    const proc = ProcessGroupSampler.available()
+    const state = (side: Side) => {
+      const { durationMs } = sides[side].spec.load
+      const slices = Math.max(1, Math.round(durationMs / SLICE_MS))
+      return {
+        tally: new LoadTally(),
+        cost: undefined as TreeWindow | undefined,
+        costKnown: proc,
+        sampler: proc ? new ProcessGroupSampler(servers[side].pid) : undefined,
+        slices,
+        sliceMs: durationMs / slices,
+        done: 0
+      }
+    }
+    const of = { base: state('base'), head: state('head') }
+    of.base.sampler?.start()
+    of.head.sampler?.start()
+    const pattern: Side[] = [first, second, second, first]
+    const usage: Partial<Record<Side, ResourceUsage>> = {}
+    try {
+      for (let k = 0; of.base.done < of.base.slices || of.head.done < of.head.slices; k++) {
+        let side = pattern[k % 4]!
+        if (of[side].done >= of[side].slices) side = side === 'base' ? 'head' : 'base'
+        const s = of[side]
+        const server = servers[side]
+        if (server.exit()) break
+        const before = s.costKnown ? snapshotTree(server.pid) : undefined
+        await runLoadInto(s.tally, sides[side].spec, server.port, s.sliceMs, deadline)
+        const after = before ? snapshotTree(server.pid) : undefined
+        if (before && after) {
+          const window = treeWindow(before, after)
+          s.cost = s.cost ? addWindows(s.cost, window) : window
+        } else s.costKnown = false
+        s.done++
+      }
+    } finally {
+      usage.base = of.base.sampler?.stop()
+      usage.head = of.head.sampler?.stop()
+    }
+    const result = (side: Side) => ({
+      tally: of[side].tally,
+      cost: of[side].costKnown ? of[side].cost : undefined,
+      usage: usage[side],
+      slices: of[side].done
+    })
+    return { base: result('base'), head: result('head') }
   }
 
   /** Stops a server kept across trials (end of a benchmark). */
