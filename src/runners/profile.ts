@@ -188,13 +188,21 @@ async function profileHttp(
       message: 'the server wrote no CPU profile: it does not run on Node (or ignores NODE_OPTIONS)'
     }
   }
+  // The kernel's count of the server's CPU time during the measured load: the exact
+  // window's (thread run times, in ns) where /proc has it, else the 200 ms samples' ticks.
+  const windowCpu = Number(outcome.details.cpuSeconds)
   const serverCpu = outcome.metrics.serverCpu
   const seconds = Number(outcome.details.seconds)
+  const cpuUs =
+    windowCpu > 0
+      ? windowCpu * 1e6
+      : serverCpu !== undefined && seconds > 0
+        ? serverCpu * seconds * 1e6
+        : undefined
   return {
     ok: true,
     profiles: files.map((file) => ({ file, ...(window ? { window } : {}) })),
-    // The kernel's count of the server's CPU time during the measured load.
-    ...(serverCpu !== undefined && seconds > 0 ? { cpuUs: serverCpu * seconds * 1e6 } : {}),
+    ...(cpuUs !== undefined ? { cpuUs } : {}),
     units: Number(outcome.details.responses) || 0,
     unit: 'request'
   }
