@@ -30,7 +30,11 @@ export interface DashboardOptions {
   readonly generatedAt: string
 }
 
-/** One chart's data as the page script reads it. */
+/**
+ * One chart's data as the page embeds it. Commits are indices into the page's one list of
+ * commits (a sha per chart and point made the page four times larger), and values carry 5
+ * significant digits (the page shows 3; the data branch keeps every digit).
+ */
 interface ChartData {
   readonly benchmark: string
   readonly label: string
@@ -38,7 +42,8 @@ interface ChartData {
   readonly higherIsBetter: boolean
   /** Why the series was not tested for change points, when it was not. */
   readonly skipped?: string
-  readonly commits: readonly string[]
+  /** Index of each point's commit in the page's `commits`. */
+  readonly at: readonly number[]
   readonly median: readonly number[]
   readonly low: readonly number[]
   readonly high: readonly number[]
@@ -63,9 +68,23 @@ function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029')
 }
 
-/** The chart data of the series shown on the dashboard. */
-function dashboardCharts(report: HistoryReport): ChartData[] {
+/** Shown values: 5 significant digits. */
+const shown = (value: number) => (Number.isFinite(value) ? Number(value.toPrecision(5)) : value)
+
+/** The chart data of the series shown on the dashboard, and the commits they index. */
+function dashboardCharts(report: HistoryReport): { charts: ChartData[]; commits: string[] } {
   const charts: ChartData[] = []
+  const commitList: string[] = []
+  const indexOf = new Map<string, number>()
+  const commitIndex = (commit: string) => {
+    const sha = COMMIT.test(commit) ? commit : ''
+    let index = indexOf.get(sha)
+    if (index === undefined) {
+      index = commitList.push(sha) - 1
+      indexOf.set(sha, index)
+    }
+    return index
+  }
   for (const series of report.series) {
     const steps = report.changePoints.filter(
       (step) => step.benchmark === series.benchmark && step.metric === series.metric
@@ -78,10 +97,10 @@ function dashboardCharts(report: HistoryReport): ChartData[] {
       unit: series.unit,
       higherIsBetter: series.higherIsBetter,
       skipped: series.skipped,
-      commits: commits.map((commit) => (COMMIT.test(commit) ? commit : '')),
-      median: series.points.map((point) => point.median),
-      low: series.points.map((point) => Math.min(...point.values)),
-      high: series.points.map((point) => Math.max(...point.values)),
+      at: commits.map(commitIndex),
+      median: series.points.map((point) => shown(point.median)),
+      low: series.points.map((point) => shown(Math.min(...point.values))),
+      high: series.points.map((point) => shown(Math.max(...point.values))),
       changePoints: steps.map((step) => ({
         index: commits.indexOf(step.commit),
         ratio: step.ratio,
@@ -91,7 +110,7 @@ function dashboardCharts(report: HistoryReport): ChartData[] {
       }))
     })
   }
-  return charts
+  return { charts, commits: commitList }
 }
 
 // The page's own script: plain browser JavaScript, reading the inlined data.
@@ -99,6 +118,9 @@ const PAGE_SCRIPT = String.raw`
 (function () {
   var data = JSON.parse(document.getElementById('perfgate-data').textContent);
   var commitUrl = data.commitUrl;
+  data.charts.forEach(function (chart) {
+    chart.commits = chart.at.map(function (i) { return data.commits[i]; });
+  });
   function three(v) {
     var r = Number(v.toPrecision(3)), a = Math.abs(r);
     return r.toFixed(a >= 100 ? 0 : a >= 10 ? 1 : 2);
@@ -226,14 +248,14 @@ export function renderHistoryHtml(report: HistoryReport, options: DashboardOptio
   if (/<\/script/i.test(options.library.script) || /<\/style/i.test(options.library.css)) {
     throw new RangeError('the chart library cannot be inlined: it contains a closing tag')
   }
-  const charts = dashboardCharts(report)
+  const { charts, commits: commitList } = dashboardCharts(report)
   const commits = new Set(report.series.flatMap((s) => s.points.map((p) => p.commit))).size
   const summary =
     `${commits} commit${commits === 1 ? '' : 's'} of main, ${charts.length} chart` +
     `${charts.length === 1 ? '' : 's'}, ${report.changePoints.length} change ` +
     `point${report.changePoints.length === 1 ? '' : 's'}; generated ${options.generatedAt}. ` +
     'Line: median of the trials; band: fastest to slowest trial; dashed red: a change point.'
-  const data = { commitUrl: options.commitUrl, charts }
+  const data = { commitUrl: options.commitUrl, commits: commitList, charts }
   return `<!doctype html>
 <html lang="en">
 <head>
