@@ -8867,7 +8867,8 @@ function httpSpec(issues, raw, field, context) {
             warmupMs: optionalDuration(issues, load.warmup, at('load', 'warmup'), DEFAULT_HTTP_WARMUP_MS),
             pipelining: load.pipelining ?? 1,
             rate: load.rate,
-            timeoutMs: positiveDuration(issues, load.timeout, at('load', 'timeout'), DEFAULT_HTTP_TIMEOUT_MS)
+            timeoutMs: positiveDuration(issues, load.timeout, at('load', 'timeout'), DEFAULT_HTTP_TIMEOUT_MS),
+            interleave: load.interleave ?? true
         }
     };
 }
@@ -9278,7 +9279,11 @@ const CONFIG_SCHEMA = {
                             maximum: MAX_HTTP_RATE,
                             description: 'Fixed total rate in requests/s (open-loop, corrected for coordinated omission). Default: as fast as the server answers.'
                         },
-                        timeout: { type: ['string', 'number'], description: 'Request timeout. Default 10s.' }
+                        timeout: { type: ['string', 'number'], description: 'Request timeout. Default 10s.' },
+                        interleave: {
+                            type: 'boolean',
+                            description: "In an A/B run, run the base and head servers at once and alternate the load between them in 100 ms slices, so a shared machine's changing speed hits both alike (default true); false when two instances of the server cannot run at the same time."
+                        }
                     }
                 }
             }
@@ -21380,12 +21385,16 @@ class PairedSession {
             const pair = this.#pair;
             const order = options.random.next() < 0.5 ? ['base', 'head'] : ['head', 'base'];
             this.#firstInPair.push(order[0]);
+            if (deadline !== undefined && this.#now() >= deadline)
+                return this.#stop('time-budget');
+            // A runner that measures both sides together (interleaved HTTP) does the pair at once.
+            const both = await options.runner.runPair?.({ base: this.#base, head: this.#head }, order[0], pair);
             for (const side of order) {
-                if (deadline !== undefined && this.#now() >= deadline) {
+                if (!both && deadline !== undefined && this.#now() >= deadline) {
                     return this.#stop('time-budget');
                 }
                 const config = side === 'head' ? this.#head : this.#base;
-                const outcome = await options.runner.runTrial(config, pair);
+                const outcome = both ? both[side] : await options.runner.runTrial(config, pair);
                 options.progress?.trialEnd(this.#head, side, pair, this.#maxPairs, outcome);
                 if (!outcome.ok) {
                     this.#failures[side] = {
@@ -65734,6 +65743,8 @@ async function startServer(server) {
  * histogram backfills the requests a slow answer held back (coordinated omission,
  * HdrHistogram's recordValueWithExpectedInterval).
  */
+/** autocannon's sampling tick: load stops at the first tick after its duration. */
+const LOAD_TICK_MS = 20;
 /** 1 µs to 1 hour, 3 significant digits. */
 function newHistogram() {
     return distExports.build({
@@ -65758,18 +65769,61 @@ function requestSequence(spec, port) {
     return { origin: first.origin, requests };
 }
 /**
+ * What load runs have counted so far: one run's, or the sum of the slices one side of an
+ * interleaved pair got (runLoadInto adds to it).
+ */
+class LoadTally {
+    histogram = newHistogram();
+    ok = 0;
+    non2xx = 0;
+    bytes = 0;
+    errors = 0;
+    timeouts = 0;
+    seconds = 0;
+    loadgenCpuSeconds = 0;
+    /** The summary of everything counted; frees the histogram. */
+    result() {
+        const { histogram, seconds } = this;
+        const pct = (p) => histogram.getValueAtPercentile(p) / 1000;
+        const result = {
+            p50: pct(50),
+            p90: pct(90),
+            p95: pct(95),
+            p99: pct(99),
+            p999: pct(99.9),
+            max: histogram.maxValue / 1000,
+            mean: histogram.mean / 1000,
+            ok: this.ok,
+            rps: seconds > 0 ? this.ok / seconds : 0,
+            throughput: seconds > 0 ? this.bytes / seconds : 0,
+            errors: this.errors + this.non2xx,
+            timeouts: this.timeouts,
+            non2xx: this.non2xx,
+            seconds,
+            loadgenCpu: seconds > 0 ? this.loadgenCpuSeconds / seconds : 0,
+            histogram: distExports.encodeIntoCompressedBase64(histogram)
+        };
+        histogram.destroy();
+        return result;
+    }
+}
+/**
  * Runs load for `durationMs`. Aborting `signal` stops autocannon at once (its connections
  * close) and rejects, so a timed-out trial leaves no load running.
  */
-function runLoad(spec, port, durationMs, signal) {
+async function runLoad(spec, port, durationMs, signal) {
+    const tally = new LoadTally();
+    await runLoadInto(tally, spec, port, durationMs, signal);
+    return tally.result();
+}
+/** Runs load for `durationMs` and adds what it counted to `tally`. */
+function runLoadInto(tally, spec, port, durationMs, signal) {
     const { origin, requests } = requestSequence(spec, port);
     const { connections, pipelining, rate, timeoutMs } = spec.load;
-    const histogram = newHistogram();
+    const { histogram } = tally;
     // Fixed rate: each connection sends rate/connections requests per second.
     const expectedIntervalUs = rate ? (connections * 1e6) / rate : undefined;
-    let ok = 0;
     let non2xx = 0;
-    let bytes = 0;
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     return new Promise((resolve, reject) => {
@@ -65780,6 +65834,9 @@ function runLoad(spec, port, durationMs, signal) {
             connections,
             pipelining,
             duration: durationMs / 1000,
+            // autocannon stops only at its next sample tick (1 s by default), so a 0.5 s
+            // warm-up ran 1 s and 1.5 s of load ran 2 s; ticks every 20 ms end it on time.
+            sampleInt: LOAD_TICK_MS,
             timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
             requests,
             ...(rate ? { overallRate: rate } : {})
@@ -65789,27 +65846,13 @@ function runLoad(spec, port, durationMs, signal) {
                 return reject(signal.reason);
             if (error)
                 return reject(error);
-            const seconds = (performance.now() - started) / 1000;
             const cpu = process.cpuUsage(cpuBefore);
-            const pct = (p) => histogram.getValueAtPercentile(p) / 1000;
-            resolve({
-                p50: pct(50),
-                p90: pct(90),
-                p95: pct(95),
-                p99: pct(99),
-                p999: pct(99.9),
-                max: histogram.maxValue / 1000,
-                mean: histogram.mean / 1000,
-                ok,
-                rps: ok / seconds,
-                throughput: bytes / seconds,
-                errors: result.errors + non2xx,
-                timeouts: result.timeouts,
-                non2xx,
-                seconds,
-                loadgenCpu: (cpu.user + cpu.system) / 1e6 / seconds,
-                histogram: distExports.encodeIntoCompressedBase64(histogram)
-            });
+            tally.seconds += (performance.now() - started) / 1000;
+            tally.loadgenCpuSeconds += (cpu.user + cpu.system) / 1e6;
+            tally.errors += result.errors;
+            tally.timeouts += result.timeouts;
+            tally.non2xx += non2xx;
+            resolve();
         });
         const onAbort = () => {
             instance.stop();
@@ -65821,8 +65864,8 @@ function runLoad(spec, port, durationMs, signal) {
                 non2xx++;
                 return;
             }
-            ok++;
-            bytes += resBytes;
+            tally.ok++;
+            tally.bytes += resBytes;
             const us = Math.max(1, Math.round(responseTime * 1000));
             if (expectedIntervalUs)
                 histogram.recordValueWithExpectedInterval(us, expectedIntervalUs);
@@ -66016,6 +66059,19 @@ function treeWindow(start, end) {
         ...io
     };
 }
+/** Two windows of one tree taken together (an interleaved pair's slices of one side). */
+function addWindows(a, b) {
+    const bytes = (x, y) => x === undefined || y === undefined ? undefined : x + y;
+    const readBytes = bytes(a.readBytes, b.readBytes);
+    const writeBytes = bytes(a.writeBytes, b.writeBytes);
+    return {
+        cpuSeconds: a.cpuSeconds + b.cpuSeconds,
+        errorSeconds: a.errorSeconds + b.errorSeconds,
+        processes: Math.max(a.processes, b.processes),
+        ...(readBytes === undefined ? {} : { readBytes }),
+        ...(writeBytes === undefined ? {} : { writeBytes })
+    };
+}
 
 /**
  * CPU and memory of the server's process tree while it is under load, sampled from
@@ -66096,6 +66152,13 @@ class ProcessGroupSampler {
 
 /** perfgate's own process above this share of a core: the load generator is the limit. */
 const LOADGEN_SATURATED = 0.9;
+/**
+ * Slice of an interleaved pair's load. A 2-core runner's speed for the same CPU work was
+ * seen to drift by ±20 % over a second or two: 100 ms slices put both sides into the same
+ * drift. A/A spread of CPU per request (docs/PERFORMANCE.md): 8.3-8.6 % interleaved,
+ * 16-24 % for back-to-back trials of the same servers. Each slice opens its connections anew.
+ */
+const SLICE_MS = 100;
 /** The window's cost metrics: CPU per response (ms) and disk bytes. */
 function costMetrics(cost, responses) {
     return {
@@ -66113,6 +66176,56 @@ function costDetails(cost, responses) {
         cpuProcesses: cost.processes
     };
 }
+/** What the server left outside its process group: a warning on the trial. */
+function withLeftovers(outcome, stopped, escaped) {
+    const notes = [
+        ...(stopped && stopped.length > 0 ? [leftoverText(stopped)] : []),
+        ...(escaped.length > 0 ? [leftoverText(escaped, 'stopped with the server')] : [])
+    ];
+    if (outcome.ok) {
+        const details = { ...outcome.details, ...leftoverDetails(stopped) };
+        if (notes.length > 0)
+            details.leftProcesses = `server ${notes.join('; ')}`;
+        return { ...outcome, details };
+    }
+    return notes.length > 0
+        ? { ...outcome, message: `${outcome.message}; the server ${notes.join('; ')}` }
+        : outcome;
+}
+/** A measured trial's metrics and details from its load, resources and cost window. */
+function measuredTrial(spec, load, usage, cost, durationMs) {
+    const saturated = spec.load.rate === undefined && load.loadgenCpu >= LOADGEN_SATURATED;
+    // Every response counted in the window, 2xx or not: the server did the work for both.
+    const responses = load.ok + load.non2xx;
+    return {
+        ok: true,
+        metrics: {
+            p50: load.p50,
+            p90: load.p90,
+            p95: load.p95,
+            p99: load.p99,
+            p999: load.p999,
+            max: load.max,
+            mean: load.mean,
+            rps: load.rps,
+            throughput: load.throughput,
+            errors: load.errors,
+            timeouts: load.timeouts,
+            non2xx: load.non2xx,
+            ...(usage ? { serverCpu: usage.cpu, rss: usage.rssPeak, rssMean: usage.rssMean } : {}),
+            ...(cost ? costMetrics(cost, responses) : {})
+        },
+        details: {
+            responses: load.ok,
+            seconds: load.seconds,
+            loadgenCpu: load.loadgenCpu,
+            loadgenSaturated: saturated,
+            histogram: load.histogram,
+            ...(cost ? costDetails(cost, responses) : {})
+        },
+        durationMs
+    };
+}
 class HttpTrialRunner {
     /** Servers kept across trials (restart: once), by benchmark config (head and base differ). */
     kept = new Map();
@@ -66126,20 +66239,7 @@ class HttpTrialRunner {
         let stopped = [];
         let escaped = [];
         const outcome = await this.attempt(benchmark, spec, (left) => (stopped = left), (left) => (escaped = left), onLoad);
-        // What the server left outside its process group: a warning on the trial.
-        const notes = [
-            ...(stopped && stopped.length > 0 ? [leftoverText(stopped)] : []),
-            ...(escaped.length > 0 ? [leftoverText(escaped, 'stopped with the server')] : [])
-        ];
-        if (outcome.ok) {
-            const details = { ...outcome.details, ...leftoverDetails(stopped) };
-            if (notes.length > 0)
-                details.leftProcesses = `server ${notes.join('; ')}`;
-            return { ...outcome, details };
-        }
-        return notes.length > 0
-            ? { ...outcome, message: `${outcome.message}; the server ${notes.join('; ')}` }
-            : outcome;
+        return withLeftovers(outcome, stopped, escaped);
     }
     /** The trial; reports what a stopped server left, and what a kept one has outside. */
     async attempt(benchmark, spec, onStopped, onEscaped, onLoad) {
@@ -66189,37 +66289,7 @@ class HttpTrialRunner {
                 return this.failure(`no successful response in ${spec.load.durationMs / 1000} s of load ` +
                     `(${load.non2xx} non-2xx, ${load.errors - load.non2xx} connection errors, ${load.timeouts} timeouts)`, server.outputTail(), elapsed());
             }
-            const saturated = spec.load.rate === undefined && load.loadgenCpu >= LOADGEN_SATURATED;
-            // Every response counted in the window, 2xx or not: the server did the work for both.
-            const responses = load.ok + load.non2xx;
-            return {
-                ok: true,
-                metrics: {
-                    p50: load.p50,
-                    p90: load.p90,
-                    p95: load.p95,
-                    p99: load.p99,
-                    p999: load.p999,
-                    max: load.max,
-                    mean: load.mean,
-                    rps: load.rps,
-                    throughput: load.throughput,
-                    errors: load.errors,
-                    timeouts: load.timeouts,
-                    non2xx: load.non2xx,
-                    ...(usage ? { serverCpu: usage.cpu, rss: usage.rssPeak, rssMean: usage.rssMean } : {}),
-                    ...(cost ? costMetrics(cost, responses) : {})
-                },
-                details: {
-                    responses: load.ok,
-                    seconds: load.seconds,
-                    loadgenCpu: load.loadgenCpu,
-                    loadgenSaturated: saturated,
-                    histogram: load.histogram,
-                    ...(cost ? costDetails(cost, responses) : {})
-                },
-                durationMs: elapsed()
-            };
+            return measuredTrial(spec, load, usage, cost, elapsed());
         }
         catch (error) {
             if (once)
@@ -66233,18 +66303,203 @@ class HttpTrialRunner {
             return this.failure(error.message, server?.outputTail(), elapsed());
         }
         finally {
-            if (server && (!once || !this.kept.has(benchmark)))
-                onStopped(await server.stop());
-            else if (server) {
-                // Kept running: its daemons may be part of it; they are stopped with it.
-                const seen = this.reported.get(benchmark) ?? new Set();
-                this.reported.set(benchmark, seen);
-                const now = server.escaped();
-                onEscaped(now.filter((p) => !seen.has(p.pid)));
-                for (const p of now)
-                    seen.add(p.pid);
+            if (server) {
+                const left = await this.settle(benchmark, server);
+                if ('stopped' in left)
+                    onStopped(left.stopped);
+                else
+                    onEscaped(left.escaped);
             }
         }
+    }
+    /**
+     * After a trial: stops the server unless it is kept (restart: once) and says what it
+     * left; a kept one's new daemons outside its group are reported once (stopped with it).
+     */
+    async settle(benchmark, server) {
+        if (this.kept.get(benchmark) !== server)
+            return { stopped: await server.stop() };
+        const seen = this.reported.get(benchmark) ?? new Set();
+        this.reported.set(benchmark, seen);
+        const now = server.escaped();
+        const fresh = now.filter((p) => !seen.has(p.pid));
+        for (const p of now)
+            seen.add(p.pid);
+        return { escaped: fresh };
+    }
+    /** The side's server: the kept one (restart: once), else a fresh one. */
+    async acquire(benchmark, spec) {
+        const once = spec.server.restart === 'once';
+        const kept = once ? this.kept.get(benchmark) : undefined;
+        if (kept?.exit()) {
+            this.kept.delete(benchmark);
+            throw new ServerError('server exited between trials', kept.outputTail());
+        }
+        if (kept)
+            return kept;
+        const server = await startServer(spec.server);
+        if (once)
+            this.kept.set(benchmark, server);
+        return server;
+    }
+    /**
+     * One interleaved pair (an A/B run with `load.interleave`): both sides' servers up at
+     * once, each warmed, then the measured load alternates between them in slices of about
+     * SLICE_MS, in the order first, second, second, first, … so that each side gets
+     * `load.duration` in all, spread over the same seconds as the other's. A shared
+     * machine's speed drifts over seconds (other jobs, a busy sibling core): consecutive
+     * trials see different speeds, slices a few tenths of a second apart nearly the same.
+     * Each side's cost window is the sum of its slices' windows; its latency histogram
+     * holds every response of its slices. A server that cannot start leaves the other side
+     * to an ordinary trial.
+     */
+    async runPair(sides, first) {
+        const started = performance.now();
+        const second = first === 'base' ? 'head' : 'base';
+        const servers = {};
+        const outcomes = {};
+        const left = {};
+        try {
+            for (const side of [first, second]) {
+                try {
+                    servers[side] = await this.acquire(sides[side].benchmark, sides[side].spec);
+                }
+                catch (error) {
+                    if (!(error instanceof ServerError))
+                        throw error;
+                    outcomes[side] = this.failure(error.message, error.stderrTail, performance.now() - started);
+                }
+            }
+            const failed = [first, second].find((side) => outcomes[side]);
+            if (failed) {
+                // One side cannot run: the other gets an ordinary trial (e.g. an endpoint the PR adds).
+                const other = failed === 'base' ? 'head' : 'base';
+                const server = servers[other];
+                if (server) {
+                    left[other] = await this.settle(sides[other].benchmark, server);
+                    delete servers[other];
+                }
+                outcomes[other] = await this.runTrial(sides[other].benchmark, sides[other].spec);
+                return outcomes;
+            }
+            const ready = servers;
+            const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs;
+            const deadline = AbortSignal.timeout(timeoutMs);
+            for (const side of [first, second]) {
+                const { spec } = sides[side];
+                if (spec.load.warmupMs > 0)
+                    await runLoad(spec, ready[side].port, spec.load.warmupMs, deadline);
+            }
+            const measured = await this.interleave(sides, ready, first, deadline);
+            const elapsed = (performance.now() - started) / 2;
+            for (const side of [first, second]) {
+                const server = ready[side];
+                const { spec } = sides[side];
+                const { tally, cost, usage } = measured[side];
+                const load = tally.result();
+                const exit = server.exit();
+                if (exit) {
+                    outcomes[side] = this.failure(`server ${describeExit(exit)} during load`, server.outputTail(), elapsed);
+                }
+                else if (load.ok === 0) {
+                    outcomes[side] = this.failure(`no successful response in ${spec.load.durationMs / 1000} s of load ` +
+                        `(${load.non2xx} non-2xx, ${load.errors - load.non2xx} connection errors, ${load.timeouts} timeouts)`, server.outputTail(), elapsed);
+                }
+                else {
+                    // The server's share of a core while it was under load (it idles in the other's slices).
+                    const busy = usage && cost ? { ...usage, cpu: cost.cpuSeconds / load.seconds } : usage;
+                    const trial = measuredTrial(spec, load, busy, cost, elapsed);
+                    outcomes[side] = trial.ok
+                        ? { ...trial, details: { ...trial.details, interleavedSlices: measured[side].slices } }
+                        : trial;
+                }
+            }
+            return outcomes;
+        }
+        catch (error) {
+            const elapsed = performance.now() - started;
+            const timedOut = error.name === 'TimeoutError';
+            for (const side of [first, second]) {
+                if (sides[side].spec.server.restart === 'once')
+                    this.kept.delete(sides[side].benchmark);
+                outcomes[side] ??= this.failure(timedOut
+                    ? `interleaved pair timed out after ${(sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs) / 1000} s (load stopped, servers killed)`
+                    : error.message, servers[side]?.outputTail(), elapsed);
+            }
+            return outcomes;
+        }
+        finally {
+            for (const side of [first, second]) {
+                const server = servers[side];
+                if (server)
+                    left[side] = await this.settle(sides[side].benchmark, server);
+            }
+            for (const side of [first, second]) {
+                const outcome = outcomes[side];
+                const settled = left[side];
+                if (outcome && settled) {
+                    outcomes[side] =
+                        'stopped' in settled
+                            ? withLeftovers(outcome, settled.stopped, [])
+                            : withLeftovers(outcome, [], settled.escaped);
+                }
+            }
+        }
+    }
+    /** The measured slices of an interleaved pair: each side's load, cost and resources. */
+    async interleave(sides, servers, first, deadline) {
+        const second = first === 'base' ? 'head' : 'base';
+        const proc = ProcessGroupSampler.available();
+        const state = (side) => {
+            const { durationMs } = sides[side].spec.load;
+            const slices = Math.max(1, Math.round(durationMs / SLICE_MS));
+            return {
+                tally: new LoadTally(),
+                cost: undefined,
+                costKnown: proc,
+                sampler: proc ? new ProcessGroupSampler(servers[side].pid) : undefined,
+                slices,
+                sliceMs: durationMs / slices,
+                done: 0
+            };
+        };
+        const of = { base: state('base'), head: state('head') };
+        of.base.sampler?.start();
+        of.head.sampler?.start();
+        const pattern = [first, second, second, first];
+        const usage = {};
+        try {
+            for (let k = 0; of.base.done < of.base.slices || of.head.done < of.head.slices; k++) {
+                let side = pattern[k % 4];
+                if (of[side].done >= of[side].slices)
+                    side = side === 'base' ? 'head' : 'base';
+                const s = of[side];
+                const server = servers[side];
+                if (server.exit())
+                    break;
+                const before = s.costKnown ? snapshotTree(server.pid) : undefined;
+                await runLoadInto(s.tally, sides[side].spec, server.port, s.sliceMs, deadline);
+                const after = before ? snapshotTree(server.pid) : undefined;
+                if (before && after) {
+                    const window = treeWindow(before, after);
+                    s.cost = s.cost ? addWindows(s.cost, window) : window;
+                }
+                else
+                    s.costKnown = false;
+                s.done++;
+            }
+        }
+        finally {
+            usage.base = of.base.sampler?.stop();
+            usage.head = of.head.sampler?.stop();
+        }
+        const result = (side) => ({
+            tally: of[side].tally,
+            cost: of[side].costKnown ? of[side].cost : undefined,
+            usage: usage[side],
+            slices: of[side].done
+        });
+        return { base: result('base'), head: result('head') };
     }
     /** Stops a server kept across trials (end of a benchmark). */
     async release(benchmark) {
@@ -66273,6 +66528,18 @@ function createProcessTrialRunner() {
                 case 'http':
                     return http.runTrial(benchmark, spec);
             }
+        },
+        runPair(pair, first) {
+            const base = pair.base.spec;
+            const head = pair.head.spec;
+            if (base.kind !== 'http' || head.kind !== 'http')
+                return undefined;
+            if (!base.load.interleave || !head.load.interleave)
+                return undefined;
+            return http.runPair({
+                base: { benchmark: pair.base, spec: base },
+                head: { benchmark: pair.head, spec: head }
+            }, first);
         },
         release(benchmark) {
             return http.release(benchmark);
@@ -66417,13 +66684,20 @@ async function profileHttp(benchmark, spec, dir) {
             message: 'the server wrote no CPU profile: it does not run on Node (or ignores NODE_OPTIONS)'
         };
     }
+    // The kernel's count of the server's CPU time during the measured load: the exact
+    // window's (thread run times, in ns) where /proc has it, else the 200 ms samples' ticks.
+    const windowCpu = Number(outcome.details.cpuSeconds);
     const serverCpu = outcome.metrics.serverCpu;
     const seconds = Number(outcome.details.seconds);
+    const cpuUs = windowCpu > 0
+        ? windowCpu * 1e6
+        : serverCpu !== undefined && seconds > 0
+            ? serverCpu * seconds * 1e6
+            : undefined;
     return {
         ok: true,
         profiles: files.map((file) => ({ file, ...(window ? { window } : {}) })),
-        // The kernel's count of the server's CPU time during the measured load.
-        ...(serverCpu !== undefined && seconds > 0 ? { cpuUs: serverCpu * seconds * 1e6 } : {}),
+        ...(cpuUs !== undefined ? { cpuUs } : {}),
         units: Number(outcome.details.responses) || 0,
         unit: 'request'
     };
@@ -67072,9 +67346,22 @@ function scriptJson(value) {
         .replace(/\u2028/g, '\\u2028')
         .replace(/\u2029/g, '\\u2029');
 }
-/** The chart data of the series shown on the dashboard. */
+/** Shown values: 5 significant digits. */
+const shown = (value) => (Number.isFinite(value) ? Number(value.toPrecision(5)) : value);
+/** The chart data of the series shown on the dashboard, and the commits they index. */
 function dashboardCharts(report) {
     const charts = [];
+    const commitList = [];
+    const indexOf = new Map();
+    const commitIndex = (commit) => {
+        const sha = COMMIT.test(commit) ? commit : '';
+        let index = indexOf.get(sha);
+        if (index === undefined) {
+            index = commitList.push(sha) - 1;
+            indexOf.set(sha, index);
+        }
+        return index;
+    };
     for (const series of report.series) {
         const steps = report.changePoints.filter((step) => step.benchmark === series.benchmark && step.metric === series.metric);
         if (!HEADLINE_METRICS[series.kind].includes(series.metric) && steps.length === 0)
@@ -67086,10 +67373,10 @@ function dashboardCharts(report) {
             unit: series.unit,
             higherIsBetter: series.higherIsBetter,
             skipped: series.skipped,
-            commits: commits.map((commit) => (COMMIT.test(commit) ? commit : '')),
-            median: series.points.map((point) => point.median),
-            low: series.points.map((point) => Math.min(...point.values)),
-            high: series.points.map((point) => Math.max(...point.values)),
+            at: commits.map(commitIndex),
+            median: series.points.map((point) => shown(point.median)),
+            low: series.points.map((point) => shown(Math.min(...point.values))),
+            high: series.points.map((point) => shown(Math.max(...point.values))),
             changePoints: steps.map((step) => ({
                 index: commits.indexOf(step.commit),
                 ratio: step.ratio,
@@ -67099,13 +67386,16 @@ function dashboardCharts(report) {
             }))
         });
     }
-    return charts;
+    return { charts, commits: commitList };
 }
 // The page's own script: plain browser JavaScript, reading the inlined data.
 const PAGE_SCRIPT = String.raw `
 (function () {
   var data = JSON.parse(document.getElementById('perfgate-data').textContent);
   var commitUrl = data.commitUrl;
+  data.charts.forEach(function (chart) {
+    chart.commits = chart.at.map(function (i) { return data.commits[i]; });
+  });
   function three(v) {
     var r = Number(v.toPrecision(3)), a = Math.abs(r);
     return r.toFixed(a >= 100 ? 0 : a >= 10 ? 1 : 2);
@@ -67231,13 +67521,13 @@ function renderHistoryHtml(report, options) {
     if (/<\/script/i.test(options.library.script) || /<\/style/i.test(options.library.css)) {
         throw new RangeError('the chart library cannot be inlined: it contains a closing tag');
     }
-    const charts = dashboardCharts(report);
+    const { charts, commits: commitList } = dashboardCharts(report);
     const commits = new Set(report.series.flatMap((s) => s.points.map((p) => p.commit))).size;
     const summary = `${commits} commit${commits === 1 ? '' : 's'} of main, ${charts.length} chart` +
         `${charts.length === 1 ? '' : 's'}, ${report.changePoints.length} change ` +
         `point${report.changePoints.length === 1 ? '' : 's'}; generated ${options.generatedAt}. ` +
         'Line: median of the trials; band: fastest to slowest trial; dashed red: a change point.';
-    const data = { commitUrl: options.commitUrl, charts };
+    const data = { commitUrl: options.commitUrl, commits: commitList, charts };
     return `<!doctype html>
 <html lang="en">
 <head>
