@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:net'
 import { liveChildCount } from '../src/process/children.js'
 import { HttpTrialRunner } from '../src/runners/http/runner.js'
 import { freePort } from '../src/runners/http/server.js'
-import { httpBenchmark } from './helpers/benchmarks.js'
+import type { HttpSpec } from '../src/config/types.js'
+import { createProcessTrialRunner } from '../src/runners/index.js'
+import { commandBenchmark, httpBenchmark } from './helpers/benchmarks.js'
 
 const runner = new HttpTrialRunner()
 
@@ -191,6 +193,18 @@ describe('interleaved HTTP pairs', () => {
       stderrTail: 'crashing after 300 requests'
     })
     expect(pair.base.ok).toBe(true)
+  })
+
+  it('is the pairing of HTTP benchmarks only, closed-loop, unless interleave is false', () => {
+    const runner = createProcessTrialRunner()
+    const pairOfConfigs = (load: Partial<HttpSpec['load']>) => ({
+      base: httpBenchmark('ok', '/ok', { load }),
+      head: httpBenchmark('ok', '/ok', { load })
+    })
+    expect(runner.runPair!(pairOfConfigs({ interleave: false }), 'base', 0)).toBeUndefined()
+    expect(runner.runPair!(pairOfConfigs({ rate: 100 }), 'base', 0)).toBeUndefined()
+    const command = commandBenchmark('true')
+    expect(runner.runPair!({ base: command, head: command }, 'head', 0)).toBeUndefined()
   })
 
   it('keeps both servers across pairs with restart: once, and stops them on release', async () => {

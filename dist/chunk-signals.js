@@ -65836,7 +65836,10 @@ function runLoadInto(tally, spec, port, durationMs, signal) {
             duration: durationMs / 1000,
             // autocannon stops only at its next sample tick (1 s by default), so a 0.5 s
             // warm-up ran 1 s and 1.5 s of load ran 2 s; ticks every 20 ms end it on time.
-            sampleInt: LOAD_TICK_MS,
+            // Not at a fixed rate: each connection then sends each second's quota at the start
+            // of the second, and a stop a few ms past a whole second would let a new second's
+            // quota out; there the load keeps running in whole seconds.
+            sampleInt: rate ? 1000 : LOAD_TICK_MS,
             timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
             requests,
             ...(rate ? { overallRate: rate } : {})
@@ -66535,6 +66538,9 @@ function createProcessTrialRunner() {
             if (base.kind !== 'http' || head.kind !== 'http')
                 return undefined;
             if (!base.load.interleave || !head.load.interleave)
+                return undefined;
+            // A fixed rate is a per-second quota (autocannon): 100 ms slices would each get one.
+            if (base.load.rate !== undefined || head.load.rate !== undefined)
                 return undefined;
             return http.runPair({
                 base: { benchmark: pair.base, spec: base },

@@ -24,6 +24,8 @@ export function createProcessTrialRunner(): TrialRunner {
       const head = pair.head.spec
       if (base.kind !== 'http' || head.kind !== 'http') return undefined
       if (!base.load.interleave || !head.load.interleave) return undefined
+      // A fixed rate is a per-second quota (autocannon): 100 ms slices would each get one.
+      if (base.load.rate !== undefined || head.load.rate !== undefined) return undefined
       return http.runPair(
         {
           base: { benchmark: pair.base, spec: base },
