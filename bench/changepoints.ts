@@ -30,6 +30,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
 import { integerOption, runBench } from './common.js'
+import { simulatedResults } from './simulated-results.js'
 import { historyOf } from '../src/app/history.js'
 import { readDataBranch } from '../src/history/read-branch.js'
 import { readResultsDir } from '../src/history/read-dir.js'
@@ -250,26 +251,12 @@ function resultsFile(random: Random, i: number): Results {
     }
   })
   const commit = (i + 1).toString(16).padStart(40, '0')
-  return {
-    schemaVersion: 1,
-    tool: { name: 'perfgate', version: '0.1.0' },
-    createdAt: new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(),
-    seed: i,
-    environment: {
-      os: 'Linux',
-      osRelease: '6.1.0',
-      arch: 'x64',
-      cpuModel: 'simulated',
-      cores: 2,
-      totalMemoryBytes: 8e9,
-      node: process.version,
-      ci: true,
-      git: { commit, branch: 'main', dirty: false },
-      configHash: 'c'
-    },
-    compare: { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600_000 },
+  return simulatedResults(
+    commit,
+    new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString(),
+    i,
     benchmarks
-  }
+  )
 }
 
 async function main(): Promise<void> {

@@ -18,6 +18,7 @@ import { renderHistoryHtml } from '../src/report/history-html.js'
 import { summarizeTrials } from '../src/results/summary.js'
 import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
 import { createRandom, type Random } from '../src/stats/random.js'
+import { simulatedResults } from '../bench/simulated-results.js'
 
 const OUT = fileURLToPath(new URL('../docs/history-dashboard.png', import.meta.url))
 
@@ -57,29 +58,15 @@ function results(random: Random, i: number): Results {
     .slice(2)
     .padEnd(40, '7')
     .slice(0, 40)
-  return {
-    schemaVersion: 1,
-    tool: { name: 'perfgate', version: '0.1.0' },
-    createdAt: new Date(Date.UTC(2026, 10, 1) + i * 3_600_000).toISOString(),
-    seed: i,
-    environment: {
-      os: 'Linux',
-      osRelease: '6.1.0',
-      arch: 'x64',
-      cpuModel: 'simulated',
-      cores: 2,
-      totalMemoryBytes: 8e9,
-      node: process.version,
-      ci: true,
-      git: { commit, branch: 'main', dirty: false },
-      configHash: 'c'
-    },
-    compare: { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600_000 },
-    benchmarks: [
+  return simulatedResults(
+    commit,
+    new Date(Date.UTC(2026, 10, 1) + i * 3_600_000).toISOString(),
+    i,
+    [
       benchmark(random, 'parse orders CSV', 0.84 * (i >= 25 ? 1.08 : 1)),
       benchmark(random, 'revenue by customer', 0.12 * 1.01 ** Math.min(15, Math.max(0, i - 10)))
     ]
-  }
+  )
 }
 
 async function main(): Promise<void> {
