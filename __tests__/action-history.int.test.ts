@@ -68,6 +68,29 @@ function outputs(): Record<string, string> {
   return found
 }
 
+/**
+ * A new commit of main pushed by `author`, checked out in the CI clone `ci` (output and
+ * summary files emptied, as for a new job); returns it and its push event.
+ */
+function pushToMain(author: string, ci: string, i: number): { sha: string; event: ActionEvent } {
+  git(author, 'commit', '--quiet', '--allow-empty', '-m', `commit ${i}`)
+  const sha = git(author, 'rev-parse', 'HEAD')
+  git(author, 'push', '--quiet', 'origin', 'HEAD:main')
+  git(ci, 'fetch', '--quiet', 'origin', 'main')
+  git(ci, 'checkout', '--quiet', '--detach', sha)
+  writeFileSync(files.output, '')
+  writeFileSync(files.summary, '')
+  const event: ActionEvent = {
+    repository,
+    serverUrl: 'https://github.example',
+    name: 'push',
+    ref: 'refs/heads/main',
+    sha,
+    defaultBranch: 'main'
+  }
+  return { sha, event }
+}
+
 describe('the action and the history of main', () => {
   it('reports a step on the push that first shows it, opens one issue and updates it; a PR shows the trend', async () => {
     const remote = makeRemote()
@@ -78,23 +101,9 @@ describe('the action and the history of main', () => {
     const commits: string[] = []
     const reported: (string | undefined)[] = []
     for (let i = 0; i < PUSHES; i++) {
-      git(author, 'commit', '--quiet', '--allow-empty', '-m', `commit ${i}`)
-      const sha = git(author, 'rev-parse', 'HEAD')
+      const { sha, event } = pushToMain(author, ci, i)
       commits.push(sha)
-      git(author, 'push', '--quiet', 'origin', 'HEAD:main')
-      git(ci, 'fetch', '--quiet', 'origin', 'main')
-      git(ci, 'checkout', '--quiet', '--detach', sha)
-      writeFileSync(files.output, '')
-      writeFileSync(files.summary, '')
       level = levelOf(i)
-      const event: ActionEvent = {
-        repository,
-        serverUrl: 'https://github.example',
-        name: 'push',
-        ref: 'refs/heads/main',
-        sha,
-        defaultBranch: 'main'
-      }
       const outcome = await runAction(inputs(ci, { changePointIssues: true }), event, io())
       expect(outcome.exitCode).toBe(EXIT.passed)
       reported.push(outputs()['new-change-points'])
@@ -171,22 +180,9 @@ describe('the action and the history of main', () => {
     const commits: string[] = []
     const stepAt = 17
     for (let i = 0; i < 30; i++) {
-      git(author, 'commit', '--quiet', '--allow-empty', '-m', `commit ${i}`)
-      const sha = git(author, 'rev-parse', 'HEAD')
+      const { sha, event } = pushToMain(author, ci, i)
       commits.push(sha)
-      git(author, 'push', '--quiet', 'origin', 'HEAD:main')
-      git(ci, 'fetch', '--quiet', 'origin', 'main')
-      git(ci, 'checkout', '--quiet', '--detach', sha)
-      writeFileSync(files.output, '')
-      writeFileSync(files.summary, '')
       level = (i >= stepAt ? 11 : 10) * (1 + 0.004 * Math.sin(i * 1.3))
-      const event: ActionEvent = {
-        repository,
-        name: 'push',
-        ref: 'refs/heads/main',
-        sha,
-        defaultBranch: 'main'
-      }
       expect((await runAction(inputs(ci), event, io())).exitCode).toBe(EXIT.passed)
     }
     const { io: cli, out } = captureIo(ci)
