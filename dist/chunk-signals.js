@@ -66156,10 +66156,10 @@ class ProcessGroupSampler {
 /** perfgate's own process above this share of a core: the load generator is the limit. */
 const LOADGEN_SATURATED = 0.9;
 /**
- * Slice of an interleaved pair's load. A 2-core runner's speed for the same CPU work was
- * seen to drift by ±20 % over a second or two: 100 ms slices put both sides into the same
- * drift. A/A spread of CPU per request (docs/PERFORMANCE.md): 8.3-8.6 % interleaved,
- * 16-24 % for back-to-back trials of the same servers. Each slice opens its connections anew.
+ * Slice of an interleaved pair's load. A 2-core runner's speed for the same CPU work
+ * drifts over a second or two: 100 ms slices put both sides into the same drift. A/A
+ * spread of CPU per request (docs/PERFORMANCE.md): 8.3-8.6 % interleaved, 16-24 % for
+ * back-to-back trials of the same servers. Each slice opens its connections anew.
  */
 const SLICE_MS = 100;
 /** The window's cost metrics: CPU per response (ms) and disk bytes. */
