@@ -68,8 +68,12 @@ describe('benchmark kinds', () => {
       file: '/repo/bench/a.js',
       bench: undefined,
       timeMs: 1000,
-      warmupMs: 100
+      warmupMs: 100,
+      interleave: true
     })
+    expect(
+      functionSpec(issues, { file: 'bench/a.js', interleave: false }, ['f'], context).interleave
+    ).toBe(false)
     functionSpec(issues, { file: 'b.js' }, ['g'], context)
     expect(messages(issues)).toEqual([
       'g.file: bench file not found: /repo/b.js; expected a path relative to the config file'

@@ -181,7 +181,8 @@ describe('parseConfig: defaults', () => {
             file: '/repo/bench/a.js',
             bench: undefined,
             timeMs: 500,
-            warmupMs: 100
+            warmupMs: 100,
+            interleave: true
           },
           trials: 10,
           timeoutMs: 120000,

@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { liveChildCount } from '../src/process/children.js'
-import { runFunctionTrial } from '../src/runners/function/runner.js'
+import {
+  FUNCTION_SLICE_MS,
+  runFunctionPair,
+  runFunctionTrial
+} from '../src/runners/function/runner.js'
+import { createProcessTrialRunner } from '../src/runners/index.js'
+import type { Side } from '../src/runners/types.js'
 import { functionBenchmark, waitUntilGone } from './helpers/benchmarks.js'
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-test-'))
@@ -97,6 +103,96 @@ describe('function worker', () => {
     expect(!outcome.ok && outcome.message).toMatch(
       /registers no bench; expected a call such as bench\('name', \(\) => work\(\)\)/
     )
+  })
+})
+
+/** An interleaved pair of two fixture files (base, head), `first` in front. */
+async function pair(
+  files: Readonly<Record<Side, string>>,
+  first: Side = 'base',
+  overrides: Parameters<typeof functionBenchmark>[1] = {},
+  timeoutMs?: number
+) {
+  const base = functionBenchmark(files.base, overrides, timeoutMs)
+  const head = functionBenchmark(files.head, overrides, timeoutMs)
+  return runFunctionPair(
+    { base: { benchmark: base, spec: base.spec }, head: { benchmark: head, spec: head.spec } },
+    first
+  )
+}
+
+describe('interleaved function pair', () => {
+  it('measures both sides, each over its own slices, and stops both workers', async () => {
+    const timeMs = 4 * FUNCTION_SLICE_MS
+    for (const first of ['base', 'head'] as const) {
+      const outcomes = await pair({ base: 'sum.bench.ts', head: 'sum.bench.ts' }, first, { timeMs })
+      for (const side of ['base', 'head'] as const) {
+        const outcome = outcomes[side]
+        if (!outcome.ok) throw new Error(`${side}: ${outcome.message}`)
+        expect(outcome.details.interleavedSlices).toBe(4)
+        expect(outcome.details.samples).toBeGreaterThanOrEqual(10)
+        expect(outcome.metrics.p50!).toBeGreaterThan(0)
+        expect(outcome.metrics.p50!).toBeLessThanOrEqual(outcome.metrics.max!)
+        expect(outcome.metrics.ops).toBeCloseTo(1000 / outcome.metrics.mean!, 6)
+      }
+    }
+  })
+
+  it("runs each side's setup and teardown once", async () => {
+    const log = path.join(scratch, 'pair-setup.log')
+    process.env.PERFGATE_TEST_LOG = log
+    const outcomes = await pair({ base: 'setup.bench.js', head: 'setup.bench.js' })
+    expect(outcomes.base.ok && outcomes.head.ok).toBe(true)
+    const lines = readFileSync(log, 'utf8').trim().split('\n').sort()
+    expect(lines).toEqual(['setup', 'setup', 'teardown', 'teardown'])
+  })
+
+  it('fails only the side whose bench throws; the other samples alone', async () => {
+    const outcomes = await pair({ base: 'throws.bench.js', head: 'sum.bench.ts' }, 'base', {
+      timeMs: 4 * FUNCTION_SLICE_MS
+    })
+    expect(outcomes.base).toMatchObject({ ok: false, message: 'boom in bench' })
+    expect(outcomes.head.ok && outcomes.head.details.interleavedSlices).toBe(4)
+  })
+
+  it('fails only the side whose worker dies, mid-pair or at load', async () => {
+    const later = await pair({ base: 'sum.bench.ts', head: 'dies-later.bench.js' }, 'head', {
+      timeMs: 1000
+    })
+    expect(later.head).toMatchObject({
+      ok: false,
+      message: 'worker exited with code 9 before reporting a result',
+      stderrTail: 'fatal: gave up mid-sampling'
+    })
+    expect(later.base.ok && later.base.details.interleavedSlices).toBe(1000 / FUNCTION_SLICE_MS)
+    const atLoad = await pair({ base: 'crash.bench.js', head: 'sum.bench.ts' })
+    expect(atLoad.base).toMatchObject({ ok: false, stderrTail: 'fatal: out of coffee' })
+    expect(atLoad.head.ok).toBe(true)
+  })
+
+  it('kills both workers when one side hangs past the pair time, and what they started', async () => {
+    const pidFile = path.join(scratch, 'pair-hang.pid')
+    process.env.PERFGATE_TEST_PIDFILE = pidFile
+    const outcomes = await pair({ base: 'sum.bench.ts', head: 'hang.bench.js' }, 'base', {}, 1500)
+    for (const side of ['base', 'head'] as const) {
+      expect(outcomes[side]).toMatchObject({
+        ok: false,
+        message: 'interleaved pair timed out after 3 s (workers killed)'
+      })
+    }
+    expect(await waitUntilGone(Number(readFileSync(pidFile, 'utf8')))).toBe(true)
+  })
+})
+
+describe('the process runner', () => {
+  it('pairs function benchmarks unless interleave is false', async () => {
+    const runner = createProcessTrialRunner()
+    const off = functionBenchmark('sum.bench.ts', { interleave: false })
+    expect(runner.runPair!({ base: off, head: off }, 'base', 0)).toBeUndefined()
+    const on = functionBenchmark('sum.bench.ts')
+    const outcomes = await runner.runPair!({ base: on, head: on }, 'head', 0)
+    expect(outcomes?.base.ok && outcomes.base.details.interleavedSlices).toBe(2)
+    expect(outcomes?.head.ok && outcomes.head.details.interleavedSlices).toBe(2)
   })
 })
 

@@ -195,7 +195,7 @@ describe('interleaved HTTP pairs', () => {
     expect(pair.base.ok).toBe(true)
   })
 
-  it('is the pairing of HTTP benchmarks only, closed-loop, unless interleave is false', () => {
+  it('pairs closed-loop HTTP benchmarks unless interleave is false, never commands', () => {
     const runner = createProcessTrialRunner()
     const pairOfConfigs = (load: Partial<HttpSpec['load']>) => ({
       base: httpBenchmark('ok', '/ok', { load }),

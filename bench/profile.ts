@@ -92,7 +92,8 @@ function functionBenchmark(dir: string, timeMs: number): BenchmarkConfig {
       file: path.join(dir, 'handle.bench.js'),
       bench: undefined,
       timeMs,
-      warmupMs: 200
+      warmupMs: 200,
+      interleave: true
     },
     trials: 1,
     timeoutMs: 60_000,

@@ -39,7 +39,8 @@ const SPEC: FunctionSpec = {
   file: '/simulated.bench.js',
   bench: undefined,
   timeMs: 300,
-  warmupMs: 100
+  warmupMs: 100,
+  interleave: true
 }
 
 function benchmarkConfig(

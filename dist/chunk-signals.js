@@ -6,7 +6,7 @@ import require$$0$2 from 'buffer';
 import os, { tmpdir } from 'node:os';
 import { spawnSync, spawn } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
-import { q as quantileSorted, m as median } from './chunk-quantile.js';
+import { q as quantileSorted, m as median, D as DEFAULT_MIN_SAMPLES } from './chunk-engine.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import fs__default from 'fs';
@@ -8827,7 +8827,8 @@ function functionSpec(issues, raw, field, context) {
         file,
         bench: raw.bench,
         timeMs: positiveDuration(issues, raw.time, [...field, 'time'], DEFAULT_FUNCTION_TIME_MS),
-        warmupMs: optionalDuration(issues, raw.warmup, [...field, 'warmup'], DEFAULT_FUNCTION_WARMUP_MS)
+        warmupMs: optionalDuration(issues, raw.warmup, [...field, 'warmup'], DEFAULT_FUNCTION_WARMUP_MS),
+        interleave: raw.interleave ?? true
     };
 }
 function commandSpec(issues, raw, field, context) {
@@ -9166,6 +9167,10 @@ const CONFIG_SCHEMA = {
                 warmup: {
                     type: ['string', 'number'],
                     description: 'Warm-up time per trial. Default 100ms.'
+                },
+                interleave: {
+                    type: 'boolean',
+                    description: "In an A/B run, keep the base and head workers alive together and alternate their sampling in 50 ms slices, so a shared machine's changing speed hits both alike (default true); false runs one worker after the other."
                 }
             }
         },
@@ -24113,7 +24118,20 @@ async function runCommandTrial(benchmark, spec) {
     }
 }
 
-/** Runs one trial of a function benchmark in a fresh worker process. */
+/** The side of slice `k` (from 0), or undefined when neither side wants one. */
+function sliceSide(k, first, wanted) {
+    const second = first === 'base' ? 'head' : 'base';
+    const side = k % 4 === 0 || k % 4 === 3 ? first : second;
+    if (wanted(side))
+        return side;
+    const other = side === first ? second : first;
+    return wanted(other) ? other : undefined;
+}
+
+/**
+ * Runs function trials in fresh worker processes: one trial per worker, or an interleaved
+ * pair (base and head workers alive together, sampling alternated in short slices).
+ */
 const TS_FILE = /\.(ts|mts|cts|tsx)$/;
 /** Node flags for a worker: GC exposed for heap figures, a TS loader when one is needed. */
 function workerArgs(benchFile) {
@@ -24153,14 +24171,7 @@ function wellFormed(m) {
     return (MEASUREMENT_NUMBERS.every((key) => typeof record[key] === 'number') &&
         typeof record.async === 'boolean');
 }
-/**
- * One trial in a fresh worker. With `profileFile`, a profiled trial (outside the measured
- * ones): the worker writes V8's CPU profile of its sampling phase there, and the trial's
- * samples × batchSize are the operations the profile covers.
- */
-async function runFunctionTrial(benchmark, spec, profileFile) {
-    const started = performance.now();
-    const elapsed = () => performance.now() - started;
+function startWorker(benchmark, spec, timeoutMs, profileFile) {
     let args;
     try {
         // No inlining in a profiled trial: see NO_INLINING in ../profile.ts.
@@ -24169,37 +24180,22 @@ async function runFunctionTrial(benchmark, spec, profileFile) {
     catch (error) {
         return { ok: false, message: error.message, stderrTail: undefined, durationMs: 0 };
     }
-    const { child, finished } = startChild(workerNode().path, args, {
+    return startChild(workerNode().path, args, {
         cwd: path.dirname(spec.file),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        timeoutMs: benchmark.timeoutMs
+        timeoutMs
     });
-    let reply;
-    child.on('message', (message) => {
-        reply ??= message;
+}
+function send(worker, request) {
+    worker.child.send(request, (error) => {
     });
-    const request = {
-        type: 'run',
-        file: spec.file,
-        bench: spec.bench,
-        benchmarkName: benchmark.name,
-        timeMs: spec.timeMs,
-        warmupMs: spec.warmupMs,
-        apiUrl: API_URL.href,
-        ...(profileFile ? { profileFile } : {})
-    };
-    child.send(request, (error) => {
-    });
-    const end = await finished;
+}
+/** The trial a worker's last reply and its end make (result, error or a death). */
+function workerOutcome(reply, end, durationMs, timeoutText) {
     const stderrTail = end.stderr.text() || undefined;
     const left = end.leftovers?.length ? `; the bench ${leftoverText(end.leftovers)}` : '';
     if (end.timedOut) {
-        return {
-            ok: false,
-            message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)${left}`,
-            stderrTail,
-            durationMs: elapsed()
-        };
+        return { ok: false, message: `${timeoutText}${left}`, stderrTail, durationMs };
     }
     if (reply?.type === 'result' && !wellFormed(reply.measurement)) {
         // The bench runs in the worker and could send on its IPC channel itself.
@@ -24207,7 +24203,7 @@ async function runFunctionTrial(benchmark, spec, profileFile) {
             ok: false,
             message: 'worker sent a malformed result (does the bench code call process.send?)',
             stderrTail,
-            durationMs: elapsed()
+            durationMs
         };
     }
     if (reply?.type === 'result') {
@@ -24231,7 +24227,7 @@ async function runFunctionTrial(benchmark, spec, profileFile) {
                 async: m.async,
                 ...leftoverDetails(end.leftovers)
             },
-            durationMs: elapsed()
+            durationMs
         };
     }
     if (reply?.type === 'error') {
@@ -24240,7 +24236,7 @@ async function runFunctionTrial(benchmark, spec, profileFile) {
             ok: false,
             message: sanitizeChildText(String(reply.message)) + left,
             stderrTail: reply.stack === undefined ? undefined : sanitizeChildText(String(reply.stack)),
-            durationMs: elapsed()
+            durationMs
         };
     }
     return {
@@ -24249,8 +24245,180 @@ async function runFunctionTrial(benchmark, spec, profileFile) {
             ? `could not start the worker: ${end.spawnError.message}`
             : `worker ${describeExit(end)} before reporting a result${left}`,
         stderrTail,
-        durationMs: elapsed()
+        durationMs
     };
+}
+/**
+ * One trial in a fresh worker. With `profileFile`, a profiled trial (outside the measured
+ * ones): the worker writes V8's CPU profile of its sampling phase there, and the trial's
+ * samples × batchSize are the operations the profile covers.
+ */
+async function runFunctionTrial(benchmark, spec, profileFile) {
+    const started = performance.now();
+    const worker = startWorker(benchmark, spec, benchmark.timeoutMs, profileFile);
+    if (!('child' in worker))
+        return worker;
+    let reply;
+    worker.child.on('message', (message) => {
+        reply ??= message;
+    });
+    send(worker, {
+        type: 'run',
+        file: spec.file,
+        bench: spec.bench,
+        benchmarkName: benchmark.name,
+        timeMs: spec.timeMs,
+        warmupMs: spec.warmupMs,
+        apiUrl: API_URL.href,
+        ...(profileFile ? { profileFile } : {})
+    });
+    const end = await worker.finished;
+    return workerOutcome(reply, end, performance.now() - started, `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)`);
+}
+/**
+ * Slice of an interleaved function pair. The machine's speed for the same work drifts
+ * over a second or two; base and head sampled in alternating 50 ms slices share it
+ * (figures in docs/PERFORMANCE.md). A slice costs one IPC round trip outside the timing.
+ */
+const FUNCTION_SLICE_MS = 50;
+/** One side of a pair: a worker that answers command by command. */
+class CommandedWorker {
+    #worker;
+    #inbox = [];
+    #waiting;
+    #ended = false;
+    /** The last reply: the result or error that makes the side's outcome. */
+    last;
+    constructor(worker) {
+        this.#worker = worker;
+        worker.child.on('message', (message) => {
+            if (this.#waiting) {
+                const resolve = this.#waiting;
+                this.#waiting = undefined;
+                resolve(message);
+            }
+            else
+                this.#inbox.push(message);
+        });
+        void worker.finished.then(() => {
+            this.#ended = true;
+            this.#waiting?.(undefined);
+            this.#waiting = undefined;
+        });
+    }
+    get finished() {
+        return this.#worker.finished;
+    }
+    /** Sends a command; its reply, or undefined once the worker has ended. */
+    async request(request) {
+        send(this.#worker, request);
+        const reply = this.#inbox.shift() ??
+            (this.#ended
+                ? undefined
+                : await new Promise((resolve) => (this.#waiting = resolve)));
+        if (reply)
+            this.last = reply;
+        return reply;
+    }
+    kill() {
+        killGroup(this.#worker.child);
+    }
+}
+/**
+ * One interleaved pair (an A/B run of a function benchmark with `function.interleave`):
+ * both sides' workers start, load, set up and warm their bench together; then sampling
+ * alternates between them in slices of about FUNCTION_SLICE_MS, in the order first,
+ * second, second, first, … until each side has sampled `function.time`; each side's
+ * measurement summarizes all its slices. A side whose worker fails (a bench the base does
+ * not have yet, a throw, a crash) becomes an error and the other samples on alone.
+ */
+async function runFunctionPair(sides, first) {
+    const started = performance.now();
+    const second = first === 'base' ? 'head' : 'base';
+    const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs;
+    const outcomes = {};
+    const workers = {};
+    for (const side of [first, second]) {
+        const { benchmark, spec } = sides[side];
+        const worker = startWorker(benchmark, spec, timeoutMs);
+        if ('child' in worker)
+            workers[side] = new CommandedWorker(worker);
+        else
+            outcomes[side] = worker;
+    }
+    const live = new Set();
+    const plan = (side) => {
+        const { timeMs } = sides[side].spec;
+        const slices = Math.max(1, Math.round(timeMs / FUNCTION_SLICE_MS));
+        return {
+            slices,
+            ms: timeMs / slices,
+            minBatches: Math.ceil(DEFAULT_MIN_SAMPLES / slices),
+            done: 0
+        };
+    };
+    const of = { base: plan('base'), head: plan('head') };
+    try {
+        await Promise.all([first, second].map(async (side) => {
+            const worker = workers[side];
+            if (!worker)
+                return;
+            const { benchmark, spec } = sides[side];
+            const reply = await worker.request({
+                type: 'prepare',
+                file: spec.file,
+                bench: spec.bench,
+                benchmarkName: benchmark.name,
+                warmupMs: spec.warmupMs,
+                apiUrl: API_URL.href
+            });
+            if (reply?.type === 'ready')
+                live.add(side);
+        }));
+        const wanted = (side) => live.has(side) && of[side].done < of[side].slices;
+        for (let k = 0;; k++) {
+            const side = sliceSide(k, first, wanted);
+            if (!side)
+                break;
+            const s = of[side];
+            const reply = await workers[side].request({
+                type: 'sample',
+                ms: s.ms,
+                minBatches: s.minBatches
+            });
+            if (reply?.type === 'sampled')
+                s.done++;
+            else
+                live.delete(side);
+        }
+        for (const side of [first, second]) {
+            if (live.has(side))
+                await workers[side].request({ type: 'finish' });
+        }
+    }
+    finally {
+        // Every worker has replied with its result or error, or dies here.
+        for (const side of [first, second]) {
+            const worker = workers[side];
+            if (!worker)
+                continue;
+            if (worker.last?.type !== 'result' && worker.last?.type !== 'error')
+                worker.kill();
+        }
+    }
+    const durationMs = (performance.now() - started) / 2;
+    for (const side of [first, second]) {
+        const worker = workers[side];
+        if (!worker)
+            continue;
+        const end = await worker.finished;
+        const outcome = workerOutcome(worker.last, end, durationMs, `interleaved pair timed out after ${timeoutMs / 1000} s (workers killed)`);
+        outcomes[side] =
+            outcome.ok && live.has(side)
+                ? { ...outcome, details: { ...outcome.details, interleavedSlices: of[side].done } }
+                : outcome;
+    }
+    return outcomes;
 }
 
 var autocannon$1 = {exports: {}};
@@ -66451,7 +66619,6 @@ class HttpTrialRunner {
     }
     /** The measured slices of an interleaved pair: each side's load, cost and resources. */
     async interleave(sides, servers, first, deadline) {
-        const second = first === 'base' ? 'head' : 'base';
         const proc = ProcessGroupSampler.available();
         const state = (side) => {
             const { durationMs } = sides[side].spec.load;
@@ -66469,13 +66636,13 @@ class HttpTrialRunner {
         const of = { base: state('base'), head: state('head') };
         of.base.sampler?.start();
         of.head.sampler?.start();
-        const pattern = [first, second, second, first];
         const usage = {};
+        const wanted = (side) => of[side].done < of[side].slices;
         try {
-            for (let k = 0; of.base.done < of.base.slices || of.head.done < of.head.slices; k++) {
-                let side = pattern[k % 4];
-                if (of[side].done >= of[side].slices)
-                    side = side === 'base' ? 'head' : 'base';
+            for (let k = 0;; k++) {
+                const side = sliceSide(k, first, wanted);
+                if (!side)
+                    break;
                 const s = of[side];
                 const server = servers[side];
                 if (server.exit())
@@ -66516,7 +66683,10 @@ class HttpTrialRunner {
     }
 }
 
-/** The real trial runner: one fresh process per trial, by benchmark kind. */
+/**
+ * The real trial runner: one fresh process per trial, by benchmark kind; an A/B pair of a
+ * function or HTTP benchmark measured together, interleaved (unless configured off).
+ */
 /** A runner for a whole run (HTTP servers kept across trials live in it). */
 function createProcessTrialRunner() {
     const http = new HttpTrialRunner();
@@ -66535,6 +66705,14 @@ function createProcessTrialRunner() {
         runPair(pair, first) {
             const base = pair.base.spec;
             const head = pair.head.spec;
+            if (base.kind === 'function' && head.kind === 'function') {
+                if (!base.interleave || !head.interleave)
+                    return undefined;
+                return runFunctionPair({
+                    base: { benchmark: pair.base, spec: base },
+                    head: { benchmark: pair.head, spec: head }
+                }, first);
+            }
             if (base.kind !== 'http' || head.kind !== 'http')
                 return undefined;
             if (!base.load.interleave || !head.load.interleave)

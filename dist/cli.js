@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { c as classify, M as METRICS, a as createPairedProgress, p as prepareBaseCheckout, m as mapToBase, r as runPairedBenchmark, d as definitionHash, b as planLooks, D as DEFAULT_LOOKS, e as createRandom, f as benchmarkSeed, g as compareResults, h as gitSync, R as RequestError, E as EXIT, i as MAX_TRIALS, l as loadConfigFile, j as createProcessTrialRunner, C as ConfigError, B as BaseCheckoutError, k as CI_LABEL, s as sanitizeChildText, n as studentTQuantile, o as runBenchmarks, H as HEADLINE_METRICS, q as metricLabel, t as renderTextTable, u as formatPercent, v as formatDuration, w as formatMetric, x as openOutput, O as OutputError, y as readResultsDir, z as displayPath, A as readDataBranch, F as HistoryError, G as historyOf, I as renderHistoryHtml, J as loadChartLibrary, V as VERSION, K as FAIL_ON_VALUES, L as ResultsError, N as readResultsFile, P as mergeShards, Q as compareStored, S as parseShard, T as sharedSeed, U as configHash, W as createProcessProfileRunner, X as withProfiles, Y as profileSections, Z as buildReport, _ as serializeResults, $ as renderTerminalReport, a0 as renderTerminalVerdict, a1 as renderMarkdownReport, a2 as outcomeOf, a3 as parseDuration, a4 as MAX_DURATION_MS, a5 as installSignalCleanup, a6 as cleanUpEverything } from './chunk-signals.js';
-import { m as median } from './chunk-quantile.js';
+import { m as median } from './chunk-engine.js';
 import 'node:fs';
 import 'process';
 import 'buffer';
@@ -26,6 +26,7 @@ import 'https';
 import 'crypto';
 import 'tls';
 import 'node:net';
+import 'node:perf_hooks';
 
 /**
  * The decisions of `perfgate bisect` (pure): how many steps a bisection plans, the

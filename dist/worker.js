@@ -3,136 +3,23 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { PerformanceObserver } from 'node:perf_hooks';
-import { q as quantileSorted } from './chunk-quantile.js';
+import { p as prepareFunction, a as measureFunction } from './chunk-engine.js';
 import { b as benchRegistry } from './chunk-registry.js';
+import 'node:perf_hooks';
 
-/**
- * The timing engine that runs inside a function worker: calibrate a batch size so the
- * timer's own cost is negligible, warm up, then sample batches for a fixed time. Modelled
- * on mitata (batching, a sink the optimizer cannot remove); chosen over tinybench and
- * mitata by `npm run bench:harness` (figures in docs/PERFORMANCE.md).
- */
-const DEFAULT_MIN_BATCH_NS = 100_000;
-const DEFAULT_MIN_SAMPLES = 10;
-const DEFAULT_MAX_SAMPLES = 1_000_000;
-const MAX_BATCH = 1 << 30;
-function syncBatch(fn) {
-    return (n) => {
-        const start = process.hrtime.bigint();
-        for (let i = 0; i < n; i++)
-            fn();
-        return Number(process.hrtime.bigint() - start);
-    };
-}
-function asyncBatch(fn) {
-    return async (n) => {
-        const start = process.hrtime.bigint();
-        for (let i = 0; i < n; i++)
-            await fn();
-        return Number(process.hrtime.bigint() - start);
-    };
-}
-function isThenable(value) {
-    return ((typeof value === 'object' || typeof value === 'function') &&
+const REQUEST_TYPES = new Set(['run', 'prepare', 'sample', 'finish']);
+function isWorkerRequest(value) {
+    return (typeof value === 'object' &&
         value !== null &&
-        typeof value.then === 'function');
-}
-const gc = globalThis.gc;
-/** Measures one function for one trial. Setup and teardown run around it. */
-async function measureFunction(fn, benchOptions, options) {
-    const minBatchNs = options.minBatchNs ?? DEFAULT_MIN_BATCH_NS;
-    const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES;
-    const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
-    await benchOptions.setup?.();
-    try {
-        // One probe call tells sync from async; an async fn is timed with await per call.
-        const first = fn();
-        const isAsync = isThenable(first);
-        if (isAsync)
-            await first;
-        const batch = isAsync ? asyncBatch(fn) : syncBatch(fn);
-        // Calibrate: grow the batch until it runs for minBatchNs three times in a row (a
-        // single cold batch can be slow before the JIT kicks in), then keep adjusting during
-        // warm-up as the code gets faster. Sampling uses one fixed batch size.
-        let batchSize = 1;
-        const grow = (elapsed) => {
-            const factor = Math.ceil((minBatchNs / Math.max(elapsed, 1)) * 1.2);
-            batchSize = Math.min(MAX_BATCH, batchSize * Math.min(Math.max(factor, 2), 1000));
-        };
-        for (let longEnough = 0; longEnough < 3 && batchSize < MAX_BATCH;) {
-            const elapsed = await batch(batchSize);
-            if (elapsed >= minBatchNs)
-                longEnough++;
-            else {
-                longEnough = 0;
-                grow(elapsed);
-            }
-        }
-        const warmupEnd = performance.now() + options.warmupMs;
-        while (performance.now() < warmupEnd) {
-            const elapsed = await batch(batchSize);
-            if (elapsed < minBatchNs && batchSize < MAX_BATCH)
-                grow(elapsed);
-        }
-        gc?.();
-        await options.aroundSampling?.start();
-        const heapBefore = process.memoryUsage().heapUsed;
-        const gcEntries = [];
-        const observer = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()));
-        observer.observe({ entryTypes: ['gc'] });
-        const perOpNs = new Float64Array(Math.min(maxSamples, 1 << 16));
-        let samples = perOpNs;
-        let count = 0;
-        let totalNs = 0;
-        const end = performance.now() + options.timeMs;
-        while ((performance.now() < end || count < minSamples) && count < maxSamples) {
-            const elapsed = await batch(batchSize);
-            if (count === samples.length) {
-                const grown = new Float64Array(Math.min(maxSamples, samples.length * 2));
-                grown.set(samples);
-                samples = grown;
-            }
-            samples[count++] = elapsed / batchSize;
-            totalNs += elapsed;
-        }
-        await options.aroundSampling?.stop();
-        // GC entries arrive asynchronously: let the observer flush before reading them.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        gcEntries.push(...observer.takeRecords());
-        observer.disconnect();
-        gc?.();
-        const heap = process.memoryUsage().heapUsed - heapBefore;
-        const sorted = samples.subarray(0, count).sort();
-        const meanNs = totalNs / (count * batchSize);
-        return {
-            p50: quantileSorted(sorted, 0.5) / 1e6,
-            p95: quantileSorted(sorted, 0.95) / 1e6,
-            p99: quantileSorted(sorted, 0.99) / 1e6,
-            max: sorted[count - 1] / 1e6,
-            mean: meanNs / 1e6,
-            ops: 1e9 / meanNs,
-            heap,
-            gcCount: gcEntries.length,
-            gcTime: gcEntries.reduce((sum, entry) => sum + entry.duration, 0),
-            samples: count,
-            batchSize,
-            async: isAsync
-        };
-    }
-    finally {
-        await benchOptions.teardown?.();
-    }
-}
-
-function isRunRequest(value) {
-    return typeof value === 'object' && value !== null && value.type === 'run';
+        REQUEST_TYPES.has(value.type));
 }
 
 /**
  * Entry of a function worker process: one process per trial. It maps the bare specifier
  * 'perfgate' to the running perfgate's API (so base and head are measured by the same
- * harness), imports the bench file, measures the chosen bench and replies over IPC.
+ * harness), imports the bench file, measures the chosen bench and replies over IPC —
+ * in one go (`run`), or slice by slice on command (`prepare`, `sample`…, `finish`: one
+ * side of an interleaved pair).
  */
 function reply(message) {
     return new Promise((resolve) => {
@@ -194,10 +81,13 @@ function cpuProfiler(file) {
         }
     };
 }
-async function run(request) {
+async function loadBench(request) {
     registerPerfgateResolver(request.apiUrl);
     await import(pathToFileURL(request.file).href);
-    const bench = pickBench(request);
+    return pickBench(request);
+}
+async function run(request) {
+    const bench = await loadBench(request);
     const measurement = await measureFunction(bench.fn, bench.options, {
         timeMs: request.timeMs,
         warmupMs: request.warmupMs,
@@ -205,14 +95,62 @@ async function run(request) {
     });
     await reply({ type: 'result', measurement });
 }
-process.once('message', (message) => {
-    if (!isRunRequest(message)) {
-        void reply({ type: 'error', message: 'perfgate worker: unexpected message' }).then(() => process.exit(2));
-        return;
+/** The worker's state on command: nothing yet, or a bench prepared and sampled so far. */
+let prepared;
+/** One command; true when the worker is done (a result sent). */
+async function handle(request) {
+    switch (request.type) {
+        case 'run':
+            await run(request);
+            return true;
+        case 'prepare': {
+            if (prepared)
+                throw new Error('perfgate worker: prepared twice');
+            const bench = await loadBench(request);
+            prepared = await prepareFunction(bench.fn, bench.options, { warmupMs: request.warmupMs });
+            await reply({ type: 'ready' });
+            return false;
+        }
+        case 'sample': {
+            if (!prepared)
+                throw new Error('perfgate worker: sample before prepare');
+            const batches = await prepared.sample(request.ms, request.minBatches);
+            await reply({ type: 'sampled', batches });
+            return false;
+        }
+        case 'finish': {
+            if (!prepared)
+                throw new Error('perfgate worker: finish before prepare');
+            const measurement = await prepared.finish();
+            await prepared.close();
+            await reply({ type: 'result', measurement });
+            return true;
+        }
     }
-    run(message).then(() => process.exit(0), async (thrown) => {
-        const error = toError(thrown);
-        await reply({ type: 'error', message: error.message, stack: error.stack });
-        process.exit(1);
+}
+async function fail(thrown) {
+    const error = toError(thrown);
+    await prepared?.close().catch(() => undefined);
+    await reply({ type: 'error', message: error.message, stack: error.stack });
+    process.exit(1);
+}
+// perfgate gone (killed without clean-up): nothing will read a reply, and a bench's own
+// handles must not keep the worker alive.
+process.on('disconnect', () => process.exit(1));
+// Commands are handled one at a time, in order.
+let queue = Promise.resolve();
+process.on('message', (message) => {
+    queue = queue.then(async () => {
+        if (!isWorkerRequest(message)) {
+            await reply({ type: 'error', message: 'perfgate worker: unexpected message' });
+            process.exit(2);
+        }
+        try {
+            if (await handle(message))
+                process.exit(0);
+        }
+        catch (thrown) {
+            await fail(thrown);
+        }
     });
 });

@@ -23,6 +23,7 @@ export function functionBenchmark(
     bench: undefined,
     timeMs: 100,
     warmupMs: 20,
+    interleave: true,
     ...overrides
   }
   return {

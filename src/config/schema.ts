@@ -192,6 +192,11 @@ export const CONFIG_SCHEMA = {
         warmup: {
           type: ['string', 'number'],
           description: 'Warm-up time per trial. Default 100ms.'
+        },
+        interleave: {
+          type: 'boolean',
+          description:
+            "In an A/B run, keep the base and head workers alive together and alternate their sampling in 50 ms slices, so a shared machine's changing speed hits both alike (default true); false runs one worker after the other."
         }
       }
     },

@@ -27,6 +27,8 @@ export interface FunctionSpec {
   readonly bench: string | undefined
   readonly timeMs: number
   readonly warmupMs: number
+  /** A/B runs: base and head workers alive at once, sampling alternated in short slices. */
+  readonly interleave: boolean
 }
 
 export interface CommandSpec {

@@ -1,6 +1,9 @@
-/** The real trial runner: one fresh process per trial, by benchmark kind. */
+/**
+ * The real trial runner: one fresh process per trial, by benchmark kind; an A/B pair of a
+ * function or HTTP benchmark measured together, interleaved (unless configured off).
+ */
 import { runCommandTrial } from './command/runner.js'
-import { runFunctionTrial } from './function/runner.js'
+import { runFunctionPair, runFunctionTrial } from './function/runner.js'
 import { HttpTrialRunner } from './http/runner.js'
 import type { TrialRunner } from './types.js'
 
@@ -22,6 +25,16 @@ export function createProcessTrialRunner(): TrialRunner {
     runPair(pair, first) {
       const base = pair.base.spec
       const head = pair.head.spec
+      if (base.kind === 'function' && head.kind === 'function') {
+        if (!base.interleave || !head.interleave) return undefined
+        return runFunctionPair(
+          {
+            base: { benchmark: pair.base, spec: base },
+            head: { benchmark: pair.head, spec: head }
+          },
+          first
+        )
+      }
       if (base.kind !== 'http' || head.kind !== 'http') return undefined
       if (!base.load.interleave || !head.load.interleave) return undefined
       // A fixed rate is a per-second quota (autocannon): 100 ms slices would each get one.

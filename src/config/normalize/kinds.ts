@@ -45,7 +45,8 @@ export function functionSpec(
       raw.warmup,
       [...field, 'warmup'],
       defaults.DEFAULT_FUNCTION_WARMUP_MS
-    )
+    ),
+    interleave: raw.interleave ?? true
   }
 }
 

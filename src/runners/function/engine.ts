@@ -76,17 +76,34 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 const gc = (globalThis as { gc?: () => void }).gc
 
-/** Measures one function for one trial. Setup and teardown run around it. */
-export async function measureFunction(
+/**
+ * A bench ready to sample: set up, calibrated and warmed. Sampling may come in several
+ * slices (an interleaved pair alternates two workers' slices); `finish` summarizes every
+ * slice's samples and `close` runs the teardown.
+ */
+export interface PreparedFunction {
+  /** Samples batches for `ms` (at least `minBatches` of them); returns the batches taken. */
+  sample(ms: number, minBatches?: number): Promise<number>
+  finish(): Promise<FunctionMeasurement>
+  close(): Promise<void>
+}
+
+/** Sets up, calibrates and warms `fn`; the caller samples, finishes and closes. */
+export async function prepareFunction(
   fn: BenchFn,
   benchOptions: BenchOptions,
-  options: EngineOptions
-): Promise<FunctionMeasurement> {
+  options: Omit<EngineOptions, 'timeMs' | 'minSamples' | 'aroundSampling'>
+): Promise<PreparedFunction> {
   const minBatchNs = options.minBatchNs ?? DEFAULT_MIN_BATCH_NS
-  const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES
   const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES
 
   await benchOptions.setup?.()
+  let closed = false
+  const close = async () => {
+    if (closed) return
+    closed = true
+    await benchOptions.teardown?.()
+  }
   try {
     // One probe call tells sync from async; an async fn is timed with await per call.
     const first = fn()
@@ -117,53 +134,84 @@ export async function measureFunction(
     }
 
     gc?.()
-    await options.aroundSampling?.start()
     const heapBefore = process.memoryUsage().heapUsed
+    // GC counted only inside the sampling slices (an idle worker between slices may collect).
+    const slices: [number, number][] = []
     const gcEntries: PerformanceEntry[] = []
     const observer = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()))
     observer.observe({ entryTypes: ['gc'] })
 
-    const perOpNs = new Float64Array(Math.min(maxSamples, 1 << 16))
-    let samples: Float64Array = perOpNs
+    let samples = new Float64Array(Math.min(maxSamples, 1 << 16))
     let count = 0
     let totalNs = 0
-    const end = performance.now() + options.timeMs
-    while ((performance.now() < end || count < minSamples) && count < maxSamples) {
-      const elapsed = await batch(batchSize)
-      if (count === samples.length) {
-        const grown = new Float64Array(Math.min(maxSamples, samples.length * 2))
-        grown.set(samples)
-        samples = grown
-      }
-      samples[count++] = elapsed / batchSize
-      totalNs += elapsed
-    }
-    await options.aroundSampling?.stop()
-
-    // GC entries arrive asynchronously: let the observer flush before reading them.
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    gcEntries.push(...observer.takeRecords())
-    observer.disconnect()
-    gc?.()
-    const heap = process.memoryUsage().heapUsed - heapBefore
-
-    const sorted = samples.subarray(0, count).sort()
-    const meanNs = totalNs / (count * batchSize)
     return {
-      p50: quantileSorted(sorted, 0.5) / 1e6,
-      p95: quantileSorted(sorted, 0.95) / 1e6,
-      p99: quantileSorted(sorted, 0.99) / 1e6,
-      max: sorted[count - 1]! / 1e6,
-      mean: meanNs / 1e6,
-      ops: 1e9 / meanNs,
-      heap,
-      gcCount: gcEntries.length,
-      gcTime: gcEntries.reduce((sum, entry) => sum + entry.duration, 0),
-      samples: count,
-      batchSize,
-      async: isAsync
+      async sample(ms, minBatches = 1) {
+        const begin = performance.now()
+        const end = begin + ms
+        let taken = 0
+        while ((performance.now() < end || taken < minBatches) && count < maxSamples) {
+          const elapsed = await batch(batchSize)
+          if (count === samples.length) {
+            const grown = new Float64Array(Math.min(maxSamples, samples.length * 2))
+            grown.set(samples)
+            samples = grown
+          }
+          samples[count++] = elapsed / batchSize
+          totalNs += elapsed
+          taken++
+        }
+        slices.push([begin, performance.now()])
+        return taken
+      },
+      async finish() {
+        // GC entries arrive asynchronously: let the observer flush before reading them.
+        await new Promise((resolve) => setTimeout(resolve, 0))
+        gcEntries.push(...observer.takeRecords())
+        observer.disconnect()
+        gc?.()
+        const heap = process.memoryUsage().heapUsed - heapBefore
+        const inSlices = gcEntries.filter((entry) =>
+          slices.some(([from, to]) => entry.startTime >= from && entry.startTime <= to)
+        )
+        if (count === 0) throw new Error('perfgate engine: finish() before any sample')
+        const sorted = samples.subarray(0, count).sort()
+        const meanNs = totalNs / (count * batchSize)
+        return {
+          p50: quantileSorted(sorted, 0.5) / 1e6,
+          p95: quantileSorted(sorted, 0.95) / 1e6,
+          p99: quantileSorted(sorted, 0.99) / 1e6,
+          max: sorted[count - 1]! / 1e6,
+          mean: meanNs / 1e6,
+          ops: 1e9 / meanNs,
+          heap,
+          gcCount: inSlices.length,
+          gcTime: inSlices.reduce((sum, entry) => sum + entry.duration, 0),
+          samples: count,
+          batchSize,
+          async: isAsync
+        }
+      },
+      close
     }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+/** Measures one function for one trial. Setup and teardown run around it. */
+export async function measureFunction(
+  fn: BenchFn,
+  benchOptions: BenchOptions,
+  options: EngineOptions
+): Promise<FunctionMeasurement> {
+  const prepared = await prepareFunction(fn, benchOptions, options)
+  try {
+    await options.aroundSampling?.start()
+    await prepared.sample(options.timeMs, options.minSamples ?? DEFAULT_MIN_SAMPLES)
+    await options.aroundSampling?.stop()
+    return await prepared.finish()
   } finally {
-    await benchOptions.teardown?.()
+    await prepared.close()
   }
 }

@@ -17,10 +17,40 @@ export interface RunRequest {
   readonly profileFile?: string
 }
 
+/**
+ * Sampling on command (one side of an interleaved pair): `prepare` loads, sets up and
+ * warms the bench (reply `ready`), each `sample` samples one slice (reply `sampled`),
+ * `finish` replies with the `result` of all slices, then the worker exits.
+ */
+export interface PrepareRequest extends Omit<RunRequest, 'type' | 'timeMs' | 'profileFile'> {
+  readonly type: 'prepare'
+}
+
+export interface SampleRequest {
+  readonly type: 'sample'
+  readonly ms: number
+  /** At least this many batches, however long they take. */
+  readonly minBatches: number
+}
+
+export interface FinishRequest {
+  readonly type: 'finish'
+}
+
+export type WorkerRequest = RunRequest | PrepareRequest | SampleRequest | FinishRequest
+
 export type WorkerReply =
   | { readonly type: 'result'; readonly measurement: FunctionMeasurement }
+  | { readonly type: 'ready' }
+  | { readonly type: 'sampled'; readonly batches: number }
   | { readonly type: 'error'; readonly message: string; readonly stack?: string }
 
-export function isRunRequest(value: unknown): value is RunRequest {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'run'
+const REQUEST_TYPES: ReadonlySet<unknown> = new Set(['run', 'prepare', 'sample', 'finish'])
+
+export function isWorkerRequest(value: unknown): value is WorkerRequest {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    REQUEST_TYPES.has((value as { type?: unknown }).type)
+  )
 }

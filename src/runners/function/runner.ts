@@ -1,6 +1,9 @@
-/** Runs one trial of a function benchmark in a fresh worker process. */
+/**
+ * Runs function trials in fresh worker processes: one trial per worker, or an interleaved
+ * pair (base and head workers alive together, sampling alternated in short slices).
+ */
 import path from 'node:path'
-import { describeExit, startChild } from '../../process/children.js'
+import { describeExit, killGroup, startChild, type Finished } from '../../process/children.js'
 import { leftoverDetails, leftoverText } from '../../process/leftovers.js'
 import { sanitizeChildText } from '../../process/text.js'
 import {
@@ -12,9 +15,10 @@ import {
   workerNode
 } from '../../runtime-files.js'
 import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
-import type { TrialOutcome } from '../types.js'
-import type { FunctionMeasurement } from './engine.js'
-import type { RunRequest, WorkerReply } from './protocol.js'
+import { sliceSide } from '../interleave.js'
+import type { Side, TrialOutcome } from '../types.js'
+import { DEFAULT_MIN_SAMPLES, type FunctionMeasurement } from './engine.js'
+import type { PrepareRequest, RunRequest, WorkerReply, WorkerRequest } from './protocol.js'
 import { fileURLToPath } from 'node:url'
 
 const TS_FILE = /\.(ts|mts|cts|tsx)$/
@@ -62,18 +66,18 @@ function wellFormed(m: unknown): m is FunctionMeasurement {
   )
 }
 
-/**
- * One trial in a fresh worker. With `profileFile`, a profiled trial (outside the measured
- * ones): the worker writes V8's CPU profile of its sampling phase there, and the trial's
- * samples × batchSize are the operations the profile covers.
- */
-export async function runFunctionTrial(
+/** A worker process started for a trial or one side of a pair. */
+interface Worker {
+  readonly child: ReturnType<typeof startChild>['child']
+  readonly finished: Promise<Finished>
+}
+
+function startWorker(
   benchmark: BenchmarkConfig,
   spec: FunctionSpec,
+  timeoutMs: number,
   profileFile?: string
-): Promise<TrialOutcome> {
-  const started = performance.now()
-  const elapsed = () => performance.now() - started
+): Worker | TrialOutcome {
   let args: string[]
   try {
     // No inlining in a profiled trial: see NO_INLINING in ../profile.ts.
@@ -81,39 +85,31 @@ export async function runFunctionTrial(
   } catch (error) {
     return { ok: false, message: (error as Error).message, stderrTail: undefined, durationMs: 0 }
   }
-  const { child, finished } = startChild(workerNode().path, args, {
+  return startChild(workerNode().path, args, {
     cwd: path.dirname(spec.file),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    timeoutMs: benchmark.timeoutMs
+    timeoutMs
   })
-  let reply: WorkerReply | undefined
-  child.on('message', (message: WorkerReply) => {
-    reply ??= message
-  })
-  const request: RunRequest = {
-    type: 'run',
-    file: spec.file,
-    bench: spec.bench,
-    benchmarkName: benchmark.name,
-    timeMs: spec.timeMs,
-    warmupMs: spec.warmupMs,
-    apiUrl: API_URL.href,
-    ...(profileFile ? { profileFile } : {})
-  }
-  child.send(request, (error) => {
-    // A worker that dies at start-up closes the channel; 'finished' reports that.
+}
+
+function send(worker: Worker, request: WorkerRequest): void {
+  worker.child.send(request, (error) => {
+    // A worker that dies closes the channel; 'finished' reports that.
     void error
   })
-  const end = await finished
+}
+
+/** The trial a worker's last reply and its end make (result, error or a death). */
+function workerOutcome(
+  reply: WorkerReply | undefined,
+  end: Finished,
+  durationMs: number,
+  timeoutText: string
+): TrialOutcome {
   const stderrTail = end.stderr.text() || undefined
   const left = end.leftovers?.length ? `; the bench ${leftoverText(end.leftovers)}` : ''
   if (end.timedOut) {
-    return {
-      ok: false,
-      message: `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)${left}`,
-      stderrTail,
-      durationMs: elapsed()
-    }
+    return { ok: false, message: `${timeoutText}${left}`, stderrTail, durationMs }
   }
   if (reply?.type === 'result' && !wellFormed(reply.measurement)) {
     // The bench runs in the worker and could send on its IPC channel itself.
@@ -121,7 +117,7 @@ export async function runFunctionTrial(
       ok: false,
       message: 'worker sent a malformed result (does the bench code call process.send?)',
       stderrTail,
-      durationMs: elapsed()
+      durationMs
     }
   }
   if (reply?.type === 'result') {
@@ -145,7 +141,7 @@ export async function runFunctionTrial(
         async: m.async,
         ...leftoverDetails(end.leftovers)
       },
-      durationMs: elapsed()
+      durationMs
     }
   }
   if (reply?.type === 'error') {
@@ -154,7 +150,7 @@ export async function runFunctionTrial(
       ok: false,
       message: sanitizeChildText(String(reply.message)) + left,
       stderrTail: reply.stack === undefined ? undefined : sanitizeChildText(String(reply.stack)),
-      durationMs: elapsed()
+      durationMs
     }
   }
   return {
@@ -163,6 +159,190 @@ export async function runFunctionTrial(
       ? `could not start the worker: ${end.spawnError.message}`
       : `worker ${describeExit(end)} before reporting a result${left}`,
     stderrTail,
-    durationMs: elapsed()
+    durationMs
   }
+}
+
+/**
+ * One trial in a fresh worker. With `profileFile`, a profiled trial (outside the measured
+ * ones): the worker writes V8's CPU profile of its sampling phase there, and the trial's
+ * samples × batchSize are the operations the profile covers.
+ */
+export async function runFunctionTrial(
+  benchmark: BenchmarkConfig,
+  spec: FunctionSpec,
+  profileFile?: string
+): Promise<TrialOutcome> {
+  const started = performance.now()
+  const worker = startWorker(benchmark, spec, benchmark.timeoutMs, profileFile)
+  if (!('child' in worker)) return worker
+  let reply: WorkerReply | undefined
+  worker.child.on('message', (message: WorkerReply) => {
+    reply ??= message
+  })
+  send(worker, {
+    type: 'run',
+    file: spec.file,
+    bench: spec.bench,
+    benchmarkName: benchmark.name,
+    timeMs: spec.timeMs,
+    warmupMs: spec.warmupMs,
+    apiUrl: API_URL.href,
+    ...(profileFile ? { profileFile } : {})
+  } satisfies RunRequest)
+  const end = await worker.finished
+  return workerOutcome(
+    reply,
+    end,
+    performance.now() - started,
+    `trial timed out after ${benchmark.timeoutMs / 1000} s (worker killed)`
+  )
+}
+
+/**
+ * Slice of an interleaved function pair. The machine's speed for the same work drifts
+ * over a second or two; base and head sampled in alternating 50 ms slices share it
+ * (figures in docs/PERFORMANCE.md). A slice costs one IPC round trip outside the timing.
+ */
+export const FUNCTION_SLICE_MS = 50
+
+/** One side of a pair: a worker that answers command by command. */
+class CommandedWorker {
+  readonly #worker: Worker
+  readonly #inbox: WorkerReply[] = []
+  #waiting: ((reply: WorkerReply | undefined) => void) | undefined
+  #ended = false
+  /** The last reply: the result or error that makes the side's outcome. */
+  last: WorkerReply | undefined
+
+  constructor(worker: Worker) {
+    this.#worker = worker
+    worker.child.on('message', (message: WorkerReply) => {
+      if (this.#waiting) {
+        const resolve = this.#waiting
+        this.#waiting = undefined
+        resolve(message)
+      } else this.#inbox.push(message)
+    })
+    void worker.finished.then(() => {
+      this.#ended = true
+      this.#waiting?.(undefined)
+      this.#waiting = undefined
+    })
+  }
+
+  get finished(): Promise<Finished> {
+    return this.#worker.finished
+  }
+
+  /** Sends a command; its reply, or undefined once the worker has ended. */
+  async request(request: WorkerRequest): Promise<WorkerReply | undefined> {
+    send(this.#worker, request)
+    const reply =
+      this.#inbox.shift() ??
+      (this.#ended
+        ? undefined
+        : await new Promise<WorkerReply | undefined>((resolve) => (this.#waiting = resolve)))
+    if (reply) this.last = reply
+    return reply
+  }
+
+  kill(): void {
+    killGroup(this.#worker.child)
+  }
+}
+
+/**
+ * One interleaved pair (an A/B run of a function benchmark with `function.interleave`):
+ * both sides' workers start, load, set up and warm their bench together; then sampling
+ * alternates between them in slices of about FUNCTION_SLICE_MS, in the order first,
+ * second, second, first, … until each side has sampled `function.time`; each side's
+ * measurement summarizes all its slices. A side whose worker fails (a bench the base does
+ * not have yet, a throw, a crash) becomes an error and the other samples on alone.
+ */
+export async function runFunctionPair(
+  sides: Readonly<Record<Side, { benchmark: BenchmarkConfig; spec: FunctionSpec }>>,
+  first: Side
+): Promise<Record<Side, TrialOutcome>> {
+  const started = performance.now()
+  const second: Side = first === 'base' ? 'head' : 'base'
+  const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs
+  const outcomes: Partial<Record<Side, TrialOutcome>> = {}
+  const workers: Partial<Record<Side, CommandedWorker>> = {}
+  for (const side of [first, second]) {
+    const { benchmark, spec } = sides[side]
+    const worker = startWorker(benchmark, spec, timeoutMs)
+    if ('child' in worker) workers[side] = new CommandedWorker(worker)
+    else outcomes[side] = worker
+  }
+  const live = new Set<Side>()
+  const plan = (side: Side) => {
+    const { timeMs } = sides[side].spec
+    const slices = Math.max(1, Math.round(timeMs / FUNCTION_SLICE_MS))
+    return {
+      slices,
+      ms: timeMs / slices,
+      minBatches: Math.ceil(DEFAULT_MIN_SAMPLES / slices),
+      done: 0
+    }
+  }
+  const of = { base: plan('base'), head: plan('head') }
+  try {
+    await Promise.all(
+      ([first, second] as const).map(async (side) => {
+        const worker = workers[side]
+        if (!worker) return
+        const { benchmark, spec } = sides[side]
+        const reply = await worker.request({
+          type: 'prepare',
+          file: spec.file,
+          bench: spec.bench,
+          benchmarkName: benchmark.name,
+          warmupMs: spec.warmupMs,
+          apiUrl: API_URL.href
+        } satisfies PrepareRequest)
+        if (reply?.type === 'ready') live.add(side)
+      })
+    )
+    const wanted = (side: Side) => live.has(side) && of[side].done < of[side].slices
+    for (let k = 0; ; k++) {
+      const side = sliceSide(k, first, wanted)
+      if (!side) break
+      const s = of[side]
+      const reply = await workers[side]!.request({
+        type: 'sample',
+        ms: s.ms,
+        minBatches: s.minBatches
+      })
+      if (reply?.type === 'sampled') s.done++
+      else live.delete(side)
+    }
+    for (const side of [first, second]) {
+      if (live.has(side)) await workers[side]!.request({ type: 'finish' })
+    }
+  } finally {
+    // Every worker has replied with its result or error, or dies here.
+    for (const side of [first, second]) {
+      const worker = workers[side]
+      if (!worker) continue
+      if (worker.last?.type !== 'result' && worker.last?.type !== 'error') worker.kill()
+    }
+  }
+  const durationMs = (performance.now() - started) / 2
+  for (const side of [first, second]) {
+    const worker = workers[side]
+    if (!worker) continue
+    const end = await worker.finished
+    const outcome = workerOutcome(
+      worker.last,
+      end,
+      durationMs,
+      `interleaved pair timed out after ${timeoutMs / 1000} s (workers killed)`
+    )
+    outcomes[side] =
+      outcome.ok && live.has(side)
+        ? { ...outcome, details: { ...outcome.details, interleavedSlices: of[side].done } }
+        : outcome
+  }
+  return outcomes as Record<Side, TrialOutcome>
 }

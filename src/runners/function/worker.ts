@@ -1,14 +1,22 @@
 /**
  * Entry of a function worker process: one process per trial. It maps the bare specifier
  * 'perfgate' to the running perfgate's API (so base and head are measured by the same
- * harness), imports the bench file, measures the chosen bench and replies over IPC.
+ * harness), imports the bench file, measures the chosen bench and replies over IPC —
+ * in one go (`run`), or slice by slice on command (`prepare`, `sample`…, `finish`: one
+ * side of an interleaved pair).
  */
 import { writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector'
 import { register } from 'node:module'
 import { pathToFileURL } from 'node:url'
-import { measureFunction } from './engine.js'
-import { isRunRequest, type RunRequest, type WorkerReply } from './protocol.js'
+import { measureFunction, prepareFunction, type PreparedFunction } from './engine.js'
+import {
+  isWorkerRequest,
+  type PrepareRequest,
+  type RunRequest,
+  type WorkerReply,
+  type WorkerRequest
+} from './protocol.js'
 import { benchRegistry, type RegisteredBench } from './registry.js'
 
 function reply(message: WorkerReply): Promise<void> {
@@ -32,7 +40,7 @@ function registerPerfgateResolver(apiUrl: string): void {
   register('data:text/javascript,' + encodeURIComponent(hooks))
 }
 
-function pickBench(request: RunRequest): RegisteredBench {
+function pickBench(request: RunRequest | PrepareRequest): RegisteredBench {
   const registry = benchRegistry()
   const names = [...registry.keys()]
   const wanted = request.bench ?? request.benchmarkName
@@ -81,10 +89,14 @@ function cpuProfiler(file: string) {
   }
 }
 
-async function run(request: RunRequest): Promise<void> {
+async function loadBench(request: RunRequest | PrepareRequest): Promise<RegisteredBench> {
   registerPerfgateResolver(request.apiUrl)
   await import(pathToFileURL(request.file).href)
-  const bench = pickBench(request)
+  return pickBench(request)
+}
+
+async function run(request: RunRequest): Promise<void> {
+  const bench = await loadBench(request)
   const measurement = await measureFunction(bench.fn, bench.options, {
     timeMs: request.timeMs,
     warmupMs: request.warmupMs,
@@ -93,19 +105,61 @@ async function run(request: RunRequest): Promise<void> {
   await reply({ type: 'result', measurement })
 }
 
-process.once('message', (message: unknown) => {
-  if (!isRunRequest(message)) {
-    void reply({ type: 'error', message: 'perfgate worker: unexpected message' }).then(() =>
-      process.exit(2)
-    )
-    return
-  }
-  run(message).then(
-    () => process.exit(0),
-    async (thrown: unknown) => {
-      const error = toError(thrown)
-      await reply({ type: 'error', message: error.message, stack: error.stack })
-      process.exit(1)
+/** The worker's state on command: nothing yet, or a bench prepared and sampled so far. */
+let prepared: PreparedFunction | undefined
+
+/** One command; true when the worker is done (a result sent). */
+async function handle(request: WorkerRequest): Promise<boolean> {
+  switch (request.type) {
+    case 'run':
+      await run(request)
+      return true
+    case 'prepare': {
+      if (prepared) throw new Error('perfgate worker: prepared twice')
+      const bench = await loadBench(request)
+      prepared = await prepareFunction(bench.fn, bench.options, { warmupMs: request.warmupMs })
+      await reply({ type: 'ready' })
+      return false
     }
-  )
+    case 'sample': {
+      if (!prepared) throw new Error('perfgate worker: sample before prepare')
+      const batches = await prepared.sample(request.ms, request.minBatches)
+      await reply({ type: 'sampled', batches })
+      return false
+    }
+    case 'finish': {
+      if (!prepared) throw new Error('perfgate worker: finish before prepare')
+      const measurement = await prepared.finish()
+      await prepared.close()
+      await reply({ type: 'result', measurement })
+      return true
+    }
+  }
+}
+
+async function fail(thrown: unknown): Promise<never> {
+  const error = toError(thrown)
+  await prepared?.close().catch(() => undefined)
+  await reply({ type: 'error', message: error.message, stack: error.stack })
+  process.exit(1)
+}
+
+// perfgate gone (killed without clean-up): nothing will read a reply, and a bench's own
+// handles must not keep the worker alive.
+process.on('disconnect', () => process.exit(1))
+
+// Commands are handled one at a time, in order.
+let queue = Promise.resolve()
+process.on('message', (message: unknown) => {
+  queue = queue.then(async () => {
+    if (!isWorkerRequest(message)) {
+      await reply({ type: 'error', message: 'perfgate worker: unexpected message' })
+      process.exit(2)
+    }
+    try {
+      if (await handle(message)) process.exit(0)
+    } catch (thrown) {
+      await fail(thrown)
+    }
+  })
 })

@@ -8,6 +8,7 @@
 import type { BenchmarkConfig, HttpSpec } from '../../config/types.js'
 import { describeExit } from '../../process/children.js'
 import { leftoverDetails, leftoverText, type Leftover } from '../../process/leftovers.js'
+import { sliceSide } from '../interleave.js'
 import type { Side, TrialMetrics, TrialOutcome } from '../types.js'
 import { LoadTally, runLoad, runLoadInto, type LoadResult } from './load.js'
 import { addWindows, snapshotTree, treeWindow, type TreeWindow } from './proc-tree.js'
@@ -378,7 +379,6 @@ export class HttpTrialRunner {
       }
     >
   > {
-    const second: Side = first === 'base' ? 'head' : 'base'
     const proc = ProcessGroupSampler.available()
     const state = (side: Side) => {
       const { durationMs } = sides[side].spec.load
@@ -396,12 +396,12 @@ export class HttpTrialRunner {
     const of = { base: state('base'), head: state('head') }
     of.base.sampler?.start()
     of.head.sampler?.start()
-    const pattern: Side[] = [first, second, second, first]
     const usage: Partial<Record<Side, ResourceUsage>> = {}
+    const wanted = (side: Side) => of[side].done < of[side].slices
     try {
-      for (let k = 0; of.base.done < of.base.slices || of.head.done < of.head.slices; k++) {
-        let side = pattern[k % 4]!
-        if (of[side].done >= of[side].slices) side = side === 'base' ? 'head' : 'base'
+      for (let k = 0; ; k++) {
+        const side = sliceSide(k, first, wanted)
+        if (!side) break
         const s = of[side]
         const server = servers[side]
         if (server.exit()) break

@@ -1,0 +1,173 @@
+import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
+import { PerformanceObserver } from 'node:perf_hooks';
+
+/** Quantiles and the median (pure): one definition for trials, budgets and samples. */
+/**
+ * Quantile of sorted values by linear interpolation (Hyndman & Fan type 7, R's default).
+ * https://doi.org/10.2307/2684934
+ */
+function quantileSorted(sorted, q) {
+    const position = (sorted.length - 1) * q;
+    const lower = Math.floor(position);
+    const upper = Math.ceil(position);
+    const low = sorted[lower];
+    return low + (sorted[upper] - low) * (position - lower);
+}
+/** Median of unsorted values (type 7 at 0.5: the mean of the middle two for even counts). */
+function median(values) {
+    return quantileSorted([...values].sort((a, b) => a - b), 0.5);
+}
+
+/**
+ * The timing engine that runs inside a function worker: calibrate a batch size so the
+ * timer's own cost is negligible, warm up, then sample batches for a fixed time. Modelled
+ * on mitata (batching, a sink the optimizer cannot remove); chosen over tinybench and
+ * mitata by `npm run bench:harness` (figures in docs/PERFORMANCE.md).
+ */
+const DEFAULT_MIN_BATCH_NS = 100_000;
+const DEFAULT_MIN_SAMPLES = 10;
+const DEFAULT_MAX_SAMPLES = 1_000_000;
+const MAX_BATCH = 1 << 30;
+function syncBatch(fn) {
+    return (n) => {
+        const start = process.hrtime.bigint();
+        for (let i = 0; i < n; i++)
+            fn();
+        return Number(process.hrtime.bigint() - start);
+    };
+}
+function asyncBatch(fn) {
+    return async (n) => {
+        const start = process.hrtime.bigint();
+        for (let i = 0; i < n; i++)
+            await fn();
+        return Number(process.hrtime.bigint() - start);
+    };
+}
+function isThenable(value) {
+    return ((typeof value === 'object' || typeof value === 'function') &&
+        value !== null &&
+        typeof value.then === 'function');
+}
+const gc = globalThis.gc;
+/** Sets up, calibrates and warms `fn`; the caller samples, finishes and closes. */
+async function prepareFunction(fn, benchOptions, options) {
+    const minBatchNs = options.minBatchNs ?? DEFAULT_MIN_BATCH_NS;
+    const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
+    await benchOptions.setup?.();
+    let closed = false;
+    const close = async () => {
+        if (closed)
+            return;
+        closed = true;
+        await benchOptions.teardown?.();
+    };
+    try {
+        // One probe call tells sync from async; an async fn is timed with await per call.
+        const first = fn();
+        const isAsync = isThenable(first);
+        if (isAsync)
+            await first;
+        const batch = isAsync ? asyncBatch(fn) : syncBatch(fn);
+        // Calibrate: grow the batch until it runs for minBatchNs three times in a row (a
+        // single cold batch can be slow before the JIT kicks in), then keep adjusting during
+        // warm-up as the code gets faster. Sampling uses one fixed batch size.
+        let batchSize = 1;
+        const grow = (elapsed) => {
+            const factor = Math.ceil((minBatchNs / Math.max(elapsed, 1)) * 1.2);
+            batchSize = Math.min(MAX_BATCH, batchSize * Math.min(Math.max(factor, 2), 1000));
+        };
+        for (let longEnough = 0; longEnough < 3 && batchSize < MAX_BATCH;) {
+            const elapsed = await batch(batchSize);
+            if (elapsed >= minBatchNs)
+                longEnough++;
+            else {
+                longEnough = 0;
+                grow(elapsed);
+            }
+        }
+        const warmupEnd = performance.now() + options.warmupMs;
+        while (performance.now() < warmupEnd) {
+            const elapsed = await batch(batchSize);
+            if (elapsed < minBatchNs && batchSize < MAX_BATCH)
+                grow(elapsed);
+        }
+        gc?.();
+        const heapBefore = process.memoryUsage().heapUsed;
+        // GC counted only inside the sampling slices (an idle worker between slices may collect).
+        const slices = [];
+        const gcEntries = [];
+        const observer = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()));
+        observer.observe({ entryTypes: ['gc'] });
+        let samples = new Float64Array(Math.min(maxSamples, 1 << 16));
+        let count = 0;
+        let totalNs = 0;
+        return {
+            async sample(ms, minBatches = 1) {
+                const begin = performance.now();
+                const end = begin + ms;
+                let taken = 0;
+                while ((performance.now() < end || taken < minBatches) && count < maxSamples) {
+                    const elapsed = await batch(batchSize);
+                    if (count === samples.length) {
+                        const grown = new Float64Array(Math.min(maxSamples, samples.length * 2));
+                        grown.set(samples);
+                        samples = grown;
+                    }
+                    samples[count++] = elapsed / batchSize;
+                    totalNs += elapsed;
+                    taken++;
+                }
+                slices.push([begin, performance.now()]);
+                return taken;
+            },
+            async finish() {
+                // GC entries arrive asynchronously: let the observer flush before reading them.
+                await new Promise((resolve) => setTimeout(resolve, 0));
+                gcEntries.push(...observer.takeRecords());
+                observer.disconnect();
+                gc?.();
+                const heap = process.memoryUsage().heapUsed - heapBefore;
+                const inSlices = gcEntries.filter((entry) => slices.some(([from, to]) => entry.startTime >= from && entry.startTime <= to));
+                if (count === 0)
+                    throw new Error('perfgate engine: finish() before any sample');
+                const sorted = samples.subarray(0, count).sort();
+                const meanNs = totalNs / (count * batchSize);
+                return {
+                    p50: quantileSorted(sorted, 0.5) / 1e6,
+                    p95: quantileSorted(sorted, 0.95) / 1e6,
+                    p99: quantileSorted(sorted, 0.99) / 1e6,
+                    max: sorted[count - 1] / 1e6,
+                    mean: meanNs / 1e6,
+                    ops: 1e9 / meanNs,
+                    heap,
+                    gcCount: inSlices.length,
+                    gcTime: inSlices.reduce((sum, entry) => sum + entry.duration, 0),
+                    samples: count,
+                    batchSize,
+                    async: isAsync
+                };
+            },
+            close
+        };
+    }
+    catch (error) {
+        await close();
+        throw error;
+    }
+}
+/** Measures one function for one trial. Setup and teardown run around it. */
+async function measureFunction(fn, benchOptions, options) {
+    const prepared = await prepareFunction(fn, benchOptions, options);
+    try {
+        await options.aroundSampling?.start();
+        await prepared.sample(options.timeMs, options.minSamples ?? DEFAULT_MIN_SAMPLES);
+        await options.aroundSampling?.stop();
+        return await prepared.finish();
+    }
+    finally {
+        await prepared.close();
+    }
+}
+
+export { DEFAULT_MIN_SAMPLES as D, measureFunction as a, median as m, prepareFunction as p, quantileSorted as q };

@@ -1,0 +1,19 @@
+/**
+ * The order of an interleaved pair's slices: first, second, second, first, … (ABBA, so
+ * neither side is always the one just after the other), skipping a side that has had its
+ * slices or can no longer run.
+ */
+import type { Side } from './types.js'
+
+/** The side of slice `k` (from 0), or undefined when neither side wants one. */
+export function sliceSide(
+  k: number,
+  first: Side,
+  wanted: (side: Side) => boolean
+): Side | undefined {
+  const second: Side = first === 'base' ? 'head' : 'base'
+  const side = k % 4 === 0 || k % 4 === 3 ? first : second
+  if (wanted(side)) return side
+  const other = side === first ? second : first
+  return wanted(other) ? other : undefined
+}
