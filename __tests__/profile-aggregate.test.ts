@@ -130,7 +130,7 @@ describe('aggregateProfiles', () => {
 
   it('keeps only the samples inside a window', () => {
     const table = aggregateProfiles(
-      [{ profile: handMade(), window: { fromUs: 1_150, toUs: 1_350 } }],
+      [{ profile: handMade(), windows: [{ fromUs: 1_150, toUs: 1_350 }] }],
       1,
       'request',
       { root: '/repo' }
@@ -143,6 +143,28 @@ describe('aggregateProfiles', () => {
       'main',
       'outer'
     ])
+  })
+
+  it('keeps the samples of every slice of an interleaved pair, not those between', () => {
+    // Slices 1050-1150 (inner) and 1450-1550 (inner); outer, format and idle fall between.
+    const table = aggregateProfiles(
+      [
+        {
+          profile: handMade(),
+          windows: [
+            { fromUs: 1_050, toUs: 1_150 },
+            { fromUs: 1_450, toUs: 1_550 }
+          ]
+        }
+      ],
+      1,
+      'request',
+      { root: '/repo' }
+    )
+    expect(table.samples).toBe(2)
+    expect(table.cpu).toBe(200)
+    expect(table.functions.find((f) => f.name === 'inner')!.self).toBe(200)
+    expect(table.functions.find((f) => f.name === 'outer')!.self).toBe(0)
   })
 
   it('adds up several profiles of one side', () => {

@@ -24,7 +24,7 @@ function table(trial: ProfiledTrial, root: string) {
   if (!trial.ok) throw new Error(trial.message)
   const inputs = trial.profiles.map((p) => ({
     profile: parseCpuProfile(readFileSync(p.file, 'utf8'), p.file),
-    ...(p.window ? { window: p.window } : {})
+    ...(p.windows ? { windows: p.windows } : {})
   }))
   return aggregateProfiles(inputs, trial.units, trial.unit, { root })
 }
@@ -64,12 +64,72 @@ describe('profiled trials', () => {
     expect(trial.unit).toBe('request')
     expect(trial.units).toBeGreaterThan(0)
     expect(trial.profiles.length).toBeGreaterThanOrEqual(1)
-    expect(trial.profiles[0]!.window!.toUs).toBeGreaterThan(trial.profiles[0]!.window!.fromUs)
+    expect(trial.profiles[0]!.windows![0]!.toUs).toBeGreaterThan(
+      trial.profiles[0]!.windows![0]!.fromUs
+    )
     const t = table(trial, HTTP_FIXTURES)
     expect(t.functions.find((f) => f.name === 'hotHelper')).toMatchObject({
       file: 'hot-server.js',
       kind: 'code'
     })
+  })
+
+  it('profile an interleaved HTTP pair, each side cut to its own slices', async () => {
+    const benchmark = () =>
+      httpBenchmark('', '/work', {
+        server: { command: 'node hot-server.js' },
+        load: { durationMs: 400, warmupMs: 100 }
+      })
+    const pair = { base: benchmark(), head: benchmark() }
+    const dirs = { base: freshDir(), head: freshDir() }
+    const trials = await runner.profilePair!(pair, dirs, 'head')
+    expect(trials).toBeDefined()
+    const windows: Record<'base' | 'head', { fromUs: number; toUs: number }[]> = {
+      base: [],
+      head: []
+    }
+    for (const side of ['base', 'head'] as const) {
+      const trial = trials![side]
+      if (!trial.ok) throw new Error(`${side}: ${trial.message}`)
+      expect(trial.unit).toBe('request')
+      expect(trial.units).toBeGreaterThan(0)
+      expect(trial.cpuUs).toBeGreaterThan(0)
+      // Each side's profiles in its own directory, cut to its 4 slices of 100 ms.
+      for (const p of trial.profiles) expect(path.dirname(p.file)).toBe(dirs[side])
+      windows[side] = [...trial.profiles[0]!.windows!]
+      expect(windows[side]).toHaveLength(4)
+      expect(
+        table(trial, HTTP_FIXTURES).functions.find((f) => f.name === 'hotHelper')
+      ).toBeDefined()
+    }
+    // Slices alternate head, base, base, head, … and never overlap.
+    const all = [
+      ...windows.base.map((w) => ({ ...w, side: 'base' })),
+      ...windows.head.map((w) => ({ ...w, side: 'head' }))
+    ].sort((a, b) => a.fromUs - b.fromUs)
+    expect(all.map((w) => w.side)).toEqual([
+      'head',
+      'base',
+      'base',
+      'head',
+      'head',
+      'base',
+      'base',
+      'head'
+    ])
+    for (let i = 1; i < all.length; i++)
+      expect(all[i]!.fromUs).toBeGreaterThanOrEqual(all[i - 1]!.toUs)
+  })
+
+  it('profile HTTP pairs one side at a time where they do not interleave', () => {
+    const off = httpBenchmark('', '/work', { load: { interleave: false } })
+    expect(
+      runner.profilePair!({ base: off, head: off }, { base: '', head: '' }, 'base')
+    ).toBeUndefined()
+    const fn = functionBenchmark('hot.bench.js')
+    expect(
+      runner.profilePair!({ base: fn, head: fn }, { base: '', head: '' }, 'base')
+    ).toBeUndefined()
   })
 
   it('profile a command that runs Node, every run of the trial', async () => {

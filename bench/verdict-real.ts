@@ -6,16 +6,17 @@
  * chain of `factor × text.length` steps whose result is kept observable.
  */
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { main } from '../src/cli/main.js'
 import { registerCleanup } from '../src/process/cleanup.js'
 import type { MetricName } from '../src/metrics.js'
 import { parseResults } from '../src/results/format.js'
 import type { Results } from '../src/results/types.js'
-import { measureFunction } from '../src/runners/function/engine.js'
+import { runFunctionPair } from '../src/runners/function/runner.js'
+import type { BenchmarkConfig, FunctionSpec } from '../src/config/types.js'
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url))
 const ORDERS = 'src/orders.js'
@@ -75,49 +76,67 @@ export function makeExampleRepo(): ExampleRepo {
   }
 }
 
-interface OrdersModule {
-  parseCsv(text: string): unknown
-  makeOrdersCsv(count: number): string
+/** A function benchmark of `file` as perfgate's runner takes it (the example's 300 ms). */
+function parseBenchmark(file: string): BenchmarkConfig & { spec: FunctionSpec } {
+  return {
+    name: 'parse orders CSV',
+    kind: 'function',
+    spec: {
+      kind: 'function',
+      file,
+      bench: undefined,
+      timeMs: 300,
+      warmupMs: 100,
+      interleave: true
+    },
+    trials: 1,
+    timeoutMs: 60_000,
+    budgets: [],
+    targets: [],
+    compare: { gate: [], threshold: 0.05, alpha: 0.05 }
+  }
 }
 
 /**
- * In-process estimate of the planted pass's cost: the median p50 of parseCsv on the
- * benchmark's 1,000-order CSV, original and with factor 1, over `rounds` alternating
- * measurements with perfgate's engine. Returns the factors that should add `targets`
- * (fractions) of work; the A/B runs then measure the effect actually planted.
+ * The planted pass's cost as perfgate measures it: the example's parse benchmark, original
+ * (base) and with factor 1 (head), in `pairs` interleaved pairs of real worker processes
+ * (what an A/B run does; an in-process estimate differed 5× from run to run, as the JIT
+ * compiled the planted loop). Returns the factors that should add `targets` (fractions)
+ * of work; the A/B runs then measure the effect actually planted.
  */
 export async function calibrateFactors(
   repo: ExampleRepo,
   targets: readonly number[],
-  rounds = 5
+  pairs = 6
 ): Promise<{ baseNs: number; passNs: number; factors: number[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-calibrate-'))
   try {
-    const load = async (name: string, source: string): Promise<OrdersModule> => {
-      const file = path.join(dir, name)
-      writeFileSync(file, source)
-      return (await import(pathToFileURL(file).href)) as OrdersModule
+    const side = (name: string, source: string) => {
+      mkdirSync(path.join(dir, name, 'src'), { recursive: true })
+      cpSync(path.join(repo.root, 'bench'), path.join(dir, name, 'bench'), { recursive: true })
+      writeFileSync(path.join(dir, name, 'package.json'), '{ "type": "module" }\n')
+      writeFileSync(path.join(dir, name, ORDERS), source)
+      return parseBenchmark(path.join(dir, name, 'bench', 'parse.bench.js'))
     }
-    const original = await load('original.mjs', repo.original)
-    const planted = await load('planted.mjs', plantSlowdown(repo.original, 1))
-    const csv = original.makeOrdersCsv(1000)
-    const times: [number[], number[]] = [[], []]
-    for (let round = 0; round < rounds; round++) {
-      for (const [i, module] of [original, planted].entries()) {
-        const m = await measureFunction(
-          () => module.parseCsv(csv),
-          {},
-          {
-            timeMs: 200,
-            warmupMs: 50
-          }
-        )
-        times[i]!.push(m.p50 * 1e6)
+    const base = side('original', repo.original)
+    const head = side('planted', plantSlowdown(repo.original, 1))
+    const baseTimes: number[] = []
+    const extra: number[] = []
+    for (let i = 0; i < pairs; i++) {
+      const outcomes = await runFunctionPair(
+        { base: { benchmark: base, spec: base.spec }, head: { benchmark: head, spec: head.spec } },
+        i % 2 === 0 ? 'base' : 'head'
+      )
+      if (!outcomes.base.ok || !outcomes.head.ok) {
+        const failed = outcomes.base.ok ? outcomes.head : outcomes.base
+        throw new Error(`calibration: ${failed.ok ? '' : failed.message}`)
       }
+      baseTimes.push(outcomes.base.metrics.p50! * 1e6)
+      extra.push((outcomes.head.metrics.p50! - outcomes.base.metrics.p50!) * 1e6)
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
-    const baseNs = median(times[0])
-    const passNs = median(times[1]) - baseNs
+    const baseNs = median(baseTimes)
+    const passNs = median(extra)
     if (!(passNs > 0)) throw new Error('calibration: the planted pass measured no cost')
     const factors = targets.map((t) => Math.round(((t * baseNs) / passNs) * 1000) / 1000)
     return { baseNs, passNs, factors }

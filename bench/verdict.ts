@@ -464,7 +464,7 @@ async function real(options: Options): Promise<string[]> {
     log(`real: example suite committed in ${repo.root}`)
     const calibration = await calibrateFactors(repo, PLANTED)
     log(
-      `real: parseCsv ${(calibration.baseNs / 1000).toFixed(0)} µs in-process, one extra ` +
+      `real: parseCsv ${(calibration.baseNs / 1000).toFixed(0)} µs, one extra ` +
         `pass ${(calibration.passNs / 1000).toFixed(0)} µs; factors ${calibration.factors.join(', ')}`
     )
     const scenarios: RealScenario[] = [
@@ -505,7 +505,7 @@ async function real(options: Options): Promise<string[]> {
       `${options.realRuns} run(s) per working tree` +
         (options.neighbour ? ', a neighbour process busy half the time throughout' : '') +
         `, \`--filter '${options.realFilter}'\`` +
-        `. Planted pass calibrated in-process: parseCsv (1,000 orders) ` +
+        `. Planted pass calibrated in 6 interleaved worker pairs: parseCsv (1,000 orders) ` +
         `${(calibration.baseNs / 1000).toFixed(0)} µs, one extra pass over the text ` +
         `${(calibration.passNs / 1000).toFixed(0)} µs, so factors ` +
         `${calibration.factors.join(' and ')} for +5 % and +10 % of work.`,

@@ -21910,14 +21910,15 @@ function identify(frame, options) {
     };
 }
 /**
- * Microseconds each node was sampled on top of the stack (within the window). Every sample
+ * Microseconds each node was sampled on top of the stack (within the windows). Every sample
  * counts as the profile's typical interval (the median gap between samples), not as the
  * gap before the next one: V8 takes a sample on the profiled thread, so a thread the
  * machine did not schedule for a while leaves a long gap that is not CPU time of the
  * function it was in. On a busy machine that keeps other processes' load out of the figures.
  */
 function sampledTime(input) {
-    const { profile, window } = input;
+    const { profile, windows } = input;
+    const inWindows = (at) => !windows || windows.some((w) => at >= w.fromUs && at <= w.toUs);
     const byNode = new Map();
     let samples = 0;
     const add = (id, us) => byNode.set(id, (byNode.get(id) ?? 0) + us);
@@ -21929,7 +21930,7 @@ function sampledTime(input) {
         let at = profile.startTime;
         for (let i = 0; i < ids.length; i++) {
             at += deltas[i];
-            if (window && (at < window.fromUs || at > window.toUs))
+            if (!inWindows(at))
                 continue;
             add(ids[i], interval * (input.scale ?? 1));
             samples++;
@@ -22362,38 +22363,51 @@ async function profileOne(name, pair, sides, deps) {
             base: { inputs: [], units: 0, unit: 'op', files: [], trials: 0 },
             head: { inputs: [], units: 0, unit: 'op', files: [], trials: 0 }
         };
+        /** One side's profiled trial `i`: its profiles read, kept in outDir, scaled. */
+        const take = (side, i, trial) => {
+            const side_ = run[side];
+            if (!trial.ok) {
+                side_.failure = trial;
+                return;
+            }
+            side_.trials++;
+            side_.units += trial.units;
+            side_.unit = trial.unit;
+            const inputs = trial.profiles.map((p, j) => {
+                const profile = parseCpuProfile(readFileSync(p.file, 'utf8'), p.file);
+                if (outDir) {
+                    const suffix = trial.profiles.length > 1 ? `-${j + 1}` : '';
+                    const target = path.join(outDir, `${side}-${i + 1}${suffix}.cpuprofile`);
+                    copyFileSync(p.file, target);
+                    side_.files.push(target);
+                }
+                return { profile, ...(p.windows ? { windows: p.windows } : {}) };
+            });
+            side_.inputs.push(...(trial.cpuUs === undefined ? inputs : scaleToMeasured(inputs, trial.cpuUs)));
+        };
         for (let i = 0; i < PROFILE_TRIALS_PER_SIDE; i++) {
             // Alternating order, so neither side always runs on a warmer machine.
             const order = i % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
-            for (const side of order) {
-                const side_ = run[side];
-                if (side_.failure)
-                    continue;
-                const scratch = createTempDir('perfgate-profile-');
-                try {
-                    const trial = await deps.runner.profileTrial(pair[side], scratch.path);
-                    if (!trial.ok) {
-                        side_.failure = trial;
-                        continue;
+            const dirs = {
+                base: createTempDir('perfgate-profile-'),
+                head: createTempDir('perfgate-profile-')
+            };
+            try {
+                // Where the runner can, both sides at once (interleaved HTTP), else one at a time.
+                const both = run.base.failure || run.head.failure
+                    ? undefined
+                    : await deps.runner.profilePair?.(pair, { base: dirs.base.path, head: dirs.head.path }, order[0]);
+                for (const side of order) {
+                    if (both)
+                        take(side, i, both[side]);
+                    else if (!run[side].failure) {
+                        take(side, i, await deps.runner.profileTrial(pair[side], dirs[side].path));
                     }
-                    side_.trials++;
-                    side_.units += trial.units;
-                    side_.unit = trial.unit;
-                    const inputs = trial.profiles.map((p, j) => {
-                        const profile = parseCpuProfile(readFileSync(p.file, 'utf8'), p.file);
-                        if (outDir) {
-                            const suffix = trial.profiles.length > 1 ? `-${j + 1}` : '';
-                            const target = path.join(outDir, `${side}-${i + 1}${suffix}.cpuprofile`);
-                            copyFileSync(p.file, target);
-                            side_.files.push(target);
-                        }
-                        return { profile, ...(p.window ? { window: p.window } : {}) };
-                    });
-                    side_.inputs.push(...(trial.cpuUs === undefined ? inputs : scaleToMeasured(inputs, trial.cpuUs)));
                 }
-                finally {
-                    scratch.remove();
-                }
+            }
+            finally {
+                dirs.base.remove();
+                dirs.head.remove();
             }
         }
         const failure = run.base.failure ?? run.head.failure;
@@ -24126,6 +24140,15 @@ function sliceSide(k, first, wanted) {
         return side;
     const other = side === first ? second : first;
     return wanted(other) ? other : undefined;
+}
+/**
+ * Whether an HTTP benchmark's pairs run interleaved: unless configured off, and never at a
+ * fixed rate (autocannon's rate is a per-second quota: every slice would get a second's).
+ */
+function httpPairsInterleave(base, head) {
+    if (!base.load.interleave || !head.load.interleave)
+        return false;
+    return base.load.rate === undefined && head.load.rate === undefined;
 }
 
 /**
@@ -66330,6 +66353,7 @@ const LOADGEN_SATURATED = 0.9;
  * back-to-back trials of the same servers. Each slice opens its connections anew.
  */
 const SLICE_MS = 100;
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 /** The window's cost metrics: CPU per response (ms) and disk bytes. */
 function costMetrics(cost, responses) {
     return {
@@ -66442,7 +66466,7 @@ class HttpTrialRunner {
             // The tree's CPU and disk counters at the edges of the measured load, not warm-up.
             const costStart = sampler ? snapshotTree(server.pid) : undefined;
             let cost;
-            const loadFromUs = Number(process.hrtime.bigint() / 1000n);
+            const loadFromUs = monotonicUs();
             try {
                 load = await runLoad(spec, server.port, spec.load.durationMs, deadline);
                 const costEnd = costStart ? snapshotTree(server.pid) : undefined;
@@ -66451,7 +66475,7 @@ class HttpTrialRunner {
             finally {
                 usage = sampler?.stop();
             }
-            await onLoad?.(loadFromUs, Number(process.hrtime.bigint() / 1000n));
+            await onLoad?.(loadFromUs, monotonicUs());
             const exit = server.exit();
             if (exit) {
                 return this.failure(`server ${describeExit(exit)} during load`, server.outputTail(), elapsed());
@@ -66522,9 +66546,10 @@ class HttpTrialRunner {
      * trials see different speeds, slices a few tenths of a second apart nearly the same.
      * Each side's cost window is the sum of its slices' windows; its latency histogram
      * holds every response of its slices. A server that cannot start leaves the other side
-     * to an ordinary trial.
+     * to an ordinary trial. `onLoad` hears each side's slices (monotonic µs, the clock of
+     * V8's CPU profiles) once the measured load is over, for a profiled pair.
      */
-    async runPair(sides, first) {
+    async runPair(sides, first, onLoad) {
         const started = performance.now();
         const second = first === 'base' ? 'head' : 'base';
         const servers = {};
@@ -66562,6 +66587,7 @@ class HttpTrialRunner {
                     await runLoad(spec, ready[side].port, spec.load.warmupMs, deadline);
             }
             const measured = await this.interleave(sides, ready, first, deadline);
+            await onLoad?.({ base: measured.base.windows, head: measured.head.windows });
             const elapsed = (performance.now() - started) / 2;
             for (const side of [first, second]) {
                 const server = ready[side];
@@ -66630,7 +66656,8 @@ class HttpTrialRunner {
                 sampler: proc ? new ProcessGroupSampler(servers[side].pid) : undefined,
                 slices,
                 sliceMs: durationMs / slices,
-                done: 0
+                done: 0,
+                windows: []
             };
         };
         const of = { base: state('base'), head: state('head') };
@@ -66648,7 +66675,9 @@ class HttpTrialRunner {
                 if (server.exit())
                     break;
                 const before = s.costKnown ? snapshotTree(server.pid) : undefined;
+                const fromUs = monotonicUs();
                 await runLoadInto(s.tally, sides[side].spec, server.port, s.sliceMs, deadline);
+                s.windows.push({ fromUs, toUs: monotonicUs() });
                 const after = before ? snapshotTree(server.pid) : undefined;
                 if (before && after) {
                     const window = treeWindow(before, after);
@@ -66667,7 +66696,8 @@ class HttpTrialRunner {
             tally: of[side].tally,
             cost: of[side].costKnown ? of[side].cost : undefined,
             usage: usage[side],
-            slices: of[side].done
+            slices: of[side].done,
+            windows: of[side].windows
         });
         return { base: result('base'), head: result('head') };
     }
@@ -66715,10 +66745,7 @@ function createProcessTrialRunner() {
             }
             if (base.kind !== 'http' || head.kind !== 'http')
                 return undefined;
-            if (!base.load.interleave || !head.load.interleave)
-                return undefined;
-            // A fixed rate is a per-second quota (autocannon): 100 ms slices would each get one.
-            if (base.load.rate !== undefined || head.load.rate !== undefined)
+            if (!httpPairsInterleave(base, head))
                 return undefined;
             return http.runPair({
                 base: { benchmark: pair.base, spec: base },
@@ -66845,19 +66872,21 @@ const failed = (outcome) => ({
     reason: 'failed',
     message: outcome.message
 });
-async function profileHttp(benchmark, spec, dir) {
-    let window;
-    // A server of its own, stopped at the end of the trial so that it writes its profile.
-    const profiled = {
+/** A server spec that profiles into `dir`: a server of its own, stopped after the trial. */
+function profiledServer(spec, dir) {
+    return {
         ...spec,
         server: { ...spec.server, restart: 'per-trial', env: profilingEnv(dir, spec.server.env) }
     };
-    const outcome = await new HttpTrialRunner().runTrial(benchmark, profiled, async (fromUs, toUs) => {
-        window = { fromUs, toUs };
-        // Profiles written now, while the server runs: stopping it may kill it before it could.
+}
+/** Has the servers write their profiles now, while they run (a stop may kill them first). */
+async function writeProfilesNow(dirs) {
+    for (const dir of dirs)
         writeFileSync(path.join(dir, WRITE_NOW_FILE), '');
-        await profilesSettled(dir);
-    });
+    await Promise.all(dirs.map((dir) => profilesSettled(dir)));
+}
+/** A profiled HTTP trial from its outcome, the profiles in `dir` and the measured windows. */
+function httpProfiled(outcome, dir, windows) {
     if (!outcome.ok)
         return failed(outcome);
     const files = writtenProfiles(dir);
@@ -66880,10 +66909,39 @@ async function profileHttp(benchmark, spec, dir) {
             : undefined;
     return {
         ok: true,
-        profiles: files.map((file) => ({ file, ...(window ? { window } : {}) })),
+        profiles: files.map((file) => ({ file, ...(windows ? { windows } : {}) })),
         ...(cpuUs !== undefined ? { cpuUs } : {}),
         units: Number(outcome.details.responses) || 0,
         unit: 'request'
+    };
+}
+async function profileHttp(benchmark, spec, dir) {
+    let windows;
+    const outcome = await new HttpTrialRunner().runTrial(benchmark, profiledServer(spec, dir), async (fromUs, toUs) => {
+        windows = [{ fromUs, toUs }];
+        await writeProfilesNow([dir]);
+    });
+    return httpProfiled(outcome, dir, windows);
+}
+/**
+ * Base and head profiled as an interleaved pair: both servers profiled, the load
+ * alternated between them as in a measured pair, each profile cut to its side's slices.
+ * The machine's changing speed then moves both sides' profiles alike, which two profiled
+ * trials one after the other do not (a request's share in Node's own HTTP code moved more
+ * between those than a +10 % helper, docs/PERFORMANCE.md).
+ */
+async function profileHttpPair(pair, dirs, first) {
+    let slices;
+    const outcomes = await new HttpTrialRunner().runPair({
+        base: { benchmark: pair.base.benchmark, spec: profiledServer(pair.base.spec, dirs.base) },
+        head: { benchmark: pair.head.benchmark, spec: profiledServer(pair.head.spec, dirs.head) }
+    }, first, async (measured) => {
+        slices = measured;
+        await writeProfilesNow([dirs.base, dirs.head]);
+    });
+    return {
+        base: httpProfiled(outcomes.base, dirs.base, slices?.base),
+        head: httpProfiled(outcomes.head, dirs.head, slices?.head)
     };
 }
 async function profileCommand(benchmark, spec, dir) {
@@ -66940,6 +66998,18 @@ function createProcessProfileRunner() {
                 case 'command':
                     return profileCommand(benchmark, spec, dir);
             }
+        },
+        profilePair(pair, dirs, first) {
+            const base = pair.base.spec;
+            const head = pair.head.spec;
+            if (base.kind !== 'http' || head.kind !== 'http')
+                return undefined;
+            if (!httpPairsInterleave(base, head))
+                return undefined;
+            return profileHttpPair({
+                base: { benchmark: pair.base, spec: base },
+                head: { benchmark: pair.head, spec: head }
+            }, dirs, first);
         }
     };
 }

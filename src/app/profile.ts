@@ -27,6 +27,7 @@ import { renderFlameGraph } from '../profile/flamegraph.js'
 import type { MetricName } from '../metrics.js'
 import type { BenchmarkResult, Results } from '../results/types.js'
 import type { ProfileRunner, ProfiledTrial } from '../runners/profile.js'
+import type { Side } from '../runners/types.js'
 import { WORKER_URL } from '../runtime-files.js'
 import type { ProgressStream } from './progress.js'
 
@@ -146,38 +147,56 @@ async function profileOne(
       base: { inputs: [], units: 0, unit: 'op', files: [], trials: 0 },
       head: { inputs: [], units: 0, unit: 'op', files: [], trials: 0 }
     }
+    /** One side's profiled trial `i`: its profiles read, kept in outDir, scaled. */
+    const take = (side: Side, i: number, trial: ProfiledTrial) => {
+      const side_ = run[side]
+      if (!trial.ok) {
+        side_.failure = trial
+        return
+      }
+      side_.trials++
+      side_.units += trial.units
+      side_.unit = trial.unit
+      const inputs: ProfileInput[] = trial.profiles.map((p, j) => {
+        const profile = parseCpuProfile(readFileSync(p.file, 'utf8'), p.file)
+        if (outDir) {
+          const suffix = trial.profiles.length > 1 ? `-${j + 1}` : ''
+          const target = path.join(outDir, `${side}-${i + 1}${suffix}.cpuprofile`)
+          copyFileSync(p.file, target)
+          side_.files.push(target)
+        }
+        return { profile, ...(p.windows ? { windows: p.windows } : {}) }
+      })
+      side_.inputs.push(
+        ...(trial.cpuUs === undefined ? inputs : scaleToMeasured(inputs, trial.cpuUs))
+      )
+    }
     for (let i = 0; i < PROFILE_TRIALS_PER_SIDE; i++) {
       // Alternating order, so neither side always runs on a warmer machine.
       const order = i % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const)
-      for (const side of order) {
-        const side_ = run[side]
-        if (side_.failure) continue
-        const scratch = createTempDir('perfgate-profile-')
-        try {
-          const trial = await deps.runner.profileTrial(pair[side], scratch.path)
-          if (!trial.ok) {
-            side_.failure = trial
-            continue
+      const dirs = {
+        base: createTempDir('perfgate-profile-'),
+        head: createTempDir('perfgate-profile-')
+      }
+      try {
+        // Where the runner can, both sides at once (interleaved HTTP), else one at a time.
+        const both =
+          run.base.failure || run.head.failure
+            ? undefined
+            : await deps.runner.profilePair?.(
+                pair,
+                { base: dirs.base.path, head: dirs.head.path },
+                order[0]
+              )
+        for (const side of order) {
+          if (both) take(side, i, both[side])
+          else if (!run[side].failure) {
+            take(side, i, await deps.runner.profileTrial(pair[side], dirs[side].path))
           }
-          side_.trials++
-          side_.units += trial.units
-          side_.unit = trial.unit
-          const inputs: ProfileInput[] = trial.profiles.map((p, j) => {
-            const profile = parseCpuProfile(readFileSync(p.file, 'utf8'), p.file)
-            if (outDir) {
-              const suffix = trial.profiles.length > 1 ? `-${j + 1}` : ''
-              const target = path.join(outDir, `${side}-${i + 1}${suffix}.cpuprofile`)
-              copyFileSync(p.file, target)
-              side_.files.push(target)
-            }
-            return { profile, ...(p.window ? { window: p.window } : {}) }
-          })
-          side_.inputs.push(
-            ...(trial.cpuUs === undefined ? inputs : scaleToMeasured(inputs, trial.cpuUs))
-          )
-        } finally {
-          scratch.remove()
         }
+      } finally {
+        dirs.base.remove()
+        dirs.head.remove()
       }
     }
     const failure = run.base.failure ?? run.head.failure

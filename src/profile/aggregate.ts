@@ -59,10 +59,19 @@ export interface AggregateOptions {
   readonly groups?: readonly { readonly dir: string; readonly label: string }[]
 }
 
-/** One profile, optionally only the samples taken in [fromUs, toUs] (monotonic µs). */
+/** A span of the measured work, [fromUs, toUs] on the monotonic clock (µs) of V8's profiles. */
+export interface ProfileWindow {
+  readonly fromUs: number
+  readonly toUs: number
+}
+
+/**
+ * One profile, optionally only the samples taken inside `windows` (the measured load, or
+ * the slices of an interleaved pair that were this side's).
+ */
 export interface ProfileInput {
   readonly profile: CpuProfile
-  readonly window?: { readonly fromUs: number; readonly toUs: number }
+  readonly windows?: readonly ProfileWindow[]
   /**
    * Multiplies the sampled times: set so that they add up to CPU time measured another way
    * (see scaleToMeasured); samples then only say how that time divides between functions.
@@ -130,14 +139,15 @@ export function identify(frame: CallFrame, options: AggregateOptions): FunctionI
 }
 
 /**
- * Microseconds each node was sampled on top of the stack (within the window). Every sample
+ * Microseconds each node was sampled on top of the stack (within the windows). Every sample
  * counts as the profile's typical interval (the median gap between samples), not as the
  * gap before the next one: V8 takes a sample on the profiled thread, so a thread the
  * machine did not schedule for a while leaves a long gap that is not CPU time of the
  * function it was in. On a busy machine that keeps other processes' load out of the figures.
  */
 function sampledTime(input: ProfileInput): { byNode: Map<number, number>; samples: number } {
-  const { profile, window } = input
+  const { profile, windows } = input
+  const inWindows = (at: number) => !windows || windows.some((w) => at >= w.fromUs && at <= w.toUs)
   const byNode = new Map<number, number>()
   let samples = 0
   const add = (id: number, us: number) => byNode.set(id, (byNode.get(id) ?? 0) + us)
@@ -149,7 +159,7 @@ function sampledTime(input: ProfileInput): { byNode: Map<number, number>; sample
     let at = profile.startTime
     for (let i = 0; i < ids.length; i++) {
       at += deltas[i]!
-      if (window && (at < window.fromUs || at > window.toUs)) continue
+      if (!inWindows(at)) continue
       add(ids[i]!, interval * (input.scale ?? 1))
       samples++
     }

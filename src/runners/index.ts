@@ -5,6 +5,7 @@
 import { runCommandTrial } from './command/runner.js'
 import { runFunctionPair, runFunctionTrial } from './function/runner.js'
 import { HttpTrialRunner } from './http/runner.js'
+import { httpPairsInterleave } from './interleave.js'
 import type { TrialRunner } from './types.js'
 
 /** A runner for a whole run (HTTP servers kept across trials live in it). */
@@ -36,9 +37,7 @@ export function createProcessTrialRunner(): TrialRunner {
         )
       }
       if (base.kind !== 'http' || head.kind !== 'http') return undefined
-      if (!base.load.interleave || !head.load.interleave) return undefined
-      // A fixed rate is a per-second quota (autocannon): 100 ms slices would each get one.
-      if (base.load.rate !== undefined || head.load.rate !== undefined) return undefined
+      if (!httpPairsInterleave(base, head)) return undefined
       return http.runPair(
         {
           base: { benchmark: pair.base, spec: base },

@@ -3,6 +3,7 @@
  * neither side is always the one just after the other), skipping a side that has had its
  * slices or can no longer run.
  */
+import type { HttpSpec } from '../config/types.js'
 import type { Side } from './types.js'
 
 /** The side of slice `k` (from 0), or undefined when neither side wants one. */
@@ -16,4 +17,13 @@ export function sliceSide(
   if (wanted(side)) return side
   const other = side === first ? second : first
   return wanted(other) ? other : undefined
+}
+
+/**
+ * Whether an HTTP benchmark's pairs run interleaved: unless configured off, and never at a
+ * fixed rate (autocannon's rate is a per-second quota: every slice would get a second's).
+ */
+export function httpPairsInterleave(base: HttpSpec, head: HttpSpec): boolean {
+  if (!base.load.interleave || !head.load.interleave) return false
+  return base.load.rate === undefined && head.load.rate === undefined
 }

@@ -12,16 +12,20 @@ import path from 'node:path'
 import type { BenchmarkConfig, CommandSpec, HttpSpec } from '../config/types.js'
 import { runCommandTrial } from './command/runner.js'
 import { runFunctionTrial } from './function/runner.js'
-import { HttpTrialRunner } from './http/runner.js'
-import type { TrialOutcome } from './types.js'
+import { HttpTrialRunner, type LoadWindow } from './http/runner.js'
+import { httpPairsInterleave } from './interleave.js'
+import type { Side, TrialOutcome } from './types.js'
 
 export type ProfiledTrial =
   | {
       readonly ok: true
-      /** `.cpuprofile` files written, with the window of the measured work (HTTP). */
+      /**
+       * `.cpuprofile` files written, with the windows of the measured work (HTTP: the
+       * measured load, or this side's slices of an interleaved pair).
+       */
       readonly profiles: readonly {
         readonly file: string
-        readonly window?: { readonly fromUs: number; readonly toUs: number }
+        readonly windows?: readonly LoadWindow[]
       }[]
       /**
        * CPU time (µs) the trial measured for the work the profiles cover, when it has
@@ -42,6 +46,16 @@ export type ProfiledTrial =
 export interface ProfileRunner {
   /** One profiled trial; profiles are written into `dir` (empty, created by the caller). */
   profileTrial(benchmark: BenchmarkConfig, dir: string): Promise<ProfiledTrial>
+  /**
+   * Base and head profiled together as an interleaved pair (HTTP with `load.interleave`),
+   * each side's profiles written into its own `dirs` entry; undefined when this benchmark
+   * is profiled one trial at a time.
+   */
+  profilePair?(
+    pair: Readonly<Record<Side, BenchmarkConfig>>,
+    dirs: Readonly<Record<Side, string>>,
+    first: Side
+  ): Promise<Record<Side, ProfiledTrial>> | undefined
 }
 
 /** Sampling interval of profiled trials, in µs (V8's default is 1000). */
@@ -158,27 +172,26 @@ const failed = (outcome: Extract<TrialOutcome, { ok: false }>): ProfiledTrial =>
   message: outcome.message
 })
 
-async function profileHttp(
-  benchmark: BenchmarkConfig,
-  spec: HttpSpec,
-  dir: string
-): Promise<ProfiledTrial> {
-  let window: { fromUs: number; toUs: number } | undefined
-  // A server of its own, stopped at the end of the trial so that it writes its profile.
-  const profiled: HttpSpec = {
+/** A server spec that profiles into `dir`: a server of its own, stopped after the trial. */
+function profiledServer(spec: HttpSpec, dir: string): HttpSpec {
+  return {
     ...spec,
     server: { ...spec.server, restart: 'per-trial', env: profilingEnv(dir, spec.server.env) }
   }
-  const outcome = await new HttpTrialRunner().runTrial(
-    benchmark,
-    profiled,
-    async (fromUs, toUs) => {
-      window = { fromUs, toUs }
-      // Profiles written now, while the server runs: stopping it may kill it before it could.
-      writeFileSync(path.join(dir, WRITE_NOW_FILE), '')
-      await profilesSettled(dir)
-    }
-  )
+}
+
+/** Has the servers write their profiles now, while they run (a stop may kill them first). */
+async function writeProfilesNow(dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) writeFileSync(path.join(dir, WRITE_NOW_FILE), '')
+  await Promise.all(dirs.map((dir) => profilesSettled(dir)))
+}
+
+/** A profiled HTTP trial from its outcome, the profiles in `dir` and the measured windows. */
+function httpProfiled(
+  outcome: TrialOutcome,
+  dir: string,
+  windows: readonly LoadWindow[] | undefined
+): ProfiledTrial {
   if (!outcome.ok) return failed(outcome)
   const files = writtenProfiles(dir)
   if (files.length === 0) {
@@ -201,10 +214,57 @@ async function profileHttp(
         : undefined
   return {
     ok: true,
-    profiles: files.map((file) => ({ file, ...(window ? { window } : {}) })),
+    profiles: files.map((file) => ({ file, ...(windows ? { windows } : {}) })),
     ...(cpuUs !== undefined ? { cpuUs } : {}),
     units: Number(outcome.details.responses) || 0,
     unit: 'request'
+  }
+}
+
+async function profileHttp(
+  benchmark: BenchmarkConfig,
+  spec: HttpSpec,
+  dir: string
+): Promise<ProfiledTrial> {
+  let windows: LoadWindow[] | undefined
+  const outcome = await new HttpTrialRunner().runTrial(
+    benchmark,
+    profiledServer(spec, dir),
+    async (fromUs, toUs) => {
+      windows = [{ fromUs, toUs }]
+      await writeProfilesNow([dir])
+    }
+  )
+  return httpProfiled(outcome, dir, windows)
+}
+
+/**
+ * Base and head profiled as an interleaved pair: both servers profiled, the load
+ * alternated between them as in a measured pair, each profile cut to its side's slices.
+ * The machine's changing speed then moves both sides' profiles alike, which two profiled
+ * trials one after the other do not (a request's share in Node's own HTTP code moved more
+ * between those than a +10 % helper, docs/PERFORMANCE.md).
+ */
+async function profileHttpPair(
+  pair: Readonly<Record<Side, { benchmark: BenchmarkConfig; spec: HttpSpec }>>,
+  dirs: Readonly<Record<Side, string>>,
+  first: Side
+): Promise<Record<Side, ProfiledTrial>> {
+  let slices: Record<Side, readonly LoadWindow[]> | undefined
+  const outcomes = await new HttpTrialRunner().runPair(
+    {
+      base: { benchmark: pair.base.benchmark, spec: profiledServer(pair.base.spec, dirs.base) },
+      head: { benchmark: pair.head.benchmark, spec: profiledServer(pair.head.spec, dirs.head) }
+    },
+    first,
+    async (measured) => {
+      slices = measured
+      await writeProfilesNow([dirs.base, dirs.head])
+    }
+  )
+  return {
+    base: httpProfiled(outcomes.base, dirs.base, slices?.base),
+    head: httpProfiled(outcomes.head, dirs.head, slices?.head)
   }
 }
 
@@ -264,6 +324,20 @@ export function createProcessProfileRunner(): ProfileRunner {
         case 'command':
           return profileCommand(benchmark, spec, dir)
       }
+    },
+    profilePair(pair, dirs, first) {
+      const base = pair.base.spec
+      const head = pair.head.spec
+      if (base.kind !== 'http' || head.kind !== 'http') return undefined
+      if (!httpPairsInterleave(base, head)) return undefined
+      return profileHttpPair(
+        {
+          base: { benchmark: pair.base, spec: base },
+          head: { benchmark: pair.head, spec: head }
+        },
+        dirs,
+        first
+      )
     }
   }
 }

@@ -26,6 +26,14 @@ export const LOADGEN_SATURATED = 0.9
  */
 export const SLICE_MS = 100
 
+/** A span of measured load on the monotonic clock, in µs (the clock of V8's CPU profiles). */
+export interface LoadWindow {
+  readonly fromUs: number
+  readonly toUs: number
+}
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n)
+
 /** The window's cost metrics: CPU per response (ms) and disk bytes. */
 function costMetrics(cost: TreeWindow, responses: number): TrialMetrics {
   return {
@@ -167,7 +175,7 @@ export class HttpTrialRunner {
       // The tree's CPU and disk counters at the edges of the measured load, not warm-up.
       const costStart = sampler ? snapshotTree(server.pid) : undefined
       let cost: TreeWindow | undefined
-      const loadFromUs = Number(process.hrtime.bigint() / 1000n)
+      const loadFromUs = monotonicUs()
       try {
         load = await runLoad(spec, server.port, spec.load.durationMs, deadline)
         const costEnd = costStart ? snapshotTree(server.pid) : undefined
@@ -175,7 +183,7 @@ export class HttpTrialRunner {
       } finally {
         usage = sampler?.stop()
       }
-      await onLoad?.(loadFromUs, Number(process.hrtime.bigint() / 1000n))
+      await onLoad?.(loadFromUs, monotonicUs())
       const exit = server.exit()
       if (exit) {
         return this.failure(
@@ -255,11 +263,13 @@ export class HttpTrialRunner {
    * trials see different speeds, slices a few tenths of a second apart nearly the same.
    * Each side's cost window is the sum of its slices' windows; its latency histogram
    * holds every response of its slices. A server that cannot start leaves the other side
-   * to an ordinary trial.
+   * to an ordinary trial. `onLoad` hears each side's slices (monotonic µs, the clock of
+   * V8's CPU profiles) once the measured load is over, for a profiled pair.
    */
   async runPair(
     sides: Readonly<Record<Side, { benchmark: BenchmarkConfig; spec: HttpSpec }>>,
-    first: Side
+    first: Side,
+    onLoad?: (slices: Record<Side, readonly LoadWindow[]>) => void | Promise<void>
   ): Promise<Record<Side, TrialOutcome>> {
     const started = performance.now()
     const second: Side = first === 'base' ? 'head' : 'base'
@@ -300,6 +310,7 @@ export class HttpTrialRunner {
           await runLoad(spec, ready[side].port, spec.load.warmupMs, deadline)
       }
       const measured = await this.interleave(sides, ready, first, deadline)
+      await onLoad?.({ base: measured.base.windows, head: measured.head.windows })
       const elapsed = (performance.now() - started) / 2
       for (const side of [first, second]) {
         const server = ready[side]
@@ -376,6 +387,7 @@ export class HttpTrialRunner {
         cost: TreeWindow | undefined
         usage: ResourceUsage | undefined
         slices: number
+        windows: LoadWindow[]
       }
     >
   > {
@@ -390,7 +402,8 @@ export class HttpTrialRunner {
         sampler: proc ? new ProcessGroupSampler(servers[side].pid) : undefined,
         slices,
         sliceMs: durationMs / slices,
-        done: 0
+        done: 0,
+        windows: [] as LoadWindow[]
       }
     }
     const of = { base: state('base'), head: state('head') }
@@ -406,7 +419,9 @@ export class HttpTrialRunner {
         const server = servers[side]
         if (server.exit()) break
         const before = s.costKnown ? snapshotTree(server.pid) : undefined
+        const fromUs = monotonicUs()
         await runLoadInto(s.tally, sides[side].spec, server.port, s.sliceMs, deadline)
+        s.windows.push({ fromUs, toUs: monotonicUs() })
         const after = before ? snapshotTree(server.pid) : undefined
         if (before && after) {
           const window = treeWindow(before, after)
@@ -422,7 +437,8 @@ export class HttpTrialRunner {
       tally: of[side].tally,
       cost: of[side].costKnown ? of[side].cost : undefined,
       usage: usage[side],
-      slices: of[side].done
+      slices: of[side].done,
+      windows: of[side].windows
     })
     return { base: result('base'), head: result('head') }
   }
