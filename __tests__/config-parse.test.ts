@@ -188,7 +188,7 @@ describe('parseConfig: defaults', () => {
           timeoutMs: 120000,
           budgets: [],
           targets: [],
-          compare: { gate: ['p50'], threshold: 0.04, alpha: 0.05 }
+          compare: { gate: ['mean'], threshold: 0.04, alpha: 0.05 }
         },
         {
           name: 'cmd',

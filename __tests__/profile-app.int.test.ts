@@ -45,26 +45,59 @@ function trialRunner(log: string[]): TrialRunner {
   }
 }
 
+/** What the output directory holds for a profiled benchmark. */
+const PROFILE_FILES = [
+  'base-1.cpuprofile',
+  'base-2.cpuprofile',
+  'flamegraph.html',
+  'head-1.cpuprofile',
+  'head-2.cpuprofile'
+]
+
 /** Scratch directories handed to profiled trials (removed after each). */
 const scratchDirs: string[] = []
 
-function profileRunner(log: string[], answer?: ProfiledTrial): ProfileRunner {
+/** Hands out the recorded fixture profile of a side. */
+function fixtureTrial(side: 'base' | 'head', dir: string): ProfiledTrial {
+  const file = path.join(dir, 'worker.cpuprofile')
+  copyFileSync(path.join(FIXTURES, `${side}.cpuprofile`), file)
+  return { ok: true, profiles: [{ file }], units: 4000, unit: 'op' }
+}
+
+/** A profile runner; with `pairs`, one that profiles both sides together (interleaved HTTP). */
+function profileRunner(log: string[], answer?: ProfiledTrial, pairs = false): ProfileRunner {
   return {
     async profileTrial(benchmark, dir) {
       scratchDirs.push(dir)
       const side = isBase(benchmark) ? 'base' : 'head'
       log.push(`profile ${benchmark.name} ${side}`)
-      if (answer) return answer
-      const file = path.join(dir, 'worker.cpuprofile')
-      copyFileSync(path.join(FIXTURES, `${side}.cpuprofile`), file)
-      return { ok: true, profiles: [{ file }], units: 4000, unit: 'op' }
-    }
+      return answer ?? fixtureTrial(side, dir)
+    },
+    ...(pairs
+      ? {
+          profilePair(pair, dirs, first) {
+            expect(isBase(pair.base) && !isBase(pair.head)).toBe(true)
+            scratchDirs.push(dirs.base, dirs.head)
+            log.push(`profile ${pair.head.name} pair, ${first} first`)
+            return Promise.resolve({
+              base: fixtureTrial('base', dirs.base),
+              head: fixtureTrial('head', dirs.head)
+            })
+          }
+        }
+      : {})
   }
 }
 
 async function run(
   dir: string,
-  options: { profile?: ProfileMode; answer?: ProfiledTrial; outDir?: string; profiler?: boolean }
+  options: {
+    profile?: ProfileMode
+    answer?: ProfiledTrial
+    outDir?: string
+    profiler?: boolean
+    pairs?: boolean
+  }
 ) {
   const log: string[] = []
   let profiles: BenchmarkProfile[] | undefined
@@ -83,7 +116,7 @@ async function run(
         ? {}
         : {
             profiler: {
-              runner: profileRunner(log, options.answer),
+              runner: profileRunner(log, options.answer, options.pairs),
               log: { write: () => true },
               ...(options.outDir ? { outDir: options.outDir } : {}),
               onProfiles: (found: BenchmarkProfile[]) => (profiles = found)
@@ -130,14 +163,23 @@ describe('profiling in an A/B run', () => {
     expect(slow.trials).toEqual({ base: 2, head: 2 })
     expect(slow.diff.unit).toBe('op')
     expect(slow.diff.grew[0]!.name).toBe('slowHelper')
-    expect(readdirSync(path.join(outDir, 'slow')).sort()).toEqual([
-      'base-1.cpuprofile',
-      'base-2.cpuprofile',
-      'flamegraph.html',
-      'head-1.cpuprofile',
-      'head-2.cpuprofile'
-    ])
+    expect(readdirSync(path.join(outDir, 'slow')).sort()).toEqual(PROFILE_FILES)
     expect(slow.files!.flameGraph).toBe(path.join(outDir, 'slow', 'flamegraph.html'))
+  })
+
+  it('profiles both sides at once where the runner pairs them, in alternating order', async () => {
+    const dir = repo()
+    const outDir = mkdtempSync(path.join(tmpdir(), 'perfgate-profile-out-'))
+    const paired = await run(dir, { outDir, pairs: true })
+    expect(paired.log.filter((l) => l.startsWith('profile'))).toEqual([
+      'profile slow pair, base first',
+      'profile slow pair, head first'
+    ])
+    const slow = paired.profiles![0]!
+    if (slow.status !== 'profiled') throw new Error('not profiled')
+    expect(slow.trials).toEqual({ base: 2, head: 2 })
+    expect(slow.diff.grew[0]!.name).toBe('slowHelper')
+    expect(readdirSync(path.join(outDir, 'slow')).sort()).toEqual(PROFILE_FILES)
   })
 
   it('profiles every compared benchmark with profile: always, none with never', async () => {

@@ -191,8 +191,12 @@ describe('the process runner', () => {
     expect(runner.runPair!({ base: off, head: off }, 'base', 0)).toBeUndefined()
     const on = functionBenchmark('sum.bench.ts')
     const outcomes = await runner.runPair!({ base: on, head: on }, 'head', 0)
-    expect(outcomes?.base.ok && outcomes.base.details.interleavedSlices).toBe(2)
-    expect(outcomes?.head.ok && outcomes.head.details.interleavedSlices).toBe(2)
+    expect(outcomes?.base.ok && outcomes.base.details.interleavedSlices).toBe(
+      100 / FUNCTION_SLICE_MS
+    )
+    expect(outcomes?.head.ok && outcomes.head.details.interleavedSlices).toBe(
+      100 / FUNCTION_SLICE_MS
+    )
   })
 })
 

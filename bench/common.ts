@@ -2,6 +2,7 @@
 // killed and worktrees removed on Ctrl-C, SIGTERM, SIGHUP and on error).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
+import { registerCleanup } from '../src/process/cleanup.js'
 import { cleanUpEverything } from '../src/process/signals.js'
 
 /** Parses `--name N`: an integer of at least `min`, or an error naming the option. */
@@ -29,9 +30,18 @@ export function runBench(name: string, main: () => Promise<void>): void {
   })
 }
 
-/** A process spinning 100 ms, sleeping 100 ms: a neighbour busy half the time. */
+/**
+ * A process spinning 100 ms, sleeping 100 ms: a neighbour busy half the time. Killed with
+ * the bench's other children on a signal or error, as well as by the caller.
+ */
 export function startNeighbour(): ChildProcess {
   const script =
     'const spin = () => { const end = Date.now() + 100; while (Date.now() < end); setTimeout(spin, 100) }; spin()'
-  return spawn(process.execPath, ['-e', script], { stdio: 'ignore' })
+  const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' })
+  // Once it has exited, the registered step is spent (a kill of nothing).
+  child.once(
+    'exit',
+    registerCleanup(() => child.kill('SIGKILL'))
+  )
+  return child
 }

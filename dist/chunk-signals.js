@@ -8516,13 +8516,17 @@ function metricLabel(metric, kind) {
 /** Where the server's CPU per request is measured (Linux /proc), it gates HTTP by default. */
 const CPU_COST_MEASURED = typeof process !== 'undefined' && process.platform === 'linux';
 /**
- * Metrics gated by default: the robust centre of each kind's main figure. HTTP: the server's
- * CPU per request, which on a busy machine varies less than latency and throughput
- * (docs/PERFORMANCE.md, bench:verdict-http); latency stays measured, reported and
- * budgetable. Where it is not measured, latency p50 and p95 and requests/s.
+ * Metrics gated by default: what each kind's work costs. Functions: the mean time per call
+ * (1 / ops). Beside a neighbour that runs and sleeps by turns, a trial's per-call times
+ * fall into a slow and a fast cluster, and the median jumps between them with the share of
+ * slow slices while the mean moves in proportion (A/A spread of interleaved pairs 10-14 %
+ * against 16-25 % for p50, docs/PERFORMANCE.md). HTTP: the server's CPU per request, which
+ * on a busy machine varies less than latency and throughput (bench:verdict-http); latency
+ * stays measured, reported and budgetable. Where it is not measured, latency p50 and p95
+ * and requests/s.
  */
 const DEFAULT_GATE = {
-    function: ['p50'],
+    function: ['mean'],
     command: ['wall'],
     http: CPU_COST_MEASURED ? ['cpuPerRequest'] : ['p50', 'p95', 'rps']
 };
@@ -9170,7 +9174,7 @@ const CONFIG_SCHEMA = {
                 },
                 interleave: {
                     type: 'boolean',
-                    description: "In an A/B run, keep the base and head workers alive together and alternate their sampling in 50 ms slices, so a shared machine's changing speed hits both alike (default true); false runs one worker after the other."
+                    description: "In an A/B run, keep the base and head workers alive together and alternate their sampling in 25 ms slices, so a shared machine's changing speed hits both alike (default true); false runs one worker after the other."
                 }
             }
         },
@@ -24300,10 +24304,13 @@ async function runFunctionTrial(benchmark, spec, profileFile) {
 }
 /**
  * Slice of an interleaved function pair. The machine's speed for the same work drifts
- * over a second or two; base and head sampled in alternating 50 ms slices share it
- * (figures in docs/PERFORMANCE.md). A slice costs one IPC round trip outside the timing.
+ * over a second or two, and a neighbour that runs and sleeps by turns slows some slices
+ * and not others: base and head sampled in alternating 25 ms slices share both. A/A
+ * spread of a 2 ms function's mean beside such a neighbour: 26-32 % back to back, 14 %
+ * with 50 ms slices, 10-12 % with 10-25 ms (docs/PERFORMANCE.md). A slice costs one IPC
+ * round trip outside the timed batches.
  */
-const FUNCTION_SLICE_MS = 50;
+const FUNCTION_SLICE_MS = 25;
 /** One side of a pair: a worker that answers command by command. */
 class CommandedWorker {
     #worker;
@@ -24355,7 +24362,7 @@ class CommandedWorker {
  * measurement summarizes all its slices. A side whose worker fails (a bench the base does
  * not have yet, a throw, a crash) becomes an error and the other samples on alone.
  */
-async function runFunctionPair(sides, first) {
+async function runFunctionPair(sides, first, sliceMs = FUNCTION_SLICE_MS) {
     const started = performance.now();
     const second = first === 'base' ? 'head' : 'base';
     const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs;
@@ -24372,7 +24379,7 @@ async function runFunctionPair(sides, first) {
     const live = new Set();
     const plan = (side) => {
         const { timeMs } = sides[side].spec;
-        const slices = Math.max(1, Math.round(timeMs / FUNCTION_SLICE_MS));
+        const slices = Math.max(1, Math.round(timeMs / sliceMs));
         return {
             slices,
             ms: timeMs / slices,

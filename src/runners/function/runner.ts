@@ -201,10 +201,13 @@ export async function runFunctionTrial(
 
 /**
  * Slice of an interleaved function pair. The machine's speed for the same work drifts
- * over a second or two; base and head sampled in alternating 50 ms slices share it
- * (figures in docs/PERFORMANCE.md). A slice costs one IPC round trip outside the timing.
+ * over a second or two, and a neighbour that runs and sleeps by turns slows some slices
+ * and not others: base and head sampled in alternating 25 ms slices share both. A/A
+ * spread of a 2 ms function's mean beside such a neighbour: 26-32 % back to back, 14 %
+ * with 50 ms slices, 10-12 % with 10-25 ms (docs/PERFORMANCE.md). A slice costs one IPC
+ * round trip outside the timed batches.
  */
-export const FUNCTION_SLICE_MS = 50
+export const FUNCTION_SLICE_MS = 25
 
 /** One side of a pair: a worker that answers command by command. */
 class CommandedWorker {
@@ -262,7 +265,8 @@ class CommandedWorker {
  */
 export async function runFunctionPair(
   sides: Readonly<Record<Side, { benchmark: BenchmarkConfig; spec: FunctionSpec }>>,
-  first: Side
+  first: Side,
+  sliceMs = FUNCTION_SLICE_MS
 ): Promise<Record<Side, TrialOutcome>> {
   const started = performance.now()
   const second: Side = first === 'base' ? 'head' : 'base'
@@ -278,7 +282,7 @@ export async function runFunctionPair(
   const live = new Set<Side>()
   const plan = (side: Side) => {
     const { timeMs } = sides[side].spec
-    const slices = Math.max(1, Math.round(timeMs / FUNCTION_SLICE_MS))
+    const slices = Math.max(1, Math.round(timeMs / sliceMs))
     return {
       slices,
       ms: timeMs / slices,
