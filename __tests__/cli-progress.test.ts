@@ -54,18 +54,23 @@ describe('createProgress', () => {
 
 describe('createPairedProgress at the end of a benchmark', () => {
   const rule = { test: 't' as const, familySize: 1 }
-  const side = (values: number[], stopReason?: StopReason) =>
+  const side = (values: number[], stopReason?: StopReason, metric = 'p50') =>
     ({
       name: 'parse',
       kind: 'function',
       state: 'ok',
       settings: {
-        compare: { gate: ['p50'], threshold: 0.05, alpha: 0.05 },
+        compare: { gate: [metric], threshold: 0.05, alpha: 0.05 },
         budgets: [],
         targets: []
       },
-      trials: values.map((p50) => ({ metrics: { p50 }, durationMs: 1 })),
-      summary: { p50: { median: values[0]!, min: 1, max: 2, spread: 0, n: values.length } },
+      trials: values.map((value) => ({ metrics: { [metric]: value }, durationMs: 1 })),
+      summary: {
+        [metric]: { median: values[0]!, min: 1, max: 2, spread: 0, n: values.length },
+        ...(metric === 'p50'
+          ? {}
+          : { p50: { median: 9, min: 9, max: 9, spread: 0, n: values.length } })
+      },
       ...(stopReason
         ? {
             paired: {
@@ -95,6 +100,13 @@ describe('createPairedProgress at the end of a benchmark', () => {
       '? inconclusive after 12 pairs (cut short by the time budget) on p50'
     )
     expect(undecidedMetrics(side(wild, 'max-pairs'), side(base), rule)).toEqual(['p50'])
+  })
+
+  it('shows the gated metric, not the headline one', () => {
+    const slower = base.map((v) => v * 1.2)
+    expect(end(side(slower, 'max-pairs', 'mean'), side(base, undefined, 'mean'))).toBe(
+      '[1/1] build: ✓ 30 pairs, decided, mean base 1.00 ms → head 1.20 ms\n'
+    )
   })
 
   it('says decided when the rule decides, also at the last look', () => {

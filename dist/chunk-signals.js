@@ -8518,12 +8518,12 @@ const CPU_COST_MEASURED = typeof process !== 'undefined' && process.platform ===
 /**
  * Metrics gated by default: what each kind's work costs. Functions: the mean time per call
  * (1 / ops). Beside a neighbour that runs and sleeps by turns, a trial's per-call times
- * fall into a slow and a fast cluster, and the median jumps between them with the share of
- * slow slices while the mean moves in proportion (A/A spread of interleaved pairs 10-14 %
- * against 16-25 % for p50, docs/PERFORMANCE.md). HTTP: the server's CPU per request, which
- * on a busy machine varies less than latency and throughput (bench:verdict-http); latency
- * stays measured, reported and budgetable. Where it is not measured, latency p50 and p95
- * and requests/s.
+ * fall into a slow and a fast cluster; the median jumps between them with the share of
+ * slow slices, the mean moves in proportion (A/A spread of interleaved pairs 9-13 %
+ * against 19-23 % for p50: bench:function-pairs, docs/PERFORMANCE.md). HTTP: the server's
+ * CPU per request, which on a busy machine varies less than latency and throughput
+ * (bench:verdict-http); latency stays measured, reported and budgetable. Where it is not
+ * measured, latency p50 and p95 and requests/s.
  */
 const DEFAULT_GATE = {
     function: ['mean'],
@@ -9174,7 +9174,7 @@ const CONFIG_SCHEMA = {
                 },
                 interleave: {
                     type: 'boolean',
-                    description: "In an A/B run, keep the base and head workers alive together and alternate their sampling in 25 ms slices, so a shared machine's changing speed hits both alike (default true); false runs one worker after the other."
+                    description: "In an A/B run, keep the base and head workers alive together and alternate their sampling in 10 ms slices, so a shared machine's changing speed hits both alike (default true); false runs one worker after the other."
                 }
             }
         },
@@ -21605,8 +21605,8 @@ function trialText(label, what, outcome) {
     return [text, logged ? text : undefined];
 }
 /** The headline metric's median of a result, formatted. */
-function headlineMedian(result) {
-    const metric = HEADLINE_METRICS[result.kind][0];
+/** The median of `metric` (default: the kind's headline metric), formatted. */
+function headlineMedian(result, metric = HEADLINE_METRICS[result.kind][0]) {
     const s = result.summary[metric];
     return [metric, s ? formatMetric(metric, s.median) : '–'];
 }
@@ -21680,8 +21680,10 @@ function createPairedProgress(stream, rule) {
             if (failed?.state === 'errored') {
                 return line.done(`${label}: ✗ errored on ${failed === head ? 'head' : 'base'}: ${failed.error.message}`);
             }
-            const [metric, headValue] = headlineMedian(head);
-            const [, baseValue] = headlineMedian(base);
+            // The first gated metric: what the verdict is about.
+            const gated = head.settings.compare.gate.find((m) => head.summary[m] !== undefined);
+            const [metric, headValue] = headlineMedian(head, gated);
+            const [, baseValue] = headlineMedian(base, gated);
             const medians = `${metric} base ${baseValue} → head ${headValue}`;
             const pairs = `${head.trials.length} pair${head.trials.length === 1 ? '' : 's'}`;
             const undecided = rule ? undecidedMetrics(head, base, rule) : [];
@@ -24305,12 +24307,13 @@ async function runFunctionTrial(benchmark, spec, profileFile) {
 /**
  * Slice of an interleaved function pair. The machine's speed for the same work drifts
  * over a second or two, and a neighbour that runs and sleeps by turns slows some slices
- * and not others: base and head sampled in alternating 25 ms slices share both. A/A
- * spread of a 2 ms function's mean beside such a neighbour: 26-32 % back to back, 14 %
- * with 50 ms slices, 10-12 % with 10-25 ms (docs/PERFORMANCE.md). A slice costs one IPC
- * round trip outside the timed batches.
+ * and not others: base and head sampled in alternating short slices share both. A/A
+ * spread of a 2 ms function's mean beside such a neighbour (`npm run bench:function-pairs
+ * -- --neighbour`): 31 % back to back, 16 % with 50 ms slices, 14 % with 25 ms, 9 % with
+ * 10 ms (docs/PERFORMANCE.md). A slice costs one IPC round trip outside the timed batches
+ * (a few % of wall time at 10 ms); a call longer than a slice makes a slice of one call.
  */
-const FUNCTION_SLICE_MS = 25;
+const FUNCTION_SLICE_MS = 10;
 /** One side of a pair: a worker that answers command by command. */
 class CommandedWorker {
     #worker;
@@ -66545,8 +66548,8 @@ class HttpTrialRunner {
         return server;
     }
     /**
-     * One interleaved pair (an A/B run with `load.interleave`): both sides' servers up at
-     * once, each warmed, then the measured load alternates between them in slices of about
+     * One interleaved pair (an A/B run with `load.interleave`): both sides' servers started
+     * and warmed at once, then the measured load alternates between them in slices of about
      * SLICE_MS, in the order first, second, second, first, … so that each side gets
      * `load.duration` in all, spread over the same seconds as the other's. A shared
      * machine's speed drifts over seconds (other jobs, a busy sibling core): consecutive
@@ -66563,15 +66566,18 @@ class HttpTrialRunner {
         const outcomes = {};
         const left = {};
         try {
-            for (const side of [first, second]) {
-                try {
-                    servers[side] = await this.acquire(sides[side].benchmark, sides[side].spec);
-                }
-                catch (error) {
-                    if (!(error instanceof ServerError))
-                        throw error;
-                    outcomes[side] = this.failure(error.message, error.stderrTail, performance.now() - started);
-                }
+            // Both servers start at once (neither is measured yet); every start is awaited, so a
+            // failure of one never leaves the other running unseen.
+            const starts = await Promise.allSettled([first, second].map(async (side) => {
+                servers[side] = await this.acquire(sides[side].benchmark, sides[side].spec);
+            }));
+            for (const [i, start] of starts.entries()) {
+                if (start.status === 'fulfilled')
+                    continue;
+                const error = start.reason;
+                if (!(error instanceof ServerError))
+                    throw error;
+                outcomes[[first, second][i]] = this.failure(error.message, error.stderrTail, performance.now() - started);
             }
             const failed = [first, second].find((side) => outcomes[side]);
             if (failed) {
@@ -66588,11 +66594,13 @@ class HttpTrialRunner {
             const ready = servers;
             const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs;
             const deadline = AbortSignal.timeout(timeoutMs);
-            for (const side of [first, second]) {
+            // Warm-ups together too: not measured, and it halves their wall time.
+            await Promise.all([first, second].map(async (side) => {
                 const { spec } = sides[side];
-                if (spec.load.warmupMs > 0)
+                if (spec.load.warmupMs > 0) {
                     await runLoad(spec, ready[side].port, spec.load.warmupMs, deadline);
-            }
+                }
+            }));
             const measured = await this.interleave(sides, ready, first, deadline);
             await onLoad?.({ base: measured.base.windows, head: measured.head.windows });
             const elapsed = (performance.now() - started) / 2;

@@ -149,12 +149,12 @@ const CPU_COST_MEASURED = typeof process !== 'undefined' && process.platform ===
 /**
  * Metrics gated by default: what each kind's work costs. Functions: the mean time per call
  * (1 / ops). Beside a neighbour that runs and sleeps by turns, a trial's per-call times
- * fall into a slow and a fast cluster, and the median jumps between them with the share of
- * slow slices while the mean moves in proportion (A/A spread of interleaved pairs 10-14 %
- * against 16-25 % for p50, docs/PERFORMANCE.md). HTTP: the server's CPU per request, which
- * on a busy machine varies less than latency and throughput (bench:verdict-http); latency
- * stays measured, reported and budgetable. Where it is not measured, latency p50 and p95
- * and requests/s.
+ * fall into a slow and a fast cluster; the median jumps between them with the share of
+ * slow slices, the mean moves in proportion (A/A spread of interleaved pairs 9-13 %
+ * against 19-23 % for p50: bench:function-pairs, docs/PERFORMANCE.md). HTTP: the server's
+ * CPU per request, which on a busy machine varies less than latency and throughput
+ * (bench:verdict-http); latency stays measured, reported and budgetable. Where it is not
+ * measured, latency p50 and p95 and requests/s.
  */
 export const DEFAULT_GATE: Record<BenchmarkKind, MetricName[]> = {
   function: ['mean'],

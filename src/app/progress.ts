@@ -46,8 +46,11 @@ function trialText(label: string, what: string, outcome: TrialOutcome) {
 }
 
 /** The headline metric's median of a result, formatted. */
-function headlineMedian(result: BenchmarkResult): [MetricName, string] {
-  const metric = HEADLINE_METRICS[result.kind][0]!
+/** The median of `metric` (default: the kind's headline metric), formatted. */
+function headlineMedian(
+  result: BenchmarkResult,
+  metric: MetricName = HEADLINE_METRICS[result.kind][0]!
+): [MetricName, string] {
   const s = result.summary[metric]
   return [metric, s ? formatMetric(metric, s.median) : '–']
 }
@@ -146,8 +149,10 @@ export function createPairedProgress(
           `${label}: ✗ errored on ${failed === head ? 'head' : 'base'}: ${failed.error.message}`
         )
       }
-      const [metric, headValue] = headlineMedian(head)
-      const [, baseValue] = headlineMedian(base)
+      // The first gated metric: what the verdict is about.
+      const gated = head.settings.compare.gate.find((m) => head.summary[m] !== undefined)
+      const [metric, headValue] = headlineMedian(head, gated)
+      const [, baseValue] = headlineMedian(base, gated)
       const medians = `${metric} base ${baseValue} → head ${headValue}`
       const pairs = `${head.trials.length} pair${head.trials.length === 1 ? '' : 's'}`
       const undecided = rule ? undecidedMetrics(head, base, rule) : []

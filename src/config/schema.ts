@@ -196,7 +196,7 @@ export const CONFIG_SCHEMA = {
         interleave: {
           type: 'boolean',
           description:
-            "In an A/B run, keep the base and head workers alive together and alternate their sampling in 25 ms slices, so a shared machine's changing speed hits both alike (default true); false runs one worker after the other."
+            "In an A/B run, keep the base and head workers alive together and alternate their sampling in 10 ms slices, so a shared machine's changing speed hits both alike (default true); false runs one worker after the other."
         }
       }
     },

@@ -202,12 +202,13 @@ export async function runFunctionTrial(
 /**
  * Slice of an interleaved function pair. The machine's speed for the same work drifts
  * over a second or two, and a neighbour that runs and sleeps by turns slows some slices
- * and not others: base and head sampled in alternating 25 ms slices share both. A/A
- * spread of a 2 ms function's mean beside such a neighbour: 26-32 % back to back, 14 %
- * with 50 ms slices, 10-12 % with 10-25 ms (docs/PERFORMANCE.md). A slice costs one IPC
- * round trip outside the timed batches.
+ * and not others: base and head sampled in alternating short slices share both. A/A
+ * spread of a 2 ms function's mean beside such a neighbour (`npm run bench:function-pairs
+ * -- --neighbour`): 31 % back to back, 16 % with 50 ms slices, 14 % with 25 ms, 9 % with
+ * 10 ms (docs/PERFORMANCE.md). A slice costs one IPC round trip outside the timed batches
+ * (a few % of wall time at 10 ms); a call longer than a slice makes a slice of one call.
  */
-export const FUNCTION_SLICE_MS = 25
+export const FUNCTION_SLICE_MS = 10
 
 /** One side of a pair: a worker that answers command by command. */
 class CommandedWorker {

@@ -255,8 +255,8 @@ export class HttpTrialRunner {
   }
 
   /**
-   * One interleaved pair (an A/B run with `load.interleave`): both sides' servers up at
-   * once, each warmed, then the measured load alternates between them in slices of about
+   * One interleaved pair (an A/B run with `load.interleave`): both sides' servers started
+   * and warmed at once, then the measured load alternates between them in slices of about
    * SLICE_MS, in the order first, second, second, first, … so that each side gets
    * `load.duration` in all, spread over the same seconds as the other's. A shared
    * machine's speed drifts over seconds (other jobs, a busy sibling core): consecutive
@@ -277,17 +277,22 @@ export class HttpTrialRunner {
     const outcomes: Partial<Record<Side, TrialOutcome>> = {}
     const left: Partial<Record<Side, Awaited<ReturnType<HttpTrialRunner['settle']>>>> = {}
     try {
-      for (const side of [first, second]) {
-        try {
+      // Both servers start at once (neither is measured yet); every start is awaited, so a
+      // failure of one never leaves the other running unseen.
+      const starts = await Promise.allSettled(
+        ([first, second] as const).map(async (side) => {
           servers[side] = await this.acquire(sides[side].benchmark, sides[side].spec)
-        } catch (error) {
-          if (!(error instanceof ServerError)) throw error
-          outcomes[side] = this.failure(
-            error.message,
-            error.stderrTail,
-            performance.now() - started
-          )
-        }
+        })
+      )
+      for (const [i, start] of starts.entries()) {
+        if (start.status === 'fulfilled') continue
+        const error: unknown = start.reason
+        if (!(error instanceof ServerError)) throw error
+        outcomes[[first, second][i]!] = this.failure(
+          error.message,
+          error.stderrTail,
+          performance.now() - started
+        )
       }
       const failed = ([first, second] as const).find((side) => outcomes[side])
       if (failed) {
@@ -304,11 +309,15 @@ export class HttpTrialRunner {
       const ready = servers as Record<Side, RunningServer>
       const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs
       const deadline = AbortSignal.timeout(timeoutMs)
-      for (const side of [first, second]) {
-        const { spec } = sides[side]
-        if (spec.load.warmupMs > 0)
-          await runLoad(spec, ready[side].port, spec.load.warmupMs, deadline)
-      }
+      // Warm-ups together too: not measured, and it halves their wall time.
+      await Promise.all(
+        ([first, second] as const).map(async (side) => {
+          const { spec } = sides[side]
+          if (spec.load.warmupMs > 0) {
+            await runLoad(spec, ready[side].port, spec.load.warmupMs, deadline)
+          }
+        })
+      )
       const measured = await this.interleave(sides, ready, first, deadline)
       await onLoad?.({ base: measured.base.windows, head: measured.head.windows })
       const elapsed = (performance.now() - started) / 2
