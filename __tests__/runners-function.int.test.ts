@@ -129,7 +129,9 @@ describe('interleaved function pair', () => {
       for (const side of ['base', 'head'] as const) {
         const outcome = outcomes[side]
         if (!outcome.ok) throw new Error(`${side}: ${outcome.message}`)
-        expect(outcome.details.interleavedSlices).toBe(4)
+        // Slices of at least FUNCTION_SLICE_MS until the side has sampled timeMs.
+        expect(outcome.details.interleavedSlices).toBeGreaterThanOrEqual(1)
+        expect(outcome.details.interleavedSlices).toBeLessThanOrEqual(4)
         expect(outcome.details.samples).toBeGreaterThanOrEqual(10)
         expect(outcome.metrics.p50!).toBeGreaterThan(0)
         expect(outcome.metrics.p50!).toBeLessThanOrEqual(outcome.metrics.max!)
@@ -152,7 +154,19 @@ describe('interleaved function pair', () => {
       timeMs: 4 * FUNCTION_SLICE_MS
     })
     expect(outcomes.base).toMatchObject({ ok: false, message: 'boom in bench' })
-    expect(outcomes.head.ok && outcomes.head.details.interleavedSlices).toBe(4)
+    expect(outcomes.head.ok && outcomes.head.details.interleavedSlices).toBeGreaterThanOrEqual(1)
+  })
+
+  it('samples a call longer than a slice at least ten times, as a single trial does', async () => {
+    const outcomes = await pair({ base: 'slow.bench.js', head: 'slow.bench.js' }, 'head', {
+      timeMs: 50
+    })
+    for (const side of ['base', 'head'] as const) {
+      const outcome = outcomes[side]
+      if (!outcome.ok) throw new Error(`${side}: ${outcome.message}`)
+      // One call per slice; the side stops once it has 10 batches and 50 ms of sampling.
+      expect(outcome.details).toMatchObject({ batchSize: 1, samples: 10, interleavedSlices: 10 })
+    }
   })
 
   it('fails only the side whose worker dies, mid-pair or at load', async () => {
@@ -164,22 +178,21 @@ describe('interleaved function pair', () => {
       message: 'worker exited with code 9 before reporting a result',
       stderrTail: 'fatal: gave up mid-sampling'
     })
-    expect(later.base.ok && later.base.details.interleavedSlices).toBe(1000 / FUNCTION_SLICE_MS)
+    expect(later.base.ok && later.base.details.interleavedSlices).toBeGreaterThanOrEqual(1)
     const atLoad = await pair({ base: 'crash.bench.js', head: 'sum.bench.ts' })
     expect(atLoad.base).toMatchObject({ ok: false, stderrTail: 'fatal: out of coffee' })
     expect(atLoad.head.ok).toBe(true)
   })
 
-  it('kills both workers when one side hangs past the pair time, and what they started', async () => {
+  it('kills a side that hangs on its own timeout, and what it started; the other goes on', async () => {
     const pidFile = path.join(scratch, 'pair-hang.pid')
     process.env.PERFGATE_TEST_PIDFILE = pidFile
     const outcomes = await pair({ base: 'sum.bench.ts', head: 'hang.bench.js' }, 'base', {}, 1500)
-    for (const side of ['base', 'head'] as const) {
-      expect(outcomes[side]).toMatchObject({
-        ok: false,
-        message: 'interleaved pair timed out after 3 s (workers killed)'
-      })
-    }
+    expect(outcomes.head).toMatchObject({
+      ok: false,
+      message: 'trial timed out after 1.5 s (worker killed)'
+    })
+    expect(outcomes.base.ok).toBe(true)
     expect(await waitUntilGone(Number(readFileSync(pidFile, 'utf8')))).toBe(true)
   })
 })
@@ -191,12 +204,8 @@ describe('the process runner', () => {
     expect(runner.runPair!({ base: off, head: off }, 'base', 0)).toBeUndefined()
     const on = functionBenchmark('sum.bench.ts')
     const outcomes = await runner.runPair!({ base: on, head: on }, 'head', 0)
-    expect(outcomes?.base.ok && outcomes.base.details.interleavedSlices).toBe(
-      100 / FUNCTION_SLICE_MS
-    )
-    expect(outcomes?.head.ok && outcomes.head.details.interleavedSlices).toBe(
-      100 / FUNCTION_SLICE_MS
-    )
+    expect(outcomes?.base.ok && outcomes.base.details.interleavedSlices).toBeGreaterThan(0)
+    expect(outcomes?.head.ok && outcomes.head.details.interleavedSlices).toBeGreaterThan(0)
   })
 })
 

@@ -7,11 +7,12 @@
  * whether `checksum` is the top entry; for a function benchmark and for an HTTP endpoint
  * of a Node server.
  *
- * As in an A/B run, a few measured trials per side come first: their medians give each
- * side's CPU time per unit, the profiles how it divides between functions.
+ * As in an A/B run, a few measured pairs come first (interleaved, as the scheduler runs
+ * them): their medians give each side's CPU time per unit, the profiles how it divides
+ * between functions. The profiled HTTP trials are interleaved pairs too (the default).
  *
  * Progress goes to stderr, a Markdown table to stdout. Options: --runs N (10), --measured N
- * (measured pairs per run, 5),
+ * (measured pairs per run, 5), --kinds LIST (function,http),
  * --time-ms N (function sampling time per profiled trial, 500), --load-ms N (HTTP load per
  * profiled trial, 1000).
  */
@@ -160,7 +161,8 @@ runBench('bench:profile', async () => {
       runs: { type: 'string', default: '10' },
       'time-ms': { type: 'string', default: '500' },
       'load-ms': { type: 'string', default: '1000' },
-      measured: { type: 'string', default: '5' }
+      measured: { type: 'string', default: '5' },
+      kinds: { type: 'string', default: 'function,http' }
     }
   })
   const runs = integerOption('runs', values.runs, 1)
@@ -172,10 +174,17 @@ runBench('bench:profile', async () => {
   const runner = createProcessProfileRunner()
   const trials = createProcessTrialRunner()
   const measuredTrials = integerOption('measured', values.measured, 1)
-  const kinds = [
+  const allKinds = [
     ['function', (dir: string) => functionBenchmark(dir, timeMs)],
     ['http', (dir: string) => httpBenchmark(dir, loadMs)]
   ] as const
+  const wanted = values.kinds.split(',')
+  for (const kind of wanted) {
+    if (!allKinds.some(([k]) => k === kind)) {
+      throw new Error(`--kinds: expected function and/or http, got ${JSON.stringify(kind)}`)
+    }
+  }
+  const kinds = allKinds.filter(([kind]) => wanted.includes(kind))
   const tallies = new Map<string, Tally>()
   for (let run = 1; run <= runs; run++) {
     for (const [kind, make] of kinds) {
@@ -191,16 +200,20 @@ runBench('bench:profile', async () => {
       // As in an A/B run: measured trials first (their medians scale the profiles).
       const perUnit = { base: 0, head: 0 }
       const values = { base: [] as number[], head: [] as number[] }
+      const pair = { base: make(baseDir), head: make(headDir) }
       for (let i = 0; i < measuredTrials; i++) {
-        // In pairs, the order alternating, as the paired scheduler does.
-        for (const s of i % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
-          const benchmark = make(s === 'base' ? baseDir : headDir)
-          const outcome: TrialOutcome = await trials.runTrial(benchmark, i)
-          await trials.release?.(benchmark)
+        // In pairs, the order alternating; measured together where the runner can (an
+        // interleaved pair), else one trial after the other, as the paired scheduler does.
+        const order = i % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const)
+        const both = await trials.runPair?.(pair, order[0], i)
+        for (const s of order) {
+          const outcome: TrialOutcome = both ? both[s] : await trials.runTrial(pair[s], i)
           if (!outcome.ok) throw new Error(`${kind} ${s}: ${outcome.message}`)
           const m = outcome.metrics
           values[s].push(kind === 'function' ? m.mean! * 1000 : (m.serverCpu! / m.rps!) * 1e6)
         }
+        await trials.release?.(pair.base)
+        await trials.release?.(pair.head)
       }
       perUnit.base = median(values.base)
       perUnit.head = median(values.head)

@@ -24220,10 +24220,10 @@ function send(worker, request) {
     });
 }
 /** The trial a worker's last reply and its end make (result, error or a death). */
-function workerOutcome(reply, end, durationMs, timeoutText) {
+function workerOutcome(reply, end, durationMs, timeoutText, timedOut = end.timedOut) {
     const stderrTail = end.stderr.text() || undefined;
     const left = end.leftovers?.length ? `; the bench ${leftoverText(end.leftovers)}` : '';
-    if (end.timedOut) {
+    if (timedOut) {
         return { ok: false, message: `${timeoutText}${left}`, stderrTail, durationMs };
     }
     if (reply?.type === 'result' && !wellFormed(reply.measurement)) {
@@ -24314,16 +24314,25 @@ async function runFunctionTrial(benchmark, spec, profileFile) {
  * (a few % of wall time at 10 ms); a call longer than a slice makes a slice of one call.
  */
 const FUNCTION_SLICE_MS = 10;
-/** One side of a pair: a worker that answers command by command. */
+/**
+ * One side of a pair: a worker that answers command by command. Its time budget (the
+ * benchmark's timeout) counts only while it works on a command, not while it waits for
+ * the other side's slices: a side that hangs is killed alone, on its own timeout.
+ */
 class CommandedWorker {
     #worker;
     #inbox = [];
     #waiting;
     #ended = false;
+    #usedMs = 0;
+    #budgetMs;
     /** The last reply: the result or error that makes the side's outcome. */
     last;
-    constructor(worker) {
+    /** Killed for spending its whole budget on commands. */
+    timedOut = false;
+    constructor(worker, budgetMs) {
         this.#worker = worker;
+        this.#budgetMs = budgetMs;
         worker.child.on('message', (message) => {
             if (this.#waiting) {
                 const resolve = this.#waiting;
@@ -24345,10 +24354,20 @@ class CommandedWorker {
     /** Sends a command; its reply, or undefined once the worker has ended. */
     async request(request) {
         send(this.#worker, request);
+        const begin = performance.now();
+        let timer;
         const reply = this.#inbox.shift() ??
             (this.#ended
                 ? undefined
-                : await new Promise((resolve) => (this.#waiting = resolve)));
+                : await new Promise((resolve) => {
+                    this.#waiting = resolve;
+                    timer = setTimeout(() => {
+                        this.timedOut = true;
+                        this.kill();
+                    }, Math.max(0, this.#budgetMs - this.#usedMs));
+                }));
+        clearTimeout(timer);
+        this.#usedMs += performance.now() - begin;
         if (reply)
             this.last = reply;
         return reply;
@@ -24361,36 +24380,31 @@ class CommandedWorker {
  * One interleaved pair (an A/B run of a function benchmark with `function.interleave`):
  * both sides' workers start, load, set up and warm their bench together; then sampling
  * alternates between them in slices of about FUNCTION_SLICE_MS, in the order first,
- * second, second, first, … until each side has sampled `function.time`; each side's
- * measurement summarizes all its slices. A side whose worker fails (a bench the base does
- * not have yet, a throw, a crash) becomes an error and the other samples on alone.
+ * second, second, first, … until each side has sampled `function.time` and at least
+ * DEFAULT_MIN_SAMPLES batches (as a single trial does); each side's measurement
+ * summarizes all its slices. A side whose worker fails (a bench the base does not have
+ * yet, a throw, a crash, its own timeout) becomes an error and the other samples on alone.
  */
 async function runFunctionPair(sides, first, sliceMs = FUNCTION_SLICE_MS) {
     const started = performance.now();
     const second = first === 'base' ? 'head' : 'base';
-    const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs;
+    // Each side's budget counts its own commands; the process limit only backs it up.
+    const processLimitMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs;
     const outcomes = {};
     const workers = {};
     for (const side of [first, second]) {
         const { benchmark, spec } = sides[side];
-        const worker = startWorker(benchmark, spec, timeoutMs);
+        const worker = startWorker(benchmark, spec, processLimitMs);
         if ('child' in worker)
-            workers[side] = new CommandedWorker(worker);
+            workers[side] = new CommandedWorker(worker, benchmark.timeoutMs);
         else
             outcomes[side] = worker;
     }
     const live = new Set();
-    const plan = (side) => {
-        const { timeMs } = sides[side].spec;
-        const slices = Math.max(1, Math.round(timeMs / sliceMs));
-        return {
-            slices,
-            ms: timeMs / slices,
-            minBatches: Math.ceil(DEFAULT_MIN_SAMPLES / slices),
-            done: 0
-        };
+    const of = {
+        base: { sampledMs: 0, batches: 0, slices: 0, exhausted: false },
+        head: { sampledMs: 0, batches: 0, slices: 0, exhausted: false }
     };
-    const of = { base: plan('base'), head: plan('head') };
     try {
         await Promise.all([first, second].map(async (side) => {
             const worker = workers[side];
@@ -24408,7 +24422,11 @@ async function runFunctionPair(sides, first, sliceMs = FUNCTION_SLICE_MS) {
             if (reply?.type === 'ready')
                 live.add(side);
         }));
-        const wanted = (side) => live.has(side) && of[side].done < of[side].slices;
+        const wanted = (side) => {
+            const s = of[side];
+            const short = s.sampledMs < sides[side].spec.timeMs || s.batches < DEFAULT_MIN_SAMPLES;
+            return live.has(side) && short && !s.exhausted;
+        };
         for (let k = 0;; k++) {
             const side = sliceSide(k, first, wanted);
             if (!side)
@@ -24416,13 +24434,19 @@ async function runFunctionPair(sides, first, sliceMs = FUNCTION_SLICE_MS) {
             const s = of[side];
             const reply = await workers[side].request({
                 type: 'sample',
-                ms: s.ms,
-                minBatches: s.minBatches
+                ms: Math.max(0, Math.min(sliceMs, sides[side].spec.timeMs - s.sampledMs)),
+                minBatches: 1
             });
-            if (reply?.type === 'sampled')
-                s.done++;
-            else
+            if (reply?.type !== 'sampled') {
                 live.delete(side);
+                continue;
+            }
+            s.sampledMs += reply.ms;
+            s.batches += reply.batches;
+            s.slices++;
+            // The engine's sample limit reached: nothing more to take.
+            if (reply.batches === 0)
+                s.exhausted = true;
         }
         for (const side of [first, second]) {
             if (live.has(side))
@@ -24445,10 +24469,10 @@ async function runFunctionPair(sides, first, sliceMs = FUNCTION_SLICE_MS) {
         if (!worker)
             continue;
         const end = await worker.finished;
-        const outcome = workerOutcome(worker.last, end, durationMs, `interleaved pair timed out after ${timeoutMs / 1000} s (workers killed)`);
+        const outcome = workerOutcome(worker.last, end, durationMs, `trial timed out after ${sides[side].benchmark.timeoutMs / 1000} s (worker killed)`, worker.timedOut || end.timedOut);
         outcomes[side] =
             outcome.ok && live.has(side)
-                ? { ...outcome, details: { ...outcome.details, interleavedSlices: of[side].done } }
+                ? { ...outcome, details: { ...outcome.details, interleavedSlices: of[side].slices } }
                 : outcome;
     }
     return outcomes;
@@ -65883,9 +65907,30 @@ function withPort(text, port) {
 const STOP_GRACE_MS = 3000;
 const POLL_MS = 50;
 const leftSuffix = (end) => end?.leftovers?.length ? `; it ${leftoverText(end.leftovers)}` : '';
+/** Ports handed to servers that are not ready yet: two servers starting at once (an
+ * interleaved pair) must not get the same one before either has bound it. */
+const starting = new Set();
+async function reservePort() {
+    for (;;) {
+        const port = await freePort();
+        if (!starting.has(port)) {
+            starting.add(port);
+            return port;
+        }
+    }
+}
 /** Starts the server and waits until its ready URL answers (any status below 500). */
 async function startServer(server) {
-    const port = await freePort();
+    const port = await reservePort();
+    try {
+        return await startOn(server, port);
+    }
+    finally {
+        // Ready (it holds the port) or failed (stopped): either way no longer starting.
+        starting.delete(port);
+    }
+}
+async function startOn(server, port) {
     const started = startChild('/bin/sh', ['-c', withPort(server.command, port)], {
         cwd: server.cwd,
         env: { ...server.env, PORT: String(port) },
@@ -66583,24 +66628,31 @@ class HttpTrialRunner {
             if (failed) {
                 // One side cannot run: the other gets an ordinary trial (e.g. an endpoint the PR adds).
                 const other = failed === 'base' ? 'head' : 'base';
+                if (outcomes[other])
+                    return outcomes;
                 const server = servers[other];
                 if (server) {
                     left[other] = await this.settle(sides[other].benchmark, server);
                     delete servers[other];
                 }
-                outcomes[other] = await this.runTrial(sides[other].benchmark, sides[other].spec);
+                outcomes[other] = await this.runTrial(sides[other].benchmark, sides[other].spec, onLoad &&
+                    ((fromUs, toUs) => onLoad({ [other]: [{ fromUs, toUs }], [failed]: [] })));
                 return outcomes;
             }
             const ready = servers;
             const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs;
             const deadline = AbortSignal.timeout(timeoutMs);
-            // Warm-ups together too: not measured, and it halves their wall time.
-            await Promise.all([first, second].map(async (side) => {
+            // Warm-ups together too: not measured, and it halves their wall time. Both are
+            // awaited before a failure is thrown, so no warm-up load outlives the pair.
+            const warmups = await Promise.allSettled([first, second].map(async (side) => {
                 const { spec } = sides[side];
                 if (spec.load.warmupMs > 0) {
                     await runLoad(spec, ready[side].port, spec.load.warmupMs, deadline);
                 }
             }));
+            for (const warmup of warmups)
+                if (warmup.status === 'rejected')
+                    throw warmup.reason;
             const measured = await this.interleave(sides, ready, first, deadline);
             await onLoad?.({ base: measured.base.windows, head: measured.head.windows });
             const elapsed = (performance.now() - started) / 2;

@@ -114,8 +114,9 @@ async function handle(request) {
         case 'sample': {
             if (!prepared)
                 throw new Error('perfgate worker: sample before prepare');
+            const begin = performance.now();
             const batches = await prepared.sample(request.ms, request.minBatches);
-            await reply({ type: 'sampled', batches });
+            await reply({ type: 'sampled', batches, ms: performance.now() - begin });
             return false;
         }
         case 'finish': {

@@ -135,19 +135,22 @@ export async function prepareFunction(
 
     gc?.()
     const heapBefore = process.memoryUsage().heapUsed
-    // GC counted only inside the sampling slices (an idle worker between slices may collect).
-    const slices: [number, number][] = []
+    // GC from the first slice to the summary, also what V8 does between slices (work the
+    // bench's own allocations caused, moved out of the timed batches by the pauses).
     const gcEntries: PerformanceEntry[] = []
     const observer = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()))
-    observer.observe({ entryTypes: ['gc'] })
+    let observing = false
 
     let samples = new Float64Array(Math.min(maxSamples, 1 << 16))
     let count = 0
     let totalNs = 0
     return {
       async sample(ms, minBatches = 1) {
-        const begin = performance.now()
-        const end = begin + ms
+        if (!observing) {
+          observer.observe({ entryTypes: ['gc'] })
+          observing = true
+        }
+        const end = performance.now() + ms
         let taken = 0
         while ((performance.now() < end || taken < minBatches) && count < maxSamples) {
           const elapsed = await batch(batchSize)
@@ -160,7 +163,6 @@ export async function prepareFunction(
           totalNs += elapsed
           taken++
         }
-        slices.push([begin, performance.now()])
         return taken
       },
       async finish() {
@@ -170,9 +172,6 @@ export async function prepareFunction(
         observer.disconnect()
         gc?.()
         const heap = process.memoryUsage().heapUsed - heapBefore
-        const inSlices = gcEntries.filter((entry) =>
-          slices.some(([from, to]) => entry.startTime >= from && entry.startTime <= to)
-        )
         if (count === 0) throw new Error('perfgate engine: finish() before any sample')
         const sorted = samples.subarray(0, count).sort()
         const meanNs = totalNs / (count * batchSize)
@@ -184,8 +183,8 @@ export async function prepareFunction(
           mean: meanNs / 1e6,
           ops: 1e9 / meanNs,
           heap,
-          gcCount: inSlices.length,
-          gcTime: inSlices.reduce((sum, entry) => sum + entry.duration, 0),
+          gcCount: gcEntries.length,
+          gcTime: gcEntries.reduce((sum, entry) => sum + entry.duration, 0),
           samples: count,
           batchSize,
           async: isAsync

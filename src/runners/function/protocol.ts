@@ -42,7 +42,7 @@ export type WorkerRequest = RunRequest | PrepareRequest | SampleRequest | Finish
 export type WorkerReply =
   | { readonly type: 'result'; readonly measurement: FunctionMeasurement }
   | { readonly type: 'ready' }
-  | { readonly type: 'sampled'; readonly batches: number }
+  | { readonly type: 'sampled'; readonly batches: number; readonly ms: number }
   | { readonly type: 'error'; readonly message: string; readonly stack?: string }
 
 const REQUEST_TYPES: ReadonlySet<unknown> = new Set(['run', 'prepare', 'sample', 'finish'])

@@ -104,11 +104,12 @@ function workerOutcome(
   reply: WorkerReply | undefined,
   end: Finished,
   durationMs: number,
-  timeoutText: string
+  timeoutText: string,
+  timedOut = end.timedOut
 ): TrialOutcome {
   const stderrTail = end.stderr.text() || undefined
   const left = end.leftovers?.length ? `; the bench ${leftoverText(end.leftovers)}` : ''
-  if (end.timedOut) {
+  if (timedOut) {
     return { ok: false, message: `${timeoutText}${left}`, stderrTail, durationMs }
   }
   if (reply?.type === 'result' && !wellFormed(reply.measurement)) {
@@ -210,17 +211,26 @@ export async function runFunctionTrial(
  */
 export const FUNCTION_SLICE_MS = 10
 
-/** One side of a pair: a worker that answers command by command. */
+/**
+ * One side of a pair: a worker that answers command by command. Its time budget (the
+ * benchmark's timeout) counts only while it works on a command, not while it waits for
+ * the other side's slices: a side that hangs is killed alone, on its own timeout.
+ */
 class CommandedWorker {
   readonly #worker: Worker
   readonly #inbox: WorkerReply[] = []
   #waiting: ((reply: WorkerReply | undefined) => void) | undefined
   #ended = false
+  #usedMs = 0
+  readonly #budgetMs: number
   /** The last reply: the result or error that makes the side's outcome. */
   last: WorkerReply | undefined
+  /** Killed for spending its whole budget on commands. */
+  timedOut = false
 
-  constructor(worker: Worker) {
+  constructor(worker: Worker, budgetMs: number) {
     this.#worker = worker
+    this.#budgetMs = budgetMs
     worker.child.on('message', (message: WorkerReply) => {
       if (this.#waiting) {
         const resolve = this.#waiting
@@ -242,11 +252,24 @@ class CommandedWorker {
   /** Sends a command; its reply, or undefined once the worker has ended. */
   async request(request: WorkerRequest): Promise<WorkerReply | undefined> {
     send(this.#worker, request)
+    const begin = performance.now()
+    let timer: NodeJS.Timeout | undefined
     const reply =
       this.#inbox.shift() ??
       (this.#ended
         ? undefined
-        : await new Promise<WorkerReply | undefined>((resolve) => (this.#waiting = resolve)))
+        : await new Promise<WorkerReply | undefined>((resolve) => {
+            this.#waiting = resolve
+            timer = setTimeout(
+              () => {
+                this.timedOut = true
+                this.kill()
+              },
+              Math.max(0, this.#budgetMs - this.#usedMs)
+            )
+          }))
+    clearTimeout(timer)
+    this.#usedMs += performance.now() - begin
     if (reply) this.last = reply
     return reply
   }
@@ -260,9 +283,10 @@ class CommandedWorker {
  * One interleaved pair (an A/B run of a function benchmark with `function.interleave`):
  * both sides' workers start, load, set up and warm their bench together; then sampling
  * alternates between them in slices of about FUNCTION_SLICE_MS, in the order first,
- * second, second, first, … until each side has sampled `function.time`; each side's
- * measurement summarizes all its slices. A side whose worker fails (a bench the base does
- * not have yet, a throw, a crash) becomes an error and the other samples on alone.
+ * second, second, first, … until each side has sampled `function.time` and at least
+ * DEFAULT_MIN_SAMPLES batches (as a single trial does); each side's measurement
+ * summarizes all its slices. A side whose worker fails (a bench the base does not have
+ * yet, a throw, a crash, its own timeout) becomes an error and the other samples on alone.
  */
 export async function runFunctionPair(
   sides: Readonly<Record<Side, { benchmark: BenchmarkConfig; spec: FunctionSpec }>>,
@@ -271,27 +295,21 @@ export async function runFunctionPair(
 ): Promise<Record<Side, TrialOutcome>> {
   const started = performance.now()
   const second: Side = first === 'base' ? 'head' : 'base'
-  const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs
+  // Each side's budget counts its own commands; the process limit only backs it up.
+  const processLimitMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs
   const outcomes: Partial<Record<Side, TrialOutcome>> = {}
   const workers: Partial<Record<Side, CommandedWorker>> = {}
   for (const side of [first, second]) {
     const { benchmark, spec } = sides[side]
-    const worker = startWorker(benchmark, spec, timeoutMs)
-    if ('child' in worker) workers[side] = new CommandedWorker(worker)
+    const worker = startWorker(benchmark, spec, processLimitMs)
+    if ('child' in worker) workers[side] = new CommandedWorker(worker, benchmark.timeoutMs)
     else outcomes[side] = worker
   }
   const live = new Set<Side>()
-  const plan = (side: Side) => {
-    const { timeMs } = sides[side].spec
-    const slices = Math.max(1, Math.round(timeMs / sliceMs))
-    return {
-      slices,
-      ms: timeMs / slices,
-      minBatches: Math.ceil(DEFAULT_MIN_SAMPLES / slices),
-      done: 0
-    }
+  const of = {
+    base: { sampledMs: 0, batches: 0, slices: 0, exhausted: false },
+    head: { sampledMs: 0, batches: 0, slices: 0, exhausted: false }
   }
-  const of = { base: plan('base'), head: plan('head') }
   try {
     await Promise.all(
       ([first, second] as const).map(async (side) => {
@@ -309,18 +327,29 @@ export async function runFunctionPair(
         if (reply?.type === 'ready') live.add(side)
       })
     )
-    const wanted = (side: Side) => live.has(side) && of[side].done < of[side].slices
+    const wanted = (side: Side) => {
+      const s = of[side]
+      const short = s.sampledMs < sides[side].spec.timeMs || s.batches < DEFAULT_MIN_SAMPLES
+      return live.has(side) && short && !s.exhausted
+    }
     for (let k = 0; ; k++) {
       const side = sliceSide(k, first, wanted)
       if (!side) break
       const s = of[side]
       const reply = await workers[side]!.request({
         type: 'sample',
-        ms: s.ms,
-        minBatches: s.minBatches
+        ms: Math.max(0, Math.min(sliceMs, sides[side].spec.timeMs - s.sampledMs)),
+        minBatches: 1
       })
-      if (reply?.type === 'sampled') s.done++
-      else live.delete(side)
+      if (reply?.type !== 'sampled') {
+        live.delete(side)
+        continue
+      }
+      s.sampledMs += reply.ms
+      s.batches += reply.batches
+      s.slices++
+      // The engine's sample limit reached: nothing more to take.
+      if (reply.batches === 0) s.exhausted = true
     }
     for (const side of [first, second]) {
       if (live.has(side)) await workers[side]!.request({ type: 'finish' })
@@ -342,11 +371,12 @@ export async function runFunctionPair(
       worker.last,
       end,
       durationMs,
-      `interleaved pair timed out after ${timeoutMs / 1000} s (workers killed)`
+      `trial timed out after ${sides[side].benchmark.timeoutMs / 1000} s (worker killed)`,
+      worker.timedOut || end.timedOut
     )
     outcomes[side] =
       outcome.ok && live.has(side)
-        ? { ...outcome, details: { ...outcome.details, interleavedSlices: of[side].done } }
+        ? { ...outcome, details: { ...outcome.details, interleavedSlices: of[side].slices } }
         : outcome
   }
   return outcomes as Record<Side, TrialOutcome>

@@ -123,8 +123,9 @@ async function handle(request: WorkerRequest): Promise<boolean> {
     }
     case 'sample': {
       if (!prepared) throw new Error('perfgate worker: sample before prepare')
+      const begin = performance.now()
       const batches = await prepared.sample(request.ms, request.minBatches)
-      await reply({ type: 'sampled', batches })
+      await reply({ type: 'sampled', batches, ms: performance.now() - begin })
       return false
     }
     case 'finish': {

@@ -298,19 +298,27 @@ export class HttpTrialRunner {
       if (failed) {
         // One side cannot run: the other gets an ordinary trial (e.g. an endpoint the PR adds).
         const other: Side = failed === 'base' ? 'head' : 'base'
+        if (outcomes[other]) return outcomes as Record<Side, TrialOutcome>
         const server = servers[other]
         if (server) {
           left[other] = await this.settle(sides[other].benchmark, server)
           delete servers[other]
         }
-        outcomes[other] = await this.runTrial(sides[other].benchmark, sides[other].spec)
+        outcomes[other] = await this.runTrial(
+          sides[other].benchmark,
+          sides[other].spec,
+          onLoad &&
+            ((fromUs, toUs) =>
+              onLoad({ [other]: [{ fromUs, toUs }], [failed]: [] } as Record<Side, LoadWindow[]>))
+        )
         return outcomes as Record<Side, TrialOutcome>
       }
       const ready = servers as Record<Side, RunningServer>
       const timeoutMs = sides.base.benchmark.timeoutMs + sides.head.benchmark.timeoutMs
       const deadline = AbortSignal.timeout(timeoutMs)
-      // Warm-ups together too: not measured, and it halves their wall time.
-      await Promise.all(
+      // Warm-ups together too: not measured, and it halves their wall time. Both are
+      // awaited before a failure is thrown, so no warm-up load outlives the pair.
+      const warmups = await Promise.allSettled(
         ([first, second] as const).map(async (side) => {
           const { spec } = sides[side]
           if (spec.load.warmupMs > 0) {
@@ -318,6 +326,7 @@ export class HttpTrialRunner {
           }
         })
       )
+      for (const warmup of warmups) if (warmup.status === 'rejected') throw warmup.reason
       const measured = await this.interleave(sides, ready, first, deadline)
       await onLoad?.({ base: measured.base.windows, head: measured.head.windows })
       const elapsed = (performance.now() - started) / 2

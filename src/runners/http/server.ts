@@ -61,9 +61,32 @@ export interface RunningServer {
 const leftSuffix = (end: Finished | undefined) =>
   end?.leftovers?.length ? `; it ${leftoverText(end.leftovers)}` : ''
 
+/** Ports handed to servers that are not ready yet: two servers starting at once (an
+ * interleaved pair) must not get the same one before either has bound it. */
+const starting = new Set<number>()
+
+async function reservePort(): Promise<number> {
+  for (;;) {
+    const port = await freePort()
+    if (!starting.has(port)) {
+      starting.add(port)
+      return port
+    }
+  }
+}
+
 /** Starts the server and waits until its ready URL answers (any status below 500). */
 export async function startServer(server: HttpSpec['server']): Promise<RunningServer> {
-  const port = await freePort()
+  const port = await reservePort()
+  try {
+    return await startOn(server, port)
+  } finally {
+    // Ready (it holds the port) or failed (stopped): either way no longer starting.
+    starting.delete(port)
+  }
+}
+
+async function startOn(server: HttpSpec['server'], port: number): Promise<RunningServer> {
   const started: Started = startChild('/bin/sh', ['-c', withPort(server.command, port)], {
     cwd: server.cwd,
     env: { ...server.env, PORT: String(port) },
