@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfigFile } from '../src/app/files.js'
-import type { BenchmarkProfile } from '../src/app/profile.js'
+import { pairedPerUnit, type BenchmarkProfile } from '../src/app/profile.js'
 import { runBenchmarks } from '../src/app/run.js'
 import type { ProfileMode } from '../src/config/types.js'
 import type { ProfiledTrial, ProfileRunner } from '../src/runners/profile.js'
@@ -218,5 +218,23 @@ describe('profiling in an A/B run', () => {
     expect(slow.status === 'profiled' && slow.files).toBeUndefined()
     expect(scratchDirs).toHaveLength(4)
     expect(scratchDirs.filter((d) => existsSync(d))).toEqual([])
+  })
+})
+
+describe('pairedPerUnit', () => {
+  it('scales head by the median per-pair ratio, not by its own median', () => {
+    // Every pair but one says +10 %; the third pair's head fell in a fast moment.
+    const perUnit = pairedPerUnit([100, 300, 200], [110, 330, 150])
+    expect(perUnit.base).toBe(200)
+    expect(perUnit.head).toBeCloseTo(220, 9)
+  })
+
+  it("skips missing values, and takes each side's median when nothing pairs", () => {
+    expect(pairedPerUnit([100, undefined, 300], [120, 50, undefined])).toEqual({
+      base: 200,
+      head: 240
+    })
+    expect(pairedPerUnit([], [120, 80])).toEqual({ head: 100 })
+    expect(pairedPerUnit([undefined], [undefined])).toEqual({})
   })
 })

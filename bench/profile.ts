@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
-import { profileBenchmarks } from '../src/app/profile.js'
+import { pairedPerUnit, profileBenchmarks } from '../src/app/profile.js'
 import type { BenchmarkConfig } from '../src/config/types.js'
 import { createProcessTrialRunner } from '../src/runners/index.js'
 import { createProcessProfileRunner } from '../src/runners/profile.js'
@@ -215,8 +215,8 @@ runBench('bench:profile', async () => {
         await trials.release?.(pair.base)
         await trials.release?.(pair.head)
       }
-      perUnit.base = median(values.base)
-      perUnit.head = median(values.head)
+      // As the run use case does: head = base × the median per-pair ratio.
+      Object.assign(perUnit, pairedPerUnit(values.base, values.head))
       const [profile] = await profileBenchmarks(
         [make(headDir).name],
         {

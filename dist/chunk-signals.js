@@ -22298,27 +22298,60 @@ ${rects.join('\n')}
 /** Profiled trials per side (the issue's cost limit: at most two). */
 const PROFILE_TRIALS_PER_SIDE = 2;
 /**
- * CPU time per unit of work (µs) from a benchmark's measured trials (medians): function
- * benchmarks the mean time per operation; HTTP the server's CPU per request (server CPU /
- * requests per second); commands user + system CPU per run, else wall time.
+ * CPU time per unit of work (µs) of one measured trial: function benchmarks the mean time
+ * per operation; HTTP the server's CPU per request (the exact window's where measured,
+ * else server CPU / requests per second); commands user + system CPU per run, else wall.
  */
-function measuredPerUnit(result) {
-    const median = (metric) => result.summary[metric]?.median;
-    switch (result.kind) {
-        case 'function': {
-            const mean = median('mean');
-            return mean === undefined ? undefined : mean * 1000;
-        }
-        case 'http': {
-            const cpu = median('serverCpu');
-            const rps = median('rps');
-            return cpu === undefined || !rps ? undefined : (cpu / rps) * 1e6;
-        }
+function perUnitOf(kind, m) {
+    switch (kind) {
+        case 'function':
+            return m.mean === undefined ? undefined : m.mean * 1000;
+        case 'http':
+            if (m.cpuPerRequest !== undefined)
+                return m.cpuPerRequest * 1000;
+            return m.serverCpu === undefined || !m.rps ? undefined : (m.serverCpu / m.rps) * 1e6;
         case 'command': {
-            const ms = median('cpu') ?? median('wall');
+            const ms = m.cpu ?? m.wall;
             return ms === undefined ? undefined : ms * 1000;
         }
     }
+}
+const medianOf = (xs) => {
+    if (xs.length === 0)
+        return undefined;
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+/**
+ * Each side's CPU time per unit from paired measurements (`base[i]` and `head[i]` one
+ * pair): base's median, and head as base's × the median of the per-pair ratios. Taking
+ * each side's own median instead would compare different pairs, so the machine's drift
+ * between pairs would land in the head/base ratio, and through the scaling of the
+ * profiles on the largest entries (Node's internals) rather than on the function that
+ * changed. Unpaired values: each side's median.
+ */
+function pairedPerUnit(base, head) {
+    const known = (xs) => xs.filter((x) => x !== undefined && x > 0);
+    const baseValue = medianOf(known(base));
+    const ratios = [];
+    for (let i = 0; i < Math.min(base.length, head.length); i++) {
+        const b = base[i];
+        const h = head[i];
+        if (b !== undefined && h !== undefined && b > 0 && h > 0)
+            ratios.push(h / b);
+    }
+    const ratio = medianOf(ratios);
+    const headValue = baseValue !== undefined && ratio !== undefined ? baseValue * ratio : medianOf(known(head));
+    return {
+        ...(baseValue !== undefined ? { base: baseValue } : {}),
+        ...(headValue !== undefined ? { head: headValue } : {})
+    };
+}
+/** Both sides' CPU time per unit from an A/B run's measured trials (see pairedPerUnit). */
+function measuredPerUnit(head, base) {
+    const values = (result) => result?.trials.map((t) => perUnitOf(result.kind, t.metrics)) ?? [];
+    return pairedPerUnit(values(base), values(head));
 }
 /** Names of the benchmarks a mode profiles, from judged results. */
 function benchmarksToProfile(results, mode) {
@@ -22618,11 +22651,8 @@ async function runBenchmarks(request, deps) {
         });
         const headRoot = path.resolve(config.dir, path.relative(checkout.configDir, checkout.root));
         const perUnit = new Map(names.map((name) => {
-            const of = (list) => {
-                const found = list.find((b) => b.name === name);
-                return found ? measuredPerUnit(found) : undefined;
-            };
-            return [name, { base: of(measured.base.benchmarks), head: of(measured.head) }];
+            const of = (list) => list.find((b) => b.name === name);
+            return [name, measuredPerUnit(of(measured.head), of(measured.base.benchmarks))];
         }));
         try {
             profiler.onProfiles(await profileBenchmarks(names, { pairs, headRoot, baseRoot: checkout.root, measured: perUnit }, profiler));

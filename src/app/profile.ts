@@ -24,8 +24,7 @@ import type { BenchmarkProfile } from '../profile/types.js'
 
 export type { BenchmarkProfile }
 import { renderFlameGraph } from '../profile/flamegraph.js'
-import type { MetricName } from '../metrics.js'
-import type { BenchmarkResult, Results } from '../results/types.js'
+import type { BenchmarkResult, Results, TrialResult } from '../results/types.js'
 import type { ProfileRunner, ProfiledTrial } from '../runners/profile.js'
 import type { Side } from '../runners/types.js'
 import { WORKER_URL } from '../runtime-files.js'
@@ -48,34 +47,76 @@ export interface ProfileSides {
   readonly headRoot: string
   readonly baseRoot: string
   /**
-   * CPU time per unit of work of each side from the measured trials, by benchmark
+   * CPU time per unit of work of each side from the measured pairs, by benchmark
    * (measuredPerUnit): the profiles say how it divides between functions.
    */
   readonly measured?: ReadonlyMap<string, { readonly base?: number; readonly head?: number }>
 }
 
 /**
- * CPU time per unit of work (µs) from a benchmark's measured trials (medians): function
- * benchmarks the mean time per operation; HTTP the server's CPU per request (server CPU /
- * requests per second); commands user + system CPU per run, else wall time.
+ * CPU time per unit of work (µs) of one measured trial: function benchmarks the mean time
+ * per operation; HTTP the server's CPU per request (the exact window's where measured,
+ * else server CPU / requests per second); commands user + system CPU per run, else wall.
  */
-export function measuredPerUnit(result: BenchmarkResult): number | undefined {
-  const median = (metric: MetricName) => result.summary[metric]?.median
-  switch (result.kind) {
-    case 'function': {
-      const mean = median('mean')
-      return mean === undefined ? undefined : mean * 1000
-    }
-    case 'http': {
-      const cpu = median('serverCpu')
-      const rps = median('rps')
-      return cpu === undefined || !rps ? undefined : (cpu / rps) * 1e6
-    }
+function perUnitOf(kind: BenchmarkResult['kind'], m: TrialResult['metrics']): number | undefined {
+  switch (kind) {
+    case 'function':
+      return m.mean === undefined ? undefined : m.mean * 1000
+    case 'http':
+      if (m.cpuPerRequest !== undefined) return m.cpuPerRequest * 1000
+      return m.serverCpu === undefined || !m.rps ? undefined : (m.serverCpu / m.rps) * 1e6
     case 'command': {
-      const ms = median('cpu') ?? median('wall')
+      const ms = m.cpu ?? m.wall
       return ms === undefined ? undefined : ms * 1000
     }
   }
+}
+
+const medianOf = (xs: readonly number[]): number | undefined => {
+  if (xs.length === 0) return undefined
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/**
+ * Each side's CPU time per unit from paired measurements (`base[i]` and `head[i]` one
+ * pair): base's median, and head as base's × the median of the per-pair ratios. Taking
+ * each side's own median instead would compare different pairs, so the machine's drift
+ * between pairs would land in the head/base ratio, and through the scaling of the
+ * profiles on the largest entries (Node's internals) rather than on the function that
+ * changed. Unpaired values: each side's median.
+ */
+export function pairedPerUnit(
+  base: readonly (number | undefined)[],
+  head: readonly (number | undefined)[]
+): { base?: number; head?: number } {
+  const known = (xs: readonly (number | undefined)[]) =>
+    xs.filter((x): x is number => x !== undefined && x > 0)
+  const baseValue = medianOf(known(base))
+  const ratios: number[] = []
+  for (let i = 0; i < Math.min(base.length, head.length); i++) {
+    const b = base[i]
+    const h = head[i]
+    if (b !== undefined && h !== undefined && b > 0 && h > 0) ratios.push(h / b)
+  }
+  const ratio = medianOf(ratios)
+  const headValue =
+    baseValue !== undefined && ratio !== undefined ? baseValue * ratio : medianOf(known(head))
+  return {
+    ...(baseValue !== undefined ? { base: baseValue } : {}),
+    ...(headValue !== undefined ? { head: headValue } : {})
+  }
+}
+
+/** Both sides' CPU time per unit from an A/B run's measured trials (see pairedPerUnit). */
+export function measuredPerUnit(
+  head: BenchmarkResult | undefined,
+  base: BenchmarkResult | undefined
+): { base?: number; head?: number } {
+  const values = (result: BenchmarkResult | undefined) =>
+    result?.trials.map((t) => perUnitOf(result.kind, t.metrics)) ?? []
+  return pairedPerUnit(values(base), values(head))
 }
 
 /** Names of the benchmarks a mode profiles, from judged results. */

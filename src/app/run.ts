@@ -150,11 +150,8 @@ export async function runBenchmarks(request: RunRequest, deps: RunDependencies):
     const headRoot = path.resolve(config.dir, path.relative(checkout.configDir, checkout.root))
     const perUnit = new Map(
       names.map((name) => {
-        const of = (list: readonly BenchmarkResult[]) => {
-          const found = list.find((b) => b.name === name)
-          return found ? measuredPerUnit(found) : undefined
-        }
-        return [name, { base: of(measured.base.benchmarks), head: of(measured.head) }]
+        const of = (list: readonly BenchmarkResult[]) => list.find((b) => b.name === name)
+        return [name, measuredPerUnit(of(measured.head), of(measured.base.benchmarks))]
       })
     )
     try {
