@@ -241,8 +241,13 @@ runBench('bench:profile', async () => {
       tally.tops.set(name, (tally.tops.get(name) ?? 0) + 1)
       if (first?.name === 'checksum') tally.top++
       tally.cpuRatio.push(profile.diff.headCpu / profile.diff.baseCpu)
+      // The first three entries, base → head µs per unit: what outranked the helper on a miss.
+      const top3 = profile.diff.grew
+        .slice(0, 3)
+        .map((f) => `${f.name} ${f.base.toFixed(1)}→${f.head.toFixed(1)}`)
+        .join(', ')
       process.stderr.write(
-        `${kind} run ${run}: top ${name}, CPU per unit ×${(profile.diff.headCpu / profile.diff.baseCpu).toFixed(3)}, ${seconds.toFixed(1)} s\n`
+        `${kind} run ${run}: top ${name}, CPU per unit ×${(profile.diff.headCpu / profile.diff.baseCpu).toFixed(3)}, ${seconds.toFixed(1)} s (${top3})\n`
       )
     }
   }
