@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { parseResults } from '../src/results/format.js'
 import { BUILD_DIR } from './helpers/build.js'
 import { FakeGitHub } from './helpers/fake-github.js'
-import { jitter, scriptResultsFile } from './helpers/scripted-trials.js'
+import { jitter, scriptResultsFile, timePerOp } from './helpers/scripted-trials.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FIXTURE = path.join(ROOT, '__fixtures__/projects/ab')
@@ -195,9 +195,9 @@ describe('the action on pull_request', () => {
 
     // The artifact's trials, scripted: head 50 % slower than base in every pair. The comment
     // job recomputes the comparison from them, so the verdict is a regression.
-    scriptResultsFile(measured.outputs.results!, 6, (_, trial, side) => ({
-      p50: (side === 'head' ? 0.15 : 0.1) * jitter(trial + (side === 'head' ? 3 : 0))
-    }))
+    scriptResultsFile(measured.outputs.results!, 6, (_, trial, side) =>
+      timePerOp((side === 'head' ? 0.15 : 0.1) * jitter(trial + (side === 'head' ? 3 : 0)))
+    )
     github.pulls.set(7, checkout.headSha)
     const commented = await runAction(checkout, apiUrl, workflowRun, { mode: 'comment' })
     expect(commented.code).toBe(1)

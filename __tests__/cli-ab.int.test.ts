@@ -9,7 +9,7 @@ import { main } from '../src/cli/main.js'
 import { liveChildCount } from '../src/process/children.js'
 import { DEFAULT_GATE } from '../src/metrics.js'
 import { parseResults } from '../src/results/format.js'
-import { jitter, scriptResultsFile } from './helpers/scripted-trials.js'
+import { jitter, scriptResultsFile, timePerOp } from './helpers/scripted-trials.js'
 
 const FIXTURE = fileURLToPath(new URL('../__fixtures__/projects/ab', import.meta.url))
 
@@ -166,8 +166,8 @@ describe('stored baselines', () => {
     )
     cpSync(path.join(repo, 'base.json'), path.join(repo, 'head.json'))
     // Every head trial 50 % slower than every base trial: a regression whatever the noise.
-    scriptResultsFile(path.join(repo, 'base.json'), 6, (_, t) => ({ p50: 0.1 * jitter(t) }))
-    scriptResultsFile(path.join(repo, 'head.json'), 6, (_, t) => ({ p50: 0.15 * jitter(t) }))
+    scriptResultsFile(path.join(repo, 'base.json'), 6, (_, t) => timePerOp(0.1 * jitter(t)))
+    scriptResultsFile(path.join(repo, 'head.json'), 6, (_, t) => timePerOp(0.15 * jitter(t)))
 
     const compared = capture(repo)
     const code = await main(
@@ -175,7 +175,7 @@ describe('stored baselines', () => {
       compared.io
     )
     expect(code).toBe(1)
-    expect(compared.out.stdout).toMatch(/▲ regression\s+busy work\s+time\/op p50/)
+    expect(compared.out.stdout).toMatch(/▲ regression\s+busy work\s+time\/op mean/)
     expect(readFileSync(path.join(repo, 'report.md'), 'utf8')).toContain(
       '### 🔴 perfgate — 1 regression, 0 improvements'
     )
@@ -193,7 +193,7 @@ describe('stored baselines', () => {
     await main(['run', '--out', 'base.json', '--trials', '1'], capture(repo).io)
     cpSync(path.join(repo, 'base.json'), path.join(repo, 'head.json'))
     for (const file of ['base.json', 'head.json']) {
-      scriptResultsFile(path.join(repo, file), 6, (_, t) => ({ p50: 0.1 * jitter(t) }))
+      scriptResultsFile(path.join(repo, file), 6, (_, t) => timePerOp(0.1 * jitter(t)))
     }
     const { io, out } = capture(repo)
     expect(await main(['compare', 'base.json', 'head.json', '--json'], io)).toBe(0)
