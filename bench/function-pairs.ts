@@ -18,16 +18,11 @@ import { markdownTable } from 'markdown-table'
 import { runFunctionPair, runFunctionTrial } from '../src/runners/function/runner.js'
 import type { Side, TrialOutcome } from '../src/runners/types.js'
 import { integerOption, runBench, startNeighbour } from './common.js'
-import { parseBenchmark } from './verdict-real.js'
+import { parseBenchmark, sampleSd } from './verdict-real.js'
 
 const FILE = fileURLToPath(new URL('../examples/bench/parse.bench.js', import.meta.url))
 
 const BENCHMARK = parseBenchmark(FILE)
-
-function sd(xs: readonly number[]): number {
-  const mean = xs.reduce((s, x) => s + x, 0) / xs.length
-  return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1))
-}
 
 function metric(outcome: TrialOutcome, name: 'p50' | 'mean'): number {
   if (!outcome.ok) throw new Error(`trial failed: ${outcome.message}`)
@@ -76,8 +71,8 @@ async function main(): Promise<void> {
       process.stderr.write('\n')
       rows.push([
         mode === 'seq' ? 'back to back' : `interleaved, ${mode} ms slices`,
-        `${(sd(logs.p50) * 100).toFixed(1)} %`,
-        `${(sd(logs.mean) * 100).toFixed(1)} %`,
+        `${(sampleSd(logs.p50) * 100).toFixed(1)} %`,
+        `${(sampleSd(logs.mean) * 100).toFixed(1)} %`,
         `${((performance.now() - started) / 1000 / pairs).toFixed(2)} s`,
         load.toFixed(1)
       ])

@@ -172,7 +172,8 @@ export interface RealRun {
   readonly benchmarks: readonly RealBenchmark[]
 }
 
-function sampleSd(xs: readonly number[]): number {
+/** Sample SD (n − 1). */
+export function sampleSd(xs: readonly number[]): number {
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length
   return Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1))
 }

@@ -22316,13 +22316,8 @@ function perUnitOf(kind, m) {
         }
     }
 }
-const medianOf = (xs) => {
-    if (xs.length === 0)
-        return undefined;
-    const sorted = [...xs].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+/** The median (type 7, as everywhere in perfgate), or undefined for no values. */
+const medianOf = (xs) => xs.length === 0 ? undefined : median(xs);
 /**
  * Each side's CPU time per unit from paired measurements (`base[i]` and `head[i]` one
  * pair): base's median, and head as base's × the median of the per-pair ratios. Taking

@@ -26,6 +26,7 @@ export type { BenchmarkProfile }
 import { renderFlameGraph } from '../profile/flamegraph.js'
 import type { BenchmarkResult, Results, TrialResult } from '../results/types.js'
 import type { ProfileRunner, ProfiledTrial } from '../runners/profile.js'
+import { median } from '../stats/quantile.js'
 import type { Side } from '../runners/types.js'
 import { WORKER_URL } from '../runtime-files.js'
 import type { ProgressStream } from './progress.js'
@@ -72,12 +73,9 @@ function perUnitOf(kind: BenchmarkResult['kind'], m: TrialResult['metrics']): nu
   }
 }
 
-const medianOf = (xs: readonly number[]): number | undefined => {
-  if (xs.length === 0) return undefined
-  const sorted = [...xs].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
+/** The median (type 7, as everywhere in perfgate), or undefined for no values. */
+const medianOf = (xs: readonly number[]): number | undefined =>
+  xs.length === 0 ? undefined : median(xs)
 
 /**
  * Each side's CPU time per unit from paired measurements (`base[i]` and `head[i]` one
