@@ -24181,6 +24181,10 @@ function httpPairsInterleave(base, head) {
         return false;
     return base.load.rate === undefined && head.load.rate === undefined;
 }
+/** A pair's two sides with their specs narrowed to one kind (the runners' pair input). */
+function pairSides(pair, base, head) {
+    return { base: { benchmark: pair.base, spec: base }, head: { benchmark: pair.head, spec: head } };
+}
 
 /**
  * Runs function trials in fresh worker processes: one trial per worker, or an interleaved
@@ -66830,19 +66834,13 @@ function createProcessTrialRunner() {
             if (base.kind === 'function' && head.kind === 'function') {
                 if (!base.interleave || !head.interleave)
                     return undefined;
-                return runFunctionPair({
-                    base: { benchmark: pair.base, spec: base },
-                    head: { benchmark: pair.head, spec: head }
-                }, first);
+                return runFunctionPair(pairSides(pair, base, head), first);
             }
             if (base.kind !== 'http' || head.kind !== 'http')
                 return undefined;
             if (!httpPairsInterleave(base, head))
                 return undefined;
-            return http.runPair({
-                base: { benchmark: pair.base, spec: base },
-                head: { benchmark: pair.head, spec: head }
-            }, first);
+            return http.runPair(pairSides(pair, base, head), first);
         },
         release(benchmark) {
             return http.release(benchmark);
@@ -67098,10 +67096,7 @@ function createProcessProfileRunner() {
                 return undefined;
             if (!httpPairsInterleave(base, head))
                 return undefined;
-            return profileHttpPair({
-                base: { benchmark: pair.base, spec: base },
-                head: { benchmark: pair.head, spec: head }
-            }, dirs, first);
+            return profileHttpPair(pairSides(pair, base, head), dirs, first);
         }
     };
 }

@@ -5,7 +5,7 @@
 import { runCommandTrial } from './command/runner.js'
 import { runFunctionPair, runFunctionTrial } from './function/runner.js'
 import { HttpTrialRunner } from './http/runner.js'
-import { httpPairsInterleave } from './interleave.js'
+import { httpPairsInterleave, pairSides } from './interleave.js'
 import type { TrialRunner } from './types.js'
 
 /** A runner for a whole run (HTTP servers kept across trials live in it). */
@@ -28,23 +28,11 @@ export function createProcessTrialRunner(): TrialRunner {
       const head = pair.head.spec
       if (base.kind === 'function' && head.kind === 'function') {
         if (!base.interleave || !head.interleave) return undefined
-        return runFunctionPair(
-          {
-            base: { benchmark: pair.base, spec: base },
-            head: { benchmark: pair.head, spec: head }
-          },
-          first
-        )
+        return runFunctionPair(pairSides(pair, base, head), first)
       }
       if (base.kind !== 'http' || head.kind !== 'http') return undefined
       if (!httpPairsInterleave(base, head)) return undefined
-      return http.runPair(
-        {
-          base: { benchmark: pair.base, spec: base },
-          head: { benchmark: pair.head, spec: head }
-        },
-        first
-      )
+      return http.runPair(pairSides(pair, base, head), first)
     },
     release(benchmark) {
       return http.release(benchmark)

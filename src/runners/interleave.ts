@@ -3,7 +3,7 @@
  * neither side is always the one just after the other), skipping a side that has had its
  * slices or can no longer run.
  */
-import type { HttpSpec } from '../config/types.js'
+import type { BenchmarkConfig, BenchmarkSpec, HttpSpec } from '../config/types.js'
 import type { Side } from './types.js'
 
 /** The side of slice `k` (from 0), or undefined when neither side wants one. */
@@ -26,4 +26,13 @@ export function sliceSide(
 export function httpPairsInterleave(base: HttpSpec, head: HttpSpec): boolean {
   if (!base.load.interleave || !head.load.interleave) return false
   return base.load.rate === undefined && head.load.rate === undefined
+}
+
+/** A pair's two sides with their specs narrowed to one kind (the runners' pair input). */
+export function pairSides<S extends BenchmarkSpec>(
+  pair: Readonly<Record<Side, BenchmarkConfig>>,
+  base: S,
+  head: S
+): Record<Side, { benchmark: BenchmarkConfig; spec: S }> {
+  return { base: { benchmark: pair.base, spec: base }, head: { benchmark: pair.head, spec: head } }
 }

@@ -13,7 +13,7 @@ import type { BenchmarkConfig, CommandSpec, HttpSpec } from '../config/types.js'
 import { runCommandTrial } from './command/runner.js'
 import { runFunctionTrial } from './function/runner.js'
 import { HttpTrialRunner, type LoadWindow } from './http/runner.js'
-import { httpPairsInterleave } from './interleave.js'
+import { httpPairsInterleave, pairSides } from './interleave.js'
 import type { Side, TrialOutcome } from './types.js'
 
 export type ProfiledTrial =
@@ -330,14 +330,7 @@ export function createProcessProfileRunner(): ProfileRunner {
       const head = pair.head.spec
       if (base.kind !== 'http' || head.kind !== 'http') return undefined
       if (!httpPairsInterleave(base, head)) return undefined
-      return profileHttpPair(
-        {
-          base: { benchmark: pair.base, spec: base },
-          head: { benchmark: pair.head, spec: head }
-        },
-        dirs,
-        first
-      )
+      return profileHttpPair(pairSides(pair, base, head), dirs, first)
     }
   }
 }
