@@ -196,6 +196,56 @@ describe('aggregateProfiles', () => {
   })
 })
 
+/**
+ * An HTTP server's request: handler (app.js) → JSON.stringify (a V8 builtin), and Node's
+ * socket write: writeGeneric (node:internal) → writev (native). Samples every 100 µs.
+ */
+function serverProfile(writevSamples: number): CpuProfile {
+  const samples = [3, 3, 4, ...Array<number>(writevSamples).fill(6), 5]
+  return {
+    nodes: [
+      { id: 1, callFrame: frame('(root)', '', -1), children: [2, 5] },
+      { id: 2, callFrame: frame('handler', 'file:///repo/src/app.js', 4), children: [3] },
+      { id: 3, callFrame: frame('stringify', '', -1), children: [4] },
+      { id: 4, callFrame: frame('(garbage collector)', '', -1) },
+      {
+        id: 5,
+        callFrame: frame('writeGeneric', 'node:internal/stream_base_commons', 9),
+        children: [6]
+      },
+      { id: 6, callFrame: frame('writev', '', -1) }
+    ],
+    startTime: 0,
+    endTime: 100 * samples.length,
+    samples,
+    timeDeltas: samples.map(() => 100)
+  }
+}
+
+describe("Node's own machinery", () => {
+  it('takes the native calls Node makes (a socket write), not those the application makes', () => {
+    const table = aggregateProfiles([{ profile: serverProfile(2) }], 1, 'request', {
+      root: '/repo'
+    })
+    const byName = Object.fromEntries(table.functions.map((f) => [f.name, f]))
+    expect(byName.writev).toBeUndefined()
+    // writeGeneric's own sample and writev's two.
+    expect(byName['(node internals)']).toMatchObject({ self: 300, kind: 'node' })
+    expect(byName.stringify).toMatchObject({ self: 200, kind: 'native' })
+    expect(byName['(garbage collector)']).toMatchObject({ self: 100 })
+  })
+
+  it('is given beside the ranking, not in it', () => {
+    const base = aggregateProfiles([{ profile: serverProfile(2) }], 1, 'request', { root: '/repo' })
+    const head = aggregateProfiles([{ profile: serverProfile(9) }], 1, 'request', { root: '/repo' })
+    const diff = diffProfiles(base, head)
+    expect(diff.grew).toEqual([])
+    expect(diff.node).toEqual({ base: 300, head: 1000 })
+    const none = aggregateProfiles([{ profile: handMade() }], 1, 'op', { root: '/repo' })
+    expect(diffProfiles(none, none).node).toBeUndefined()
+  })
+})
+
 describe('diffProfiles', () => {
   it('ranks the planted helper first and marks a function base does not have as new', () => {
     const diff = diffProfiles(recorded('base'), recorded('head'))

@@ -99,6 +99,26 @@ describe('Where the time went', () => {
     )
   })
 
+  it("gives Node's own work as one line beside the list, not in it", () => {
+    const http: BenchmarkProfile = {
+      ...PROFILED,
+      benchmark: 'GET /orders',
+      diff: {
+        ...diff([change({ name: 'total', file: 'src/orders.js', line: 4 })]),
+        unit: 'request',
+        node: { base: 61, head: 70.2 }
+      }
+    }
+    const [section] = profileSections([http])
+    expect(section!.node).toBe('61.0 µs → 70.2 µs')
+    expect(renderProfileMarkdown([section!])).toContain(
+      "<sub>Node's own work (its modules and their native calls; not ranked): 61.0 µs → 70.2 µs per request. 2 profiled trials per side, outside the measured ones. CPU profiles (Chrome DevTools, speedscope) and a differential flame graph: `/out/profiles/parse`.</sub>"
+    )
+    expect(renderProfileTerminal([section!])).toContain(
+      "  Node's own work (its modules and their native calls; not ranked): 61.0 µs → 70.2 µs per request"
+    )
+  })
+
   it('shows at most five functions', () => {
     const many = {
       ...PROFILED,

@@ -21851,10 +21851,13 @@ async function measureAgainstBase(config, selected, spec, options) {
  * (self) and once to every distinct function on its stack (total). Functions are named by
  * where they live: the repository's own code by name and file relative to the repository,
  * dependencies under node_modules as one entry per package, Node's own modules as one
- * entry, V8 builtins by name, garbage collection and unattributed VM time as their own
- * entries; idle time is left out. Times are per unit of work (an operation, a request, a
+ * entry (with the native calls they make: a socket's `writev` is Node's HTTP machinery,
+ * not a function of the application), V8 builtins by name, garbage collection and
+ * unattributed VM time as their own entries; idle time is left out. Times are per unit of work (an operation, a request, a
  * run), so two sides that did different amounts of work compare.
  */
+/** Node's own modules (and the native calls they make), one entry. */
+const NODE_INTERNALS = { key: 'node:', name: '(node internals)', kind: 'node' };
 const SPECIAL = {
     '(root)': null,
     '(idle)': null,
@@ -21887,7 +21890,7 @@ function identify(frame, options) {
     if (frame.url === '' && frame.functionName in SPECIAL)
         return SPECIAL[frame.functionName];
     if (frame.url.startsWith('node:') || /^(internal\/|node_modules\/undici)/.test(frame.url)) {
-        return { key: 'node:', name: '(node internals)', kind: 'node' };
+        return NODE_INTERNALS;
     }
     const file = filePath(frame.url);
     if (file === undefined) {
@@ -21997,8 +22000,15 @@ function aggregateProfiles(inputs, units, unit, options) {
         }
         const idCache = new Map();
         const idOf = (nodeId) => {
-            if (!idCache.has(nodeId))
-                idCache.set(nodeId, identify(nodes.get(nodeId).callFrame, options));
+            if (!idCache.has(nodeId)) {
+                let id = identify(nodes.get(nodeId).callFrame, options);
+                // A native function called by Node's own modules is part of Node's machinery.
+                const up = parent.get(nodeId);
+                if (id?.kind === 'native' && up !== undefined && idOf(up)?.kind === 'node') {
+                    id = NODE_INTERNALS;
+                }
+                idCache.set(nodeId, id);
+            }
             return idCache.get(nodeId);
         };
         for (const [nodeId, us] of byNode) {
@@ -22148,7 +22158,14 @@ function diffProfiles(base, head, options = {}) {
     const onBase = new Map(base.functions.map((f) => [f.key, f]));
     const change = head.cpu - base.cpu;
     const grew = [];
+    let node;
+    const nodeOf = (table) => table.functions.find((f) => f.kind === 'node')?.self;
+    if (nodeOf(base) !== undefined || nodeOf(head) !== undefined) {
+        node = { base: nodeOf(base) ?? 0, head: nodeOf(head) ?? 0 };
+    }
     for (const f of head.functions) {
+        if (f.kind === 'node')
+            continue;
         const was = onBase.get(f.key);
         const delta = f.self - (was?.self ?? 0);
         if (delta <= 0 || delta < minShare * base.cpu)
@@ -22172,6 +22189,7 @@ function diffProfiles(base, head, options = {}) {
         baseCpu: base.cpu,
         headCpu: head.cpu,
         grew,
+        ...(node ? { node } : {}),
         baseSamples: base.samples,
         headSamples: head.samples
     };
@@ -23131,6 +23149,11 @@ function toAlignment(value) {
  */
 /** Functions listed per benchmark. */
 const PROFILE_ROWS = 5;
+/**
+ * Node's own machinery, shown beside the list rather than in it: its cost per request moves
+ * with the load's timing and the OS's placement of processes, not only with the code.
+ */
+const NODE_LINE = "Node's own work (its modules and their native calls; not ranked)";
 function row(change) {
     const where = change.kind === 'code' && change.file
         ? `${change.file}${change.line ? `:${change.line}` : ''}`
@@ -23171,6 +23194,7 @@ function profileSections(profiles, display = (dir) => dir) {
             unit: d.unit,
             cpu: `${formatMicros(d.baseCpu)} → ${formatMicros(d.headCpu)}`,
             rows: d.grew.slice(0, PROFILE_ROWS).map(row),
+            ...(d.node ? { node: `${formatMicros(d.node.base)} → ${formatMicros(d.node.head)}` } : {}),
             note: d.grew.length === 0
                 ? `${trials}, outside the measured ones; no function's own time per ${d.unit} grew noticeably.`
                 : `${trials}, outside the measured ones.`,
@@ -23206,7 +23230,8 @@ function renderProfileMarkdown(sections) {
         const files = s.files
             ? ` CPU profiles (Chrome DevTools, speedscope) and a differential flame graph: ${code(s.files, 200)}.`
             : '';
-        out.push(`<sub>${escapeMarkdown(s.note)}${files}</sub>`, '');
+        const node = s.node ? `${NODE_LINE}: ${s.node} per ${escapeMarkdown(s.unit)}. ` : '';
+        out.push(`<sub>${node}${escapeMarkdown(s.note)}${files}</sub>`, '');
     }
     return out;
 }
@@ -23221,6 +23246,8 @@ function renderProfileTerminal(sections) {
             const share = r.share ? `, ${r.share} of the change` : '';
             out.push(`  ${sanitizeChildText(r.name).replace(/\n/g, ' ')}${where}${r.isNew ? ' new' : ''}: ${r.base} → ${r.head} per ${s.unit}${share}`);
         }
+        if (s.node)
+            out.push(`  ${NODE_LINE}: ${s.node} per ${s.unit}`);
         out.push(`  ${sanitizeChildText(s.note)}`);
         if (s.files)
             out.push(`  profiles and flame graph: ${sanitizeChildText(s.files)}`);

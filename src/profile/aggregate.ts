@@ -3,8 +3,9 @@
  * (self) and once to every distinct function on its stack (total). Functions are named by
  * where they live: the repository's own code by name and file relative to the repository,
  * dependencies under node_modules as one entry per package, Node's own modules as one
- * entry, V8 builtins by name, garbage collection and unattributed VM time as their own
- * entries; idle time is left out. Times are per unit of work (an operation, a request, a
+ * entry (with the native calls they make: a socket's `writev` is Node's HTTP machinery,
+ * not a function of the application), V8 builtins by name, garbage collection and
+ * unattributed VM time as their own entries; idle time is left out. Times are per unit of work (an operation, a request, a
  * run), so two sides that did different amounts of work compare.
  */
 import path from 'node:path'
@@ -79,6 +80,9 @@ export interface ProfileInput {
   readonly scale?: number
 }
 
+/** Node's own modules (and the native calls they make), one entry. */
+export const NODE_INTERNALS: FunctionId = { key: 'node:', name: '(node internals)', kind: 'node' }
+
 const SPECIAL: Record<string, FunctionId | null> = {
   '(root)': null,
   '(idle)': null,
@@ -111,7 +115,7 @@ export function identify(frame: CallFrame, options: AggregateOptions): FunctionI
   const name = frame.functionName || '(anonymous)'
   if (frame.url === '' && frame.functionName in SPECIAL) return SPECIAL[frame.functionName]!
   if (frame.url.startsWith('node:') || /^(internal\/|node_modules\/undici)/.test(frame.url)) {
-    return { key: 'node:', name: '(node internals)', kind: 'node' }
+    return NODE_INTERNALS
   }
   const file = filePath(frame.url)
   if (file === undefined) {
@@ -233,8 +237,16 @@ export function aggregateProfiles(
       for (const child of node.children ?? []) parent.set(child, node.id)
     }
     const idCache = new Map<number, FunctionId | null>()
-    const idOf = (nodeId: number) => {
-      if (!idCache.has(nodeId)) idCache.set(nodeId, identify(nodes.get(nodeId)!.callFrame, options))
+    const idOf = (nodeId: number): FunctionId | null => {
+      if (!idCache.has(nodeId)) {
+        let id = identify(nodes.get(nodeId)!.callFrame, options)
+        // A native function called by Node's own modules is part of Node's machinery.
+        const up = parent.get(nodeId)
+        if (id?.kind === 'native' && up !== undefined && idOf(up)?.kind === 'node') {
+          id = NODE_INTERNALS
+        }
+        idCache.set(nodeId, id)
+      }
       return idCache.get(nodeId)!
     }
     for (const [nodeId, us] of byNode) {

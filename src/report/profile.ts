@@ -14,6 +14,12 @@ import type { ReportModel } from './model.js'
 /** Functions listed per benchmark. */
 const PROFILE_ROWS = 5
 
+/**
+ * Node's own machinery, shown beside the list rather than in it: its cost per request moves
+ * with the load's timing and the OS's placement of processes, not only with the code.
+ */
+const NODE_LINE = "Node's own work (its modules and their native calls; not ranked)"
+
 export interface ProfileRow {
   readonly name: string
   /** `file:line`, `node_modules` for a package, or empty. */
@@ -32,6 +38,11 @@ export interface ProfileSection {
   /** CPU time per unit, base → head, e.g. "12.3 µs → 14.1 µs"; empty when unavailable. */
   readonly cpu: string
   readonly rows: readonly ProfileRow[]
+  /**
+   * Node's own machinery per unit, base → head ("61.0 µs → 70.2 µs"), not ranked with the
+   * application's functions (diff.ts says why); absent when it did not run.
+   */
+  readonly node?: string
   /** Why there is no profile, or how it was taken. */
   readonly note: string
   /** Where the .cpuprofile files and the flame graph are (a display path), if written. */
@@ -84,6 +95,7 @@ export function profileSections(
       unit: d.unit,
       cpu: `${formatMicros(d.baseCpu)} → ${formatMicros(d.headCpu)}`,
       rows: d.grew.slice(0, PROFILE_ROWS).map(row),
+      ...(d.node ? { node: `${formatMicros(d.node.base)} → ${formatMicros(d.node.head)}` } : {}),
       note:
         d.grew.length === 0
           ? `${trials}, outside the measured ones; no function's own time per ${d.unit} grew noticeably.`
@@ -124,7 +136,8 @@ export function renderProfileMarkdown(sections: readonly ProfileSection[]): stri
     const files = s.files
       ? ` CPU profiles (Chrome DevTools, speedscope) and a differential flame graph: ${code(s.files, 200)}.`
       : ''
-    out.push(`<sub>${escapeMarkdown(s.note)}${files}</sub>`, '')
+    const node = s.node ? `${NODE_LINE}: ${s.node} per ${escapeMarkdown(s.unit)}. ` : ''
+    out.push(`<sub>${node}${escapeMarkdown(s.note)}${files}</sub>`, '')
   }
   return out
 }
@@ -142,6 +155,7 @@ export function renderProfileTerminal(sections: readonly ProfileSection[]): stri
         `  ${sanitizeChildText(r.name).replace(/\n/g, ' ')}${where}${r.isNew ? ' new' : ''}: ${r.base} → ${r.head} per ${s.unit}${share}`
       )
     }
+    if (s.node) out.push(`  ${NODE_LINE}: ${s.node} per ${s.unit}`)
     out.push(`  ${sanitizeChildText(s.note)}`)
     if (s.files) out.push(`  profiles and flame graph: ${sanitizeChildText(s.files)}`)
     out.push('')
