@@ -1,5 +1,9 @@
 // Real HTTP servers (node:http fixtures) started, loaded with autocannon and stopped.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { cpuSplit, parseCpuList } from '../src/process/affinity.js'
 import { liveChildCount } from '../src/process/children.js'
 import { HttpTrialRunner } from '../src/runners/http/runner.js'
 import { freePort } from '../src/runners/http/server.js'
@@ -222,6 +226,81 @@ describe('interleaved HTTP pairs', () => {
     await runner.release(base)
     await runner.release(head)
     expect(liveChildCount()).toBe(0)
+  })
+})
+
+describe('CPUs of an HTTP trial (Linux, 2+ CPUs)', () => {
+  const split = cpuSplit()
+  const ownCpus = () =>
+    /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]
+  const pinnedIt = split ? it : it.skip
+
+  pinnedIt(
+    'runs the server on its CPUs and the load generator on its own, then restores perfgate',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cpus-'))
+      try {
+        const before = ownCpus()
+        const benchmark = httpBenchmark('ok', '/ok', {
+          server: { env: { CPUS_FILE: path.join(dir, 'server') } }
+        })
+        let duringLoad: string | undefined
+        const outcome = await runner.runTrial(benchmark, benchmark.spec, () => {
+          duringLoad = ownCpus()
+        })
+        if (!outcome.ok) throw new Error(outcome.message)
+        expect(parseCpuList(readFileSync(path.join(dir, 'server'), 'utf8'))).toEqual(
+          parseCpuList(split!.server)
+        )
+        expect(parseCpuList(duringLoad!)).toEqual(parseCpuList(split!.loadgen))
+        expect(outcome.details).toMatchObject({
+          serverCpus: split!.server,
+          loadgenCpus: split!.loadgen
+        })
+        expect(ownCpus()).toBe(before)
+        // An interleaved pair: both servers on the server's CPUs, perfgate restored after.
+        const base = httpBenchmark('ok', '/ok', {
+          server: { env: { CPUS_FILE: path.join(dir, 'base') } }
+        })
+        const head = httpBenchmark('ok', '/ok', {
+          server: { env: { CPUS_FILE: path.join(dir, 'head') } }
+        })
+        const pair = await runner.runPair(
+          {
+            base: { benchmark: base, spec: base.spec },
+            head: { benchmark: head, spec: head.spec }
+          },
+          'base'
+        )
+        expect(pair.base.ok && pair.head.ok).toBe(true)
+        for (const side of ['base', 'head']) {
+          expect(parseCpuList(readFileSync(path.join(dir, side), 'utf8'))).toEqual(
+            parseCpuList(split!.server)
+          )
+        }
+        expect(ownCpus()).toBe(before)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+  )
+
+  const linuxIt = process.platform === 'linux' ? it : it.skip
+
+  linuxIt('leaves every CPU to both with pin: false', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cpus-'))
+    try {
+      const benchmark = httpBenchmark('ok', '/ok', {
+        server: { env: { CPUS_FILE: path.join(dir, 'server') } },
+        load: { pin: false }
+      })
+      const outcome = await runner.runTrial(benchmark, benchmark.spec)
+      if (!outcome.ok) throw new Error(outcome.message)
+      expect(outcome.details.serverCpus).toBeUndefined()
+      expect(readFileSync(path.join(dir, 'server'), 'utf8')).toBe(ownCpus())
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

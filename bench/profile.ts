@@ -134,7 +134,8 @@ function httpBenchmark(dir: string, loadMs: number): BenchmarkConfig {
         pipelining: 1,
         rate: undefined,
         timeoutMs: 5000,
-        interleave: true
+        interleave: true,
+        pin: true
       }
     },
     trials: 1,

@@ -150,7 +150,8 @@ function endpoint(name: string, factor: number, durationMs: number, warmupMs: nu
       pipelining: 1,
       rate: undefined,
       timeoutMs: DEFAULT_HTTP_TIMEOUT_MS,
-      interleave: false
+      interleave: false,
+      pin: true
     }
   }
   const config: BenchmarkConfig = {

@@ -8873,7 +8873,8 @@ function httpSpec(issues, raw, field, context) {
             pipelining: load.pipelining ?? 1,
             rate: load.rate,
             timeoutMs: positiveDuration(issues, load.timeout, at('load', 'timeout'), DEFAULT_HTTP_TIMEOUT_MS),
-            interleave: load.interleave ?? true
+            interleave: load.interleave ?? true,
+            pin: load.pin ?? true
         }
     };
 }
@@ -9292,6 +9293,10 @@ const CONFIG_SCHEMA = {
                         interleave: {
                             type: 'boolean',
                             description: "In an A/B run, run the base and head servers at once and alternate the load between them in 100 ms slices, so a shared machine's changing speed hits both alike (default true); false when two instances of the server cannot run at the same time."
+                        },
+                        pin: {
+                            type: 'boolean',
+                            description: "Linux with 2 or more CPUs: run perfgate's load generator on the first CPU it may use and the server's processes on the others, so they never compete for a core (default true)."
                         }
                     }
                 }
@@ -24532,6 +24537,108 @@ async function runFunctionPair(sides, first, sliceMs = FUNCTION_SLICE_MS) {
                 : outcome;
     }
     return outcomes;
+}
+
+/**
+ * CPUs for an HTTP trial (Linux): the load generator (perfgate's own process) on the first
+ * CPU perfgate may use, the server's process tree on the others, so the two never compete
+ * for a core and the OS never moves one onto the other's. Unpinned on a 2-core runner, a
+ * server's CPU per request depended on where it landed: the same server's socket writes
+ * cost twice as much in one process as in another, and the A/A spread of CPU per request
+ * halved once pinned (docs/PERFORMANCE.md). Uses util-linux's `taskset`; elsewhere, or
+ * with fewer than two CPUs, nothing is pinned.
+ */
+/** "0-2,5" → [0, 1, 2, 5]; undefined when it is not a CPU list. */
+function parseCpuList(text) {
+    const cpus = [];
+    for (const part of text.trim().split(',')) {
+        const range = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+        if (!range)
+            return undefined;
+        const from = Number(range[1]);
+        const to = range[2] === undefined ? from : Number(range[2]);
+        if (to < from)
+            return undefined;
+        for (let cpu = from; cpu <= to; cpu++)
+            cpus.push(cpu);
+    }
+    return cpus.length > 0 ? cpus : undefined;
+}
+/** The split of `cpus` (the CPUs allowed): the first for load, the rest for the server. */
+function splitCpus(cpus, taskset) {
+    const sorted = [...new Set(cpus)].sort((a, b) => a - b);
+    if (sorted.length < 2)
+        return undefined;
+    return {
+        loadgen: String(sorted[0]),
+        server: sorted.slice(1).join(','),
+        all: sorted.join(','),
+        taskset
+    };
+}
+function findTaskset() {
+    for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+        if (!dir)
+            continue;
+        const file = path.join(dir, 'taskset');
+        if (existsSync(file))
+            return file;
+    }
+    return undefined;
+}
+let cached;
+/** This process's split (read once), or undefined where nothing can be pinned. */
+function cpuSplit() {
+    if (cached === undefined) {
+        cached = null;
+        if (process.platform === 'linux') {
+            const taskset = findTaskset();
+            let allowed;
+            try {
+                const status = readFileSync('/proc/self/status', 'utf8');
+                const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status);
+                allowed = line ? parseCpuList(line[1]) : undefined;
+            }
+            catch {
+                allowed = undefined;
+            }
+            if (taskset && allowed)
+                cached = splitCpus(allowed, taskset) ?? null;
+        }
+    }
+    return cached ?? undefined;
+}
+/** The command line that starts `command args…` on the server's CPUs. */
+function onServerCpus(split, command, args) {
+    return split
+        ? { command: split.taskset, args: ['-c', split.server, command, ...args] }
+        : { command, args: [...args] };
+}
+/** Sets every thread of this process to `cpus`; false when taskset refused. */
+function pinSelf(split, cpus) {
+    const done = spawnSync(split.taskset, ['-a', '-p', '-c', cpus, String(process.pid)], {
+        stdio: 'ignore',
+        timeout: 5000
+    });
+    return done.status === 0;
+}
+let pinnedUsers = 0;
+/**
+ * Runs `work` with perfgate's own process on the load generator's CPU, restoring its
+ * CPUs afterwards (nested and concurrent calls share one pinning).
+ */
+async function withLoadgenPinned(split, work) {
+    if (!split)
+        return work();
+    if (pinnedUsers++ === 0)
+        pinSelf(split, split.loadgen);
+    try {
+        return await work();
+    }
+    finally {
+        if (--pinnedUsers === 0)
+            pinSelf(split, split.all);
+    }
 }
 
 var autocannon$1 = {exports: {}};
@@ -65976,18 +66083,20 @@ async function reservePort() {
     }
 }
 /** Starts the server and waits until its ready URL answers (any status below 500). */
-async function startServer(server) {
+async function startServer(server, cpus) {
     const port = await reservePort();
     try {
-        return await startOn(server, port);
+        return await startOn(server, port, cpus);
     }
     finally {
         // Ready (it holds the port) or failed (stopped): either way no longer starting.
         starting.delete(port);
     }
 }
-async function startOn(server, port) {
-    const started = startChild('/bin/sh', ['-c', withPort(server.command, port)], {
+async function startOn(server, port, cpus) {
+    // On the server's CPUs (when pinned): taskset runs the shell in its own place.
+    const shell = onServerCpus(cpus, '/bin/sh', ['-c', withPort(server.command, port)]);
+    const started = startChild(shell.command, shell.args, {
         cwd: server.cwd,
         env: { ...server.env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe']
@@ -66455,6 +66564,17 @@ class ProcessGroupSampler {
     }
 }
 
+/** The CPUs of a trial of `spec`: load generator and server apart (affinity.ts), if pinned. */
+const cpusOf = (spec) => (spec.load.pin ? cpuSplit() : undefined);
+/** A measured trial says where it ran: the server's CPUs and the load generator's. */
+function withCpus(outcome, cpus) {
+    if (!outcome.ok || !cpus)
+        return outcome;
+    return {
+        ...outcome,
+        details: { ...outcome.details, serverCpus: cpus.server, loadgenCpus: cpus.loadgen }
+    };
+}
 /** perfgate's own process above this share of a core: the load generator is the limit. */
 const LOADGEN_SATURATED = 0.9;
 /**
@@ -66544,8 +66664,9 @@ class HttpTrialRunner {
     async runTrial(benchmark, spec, onLoad) {
         let stopped = [];
         let escaped = [];
-        const outcome = await this.attempt(benchmark, spec, (left) => (stopped = left), (left) => (escaped = left), onLoad);
-        return withLeftovers(outcome, stopped, escaped);
+        const cpus = cpusOf(spec);
+        const outcome = await withLoadgenPinned(cpus, () => this.attempt(benchmark, spec, (left) => (stopped = left), (left) => (escaped = left), onLoad));
+        return withCpus(withLeftovers(outcome, stopped, escaped), cpus);
     }
     /** The trial; reports what a stopped server left, and what a kept one has outside. */
     async attempt(benchmark, spec, onStopped, onEscaped, onLoad) {
@@ -66560,7 +66681,7 @@ class HttpTrialRunner {
                 return this.failure(`server exited between trials`, tail, elapsed());
             }
             if (!server) {
-                server = await startServer(spec.server);
+                server = await startServer(spec.server, cpusOf(spec));
                 if (once)
                     this.kept.set(benchmark, server);
             }
@@ -66643,7 +66764,7 @@ class HttpTrialRunner {
         }
         if (kept)
             return kept;
-        const server = await startServer(spec.server);
+        const server = await startServer(spec.server, cpusOf(spec));
         if (once)
             this.kept.set(benchmark, server);
         return server;
@@ -66661,6 +66782,11 @@ class HttpTrialRunner {
      * V8's CPU profiles) once the measured load is over, for a profiled pair.
      */
     async runPair(sides, first, onLoad) {
+        const cpus = cpusOf(sides.base.spec) && cpusOf(sides.head.spec);
+        const outcomes = await withLoadgenPinned(cpus, () => this.pairOnce(sides, first, onLoad));
+        return { base: withCpus(outcomes.base, cpus), head: withCpus(outcomes.head, cpus) };
+    }
+    async pairOnce(sides, first, onLoad) {
         const started = performance.now();
         const second = first === 'base' ? 'head' : 'base';
         const servers = {};

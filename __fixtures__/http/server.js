@@ -3,12 +3,18 @@
 //   exit-early    writes an error and exits before listening
 //   never-ready   listens, but /health answers 503 forever
 //   crash-after N exits with code 3 after N requests
-// Port: --port N, else PORT.
+// Port: --port N, else PORT. With CPUS_FILE set, the CPUs it may run on (Linux) go there.
+import { readFileSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 
 const mode = process.argv[2] ?? 'ok'
 const portFlag = process.argv.indexOf('--port')
 const port = Number(portFlag === -1 ? process.env.PORT : process.argv[portFlag + 1])
+
+if (process.env.CPUS_FILE) {
+  const status = readFileSync('/proc/self/status', 'utf8')
+  writeFileSync(process.env.CPUS_FILE, /^Cpus_allowed_list:\s*(.+)$/m.exec(status)[1])
+}
 
 if (mode === 'exit-early') {
   console.error('fatal: DATABASE_URL is not set')

@@ -116,6 +116,7 @@ export function httpBenchmark(
       rate: undefined,
       timeoutMs: 2000,
       interleave: true,
+      pin: true,
       ...overrides.load
     }
   }

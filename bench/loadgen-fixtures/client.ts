@@ -59,7 +59,8 @@ function httpSpec(connections: number, durationMs: number, warmupMs: number): Ht
       pipelining: 1,
       rate: undefined,
       timeoutMs: 10_000,
-      interleave: false
+      interleave: false,
+      pin: false
     }
   }
 }

@@ -320,6 +320,11 @@ export const CONFIG_SCHEMA = {
               type: 'boolean',
               description:
                 "In an A/B run, run the base and head servers at once and alternate the load between them in 100 ms slices, so a shared machine's changing speed hits both alike (default true); false when two instances of the server cannot run at the same time."
+            },
+            pin: {
+              type: 'boolean',
+              description:
+                "Linux with 2 or more CPUs: run perfgate's load generator on the first CPU it may use and the server's processes on the others, so they never compete for a core (default true)."
             }
           }
         }

@@ -73,6 +73,8 @@ export interface HttpSpec {
     readonly timeoutMs: number
     /** A/B runs: base and head servers up at once, load alternated in short slices. */
     readonly interleave: boolean
+    /** Linux, 2+ CPUs: load generator and server each on CPUs of their own (affinity.ts). */
+    readonly pin: boolean
   }
 }
 

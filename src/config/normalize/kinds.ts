@@ -121,7 +121,8 @@ export function httpSpec(
         at('load', 'timeout'),
         defaults.DEFAULT_HTTP_TIMEOUT_MS
       ),
-      interleave: load.interleave ?? true
+      interleave: load.interleave ?? true,
+      pin: load.pin ?? true
     }
   }
 }

@@ -6,6 +6,7 @@
  * gets ready, dies, or answers only with errors makes the trial an error with its output.
  */
 import type { BenchmarkConfig, HttpSpec } from '../../config/types.js'
+import { cpuSplit, withLoadgenPinned, type CpuSplit } from '../../process/affinity.js'
 import { describeExit } from '../../process/children.js'
 import { leftoverDetails, leftoverText, type Leftover } from '../../process/leftovers.js'
 import { sliceSide } from '../interleave.js'
@@ -14,6 +15,18 @@ import { LoadTally, runLoad, runLoadInto, type LoadResult } from './load.js'
 import { addWindows, snapshotTree, treeWindow, type TreeWindow } from './proc-tree.js'
 import { ProcessGroupSampler, type ResourceUsage } from './resources.js'
 import { ServerError, startServer, type RunningServer } from './server.js'
+
+/** The CPUs of a trial of `spec`: load generator and server apart (affinity.ts), if pinned. */
+const cpusOf = (spec: HttpSpec): CpuSplit | undefined => (spec.load.pin ? cpuSplit() : undefined)
+
+/** A measured trial says where it ran: the server's CPUs and the load generator's. */
+function withCpus(outcome: TrialOutcome, cpus: CpuSplit | undefined): TrialOutcome {
+  if (!outcome.ok || !cpus) return outcome
+  return {
+    ...outcome,
+    details: { ...outcome.details, serverCpus: cpus.server, loadgenCpus: cpus.loadgen }
+  }
+}
 
 /** perfgate's own process above this share of a core: the load generator is the limit. */
 export const LOADGEN_SATURATED = 0.9
@@ -131,14 +144,17 @@ export class HttpTrialRunner {
   ): Promise<TrialOutcome> {
     let stopped: readonly Leftover[] | undefined = []
     let escaped: Leftover[] = []
-    const outcome = await this.attempt(
-      benchmark,
-      spec,
-      (left) => (stopped = left),
-      (left) => (escaped = left),
-      onLoad
+    const cpus = cpusOf(spec)
+    const outcome = await withLoadgenPinned(cpus, () =>
+      this.attempt(
+        benchmark,
+        spec,
+        (left) => (stopped = left),
+        (left) => (escaped = left),
+        onLoad
+      )
     )
-    return withLeftovers(outcome, stopped, escaped)
+    return withCpus(withLeftovers(outcome, stopped, escaped), cpus)
   }
 
   /** The trial; reports what a stopped server left, and what a kept one has outside. */
@@ -160,7 +176,7 @@ export class HttpTrialRunner {
         return this.failure(`server exited between trials`, tail, elapsed())
       }
       if (!server) {
-        server = await startServer(spec.server)
+        server = await startServer(spec.server, cpusOf(spec))
         if (once) this.kept.set(benchmark, server)
       }
       // One deadline for warm-up and measured load: on timeout the load stops at once.
@@ -249,7 +265,7 @@ export class HttpTrialRunner {
       throw new ServerError('server exited between trials', kept.outputTail())
     }
     if (kept) return kept
-    const server = await startServer(spec.server)
+    const server = await startServer(spec.server, cpusOf(spec))
     if (once) this.kept.set(benchmark, server)
     return server
   }
@@ -267,6 +283,16 @@ export class HttpTrialRunner {
    * V8's CPU profiles) once the measured load is over, for a profiled pair.
    */
   async runPair(
+    sides: Readonly<Record<Side, { benchmark: BenchmarkConfig; spec: HttpSpec }>>,
+    first: Side,
+    onLoad?: (slices: Record<Side, readonly LoadWindow[]>) => void | Promise<void>
+  ): Promise<Record<Side, TrialOutcome>> {
+    const cpus = cpusOf(sides.base.spec) && cpusOf(sides.head.spec)
+    const outcomes = await withLoadgenPinned(cpus, () => this.pairOnce(sides, first, onLoad))
+    return { base: withCpus(outcomes.base, cpus), head: withCpus(outcomes.head, cpus) }
+  }
+
+  private async pairOnce(
     sides: Readonly<Record<Side, { benchmark: BenchmarkConfig; spec: HttpSpec }>>,
     first: Side,
     onLoad?: (slices: Record<Side, readonly LoadWindow[]>) => void | Promise<void>

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:net'
 import type { HttpSpec } from '../../config/types.js'
+import { onServerCpus, type CpuSplit } from '../../process/affinity.js'
 import {
   describeExit,
   killGroup,
@@ -76,18 +77,27 @@ async function reservePort(): Promise<number> {
 }
 
 /** Starts the server and waits until its ready URL answers (any status below 500). */
-export async function startServer(server: HttpSpec['server']): Promise<RunningServer> {
+export async function startServer(
+  server: HttpSpec['server'],
+  cpus?: CpuSplit
+): Promise<RunningServer> {
   const port = await reservePort()
   try {
-    return await startOn(server, port)
+    return await startOn(server, port, cpus)
   } finally {
     // Ready (it holds the port) or failed (stopped): either way no longer starting.
     starting.delete(port)
   }
 }
 
-async function startOn(server: HttpSpec['server'], port: number): Promise<RunningServer> {
-  const started: Started = startChild('/bin/sh', ['-c', withPort(server.command, port)], {
+async function startOn(
+  server: HttpSpec['server'],
+  port: number,
+  cpus: CpuSplit | undefined
+): Promise<RunningServer> {
+  // On the server's CPUs (when pinned): taskset runs the shell in its own place.
+  const shell = onServerCpus(cpus, '/bin/sh', ['-c', withPort(server.command, port)])
+  const started: Started = startChild(shell.command, shell.args, {
     cwd: server.cwd,
     env: { ...server.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
