@@ -16,6 +16,7 @@ import type { MetricName } from '../src/metrics.js'
 import { parseResults } from '../src/results/format.js'
 import type { Results } from '../src/results/types.js'
 import { runFunctionPair } from '../src/runners/function/runner.js'
+import { median } from '../src/stats/quantile.js'
 import type { BenchmarkConfig, FunctionSpec } from '../src/config/types.js'
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url))
@@ -107,7 +108,7 @@ export function parseBenchmark(file: string): BenchmarkConfig & { spec: Function
 export async function calibrateFactors(
   repo: ExampleRepo,
   targets: readonly number[],
-  pairs = 6
+  pairs = 20
 ): Promise<{ baseNs: number; passNs: number; factors: number[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-calibrate-'))
   try {
@@ -121,7 +122,7 @@ export async function calibrateFactors(
     const base = side('original', repo.original)
     const head = side('planted', plantSlowdown(repo.original, 1))
     const baseTimes: number[] = []
-    const extra: number[] = []
+    const ratios: number[] = []
     for (let i = 0; i < pairs; i++) {
       const outcomes = await runFunctionPair(
         { base: { benchmark: base, spec: base.spec }, head: { benchmark: head, spec: head.spec } },
@@ -131,12 +132,14 @@ export async function calibrateFactors(
         const failed = outcomes.base.ok ? outcomes.head : outcomes.base
         throw new Error(`calibration: ${failed.ok ? '' : failed.message}`)
       }
-      baseTimes.push(outcomes.base.metrics.p50! * 1e6)
-      extra.push((outcomes.head.metrics.p50! - outcomes.base.metrics.p50!) * 1e6)
+      // The mean time per call, as perfgate gates function benchmarks.
+      baseTimes.push(outcomes.base.metrics.mean! * 1e6)
+      ratios.push(outcomes.head.metrics.mean! / outcomes.base.metrics.mean!)
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
+    // The pass's cost relative to its own pair's base: the machine's drift between pairs
+    // cancels in each ratio.
     const baseNs = median(baseTimes)
-    const passNs = median(extra)
+    const passNs = baseNs * (median(ratios) - 1)
     if (!(passNs > 0)) throw new Error('calibration: the planted pass measured no cost')
     const factors = targets.map((t) => Math.round(((t * baseNs) / passNs) * 1000) / 1000)
     return { baseNs, passNs, factors }

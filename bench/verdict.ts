@@ -21,7 +21,8 @@
  * --family-power-runs N (1000), --real-runs N (3), --real-filter REGEX (the function and
  * command benchmarks of examples/perfgate.yml),
  * --robust-runs N (400), --skip-sim, --skip-robust, --skip-real, --neighbour (the real
- * part beside a process busy half the time, as on a shared runner).
+ * part beside a process busy half the time, as on a shared runner), --planted LIST
+ * (percent slowdowns planted in the real part, 5,10), --calibration-pairs N (20).
  *
  * 3. Robust (bench/verdict-robust.ts): the paired procedures side by side on trials a busy
  *    machine slows as a whole (10-20 % of trials, either side, 1.5-10×) and on clean noise;
@@ -53,7 +54,6 @@ const FAMILY_GATE: readonly MetricName[] = ['p50', 'p95', 'mean']
 const DEFAULTS = { threshold: DEFAULT_THRESHOLD, alpha: DEFAULT_ALPHA }
 /** Other thresholds tried with the same runs (config `compare: { threshold }`). */
 const WHAT_IF_THRESHOLDS = [0.05, 0.03] as const
-const PLANTED = [0.05, 0.1] as const
 /**
  * The real part's benchmarks: the example suite's two function benchmarks and its command.
  * Its HTTP benchmarks need the example's own dependencies (fastify), which a fresh copy
@@ -74,6 +74,10 @@ interface Options {
   readonly real: boolean
   /** Real part: a neighbour process busy half the time (100 ms spinning, 100 ms asleep). */
   readonly neighbour: boolean
+  /** Real part: the slowdowns planted in parseCsv (fractions of its work). */
+  readonly planted: readonly number[]
+  /** Real part: interleaved worker pairs that measure the planted pass's cost. */
+  readonly calibrationPairs: number
 }
 
 function readOptions(): Options {
@@ -89,10 +93,19 @@ function readOptions(): Options {
       'robust-runs': { type: 'string', default: '400' },
       'skip-robust': { type: 'boolean' },
       'skip-real': { type: 'boolean' },
-      neighbour: { type: 'boolean' }
+      neighbour: { type: 'boolean' },
+      planted: { type: 'string', default: '5,10' },
+      'calibration-pairs': { type: 'string', default: '20' }
     }
   })
   const number = integerOption
+  const planted = values.planted.split(',').map((p) => {
+    const percent = Number(p)
+    if (!(percent > 0 && percent <= 100)) {
+      throw new Error(`--planted: percentages above 0, e.g. 5,10; got ${JSON.stringify(p)}`)
+    }
+    return percent / 100
+  })
   return {
     seed: number('seed', values.seed, 0),
     aaRuns: number('aa-runs', values['aa-runs'], 1),
@@ -104,7 +117,9 @@ function readOptions(): Options {
     robustRuns: number('robust-runs', values['robust-runs'], 1),
     robust: values['skip-robust'] !== true,
     real: values['skip-real'] !== true,
-    neighbour: values.neighbour === true
+    neighbour: values.neighbour === true,
+    planted,
+    calibrationPairs: number('calibration-pairs', values['calibration-pairs'], 2)
   }
 }
 
@@ -462,14 +477,14 @@ async function real(options: Options): Promise<string[]> {
   const repo: ExampleRepo = makeExampleRepo()
   try {
     log(`real: example suite committed in ${repo.root}`)
-    const calibration = await calibrateFactors(repo, PLANTED)
+    const calibration = await calibrateFactors(repo, options.planted, options.calibrationPairs)
     log(
       `real: parseCsv ${(calibration.baseNs / 1000).toFixed(0)} µs, one extra ` +
         `pass ${(calibration.passNs / 1000).toFixed(0)} µs; factors ${calibration.factors.join(', ')}`
     )
     const scenarios: RealScenario[] = [
       { label: 'A/A (unchanged)', target: 0, factor: 0, runs: [] },
-      ...PLANTED.map((target, i) => ({
+      ...options.planted.map((target, i) => ({
         label: `parseCsv +${target * 100} % planted`,
         target,
         factor: calibration.factors[i]!,
@@ -505,10 +520,12 @@ async function real(options: Options): Promise<string[]> {
       `${options.realRuns} run(s) per working tree` +
         (options.neighbour ? ', a neighbour process busy half the time throughout' : '') +
         `, \`--filter '${options.realFilter}'\`` +
-        `. Planted pass calibrated in 6 interleaved worker pairs: parseCsv (1,000 orders) ` +
+        `. Planted pass calibrated in ${options.calibrationPairs} interleaved worker pairs ` +
+        `(median per-pair ratio of the mean time per call): parseCsv (1,000 orders) ` +
         `${(calibration.baseNs / 1000).toFixed(0)} µs, one extra pass over the text ` +
         `${(calibration.passNs / 1000).toFixed(0)} µs, so factors ` +
-        `${calibration.factors.join(' and ')} for +5 % and +10 % of work.`,
+        `${calibration.factors.join(' and ')} for ` +
+        `${options.planted.map((t) => `+${Math.round(t * 100)} %`).join(' and ')} of work.`,
       '',
       ...realTables(scenarios),
       '',
