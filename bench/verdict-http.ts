@@ -24,7 +24,7 @@
  *
  * Options: --quick (16 blocks, trial length 1 s only: ~14 minutes on a 2-core machine), --blocks N (30), --durations MS,MS (1000,3000), --warmup MS (500),
  * --runs N (1000), --seed S (1), --conditions quiet,busy, --pairing interleaved,sequential
- * (both), --save FILE (write the measured
+ * (both), --pin true|false (the endpoints' load.pin, true), --save FILE (write the measured
  * trials as JSON), --load FILE (replay saved trials instead of measuring).
  * Tables (Markdown) go to stdout, progress to stderr.
  */
@@ -78,6 +78,8 @@ interface Options {
   /** Write the measured trials to this JSON file; or replay the trials of one. */
   readonly save?: string
   readonly load?: string
+  /** load.pin of the endpoints (perfgate's default: true). */
+  readonly pin: boolean
 }
 
 function readOptions(): Options {
@@ -92,9 +94,13 @@ function readOptions(): Options {
       conditions: { type: 'string', default: 'quiet,busy' },
       save: { type: 'string' },
       load: { type: 'string' },
-      pairing: { type: 'string', default: 'interleaved,sequential' }
+      pairing: { type: 'string', default: 'interleaved,sequential' },
+      pin: { type: 'string', default: 'true' }
     }
   })
+  if (values.pin !== 'true' && values.pin !== 'false') {
+    throw new Error(`--pin: true or false, got ${values.pin}`)
+  }
   const pairings = values.pairing.split(',').map((p) => {
     if (p !== 'interleaved' && p !== 'sequential') {
       throw new Error(`--pairing: interleaved or sequential, got ${p}`)
@@ -117,12 +123,19 @@ function readOptions(): Options {
     seed: integerOption('seed', values.seed, 0),
     conditions,
     pairings,
+    pin: values.pin === 'true',
     ...(values.save ? { save: values.save } : {}),
     ...(values.load ? { load: values.load } : {})
   }
 }
 
-function endpoint(name: string, factor: number, durationMs: number, warmupMs: number) {
+function endpoint(
+  name: string,
+  factor: number,
+  durationMs: number,
+  warmupMs: number,
+  pin: boolean
+) {
   // (interleave is the runner's choice here: collect() calls runTrial or runPair itself)
   const spec: HttpSpec = {
     kind: 'http',
@@ -151,7 +164,7 @@ function endpoint(name: string, factor: number, durationMs: number, warmupMs: nu
       rate: undefined,
       timeoutMs: DEFAULT_HTTP_TIMEOUT_MS,
       interleave: false,
-      pin: true
+      pin
     }
   }
   const config: BenchmarkConfig = {
@@ -202,7 +215,7 @@ async function collect(
   const runner = new HttpTrialRunner()
   const pool: Pool = new Map(variants.map((v) => [v, []]))
   const endpoints = new Map(
-    variants.map((v) => [v, endpoint(v, factorOf(v), durationMs, options.warmupMs)])
+    variants.map((v) => [v, endpoint(v, factorOf(v), durationMs, options.warmupMs, options.pin)])
   )
   if (pairing === 'interleaved') {
     // Per block, one interleaved pair of the base with each other variant, in random order.
@@ -333,7 +346,7 @@ async function replay(
     const bases: BenchmarkResult[] = []
     for (let i = 0; i < endpoints; i++) {
       const make = () => {
-        const { config } = endpoint(`endpoint ${i + 1}`, 1, 1000, 0)
+        const { config } = endpoint(`endpoint ${i + 1}`, 1, 1000, 0, true)
         return { ...config, compare: { ...config.compare, gate } }
       }
       const head = make()

@@ -24544,8 +24544,8 @@ async function runFunctionPair(sides, first, sliceMs = FUNCTION_SLICE_MS) {
  * CPU perfgate may use, the server's process tree on the others, so the two never compete
  * for a core and the OS never moves one onto the other's. Unpinned on a 2-core runner, a
  * server's CPU per request depended on where it landed: the same server's socket writes
- * cost twice as much in one process as in another, and the A/A spread of CPU per request
- * halved once pinned (docs/PERFORMANCE.md). Uses util-linux's `taskset`; elsewhere, or
+ * cost twice as much in one process as in another, and the A/A spread of an endpoint's
+ * CPU per request (about 1.7 ms each) fell by about half once pinned (docs/PERFORMANCE.md). Uses util-linux's `taskset`; elsewhere, or
  * with fewer than two CPUs, nothing is pinned.
  */
 /** "0-2,5" → [0, 1, 2, 5]; undefined when it is not a CPU list. */
@@ -24586,6 +24586,14 @@ function findTaskset() {
     }
     return undefined;
 }
+/** Whether taskset can run a process on the server's CPUs. */
+function works(split) {
+    const probe = spawnSync(split.taskset, ['-c', split.server, 'true'], {
+        stdio: 'ignore',
+        timeout: 5000
+    });
+    return probe.status === 0;
+}
 let cached;
 /** This process's split (read once), or undefined where nothing can be pinned. */
 function cpuSplit() {
@@ -24602,8 +24610,11 @@ function cpuSplit() {
             catch {
                 allowed = undefined;
             }
-            if (taskset && allowed)
-                cached = splitCpus(allowed, taskset) ?? null;
+            const split = taskset && allowed ? splitCpus(allowed, taskset) : undefined;
+            // Only where taskset may set CPUs here (a sandbox can forbid it): a server started
+            // through a taskset that fails would never start.
+            if (split && works(split))
+                cached = split;
         }
     }
     return cached ?? undefined;
