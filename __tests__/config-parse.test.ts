@@ -299,7 +299,8 @@ describe('parseConfig: http benchmarks', () => {
         pipelining: 1,
         rate: undefined,
         timeoutMs: 10000,
-        interleave: true
+        interleave: true,
+        pin: true
       }
     })
     // The server's CPU per request where it is measured (Linux), else latency and rps.
@@ -313,7 +314,7 @@ describe('parseConfig: http benchmarks', () => {
       'benchmarks:\n  - name: api\n    http:\n' +
         '      server: { command: x, ready: { url: "http://127.0.0.1:{port}/", timeout: 5s }, restart: once }\n' +
         '      requests: [{ url: "http://127.0.0.1:{port}/" }]\n' +
-        '      load: { connections: 2, duration: 2s, warmup: 0s, rate: 500, timeout: 1s, interleave: false }\n' +
+        '      load: { connections: 2, duration: 2s, warmup: 0s, rate: 500, timeout: 1s, interleave: false, pin: false }\n' +
         '    budgets: { serverCpu: 80%, rps: ">= 400", errors: 0 }\n'
     )
     const spec = config.benchmarks[0]!.spec
@@ -329,7 +330,8 @@ describe('parseConfig: http benchmarks', () => {
         pipelining: 1,
         rate: 500,
         timeoutMs: 1000,
-        interleave: false
+        interleave: false,
+        pin: false
       }
     ])
     expect(config.benchmarks[0]!.budgets.map((b) => [b.metric, b.comparator, b.limit])).toEqual([

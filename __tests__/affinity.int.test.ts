@@ -1,5 +1,9 @@
-// Which CPUs an HTTP trial's load generator and server get (pure parts).
-import { onServerCpus, parseCpuList, splitCpus } from '../src/process/affinity.js'
+// Which CPUs an HTTP trial's load generator and server get: the list syntax and the split,
+// and this machine's split (taskset is probed by running it). The trials themselves are in
+// runners-http.int.test.ts.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { cpuSplit, onServerCpus, parseCpuList, splitCpus } from '../src/process/affinity.js'
 
 describe('CPU lists', () => {
   it("reads the kernel's list syntax", () => {
@@ -39,5 +43,20 @@ describe('CPU lists', () => {
       command: '/bin/sh',
       args: ['-c', 'node server.js']
     })
+  })
+
+  const linuxIt = process.platform === 'linux' ? it : it.skip
+
+  linuxIt('splits the CPUs this process may use, or pins nothing with one', () => {
+    const status = readFileSync('/proc/self/status', 'utf8')
+    const allowed = parseCpuList(/^Cpus_allowed_list:\s*(.+)$/m.exec(status)![1]!)!
+    const split = cpuSplit()
+    const taskset = spawnSync('taskset', ['-c', String(allowed.at(-1)), 'true']).status === 0
+    if (allowed.length < 2 || !taskset) {
+      expect(split).toBeUndefined()
+      return
+    }
+    expect(split).toMatchObject({ loadgen: String(allowed[0]), all: allowed.join(',') })
+    expect(parseCpuList(split!.server)).toEqual(allowed.slice(1))
   })
 })
