@@ -147,6 +147,33 @@ describe('renderMarkdownWithin', () => {
 })
 
 describe('load generator saturation', () => {
+  it('names the pinned CPUs of HTTP trials, and shows no other text from a results file', () => {
+    const [first] = COMPARED_RESULTS.benchmarks
+    const http = (name: string, serverCpus: string) => ({
+      ...first!,
+      name,
+      kind: 'http' as const,
+      trials: [1, 2].map(() => ({
+        metrics: { rps: 500 },
+        durationMs: 1,
+        details: { serverCpus, loadgenCpus: '0' }
+      }))
+    })
+    const results = {
+      ...COMPARED_RESULTS,
+      benchmarks: [http('GET /a', '1-3'), http('GET /b', '1 @team <!-- x -->')]
+    }
+    const model = buildReport(results, { ...COMPARISON, benchmarks: [] })
+    expect(model.method).toContain(
+      'HTTP trials pinned (load.pin): load generator on CPU 0, servers on 1-3.'
+    )
+    expect(model.method.join('\n')).not.toContain('@team')
+    const unpinned = { ...COMPARED_RESULTS, benchmarks: [http('GET /b', 'x')] }
+    expect(
+      buildReport(unpinned, { ...COMPARISON, benchmarks: [] }).method.join('\n')
+    ).not.toContain('pinned')
+  })
+
   it('is said in the report when most HTTP trials saturated perfgate itself', () => {
     const [first] = COMPARED_RESULTS.benchmarks
     const http = {

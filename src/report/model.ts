@@ -291,6 +291,20 @@ function methodLines(results: Results, comparison: Comparison): string[] {
         'and reported with intervals, and gated only where configured.'
     )
   }
+  // CPU lists as perfgate wrote them; anything else in a results file is not shown.
+  const cpuList = (value: unknown) =>
+    typeof value === 'string' && /^[0-9][0-9,-]{0,63}$/.test(value) ? value : undefined
+  const pinned = new Set<string>()
+  for (const trial of results.benchmarks
+    .filter((b) => b.kind === 'http')
+    .flatMap((b) => b.trials)) {
+    const server = cpuList(trial.details?.serverCpus)
+    const loadgen = cpuList(trial.details?.loadgenCpus)
+    if (server && loadgen) pinned.add(`load generator on CPU ${loadgen}, servers on ${server}`)
+  }
+  if (pinned.size > 0) {
+    lines.push(`HTTP trials pinned (load.pin): ${[...pinned].join('; ')}.`)
+  }
   if (results.base?.dependencies)
     lines.push(`Base checkout dependencies: ${results.base.dependencies}.`)
   return lines
