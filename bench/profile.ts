@@ -8,7 +8,8 @@
  * of a Node server.
  *
  * As in an A/B run, a few measured pairs come first (interleaved, as the scheduler runs
- * them): their medians give each side's CPU time per unit, the profiles how it divides
+ * them): their CPU time per unit (base's median, head as base × the median per-pair ratio,
+ * as the run use case takes it) scales each side's profile, which says how it divides
  * between functions. The profiled HTTP trials are interleaved pairs too (the default).
  *
  * Progress goes to stderr, a Markdown table to stdout. Options: --runs N (10), --measured N
@@ -21,11 +22,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
-import { pairedPerUnit, profileBenchmarks } from '../src/app/profile.js'
+import { pairedPerUnit, profileBenchmarks, trialPerUnit } from '../src/app/profile.js'
 import type { BenchmarkConfig } from '../src/config/types.js'
 import { createProcessTrialRunner } from '../src/runners/index.js'
 import { createProcessProfileRunner } from '../src/runners/profile.js'
 import type { TrialOutcome } from '../src/runners/types.js'
+import { median } from '../src/stats/quantile.js'
 import { integerOption, runBench } from './common.js'
 
 const COMPARE = { gate: [], threshold: 0.05, alpha: 0.05 }
@@ -154,8 +156,6 @@ interface Tally {
   tops: Map<string, number>
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
-
 runBench('bench:profile', async () => {
   const { values } = parseArgs({
     options: {
@@ -198,7 +198,7 @@ runBench('bench:profile', async () => {
       }
       tallies.set(kind, tally)
       const started = performance.now()
-      // As in an A/B run: measured trials first (their medians scale the profiles).
+      // As in an A/B run: measured trials first (their paired CPU per unit scales the profiles).
       const perUnit = { base: 0, head: 0 }
       const values = { base: [] as number[], head: [] as number[] }
       const pair = { base: make(baseDir), head: make(headDir) }
@@ -210,8 +210,10 @@ runBench('bench:profile', async () => {
         for (const s of order) {
           const outcome: TrialOutcome = both ? both[s] : await trials.runTrial(pair[s], i)
           if (!outcome.ok) throw new Error(`${kind} ${s}: ${outcome.message}`)
-          const m = outcome.metrics
-          values[s].push(kind === 'function' ? m.mean! * 1000 : (m.serverCpu! / m.rps!) * 1e6)
+          // CPU time per unit of one trial, as the run use case reads it from its trials.
+          const perTrial = trialPerUnit(kind, outcome.metrics)
+          if (perTrial === undefined) throw new Error(`${kind} ${s}: no CPU time per unit`)
+          values[s].push(perTrial)
         }
         await trials.release?.(pair.base)
         await trials.release?.(pair.head)
@@ -265,7 +267,7 @@ runBench('bench:profile', async () => {
         kind,
         `${t.top} of ${t.runs}`,
         [...t.tops].map(([n, c]) => `${n} ×${c}`).join(', '),
-        `×${median(t.cpuRatio).toFixed(3)}`,
+        t.cpuRatio.length > 0 ? `×${median(t.cpuRatio).toFixed(3)}` : '–',
         median(t.seconds).toFixed(1)
       ])
     ]) + '\n'

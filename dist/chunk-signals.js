@@ -22325,7 +22325,7 @@ const PROFILE_TRIALS_PER_SIDE = 2;
  * per operation; HTTP the server's CPU per request (the exact window's where measured,
  * else server CPU / requests per second); commands user + system CPU per run, else wall.
  */
-function perUnitOf(kind, m) {
+function trialPerUnit(kind, m) {
     switch (kind) {
         case 'function':
             return m.mean === undefined ? undefined : m.mean * 1000;
@@ -22368,7 +22368,7 @@ function pairedPerUnit(base, head) {
 }
 /** Both sides' CPU time per unit from an A/B run's measured trials (see pairedPerUnit). */
 function measuredPerUnit(head, base) {
-    const values = (result) => result?.trials.map((t) => perUnitOf(result.kind, t.metrics)) ?? [];
+    const values = (result) => result?.trials.map((t) => trialPerUnit(result.kind, t.metrics)) ?? [];
     return pairedPerUnit(values(base), values(head));
 }
 /** Names of the benchmarks a mode profiles, from judged results. */

@@ -59,7 +59,10 @@ export interface ProfileSides {
  * per operation; HTTP the server's CPU per request (the exact window's where measured,
  * else server CPU / requests per second); commands user + system CPU per run, else wall.
  */
-function perUnitOf(kind: BenchmarkResult['kind'], m: TrialResult['metrics']): number | undefined {
+export function trialPerUnit(
+  kind: BenchmarkResult['kind'],
+  m: TrialResult['metrics']
+): number | undefined {
   switch (kind) {
     case 'function':
       return m.mean === undefined ? undefined : m.mean * 1000
@@ -113,7 +116,7 @@ export function measuredPerUnit(
   base: BenchmarkResult | undefined
 ): { base?: number; head?: number } {
   const values = (result: BenchmarkResult | undefined) =>
-    result?.trials.map((t) => perUnitOf(result.kind, t.metrics)) ?? []
+    result?.trials.map((t) => trialPerUnit(result.kind, t.metrics)) ?? []
   return pairedPerUnit(values(base), values(head))
 }
 
