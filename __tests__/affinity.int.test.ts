@@ -2,8 +2,13 @@
 // and this machine's split (taskset is probed by running it). The trials themselves are in
 // runners-http.int.test.ts.
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { cpuSplit, onServerCpus, parseCpuList, splitCpus } from '../src/process/affinity.js'
+import {
+  cpuSplit,
+  onServerCpus,
+  ownCpuList,
+  parseCpuList,
+  splitCpus
+} from '../src/process/affinity.js'
 
 describe('CPU lists', () => {
   it("reads the kernel's list syntax", () => {
@@ -48,8 +53,7 @@ describe('CPU lists', () => {
   const linuxIt = process.platform === 'linux' ? it : it.skip
 
   linuxIt('splits the CPUs this process may use, or pins nothing with one', () => {
-    const status = readFileSync('/proc/self/status', 'utf8')
-    const allowed = parseCpuList(/^Cpus_allowed_list:\s*(.+)$/m.exec(status)![1]!)!
+    const allowed = parseCpuList(ownCpuList()!)!
     const split = cpuSplit()
     const taskset = spawnSync('taskset', ['-c', String(allowed.at(-1)), 'true']).status === 0
     if (allowed.length < 2 || !taskset) {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { cpuSplit, parseCpuList } from '../src/process/affinity.js'
+import { cpuSplit, ownCpuList, parseCpuList } from '../src/process/affinity.js'
 import { liveChildCount } from '../src/process/children.js'
 import { HttpTrialRunner } from '../src/runners/http/runner.js'
 import { freePort } from '../src/runners/http/server.js'
@@ -231,8 +231,7 @@ describe('interleaved HTTP pairs', () => {
 
 describe('CPUs of an HTTP trial (Linux, 2+ CPUs)', () => {
   const split = cpuSplit()
-  const ownCpus = () =>
-    /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]
+  const ownCpus = () => ownCpuList()!
   const pinnedIt = split ? it : it.skip
 
   pinnedIt(

@@ -24608,6 +24608,16 @@ function works(split) {
     });
     return probe.status === 0;
 }
+/** The CPUs this process may run on now, as the kernel lists them ("0-3"); Linux only. */
+function ownCpuList() {
+    try {
+        const status = readFileSync('/proc/self/status', 'utf8');
+        return /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1]?.trim();
+    }
+    catch {
+        return undefined;
+    }
+}
 let cached;
 /** This process's split (read once), or undefined where nothing can be pinned. */
 function cpuSplit() {
@@ -24615,15 +24625,8 @@ function cpuSplit() {
         cached = null;
         if (process.platform === 'linux') {
             const taskset = findTaskset();
-            let allowed;
-            try {
-                const status = readFileSync('/proc/self/status', 'utf8');
-                const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status);
-                allowed = line ? parseCpuList(line[1]) : undefined;
-            }
-            catch {
-                allowed = undefined;
-            }
+            const list = ownCpuList();
+            const allowed = list === undefined ? undefined : parseCpuList(list);
             const split = taskset && allowed ? splitCpus(allowed, taskset) : undefined;
             // Only where taskset may set CPUs here (a sandbox can forbid it): a server started
             // through a taskset that fails would never start.

@@ -66,6 +66,16 @@ function works(split: CpuSplit): boolean {
   return probe.status === 0
 }
 
+/** The CPUs this process may run on now, as the kernel lists them ("0-3"); Linux only. */
+export function ownCpuList(): string | undefined {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8')
+    return /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1]?.trim()
+  } catch {
+    return undefined
+  }
+}
+
 let cached: CpuSplit | null | undefined
 
 /** This process's split (read once), or undefined where nothing can be pinned. */
@@ -74,14 +84,8 @@ export function cpuSplit(): CpuSplit | undefined {
     cached = null
     if (process.platform === 'linux') {
       const taskset = findTaskset()
-      let allowed: number[] | undefined
-      try {
-        const status = readFileSync('/proc/self/status', 'utf8')
-        const line = /^Cpus_allowed_list:\s*(.+)$/m.exec(status)
-        allowed = line ? parseCpuList(line[1]!) : undefined
-      } catch {
-        allowed = undefined
-      }
+      const list = ownCpuList()
+      const allowed = list === undefined ? undefined : parseCpuList(list)
       const split = taskset && allowed ? splitCpus(allowed, taskset) : undefined
       // Only where taskset may set CPUs here (a sandbox can forbid it): a server started
       // through a taskset that fails would never start.
