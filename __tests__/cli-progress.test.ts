@@ -94,7 +94,7 @@ describe('createPairedProgress at the end of a benchmark', () => {
 
   it('says "inconclusive" and why when the rule left a gated metric undecided', () => {
     expect(end(side(wild, 'max-pairs'), side(base))).toBe(
-      '[1/1] build: ? inconclusive after 30 pairs (all planned looks run) on p50; p50 base 1.00 ms → head 750 µs\n'
+      '[1/1] build: ? inconclusive after 30 pairs (all planned looks run) on p50; p50 base 1.00 ms → head 987 µs (−1.3 %)\n'
     )
     expect(end(side(wild.slice(0, 12), 'time-budget'), side(base.slice(0, 12)))).toContain(
       '? inconclusive after 12 pairs (cut short by the time budget) on p50'
@@ -105,17 +105,35 @@ describe('createPairedProgress at the end of a benchmark', () => {
   it('shows the gated metric, not the headline one', () => {
     const slower = base.map((v) => v * 1.2)
     expect(end(side(slower, 'max-pairs', 'mean'), side(base, undefined, 'mean'))).toBe(
-      '[1/1] build: ✓ 30 pairs, decided, mean base 1.00 ms → head 1.20 ms\n'
+      '[1/1] build: ✓ 30 pairs, decided, mean base 1.00 ms → head 1.20 ms (+20.0 %)\n'
     )
   })
 
   it('says decided when the rule decides, also at the last look', () => {
     const slower = base.map((v) => v * 1.2)
     expect(end(side(slower, 'max-pairs'), side(base))).toBe(
-      '[1/1] build: ✓ 30 pairs, decided, p50 base 1.00 ms → head 1.20 ms\n'
+      '[1/1] build: ✓ 30 pairs, decided, p50 base 1.00 ms → head 1.20 ms (+20.0 %)\n'
     )
     expect(end(side(slower.slice(0, 10), 'decided'), side(base.slice(0, 10)))).toContain(
       '✓ 10 pairs, decided'
+    )
+  })
+
+  it('calls settled what the report calls unchanged at the last look', () => {
+    // Log ratios ±0.115: the report's 95 % interval lies inside ±5 %, the rule's 1 − α/3
+    // interval (98.3 %) does not.
+    const close = base.map((v, i) => v * Math.exp(i % 2 ? 0.115 : -0.115))
+    expect(undecidedMetrics(side(close, 'max-pairs'), side(base), rule)).toEqual([])
+    expect(end(side(close, 'max-pairs'), side(base))).toBe(
+      '[1/1] build: ✓ 30 pairs, decided, p50 base 1.00 ms → head 1.00 ms (±0.0 %)\n'
+    )
+  })
+
+  it('gives head as base × the estimated change, so the two agree in sign', () => {
+    // Head's summary says 1.60 ms, yet the estimated change is negative.
+    const mixed = base.map((v, i) => v * (i % 3 === 0 ? 1.6 : 0.7))
+    expect(end(side(mixed, 'max-pairs'), side(base))).toBe(
+      '[1/1] build: ? inconclusive after 30 pairs (all planned looks run) on p50; p50 base 1.00 ms → head 922 µs (−7.8 %)\n'
     )
   })
 })

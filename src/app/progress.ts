@@ -6,12 +6,15 @@
 import type { StopReason } from '../compare/types.js'
 import type { PairedTest } from '../config/types.js'
 import type { PairedProgressListener } from '../schedule/paired.js'
+import { CONFIDENCE_LEVEL } from '../stats/confidence.js'
+import { comparePaired } from '../stats/paired.js'
 import { decidedAtLook } from '../stats/sequential.js'
 import type { ProgressListener } from '../schedule/suite.js'
 import { HEADLINE_METRICS, type MetricName } from '../metrics.js'
 import type { BenchmarkResult } from '../results/types.js'
 import type { TrialOutcome } from '../runners/types.js'
 import { formatMetric } from '../report/format.js'
+import { formatChange } from '../report/model.js'
 
 /** In logs, trials slower than this get their own line, so long runs show they move. */
 const SLOW_TRIAL_MS = 2000
@@ -85,10 +88,29 @@ export interface PairedRuleOptions {
   readonly familySize: number
 }
 
+/** One gated metric's pairs: base and head values of the complete pairs. */
+function pairedValues(
+  head: BenchmarkResult,
+  base: BenchmarkResult,
+  metric: MetricName
+): { b: number[]; h: number[] } {
+  const n = Math.min(head.trials.length, base.trials.length)
+  const valuesOf = (result: BenchmarkResult) =>
+    result.trials.slice(0, n).map((t) => t.metrics[metric] ?? NaN)
+  return { b: valuesOf(base), h: valuesOf(head) }
+}
+
+/** The report's estimate and interval of a metric's change (compare.ts takes the same). */
+function reportEstimate(b: readonly number[], h: readonly number[], test: PairedTest) {
+  const usable = b.length >= 2 && [...b, ...h].every((x) => Number.isFinite(x) && x > 0)
+  return usable ? comparePaired(b, h, { method: test, confidence: CONFIDENCE_LEVEL }) : undefined
+}
+
 /**
- * The gated metrics a finished A/B benchmark left undecided, by the scheduler's own rule
- * (decidedAtLook at its last pair count, the look it reached), so progress never calls a
- * result settled that the rule did not settle.
+ * The gated metrics a finished A/B benchmark left undecided: neither decided by the
+ * scheduler's own rule (decidedAtLook at its last pair count, the look it reached) nor
+ * "unchanged" in the report (its interval inside ±threshold), so progress never calls a
+ * result settled that the report leaves open, nor open one the report settles.
  */
 export function undecidedMetrics(
   head: BenchmarkResult,
@@ -104,12 +126,13 @@ export function undecidedMetrics(
     plannedLooks: head.paired?.lookSizes.length ?? 1,
     familySize: rule.familySize
   }
-  const n = Math.min(head.trials.length, base.trials.length)
-  const valuesOf = (result: BenchmarkResult, metric: MetricName) =>
-    result.trials.slice(0, n).map((t) => t.metrics[metric] ?? NaN)
-  return settings.gate.filter(
-    (metric) => !decidedAtLook(valuesOf(base, metric), valuesOf(head, metric), look)
-  )
+  const upper = 1 + settings.threshold
+  return settings.gate.filter((metric) => {
+    const { b, h } = pairedValues(head, base, metric)
+    if (decidedAtLook(b, h, look)) return false
+    const estimate = reportEstimate(b, h, rule.test)
+    return !(estimate && estimate.ciLow > 1 / upper && estimate.ciHigh < upper)
+  })
 }
 
 const UNDECIDED_WHY: Record<StopReason, string> = {
@@ -149,11 +172,18 @@ export function createPairedProgress(
           `${label}: ✗ errored on ${failed === head ? 'head' : 'base'}: ${failed.error.message}`
         )
       }
-      // The first gated metric: what the verdict is about.
+      // The first gated metric: what the verdict is about. Base is its median, head base ×
+      // the estimated change, as in the report, so the two never disagree in sign.
       const gated = head.settings.compare.gate.find((m) => head.summary[m] !== undefined)
-      const [metric, headValue] = headlineMedian(head, gated)
-      const [, baseValue] = headlineMedian(base, gated)
-      const medians = `${metric} base ${baseValue} → head ${headValue}`
+      const [metric, baseValue] = headlineMedian(base, gated)
+      const { b, h } = pairedValues(head, base, metric)
+      const estimate = rule ? reportEstimate(b, h, rule.test) : undefined
+      const baseMedian = base.summary[metric]?.median
+      const medians =
+        estimate && baseMedian !== undefined
+          ? `${metric} base ${baseValue} → head ${formatMetric(metric, baseMedian * estimate.ratio)} ` +
+            `(${formatChange(estimate.ratio)})`
+          : `${metric} base ${baseValue} → head ${headlineMedian(head, gated)[1]}`
       const pairs = `${head.trials.length} pair${head.trials.length === 1 ? '' : 's'}`
       const undecided = rule ? undecidedMetrics(head, base, rule) : []
       if (undecided.length > 0) {
