@@ -21583,6 +21583,399 @@ function formatPercent(fraction, digits = 1) {
     return `${(fraction * 100).toFixed(digits)} %`;
 }
 
+const plural$1 = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+/** A signed percentage of a ratio: 1.137 → "+13.7 %". */
+function formatChange(ratio) {
+    if (!Number.isFinite(ratio))
+        return '–';
+    const pct = (ratio - 1) * 100;
+    const sign = pct > 0 ? '+' : pct < 0 ? '−' : '±';
+    return `${sign}${Math.abs(pct).toFixed(1)} %`;
+}
+function formatP(p) {
+    if (!Number.isFinite(p))
+        return '–';
+    if (p < 0.0001)
+        return '< 0.0001';
+    return p < 0.001 ? p.toFixed(4) : p.toFixed(3);
+}
+function verdictDetail(m) {
+    const band = `±${(m.threshold * 100).toFixed(m.threshold * 100 < 1 ? 1 : 0)} %`;
+    switch (m.verdict) {
+        case 'regression':
+            return `regression (past ${band}, significant)`;
+        case 'improvement':
+            return `improvement (past ${band}, significant)`;
+        case 'unchanged':
+            return `unchanged (within ${band})`;
+        case 'inconclusive':
+            if (m.note)
+                return `inconclusive: ${m.note}`;
+            return m.pairsToDecide === undefined
+                ? 'inconclusive'
+                : m.pairsToDecide > 1000
+                    ? `inconclusive (too noisy to decide at ${band}: over 1000 pairs would be needed)`
+                    : `inconclusive (about ${m.pairsToDecide} pairs would likely decide)`;
+    }
+}
+/**
+ * The head column of a change row: base's median × the estimated ratio, not head's own
+ * median. The change column is the test's estimate (the paired ratio, or the Hodges-Lehmann
+ * shift of an unpaired comparison), which is not the ratio of the two sides' medians: a few
+ * trials slowed as a whole move one side's median and not the estimate, and the row read
+ * "4.75 ms → 5.14 ms, −4.4 %". Anchoring on base's median (what the code did before) and
+ * applying the estimate keeps every row's three figures in agreement, in paired and
+ * unpaired mode alike. Without an estimate (no test could be made) it is head's median.
+ */
+function headColumn(m) {
+    return Number.isFinite(m.ratio) && Number.isFinite(m.base) ? m.base * m.ratio : m.head;
+}
+function changeRow(bench, m) {
+    const headShown = headColumn(m);
+    const interval = Number.isFinite(m.ciLow)
+        ? `(${formatChange(m.ciLow).replace(' %', '')} … ${formatChange(m.ciHigh).replace(' %', '')})`
+        : '';
+    return {
+        verdict: m.verdict,
+        benchmark: bench.name,
+        metric: metricLabel(m.metric, bench.kind),
+        base: Number.isFinite(m.base) ? formatMetric(m.metric, m.base) : '–',
+        head: Number.isFinite(headShown) ? formatMetric(m.metric, headShown) : '–',
+        change: formatChange(m.ratio),
+        interval,
+        p: formatP(m.pAdjusted),
+        detail: verdictDetail(m)
+    };
+}
+function shortCommit(env) {
+    return env?.git ? env.git.commit.slice(0, 7) : undefined;
+}
+function describeSide(env) {
+    const commit = shortCommit(env);
+    const branch = env.git?.branch;
+    if (!commit)
+        return 'the working directory';
+    return `${branch ? `\`${branch}\` ` : ''}(${commit}${env.git?.dirty ? ', uncommitted changes' : ''})`;
+}
+function headline(comparison) {
+    const c = comparison.counts;
+    const parts = [];
+    if (comparison.mode) {
+        parts.push(plural$1(c.regressions, 'regression'), plural$1(c.improvements, 'improvement'));
+    }
+    if (c.budgetsFailed > 0)
+        parts.push(`${plural$1(c.budgetsFailed, 'budget')} exceeded`);
+    if (c.errored > 0)
+        parts.push(`${c.errored} errored`);
+    const rest = [];
+    if (comparison.mode)
+        rest.push(`${c.unchanged} unchanged`);
+    if (c.inconclusive > 0)
+        rest.push(`${c.inconclusive} inconclusive`);
+    if (!comparison.mode)
+        rest.push(`${plural$1(c.budgetsPassed, 'budget')} met`);
+    // Red only for what failed; an inconclusive gated test is doubt, never a green all-clear.
+    const tone = comparison.gate.failed || c.errored > 0
+        ? 'fail'
+        : c.regressions > 0
+            ? 'neutral'
+            : c.inconclusive > 0
+                ? 'doubt'
+                : 'pass';
+    const text = [parts.join(', '), rest.join(' · ')].filter(Boolean).join(' · ');
+    return { tone, text: text || 'no budgets, no baseline' };
+}
+/** Why one gated test ended inconclusive, in a few words. */
+function doubtReason(bench, m, paired) {
+    const unit = paired ? 'pairs' : 'trials';
+    if (m.note?.startsWith('fewer than 2'))
+        return `too few ${unit} to test`;
+    if (m.note)
+        return `no test (${m.note})`;
+    if (bench.stopReason === 'time-budget')
+        return "cut short by the run's time budget";
+    if (bench.stopReason === 'max-time')
+        return 'stopped at the time cap (compare.max-time)';
+    const n = paired ? bench.nHead : Math.min(bench.nBase, bench.nHead);
+    const more = m.pairsToDecide === undefined || m.pairsToDecide <= n
+        ? ''
+        : m.pairsToDecide > 1000
+            ? ', over 1000 pairs would be needed'
+            : `, about ${m.pairsToDecide} pairs would likely decide`;
+    return `too noisy for ${n} ${unit}${more}`;
+}
+/** How many metrics in a list of "<benchmark> <metric>: <reason>" parts the line names. */
+const DOUBT_LISTED = 4;
+/**
+ * The line under the headline of a run with inconclusive gated tests: how many, and why
+ * each (the first few), so a reader sees above the fold that no all-clear was given.
+ */
+function doubtLine(comparison) {
+    const paired = comparison.mode === 'paired';
+    const parts = [];
+    let gated = 0;
+    for (const bench of comparison.benchmarks) {
+        gated += bench.metrics.length;
+        for (const m of bench.metrics) {
+            if (m.verdict !== 'inconclusive')
+                continue;
+            parts.push(`${bench.name} ${metricLabel(m.metric, bench.kind)}: ${doubtReason(bench, m, paired)}`);
+        }
+    }
+    if (parts.length === 0)
+        return undefined;
+    const listed = parts.slice(0, DOUBT_LISTED);
+    if (parts.length > listed.length)
+        listed.push(`${parts.length - listed.length} more below`);
+    return (`Not an all-clear: ${parts.length} of ${gated} gated tests inconclusive ` +
+        `(neither a change nor its absence shown) — ${listed.join('; ')}.`);
+}
+function methodLines(results, comparison) {
+    const lines = [];
+    const paired = comparison.benchmarks.filter((b) => b.status === 'compared' && b.stopReason);
+    if (comparison.mode === 'paired') {
+        const stops = paired.map((b) => {
+            const why = b.stopReason === 'decided'
+                ? `stopped at look ${b.looks} of ${b.plannedLooks}, decided`
+                : b.stopReason === 'max-pairs'
+                    ? `ran all ${b.plannedLooks} looks`
+                    : b.stopReason === 'max-time'
+                        ? 'stopped at the time cap'
+                        : b.stopReason === 'time-budget'
+                            ? "cut short by the run's time budget (compare.max-duration)"
+                            : 'stopped by an error';
+            return `${b.name}: ${plural$1(b.nHead, 'pair')}, ${why}`;
+        });
+        lines.push(`Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
+            `${PAIRED_METHOD_TEXT[comparison.test ?? 't'] ?? 'paired t-test on log ratios'}, ` +
+            `p over planned looks (Bonferroni), Holm over ${plural$1(comparison.tests, 'gated test')}.`);
+        if (stops.length > 0)
+            lines.push(stops.join('; ') + '.');
+    }
+    else if (comparison.mode === 'unpaired') {
+        lines.push(`Cross-run comparison against stored results (not measured side by side: runner-to-runner noise is ` +
+            `included): Mann-Whitney U on trial values, Hodges-Lehmann shift of log values with its interval, ` +
+            `Holm over ${plural$1(comparison.tests, 'gated test')}.`);
+    }
+    else {
+        lines.push('No baseline: budgets only.');
+    }
+    const thresholds = new Set(results.benchmarks.map((b) => b.settings.compare.threshold));
+    const alphas = new Set(results.benchmarks.map((b) => b.settings.compare.alpha));
+    if (comparison.mode) {
+        lines.push(`Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
+            `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
+            `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process. ` +
+            "Base is the median of base's trials; head is base × the estimated change, so the columns agree with it.");
+    }
+    else {
+        lines.push(`Budgets judged on the median of the trials with a distribution-free ${CONFIDENCE_PERCENT} interval; each trial is a fresh process.`);
+    }
+    const costGated = results.benchmarks.some((b) => b.kind === 'http' && b.settings.compare.gate.includes('cpuPerRequest'));
+    if (comparison.mode && costGated) {
+        lines.push("HTTP endpoints are gated on the server's CPU time per request (user + system CPU of its " +
+            'process tree over the measured load ÷ responses); latency and throughput are measured ' +
+            'and reported with intervals, and gated only where configured.');
+    }
+    // CPU lists as perfgate wrote them; anything else in a results file is not shown.
+    const cpuList = (value) => typeof value === 'string' && /^[0-9][0-9,-]{0,63}$/.test(value) ? value : undefined;
+    const pinned = new Set();
+    for (const trial of results.benchmarks
+        .filter((b) => b.kind === 'http')
+        .flatMap((b) => b.trials)) {
+        const server = cpuList(trial.details?.serverCpus);
+        const loadgen = cpuList(trial.details?.loadgenCpus);
+        if (server && loadgen)
+            pinned.add(`load generator on CPU ${loadgen}, servers on ${server}`);
+    }
+    if (pinned.size > 0) {
+        lines.push(`HTTP trials pinned (load.pin): ${[...pinned].join('; ')}.`);
+    }
+    if (results.base?.dependencies)
+        lines.push(`Base checkout dependencies: ${results.base.dependencies}.`);
+    return lines;
+}
+/** How the method line names each paired procedure (compare.test). */
+const PAIRED_METHOD_TEXT = {
+    t: 'paired t-test on log ratios',
+    'sign-flip': 'exact sign-flip test on log ratios',
+    trimmed: '20 % trimmed mean of log ratios with its trimmed-t interval, t-test of the pairs within ' +
+        '3× the median |log ratio| (trials slowed as a whole left out)'
+};
+function environmentLines(results) {
+    const env = results.environment;
+    const lines = [
+        `${env.os} ${env.arch}, ${env.cpuModel} (${plural$1(env.cores, 'core')}, ${formatBytes(env.totalMemoryBytes)}), Node ${env.node}${env.ci ? ', CI' : ''}.`
+    ];
+    const base = results.base?.environment;
+    if (base &&
+        (base.cpuModel !== env.cpuModel || base.node !== env.node || base.cores !== env.cores)) {
+        lines.push(`Base measured on ${base.os} ${base.arch}, ${base.cpuModel} (${plural$1(base.cores, 'core')}), Node ${base.node}.`);
+    }
+    return lines;
+}
+/**
+ * Processes a benchmark's trials left running outside their process group (perfgate
+ * stopped them), from the trials' details; or that it could not look (no /proc).
+ */
+function leftoverNotes(bench, side) {
+    const left = bench.trials.flatMap((t) => typeof t.details?.leftProcesses === 'string' ? [t.details.leftProcesses] : []);
+    const notes = [];
+    if (left.length > 0) {
+        notes.push({
+            benchmark: bench.name,
+            text: `${sanitizeChildText(left[0])}${side} (in ${left.length} of ${bench.trials.length} trials). A benchmark should stop what it starts.`
+        });
+    }
+    if (bench.trials.some((t) => t.details?.processCheck === 'unavailable')) {
+        notes.push({
+            benchmark: bench.name,
+            text: `ran${side} where processes leaving a trial's process group cannot be found (no /proc): any such process was not stopped.`
+        });
+    }
+    return notes;
+}
+/** The failing trial of an errored result and the end of its stderr (sanitized). */
+function failureOf(bench, side) {
+    if (bench?.state !== 'errored')
+        return undefined;
+    const tail = bench.error.detail?.trimEnd();
+    return {
+        benchmark: bench.name,
+        side,
+        trial: bench.error.trial + 1,
+        stderrTail: tail ? sanitizeChildText(tail) : undefined
+    };
+}
+/** Builds the report model of a run (results with their comparison). */
+function buildReport(results, comparison) {
+    const changes = [];
+    const quiet = [];
+    const notes = [];
+    const failures = [];
+    for (const bench of comparison.benchmarks) {
+        for (const m of bench.metrics) {
+            const row = changeRow(bench, m);
+            // Inconclusive rows stay in sight beside the changes: only "unchanged" is folded away.
+            if (m.verdict === 'unchanged')
+                quiet.push(row);
+            else
+                changes.push(row);
+        }
+        const note = (text) => notes.push({ benchmark: bench.name, text });
+        if (bench.status === 'new') {
+            note(bench.error
+                ? `is new: the base could not run it (${bench.error.message}); head measured, budgets checked.`
+                : 'is new: measured, budgets checked, nothing to compare with.');
+        }
+        if (bench.status === 'removed')
+            note('was removed (measured on base only).');
+        if (bench.status === 'errored') {
+            const side = bench.error.side;
+            const failure = failureOf((side === 'head' ? results.benchmarks : (results.base?.benchmarks ?? [])).find((b) => b.name === bench.name), side);
+            if (failure)
+                failures.push(failure);
+            const at = failure ? ` (failed in pair ${failure.trial})` : '';
+            note(`could not be measured on ${side}${at}: ${bench.error.message}`);
+        }
+        if (bench.definitionChanged) {
+            note('is measured differently on base and head (its config changed): the comparison mixes that in.');
+        }
+    }
+    if (!comparison.mode) {
+        for (const bench of results.benchmarks) {
+            if (bench.state === 'errored') {
+                const failure = failureOf(bench, undefined);
+                failures.push(failure);
+                notes.push({
+                    benchmark: bench.name,
+                    text: `could not be measured (trial ${failure.trial} failed): ${bench.error.message}`
+                });
+            }
+        }
+    }
+    for (const name of results.incomplete?.missing ?? []) {
+        notes.push({ benchmark: name, text: 'was not measured: the run stopped before reaching it.' });
+    }
+    for (const bench of results.benchmarks) {
+        const saturated = bench.trials.filter((t) => t.details?.loadgenSaturated === true).length;
+        if (saturated > bench.trials.length / 2) {
+            notes.push({
+                benchmark: bench.name,
+                text: `is limited by the load generator, not the server: perfgate used over 90 % of a core in ` +
+                    `${saturated} of ${bench.trials.length} trials, so requests/s understates what the server can do. ` +
+                    'Compare latency at a fixed `load.rate` instead.'
+            });
+        }
+    }
+    for (const [side, benches] of [
+        ['', results.benchmarks],
+        [' on base', results.base?.benchmarks ?? []]
+    ]) {
+        for (const bench of benches)
+            notes.push(...leftoverNotes(bench, side));
+    }
+    // Regressions first, then improvements, then inconclusive (stable: config order inside each).
+    const order = (r) => r.verdict === 'regression' ? 0 : r.verdict === 'improvement' ? 1 : 2;
+    changes.sort((a, b) => order(a) - order(b));
+    const budgets = comparison.budgets.map((check) => ({
+        passed: check.passed,
+        benchmark: check.benchmark,
+        metric: metricLabel(check.budget.metric, check.kind),
+        limit: `${check.budget.comparator} ${formatMetric(check.budget.metric, check.budget.limit)}`,
+        estimate: check.estimate === undefined
+            ? 'not measured'
+            : formatMetric(check.budget.metric, check.estimate),
+        interval: check.low === undefined || check.high === undefined
+            ? ''
+            : `(${formatMetric(check.budget.metric, check.low)} … ${formatMetric(check.budget.metric, check.high)})`
+    }));
+    const targets = comparison.targets.map((t) => ({
+        benchmark: t.benchmark,
+        metric: metricLabel(t.target.metric, t.kind),
+        target: `${t.target.comparator} ${formatMetric(t.target.metric, t.target.limit)}`,
+        base: t.base === undefined ? '–' : formatMetric(t.target.metric, t.base),
+        head: t.head === undefined ? '–' : formatMetric(t.target.metric, t.head),
+        progress: t.reached
+            ? 'reached'
+            : t.progress === undefined
+                ? '–'
+                : t.progress < 0
+                    ? 'further from it than base'
+                    : `${Math.round(t.progress * 100)} % of the way from base`
+    }));
+    const { tone, text } = headline(comparison);
+    const headSide = describeSide(results.environment);
+    const runners = results.merged?.shards;
+    const where = runners
+        ? `on ${runners} runners (each benchmark's pairs on one; judged as one run)`
+        : 'on this runner';
+    const shardNote = results.shard
+        ? ` Shard ${results.shard.index}/${results.shard.count} of the suite: the merged results decide the gate.`
+        : '';
+    const context = (comparison.mode === 'paired'
+        ? `${headSide} vs ${results.base?.source ?? 'base'}, measured side by side ${where} in randomized pairs.`
+        : comparison.mode === 'unpaired'
+            ? `${headSide} vs stored results ${results.base?.source ?? ''}${shortCommit(results.base?.environment) ? ` (${shortCommit(results.base?.environment)})` : ''}, measured in separate runs.`
+            : `${headSide}: budgets checked, no baseline to compare with${runners ? ` (measured on ${runners} runners)` : ''}.`) +
+        shardNote;
+    return {
+        tone,
+        headline: text,
+        doubt: doubtLine(comparison),
+        context,
+        changes,
+        quiet,
+        budgets,
+        targets,
+        notes,
+        failures,
+        method: methodLines(results, comparison),
+        environment: environmentLines(results),
+        gateFailed: comparison.gate.failed
+    };
+}
+
 /** In logs, trials slower than this get their own line, so long runs show they move. */
 const SLOW_TRIAL_MS = 2000;
 /**
@@ -21634,10 +22027,22 @@ function createProgress(stream) {
         }
     };
 }
+/** One gated metric's pairs: base and head values of the complete pairs. */
+function pairedValues(head, base, metric) {
+    const n = Math.min(head.trials.length, base.trials.length);
+    const valuesOf = (result) => result.trials.slice(0, n).map((t) => t.metrics[metric] ?? NaN);
+    return { b: valuesOf(base), h: valuesOf(head) };
+}
+/** The report's estimate and interval of a metric's change (compare.ts takes the same). */
+function reportEstimate(b, h, test) {
+    const usable = b.length >= 2 && [...b, ...h].every((x) => Number.isFinite(x) && x > 0);
+    return usable ? comparePaired(b, h, { method: test, confidence: CONFIDENCE_LEVEL }) : undefined;
+}
 /**
- * The gated metrics a finished A/B benchmark left undecided, by the scheduler's own rule
- * (decidedAtLook at its last pair count, the look it reached), so progress never calls a
- * result settled that the rule did not settle.
+ * The gated metrics a finished A/B benchmark left undecided: neither decided by the
+ * scheduler's own rule (decidedAtLook at its last pair count, the look it reached) nor
+ * "unchanged" in the report (its interval inside ±threshold), so progress never calls a
+ * result settled that the report leaves open, nor open one the report settles.
  */
 function undecidedMetrics(head, base, rule) {
     if (head.paired?.stopReason === 'decided')
@@ -21650,9 +22055,14 @@ function undecidedMetrics(head, base, rule) {
         plannedLooks: head.paired?.lookSizes.length ?? 1,
         familySize: rule.familySize
     };
-    const n = Math.min(head.trials.length, base.trials.length);
-    const valuesOf = (result, metric) => result.trials.slice(0, n).map((t) => t.metrics[metric] ?? NaN);
-    return settings.gate.filter((metric) => !decidedAtLook(valuesOf(base, metric), valuesOf(head, metric), look));
+    const upper = 1 + settings.threshold;
+    return settings.gate.filter((metric) => {
+        const { b, h } = pairedValues(head, base, metric);
+        if (decidedAtLook(b, h, look))
+            return false;
+        const estimate = reportEstimate(b, h, rule.test);
+        return !(estimate && estimate.ciLow > 1 / upper && estimate.ciHigh < upper);
+    });
 }
 const UNDECIDED_WHY = {
     decided: '',
@@ -21685,11 +22095,17 @@ function createPairedProgress(stream, rule) {
             if (failed?.state === 'errored') {
                 return line.done(`${label}: ✗ errored on ${failed === head ? 'head' : 'base'}: ${failed.error.message}`);
             }
-            // The first gated metric: what the verdict is about.
+            // The first gated metric: what the verdict is about. Base is its median, head base ×
+            // the estimated change, as in the report, so the two never disagree in sign.
             const gated = head.settings.compare.gate.find((m) => head.summary[m] !== undefined);
-            const [metric, headValue] = headlineMedian(head, gated);
-            const [, baseValue] = headlineMedian(base, gated);
-            const medians = `${metric} base ${baseValue} → head ${headValue}`;
+            const [metric, baseValue] = headlineMedian(base, gated);
+            const { b, h } = pairedValues(head, base, metric);
+            const estimate = rule ? reportEstimate(b, h, rule.test) : undefined;
+            const baseMedian = base.summary[metric]?.median;
+            const medians = estimate && baseMedian !== undefined
+                ? `${metric} base ${baseValue} → head ${formatMetric(metric, baseMedian * estimate.ratio)} ` +
+                    `(${formatChange(estimate.ratio)})`
+                : `${metric} base ${baseValue} → head ${headlineMedian(head, gated)[1]}`;
             const pairs = `${head.trials.length} pair${head.trials.length === 1 ? '' : 's'}`;
             const undecided = rule ? undecidedMetrics(head, base, rule) : [];
             if (undecided.length > 0) {
@@ -23546,399 +23962,6 @@ function renderMarkdownWithin(model, limit, options = {}) {
         return text;
     const note = '\n\n… report cut to fit the size limit: the job summary has all of it.\n';
     return text.slice(0, limit - note.length) + note;
-}
-
-const plural$1 = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-/** A signed percentage of a ratio: 1.137 → "+13.7 %". */
-function formatChange(ratio) {
-    if (!Number.isFinite(ratio))
-        return '–';
-    const pct = (ratio - 1) * 100;
-    const sign = pct > 0 ? '+' : pct < 0 ? '−' : '±';
-    return `${sign}${Math.abs(pct).toFixed(1)} %`;
-}
-function formatP(p) {
-    if (!Number.isFinite(p))
-        return '–';
-    if (p < 0.0001)
-        return '< 0.0001';
-    return p < 0.001 ? p.toFixed(4) : p.toFixed(3);
-}
-function verdictDetail(m) {
-    const band = `±${(m.threshold * 100).toFixed(m.threshold * 100 < 1 ? 1 : 0)} %`;
-    switch (m.verdict) {
-        case 'regression':
-            return `regression (past ${band}, significant)`;
-        case 'improvement':
-            return `improvement (past ${band}, significant)`;
-        case 'unchanged':
-            return `unchanged (within ${band})`;
-        case 'inconclusive':
-            if (m.note)
-                return `inconclusive: ${m.note}`;
-            return m.pairsToDecide === undefined
-                ? 'inconclusive'
-                : m.pairsToDecide > 1000
-                    ? `inconclusive (too noisy to decide at ${band}: over 1000 pairs would be needed)`
-                    : `inconclusive (about ${m.pairsToDecide} pairs would likely decide)`;
-    }
-}
-/**
- * The head column of a change row: base's median × the estimated ratio, not head's own
- * median. The change column is the test's estimate (the paired ratio, or the Hodges-Lehmann
- * shift of an unpaired comparison), which is not the ratio of the two sides' medians: a few
- * trials slowed as a whole move one side's median and not the estimate, and the row read
- * "4.75 ms → 5.14 ms, −4.4 %". Anchoring on base's median (what the code did before) and
- * applying the estimate keeps every row's three figures in agreement, in paired and
- * unpaired mode alike. Without an estimate (no test could be made) it is head's median.
- */
-function headColumn(m) {
-    return Number.isFinite(m.ratio) && Number.isFinite(m.base) ? m.base * m.ratio : m.head;
-}
-function changeRow(bench, m) {
-    const headShown = headColumn(m);
-    const interval = Number.isFinite(m.ciLow)
-        ? `(${formatChange(m.ciLow).replace(' %', '')} … ${formatChange(m.ciHigh).replace(' %', '')})`
-        : '';
-    return {
-        verdict: m.verdict,
-        benchmark: bench.name,
-        metric: metricLabel(m.metric, bench.kind),
-        base: Number.isFinite(m.base) ? formatMetric(m.metric, m.base) : '–',
-        head: Number.isFinite(headShown) ? formatMetric(m.metric, headShown) : '–',
-        change: formatChange(m.ratio),
-        interval,
-        p: formatP(m.pAdjusted),
-        detail: verdictDetail(m)
-    };
-}
-function shortCommit(env) {
-    return env?.git ? env.git.commit.slice(0, 7) : undefined;
-}
-function describeSide(env) {
-    const commit = shortCommit(env);
-    const branch = env.git?.branch;
-    if (!commit)
-        return 'the working directory';
-    return `${branch ? `\`${branch}\` ` : ''}(${commit}${env.git?.dirty ? ', uncommitted changes' : ''})`;
-}
-function headline(comparison) {
-    const c = comparison.counts;
-    const parts = [];
-    if (comparison.mode) {
-        parts.push(plural$1(c.regressions, 'regression'), plural$1(c.improvements, 'improvement'));
-    }
-    if (c.budgetsFailed > 0)
-        parts.push(`${plural$1(c.budgetsFailed, 'budget')} exceeded`);
-    if (c.errored > 0)
-        parts.push(`${c.errored} errored`);
-    const rest = [];
-    if (comparison.mode)
-        rest.push(`${c.unchanged} unchanged`);
-    if (c.inconclusive > 0)
-        rest.push(`${c.inconclusive} inconclusive`);
-    if (!comparison.mode)
-        rest.push(`${plural$1(c.budgetsPassed, 'budget')} met`);
-    // Red only for what failed; an inconclusive gated test is doubt, never a green all-clear.
-    const tone = comparison.gate.failed || c.errored > 0
-        ? 'fail'
-        : c.regressions > 0
-            ? 'neutral'
-            : c.inconclusive > 0
-                ? 'doubt'
-                : 'pass';
-    const text = [parts.join(', '), rest.join(' · ')].filter(Boolean).join(' · ');
-    return { tone, text: text || 'no budgets, no baseline' };
-}
-/** Why one gated test ended inconclusive, in a few words. */
-function doubtReason(bench, m, paired) {
-    const unit = paired ? 'pairs' : 'trials';
-    if (m.note?.startsWith('fewer than 2'))
-        return `too few ${unit} to test`;
-    if (m.note)
-        return `no test (${m.note})`;
-    if (bench.stopReason === 'time-budget')
-        return "cut short by the run's time budget";
-    if (bench.stopReason === 'max-time')
-        return 'stopped at the time cap (compare.max-time)';
-    const n = paired ? bench.nHead : Math.min(bench.nBase, bench.nHead);
-    const more = m.pairsToDecide === undefined || m.pairsToDecide <= n
-        ? ''
-        : m.pairsToDecide > 1000
-            ? ', over 1000 pairs would be needed'
-            : `, about ${m.pairsToDecide} pairs would likely decide`;
-    return `too noisy for ${n} ${unit}${more}`;
-}
-/** How many metrics in a list of "<benchmark> <metric>: <reason>" parts the line names. */
-const DOUBT_LISTED = 4;
-/**
- * The line under the headline of a run with inconclusive gated tests: how many, and why
- * each (the first few), so a reader sees above the fold that no all-clear was given.
- */
-function doubtLine(comparison) {
-    const paired = comparison.mode === 'paired';
-    const parts = [];
-    let gated = 0;
-    for (const bench of comparison.benchmarks) {
-        gated += bench.metrics.length;
-        for (const m of bench.metrics) {
-            if (m.verdict !== 'inconclusive')
-                continue;
-            parts.push(`${bench.name} ${metricLabel(m.metric, bench.kind)}: ${doubtReason(bench, m, paired)}`);
-        }
-    }
-    if (parts.length === 0)
-        return undefined;
-    const listed = parts.slice(0, DOUBT_LISTED);
-    if (parts.length > listed.length)
-        listed.push(`${parts.length - listed.length} more below`);
-    return (`Not an all-clear: ${parts.length} of ${gated} gated tests inconclusive ` +
-        `(neither a change nor its absence shown) — ${listed.join('; ')}.`);
-}
-function methodLines(results, comparison) {
-    const lines = [];
-    const paired = comparison.benchmarks.filter((b) => b.status === 'compared' && b.stopReason);
-    if (comparison.mode === 'paired') {
-        const stops = paired.map((b) => {
-            const why = b.stopReason === 'decided'
-                ? `stopped at look ${b.looks} of ${b.plannedLooks}, decided`
-                : b.stopReason === 'max-pairs'
-                    ? `ran all ${b.plannedLooks} looks`
-                    : b.stopReason === 'max-time'
-                        ? 'stopped at the time cap'
-                        : b.stopReason === 'time-budget'
-                            ? "cut short by the run's time budget (compare.max-duration)"
-                            : 'stopped by an error';
-            return `${b.name}: ${plural$1(b.nHead, 'pair')}, ${why}`;
-        });
-        lines.push(`Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
-            `${PAIRED_METHOD_TEXT[comparison.test ?? 't'] ?? 'paired t-test on log ratios'}, ` +
-            `p over planned looks (Bonferroni), Holm over ${plural$1(comparison.tests, 'gated test')}.`);
-        if (stops.length > 0)
-            lines.push(stops.join('; ') + '.');
-    }
-    else if (comparison.mode === 'unpaired') {
-        lines.push(`Cross-run comparison against stored results (not measured side by side: runner-to-runner noise is ` +
-            `included): Mann-Whitney U on trial values, Hodges-Lehmann shift of log values with its interval, ` +
-            `Holm over ${plural$1(comparison.tests, 'gated test')}.`);
-    }
-    else {
-        lines.push('No baseline: budgets only.');
-    }
-    const thresholds = new Set(results.benchmarks.map((b) => b.settings.compare.threshold));
-    const alphas = new Set(results.benchmarks.map((b) => b.settings.compare.alpha));
-    if (comparison.mode) {
-        lines.push(`Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
-            `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
-            `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process. ` +
-            "Base is the median of base's trials; head is base × the estimated change, so the columns agree with it.");
-    }
-    else {
-        lines.push(`Budgets judged on the median of the trials with a distribution-free ${CONFIDENCE_PERCENT} interval; each trial is a fresh process.`);
-    }
-    const costGated = results.benchmarks.some((b) => b.kind === 'http' && b.settings.compare.gate.includes('cpuPerRequest'));
-    if (comparison.mode && costGated) {
-        lines.push("HTTP endpoints are gated on the server's CPU time per request (user + system CPU of its " +
-            'process tree over the measured load ÷ responses); latency and throughput are measured ' +
-            'and reported with intervals, and gated only where configured.');
-    }
-    // CPU lists as perfgate wrote them; anything else in a results file is not shown.
-    const cpuList = (value) => typeof value === 'string' && /^[0-9][0-9,-]{0,63}$/.test(value) ? value : undefined;
-    const pinned = new Set();
-    for (const trial of results.benchmarks
-        .filter((b) => b.kind === 'http')
-        .flatMap((b) => b.trials)) {
-        const server = cpuList(trial.details?.serverCpus);
-        const loadgen = cpuList(trial.details?.loadgenCpus);
-        if (server && loadgen)
-            pinned.add(`load generator on CPU ${loadgen}, servers on ${server}`);
-    }
-    if (pinned.size > 0) {
-        lines.push(`HTTP trials pinned (load.pin): ${[...pinned].join('; ')}.`);
-    }
-    if (results.base?.dependencies)
-        lines.push(`Base checkout dependencies: ${results.base.dependencies}.`);
-    return lines;
-}
-/** How the method line names each paired procedure (compare.test). */
-const PAIRED_METHOD_TEXT = {
-    t: 'paired t-test on log ratios',
-    'sign-flip': 'exact sign-flip test on log ratios',
-    trimmed: '20 % trimmed mean of log ratios with its trimmed-t interval, t-test of the pairs within ' +
-        '3× the median |log ratio| (trials slowed as a whole left out)'
-};
-function environmentLines(results) {
-    const env = results.environment;
-    const lines = [
-        `${env.os} ${env.arch}, ${env.cpuModel} (${plural$1(env.cores, 'core')}, ${formatBytes(env.totalMemoryBytes)}), Node ${env.node}${env.ci ? ', CI' : ''}.`
-    ];
-    const base = results.base?.environment;
-    if (base &&
-        (base.cpuModel !== env.cpuModel || base.node !== env.node || base.cores !== env.cores)) {
-        lines.push(`Base measured on ${base.os} ${base.arch}, ${base.cpuModel} (${plural$1(base.cores, 'core')}), Node ${base.node}.`);
-    }
-    return lines;
-}
-/**
- * Processes a benchmark's trials left running outside their process group (perfgate
- * stopped them), from the trials' details; or that it could not look (no /proc).
- */
-function leftoverNotes(bench, side) {
-    const left = bench.trials.flatMap((t) => typeof t.details?.leftProcesses === 'string' ? [t.details.leftProcesses] : []);
-    const notes = [];
-    if (left.length > 0) {
-        notes.push({
-            benchmark: bench.name,
-            text: `${sanitizeChildText(left[0])}${side} (in ${left.length} of ${bench.trials.length} trials). A benchmark should stop what it starts.`
-        });
-    }
-    if (bench.trials.some((t) => t.details?.processCheck === 'unavailable')) {
-        notes.push({
-            benchmark: bench.name,
-            text: `ran${side} where processes leaving a trial's process group cannot be found (no /proc): any such process was not stopped.`
-        });
-    }
-    return notes;
-}
-/** The failing trial of an errored result and the end of its stderr (sanitized). */
-function failureOf(bench, side) {
-    if (bench?.state !== 'errored')
-        return undefined;
-    const tail = bench.error.detail?.trimEnd();
-    return {
-        benchmark: bench.name,
-        side,
-        trial: bench.error.trial + 1,
-        stderrTail: tail ? sanitizeChildText(tail) : undefined
-    };
-}
-/** Builds the report model of a run (results with their comparison). */
-function buildReport(results, comparison) {
-    const changes = [];
-    const quiet = [];
-    const notes = [];
-    const failures = [];
-    for (const bench of comparison.benchmarks) {
-        for (const m of bench.metrics) {
-            const row = changeRow(bench, m);
-            // Inconclusive rows stay in sight beside the changes: only "unchanged" is folded away.
-            if (m.verdict === 'unchanged')
-                quiet.push(row);
-            else
-                changes.push(row);
-        }
-        const note = (text) => notes.push({ benchmark: bench.name, text });
-        if (bench.status === 'new') {
-            note(bench.error
-                ? `is new: the base could not run it (${bench.error.message}); head measured, budgets checked.`
-                : 'is new: measured, budgets checked, nothing to compare with.');
-        }
-        if (bench.status === 'removed')
-            note('was removed (measured on base only).');
-        if (bench.status === 'errored') {
-            const side = bench.error.side;
-            const failure = failureOf((side === 'head' ? results.benchmarks : (results.base?.benchmarks ?? [])).find((b) => b.name === bench.name), side);
-            if (failure)
-                failures.push(failure);
-            const at = failure ? ` (failed in pair ${failure.trial})` : '';
-            note(`could not be measured on ${side}${at}: ${bench.error.message}`);
-        }
-        if (bench.definitionChanged) {
-            note('is measured differently on base and head (its config changed): the comparison mixes that in.');
-        }
-    }
-    if (!comparison.mode) {
-        for (const bench of results.benchmarks) {
-            if (bench.state === 'errored') {
-                const failure = failureOf(bench, undefined);
-                failures.push(failure);
-                notes.push({
-                    benchmark: bench.name,
-                    text: `could not be measured (trial ${failure.trial} failed): ${bench.error.message}`
-                });
-            }
-        }
-    }
-    for (const name of results.incomplete?.missing ?? []) {
-        notes.push({ benchmark: name, text: 'was not measured: the run stopped before reaching it.' });
-    }
-    for (const bench of results.benchmarks) {
-        const saturated = bench.trials.filter((t) => t.details?.loadgenSaturated === true).length;
-        if (saturated > bench.trials.length / 2) {
-            notes.push({
-                benchmark: bench.name,
-                text: `is limited by the load generator, not the server: perfgate used over 90 % of a core in ` +
-                    `${saturated} of ${bench.trials.length} trials, so requests/s understates what the server can do. ` +
-                    'Compare latency at a fixed `load.rate` instead.'
-            });
-        }
-    }
-    for (const [side, benches] of [
-        ['', results.benchmarks],
-        [' on base', results.base?.benchmarks ?? []]
-    ]) {
-        for (const bench of benches)
-            notes.push(...leftoverNotes(bench, side));
-    }
-    // Regressions first, then improvements, then inconclusive (stable: config order inside each).
-    const order = (r) => r.verdict === 'regression' ? 0 : r.verdict === 'improvement' ? 1 : 2;
-    changes.sort((a, b) => order(a) - order(b));
-    const budgets = comparison.budgets.map((check) => ({
-        passed: check.passed,
-        benchmark: check.benchmark,
-        metric: metricLabel(check.budget.metric, check.kind),
-        limit: `${check.budget.comparator} ${formatMetric(check.budget.metric, check.budget.limit)}`,
-        estimate: check.estimate === undefined
-            ? 'not measured'
-            : formatMetric(check.budget.metric, check.estimate),
-        interval: check.low === undefined || check.high === undefined
-            ? ''
-            : `(${formatMetric(check.budget.metric, check.low)} … ${formatMetric(check.budget.metric, check.high)})`
-    }));
-    const targets = comparison.targets.map((t) => ({
-        benchmark: t.benchmark,
-        metric: metricLabel(t.target.metric, t.kind),
-        target: `${t.target.comparator} ${formatMetric(t.target.metric, t.target.limit)}`,
-        base: t.base === undefined ? '–' : formatMetric(t.target.metric, t.base),
-        head: t.head === undefined ? '–' : formatMetric(t.target.metric, t.head),
-        progress: t.reached
-            ? 'reached'
-            : t.progress === undefined
-                ? '–'
-                : t.progress < 0
-                    ? 'further from it than base'
-                    : `${Math.round(t.progress * 100)} % of the way from base`
-    }));
-    const { tone, text } = headline(comparison);
-    const headSide = describeSide(results.environment);
-    const runners = results.merged?.shards;
-    const where = runners
-        ? `on ${runners} runners (each benchmark's pairs on one; judged as one run)`
-        : 'on this runner';
-    const shardNote = results.shard
-        ? ` Shard ${results.shard.index}/${results.shard.count} of the suite: the merged results decide the gate.`
-        : '';
-    const context = (comparison.mode === 'paired'
-        ? `${headSide} vs ${results.base?.source ?? 'base'}, measured side by side ${where} in randomized pairs.`
-        : comparison.mode === 'unpaired'
-            ? `${headSide} vs stored results ${results.base?.source ?? ''}${shortCommit(results.base?.environment) ? ` (${shortCommit(results.base?.environment)})` : ''}, measured in separate runs.`
-            : `${headSide}: budgets checked, no baseline to compare with${runners ? ` (measured on ${runners} runners)` : ''}.`) +
-        shardNote;
-    return {
-        tone,
-        headline: text,
-        doubt: doubtLine(comparison),
-        context,
-        changes,
-        quiet,
-        budgets,
-        targets,
-        notes,
-        failures,
-        method: methodLines(results, comparison),
-        environment: environmentLines(results),
-        gateFailed: comparison.gate.failed
-    };
 }
 
 /** A plain-text table with aligned columns (pure). */
