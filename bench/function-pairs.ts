@@ -7,8 +7,9 @@
  * many ms. Prints, per mode, the SD of ln(head/base) over the pairs for p50 and for the mean
  * time per call: the noise a paired verdict must see through.
  *
- * Options: --pairs N (20), --modes LIST (seq,50,25,10), --neighbour (a process busy half
- * the time beside the pairs, as on a shared runner). Progress to stderr, a Markdown table
+ * Options: --pairs N (20), --modes LIST (seq,50,25,10), --times LIST (each side's sampling
+ * time per trial in ms, the default 500; every mode is run at every time),
+ * --neighbour (a process busy half the time beside the pairs, as on a shared runner). Progress to stderr, a Markdown table
  * to stdout.
  */
 import { loadavg } from 'node:os'
@@ -18,24 +19,30 @@ import { markdownTable } from 'markdown-table'
 import { runFunctionPair, runFunctionTrial } from '../src/runners/function/runner.js'
 import type { Side, TrialOutcome } from '../src/runners/types.js'
 import { integerOption, runBench, startNeighbour } from './common.js'
+import { DEFAULT_FUNCTION_TIME_MS } from '../src/config/defaults.js'
 import { parseBenchmark, sampleSd } from './verdict-real.js'
 
 const FILE = fileURLToPath(new URL('../examples/bench/parse.bench.js', import.meta.url))
 
 const BENCHMARK = parseBenchmark(FILE)
+type Benchmark = typeof BENCHMARK
 
 function metric(outcome: TrialOutcome, name: 'p50' | 'mean'): number {
   if (!outcome.ok) throw new Error(`trial failed: ${outcome.message}`)
   return outcome.metrics[name]!
 }
 
-async function pair(mode: string, first: Side): Promise<Record<Side, TrialOutcome>> {
+async function pair(
+  benchmark: Benchmark,
+  mode: string,
+  first: Side
+): Promise<Record<Side, TrialOutcome>> {
   if (mode !== 'seq') {
-    const sides = { benchmark: BENCHMARK, spec: BENCHMARK.spec }
+    const sides = { benchmark, spec: benchmark.spec }
     return runFunctionPair({ base: sides, head: sides }, first, Number(mode))
   }
-  const one = await runFunctionTrial(BENCHMARK, BENCHMARK.spec)
-  const two = await runFunctionTrial(BENCHMARK, BENCHMARK.spec)
+  const one = await runFunctionTrial(benchmark, benchmark.spec)
+  const two = await runFunctionTrial(benchmark, benchmark.spec)
   return first === 'base' ? { base: one, head: two } : { base: two, head: one }
 }
 
@@ -44,6 +51,7 @@ async function main(): Promise<void> {
     options: {
       pairs: { type: 'string', default: '20' },
       modes: { type: 'string', default: 'seq,50,25,10' },
+      times: { type: 'string', default: String(DEFAULT_FUNCTION_TIME_MS) },
       neighbour: { type: 'boolean' }
     }
   })
@@ -54,23 +62,32 @@ async function main(): Promise<void> {
       throw new Error(`--modes: expected seq or a slice length in ms, got ${JSON.stringify(mode)}`)
     }
   }
+  const times = values.times.split(',').map((t) => {
+    const ms = Number(t)
+    if (!(ms >= 1 && ms <= 60_000)) {
+      throw new Error(`--times: sampling times in ms, e.g. 300,1000; got ${JSON.stringify(t)}`)
+    }
+    return ms
+  })
   const neighbour = values.neighbour ? startNeighbour() : undefined
   const rows: string[][] = []
   try {
-    for (const mode of modes) {
+    for (const [timeMs, mode] of times.flatMap((t) => modes.map((m) => [t, m] as const))) {
+      const benchmark: Benchmark = { ...BENCHMARK, spec: { ...BENCHMARK.spec, timeMs } }
       const logs = { p50: [] as number[], mean: [] as number[] }
       const load = loadavg()[0]!
       const started = performance.now()
       for (let i = 0; i < pairs; i++) {
-        const outcomes = await pair(mode, i % 2 === 0 ? 'base' : 'head')
+        const outcomes = await pair(benchmark, mode, i % 2 === 0 ? 'base' : 'head')
         for (const name of ['p50', 'mean'] as const) {
           logs[name].push(Math.log(metric(outcomes.head, name) / metric(outcomes.base, name)))
         }
-        process.stderr.write(`\r${mode}: pair ${i + 1}/${pairs}`)
+        process.stderr.write(`\r${timeMs} ms, ${mode}: pair ${i + 1}/${pairs}`)
       }
       process.stderr.write('\n')
       rows.push([
         mode === 'seq' ? 'back to back' : `interleaved, ${mode} ms slices`,
+        `${timeMs} ms`,
         `${(sampleSd(logs.p50) * 100).toFixed(1)} %`,
         `${(sampleSd(logs.mean) * 100).toFixed(1)} %`,
         `${((performance.now() - started) / 1000 / pairs).toFixed(2)} s`,
@@ -86,10 +103,17 @@ async function main(): Promise<void> {
       '\n\n' +
       markdownTable(
         [
-          ['pairs', 'SD of ln(head/base): p50', 'mean', 'wall per pair', 'load average before'],
+          [
+            'pairs',
+            'sampling per side',
+            'SD of ln(head/base): p50',
+            'mean',
+            'wall per pair',
+            'load average before'
+          ],
           ...rows
         ],
-        { align: ['l', 'r', 'r', 'r', 'r'] }
+        { align: ['l', 'r', 'r', 'r', 'r', 'r'] }
       ) +
       '\n'
   )

@@ -2,11 +2,11 @@
  * Real A/B runs for `npm run bench:verdict`: the example suite (`examples/`) copied into a
  * fresh git repository and committed, then `perfgate run --base HEAD --json` through the
  * CLI's own `main()`, with the working tree either unchanged (A/A) or with a slowdown
- * planted in `parseCsv` (`src/orders.js`): an extra pass over the CSV text, a multiply-add
- * chain of `factor × text.length` steps whose result is kept observable.
+ * planted in `parseCsv` (`src/orders.js`): a share of its calls parse their text twice
+ * (plantSlowdown).
  */
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,28 +15,41 @@ import { registerCleanup } from '../src/process/cleanup.js'
 import type { MetricName } from '../src/metrics.js'
 import { parseResults } from '../src/results/format.js'
 import type { Results } from '../src/results/types.js'
-import { runFunctionPair } from '../src/runners/function/runner.js'
-import { median } from '../src/stats/quantile.js'
 import type { BenchmarkConfig, FunctionSpec } from '../src/config/types.js'
+import { DEFAULT_FUNCTION_TIME_MS, DEFAULT_FUNCTION_WARMUP_MS } from '../src/config/defaults.js'
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url))
 const ORDERS = 'src/orders.js'
-const PLANT_BEFORE = '  const [header, ...body] = rows\n'
+const PARSE_HEAD = 'export function parseCsv(text) {\n'
 
-/** orders.js with `factor × text.length` extra steps at the end of parseCsv. */
-export function plantSlowdown(source: string, factor: number): string {
-  if (!source.includes(PLANT_BEFORE)) throw new Error(`${ORDERS}: parseCsv changed, cannot plant`)
-  const extra = [
-    '  // Planted by bench:verdict: an extra pass proportional to the input.',
-    '  let check = 0',
-    `  const steps = Math.round(text.length * ${factor})`,
-    '  for (let i = 0, j = 0; i < steps; i++, j = j + 1 === text.length ? 0 : j + 1) {',
-    '    check = (Math.imul(check, 31) + text.charCodeAt(j)) | 0',
+/**
+ * orders.js with parseCsv doing `share` more of its own work: the original function, kept
+ * byte for byte under another name, runs once per call and once more on a `share` of the
+ * calls, evenly spread (every 10th call for 0.1). The same code on the same input does the
+ * extra work, so the mean time per call (what functions are gated on) grows by `share`
+ * whatever the machine's state. An extra pass of other code (a multiply-add loop) cost
+ * 7.7-11 % of a parse from one run to the next, as memory contention slowed the parse and
+ * not the loop; parsing a prefix again added about half its share.
+ */
+export function plantSlowdown(source: string, share: number): string {
+  if (!source.includes(PARSE_HEAD)) throw new Error(`${ORDERS}: parseCsv changed, cannot plant`)
+  const planted = [
+    '',
+    `// Planted by bench:verdict: ${share} of the calls parse their text twice.`,
+    'let plantedDue = 0',
+    'let plantedKept',
+    'export function parseCsv(text) {',
+    `  plantedDue += ${share}`,
+    '  if (plantedDue >= 1) {',
+    '    plantedDue -= 1',
+    '    plantedKept = parseCsvOnce(text)',
     '  }',
-    '  if (check === 0x7fffffff) rows.push([])',
+    '  return parseCsvOnce(text)',
+    '}',
+    'export const plantedResult = () => plantedKept',
     ''
   ].join('\n')
-  return source.replace(PLANT_BEFORE, extra + PLANT_BEFORE)
+  return source.replace(PARSE_HEAD, 'function parseCsvOnce(text) {\n') + planted
 }
 
 function git(cwd: string, ...args: string[]): string {
@@ -51,8 +64,8 @@ export interface ExampleRepo {
   readonly root: string
   /** The committed orders.js. */
   readonly original: string
-  /** Writes orders.js in the working tree: the original (factor 0) or a planted variant. */
-  setSlowdown(factor: number): void
+  /** Writes orders.js in the working tree: the original (share 0) or a planted variant. */
+  setSlowdown(share: number): void
   remove(): void
 }
 
@@ -70,14 +83,14 @@ export function makeExampleRepo(): ExampleRepo {
   return {
     root,
     original,
-    setSlowdown(factor) {
-      writeFileSync(file, factor === 0 ? original : plantSlowdown(original, factor))
+    setSlowdown(share) {
+      writeFileSync(file, share === 0 ? original : plantSlowdown(original, share))
     },
     remove
   }
 }
 
-/** The example's parse benchmark on `file`, as perfgate's runner takes it (300 ms sampling). */
+/** The example's parse benchmark on `file`, as perfgate's runner takes it (default sampling). */
 export function parseBenchmark(file: string): BenchmarkConfig & { spec: FunctionSpec } {
   return {
     name: 'parse orders CSV',
@@ -86,8 +99,8 @@ export function parseBenchmark(file: string): BenchmarkConfig & { spec: Function
       kind: 'function',
       file,
       bench: undefined,
-      timeMs: 300,
-      warmupMs: 100,
+      timeMs: DEFAULT_FUNCTION_TIME_MS,
+      warmupMs: DEFAULT_FUNCTION_WARMUP_MS,
       interleave: true
     },
     trials: 1,
@@ -95,56 +108,6 @@ export function parseBenchmark(file: string): BenchmarkConfig & { spec: Function
     budgets: [],
     targets: [],
     compare: { gate: [], threshold: 0.05, alpha: 0.05 }
-  }
-}
-
-/**
- * The planted pass's cost as perfgate measures it: the example's parse benchmark, original
- * (base) and with factor 1 (head), in `pairs` interleaved pairs of real worker processes
- * (what an A/B run does; an in-process estimate differed 5× from run to run, as the JIT
- * compiled the planted loop). Returns the factors that should add `targets` (fractions)
- * of work; the A/B runs then measure the effect actually planted.
- */
-export async function calibrateFactors(
-  repo: ExampleRepo,
-  targets: readonly number[],
-  pairs = 20
-): Promise<{ baseNs: number; passNs: number; factors: number[] }> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-calibrate-'))
-  try {
-    const side = (name: string, source: string) => {
-      mkdirSync(path.join(dir, name, 'src'), { recursive: true })
-      cpSync(path.join(repo.root, 'bench'), path.join(dir, name, 'bench'), { recursive: true })
-      writeFileSync(path.join(dir, name, 'package.json'), '{ "type": "module" }\n')
-      writeFileSync(path.join(dir, name, ORDERS), source)
-      return parseBenchmark(path.join(dir, name, 'bench', 'parse.bench.js'))
-    }
-    const base = side('original', repo.original)
-    const head = side('planted', plantSlowdown(repo.original, 1))
-    const baseTimes: number[] = []
-    const ratios: number[] = []
-    for (let i = 0; i < pairs; i++) {
-      const outcomes = await runFunctionPair(
-        { base: { benchmark: base, spec: base.spec }, head: { benchmark: head, spec: head.spec } },
-        i % 2 === 0 ? 'base' : 'head'
-      )
-      if (!outcomes.base.ok || !outcomes.head.ok) {
-        const failed = outcomes.base.ok ? outcomes.head : outcomes.base
-        throw new Error(`calibration: ${failed.ok ? '' : failed.message}`)
-      }
-      // The mean time per call, as perfgate gates function benchmarks.
-      baseTimes.push(outcomes.base.metrics.mean! * 1e6)
-      ratios.push(outcomes.head.metrics.mean! / outcomes.base.metrics.mean!)
-    }
-    // The pass's cost relative to its own pair's base: the machine's drift between pairs
-    // cancels in each ratio.
-    const baseNs = median(baseTimes)
-    const passNs = baseNs * (median(ratios) - 1)
-    if (!(passNs > 0)) throw new Error('calibration: the planted pass measured no cost')
-    const factors = targets.map((t) => Math.round(((t * baseNs) / passNs) * 1000) / 1000)
-    return { baseNs, passNs, factors }
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
   }
 }
 

@@ -22,7 +22,7 @@
  * command benchmarks of examples/perfgate.yml),
  * --robust-runs N (400), --skip-sim, --skip-robust, --skip-real, --neighbour (the real
  * part beside a process busy half the time, as on a shared runner), --planted LIST
- * (percent slowdowns planted in the real part, 5,10), --calibration-pairs N (20).
+ * (percent slowdowns planted in the real part, 5,10).
  *
  * 3. Robust (bench/verdict-robust.ts): the paired procedures side by side on trials a busy
  *    machine slows as a whole (10-20 % of trials, either side, 1.5-10×) and on clean noise;
@@ -37,13 +37,7 @@ import { markdownTable } from 'markdown-table'
 import type { MetricName } from '../src/metrics.js'
 import { COMPARE_CONFIG, simulateCell, type CellResult, type Scenario } from './verdict-sim.js'
 import { PROCEDURES, robustScenarios, simulateProcedure } from './verdict-robust.js'
-import {
-  calibrateFactors,
-  makeExampleRepo,
-  runAb,
-  type ExampleRepo,
-  type RealRun
-} from './verdict-real.js'
+import { makeExampleRepo, runAb, type ExampleRepo, type RealRun } from './verdict-real.js'
 
 /** Per-trial noise: 2 / 4 / 8 % as asked, and 1 %, the level of the example function benchmarks. */
 const NOISES = [0.01, 0.02, 0.04, 0.08] as const
@@ -76,8 +70,6 @@ interface Options {
   readonly neighbour: boolean
   /** Real part: the slowdowns planted in parseCsv (fractions of its work). */
   readonly planted: readonly number[]
-  /** Real part: interleaved worker pairs that measure the planted pass's cost. */
-  readonly calibrationPairs: number
 }
 
 function readOptions(): Options {
@@ -94,8 +86,7 @@ function readOptions(): Options {
       'skip-robust': { type: 'boolean' },
       'skip-real': { type: 'boolean' },
       neighbour: { type: 'boolean' },
-      planted: { type: 'string', default: '5,10' },
-      'calibration-pairs': { type: 'string', default: '20' }
+      planted: { type: 'string', default: '5,10' }
     }
   })
   const number = integerOption
@@ -118,8 +109,7 @@ function readOptions(): Options {
     robust: values['skip-robust'] !== true,
     real: values['skip-real'] !== true,
     neighbour: values.neighbour === true,
-    planted,
-    calibrationPairs: number('calibration-pairs', values['calibration-pairs'], 2)
+    planted
   }
 }
 
@@ -390,8 +380,8 @@ async function simulated(options: Options): Promise<string[]> {
 
 interface RealScenario {
   readonly label: string
-  readonly target: number
-  readonly factor: number
+  /** The share of parseCsv's work planted (0: A/A). */
+  readonly share: number
   readonly runs: RealRun[]
 }
 
@@ -404,7 +394,7 @@ function realTables(scenarios: readonly RealScenario[]): string[] {
     [
       [
         'Working tree',
-        'Planted factor',
+        'Planted',
         'Runs',
         'Runs with any regression',
         'Any improvement',
@@ -414,7 +404,7 @@ function realTables(scenarios: readonly RealScenario[]): string[] {
       ],
       ...scenarios.map((s) => [
         s.label,
-        s.factor === 0 ? '–' : `${s.factor} × length`,
+        s.share === 0 ? '–' : `${Math.round(s.share * 100)} % of calls parse twice`,
         String(s.runs.length),
         String(s.runs.filter((r) => r.regressions > 0).length),
         String(s.runs.filter((r) => r.improvements > 0).length),
@@ -477,17 +467,11 @@ async function real(options: Options): Promise<string[]> {
   const repo: ExampleRepo = makeExampleRepo()
   try {
     log(`real: example suite committed in ${repo.root}`)
-    const calibration = await calibrateFactors(repo, options.planted, options.calibrationPairs)
-    log(
-      `real: parseCsv ${(calibration.baseNs / 1000).toFixed(0)} µs, one extra ` +
-        `pass ${(calibration.passNs / 1000).toFixed(0)} µs; factors ${calibration.factors.join(', ')}`
-    )
     const scenarios: RealScenario[] = [
-      { label: 'A/A (unchanged)', target: 0, factor: 0, runs: [] },
-      ...options.planted.map((target, i) => ({
-        label: `parseCsv +${target * 100} % planted`,
-        target,
-        factor: calibration.factors[i]!,
+      { label: 'A/A (unchanged)', share: 0, runs: [] },
+      ...options.planted.map((share) => ({
+        label: `parseCsv +${Math.round(share * 100)} % planted`,
+        share,
         runs: []
       }))
     ]
@@ -498,7 +482,7 @@ async function real(options: Options): Promise<string[]> {
         // Rotate the scenarios, so a slow spell of the machine does not hit one of them only.
         for (let k = 0; k < scenarios.length; k++) {
           const scenario = scenarios[(k + round) % scenarios.length]!
-          repo.setSlowdown(scenario.factor)
+          repo.setSlowdown(scenario.share)
           runIndex++
           const seed = options.seed * 1000 + runIndex
           log(`real: run ${runIndex}/${options.realRuns * scenarios.length}: ${scenario.label}`)
@@ -520,12 +504,9 @@ async function real(options: Options): Promise<string[]> {
       `${options.realRuns} run(s) per working tree` +
         (options.neighbour ? ', a neighbour process busy half the time throughout' : '') +
         `, \`--filter '${options.realFilter}'\`` +
-        `. Planted pass calibrated in ${options.calibrationPairs} interleaved worker pairs ` +
-        `(median per-pair ratio of the mean time per call): parseCsv (1,000 orders) ` +
-        `${(calibration.baseNs / 1000).toFixed(0)} µs, one extra pass over the text ` +
-        `${(calibration.passNs / 1000).toFixed(0)} µs, so factors ` +
-        `${calibration.factors.join(' and ')} for ` +
-        `${options.planted.map((t) => `+${Math.round(t * 100)} %`).join(' and ')} of work.`,
+        `. Planted slowdowns: ${options.planted.map((t) => `${Math.round(t * 100)} %`).join(' or ')} ` +
+        'of the calls of parseCsv (1,000 orders) parse their text twice, evenly spread: that ' +
+        'much more of its own work per call on average, whatever the state of the machine.',
       '',
       ...realTables(scenarios),
       '',
