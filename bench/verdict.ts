@@ -22,7 +22,8 @@
  * command benchmarks of examples/perfgate.yml),
  * --robust-runs N (400), --skip-sim, --skip-robust, --skip-real, --neighbour (the real
  * part beside a process busy half the time, as on a shared runner), --planted LIST
- * (percent slowdowns planted in the real part, 5,10).
+ * (percent slowdowns planted in the real part, 5,10), --skip-real-aa (the real part runs
+ * the planted trees only: its A/A runs do not depend on the plant).
  *
  * 3. Robust (bench/verdict-robust.ts): the paired procedures side by side on trials a busy
  *    machine slows as a whole (10-20 % of trials, either side, 1.5-10×) and on clean noise;
@@ -70,6 +71,8 @@ interface Options {
   readonly neighbour: boolean
   /** Real part: the slowdowns planted in parseCsv (fractions of its work). */
   readonly planted: readonly number[]
+  /** Real part: run the unchanged tree (A/A) too. */
+  readonly realAa: boolean
 }
 
 function readOptions(): Options {
@@ -86,7 +89,8 @@ function readOptions(): Options {
       'skip-robust': { type: 'boolean' },
       'skip-real': { type: 'boolean' },
       neighbour: { type: 'boolean' },
-      planted: { type: 'string', default: '5,10' }
+      planted: { type: 'string', default: '5,10' },
+      'skip-real-aa': { type: 'boolean' }
     }
   })
   const number = integerOption
@@ -109,7 +113,8 @@ function readOptions(): Options {
     robust: values['skip-robust'] !== true,
     real: values['skip-real'] !== true,
     neighbour: values.neighbour === true,
-    planted
+    planted,
+    realAa: values['skip-real-aa'] !== true
   }
 }
 
@@ -468,7 +473,7 @@ async function real(options: Options): Promise<string[]> {
   try {
     log(`real: example suite committed in ${repo.root}`)
     const scenarios: RealScenario[] = [
-      { label: 'A/A (unchanged)', share: 0, runs: [] },
+      ...(options.realAa ? [{ label: 'A/A (unchanged)', share: 0, runs: [] }] : []),
       ...options.planted.map((share) => ({
         label: `parseCsv +${Math.round(share * 100)} % planted`,
         share,
