@@ -20158,6 +20158,15 @@ function values(trials, metric) {
 function allPositive(xs) {
     return xs.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0);
 }
+/**
+ * The report's estimate and interval of a paired metric's change, head / base, or
+ * undefined with fewer than 2 pairs or a value that is not a finite number above zero.
+ */
+function pairedChange(base, head, test) {
+    if (!allPositive(base) || !allPositive(head) || base.length < 2)
+        return undefined;
+    return comparePaired(base, head, { method: test, confidence: CONFIDENCE_LEVEL });
+}
 function testMetric(metric, base, head, settings, mode, options) {
     const n = mode === 'paired' ? Math.min(base.length, head.length) : undefined;
     const b = values(n === undefined ? base : base.slice(0, n), metric);
@@ -20182,7 +20191,7 @@ function testMetric(metric, base, head, settings, mode, options) {
     }
     const shared = { ...common, base: median(b), head: median(h) };
     if (mode === 'paired') {
-        const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE_LEVEL });
+        const result = pairedChange(b, h, options.test);
         const needed = options.test === 'trimmed'
             ? trimmedPairsToDecide(b, h, settings)
             : pairsToDecide(result.meanLog, result.sdLog, settings);
@@ -22033,11 +22042,6 @@ function pairedValues(head, base, metric) {
     const valuesOf = (result) => result.trials.slice(0, n).map((t) => t.metrics[metric] ?? NaN);
     return { b: valuesOf(base), h: valuesOf(head) };
 }
-/** The report's estimate and interval of a metric's change (compare.ts takes the same). */
-function reportEstimate(b, h, test) {
-    const usable = b.length >= 2 && [...b, ...h].every((x) => Number.isFinite(x) && x > 0);
-    return usable ? comparePaired(b, h, { method: test, confidence: CONFIDENCE_LEVEL }) : undefined;
-}
 /**
  * The gated metrics a finished A/B benchmark left undecided: neither decided by the
  * scheduler's own rule (decidedAtLook at its last pair count, the look it reached) nor
@@ -22055,13 +22059,21 @@ function undecidedMetrics(head, base, rule) {
         plannedLooks: head.paired?.lookSizes.length ?? 1,
         familySize: rule.familySize
     };
-    const upper = 1 + settings.threshold;
     return settings.gate.filter((metric) => {
         const { b, h } = pairedValues(head, base, metric);
         if (decidedAtLook(b, h, look))
             return false;
-        const estimate = reportEstimate(b, h, rule.test);
-        return !(estimate && estimate.ciLow > 1 / upper && estimate.ciHigh < upper);
+        // The report's "unchanged" needs only the interval (no p-value: no change to flag).
+        const change = pairedChange(b, h, rule.test);
+        const verdict = change &&
+            classify({
+                ...change,
+                pAdjusted: 1,
+                alpha: settings.alpha,
+                threshold: settings.threshold,
+                higherIsBetter: METRICS[metric].higherIsBetter
+            });
+        return verdict !== 'unchanged';
     });
 }
 const UNDECIDED_WHY = {
@@ -22100,7 +22112,7 @@ function createPairedProgress(stream, rule) {
             const gated = head.settings.compare.gate.find((m) => head.summary[m] !== undefined);
             const [metric, baseValue] = headlineMedian(base, gated);
             const { b, h } = pairedValues(head, base, metric);
-            const estimate = rule ? reportEstimate(b, h, rule.test) : undefined;
+            const estimate = rule ? pairedChange(b, h, rule.test) : undefined;
             const baseMedian = base.summary[metric]?.median;
             const medians = estimate && baseMedian !== undefined
                 ? `${metric} base ${baseValue} → head ${formatMetric(metric, baseMedian * estimate.ratio)} ` +

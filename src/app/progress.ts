@@ -6,11 +6,11 @@
 import type { StopReason } from '../compare/types.js'
 import type { PairedTest } from '../config/types.js'
 import type { PairedProgressListener } from '../schedule/paired.js'
-import { CONFIDENCE_LEVEL } from '../stats/confidence.js'
-import { comparePaired } from '../stats/paired.js'
+import { pairedChange } from '../compare/compare.js'
 import { decidedAtLook } from '../stats/sequential.js'
+import { classify } from '../stats/verdict.js'
 import type { ProgressListener } from '../schedule/suite.js'
-import { HEADLINE_METRICS, type MetricName } from '../metrics.js'
+import { HEADLINE_METRICS, METRICS, type MetricName } from '../metrics.js'
 import type { BenchmarkResult } from '../results/types.js'
 import type { TrialOutcome } from '../runners/types.js'
 import { formatMetric } from '../report/format.js'
@@ -100,12 +100,6 @@ function pairedValues(
   return { b: valuesOf(base), h: valuesOf(head) }
 }
 
-/** The report's estimate and interval of a metric's change (compare.ts takes the same). */
-function reportEstimate(b: readonly number[], h: readonly number[], test: PairedTest) {
-  const usable = b.length >= 2 && [...b, ...h].every((x) => Number.isFinite(x) && x > 0)
-  return usable ? comparePaired(b, h, { method: test, confidence: CONFIDENCE_LEVEL }) : undefined
-}
-
 /**
  * The gated metrics a finished A/B benchmark left undecided: neither decided by the
  * scheduler's own rule (decidedAtLook at its last pair count, the look it reached) nor
@@ -126,12 +120,21 @@ export function undecidedMetrics(
     plannedLooks: head.paired?.lookSizes.length ?? 1,
     familySize: rule.familySize
   }
-  const upper = 1 + settings.threshold
   return settings.gate.filter((metric) => {
     const { b, h } = pairedValues(head, base, metric)
     if (decidedAtLook(b, h, look)) return false
-    const estimate = reportEstimate(b, h, rule.test)
-    return !(estimate && estimate.ciLow > 1 / upper && estimate.ciHigh < upper)
+    // The report's "unchanged" needs only the interval (no p-value: no change to flag).
+    const change = pairedChange(b, h, rule.test)
+    const verdict =
+      change &&
+      classify({
+        ...change,
+        pAdjusted: 1,
+        alpha: settings.alpha,
+        threshold: settings.threshold,
+        higherIsBetter: METRICS[metric].higherIsBetter
+      })
+    return verdict !== 'unchanged'
   })
 }
 
@@ -177,7 +180,7 @@ export function createPairedProgress(
       const gated = head.settings.compare.gate.find((m) => head.summary[m] !== undefined)
       const [metric, baseValue] = headlineMedian(base, gated)
       const { b, h } = pairedValues(head, base, metric)
-      const estimate = rule ? reportEstimate(b, h, rule.test) : undefined
+      const estimate = rule ? pairedChange(b, h, rule.test) : undefined
       const baseMedian = base.summary[metric]?.median
       const medians =
         estimate && baseMedian !== undefined

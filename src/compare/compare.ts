@@ -12,7 +12,7 @@ import { CONFIDENCE_LEVEL } from '../stats/confidence.js'
 import { median } from '../stats/quantile.js'
 import { normalQuantile } from '../stats/distributions.js'
 import { holm } from '../stats/multiple.js'
-import { comparePaired, logRatios } from '../stats/paired.js'
+import { comparePaired, logRatios, type PairedComparison } from '../stats/paired.js'
 import { trimmedMeanTest } from '../stats/trimmed.js'
 import { sequentialP } from '../stats/sequential.js'
 import { compareUnpaired } from '../stats/unpaired.js'
@@ -33,6 +33,19 @@ function values(trials: readonly TrialResult[], metric: MetricName): (number | u
 
 function allPositive(xs: readonly (number | undefined)[]): xs is number[] {
   return xs.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)
+}
+
+/**
+ * The report's estimate and interval of a paired metric's change, head / base, or
+ * undefined with fewer than 2 pairs or a value that is not a finite number above zero.
+ */
+export function pairedChange(
+  base: readonly (number | undefined)[],
+  head: readonly (number | undefined)[],
+  test: PairedTest
+): PairedComparison | undefined {
+  if (!allPositive(base) || !allPositive(head) || base.length < 2) return undefined
+  return comparePaired(base, head, { method: test, confidence: CONFIDENCE_LEVEL })
 }
 
 /** A metric test before the run-wide Holm adjustment. */
@@ -70,7 +83,7 @@ function testMetric(
   }
   const shared = { ...common, base: median(b), head: median(h) }
   if (mode === 'paired') {
-    const result = comparePaired(b, h, { method: options.test, confidence: CONFIDENCE_LEVEL })
+    const result = pairedChange(b, h, options.test)!
     const needed =
       options.test === 'trimmed'
         ? trimmedPairsToDecide(b, h, settings)
