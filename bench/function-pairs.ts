@@ -8,9 +8,9 @@
  * time per call: the noise a paired verdict must see through.
  *
  * Options: --pairs N (20), --modes LIST (seq,50,25,10), --times LIST (each side's sampling
- * time per trial in ms, the default 500; every mode is run at every time),
- * --neighbour (a process busy half the time beside the pairs, as on a shared runner). Progress to stderr, a Markdown table
- * to stdout.
+ * time per trial in ms, the default 500; every mode is run at every time), --neighbour (a
+ * process busy half the time beside the pairs, as on a shared runner). Progress to
+ * stderr, a Markdown table to stdout.
  */
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -62,13 +62,7 @@ async function main(): Promise<void> {
       throw new Error(`--modes: expected seq or a slice length in ms, got ${JSON.stringify(mode)}`)
     }
   }
-  const times = values.times.split(',').map((t) => {
-    const ms = Number(t)
-    if (!(ms >= 1 && ms <= 60_000)) {
-      throw new Error(`--times: sampling times in ms, e.g. 300,1000; got ${JSON.stringify(t)}`)
-    }
-    return ms
-  })
+  const times = values.times.split(',').map((t) => integerOption('times', t, 1))
   const neighbour = values.neighbour ? startNeighbour() : undefined
   const rows: string[][] = []
   try {

@@ -27,11 +27,11 @@ const PARSE_HEAD = 'export function parseCsv(text) {\n'
  * byte for byte under another name, runs once per call and once more on a `share` of the
  * calls, evenly spread (every 10th call for 0.1). The same code on the same input does the
  * extra work, so the mean time per call (what functions are gated on) grows by `share`
- * whatever the machine's state. Only the second parse's row count is kept (observable, so
- * the call stays): keeping its rows alive made every scavenge copy them, and a 10 % share
- * measured +14 %. An extra pass of other code (a multiply-add loop) cost
+ * whatever the machine's state. Only the second parse's row count is kept (exported, so the
+ * call stays observable): keeping its rows alive made every scavenge copy them, and a
+ * 10 % share measured +14 %. An extra pass of other code (a multiply-add loop) cost
  * 7.7-11 % of a parse from one run to the next, as memory contention slowed the parse and
- * not the loop; parsing a prefix again added about half its share.
+ * not the loop (docs/PERFORMANCE.md, "Verdict engine").
  */
 export function plantSlowdown(source: string, share: number): string {
   if (!source.includes(PARSE_HEAD)) throw new Error(`${ORDERS}: parseCsv changed, cannot plant`)
