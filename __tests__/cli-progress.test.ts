@@ -102,6 +102,22 @@ describe('createPairedProgress at the end of a benchmark', () => {
     expect(undecidedMetrics(side(wild, 'max-pairs'), side(base), rule)).toEqual(['p50'])
   })
 
+  it('says a look stopped a benchmark as too unlikely to decide, and why it ended so', () => {
+    const { out, stream } = capture(false)
+    const progress = createPairedProgress(stream, rule)
+    progress.benchmarkStart(bench, 1, 1)
+    progress.look(bench, 10, 'open')
+    progress.look(bench, 20, 'futile')
+    progress.benchmarkEnd(side(wild.slice(0, 20), 'futile'), side(base.slice(0, 20)))
+    expect(out.slice(1, 3)).toEqual([
+      '[1/1] build: look at 10 pairs: not decided yet, continuing\n',
+      '[1/1] build: look at 20 pairs: too unlikely to decide by the last look, stopping\n'
+    ])
+    expect(out[3]).toContain(
+      '? inconclusive after 20 pairs (stopped early: too unlikely to decide by the last look) on p50'
+    )
+  })
+
   it('shows the gated metric, not the headline one', () => {
     const slower = base.map((v) => v * 1.2)
     expect(end(side(slower, 'max-pairs', 'mean'), side(base, undefined, 'mean'))).toBe(

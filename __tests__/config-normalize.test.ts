@@ -151,7 +151,13 @@ describe('compare settings and limits', () => {
       threshold: '2%',
       'max-pairs': 30
     })
-    expect(compare).toEqual({ failOn: 'both', test: 'trimmed', maxPairs: 30, maxTimeMs: 600_000 })
+    expect(compare).toEqual({
+      failOn: 'both',
+      test: 'trimmed',
+      futility: 0.05,
+      maxPairs: 30,
+      maxTimeMs: 600_000
+    })
     expect(benchmarkCompare(issues, undefined, 'command', inherited, ['b'])).toEqual({
       gate: ['wall'],
       threshold: 0.02,

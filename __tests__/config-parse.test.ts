@@ -130,6 +130,11 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
       `${F}:1:19: compare.alpha: expected a number between 0 and 1 (exclusive), got 2`
     ],
     [
+      'futility out of range',
+      'compare: { futility: 0.9 }\nbenchmarks:\n  - name: a\n' + CMD,
+      `${F}:1:22: compare.futility: expected a number of at most 0.5, got 0.9`
+    ],
+    [
       'unknown gated metric',
       'compare: { gate: [wall, wal] }\nbenchmarks:\n  - name: a\n' + CMD,
       `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p90, p95, p99, p999, max, mean, ops, heap, gcTime, gcCount, rps, throughput, errors, timeouts, non2xx, serverCpu, cpuPerRequest, wall, user, sys, cpu, rss, rssMean, diskRead, diskWrite`
@@ -171,7 +176,13 @@ describe('parseConfig: defaults', () => {
       dir: '/repo',
       setup: undefined,
       profile: 'on-regression',
-      compare: { failOn: 'both', test: 'trimmed', maxPairs: undefined, maxTimeMs: 600000 },
+      compare: {
+        failOn: 'both',
+        test: 'trimmed',
+        futility: 0.05,
+        maxPairs: undefined,
+        maxTimeMs: 600000
+      },
       benchmarks: [
         {
           name: 'fn',
@@ -223,7 +234,7 @@ describe('parseConfig: defaults', () => {
 describe('parseConfig: compare settings', () => {
   it('applies the global gate per kind and lets a benchmark override it', () => {
     const config = parse(
-      'compare: { gate: [p95, rss], threshold: 3%, alpha: 0.01, fail-on: budgets, test: sign-flip, max-pairs: 40, max-time: 5m }\n' +
+      'compare: { gate: [p95, rss], threshold: 3%, alpha: 0.01, fail-on: budgets, test: sign-flip, futility: 0.2, max-pairs: 40, max-time: 5m }\n' +
         'benchmarks:\n' +
         '  - name: fn\n    function: { file: bench/a.js }\n' +
         '  - name: cmd\n    command: { run: x }\n' +
@@ -233,6 +244,7 @@ describe('parseConfig: compare settings', () => {
     expect(config.compare).toEqual({
       failOn: 'budgets',
       test: 'sign-flip',
+      futility: 0.2,
       maxPairs: 40,
       maxTimeMs: 300000
     })

@@ -99,6 +99,19 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
     expect(doubt).toContain('1 more below')
   })
 
+  it('says when a benchmark stopped early because its last look was unlikely to decide', () => {
+    const futile = benchResult('hopeless', scaled(1.02, WILD), 'futile')
+    const r = judged([futile], [benchResult('hopeless', BASE, undefined)])
+    const m = buildReport(r, r.comparison!)
+    expect(m.tone).toBe('doubt')
+    expect(m.doubt).toContain(
+      'hopeless time/op p50: too noisy for 10 pairs (stopped early: unlikely to decide by 30 pairs)'
+    )
+    expect(renderMarkdownReport(m, { version: '0.1.0' })).toContain(
+      'hopeless: 10 pairs, stopped at look 1 of 3, too unlikely to decide by the last'
+    )
+  })
+
   it('has no doubt line, and a green tone, when every gated test decided', () => {
     const r = judged([head[0]!], [base[0]!])
     const m = buildReport(r, r.comparison!)

@@ -15,8 +15,12 @@ const base: BenchmarkConfig = {
   spec: { ...head.spec, run: 'base' } as BenchmarkConfig['spec']
 }
 
-/** Wall times: base ~100 ms, head ~100 × factor, with a little deterministic jitter. */
-function runner(factor: number, failAt?: { side: 'base' | 'head'; trial: number }) {
+/** Wall times: base ~100 ms, head ~100 × factor, with deterministic jitter (default ±1 %). */
+function runner(
+  factor: number,
+  failAt?: { side: 'base' | 'head'; trial: number },
+  jitterAmplitude = 0.01
+) {
   const calls: string[] = []
   const r: TrialRunner = {
     async runTrial(benchmark, trial): Promise<TrialOutcome> {
@@ -25,7 +29,7 @@ function runner(factor: number, failAt?: { side: 'base' | 'head'; trial: number 
       if (failAt && failAt.side === side && failAt.trial === trial) {
         return { ok: false, message: 'exit 1', stderrTail: undefined, durationMs: 1 }
       }
-      const jitter = 1 + 0.01 * Math.sin(trial * 7 + (side === 'head' ? 1 : 0))
+      const jitter = 1 + jitterAmplitude * Math.sin(trial * 7 + (side === 'head' ? 1 : 0))
       return {
         ok: true,
         metrics: { wall: 100 * (side === 'head' ? factor : 1) * jitter },
@@ -82,6 +86,36 @@ describe('runPairedBenchmark', () => {
     // +3 % with 1 % jitter: neither past ±5 % nor surely inside it at 5 or 10 pairs.
     const { r } = runner(1.045)
     const { head: h } = await runPairedBenchmark(head, base, options(r))
+    expect(h.paired).toMatchObject({ pairs: 15, stopReason: 'max-pairs' })
+  })
+
+  it('with futility, stops a benchmark too noisy to be decided by the last look', async () => {
+    // ±30 % jitter: 5 pairs leave it open; 10 say the 15 of the last look will not tell ±5 %.
+    const looks: string[] = []
+    const progress = {
+      benchmarkStart() {},
+      trialEnd() {},
+      look(_b: BenchmarkConfig, pairs: number, state: string) {
+        looks.push(`${pairs} ${state}`)
+      },
+      benchmarkEnd() {}
+    }
+    const noisy = () => runner(1, undefined, 0.3).r
+    const futile = await runPairedBenchmark(
+      head,
+      base,
+      options(noisy(), { futility: 0.05, progress })
+    )
+    expect(futile.head.paired).toMatchObject({ pairs: 10, stopReason: 'futile' })
+    expect(looks).toEqual(['5 open', '10 futile'])
+    const every = await runPairedBenchmark(head, base, options(noisy(), { futility: 0 }))
+    expect(every.head.paired).toMatchObject({ pairs: 15, stopReason: 'max-pairs' })
+  })
+
+  it('with futility, goes on while the last look may still decide', async () => {
+    // ±1 % jitter around +4.5 %: close to the ±5 % threshold, yet 15 pairs may tell.
+    const { r } = runner(1.045)
+    const { head: h } = await runPairedBenchmark(head, base, options(r, { futility: 0.05 }))
     expect(h.paired).toMatchObject({ pairs: 15, stopReason: 'max-pairs' })
   })
 

@@ -8,7 +8,7 @@ import { runPairedBenchmark } from '../src/schedule/paired.js'
 import { lookAlphas } from '../src/stats/multiple.js'
 import { comparePaired } from '../src/stats/paired.js'
 import { createRandom } from '../src/stats/random.js'
-import { decidedAtLook, lookAlpha, sequentialP } from '../src/stats/sequential.js'
+import { chanceToDecide, decidedAtLook, lookAlpha, sequentialP } from '../src/stats/sequential.js'
 import { httpBenchmark } from './helpers/benchmarks.js'
 
 describe('lookAlpha', () => {
@@ -56,6 +56,52 @@ describe('decidedAtLook', () => {
     expect(decidedAtLook([100], [200], rule)).toBe(false)
     expect(decidedAtLook([100, 0], [200, 200], rule)).toBe(false)
     expect(decidedAtLook([100, NaN], [200, 200], rule)).toBe(false)
+  })
+})
+
+describe('chanceToDecide', () => {
+  // Log ratios of 10 pairs: quiet (SD 4.5 %), noisy (SD 16 %) and a clear +5 %.
+  const QUIET = [0.031, -0.052, 0.012, 0.087, -0.021, 0.004, -0.066, 0.045, 0.019, -0.008]
+  const NOISY = [0.12, -0.15, 0.3, 0.02, -0.09, 0.21, -0.25, 0.05, 0.11, -0.04]
+  const CLEAR = [0.051, 0.048, 0.06, 0.039, 0.055, 0.044, 0.052, 0.047, 0.058, 0.049]
+  const pairs = (d: number[]) => ({ base: d.map(() => 1), head: d.map((x) => Math.exp(x)) })
+  const rule = (test: PairedTest, familySize = 1) => ({
+    alpha: 0.05,
+    threshold: 0.04,
+    test,
+    plannedLooks: 3,
+    familySize
+  })
+
+  // Reference: scipy 1.17 — trim_mean / mstats.trimmed_stde (trimmed) or mean / SD/√n (t);
+  // f = n/N; X = e + s√(1−f)·T(df_n); P(|X| < T − t.ppf(0.975, df_N)·s√f) +
+  // P(|X| ≥ max(T, t.ppf(1 − α/(K m)/2, df_N)·s√f)), T = log1p(0.04), df trimmed n − 2g − 1.
+  it.each([
+    ['quiet', QUIET, 'trimmed', 30, 1, 0.9463820748253909],
+    ['quiet', QUIET, 't', 30, 1, 0.9022266343183174],
+    ['quiet', QUIET, 'trimmed', 20, 5, 0.9279525844010993],
+    ['noisy', NOISY, 'trimmed', 30, 1, 0.17136205381006087],
+    ['noisy', NOISY, 't', 30, 1, 0.15904984663749888],
+    ['noisy', NOISY, 'trimmed', 20, 5, 0.01966894359813054],
+    ['noisy', NOISY, 't', 20, 5, 0.015621303474904313],
+    ['clear', CLEAR, 'trimmed', 30, 1, 0.9998008484569575],
+    ['clear', CLEAR, 't', 30, 1, 0.9999671495499035]
+  ] as const)('%s pairs, %s, cap %d, m %d: scipy %f', (_name, d, test, cap, m, expected) => {
+    const { base, head } = pairs([...d])
+    expect(chanceToDecide(base, head, rule(test, m), cap)).toBeCloseTo(expected, 9)
+  })
+
+  it('cannot be told with fewer than 2 pairs, no pairs to come, or values not ratios', () => {
+    const { base, head } = pairs([...QUIET])
+    expect(chanceToDecide(base, head, rule('t'), 10)).toBeNaN()
+    expect(chanceToDecide([1], [1.1], rule('t'), 30)).toBeNaN()
+    expect(chanceToDecide([1, 0], [1, 1], rule('t'), 30)).toBeNaN()
+    expect(chanceToDecide([1, NaN], [1, 1], rule('t'), 30)).toBeNaN()
+  })
+
+  it('is certain when every pair has the same ratio', () => {
+    expect(chanceToDecide([1, 1, 1], [1, 1, 1], rule('trimmed'), 30)).toBe(1)
+    expect(chanceToDecide([1, 1, 1], [1.2, 1.2, 1.2], rule('t'), 30)).toBe(1)
   })
 })
 

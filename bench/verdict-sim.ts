@@ -14,7 +14,7 @@ import type {
   FunctionSpec,
   PairedTest
 } from '../src/config/types.js'
-import { DEFAULT_PAIRED_TEST } from '../src/config/defaults.js'
+import { DEFAULT_FUTILITY, DEFAULT_PAIRED_TEST } from '../src/config/defaults.js'
 import { compareResults } from '../src/compare/compare.js'
 import type { Comparison } from '../src/compare/types.js'
 import type { MetricName } from '../src/metrics.js'
@@ -27,6 +27,7 @@ import { createRandom, type Random } from '../src/stats/random.js'
 export const COMPARE_CONFIG: CompareConfig = {
   failOn: 'both',
   test: DEFAULT_PAIRED_TEST,
+  futility: DEFAULT_FUTILITY,
   maxPairs: undefined,
   maxTimeMs: 10 * 60_000
 }
@@ -112,6 +113,8 @@ export interface Scenario {
   readonly disturbance?: Disturbance
   /** The paired test; default the config default (COMPARE_CONFIG.test). */
   readonly test?: PairedTest
+  /** compare.futility; default the config default (COMPARE_CONFIG.futility). */
+  readonly futility?: number
 }
 
 /** One simulated `perfgate run --base`: the paired results and their comparison. */
@@ -140,6 +143,7 @@ export async function simulateRun(
       lookSizes: scenario.lookSizes,
       maxTimeMs: COMPARE_CONFIG.maxTimeMs,
       test: scenario.test ?? COMPARE_CONFIG.test,
+      futility: scenario.futility ?? COMPARE_CONFIG.futility ?? 0,
       familySize: scenario.benchmarks * scenario.gate.length,
       definitionHash: () => 'simulated',
       now: () => 0

@@ -11,6 +11,8 @@
  *      20, 30 pairs and the adaptive default; pairs used by the adaptive schedule.
  *    - Power inside a family: one of the 10 × 3 benchmarks slowed.
  *    - What if: family A/A and adaptive power with threshold 4 % and 3 %.
+ *    - Futility: what compare.futility saves in pairs and costs in verdicts, on clean and
+ *      disturbed trials.
  * 2. Real (bench/verdict-real.ts): the example suite in a temporary git repository,
  *    `perfgate run --base HEAD --json` through the CLI's main(), A/A and with a +5 % and
  *    +10 % slowdown planted in parseCsv, `--real-runs` times each (rotating scenarios).
@@ -33,10 +35,16 @@
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
 import { integerOption, runBench, startNeighbour } from './common.js'
-import { DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../src/config/defaults.js'
+import { DEFAULT_ALPHA, DEFAULT_FUTILITY, DEFAULT_THRESHOLD } from '../src/config/defaults.js'
 import { markdownTable } from 'markdown-table'
 import type { MetricName } from '../src/metrics.js'
-import { COMPARE_CONFIG, simulateCell, type CellResult, type Scenario } from './verdict-sim.js'
+import {
+  COMPARE_CONFIG,
+  simulateCell,
+  type CellResult,
+  type Disturbance,
+  type Scenario
+} from './verdict-sim.js'
 import { PROCEDURES, robustScenarios, simulateProcedure } from './verdict-robust.js'
 import { makeExampleRepo, runAb, type ExampleRepo, type RealRun } from './verdict-real.js'
 
@@ -298,6 +306,11 @@ async function familyPowerTable(options: Options, threshold: number): Promise<st
   )
 }
 
+/** One benchmark gated on p50, adaptive 10/20/30, the defaults unless `extra` says otherwise. */
+function oneBenchmark(noise: number, effect: number, extra: Partial<Scenario> = {}): Scenario {
+  return { benchmarks: 1, gate: ['p50'], noise, effect, lookSizes: ADAPTIVE, ...DEFAULTS, ...extra }
+}
+
 /** Power of the adaptive default with another threshold (single benchmark, gate p50). */
 async function whatIfPowerTable(options: Options, threshold: number): Promise<string> {
   const rows: string[][] = []
@@ -306,15 +319,7 @@ async function whatIfPowerTable(options: Options, threshold: number): Promise<st
     const pairs: string[] = []
     for (const effect of EFFECTS) {
       const c = await cell(
-        {
-          benchmarks: 1,
-          gate: ['p50'],
-          noise,
-          effect,
-          lookSizes: ADAPTIVE,
-          threshold,
-          alpha: DEFAULTS.alpha
-        },
+        oneBenchmark(noise, effect, { threshold }),
         options.powerRuns,
         options.seed
       )
@@ -355,6 +360,55 @@ async function whatIf(options: Options): Promise<string[]> {
   return out
 }
 
+/** compare.futility values the futility table compares: off, the default, and 0.1. */
+const FUTILITIES = [0, DEFAULT_FUTILITY, 0.1] as const
+const FUTILITY_NOISES = [0.04, 0.06, 0.08, 0.12] as const
+/** Trials slowed as a whole by a busy machine: 15 % of them, 1.5-10×. */
+const BUSY: Disturbance = { share: 0.15, slowdown: [1.5, 10] }
+
+/**
+ * What stopping early for futility costs and saves: one benchmark (gate p50), adaptive
+ * 10/20/30, A/A and slowed +5 / +10 %, on clean noise and with disturbed trials. Per
+ * compare.futility: the share of runs with the right verdict ("unchanged" for A/A, a
+ * regression otherwise) and the mean pairs.
+ */
+async function futilityTable(options: Options): Promise<string> {
+  const rows: string[][] = []
+  for (const disturbance of [undefined, BUSY]) {
+    for (const noise of FUTILITY_NOISES) {
+      for (const effect of [1, 1.05, 1.1]) {
+        const row = [
+          disturbance ? 'busy' : 'clean',
+          noiseLabel(noise),
+          effect === 1 ? 'A/A' : effectLabel(effect)
+        ]
+        for (const futility of FUTILITIES) {
+          const c = await cell(
+            oneBenchmark(noise, effect, { futility, ...(disturbance ? { disturbance } : {}) }),
+            options.powerRuns,
+            options.seed
+          )
+          const right = effect === 1 ? c.tests - c.inconclusive - c.anyChange : c.slowedFlagged
+          row.push(`${pct(right / c.runs, 0)}, ${(c.slowedPairs / c.runs).toFixed(1)}`)
+        }
+        rows.push(row)
+      }
+    }
+  }
+  return markdownTable(
+    [
+      [
+        'Trials',
+        'Noise / trial',
+        'Change',
+        ...FUTILITIES.map((f) => `futility ${f}${f === DEFAULT_FUTILITY ? ' (default)' : ''}`)
+      ],
+      ...rows
+    ],
+    { align: ['l', 'r', 'r', 'r', 'r', 'r'] }
+  )
+}
+
 async function simulated(options: Options): Promise<string[]> {
   const started = performance.now()
   const out = [
@@ -377,6 +431,13 @@ async function simulated(options: Options): Promise<string[]> {
     await familyPowerTable(options, DEFAULTS.threshold),
     '',
     ...(await whatIf(options)),
+    '### Stopping early for futility: one benchmark, gate p50, adaptive 10/20/30',
+    '',
+    'Each cell: the share of runs with the right verdict ("unchanged" for A/A, a regression ' +
+      'otherwise), then the mean pairs. "busy": 15 % of trials (either side) slowed 1.5-10× as a whole.',
+    '',
+    await futilityTable(options),
+    '',
     `Simulation time: ${((performance.now() - started) / 1000).toFixed(1)} s.`,
     ''
   ]

@@ -52,6 +52,12 @@ const DEFAULT_FAIL_ON = 'both';
  */
 const PAIRED_TEST_VALUES = ['trimmed', 't', 'sign-flip'];
 const DEFAULT_PAIRED_TEST = 'trimmed';
+/**
+ * Stop an undecided benchmark at a look once the last look is less than 5 % likely to
+ * decide it: a benchmark too noisy to decide by the cap ends inconclusive at its first
+ * look instead of running every pair (docs/DESIGN.md, "Stopping early for futility").
+ */
+const DEFAULT_FUTILITY = 0.05;
 /** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
 const DEFAULT_LOOKS = 3;
 const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000;
@@ -8717,6 +8723,7 @@ function globalCompare(issues, raw) {
         compare: {
             failOn: raw?.['fail-on'] ?? DEFAULT_FAIL_ON,
             test: raw?.test ?? DEFAULT_PAIRED_TEST,
+            futility: raw?.futility ?? DEFAULT_FUTILITY,
             maxPairs: raw?.['max-pairs'],
             maxTimeMs: positiveDuration(issues, raw?.['max-time'], ['compare', 'max-time'], DEFAULT_MAX_COMPARE_TIME_MS),
             ...(raw?.['max-duration'] === undefined
@@ -9058,6 +9065,12 @@ const CONFIG_SCHEMA = {
                 test: {
                     enum: PAIRED_TEST_VALUES,
                     description: 'Paired test on log ratios: trimmed (20 % trimmed mean with the trimmed t, default; robust to trials slowed as a whole), t (paired t-test) or sign-flip (exact randomization test).'
+                },
+                futility: {
+                    type: 'number',
+                    minimum: 0,
+                    maximum: 0.5,
+                    description: 'A/B runs: stop an undecided benchmark at a look before the last when the chance that the last look decides it is below this (it ends inconclusive sooner; a change or "unchanged" is never made more likely). 0 takes every look. Default 0.05.'
                 },
                 'max-pairs': {
                     type: 'integer',
@@ -19770,6 +19783,72 @@ function decidedAtLook(base, head, rule) {
         return true;
     return result.ciLow > 1 / upper && result.ciHigh < upper;
 }
+/** Degrees of freedom of the look's interval at n pairs: trimmed t n − 2g − 1, else n − 1. */
+function intervalDf(test, n) {
+    return test === 'trimmed' ? n - 2 * Math.floor(DEFAULT_TRIM * n) - 1 : n - 1;
+}
+/**
+ * The chance that the pairs still to come decide a metric at the last planned look (of N =
+ * `capPairs` pairs): the predictive probability, given the n pairs so far, that the last
+ * look's estimate is significant past the threshold or its interval inside ±threshold.
+ *
+ * With f = n / N, the test's own estimate e (the trimmed mean of the log ratios, or their
+ * mean) and standard error s at df_n (the interval's degrees of freedom at n pairs), the
+ * last look's estimate f e + (1 − f) F, F the mean of the N − n pairs to come, is
+ * predicted as e + s √(1 − f) T_{df_n}: with the true effect's flat-prior posterior
+ * N(e, s²) and F's sampling variance s² n / (N − n), its variance is
+ * (1 − f)² (s² + s² n / (N − n)) = s² (1 − f) (Spiegelhalter,
+ * Freedman & Blackburn, "Monitoring clinical trials: conditional or predictive power?",
+ * Controlled Clinical Trials 7 (1986)); the Student t in place of the normal carries the
+ * doubt about s itself, which at a first look of 10 pairs rests on a few central values.
+ * The last look, with standard error s √f and quantiles at df_N, decides when
+ *   |estimate| ≥ max(T, q_sig s √f)   significant (q_sig at alpha / (K × m)) and past T, or
+ *   |estimate| ≤ T − q_eq s √f        "unchanged": the report's CONFIDENCE_LEVEL interval
+ *                                     inside ±T,
+ * T = log(1 + threshold). Earlier looks decide less often than the last and are left out.
+ *
+ * NaN when the chance cannot be told: fewer than 2 pairs, values that are not ratios, or
+ * no pairs left to come.
+ */
+function chanceToDecide(base, head, rule, capPairs) {
+    if (!allPositive$1(base) || !allPositive$1(head) || base.length < 2)
+        return NaN;
+    const d = logRatios(base, head);
+    const n = d.length;
+    if (capPairs <= n)
+        return NaN;
+    let estimate;
+    let se;
+    if (rule.test === 'trimmed') {
+        const trimmed = trimmedMeanTest(d, { confidence: CONFIDENCE_LEVEL });
+        estimate = trimmed.estimate;
+        se = trimmed.standardError;
+    }
+    else {
+        estimate = d.reduce((sum, x) => sum + x, 0) / n;
+        se = Math.sqrt(d.reduce((sum, x) => sum + (x - estimate) ** 2, 0) / (n - 1) / n);
+    }
+    const f = n / capPairs;
+    const finalSe = se * Math.sqrt(f);
+    const spread = se * Math.sqrt(1 - f);
+    const dfNow = intervalDf(rule.test, n);
+    const dfLast = intervalDf(rule.test, capPairs);
+    const level = lookAlpha(rule.alpha, rule.plannedLooks) / Math.max(1, rule.familySize);
+    const qEquivalent = studentTQuantile(1 - (1 - CONFIDENCE_LEVEL) / 2, dfLast);
+    const qSignificant = studentTQuantile(1 - level / 2, dfLast);
+    const band = Math.log(1 + rule.threshold);
+    // P(|X| < a) for the predicted estimate X; a point mass at e when s is 0.
+    const within = (a) => {
+        if (a <= 0)
+            return 0;
+        if (!(spread > 0))
+            return Math.abs(estimate) < a ? 1 : 0;
+        return (studentTCdf((a - estimate) / spread, dfNow) - studentTCdf((-a - estimate) / spread, dfNow));
+    };
+    const unchanged = within(band - qEquivalent * finalSe);
+    const change = 1 - within(Math.max(band, qSignificant * finalSe));
+    return Math.min(1, Math.max(0, unchanged + change));
+}
 
 /**
  * Unpaired comparison, for a head measured against a stored baseline from another run
@@ -20258,7 +20337,8 @@ function compareResults(input) {
                     ? {
                         stopReason: h.paired.stopReason,
                         looks: h.paired.lookSizes.filter((size) => size <= h.paired.pairs).length,
-                        plannedLooks: h.paired.lookSizes.length
+                        plannedLooks: h.paired.lookSizes.length,
+                        maxPairs: h.paired.lookSizes[h.paired.lookSizes.length - 1]
                     }
                     : {})
             };
@@ -21310,8 +21390,8 @@ function planLooks(trials, maxPairs, defaultLooks) {
     sizes.push(max);
     return sizes;
 }
-/** At a planned look: true when every gated metric is decided (see decidedAtLook). */
-function isDecided(base, head, settings, options) {
+/** At a planned look before the last: decided, futile or open (see LookState). */
+function lookState(base, head, settings, options) {
     const rule = {
         alpha: settings.alpha,
         threshold: settings.threshold,
@@ -21319,8 +21399,21 @@ function isDecided(base, head, settings, options) {
         plannedLooks: options.lookSizes.length,
         familySize: options.familySize
     };
+    const capPairs = options.lookSizes[options.lookSizes.length - 1];
     const valuesOf = (trials, metric) => trials.map((t) => t.metrics[metric] ?? NaN);
-    return settings.gate.every((metric) => decidedAtLook(valuesOf(base, metric), valuesOf(head, metric), rule));
+    let state = 'decided';
+    for (const metric of settings.gate) {
+        const b = valuesOf(base, metric);
+        const h = valuesOf(head, metric);
+        if (decidedAtLook(b, h, rule))
+            continue;
+        const futility = options.futility ?? 0;
+        // NaN (no chance can be told) is never futile.
+        if (!(chanceToDecide(b, h, rule, capPairs) < futility))
+            return 'open';
+        state = 'futile';
+    }
+    return state;
 }
 function resultOf(benchmark, trials, definitionHash, failure) {
     const base = {
@@ -21436,10 +21529,10 @@ class PairedSession {
             const done = (this.#pair = pair + 1);
             const atLook = options.lookSizes.includes(done) && done < this.#maxPairs;
             if (atLook) {
-                const decided = isDecided(this.#trials.base, this.#trials.head, this.#head.compare, options);
-                options.progress?.look(this.#head, done, decided);
-                if (decided)
-                    return this.#stop('decided');
+                const state = lookState(this.#trials.base, this.#trials.head, this.#head.compare, options);
+                options.progress?.look(this.#head, done, state);
+                if (state !== 'open')
+                    return this.#stop(state);
             }
             if (this.#now() - this.#started > options.maxTimeMs && done < this.#maxPairs) {
                 return this.#stop('max-time');
@@ -21706,12 +21799,15 @@ function doubtReason(bench, m, paired) {
     if (bench.stopReason === 'max-time')
         return 'stopped at the time cap (compare.max-time)';
     const n = paired ? bench.nHead : Math.min(bench.nBase, bench.nHead);
+    const early = bench.stopReason === 'futile' && bench.maxPairs !== undefined
+        ? ` (stopped early: unlikely to decide by ${bench.maxPairs} pairs)`
+        : '';
     const more = m.pairsToDecide === undefined || m.pairsToDecide <= n
         ? ''
         : m.pairsToDecide > 1000
             ? ', over 1000 pairs would be needed'
             : `, about ${m.pairsToDecide} pairs would likely decide`;
-    return `too noisy for ${n} ${unit}${more}`;
+    return `too noisy for ${n} ${unit}${early}${more}`;
 }
 /** How many metrics in a list of "<benchmark> <metric>: <reason>" parts the line names. */
 const DOUBT_LISTED = 4;
@@ -21746,13 +21842,15 @@ function methodLines(results, comparison) {
         const stops = paired.map((b) => {
             const why = b.stopReason === 'decided'
                 ? `stopped at look ${b.looks} of ${b.plannedLooks}, decided`
-                : b.stopReason === 'max-pairs'
-                    ? `ran all ${b.plannedLooks} looks`
-                    : b.stopReason === 'max-time'
-                        ? 'stopped at the time cap'
-                        : b.stopReason === 'time-budget'
-                            ? "cut short by the run's time budget (compare.max-duration)"
-                            : 'stopped by an error';
+                : b.stopReason === 'futile'
+                    ? `stopped at look ${b.looks} of ${b.plannedLooks}, too unlikely to decide by the last`
+                    : b.stopReason === 'max-pairs'
+                        ? `ran all ${b.plannedLooks} looks`
+                        : b.stopReason === 'max-time'
+                            ? 'stopped at the time cap'
+                            : b.stopReason === 'time-budget'
+                                ? "cut short by the run's time budget (compare.max-duration)"
+                                : 'stopped by an error';
             return `${b.name}: ${plural$1(b.nHead, 'pair')}, ${why}`;
         });
         lines.push(`Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
@@ -22076,8 +22174,14 @@ function undecidedMetrics(head, base, rule) {
         return verdict !== 'unchanged';
     });
 }
+const LOOK_TEXT = {
+    decided: 'decided, stopping',
+    futile: 'too unlikely to decide by the last look, stopping',
+    open: 'not decided yet, continuing'
+};
 const UNDECIDED_WHY = {
     decided: '',
+    futile: 'stopped early: too unlikely to decide by the last look',
     'max-pairs': 'all planned looks run',
     'max-time': 'stopped at the time cap',
     'time-budget': 'cut short by the time budget',
@@ -22098,8 +22202,8 @@ function createPairedProgress(stream, rule) {
         trialEnd(_benchmark, side, pair, maxPairs, outcome) {
             line.show(...trialText(label, `pair ${pair + 1}/${maxPairs} ${side}`, outcome));
         },
-        look(_benchmark, pairs, decided) {
-            const text = `${label}: look at ${pairs} pairs: ${decided ? 'decided, stopping' : 'not decided yet, continuing'}`;
+        look(_benchmark, pairs, state) {
+            const text = `${label}: look at ${pairs} pairs: ${LOOK_TEXT[state]}`;
             line.show(text, text);
         },
         benchmarkEnd(head, base) {
@@ -22183,6 +22287,7 @@ async function measureAgainstBase(config, selected, spec, options) {
             lookSizes: planLooks(options.trials ?? benchmark.trials, config.compare.maxPairs, options.lookCount),
             maxTimeMs: config.compare.maxTimeMs,
             test: config.compare.test,
+            futility: config.compare.futility,
             familySize: options.familySize,
             definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
             progress,

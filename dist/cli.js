@@ -282,6 +282,7 @@ async function bisectRegression(request, deps) {
                     lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
                     maxTimeMs: config.compare.maxTimeMs,
                     test: config.compare.test,
+                    futility: config.compare.futility,
                     familySize: 1,
                     definitionHash: (b) => definitionHash(b, b === atX ? checkout.configDir : goodCheckout.configDir),
                     progress,
@@ -855,6 +856,7 @@ async function runCalibration(request, deps) {
         compare: {
             failOn: 'none',
             test: config.compare.test,
+            futility: 0,
             maxPairs: pairs,
             maxTimeMs: config.compare.maxTimeMs
         }

@@ -331,6 +331,7 @@ export async function bisectRegression(
           lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
           maxTimeMs: config.compare.maxTimeMs,
           test: config.compare.test,
+          futility: config.compare.futility,
           familySize: 1,
           definitionHash: (b) =>
             definitionHash(b, b === atX ? checkout!.configDir : goodCheckout.configDir),

@@ -234,6 +234,7 @@ export async function runCalibration(
     compare: {
       failOn: 'none',
       test: config.compare.test,
+      futility: 0,
       maxPairs: pairs,
       maxTimeMs: config.compare.maxTimeMs
     }

@@ -125,6 +125,7 @@ export async function measureAgainstBase(
         ),
         maxTimeMs: config.compare.maxTimeMs,
         test: config.compare.test,
+        futility: config.compare.futility,
         familySize: options.familySize,
         definitionHash: (b) => (b === benchmark ? hashHead(b) : hashBase(b)),
         progress,

@@ -5,7 +5,7 @@
  */
 import type { StopReason } from '../compare/types.js'
 import type { PairedTest } from '../config/types.js'
-import type { PairedProgressListener } from '../schedule/paired.js'
+import type { LookState, PairedProgressListener } from '../schedule/paired.js'
 import { pairedChange } from '../compare/compare.js'
 import { decidedAtLook } from '../stats/sequential.js'
 import { classify } from '../stats/verdict.js'
@@ -138,8 +138,15 @@ export function undecidedMetrics(
   })
 }
 
+const LOOK_TEXT: Record<LookState, string> = {
+  decided: 'decided, stopping',
+  futile: 'too unlikely to decide by the last look, stopping',
+  open: 'not decided yet, continuing'
+}
+
 const UNDECIDED_WHY: Record<StopReason, string> = {
   decided: '',
+  futile: 'stopped early: too unlikely to decide by the last look',
   'max-pairs': 'all planned looks run',
   'max-time': 'stopped at the time cap',
   'time-budget': 'cut short by the time budget',
@@ -164,8 +171,8 @@ export function createPairedProgress(
     trialEnd(_benchmark, side, pair, maxPairs, outcome) {
       line.show(...trialText(label, `pair ${pair + 1}/${maxPairs} ${side}`, outcome))
     },
-    look(_benchmark, pairs, decided) {
-      const text = `${label}: look at ${pairs} pairs: ${decided ? 'decided, stopping' : 'not decided yet, continuing'}`
+    look(_benchmark, pairs, state) {
+      const text = `${label}: look at ${pairs} pairs: ${LOOK_TEXT[state]}`
       line.show(text, text)
     },
     benchmarkEnd(head, base) {

@@ -168,7 +168,8 @@ export function compareResults(input: CompareInput): Comparison {
           ? {
               stopReason: h.paired.stopReason,
               looks: h.paired.lookSizes.filter((size) => size <= h.paired!.pairs).length,
-              plannedLooks: h.paired.lookSizes.length
+              plannedLooks: h.paired.lookSizes.length,
+              maxPairs: h.paired.lookSizes[h.paired.lookSizes.length - 1]
             }
           : {})
       }

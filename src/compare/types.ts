@@ -12,7 +12,7 @@ export type { Verdict }
 /** paired: same-runner A/B with interleaved pairs; unpaired: against stored results. */
 export type ComparisonMode = 'paired' | 'unpaired'
 
-export type StopReason = 'decided' | 'max-pairs' | 'max-time' | 'time-budget' | 'errored'
+export type StopReason = 'decided' | 'futile' | 'max-pairs' | 'max-time' | 'time-budget' | 'errored'
 
 export interface MetricComparison {
   readonly metric: MetricName
@@ -59,6 +59,8 @@ export interface BenchmarkComparison {
   readonly stopReason?: StopReason
   readonly looks?: number
   readonly plannedLooks?: number
+  /** Paired mode: the pairs of the last planned look (the cap). */
+  readonly maxPairs?: number
   /** True when base and head measured the benchmark differently (config changed). */
   readonly definitionChanged: boolean
   readonly metrics: readonly MetricComparison[]

@@ -28,6 +28,12 @@ export const DEFAULT_FAIL_ON: FailOn = 'both'
 export const PAIRED_TEST_VALUES = ['trimmed', 't', 'sign-flip'] as const
 export type PairedTest = (typeof PAIRED_TEST_VALUES)[number]
 export const DEFAULT_PAIRED_TEST: PairedTest = 'trimmed'
+/**
+ * Stop an undecided benchmark at a look once the last look is less than 5 % likely to
+ * decide it: a benchmark too noisy to decide by the cap ends inconclusive at its first
+ * look instead of running every pair (docs/DESIGN.md, "Stopping early for futility").
+ */
+export const DEFAULT_FUTILITY = 0.05
 /** A/B looks happen every `trials` pairs, up to this many looks unless max-pairs says otherwise. */
 export const DEFAULT_LOOKS = 3
 export const DEFAULT_MAX_COMPARE_TIME_MS = 10 * 60_000

@@ -74,6 +74,13 @@ export const CONFIG_SCHEMA = {
           description:
             'Paired test on log ratios: trimmed (20 % trimmed mean with the trimmed t, default; robust to trials slowed as a whole), t (paired t-test) or sign-flip (exact randomization test).'
         },
+        futility: {
+          type: 'number',
+          minimum: 0,
+          maximum: 0.5,
+          description:
+            'A/B runs: stop an undecided benchmark at a look before the last when the chance that the last look decides it is below this (it ends inconclusive sooner; a change or "unchanged" is never made more likely). 0 takes every look. Default 0.05.'
+        },
         'max-pairs': {
           type: 'integer',
           minimum: 2,

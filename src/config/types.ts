@@ -107,6 +107,12 @@ export type { FailOn, PairedTest }
 export interface CompareConfig {
   readonly failOn: FailOn
   readonly test: PairedTest
+  /**
+   * Stop an undecided benchmark at a look when the last look is less likely than this to
+   * decide it; 0: take every look. The config always sets it (default DEFAULT_FUTILITY);
+   * results files written before the setting existed lack it.
+   */
+  readonly futility?: number
   /** Most pairs per benchmark in A/B runs; undefined: three looks, i.e. 3 × trials. */
   readonly maxPairs: number | undefined
   /** Longest an A/B comparison of one benchmark may run. */

@@ -197,13 +197,17 @@ function doubtReason(bench: BenchmarkComparison, m: MetricComparison, paired: bo
   if (bench.stopReason === 'time-budget') return "cut short by the run's time budget"
   if (bench.stopReason === 'max-time') return 'stopped at the time cap (compare.max-time)'
   const n = paired ? bench.nHead : Math.min(bench.nBase, bench.nHead)
+  const early =
+    bench.stopReason === 'futile' && bench.maxPairs !== undefined
+      ? ` (stopped early: unlikely to decide by ${bench.maxPairs} pairs)`
+      : ''
   const more =
     m.pairsToDecide === undefined || m.pairsToDecide <= n
       ? ''
       : m.pairsToDecide > 1000
         ? ', over 1000 pairs would be needed'
         : `, about ${m.pairsToDecide} pairs would likely decide`
-  return `too noisy for ${n} ${unit}${more}`
+  return `too noisy for ${n} ${unit}${early}${more}`
 }
 
 /** How many metrics in a list of "<benchmark> <metric>: <reason>" parts the line names. */
@@ -243,13 +247,15 @@ function methodLines(results: Results, comparison: Comparison): string[] {
       const why =
         b.stopReason === 'decided'
           ? `stopped at look ${b.looks} of ${b.plannedLooks}, decided`
-          : b.stopReason === 'max-pairs'
-            ? `ran all ${b.plannedLooks} looks`
-            : b.stopReason === 'max-time'
-              ? 'stopped at the time cap'
-              : b.stopReason === 'time-budget'
-                ? "cut short by the run's time budget (compare.max-duration)"
-                : 'stopped by an error'
+          : b.stopReason === 'futile'
+            ? `stopped at look ${b.looks} of ${b.plannedLooks}, too unlikely to decide by the last`
+            : b.stopReason === 'max-pairs'
+              ? `ran all ${b.plannedLooks} looks`
+              : b.stopReason === 'max-time'
+                ? 'stopped at the time cap'
+                : b.stopReason === 'time-budget'
+                  ? "cut short by the run's time budget (compare.max-duration)"
+                  : 'stopped by an error'
       return `${b.name}: ${plural(b.nHead, 'pair')}, ${why}`
     })
     lines.push(

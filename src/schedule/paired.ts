@@ -2,8 +2,9 @@
  * Same-runner A/B for one benchmark: base and head trials in pairs, the order inside each
  * pair randomized from the seed (randomized multiple interleaved trials, Abedi & Brecht,
  * ICPE 2017), so drift on a shared runner hits both sides alike. Sampling is adaptive:
- * at each planned look (every `trials` pairs) it stops once every gated metric is decided,
- * and always at the last look or the time cap.
+ * at each planned look (every `trials` pairs) it stops once every gated metric is decided
+ * (or, with `futility`, once the undecided ones are too unlikely to be decided by the last
+ * look), and always at the last look or the time cap.
  */
 import type { BenchmarkConfig, CompareSettings, PairedTest } from '../config/types.js'
 import type { StopReason } from '../compare/types.js'
@@ -12,10 +13,16 @@ import type { BenchmarkResult, TrialResult } from '../results/types.js'
 import { summarizeTrials } from '../results/summary.js'
 import type { Side, TrialOutcome, TrialRunner } from '../runners/types.js'
 import type { Random } from '../stats/random.js'
-import { decidedAtLook } from '../stats/sequential.js'
+import { chanceToDecide, decidedAtLook } from '../stats/sequential.js'
 import { settingsOf } from './suite.js'
 
 export type { Side }
+
+/**
+ * What a planned look found: every gated metric decided; or each either decided or futile
+ * (too unlikely to be decided by the last look, see PairedOptions.futility); or still open.
+ */
+export type LookState = 'decided' | 'futile' | 'open'
 
 /** Progress of an A/B run; the CLI renders it. */
 export interface PairedProgressListener {
@@ -27,7 +34,7 @@ export interface PairedProgressListener {
     maxPairs: number,
     outcome: TrialOutcome
   ): void
-  look(benchmark: BenchmarkConfig, pairs: number, decided: boolean): void
+  look(benchmark: BenchmarkConfig, pairs: number, state: LookState): void
   benchmarkEnd(head: BenchmarkResult, base: BenchmarkResult): void
 }
 
@@ -40,6 +47,13 @@ export interface PairedOptions {
   readonly test: PairedTest
   /** Gated tests in the whole run (Holm's family): early stops must survive its adjustment. */
   readonly familySize: number
+  /**
+   * Stop an undecided benchmark at a look when, for each metric not yet decided, the chance
+   * that the last look decides it ({@link chanceToDecide}) is below this. It ends
+   * inconclusive sooner: it never makes a change or "unchanged" more likely, only less.
+   * 0 or absent: never (every look up to the last is taken).
+   */
+  readonly futility?: number
   readonly definitionHash: (benchmark: BenchmarkConfig) => string
   readonly progress?: PairedProgressListener
   /** Monotonic clock in ms (injected by tests). */
@@ -60,13 +74,13 @@ export function planLooks(
   return sizes
 }
 
-/** At a planned look: true when every gated metric is decided (see decidedAtLook). */
-function isDecided(
+/** At a planned look before the last: decided, futile or open (see LookState). */
+function lookState(
   base: readonly TrialResult[],
   head: readonly TrialResult[],
   settings: CompareSettings,
   options: PairedOptions
-): boolean {
+): LookState {
   const rule = {
     alpha: settings.alpha,
     threshold: settings.threshold,
@@ -74,11 +88,20 @@ function isDecided(
     plannedLooks: options.lookSizes.length,
     familySize: options.familySize
   }
+  const capPairs = options.lookSizes[options.lookSizes.length - 1]!
   const valuesOf = (trials: readonly TrialResult[], metric: MetricName) =>
     trials.map((t) => t.metrics[metric] ?? NaN)
-  return settings.gate.every((metric) =>
-    decidedAtLook(valuesOf(base, metric), valuesOf(head, metric), rule)
-  )
+  let state: LookState = 'decided'
+  for (const metric of settings.gate) {
+    const b = valuesOf(base, metric)
+    const h = valuesOf(head, metric)
+    if (decidedAtLook(b, h, rule)) continue
+    const futility = options.futility ?? 0
+    // NaN (no chance can be told) is never futile.
+    if (!(chanceToDecide(b, h, rule, capPairs) < futility)) return 'open'
+    state = 'futile'
+  }
+  return state
 }
 
 function resultOf(
@@ -213,9 +236,9 @@ export class PairedSession {
       const done = (this.#pair = pair + 1)
       const atLook = options.lookSizes.includes(done) && done < this.#maxPairs
       if (atLook) {
-        const decided = isDecided(this.#trials.base, this.#trials.head, this.#head.compare, options)
-        options.progress?.look(this.#head, done, decided)
-        if (decided) return this.#stop('decided')
+        const state = lookState(this.#trials.base, this.#trials.head, this.#head.compare, options)
+        options.progress?.look(this.#head, done, state)
+        if (state !== 'open') return this.#stop(state)
       }
       if (this.#now() - this.#started > options.maxTimeMs && done < this.#maxPairs) {
         return this.#stop('max-time')

@@ -16,8 +16,11 @@
  * Stopping on a weaker rule would end runs "inconclusive" that more pairs would have
  * decided; Holm (step-down) and Bonferroni across looks never adjust by more than m and K.
  */
+import { CONFIDENCE_LEVEL } from './confidence.js'
+import { studentTCdf, studentTQuantile } from './distributions.js'
 import { lookAlphas } from './multiple.js'
-import { comparePaired, type PairedMethod } from './paired.js'
+import { comparePaired, logRatios, type PairedMethod } from './paired.js'
+import { DEFAULT_TRIM, trimmedMeanTest } from './trimmed.js'
 
 /** What the rule needs to know about a run. */
 export interface LookRule {
@@ -86,4 +89,74 @@ export function decidedAtLook(
   const outside = result.ratio >= upper || result.ratio <= 1 / upper
   if (result.pValue < significanceAlpha && outside) return true
   return result.ciLow > 1 / upper && result.ciHigh < upper
+}
+
+/** Degrees of freedom of the look's interval at n pairs: trimmed t n − 2g − 1, else n − 1. */
+function intervalDf(test: PairedMethod, n: number): number {
+  return test === 'trimmed' ? n - 2 * Math.floor(DEFAULT_TRIM * n) - 1 : n - 1
+}
+
+/**
+ * The chance that the pairs still to come decide a metric at the last planned look (of N =
+ * `capPairs` pairs): the predictive probability, given the n pairs so far, that the last
+ * look's estimate is significant past the threshold or its interval inside ±threshold.
+ *
+ * With f = n / N, the test's own estimate e (the trimmed mean of the log ratios, or their
+ * mean) and standard error s at df_n (the interval's degrees of freedom at n pairs), the
+ * last look's estimate f e + (1 − f) F, F the mean of the N − n pairs to come, is
+ * predicted as e + s √(1 − f) T_{df_n}: with the true effect's flat-prior posterior
+ * N(e, s²) and F's sampling variance s² n / (N − n), its variance is
+ * (1 − f)² (s² + s² n / (N − n)) = s² (1 − f) (Spiegelhalter,
+ * Freedman & Blackburn, "Monitoring clinical trials: conditional or predictive power?",
+ * Controlled Clinical Trials 7 (1986)); the Student t in place of the normal carries the
+ * doubt about s itself, which at a first look of 10 pairs rests on a few central values.
+ * The last look, with standard error s √f and quantiles at df_N, decides when
+ *   |estimate| ≥ max(T, q_sig s √f)   significant (q_sig at alpha / (K × m)) and past T, or
+ *   |estimate| ≤ T − q_eq s √f        "unchanged": the report's CONFIDENCE_LEVEL interval
+ *                                     inside ±T,
+ * T = log(1 + threshold). Earlier looks decide less often than the last and are left out.
+ *
+ * NaN when the chance cannot be told: fewer than 2 pairs, values that are not ratios, or
+ * no pairs left to come.
+ */
+export function chanceToDecide(
+  base: readonly number[],
+  head: readonly number[],
+  rule: LookRule,
+  capPairs: number
+): number {
+  if (!allPositive(base) || !allPositive(head) || base.length < 2) return NaN
+  const d = logRatios(base, head)
+  const n = d.length
+  if (capPairs <= n) return NaN
+  let estimate: number
+  let se: number
+  if (rule.test === 'trimmed') {
+    const trimmed = trimmedMeanTest(d, { confidence: CONFIDENCE_LEVEL })
+    estimate = trimmed.estimate
+    se = trimmed.standardError
+  } else {
+    estimate = d.reduce((sum, x) => sum + x, 0) / n
+    se = Math.sqrt(d.reduce((sum, x) => sum + (x - estimate) ** 2, 0) / (n - 1) / n)
+  }
+  const f = n / capPairs
+  const finalSe = se * Math.sqrt(f)
+  const spread = se * Math.sqrt(1 - f)
+  const dfNow = intervalDf(rule.test, n)
+  const dfLast = intervalDf(rule.test, capPairs)
+  const level = lookAlpha(rule.alpha, rule.plannedLooks) / Math.max(1, rule.familySize)
+  const qEquivalent = studentTQuantile(1 - (1 - CONFIDENCE_LEVEL) / 2, dfLast)
+  const qSignificant = studentTQuantile(1 - level / 2, dfLast)
+  const band = Math.log(1 + rule.threshold)
+  // P(|X| < a) for the predicted estimate X; a point mass at e when s is 0.
+  const within = (a: number) => {
+    if (a <= 0) return 0
+    if (!(spread > 0)) return Math.abs(estimate) < a ? 1 : 0
+    return (
+      studentTCdf((a - estimate) / spread, dfNow) - studentTCdf((-a - estimate) / spread, dfNow)
+    )
+  }
+  const unchanged = within(band - qEquivalent * finalSe)
+  const change = 1 - within(Math.max(band, qSignificant * finalSe))
+  return Math.min(1, Math.max(0, unchanged + change))
 }

@@ -34,6 +34,7 @@ export function globalCompare(
     compare: {
       failOn: raw?.['fail-on'] ?? defaults.DEFAULT_FAIL_ON,
       test: raw?.test ?? defaults.DEFAULT_PAIRED_TEST,
+      futility: raw?.futility ?? defaults.DEFAULT_FUTILITY,
       maxPairs: raw?.['max-pairs'],
       maxTimeMs: positiveDuration(
         issues,
