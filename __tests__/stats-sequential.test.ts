@@ -73,19 +73,26 @@ describe('chanceToDecide', () => {
     familySize
   })
 
-  // Reference: scipy 1.17 — trim_mean / mstats.trimmed_stde (trimmed) or mean / SD/√n (t);
-  // f = n/N; X = e + s√(1−f)·T(df_n); P(|X| < T − t.ppf(0.975, df_N)·s√f) +
-  // P(|X| ≥ max(T, t.ppf(1 − α/(K m)/2, df_N)·s√f)), T = log1p(0.04), df trimmed n − 2g − 1.
+  // Two pairs slowed as a whole on one side, among quiet ones.
+  const DISTURBED = [0.021, -0.015, 0.034, 0.012, 1.4, -0.008, 0.027, -1.1, 0.018, 0.005]
+
+  // Reference: scipy 1.17. trimmed: e = trim_mean(d, 0.2), the kept pairs |d| <= 3 × median |d|
+  // (k of them) give s = SD/√k; t: e = mean, s = SD/√n over all. f = n/N; X = e + s√(1−f)·T(k−1);
+  // P(|X| < T − t.ppf(0.975, df_i)·s√f) + P(|X| ≥ max(T, t.ppf(1 − α/(K m)/2, round(N k/n) − 1)·s√f)),
+  // T = log1p(0.04), df_i = N − 2 floor(0.2 N) − 1 (trimmed) or N − 1.
   it.each([
-    ['quiet', QUIET, 'trimmed', 30, 1, 0.9463820748253909],
+    ['quiet', QUIET, 'trimmed', 30, 1, 0.9429817707118318],
     ['quiet', QUIET, 't', 30, 1, 0.9022266343183174],
-    ['quiet', QUIET, 'trimmed', 20, 5, 0.9279525844010993],
-    ['noisy', NOISY, 'trimmed', 30, 1, 0.17136205381006087],
+    ['quiet', QUIET, 'trimmed', 20, 5, 0.9197537996705776],
+    ['noisy', NOISY, 'trimmed', 30, 1, 0.1603425103900391],
     ['noisy', NOISY, 't', 30, 1, 0.15904984663749888],
-    ['noisy', NOISY, 'trimmed', 20, 5, 0.01966894359813054],
+    ['noisy', NOISY, 'trimmed', 20, 5, 0.015814744858929752],
     ['noisy', NOISY, 't', 20, 5, 0.015621303474904313],
-    ['clear', CLEAR, 'trimmed', 30, 1, 0.9998008484569575],
-    ['clear', CLEAR, 't', 30, 1, 0.9999671495499035]
+    ['clear', CLEAR, 'trimmed', 30, 1, 0.9999675325438074],
+    ['clear', CLEAR, 't', 30, 1, 0.9999671495499035],
+    ['disturbed', DISTURBED, 'trimmed', 30, 1, 0.9977909573805632],
+    ['disturbed', DISTURBED, 't', 30, 1, 0.11414647931942112],
+    ['disturbed', DISTURBED, 't', 20, 5, 0.009476196245618462]
   ] as const)('%s pairs, %s, cap %d, m %d: scipy %f', (_name, d, test, cap, m, expected) => {
     const { base, head } = pairs([...d])
     expect(chanceToDecide(base, head, rule(test, m), cap)).toBeCloseTo(expected, 9)

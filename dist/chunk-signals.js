@@ -19484,6 +19484,16 @@ function trimmedMeanTest(values, options) {
 }
 /** Differences farther from 0 than this many times the median |d| are left out of the test. */
 const SCREEN_FACTOR = 3;
+/** The differences with |d_i| <= SCREEN_FACTOR × median |d_j|, in their order. */
+function screenDifferences(differences) {
+    const magnitudes = differences.map(Math.abs).sort((a, b) => a - b);
+    const n = magnitudes.length;
+    if (n === 0)
+        return [];
+    const half = Math.floor(n / 2);
+    const medianMagnitude = n % 2 ? magnitudes[half] : (magnitudes[half - 1] + magnitudes[half]) / 2;
+    return differences.filter((x) => Math.abs(x) <= SCREEN_FACTOR * medianMagnitude);
+}
 /**
  * The p-value of the 'trimmed' paired method: the one-sample t-test of the differences with
  * |d_i| <= 3 × median |d_j| (t = mean / (s / √k) on k − 1 degrees of freedom, k kept;
@@ -19505,13 +19515,7 @@ const SCREEN_FACTOR = 3;
  */
 function screenedTTest(differences, options = {}) {
     assertFiniteValues('differences', differences);
-    const magnitudes = differences.map(Math.abs).sort((a, b) => a - b);
-    const n = magnitudes.length;
-    if (n === 0)
-        return { pValue: 1, t: NaN, kept: 0 };
-    const half = Math.floor(n / 2);
-    const medianMagnitude = n % 2 ? magnitudes[half] : (magnitudes[half - 1] + magnitudes[half]) / 2;
-    const kept = differences.filter((x) => Math.abs(x) <= SCREEN_FACTOR * medianMagnitude);
+    const kept = screenDifferences(differences);
     const k = kept.length;
     if (k < 2)
         return { pValue: 1, t: NaN, kept: k };
@@ -19787,28 +19791,41 @@ function decidedAtLook(base, head, rule) {
 function intervalDf(test, n) {
     return test === 'trimmed' ? n - 2 * Math.floor(DEFAULT_TRIM * n) - 1 : n - 1;
 }
+function meanAndSe(values) {
+    const k = values.length;
+    const mean = values.reduce((sum, x) => sum + x, 0) / k;
+    const sd = Math.sqrt(values.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (k - 1));
+    return { mean, se: sd / Math.sqrt(k) };
+}
 /**
  * The chance that the pairs still to come decide a metric at the last planned look (of N =
  * `capPairs` pairs): the predictive probability, given the n pairs so far, that the last
  * look's estimate is significant past the threshold or its interval inside ±threshold.
  *
- * With f = n / N, the test's own estimate e (the trimmed mean of the log ratios, or their
- * mean) and standard error s at df_n (the interval's degrees of freedom at n pairs), the
- * last look's estimate f e + (1 − f) F, F the mean of the N − n pairs to come, is
- * predicted as e + s √(1 − f) T_{df_n}: with the true effect's flat-prior posterior
- * N(e, s²) and F's sampling variance s² n / (N − n), its variance is
- * (1 − f)² (s² + s² n / (N − n)) = s² (1 − f) (Spiegelhalter,
- * Freedman & Blackburn, "Monitoring clinical trials: conditional or predictive power?",
- * Controlled Clinical Trials 7 (1986)); the Student t in place of the normal carries the
- * doubt about s itself, which at a first look of 10 pairs rests on a few central values.
- * The last look, with standard error s √f and quantiles at df_N, decides when
- *   |estimate| ≥ max(T, q_sig s √f)   significant (q_sig at alpha / (K × m)) and past T, or
+ * The estimate e is the test's own centre (the trimmed mean of the log ratios for
+ * 'trimmed', their mean otherwise). Its standard error s is that of the pairs the test's
+ * p-value rests on: for 'trimmed' the pairs its screened t-test keeps (k of n, the mean's
+ * standard error on k − 1 degrees of freedom), so a few pairs a busy machine slowed as a
+ * whole do not make a metric the last look would decide look hopeless at an early one
+ * (simulated in docs/PERFORMANCE.md, "Stopping early for futility"); for 't' and
+ * 'sign-flip' all n pairs.
+ *
+ * With f = n / N, the last look's estimate f e + (1 − f) F, F the mean of the N − n pairs
+ * to come, is predicted as e + s √(1 − f) T_df (df = k − 1): with the true effect's
+ * flat-prior posterior N(e, s²) and F's sampling variance s² n / (N − n), its variance is
+ * (1 − f)² (s² + s² n / (N − n)) = s² (1 − f) (Spiegelhalter, Freedman & Blackburn,
+ * "Monitoring clinical trials: conditional or predictive power?", Controlled Clinical
+ * Trials 7 (1986)); the Student t in place of the normal carries the doubt about s itself.
+ * The last look, with standard error s √f, decides when
+ *   |estimate| ≥ max(T, q_sig s √f)   significant at alpha / (K × m) and past T, or
  *   |estimate| ≤ T − q_eq s √f        "unchanged": the report's CONFIDENCE_LEVEL interval
  *                                     inside ±T,
- * T = log(1 + threshold). Earlier looks decide less often than the last and are left out.
+ * T = log(1 + threshold), q_sig on the test's degrees of freedom at N pairs (k/n of them
+ * kept by the screen, less one), q_eq on the interval's (N − 2g − 1 for 'trimmed'). Earlier
+ * looks decide less often than the last and are left out.
  *
- * NaN when the chance cannot be told: fewer than 2 pairs, values that are not ratios, or
- * no pairs left to come.
+ * NaN when the chance cannot be told: fewer than 2 pairs (or kept pairs), values that are
+ * not ratios, or no pairs left to come.
  */
 function chanceToDecide(base, head, rule, capPairs) {
     if (!allPositive$1(base) || !allPositive$1(head) || base.length < 2)
@@ -19817,25 +19834,19 @@ function chanceToDecide(base, head, rule, capPairs) {
     const n = d.length;
     if (capPairs <= n)
         return NaN;
-    let estimate;
-    let se;
-    if (rule.test === 'trimmed') {
-        const trimmed = trimmedMeanTest(d, { confidence: CONFIDENCE_LEVEL });
-        estimate = trimmed.estimate;
-        se = trimmed.standardError;
-    }
-    else {
-        estimate = d.reduce((sum, x) => sum + x, 0) / n;
-        se = Math.sqrt(d.reduce((sum, x) => sum + (x - estimate) ** 2, 0) / (n - 1) / n);
-    }
+    const tested = rule.test === 'trimmed' ? screenDifferences(d) : d;
+    const k = tested.length;
+    if (k < 2)
+        return NaN;
+    const { mean, se } = meanAndSe(tested);
+    const estimate = rule.test === 'trimmed' ? trimmedMeanTest(d, { confidence: CONFIDENCE_LEVEL }).estimate : mean;
     const f = n / capPairs;
     const finalSe = se * Math.sqrt(f);
     const spread = se * Math.sqrt(1 - f);
-    const dfNow = intervalDf(rule.test, n);
-    const dfLast = intervalDf(rule.test, capPairs);
     const level = lookAlpha(rule.alpha, rule.plannedLooks) / Math.max(1, rule.familySize);
-    const qEquivalent = studentTQuantile(1 - (1 - CONFIDENCE_LEVEL) / 2, dfLast);
-    const qSignificant = studentTQuantile(1 - level / 2, dfLast);
+    const testDf = Math.max(1, Math.round((capPairs * k) / n) - 1);
+    const qSignificant = studentTQuantile(1 - level / 2, testDf);
+    const qEquivalent = studentTQuantile(1 - (1 - CONFIDENCE_LEVEL) / 2, intervalDf(rule.test, capPairs));
     const band = Math.log(1 + rule.threshold);
     // P(|X| < a) for the predicted estimate X; a point mass at e when s is 0.
     const within = (a) => {
@@ -19843,7 +19854,7 @@ function chanceToDecide(base, head, rule, capPairs) {
             return 0;
         if (!(spread > 0))
             return Math.abs(estimate) < a ? 1 : 0;
-        return (studentTCdf((a - estimate) / spread, dfNow) - studentTCdf((-a - estimate) / spread, dfNow));
+        return (studentTCdf((a - estimate) / spread, k - 1) - studentTCdf((-a - estimate) / spread, k - 1));
     };
     const unchanged = within(band - qEquivalent * finalSe);
     const change = 1 - within(Math.max(band, qSignificant * finalSe));

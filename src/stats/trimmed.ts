@@ -107,6 +107,17 @@ export function trimmedMeanTest(
 /** Differences farther from 0 than this many times the median |d| are left out of the test. */
 export const SCREEN_FACTOR = 3
 
+/** The differences with |d_i| <= SCREEN_FACTOR × median |d_j|, in their order. */
+export function screenDifferences(differences: readonly number[]): number[] {
+  const magnitudes = differences.map(Math.abs).sort((a, b) => a - b)
+  const n = magnitudes.length
+  if (n === 0) return []
+  const half = Math.floor(n / 2)
+  const medianMagnitude =
+    n % 2 ? magnitudes[half]! : (magnitudes[half - 1]! + magnitudes[half]!) / 2
+  return differences.filter((x) => Math.abs(x) <= SCREEN_FACTOR * medianMagnitude)
+}
+
 /** Result of {@link screenedTTest}. */
 export interface ScreenedTResult {
   /** Two-sided p-value. */
@@ -141,13 +152,7 @@ export function screenedTTest(
   options: { zeroSpread?: number } = {}
 ): ScreenedTResult {
   assertFiniteValues('differences', differences)
-  const magnitudes = differences.map(Math.abs).sort((a, b) => a - b)
-  const n = magnitudes.length
-  if (n === 0) return { pValue: 1, t: NaN, kept: 0 }
-  const half = Math.floor(n / 2)
-  const medianMagnitude =
-    n % 2 ? magnitudes[half]! : (magnitudes[half - 1]! + magnitudes[half]!) / 2
-  const kept = differences.filter((x) => Math.abs(x) <= SCREEN_FACTOR * medianMagnitude)
+  const kept = screenDifferences(differences)
   const k = kept.length
   if (k < 2) return { pValue: 1, t: NaN, kept: k }
   const mean = kept.reduce((a, x) => a + x, 0) / k
