@@ -2,14 +2,14 @@
 // payload file, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files, the real Octokit against a
 // local fake of GitHub's API, and a real bare repository as origin for the data branch.
 import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseResults } from '../src/results/format.js'
 import { BUILD_DIR } from './helpers/build.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { jitter, scriptResultsFile, timePerOp } from './helpers/scripted-trials.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FIXTURE = path.join(ROOT, '__fixtures__/projects/ab')
@@ -30,7 +30,7 @@ interface Checkout {
 
 /** origin (bare) with main; a clone on a PR branch whose work is `factor` × main's. */
 function makeCheckout(iterations: number): Checkout {
-  const top = mkdtempSync(path.join(tmpdir(), 'perfgate-action-'))
+  const top = scratchDir('perfgate-action-')
   const origin = path.join(top, 'origin.git')
   const dir = path.join(top, 'work')
   git(top, 'init', '--quiet', '--bare', '--initial-branch=main', origin)
@@ -63,7 +63,7 @@ async function runAction(
   event: { name: string; payload: object; ref?: string; sha?: string },
   inputs: Record<string, string> = {}
 ): Promise<ActionRun> {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-runner-'))
+  const scratch = scratchDir('perfgate-runner-')
   const files = {
     event: path.join(scratch, 'event.json'),
     summary: path.join(scratch, 'summary.md'),

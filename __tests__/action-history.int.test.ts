@@ -3,8 +3,7 @@
 // the push that first holds three commits after the step reports it (job summary, output,
 // one issue, updated — never duplicated — on the next push), and a pull request's comment
 // shows main's trend beside its own value. Git and the GitHub API (local fake) are real.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT } from '../src/app/outcome.js'
 import { runAction, type ActionIo } from '../src/github/action.js'
@@ -19,6 +18,7 @@ import type { TrialRunner } from '../src/runners/types.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { cloneOf, git, makeRemote, removeRemotes } from './helpers/git-repos.js'
 import { okTrial } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 // A hostile name: it must reach the summary, the issue and the chart escaped.
 const NAME = 'GET /orders @team "q"] %% `x`'
@@ -32,7 +32,7 @@ let files: { output: string; summary: string }
 beforeEach(async () => {
   github = new FakeGitHub()
   process.env.GITHUB_API_URL = await github.start()
-  const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-runner-'))
+  const scratch = scratchDir('perfgate-runner-')
   files = { output: path.join(scratch, 'output'), summary: path.join(scratch, 'summary') }
   process.env.GITHUB_OUTPUT = files.output
   process.env.GITHUB_STEP_SUMMARY = files.summary

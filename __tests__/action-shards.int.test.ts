@@ -2,8 +2,7 @@
 // a merge job on a pull request (exactly one comment with every benchmark, Holm over the
 // union) and on a push to main (one merged result stored per commit). A scripted runner
 // gives exact verdicts; git, the data branch and the GitHub API are real.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT } from '../src/app/outcome.js'
 import { runAction, type ActionIo } from '../src/github/action.js'
@@ -16,6 +15,7 @@ import type { TrialRunner } from '../src/runners/types.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { branchFiles, cloneOf, git, makeRemote, removeRemotes } from './helpers/git-repos.js'
 import { okTrial } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const NAMES = Array.from({ length: 9 }, (_, i) => `endpoint ${i + 1}`)
 const CONFIG =
@@ -27,7 +27,7 @@ let github: FakeGitHub
 beforeEach(async () => {
   github = new FakeGitHub()
   process.env.GITHUB_API_URL = await github.start()
-  const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-runner-'))
+  const scratch = scratchDir('perfgate-runner-')
   process.env.GITHUB_OUTPUT = path.join(scratch, 'output')
   process.env.GITHUB_STEP_SUMMARY = path.join(scratch, 'summary')
   writeFileSync(process.env.GITHUB_OUTPUT, '')
@@ -97,7 +97,7 @@ describe('the action with shards', () => {
       pullRequest: { number: 7, baseSha: base },
       defaultBranch: 'main'
     }
-    const mergeDir = mkdtempSync(path.join(tmpdir(), 'perfgate-merge-'))
+    const mergeDir = scratchDir('perfgate-merge-')
     await shardJobs(clones, event, path.join(mergeDir, 'perfgate-shards'))
     expect(github.comments).toHaveLength(0)
 

@@ -2,14 +2,14 @@
 // @github/local-action loads it (module URLs with a query). Function benchmarks must find
 // their worker and the bench-file API among the sources, not next to a bundle.
 import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseResults } from '../src/results/format.js'
 import { runsFromSource } from '../src/runtime-files.js'
 import { BUILD_DIR } from './helpers/build.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
@@ -28,14 +28,14 @@ describe('runsFromSource', () => {
     const bundle = pathToFileURL(path.join(BUILD_DIR, 'index.js')).href
     expect(runsFromSource(bundle)).toBe(false)
     expect(runsFromSource(`${bundle}?v=2`)).toBe(false)
-    const empty = mkdtempSync(path.join(tmpdir(), 'perfgate-nothing-'))
+    const empty = scratchDir('perfgate-nothing-')
     expect(runsFromSource(pathToFileURL(path.join(empty, 'index.js')).href)).toBe(false)
   })
 })
 
 /** A committed copy of the A/B fixture project, with a short function benchmark. */
 function makeProject(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-source-'))
+  const dir = scratchDir('perfgate-source-')
   cpSync(path.join(ROOT, '__fixtures__/projects/ab'), dir, { recursive: true })
   writeFileSync(
     path.join(dir, 'perfgate.yml'),

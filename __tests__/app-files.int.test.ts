@@ -4,21 +4,20 @@ import { execFileSync, spawn } from 'node:child_process'
 import {
   existsSync,
   lstatSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   symlinkSync,
   writeFileSync
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { openOutput, OutputError } from '../src/app/files.js'
 import { main } from '../src/cli/main.js'
 import { okTrial, scriptedRunner } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const stdout = { text: '', write: (t: string) => (stdout.text += t) }
-const fresh = () => mkdtempSync(path.join(tmpdir(), 'perfgate-files-'))
+const fresh = () => scratchDir('perfgate-files-')
 
 describe('openOutput', () => {
   it('replaces a regular file atomically and leaves no temporary file', () => {

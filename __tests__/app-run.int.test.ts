@@ -1,8 +1,5 @@
 // The run use case with a scripted runner: results handed out after each benchmark, an
 // interrupted run's file says what is missing, and one outcome rule for every caller.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { judge } from '../src/app/judge.js'
 import { EXIT, outcomeOf } from '../src/app/outcome.js'
 import { RequestError } from '../src/app/requests.js'
@@ -11,8 +8,9 @@ import { buildReport } from '../src/report/model.js'
 import { parseResults, serializeResults } from '../src/results/format.js'
 import type { Results } from '../src/results/types.js'
 import { commandSuite, failedTrial, okTrial, scriptedRunner } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
-const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-app-'))
+const dir = scratchDir('perfgate-app-')
 const silent = { write: () => true }
 
 describe('runBenchmarks', () => {

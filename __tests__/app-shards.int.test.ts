@@ -1,8 +1,7 @@
 // Shards and merge with a scripted runner over a real git repository: the assignment, the
 // merged verdicts against one runner's on the same trials, Holm over the whole suite, and
 // merge's refusals.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfigFile } from '../src/app/files.js'
 import { mergeShards } from '../src/app/merge.js'
@@ -16,6 +15,7 @@ import type { TrialRunner } from '../src/runners/types.js'
 import { createRandom } from '../src/stats/random.js'
 import { git } from './helpers/git-repos.js'
 import { okTrial } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const silent = { write: () => true }
 
@@ -59,7 +59,7 @@ describe('assignShards', () => {
 
 /** A repository with 12 command benchmarks, committed (the base is HEAD itself). */
 function suiteRepo(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-shards-'))
+  const dir = scratchDir('perfgate-shards-')
   git(dir, 'init', '--quiet')
   const names = Array.from({ length: 12 }, (_, i) => `bench ${String(i + 1).padStart(2, '0')}`)
   writeFileSync(

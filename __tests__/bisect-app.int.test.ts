@@ -1,8 +1,7 @@
 // perfgate bisect over real git repositories: each probed commit is a real worktree, and a
 // scripted runner reads the commit's marker file from the benchmark's cwd inside that
 // worktree, so trial values depend on which commit is measured while verdicts stay exact.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { bisectRange, bisectRegression, BisectError } from '../src/app/bisect.js'
 import { loadConfigFile } from '../src/app/files.js'
@@ -20,6 +19,7 @@ import {
 } from '../src/stats/bisect.js'
 import { git } from './helpers/git-repos.js'
 import { okTrial } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const silent = { write: () => true }
 const repos: string[] = []
@@ -47,7 +47,7 @@ function fixture(
   options: { count?: number; planted?: number; slower?: number; config?: string } = {}
 ): Fixture {
   const { count = 16, planted, slower = 110, config = CONFIG } = options
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-bisect-'))
+  const dir = scratchDir('perfgate-bisect-')
   repos.push(dir)
   git(dir, 'init', '--quiet', '--initial-branch=main')
   writeFileSync(path.join(dir, 'perfgate.yml'), config)
@@ -369,7 +369,7 @@ describe('bisect refusals', () => {
   })
 
   it('outside a repository is a usage error', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-bisect-norepo-'))
+    const dir = scratchDir('perfgate-bisect-norepo-')
     repos.push(dir)
     writeFileSync(path.join(dir, 'perfgate.yml'), CONFIG)
     expect(() => bisectRange(dir, 'HEAD~1', 'HEAD')).toThrow(BisectError)

@@ -1,8 +1,7 @@
 // bisect leaves nothing behind: with real measurements (structure only, never a verdict),
 // when a commit's setup fails, and when the clean-up of Ctrl-C runs in the middle of a step.
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { commandBisect } from '../src/cli/bisect.js'
@@ -11,6 +10,7 @@ import { runCleanups } from '../src/process/cleanup.js'
 import type { TrialRunner } from '../src/runners/types.js'
 import { git } from './helpers/git-repos.js'
 import { failedTrial, okTrial } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const FIXTURE = fileURLToPath(new URL('../__fixtures__/projects/ab', import.meta.url))
 const repos: string[] = []
@@ -43,7 +43,7 @@ function commitAll(dir: string, message: string): string {
 }
 
 it('real measurements: a culprit inside the range or a reason, and no worktree left', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-bisect-real-'))
+  const dir = scratchDir('perfgate-bisect-real-')
   repos.push(dir)
   cpSync(FIXTURE, dir, { recursive: true })
   writeFileSync(
@@ -85,7 +85,7 @@ describe('clean-up', () => {
   }
 
   function repo(setup: string): { dir: string; commits: string[] } {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-bisect-clean-'))
+    const dir = scratchDir('perfgate-bisect-clean-')
     repos.push(dir)
     execFileSync('git', ['init', '--quiet', '--initial-branch=main'], { cwd: dir })
     writeFileSync(

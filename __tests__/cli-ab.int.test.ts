@@ -1,8 +1,7 @@
 // Same-runner A/B end to end: a real git repository, a real worktree for the base, real
 // worker processes, and the CLI's exit codes. Also stored baselines and `perfgate compare`.
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { main } from '../src/cli/main.js'
@@ -10,6 +9,7 @@ import { liveChildCount } from '../src/process/children.js'
 import { DEFAULT_GATE } from '../src/metrics.js'
 import { parseResults } from '../src/results/format.js'
 import { jitter, scriptResultsFile, timePerOp } from './helpers/scripted-trials.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const FIXTURE = fileURLToPath(new URL('../__fixtures__/projects/ab', import.meta.url))
 
@@ -26,7 +26,7 @@ function git(cwd: string, ...args: string[]): string {
 
 /** A fresh repository holding the fixture project, committed once. */
 function makeRepo(): string {
-  const repo = mkdtempSync(path.join(tmpdir(), 'perfgate-ab-'))
+  const repo = scratchDir('perfgate-ab-')
   cpSync(FIXTURE, repo, { recursive: true })
   git(repo, 'init', '--quiet', '--initial-branch=main')
   git(repo, 'add', '.')

@@ -1,8 +1,7 @@
 // `perfgate calibrate` end to end over a real git repository with a scripted runner: the
 // A/A pairs it schedules, the figures it computes from scripted values, its table and JSON,
 // an errored benchmark, a dirty working tree, and bad flags.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runCalibration } from '../src/app/calibrate.js'
 import { loadConfigFile } from '../src/app/files.js'
@@ -12,6 +11,7 @@ import type { TrialRunner } from '../src/runners/types.js'
 import { detectableChange, pairsToDecide, thresholdFor } from '../src/stats/calibrate.js'
 import { git } from './helpers/git-repos.js'
 import { failedTrial, okTrial } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 /** Log ratios head/base of the scripted pairs, by trial index. */
 const D = [0.02, -0.01, 0.03, -0.02, 0, 0.01, -0.03, 0.02, -0.01, 0]
@@ -19,7 +19,7 @@ const mean = D.reduce((s, x) => s + x, 0) / D.length
 const SD = Math.sqrt(D.reduce((s, x) => s + (x - mean) ** 2, 0) / (D.length - 1))
 
 function repo(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-calibrate-'))
+  const dir = scratchDir('perfgate-calibrate-')
   git(dir, 'init', '--quiet')
   const bench = (name: string) =>
     `  - name: ${JSON.stringify(name)}\n    command: { run: "true" }\n    trials: 3\n`

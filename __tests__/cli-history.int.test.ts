@@ -1,7 +1,6 @@
 // `perfgate history` in-process on a directory of 30 results files built from the results
 // types, one benchmark stepping +10 % at commit 17 (seeded lognormal noise).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { HistoryReport } from '../src/app/history.js'
 import { commandHistory } from '../src/cli/history.js'
@@ -9,12 +8,13 @@ import { serializeResults } from '../src/results/format.js'
 import { createRandom } from '../src/stats/random.js'
 import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
 import { captureIo } from './helpers/io.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const STEP_AT = 17
 let dir: string
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cli-history-'))
+  dir = scratchDir('perfgate-cli-history-')
   const random = createRandom(2026)
   for (let i = 0; i < 30; i++) {
     // Runner-to-runner noise of 1.5 % on top of 3 % between trials.
@@ -82,7 +82,7 @@ describe('perfgate history', () => {
   })
 
   it('warns about each file it cannot use and goes on', async () => {
-    const extra = mkdtempSync(path.join(tmpdir(), 'perfgate-cli-history-'))
+    const extra = scratchDir('perfgate-cli-history-')
     writeFileSync(path.join(extra, 'bad.json'), 'nope')
     const { io, out } = captureIo(extra)
     expect(await commandHistory(['--dir', '.', '--json'], io)).toBe(0)

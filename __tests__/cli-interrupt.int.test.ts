@@ -6,17 +6,16 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   writeFileSync
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { tsxLoaderUrl } from '../src/runtime-files.js'
 import { BUILD_DIR } from './helpers/build.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FIXTURE = path.join(ROOT, '__fixtures__/projects/ab')
@@ -43,7 +42,7 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 it('stops servers and removes the worktree on SIGINT', async () => {
-  const repo = mkdtempSync(path.join(tmpdir(), 'perfgate-int-'))
+  const repo = scratchDir('perfgate-int-')
   cpSync(FIXTURE, repo, { recursive: true })
   git(repo, 'init', '--quiet')
   git(repo, 'add', '.')
@@ -98,7 +97,7 @@ function tagged(tag: string): number[] {
 
 // Runs the CLI from source (the bundle is rebuilt from it), so this checks the code as is.
 it('on SIGINT during a command trial, stops the daemon it started and removes temp files', async () => {
-  const project = mkdtempSync(path.join(tmpdir(), 'perfgate-int-cmd-'))
+  const project = scratchDir('perfgate-int-cmd-')
   const tmp = path.join(project, 'tmp')
   mkdirSync(tmp)
   const tag = randomBytes(6).toString('hex')

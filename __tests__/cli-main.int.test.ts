@@ -1,7 +1,6 @@
 // The CLI in-process with real runners on fixture projects, and once as a real process.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { main } from '../src/cli/main.js'
@@ -10,6 +9,7 @@ import { liveChildCount } from '../src/process/children.js'
 import { VERSION } from '../src/version.js'
 import { BUILD_DIR } from './helpers/build.js'
 import { captureIo } from './helpers/io.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MIXED = path.join(ROOT, '__fixtures__/projects/mixed')
@@ -18,7 +18,7 @@ afterEach(() => expect(liveChildCount()).toBe(0))
 
 describe('perfgate run', () => {
   it('measures the suite, writes results, reports errored benchmarks and exits 3', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cli-'))
+    const dir = scratchDir('perfgate-cli-')
     const { io, out } = captureIo(MIXED)
     const code = await main(['run', '--out', path.join(dir, 'results.json'), '--seed', '7'], io)
     expect(code).toBe(3)
@@ -72,7 +72,7 @@ describe('perfgate run', () => {
   })
 
   it('exits 2 with the config error before measuring anything', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cli-'))
+    const dir = scratchDir('perfgate-cli-')
     writeFileSync(
       path.join(dir, 'perfgate.yml'),
       'benchmarks:\n  - name: x\n    command: { run: "true", retries: 3 }\n'

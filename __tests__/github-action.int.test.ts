@@ -1,8 +1,7 @@
 // The action's decisions carried out on the source, in-process: a scripted trial runner
 // (verdicts exact, nothing timed), real git repositories, the real Octokit against the
 // local fake GitHub, outputs read back from GITHUB_OUTPUT as the runner would.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT } from '../src/app/outcome.js'
 import { runAction, type ActionIo } from '../src/github/action.js'
@@ -15,6 +14,7 @@ import type { TrialRunner } from '../src/runners/types.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { git, makeRemote, removeRemotes } from './helpers/git-repos.js'
 import { failedTrial, okTrial, scriptedRunner } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const CONFIG = `benchmarks:
   - name: ok
@@ -31,7 +31,7 @@ let runnerFiles: { output: string; summary: string }
 beforeEach(async () => {
   github = new FakeGitHub()
   process.env.GITHUB_API_URL = await github.start()
-  const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-runner-'))
+  const scratch = scratchDir('perfgate-runner-')
   runnerFiles = { output: path.join(scratch, 'output'), summary: path.join(scratch, 'summary') }
   writeFileSync(runnerFiles.output, '')
   writeFileSync(runnerFiles.summary, '')
@@ -45,7 +45,7 @@ afterEach(async () => {
 })
 
 function project(config = CONFIG): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-project-'))
+  const dir = scratchDir('perfgate-project-')
   writeFileSync(path.join(dir, 'perfgate.yml'), config)
   return dir
 }

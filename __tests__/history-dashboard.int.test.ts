@@ -21,6 +21,7 @@ import { createRandom } from '../src/stats/random.js'
 import { BUILD_DIR } from './helpers/build.js'
 import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
 import { captureIo } from './helpers/io.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 
@@ -159,7 +160,7 @@ describe('perfgate history --html', () => {
 
   it('is the same page from the bundle alone: the charting library is inlined, not read from node_modules', async () => {
     // The action runs dist/ with no node_modules: a copy of the bundle far from any.
-    const alone = mkdtempSync(path.join(tmpdir(), 'perfgate-bundle-'))
+    const alone = scratchDir('perfgate-bundle-')
     try {
       for (const name of readdirSync(BUILD_DIR).filter((n) => n.endsWith('.js'))) {
         cpSync(path.join(BUILD_DIR, name), path.join(alone, name))

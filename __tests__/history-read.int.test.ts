@@ -1,7 +1,6 @@
 // Series from stored results, and reading a directory of results files (real files, a real
 // git repository for the first-parent order).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { historyOf } from '../src/app/history.js'
 import { readResultsDir, orderEntries, type ReadEntry } from '../src/history/read-dir.js'
@@ -11,10 +10,11 @@ import { createRandom } from '../src/stats/random.js'
 import { git } from './helpers/git-repos.js'
 import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
 import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const scratch: string[] = []
 function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-history-'))
+  const dir = scratchDir('perfgate-history-')
   scratch.push(dir)
   return dir
 }

@@ -1,7 +1,6 @@
 // Credentials in perfgate's environment (what GitHub gives a JavaScript action) never
 // reach the processes it starts: benchmarks, function workers, servers, setup commands.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { runSetup } from '../src/git/base-checkout.js'
 import { liveChildCount } from '../src/process/children.js'
@@ -10,6 +9,7 @@ import { runCommandTrial } from '../src/runners/command/runner.js'
 import { runFunctionTrial } from '../src/runners/function/runner.js'
 import { HttpTrialRunner } from '../src/runners/http/runner.js'
 import { commandBenchmark, functionBenchmark, httpBenchmark } from './helpers/benchmarks.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const SECRETS = {
   INPUT_TOKEN: 'ghp_input',
@@ -24,7 +24,7 @@ const SECRETS = {
   GH_TOKEN: 'ghs_cli'
 }
 const KEPT = { PERFGATE_NODE: process.execPath, GITHUB_REPOSITORY: 'o/r', CI: 'true' }
-const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-env-'))
+const scratch = scratchDir('perfgate-env-')
 const saved = { ...process.env }
 
 beforeAll(() => Object.assign(process.env, SECRETS, KEPT))

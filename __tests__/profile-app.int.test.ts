@@ -2,8 +2,7 @@
 // profile runner (it hands out the recorded fixture profiles) over a real git repository:
 // profiling happens after judging, at most two extra trials per side, only for what the
 // mode asks, and leaves the measured trials and the verdicts exactly as without it.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfigFile } from '../src/app/files.js'
@@ -15,11 +14,12 @@ import type { BenchmarkConfig } from '../src/config/types.js'
 import type { TrialRunner } from '../src/runners/types.js'
 import { git } from './helpers/git-repos.js'
 import { okTrial } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const FIXTURES = fileURLToPath(new URL('../__fixtures__/profiles/', import.meta.url))
 
 function repo(extra = ''): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-profile-app-'))
+  const dir = scratchDir('perfgate-profile-app-')
   git(dir, 'init', '--quiet')
   const bench = (name: string) => `  - name: ${name}\n    command: { run: "true" }\n    trials: 4\n`
   writeFileSync(
@@ -130,7 +130,7 @@ async function run(
 describe('profiling in an A/B run', () => {
   it('profiles the regressed benchmark after judging and changes no trial or verdict', async () => {
     const dir = repo()
-    const outDir = mkdtempSync(path.join(tmpdir(), 'perfgate-profile-out-'))
+    const outDir = scratchDir('perfgate-profile-out-')
     const profiled = await run(dir, { outDir })
     const plain = await run(dir, { profiler: false })
 
@@ -169,7 +169,7 @@ describe('profiling in an A/B run', () => {
 
   it('profiles both sides at once where the runner pairs them, in alternating order', async () => {
     const dir = repo()
-    const outDir = mkdtempSync(path.join(tmpdir(), 'perfgate-profile-out-'))
+    const outDir = scratchDir('perfgate-profile-out-')
     const paired = await run(dir, { outDir, pairs: true })
     expect(paired.log.filter((l) => l.startsWith('profile'))).toEqual([
       'profile slow pair, base first',

@@ -2,8 +2,7 @@
 // Node HTTP server and a Node command profiled through the NODE_OPTIONS preload, and a
 // command that runs no Node. Structure only (a profile exists, the hot helper is in it),
 // never timing.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { liveChildCount } from '../src/process/children.js'
 import { aggregateProfiles } from '../src/profile/aggregate.js'
@@ -16,9 +15,10 @@ import {
   HTTP_FIXTURES,
   httpBenchmark
 } from './helpers/benchmarks.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const runner = createProcessProfileRunner()
-const freshDir = () => mkdtempSync(path.join(tmpdir(), 'perfgate-profile-test-'))
+const freshDir = () => scratchDir('perfgate-profile-test-')
 
 function table(trial: ProfiledTrial, root: string) {
   if (!trial.ok) throw new Error(trial.message)

@@ -1,12 +1,12 @@
 // Real shell commands, timed as whole processes.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { liveChildCount } from '../src/process/children.js'
 import { hasGnuTime, parseRusage, runCommandTrial } from '../src/runners/command/runner.js'
 import { commandBenchmark, waitUntilGone } from './helpers/benchmarks.js'
+import { scratchDir } from './helpers/scratch.js'
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-test-'))
+const scratch = scratchDir('perfgate-test-')
 
 /** The type of the file system holding `dir` (the longest mount point above it). */
 function fileSystemOf(dir: string): string {

@@ -1,6 +1,5 @@
 // Real worker processes on fixture bench files (__fixtures__/bench).
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { liveChildCount } from '../src/process/children.js'
 import {
@@ -11,8 +10,9 @@ import {
 import { createProcessTrialRunner } from '../src/runners/index.js'
 import type { Side } from '../src/runners/types.js'
 import { functionBenchmark, waitUntilGone } from './helpers/benchmarks.js'
+import { scratchDir } from './helpers/scratch.js'
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'perfgate-test-'))
+const scratch = scratchDir('perfgate-test-')
 
 async function trial(
   file: string,

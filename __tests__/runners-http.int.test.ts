@@ -1,7 +1,6 @@
 // Real HTTP servers (node:http fixtures) started, loaded with autocannon and stopped.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { cpuSplit, ownCpuList, parseCpuList } from '../src/process/affinity.js'
 import { liveChildCount } from '../src/process/children.js'
@@ -10,6 +9,7 @@ import { freePort } from '../src/runners/http/server.js'
 import type { HttpSpec } from '../src/config/types.js'
 import { createProcessTrialRunner } from '../src/runners/index.js'
 import { commandBenchmark, httpBenchmark } from './helpers/benchmarks.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const runner = new HttpTrialRunner()
 
@@ -237,7 +237,7 @@ describe('CPUs of an HTTP trial (Linux, 2+ CPUs)', () => {
   pinnedIt(
     'runs the server on its CPUs and the load generator on its own, then restores perfgate',
     async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cpus-'))
+      const dir = scratchDir('perfgate-cpus-')
       try {
         const before = ownCpus()
         const benchmark = httpBenchmark('ok', '/ok', {
@@ -287,7 +287,7 @@ describe('CPUs of an HTTP trial (Linux, 2+ CPUs)', () => {
   const linuxIt = process.platform === 'linux' ? it : it.skip
 
   linuxIt('leaves every CPU to both with pin: false', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-cpus-'))
+    const dir = scratchDir('perfgate-cpus-')
     try {
       const benchmark = httpBenchmark('ok', '/ok', {
         server: { env: { CPUS_FILE: path.join(dir, 'server') } },
