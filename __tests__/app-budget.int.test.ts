@@ -1,8 +1,7 @@
 // A run-wide time budget (compare.max-duration) with a scripted runner and a scripted
 // clock: undecided benchmarks share it look by look, the run ends within the budget plus
 // one trial, and what the budget cut short is reported as such, never dropped.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfigFile } from '../src/app/files.js'
 import { runBenchmarks } from '../src/app/run.js'
@@ -10,16 +9,18 @@ import { buildReport } from '../src/report/model.js'
 import type { TrialRunner } from '../src/runners/types.js'
 import { git } from './helpers/git-repos.js'
 import { okTrial } from './helpers/scripted.js'
+import { scratchDir } from './helpers/scratch.js'
 
 const TRIAL_MS = 1000
 
-function repo(budget: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-budget-'))
+/** The suite with a time budget; futility 0 (the default would stop the noisy ones early). */
+function repo(budget: string, futility = 0): string {
+  const dir = scratchDir('perfgate-budget-')
   git(dir, 'init', '--quiet')
   const bench = (name: string) => `  - name: ${name}\n    command: { run: "true" }\n    trials: 4\n`
   writeFileSync(
     path.join(dir, 'perfgate.yml'),
-    `compare: { max-duration: ${budget} }\nbenchmarks:\n` +
+    `compare: { max-duration: ${budget}, futility: ${futility} }\nbenchmarks:\n` +
       ['clear-a', 'noisy-b', 'clear-c', 'noisy-d', 'late-e'].map(bench).join('')
   )
   git(dir, 'add', '.')
@@ -84,6 +85,29 @@ describe('compare.max-duration', () => {
     ])
     const method = buildReport(results, results.comparison!).method.join('\n')
     expect(method).toContain("noisy-b: 8 pairs, cut short by the run's time budget")
+  })
+
+  it('with the default futility, stops hopeless benchmarks and passes the budget on', async () => {
+    const dir = repo('60s', 0.05)
+    const clock = { t: 0 }
+    const results = await runBenchmarks(
+      {
+        config: loadConfigFile(dir, undefined),
+        baseline: { kind: 'merge-base', ref: 'HEAD' },
+        seed: 5,
+        setupHead: false
+      },
+      { runner: runner(clock), log: { write: () => true }, now: () => clock.t }
+    )
+    const stops = Object.fromEntries(results.benchmarks.map((b) => [b.name, b.paired?.stopReason]))
+    expect(stops['clear-a']).toBe('decided')
+    // Pure noise: the look at 8 pairs finds the last (12) unlikely to decide; the budget
+    // goes on to the benchmark still running.
+    expect(stops['noisy-b']).toBe('futile')
+    expect(stops['noisy-d']).toBe('futile')
+    expect(clock.t).toBeLessThanOrEqual(60_000 + TRIAL_MS)
+    const doubt = buildReport(results, results.comparison!).doubt
+    expect(doubt).toContain('noisy-b wall time: too noisy for 8 pairs (stopped early')
   })
 
   it('reports benchmarks the budget never reached, with no pairs', async () => {

@@ -409,6 +409,48 @@ async function futilityTable(options: Options): Promise<string> {
   )
 }
 
+/** Family-wise A/A of 10 benchmarks × 3 gated metrics, per compare.futility. */
+async function futilityFamilyTable(options: Options): Promise<string> {
+  const rows: string[][] = []
+  for (const noise of [0.08, 0.12]) {
+    for (const futility of FUTILITIES) {
+      const c = await cell(
+        {
+          benchmarks: 10,
+          gate: FAMILY_GATE,
+          noise,
+          effect: 1,
+          lookSizes: ADAPTIVE,
+          futility,
+          ...DEFAULTS
+        },
+        options.aaRuns,
+        options.seed
+      )
+      rows.push([
+        noiseLabel(noise),
+        String(futility),
+        rate(c.anyRegression, c.runs),
+        rate(c.anyChange, c.runs),
+        (c.allPairs / c.runs / 10).toFixed(1)
+      ])
+    }
+  }
+  return markdownTable(
+    [
+      [
+        'Noise / trial',
+        'futility',
+        'Any regression',
+        'Any regression or improvement',
+        'Mean pairs / benchmark'
+      ],
+      ...rows
+    ],
+    { align: ['r', 'r', 'r', 'r', 'r'] }
+  )
+}
+
 async function simulated(options: Options): Promise<string[]> {
   const started = performance.now()
   const out = [
@@ -437,6 +479,10 @@ async function simulated(options: Options): Promise<string[]> {
       'otherwise), then the mean pairs. "busy": 15 % of trials (either side) slowed 1.5-10× as a whole.',
     '',
     await futilityTable(options),
+    '',
+    'Family-wise A/A, 10 benchmarks × 3 gated metrics, per compare.futility:',
+    '',
+    await futilityFamilyTable(options),
     '',
     `Simulation time: ${((performance.now() - started) / 1000).toFixed(1)} s.`,
     ''

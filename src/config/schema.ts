@@ -79,7 +79,7 @@ export const CONFIG_SCHEMA = {
           minimum: 0,
           maximum: 0.5,
           description:
-            'A/B runs: stop an undecided benchmark at a look before the last when the chance that the last look decides it is below this (it ends inconclusive sooner; a change or "unchanged" is never made more likely). 0 takes every look. Default 0.05.'
+            'A/B runs: stop an undecided benchmark at a look before the last when the chance that the last look decides it is below this (it ends inconclusive sooner; false alarms stay bounded by alpha). 0 takes every look. Default 0.05.'
         },
         'max-pairs': {
           type: 'integer',

@@ -50,7 +50,8 @@ export interface PairedOptions {
   /**
    * Stop an undecided benchmark at a look when, for each metric not yet decided, the chance
    * that the last look decides it ({@link chanceToDecide}) is below this. It ends
-   * inconclusive sooner: it never makes a change or "unchanged" more likely, only less.
+   * inconclusive sooner, judged like any stop on the pairs taken (the sequential p stays
+   * valid however sampling stops, so false alarms stay bounded by alpha).
    * 0 or absent: never (every look up to the last is taken).
    */
   readonly futility?: number
