@@ -46,19 +46,24 @@ function runner(clock: { t: number }): TrialRunner & { trials: number } {
   }
 }
 
+/** An A/B run of the suite in `dir` against its last commit, on the scripted clock. */
+function measure(dir: string, clock: { t: number }) {
+  return runBenchmarks(
+    {
+      config: loadConfigFile(dir, undefined),
+      baseline: { kind: 'merge-base', ref: 'HEAD' },
+      seed: 5,
+      setupHead: false
+    },
+    { runner: runner(clock), log: { write: () => true }, now: () => clock.t }
+  )
+}
+
 describe('compare.max-duration', () => {
   it('gives undecided benchmarks the budget look by look and reports what it cut short', async () => {
     const dir = repo('60s')
     const clock = { t: 0 }
-    const results = await runBenchmarks(
-      {
-        config: loadConfigFile(dir, undefined),
-        baseline: { kind: 'merge-base', ref: 'HEAD' },
-        seed: 5,
-        setupHead: false
-      },
-      { runner: runner(clock), log: { write: () => true }, now: () => clock.t }
-    )
+    const results = await measure(dir, clock)
     // Within the budget plus one trial.
     expect(clock.t).toBeLessThanOrEqual(60_000 + TRIAL_MS)
     const stops = Object.fromEntries(
@@ -90,15 +95,7 @@ describe('compare.max-duration', () => {
   it('with the default futility, stops hopeless benchmarks and passes the budget on', async () => {
     const dir = repo('60s', 0.05)
     const clock = { t: 0 }
-    const results = await runBenchmarks(
-      {
-        config: loadConfigFile(dir, undefined),
-        baseline: { kind: 'merge-base', ref: 'HEAD' },
-        seed: 5,
-        setupHead: false
-      },
-      { runner: runner(clock), log: { write: () => true }, now: () => clock.t }
-    )
+    const results = await measure(dir, clock)
     const stops = Object.fromEntries(results.benchmarks.map((b) => [b.name, b.paired?.stopReason]))
     expect(stops['clear-a']).toBe('decided')
     // Pure noise: the look at 8 pairs finds the last (12) unlikely to decide; the budget
@@ -113,15 +110,7 @@ describe('compare.max-duration', () => {
   it('reports benchmarks the budget never reached, with no pairs', async () => {
     const dir = repo('10s')
     const clock = { t: 0 }
-    const results = await runBenchmarks(
-      {
-        config: loadConfigFile(dir, undefined),
-        baseline: { kind: 'merge-base', ref: 'HEAD' },
-        seed: 5,
-        setupHead: false
-      },
-      { runner: runner(clock), log: { write: () => true }, now: () => clock.t }
-    )
+    const results = await measure(dir, clock)
     expect(clock.t).toBeLessThanOrEqual(10_000 + TRIAL_MS)
     expect(results.benchmarks).toHaveLength(5)
     const last = results.benchmarks.at(-1)!
