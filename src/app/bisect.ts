@@ -331,7 +331,9 @@ export async function bisectRegression(
           lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
           maxTimeMs: config.compare.maxTimeMs,
           test: config.compare.test,
-          futility: config.compare.futility,
+          // No stop for futility: a step's rule (moved, or one-sided "did not move") is not
+          // the two-sided verdict chanceToDecide predicts, so it would stop steps too soon.
+          futility: 0,
           familySize: 1,
           definitionHash: (b) =>
             definitionHash(b, b === atX ? checkout!.configDir : goodCheckout.configDir),
