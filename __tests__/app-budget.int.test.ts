@@ -93,16 +93,26 @@ describe('compare.max-duration', () => {
   })
 
   it('with the default futility, stops hopeless benchmarks and passes the budget on', async () => {
-    const dir = repo('60s', 0.05)
+    // 80 s: round 1 takes 40 s, round 2 the three undecided to their look at 8 pairs (64 s).
+    const stopsOf = (results: Awaited<ReturnType<typeof measure>>) =>
+      Object.fromEntries(
+        results.benchmarks.map((b) => [b.name, [b.paired?.stopReason, b.paired?.pairs]])
+      )
+    const every = { t: 0 }
+    const withoutStop = stopsOf(await measure(repo('80s', 0), every))
     const clock = { t: 0 }
-    const results = await measure(dir, clock)
-    const stops = Object.fromEntries(results.benchmarks.map((b) => [b.name, b.paired?.stopReason]))
-    expect(stops['clear-a']).toBe('decided')
-    // Pure noise: the look at 8 pairs finds the last (12) unlikely to decide; the budget
-    // goes on to the benchmark still running.
-    expect(stops['noisy-b']).toBe('futile')
-    expect(stops['noisy-d']).toBe('futile')
-    expect(clock.t).toBeLessThanOrEqual(60_000 + TRIAL_MS)
+    const results = await measure(repo('80s', 0.05), clock)
+    const stops = stopsOf(results)
+    // Without the stop, round 3 spends the budget on the noisy ones and cuts the last short.
+    expect(withoutStop['late-e']![0]).toBe('time-budget')
+    expect(every.t).toBeGreaterThanOrEqual(80_000)
+    // With it, pure noise stops at the look at 8 pairs (the last, 12, unlikely to decide):
+    // nothing is cut short and the run ends before the budget.
+    expect(stops['clear-a']).toEqual(['decided', 4])
+    expect(stops['noisy-b']).toEqual(['futile', 8])
+    expect(stops['noisy-d']).toEqual(['futile', 8])
+    expect(Object.values(stops).map(([reason]) => reason)).not.toContain('time-budget')
+    expect(clock.t).toBeLessThan(80_000)
     const doubt = buildReport(results, results.comparison!).doubt
     expect(doubt).toContain('noisy-b wall time: too noisy for 8 pairs (stopped early')
   })

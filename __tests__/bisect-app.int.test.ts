@@ -1,6 +1,7 @@
 // perfgate bisect over real git repositories: each probed commit is a real worktree, and a
 // scripted runner reads the commit's marker file from the benchmark's cwd inside that
 // worktree, so trial values depend on which commit is measured while verdicts stay exact.
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { bisectRange, bisectRegression, BisectError } from '../src/app/bisect.js'
@@ -43,6 +44,32 @@ interface Fixture {
  * A repository of good + `count` commits; commit number `planted` (1-based, after good)
  * raises speed.txt from 100 to `slower` (undefined: nothing planted).
  */
+/**
+ * Commits at a fixed time (minute `i` of a fixed day), so the fixture's hashes — which seed
+ * each step's pair order — and with them the scripted trials are the same on every run.
+ */
+function commitAt(dir: string, i: number, message: string): void {
+  const date = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString()
+  execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=perfgate-test',
+      '-c',
+      'user.email=test@localhost',
+      'commit',
+      '--quiet',
+      '-m',
+      message
+    ],
+    {
+      cwd: dir,
+      env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      stdio: 'ignore'
+    }
+  )
+}
+
 function fixture(
   options: { count?: number; planted?: number; slower?: number; config?: string } = {}
 ): Fixture {
@@ -53,13 +80,13 @@ function fixture(
   writeFileSync(path.join(dir, 'perfgate.yml'), config)
   writeFileSync(path.join(dir, 'speed.txt'), '100\n')
   git(dir, 'add', '.')
-  git(dir, 'commit', '--quiet', '-m', 'good: the baseline')
+  commitAt(dir, 0, 'good: the baseline')
   const commits = [git(dir, 'rev-parse', 'HEAD')]
   for (let i = 1; i <= count; i++) {
     writeFileSync(path.join(dir, 'work.txt'), `change ${i}\n`)
     if (i === planted) writeFileSync(path.join(dir, 'speed.txt'), `${slower}\n`)
     git(dir, 'add', '.')
-    git(dir, 'commit', '--quiet', '-m', i === planted ? `change ${i}: slower parse` : `change ${i}`)
+    commitAt(dir, i, i === planted ? `change ${i}: slower parse` : `change ${i}`)
     commits.push(git(dir, 'rev-parse', 'HEAD'))
   }
   return { dir, commits }

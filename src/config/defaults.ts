@@ -30,7 +30,7 @@ export type PairedTest = (typeof PAIRED_TEST_VALUES)[number]
 export const DEFAULT_PAIRED_TEST: PairedTest = 'trimmed'
 /**
  * Stop an undecided benchmark at a look once the last look is less than 5 % likely to
- * decide it: a benchmark too noisy to decide by the cap ends inconclusive at its first
+ * decide it: a benchmark too noisy to decide by the cap ends inconclusive at an earlier
  * look instead of running every pair (docs/DESIGN.md, "Stopping early for futility").
  */
 export const DEFAULT_FUTILITY = 0.05

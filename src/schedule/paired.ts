@@ -92,14 +92,14 @@ function lookState(
   const capPairs = options.lookSizes[options.lookSizes.length - 1]!
   const valuesOf = (trials: readonly TrialResult[], metric: MetricName) =>
     trials.map((t) => t.metrics[metric] ?? NaN)
+  const futility = options.futility ?? 0
   let state: LookState = 'decided'
   for (const metric of settings.gate) {
     const b = valuesOf(base, metric)
     const h = valuesOf(head, metric)
     if (decidedAtLook(b, h, rule)) continue
-    const futility = options.futility ?? 0
     // NaN (no chance can be told) is never futile.
-    if (!(chanceToDecide(b, h, rule, capPairs) < futility)) return 'open'
+    if (futility <= 0 || !(chanceToDecide(b, h, rule, capPairs) < futility)) return 'open'
     state = 'futile'
   }
   return state

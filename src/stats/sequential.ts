@@ -114,7 +114,9 @@ function meanAndSe(values: readonly number[]): { mean: number; se: number } {
  * standard error on k − 1 degrees of freedom), so a few pairs a busy machine slowed as a
  * whole do not make a metric the last look would decide look hopeless at an early one
  * (simulated in docs/PERFORMANCE.md, "Stopping early for futility"); for 't' and
- * 'sign-flip' all n pairs.
+ * 'sign-flip' all n pairs. The trimmed interval of the last look is usually a little wider
+ * than this spread makes it, so the chance of "unchanged" is, if anything, overstated: the
+ * error is on the side of not stopping.
  *
  * With f = n / N, the last look's estimate f e + (1 − f) F, F the mean of the N − n pairs
  * to come, is predicted as e + s √(1 − f) T_df (df = k − 1): with the true effect's
