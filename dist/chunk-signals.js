@@ -21848,24 +21848,20 @@ function doubtLine(comparison) {
     return (`Not an all-clear: ${parts.length} of ${gated} gated tests inconclusive ` +
         `(neither a change nor its absence shown) — ${listed.join('; ')}.`);
 }
+/** How a paired benchmark's sampling ended, for the method lines (every stop reason). */
+const STOP_TEXT = {
+    decided: (b) => `stopped at look ${b.looks} of ${b.plannedLooks}, decided`,
+    futile: (b) => `stopped at look ${b.looks} of ${b.plannedLooks}, too unlikely to decide by the last`,
+    'max-pairs': (b) => `ran all ${b.plannedLooks} looks`,
+    'max-time': () => 'stopped at the time cap',
+    'time-budget': () => "cut short by the run's time budget (compare.max-duration)",
+    errored: () => 'stopped by an error'
+};
 function methodLines(results, comparison) {
     const lines = [];
     const paired = comparison.benchmarks.filter((b) => b.status === 'compared' && b.stopReason);
     if (comparison.mode === 'paired') {
-        const stops = paired.map((b) => {
-            const why = b.stopReason === 'decided'
-                ? `stopped at look ${b.looks} of ${b.plannedLooks}, decided`
-                : b.stopReason === 'futile'
-                    ? `stopped at look ${b.looks} of ${b.plannedLooks}, too unlikely to decide by the last`
-                    : b.stopReason === 'max-pairs'
-                        ? `ran all ${b.plannedLooks} looks`
-                        : b.stopReason === 'max-time'
-                            ? 'stopped at the time cap'
-                            : b.stopReason === 'time-budget'
-                                ? "cut short by the run's time budget (compare.max-duration)"
-                                : 'stopped by an error';
-            return `${b.name}: ${plural$1(b.nHead, 'pair')}, ${why}`;
-        });
+        const stops = paired.map((b) => `${b.name}: ${plural$1(b.nHead, 'pair')}, ${STOP_TEXT[b.stopReason](b)}`);
         lines.push(`Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
             `${PAIRED_METHOD_TEXT[comparison.test ?? 't'] ?? 'paired t-test on log ratios'}, ` +
             `p over planned looks (Bonferroni), Holm over ${plural$1(comparison.tests, 'gated test')}.`);

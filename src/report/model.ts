@@ -7,6 +7,7 @@ import type {
   BenchmarkComparison,
   Comparison,
   MetricComparison,
+  StopReason,
   Verdict
 } from '../compare/types.js'
 import { metricLabel } from '../metrics.js'
@@ -239,25 +240,24 @@ function doubtLine(comparison: Comparison): string | undefined {
   )
 }
 
+/** How a paired benchmark's sampling ended, for the method lines (every stop reason). */
+const STOP_TEXT: Record<StopReason, (b: BenchmarkComparison) => string> = {
+  decided: (b) => `stopped at look ${b.looks} of ${b.plannedLooks}, decided`,
+  futile: (b) =>
+    `stopped at look ${b.looks} of ${b.plannedLooks}, too unlikely to decide by the last`,
+  'max-pairs': (b) => `ran all ${b.plannedLooks} looks`,
+  'max-time': () => 'stopped at the time cap',
+  'time-budget': () => "cut short by the run's time budget (compare.max-duration)",
+  errored: () => 'stopped by an error'
+}
+
 function methodLines(results: Results, comparison: Comparison): string[] {
   const lines: string[] = []
   const paired = comparison.benchmarks.filter((b) => b.status === 'compared' && b.stopReason)
   if (comparison.mode === 'paired') {
-    const stops = paired.map((b) => {
-      const why =
-        b.stopReason === 'decided'
-          ? `stopped at look ${b.looks} of ${b.plannedLooks}, decided`
-          : b.stopReason === 'futile'
-            ? `stopped at look ${b.looks} of ${b.plannedLooks}, too unlikely to decide by the last`
-            : b.stopReason === 'max-pairs'
-              ? `ran all ${b.plannedLooks} looks`
-              : b.stopReason === 'max-time'
-                ? 'stopped at the time cap'
-                : b.stopReason === 'time-budget'
-                  ? "cut short by the run's time budget (compare.max-duration)"
-                  : 'stopped by an error'
-      return `${b.name}: ${plural(b.nHead, 'pair')}, ${why}`
-    })
+    const stops = paired.map(
+      (b) => `${b.name}: ${plural(b.nHead, 'pair')}, ${STOP_TEXT[b.stopReason!](b)}`
+    )
     lines.push(
       `Same-runner A/B: base and head trials interleaved in pairs, order randomized (seed ${results.seed}); ` +
         `${PAIRED_METHOD_TEXT[comparison.test ?? 't'] ?? 'paired t-test on log ratios'}, ` +
