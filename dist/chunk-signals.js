@@ -19423,6 +19423,10 @@ function createRandom(seed) {
  */
 /** Share trimmed from each end by default: 20 %, Wilcox's recommendation. */
 const DEFAULT_TRIM = 0.2;
+/** Degrees of freedom of the trimmed t over n values: n − 2g − 1, g = floor(trim × n). */
+function trimmedDf(n, trim = DEFAULT_TRIM) {
+    return n - 2 * Math.floor(trim * n) - 1;
+}
 /**
  * One-sample trimmed t on `values` (Tukey & McLaughlin 1963; Wilcox §4.4):
  *
@@ -19452,7 +19456,8 @@ function trimmedMeanTest(values, options) {
         throw new RangeError(`trim must be in [0, 0.5), got ${trim}`);
     const n = values.length;
     const g = Math.floor(trim * n);
-    if (n - 2 * g - 1 < 1) {
+    const df = trimmedDf(n, trim);
+    if (df < 1) {
         throw new RangeError(`the trimmed t needs 2 values left after trimming ${g} from each end, got ${n} values`);
     }
     const sorted = [...values].sort((a, b) => a - b);
@@ -19467,7 +19472,6 @@ function trimmedMeanTest(values, options) {
     const rawSd = Math.sqrt(winsorized.reduce((a, x) => a + (x - winsorizedMean) ** 2, 0) / (n - 1));
     const winsorizedSd = rawSd <= (options.zeroSpread ?? 0) ? 0 : rawSd;
     const standardError = winsorizedSd / ((1 - 2 * trim) * Math.sqrt(n));
-    const df = n - 2 * g - 1;
     const common = { n, g, estimate, winsorizedSd, standardError, df };
     if (!(standardError > 0)) {
         return { ...common, t: NaN, pValue: estimate === 0 ? 1 : 0, low: estimate, high: estimate };
@@ -19789,7 +19793,7 @@ function decidedAtLook(base, head, rule) {
 }
 /** Degrees of freedom of the look's interval at n pairs: trimmed t n − 2g − 1, else n − 1. */
 function intervalDf(test, n) {
-    return test === 'trimmed' ? n - 2 * Math.floor(DEFAULT_TRIM * n) - 1 : n - 1;
+    return test === 'trimmed' ? trimmedDf(n) : n - 1;
 }
 function meanAndSe(values) {
     const k = values.length;

@@ -20,7 +20,7 @@ import { CONFIDENCE_LEVEL } from './confidence.js'
 import { studentTCdf, studentTQuantile } from './distributions.js'
 import { lookAlphas } from './multiple.js'
 import { comparePaired, logRatios, type PairedMethod } from './paired.js'
-import { DEFAULT_TRIM, screenDifferences, trimmedMeanTest } from './trimmed.js'
+import { screenDifferences, trimmedDf, trimmedMeanTest } from './trimmed.js'
 
 /** What the rule needs to know about a run. */
 export interface LookRule {
@@ -93,7 +93,7 @@ export function decidedAtLook(
 
 /** Degrees of freedom of the look's interval at n pairs: trimmed t n − 2g − 1, else n − 1. */
 function intervalDf(test: PairedMethod, n: number): number {
-  return test === 'trimmed' ? n - 2 * Math.floor(DEFAULT_TRIM * n) - 1 : n - 1
+  return test === 'trimmed' ? trimmedDf(n) : n - 1
 }
 
 function meanAndSe(values: readonly number[]): { mean: number; se: number } {

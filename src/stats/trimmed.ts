@@ -18,6 +18,11 @@ import { studentTCdf, studentTQuantile } from './distributions.js'
 /** Share trimmed from each end by default: 20 %, Wilcox's recommendation. */
 export const DEFAULT_TRIM = 0.2
 
+/** Degrees of freedom of the trimmed t over n values: n − 2g − 1, g = floor(trim × n). */
+export function trimmedDf(n: number, trim = DEFAULT_TRIM): number {
+  return n - 2 * Math.floor(trim * n) - 1
+}
+
 /** Result of {@link trimmedMeanTest}. */
 export interface TrimmedMeanResult {
   /** Values n. */
@@ -72,7 +77,8 @@ export function trimmedMeanTest(
   if (!(trim >= 0 && trim < 0.5)) throw new RangeError(`trim must be in [0, 0.5), got ${trim}`)
   const n = values.length
   const g = Math.floor(trim * n)
-  if (n - 2 * g - 1 < 1) {
+  const df = trimmedDf(n, trim)
+  if (df < 1) {
     throw new RangeError(
       `the trimmed t needs 2 values left after trimming ${g} from each end, got ${n} values`
     )
@@ -88,7 +94,6 @@ export function trimmedMeanTest(
   const rawSd = Math.sqrt(winsorized.reduce((a, x) => a + (x - winsorizedMean) ** 2, 0) / (n - 1))
   const winsorizedSd = rawSd <= (options.zeroSpread ?? 0) ? 0 : rawSd
   const standardError = winsorizedSd / ((1 - 2 * trim) * Math.sqrt(n))
-  const df = n - 2 * g - 1
   const common = { n, g, estimate, winsorizedSd, standardError, df }
   if (!(standardError > 0)) {
     return { ...common, t: NaN, pValue: estimate === 0 ? 1 : 0, low: estimate, high: estimate }
