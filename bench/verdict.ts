@@ -158,6 +158,24 @@ function stopShares(cell: CellResult, benchmarks: number): string {
 }
 
 // Every cell gets its own seed, so cells are independent and a rerun is identical.
+/** One benchmark gated on p50, adaptive 10/20/30, the defaults unless `extra` says otherwise. */
+function oneBenchmark(noise: number, effect: number, extra: Partial<Scenario> = {}): Scenario {
+  return { benchmarks: 1, gate: ['p50'], noise, effect, lookSizes: ADAPTIVE, ...DEFAULTS, ...extra }
+}
+
+/** 10 benchmarks × 3 gated metrics, benchmark 1 × `effect`, adaptive 10/20/30, defaults. */
+function family(noise: number, effect: number, extra: Partial<Scenario> = {}): Scenario {
+  return {
+    benchmarks: 10,
+    gate: FAMILY_GATE,
+    noise,
+    effect,
+    lookSizes: ADAPTIVE,
+    ...DEFAULTS,
+    ...extra
+  }
+}
+
 let cellCounter = 0
 async function cell(scenario: Scenario, runs: number, seed: number): Promise<CellResult> {
   cellCounter++
@@ -175,16 +193,7 @@ async function cell(scenario: Scenario, runs: number, seed: number): Promise<Cel
 async function familyAaTable(options: Options, threshold: number): Promise<string> {
   const rows: string[][] = []
   for (const noise of NOISES) {
-    const scenario: Scenario = {
-      benchmarks: 10,
-      gate: FAMILY_GATE,
-      noise,
-      effect: 1,
-      lookSizes: ADAPTIVE,
-      threshold,
-      alpha: DEFAULTS.alpha
-    }
-    const c = await cell(scenario, options.aaRuns, options.seed)
+    const c = await cell(family(noise, 1, { threshold }), options.aaRuns, options.seed)
     rows.push([
       noiseLabel(noise),
       String(c.runs),
@@ -224,7 +233,7 @@ async function powerTable(options: Options): Promise<string> {
       let adaptive: CellResult | undefined
       for (const lookSizes of SCHEDULES) {
         const c = await cell(
-          { benchmarks: 1, gate: ['p50'], noise, effect, lookSizes, ...DEFAULTS },
+          oneBenchmark(noise, effect, { lookSizes }),
           options.powerRuns,
           options.seed
         )
@@ -262,15 +271,7 @@ async function familyPowerTable(options: Options, threshold: number): Promise<st
   for (const noise of NOISES) {
     for (const effect of [1.05, 1.1]) {
       const c = await cell(
-        {
-          benchmarks: 10,
-          gate: FAMILY_GATE,
-          noise,
-          effect,
-          lookSizes: ADAPTIVE,
-          threshold,
-          alpha: DEFAULTS.alpha
-        },
+        family(noise, effect, { threshold }),
         options.familyPowerRuns,
         options.seed
       )
@@ -304,11 +305,6 @@ async function familyPowerTable(options: Options, threshold: number): Promise<st
     ],
     { align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] }
   )
-}
-
-/** One benchmark gated on p50, adaptive 10/20/30, the defaults unless `extra` says otherwise. */
-function oneBenchmark(noise: number, effect: number, extra: Partial<Scenario> = {}): Scenario {
-  return { benchmarks: 1, gate: ['p50'], noise, effect, lookSizes: ADAPTIVE, ...DEFAULTS, ...extra }
 }
 
 /** Power of the adaptive default with another threshold (single benchmark, gate p50). */
@@ -414,19 +410,7 @@ async function futilityFamilyTable(options: Options): Promise<string> {
   const rows: string[][] = []
   for (const noise of [0.08, 0.12]) {
     for (const futility of FUTILITIES) {
-      const c = await cell(
-        {
-          benchmarks: 10,
-          gate: FAMILY_GATE,
-          noise,
-          effect: 1,
-          lookSizes: ADAPTIVE,
-          futility,
-          ...DEFAULTS
-        },
-        options.aaRuns,
-        options.seed
-      )
+      const c = await cell(family(noise, 1, { futility }), options.aaRuns, options.seed)
       rows.push([
         noiseLabel(noise),
         String(futility),
