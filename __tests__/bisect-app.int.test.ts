@@ -2,7 +2,7 @@
 // scripted runner reads the commit's marker file from the benchmark's cwd inside that
 // worktree, so trial values depend on which commit is measured while verdicts stay exact.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { bisectRange, bisectRegression, BisectError } from '../src/app/bisect.js'
 import { loadConfigFile } from '../src/app/files.js'
@@ -23,10 +23,6 @@ import { okTrial } from './helpers/scripted.js'
 import { scratchDir } from './helpers/scratch.js'
 
 const silent = { write: () => true }
-const repos: string[] = []
-afterAll(() => {
-  for (const dir of repos) rmSync(dir, { recursive: true, force: true })
-})
 
 const CONFIG = `benchmarks:
   - name: parse
@@ -75,7 +71,6 @@ function fixture(
 ): Fixture {
   const { count = 16, planted, slower = 110, config = CONFIG } = options
   const dir = scratchDir('perfgate-bisect-')
-  repos.push(dir)
   git(dir, 'init', '--quiet', '--initial-branch=main')
   writeFileSync(path.join(dir, 'perfgate.yml'), config)
   writeFileSync(path.join(dir, 'speed.txt'), '100\n')
@@ -397,7 +392,6 @@ describe('bisect refusals', () => {
 
   it('outside a repository is a usage error', async () => {
     const dir = scratchDir('perfgate-bisect-norepo-')
-    repos.push(dir)
     writeFileSync(path.join(dir, 'perfgate.yml'), CONFIG)
     expect(() => bisectRange(dir, 'HEAD~1', 'HEAD')).toThrow(BisectError)
     await refuse(['--good', 'HEAD~1', '--bad', 'HEAD'], /needs a git repository/, dir)

@@ -1,7 +1,7 @@
 // bisect leaves nothing behind: with real measurements (structure only, never a verdict),
 // when a commit's setup fails, and when the clean-up of Ctrl-C runs in the middle of a step.
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { commandBisect } from '../src/cli/bisect.js'
@@ -13,10 +13,6 @@ import { failedTrial, okTrial } from './helpers/scripted.js'
 import { scratchDir } from './helpers/scratch.js'
 
 const FIXTURE = fileURLToPath(new URL('../__fixtures__/projects/ab', import.meta.url))
-const repos: string[] = []
-afterAll(() => {
-  for (const dir of repos) rmSync(dir, { recursive: true, force: true })
-})
 afterEach(() => expect(liveChildCount()).toBe(0))
 
 function capture(cwd: string, runner?: TrialRunner) {
@@ -44,7 +40,6 @@ function commitAll(dir: string, message: string): string {
 
 it('real measurements: a culprit inside the range or a reason, and no worktree left', async () => {
   const dir = scratchDir('perfgate-bisect-real-')
-  repos.push(dir)
   cpSync(FIXTURE, dir, { recursive: true })
   writeFileSync(
     path.join(dir, 'perfgate.yml'),
@@ -86,7 +81,6 @@ describe('clean-up', () => {
 
   function repo(setup: string): { dir: string; commits: string[] } {
     const dir = scratchDir('perfgate-bisect-clean-')
-    repos.push(dir)
     execFileSync('git', ['init', '--quiet', '--initial-branch=main'], { cwd: dir })
     writeFileSync(
       path.join(dir, 'perfgate.yml'),

@@ -161,25 +161,21 @@ describe('perfgate history --html', () => {
   it('is the same page from the bundle alone: the charting library is inlined, not read from node_modules', async () => {
     // The action runs dist/ with no node_modules: a copy of the bundle far from any.
     const alone = scratchDir('perfgate-bundle-')
-    try {
-      for (const name of readdirSync(BUILD_DIR).filter((n) => n.endsWith('.js'))) {
-        cpSync(path.join(BUILD_DIR, name), path.join(alone, name))
-      }
-      writeFileSync(path.join(alone, 'package.json'), '{ "type": "module" }\n')
-      const bundled = spawnSync(
-        process.execPath,
-        [path.join(alone, 'cli.js'), 'history', '--dir', '.', '--html', 'site-bundled'],
-        { cwd: top, encoding: 'utf8' }
-      )
-      expect(bundled.stderr).toBe('dashboard written to site-bundled/index.html\n')
-      const { io } = captureIo(top)
-      expect(await commandHistory(['--dir', '.', '--html', 'site-source'], io)).toBe(0)
-      const page = (dir: string) =>
-        readFileSync(path.join(top, dir, 'index.html'), 'utf8').replace(/generated \S+Z\./, '')
-      expect(page('site-bundled')).toBe(page('site-source'))
-      expect(page('site-bundled')).toContain('uPlot')
-    } finally {
-      rmSync(alone, { recursive: true, force: true })
+    for (const name of readdirSync(BUILD_DIR).filter((n) => n.endsWith('.js'))) {
+      cpSync(path.join(BUILD_DIR, name), path.join(alone, name))
     }
+    writeFileSync(path.join(alone, 'package.json'), '{ "type": "module" }\n')
+    const bundled = spawnSync(
+      process.execPath,
+      [path.join(alone, 'cli.js'), 'history', '--dir', '.', '--html', 'site-bundled'],
+      { cwd: top, encoding: 'utf8' }
+    )
+    expect(bundled.stderr).toBe('dashboard written to site-bundled/index.html\n')
+    const { io } = captureIo(top)
+    expect(await commandHistory(['--dir', '.', '--html', 'site-source'], io)).toBe(0)
+    const page = (dir: string) =>
+      readFileSync(path.join(top, dir, 'index.html'), 'utf8').replace(/generated \S+Z\./, '')
+    expect(page('site-bundled')).toBe(page('site-source'))
+    expect(page('site-bundled')).toContain('uPlot')
   })
 })

@@ -1,6 +1,6 @@
 // Series from stored results, and reading a directory of results files (real files, a real
 // git repository for the first-parent order).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { historyOf } from '../src/app/history.js'
 import { readResultsDir, orderEntries, type ReadEntry } from '../src/history/read-dir.js'
@@ -12,15 +12,7 @@ import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/h
 import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
 import { scratchDir } from './helpers/scratch.js'
 
-const scratch: string[] = []
-function tempDir(): string {
-  const dir = scratchDir('perfgate-history-')
-  scratch.push(dir)
-  return dir
-}
-afterAll(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = () => scratchDir('perfgate-history-')
 
 describe('buildSeries', () => {
   it('makes one series per benchmark x metric, each point with its trials and their median', () => {

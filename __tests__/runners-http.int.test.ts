@@ -1,5 +1,5 @@
 // Real HTTP servers (node:http fixtures) started, loaded with autocannon and stopped.
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import path from 'node:path'
 import { cpuSplit, ownCpuList, parseCpuList } from '../src/process/affinity.js'
@@ -238,49 +238,45 @@ describe('CPUs of an HTTP trial (Linux, 2+ CPUs)', () => {
     'runs the server on its CPUs and the load generator on its own, then restores perfgate',
     async () => {
       const dir = scratchDir('perfgate-cpus-')
-      try {
-        const before = ownCpus()
-        const benchmark = httpBenchmark('ok', '/ok', {
-          server: { env: { CPUS_FILE: path.join(dir, 'server') } }
-        })
-        let duringLoad: string | undefined
-        const outcome = await runner.runTrial(benchmark, benchmark.spec, () => {
-          duringLoad = ownCpus()
-        })
-        if (!outcome.ok) throw new Error(outcome.message)
-        expect(parseCpuList(readFileSync(path.join(dir, 'server'), 'utf8'))).toEqual(
+      const before = ownCpus()
+      const benchmark = httpBenchmark('ok', '/ok', {
+        server: { env: { CPUS_FILE: path.join(dir, 'server') } }
+      })
+      let duringLoad: string | undefined
+      const outcome = await runner.runTrial(benchmark, benchmark.spec, () => {
+        duringLoad = ownCpus()
+      })
+      if (!outcome.ok) throw new Error(outcome.message)
+      expect(parseCpuList(readFileSync(path.join(dir, 'server'), 'utf8'))).toEqual(
+        parseCpuList(split!.server)
+      )
+      expect(parseCpuList(duringLoad!)).toEqual(parseCpuList(split!.loadgen))
+      expect(outcome.details).toMatchObject({
+        serverCpus: split!.server,
+        loadgenCpus: split!.loadgen
+      })
+      expect(ownCpus()).toBe(before)
+      // An interleaved pair: both servers on the server's CPUs, perfgate restored after.
+      const base = httpBenchmark('ok', '/ok', {
+        server: { env: { CPUS_FILE: path.join(dir, 'base') } }
+      })
+      const head = httpBenchmark('ok', '/ok', {
+        server: { env: { CPUS_FILE: path.join(dir, 'head') } }
+      })
+      const pair = await runner.runPair(
+        {
+          base: { benchmark: base, spec: base.spec },
+          head: { benchmark: head, spec: head.spec }
+        },
+        'base'
+      )
+      expect(pair.base.ok && pair.head.ok).toBe(true)
+      for (const side of ['base', 'head']) {
+        expect(parseCpuList(readFileSync(path.join(dir, side), 'utf8'))).toEqual(
           parseCpuList(split!.server)
         )
-        expect(parseCpuList(duringLoad!)).toEqual(parseCpuList(split!.loadgen))
-        expect(outcome.details).toMatchObject({
-          serverCpus: split!.server,
-          loadgenCpus: split!.loadgen
-        })
-        expect(ownCpus()).toBe(before)
-        // An interleaved pair: both servers on the server's CPUs, perfgate restored after.
-        const base = httpBenchmark('ok', '/ok', {
-          server: { env: { CPUS_FILE: path.join(dir, 'base') } }
-        })
-        const head = httpBenchmark('ok', '/ok', {
-          server: { env: { CPUS_FILE: path.join(dir, 'head') } }
-        })
-        const pair = await runner.runPair(
-          {
-            base: { benchmark: base, spec: base.spec },
-            head: { benchmark: head, spec: head.spec }
-          },
-          'base'
-        )
-        expect(pair.base.ok && pair.head.ok).toBe(true)
-        for (const side of ['base', 'head']) {
-          expect(parseCpuList(readFileSync(path.join(dir, side), 'utf8'))).toEqual(
-            parseCpuList(split!.server)
-          )
-        }
-        expect(ownCpus()).toBe(before)
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
       }
+      expect(ownCpus()).toBe(before)
     }
   )
 
@@ -288,18 +284,14 @@ describe('CPUs of an HTTP trial (Linux, 2+ CPUs)', () => {
 
   linuxIt('leaves every CPU to both with pin: false', async () => {
     const dir = scratchDir('perfgate-cpus-')
-    try {
-      const benchmark = httpBenchmark('ok', '/ok', {
-        server: { env: { CPUS_FILE: path.join(dir, 'server') } },
-        load: { pin: false }
-      })
-      const outcome = await runner.runTrial(benchmark, benchmark.spec)
-      if (!outcome.ok) throw new Error(outcome.message)
-      expect(outcome.details.serverCpus).toBeUndefined()
-      expect(readFileSync(path.join(dir, 'server'), 'utf8')).toBe(ownCpus())
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const benchmark = httpBenchmark('ok', '/ok', {
+      server: { env: { CPUS_FILE: path.join(dir, 'server') } },
+      load: { pin: false }
+    })
+    const outcome = await runner.runTrial(benchmark, benchmark.spec)
+    if (!outcome.ok) throw new Error(outcome.message)
+    expect(outcome.details.serverCpus).toBeUndefined()
+    expect(readFileSync(path.join(dir, 'server'), 'utf8')).toBe(ownCpus())
   })
 })
 
