@@ -137,7 +137,7 @@ function renderCalibration(c: Calibration): string {
     'noise: SD of the pairs’ log ratios (robust: 1.4826 × MAD, trials slowed as a whole set aside) · ' +
       'flags: the smallest change an A/B flags in 80 % of runs at the configured most pairs and threshold · ' +
       'pairs to decide: pairs for the test to see the threshold and for an unchanged benchmark to stop as unchanged · ' +
-      'decides at: the smallest threshold the configured pairs decide. README, "perfgate calibrate".'
+      'decides at: the smallest threshold the configured pairs decide. docs/cli.md, "perfgate calibrate".'
   )
   return lines.join('\n') + '\n'
 }

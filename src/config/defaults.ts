@@ -1,5 +1,5 @@
 /**
- * Defaults of perfgate.yml, of the CLI and of the action, named in one place (README
+ * Defaults of perfgate.yml, of the CLI and of the action, named in one place (docs/config.md
  * "Config reference" lists them; a test checks that action.yml documents the same).
  */
 
@@ -73,8 +73,8 @@ export const OUTPUT_FILES = {
 
 /*
  * Bounds: values past them are typos or hostile input, and some would overflow (Node's
- * timers fire at once past 2^31−1 ms) or allocate without limit. README "Config reference"
- * lists them.
+ * timers fire at once past 2^31−1 ms) or allocate without limit. docs/config.md,
+ * "Bounds", lists them.
  */
 /** Longest duration anywhere in the config (24 hours); every duration feeds a timer. */
 export const MAX_DURATION_MS = 24 * 60 * 60_000

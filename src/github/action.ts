@@ -203,7 +203,7 @@ async function postComment(
     const rateLimited = /rate limit/i.test((error as Error).message)
     const hint =
       status === 403 && !rateLimited
-        ? ' (a read-only token: on pull requests from forks, use the measure/comment workflow pair from the README)'
+        ? ' (a read-only token: on pull requests from forks, use the measure/comment workflow pair in docs/action.md)'
         : ''
     core.warning(
       `perfgate: could not post the PR comment: ${(error as Error).message}${hint}. The report is in the job summary.`

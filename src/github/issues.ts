@@ -77,7 +77,7 @@ export function changePointBody(
       `at commit ${point.commit}: from ${formatMetric(metric, point.before)} to ${formatMetric(metric, point.after)}.`,
     '',
     `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
-      '(README, "perfgate history"). The commit named is the first one measured after the step.',
+      '(docs/cli.md, "perfgate history"). The commit named is the first one measured after the step.',
     '',
     `<sub>Last checked with the results of ${checkedAt}.</sub>`,
     ''
