@@ -120,7 +120,7 @@ export const CONFIG_SCHEMA = {
     },
     threshold: {
       type: ['string', 'number'],
-      description: 'Smallest change that matters, e.g. "5%". Default 5%.'
+      description: 'Smallest change that matters, e.g. "5%". Default 4%.'
     },
     alpha: {
       type: 'number',
