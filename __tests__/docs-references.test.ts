@@ -14,7 +14,8 @@ const SELF = '__tests__/docs-references.test.ts'
 
 /** Folders and top-level files that are scanned (relative to the repository root). */
 const SCANNED_DIRS = ['src', 'bench', 'scripts', '__tests__', 'docs', '.ci', '.github']
-const SCANNED_ROOT_FILES = /^(README\.md|action\.yml|[\w.-]+\.config\.(js|mjs|cjs|ts))$/
+const SCANNED_ROOT_FILES =
+  /^((README|CHANGELOG|CONTRIBUTING|SECURITY)\.md|action\.yml|[\w.-]+\.config\.(js|mjs|cjs|ts))$/
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'coverage', '.git'])
 
 /**
