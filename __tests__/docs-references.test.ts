@@ -2,7 +2,8 @@
  * The repository stands on its own: no text in it points at a file it does not contain.
  * Scans sources, tests, benches, scripts, docs, the README, action.yml, the config files
  * and CI files for (a) paths outside the repository (`../shared`) and names of markdown
- * files that do not exist in it, and (b) relative markdown links that lead nowhere.
+ * files that do not exist in it, and (b) relative markdown links that lead nowhere: to a
+ * missing file, or to a `#section` that no heading of the markdown file it names has.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -38,6 +39,8 @@ interface RepoView {
   readonly fixtureNames: ReadonlySet<string>
   /** Repository-relative paths of every markdown file, to suggest the full path. */
   readonly markdownFiles: readonly string[]
+  /** The `#fragment`s the headings of a markdown file give it (see `headingAnchors`). */
+  anchors(repoPath: string): ReadonlySet<string>
 }
 
 const OUTSIDE = /(?:\.\.\/)+shared\b|\/work\/shared\b/
@@ -69,17 +72,57 @@ function resolvesMarkdownName(file: string, name: string, repo: RepoView): boole
   return candidates.some((p) => p !== undefined && repo.exists(p))
 }
 
-function isRelativeTarget(target: string): boolean {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('#')
+/**
+ * The anchors GitHub gives a markdown file's headings: lower case, without punctuation
+ * (letters, digits, `-`, `_` and spaces kept), spaces as `-`; a repeated one gets `-1`,
+ * `-2`, …. Headings inside fenced code blocks are not headings.
+ */
+export function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>()
+  const seen = new Map<string, number>()
+  let fence: string | undefined
+  for (const line of markdown.split('\n')) {
+    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1]
+    if (marker && (fence === undefined || marker.startsWith(fence))) {
+      fence = fence === undefined ? marker : undefined
+      continue
+    }
+    const heading = fence === undefined ? /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line) : null
+    if (!heading) continue
+    const slug = heading[1]!
+      .replace(/<[^>]+>/g, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-')
+    const count = seen.get(slug) ?? 0
+    seen.set(slug, count + 1)
+    anchors.add(count === 0 ? slug : `${slug}-${count}`)
+  }
+  return anchors
 }
 
-function resolvesLink(file: string, target: string, repo: RepoView): boolean {
+function isRelativeTarget(target: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(target)
+}
+
+/** What is wrong with a relative link, or undefined when it leads somewhere. */
+function linkProblem(file: string, text: string, target: string, repo: RepoView) {
   const bare = decodeURI(target.replace(/[#?].*$/, ''))
-  if (bare === '') return true
-  const resolved = bare.startsWith('/')
-    ? inRepo(bare.slice(1))
-    : inRepo(path.posix.dirname(file), bare)
-  return resolved !== undefined && repo.exists(resolved)
+  const fragment = /#(.*)$/.exec(target)?.[1]
+  const resolved =
+    bare === ''
+      ? file
+      : bare.startsWith('/')
+        ? inRepo(bare.slice(1))
+        : inRepo(path.posix.dirname(file), bare)
+  if (resolved === undefined || !repo.exists(resolved)) {
+    return `links to "${target}", which does not exist`
+  }
+  if (fragment === undefined || fragment === '' || !resolved.endsWith('.md')) return undefined
+  const anchors = resolved === file ? headingAnchors(text) : repo.anchors(resolved)
+  return anchors.has(decodeURIComponent(fragment).toLowerCase())
+    ? undefined
+    : `links to "${target}", but ${resolved} has no heading with that anchor`
 }
 
 /** Problems in one text file; `file` is its repository-relative path. */
@@ -113,9 +156,8 @@ function scanText(file: string, text: string, repo: RepoView): Problem[] {
     const reference = REFERENCE_LINK.exec(rawLine)
     if (reference) targets.push(reference[1]!)
     for (const target of targets) {
-      if (isRelativeTarget(target) && !resolvesLink(file, target, repo)) {
-        report(`links to "${target}", which does not exist`)
-      }
+      const problem = isRelativeTarget(target) ? linkProblem(file, text, target, repo) : undefined
+      if (problem) report(problem)
     }
   })
   return problems
@@ -149,7 +191,8 @@ function repositoryView(): RepoView {
       }
     },
     fixtureNames: new Set(walk('__fixtures__').map((p) => path.posix.basename(p))),
-    markdownFiles
+    markdownFiles,
+    anchors: (repoPath) => headingAnchors(readFileSync(path.join(ROOT, repoPath), 'utf8'))
   }
 }
 
@@ -160,9 +203,13 @@ function scannedFiles(): string[] {
   return [...top, ...SCANNED_DIRS.flatMap(walk)].filter((p) => p !== SELF).sort()
 }
 
-/** A repository of the given paths (folders are implied by the paths under them). */
-function sampleRepo(paths: string[]): RepoView {
+/**
+ * A repository of the given paths (folders are implied by the paths under them), with the
+ * given text for some of its markdown files.
+ */
+function sampleRepo(paths: string[], texts: Record<string, string> = {}): RepoView {
   return {
+    anchors: (p) => headingAnchors(texts[p] ?? ''),
     exists: (p) => paths.some((known) => known === p || known.startsWith(`${p}/`)),
     fixtureNames: new Set(
       paths.filter((p) => p.startsWith('__fixtures__/')).map((p) => path.posix.basename(p))
@@ -172,14 +219,17 @@ function sampleRepo(paths: string[]): RepoView {
 }
 
 describe('scanText', () => {
-  const repo = sampleRepo([
-    'README.md',
-    'docs/DESIGN.md',
-    'docs/ARCHITECTURE.md',
-    'src/stats/paired.ts',
-    '__fixtures__/report/comparison.golden.md',
-    'schema/perfgate.schema.json'
-  ])
+  const repo = sampleRepo(
+    [
+      'README.md',
+      'docs/DESIGN.md',
+      'docs/ARCHITECTURE.md',
+      'src/stats/paired.ts',
+      '__fixtures__/report/comparison.golden.md',
+      'schema/perfgate.schema.json'
+    ],
+    { 'docs/DESIGN.md': '# Design\n\n## Planned looks\n\n```\n# not a heading\n```' }
+  )
 
   it('flags paths outside the repository and markdown names that are not in it', () => {
     const text = [
@@ -206,7 +256,9 @@ describe('scanText', () => {
       'Also [missing](MISSING.md), [a folder](../schema/), [gone](../nowhere/) and [web](https://example.com/x).',
       '[anchor](#layers) [root](/README.md) [bad root](/docs/NOPE.md)',
       '[ref]: ../src/stats/paired.ts',
-      '[badref]: ../src/stats/gone.ts'
+      '[badref]: ../src/stats/gone.ts',
+      '## Layers',
+      '[gone](DESIGN.md#trials) [no such](#nowhere) [code comment](DESIGN.md#not-a-heading)'
     ].join('\n')
     expect(scanText('docs/ARCHITECTURE.md', text, repo).map(format)).toEqual([
       'docs/ARCHITECTURE.md:2: names "MISSING.md", which is not a file in this repository',
@@ -214,7 +266,29 @@ describe('scanText', () => {
       'docs/ARCHITECTURE.md:2: links to "../nowhere/", which does not exist',
       'docs/ARCHITECTURE.md:3: names "/docs/NOPE.md", which is not a file in this repository',
       'docs/ARCHITECTURE.md:3: links to "/docs/NOPE.md", which does not exist',
-      'docs/ARCHITECTURE.md:5: links to "../src/stats/gone.ts", which does not exist'
+      'docs/ARCHITECTURE.md:5: links to "../src/stats/gone.ts", which does not exist',
+      'docs/ARCHITECTURE.md:7: links to "DESIGN.md#trials", but docs/DESIGN.md has no heading with that anchor',
+      'docs/ARCHITECTURE.md:7: links to "#nowhere", but docs/ARCHITECTURE.md has no heading with that anchor',
+      'docs/ARCHITECTURE.md:7: links to "DESIGN.md#not-a-heading", but docs/DESIGN.md has no heading with that anchor'
+    ])
+  })
+
+  it('gives headings the anchors GitHub gives them', () => {
+    const text = [
+      '# perfgate',
+      '## Change points on main (`npm run bench:changepoints`)',
+      '## The example suite, A/A',
+      '### Bounds',
+      '### Bounds',
+      '## 🔴 Regression — `p95`'
+    ].join('\n')
+    expect([...headingAnchors(text)]).toEqual([
+      'perfgate',
+      'change-points-on-main-npm-run-benchchangepoints',
+      'the-example-suite-aa',
+      'bounds',
+      'bounds-1',
+      '-regression--p95'
     ])
   })
 
