@@ -3,7 +3,8 @@
 // bundle must be self-contained: this test copies only action.yml and the bundle (built
 // from the current sources, see helpers/build.js) into a directory with no node_modules
 // anywhere above it, and runs it on a workflow_dispatch event against a project that has
-// no node_modules either (its bench file imports 'perfgate').
+// no node_modules either (its bench file imports 'perfgate'): one benchmark of each kind,
+// so the worker, GNU time and the bundled load generator are all reached.
 import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -52,7 +53,7 @@ it('runs from a copy of action.yml and dist/ alone, and sets its outputs', async
     cpSync(path.join(BUILD_DIR, name), path.join(actionDir, 'dist', name))
   }
 
-  // The user's repository: a function benchmark and a command benchmark.
+  // The user's repository: a function, a command and an HTTP benchmark.
   const project = path.join(top, 'project')
   cpSync(path.join(ROOT, '__fixtures__/projects/ab'), project, { recursive: true })
   writeFileSync(
@@ -66,6 +67,12 @@ it('runs from a copy of action.yml and dist/ alone, and sets its outputs', async
       '  - name: true command',
       '    command: { run: "true", warmup: 0 }',
       '    budgets: { wall: 10s }',
+      '  - name: GET /work',
+      '    http:',
+      "      server: { command: node src/server.js, ready: 'http://127.0.0.1:{port}/health' }",
+      "      requests: [{ url: 'http://127.0.0.1:{port}/work' }]",
+      '      load: { connections: 2, duration: 300ms, warmup: 100ms }',
+      '    budgets: { p50: 10s }',
       ''
     ].join('\n')
   )
@@ -127,7 +134,8 @@ it('runs from a copy of action.yml and dist/ alone, and sets its outputs', async
   }
   expect(results.benchmarks.map((b) => [b.name, b.state])).toEqual([
     ['busy work', 'ok'],
-    ['true command', 'ok']
+    ['true command', 'ok'],
+    ['GET /work', 'ok']
   ])
   expect(readFileSync(files.summary, 'utf8')).toContain('perfgate')
   // Nothing on workflow_dispatch needs GitHub's API.
