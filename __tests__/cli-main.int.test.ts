@@ -55,7 +55,31 @@ describe('perfgate run', () => {
   it.each([
     [
       ['run', '--trials', '0'],
-      'perfgate: --trials: expected a whole number from 1 to 10000, got "0"'
+      'perfgate: --trials: expected a whole number from 1 to 10000 (decimal digits only), got "0"'
+    ],
+    [
+      ['run', '--trials', '0x10'],
+      'perfgate: --trials: expected a whole number from 1 to 10000 (decimal digits only), got "0x10"'
+    ],
+    [
+      ['run', '--trials', '1e1'],
+      'perfgate: --trials: expected a whole number from 1 to 10000 (decimal digits only), got "1e1"'
+    ],
+    [
+      ['run', '--seed', '0x10'],
+      'perfgate: --seed: expected a whole number from 0 to 2147483647 (decimal digits only), got "0x10"'
+    ],
+    [
+      ['run', '--seed', ''],
+      'perfgate: --seed: expected a whole number from 0 to 2147483647 (decimal digits only), got ""'
+    ],
+    [
+      ['bisect', '--good', 'HEAD', '--bad', 'HEAD', '--seed', '1e1'],
+      'perfgate: --seed: expected a whole number from 0 to 2147483647 (decimal digits only), got "1e1"'
+    ],
+    [
+      ['calibrate', '--trials', '0x10'],
+      'perfgate: --trials: expected a whole number of A/A pairs from 2 to 10000 (decimal digits only), got "0x10"'
     ],
     [
       ['run', '--filter', 'nothing-matches'],
