@@ -86,6 +86,14 @@ describe('perfgate run', () => {
       'perfgate: --filter "nothing-matches" matches no benchmark; names are: "join strings", "true command", "failing command"'
     ],
     [['run', '--filter', '('], 'perfgate: --filter: not a valid regular expression'],
+    [
+      ['run', '--max-duration', '10m'],
+      'perfgate: --max-duration: a time budget is for an A/B run and needs --base <git-ref>'
+    ],
+    [
+      ['run', '--max-duration', '10m', '--baseline', 'results.json'],
+      'perfgate: --max-duration: a time budget is for an A/B run and needs --base <git-ref>'
+    ],
     [['run', '--frobnicate'], "perfgate: Unknown option '--frobnicate'"],
     [['explode'], 'perfgate: unknown command "explode"']
   ])('%j is a usage error (exit 2)', async (args, message) => {
