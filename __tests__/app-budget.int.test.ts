@@ -47,7 +47,7 @@ function runner(clock: { t: number }): TrialRunner & { trials: number } {
 }
 
 /** An A/B run of the suite in `dir` against its last commit, on the scripted clock. */
-function measure(dir: string, clock: { t: number }) {
+function measure(dir: string, clock: { t: number }, log: string[] = []) {
   return runBenchmarks(
     {
       config: loadConfigFile(dir, undefined),
@@ -55,7 +55,11 @@ function measure(dir: string, clock: { t: number }) {
       seed: 5,
       setupHead: false
     },
-    { runner: runner(clock), log: { write: () => true }, now: () => clock.t }
+    {
+      runner: runner(clock),
+      log: { write: (text: string) => log.push(...text.split('\n').filter(Boolean)) },
+      now: () => clock.t
+    }
   )
 }
 
@@ -127,5 +131,26 @@ describe('compare.max-duration', () => {
     expect(last.paired).toMatchObject({ pairs: 0, stopReason: 'time-budget' })
     const row = results.comparison!.benchmarks.at(-1)!
     expect(row.metrics.every((m) => m.verdict === 'inconclusive')).toBe(true)
+  })
+
+  it('names every benchmark on its own end line and reports the budget as the reason', async () => {
+    const log: string[] = []
+    const results = await measure(repo('10s'), { t: 0 }, log)
+    // One end line per benchmark, each naming its own (never the last one started).
+    const ends = log.filter((line) => /: [✓?✗] /.test(line))
+    expect(ends).toHaveLength(5)
+    for (const [i, name] of ['clear-a', 'noisy-b', 'clear-c', 'noisy-d', 'late-e'].entries()) {
+      expect(ends.filter((line) => line.includes(name))).toHaveLength(1)
+      const stop = results.benchmarks[i]!.paired!
+      if (stop.pairs === 0) {
+        expect(ends).toContain(
+          `${name}: ? not measured: the time budget was spent before its first pair`
+        )
+      }
+    }
+    // Before its first pair or after too few, the reason is the budget, not the pair count.
+    const doubt = buildReport(results, results.comparison!).doubt!
+    expect(doubt).toContain("late-e wall time: cut short by the run's time budget")
+    expect(doubt).not.toContain('too few pairs to test')
   })
 })

@@ -55,13 +55,45 @@ describe('perfgate run', () => {
   it.each([
     [
       ['run', '--trials', '0'],
-      'perfgate: --trials: expected a whole number from 1 to 10000, got "0"'
+      'perfgate: --trials: expected a whole number from 1 to 10000 (decimal digits only), got "0"'
+    ],
+    [
+      ['run', '--trials', '0x10'],
+      'perfgate: --trials: expected a whole number from 1 to 10000 (decimal digits only), got "0x10"'
+    ],
+    [
+      ['run', '--trials', '1e1'],
+      'perfgate: --trials: expected a whole number from 1 to 10000 (decimal digits only), got "1e1"'
+    ],
+    [
+      ['run', '--seed', '0x10'],
+      'perfgate: --seed: expected a whole number from 0 to 2147483647 (decimal digits only), got "0x10"'
+    ],
+    [
+      ['run', '--seed', ''],
+      'perfgate: --seed: expected a whole number from 0 to 2147483647 (decimal digits only), got ""'
+    ],
+    [
+      ['bisect', '--good', 'HEAD', '--bad', 'HEAD', '--seed', '1e1'],
+      'perfgate: --seed: expected a whole number from 0 to 2147483647 (decimal digits only), got "1e1"'
+    ],
+    [
+      ['calibrate', '--trials', '0x10'],
+      'perfgate: --trials: expected a whole number of A/A pairs from 2 to 10000 (decimal digits only), got "0x10"'
     ],
     [
       ['run', '--filter', 'nothing-matches'],
       'perfgate: --filter "nothing-matches" matches no benchmark; names are: "join strings", "true command", "failing command"'
     ],
     [['run', '--filter', '('], 'perfgate: --filter: not a valid regular expression'],
+    [
+      ['run', '--max-duration', '10m'],
+      'perfgate: --max-duration: a time budget is for an A/B run and needs --base <git-ref>'
+    ],
+    [
+      ['run', '--max-duration', '10m', '--baseline', 'results.json'],
+      'perfgate: --max-duration: a time budget is for an A/B run and needs --base <git-ref>'
+    ],
     [['run', '--frobnicate'], "perfgate: Unknown option '--frobnicate'"],
     [['explode'], 'perfgate: unknown command "explode"']
   ])('%j is a usage error (exit 2)', async (args, message) => {

@@ -56,7 +56,7 @@ describe('createPairedProgress at the end of a benchmark', () => {
   const rule = { test: 't' as const, familySize: 1 }
   const side = (values: number[], stopReason?: StopReason, metric = 'p50') =>
     ({
-      name: 'parse',
+      name: 'build',
       kind: 'function',
       state: 'ok',
       settings: {
@@ -116,6 +116,26 @@ describe('createPairedProgress at the end of a benchmark', () => {
     expect(out[3]).toContain(
       '? inconclusive after 20 pairs (stopped early: too unlikely to decide by the last look) on p50'
     )
+  })
+
+  it('names each benchmark on its own end line when a time budget interleaves them', () => {
+    const { out, stream } = capture(false)
+    const progress = createPairedProgress(stream, rule)
+    const named = (name: string, result: BenchmarkResult) => ({ ...result, name })
+    progress.benchmarkStart({ ...bench, name: 'first' }, 1, 3)
+    progress.benchmarkStart({ ...bench, name: 'second' }, 2, 3)
+    // The budget runs out: the first ends after the second started, the third never started.
+    progress.benchmarkEnd(named('first', side(wild.slice(0, 12), 'time-budget')), side(base))
+    progress.benchmarkEnd(named('second', side(wild.slice(0, 10), 'time-budget')), side(base))
+    progress.benchmarkEnd(named('third', side([], 'time-budget')), side([]))
+    const ends = out.slice(2)
+    expect(ends[0]).toMatch(
+      /^\[1\/3\] first: \? inconclusive after 12 pairs \(cut short by the time budget\)/
+    )
+    expect(ends[1]).toMatch(
+      /^\[2\/3\] second: \? inconclusive after 10 pairs \(cut short by the time budget\)/
+    )
+    expect(ends[2]).toBe('third: ? not measured: the time budget was spent before its first pair\n')
   })
 
   it('shows the gated metric, not the headline one', () => {

@@ -1,4 +1,4 @@
-import { parseDuration, parsePercent, parseSize } from '../src/config/units.js'
+import { parseDuration, parsePercent, parseSize, parseWholeNumber } from '../src/config/units.js'
 
 describe('parseDuration', () => {
   it.each([
@@ -35,5 +35,42 @@ describe('parsePercent and parseSize', () => {
     expect(parseSize('300MB')).toEqual({ ok: true, value: 300e6 })
     expect(parseSize('1MiB')).toEqual({ ok: true, value: 1048576 })
     expect(parseSize('12 parsecs').ok).toBe(false)
+  })
+})
+
+describe('parseWholeNumber', () => {
+  it.each([
+    ['10', 10],
+    ['0', 0],
+    ['007', 7],
+    ['9007199254740991', 2 ** 53 - 1]
+  ])('%j is %d', (text, value) => {
+    expect(parseWholeNumber(text)).toEqual({ ok: true, value })
+  })
+
+  // What Number() reads as a number, and a few more: only decimal digits are a count.
+  it.each([
+    '0x10',
+    '1e1',
+    '0b11',
+    '0o7',
+    '10.0',
+    '+10',
+    '-1',
+    ' 10',
+    '10 ',
+    '',
+    'Infinity',
+    '１０',
+    '9007199254740993'
+  ])('rejects %j', (text) => {
+    expect(parseWholeNumber(text)).toEqual({
+      ok: false,
+      expected: 'a whole number in decimal digits, like "10"'
+    })
+  })
+
+  it('rejects a number that is not text', () => {
+    expect(parseWholeNumber(10).ok).toBe(false)
   })
 })

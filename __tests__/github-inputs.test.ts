@@ -65,6 +65,20 @@ describe('readInputs', () => {
     expect(inputs.dashboard).toBe(true)
   })
 
+  it.each(['0x10', '1e1', '10.0', '0'])('refuses retention %j, naming the input', (text) => {
+    clear()
+    process.env[inputEnv(Inputs.retention)] = text
+    expect(() => readInputs()).toThrow(
+      `input retention: expected a whole number of commits above 0 in decimal digits, got "${text}"`
+    )
+  })
+
+  it('reads retention in decimal digits', () => {
+    clear()
+    process.env[inputEnv(Inputs.retention)] = '30'
+    expect(readInputs().retention).toBe(30)
+  })
+
   it('refuses a value outside the choices, naming the input and the choices', () => {
     clear()
     process.env[inputEnv(Inputs.failOn)] = 'sometimes'

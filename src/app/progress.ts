@@ -48,7 +48,25 @@ function trialText(label: string, what: string, outcome: TrialOutcome) {
   return [text, logged ? text : undefined] as const
 }
 
-/** The headline metric's median of a result, formatted. */
+/**
+ * Each benchmark's label, `[i/n] name`, kept from its start. A scheduler that interleaves
+ * benchmarks (the time budget) ends them in another order than it started them, and ends
+ * ones it never started: every line names its own benchmark, never the last one started.
+ */
+function benchmarkLabels() {
+  const labels = new Map<string, string>()
+  return {
+    start(benchmark: { readonly name: string }, position: number, total: number): string {
+      const label = `[${position}/${total}] ${benchmark.name}`
+      labels.set(benchmark.name, label)
+      return label
+    },
+    of(benchmark: { readonly name: string }): string {
+      return labels.get(benchmark.name) ?? benchmark.name
+    }
+  }
+}
+
 /** The median of `metric` (default: the kind's headline metric), formatted. */
 function headlineMedian(
   result: BenchmarkResult,
@@ -60,19 +78,20 @@ function headlineMedian(
 
 export function createProgress(stream: ProgressStream): ProgressListener {
   const line = statusLine(stream)
-  let label = ''
+  const labels = benchmarkLabels()
   return {
     benchmarkStart(benchmark, position, total) {
-      label = `[${position}/${total}] ${benchmark.name}`
+      const label = labels.start(benchmark, position, total)
       line.show(
         `${label}: starting…`,
         `${label}: ${benchmark.kind} benchmark, ${benchmark.trials} trials`
       )
     },
-    trialEnd(_benchmark, trial, trials, outcome) {
-      line.show(...trialText(label, `trial ${trial + 1}/${trials}`, outcome))
+    trialEnd(benchmark, trial, trials, outcome) {
+      line.show(...trialText(labels.of(benchmark), `trial ${trial + 1}/${trials}`, outcome))
     },
     benchmarkEnd(result) {
+      const label = labels.of(result)
       if (result.state === 'errored')
         return line.done(`${label}: ✗ errored: ${result.error.message}`)
       const [metric, value] = headlineMedian(result)
@@ -162,20 +181,26 @@ export function createPairedProgress(
   rule?: PairedRuleOptions
 ): PairedProgressListener {
   const line = statusLine(stream)
-  let label = ''
+  const labels = benchmarkLabels()
   return {
     benchmarkStart(benchmark, position, total) {
-      label = `[${position}/${total}] ${benchmark.name}`
+      const label = labels.start(benchmark, position, total)
       line.show(`${label}: starting…`, `${label}: A/B, base and head in randomized pairs`)
     },
-    trialEnd(_benchmark, side, pair, maxPairs, outcome) {
-      line.show(...trialText(label, `pair ${pair + 1}/${maxPairs} ${side}`, outcome))
+    trialEnd(benchmark, side, pair, maxPairs, outcome) {
+      line.show(...trialText(labels.of(benchmark), `pair ${pair + 1}/${maxPairs} ${side}`, outcome))
     },
-    look(_benchmark, pairs, state) {
-      const text = `${label}: look at ${pairs} pairs: ${LOOK_TEXT[state]}`
+    look(benchmark, pairs, state) {
+      const text = `${labels.of(benchmark)}: look at ${pairs} pairs: ${LOOK_TEXT[state]}`
       line.show(text, text)
     },
     benchmarkEnd(head, base) {
+      const label = labels.of(head)
+      if (head.trials.length === 0 && head.paired?.stopReason === 'time-budget') {
+        return line.done(
+          `${label}: ? not measured: the time budget was spent before its first pair`
+        )
+      }
       const failed = head.state === 'errored' ? head : base.state === 'errored' ? base : undefined
       if (failed?.state === 'errored') {
         return line.done(

@@ -13,13 +13,12 @@ import {
 } from '../app/calibrate.js'
 import { loadConfigFile } from '../app/files.js'
 import { EXIT } from '../app/outcome.js'
-import { RequestError } from '../app/requests.js'
 import { MAX_TRIALS } from '../config/defaults.js'
 import { formatDuration, formatPercent } from '../report/format.js'
 import { renderTextTable } from '../report/text-table.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import { sanitizeChildText } from '../process/text.js'
-import { parse, regex } from './flags.js'
+import { parse, regex, wholeNumber } from './flags.js'
 import type { CliIo } from './main.js'
 
 export const CALIBRATE_USAGE = `  perfgate calibrate [--config perfgate.yml] [--filter <regex>] [--trials N] [--json]`
@@ -30,17 +29,6 @@ const OPTIONS = {
   trials: { type: 'string' },
   json: { type: 'boolean' }
 } as const
-
-function pairsFlag(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined
-  const n = Number(text)
-  if (!Number.isSafeInteger(n) || n < 2 || n > MAX_TRIALS) {
-    throw new RequestError(
-      `--trials: expected a whole number of A/A pairs from 2 to ${MAX_TRIALS}, got ${JSON.stringify(text)}`
-    )
-  }
-  return n
-}
 
 const pct = (fraction: number) => `±${formatPercent(fraction)}`
 const change = (fraction: number) =>
@@ -154,7 +142,9 @@ function calibrationJson(c: Calibration): string {
 /** `perfgate calibrate`; returns the exit code (3 when a benchmark could not be measured). */
 export async function commandCalibrate(args: string[], io: CliIo): Promise<number> {
   const values = parse(args, OPTIONS)
-  const pairs = pairsFlag(values.trials) ?? DEFAULT_CALIBRATION_PAIRS
+  const pairs =
+    wholeNumber('trials', values.trials, 2, MAX_TRIALS, 'whole number of A/A pairs') ??
+    DEFAULT_CALIBRATION_PAIRS
   const filter = regex('filter', values.filter)
   const config = loadConfigFile(io.cwd, values.config)
   const calibration = await runCalibration(

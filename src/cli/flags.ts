@@ -1,6 +1,8 @@
 /** Reading flag values the same way in every command: errors name the flag and the range. */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { RequestError } from '../app/requests.js'
+import { quote } from '../config/errors.js'
+import { parseWholeNumber } from '../config/units.js'
 
 /** A bad flag or argument: the command prints it with its usage (exit 2). */
 export class UsageError extends RequestError {}
@@ -24,19 +26,23 @@ export function regex(flag: string, text: string | undefined): RegExp | undefine
   }
 }
 
-/** A whole number flag from `min` to `max`; undefined when the flag is absent. */
+/**
+ * A whole number flag from `min` to `max`, in decimal digits only (no "0x10", "1e1", "");
+ * undefined when the flag is absent. `what` names the unit in the message ("A/A pairs").
+ */
 export function wholeNumber(
   flag: string,
   text: string | undefined,
   min: number,
-  max: number
+  max: number,
+  what = 'whole number'
 ): number | undefined {
   if (text === undefined) return undefined
-  const n = Number(text)
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
+  const parsed = parseWholeNumber(text)
+  if (!parsed.ok || parsed.value < min || parsed.value > max) {
     throw new UsageError(
-      `--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`
+      `--${flag}: expected a ${what} from ${min} to ${max} (decimal digits only), got ${quote(text)}`
     )
   }
-  return n
+  return parsed.value
 }

@@ -217,6 +217,14 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
       '--base and --baseline exclude each other: compare with a git ref or with a results file'
     )
   }
+  if (values['max-duration'] !== undefined && values.base === undefined) {
+    // The budget shares an A/B's pairs among undecided benchmarks; a run of head alone has
+    // no looks to stop at, so the flag would silently do nothing.
+    throw new UsageError(
+      '--max-duration: a time budget is for an A/B run and needs --base <git-ref>; ' +
+        'without it every benchmark runs its trials (set fewer with --trials)'
+    )
+  }
   const trials = wholeNumber('trials', values.trials, 1, MAX_TRIALS)
   const filter = regex('filter', values.filter)
   const failOn = failOnFlag(values['fail-on'])

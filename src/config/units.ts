@@ -1,7 +1,8 @@
 /**
- * Parsing of the human units that appear in perfgate.yml: durations ("5s", "250ms"),
- * percentages ("5%"), sizes ("300MB") and budget limits ("<= 50ms", ">= 4000").
- * Pure: each parser returns a value or a message saying what was expected.
+ * Parsing of the human units that appear in perfgate.yml, flags and action inputs: durations
+ * ("5s", "250ms"), percentages ("5%"), sizes ("300MB"), budget limits ("<= 50ms", ">= 4000")
+ * and whole numbers ("10"). Pure: each parser returns a value or a message saying what was
+ * expected.
  */
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string }
@@ -29,6 +30,7 @@ const SIZE_UNITS_BYTES: Record<string, number> = {
 export const DURATION_EXPECTED = 'a duration like "500ms", "5s" or "1m"'
 export const PERCENT_EXPECTED = 'a percentage like "5%"'
 export const SIZE_EXPECTED = 'a size like "300MB" or "64MiB"'
+export const WHOLE_NUMBER_EXPECTED = 'a whole number in decimal digits, like "10"'
 
 const NUMBER = '(\\d+(?:\\.\\d+)?|\\.\\d+)'
 
@@ -54,4 +56,19 @@ export function parseSize(input: unknown): Parsed<number> {
   const match = new RegExp(`^${NUMBER}\\s*(B|KB|MB|GB|KiB|MiB|GiB)$`).exec(input.trim())
   if (!match) return { ok: false, expected: SIZE_EXPECTED }
   return { ok: true, value: Number(match[1]) * SIZE_UNITS_BYTES[match[2]!]! }
+}
+
+/**
+ * Parses a whole number written in decimal digits ("10", "007"). JavaScript's Number() also
+ * reads "0x10", "1e1", "0b11", " 10 ", "10.0" and "" (as 16, 10, 3, 10, 10 and 0): a typo or
+ * a pasted value would silently become another count or seed, so only digits are taken.
+ */
+export function parseWholeNumber(input: unknown): Parsed<number> {
+  if (typeof input !== 'string' || !/^[0-9]+$/.test(input)) {
+    return { ok: false, expected: WHOLE_NUMBER_EXPECTED }
+  }
+  const value = Number(input)
+  return Number.isSafeInteger(value)
+    ? { ok: true, value }
+    : { ok: false, expected: WHOLE_NUMBER_EXPECTED }
 }

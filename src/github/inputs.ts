@@ -9,6 +9,8 @@ import {
   FAIL_ON_VALUES,
   type FailOn
 } from '../config/defaults.js'
+import { quote } from '../config/errors.js'
+import { parseWholeNumber } from '../config/units.js'
 
 export const Inputs = {
   config: 'config',
@@ -110,12 +112,13 @@ function shardInput(): ShardSpec | undefined {
 
 export function readInputs(): ActionInputs {
   const retentionText = core.getInput(Inputs.retention).trim()
-  const retention = retentionText === '' ? undefined : Number(retentionText)
-  if (retention !== undefined && !(Number.isInteger(retention) && retention > 0)) {
+  const parsed = retentionText === '' ? undefined : parseWholeNumber(retentionText)
+  if (parsed !== undefined && !(parsed.ok && parsed.value > 0)) {
     throw new InputError(
-      `input retention: expected a whole number of commits above 0, got "${retentionText}"`
+      `input retention: expected a whole number of commits above 0 in decimal digits, got ${quote(retentionText)}`
     )
   }
+  const retention = parsed?.ok ? parsed.value : undefined
   const commentId = core.getInput(Inputs.commentId).trim() || INPUT_DEFAULTS.commentId
   if (!/^[\w.-]+$/.test(commentId)) {
     throw new InputError(

@@ -104,7 +104,18 @@ export function formatP(p: number): string {
   return p < 0.001 ? p.toFixed(4) : p.toFixed(3)
 }
 
-function verdictDetail(m: MetricComparison): string {
+/**
+ * Why a benchmark's sampling ended before its plan, when a limit ended it: the stop reason
+ * it carries, so a test left without pairs by the time budget is said to be cut short, not
+ * merely short of pairs.
+ */
+function cutShort(bench: BenchmarkComparison): string | undefined {
+  if (bench.stopReason === 'time-budget') return "cut short by the run's time budget"
+  if (bench.stopReason === 'max-time') return 'stopped at the time cap (compare.max-time)'
+  return undefined
+}
+
+function verdictDetail(bench: BenchmarkComparison, m: MetricComparison): string {
   const band = `±${(m.threshold * 100).toFixed(m.threshold * 100 < 1 ? 1 : 0)} %`
   switch (m.verdict) {
     case 'regression':
@@ -113,13 +124,19 @@ function verdictDetail(m: MetricComparison): string {
       return `improvement (past ${band}, significant)`
     case 'unchanged':
       return `unchanged (within ${band})`
-    case 'inconclusive':
+    case 'inconclusive': {
+      const cut = cutShort(bench)
+      const more =
+        m.pairsToDecide === undefined
+          ? undefined
+          : m.pairsToDecide > 1000
+            ? `too noisy to decide at ${band}: over 1000 pairs would be needed`
+            : `about ${m.pairsToDecide} pairs would likely decide`
+      const aside = m.note ?? more
+      if (cut) return `inconclusive: ${cut}${aside ? ` (${aside})` : ''}`
       if (m.note) return `inconclusive: ${m.note}`
-      return m.pairsToDecide === undefined
-        ? 'inconclusive'
-        : m.pairsToDecide > 1000
-          ? `inconclusive (too noisy to decide at ${band}: over 1000 pairs would be needed)`
-          : `inconclusive (about ${m.pairsToDecide} pairs would likely decide)`
+      return more ? `inconclusive (${more})` : 'inconclusive'
+    }
   }
 }
 
@@ -150,7 +167,7 @@ function changeRow(bench: BenchmarkComparison, m: MetricComparison): ChangeRow {
     change: formatChange(m.ratio),
     interval,
     p: formatP(m.pAdjusted),
-    detail: verdictDetail(m)
+    detail: verdictDetail(bench, m)
   }
 }
 
@@ -193,11 +210,16 @@ function headline(comparison: Comparison): { tone: Tone; text: string } {
 /** Why one gated test ended inconclusive, in a few words. */
 function doubtReason(bench: BenchmarkComparison, m: MetricComparison, paired: boolean): string {
   const unit = paired ? 'pairs' : 'trials'
-  if (m.note?.startsWith('fewer than 2')) return `too few ${unit} to test`
-  if (m.note) return `no test (${m.note})`
-  if (bench.stopReason === 'time-budget') return "cut short by the run's time budget"
-  if (bench.stopReason === 'max-time') return 'stopped at the time cap (compare.max-time)'
   const n = paired ? bench.nHead : Math.min(bench.nBase, bench.nHead)
+  const cut = cutShort(bench)
+  if (m.note?.startsWith('fewer than 2')) {
+    if (!cut) return `too few ${unit} to test`
+    return n === 0
+      ? `${cut} before its first ${unit.slice(0, -1)}`
+      : `${cut} after ${plural(n, unit.slice(0, -1), unit)}, too few to test`
+  }
+  if (m.note) return `no test (${m.note})`
+  if (cut) return cut
   const early =
     bench.stopReason === 'futile' && bench.maxPairs !== undefined
       ? ` (stopped early: unlikely to decide by ${bench.maxPairs} pairs)`
