@@ -97,6 +97,22 @@ describe('history from the data branch', () => {
     )
   })
 
+  it('refuses a branch that holds no perfgate results, naming it, with exit 2', async () => {
+    const writer = cloneOf(remote)
+    git(writer, 'switch', '--quiet', '--orphan', 'notes')
+    writeFileSync(path.join(writer, 'README.md'), 'not perfgate data\n')
+    git(writer, 'add', 'README.md')
+    git(writer, 'commit', '--quiet', '-m', 'notes')
+    git(writer, 'push', '--quiet', 'origin', 'notes')
+    const { io, out } = captureIo(cloneOf(remote))
+    expect(await commandHistory(['--data-branch', 'notes'], io)).toBe(2)
+    expect(out.stdout).toBe('')
+    expect(out.stderr).toBe(
+      'perfgate history: notes (fetched from origin) holds no perfgate results ' +
+        '(no results/<commit>.json files): is it the branch the action stores into (input data-branch)?\n'
+    )
+  })
+
   it('says which branch and remote could not be fetched', async () => {
     const { io, out } = captureIo(cloneOf(remote))
     expect(await commandHistory(['--data-branch', 'nope'], io)).toBe(2)

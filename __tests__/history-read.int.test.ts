@@ -1,9 +1,16 @@
 // Series from stored results, and reading a directory of results files (real files, a real
 // git repository for the first-parent order).
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { historyOf } from '../src/app/history.js'
-import { readResultsDir, orderEntries, type ReadEntry } from '../src/history/read-dir.js'
+import {
+  HistoryError,
+  readResultsDir,
+  orderEntries,
+  type ReadEntry
+} from '../src/history/read-dir.js'
+import { MAX_PAIRS } from '../src/config/defaults.js'
 import { buildSeries } from '../src/history/series.js'
 import { serializeResults } from '../src/results/format.js'
 import { createRandom } from '../src/stats/random.js'
@@ -182,6 +189,73 @@ describe('readResultsDir', () => {
     expect(warnings).toEqual([
       `${path.join(dir, '4.json')}: skipped: commit ${side} is not on the first-parent history`
     ])
+  })
+
+  it('skips each odd file with one line naming it (and the field), and reads every good one', () => {
+    const dir = tempDir()
+    const outside = tempDir()
+    const random = createRandom(4)
+    const good = (i: number) =>
+      resultsOf(fakeSha(i), hoursAfterStart(i), [functionResult('steady', 1, 0.01, 3, random)])
+    for (let i = 0; i < 11; i++) {
+      writeFileSync(path.join(dir, `good${i}.json`), serializeResults(good(i)))
+    }
+    // The file as any JSON a hand or a tool might have written.
+    type Loose = {
+      environment: { git: Record<string, unknown> }
+      benchmarks: Record<string, unknown>[]
+    }
+    const odd = (name: string, change: (results: Loose) => void, i: number) => {
+      const results = JSON.parse(serializeResults(good(i))) as Loose
+      change(results)
+      writeFileSync(path.join(dir, name), JSON.stringify(results))
+    }
+    odd('commit.json', (r) => (r.environment.git.commit = 42), 20)
+    odd('name.json', (r) => (r.benchmarks[0]!.name = ['steady']), 21)
+    // The newest file: a kind this perfgate does not know must not hide the older ones.
+    odd('kind.json', (r) => (r.benchmarks[0]!.kind = 'gpu'), 22)
+    odd(
+      'trials.json',
+      (r) =>
+        (r.benchmarks[0]!.trials = Array.from({ length: MAX_PAIRS + 1 }, () => ({
+          metrics: { p50: 1 },
+          durationMs: 1
+        }))),
+      23
+    )
+    execFileSync('mkfifo', [path.join(dir, 'fifo.json')])
+    symlinkSync('/dev/zero', path.join(dir, 'zero.json'))
+    writeFileSync(path.join(outside, 'elsewhere.json'), serializeResults(good(30)))
+    symlinkSync(path.join(outside, 'elsewhere.json'), path.join(dir, 'out.json'))
+    // A link to a file of the directory itself is read (as that file: one commit, kept once).
+    symlinkSync('good0.json', path.join(dir, 'same.json'))
+    const warnings: string[] = []
+    const entries = readResultsDir(dir, {
+      onWarning: (m) => warnings.push(m),
+      display: (f) => path.relative(dir, f)
+    })
+    expect(entries.map((e) => e.commit)).toEqual(Array.from({ length: 11 }, (_, i) => fakeSha(i)))
+    expect(historyOf(entries).series[0]!.points).toHaveLength(11)
+    expect(warnings.sort()).toEqual([
+      'fifo.json: skipped: not a regular file',
+      'good0.json: skipped: same.json measured the same commit later',
+      'out.json: skipped: a symbolic link to outside the directory',
+      'skipped commit.json: corrupt results at environment.git.commit: must be string',
+      'skipped kind.json: corrupt results at benchmarks.0.kind: must be equal to one of the allowed values ("function", "command", "http")',
+      'skipped name.json: corrupt results at benchmarks.0.name: must be string',
+      `skipped trials.json: corrupt results at benchmarks.0.trials: must NOT have more than ${MAX_PAIRS} items`,
+      'zero.json: skipped: a symbolic link to outside the directory'
+    ])
+  })
+
+  it('refuses a directory with no usable results file, naming it', () => {
+    const dir = tempDir()
+    writeFileSync(path.join(dir, 'other.json'), '{"name": "not perfgate"}')
+    const read = () => readResultsDir(dir, { onWarning: () => {} })
+    expect(read).toThrow(HistoryError)
+    expect(read).toThrow(
+      `${dir}: no usable results files (perfgate results, *.json) in the directory`
+    )
   })
 
   it('says which directory cannot be listed', () => {

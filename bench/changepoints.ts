@@ -30,12 +30,11 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
 import { integerOption, runBench } from './common.js'
-import { simulatedResults } from './simulated-results.js'
+import { simulatedBenchmark, simulatedResults } from './simulated-results.js'
 import { historyOf } from '../src/app/history.js'
 import { readDataBranch } from '../src/history/read-branch.js'
 import { readResultsDir } from '../src/history/read-dir.js'
 import { serializeResults } from '../src/results/format.js'
-import { summarizeTrials } from '../src/results/summary.js'
 import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
 import { detectChangePoints, DEFAULT_CHANGE_POINT_MAX_P } from '../src/stats/changepoints.js'
 import { createRandom, type Random } from '../src/stats/random.js'
@@ -236,19 +235,7 @@ function resultsFile(random: Random, i: number): Results {
         durationMs: 400
       }
     })
-    return {
-      name: `benchmark ${b}`,
-      kind: 'function',
-      definitionHash: `d${b}`,
-      settings: {
-        compare: { gate: ['p50'], threshold: 0.04, alpha: 0.05 },
-        budgets: [],
-        targets: []
-      },
-      state: 'ok',
-      trials,
-      summary: summarizeTrials(trials)
-    }
+    return simulatedBenchmark(`benchmark ${b}`, trials)
   })
   const commit = (i + 1).toString(16).padStart(40, '0')
   return simulatedResults(

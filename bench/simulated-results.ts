@@ -2,7 +2,8 @@
  * A results file for a simulated commit of main (bench:changepoints, the dashboard
  * screenshot): the envelope a real run writes, around benchmarks the caller simulates.
  */
-import type { BenchmarkResult, Results } from '../src/results/types.js'
+import { summarizeTrials } from '../src/results/summary.js'
+import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
 
 export function simulatedResults(
   commit: string,
@@ -29,5 +30,22 @@ export function simulatedResults(
     },
     compare: { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600_000 },
     benchmarks
+  }
+}
+
+/** A function benchmark that completed with `trials`, gated on p50 (the defaults). */
+export function simulatedBenchmark(name: string, trials: TrialResult[]): BenchmarkResult {
+  return {
+    name,
+    kind: 'function',
+    definitionHash: name,
+    settings: {
+      compare: { gate: ['p50'], threshold: 0.04, alpha: 0.05 },
+      budgets: [],
+      targets: []
+    },
+    state: 'ok',
+    trials,
+    summary: summarizeTrials(trials)
   }
 }

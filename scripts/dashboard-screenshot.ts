@@ -15,10 +15,9 @@ import { chromium } from 'playwright-core'
 import { historyOf } from '../src/app/history.js'
 import { loadChartLibrary } from '../src/history/chart-library.js'
 import { renderHistoryHtml } from '../src/report/history-html.js'
-import { summarizeTrials } from '../src/results/summary.js'
 import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
 import { createRandom, type Random } from '../src/stats/random.js'
-import { simulatedResults } from '../bench/simulated-results.js'
+import { simulatedBenchmark, simulatedResults } from '../bench/simulated-results.js'
 
 const OUT = fileURLToPath(new URL('../docs/history-dashboard.png', import.meta.url))
 
@@ -36,19 +35,7 @@ function benchmark(random: Random, name: string, level: number): BenchmarkResult
       durationMs: 400
     }
   })
-  return {
-    name,
-    kind: 'function',
-    definitionHash: name,
-    settings: {
-      compare: { gate: ['p50'], threshold: 0.04, alpha: 0.05 },
-      budgets: [],
-      targets: []
-    },
-    state: 'ok',
-    trials,
-    summary: summarizeTrials(trials)
-  }
+  return simulatedBenchmark(name, trials)
 }
 
 function results(random: Random, i: number): Results {

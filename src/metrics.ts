@@ -5,6 +5,8 @@
  */
 
 export type BenchmarkKind = 'function' | 'command' | 'http'
+/** Every kind, as a results file or a config names it. */
+export const BENCHMARK_KINDS: readonly BenchmarkKind[] = ['function', 'command', 'http']
 
 /**
  * How a metric's value is stored: durations in milliseconds, sizes in bytes, rates per

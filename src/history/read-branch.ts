@@ -7,7 +7,7 @@
  * history of HEAD. A file that cannot be used is skipped with a warning naming it.
  */
 import { spawnSync } from 'node:child_process'
-import { parseResults, ResultsError } from '../results/format.js'
+import { MAX_RESULTS_FILE_BYTES, parseResults, ResultsError } from '../results/format.js'
 import { firstParentHistory, HistoryError, orderEntries, type ReadEntry } from './read-dir.js'
 import type { HistoryEntry } from './series.js'
 
@@ -97,7 +97,10 @@ function splitBatch(output: Buffer, count: number): (Buffer | undefined)[] {
   return contents
 }
 
-/** The stored results of main, oldest first. Throws HistoryError when nothing can be read. */
+/**
+ * The stored results of main, oldest first. Throws HistoryError when nothing can be read,
+ * or the branch holds no usable results file.
+ */
 export function readDataBranch(options: ReadBranchOptions): HistoryEntry[] {
   const branch = options.branch ?? 'perfgate-data'
   const remote = options.remote ?? 'origin'
@@ -109,7 +112,17 @@ export function readDataBranch(options: ReadBranchOptions): HistoryEntry[] {
     }
   }
   const ref = fetchBranch(options, branch, remote)
-  const listed = git(options.cwd, ['ls-tree', '-r', '-z', '--full-tree', ref, '--', 'results'])
+  // -l: each blob's size, so an oversized one is refused before it is read.
+  const listed = git(options.cwd, [
+    'ls-tree',
+    '-r',
+    '-l',
+    '-z',
+    '--full-tree',
+    ref,
+    '--',
+    'results'
+  ])
   if (listed.status !== 0) {
     throw new HistoryError(`cannot list ${branch}: ${firstLine(listed.stderr)}`)
   }
@@ -117,14 +130,27 @@ export function readDataBranch(options: ReadBranchOptions): HistoryEntry[] {
   for (const record of listed.stdout.toString('utf8').split('\0')) {
     if (record === '') continue
     const tab = record.indexOf('\t')
-    const [, type, blob] = record.slice(0, tab).split(' ')
+    const [mode, type, blob, size] = record.slice(0, tab).split(/ +/)
     const file = record.slice(tab + 1)
     const match = RESULTS_FILE.exec(file)
-    if (type !== 'blob' || !match) {
+    // A link (mode 120000) or a submodule is not a file perfgate wrote.
+    if (type !== 'blob' || !mode?.startsWith('1006') || !match) {
       options.onWarning(`${branch}:${file}: skipped: not a results file (results/<commit>.json)`)
       continue
     }
+    if (Number(size) > MAX_RESULTS_FILE_BYTES) {
+      options.onWarning(
+        `${branch}:${file}: skipped: ${size} bytes, larger than a results file can be (${MAX_RESULTS_FILE_BYTES} bytes)`
+      )
+      continue
+    }
     files.push({ path: file, blob: blob!, commit: match[1]! })
+  }
+  if (files.length === 0) {
+    throw new HistoryError(
+      `${branch} (fetched from ${remote}) holds no perfgate results (no results/<commit>.json files): ` +
+        'is it the branch the action stores into (input data-branch)?'
+    )
   }
   const batch = git(
     options.cwd,
@@ -150,6 +176,9 @@ export function readDataBranch(options: ReadBranchOptions): HistoryEntry[] {
       options.onWarning(`skipped ${error.message}`)
     }
   })
+  if (read.length === 0) {
+    throw new HistoryError(`${branch}: none of its ${files.length} results files could be used`)
+  }
   const history = firstParentHistory(options.cwd, options.ref)
   if ('error' in history) {
     options.onWarning(

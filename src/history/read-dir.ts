@@ -3,12 +3,23 @@
  * --dir`): every `*.json` file in it, checked like any results file, ordered oldest to
  * newest along the first-parent history of a git repository when one is given (the order
  * main got its commits, whatever order they were measured in), else by `createdAt`. A file
- * that cannot be used is skipped with a warning naming it and why, never silently.
+ * that cannot be used is skipped with a warning naming it and why, never silently: only
+ * regular files are opened (a FIFO or a device would block or never end), a symbolic link
+ * only when it stays inside the directory, and none larger than MAX_RESULTS_FILE_BYTES.
  */
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync
+} from 'node:fs'
 import path from 'node:path'
-import { parseResults, ResultsError } from '../results/format.js'
+import { MAX_RESULTS_FILE_BYTES, parseResults, ResultsError } from '../results/format.js'
 import type { HistoryEntry } from './series.js'
 
 export class HistoryError extends Error {
@@ -127,9 +138,60 @@ export function orderEntries(
   return kept.map(({ commit, results }) => ({ commit, results }))
 }
 
+/** Why a directory entry is not read, or its text. */
+type FileText = { readonly text: string } | { readonly skip: string }
+
+const MIB = 1024 * 1024
+
+/**
+ * The text of `name` in `dir` when it is a regular file of at most MAX_RESULTS_FILE_BYTES
+ * (a link: when its target is one, inside `realDir`). Opened without blocking and without
+ * following a link swapped in after the check; its type and size are checked again on the
+ * open file.
+ */
+function readRegularFile(dir: string, realDir: string, name: string): FileText {
+  let file = path.join(dir, name)
+  const entry = lstatSync(file)
+  if (entry.isSymbolicLink()) {
+    let target: string
+    try {
+      target = realpathSync(file)
+    } catch (error) {
+      return { skip: `a symbolic link that cannot be followed (${(error as Error).message})` }
+    }
+    const inside = path.relative(realDir, target)
+    if (inside.startsWith('..') || path.isAbsolute(inside)) {
+      return { skip: 'a symbolic link to outside the directory' }
+    }
+    file = target
+  }
+  // O_NONBLOCK: a FIFO swapped in after the check still does not block the open.
+  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
+  const fd = openSync(file, flags)
+  try {
+    const stat = fstatSync(fd)
+    if (!stat.isFile()) return { skip: 'not a regular file' }
+    if (stat.size > MAX_RESULTS_FILE_BYTES) {
+      return {
+        skip: `${(stat.size / MIB).toFixed(0)} MiB, larger than a results file can be (${MAX_RESULTS_FILE_BYTES / MIB} MiB)`
+      }
+    }
+    const buffer = Buffer.alloc(stat.size)
+    let read = 0
+    while (read < stat.size) {
+      const got = readSync(fd, buffer, read, stat.size - read, read)
+      if (got === 0) break
+      read += got
+    }
+    return { text: buffer.toString('utf8', 0, read) }
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /**
  * Reads every `*.json` file directly in `dir` (not recursively) and orders the results.
- * Throws HistoryError when `dir` cannot be listed.
+ * Throws HistoryError when `dir` cannot be listed or holds no usable results file.
  */
 export function readResultsDir(dir: string, options: ReadHistoryOptions): HistoryEntry[] {
   let names: string[]
@@ -144,12 +206,18 @@ export function readResultsDir(dir: string, options: ReadHistoryOptions): Histor
     )
   }
   const display = options.display ?? ((file: string) => file)
+  const realDir = realpathSync(dir)
   const read: ReadEntry[] = []
   for (const name of names) {
     const file = path.join(dir, name)
     const shown = display(file)
     try {
-      const results = parseResults(readFileSync(file, 'utf8'), shown)
+      const content = readRegularFile(dir, realDir, name)
+      if ('skip' in content) {
+        options.onWarning(`${shown}: skipped: ${content.skip}`)
+        continue
+      }
+      const results = parseResults(content.text, shown)
       if (Number.isNaN(Date.parse(results.createdAt))) {
         options.onWarning(`${shown}: skipped: createdAt is not a date (${results.createdAt})`)
         continue
@@ -169,6 +237,11 @@ export function readResultsDir(dir: string, options: ReadHistoryOptions): Histor
           'ordered by when the results were measured (createdAt) instead'
       )
     } else history = found.commits
+  }
+  if (read.length === 0) {
+    throw new HistoryError(
+      `${display(dir)}: no usable results files (perfgate results, *.json) in the directory`
+    )
   }
   return orderEntries(read, history, options.onWarning)
 }

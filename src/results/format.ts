@@ -4,8 +4,8 @@
  * it is never silently used as a baseline.
  */
 import { Ajv } from 'ajv'
-import { FAIL_ON_VALUES, PAIRED_TEST_VALUES } from '../config/defaults.js'
-import { METRIC_NAMES } from '../metrics.js'
+import { FAIL_ON_VALUES, MAX_PAIRS, PAIRED_TEST_VALUES } from '../config/defaults.js'
+import { BENCHMARK_KINDS, METRIC_NAMES } from '../metrics.js'
 import { RESULTS_SCHEMA_VERSION, type Results } from './types.js'
 
 export class ResultsError extends Error {
@@ -43,6 +43,13 @@ const budget = {
     source: { type: 'string' }
   }
 } as const
+
+/**
+ * Largest results file read (history, baselines): a run at the most pairs of every
+ * benchmark writes a few MB; past this a file is refused before it is parsed, so one
+ * hostile file cannot take the memory of a whole history.
+ */
+export const MAX_RESULTS_FILE_BYTES = 64 * 1024 * 1024
 
 /** JSON Schema of schemaVersion 1 (extra fields are tolerated: newer minor additions). */
 export const RESULTS_SCHEMA = {
@@ -97,7 +104,16 @@ export const RESULTS_SCHEMA = {
         cpuModel: { type: 'string' },
         cores: { type: 'integer' },
         node: { type: 'string' },
-        configHash: { type: 'string' }
+        configHash: { type: 'string' },
+        git: {
+          type: 'object',
+          required: ['commit'],
+          properties: {
+            commit: { type: 'string' },
+            branch: { type: 'string' },
+            dirty: { type: 'boolean' }
+          }
+        }
       }
     },
     benchmarks: {
@@ -106,6 +122,10 @@ export const RESULTS_SCHEMA = {
         type: 'object',
         required: ['name', 'kind', 'state', 'definitionHash', 'settings', 'trials', 'summary'],
         properties: {
+          name: { type: 'string' },
+          kind: { enum: BENCHMARK_KINDS },
+          state: { enum: ['ok', 'errored'] },
+          definitionHash: { type: 'string' },
           settings: {
             type: 'object',
             required: ['compare', 'budgets', 'targets'],
@@ -125,6 +145,8 @@ export const RESULTS_SCHEMA = {
           },
           trials: {
             type: 'array',
+            // A run writes at most MAX_PAIRS trials a side; more is not a perfgate file.
+            maxItems: MAX_PAIRS,
             items: {
               type: 'object',
               required: ['metrics', 'durationMs'],
@@ -192,7 +214,11 @@ export function parseResults(text: string, file: string): Results {
   if (!validate(data)) {
     const error = validate.errors![0]!
     const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the file'
-    throw new ResultsError(`${file}: corrupt results at ${where}: ${error.message ?? 'invalid'}`)
+    const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues
+    const expected = allowed ? ` (${allowed.map((value) => JSON.stringify(value)).join(', ')})` : ''
+    throw new ResultsError(
+      `${file}: corrupt results at ${where}: ${error.message ?? 'invalid'}${expected}`
+    )
   }
   return data
 }

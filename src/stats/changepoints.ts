@@ -19,8 +19,10 @@
  *      Ê(X, Y) = 2/(mk) Σ|Xi − Yj| − C(m,2)⁻¹ Σ_{i<l}|Xi − Xl| − C(k,2)⁻¹ Σ_{j<l}|Yj − Yl|
  *      Q̂(X, Y) = mk/(m + k) · Ê(X, Y)
  *    and the candidate τ of a segment [s, e) maximizes Q̂ over τ and κ (s < τ < κ ≤ e), each
- *    side holding at least `minSegment` points. Prefix sums of the distance matrix make this
- *    O(len²) per segment.
+ *    side holding at least `minSegment` points. Prefix sums of the segment's distance matrix
+ *    make this O(len²) per segment; a segment longer than EXACT_SEARCH_MAX is searched with κ
+ *    at its end (O(len log len)), so a long history costs time and memory near linear in its
+ *    length rather than quadratic.
  * 2. Significance (Hunter): Student's t with pooled variance between x[s..τ) and x[τ..κ)
  *    in the divisive pass, between the neighbouring segments in the final pass;
  *    p = 2 P(T_{m+k−2} ≤ −|t|). A split with p ≤ `maxP` is kept and both halves are split
@@ -101,42 +103,66 @@ function contrast(x: Float64Array, a0: number, a1: number, b0: number, b1: numbe
 }
 
 /**
- * The pairwise distances' column prefix sums: prefix[j (n+1) + t] = Σ_{i<t} |x_i − x_j|,
- * so that any sum of distances between a run of points and one point is two lookups.
+ * Segments up to this many points get the exact search over τ and κ (the method as
+ * published). Its table of distance sums takes len² doubles (8 MB here) and the search
+ * len² steps, so a longer segment is searched with κ fixed at its end instead
+ * ({@link bestSplitToEnd}: O(len log len) time, O(len) memory). Series of up to this many
+ * commits (the action reads the newest HISTORY_WINDOW, below this) are analysed exactly as
+ * before; a longer one is cut by the cheaper search until its pieces are this short.
  */
-function distancePrefixSums(x: Float64Array): Float64Array {
-  const n = x.length
-  const prefix = new Float64Array(n * (n + 1))
-  for (let j = 0; j < n; j++) {
-    const row = j * (n + 1)
-    const xj = x[j]!
+export const EXACT_SEARCH_MAX = 1000
+
+/**
+ * The segment's distance sums: prefix[(j − s)(len + 1) + (t − s)] = Σ_{s≤i<t} |x_i − x_j|
+ * for j, t in the segment, so that any sum of distances between a run of points and one
+ * point is two lookups.
+ */
+function distancePrefixSums(x: Float64Array, s: number, e: number): Float64Array {
+  const len = e - s
+  const prefix = new Float64Array(len * (len + 1))
+  for (let j = 0; j < len; j++) {
+    const row = j * (len + 1)
+    const xj = x[s + j]!
     let sum = 0
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < len; i++) {
       prefix[row + i] = sum
-      sum += Math.abs(x[i]! - xj)
+      sum += Math.abs(x[s + i]! - xj)
     }
-    prefix[row + n] = sum
+    prefix[row + len] = sum
   }
   return prefix
 }
 
-interface Split {
+/** A split of a segment: X = x[s..τ), Y = x[τ..κ). */
+export interface Split {
   readonly tau: number
   readonly kappa: number
 }
 
-/** The (τ, κ) of the segment [s, e) with the largest Q̂, or undefined if it is too short. */
-function bestSplit(
-  prefix: Float64Array,
-  n: number,
+/** Q̂ of X (m points) and Y (k points) from their distance sums. */
+function divergenceQ(
+  m: number,
+  k: number,
+  between: number,
+  withinLeft: number,
+  withinRight: number
+): number {
+  const divergence =
+    (2 * between) / (m * k) - withinLeft / ((m * (m - 1)) / 2) - withinRight / ((k * (k - 1)) / 2)
+  return ((m * k) / (m + k)) * divergence
+}
+
+/** The (τ, κ) of the segment [s, e) with the largest Q̂ over every τ and κ (exact search). */
+export function bestSplitExact(
+  x: Float64Array,
   s: number,
   e: number,
   minSegment: number
 ): Split | undefined {
-  if (e - s < 2 * minSegment) return undefined
-  const stride = n + 1
+  const prefix = distancePrefixSums(x, s, e)
+  const stride = e - s + 1
   // Σ_{s<=i<t} |x_i - x_j|
-  const toRun = (j: number, t: number) => prefix[j * stride + t]! - prefix[j * stride + s]!
+  const toRun = (j: number, t: number) => prefix[(j - s) * stride + (t - s)]!
   let best: Split | undefined
   let bestQ = -Infinity
   let withinLeft = 0 // Σ_{s<=i<l<τ} |x_i - x_l|
@@ -149,14 +175,10 @@ function bestSplit(
     for (let kappa = tau + 1; kappa <= e; kappa++) {
       const j = kappa - 1 // the point joining the right side
       between += toRun(j, tau)
-      withinRight += prefix[j * stride + j]! - prefix[j * stride + tau]!
+      withinRight += toRun(j, j) - toRun(j, tau)
       const k = kappa - tau
       if (k < minSegment) continue
-      const divergence =
-        (2 * between) / (m * k) -
-        withinLeft / ((m * (m - 1)) / 2) -
-        withinRight / ((k * (k - 1)) / 2)
-      const q = ((m * k) / (m + k)) * divergence
+      const q = divergenceQ(m, k, between, withinLeft, withinRight)
       if (q > bestQ) {
         bestQ = q
         best = { tau, kappa }
@@ -164,6 +186,98 @@ function bestSplit(
     }
   }
   return best
+}
+
+/**
+ * Counts and sums of the values in a set, indexed by rank (a Fenwick tree, Fenwick 1994),
+ * so that Σ |x_i − v| over the set is O(log n): v·(count below) − (sum below) + (sum
+ * above) − v·(count above).
+ */
+class RankedSums {
+  private readonly counts: Float64Array
+  private readonly sums: Float64Array
+  private count = 0
+  private total = 0
+  constructor(size: number) {
+    this.counts = new Float64Array(size + 1)
+    this.sums = new Float64Array(size + 1)
+  }
+  add(rank: number, value: number, sign: 1 | -1): void {
+    this.count += sign
+    this.total += sign * value
+    for (let i = rank + 1; i < this.counts.length; i += i & -i) {
+      this.counts[i] = this.counts[i]! + sign
+      this.sums[i] = this.sums[i]! + sign * value
+    }
+  }
+  /** Σ |x_i − value| over the set, `rank` being value's rank. */
+  distances(rank: number, value: number): number {
+    let below = 0
+    let belowSum = 0
+    for (let i = rank + 1; i > 0; i -= i & -i) {
+      below += this.counts[i]!
+      belowSum += this.sums[i]!
+    }
+    return value * below - belowSum + (this.total - belowSum) - value * (this.count - below)
+  }
+}
+
+/**
+ * The τ of the segment [s, e) with the largest Q̂ when Y runs to the segment's end (κ = e):
+ * the energy statistic's binary segmentation, each point moving from Y to X in turn with
+ * its distances to both sides from {@link RankedSums}.
+ */
+export function bestSplitToEnd(
+  x: Float64Array,
+  s: number,
+  e: number,
+  minSegment: number
+): Split | undefined {
+  const len = e - s
+  const order = Array.from({ length: len }, (_, i) => s + i).sort((a, b) => x[a]! - x[b]!)
+  const rank = new Int32Array(len)
+  order.forEach((index, r) => (rank[index - s] = r))
+  const left = new RankedSums(len)
+  const right = new RankedSums(len)
+  // Σ_{s<=j<l<e} |x_j − x_l| from the sorted values: the r-th smallest (from 0) is the larger
+  // of r pairs and the smaller of len − 1 − r, so the sum is Σ_r x_(r) (2r − len + 1).
+  let withinRight = 0
+  order.forEach((index, r) => {
+    withinRight += x[index]! * (2 * r - len + 1)
+    right.add(r, x[index]!, 1)
+  })
+  let between = 0
+  let withinLeft = 0
+  let best: Split | undefined
+  let bestQ = -Infinity
+  for (let tau = s + 1; tau <= e - minSegment; tau++) {
+    const point = tau - 1
+    const value = x[point]!
+    const r = rank[point - s]!
+    right.add(r, value, -1)
+    const toLeft = left.distances(r, value)
+    const toRight = right.distances(r, value)
+    between += toRight - toLeft
+    withinLeft += toLeft
+    withinRight -= toRight
+    left.add(r, value, 1)
+    const m = tau - s
+    if (m < minSegment) continue
+    const q = divergenceQ(m, e - tau, between, withinLeft, withinRight)
+    if (q > bestQ) {
+      bestQ = q
+      best = { tau, kappa: e }
+    }
+  }
+  return best
+}
+
+/** The split of the segment [s, e) with the largest Q̂, or undefined if it is too short. */
+function bestSplit(x: Float64Array, s: number, e: number, minSegment: number): Split | undefined {
+  if (e - s < 2 * minSegment) return undefined
+  return e - s <= EXACT_SEARCH_MAX
+    ? bestSplitExact(x, s, e, minSegment)
+    : bestSplitToEnd(x, s, e, minSegment)
 }
 
 /**
@@ -186,14 +300,13 @@ export function detectChangePoints(
   const n = values.length
   if (n < 2 * minSegment) return []
   const x = Float64Array.from(values, Math.log)
-  const prefix = distancePrefixSums(x)
 
   // Divisive pass: split while the best split of a segment passes the t-test.
   const found: number[] = []
   const pending: [number, number][] = [[0, n]]
   while (pending.length > 0) {
     const [s, e] = pending.pop()!
-    const split = bestSplit(prefix, n, s, e, minSegment)
+    const split = bestSplit(x, s, e, minSegment)
     if (!split) continue
     if (contrast(x, s, split.tau, split.tau, split.kappa).p > maxP) continue
     found.push(split.tau)
@@ -208,8 +321,10 @@ export function detectChangePoints(
       points[i]!,
       i === points.length - 1 ? n : points[i + 1]!
     ] as const
-  let points = found
-  let tests = points.map((_, i) => {
+  // Removing a change point changes only its neighbours' segments, so only they are tested
+  // again (each test is O(segment)).
+  const points = found
+  const tests = points.map((_, i) => {
     const [a, c, b] = bounds(i, points)
     return contrast(x, a, c, c, b)
   })
@@ -219,12 +334,13 @@ export function detectChangePoints(
       if (tests[i]!.p > maxP && (weakest < 0 || tests[i]!.p > tests[weakest]!.p)) weakest = i
     }
     if (weakest < 0) break
-    points = points.filter((_, i) => i !== weakest)
-    const current = points
-    tests = current.map((_, i) => {
-      const [a, c, b] = bounds(i, current)
-      return contrast(x, a, c, c, b)
-    })
+    points.splice(weakest, 1)
+    tests.splice(weakest, 1)
+    for (const i of [weakest - 1, weakest]) {
+      if (i < 0 || i >= points.length) continue
+      const [a, c, b] = bounds(i, points)
+      tests[i] = contrast(x, a, c, c, b)
+    }
   }
 
   return points.map((index, i) => {
