@@ -6,10 +6,17 @@ import { fileURLToPath } from 'node:url'
 import {
   aggregateProfiles,
   identify,
+  scaleTable,
   packageOf,
   type ProfileTable
 } from '../src/profile/aggregate.js'
-import { parseCpuProfile, ProfileFormatError, type CpuProfile } from '../src/profile/cpuprofile.js'
+import {
+  parseCpuProfile,
+  PROFILE_LIMITS,
+  ProfileFormatError,
+  type CpuProfile
+} from '../src/profile/cpuprofile.js'
+import { renderFlameGraph } from '../src/profile/flamegraph.js'
 import { diffProfiles } from '../src/profile/diff.js'
 
 const FIXTURES = fileURLToPath(new URL('../__fixtures__/profiles/', import.meta.url))
@@ -70,10 +77,141 @@ describe('parseCpuProfile', () => {
     )
     const bad = { ...handMade(), samples: [4, 99], timeDeltas: [1, 1] }
     expect(() => parseCpuProfile(JSON.stringify(bad), 'c.cpuprofile')).toThrow(
-      'c.cpuprofile: samples: expected an array of node ids'
+      'c.cpuprofile: samples[1]: expected the id of a node'
     )
     const short = { ...handMade(), timeDeltas: [1] }
     expect(() => parseCpuProfile(JSON.stringify(short), 'd')).toThrow(ProfileFormatError)
+  })
+})
+
+describe('parseCpuProfile on a call tree that is not a tree', () => {
+  const withNodes = (edit: (nodes: Record<string, unknown>[]) => void, extra = {}) => {
+    const profile = JSON.parse(JSON.stringify(handMade())) as { nodes: Record<string, unknown>[] }
+    edit(profile.nodes)
+    return JSON.stringify({ ...profile, ...extra })
+  }
+  const node = (id: number, children?: number[]) => ({
+    id,
+    callFrame: frame(`f${id}`, 'file:///repo/src/app.js'),
+    ...(children ? { children } : {})
+  })
+
+  it.each([
+    [
+      'a node its own child',
+      (n) => (n[2]!.children = [4, 6, 3]),
+      'nodes[2].children: expected no node as its own child (3)'
+    ],
+    [
+      'a two-node cycle hung off the tree',
+      (n) => {
+        n[1]!.children = [3, 8]
+        n.push(node(8, [9]), node(9, [8]))
+      },
+      'nodes[8].children: expected one parent per node (node 8 is also a child of nodes[1])'
+    ],
+    [
+      'a cycle apart from the root',
+      (n) => n.push(node(8, [9]), node(9, [10]), node(10, [8])),
+      'nodes[7]: expected a node reached from the root (node 8 is in a cycle of children)'
+    ],
+    [
+      'every node a child (no root)',
+      (n) => (n[6]!.children = [1]),
+      'nodes: expected one root node (every node is a child: the call tree has a cycle)'
+    ],
+    ['two roots', (n) => n.push(node(8)), 'nodes: expected one root node, got 2 (ids 1, 8)'],
+    [
+      'a child that does not exist',
+      (n) => (n[1]!.children = [3, 42]),
+      'nodes[1].children: expected ids of nodes (there is no node 42)'
+    ],
+    [
+      'a duplicated id',
+      (n) => (n[6]!.id = 2),
+      'nodes[6].id: expected a unique id (2 is also nodes[1])'
+    ],
+    ['a fractional id', (n) => (n[6]!.id = 7.5), 'nodes[6].id: expected an integer'],
+    ['a string id', (n) => (n[6]!.id = '7'), 'nodes[6].id: expected an integer'],
+    [
+      'a string child id',
+      (n) => (n[0]!.children = [2, '7']),
+      'nodes[0].children: expected an array of node ids'
+    ],
+    [
+      'a negative hit count',
+      (n) => (n[3]!.hitCount = -1),
+      'nodes[3].hitCount: expected a number >= 0'
+    ]
+  ] as [string, (nodes: Record<string, unknown>[]) => void, string][])(
+    'refuses %s, naming the field',
+    (_, edit, message) => {
+      expect(() => parseCpuProfile(withNodes(edit), 'x.cpuprofile')).toThrow(
+        new ProfileFormatError(`x.cpuprofile: ${message}`)
+      )
+    }
+  )
+
+  it('refuses samples and deltas that do not fit the tree', () => {
+    const parse = (extra: object) => () =>
+      parseCpuProfile(
+        withNodes(() => {}, extra),
+        'y'
+      )
+    expect(parse({ timeDeltas: [1, 1, 1, 1] })).toThrow(
+      'y: timeDeltas: expected an array of numbers, one per sample'
+    )
+    // JSON has no Infinity, but 1e999 parses to it.
+    const text = withNodes(() => {}).replace('"timeDeltas":[100', '"timeDeltas":[1e999')
+    expect(() => parseCpuProfile(text, 'z')).toThrow('z: timeDeltas[0]: expected a finite number')
+    expect(parse({ samples: [4, 5, 6, 7, 4.5] })).toThrow(
+      'y: samples[4]: expected the id of a node'
+    )
+  })
+
+  /** root → 1 → 2 → … → depth, sampled at the deepest node. */
+  const chain = (depth: number): string => {
+    const nodes = Array.from({ length: depth + 1 }, (_, i) => ({
+      id: i + 1,
+      callFrame: i === 0 ? frame('(root)', '', -1) : frame(`f${i % 3}`, 'file:///repo/a.js', i % 3),
+      ...(i < depth ? { children: [i + 2] } : {})
+    }))
+    return JSON.stringify({
+      nodes,
+      startTime: 0,
+      endTime: 10,
+      samples: [depth + 1],
+      timeDeltas: [10]
+    })
+  }
+
+  it('refuses a tree deeper than the limit', () => {
+    expect(() => parseCpuProfile(chain(PROFILE_LIMITS.depth + 1), 'deep')).toThrow(
+      `deep: nodes: expected a call tree at most ${PROFILE_LIMITS.depth} deep`
+    )
+  })
+
+  it('walks a tree as deep as the limit without recursion', () => {
+    const profile = parseCpuProfile(chain(PROFILE_LIMITS.depth), 'deep')
+    const table = aggregateProfiles([{ profile }], 1, 'op', { root: '/repo' })
+    expect(table.cpu).toBe(10)
+    expect(table.functions.map((f) => [f.name, f.self, f.total])).toEqual([
+      ['f2', 10, 10],
+      ['f0', 0, 10],
+      ['f1', 0, 10]
+    ])
+    let depth = 0
+    for (let t = table.tree; t.children.length > 0; t = t.children[0]!) depth++
+    expect(depth).toBe(PROFILE_LIMITS.depth)
+    const scaled = scaleTable(table, 20)
+    expect(scaled.tree.total).toBe(20)
+    const html = renderFlameGraph({
+      title: 'deep',
+      unit: 'op',
+      base: table.tree,
+      head: scaled.tree
+    })
+    expect(html).toContain(`height="${(PROFILE_LIMITS.depth + 1) * 18}"`)
   })
 })
 

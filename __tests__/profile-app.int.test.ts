@@ -2,11 +2,24 @@
 // profile runner (it hands out the recorded fixture profiles) over a real git repository:
 // profiling happens after judging, at most two extra trials per side, only for what the
 // mode asks, and leaves the measured trials and the verdicts exactly as without it.
-import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync
+} from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfigFile } from '../src/app/files.js'
-import { pairedPerUnit, type BenchmarkProfile } from '../src/app/profile.js'
+import {
+  pairedPerUnit,
+  profileBenchmarks,
+  profileDirName,
+  type BenchmarkProfile
+} from '../src/app/profile.js'
 import { runBenchmarks } from '../src/app/run.js'
 import type { ProfileMode } from '../src/config/types.js'
 import type { ProfiledTrial, ProfileRunner } from '../src/runners/profile.js'
@@ -18,14 +31,12 @@ import { scratchDir } from './helpers/scratch.js'
 
 const FIXTURES = fileURLToPath(new URL('../__fixtures__/profiles/', import.meta.url))
 
-function repo(extra = ''): string {
+function repo(extra = '', names = ['slow', 'same']): string {
   const dir = scratchDir('perfgate-profile-app-')
   git(dir, 'init', '--quiet')
-  const bench = (name: string) => `  - name: ${name}\n    command: { run: "true" }\n    trials: 4\n`
-  writeFileSync(
-    path.join(dir, 'perfgate.yml'),
-    `${extra}benchmarks:\n` + ['slow', 'same'].map(bench).join('')
-  )
+  const bench = (name: string) =>
+    `  - name: ${JSON.stringify(name)}\n    command: { run: "true" }\n    trials: 4\n`
+  writeFileSync(path.join(dir, 'perfgate.yml'), `${extra}benchmarks:\n` + names.map(bench).join(''))
   git(dir, 'add', '.')
   git(dir, 'commit', '--quiet', '-m', 'suite')
   return dir
@@ -163,8 +174,10 @@ describe('profiling in an A/B run', () => {
     expect(slow.trials).toEqual({ base: 2, head: 2 })
     expect(slow.diff.unit).toBe('op')
     expect(slow.diff.grew[0]!.name).toBe('slowHelper')
-    expect(readdirSync(path.join(outDir, 'slow')).sort()).toEqual(PROFILE_FILES)
-    expect(slow.files!.flameGraph).toBe(path.join(outDir, 'slow', 'flamegraph.html'))
+    expect(readdirSync(path.join(outDir, profileDirName('slow'))).sort()).toEqual(PROFILE_FILES)
+    expect(slow.files!.flameGraph).toBe(
+      path.join(outDir, profileDirName('slow'), 'flamegraph.html')
+    )
   })
 
   it('profiles both sides at once where the runner pairs them, in alternating order', async () => {
@@ -179,7 +192,7 @@ describe('profiling in an A/B run', () => {
     if (slow.status !== 'profiled') throw new Error('not profiled')
     expect(slow.trials).toEqual({ base: 2, head: 2 })
     expect(slow.diff.grew[0]!.name).toBe('slowHelper')
-    expect(readdirSync(path.join(outDir, 'slow')).sort()).toEqual(PROFILE_FILES)
+    expect(readdirSync(path.join(outDir, profileDirName('slow'))).sort()).toEqual(PROFILE_FILES)
   })
 
   it('profiles every compared benchmark with profile: always, none with never', async () => {
@@ -218,6 +231,141 @@ describe('profiling in an A/B run', () => {
     expect(slow.status === 'profiled' && slow.files).toBeUndefined()
     expect(scratchDirs).toHaveLength(4)
     expect(scratchDirs.filter((d) => existsSync(d))).toEqual([])
+  })
+})
+
+/** The repository's benchmarks paired with a stand-in base (a path that reads as base). */
+const pairs = (dir: string) =>
+  loadConfigFile(dir, undefined).benchmarks.map((b) => ({
+    head: b,
+    base: { ...b, spec: { ...b.spec, cwd: path.join(dir, 'perfgate-base-x') } } as BenchmarkConfig
+  }))
+
+/** A head profile a hostile benchmark could write: a bad tree, a FIFO, a non-finite delta. */
+function crafted(kind: 'self' | 'two-node' | 'fifo' | 'infinite-delta'): ProfileRunner {
+  return {
+    async profileTrial(benchmark, dir) {
+      scratchDirs.push(dir)
+      const side = isBase(benchmark) ? 'base' : 'head'
+      if (side === 'base') return fixtureTrial(side, dir)
+      const file = path.join(dir, 'worker.cpuprofile')
+      const profile = JSON.parse(readFileSync(path.join(FIXTURES, 'head.cpuprofile'), 'utf8'))
+      const [root, first] = profile.nodes
+      if (kind === 'self') first.children = [...(first.children ?? []), first.id]
+      if (kind === 'two-node') {
+        // first → a → b → a: a has two parents, b leads back up.
+        const frame = { functionName: 'a', url: '', lineNumber: -1, columnNumber: -1 }
+        profile.nodes.push(
+          { id: 900001, callFrame: frame, children: [900002] },
+          { id: 900002, callFrame: { ...frame, functionName: 'b' }, children: [900001] }
+        )
+        root.children = [...root.children, 900001]
+      }
+      if (kind === 'fifo') {
+        spawnSync('mkfifo', [file])
+        return { ok: true, profiles: [{ file }], units: 4000, unit: 'op' }
+      }
+      const text = JSON.stringify(profile)
+      writeFileSync(
+        file,
+        kind === 'infinite-delta' ? text.replace(/"timeDeltas":\[\d+/, '"timeDeltas":[1e999') : text
+      )
+      return { ok: true, profiles: [{ file }], units: 4000, unit: 'op' }
+    }
+  }
+}
+
+describe('a hostile profile', () => {
+  it.each([
+    ['self', /nodes\[1\]\.children: expected no node as its own child/],
+    ['two-node', /children: expected one parent per node \(node 900001/],
+    ['fifo', /worker\.cpuprofile: not a regular file/],
+    ['infinite-delta', /timeDeltas\[0\]: expected a finite number/]
+  ] as const)(
+    'is refused with the reason, naming the file (%s); no scratch directory is left',
+    async (kind, reason) => {
+      scratchDirs.length = 0
+      const dir = repo()
+      const outDir = path.join(scratchDir('perfgate-profile-out-'), 'profiles')
+      const logged: string[] = []
+      const found = await profileBenchmarks(
+        ['slow'],
+        { pairs: pairs(dir), headRoot: dir, baseRoot: dir },
+        { runner: crafted(kind), log: { write: (t: string) => logged.push(t) > 0 }, outDir }
+      )
+      expect(found).toHaveLength(1)
+      const slow = found[0]!
+      expect(slow.status).toBe('unavailable')
+      const message = slow.status === 'unavailable' ? slow.message : ''
+      expect(message).toMatch(/^could not use head's profile worker\.cpuprofile: /)
+      expect(message).toMatch(reason)
+      expect(logged.join('')).toContain(`slow: no profile: ${message}`)
+      expect(scratchDirs.filter((d) => existsSync(d))).toEqual([])
+    }
+  )
+
+  it('leaves the verdict of the run as it was', async () => {
+    const found = await run(repo(), {})
+    const refused = await runBenchmarks(
+      {
+        config: loadConfigFile(repo(), undefined),
+        baseline: { kind: 'merge-base', ref: 'HEAD' },
+        seed: 11,
+        setupHead: false
+      },
+      {
+        runner: trialRunner([]),
+        log: { write: () => true },
+        profiler: {
+          runner: crafted('self'),
+          log: { write: () => true },
+          onProfiles: (p: BenchmarkProfile[]) => expect(p[0]!.status).toBe('unavailable')
+        }
+      }
+    )
+    expect(refused.comparison!.gate).toEqual(found.results.comparison!.gate)
+    expect(refused.benchmarks.map((b) => b.trials)).toEqual(
+      found.results.benchmarks.map((b) => b.trials)
+    )
+  })
+})
+
+describe('profile directories', () => {
+  it('are apart for names that differ only in punctuation or script', () => {
+    const names = ['x/y', 'x y', 'x-y', 'Тест один', 'Тест два', 'テスト', '測試']
+    const dirs = names.map(profileDirName)
+    expect(new Set(dirs).size).toBe(names.length)
+    for (const d of dirs) expect(d).toMatch(/^[A-Za-z0-9._-]+$/)
+    expect(profileDirName('x/y')).toMatch(/^x-y-[0-9a-f]{10}$/)
+    expect(profileDirName('x/y')).toBe(profileDirName('x/y'))
+  })
+
+  it('keep the profiles of such benchmarks in their own folders', async () => {
+    const names = ['x/y', 'x y', 'Тест один', 'Тест два']
+    const dir = repo('', names)
+    const outDir = path.join(dir, 'out')
+    mkdirSync(outDir)
+    const found = await profileBenchmarks(
+      names,
+      {
+        pairs: loadConfigFile(dir, undefined).benchmarks.map((b) => ({
+          head: b,
+          base: {
+            ...b,
+            spec: { ...b.spec, cwd: path.join(dir, 'perfgate-base-x') }
+          } as BenchmarkConfig
+        })),
+        headRoot: dir,
+        baseRoot: dir
+      },
+      { runner: profileRunner([]), log: { write: () => true }, outDir }
+    )
+    const graphs = found.map((p) => (p.status === 'profiled' ? p.files!.flameGraph : ''))
+    expect(new Set(graphs).size).toBe(names.length)
+    expect(readdirSync(outDir)).toHaveLength(names.length)
+    for (const [i, graph] of graphs.entries()) {
+      expect(readFileSync(graph, 'utf8')).toContain(names[i]!)
+    }
   })
 })
 

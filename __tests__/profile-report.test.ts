@@ -1,7 +1,15 @@
 // "Where the time went" in the report, and the differential flame graph page: exact text,
 // and hostile function names (they come from the code under test) kept inert.
 import { renderFlameGraph } from '../src/profile/flamegraph.js'
-import type { CallTree } from '../src/profile/aggregate.js'
+import {
+  aggregateProfiles,
+  SHOWN_FILE_LENGTH,
+  SHOWN_NAME_LENGTH,
+  type CallTree
+} from '../src/profile/aggregate.js'
+import type { CpuProfile } from '../src/profile/cpuprofile.js'
+import { parseCpuProfile } from '../src/profile/cpuprofile.js'
+import { diffProfiles } from '../src/profile/diff.js'
 import type { FunctionChange, ProfileDiff } from '../src/profile/diff.js'
 import type { BenchmarkProfile } from '../src/profile/types.js'
 import { renderMarkdownReport, renderMarkdownWithin, reportMarker } from '../src/report/markdown.js'
@@ -227,5 +235,85 @@ describe('hostile function names', () => {
     // The grown frame is red, the new one too; widths follow head's time.
     expect(html).toMatch(/width="900\.00" height="17" fill="rgb\(240,/)
     expect(html).toContain('new: not on base')
+  })
+})
+
+describe('hostile names read from a profile', () => {
+  // Bidi overrides and isolates, C0 and C1 controls, a line separator, and length: taken
+  // from a real .cpuprofile text through aggregation, as the run does.
+  const names = {
+    bidi: 'check\u202eFDP.exe\u202c',
+    isolate: 'a\u2066b\u2069\u200fc\u061c',
+    controls: 'x\u001b]0;pwned\u0007\u009b2J\r\n\u2028y',
+    long: 'z'.repeat(5000)
+  }
+  const profile = (extra: Record<string, number>): CpuProfile => {
+    const entries = Object.entries(names)
+    return parseCpuProfile(
+      JSON.stringify({
+        nodes: [
+          {
+            id: 1,
+            callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 },
+            children: entries.map((_, i) => i + 2)
+          },
+          ...entries.map(([, name], i) => ({
+            id: i + 2,
+            callFrame: {
+              functionName: name,
+              url: `file:///repo/src/${name}.js`,
+              lineNumber: 0,
+              columnNumber: 0
+            }
+          }))
+        ],
+        startTime: 0,
+        endTime: 1000,
+        samples: entries.flatMap(([key], i) => Array(extra[key] ?? 1).fill(i + 2)),
+        timeDeltas: entries.flatMap(([key]) => Array(extra[key] ?? 1).fill(10))
+      }),
+      'hostile.cpuprofile'
+    )
+  }
+  const table = (p: CpuProfile) => aggregateProfiles([{ profile: p }], 1, 'op', { root: '/repo' })
+  const base = table(profile({}))
+  const head = table(profile({ bidi: 5, isolate: 5, controls: 5, long: 5 }))
+  const found: BenchmarkProfile = {
+    benchmark: 'parse',
+    status: 'profiled',
+    trials: { base: 1, head: 1 },
+    diff: diffProfiles(base, head)
+  }
+  // Every character that reorders or controls text, however it is written in the output.
+  const RAW =
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/
+
+  it('reach the terminal with every control made visible, and cut', () => {
+    const lines = renderProfileTerminal(profileSections([found]))
+    const text = lines.join('\n')
+    expect(text).not.toMatch(RAW)
+    expect(text).toContain('check\\u202eFDP.exe\\u202c')
+    expect(text).toContain('x\\u001b]0;pwned\\u0007\\u009b2J\\u000d\\u000a\\u2028y')
+    const longLine = lines.find((l) => l.includes('zzz'))!
+    expect(longLine).toContain(`${'z'.repeat(SHOWN_NAME_LENGTH - 1)}…`)
+    expect(longLine).toContain(`src/${'z'.repeat(SHOWN_FILE_LENGTH - 5)}…`)
+    expect(longLine.length).toBeLessThan(SHOWN_NAME_LENGTH + SHOWN_FILE_LENGTH + 100)
+    expect(lines.every((l) => l.length < 600)).toBe(true)
+  })
+
+  it('reach the markdown report inside code spans, without raw controls', () => {
+    const model = withProfiles(buildReport(COMPARED_RESULTS, COMPARISON), profileSections([found]))
+    const markdown = renderMarkdownReport(model, { id: 'default' })
+    expect(markdown).not.toMatch(RAW)
+    expect(markdown).toContain('`check\\u202eFDP.exe\\u202c`')
+    expect(markdown).not.toContain('z'.repeat(SHOWN_FILE_LENGTH))
+  })
+
+  it('reach the flame graph page escaped', () => {
+    const html = renderFlameGraph({ title: 'parse', unit: 'op', base: base.tree, head: head.tree })
+    expect(html).not.toMatch(RAW)
+    expect(html).toContain('check\\u202eFDP.exe\\u202c')
+    expect(html).not.toContain('z'.repeat(SHOWN_FILE_LENGTH))
   })
 })

@@ -6,7 +6,8 @@
  * files and a differential flame graph page written to the output directory when one is
  * given.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { copyFileSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchmarkConfig, ProfileMode } from '../config/types.js'
@@ -18,7 +19,7 @@ import {
   type ProfileInput,
   type ProfileTable
 } from '../profile/aggregate.js'
-import { parseCpuProfile } from '../profile/cpuprofile.js'
+import { parseCpuProfile, PROFILE_LIMITS, type CpuProfile } from '../profile/cpuprofile.js'
 import { diffProfiles } from '../profile/diff.js'
 import type { BenchmarkProfile } from '../profile/types.js'
 
@@ -129,14 +130,36 @@ export function benchmarksToProfile(results: Results, mode: ProfileMode): string
     .map((b) => b.name)
 }
 
-/** A benchmark name as a directory name. */
-function profileDirName(name: string): string {
+/**
+ * A benchmark's directory name: a readable slug of its name and a hash of the exact name,
+ * so names that differ only in punctuation or script (`x/y` and `x y`, two Cyrillic names)
+ * never share a directory.
+ */
+export function profileDirName(name: string): string {
   const slug = name
     .normalize('NFKD')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[.-]+|-+$/g, '')
-    .slice(0, 80)
-  return slug || 'benchmark'
+    .slice(0, 60)
+  const hash = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 10)
+  return `${slug || 'benchmark'}-${hash}`
+}
+
+/**
+ * Reads one profile a profiled trial left. The file was written by the code under test:
+ * only a regular file within the size limit is read (a FIFO would block the read forever),
+ * and its tree is checked before anything walks it. Errors say which profile and why.
+ */
+function readProfile(file: string, side: Side): CpuProfile {
+  const source = `could not use ${side}'s profile ${path.basename(file)}`
+  const stat = lstatSync(file)
+  if (!stat.isFile()) throw new Error(`${source}: not a regular file`)
+  if (stat.size > PROFILE_LIMITS.bytes) {
+    throw new Error(
+      `${source}: ${stat.size} bytes; expected at most ${PROFILE_LIMITS.bytes / 1024 / 1024} MiB`
+    )
+  }
+  return parseCpuProfile(readFileSync(file, 'utf8'), source)
 }
 
 /** perfgate's own files (the worker's timing loop) show as one entry. */
@@ -200,7 +223,7 @@ async function profileOne(
       side_.units += trial.units
       side_.unit = trial.unit
       const inputs: ProfileInput[] = trial.profiles.map((p, j) => {
-        const profile = parseCpuProfile(readFileSync(p.file, 'utf8'), p.file)
+        const profile = readProfile(p.file, side)
         if (outDir) {
           const suffix = trial.profiles.length > 1 ? `-${j + 1}` : ''
           const target = path.join(outDir, `${side}-${i + 1}${suffix}.cpuprofile`)

@@ -10,6 +10,7 @@
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { printable } from '../config/errors.js'
 import type { CallFrame, CpuProfile, ProfileNode } from './cpuprofile.js'
 
 export type FunctionKind = 'code' | 'dependency' | 'node' | 'native' | 'vm'
@@ -110,8 +111,36 @@ export function packageOf(file: string): string | undefined {
   return first.startsWith('@') && at + 2 < parts.length ? `${first}/${parts[at + 2]}` : first
 }
 
-/** Where a call frame's function lives, as it is reported. */
+/** The longest function name and file a report shows (a terminal prints them whole). */
+export const SHOWN_NAME_LENGTH = 120
+export const SHOWN_FILE_LENGTH = 200
+
+/**
+ * A function's name or file as every output shows it (terminal, markdown, flame graph).
+ * Profiles come from the code under test, so this is untrusted text: control characters,
+ * line separators and bidirectional overrides (which reorder what a reader sees) are
+ * written as visible `\uXXXX` escapes, and long text is cut with an ellipsis.
+ */
+export function shownProfileText(text: string, max: number): string {
+  const chars = Array.from(printable(text))
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('')
+}
+
+/**
+ * Where a call frame's function lives, as it is reported. Keys hold the exact text (two
+ * functions stay apart however alike they look); names and files are made safe to show.
+ */
 export function identify(frame: CallFrame, options: AggregateOptions): FunctionId | null {
+  const found = identifyRaw(frame, options)
+  if (found === null || found.kind === 'vm' || found.kind === 'node') return found
+  return {
+    ...found,
+    name: shownProfileText(found.name, SHOWN_NAME_LENGTH),
+    ...(found.file !== undefined ? { file: shownProfileText(found.file, SHOWN_FILE_LENGTH) } : {})
+  }
+}
+
+function identifyRaw(frame: CallFrame, options: AggregateOptions): FunctionId | null {
   const name = frame.functionName || '(anonymous)'
   if (frame.url === '' && frame.functionName in SPECIAL) return SPECIAL[frame.functionName]!
   if (frame.url.startsWith('node:') || /^(internal\/|node_modules\/undici)/.test(frame.url)) {
@@ -212,6 +241,113 @@ const newTree = (id: FunctionId): MutableTree => ({ id, self: 0, total: 0, child
 const ROOT_ID: FunctionId = { key: 'root', name: '(all)', kind: 'vm' }
 
 /**
+ * One profile's nodes as functions and as places in the merged call tree. Each node is
+ * worked out once, top-down from its nearest known ancestor, without recursion: the cost is
+ * linear in the nodes however deep the tree (parseCpuProfile checked it is a tree).
+ */
+class NodeIndex {
+  private readonly nodes: Map<number, ProfileNode>
+  private readonly parent = new Map<number, number>()
+  private readonly ids = new Map<number, FunctionId | null>()
+  private readonly places = new Map<number, MutableTree>()
+
+  constructor(
+    profile: CpuProfile,
+    private readonly tree: MutableTree,
+    private readonly options: AggregateOptions
+  ) {
+    this.nodes = new Map(profile.nodes.map((node) => [node.id, node]))
+    for (const node of profile.nodes) {
+      for (const child of node.children ?? []) this.parent.set(child, node.id)
+    }
+  }
+
+  /** `nodeId` and its ancestors up to the first one `known` has, nearest first. */
+  private unknownChain(nodeId: number, known: Map<number, unknown>): number[] {
+    const chain: number[] = []
+    for (let at: number | undefined = nodeId; at !== undefined && !known.has(at);) {
+      chain.push(at)
+      at = this.parent.get(at)
+    }
+    return chain
+  }
+
+  /** The function a node is counted as (null: idle, the root). */
+  idOf(nodeId: number): FunctionId | null {
+    const chain = this.unknownChain(nodeId, this.ids)
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const at = chain[i]!
+      let id = identify(this.nodes.get(at)!.callFrame, this.options)
+      // A native function called by Node's own modules is part of Node's machinery.
+      const up = this.parent.get(at)
+      if (id?.kind === 'native' && up !== undefined && this.ids.get(up)?.kind === 'node') {
+        id = NODE_INTERNALS
+      }
+      this.ids.set(at, id)
+    }
+    return this.ids.get(nodeId)!
+  }
+
+  /**
+   * The node's place in the merged tree: its stack from the root down, idle frames left
+   * out and consecutive frames of one function merged.
+   */
+  placeOf(nodeId: number): MutableTree {
+    const chain = this.unknownChain(nodeId, this.places)
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const at = chain[i]!
+      const up = this.parent.get(at)
+      const above = up === undefined ? this.tree : this.places.get(up)!
+      const id = this.idOf(at)
+      let place = above
+      if (id !== null && above.id.key !== id.key) {
+        place = above.children.get(id.key) ?? newTree(id)
+        above.children.set(id.key, place)
+      }
+      this.places.set(at, place)
+    }
+    return this.places.get(nodeId)!
+  }
+}
+
+/** Every node of a tree, parents before their children (iterative: any depth). */
+function preorder<T>(root: T, childrenOf: (node: T) => Iterable<T>): T[] {
+  const out: T[] = []
+  const stack = [root]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    out.push(node)
+    const children = [...childrenOf(node)]
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!)
+  }
+  return out
+}
+
+/**
+ * A call tree rebuilt with new figures (children before parents, no recursion); children
+ * sorted by total time, largest first.
+ */
+export function mapTree<T extends { readonly id: FunctionId }>(
+  root: T,
+  childrenOf: (node: T) => Iterable<T>,
+  figures: (node: T) => { readonly self: number; readonly total: number }
+): CallTree {
+  const order = preorder(root, childrenOf)
+  const built = new Map<T, CallTree>()
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!
+    const children = [...childrenOf(node)]
+      .map((child) => built.get(child)!)
+      .sort((a, b) => b.total - a.total)
+    for (const child of childrenOf(node)) built.delete(child)
+    built.set(node, { id: node.id, ...figures(node), children })
+  }
+  return built.get(root)!
+}
+
+const mutableChildren = (node: MutableTree) => node.children.values()
+
+/**
  * Aggregates the profiles of one side (several trials, several processes) into time per
  * function per unit of work.
  */
@@ -223,62 +359,47 @@ export function aggregateProfiles(
 ): ProfileTable {
   const perUnit = units > 0 ? 1 / units : 0
   const self = new Map<string, number>()
-  const total = new Map<string, number>()
-  const ids = new Map<string, FunctionId>()
   const tree = newTree(ROOT_ID)
   let cpu = 0
   let samples = 0
   for (const input of inputs) {
     const { byNode, samples: n } = sampledTime(input)
     samples += n
-    const nodes = new Map<number, ProfileNode>(input.profile.nodes.map((node) => [node.id, node]))
-    const parent = new Map<number, number>()
-    for (const node of input.profile.nodes) {
-      for (const child of node.children ?? []) parent.set(child, node.id)
-    }
-    const idCache = new Map<number, FunctionId | null>()
-    const idOf = (nodeId: number): FunctionId | null => {
-      if (!idCache.has(nodeId)) {
-        let id = identify(nodes.get(nodeId)!.callFrame, options)
-        // A native function called by Node's own modules is part of Node's machinery.
-        const up = parent.get(nodeId)
-        if (id?.kind === 'native' && up !== undefined && idOf(up)?.kind === 'node') {
-          id = NODE_INTERNALS
-        }
-        idCache.set(nodeId, id)
-      }
-      return idCache.get(nodeId)!
-    }
+    const index = new NodeIndex(input.profile, tree, options)
     for (const [nodeId, us] of byNode) {
-      const leaf = idOf(nodeId)
+      const leaf = index.idOf(nodeId)
       if (leaf === null || us <= 0) continue // idle
       cpu += us
-      ids.set(leaf.key, leaf)
       self.set(leaf.key, (self.get(leaf.key) ?? 0) + us)
-      // The stack from the root down, consecutive frames of one function merged.
-      const stack: FunctionId[] = []
-      for (let at: number | undefined = nodeId; at !== undefined; at = parent.get(at)) {
-        const id = idOf(at)
-        if (id !== null && stack[stack.length - 1]?.key !== id.key) stack.push(id)
-      }
-      stack.reverse()
-      const seen = new Set<string>()
-      for (const id of stack) {
-        if (seen.has(id.key)) continue
-        seen.add(id.key)
-        ids.set(id.key, ids.get(id.key) ?? id)
-        total.set(id.key, (total.get(id.key) ?? 0) + us)
-      }
-      let node = tree
-      node.total += us
-      for (const id of stack) {
-        let child = node.children.get(id.key)
-        if (!child) node.children.set(id.key, (child = newTree(id)))
-        child.total += us
-        node = child
-      }
-      node.self += us
+      index.placeOf(nodeId).self += us
     }
+  }
+  const merged = preorder(tree, mutableChildren)
+  for (let i = merged.length - 1; i >= 0; i--) {
+    const node = merged[i]!
+    node.total = node.self
+    for (const child of node.children.values()) node.total += child.total
+  }
+  // A function's total counts each stack once: only where it is not already on the stack
+  // above (recursion), from the merged tree walked with the functions on the path counted.
+  const total = new Map<string, number>()
+  const ids = new Map<string, FunctionId>()
+  const onPath = new Map<string, number>()
+  const stack: { node: MutableTree; leaving: boolean }[] = [{ node: tree, leaving: false }]
+  while (stack.length > 0) {
+    const { node, leaving } = stack.pop()!
+    const key = node.id.key
+    if (leaving) {
+      onPath.set(key, onPath.get(key)! - 1)
+      continue
+    }
+    if (node !== tree) {
+      if (!ids.has(key)) ids.set(key, node.id)
+      if (!onPath.get(key)) total.set(key, (total.get(key) ?? 0) + node.total)
+    }
+    onPath.set(key, (onPath.get(key) ?? 0) + 1)
+    stack.push({ node, leaving: true })
+    for (const child of node.children.values()) stack.push({ node: child, leaving: false })
   }
   const functions = [...total.keys()]
     .map((key) => ({
@@ -287,13 +408,17 @@ export function aggregateProfiles(
       total: total.get(key)! * perUnit
     }))
     .sort((a, b) => b.self - a.self || b.total - a.total || a.key.localeCompare(b.key))
-  const freeze = (t: MutableTree): CallTree => ({
-    id: t.id,
-    self: t.self * perUnit,
-    total: t.total * perUnit,
-    children: [...t.children.values()].sort((a, b) => b.total - a.total).map(freeze)
-  })
-  return { unit, units, cpu: cpu * perUnit, samples, functions, tree: freeze(tree) }
+  return {
+    unit,
+    units,
+    cpu: cpu * perUnit,
+    samples,
+    functions,
+    tree: mapTree(tree, mutableChildren, (t) => ({
+      self: t.self * perUnit,
+      total: t.total * perUnit
+    }))
+  }
 }
 
 /**
@@ -303,16 +428,14 @@ export function aggregateProfiles(
 export function scaleTable(table: ProfileTable, cpuPerUnit: number): ProfileTable {
   if (!(table.cpu > 0) || !(cpuPerUnit > 0)) return table
   const k = cpuPerUnit / table.cpu
-  const tree = (t: CallTree): CallTree => ({
-    id: t.id,
-    self: t.self * k,
-    total: t.total * k,
-    children: t.children.map(tree)
-  })
   return {
     ...table,
     cpu: cpuPerUnit,
     functions: table.functions.map((f) => ({ ...f, self: f.self * k, total: f.total * k })),
-    tree: tree(table.tree)
+    tree: mapTree(
+      table.tree,
+      (t) => t.children,
+      (t) => ({ self: t.self * k, total: t.total * k })
+    )
   }
 }

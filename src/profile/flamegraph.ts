@@ -15,18 +15,54 @@ interface Merged {
   readonly children: Map<string, Merged>
 }
 
+/** Head's tree with base's figures beside each frame (iterative: any depth). */
 function merge(head: CallTree, base: CallTree | undefined): Merged {
-  const node: Merged = {
-    id: head.id,
-    head: { self: head.self, total: head.total },
-    base: { self: base?.self ?? 0, total: base?.total ?? 0 },
+  const make = (h: CallTree, b: CallTree | undefined): Merged => ({
+    id: h.id,
+    head: { self: h.self, total: h.total },
+    base: { self: b?.self ?? 0, total: b?.total ?? 0 },
     children: new Map()
+  })
+  const root = make(head, base)
+  const stack: { merged: Merged; head: CallTree; base: CallTree | undefined }[] = [
+    { merged: root, head, base }
+  ]
+  while (stack.length > 0) {
+    const at = stack.pop()!
+    const onBase = new Map((at.base?.children ?? []).map((c) => [c.id.key, c]))
+    for (const child of at.head.children) {
+      const b = onBase.get(child.id.key)
+      const merged = make(child, b)
+      at.merged.children.set(child.id.key, merged)
+      stack.push({ merged, head: child, base: b })
+    }
   }
-  const onBase = new Map((base?.children ?? []).map((c) => [c.id.key, c]))
-  for (const child of head.children) {
-    node.children.set(child.id.key, merge(child, onBase.get(child.id.key)))
+  return root
+}
+
+/**
+ * The frames in drawing order (a frame, then its children largest first, left to right),
+ * with their depth and left edge; `keep` false leaves a frame and its subtree out. Without
+ * recursion: a profile's tree can be thousands of frames deep.
+ */
+function* depthFirst(
+  root: Merged,
+  keep: (node: Merged) => boolean,
+  perPx = 0
+): Generator<{ node: Merged; x: number; d: number }> {
+  const stack = [{ node: root, x: 0, d: 0 }]
+  while (stack.length > 0) {
+    const at = stack.pop()!
+    if (!keep(at.node)) continue
+    yield at
+    let cx = at.x
+    const below: typeof stack = []
+    for (const c of [...at.node.children.values()].sort((a, b) => b.head.total - a.head.total)) {
+      below.push({ node: c, x: cx, d: at.d + 1 })
+      cx += c.head.total * perPx
+    }
+    for (let i = below.length - 1; i >= 0; i--) stack.push(below[i]!)
   }
-  return node
 }
 
 const WIDTH = 1200
@@ -60,17 +96,14 @@ export function renderFlameGraph(input: FlameGraphInput): string {
   const root = merge(input.head, input.base)
   let scale = 0
   let depth = 0
-  const walk = (n: Merged, d: number) => {
-    scale = Math.max(scale, Math.abs(n.head.self - n.base.self))
+  for (const { node, d } of depthFirst(root, () => true)) {
+    scale = Math.max(scale, Math.abs(node.head.self - node.base.self))
     depth = Math.max(depth, d)
-    for (const c of n.children.values()) walk(c, d + 1)
   }
-  walk(root, 0)
   const perPx = root.head.total > 0 ? WIDTH / root.head.total : 0
   const rects: string[] = []
-  const draw = (n: Merged, x: number, d: number) => {
+  for (const { node: n, x, d } of depthFirst(root, (n) => n.head.total * perPx >= MIN_PX, perPx)) {
     const w = n.head.total * perPx
-    if (w < MIN_PX) return
     const label = n.id.file
       ? `${n.id.name} (${n.id.file}${n.id.line ? `:${n.id.line}` : ''})`
       : n.id.name
@@ -88,13 +121,7 @@ export function renderFlameGraph(input: FlameGraphInput): string {
         (text ? `<text x="${(x + 3).toFixed(2)}" y="${y + 13}">${escapeHtml(text)}</text>` : '') +
         '</g>'
     )
-    let cx = x
-    for (const c of [...n.children.values()].sort((a, b) => b.head.total - a.head.total)) {
-      draw(c, cx, d + 1)
-      cx += c.head.total * perPx
-    }
   }
-  draw(root, 0, 0)
   const height = (depth + 1) * ROW
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
