@@ -285,7 +285,7 @@ describe('text that reaches requests, processes and logs', () => {
   it('writes every issue on one line, whatever the keys and values hold', () => {
     const message = errorOf('benchmarks:\n  - name: a\n' + CMD + '    "x\\ny\\u0085z": 1\n')
     expect(message).toBe(
-      `${F}:4:5: benchmarks[0]["x\\ny\\u0085z"]: unknown field; expected one of: name, function, command, http, trials, timeout, compare, targets, budgets`
+      `${F}:4:5: benchmarks[0]["x\\ny\\u0085z"]: unknown field; expected one of: name, function, command, http, trials, measure, timeout, compare, targets, budgets`
     )
   })
 

@@ -171,7 +171,7 @@ describe('compare settings and limits', () => {
       alpha: 0.05
     })
     expect(messages(issues)).toEqual([
-      'b.compare.gate[1]: unknown metric "p50" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss, diskRead, diskWrite'
+      'b.compare.gate[1]: unknown metric "p50" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss, diskRead, diskWrite, instructions'
     ])
   })
 

@@ -30,12 +30,12 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown key with a did-you-mean',
       'benchmarks:\n  - name: a\n    comand: { run: x }\n',
-      `${F}:3:5: benchmarks[0].comand: unknown field; did you mean "command"? expected one of: name, function, command, http, trials, timeout, compare, targets, budgets`
+      `${F}:3:5: benchmarks[0].comand: unknown field; did you mean "command"? expected one of: name, function, command, http, trials, measure, timeout, compare, targets, budgets`
     ],
     [
       'unknown top-level key',
       'trails: 3\nbenchmarks:\n  - name: a\n' + CMD,
-      `${F}:1:1: trails: unknown field; did you mean "trials"? expected one of: setup, profile, trials, timeout, compare, benchmarks`
+      `${F}:1:1: trails: unknown field; did you mean "trials"? expected one of: setup, profile, trials, measure, timeout, compare, benchmarks`
     ],
     [
       'unknown profile mode',
@@ -100,12 +100,12 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown metric in a budget',
       'benchmarks:\n  - name: a\n    function: { file: bench/a.js }\n    budgets: { p59: 3ms }\n',
-      `${F}:4:16: benchmarks[0].budgets.p59: unknown metric "p59" for a function benchmark; did you mean "p50"? expected one of: p50, p95, p99, max, mean, ops, heap, gcTime, gcCount`
+      `${F}:4:16: benchmarks[0].budgets.p59: unknown metric "p59" for a function benchmark; did you mean "p50"? expected one of: p50, p95, p99, max, mean, ops, heap, gcTime, gcCount, instructions`
     ],
     [
       'a metric of another kind in a budget',
       'benchmarks:\n  - name: a\n' + CMD + '    budgets: { p95: 3ms }\n',
-      `${F}:4:16: benchmarks[0].budgets.p95: unknown metric "p95" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss, diskRead, diskWrite`
+      `${F}:4:16: benchmarks[0].budgets.p95: unknown metric "p95" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss, diskRead, diskWrite, instructions`
     ],
     [
       'a budget with a bad value',
@@ -137,7 +137,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown gated metric',
       'compare: { gate: [wall, wal] }\nbenchmarks:\n  - name: a\n' + CMD,
-      `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p90, p95, p99, p999, max, mean, ops, heap, gcTime, gcCount, rps, throughput, errors, timeouts, non2xx, serverCpu, cpuPerRequest, wall, user, sys, cpu, rss, rssMean, diskRead, diskWrite`
+      `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p90, p95, p99, p999, max, mean, ops, heap, gcTime, gcCount, rps, throughput, errors, timeouts, non2xx, serverCpu, cpuPerRequest, wall, user, sys, cpu, rss, rssMean, diskRead, diskWrite, instructions`
     ],
     [
       'a duplicated key',
@@ -260,7 +260,7 @@ describe('parseConfig: compare settings', () => {
 
   it('rejects a benchmark gate metric of another kind, and a bad fail-on', () => {
     expect(errorOf('benchmarks:\n  - name: a\n' + CMD + '    compare: { gate: [p50] }\n')).toBe(
-      `${F}:4:23: benchmarks[0].compare.gate[0]: unknown metric "p50" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss, diskRead, diskWrite`
+      `${F}:4:23: benchmarks[0].compare.gate[0]: unknown metric "p50" for a command benchmark (it applies to function and http benchmarks); expected one of: wall, user, sys, cpu, rss, diskRead, diskWrite, instructions`
     )
     expect(errorOf('compare: { fail-on: sometimes }\nbenchmarks:\n  - name: a\n' + CMD)).toBe(
       `${F}:1:21: compare.fail-on: expected one of: both, budgets, regressions, none; got "sometimes"`

@@ -24,6 +24,11 @@ export interface MetricInfo {
   /** The unit word of a rate ("ops/s", "req/s", "B/s"). */
   readonly per?: string
   readonly kinds: readonly BenchmarkKind[]
+  /**
+   * A near-deterministic metric's spread when nothing changed: the SD of one A/B pair's log
+   * ratio (see noiseFloor in src/stats/paired.ts). With it, one pair can decide.
+   */
+  readonly noiseFloor?: number
 }
 
 const LATENCY = 'http' as const
@@ -116,6 +121,20 @@ export const METRICS = {
     higherIsBetter: false,
     label: 'disk written',
     kinds: ['command', LATENCY]
+  },
+  /**
+   * Instructions executed per call, per run or per request (valgrind, src/runners/
+   * instructions/): blind to neighbours, so one pair decides. The floor, 0.05 %, is a few
+   * times the spread measured between processes (0.004-0.014 %, docs/PERFORMANCE.md,
+   * bench:instructions).
+   */
+  instructions: {
+    unit: 'count',
+    higherIsBetter: false,
+    label: 'instructions/op',
+    labels: { command: 'instructions/run', http: 'instructions/request' },
+    kinds: ['function', 'command', LATENCY],
+    noiseFloor: 0.0005
   }
 } as const satisfies Record<string, MetricInfo>
 
@@ -143,6 +162,15 @@ export const HEADLINE_METRICS: Record<BenchmarkKind, MetricName[]> = {
 export function metricLabel(metric: MetricName, kind?: BenchmarkKind): string {
   const info: MetricInfo = METRICS[metric]
   return (kind && info.labels?.[kind]) ?? info.label
+}
+
+/** The metric of `measure: instructions`. */
+export const INSTRUCTIONS: MetricName = 'instructions'
+
+/** A metric's noise floor (MetricInfo.noiseFloor), undefined for measured-noise metrics. */
+export function noiseFloorOf(metric: MetricName): number | undefined {
+  const info: MetricInfo = METRICS[metric]
+  return info.noiseFloor
 }
 
 /** Where the server's CPU per request is measured (Linux /proc), it gates HTTP by default. */

@@ -22,7 +22,7 @@ import { DEFAULT_CONFIG_FILE } from '../config/defaults.js'
 import { ConfigError } from '../config/errors.js'
 import { decodeConfigText } from '../config/decode.js'
 import { parseConfig } from '../config/parse.js'
-import type { Config } from '../config/types.js'
+import type { Config, Measure } from '../config/types.js'
 import { registerCleanup } from '../process/cleanup.js'
 import { parseResults, ResultsError } from '../results/format.js'
 import type { Results } from '../results/types.js'
@@ -34,7 +34,7 @@ export function displayPath(cwd: string, file: string): string {
 }
 
 /** Reads and validates the config (`file` relative to `cwd`; the default name when absent). */
-export function loadConfigFile(cwd: string, file: string | undefined): Config {
+export function loadConfigFile(cwd: string, file: string | undefined, measure?: Measure): Config {
   const configPath = path.resolve(cwd, file ?? DEFAULT_CONFIG_FILE)
   const display = displayPath(cwd, configPath)
   let bytes: Uint8Array
@@ -64,7 +64,8 @@ export function loadConfigFile(cwd: string, file: string | undefined): Config {
         return false
       }
     },
-    displayName: display
+    displayName: display,
+    ...(measure === undefined ? {} : { measure })
   })
 }
 

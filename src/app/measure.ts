@@ -13,6 +13,7 @@ import {
 import { readEnvironment } from '../results/environment.js'
 import { configHash, definitionHash } from '../results/hash.js'
 import type { BaseResults, BenchmarkResult, Environment } from '../results/types.js'
+import { noiseFloorOf } from '../metrics.js'
 import type { TrialRunner } from '../runners/types.js'
 import { PairedSession, planLooks } from '../schedule/paired.js'
 import { runBenchmark, runSuite } from '../schedule/suite.js'
@@ -121,7 +122,9 @@ export async function measureAgainstBase(
         lookSizes: planLooks(
           options.trials ?? benchmark.trials,
           config.compare.maxPairs,
-          options.lookCount
+          options.lookCount,
+          // Counts alone (instructions) decide from one pair: a look may come after one.
+          benchmark.compare.gate.every((metric) => noiseFloorOf(metric) !== undefined) ? 1 : 2
         ),
         maxTimeMs: config.compare.maxTimeMs,
         test: config.compare.test,

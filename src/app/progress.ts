@@ -6,11 +6,11 @@
 import type { StopReason } from '../compare/types.js'
 import type { PairedTest } from '../config/types.js'
 import type { LookState, PairedProgressListener } from '../schedule/paired.js'
-import { pairedChange } from '../compare/compare.js'
+import { metricLookRule, metricPairs, pairedChange } from '../compare/compare.js'
 import { decidedAtLook } from '../stats/sequential.js'
 import { classify } from '../stats/verdict.js'
 import type { ProgressListener } from '../schedule/suite.js'
-import { HEADLINE_METRICS, METRICS, type MetricName } from '../metrics.js'
+import { HEADLINE_METRICS, METRICS, noiseFloorOf, type MetricName } from '../metrics.js'
 import type { BenchmarkResult } from '../results/types.js'
 import type { TrialOutcome } from '../runners/types.js'
 import { formatMetric } from '../report/format.js'
@@ -107,18 +107,6 @@ export interface PairedRuleOptions {
   readonly familySize: number
 }
 
-/** One gated metric's pairs: base and head values of the complete pairs. */
-function pairedValues(
-  head: BenchmarkResult,
-  base: BenchmarkResult,
-  metric: MetricName
-): { b: number[]; h: number[] } {
-  const n = Math.min(head.trials.length, base.trials.length)
-  const valuesOf = (result: BenchmarkResult) =>
-    result.trials.slice(0, n).map((t) => t.metrics[metric] ?? NaN)
-  return { b: valuesOf(base), h: valuesOf(head) }
-}
-
 /**
  * The gated metrics a finished A/B benchmark left undecided: neither decided by the
  * scheduler's own rule (decidedAtLook at its last pair count, the look it reached) nor
@@ -132,25 +120,23 @@ export function undecidedMetrics(
 ): MetricName[] {
   if (head.paired?.stopReason === 'decided') return []
   const settings = head.settings.compare
-  const look = {
-    alpha: settings.alpha,
-    threshold: settings.threshold,
-    test: rule.test,
-    plannedLooks: head.paired?.lookSizes.length ?? 1,
-    familySize: rule.familySize
-  }
   return settings.gate.filter((metric) => {
-    const { b, h } = pairedValues(head, base, metric)
+    const look = metricLookRule(settings, metric, {
+      test: rule.test,
+      plannedLooks: head.paired?.lookSizes.length ?? 1,
+      familySize: rule.familySize
+    })
+    const { b, h } = metricPairs(base.trials, head.trials, metric)
     if (decidedAtLook(b, h, look)) return false
     // The report's "unchanged" needs only the interval (no p-value: no change to flag).
-    const change = pairedChange(b, h, rule.test)
+    const change = pairedChange(b, h, rule.test, look.noiseFloor)
     const verdict =
       change &&
       classify({
         ...change,
         pAdjusted: 1,
         alpha: settings.alpha,
-        threshold: settings.threshold,
+        threshold: look.threshold,
         higherIsBetter: METRICS[metric].higherIsBetter
       })
     return verdict !== 'unchanged'
@@ -211,8 +197,8 @@ export function createPairedProgress(
       // the estimated change, as in the report, so the two never disagree in sign.
       const gated = head.settings.compare.gate.find((m) => head.summary[m] !== undefined)
       const [metric, baseValue] = headlineMedian(base, gated)
-      const { b, h } = pairedValues(head, base, metric)
-      const estimate = rule ? pairedChange(b, h, rule.test) : undefined
+      const { b, h } = metricPairs(base.trials, head.trials, metric)
+      const estimate = rule ? pairedChange(b, h, rule.test, noiseFloorOf(metric)) : undefined
       const baseMedian = base.summary[metric]?.median
       const medians =
         estimate && baseMedian !== undefined

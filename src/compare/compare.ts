@@ -6,7 +6,8 @@
  * (docs/DESIGN.md, "Verdicts").
  */
 import type { CompareConfig, CompareSettings, PairedTest } from '../config/types.js'
-import { METRICS, type MetricName } from '../metrics.js'
+import { DEFAULT_INSTRUCTION_THRESHOLD } from '../config/defaults.js'
+import { INSTRUCTIONS, METRICS, noiseFloorOf, type MetricName } from '../metrics.js'
 import type { BenchmarkResult, TrialResult } from '../results/types.js'
 import { CONFIDENCE_LEVEL } from '../stats/confidence.js'
 import { median } from '../stats/quantile.js'
@@ -14,7 +15,7 @@ import { normalQuantile } from '../stats/distributions.js'
 import { holm } from '../stats/multiple.js'
 import { comparePaired, logRatios, type PairedComparison } from '../stats/paired.js'
 import { trimmedMeanTest } from '../stats/trimmed.js'
-import { sequentialP } from '../stats/sequential.js'
+import { minPairs, sequentialP, type LookRule } from '../stats/sequential.js'
 import { compareUnpaired } from '../stats/unpaired.js'
 import { classify } from '../stats/verdict.js'
 import { checkBudgets, targetProgress } from './budgets.js'
@@ -28,7 +29,54 @@ import type {
 } from './types.js'
 
 function values(trials: readonly TrialResult[], metric: MetricName): (number | undefined)[] {
-  return trials.map((t) => t.metrics[metric])
+  const all = trials.map((t) => t.metrics[metric])
+  // A counted metric may be taken in some trials only (measure: both counts once a look).
+  return noiseFloorOf(metric) === undefined ? all : all.filter((x) => x !== undefined)
+}
+
+/**
+ * One metric's values of the complete pairs, base and head; for a counted metric only the
+ * pairs that counted it (measure: both counts instructions in the first pair of a look).
+ */
+export function metricPairs(
+  base: readonly TrialResult[],
+  head: readonly TrialResult[],
+  metric: MetricName
+): { b: number[]; h: number[] } {
+  const n = Math.min(base.length, head.length)
+  const counted = noiseFloorOf(metric) !== undefined
+  const b: number[] = []
+  const h: number[] = []
+  for (let i = 0; i < n; i++) {
+    const x = base[i]!.metrics[metric]
+    const y = head[i]!.metrics[metric]
+    if (counted && x === undefined && y === undefined) continue
+    b.push(x ?? NaN)
+    h.push(y ?? NaN)
+  }
+  return { b, h }
+}
+
+/** The sequential rule of one gated metric at the looks of an A/B run. */
+export function metricLookRule(
+  settings: CompareSettings,
+  metric: MetricName,
+  run: { test: PairedTest; plannedLooks: number; familySize: number }
+): LookRule {
+  const floor = noiseFloorOf(metric)
+  return {
+    alpha: settings.alpha,
+    threshold: metricThreshold(settings, metric),
+    ...run,
+    ...(floor === undefined ? {} : { noiseFloor: floor })
+  }
+}
+
+/** The threshold of one metric: instruction counts have their own, much smaller one. */
+export function metricThreshold(settings: CompareSettings, metric: MetricName): number {
+  return metric === INSTRUCTIONS
+    ? (settings.instructionThreshold ?? DEFAULT_INSTRUCTION_THRESHOLD)
+    : settings.threshold
 }
 
 function allPositive(xs: readonly (number | undefined)[]): xs is number[] {
@@ -42,10 +90,32 @@ function allPositive(xs: readonly (number | undefined)[]): xs is number[] {
 export function pairedChange(
   base: readonly (number | undefined)[],
   head: readonly (number | undefined)[],
-  test: PairedTest
+  test: PairedTest,
+  noiseFloor?: number
 ): PairedComparison | undefined {
-  if (!allPositive(base) || !allPositive(head) || base.length < 2) return undefined
-  return comparePaired(base, head, { method: test, confidence: CONFIDENCE_LEVEL })
+  if (!allPositive(base) || !allPositive(head) || base.length < minPairs(noiseFloor)) {
+    return undefined
+  }
+  return comparePaired(base, head, {
+    method: test,
+    confidence: CONFIDENCE_LEVEL,
+    ...(noiseFloor === undefined ? {} : { noiseFloor })
+  })
+}
+
+/**
+ * The looks of one metric in counted pairs: a metric counted in some pairs only (measure:
+ * both) reaches look k with the pairs counted up to the k-th look.
+ */
+function lookSizesOf(
+  lookSizes: readonly number[],
+  trials: readonly TrialResult[],
+  metric: MetricName
+): number[] {
+  if (noiseFloorOf(metric) === undefined) return [...lookSizes]
+  return lookSizes.map(
+    (size) => trials.slice(0, size).filter((t) => t.metrics[metric] !== undefined).length
+  )
 }
 
 /** A metric test before the run-wide Holm adjustment. */
@@ -59,11 +129,14 @@ function testMetric(
   mode: ComparisonMode,
   options: { test: PairedTest; lookSizes: readonly number[] }
 ): RawTest {
-  const n = mode === 'paired' ? Math.min(base.length, head.length) : undefined
-  const b = values(n === undefined ? base : base.slice(0, n), metric)
-  const h = values(n === undefined ? head : head.slice(0, n), metric)
-  const common = { metric, gated: true, threshold: settings.threshold, alpha: settings.alpha }
-  if (!allPositive(b) || !allPositive(h) || b.length < 2 || h.length < 2) {
+  const paired = mode === 'paired' ? metricPairs(base, head, metric) : undefined
+  const b = paired ? paired.b : values(base, metric)
+  const h = paired ? paired.h : values(head, metric)
+  const floor = mode === 'paired' ? noiseFloorOf(metric) : undefined
+  const least = minPairs(floor)
+  const threshold = metricThreshold(settings, metric)
+  const common = { metric, gated: true, threshold, alpha: settings.alpha }
+  if (!allPositive(b) || !allPositive(h) || b.length < least || h.length < least) {
     const finite = (xs: (number | undefined)[]) => xs.filter((x): x is number => Number.isFinite(x))
     const fb = finite(b)
     const fh = finite(h)
@@ -76,24 +149,25 @@ function testMetric(
       ciHigh: NaN,
       p: NaN,
       note:
-        b.length < 2 || h.length < 2
-          ? 'fewer than 2 trials on a side'
+        b.length < least || h.length < least
+          ? `fewer than ${least} trials on a side`
           : 'values must be above zero to compare as ratios'
     }
   }
   const shared = { ...common, base: median(b), head: median(h) }
   if (mode === 'paired') {
-    const result = pairedChange(b, h, options.test)!
+    const result = pairedChange(b, h, options.test, floor)!
+    const metricSettings = { ...settings, threshold }
     const needed =
-      options.test === 'trimmed'
-        ? trimmedPairsToDecide(b, h, settings)
-        : pairsToDecide(result.meanLog, result.sdLog, settings)
+      floor !== undefined || options.test !== 'trimmed'
+        ? pairsToDecide(result.meanLog, result.sdLog, metricSettings)
+        : trimmedPairsToDecide(b, h, metricSettings)
     return {
       ...shared,
       ratio: result.ratio,
       ciLow: result.ciLow,
       ciHigh: result.ciHigh,
-      p: sequentialP(b, h, options.lookSizes, options.test),
+      p: sequentialP(b, h, lookSizesOf(options.lookSizes, base, metric), options.test, floor),
       ...(needed === undefined ? {} : { pairsToDecide: needed })
     }
   }

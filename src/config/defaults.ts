@@ -16,6 +16,25 @@ export const DEFAULT_COMMAND_WARMUP_RUNS = 1
  */
 export const DEFAULT_THRESHOLD = 0.04
 export const DEFAULT_ALPHA = 0.05
+/**
+ * 0.5 % for instruction counts: ten times their noise floor (0.05 %, src/metrics.ts), so a
+ * change below about 0.4 % is "unchanged" from one pair, and half of the smallest planted
+ * change perfgate's own benchmark must find (a 1 % longer loop reads +0.98 %; ~2 % more
+ * handler work per request reads +1.3 %: docs/PERFORMANCE.md, bench:instructions).
+ */
+export const DEFAULT_INSTRUCTION_THRESHOLD = 0.005
+/**
+ * What verdicts rest on (`measure`, `--measure`, the action's `measure` input): wall-clock
+ * metrics, instruction counts under valgrind, or both (each gated).
+ */
+export const MEASURE_VALUES = ['time', 'instructions', 'both'] as const
+export type Measure = (typeof MEASURE_VALUES)[number]
+export const DEFAULT_MEASURE: Measure = 'time'
+/**
+ * Pairs per look of a benchmark measured on instructions alone: counts repeat within the
+ * noise floor, so one pair decides (the look adds a pair only when it did not).
+ */
+export const DEFAULT_INSTRUCTION_TRIALS = 1
 /** What may fail the build: compare.fail-on, the CLI's --fail-on, the action's fail-on. */
 export const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'] as const
 export type FailOn = (typeof FAIL_ON_VALUES)[number]

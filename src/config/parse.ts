@@ -12,7 +12,7 @@ import { normalizeConfig } from './normalize/config.js'
 import type { RawConfig } from './raw.js'
 import { CONFIG_SCHEMA } from './schema.js'
 import { schemaIssues } from './schema-issues.js'
-import type { Config } from './types.js'
+import type { Config, Measure } from './types.js'
 import { loadYaml } from './yaml.js'
 
 export { parseBudget } from './normalize/metrics.js'
@@ -22,6 +22,8 @@ export interface ParseOptions {
   readonly fileExists: (absolutePath: string) => boolean
   /** How messages name the file (default: the path as given). */
   readonly displayName?: string
+  /** Overrides `measure` of the config and of every benchmark (`perfgate run --measure`). */
+  readonly measure?: Measure
 }
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true })
@@ -54,7 +56,7 @@ export function parseConfig(text: string, configPath: string, options: ParseOpti
   if (!validateSchema(value)) {
     throw new ConfigError(schemaIssues(validateSchema.errors ?? [], issues))
   }
-  const config = normalizeConfig(issues, value, configPath, options.fileExists)
+  const config = normalizeConfig(issues, value, configPath, options.fileExists, options.measure)
   issues.throwIfAny()
   return config
 }

@@ -15,6 +15,7 @@ import {
   MAX_REQUEST_WEIGHT,
   MAX_TRIALS,
   FAIL_ON_VALUES,
+  MEASURE_VALUES,
   PAIRED_TEST_VALUES
 } from './defaults.js'
 
@@ -50,8 +51,10 @@ export const CONFIG_SCHEMA = {
       type: 'integer',
       minimum: 1,
       maximum: MAX_TRIALS,
-      description: 'Trials per benchmark (each a fresh process). Default 10.'
+      description:
+        'Trials per benchmark (each a fresh process). Default 10; 1 for a benchmark measured on instructions alone.'
     },
+    measure: { $ref: '#/definitions/measure' },
     timeout: {
       type: ['string', 'number'],
       description: 'Longest time one trial may take before it is killed, e.g. "2m". Default 2m.'
@@ -63,6 +66,7 @@ export const CONFIG_SCHEMA = {
       properties: {
         gate: { $ref: '#/definitions/gate' },
         threshold: { $ref: '#/definitions/threshold' },
+        'instructions-threshold': { $ref: '#/definitions/instructionsThreshold' },
         alpha: { $ref: '#/definitions/alpha' },
         'fail-on': {
           enum: FAIL_ON_VALUES,
@@ -107,6 +111,16 @@ export const CONFIG_SCHEMA = {
     }
   },
   definitions: {
+    measure: {
+      enum: MEASURE_VALUES,
+      description:
+        'What verdicts rest on: time (default), instructions (counted under valgrind; one pair decides) or both (each gated).'
+    },
+    instructionsThreshold: {
+      type: ['string', 'number'],
+      description:
+        'Smallest change of the instruction count that matters, e.g. "0.5%". Default 0.5%.'
+    },
     cwd: { type: 'string', description: 'Working directory, relative to the config file.' },
     env: {
       type: 'object',
@@ -148,6 +162,7 @@ export const CONFIG_SCHEMA = {
           maximum: MAX_TRIALS,
           description: 'Overrides the global trials.'
         },
+        measure: { $ref: '#/definitions/measure' },
         timeout: {
           type: ['string', 'number'],
           description: 'Overrides the global per-trial timeout.'
@@ -159,6 +174,7 @@ export const CONFIG_SCHEMA = {
           properties: {
             gate: { $ref: '#/definitions/gate' },
             threshold: { $ref: '#/definitions/threshold' },
+            'instructions-threshold': { $ref: '#/definitions/instructionsThreshold' },
             alpha: { $ref: '#/definitions/alpha' }
           }
         },

@@ -3,7 +3,7 @@
  * every path absolute. Produced only by parseConfig(); the rest of perfgate reads this.
  */
 import type { BenchmarkKind, MetricName } from '../metrics.js'
-import type { FailOn, PairedTest } from './defaults.js'
+import type { FailOn, Measure, PairedTest } from './defaults.js'
 import type { PROFILE_MODES, SERVER_RESTARTS } from './schema.js'
 
 export type ProfileMode = (typeof PROFILE_MODES)[number]
@@ -86,6 +86,11 @@ export interface CompareSettings {
   readonly gate: readonly MetricName[]
   /** Smallest change that matters, as a fraction (0.05 for 5 %). */
   readonly threshold: number
+  /**
+   * The threshold of the instruction count (compare.instructions-threshold). Results files
+   * written before it existed lack it: DEFAULT_INSTRUCTION_THRESHOLD.
+   */
+  readonly instructionThreshold?: number
   readonly alpha: number
 }
 
@@ -94,6 +99,11 @@ export interface BenchmarkConfig {
   readonly kind: BenchmarkKind
   readonly spec: BenchmarkSpec
   readonly trials: number
+  /**
+   * What the verdict rests on: time, instruction counts, or both. Absent in results files
+   * written before it existed: time.
+   */
+  readonly measure?: Measure
   readonly timeoutMs: number
   readonly budgets: readonly Budget[]
   /** Improvement goals (same shape as budgets; they never fail the build). */
@@ -101,7 +111,7 @@ export interface BenchmarkConfig {
   readonly compare: CompareSettings
 }
 
-export type { FailOn, PairedTest }
+export type { FailOn, Measure, PairedTest }
 
 /** Run-wide comparison settings. */
 export interface CompareConfig {

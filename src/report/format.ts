@@ -63,6 +63,8 @@ export function formatBytes(bytes: number): string {
 }
 
 export function formatCount(count: number): string {
+  // Instruction counts run to millions: whole numbers in groups of three read at a glance.
+  if (Math.abs(count) >= 10_000) return Math.round(count).toLocaleString('en-US')
   return Number.isInteger(count) ? String(count) : count.toFixed(1)
 }
 

@@ -136,6 +136,7 @@ export const RESULTS_SCHEMA = {
                 properties: {
                   gate: { type: 'array', items: { enum: METRIC_NAMES } },
                   threshold: { type: 'number', minimum: 0 },
+                  instructionThreshold: { type: 'number', minimum: 0 },
                   alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }
                 }
               },

@@ -8,7 +8,7 @@
  */
 import type { BenchmarkConfig, CompareSettings, PairedTest } from '../config/types.js'
 import type { StopReason } from '../compare/types.js'
-import type { MetricName } from '../metrics.js'
+import { metricLookRule, metricPairs } from '../compare/compare.js'
 import type { BenchmarkResult, TrialResult } from '../results/types.js'
 import { summarizeTrials } from '../results/summary.js'
 import type { Side, TrialOutcome, TrialRunner } from '../runners/types.js'
@@ -65,9 +65,10 @@ export interface PairedOptions {
 export function planLooks(
   trials: number,
   maxPairs: number | undefined,
-  defaultLooks: number
+  defaultLooks: number,
+  leastPairs = 2
 ): number[] {
-  const step = Math.max(2, trials)
+  const step = Math.max(leastPairs, trials)
   const max = Math.max(step, maxPairs ?? step * defaultLooks)
   const sizes: number[] = []
   for (let size = step; size < max; size += step) sizes.push(size)
@@ -82,21 +83,16 @@ function lookState(
   settings: CompareSettings,
   options: PairedOptions
 ): LookState {
-  const rule = {
-    alpha: settings.alpha,
-    threshold: settings.threshold,
-    test: options.test,
-    plannedLooks: options.lookSizes.length,
-    familySize: options.familySize
-  }
   const capPairs = options.lookSizes[options.lookSizes.length - 1]!
-  const valuesOf = (trials: readonly TrialResult[], metric: MetricName) =>
-    trials.map((t) => t.metrics[metric] ?? NaN)
   const futility = options.futility ?? 0
   let state: LookState = 'decided'
   for (const metric of settings.gate) {
-    const b = valuesOf(base, metric)
-    const h = valuesOf(head, metric)
+    const rule = metricLookRule(settings, metric, {
+      test: options.test,
+      plannedLooks: options.lookSizes.length,
+      familySize: options.familySize
+    })
+    const { b, h } = metricPairs(base, head, metric)
     if (decidedAtLook(b, h, rule)) continue
     // NaN (no chance can be told) is never futile.
     if (futility <= 0 || !(chanceToDecide(b, h, rule, capPairs) < futility)) return 'open'

@@ -10,7 +10,7 @@
 
 import { assertFiniteValues, assertLevel, assertPositiveValues } from './checks.js'
 import { CONFIDENCE_LEVEL } from './confidence.js'
-import { studentTCdf, studentTQuantile } from './distributions.js'
+import { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from './distributions.js'
 import { createRandom, type Random } from './random.js'
 import { screenedTTest, trimmedMeanTest } from './trimmed.js'
 
@@ -35,6 +35,13 @@ export interface PairedOptions {
   resamples?: number
   /** Largest n for which the sign-flip test enumerates all 2^n flips; default 24. */
   exactLimit?: number
+  /**
+   * A near-deterministic metric's known spread: the SD of one pair's log ratio when
+   * nothing changed (instruction counts). While the pairs show no more spread than this
+   * (always with one pair), the interval and p-value are those of a known-SD z-test with
+   * it; above it the metric is not behaving deterministically and the chosen test applies.
+   */
+  noiseFloor?: number
 }
 
 /** Result of {@link comparePaired}: ratio head/base, its interval and p-value. */
@@ -115,6 +122,11 @@ export function logRatios(base: readonly number[], head: readonly number[]): num
  *   otherwise (the limit of the t-test as the spread vanishes); the sign-flip test needs
  *   no special case (p = 1 for all-zero d, else 2 / 2^n).
  *
+ * With `noiseFloor` σ0 and n >= 1 pairs whose SD is at most σ0 (n = 1 included): the
+ * z-test with known SD σ0, SE = σ0 / sqrt(n), interval exp(meanLog ± z SE), p = 2 Φ(−|t|)
+ * with t = meanLog / SE (the one-sample z-test; e.g. Casella & Berger, "Statistical
+ * Inference", 2nd ed. 2002, §8.3.3). One pair of instruction counts then decides.
+ *
  * Throws a RangeError when lengths differ, a value is not a finite number > 0, or the
  * confidence is not in (0, 1).
  */
@@ -141,6 +153,21 @@ export function comparePaired(
   const sdLog = n < 2 ? NaN : rawSd <= roundingLevel ? 0 : rawSd
   const ratio = Math.exp(meanLog)
   const common = { n, method, ratio, meanLog, sdLog, confidence }
+
+  const floor = options.noiseFloor
+  if (floor !== undefined && floor > 0 && n >= 1 && !(sdLog > floor)) {
+    const standardError = floor / Math.sqrt(n)
+    const halfWidth = normalQuantile(1 - (1 - confidence) / 2) * standardError
+    const z = meanLog / standardError
+    return {
+      ...common,
+      ciLow: Math.exp(meanLog - halfWidth),
+      ciHigh: Math.exp(meanLog + halfWidth),
+      pValue: Math.min(1, 2 * normalCdf(-Math.abs(z))),
+      t: z,
+      exact: true
+    }
+  }
 
   if (n < 2) {
     return { ...common, ciLow: 0, ciHigh: Infinity, pValue: 1, t: NaN, exact: true }

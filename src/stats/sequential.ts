@@ -34,11 +34,18 @@ export interface LookRule {
   readonly plannedLooks: number
   /** Gated tests in the whole run: Holm's family m. */
   readonly familySize: number
+  /** A near-deterministic metric's known spread (PairedOptions.noiseFloor): one pair may decide. */
+  readonly noiseFloor?: number
 }
 
 /** The significance level of one look: alpha / K (the 'equal' split of lookAlphas). */
 export function lookAlpha(alpha: number, plannedLooks: number): number {
   return lookAlphas(alpha, Math.max(1, plannedLooks))[0]!
+}
+
+/** Pairs a test needs: 2 for a spread, 1 when the spread is known (a noise floor). */
+export function minPairs(noiseFloor: number | undefined): number {
+  return noiseFloor === undefined ? 2 : 1
 }
 
 function allPositive(xs: readonly number[]): boolean {
@@ -56,15 +63,19 @@ export function sequentialP(
   base: readonly number[],
   head: readonly number[],
   lookSizes: readonly number[],
-  test: PairedMethod
+  test: PairedMethod,
+  noiseFloor?: number
 ): number {
   const n = Math.min(base.length, head.length)
   const sizes = lookSizes.filter((size) => size <= n)
   if (sizes[sizes.length - 1] !== n) sizes.push(n)
   let smallest = 1
   for (const size of sizes) {
-    if (size < 2) continue
-    const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), { method: test })
+    if (size < minPairs(noiseFloor)) continue
+    const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), {
+      method: test,
+      ...(noiseFloor === undefined ? {} : { noiseFloor })
+    })
     if (Number.isFinite(pValue)) smallest = Math.min(smallest, pValue)
   }
   return Math.min(1, smallest * Math.max(1, lookSizes.length))
@@ -73,7 +84,7 @@ export function sequentialP(
 /**
  * True when one metric's pairs so far decide it at a planned look: significant past the
  * threshold at level alpha / (K × m), or equivalent (its interval at level 1 − alpha/K
- * inside ±threshold). False with fewer than 2 pairs or any value that is not a finite
+ * inside ±threshold). False with fewer than 2 pairs (1 with a noise floor) or any value that is not a finite
  * number above zero (such a metric cannot be compared as ratios).
  */
 export function decidedAtLook(
@@ -81,11 +92,17 @@ export function decidedAtLook(
   head: readonly number[],
   rule: LookRule
 ): boolean {
-  if (!allPositive(base) || !allPositive(head) || base.length < 2) return false
+  if (!allPositive(base) || !allPositive(head) || base.length < minPairs(rule.noiseFloor)) {
+    return false
+  }
   const level = lookAlpha(rule.alpha, rule.plannedLooks)
   const significanceAlpha = level / Math.max(1, rule.familySize)
   const upper = 1 + rule.threshold
-  const result = comparePaired(base, head, { method: rule.test, confidence: 1 - level })
+  const result = comparePaired(base, head, {
+    method: rule.test,
+    confidence: 1 - level,
+    ...(rule.noiseFloor === undefined ? {} : { noiseFloor: rule.noiseFloor })
+  })
   const outside = result.ratio >= upper || result.ratio <= 1 / upper
   if (result.pValue < significanceAlpha && outside) return true
   return result.ciLow > 1 / upper && result.ciHigh < upper

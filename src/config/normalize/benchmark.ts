@@ -3,7 +3,8 @@ import type { BenchmarkKind } from '../../metrics.js'
 import { quote } from '../errors.js'
 import type { FieldPath, Issues } from '../issues.js'
 import type { RawBenchmark } from '../raw.js'
-import type { BenchmarkConfig, BenchmarkSpec } from '../types.js'
+import * as defaults from '../defaults.js'
+import type { BenchmarkConfig, BenchmarkSpec, Measure } from '../types.js'
 import { benchmarkCompare, type InheritedSettings } from './compare.js'
 import { positiveDuration } from './durations.js'
 import { commandSpec, functionSpec, httpSpec, type KindContext } from './kinds.js'
@@ -14,7 +15,12 @@ const KINDS: readonly BenchmarkKind[] = ['function', 'command', 'http']
 
 /** What a benchmark inherits from the top level of the config. */
 export interface BenchmarkDefaults {
-  readonly trials: number
+  /** The config's `trials`; undefined: DEFAULT_TRIALS, or DEFAULT_INSTRUCTION_TRIALS on counts alone. */
+  readonly trials: number | undefined
+  /** The config's `measure` (a benchmark's own overrides it). */
+  readonly measure: Measure
+  /** `perfgate run --measure`: overrides both. */
+  readonly measureOverride?: Measure
   readonly timeoutMs: number
   readonly compare: InheritedSettings
 }
@@ -47,15 +53,24 @@ export function benchmark(
         : commandSpec(issues, raw.command!, [...field, 'command'], context)
   const budgets = limits(issues, raw.budgets, kind, [...field, 'budgets'])
   const targets = limits(issues, raw.targets, kind, [...field, 'targets'])
-  const compare = benchmarkCompare(issues, raw.compare, kind, inherited.compare, [
-    ...field,
-    'compare'
-  ])
+  const measure = inherited.measureOverride ?? raw.measure ?? inherited.measure
+  const compare = benchmarkCompare(
+    issues,
+    raw.compare,
+    kind,
+    inherited.compare,
+    [...field, 'compare'],
+    measure
+  )
   return {
     name: raw.name,
     kind,
     spec,
-    trials: raw.trials ?? inherited.trials,
+    trials:
+      raw.trials ??
+      inherited.trials ??
+      (measure === 'instructions' ? defaults.DEFAULT_INSTRUCTION_TRIALS : defaults.DEFAULT_TRIALS),
+    ...(measure === defaults.DEFAULT_MEASURE ? {} : { measure }),
     timeoutMs: positiveDuration(issues, raw.timeout, [...field, 'timeout'], inherited.timeoutMs),
     budgets,
     targets,

@@ -1,10 +1,17 @@
 /** Compare settings: run-wide ones, per-benchmark overrides, and max-pairs against trials. */
-import { DEFAULT_GATE, metricsOf, type BenchmarkKind, type MetricName } from '../../metrics.js'
+import {
+  DEFAULT_GATE,
+  INSTRUCTIONS,
+  metricsOf,
+  type BenchmarkKind,
+  type MetricName
+} from '../../metrics.js'
 import * as defaults from '../defaults.js'
+import { DEFAULT_MEASURE } from '../defaults.js'
 import { quote } from '../errors.js'
 import type { FieldPath, Issues } from '../issues.js'
 import type { RawCompareSettings, RawGlobalCompare } from '../raw.js'
-import type { BenchmarkConfig, CompareConfig, CompareSettings } from '../types.js'
+import type { BenchmarkConfig, CompareConfig, CompareSettings, Measure } from '../types.js'
 import { parsePercent } from '../units.js'
 import { positiveDuration } from './durations.js'
 import { anyMetric, metricOfKind } from './metrics.js'
@@ -14,6 +21,7 @@ export interface InheritedSettings {
   /** Undefined: each kind's default gate. */
   readonly gate: readonly MetricName[] | undefined
   readonly threshold: number
+  readonly instructionThreshold: number
   readonly alpha: number
 }
 
@@ -29,8 +37,19 @@ export function globalCompare(
     raw?.threshold === undefined
       ? defaults.DEFAULT_THRESHOLD
       : issues.unit(parsePercent(raw.threshold), ['compare', 'threshold'], raw.threshold, 0)
+  const instructionThreshold = instructionsThreshold(
+    issues,
+    raw?.['instructions-threshold'],
+    ['compare', 'instructions-threshold'],
+    defaults.DEFAULT_INSTRUCTION_THRESHOLD
+  )
   return {
-    inherited: { gate, threshold, alpha: raw?.alpha ?? defaults.DEFAULT_ALPHA },
+    inherited: {
+      gate,
+      threshold,
+      instructionThreshold,
+      alpha: raw?.alpha ?? defaults.DEFAULT_ALPHA
+    },
     compare: {
       failOn: raw?.['fail-on'] ?? defaults.DEFAULT_FAIL_ON,
       test: raw?.test ?? defaults.DEFAULT_PAIRED_TEST,
@@ -62,19 +81,54 @@ export function benchmarkCompare(
   own: RawCompareSettings | undefined,
   kind: BenchmarkKind,
   inherited: InheritedSettings,
-  field: FieldPath
+  field: FieldPath,
+  measure: Measure = DEFAULT_MEASURE
 ): CompareSettings {
-  const gate = own?.gate
+  const named = own?.gate
     ? own.gate.flatMap((name, i) => metricOfKind(issues, name, kind, [...field, 'gate', i]) ?? [])
     : (inherited.gate ?? []).filter((name) => metricsOf(kind).includes(name))
+  const gate = measuredGate(named, kind, measure)
+  const instructionThreshold = instructionsThreshold(
+    issues,
+    own?.['instructions-threshold'],
+    [...field, 'instructions-threshold'],
+    inherited.instructionThreshold
+  )
   return {
-    gate: gate.length > 0 ? gate : DEFAULT_GATE[kind],
+    gate,
+    // Only where instructions are counted: time-only settings stay as they were.
+    ...(gate.includes(INSTRUCTIONS) ? { instructionThreshold } : {}),
     threshold:
       own?.threshold === undefined
         ? inherited.threshold
         : issues.unit(parsePercent(own.threshold), [...field, 'threshold'], own.threshold, 0),
     alpha: own?.alpha ?? inherited.alpha
   }
+}
+
+/**
+ * The gate of a benchmark measured as `measure` says: the time metrics named (else the
+ * kind's default) when time is measured, the instruction count when instructions are. A
+ * named `instructions` gates only where it is counted.
+ */
+export function measuredGate(
+  named: readonly MetricName[],
+  kind: BenchmarkKind,
+  measure: Measure
+): MetricName[] {
+  const timed = named.filter((name) => name !== INSTRUCTIONS)
+  const time = timed.length > 0 ? timed : DEFAULT_GATE[kind]
+  if (measure === 'instructions') return [INSTRUCTIONS]
+  return measure === 'both' ? [...time, INSTRUCTIONS] : time
+}
+
+function instructionsThreshold(
+  issues: Issues,
+  raw: string | number | undefined,
+  field: FieldPath,
+  fallback: number
+): number {
+  return raw === undefined ? fallback : issues.unit(parsePercent(raw), field, raw, 0)
 }
 
 /** max-pairs must allow the first look, which comes after `trials` pairs of every benchmark. */

@@ -4,7 +4,7 @@ import * as defaults from '../defaults.js'
 import { quote } from '../errors.js'
 import type { Issues } from '../issues.js'
 import type { RawConfig } from '../raw.js'
-import type { BenchmarkConfig, Config } from '../types.js'
+import type { BenchmarkConfig, Config, Measure } from '../types.js'
 import { benchmark } from './benchmark.js'
 import { checkMaxPairs, globalCompare } from './compare.js'
 import { positiveDuration } from './durations.js'
@@ -19,7 +19,8 @@ export function normalizeConfig(
   issues: Issues,
   raw: RawConfig,
   configPath: string,
-  fileExists: (absolutePath: string) => boolean
+  fileExists: (absolutePath: string) => boolean,
+  measure?: Measure
 ): Config {
   const dir = path.dirname(configPath)
   if (raw.setup !== undefined) checkNoNul(issues, raw.setup, ['setup'])
@@ -46,7 +47,13 @@ export function normalizeConfig(
       issues,
       rawBenchmark,
       ['benchmarks', index],
-      { trials: raw.trials ?? defaults.DEFAULT_TRIALS, timeoutMs, compare: inherited },
+      {
+        trials: raw.trials,
+        timeoutMs,
+        compare: inherited,
+        measure: raw.measure ?? defaults.DEFAULT_MEASURE,
+        ...(measure === undefined ? {} : { measureOverride: measure })
+      },
       { dir, fileExists }
     )
     if (made) benchmarks.push(made)
