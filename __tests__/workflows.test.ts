@@ -29,18 +29,32 @@ const workflowFiles = readdirSync(WORKFLOWS)
   .filter((name) => /\.ya?ml$/.test(name))
   .sort()
 
+/** The documents that show workflows to copy: the README and the action's reference. */
+const WORKFLOW_DOCS = ['README.md', 'docs/action.md']
+
 /**
- * The README's workflow snippets: YAML blocks whose first line names a workflow file. Some
+ * The documents' workflow snippets: YAML blocks whose first line names a workflow file. Some
  * show only the jobs that differ from the full workflow above them; those get a trigger so
  * that they are checked as whole workflows.
  */
-function readmeWorkflows(): { title: string; text: string }[] {
-  return [...read('README.md').matchAll(/```yaml\n(# \.github\/workflows\/[^\n]*)\n([\s\S]*?)```/g)]
-    .map((m) => ({ title: m[1]!, text: m[2]! }))
-    .map(({ title, text }) => ({
-      title,
-      text: /^on:/m.test(text) ? text : `on: pull_request\n${text}`
-    }))
+function documentedWorkflows(): { title: string; text: string }[] {
+  return WORKFLOW_DOCS.flatMap((doc) =>
+    [...read(doc).matchAll(/```yaml\n(# \.github\/workflows\/[^\n]*)\n([\s\S]*?)```/g)].map(
+      (m) => ({ title: `${doc}: ${m[1]!}`, text: m[2]! })
+    )
+  ).map(({ title, text }) => ({ title, text: asWorkflow(text) }))
+}
+
+/**
+ * A snippet as a whole workflow: one that shows only jobs gets a trigger, one that shows
+ * only steps gets a job around them.
+ */
+function asWorkflow(text: string): string {
+  if (/^- /.test(text)) {
+    const steps = text.replace(/^(?=.)/gm, '      ')
+    return `on: pull_request\njobs:\n  perf:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`
+  }
+  return /^on:/m.test(text) ? text : `on: pull_request\n${text}`
 }
 
 describe('workflow files', () => {
@@ -52,15 +66,15 @@ describe('workflow files', () => {
     expect(workflowErrors(read(`.github/workflows/${name}`))).toEqual([])
   })
 
-  it.each(readmeWorkflows().map((w) => [w.title, w.text]))(
-    'README: %s follows GitHub’s workflow schema',
+  it.each(documentedWorkflows().map((w) => [w.title, w.text]))(
+    '%s follows GitHub’s workflow schema',
     (_title, text) => {
       expect(workflowErrors(text)).toEqual([])
     }
   )
 
-  it('the README shows workflows to check', () => {
-    expect(readmeWorkflows().length).toBeGreaterThanOrEqual(4)
+  it('the docs show workflows to check', () => {
+    expect(documentedWorkflows().length).toBeGreaterThanOrEqual(4)
   })
 
   it('an invalid workflow is caught', () => {
