@@ -79,6 +79,15 @@ describe('the files people look for', () => {
     if (when !== 'Unreleased') expect(changelogSection(changelog, pkg.version)).not.toBe('')
   })
 
+  it("CONTRIBUTING.md lists every one of perfgate's benchmarks", () => {
+    const scripts = Object.keys(
+      (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts
+    ).filter((name) => name.startsWith('bench:'))
+    expect(scripts.length).toBeGreaterThan(0)
+    const contributing = read('CONTRIBUTING.md')
+    expect(scripts.filter((name) => !contributing.includes(`npm run ${name}\``))).toEqual([])
+  })
+
   it.each(['SECURITY.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'docs/VERSIONING.md'])(
     '%s is linked from the README',
     (file) => {

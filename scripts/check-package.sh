@@ -41,6 +41,7 @@ cat >package.json <<'JSON'
 JSON
 # Dependencies come from npm's cache when it has them (CI has just run npm ci).
 npm install --silent --no-audit --no-fund --prefer-offline --save-dev "$tarball"
+echo "installed: $(du -sh node_modules | cut -f1) in node_modules, $(($(npm ls --all --parseable 2>/dev/null | wc -l) - 1)) packages"
 
 cat >bench/sum.bench.ts <<'TS'
 import { bench, type BenchOptions } from 'perfgate'
