@@ -6,16 +6,21 @@ import * as core from '@actions/core'
 import { EXIT, outcomeOfError, type Outcome } from './app/outcome.js'
 import { readActionEvent, runAction } from './github/action.js'
 import { InputError, readInputs } from './github/inputs.js'
-import { createActionLog } from './github/log.js'
+import { createActionLog, type ActionLog } from './github/log.js'
 import { ActionOutputs } from './github/outputs.js'
 import { cleanUpEverything } from './process/signals.js'
+import { takeSecrets, type StartEnvironment } from './process/start-env.js'
 
 export async function run(): Promise<void> {
+  // Before anything else, and long before any pull request code runs: the token and the
+  // runtime tokens leave the environment and stay in memory only.
+  const secrets = takeSecrets()
   const log = createActionLog((text) => void process.stdout.write(text))
+  reportStartEnvironment(secrets.start, log)
   const outputs = new ActionOutputs()
   let outcome: Outcome
   try {
-    outcome = await runAction(readInputs(), readActionEvent(), { log, outputs })
+    outcome = await runAction(readInputs(secrets.values), readActionEvent(), { log, outputs })
   } catch (error) {
     cleanUpEverything()
     outcome =
@@ -26,4 +31,17 @@ export async function run(): Promise<void> {
   }
   outputs.set(outcome)
   if (outcome.exitCode !== EXIT.passed) core.setFailed(`perfgate: ${outcome.reasons.join('; ')}`)
+}
+
+function reportStartEnvironment(start: StartEnvironment, log: ActionLog): void {
+  if (start.state === 'exposed') {
+    core.warning(
+      `perfgate: could not erase ${start.names.join(', ')} from its start environment ` +
+        `(${start.reason}): the processes it starts can read them in /proc`
+    )
+  } else if (start.state === 'unchecked') {
+    log.info(
+      `perfgate: on ${start.platform} the processes it starts may be able to read its start environment (the token)`
+    )
+  }
 }

@@ -38,6 +38,8 @@ export class FakeGitHub {
   /** Issues of the repository (GET/POST /repos/o/r/issues, PATCH /repos/o/r/issues/N). */
   issues: FakeIssue[] = []
   requests: string[] = []
+  /** The Authorization header of each request, in order (undefined when none was sent). */
+  authorizations: (string | undefined)[] = []
   faults: Fault[] = []
   viewer: string | undefined = 'github-actions[bot]'
   /** GraphQL's error message when there is no viewer (an answer of 200 with `errors`). */
@@ -72,6 +74,7 @@ export class FakeGitHub {
     const url = new URL(req.url!, 'http://x')
     const key = `${req.method} ${url.pathname}`
     this.requests.push(key)
+    this.authorizations.push(req.headers.authorization)
     const fault = this.faults.find((f) => f.match.test(key) && (f.times ?? 1) > 0)
     if (fault) fault.times = (fault.times ?? 1) - 1
     if (fault?.when === 'hang') {

@@ -1,5 +1,4 @@
 /** The action's inputs (names as in action.yml), read and checked in one place. */
-import * as core from '@actions/core'
 import { parseShard, type ShardSpec } from '../app/shards.js'
 import {
   DEFAULT_COMMENT_ID,
@@ -84,24 +83,37 @@ export interface ActionInputs {
 
 export class InputError extends Error {}
 
-function choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-  const value = core.getInput(name).trim() || fallback
+/** The variables holding the inputs: the process's, or those perfgate took out of it at start. */
+type InputSource = Readonly<Record<string, string | undefined>>
+
+/** An input's value as the runner passes it (`INPUT_<NAME>`, as @actions/core reads it), trimmed. */
+function inputOf(source: InputSource, name: string): string {
+  return (source[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
+function choice<T extends string>(
+  source: InputSource,
+  name: string,
+  allowed: readonly T[],
+  fallback: T
+): T {
+  const value = inputOf(source, name) || fallback
   if (!(allowed as readonly string[]).includes(value)) {
     throw new InputError(`input ${name}: expected one of ${allowed.join(', ')}, got "${value}"`)
   }
   return value as T
 }
 
-function booleanInput(name: string, fallback = false): boolean {
-  const value = core.getInput(name).trim().toLowerCase()
+function booleanInput(source: InputSource, name: string, fallback = false): boolean {
+  const value = inputOf(source, name).toLowerCase()
   if (value === '') return fallback
   if (value === 'false') return false
   if (value === 'true') return true
   throw new InputError(`input ${name}: expected true or false, got "${value}"`)
 }
 
-function shardInput(): ShardSpec | undefined {
-  const text = core.getInput(Inputs.shard).trim()
+function shardInput(source: InputSource): ShardSpec | undefined {
+  const text = inputOf(source, Inputs.shard)
   if (text === '') return undefined
   try {
     return parseShard(text, `input ${Inputs.shard}`)
@@ -110,8 +122,13 @@ function shardInput(): ShardSpec | undefined {
   }
 }
 
-export function readInputs(): ActionInputs {
-  const retentionText = core.getInput(Inputs.retention).trim()
+/**
+ * The inputs from `source`: the process's environment by default; the action passes the
+ * variables it took out of its environment at start (src/process/start-env.ts).
+ */
+export function readInputs(source: InputSource = process.env): ActionInputs {
+  const input = (name: string) => inputOf(source, name)
+  const retentionText = input(Inputs.retention)
   const parsed = retentionText === '' ? undefined : parseWholeNumber(retentionText)
   if (parsed !== undefined && !(parsed.ok && parsed.value > 0)) {
     throw new InputError(
@@ -119,29 +136,28 @@ export function readInputs(): ActionInputs {
     )
   }
   const retention = parsed?.ok ? parsed.value : undefined
-  const commentId = core.getInput(Inputs.commentId).trim() || INPUT_DEFAULTS.commentId
+  const commentId = input(Inputs.commentId) || INPUT_DEFAULTS.commentId
   if (!/^[\w.-]+$/.test(commentId)) {
     throw new InputError(
       `input comment-id: expected letters, digits, '.', '-' or '_', got "${commentId}"`
     )
   }
   return {
-    config: core.getInput(Inputs.config).trim() || INPUT_DEFAULTS.config,
-    workingDirectory:
-      core.getInput(Inputs.workingDirectory).trim() || INPUT_DEFAULTS.workingDirectory,
-    token: core.getInput(Inputs.token).trim(),
-    mode: choice(Inputs.mode, INPUT_CHOICES.mode, INPUT_DEFAULTS.mode),
-    baseline: choice(Inputs.baseline, INPUT_CHOICES.baseline, INPUT_DEFAULTS.baseline),
-    failOn: choice(Inputs.failOn, INPUT_CHOICES.failOn, INPUT_DEFAULTS.failOn),
-    comment: choice(Inputs.comment, INPUT_CHOICES.comment, INPUT_DEFAULTS.comment),
+    config: input(Inputs.config) || INPUT_DEFAULTS.config,
+    workingDirectory: input(Inputs.workingDirectory) || INPUT_DEFAULTS.workingDirectory,
+    token: input(Inputs.token),
+    mode: choice(source, Inputs.mode, INPUT_CHOICES.mode, INPUT_DEFAULTS.mode),
+    baseline: choice(source, Inputs.baseline, INPUT_CHOICES.baseline, INPUT_DEFAULTS.baseline),
+    failOn: choice(source, Inputs.failOn, INPUT_CHOICES.failOn, INPUT_DEFAULTS.failOn),
+    comment: choice(source, Inputs.comment, INPUT_CHOICES.comment, INPUT_DEFAULTS.comment),
     commentId,
-    dataBranch: core.getInput(Inputs.dataBranch).trim() || INPUT_DEFAULTS.dataBranch,
+    dataBranch: input(Inputs.dataBranch) || INPUT_DEFAULTS.dataBranch,
     retention,
-    outputDir: core.getInput(Inputs.outputDir).trim() || INPUT_DEFAULTS.outputDir,
-    shard: shardInput(),
-    shardResults: core.getInput(Inputs.shardResults).trim() || INPUT_DEFAULTS.shardResults,
-    allowPullRequestTarget: booleanInput(Inputs.allowPrTarget),
-    changePointIssues: booleanInput(Inputs.changePointIssues),
-    dashboard: booleanInput(Inputs.dashboard, INPUT_DEFAULTS.dashboard === 'true')
+    outputDir: input(Inputs.outputDir) || INPUT_DEFAULTS.outputDir,
+    shard: shardInput(source),
+    shardResults: input(Inputs.shardResults) || INPUT_DEFAULTS.shardResults,
+    allowPullRequestTarget: booleanInput(source, Inputs.allowPrTarget),
+    changePointIssues: booleanInput(source, Inputs.changePointIssues),
+    dashboard: booleanInput(source, Inputs.dashboard, INPUT_DEFAULTS.dashboard === 'true')
   }
 }

@@ -7,6 +7,7 @@
  * history of HEAD. A file that cannot be used is skipped with a warning naming it.
  */
 import { spawnSync } from 'node:child_process'
+import { gitInvocation } from '../git/run.js'
 import { MAX_RESULTS_FILE_BYTES, parseResults, ResultsError } from '../results/format.js'
 import { firstParentHistory, HistoryError, orderEntries, type ReadEntry } from './read-dir.js'
 import type { HistoryEntry } from './series.js'
@@ -32,12 +33,13 @@ const RESULTS_FILE = /^results\/([0-9a-f]{40}|[0-9a-f]{64})\.json$/
 const MAX_BUFFER = 2 * 1024 * 1024 * 1024 - 1
 
 function git(cwd: string, args: readonly string[], input?: string, timeout = 60_000) {
-  return spawnSync('git', args, {
+  const git = gitInvocation(cwd, args, { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' })
+  return spawnSync(git.command, git.args, {
     cwd,
     input,
     maxBuffer: MAX_BUFFER,
     timeout,
-    env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }
+    env: git.env
   })
 }
 

@@ -19,6 +19,7 @@ import {
   realpathSync
 } from 'node:fs'
 import path from 'node:path'
+import { gitInvocation, gitSync } from '../git/run.js'
 import { MAX_RESULTS_FILE_BYTES, parseResults, ResultsError } from '../results/format.js'
 import type { HistoryEntry } from './series.js'
 
@@ -58,20 +59,20 @@ export function firstParentHistory(
   ref = 'HEAD'
 ): { commits: string[] } | { error: string } {
   if (ref.startsWith('-')) return { error: `"${ref}" is not a valid ref` }
-  const run = spawnSync('git', ['rev-list', '--first-parent', '--reverse', ref, '--'], {
+  const git = gitInvocation(repo, ['rev-list', '--first-parent', '--reverse', ref, '--'], {
+    LC_ALL: 'C',
+    GIT_TERMINAL_PROMPT: '0'
+  })
+  const run = spawnSync(git.command, git.args, {
     cwd: repo,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
     timeout: 60_000,
-    env: { ...process.env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }
+    env: git.env
   })
   if (run.error) return { error: run.error.message }
   if (run.status !== 0) return { error: (run.stderr ?? '').trim() || `git exited ${run.status}` }
-  const shallow = spawnSync('git', ['rev-parse', '--is-shallow-repository'], {
-    cwd: repo,
-    encoding: 'utf8'
-  })
-  if (shallow.stdout?.trim() === 'true') {
+  if (gitSync(repo, ['rev-parse', '--is-shallow-repository']).out === 'true') {
     return { error: 'the clone is shallow (fetch its whole history to order along it)' }
   }
   return { commits: run.stdout.split('\n').filter((line) => line !== '') }

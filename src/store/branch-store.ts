@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DEFAULT_DATA_BRANCH } from '../config/defaults.js'
+import { gitInvocation } from '../git/run.js'
 import { parseResults, serializeResults } from '../results/format.js'
 import type { Results, TrialResult } from '../results/types.js'
 import { newestFirst } from './order.js'
@@ -110,7 +111,8 @@ export class BranchStore implements ResultsStore {
   private readonly cwd: string
   private readonly retention: number | undefined
   private readonly maxAttempts: number
-  private readonly env: NodeJS.ProcessEnv
+  /** Set for every git call, over the environment of src/git/run.ts. */
+  private readonly env: Readonly<Record<string, string>>
   private readonly log: (line: string) => void
   private namesChecked: Promise<void> | undefined
 
@@ -136,8 +138,7 @@ export class BranchStore implements ResultsStore {
       }
     }
     const identity = options.identity ?? DEFAULT_IDENTITY
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
+    this.env = {
       GIT_AUTHOR_NAME: identity.name,
       GIT_AUTHOR_EMAIL: identity.email,
       GIT_COMMITTER_NAME: identity.name,
@@ -146,9 +147,6 @@ export class BranchStore implements ResultsStore {
       GIT_TERMINAL_PROMPT: '0',
       LC_ALL: 'C'
     }
-    // Only our temporary index is ever used: an inherited one would be the user's.
-    delete env.GIT_INDEX_FILE
-    this.env = env
   }
 
   private get trackingRef(): string {
@@ -639,10 +637,13 @@ export class BranchStore implements ResultsStore {
 
   /** Runs git with explicit arguments (no shell) in the repository; never rejects on exit codes. */
   private git(args: string[], call: GitCall = {}): Promise<GitRun> {
+    const git = gitInvocation(this.cwd, args, { ...this.env, ...call.env })
+    // Only our temporary index is ever used (call.env): an inherited one would be the user's.
+    if (!call.env?.GIT_INDEX_FILE) delete git.env.GIT_INDEX_FILE
     return new Promise((resolve, reject) => {
-      const child = spawn('git', args, {
+      const child = spawn(git.command, git.args, {
         cwd: this.cwd,
-        env: call.env ? { ...this.env, ...call.env } : this.env,
+        env: git.env,
         stdio: ['pipe', 'pipe', 'pipe'],
         timeout: call.timeoutMs ?? LOCAL_TIMEOUT_MS
       })
