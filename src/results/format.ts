@@ -64,7 +64,8 @@ export const RESULTS_SCHEMA = {
         index: { type: 'integer', minimum: 1 },
         count: { type: 'integer', minimum: 1 },
         suite: { type: 'array', items: { type: 'string' } },
-        familySize: { type: 'integer', minimum: 0 }
+        familySize: { type: 'integer', minimum: 0 },
+        assigned: { type: 'array', items: { type: 'string' } }
       }
     },
     merged: {
@@ -77,7 +78,15 @@ export const RESULTS_SCHEMA = {
       required: ['total', 'missing'],
       properties: {
         total: { type: 'integer', minimum: 0 },
-        missing: { type: 'array', items: { type: 'string' } }
+        missing: { type: 'array', items: { type: 'string' } },
+        reasons: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['benchmark', 'reason'],
+            properties: { benchmark: { type: 'string' }, reason: { type: 'string' } }
+          }
+        }
       }
     },
     compare: {
@@ -106,6 +115,7 @@ export const RESULTS_SCHEMA = {
         type: 'object',
         required: ['name', 'kind', 'state', 'definitionHash', 'settings', 'trials', 'summary'],
         properties: {
+          name: { type: 'string', minLength: 1 },
           settings: {
             type: 'object',
             required: ['compare', 'budgets', 'targets'],
