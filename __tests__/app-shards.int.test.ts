@@ -1,10 +1,13 @@
 // Shards and merge with a scripted runner over a real git repository: the assignment, the
 // merged verdicts against one runner's on the same trials, Holm over the whole suite, and
 // merge's refusals.
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfigFile } from '../src/app/files.js'
-import { mergeShards } from '../src/app/merge.js'
+import { mergeShards, type ShardFile } from '../src/app/merge.js'
+import { main } from '../src/cli/main.js'
+import { serializeResults } from '../src/results/format.js'
+import { captureIo } from './helpers/io.js'
 import { outcomeOf } from '../src/app/outcome.js'
 import { RequestError } from '../src/app/requests.js'
 import { runBenchmarks } from '../src/app/run.js'
@@ -161,5 +164,182 @@ describe('merge', () => {
     )
     refuse([{ source: 'one.json', results: single }], /one.json is not a shard's results/)
     refuse([], /needs the results files/)
+  })
+
+  const files = () => shards.map((results, i) => ({ source: `s${i + 1}.json`, results }))
+  /** Shard `index` (1-based) with its benchmarks edited. */
+  const edited = (
+    index: number,
+    edit: (r: Results) => Partial<Results>,
+    given: ShardFile[] = files()
+  ): ShardFile[] =>
+    given.map((f, i) =>
+      i === index - 1 ? { ...f, results: { ...f.results, ...edit(f.results) } } : f
+    )
+  const lost = (r: Results) => r.shard!.assigned!
+
+  it.each([
+    ['lost every benchmark', () => ({ benchmarks: [] }), [0, 1, 2, 3]],
+    ['lost one benchmark', (r: Results) => ({ benchmarks: r.benchmarks.slice(1) }), [0]],
+    [
+      'lost its benchmarks on both sides',
+      (r: Results) => ({ benchmarks: [], base: { ...r.base!, benchmarks: [] } }),
+      [0, 1, 2, 3]
+    ]
+  ] as const)(
+    'makes the merged run incomplete when a shard %s, naming the shard file and each benchmark',
+    (_, edit, gone) => {
+      const merged = mergeShards(edited(2, edit))
+      const names = gone.map((i) => lost(shards[1]!)[i]!)
+      expect(merged.incomplete?.missing).toEqual(names)
+      // The other shards' regressions still fail the gate (exit 1); incomplete is in the notes.
+      expect(outcomeOf(merged).exitCode).toBe(1)
+      const notes = buildReport(merged, merged.comparison!).notes
+      for (const name of names) {
+        expect(notes).toContainEqual({
+          benchmark: name,
+          text: 'was not measured: shard 2/3 (s2.json) was given it but holds no result for it.'
+        })
+      }
+    }
+  )
+
+  it('never lets a lost regression pass: the rest passes, the merged run is incomplete', () => {
+    const regressed = (name: string) => Number(name.slice(-2)) % 4 === 0
+    let given = files()
+    for (const i of [1, 2, 3]) {
+      given = edited(
+        i,
+        (r) => ({ benchmarks: r.benchmarks.filter((b) => !regressed(b.name)) }),
+        given
+      )
+    }
+    const merged = mergeShards(given)
+    expect(merged.comparison!.counts.regressions).toBe(0)
+    expect(outcomeOf(merged)).toEqual({
+      exitCode: 3,
+      verdict: 'error',
+      reasons: ['incomplete results: 3 of 12 benchmarks not measured']
+    })
+    expect(merged.incomplete!.missing).toEqual(['bench 04', 'bench 08', 'bench 12'])
+  })
+
+  it('says so for shards of older versions too (no record of the split)', () => {
+    const old = files().map((f) => {
+      const { assigned: _assigned, ...shard } = f.results.shard!
+      return { ...f, results: { ...f.results, shard } }
+    })
+    const merged = mergeShards(edited(3, () => ({ benchmarks: [] }), old))
+    expect(merged.incomplete?.missing).toEqual(lost(shards[2]!))
+    expect(merged.incomplete?.reasons?.[0]?.reason).toBe('no shard file holds a result for it')
+    expect(outcomeOf(merged).exitCode).toBe(1)
+  })
+
+  it("names the shard that stopped before a benchmark (a shard's own incomplete file)", () => {
+    const name = lost(shards[0]!)[3]!
+    const merged = mergeShards(
+      edited(1, (r) => ({
+        benchmarks: r.benchmarks.slice(0, 3),
+        incomplete: { total: 4, missing: [name] }
+      }))
+    )
+    expect(merged.incomplete?.reasons).toEqual([
+      { benchmark: name, reason: 'shard 1/3 (s1.json) stopped before measuring it' }
+    ])
+  })
+
+  it('refuses a shard file that claims what it was not given, naming the file and field', () => {
+    const refuse = (given: ShardFile[], message: string) => {
+      expect(() => mergeShards(given)).toThrow(new RequestError(message))
+    }
+    const other = shards[0]!.benchmarks[0]!
+    refuse(
+      edited(2, (r) => ({ benchmarks: [...r.benchmarks, { ...other, name: 'not in suite' }] })),
+      's2.json: benchmarks[4].name: expected a benchmark of shard.suite, got "not in suite"'
+    )
+    refuse(
+      edited(2, (r) => ({ benchmarks: [other, ...r.benchmarks] })),
+      `s2.json: benchmarks[0].name: "${other.name}" was not given to shard 2/3 (shard.assigned)`
+    )
+    refuse(
+      edited(2, (r) => ({ shard: { ...r.shard!, assigned: [...lost(r), lost(shards[0]!)[0]!] } })),
+      `s1.json and s2.json disagree on the split: "${lost(shards[0]!)[0]}" was given to shard 1/3 and 2/3`
+    )
+    refuse(
+      edited(2, (r) => ({ shard: { ...r.shard!, index: 5 } })),
+      's2.json: shard.index: expected at most shard.count (3), got 5'
+    )
+    refuse(
+      edited(2, (r) => ({ benchmarks: [...r.benchmarks, r.benchmarks[0]!] })),
+      `s2.json: benchmarks: "${shards[1]!.benchmarks[0]!.name}" is measured twice`
+    )
+  })
+
+  it('refuses shards of another commit or base than the run it is published as', () => {
+    const commit = shards[0]!.environment.git!.commit
+    const base = shards[0]!.base!.environment.git!.commit
+    const expect_ = (over: object) => ({ commit, commitSource: 'GITHUB_SHA', ...over })
+    expect(mergeShards(files(), expect_({ base: { commit: base, source: 'x' } })).merged).toEqual({
+      shards: 3
+    })
+    const other = 'f'.repeat(40)
+    expect(() => mergeShards(files(), expect_({ commit: other }))).toThrow(
+      new RequestError(
+        `s1.json measured commit ${commit.slice(0, 7)}, but this run is of fffffff (GITHUB_SHA): ` +
+          'refusing results of another commit'
+      )
+    )
+    // One stray shard is named, not the first file.
+    const stray = edited(3, (r) => ({
+      environment: { ...r.environment, git: { commit: other, dirty: false } }
+    }))
+    expect(() => mergeShards(stray, expect_({}))).toThrow(/^s3\.json measured commit fffffff, but/)
+    expect(() =>
+      mergeShards(
+        files(),
+        expect_({ base: { commit: other, source: "the merge commit's first parent" } })
+      )
+    ).toThrow(
+      new RequestError(
+        `s1.json compared with base ${base.slice(0, 7)}, but this run's base is fffffff ` +
+          "(the merge commit's first parent): refusing results of another comparison"
+      )
+    )
+    expect(() =>
+      mergeShards(files(), expect_({ base: { commit: null, source: 'not a pull request' } }))
+    ).toThrow(/base is none \(not a pull request\)/)
+  })
+
+  it('perfgate merge: fails and names the lost benchmarks when a shard file lost them', async () => {
+    const out = scratchDir('perfgate-merge-cli-')
+    const written = edited(2, () => ({ benchmarks: [] })).map((f) => {
+      writeFileSync(path.join(out, f.source), serializeResults(f.results))
+      return f.source
+    })
+    const { io, out: printed } = captureIo(out)
+    expect(await main(['merge', ...written], io)).toBe(1)
+    const text = printed.stdout + printed.stderr
+    for (const name of lost(shards[1]!)) {
+      expect(text).toContain(
+        `${name} was not measured: shard 2/3 (s2.json) was given it but holds no result for it.`
+      )
+    }
+  })
+
+  it('perfgate merge: refuses a shard file whose benchmark name is not a string', async () => {
+    const out = scratchDir('perfgate-merge-cli-')
+    mkdirSync(path.join(out, 'shard-2'))
+    const written = files().map((f, i) => {
+      const json = JSON.parse(serializeResults(f.results))
+      if (i === 1) json.benchmarks[2].name = 42
+      const file = i === 1 ? path.join('shard-2', 'results.json') : f.source
+      writeFileSync(path.join(out, file), JSON.stringify(json))
+      return file
+    })
+    const { io, out: printed } = captureIo(out)
+    expect(await main(['merge', ...written], io)).toBe(2)
+    expect(printed.stderr).toContain(
+      'shard-2/results.json: corrupt results at benchmarks.2.name: must be string'
+    )
   })
 })

@@ -103,7 +103,8 @@ export async function runBenchmarks(request: RunRequest, deps: RunDependencies):
           shard: {
             ...request.shard,
             suite: suite.map((b) => b.name),
-            familySize
+            familySize,
+            assigned: selected.map((b) => b.name)
           }
         }
       : {})

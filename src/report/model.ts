@@ -459,7 +459,11 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
     }
   }
   for (const name of results.incomplete?.missing ?? []) {
-    notes.push({ benchmark: name, text: 'was not measured: the run stopped before reaching it.' })
+    const why = results.incomplete?.reasons?.find((r) => r.benchmark === name)?.reason
+    notes.push({
+      benchmark: name,
+      text: `was not measured: ${why ?? 'the run stopped before reaching it'}.`
+    })
   }
   for (const bench of results.benchmarks) {
     const saturated = bench.trials.filter((t) => t.details?.loadgenSaturated === true).length

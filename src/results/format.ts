@@ -71,7 +71,8 @@ export const RESULTS_SCHEMA = {
         index: { type: 'integer', minimum: 1 },
         count: { type: 'integer', minimum: 1 },
         suite: { type: 'array', items: { type: 'string' } },
-        familySize: { type: 'integer', minimum: 0 }
+        familySize: { type: 'integer', minimum: 0 },
+        assigned: { type: 'array', items: { type: 'string' } }
       }
     },
     merged: {
@@ -84,7 +85,15 @@ export const RESULTS_SCHEMA = {
       required: ['total', 'missing'],
       properties: {
         total: { type: 'integer', minimum: 0 },
-        missing: { type: 'array', items: { type: 'string' } }
+        missing: { type: 'array', items: { type: 'string' } },
+        reasons: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['benchmark', 'reason'],
+            properties: { benchmark: { type: 'string' }, reason: { type: 'string' } }
+          }
+        }
       }
     },
     compare: {
@@ -122,7 +131,7 @@ export const RESULTS_SCHEMA = {
         type: 'object',
         required: ['name', 'kind', 'state', 'definitionHash', 'settings', 'trials', 'summary'],
         properties: {
-          name: { type: 'string' },
+          name: { type: 'string', minLength: 1 },
           kind: { enum: BENCHMARK_KINDS },
           state: { enum: ['ok', 'errored'] },
           definitionHash: { type: 'string' },

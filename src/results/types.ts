@@ -118,6 +118,11 @@ export interface ShardInfo {
   readonly suite: readonly string[]
   /** Gated tests of the whole suite: the Holm family early stops were planned for. */
   readonly familySize: number
+  /**
+   * The benchmarks this shard was given (`--shard i/n` is deterministic), so `merge` can
+   * say which shard lost one. Absent in files of older versions.
+   */
+  readonly assigned?: readonly string[]
 }
 
 export interface Incomplete {
@@ -125,4 +130,6 @@ export interface Incomplete {
   readonly total: number
   /** Those not measured (yet). */
   readonly missing: readonly string[]
+  /** Why, per missing benchmark, when it is known (a merge names the shard that lost it). */
+  readonly reasons?: readonly { readonly benchmark: string; readonly reason: string }[]
 }
