@@ -41,6 +41,22 @@ describe('function worker', () => {
     expect(outcome.details.async).toBe(false)
   })
 
+  it('measures a leak of Buffers outside the heap as memory growth, and the peak RSS', async () => {
+    const outcome = await trial('leak.bench.js', { timeMs: 30, warmupMs: 5 })
+    if (!outcome.ok) throw new Error(outcome.message)
+    const m = outcome.metrics
+    // Each sampled call keeps 1 MiB: the growth is that, to within a factor of two.
+    const calls = Number(outcome.details.samples) * Number(outcome.details.batchSize)
+    expect(calls).toBeGreaterThanOrEqual(10)
+    const leaked = calls * 1024 * 1024
+    expect(m.memory!).toBeGreaterThan(leaked / 2)
+    expect(m.memory!).toBeLessThan(leaked * 2)
+    // The heap holds only the references: it alone would show no leak.
+    expect(Math.abs(m.heap!)).toBeLessThan(leaked / 10)
+    // The worker needed at least what it kept.
+    expect(m.rss!).toBeGreaterThan(m.memory!)
+  })
+
   it('awaits async benches', async () => {
     const outcome = await trial('async.bench.js')
     expect(outcome.ok && outcome.details.async).toBe(true)

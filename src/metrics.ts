@@ -73,6 +73,11 @@ export const METRICS = {
   },
   ops: { unit: 'rate', higherIsBetter: true, label: 'ops/s', per: 'ops/s', kinds: ['function'] },
   heap: { unit: 'bytes', higherIsBetter: false, label: 'heap growth', kinds: ['function'] },
+  /**
+   * The heap and the memory outside it (Buffers, ArrayBuffers) retained across a trial's
+   * sampling, after a full GC: a leak of Buffers shows here and not in `heap`.
+   */
+  memory: { unit: 'bytes', higherIsBetter: false, label: 'memory growth', kinds: ['function'] },
   gcTime: { unit: 'duration', higherIsBetter: false, label: 'GC time', kinds: ['function'] },
   gcCount: { unit: 'count', higherIsBetter: false, label: 'GC runs', kinds: ['function'] },
   rps: { unit: 'rate', higherIsBetter: true, label: 'requests/s', per: 'req/s', kinds: [LATENCY] },
@@ -105,8 +110,8 @@ export const METRICS = {
     unit: 'bytes',
     higherIsBetter: false,
     label: 'peak RSS',
-    labels: { http: 'server peak RSS' },
-    kinds: ['command', LATENCY]
+    labels: { http: 'server peak RSS', function: 'worker peak RSS' },
+    kinds: ['function', 'command', LATENCY]
   },
   rssMean: { unit: 'bytes', higherIsBetter: false, label: 'server mean RSS', kinds: [LATENCY] },
   /** Bytes read from / written to storage (Linux /proc/<pid>/io, rusage blocks). */
@@ -153,7 +158,7 @@ export function isMetricName(name: string): name is MetricName {
 
 /** Metrics shown in the terminal table per kind (the rest stay in the results file). */
 export const HEADLINE_METRICS: Record<BenchmarkKind, MetricName[]> = {
-  function: ['p50', 'p95', 'p99', 'ops', 'heap'],
+  function: ['p50', 'p95', 'p99', 'ops', 'memory'],
   command: ['wall', 'user', 'sys', 'rss'],
   http: ['p50', 'p95', 'p99', 'max', 'rps', 'errors', 'cpuPerRequest', 'serverCpu', 'rss']
 }

@@ -11,6 +11,8 @@ const fnTrials: TrialResult[] = [0.84, 0.81, 0.88, 0.83, 0.86].map((p50, i) => (
     mean: p50 * 1.05,
     ops: 1000 / (p50 * 1.05),
     heap: 290_000 + i * 1000,
+    memory: 1_340_000 + i * 2000,
+    rss: 61_000_000 + i * 100_000,
     gcCount: 2,
     gcTime: 0.4
   },

@@ -33,6 +33,13 @@ export interface FunctionMeasurement {
   readonly ops: number
   /** Heap retained after sampling, relative to before (bytes; after a full GC when exposed). */
   readonly heap: number
+  /**
+   * Memory retained after sampling, relative to before: the heap and the memory outside it
+   * (Buffers, ArrayBuffers, native objects), in bytes, after a full GC when exposed.
+   */
+  readonly memory: number
+  /** The worker's peak resident set size (bytes): what the process needed at most. */
+  readonly rss: number
   readonly gcCount: number
   readonly gcTime: number
   readonly samples: number
@@ -75,6 +82,16 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc
+
+/**
+ * Bytes the process holds for JavaScript: the V8 heap in use and `external` memory, which
+ * includes every ArrayBuffer and Buffer (https://nodejs.org/api/process.html#processmemoryusage).
+ * A leak of Buffers lives outside the heap: the heap alone shows none of it.
+ */
+function retainedBytes(): { heap: number; memory: number } {
+  const usage = process.memoryUsage()
+  return { heap: usage.heapUsed, memory: usage.heapUsed + usage.external }
+}
 
 /**
  * A bench ready to sample: set up, calibrated and warmed. Sampling may come in several
@@ -134,7 +151,7 @@ export async function prepareFunction(
     }
 
     gc?.()
-    const heapBefore = process.memoryUsage().heapUsed
+    const before = retainedBytes()
     // GC from the first slice to the summary, also what V8 does between slices (work the
     // bench's own allocations caused, moved out of the timed batches by the pauses).
     const gcEntries: PerformanceEntry[] = []
@@ -171,7 +188,9 @@ export async function prepareFunction(
         gcEntries.push(...observer.takeRecords())
         observer.disconnect()
         gc?.()
-        const heap = process.memoryUsage().heapUsed - heapBefore
+        const after = retainedBytes()
+        // ru_maxrss: in KiB on Linux (libuv converts macOS's bytes to the same unit).
+        const rss = process.resourceUsage().maxRSS * 1024
         if (count === 0) throw new Error('perfgate engine: finish() before any sample')
         const sorted = samples.subarray(0, count).sort()
         const meanNs = totalNs / (count * batchSize)
@@ -182,7 +201,9 @@ export async function prepareFunction(
           max: sorted[count - 1]! / 1e6,
           mean: meanNs / 1e6,
           ops: 1e9 / meanNs,
-          heap,
+          heap: after.heap - before.heap,
+          memory: after.memory - before.memory,
+          rss,
           gcCount: gcEntries.length,
           gcTime: gcEntries.reduce((sum, entry) => sum + entry.duration, 0),
           samples: count,

@@ -50,6 +50,8 @@ const MEASUREMENT_NUMBERS = [
   'mean',
   'ops',
   'heap',
+  'memory',
+  'rss',
   'gcCount',
   'gcTime',
   'samples',
@@ -133,6 +135,8 @@ function workerOutcome(
         mean: m.mean,
         ops: m.ops,
         heap: m.heap,
+        memory: m.memory,
+        rss: m.rss,
         gcCount: m.gcCount,
         gcTime: m.gcTime
       },
