@@ -156,11 +156,25 @@ export function isMetricName(name: string): name is MetricName {
   return Object.hasOwn(METRICS, name)
 }
 
-/** Metrics shown in the terminal table per kind (the rest stay in the results file). */
+/**
+ * Metrics shown in the terminal table and history per kind (the rest stay in the results
+ * file); a metric a benchmark did not measure is left out.
+ */
 export const HEADLINE_METRICS: Record<BenchmarkKind, MetricName[]> = {
-  function: ['p50', 'p95', 'p99', 'ops', 'memory'],
-  command: ['wall', 'user', 'sys', 'rss'],
-  http: ['p50', 'p95', 'p99', 'max', 'rps', 'errors', 'cpuPerRequest', 'serverCpu', 'rss']
+  function: ['p50', 'p95', 'p99', 'ops', 'memory', 'instructions'],
+  command: ['wall', 'user', 'sys', 'rss', 'instructions'],
+  http: [
+    'p50',
+    'p95',
+    'p99',
+    'max',
+    'rps',
+    'errors',
+    'cpuPerRequest',
+    'serverCpu',
+    'rss',
+    'instructions'
+  ]
 }
 
 /** A metric's label for a benchmark of this kind. */

@@ -24,7 +24,7 @@ import { parseShard, sharedSeed } from '../app/shards.js'
 import { gitSync } from '../git/run.js'
 import { configHash } from '../results/hash.js'
 import { ConfigError } from '../config/errors.js'
-import { FAIL_ON_VALUES, MAX_DURATION_MS, MAX_TRIALS } from '../config/defaults.js'
+import { FAIL_ON_VALUES, MAX_DURATION_MS, MAX_TRIALS, MEASURE_VALUES } from '../config/defaults.js'
 import { parseDuration } from '../config/units.js'
 import type { FailOn } from '../config/types.js'
 import { BaseCheckoutError } from '../git/base-checkout.js'
@@ -60,7 +60,7 @@ Usage:
   perfgate run      [--config perfgate.yml] [--base <git-ref>] [--baseline <results.json>]
                     [--out results.json] [--report report.md] [--trials N] [--seed S]
                     [--filter <regex>] [--fail-on ${FAIL_ON_VALUES.join('|')}]
-                    [--setup-head] [--json]
+                    [--setup-head] [--json] [--measure ${MEASURE_VALUES.join('|')}]
                     [--shard i/n] [--max-duration 15m] [--profile] [--profile-dir DIR]
   perfgate compare  <base-results.json> <head-results.json> [--report report.md]
                     [--out results.json] [--json]
@@ -87,6 +87,7 @@ const RUN_OPTIONS = {
   baseline: { type: 'string' },
   'setup-head': { type: 'boolean' },
   'fail-on': { type: 'string' },
+  measure: { type: 'string' },
   out: { type: 'string', short: 'o' },
   report: { type: 'string' },
   trials: { type: 'string' },
@@ -126,14 +127,21 @@ function durationFlag(flag: string, text: string | undefined): number | undefine
   return parsed.value
 }
 
-function failOnFlag(text: string | undefined): FailOn | undefined {
+/** A flag taking one of a few words (--fail-on, --measure). */
+function choiceFlag<T extends string>(
+  flag: string,
+  choices: readonly T[],
+  text: string | undefined
+): T | undefined {
   if (text === undefined) return undefined
-  if (!(FAIL_ON_VALUES as readonly string[]).includes(text)) {
-    throw new UsageError(
-      `--fail-on: expected ${FAIL_ON_VALUES.join(', ')}, got ${JSON.stringify(text)}`
-    )
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`--${flag}: expected ${choices.join(', ')}, got ${JSON.stringify(text)}`)
   }
-  return text as FailOn
+  return text as T
+}
+
+function failOnFlag(text: string | undefined): FailOn | undefined {
+  return choiceFlag('fail-on', FAIL_ON_VALUES, text)
 }
 
 interface Outputs {
@@ -230,7 +238,8 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
   const failOn = failOnFlag(values['fail-on'])
   const shard = values.shard === undefined ? undefined : parseShard(values.shard)
   const maxDurationMs = durationFlag('max-duration', values['max-duration'])
-  const config = loadConfigFile(io.cwd, values.config)
+  const measure = choiceFlag('measure', MEASURE_VALUES, values.measure)
+  const config = loadConfigFile(io.cwd, values.config, measure)
   const seed =
     wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ??
     (shard ? sharedSeed(headCommit(config.dir), configHash(config)) : randomInt(2 ** 31))

@@ -84,8 +84,8 @@ export function sequentialP(
 /**
  * True when one metric's pairs so far decide it at a planned look: significant past the
  * threshold at level alpha / (K × m), or equivalent (its interval at level 1 − alpha/K
- * inside ±threshold). False with fewer than 2 pairs (1 with a noise floor) or any value that is not a finite
- * number above zero (such a metric cannot be compared as ratios).
+ * inside ±threshold). False with fewer than 2 pairs (1 with a noise floor) or any value
+ * that is not a finite number above zero (such a metric cannot be compared as ratios).
  */
 export function decidedAtLook(
   base: readonly number[],

@@ -37,15 +37,28 @@ export interface FinishRequest {
   readonly type: 'finish'
 }
 
-export type WorkerRequest = RunRequest | PrepareRequest | SampleRequest | FinishRequest
+/** An instruction count's run: calls without timing (count.ts), reply `counted`, exit. */
+export interface CountRequest extends Omit<
+  RunRequest,
+  'type' | 'timeMs' | 'warmupMs' | 'profileFile'
+> {
+  readonly type: 'count'
+  readonly warmupCalls: number
+  readonly calls: number
+  readonly calibrateMs?: number
+}
+
+export type WorkerRequest =
+  RunRequest | PrepareRequest | SampleRequest | FinishRequest | CountRequest
 
 export type WorkerReply =
   | { readonly type: 'result'; readonly measurement: FunctionMeasurement }
   | { readonly type: 'ready' }
   | { readonly type: 'sampled'; readonly batches: number; readonly ms: number }
+  | { readonly type: 'counted'; readonly calls: number }
   | { readonly type: 'error'; readonly message: string; readonly stack?: string }
 
-const REQUEST_TYPES: ReadonlySet<unknown> = new Set(['run', 'prepare', 'sample', 'finish'])
+const REQUEST_TYPES: ReadonlySet<unknown> = new Set(['run', 'prepare', 'sample', 'finish', 'count'])
 
 export function isWorkerRequest(value: unknown): value is WorkerRequest {
   return (

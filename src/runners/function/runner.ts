@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url'
 const TS_FILE = /\.(ts|mts|cts|tsx)$/
 
 /** Node flags for a worker: GC exposed for heap figures, a TS loader when one is needed. */
-function workerArgs(benchFile: string): string[] {
+export function workerArgs(benchFile: string): string[] {
   const args = ['--expose-gc']
   if (WORKER_NEEDS_TS_LOADER || TS_FILE.test(benchFile)) {
     // tsx next to perfgate (the CLI's dependency) or in the project; else Node's own.

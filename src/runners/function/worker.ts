@@ -10,8 +10,10 @@ import { Session } from 'node:inspector'
 import { register } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { measureFunction, prepareFunction, type PreparedFunction } from './engine.js'
+import { callBench } from './count.js'
 import {
   isWorkerRequest,
+  type CountRequest,
   type PrepareRequest,
   type RunRequest,
   type WorkerReply,
@@ -40,7 +42,9 @@ function registerPerfgateResolver(apiUrl: string): void {
   register('data:text/javascript,' + encodeURIComponent(hooks))
 }
 
-function pickBench(request: RunRequest | PrepareRequest): RegisteredBench {
+type LoadRequest = RunRequest | PrepareRequest | CountRequest
+
+function pickBench(request: LoadRequest): RegisteredBench {
   const registry = benchRegistry()
   const names = [...registry.keys()]
   const wanted = request.bench ?? request.benchmarkName
@@ -89,7 +93,7 @@ function cpuProfiler(file: string) {
   }
 }
 
-async function loadBench(request: RunRequest | PrepareRequest): Promise<RegisteredBench> {
+async function loadBench(request: LoadRequest): Promise<RegisteredBench> {
   registerPerfgateResolver(request.apiUrl)
   await import(pathToFileURL(request.file).href)
   return pickBench(request)
@@ -127,6 +131,12 @@ async function handle(request: WorkerRequest): Promise<boolean> {
       const batches = await prepared.sample(request.ms, request.minBatches)
       await reply({ type: 'sampled', batches, ms: performance.now() - begin })
       return false
+    }
+    case 'count': {
+      const bench = await loadBench(request)
+      const calls = await callBench(bench.fn, bench.options, request)
+      await reply({ type: 'counted', calls })
+      return true
     }
     case 'finish': {
       if (!prepared) throw new Error('perfgate worker: finish before prepare')

@@ -1,0 +1,106 @@
+/**
+ * Counting executed instructions: a process (and every process it starts) under valgrind's
+ * cachegrind without its cache simulation (`--cache-sim=no`: the count alone, the cheapest
+ * tool that gives it, ~30-60× slower than native). valgrind writes each process's totals
+ * to its own log file (`--log-file=…/vg.%p`), never into the benchmark's own output, and
+ * only when the process exits normally: a process killed by a signal leaves no totals, and
+ * is an error rather than a smaller number. No hardware counters are needed (GitHub's
+ * hosted runners have none).
+ */
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { startChild, type ChildOptions, type Started } from '../../process/children.js'
+import { createTempDir } from '../../process/cleanup.js'
+
+export const VALGRIND = 'valgrind'
+
+/** The fix named in every "valgrind missing" error. */
+export const VALGRIND_INSTALL = 'sudo apt-get install -y valgrind'
+
+let found: string | undefined | null = null
+
+/**
+ * Why instructions cannot be counted here, or undefined when valgrind runs (checked once
+ * per process).
+ */
+export function valgrindProblem(): string | undefined {
+  if (found !== null) return found
+  if (process.platform !== 'linux') {
+    found =
+      `instruction counts need valgrind on Linux (this is ${process.platform}); ` +
+      `measure time here, or count instructions on a Linux runner`
+    return found
+  }
+  const probe = spawnSync(VALGRIND, ['--version'], { encoding: 'utf8' })
+  found =
+    probe.status === 0 && /valgrind/i.test(probe.stdout)
+      ? undefined
+      : `instruction counts need valgrind, which is not installed or not on PATH ` +
+        `(${probe.error ? probe.error.message : `valgrind --version exited with ${probe.status}`}); ` +
+        `install it (on GitHub's Ubuntu runners: ${VALGRIND_INSTALL})`
+  return found
+}
+
+/** A process tree started under valgrind; its totals are read once it has ended. */
+export interface Counted {
+  readonly started: Started
+  /** Sums every process's instructions; an error text when one left no totals. */
+  totals(): { instructions: number } | { error: string; log: string }
+  /** Removes the log files. */
+  remove(): void
+}
+
+const I_REFS = /^==\d+== I\s+refs:\s+([\d,]+)\s*$/m
+
+/** Starts `command args` under cachegrind (children traced), through startChild. */
+export function startCounted(
+  command: string,
+  args: readonly string[],
+  options: ChildOptions
+): Counted {
+  const logs = createTempDir('perfgate-valgrind-')
+  const started = startChild(
+    VALGRIND,
+    [
+      '--tool=cachegrind',
+      '--cache-sim=no',
+      '--cachegrind-out-file=/dev/null',
+      '--trace-children=yes',
+      `--log-file=${path.join(logs.path, 'vg.%p')}`,
+      command,
+      ...args
+    ],
+    options
+  )
+  return {
+    started,
+    totals() {
+      let sum = 0
+      let lastLog = ''
+      const files = readdirSync(logs.path)
+      for (const file of files) {
+        const text = readFileSync(path.join(logs.path, file), 'utf8')
+        lastLog = text
+        const match = I_REFS.exec(text)
+        if (!match) {
+          return {
+            error:
+              'a process under valgrind ended without its instruction totals ' +
+              '(killed by a signal, or valgrind could not run it)',
+            log: text
+          }
+        }
+        sum += Number(match[1]!.replaceAll(',', ''))
+      }
+      if (files.length === 0) return { error: 'valgrind wrote no totals', log: lastLog }
+      return { instructions: sum }
+    },
+    remove: logs.remove
+  }
+}
+
+/** The last lines of a valgrind log, for an errored row. */
+export function logTail(log: string, lines = 8): string {
+  return log.trimEnd().split('\n').slice(-lines).join('\n')
+}
