@@ -8,6 +8,7 @@ import { leftoverDetails, leftoverText } from '../../process/leftovers.js'
 import { sanitizeChildText } from '../../process/text.js'
 import {
   API_URL,
+  HARNESS_URLS,
   stripsTypes,
   tsxLoaderUrl,
   WORKER_NEEDS_TS_LOADER,
@@ -24,7 +25,7 @@ import { fileURLToPath } from 'node:url'
 const TS_FILE = /\.(ts|mts|cts|tsx)$/
 
 /** Node flags for a worker: GC exposed for heap figures, a TS loader when one is needed. */
-function workerArgs(benchFile: string): string[] {
+export function workerArgs(benchFile: string): string[] {
   const args = ['--expose-gc']
   if (WORKER_NEEDS_TS_LOADER || TS_FILE.test(benchFile)) {
     // tsx next to perfgate (the CLI's dependency) or in the project; else Node's own.
@@ -64,6 +65,11 @@ function wellFormed(m: unknown): m is FunctionMeasurement {
     MEASUREMENT_NUMBERS.every((key) => typeof record[key] === 'number') &&
     typeof record.async === 'boolean'
   )
+}
+
+/** What a worker needs to run files written for other harnesses. */
+function harnessFields(spec: FunctionSpec): Pick<RunRequest, 'harnessUrls' | 'harness'> {
+  return { harnessUrls: HARNESS_URLS, ...(spec.harness ? { harness: spec.harness } : {}) }
 }
 
 /** A worker process started for a trial or one side of a pair. */
@@ -189,6 +195,7 @@ export async function runFunctionTrial(
     timeMs: spec.timeMs,
     warmupMs: spec.warmupMs,
     apiUrl: API_URL.href,
+    ...harnessFields(spec),
     ...(profileFile ? { profileFile } : {})
   } satisfies RunRequest)
   const end = await worker.finished
@@ -322,7 +329,8 @@ export async function runFunctionPair(
           bench: spec.bench,
           benchmarkName: benchmark.name,
           warmupMs: spec.warmupMs,
-          apiUrl: API_URL.href
+          apiUrl: API_URL.href,
+          ...harnessFields(spec)
         } satisfies PrepareRequest)
         if (reply?.type === 'ready') live.add(side)
       })
