@@ -1,5 +1,5 @@
-// Bundles perfgate into dist/: the action entry, the CLI, the function worker and the
-// bench-file API. Files sit flat in dist/ because src/runtime-files.ts finds the worker
+// Bundles perfgate into dist/: the action entry, the CLI, the function worker, the
+// bench-file API and the shims of other harnesses. Files sit flat in dist/ because src/runtime-files.ts finds the worker
 // and the API next to the running bundle. Also writes api.d.ts, the bench-file API's
 // types in one file, generated from src/api.ts.
 import commonjs from '@rollup/plugin-commonjs'
@@ -40,7 +40,12 @@ const config = {
     index: 'src/index.ts',
     cli: 'src/cli.ts',
     worker: 'src/runners/function/worker.ts',
-    api: 'src/api.ts'
+    api: 'src/api.ts',
+    // What other harnesses' imports resolve to in a worker (src/runtime-files.ts).
+    'harness-vitest': 'src/runners/function/harness/vitest.ts',
+    'harness-tinybench': 'src/runners/function/harness/tinybench.ts',
+    'harness-mitata': 'src/runners/function/harness/mitata.ts',
+    'harness-benchmark': 'src/runners/function/harness/benchmark.ts'
   },
   output: {
     dir: 'dist',

@@ -35,6 +35,23 @@ export const API_URL = fromSource
   ? new URL('./api.ts', import.meta.url)
   : new URL('./api.js', import.meta.url)
 
+/** The shims that other harnesses' imports resolve to inside a worker, by harness. */
+export const HARNESS_URLS = {
+  vitest: runtimeFile('runners/function/harness/vitest', 'harness-vitest'),
+  tinybench: runtimeFile('runners/function/harness/tinybench', 'harness-tinybench'),
+  mitata: runtimeFile('runners/function/harness/mitata', 'harness-mitata'),
+  'benchmark.js': runtimeFile('runners/function/harness/benchmark', 'harness-benchmark')
+} as const
+
+/** URL of a runtime file: its source (`sourcePath`.ts) or its bundle (dist/`bundleName`.js). */
+function runtimeFile(sourcePath: string, bundleName: string): string {
+  return (
+    fromSource
+      ? new URL(`./${sourcePath}.ts`, import.meta.url)
+      : new URL(`./${bundleName}.js`, import.meta.url)
+  ).href
+}
+
 /** Whether the worker itself needs a TypeScript loader (only when running from source). */
 export const WORKER_NEEDS_TS_LOADER = fromSource
 

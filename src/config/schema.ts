@@ -25,6 +25,19 @@ export const SERVER_RESTARTS = ['per-trial', 'once'] as const
 /** Values of `profile`: when CPU profiles of base and head are taken in an A/B run. */
 export const PROFILE_MODES = ['on-regression', 'always', 'never'] as const
 
+/**
+ * Values of `function.harness`: the benchmark API a bench file is written against. `auto`
+ * takes each of them from the file's imports.
+ */
+export const HARNESSES = [
+  'auto',
+  'perfgate',
+  'vitest',
+  'tinybench',
+  'mitata',
+  'benchmark.js'
+] as const
+
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'perfgate.schema.json',
@@ -195,7 +208,8 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['file'],
-      description: "An in-process JS/TS function registered with bench() from 'perfgate'.",
+      description:
+        "An in-process JS/TS function registered with bench() from 'perfgate', or in a file written for vitest bench, tinybench, mitata or Benchmark.js.",
       properties: {
         file: {
           type: 'string',
@@ -207,6 +221,12 @@ export const CONFIG_SCHEMA = {
           minLength: 1,
           description:
             "Name given to bench() in the file. Default: the benchmark's name, or the file's only bench."
+        },
+        harness: {
+          type: 'string',
+          enum: HARNESSES,
+          description:
+            "The benchmark API the file is written against: perfgate, vitest, tinybench, mitata or benchmark.js. Default auto: taken from the file's imports."
         },
         time: {
           type: ['string', 'number'],

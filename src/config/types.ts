@@ -4,9 +4,12 @@
  */
 import type { BenchmarkKind, MetricName } from '../metrics.js'
 import type { FailOn, Measure, PairedTest } from './defaults.js'
-import type { PROFILE_MODES, SERVER_RESTARTS } from './schema.js'
+import type { HARNESSES, PROFILE_MODES, SERVER_RESTARTS } from './schema.js'
 
 export type ProfileMode = (typeof PROFILE_MODES)[number]
+
+/** The benchmark API a bench file is written against (`auto`: from its imports). */
+export type Harness = (typeof HARNESSES)[number]
 
 export type Comparator = '<' | '<=' | '>' | '>='
 
@@ -25,6 +28,11 @@ export interface FunctionSpec {
   readonly file: string
   /** Name given to bench() in the file; undefined: the benchmark's name, else the only bench. */
   readonly bench: string | undefined
+  /**
+   * The one harness whose registrations count; absent: auto, every harness the file
+   * imports (absent rather than 'auto' so existing benchmarks keep their definition hash).
+   */
+  readonly harness?: Exclude<Harness, 'auto'>
   readonly timeMs: number
   readonly warmupMs: number
   /** A/B runs: base and head workers alive at once, sampling alternated in short slices. */

@@ -34,6 +34,7 @@ export function functionSpec(
     kind: 'function',
     file,
     bench: raw.bench,
+    ...(raw.harness === undefined || raw.harness === 'auto' ? {} : { harness: raw.harness }),
     timeMs: positiveDuration(
       issues,
       raw.time,

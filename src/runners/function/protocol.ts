@@ -1,5 +1,7 @@
 /** Messages between perfgate and a function worker (over the IPC channel). */
+import type { Harness } from '../../config/types.js'
 import type { FunctionMeasurement } from './engine.js'
+import type { HarnessUrls } from './harness/loader.js'
 
 export interface RunRequest {
   readonly type: 'run'
@@ -15,6 +17,10 @@ export interface RunRequest {
   readonly apiUrl: string
   /** Profiled trial: V8's CPU profile of the sampling phase is written to this file. */
   readonly profileFile?: string
+  /** Shims that other harnesses' imports resolve to (vitest, tinybench, mitata, benchmark). */
+  readonly harnessUrls?: HarnessUrls
+  /** The one harness whose benches count (function.harness); absent: any. */
+  readonly harness?: Harness
 }
 
 /**
@@ -48,8 +54,25 @@ export interface CountRequest extends Omit<
   readonly calibrateMs?: number
 }
 
+/** Loads the file and replies with the benches it registers (`perfgate init`), then exits. */
+export interface ListRequest extends Pick<
+  RunRequest,
+  'file' | 'apiUrl' | 'harnessUrls' | 'harness'
+> {
+  readonly type: 'list'
+}
+
+/** One bench a file registers, as `perfgate init` needs it. */
+export interface ListedBench {
+  readonly name: string
+  readonly harness: Exclude<Harness, 'auto'>
+  readonly notes: readonly string[]
+  readonly timeMs?: number
+  readonly warmupMs?: number
+}
+
 export type WorkerRequest =
-  RunRequest | PrepareRequest | SampleRequest | FinishRequest | CountRequest
+  RunRequest | PrepareRequest | SampleRequest | FinishRequest | CountRequest | ListRequest
 
 export type WorkerReply =
   | { readonly type: 'result'; readonly measurement: FunctionMeasurement }
@@ -57,8 +80,16 @@ export type WorkerReply =
   | { readonly type: 'sampled'; readonly batches: number; readonly ms: number }
   | { readonly type: 'counted'; readonly calls: number }
   | { readonly type: 'error'; readonly message: string; readonly stack?: string }
+  | { readonly type: 'listed'; readonly benches: readonly ListedBench[] }
 
-const REQUEST_TYPES: ReadonlySet<unknown> = new Set(['run', 'prepare', 'sample', 'finish', 'count'])
+const REQUEST_TYPES: ReadonlySet<unknown> = new Set([
+  'run',
+  'prepare',
+  'sample',
+  'finish',
+  'count',
+  'list'
+])
 
 export function isWorkerRequest(value: unknown): value is WorkerRequest {
   return (

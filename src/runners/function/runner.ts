@@ -8,6 +8,7 @@ import { leftoverDetails, leftoverText } from '../../process/leftovers.js'
 import { sanitizeChildText } from '../../process/text.js'
 import {
   API_URL,
+  HARNESS_URLS,
   stripsTypes,
   tsxLoaderUrl,
   WORKER_NEEDS_TS_LOADER,
@@ -66,6 +67,11 @@ function wellFormed(m: unknown): m is FunctionMeasurement {
     MEASUREMENT_NUMBERS.every((key) => typeof record[key] === 'number') &&
     typeof record.async === 'boolean'
   )
+}
+
+/** What a worker needs to run files written for other harnesses. */
+function harnessFields(spec: FunctionSpec): Pick<RunRequest, 'harnessUrls' | 'harness'> {
+  return { harnessUrls: HARNESS_URLS, ...(spec.harness ? { harness: spec.harness } : {}) }
 }
 
 /** A worker process started for a trial or one side of a pair. */
@@ -193,6 +199,7 @@ export async function runFunctionTrial(
     timeMs: spec.timeMs,
     warmupMs: spec.warmupMs,
     apiUrl: API_URL.href,
+    ...harnessFields(spec),
     ...(profileFile ? { profileFile } : {})
   } satisfies RunRequest)
   const end = await worker.finished
@@ -326,7 +333,8 @@ export async function runFunctionPair(
           bench: spec.bench,
           benchmarkName: benchmark.name,
           warmupMs: spec.warmupMs,
-          apiUrl: API_URL.href
+          apiUrl: API_URL.href,
+          ...harnessFields(spec)
         } satisfies PrepareRequest)
         if (reply?.type === 'ready') live.add(side)
       })

@@ -11,9 +11,11 @@ import { register } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { measureFunction, prepareFunction, type PreparedFunction } from './engine.js'
 import { callBench } from './count.js'
+import { benchesOf, explainImportError, installHarnessShims } from './harness/loader.js'
 import {
   isWorkerRequest,
   type CountRequest,
+  type ListRequest,
   type PrepareRequest,
   type RunRequest,
   type WorkerReply,
@@ -45,16 +47,23 @@ function registerPerfgateResolver(apiUrl: string): void {
 type LoadRequest = RunRequest | PrepareRequest | CountRequest
 
 function pickBench(request: LoadRequest): RegisteredBench {
-  const registry = benchRegistry()
+  const registry = benchesOf(benchRegistry(), request.harness)
   const names = [...registry.keys()]
   const wanted = request.bench ?? request.benchmarkName
   const found = registry.get(wanted)
   if (found) return found
   if (request.bench === undefined && registry.size === 1) return registry.values().next().value!
+  if (registry.size === 0 && request.harness && request.harness !== 'auto') {
+    throw new Error(
+      `${request.file} registers no bench through ${request.harness} (function.harness); ` +
+        `it registers ${[...benchRegistry().values()].map((b) => `${JSON.stringify(b.name)} (${b.harness ?? 'perfgate'})`).join(', ') || 'none'}`
+    )
+  }
   if (registry.size === 0) {
     throw new Error(
       `${request.file} registers no bench; expected a call such as bench('name', () => work()) ` +
-        `with bench imported from 'perfgate'`
+        `with bench imported from 'perfgate', or a file written for vitest bench, tinybench, ` +
+        `mitata or Benchmark.js`
     )
   }
   throw new Error(
@@ -93,10 +102,35 @@ function cpuProfiler(file: string) {
   }
 }
 
-async function loadBench(request: LoadRequest): Promise<RegisteredBench> {
+/** Imports the bench file, its harness's imports led to perfgate's shims. */
+async function loadFile(request: LoadRequest | ListRequest): Promise<void> {
   registerPerfgateResolver(request.apiUrl)
-  await import(pathToFileURL(request.file).href)
+  await installHarnessShims(request.harnessUrls ?? {}, request.harness)
+  try {
+    await import(pathToFileURL(request.file).href)
+  } catch (error) {
+    const explained = explainImportError(error, request.file)
+    if (explained === undefined) throw error
+    throw new Error(explained, { cause: error })
+  }
+}
+
+async function loadBench(request: LoadRequest): Promise<RegisteredBench> {
+  await loadFile(request)
   return pickBench(request)
+}
+
+/** The benches a file registers, for `perfgate init`. */
+async function list(request: ListRequest): Promise<void> {
+  await loadFile(request)
+  const benches = [...benchesOf(benchRegistry(), request.harness).values()].map((bench) => ({
+    name: bench.name,
+    harness: bench.harness ?? ('perfgate' as const),
+    notes: bench.notes ?? [],
+    ...(bench.timeMs !== undefined ? { timeMs: bench.timeMs } : {}),
+    ...(bench.warmupMs !== undefined ? { warmupMs: bench.warmupMs } : {})
+  }))
+  await reply({ type: 'listed', benches })
 }
 
 async function run(request: RunRequest): Promise<void> {
@@ -117,6 +151,9 @@ async function handle(request: WorkerRequest): Promise<boolean> {
   switch (request.type) {
     case 'run':
       await run(request)
+      return true
+    case 'list':
+      await list(request)
       return true
     case 'prepare': {
       if (prepared) throw new Error('perfgate worker: prepared twice')
