@@ -20,6 +20,7 @@ const result = {
   name: 'build',
   kind: 'command',
   state: 'ok',
+  settings: { compare: { gate: ['wall'] } },
   summary: { wall: { median: 1500, min: 1, max: 2, spread: 0, n: 2 } }
 } as unknown as BenchmarkResult
 

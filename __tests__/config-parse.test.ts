@@ -100,7 +100,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown metric in a budget',
       'benchmarks:\n  - name: a\n    function: { file: bench/a.js }\n    budgets: { p59: 3ms }\n',
-      `${F}:4:16: benchmarks[0].budgets.p59: unknown metric "p59" for a function benchmark; did you mean "p50"? expected one of: p50, p95, p99, max, mean, ops, heap, memory, gcTime, gcCount, rss`
+      `${F}:4:16: benchmarks[0].budgets.p59: unknown metric "p59" for a function benchmark; did you mean "p50"? expected one of: p50, p95, p99, max, mean, ops, heap, memory, gcTime, gcCount, rss, instructions`
     ],
     [
       'a metric of another kind in a budget',
@@ -137,7 +137,7 @@ describe('parseConfig: bad configs name file, line, column, field and what was e
     [
       'unknown gated metric',
       'compare: { gate: [wall, wal] }\nbenchmarks:\n  - name: a\n' + CMD,
-      `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p90, p95, p99, p999, max, mean, ops, heap, memory, gcTime, gcCount, rps, throughput, errors, timeouts, non2xx, serverCpu, cpuPerRequest, wall, user, sys, cpu, rss, rssMean, diskRead, diskWrite`
+      `${F}:1:25: compare.gate[1]: unknown metric "wal"; did you mean "wall"? expected one of: p50, p90, p95, p99, p999, max, mean, ops, heap, memory, gcTime, gcCount, rps, throughput, errors, timeouts, non2xx, serverCpu, cpuPerRequest, wall, user, sys, cpu, rss, rssMean, diskRead, diskWrite, instructions`
     ],
     [
       'a duplicated key',
