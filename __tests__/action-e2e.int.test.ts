@@ -1,25 +1,17 @@
 // The action, bundled from the current sources (see helpers/build.js), run as a runner runs it: INPUT_* variables, an event
 // payload file, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files, the real Octokit against a
 // local fake of GitHub's API, and a real bare repository as origin for the data branch.
-import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseResults } from '../src/results/format.js'
-import { BUILD_DIR } from './helpers/build.js'
+import { cloneWithProject, git, runBundledAction } from './helpers/action-process.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { jitter, scriptResultsFile, timePerOp } from './helpers/scripted-trials.js'
 import { scratchDir } from './helpers/scratch.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FIXTURE = path.join(ROOT, '__fixtures__/projects/ab')
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@localhost', ...args], {
-    cwd,
-    encoding: 'utf8'
-  }).trim()
-}
 
 interface Checkout {
   dir: string
@@ -30,16 +22,7 @@ interface Checkout {
 
 /** origin (bare) with main; a clone on a PR branch whose work is `factor` × main's. */
 function makeCheckout(iterations: number): Checkout {
-  const top = scratchDir('perfgate-action-')
-  const origin = path.join(top, 'origin.git')
-  const dir = path.join(top, 'work')
-  git(top, 'init', '--quiet', '--bare', '--initial-branch=main', origin)
-  git(top, 'clone', '--quiet', origin, dir)
-  cpSync(FIXTURE, dir, { recursive: true })
-  git(dir, 'add', '.')
-  git(dir, 'commit', '--quiet', '-m', 'main')
-  git(dir, 'push', '--quiet', 'origin', 'HEAD:main')
-  const baseSha = git(dir, 'rev-parse', 'HEAD')
+  const { dir, origin, baseSha } = cloneWithProject('perfgate-action-', FIXTURE)
   const file = path.join(dir, 'src/work.js')
   writeFileSync(
     file,
@@ -91,14 +74,7 @@ async function runAction(
     ['INPUT_WORKING-DIRECTORY']: checkout.dir
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-  const child = spawn(process.execPath, [path.join(BUILD_DIR, 'index.js')], {
-    cwd: checkout.dir,
-    env
-  })
-  let log = ''
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()))
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
+  const { code, log } = await runBundledAction(checkout.dir, env)
   const outputs: Record<string, string> = {}
   // GITHUB_OUTPUT holds name<<delimiter / value / delimiter blocks.
   const text = readFileSync(files.output, 'utf8')

@@ -4,23 +4,15 @@
 // and setup installs git hooks, a core.hooksPath, an fsmonitor and a filter that scan too
 // if perfgate's own git calls ever run them. The bundled action runs as the runner runs it,
 // with the secrets a runner hands a JavaScript action in its environment.
-import { execFileSync, spawn } from 'node:child_process'
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BUILD_DIR } from './helpers/build.js'
+import { cloneWithProject, git, runBundledAction } from './helpers/action-process.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 import { scratchDir } from './helpers/scratch.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FIXTURE = path.join(ROOT, '__fixtures__/projects/attacker')
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@localhost', ...args], {
-    cwd,
-    encoding: 'utf8'
-  }).trim()
-}
 
 /** Every value starts with the prefix scan.mjs looks for; the rest is this run's own. */
 function secrets(): Record<string, string> {
@@ -43,26 +35,18 @@ interface Project {
 
 /** origin with main holding the attacker project, and a PR commit on top of it. */
 function makeProject(setup: string): Project {
-  const top = scratchDir('perfgate-secrets-')
-  const origin = path.join(top, 'origin.git')
-  const dir = path.join(top, 'work')
   const reports = scratchDir('perfgate-scans-')
-  git(top, 'init', '--quiet', '--bare', '--initial-branch=main', origin)
-  git(top, 'clone', '--quiet', origin, dir)
-  cpSync(FIXTURE, dir, { recursive: true })
-  const scanner = path.join(dir, 'scan.mjs')
-  writeFileSync(scanner, readFileSync(scanner, 'utf8').replace('__REPORT_DIR__', reports))
-  const config = path.join(dir, 'perfgate.yml')
-  writeFileSync(config, readFileSync(config, 'utf8').replace(/^setup: .*$/m, `setup: ${setup}`))
-  git(dir, 'add', '.')
-  git(dir, 'commit', '--quiet', '-m', 'main')
-  git(dir, 'push', '--quiet', 'origin', 'HEAD:main')
-  const baseSha = git(dir, 'rev-parse', 'HEAD')
+  const { dir, baseSha } = cloneWithProject('perfgate-secrets-', FIXTURE, (dir) => {
+    const scanner = path.join(dir, 'scan.mjs')
+    writeFileSync(scanner, readFileSync(scanner, 'utf8').replace('__REPORT_DIR__', reports))
+    const config = path.join(dir, 'perfgate.yml')
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^setup: .*$/m, `setup: ${setup}`))
+  })
   git(dir, 'commit', '--quiet', '--allow-empty', '-m', 'the pull request')
   return { dir, reports, baseSha, headSha: git(dir, 'rev-parse', 'HEAD') }
 }
 
-/** Runs the bundled action on a pull_request event; returns its exit code, log and pid. */
+/** Runs the bundled action on a pull_request event, with the secrets in `env`. */
 async function runAction(project: Project, apiUrl: string, env: Record<string, string>) {
   const scratch = scratchDir('perfgate-runner-')
   const event = path.join(scratch, 'event.json')
@@ -76,32 +60,24 @@ async function runAction(project: Project, apiUrl: string, env: Record<string, s
   }
   writeFileSync(event, JSON.stringify(payload))
   for (const name of ['summary.md', 'output.txt']) writeFileSync(path.join(scratch, name), '')
-  const child = spawn(process.execPath, [path.join(BUILD_DIR, 'index.js')], {
-    cwd: project.dir,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      CI: 'true',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_REPOSITORY: 'octo/orders',
-      GITHUB_REF: 'refs/pull/7/merge',
-      GITHUB_SHA: project.headSha,
-      GITHUB_WORKSPACE: project.dir,
-      GITHUB_API_URL: apiUrl,
-      GITHUB_STEP_SUMMARY: path.join(scratch, 'summary.md'),
-      GITHUB_OUTPUT: path.join(scratch, 'output.txt'),
-      INPUT_CONFIG: 'perfgate.yml',
-      ['INPUT_WORKING-DIRECTORY']: project.dir,
-      ...env
-    }
+  return runBundledAction(project.dir, {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_REPOSITORY: 'octo/orders',
+    GITHUB_REF: 'refs/pull/7/merge',
+    GITHUB_SHA: project.headSha,
+    GITHUB_WORKSPACE: project.dir,
+    GITHUB_API_URL: apiUrl,
+    GITHUB_STEP_SUMMARY: path.join(scratch, 'summary.md'),
+    GITHUB_OUTPUT: path.join(scratch, 'output.txt'),
+    INPUT_CONFIG: 'perfgate.yml',
+    ['INPUT_WORKING-DIRECTORY']: project.dir,
+    ...env
   })
-  let log = ''
-  child.stdout.on('data', (d: Buffer) => (log += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()))
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve))
-  return { code, log, pid: child.pid! }
 }
 
 interface Scan {

@@ -51,6 +51,28 @@ function noFilterPrograms(cwd: string, env: Record<string, string>): string[] {
     .flatMap((name) => ['-c', `${name}=`])
 }
 
+/**
+ * Commands that neither read nor write work-tree files, so no filter applies to them: the
+ * configured drivers need not be looked up (one git process less per call). `cat-file`
+ * only without `--filters`/`--textconv`, which perfgate never passes.
+ */
+const NO_WORK_TREE = new Set([
+  'cat-file',
+  'check-ref-format',
+  'commit-tree',
+  'fetch',
+  'for-each-ref',
+  'ls-remote',
+  'ls-tree',
+  'merge-base',
+  'push',
+  'rev-list',
+  'rev-parse',
+  'show-ref',
+  'update-ref',
+  'write-tree'
+])
+
 export interface GitInvocation {
   readonly command: 'git'
   readonly args: string[]
@@ -69,7 +91,11 @@ export function gitInvocation(
   const env = childEnv(extra)
   return {
     command: 'git',
-    args: [...NO_REPOSITORY_PROGRAMS, ...noFilterPrograms(cwd, env), ...args],
+    args: [
+      ...NO_REPOSITORY_PROGRAMS,
+      ...(NO_WORK_TREE.has(args[0] ?? '') ? [] : noFilterPrograms(cwd, env)),
+      ...args
+    ],
     env
   }
 }
