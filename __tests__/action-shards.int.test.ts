@@ -2,7 +2,8 @@
 // a merge job on a pull request (exactly one comment with every benchmark, Holm over the
 // union) and on a push to main (one merged result stored per commit). A scripted runner
 // gives exact verdicts; git, the data branch and the GitHub API are real.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT } from '../src/app/outcome.js'
 import { runAction, type ActionIo } from '../src/github/action.js'
@@ -72,31 +73,37 @@ async function shardJobs(dirs: string[], event: ActionEvent, artifacts: string) 
   }
 }
 
+/** A pull request (base on main, one commit on top) and three shard clones at its head. */
+function pullRequest() {
+  const remote = makeRemote()
+  const author = cloneOf(remote)
+  writeFileSync(path.join(author, 'perfgate.yml'), CONFIG)
+  git(author, 'add', '.')
+  git(author, 'commit', '--quiet', '-m', 'base')
+  const base = git(author, 'rev-parse', 'HEAD')
+  git(author, 'push', '--quiet', 'origin', 'HEAD:main')
+  git(author, 'commit', '--quiet', '--allow-empty', '-m', 'pr')
+  const head = git(author, 'rev-parse', 'HEAD')
+  git(author, 'push', '--quiet', 'origin', 'HEAD:refs/heads/feature')
+  const clones = [1, 2, 3].map(() => {
+    const dir = cloneOf(remote)
+    git(dir, 'checkout', '--quiet', head)
+    return dir
+  })
+  const event: ActionEvent = {
+    repository,
+    name: 'pull_request',
+    ref: 'refs/pull/7/merge',
+    sha: head,
+    pullRequest: { number: 7, baseSha: base },
+    defaultBranch: 'main'
+  }
+  return { remote, base, head, clones, event }
+}
+
 describe('the action with shards', () => {
   it('merges three shards of a pull request into one comment, judged as one run', async () => {
-    const remote = makeRemote()
-    const author = cloneOf(remote)
-    writeFileSync(path.join(author, 'perfgate.yml'), CONFIG)
-    git(author, 'add', '.')
-    git(author, 'commit', '--quiet', '-m', 'base')
-    const base = git(author, 'rev-parse', 'HEAD')
-    git(author, 'push', '--quiet', 'origin', 'HEAD:main')
-    git(author, 'commit', '--quiet', '--allow-empty', '-m', 'pr')
-    const head = git(author, 'rev-parse', 'HEAD')
-    git(author, 'push', '--quiet', 'origin', 'HEAD:refs/heads/feature')
-    const clones = [1, 2, 3].map(() => {
-      const dir = cloneOf(remote)
-      git(dir, 'checkout', '--quiet', head)
-      return dir
-    })
-    const event: ActionEvent = {
-      repository,
-      name: 'pull_request',
-      ref: 'refs/pull/7/merge',
-      sha: head,
-      pullRequest: { number: 7, baseSha: base },
-      defaultBranch: 'main'
-    }
+    const { clones, event } = pullRequest()
     const mergeDir = scratchDir('perfgate-merge-')
     await shardJobs(clones, event, path.join(mergeDir, 'perfgate-shards'))
     expect(github.comments).toHaveLength(0)
@@ -144,5 +151,56 @@ describe('the action with shards', () => {
     const result = JSON.parse(git(remote.origin, 'show', `perfgate-data:${stored[0]}`))
     expect(result.benchmarks).toHaveLength(9)
     expect(result.merged).toEqual({ shards: 3 })
+  })
+  it('refuses artifacts measured at another commit than the run it publishes', async () => {
+    const { clones, event } = pullRequest()
+    const mergeDir = scratchDir('perfgate-merge-')
+    await shardJobs(clones, event, path.join(mergeDir, 'perfgate-shards'))
+    const later = { ...event, sha: 'a'.repeat(40) }
+    const lines: string[] = []
+    const outcome = await runAction(inputs(mergeDir, { mode: 'merge' }), later, {
+      ...io(),
+      log: createActionLog((t) => lines.push(t))
+    })
+    expect(outcome.exitCode).toBe(EXIT.usage)
+    expect(outcome.reasons[0]).toBe(
+      `perfgate-shards/perfgate-shard-1/results.json measured commit ${event.sha.slice(0, 7)}, ` +
+        'but this run is of aaaaaaa (GITHUB_SHA): refusing results of another commit'
+    )
+    expect(github.comments).toHaveLength(0)
+  })
+
+  it('walks the artifact folder without following links or opening FIFOs', async () => {
+    const { clones, event } = pullRequest()
+    const mergeDir = scratchDir('perfgate-merge-')
+    const shardsDir = path.join(mergeDir, 'perfgate-shards')
+    await shardJobs(clones, event, shardsDir)
+    // A link back up (a loop), a link out of the folder holding a results.json, a FIFO.
+    symlinkSync('..', path.join(shardsDir, 'perfgate-shard-1', 'loop'))
+    const outside = scratchDir('perfgate-outside-')
+    cpSync(path.join(shardsDir, 'perfgate-shard-1'), path.join(outside, 'x'), {
+      recursive: true,
+      verbatimSymlinks: true
+    })
+    symlinkSync(outside, path.join(shardsDir, 'elsewhere'))
+    symlinkSync('/etc', path.join(shardsDir, 'etc'))
+    spawnSync('mkfifo', [path.join(shardsDir, 'perfgate-shard-2', 'results.json.fifo')])
+    const lines: string[] = []
+    const outcome = await runAction(inputs(mergeDir, { mode: 'merge' }), event, {
+      ...io(),
+      log: createActionLog((t) => lines.push(t))
+    })
+    expect(outcome.exitCode).toBe(EXIT.gateFailed) // merged as usual: 2 regressions
+    const log = lines.join('')
+    expect(log).toContain('perfgate: merging 3 shard results from perfgate-shards')
+    for (const skipped of [
+      'perfgate-shard-1/loop: a symbolic link (not followed)',
+      'elsewhere: a symbolic link (not followed)',
+      'etc: a symbolic link (not followed)',
+      'perfgate-shard-2/results.json.fifo: a FIFO'
+    ]) {
+      expect(log).toContain(`perfgate: perfgate-shards: skipping ${skipped}\n`)
+    }
+    expect(github.comments).toHaveLength(1)
   })
 })

@@ -248,7 +248,7 @@ function crafted(kind: 'self' | 'two-node' | 'fifo' | 'infinite-delta'): Profile
       scratchDirs.push(dir)
       const side = isBase(benchmark) ? 'base' : 'head'
       if (side === 'base') return fixtureTrial(side, dir)
-      const file = path.join(dir, 'worker.cpuprofile')
+      let file = path.join(dir, 'worker.cpuprofile')
       const profile = JSON.parse(readFileSync(path.join(FIXTURES, 'head.cpuprofile'), 'utf8'))
       const [root, first] = profile.nodes
       if (kind === 'self') first.children = [...(first.children ?? []), first.id]
@@ -262,6 +262,8 @@ function crafted(kind: 'self' | 'two-node' | 'fifo' | 'infinite-delta'): Profile
         root.children = [...root.children, 900001]
       }
       if (kind === 'fifo') {
+        // A hostile name too: it is quoted in the reason, as one printable line.
+        file = path.join(dir, 'worker\u202e\u001b[2J.cpuprofile')
         spawnSync('mkfifo', [file])
         return { ok: true, profiles: [{ file }], units: 4000, unit: 'op' }
       }
@@ -279,7 +281,10 @@ describe('a hostile profile', () => {
   it.each([
     ['self', /nodes\[1\]\.children: expected no node as its own child/],
     ['two-node', /children: expected one parent per node \(node 900001/],
-    ['fifo', /worker\.cpuprofile: not a regular file/],
+    [
+      'fifo',
+      /^could not use head's profile worker\\u202e\\u001b\[2J\.cpuprofile: not a regular file$/
+    ],
     ['infinite-delta', /timeDeltas\[0\]: expected a finite number/]
   ] as const)(
     'is refused with the reason, naming the file (%s); no scratch directory is left',
@@ -297,7 +302,7 @@ describe('a hostile profile', () => {
       const slow = found[0]!
       expect(slow.status).toBe('unavailable')
       const message = slow.status === 'unavailable' ? slow.message : ''
-      expect(message).toMatch(/^could not use head's profile worker\.cpuprofile: /)
+      expect(message).toMatch(/^could not use head's profile worker\S*\.cpuprofile: /)
       expect(message).toMatch(reason)
       expect(logged.join('')).toContain(`slow: no profile: ${message}`)
       expect(scratchDirs.filter((d) => existsSync(d))).toEqual([])

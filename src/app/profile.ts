@@ -11,6 +11,7 @@ import { copyFileSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchmarkConfig, ProfileMode } from '../config/types.js'
+import { printable } from '../config/errors.js'
 import { createTempDir } from '../process/cleanup.js'
 import {
   aggregateProfiles,
@@ -187,8 +188,9 @@ export async function profileBenchmarks(
     try {
       found.push(await profileOne(name, pair, sides, deps))
     } catch (error) {
-      // A profile is a diagnosis: failing to take one never fails the run.
-      const message = (error as Error).message
+      // A profile is a diagnosis: failing to take one never fails the run. The reason can
+      // quote the profile (a file name, a JSON snippet): one printable line.
+      const message = printable((error as Error).message)
       deps.log.write(`${name}: no profile: ${message}\n`)
       found.push({ benchmark: name, status: 'unavailable', message })
     }

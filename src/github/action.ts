@@ -8,14 +8,15 @@ import * as core from '@actions/core'
 import { context } from '@actions/github'
 import { spawnSync } from 'node:child_process'
 import { randomInt } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { outcomeOfFailure } from '../app/errors.js'
 import { loadConfigFile, readResultsFile } from '../app/files.js'
 import { judge } from '../app/judge.js'
 import { EXIT, outcomeOf, outcomeOfError, type Outcome } from '../app/outcome.js'
 import type { Baseline } from '../app/requests.js'
-import { mergeShards } from '../app/merge.js'
+import { findFilesNamed } from '../app/find-files.js'
+import { mergeShards, type MergeExpectation } from '../app/merge.js'
 import { runBenchmarks } from '../app/run.js'
 import { sharedSeed } from '../app/shards.js'
 import { configHash } from '../results/hash.js'
@@ -304,7 +305,9 @@ async function carryOutMerge(
 ): Promise<Outcome> {
   clearStaleFiles(files)
   const dir = path.resolve(cwd, inputs.shardResults)
-  const found = findResultsFiles(dir)
+  const found = findFilesNamed(dir, FILES.results, {
+    onSkip: (line) => io.log.info(`perfgate: ${inputs.shardResults}: ${line}`)
+  })
   if (found.length === 0) {
     return outcomeOfError(
       EXIT.usage,
@@ -316,25 +319,53 @@ async function carryOutMerge(
     source: path.relative(cwd, file),
     results: readResultsFile(cwd, file)
   }))
-  const merged = mergeShards(shards)
+  const merged = mergeShards(shards, mergeExpectation(plan, event, cwd, io.log))
   const results = plan.failOn
     ? judge({ ...merged, compare: { ...merged.compare, failOn: plan.failOn } })
     : merged
   return publishResults(plan, event, inputs, results, files, branchStore(cwd, inputs, io), io)
 }
 
-/** Every results.json under a directory (artifacts unpack into one folder each). */
-function findResultsFiles(dir: string): string[] {
-  let entries: string[]
-  try {
-    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' })
-  } catch {
-    return []
+/**
+ * The run the merged shards are published as: the commit this job checked out (else the
+ * workflow's GITHUB_SHA) and the base the shards' plan named, where it can be known here.
+ * Artifacts of another commit (an older push, another workflow run) are refused.
+ */
+function mergeExpectation(
+  plan: Extract<ActionPlan, { kind: 'merge' }>,
+  event: ActionEvent,
+  cwd: string,
+  log: ActionLog
+): MergeExpectation {
+  const head = readCheckout(cwd).headSha
+  const commit = head || event.sha
+  const expected = { commit, commitSource: head ? 'the checked-out HEAD' : 'GITHUB_SHA' }
+  const planned = plan.baseline
+  switch (planned.kind) {
+    case 'none':
+      return { ...expected, base: { commit: null, source: planned.why } }
+    case 'commit':
+      return {
+        ...expected,
+        base: { commit: planned.commit, source: "the first parent of GitHub's merge commit" }
+      }
+    case 'merge-base': {
+      const found = head ? gitSync(cwd, ['merge-base', commit, planned.ref]) : undefined
+      if (found?.ok) {
+        return {
+          ...expected,
+          base: { commit: found.out, source: `the merge-base with ${planned.ref.slice(0, 7)}` }
+        }
+      }
+      log.info(
+        `perfgate: the shards' base commit is not checked (no history here for the merge-base with ${planned.ref.slice(0, 7)})`
+      )
+      return expected
+    }
+    case 'stored':
+      // The stored baseline is the nearest stored ancestor of the base: any of several.
+      return expected
   }
-  return entries
-    .filter((entry) => path.basename(entry) === FILES.results)
-    .map((entry) => path.join(dir, entry))
-    .sort()
 }
 
 /** Results of an earlier step must never pass for this run's. */

@@ -65,7 +65,11 @@ export type ActionPlan =
       readonly shard?: ShardSpec
     } & Publishing)
   /** mode: merge — the shards' results judged as one run, then published. */
-  | ({ readonly kind: 'merge' } & Publishing)
+  | ({
+      readonly kind: 'merge'
+      /** The baseline the shards were planned with: the merge checks they measured it. */
+      readonly baseline: PlannedBaseline
+    } & Publishing)
   | { readonly kind: 'comment-from-artifact'; readonly measuredSha: string }
   | { readonly kind: 'refuse'; readonly message: string }
 
@@ -123,6 +127,9 @@ export function planAction(
     }
     return {
       kind: 'merge',
+      baseline: pr
+        ? pullRequestBaseline(inputs, pr, checkout, event)
+        : { kind: 'none', why: 'not a pull request' },
       ...(pr ? { pullRequest: pr.number } : {}),
       publish: pr ? 'comment' : 'none',
       store,
