@@ -115,7 +115,7 @@ describe('the action and the history of main', () => {
         expect(summary).not.toContain('@team') // escaped: no mention
         expect(github.issues).toHaveLength(1)
         expect(github.issues[0]!.body.split('\n')[0]).toBe(
-          `<!-- perfgate:change-point benchmark=${encodeURIComponent(NAME).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)} metric=wall commit=${commits[STEP_AT]} -->`
+          `<!-- perfgate:change-point benchmark=${encodeURIComponent(NAME).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)} commit=${commits[STEP_AT]} -->`
         )
         expect(github.issues[0]!.body).toContain(`results of ${sha}`)
         expect(github.issues[0]!.title).not.toContain('@team')

@@ -83,10 +83,43 @@ describe('perfgate history', () => {
   it('warns about each file it cannot use and goes on', async () => {
     const extra = scratchDir('perfgate-cli-history-')
     writeFileSync(path.join(extra, 'bad.json'), 'nope')
+    const random = createRandom(3)
+    writeFileSync(
+      path.join(extra, 'good.json'),
+      serializeResults(
+        resultsOf(fakeSha(0), hoursAfterStart(0), [functionResult('one', 1, 0.01, 3, random)])
+      )
+    )
     const { io, out } = captureIo(extra)
     expect(await commandHistory(['--dir', '.', '--json'], io)).toBe(0)
     expect(out.stderr).toMatch(/^perfgate: warning: skipped bad\.json: not valid JSON/)
-    expect(JSON.parse(out.stdout)).toEqual({ series: [], changePoints: [] })
+    expect((JSON.parse(out.stdout) as HistoryReport).series[0]!.points).toHaveLength(1)
+  })
+
+  it('exits 2 when no file is usable, naming the directory, and prints no empty history', async () => {
+    const extra = scratchDir('perfgate-cli-history-')
+    writeFileSync(path.join(extra, 'bad.json'), 'nope')
+    const { io, out } = captureIo(extra)
+    expect(await commandHistory(['--dir', '.', '--json'], io)).toBe(2)
+    expect(out.stdout).toBe('')
+    expect(out.stderr.split('\n').slice(-2)).toEqual([
+      `perfgate history: ${extra}: no usable results files (perfgate results, *.json) in the directory`,
+      ''
+    ])
+  })
+
+  it('reads only the newest commits with --last, and refuses a --last that is not a count', async () => {
+    const { io, out } = captureIo(dir)
+    expect(await commandHistory(['--dir', '.', '--json', '--last', '12'], io)).toBe(0)
+    const report = JSON.parse(out.stdout) as HistoryReport
+    expect(report.series[0]!.points.map((p) => p.commit)).toEqual(
+      Array.from({ length: 12 }, (_, i) => fakeSha(18 + i))
+    )
+    for (const bad of ['0', '1e3', '0x10', '-5', '']) {
+      const refused = captureIo(dir)
+      expect(await commandHistory(['--dir', '.', `--last=${bad}`], refused.io)).toBe(2)
+      expect(refused.out.stderr).toMatch(/^perfgate history: --last: expected a whole number/)
+    }
   })
 
   it('exits 2 when the directory cannot be listed', async () => {

@@ -6,23 +6,34 @@ import {
   changePointBody,
   changePointMarker,
   changePointTitle,
-  upsertIssue
+  stepAlerts,
+  upsertIssue,
+  type StepAlert
 } from '../src/github/issues.js'
 import { createIssuesApi } from '../src/github/octokit.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 
 const HOSTILE = 'GET /x --> <!-- perfgate:change-point benchmark=a --> @octocat #1\n"]'
-const point: HistoryChangePoint = {
+const pointOf = (benchmark: string, metric: string, commit = 'c'.repeat(40)): HistoryChangePoint =>
+  ({
+    benchmark,
+    metric: metric as HistoryChangePoint['metric'],
+    commit,
+    before: 10,
+    after: 11,
+    ratio: 1.1,
+    ciLow: 1.08,
+    ciHigh: 1.12,
+    p: 0.00001
+  }) as const
+const point: StepAlert = {
   benchmark: HOSTILE,
-  metric: 'p95',
   commit: 'c'.repeat(40),
-  before: 10,
-  after: 11,
-  ratio: 1.1,
-  ciLow: 1.08,
-  ciHigh: 1.12,
-  p: 0.00001
+  points: [pointOf(HOSTILE, 'p95')]
 }
+/** Every autolink GitHub applies to plain text, as a benchmark name could hold it. */
+const LINKY =
+  'fix GH-34 #12 owner/repo#7 @user a@b.example GHSA-abcd-1234-efgh JIRA-99 https://evil.example www.evil.example'
 
 let github: FakeGitHub
 let baseUrl: string
@@ -36,7 +47,7 @@ describe('change-point issues', () => {
   it('have a one-line marker that no name can end or forge, and no mention', () => {
     const marker = changePointMarker(point)
     expect(marker).toBe(
-      '<!-- perfgate:change-point benchmark=GET%20%2Fx%20--%3E%20%3C%21--%20perfgate%3Achange-point%20benchmark%3Da%20--%3E%20%40octocat%20%231%0A%22%5D metric=p95 commit=' +
+      '<!-- perfgate:change-point benchmark=GET%20%2Fx%20--%3E%20%3C%21--%20perfgate%3Achange-point%20benchmark%3Da%20--%3E%20%40octocat%20%231%0A%22%5D commit=' +
         'c'.repeat(40) +
         ' -->'
     )
@@ -46,6 +57,82 @@ describe('change-point issues', () => {
     expect(body).not.toMatch(/@octocat/)
     expect(body.split('\n').slice(1).join('\n')).not.toContain('<!--')
     expect(changePointTitle(point)).not.toMatch(/@octocat|#1|\n/)
+  })
+
+  it('link and mention nothing in title or body, whatever the name holds', () => {
+    const step: StepAlert = {
+      benchmark: LINKY,
+      commit: 'c'.repeat(40),
+      points: [pointOf(LINKY, 'p50')]
+    }
+    // What GitHub would turn into a link or a notification, as it matches plain text.
+    const autolinks = /GH-\d|#\d|@[a-z]|GHSA-[a-z\d]|[A-Z]+-\d|https:\/\/|\bwww\.[a-z]/
+    const title = changePointTitle(step)
+    expect(title).not.toMatch(autolinks)
+    // Readable as written once the invisible characters are taken out (no escapes shown).
+    expect(title.replaceAll('\u200b', '')).toBe(
+      `perfgate: ${LINKY} stepped at ccccccc: time/op p50 +10.0 %`
+    )
+    const body = changePointBody(step, 'data-GH-1', 'd'.repeat(40))
+    expect(body.split('\n').slice(1).join('\n')).not.toMatch(autolinks)
+  })
+
+  it('group a step into one alert per benchmark, its gated metrics only', () => {
+    const [c1, c2, c3] = ['1', '2', '3'].map((d) => d.repeat(40)) as [string, string, string]
+    const metrics = ['p50', 'p95', 'p99', 'mean', 'ops']
+    const points = [
+      ...metrics.map((metric) => pointOf('parse', metric, metric === 'p99' ? c3 : c2)),
+      ...metrics.map((metric) => pointOf('render', metric, c2)),
+      pointOf('heap only', 'heap', c1)
+    ]
+    const gates: Record<string, string[]> = {
+      parse: ['p50', 'p99', 'ops'],
+      render: ['p50'],
+      'heap only': ['p50']
+    }
+    const alerts = stepAlerts(points, [c1, c2, c3], (b) => gates[b] ?? [])
+    expect(
+      alerts.map((a) => [a.benchmark, a.commit, a.points.map((p) => `${p.metric}@${p.commit[0]}`)])
+    ).toEqual([
+      ['parse', c2, ['p50@2', 'p99@3', 'ops@2']],
+      ['render', c2, ['p50@2']]
+    ])
+    expect(changePointTitle(alerts[0]!)).toBe(
+      'perfgate: parse stepped at 2222222: time/op p50 +10.0 %, time/op p99 +10.0 %, ops/s +10.0 %'
+    )
+    const body = changePointBody(alerts[0]!, 'perfgate-data', c3)
+    expect(body).toContain(`(at ${c3})`)
+    expect(body.match(/^- /gm)).toHaveLength(3)
+  })
+
+  it('open one issue per benchmark for a step across ten benchmarks, then only update', async () => {
+    const commit = 'e'.repeat(40)
+    const names = Array.from({ length: 10 }, (_, i) => `bench ${i}`)
+    const points = names.flatMap((name) =>
+      ['p50', 'p95', 'p99', 'mean', 'ops'].map((metric) => pointOf(name, metric, commit))
+    )
+    const api = createIssuesApi('t', { owner: 'o', repo: 'r' }, { baseUrl, log: () => {} })
+    for (const checkedAt of ['a'.repeat(40), 'b'.repeat(40)]) {
+      for (const step of stepAlerts(points, [commit], () => ['p50', 'mean'])) {
+        await upsertIssue(
+          api,
+          changePointMarker(step),
+          changePointTitle(step),
+          changePointBody(step, 'perfgate-data', checkedAt)
+        )
+      }
+    }
+    expect(github.issues).toHaveLength(10)
+    expect(github.count(/^POST .*\/issues$/)).toBe(10)
+    expect(github.issues.map((i) => i.title)).toEqual(
+      names.map(
+        (name) => `perfgate: ${name} stepped at eeeeeee: time/op p50 +10.0 %, time/op mean +10.0 %`
+      )
+    )
+    for (const issue of github.issues) {
+      expect(issue.body.match(/^- /gm)).toHaveLength(2)
+      expect(issue.body).toContain('b'.repeat(40))
+    }
   })
 
   it('are created once, then updated; issues of others or with the marker further down are left alone', async () => {

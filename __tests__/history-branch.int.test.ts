@@ -76,6 +76,15 @@ describe('history from the data branch', () => {
     )
   })
 
+  it('reads only the newest stored commits of main with last, and no other file', () => {
+    const reader = cloneOf(remote)
+    const warnings: string[] = []
+    const entries = readDataBranch({ cwd: reader, last: 4, onWarning: (m) => warnings.push(m) })
+    expect(entries.map((e) => e.commit)).toEqual(main.slice(-4))
+    // The feature commit's file was not read at all (not even to be skipped).
+    expect(warnings).toEqual([])
+  })
+
   it('names the first commit after the step in --json', async () => {
     const { io, out } = captureIo(cloneOf(remote))
     expect(await commandHistory(['--json', '--filter', 'steps'], io)).toBe(0)

@@ -1,7 +1,8 @@
 /**
  * `perfgate history`: main's trend and change points, from the data branch (default) or a
- * directory of results files. Prints the terminal view (or `--json`); always exits 0 when it could read the history
- * (a change point is information, not a failed gate), 2 on a usage error.
+ * directory of results files. Prints the terminal view (or `--json`); exits 0 when it could
+ * read the history (a change point is information, not a failed gate), 2 on a usage error
+ * or when there is no stored history to read (an empty directory, a branch without results).
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -17,13 +18,15 @@ import { renderHistoryTerminal } from '../report/history-terminal.js'
 import type { CliIo } from './main.js'
 
 export const HISTORY_USAGE = `  perfgate history  [--data-branch perfgate-data] [--remote origin] | [--dir <results dir>]
-                    [--filter <regex>] [--json] [--html <dir>] [--commit-url <url with {commit}>]`
+                    [--last <commits>] [--filter <regex>] [--json] [--html <dir>]
+                    [--commit-url <url with {commit}>]`
 
 const HISTORY_OPTIONS = {
   'data-branch': { type: 'string' },
   remote: { type: 'string' },
   dir: { type: 'string' },
   filter: { type: 'string' },
+  last: { type: 'string' },
   json: { type: 'boolean' },
   html: { type: 'string' },
   'commit-url': { type: 'string' }
@@ -67,6 +70,16 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
       return usage(io, `--filter: not a valid regular expression: ${(error as Error).message}`)
     }
   }
+  let last: number | undefined
+  if (values.last !== undefined) {
+    if (!/^[1-9][0-9]{0,8}$/.test(values.last)) {
+      return usage(
+        io,
+        `--last: expected a whole number of commits (1 or more), got ${JSON.stringify(values.last)}`
+      )
+    }
+    last = Number(values.last)
+  }
   const commitUrl = values['commit-url']
   if (commitUrl !== undefined && !/^https?:\/\/\S*\{commit\}/.test(commitUrl)) {
     return usage(
@@ -92,6 +105,7 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
       entries = readResultsDir(path.resolve(io.cwd, values.dir), {
         repo: inRepo ? io.cwd : undefined,
         onWarning,
+        last,
         display: (file) => displayPath(io.cwd, file)
       })
     } else {
@@ -105,6 +119,7 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
         cwd: io.cwd,
         branch: values['data-branch'],
         remote: values.remote,
+        last,
         onWarning
       })
     }

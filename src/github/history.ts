@@ -2,7 +2,7 @@
  * The action's use of main's history (the data branch): on a push to main, after storing,
  * the change points whose first commit is among the newest stored commits are reported as
  * new — a job-summary section, the `new-change-points` output and, with the input
- * `change-point-issues`, one issue each — and the history dashboard is written onto the
+ * `change-point-issues`, one issue per benchmark that stepped in a gated metric — and the history dashboard is written onto the
  * data branch (`index.html`, for GitHub Pages; input `dashboard`); on a pull request, the
  * series behind the comment's trend charts. Reading is best effort: a failure is a warning
  * (push) or a line in the log (pull request), never a failed step.
@@ -20,7 +20,13 @@ import { formatChange, formatP } from '../report/model.js'
 import type { BranchStore } from '../store/branch-store.js'
 import { oneLine } from './comment.js'
 import type { ActionInputs } from './inputs.js'
-import { changePointBody, changePointMarker, changePointTitle, upsertIssue } from './issues.js'
+import {
+  changePointBody,
+  changePointMarker,
+  changePointTitle,
+  stepAlerts,
+  upsertIssue
+} from './issues.js'
 import type { ActionLog } from './log.js'
 import { createIssuesApi } from './octokit.js'
 import type { ActionOutputs } from './outputs.js'
@@ -35,6 +41,16 @@ import type { ActionOutputs } from './outputs.js'
  */
 export const NEW_WINDOW = 5
 
+/**
+ * The action reads only the newest this many stored commits of main (on every push, and
+ * for a PR's trends): change points are judged on the newest few commits, for which a
+ * few hundred before them are ample context, and the cost of a push then stays the same
+ * however long main's history grows (each series is searched exactly; see
+ * EXACT_SEARCH_MAX in src/stats/changepoints.ts). The dashboard shows this window;
+ * `perfgate history` reads all stored commits, or `--last N`.
+ */
+export const HISTORY_WINDOW = 500
+
 /** The data branch's entries, or why they cannot be read. */
 function readEntries(
   cwd: string,
@@ -48,6 +64,7 @@ function readEntries(
       branch: inputs.dataBranch,
       remote: 'origin',
       fetched,
+      last: HISTORY_WINDOW,
       onWarning: (message) => log.info(`perfgate: history: ${oneLine(message)}`)
     })
     return { entries }
@@ -130,6 +147,15 @@ export async function reportMainHistory(
   return fresh === undefined ? undefined : { newChangePoints: fresh }
 }
 
+/** The metrics a benchmark gates, as its newest stored results say (none if not stored). */
+function gateOf(entries: readonly HistoryEntry[], benchmark: string): readonly string[] {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const found = entries[i]!.results.benchmarks.find((b) => b.name === benchmark)
+    if (found) return found.settings.compare.gate
+  }
+  return []
+}
+
 /** The change points among the newest stored commits: summary, output, issues. */
 async function reportNewChangePoints(
   entries: readonly HistoryEntry[],
@@ -139,7 +165,8 @@ async function reportNewChangePoints(
   io: { readonly log: ActionLog; readonly outputs: ActionOutputs }
 ): Promise<readonly HistoryChangePoint[] | undefined> {
   try {
-    const recent = new Set(entries.slice(-NEW_WINDOW).map((e) => e.commit))
+    const recentCommits = entries.slice(-NEW_WINDOW).map((e) => e.commit)
+    const recent = new Set(recentCommits)
     const fresh = report.changePoints.filter((p) => recent.has(p.commit))
     io.outputs.newChangePoints(fresh.length)
     io.log.info(
@@ -155,12 +182,13 @@ async function reportNewChangePoints(
         const api = createIssuesApi(inputs.token, repository, {
           log: (m) => io.log.info(`perfgate: ${m}`)
         })
-        for (const point of fresh) {
+        const alerts = stepAlerts(fresh, recentCommits, (benchmark) => gateOf(entries, benchmark))
+        for (const step of alerts) {
           const done = await upsertIssue(
             api,
-            changePointMarker(point),
-            changePointTitle(point),
-            changePointBody(point, inputs.dataBranch, latest),
+            changePointMarker(step),
+            changePointTitle(step),
+            changePointBody(step, inputs.dataBranch, latest),
             { onRetry: (m) => io.log.info(`perfgate: ${m}`) }
           )
           io.log.info(`perfgate: change-point issue ${done.action}: ${done.url}`)

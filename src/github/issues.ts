@@ -1,9 +1,11 @@
 /**
- * One GitHub issue per new step change on main (input `change-point-issues`): found again
+ * One GitHub issue per new step of a benchmark on main (input `change-point-issues`), its
+ * gated metrics listed inside: found again
  * by its hidden marker, which must be the body's whole first line, among issues opened by
  * the token's own identity; updated in place, else created — never a duplicate. The marker
  * carries the benchmark name percent-encoded, so no name can end the HTML comment or forge
- * another marker; the title and body escape names like the report (no mention, no link).
+ * another marker; the body escapes names like the report, the title (plain text) keeps
+ * them readable but links and mentions nothing.
  *
  * Retries, timeouts and rate limits live in the client (octokit.ts). Creating is not
  * repeated blindly: after a create whose outcome is unknown the issues are listed again.
@@ -11,7 +13,7 @@
 import type { HistoryChangePoint } from '../history/series.js'
 import { metricLabel, type MetricName } from '../metrics.js'
 import { formatMetric } from '../report/format.js'
-import { escapeMarkdown } from '../report/markdown.js'
+import { escapeMarkdown, neutralizeAutolinks } from '../report/markdown.js'
 import { formatChange, formatP } from '../report/model.js'
 import { firstLine, oneLine, outcomeUnknown, tokenLogin } from './comment.js'
 
@@ -36,10 +38,50 @@ export interface IssuesApi {
   viewerLogin(): Promise<string | undefined>
 }
 
-/** The hidden first line of a change point's issue. */
-export function changePointMarker(point: {
+/**
+ * One issue's worth: the new change points of one benchmark's gated metrics, which a step
+ * moves together (p50, mean and ops of one slower function), named by the first commit
+ * after the step.
+ */
+export interface StepAlert {
   readonly benchmark: string
-  readonly metric: string
+  /** The earliest first-commit-after-the-step among its change points. */
+  readonly commit: string
+  /** One per metric, in the metrics table's order. */
+  readonly points: readonly HistoryChangePoint[]
+}
+
+/**
+ * Groups new change points into one alert per benchmark, keeping only the metrics that
+ * benchmark gates (`gateOf`: its `compare.gate` as last stored). The new points all lie in
+ * the newest few commits (`recent`, oldest first), too close to tell apart two steps of one
+ * benchmark, so they are one step to a reader; a metric the gate leaves out (a tail, heap)
+ * raises no alert unless the config gates it.
+ */
+export function stepAlerts(
+  points: readonly HistoryChangePoint[],
+  recent: readonly string[],
+  gateOf: (benchmark: string) => readonly string[]
+): StepAlert[] {
+  const order = new Map(recent.map((commit, index) => [commit, index]))
+  const byBenchmark = new Map<string, HistoryChangePoint[]>()
+  for (const point of points) {
+    if (!gateOf(point.benchmark).includes(point.metric)) continue
+    const group = byBenchmark.get(point.benchmark)
+    if (group) group.push(point)
+    else byBenchmark.set(point.benchmark, [point])
+  }
+  return [...byBenchmark].map(([benchmark, group]) => {
+    const first = group.reduce((earliest, point) =>
+      (order.get(point.commit) ?? 0) < (order.get(earliest.commit) ?? 0) ? point : earliest
+    )
+    return { benchmark, commit: first.commit, points: group }
+  })
+}
+
+/** The hidden first line of a step's issue. */
+export function changePointMarker(step: {
+  readonly benchmark: string
   readonly commit: string
 }): string {
   const code = (text: string) =>
@@ -47,37 +89,51 @@ export function changePointMarker(point: {
       /[!'()*~]/g,
       (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
     )
-  return `<!-- perfgate:change-point benchmark=${code(point.benchmark)} metric=${code(point.metric)} commit=${code(point.commit)} -->`
+  return `<!-- perfgate:change-point benchmark=${code(step.benchmark)} commit=${code(step.commit)} -->`
 }
 
-/** A title is plain text: one line, no mention and no issue reference (GitHub links both). */
+/**
+ * A title is plain text (markdown escapes would show): one line, and nothing GitHub turns
+ * into a mention, an issue reference or a link.
+ */
 function plainTitle(text: string): string {
-  return oneLine(text, 200)
-    .replace(/@/g, '@\u200b')
-    .replace(/#(?=\d)/g, '#\u200b')
+  return neutralizeAutolinks(oneLine(text, 200))
 }
 
-export function changePointTitle(point: HistoryChangePoint): string {
+/** Metrics named in a title before "and N more". */
+const TITLE_METRICS = 3
+
+export function changePointTitle(step: StepAlert): string {
+  const shown = step.points
+    .slice(0, TITLE_METRICS)
+    .map((point) => `${metricLabel(point.metric)} ${formatChange(point.ratio)}`)
+  const more = step.points.length - shown.length
   return plainTitle(
-    `perfgate: ${point.benchmark} ${metricLabel(point.metric)} ${formatChange(point.ratio)} at ${point.commit.slice(0, 7)}`
+    `perfgate: ${step.benchmark} stepped at ${step.commit.slice(0, 7)}: ${shown.join(', ')}` +
+      (more > 0 ? ` and ${more} more` : '')
   )
 }
 
 /** `checkedAt`: the newest stored commit the step was found in (each push updates it). */
-export function changePointBody(
-  point: HistoryChangePoint,
-  dataBranch: string,
-  checkedAt: string
-): string {
-  const metric = point.metric as MetricName
+export function changePointBody(step: StepAlert, dataBranch: string, checkedAt: string): string {
   return [
-    changePointMarker(point),
-    `**${escapeMarkdown(point.benchmark)}** ${escapeMarkdown(metricLabel(metric))} stepped ` +
-      `**${formatChange(point.ratio)}** (${formatChange(point.ciLow)} … ${formatChange(point.ciHigh)}, p ${formatP(point.p)}) ` +
-      `at commit ${point.commit}: from ${formatMetric(metric, point.before)} to ${formatMetric(metric, point.after)}.`,
+    changePointMarker(step),
+    `**${escapeMarkdown(step.benchmark)}** stepped at commit ${step.commit}:`,
+    '',
+    ...step.points.map((point) => {
+      const metric = point.metric as MetricName
+      return (
+        `- ${escapeMarkdown(metricLabel(metric))} **${formatChange(point.ratio)}** ` +
+        `(${formatChange(point.ciLow)} … ${formatChange(point.ciHigh)}, p ${formatP(point.p)}): ` +
+        `from ${formatMetric(metric, point.before)} to ${formatMetric(metric, point.after)}` +
+        (point.commit === step.commit ? '' : ` (at ${point.commit})`)
+      )
+    }),
     '',
     `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
-      '(docs/cli.md, "perfgate history"). The commit named is the first one measured after the step.',
+      '(docs/cli.md, "perfgate history"). The commit named is the first one measured after the step. ' +
+      "Issues cover the benchmark's gated metrics (compare.gate); the job summary and " +
+      '`perfgate history` list every metric.',
     '',
     `<sub>Last checked with the results of ${checkedAt}.</sub>`,
     ''

@@ -9,7 +9,13 @@
 import { spawnSync } from 'node:child_process'
 import { gitInvocation } from '../git/run.js'
 import { MAX_RESULTS_FILE_BYTES, parseResults, ResultsError } from '../results/format.js'
-import { firstParentHistory, HistoryError, orderEntries, type ReadEntry } from './read-dir.js'
+import {
+  firstParentHistory,
+  HistoryError,
+  newest,
+  orderEntries,
+  type ReadEntry
+} from './read-dir.js'
 import type { HistoryEntry } from './series.js'
 
 export interface ReadBranchOptions {
@@ -26,6 +32,11 @@ export interface ReadBranchOptions {
    * storing): read that copy without asking the remote again. Fetched when it is missing.
    */
   readonly fetched?: boolean
+  /**
+   * Only the newest this many stored commits of the first-parent history: the others are
+   * not even read. Default: all.
+   */
+  readonly last?: number
   readonly onWarning: (message: string) => void
 }
 
@@ -128,7 +139,7 @@ export function readDataBranch(options: ReadBranchOptions): HistoryEntry[] {
   if (listed.status !== 0) {
     throw new HistoryError(`cannot list ${branch}: ${firstLine(listed.stderr)}`)
   }
-  const files: { path: string; blob: string; commit: string }[] = []
+  let files: { path: string; blob: string; commit: string }[] = []
   for (const record of listed.stdout.toString('utf8').split('\0')) {
     if (record === '') continue
     const tab = record.indexOf('\t')
@@ -153,6 +164,15 @@ export function readDataBranch(options: ReadBranchOptions): HistoryEntry[] {
       `${branch} (fetched from ${remote}) holds no perfgate results (no results/<commit>.json files): ` +
         'is it the branch the action stores into (input data-branch)?'
     )
+  }
+  const history = firstParentHistory(options.cwd, options.ref)
+  if ('error' in history) {
+    options.onWarning(
+      `cannot read the first-parent history of ${options.ref ?? 'HEAD'}: ${history.error}; ` +
+        'ordered by when the results were measured (createdAt) instead'
+    )
+  } else if (options.last !== undefined) {
+    files = newestOnHistory(files, history.commits, options.last)
   }
   const batch = git(
     options.cwd,
@@ -181,12 +201,22 @@ export function readDataBranch(options: ReadBranchOptions): HistoryEntry[] {
   if (read.length === 0) {
     throw new HistoryError(`${branch}: none of its ${files.length} results files could be used`)
   }
-  const history = firstParentHistory(options.cwd, options.ref)
-  if ('error' in history) {
-    options.onWarning(
-      `cannot read the first-parent history of ${options.ref ?? 'HEAD'}: ${history.error}; ` +
-        'ordered by when the results were measured (createdAt) instead'
-    )
+  return newest(
+    orderEntries(read, 'error' in history ? undefined : history.commits, options.onWarning),
+    options.last
+  )
+}
+
+/** The files of the newest `last` stored commits along `history` (oldest first). */
+function newestOnHistory<T extends { readonly commit: string }>(
+  files: readonly T[],
+  history: readonly string[],
+  last: number
+): T[] {
+  const stored = new Set(files.map((file) => file.commit))
+  const wanted = new Set<string>()
+  for (let i = history.length - 1; i >= 0 && wanted.size < last; i--) {
+    if (stored.has(history[i]!)) wanted.add(history[i]!)
   }
-  return orderEntries(read, 'error' in history ? undefined : history.commits, options.onWarning)
+  return files.filter((file) => wanted.has(file.commit))
 }

@@ -42,6 +42,13 @@ export interface ReadHistoryOptions {
   readonly onWarning: (message: string) => void
   /** How files are named in warnings (default: the path as joined from `dir`). */
   readonly display?: (file: string) => string
+  /** Only the newest this many commits (after ordering). Default: all. */
+  readonly last?: number
+}
+
+/** The newest `last` entries (all when undefined). */
+export function newest(entries: HistoryEntry[], last: number | undefined): HistoryEntry[] {
+  return last === undefined ? entries : entries.slice(Math.max(0, entries.length - last))
 }
 
 /** One results file as read (before ordering). */
@@ -244,5 +251,5 @@ export function readResultsDir(dir: string, options: ReadHistoryOptions): Histor
       `${display(dir)}: no usable results files (perfgate results, *.json) in the directory`
     )
   }
-  return orderEntries(read, history, options.onWarning)
+  return newest(orderEntries(read, history, options.onWarning), options.last)
 }

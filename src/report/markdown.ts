@@ -25,23 +25,33 @@ const ZW = '\u200b'
 /**
  * Escapes user-provided text (benchmark names, messages) for GitHub markdown: no HTML,
  * no table breaks, no emphasis or links, and none of the autolinks GitHub applies to
- * plain text: @mentions (also user@host e-mails, owner/repo@sha), #123 and owner/repo#123,
- * GH-123 and custom references (PREFIX-123), GHSA advisory ids, scheme:// and www. links.
- * Bare commit hashes are left alone: they link only to this repository's own commits.
+ * plain text (see neutralizeAutolinks).
  */
 export function escapeMarkdown(text: string): string {
+  return neutralizeAutolinks(
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/([\\`*_[\]|~])/g, '\\$1')
+  ).replace(/\r?\n/g, ' ')
+}
+
+/**
+ * Keeps GitHub from linking or notifying from plain text (an issue title, where markdown
+ * escapes would show): @mentions (also user@host e-mails, owner/repo@sha), #123 and
+ * owner/repo#123, GH-123 and custom references (PREFIX-123), GHSA advisory ids, scheme://
+ * and www. links. Bare commit hashes are left alone: they link only to this repository's
+ * own commits.
+ */
+export function neutralizeAutolinks(text: string): string {
   return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|~])/g, '\\$1')
     .replace(/@/g, `@${ZW}`)
     .replace(/#(?=\d)/g, `#${ZW}`)
     .replace(/\bGHSA-/gi, (m) => m + ZW)
     .replace(/([a-z])-(?=\d)/gi, `$1-${ZW}`)
     .replace(/\b([a-z][a-z\d+.-]*):\/\//gi, `$1${ZW}://`)
     .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZW}.`)
-    .replace(/\r?\n/g, ' ')
 }
 
 /**
