@@ -1,7 +1,7 @@
 // Terminal control sequences in child output and worker error messages are made inert
 // where they are captured, so printing a failure cannot clear the screen or set a title.
 import { liveChildCount } from '../src/process/children.js'
-import { sanitizeChildText } from '../src/process/text.js'
+import { sanitizeChildText, terminalName } from '../src/process/text.js'
 import { runCommandTrial } from '../src/runners/command/runner.js'
 import { runFunctionTrial } from '../src/runners/function/runner.js'
 import { HttpTrialRunner } from '../src/runners/http/runner.js'
@@ -21,6 +21,20 @@ describe('sanitizeChildText', () => {
     expect(sanitizeChildText('a\tb\r\nc\u001b[2J\u0007\u009b\u007fé 🙂')).toBe(
       'a\tb\nc\\x1b[2J\\x07\\x9b\\x7fé 🙂'
     )
+  })
+
+  it('escapes bidirectional controls and Unicode line separators', () => {
+    expect(sanitizeChildText('abc\u202edcba \u2066x\u2069 \u200f \u061c \u2028')).toBe(
+      'abc\\u202edcba \\u2066x\\u2069 \\u200f \\u061c \\u2028'
+    )
+  })
+})
+
+describe('terminalName', () => {
+  it('keeps a name to one inert line and cuts a long one, saying its length', () => {
+    expect(terminalName('a\tb\nc\u001b[2J')).toBe('a\\tb\\nc\\x1b[2J')
+    const long = '\u202e' + 'n'.repeat(4999)
+    expect(terminalName(long)).toBe(`\\u202e${'n'.repeat(119)}… (5000 characters)`)
   })
 })
 

@@ -15,6 +15,7 @@ import type { BenchmarkResult } from '../results/types.js'
 import type { TrialOutcome } from '../runners/types.js'
 import { formatMetric } from '../report/format.js'
 import { formatChange } from '../report/model.js'
+import { terminalName } from '../process/text.js'
 
 /** In logs, trials slower than this get their own line, so long runs show they move. */
 const SLOW_TRIAL_MS = 2000
@@ -57,12 +58,12 @@ function benchmarkLabels() {
   const labels = new Map<string, string>()
   return {
     start(benchmark: { readonly name: string }, position: number, total: number): string {
-      const label = `[${position}/${total}] ${benchmark.name}`
+      const label = `[${position}/${total}] ${terminalName(benchmark.name)}`
       labels.set(benchmark.name, label)
       return label
     },
     of(benchmark: { readonly name: string }): string {
-      return labels.get(benchmark.name) ?? benchmark.name
+      return labels.get(benchmark.name) ?? terminalName(benchmark.name)
     }
   }
 }

@@ -7,21 +7,15 @@
  */
 import { randomInt } from 'node:crypto'
 import type { ParseArgsConfig } from 'node:util'
-import {
-  bisectRegression,
-  BisectError,
-  type BisectOutcome,
-  type BisectStep
-} from '../app/bisect.js'
+import { bisectRegression, type BisectOutcome, type BisectStep } from '../app/bisect.js'
 import { loadConfigFile } from '../app/files.js'
 import { EXIT } from '../app/outcome.js'
 import { MAX_TRIALS } from '../config/defaults.js'
-import { ConfigError } from '../config/errors.js'
-import { BaseCheckoutError } from '../git/base-checkout.js'
 import { sanitizeChildText } from '../process/text.js'
 import { CI_LABEL } from '../report/format.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import type { CliIo } from './main.js'
+import { reportFailure } from './failures.js'
 import { parse, UsageError, wholeNumber } from './flags.js'
 
 export const BISECT_USAGE = `Usage:
@@ -176,22 +170,8 @@ export async function commandBisect(args: string[], io: CliIo): Promise<number> 
     if (outcome.kind === 'found') return EXIT.passed
     return outcome.kind === 'errored' ? EXIT.runtime : EXIT.gateFailed
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`perfgate: ${error.message}\n\n${BISECT_USAGE}`)
-      return EXIT.usage
-    }
-    if (error instanceof BisectError) {
-      io.stderr.write(`perfgate: ${error.message}\n`)
-      return EXIT.usage
-    }
-    if (error instanceof ConfigError) {
-      io.stderr.write(`${error.message}\n`)
-      return EXIT.usage
-    }
-    if (error instanceof BaseCheckoutError) {
-      io.stderr.write(`perfgate: ${error.message}\n`)
-      return error.kind === 'usage' ? EXIT.usage : EXIT.runtime
-    }
-    throw error
+    const code = reportFailure(io.stderr, error, BISECT_USAGE)
+    if (code === undefined) throw error
+    return code
   }
 }

@@ -17,21 +17,19 @@ import {
 } from '../app/files.js'
 import { EXIT, outcomeOf } from '../app/outcome.js'
 import type { ProgressStream } from '../app/progress.js'
-import { RequestError, type Baseline, type RunRequest } from '../app/requests.js'
+import type { Baseline, RunRequest } from '../app/requests.js'
 import { mergeShards } from '../app/merge.js'
 import { compareStored, runBenchmarks } from '../app/run.js'
 import { parseShard, sharedSeed } from '../app/shards.js'
 import { gitSync } from '../git/run.js'
 import { configHash } from '../results/hash.js'
-import { ConfigError } from '../config/errors.js'
 import { FAIL_ON_VALUES, MAX_DURATION_MS, MAX_TRIALS, MEASURE_VALUES } from '../config/defaults.js'
 import { parseDuration } from '../config/units.js'
 import type { FailOn } from '../config/types.js'
-import { BaseCheckoutError } from '../git/base-checkout.js'
 import { renderMarkdownReport } from '../report/markdown.js'
 import { buildReport } from '../report/model.js'
 import { renderTerminalReport, renderTerminalVerdict } from '../report/terminal.js'
-import { ResultsError, serializeResults } from '../results/format.js'
+import { serializeResults } from '../results/format.js'
 import type { Results } from '../results/types.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
@@ -42,7 +40,9 @@ import { commandBisect } from './bisect.js'
 import { CALIBRATE_USAGE, commandCalibrate } from './calibrate.js'
 import { commandHistory, HISTORY_USAGE } from './history.js'
 import { VERSION } from '../version.js'
+import { reportFailure, writeProblem } from './failures.js'
 import { parse, regex, UsageError, wholeNumber } from './flags.js'
+import { terminalName } from '../process/text.js'
 
 export interface CliIo {
   readonly stdout: ProgressStream
@@ -208,10 +208,10 @@ function present(
     if (!target) continue
     try {
       target.write(text())
-      if (!target.isStdout) io.stderr.write(`${what} written to ${target.display}\n`)
+      if (!target.isStdout) io.stderr.write(`${what} written to ${terminalName(target.display)}\n`)
     } catch (error) {
       if (!(error instanceof OutputError)) throw error
-      io.stderr.write(`perfgate: ${error.message}\n`)
+      writeProblem(io.stderr, error.message)
       failed = true
     }
   }
@@ -295,7 +295,7 @@ function partialWriter(out: OutputTarget | undefined, io: CliIo) {
     } catch (error) {
       if (!(error instanceof OutputError) || warned) return
       warned = true
-      io.stderr.write(`perfgate: ${error.message}; will try again at the end\n`)
+      writeProblem(io.stderr, `${error.message}; will try again at the end`)
     }
   }
 }
@@ -339,7 +339,7 @@ function commandValidate(args: string[], io: CliIo): number {
   const values = parse(args, VALIDATE_OPTIONS)
   const config = loadConfigFile(io.cwd, values.config)
   io.stdout.write(
-    `${displayPath(io.cwd, config.file)}: valid, ${config.benchmarks.length} benchmark(s): ` +
+    `${terminalName(displayPath(io.cwd, config.file), Infinity)}: valid, ${config.benchmarks.length} benchmark(s): ` +
       config.benchmarks.map((b) => `${b.name} (${b.kind})`).join(', ') +
       '\n'
   )
@@ -379,22 +379,8 @@ export async function main(args: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}`)
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof RequestError) {
-      io.stderr.write(`perfgate: ${error.message}\n\n${USAGE}`)
-      return EXIT.usage
-    }
-    if (error instanceof ResultsError) {
-      io.stderr.write(`perfgate: ${error.message}\n`)
-      return EXIT.usage
-    }
-    if (error instanceof BaseCheckoutError) {
-      io.stderr.write(`perfgate: ${error.message}\n`)
-      return error.kind === 'usage' ? EXIT.usage : EXIT.runtime
-    }
-    if (error instanceof ConfigError) {
-      io.stderr.write(`${error.message}\n`)
-      return EXIT.usage
-    }
-    throw error
+    const code = reportFailure(io.stderr, error, USAGE)
+    if (code === undefined) throw error
+    return code
   }
 }

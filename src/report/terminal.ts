@@ -3,6 +3,7 @@
  * trials, their spread and range (pure; returns a string).
  */
 import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
+import { sanitizeChildText, TERMINAL_NAME_MAX, terminalName } from '../process/text.js'
 import type { Results } from '../results/types.js'
 import { CI_LABEL, formatBytes, formatMetric, formatPercent } from './format.js'
 import type { ReportModel } from './model.js'
@@ -11,6 +12,21 @@ import { renderTextTable } from './text-table.js'
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/**
+ * The one pass every terminal text goes through. Results read from a file carry untrusted
+ * text in any field (benchmark names, error messages, the environment, a baseline's file
+ * name): a name too long for a line is cut wherever it appears (table cells are cut before
+ * the table is laid out), and control and bidirectional characters are shown escaped. The
+ * renderers here emit none of their own.
+ */
+function forTerminal(text: string, names: Iterable<string>): string {
+  let out = text
+  for (const name of new Set(names)) {
+    if ([...name].length > TERMINAL_NAME_MAX) out = out.split(name).join(terminalName(name))
+  }
+  return sanitizeChildText(out)
 }
 
 /** Renders results as a table for the terminal. */
@@ -22,7 +38,7 @@ export function renderTerminalReport(results: Results): string {
   for (const bench of results.benchmarks) {
     let first = true
     const name = () => {
-      const shown = first ? bench.name : ''
+      const shown = first ? terminalName(bench.name) : ''
       first = false
       return shown
     }
@@ -75,7 +91,10 @@ export function renderTerminalReport(results: Results): string {
       (errored > 0 ? `, ${errored} errored` : '') +
       ` · spread = 1.4826 × MAD / median across trials, each trial a fresh process`
   )
-  return lines.join('\n') + '\n'
+  return forTerminal(
+    lines.join('\n') + '\n',
+    results.benchmarks.map((b) => b.name)
+  )
 }
 
 const MARK = {
@@ -101,7 +120,7 @@ export function renderTerminalVerdict(model: ReportModel): string {
         ['verdict', 'benchmark', 'metric', 'base', 'head', 'change', CI_LABEL, 'p (Holm)'],
         rows.map((r) => [
           MARK[r.verdict],
-          r.benchmark,
+          terminalName(r.benchmark),
           r.metric,
           r.base,
           r.head,
@@ -139,5 +158,12 @@ export function renderTerminalVerdict(model: ReportModel): string {
   for (const note of model.notes) lines.push(`! ${note.benchmark} ${note.text}`)
   if (model.notes.length > 0) lines.push('')
   lines.push(...model.method.map((l) => l.replace(/`/g, '')))
-  return lines.join('\n') + '\n'
+  const names = [
+    ...rows,
+    ...model.budgets,
+    ...model.targets,
+    ...model.notes,
+    ...model.failures
+  ].map((row) => row.benchmark)
+  return forTerminal(lines.join('\n') + '\n', names)
 }
