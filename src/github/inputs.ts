@@ -7,7 +7,9 @@ import {
   DEFAULT_DATA_BRANCH,
   DEFAULT_OUTPUT_DIR,
   FAIL_ON_VALUES,
-  type FailOn
+  MEASURE_VALUES,
+  type FailOn,
+  type Measure
 } from '../config/defaults.js'
 
 export const Inputs = {
@@ -17,6 +19,7 @@ export const Inputs = {
   mode: 'mode',
   baseline: 'baseline',
   failOn: 'fail-on',
+  measure: 'measure',
   comment: 'comment',
   commentId: 'comment-id',
   dataBranch: 'data-branch',
@@ -34,6 +37,7 @@ export const INPUT_CHOICES = {
   mode: ['auto', 'measure', 'comment', 'merge'],
   baseline: ['auto', 'merge-base', 'stored', 'none'],
   failOn: ['config', ...FAIL_ON_VALUES],
+  measure: ['config', ...MEASURE_VALUES],
   comment: ['always', 'on-change', 'never']
 } as const
 
@@ -49,6 +53,8 @@ export const INPUT_DEFAULTS = {
   baseline: 'auto',
   /** The config's compare.fail-on. */
   failOn: 'config',
+  /** The config's measure (per benchmark, default time). */
+  measure: 'config',
   comment: 'always',
   commentId: DEFAULT_COMMENT_ID,
   dataBranch: DEFAULT_DATA_BRANCH,
@@ -64,6 +70,8 @@ export interface ActionInputs {
   readonly mode: Mode
   readonly baseline: BaselineSource
   readonly failOn: 'config' | FailOn
+  /** Overrides the config's `measure` unless 'config'. */
+  readonly measure?: 'config' | Measure
   readonly comment: CommentPolicy
   readonly commentId: string
   readonly dataBranch: string
@@ -130,6 +138,7 @@ export function readInputs(): ActionInputs {
     mode: choice(Inputs.mode, INPUT_CHOICES.mode, INPUT_DEFAULTS.mode),
     baseline: choice(Inputs.baseline, INPUT_CHOICES.baseline, INPUT_DEFAULTS.baseline),
     failOn: choice(Inputs.failOn, INPUT_CHOICES.failOn, INPUT_DEFAULTS.failOn),
+    measure: choice(Inputs.measure, INPUT_CHOICES.measure, INPUT_DEFAULTS.measure),
     comment: choice(Inputs.comment, INPUT_CHOICES.comment, INPUT_DEFAULTS.comment),
     commentId,
     dataBranch: core.getInput(Inputs.dataBranch).trim() || INPUT_DEFAULTS.dataBranch,
