@@ -9,6 +9,7 @@ export function actionInputs(overrides: Partial<ActionInputs> = {}): ActionInput
     mode: 'auto',
     baseline: 'auto',
     failOn: 'config',
+    measure: 'config',
     comment: 'always',
     commentId: 'default',
     dataBranch: 'perfgate-data',

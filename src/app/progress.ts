@@ -71,8 +71,8 @@ function benchmarkLabels() {
 /** The median of `metric` (default: the kind's headline metric), formatted. */
 function headlineMedian(
   result: BenchmarkResult,
-  // The first gated metric that was measured (instructions alone: the count), else the kind's.
-  metric: MetricName = result.settings.compare.gate.find((m) => result.summary[m]) ??
+  // The kind's first headline metric that was measured (instructions alone: the count).
+  metric: MetricName = HEADLINE_METRICS[result.kind].find((m) => result.summary[m]) ??
     HEADLINE_METRICS[result.kind][0]!
 ): [MetricName, string] {
   const s = result.summary[metric]

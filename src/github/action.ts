@@ -263,7 +263,11 @@ async function carryOutRun(
 ): Promise<Outcome> {
   clearStaleFiles(files)
   const store = branchStore(cwd, inputs, io)
-  const config = loadConfigFile(cwd, inputs.config)
+  const config = loadConfigFile(
+    cwd,
+    inputs.config,
+    inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure
+  )
   const baseline = await resolveBaseline(plan, cwd, store, inputs, io.log)
   let profiles: BenchmarkProfile[] = []
   const results = await runBenchmarks(

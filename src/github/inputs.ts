@@ -6,7 +6,9 @@ import {
   DEFAULT_DATA_BRANCH,
   DEFAULT_OUTPUT_DIR,
   FAIL_ON_VALUES,
-  type FailOn
+  MEASURE_VALUES,
+  type FailOn,
+  type Measure
 } from '../config/defaults.js'
 import { quote } from '../config/errors.js'
 import { parseWholeNumber } from '../config/units.js'
@@ -18,6 +20,7 @@ export const Inputs = {
   mode: 'mode',
   baseline: 'baseline',
   failOn: 'fail-on',
+  measure: 'measure',
   comment: 'comment',
   commentId: 'comment-id',
   dataBranch: 'data-branch',
@@ -35,6 +38,7 @@ export const INPUT_CHOICES = {
   mode: ['auto', 'measure', 'comment', 'merge'],
   baseline: ['auto', 'merge-base', 'stored', 'none'],
   failOn: ['config', ...FAIL_ON_VALUES],
+  measure: ['config', ...MEASURE_VALUES],
   comment: ['always', 'on-change', 'never']
 } as const
 
@@ -50,6 +54,8 @@ export const INPUT_DEFAULTS = {
   baseline: 'auto',
   /** The config's compare.fail-on. */
   failOn: 'config',
+  /** The config's measure (per benchmark, default time). */
+  measure: 'config',
   comment: 'always',
   commentId: DEFAULT_COMMENT_ID,
   dataBranch: DEFAULT_DATA_BRANCH,
@@ -65,6 +71,8 @@ export interface ActionInputs {
   readonly mode: Mode
   readonly baseline: BaselineSource
   readonly failOn: 'config' | FailOn
+  /** Overrides the config's `measure` unless 'config'. */
+  readonly measure?: 'config' | Measure
   readonly comment: CommentPolicy
   readonly commentId: string
   readonly dataBranch: string
@@ -149,6 +157,7 @@ export function readInputs(source: InputSource = process.env): ActionInputs {
     mode: choice(source, Inputs.mode, INPUT_CHOICES.mode, INPUT_DEFAULTS.mode),
     baseline: choice(source, Inputs.baseline, INPUT_CHOICES.baseline, INPUT_DEFAULTS.baseline),
     failOn: choice(source, Inputs.failOn, INPUT_CHOICES.failOn, INPUT_DEFAULTS.failOn),
+    measure: choice(source, Inputs.measure, INPUT_CHOICES.measure, INPUT_DEFAULTS.measure),
     comment: choice(source, Inputs.comment, INPUT_CHOICES.comment, INPUT_DEFAULTS.comment),
     commentId,
     dataBranch: input(Inputs.dataBranch) || INPUT_DEFAULTS.dataBranch,

@@ -79,25 +79,30 @@ async function reservePort(): Promise<number> {
 /** Starts the server and waits until its ready URL answers (any status below 500). */
 export async function startServer(
   server: HttpSpec['server'],
-  cpus?: CpuSplit
+  cpus?: CpuSplit,
+  start: StartProcess = startChild
 ): Promise<RunningServer> {
   const port = await reservePort()
   try {
-    return await startOn(server, port, cpus)
+    return await startOn(server, port, cpus, start)
   } finally {
     // Ready (it holds the port) or failed (stopped): either way no longer starting.
     starting.delete(port)
   }
 }
 
+/** How the server's shell is started: startChild, or under valgrind for a count. */
+export type StartProcess = typeof startChild
+
 async function startOn(
   server: HttpSpec['server'],
   port: number,
-  cpus: CpuSplit | undefined
+  cpus: CpuSplit | undefined,
+  start: StartProcess
 ): Promise<RunningServer> {
   // On the server's CPUs (when pinned): taskset runs the shell in its own place.
   const shell = onServerCpus(cpus, '/bin/sh', ['-c', withPort(server.command, port)])
-  const started: Started = startChild(shell.command, shell.args, {
+  const started: Started = start(shell.command, shell.args, {
     cwd: server.cwd,
     env: { ...server.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']

@@ -18,28 +18,32 @@ export const VALGRIND = 'valgrind'
 /** The fix named in every "valgrind missing" error. */
 export const VALGRIND_INSTALL = 'sudo apt-get install -y valgrind'
 
-let found: string | undefined | null = null
+/** The probe's answer per PATH (valgrind is looked up on it). */
+const found = new Map<string, string | undefined>()
 
 /**
  * Why instructions cannot be counted here, or undefined when valgrind runs (checked once
- * per process).
+ * per PATH).
  */
 export function valgrindProblem(): string | undefined {
-  if (found !== null) return found
   if (process.platform !== 'linux') {
-    found =
+    return (
       `instruction counts need valgrind on Linux (this is ${process.platform}); ` +
       `measure time here, or count instructions on a Linux runner`
-    return found
+    )
   }
-  const probe = spawnSync(VALGRIND, ['--version'], { encoding: 'utf8' })
-  found =
+  const key = process.env.PATH ?? ''
+  if (found.has(key)) return found.get(key)
+  // The environment children get: valgrind is found, or not, as they would find it.
+  const probe = spawnSync(VALGRIND, ['--version'], { encoding: 'utf8', env: process.env })
+  const problem =
     probe.status === 0 && /valgrind/i.test(probe.stdout)
       ? undefined
       : `instruction counts need valgrind, which is not installed or not on PATH ` +
         `(${probe.error ? probe.error.message : `valgrind --version exited with ${probe.status}`}); ` +
         `install it (on GitHub's Ubuntu runners: ${VALGRIND_INSTALL})`
-  return found
+  found.set(key, problem)
+  return problem
 }
 
 /** A process tree started under valgrind; its totals are read once it has ended. */

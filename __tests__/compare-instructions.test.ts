@@ -1,0 +1,115 @@
+// Verdicts on instruction counts, through a scripted trial runner: near-deterministic values
+// (a spread far below the noise floor) decide at the first look, from one pair; a change
+// below the threshold is "unchanged", never "inconclusive"; no NaN at zero spread.
+import { compareResults } from '../src/compare/compare.js'
+import type { BenchmarkConfig } from '../src/config/types.js'
+import type { TrialOutcome, TrialRunner } from '../src/runners/types.js'
+import { planLooks, runPairedBenchmark } from '../src/schedule/paired.js'
+import { comparePaired } from '../src/stats/paired.js'
+import { createRandom } from '../src/stats/random.js'
+import { METRICS } from '../src/metrics.js'
+import { commandBenchmark } from './helpers/benchmarks.js'
+
+const head: BenchmarkConfig = {
+  ...commandBenchmark('head'),
+  name: 'count',
+  trials: 1,
+  measure: 'instructions',
+  compare: { gate: ['instructions'], threshold: 0.04, instructionThreshold: 0.005, alpha: 0.05 }
+}
+const base: BenchmarkConfig = {
+  ...head,
+  spec: { ...head.spec, run: 'base' } as BenchmarkConfig['spec']
+}
+
+/** Instructions: base 1,000,000 per run, head × factor, each count off by up to `jitter`. */
+function counts(factor: number, jitter = 2e-5): { runner: TrialRunner; calls: string[] } {
+  const calls: string[] = []
+  return {
+    calls,
+    runner: {
+      async runTrial(benchmark, trial): Promise<TrialOutcome> {
+        const side = benchmark === head ? 'head' : 'base'
+        calls.push(`${side}${trial}`)
+        const wobble = 1 + jitter * Math.sin(trial * 5 + (side === 'head' ? 2 : 0))
+        return {
+          ok: true,
+          metrics: { instructions: 1e6 * (side === 'head' ? factor : 1) * wobble },
+          details: {},
+          durationMs: 1
+        }
+      }
+    }
+  }
+}
+
+async function judge(factor: number, jitter?: number) {
+  const { runner, calls } = counts(factor, jitter)
+  const pair = await runPairedBenchmark(head, base, {
+    runner,
+    random: createRandom(7),
+    lookSizes: planLooks(1, undefined, 3, 1),
+    maxTimeMs: 60_000,
+    test: 'trimmed',
+    familySize: 1,
+    definitionHash: () => 'h'
+  })
+  const comparison = compareResults({
+    mode: 'paired',
+    head: [pair.head],
+    base: [pair.base],
+    compare: { failOn: 'both', test: 'trimmed', maxPairs: undefined, maxTimeMs: 60_000 }
+  })
+  return { pair, calls, test: comparison.benchmarks[0]!.metrics[0]! }
+}
+
+describe('instruction counts: one pair decides', () => {
+  it('finds a +1 % change at the first look, from one pair', async () => {
+    const { pair, calls, test } = await judge(1.01)
+    expect(calls).toHaveLength(2)
+    expect(pair.head.paired).toMatchObject({
+      pairs: 1,
+      stopReason: 'decided',
+      lookSizes: [1, 2, 3]
+    })
+    expect(test.verdict).toBe('regression')
+    expect(test.threshold).toBe(0.005)
+    expect(test.ratio).toBeCloseTo(1.01, 3)
+    expect(test.ciHigh - test.ciLow).toBeLessThan(0.003)
+  })
+
+  it('calls a change below the threshold unchanged, not inconclusive', async () => {
+    for (const factor of [1, 1.002, 0.997]) {
+      const { pair, test } = await judge(factor)
+      expect(pair.head.paired?.stopReason).toBe('decided')
+      expect(test.verdict).toBe('unchanged')
+    }
+  })
+})
+
+describe('comparePaired with a noise floor', () => {
+  const floor = METRICS.instructions.noiseFloor
+
+  it('gives one pair a finite interval and p-value', () => {
+    const r = comparePaired([1e6], [1.01e6], { noiseFloor: floor })
+    expect(r.pValue).toBeLessThan(1e-10)
+    expect(r.ciLow).toBeGreaterThan(1.008)
+    expect(r.ciHigh).toBeLessThan(1.012)
+  })
+
+  it('uses the ordinary test when the pairs spread more than the floor', () => {
+    // ±2 % between pairs: not deterministic, so the t interval, wide at 3 pairs.
+    const r = comparePaired([1e6, 1e6, 1e6], [1.023e6, 0.983e6, 1.003e6], { noiseFloor: floor })
+    expect(r.ciHigh - r.ciLow).toBeGreaterThan(0.05)
+    expect(r.pValue).toBeGreaterThan(0.5)
+  })
+
+  it('never gives NaN at zero spread', () => {
+    const same = comparePaired([5, 5, 5], [5, 5, 5], { noiseFloor: floor, method: 'trimmed' })
+    expect(same).toMatchObject({ ratio: 1, pValue: 1 })
+    expect(same.ciLow).toBeLessThan(1)
+    expect(same.ciHigh).toBeGreaterThan(1)
+    const moved = comparePaired([5, 5, 5], [6, 6, 6], { noiseFloor: floor, method: 'sign-flip' })
+    expect(Number.isFinite(moved.pValue) && moved.pValue < 1e-10).toBe(true)
+  })
+})

@@ -1,0 +1,110 @@
+// Instruction counts for real: a command under valgrind, the error when valgrind is missing,
+// and a stored instruction series read back by `perfgate history --dir`.
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import type { HistoryReport } from '../src/app/history.js'
+import { commandHistory } from '../src/cli/history.js'
+import { liveChildCount } from '../src/process/children.js'
+import { summarizeTrials } from '../src/results/summary.js'
+import type { BenchmarkResult } from '../src/results/types.js'
+import { serializeResults } from '../src/results/format.js'
+import { createProcessTrialRunner } from '../src/runners/index.js'
+import { commandBenchmark } from './helpers/benchmarks.js'
+import { fakeSha, hoursAfterStart, resultsOf } from './helpers/history.js'
+import { captureIo } from './helpers/io.js'
+import { scratchDir } from './helpers/scratch.js'
+
+afterEach(() => {
+  expect(liveChildCount()).toBe(0)
+})
+
+const counted = (run: string) => ({
+  ...commandBenchmark(run),
+  measure: 'instructions' as const,
+  compare: { gate: ['instructions' as const], threshold: 0.04, alpha: 0.05 }
+})
+
+describe('command instruction counts', () => {
+  it('counts the process tree of a run, less the shell wrapper, and more for more work', async () => {
+    const runner = createProcessTrialRunner()
+    // /bin/true is a few hundred thousand instructions under valgrind; a shell loop of 2000
+    // iterations adds millions: rough magnitudes, not exact counts.
+    const small = await runner.runTrial(counted('/bin/true'), 0)
+    const large = await runner.runTrial(
+      counted('i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done; /bin/true'),
+      0
+    )
+    if (!small.ok) throw new Error(`${small.message}\n${small.stderrTail}`)
+    if (!large.ok) throw new Error(`${large.message}\n${large.stderrTail}`)
+    expect(small.metrics.instructions).toBeGreaterThan(10_000)
+    expect(small.metrics.instructions).toBeLessThan(50_000_000)
+    expect(large.metrics.instructions! - small.metrics.instructions!).toBeGreaterThan(1_000_000)
+    expect(small.details).toMatchObject({ instructionsShell: expect.any(Number) })
+  }, 300_000)
+
+  it('makes a failing command an error, not a number', async () => {
+    const outcome = await createProcessTrialRunner().runTrial(counted('exit 3'), 0)
+    expect(outcome).toMatchObject({ ok: false, message: expect.stringContaining('exit') })
+  }, 300_000)
+})
+
+describe('without valgrind', () => {
+  it('names the fix instead of giving a number', async () => {
+    // A fresh module graph with a PATH that has no valgrind on it (the probe runs once).
+    const saved = process.env.PATH
+    process.env.PATH = '/nonexistent'
+    try {
+      const { InstructionCounter } = await import(
+        '../src/runners/instructions/index.js?missing' as string
+      )
+      const outcome = await new InstructionCounter().count(counted('/bin/true'))
+      expect(outcome.ok).toBe(false)
+      expect(outcome.ok ? '' : outcome.message).toContain('sudo apt-get install -y valgrind')
+    } finally {
+      process.env.PATH = saved
+    }
+  })
+})
+
+describe('a stored instruction series', () => {
+  it('is read back by perfgate history --dir, with a step where the count moved', async () => {
+    const dir = scratchDir('perfgate-instructions-history-')
+    for (let i = 0; i < 12; i++) {
+      const count = 1_000_000 * (i >= 8 ? 1.02 : 1) * (1 + 1e-5 * Math.sin(i))
+      const trials = [{ metrics: { instructions: count }, durationMs: 9000 }]
+      const result: BenchmarkResult = {
+        name: 'parse',
+        kind: 'function',
+        definitionHash: 'd',
+        settings: {
+          compare: {
+            gate: ['instructions'],
+            threshold: 0.04,
+            instructionThreshold: 0.005,
+            alpha: 0.05
+          },
+          budgets: [],
+          targets: []
+        },
+        state: 'ok',
+        trials,
+        summary: summarizeTrials(trials)
+      }
+      writeFileSync(
+        path.join(dir, `${i}.json`),
+        serializeResults(resultsOf(fakeSha(i), hoursAfterStart(i), [result]))
+      )
+    }
+    const { io, out } = captureIo(dir)
+    expect(await commandHistory(['--dir', '.', '--json'], io)).toBe(0)
+    const report = JSON.parse(out.stdout) as HistoryReport
+    const series = report.series.find((s) => s.metric === 'instructions')!
+    expect(series.points).toHaveLength(12)
+    expect(series.points[0]!.values[0]).toBeCloseTo(1_000_000, -2)
+    const steps = report.changePoints.filter((c) => c.metric === 'instructions')
+    expect(steps.map((s) => s.commit)).toEqual([fakeSha(8)])
+    const text = captureIo(dir)
+    expect(await commandHistory(['--dir', '.'], text.io)).toBe(0)
+    expect(text.out.stdout).toContain('instructions/op')
+  })
+})

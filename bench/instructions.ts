@@ -1,0 +1,198 @@
+/**
+ * `npm run bench:instructions`: how repeatable are instruction counts, and do they find a
+ * small planted change? Through perfgate's own counter (src/runners/instructions/), on a
+ * scratch directory holding a ~20k-iteration loop, the same loop 1 % longer, a node:http
+ * server and the same server with 2 % more work per request:
+ *
+ * - function A/A: `--runs` pairs of the loop against itself (base and head counted at
+ *   once); the spread of instructions per call across all counts, and how many pairs the
+ *   verdict rule (noise floor, 0.5 % threshold) calls a regression (target: none);
+ * - function +1 %: pairs of the loop against the longer loop; how many are regressions
+ *   (target: all);
+ * - HTTP: the same for instructions per request, A/A and +2 % work per request.
+ *
+ * Options: --runs N (10), --neighbour (a process busy half the time beside the counts),
+ * --skip-http. Progress to stderr, a Markdown table to stdout.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { markdownTable } from 'markdown-table'
+import { DEFAULT_INSTRUCTION_THRESHOLD } from '../src/config/defaults.js'
+import type { BenchmarkConfig } from '../src/config/types.js'
+import { METRICS } from '../src/metrics.js'
+import { InstructionCounter } from '../src/runners/instructions/index.js'
+import type { TrialOutcome } from '../src/runners/types.js'
+import { comparePaired } from '../src/stats/paired.js'
+import { classify } from '../src/stats/verdict.js'
+import { integerOption, runBench, startNeighbour } from './common.js'
+
+const loop = (n: number) => `import { bench } from 'perfgate'
+bench('loop', () => {
+  let x = 0
+  for (let i = 0; i < ${n}; i++) x += (i * i) % 7
+  return x
+})
+`
+
+const server = (n: number) => `import { createServer } from 'node:http'
+createServer((req, res) => {
+  let x = 0
+  for (let i = 0; i < ${n}; i++) x += (i * i) % 7
+  res.end(String(x))
+}).listen(Number(process.env.PORT), '127.0.0.1')
+`
+
+function benchmarkOf(dir: string, file: string): BenchmarkConfig {
+  const shared = {
+    name: 'planted',
+    trials: 1,
+    measure: 'instructions' as const,
+    timeoutMs: 600_000,
+    budgets: [],
+    targets: [],
+    compare: { gate: ['instructions' as const], threshold: 0.04, alpha: 0.05 }
+  }
+  if (file.endsWith('.bench.mjs')) {
+    const spec = {
+      kind: 'function' as const,
+      file: path.join(dir, file),
+      bench: undefined,
+      timeMs: 500,
+      warmupMs: 100,
+      interleave: true
+    }
+    return { ...shared, kind: 'function', spec }
+  }
+  return {
+    ...shared,
+    kind: 'http',
+    spec: {
+      kind: 'http',
+      server: {
+        command: `node ${file}`,
+        cwd: dir,
+        env: {},
+        readyUrl: 'http://127.0.0.1:{port}/',
+        readyTimeoutMs: 30_000,
+        restart: 'per-trial'
+      },
+      requests: [
+        { url: 'http://127.0.0.1:{port}/', method: 'GET', headers: {}, body: undefined, weight: 1 }
+      ],
+      load: {
+        connections: 1,
+        durationMs: 1000,
+        warmupMs: 0,
+        pipelining: 1,
+        rate: undefined,
+        timeoutMs: 10_000,
+        interleave: false,
+        pin: false
+      }
+    }
+  }
+}
+
+function value(outcome: TrialOutcome): number {
+  if (!outcome.ok) throw new Error(`count failed: ${outcome.message}\n${outcome.stderrTail ?? ''}`)
+  return outcome.metrics.instructions!
+}
+
+interface Scenario {
+  readonly label: string
+  readonly base: string
+  readonly head: string
+}
+
+runBench('bench:instructions', async () => {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      neighbour: { type: 'boolean' },
+      'skip-http': { type: 'boolean' }
+    }
+  })
+  const runs = values.runs === undefined ? 10 : integerOption('runs', values.runs, 1)
+  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-instructions-'))
+  writeFileSync(path.join(dir, 'loop.bench.mjs'), loop(20_000))
+  writeFileSync(path.join(dir, 'loop-plus.bench.mjs'), loop(20_200))
+  writeFileSync(path.join(dir, 'server.mjs'), server(20_000))
+  writeFileSync(path.join(dir, 'server-plus.mjs'), server(20_400))
+  const neighbour = values.neighbour ? startNeighbour() : undefined
+  const scenarios: Scenario[] = [
+    { label: 'function A/A', base: 'loop.bench.mjs', head: 'loop.bench.mjs' },
+    { label: 'function +1 % loop', base: 'loop.bench.mjs', head: 'loop-plus.bench.mjs' },
+    ...(values['skip-http']
+      ? []
+      : [
+          { label: 'HTTP A/A', base: 'server.mjs', head: 'server.mjs' },
+          { label: 'HTTP +2 % handler work', base: 'server.mjs', head: 'server-plus.mjs' }
+        ])
+  ]
+  const rows: string[][] = []
+  try {
+    for (const scenario of scenarios) {
+      // A fresh counter per scenario: a function's calls are calibrated once per counter.
+      const counter = new InstructionCounter()
+      const base = benchmarkOf(dir, scenario.base)
+      const head = { ...benchmarkOf(dir, scenario.head) }
+      const counts: number[] = []
+      const changes: number[] = []
+      let regressions = 0
+      let seconds = 0
+      for (let run = 0; run < runs; run++) {
+        const begin = performance.now()
+        const pair = await counter.countPair({ base, head })
+        seconds += (performance.now() - begin) / 1000
+        const b = value(pair.base)
+        const h = value(pair.head)
+        counts.push(b, ...(scenario.base === scenario.head ? [h] : []))
+        const result = comparePaired([b], [h], { noiseFloor: METRICS.instructions.noiseFloor })
+        changes.push(h / b - 1)
+        const verdict = classify({
+          ...result,
+          pAdjusted: result.pValue,
+          alpha: 0.05,
+          threshold: DEFAULT_INSTRUCTION_THRESHOLD,
+          higherIsBetter: false
+        })
+        if (verdict === 'regression') regressions++
+        process.stderr.write(
+          `${scenario.label} ${run + 1}/${runs}: base ${b.toFixed(0)}, head ${h.toFixed(0)} (${((h / b - 1) * 100).toFixed(3)} %), ${verdict}, ${((performance.now() - begin) / 1000).toFixed(0)} s, load ${loadavg()[0]!.toFixed(1)}\n`
+        )
+      }
+      const sorted = [...counts].sort((x, y) => x - y)
+      const median = sorted[Math.floor(sorted.length / 2)]!
+      rows.push([
+        scenario.label,
+        median.toFixed(0),
+        `${(((sorted[sorted.length - 1]! - sorted[0]!) / median) * 100).toFixed(4)} %`,
+        `${(Math.min(...changes) * 100).toFixed(3)} … ${(Math.max(...changes) * 100).toFixed(3)} %`,
+        `${regressions}/${runs}`,
+        `${(seconds / runs).toFixed(0)} s`
+      ])
+    }
+  } finally {
+    neighbour?.kill()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.stdout.write(
+    `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
+      `${runs} pairs per row${values.neighbour ? ', a neighbour busy half the time' : ''}\n\n`
+  )
+  process.stdout.write(
+    markdownTable([
+      [
+        'what',
+        'base count (median)',
+        'range / median of the counts',
+        'head vs base',
+        'regressions',
+        'per pair'
+      ],
+      ...rows
+    ]) + '\n'
+  )
+})
