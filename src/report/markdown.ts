@@ -77,6 +77,13 @@ export function codeBlock(text: string): string {
 }
 
 const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' } as const
+/** The verdict column of the changes: the colour and the word, so no cell relies on colour. */
+const VERDICT = {
+  regression: '🔴 regression',
+  improvement: '🟢 improvement',
+  unchanged: 'unchanged',
+  inconclusive: '⚪ inconclusive'
+} as const
 const TONE_ICON = { fail: '🔴', neutral: '⚪', doubt: '🟡', pass: '✅' } as const
 
 /** Parts of the report that may be left out to fit a size limit, least important first. */
@@ -89,36 +96,52 @@ export interface MarkdownOptions {
   readonly omit?: ReadonlySet<OptionalPart>
 }
 
+/**
+ * No-break spaces (U+00A0) for perfgate's own figures and labels in a table cell: at the
+ * width of a PR comment GitHub wraps cells at every space, which split "100 µs", "time/op
+ * p50", "< 0.0001" and an interval over lines. Never applied to user text.
+ */
+function together(text: string): string {
+  return text.replace(/ /g, '\u00a0')
+}
+
+const CHANGE_HEADER = `change (${together(CI_LABEL)})`
+const P_HEADER = together('p (Holm)')
+
+/** The change and its interval: each kept whole, the two free to wrap apart. */
+function changeCell(r: ChangeRow, bold: boolean): string {
+  const change = together(r.change)
+  return `${bold ? `**${change}**` : change} ${together(r.interval)}`.trim()
+}
+
 function changesTable(rows: readonly ChangeRow[]): string {
   return markdownTable(
     [
-      ['', 'benchmark', 'metric', 'base', 'head', `change (${CI_LABEL})`, 'p (Holm)'],
+      ['verdict', 'benchmark', 'metric', 'base', 'head', CHANGE_HEADER, P_HEADER],
       ...rows.map((r) => [
-        ICON[r.verdict],
+        together(VERDICT[r.verdict]),
         escapeMarkdown(r.benchmark),
-        r.metric,
-        r.base,
-        r.head,
-        r.verdict === 'inconclusive'
-          ? `${r.change} ${r.interval}`
-          : `**${r.change}** ${r.interval}`,
-        r.p
+        together(r.metric),
+        together(r.base),
+        together(r.head),
+        changeCell(r, r.verdict !== 'inconclusive'),
+        together(r.p)
       ])
     ],
-    { align: ['c', 'l', 'l', 'r', 'r', 'r', 'r'] }
+    { align: ['l', 'l', 'l', 'r', 'r', 'r', 'r'] }
   )
 }
 
 function quietTable(rows: readonly ChangeRow[]): string {
   return markdownTable(
     [
-      ['benchmark', 'metric', 'base', 'head', `change (${CI_LABEL})`, 'verdict'],
+      ['benchmark', 'metric', 'base', 'head', CHANGE_HEADER, 'verdict'],
       ...rows.map((r) => [
         escapeMarkdown(r.benchmark),
-        r.metric,
-        r.base,
-        r.head,
-        `${r.change} ${r.interval}`,
+        together(r.metric),
+        together(r.base),
+        together(r.head),
+        changeCell(r, false),
         `${ICON[r.verdict]} ${escapeMarkdown(r.detail)}`.trim()
       ])
     ],
@@ -194,13 +217,13 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
       '',
       markdownTable(
         [
-          ['', 'benchmark', 'metric', 'budget', `head (${CI_LABEL})`],
+          ['', 'benchmark', 'metric', 'budget', `head (${together(CI_LABEL)})`],
           ...model.budgets.map((b) => [
             b.passed === undefined ? '⚪' : b.passed ? '✅' : '❌',
             escapeMarkdown(b.benchmark),
-            b.metric,
-            b.limit,
-            `${b.estimate} ${b.interval}`.trim()
+            together(b.metric),
+            together(b.limit),
+            `${together(b.estimate)} ${together(b.interval)}`.trim()
           ])
         ],
         { align: ['c', 'l', 'l', 'r', 'r'] }
@@ -219,10 +242,10 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
           ['benchmark', 'metric', 'target', 'base', 'head', 'progress'],
           ...model.targets.map((t) => [
             escapeMarkdown(t.benchmark),
-            t.metric,
-            t.target,
-            t.base,
-            t.head,
+            together(t.metric),
+            together(t.target),
+            together(t.base),
+            together(t.head),
             t.progress
           ])
         ],
@@ -251,7 +274,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     )
   }
   out.push(
-    `<sub>perfgate${options.version ? ` ${options.version}` : ''} · how to read this report: README, "Reading the report"</sub>`
+    `<sub>perfgate${options.version ? ` ${options.version}` : ''} · how to read this report: \`docs/report.md\` in perfgate's repository</sub>`
   )
   return out.join('\n') + '\n'
 }
