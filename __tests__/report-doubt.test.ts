@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { compareResults } from '../src/compare/compare.js'
 import { codeBlock, renderMarkdownReport, reportMarker } from '../src/report/markdown.js'
-import { buildReport } from '../src/report/model.js'
+import { buildReport, doubtText } from '../src/report/model.js'
 import { renderTerminalVerdict } from '../src/report/terminal.js'
 import type { BenchmarkResult, Results } from '../src/results/types.js'
 import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
@@ -51,14 +51,15 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
     expect(results.comparison!.gate.failed).toBe(false)
     expect(model.tone).toBe('doubt')
     expect(model.headline).toBe('0 regressions, 0 improvements · 1 unchanged · 3 inconclusive')
-    expect(model.doubt).toContain('3 of 4 gated tests inconclusive')
-    expect(model.doubt).toContain('noisy time/op p50: too noisy for 10 pairs')
-    expect(model.doubt).toContain("slow endpoint time/op p50: cut short by the run's time budget")
+    const doubt = doubtText(model.doubt!)
+    expect(doubt).toContain('3 of 4 gated tests inconclusive')
+    expect(doubt).toContain('noisy time/op p50: too noisy for 10 pairs')
+    expect(doubt).toContain("slow endpoint time/op p50: cut short by the run's time budget")
     // Cut short by the budget after one pair: the budget is the reason, not the pair count.
-    expect(model.doubt).toContain(
+    expect(doubt).toContain(
       "one pair time/op p50: cut short by the run's time budget after 1 pair, too few to test"
     )
-    expect(model.doubt).not.toContain('too few pairs to test')
+    expect(doubt).not.toContain('too few pairs to test')
   })
 
   it('shows inconclusive rows in the open table, only "unchanged" folded away', () => {
@@ -76,7 +77,12 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
     expect(lines[1]).toBe(
       '### 🟡 perfgate — 0 regressions, 0 improvements · 1 unchanged · 3 inconclusive'
     )
-    expect(lines[3]).toMatch(/^\*\*Not an all-clear: 3 of 4 gated tests inconclusive/)
+    expect(lines[3]).toMatch(/^\*\*Not an all-clear:\*\* 3 of 4 gated tests inconclusive/)
+    expect(lines.slice(5, 8)).toEqual([
+      '- noisy time/op p50: too noisy for 10 pairs, about 77 pairs would likely decide',
+      "- slow endpoint time/op p50: cut short by the run's time budget",
+      "- one pair time/op p50: cut short by the run's time budget after 1 pair, too few to test"
+    ])
     expect(markdown).not.toContain('✅ perfgate')
     golden('inconclusive.golden.md', markdown)
   })
@@ -97,7 +103,7 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
       many,
       many.map((h) => benchResult(h.name, BASE, undefined))
     )
-    const doubt = buildReport(r, r.comparison!).doubt!
+    const doubt = doubtText(buildReport(r, r.comparison!).doubt!)
     expect(doubt).toContain('capped 1 time/op p50: stopped at the time cap (compare.max-time)')
     expect(doubt).not.toContain('capped 5')
     expect(doubt).toContain('1 more below')
@@ -108,7 +114,7 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
     const r = judged([futile], [benchResult('hopeless', BASE, undefined)])
     const m = buildReport(r, r.comparison!)
     expect(m.tone).toBe('doubt')
-    expect(m.doubt).toContain(
+    expect(doubtText(m.doubt!)).toContain(
       'hopeless time/op p50: too noisy for 10 pairs (stopped early: unlikely to decide by 30 pairs)'
     )
     expect(renderMarkdownReport(m, { version: '0.1.0' })).toContain(

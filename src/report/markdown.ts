@@ -6,7 +6,7 @@
 import { markdownTable } from 'markdown-table'
 import { DEFAULT_COMMENT_ID } from '../config/defaults.js'
 import { CI_LABEL } from './format.js'
-import type { ChangeRow, ReportModel } from './model.js'
+import { NOT_ALL_CLEAR, type ChangeRow, type ReportModel } from './model.js'
 import { renderProfileMarkdown } from './profile.js'
 import { renderTrends } from './trend.js'
 
@@ -156,7 +156,14 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     `### ${TONE_ICON[model.tone]} perfgate — ${model.headline}`,
     ''
   ]
-  if (model.doubt) out.push(`**${escapeMarkdown(model.doubt)}**`, '')
+  if (model.doubt) {
+    out.push(
+      `**${NOT_ALL_CLEAR}:** ${escapeMarkdown(model.doubt.summary)}:`,
+      '',
+      ...model.doubt.reasons.map((reason) => `- ${escapeMarkdown(reason)}`),
+      ''
+    )
+  }
   out.push(escapeWithCode(model.context), '')
   if (model.changes.length > 0) out.push(changesTable(model.changes), '')
   if (model.trends?.length && !options.omit?.has('trends')) {

@@ -63,14 +63,30 @@ export interface FailureDetail {
   readonly stderrTail: string | undefined
 }
 
+/** What opens the doubt under the headline: an inconclusive test is no all-clear. */
+export const NOT_ALL_CLEAR = 'Not an all-clear'
+
+/** Gated tests that ended inconclusive, said under the headline. */
+export interface Doubt {
+  /** e.g. "3 of 4 gated tests inconclusive (neither a change nor its absence shown)" */
+  readonly summary: string
+  /** "<benchmark> <metric>: <reason>" for the first few, then "<n> more below". */
+  readonly reasons: readonly string[]
+}
+
+/** The doubt as one line: "Not an all-clear: <summary> — <reason>; <reason>." */
+export function doubtText(doubt: Doubt): string {
+  return `${NOT_ALL_CLEAR}: ${doubt.summary} — ${doubt.reasons.join('; ')}.`
+}
+
 export interface ReportModel {
   readonly tone: Tone
   readonly headline: string
   /**
-   * The line under the headline when gated tests ended inconclusive: how many and why
-   * (too noisy, cut short, too few pairs). undefined when every gated test decided.
+   * Under the headline when gated tests ended inconclusive: how many and why (too noisy,
+   * cut short, too few pairs). undefined when every gated test decided.
    */
-  readonly doubt: string | undefined
+  readonly doubt: Doubt | undefined
   readonly context: string
   readonly changes: readonly ChangeRow[]
   readonly quiet: readonly ChangeRow[]
@@ -237,10 +253,10 @@ function doubtReason(bench: BenchmarkComparison, m: MetricComparison, paired: bo
 const DOUBT_LISTED = 4
 
 /**
- * The line under the headline of a run with inconclusive gated tests: how many, and why
+ * What goes under the headline of a run with inconclusive gated tests: how many, and why
  * each (the first few), so a reader sees above the fold that no all-clear was given.
  */
-function doubtLine(comparison: Comparison): string | undefined {
+function doubtOf(comparison: Comparison): Doubt | undefined {
   const paired = comparison.mode === 'paired'
   const parts: string[] = []
   let gated = 0
@@ -256,10 +272,10 @@ function doubtLine(comparison: Comparison): string | undefined {
   if (parts.length === 0) return undefined
   const listed = parts.slice(0, DOUBT_LISTED)
   if (parts.length > listed.length) listed.push(`${parts.length - listed.length} more below`)
-  return (
-    `Not an all-clear: ${parts.length} of ${gated} gated tests inconclusive ` +
-    `(neither a change nor its absence shown) — ${listed.join('; ')}.`
-  )
+  return {
+    summary: `${parts.length} of ${gated} gated tests inconclusive (neither a change nor its absence shown)`,
+    reasons: listed
+  }
 }
 
 /** How a paired benchmark's sampling ended, for the method lines (every stop reason). */
@@ -532,7 +548,7 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
   return {
     tone,
     headline: text,
-    doubt: doubtLine(comparison),
+    doubt: doubtOf(comparison),
     context,
     changes,
     quiet,

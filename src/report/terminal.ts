@@ -5,7 +5,7 @@
 import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
 import type { Results } from '../results/types.js'
 import { CI_LABEL, formatBytes, formatMetric, formatPercent } from './format.js'
-import type { ReportModel } from './model.js'
+import { doubtText, type ReportModel } from './model.js'
 import { renderProfileTerminal } from './profile.js'
 import { renderTextTable } from './text-table.js'
 
@@ -90,7 +90,7 @@ const TONE = { fail: '✗', neutral: '•', doubt: '?', pass: '✓' }
 export function renderTerminalVerdict(model: ReportModel): string {
   const lines = [
     `${TONE[model.tone]} perfgate — ${model.headline}`,
-    ...(model.doubt ? [model.doubt] : []),
+    ...(model.doubt ? [doubtText(model.doubt)] : []),
     model.context.replace(/`/g, ''),
     ''
   ]
