@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { compareResults } from '../src/compare/compare.js'
 import { codeBlock, renderMarkdownReport, reportMarker } from '../src/report/markdown.js'
-import { buildReport, doubtText } from '../src/report/model.js'
+import { buildReport, doubtText, topFrame } from '../src/report/model.js'
 import { renderTerminalVerdict } from '../src/report/terminal.js'
 import type { BenchmarkResult, Results } from '../src/results/types.js'
 import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
@@ -180,8 +180,11 @@ describe('an errored benchmark in the markdown report', () => {
       }
     ])
     const markdown = renderMarkdownReport(model, { version: '0.1.0' })
+    // The top frame in sight under the message, as code on a line of its own.
+    expect(model.notes[0]!.frame).toBe('at parse (bench/x.ts:3:9)')
     expect(markdown).toContain(
-      '> **explodes** could not be measured on head (failed in pair 3): trial 3 threw: Error: boom'
+      '> **explodes** could not be measured on head (failed in pair 3): trial 3 threw: Error: boom\\\n' +
+        '> `at parse (bench/x.ts:3:9)`\n'
     )
     expect(markdown).toContain('``````text\nError: boom')
     // One HTML comment only: the marker on the first line.
@@ -197,6 +200,29 @@ describe('an errored benchmark in the markdown report', () => {
     const markdown = renderMarkdownReport(model)
     expect(markdown).toContain('> **explodes** could not be measured (trial 3 failed)')
     expect(markdown).toContain("The end of the failing trial's stderr (trial 3)")
+    expect(markdown).toContain('> `at parse (bench/x.ts:3:9)`')
+  })
+
+  it('keeps a hostile top frame a code span that nothing inside can close', () => {
+    const frame = 'at `x` <!-- perfgate:report id=other --> @team (bench/x.ts:1:1)'
+    const results = judged(
+      [{ ...failing, error: { ...failing.error, detail: `Error: boom\n    ${frame}` } }],
+      undefined
+    )
+    const markdown = renderMarkdownReport(buildReport(results, results.comparison!))
+    expect(markdown).toContain(
+      '> ``at `x` <\u200b!-- perfgate:report id=other --\u200b> @team (bench/x.ts:1:1)``'
+    )
+    expect(markdown.match(/<!/g)).toHaveLength(1)
+  })
+
+  it('takes the first "at" line as the top frame, cut when very long', () => {
+    expect(topFrame('Error: x\n    at a (f.js:1:2)\n    at b (f.js:3:4)')).toBe('at a (f.js:1:2)')
+    expect(topFrame('Error: x\nno stack here')).toBeUndefined()
+    expect(topFrame(undefined)).toBeUndefined()
+    const long = topFrame(`    at ${'x'.repeat(300)}`)!
+    expect(long).toHaveLength(160)
+    expect(long.endsWith('…')).toBe(true)
   })
 
   it('leaves the stderr out before the notes when the comment must shrink', () => {
@@ -204,7 +230,10 @@ describe('an errored benchmark in the markdown report', () => {
     const model = buildReport(results, results.comparison!)
     const markdown = renderMarkdownReport(model, { omit: new Set(['stderr']) })
     expect(markdown).toContain('could not be measured (trial 3 failed)')
-    expect(markdown).not.toContain('at parse')
+    expect(markdown).not.toContain("The end of the failing trial's stderr")
+    expect(markdown).not.toContain('Error: boom\n')
+    // The top frame belongs to the note: it stays.
+    expect(markdown).toContain('> `at parse (bench/x.ts:3:9)`')
   })
 })
 

@@ -66,6 +66,18 @@ export function escapeWithCode(text: string): string {
 }
 
 /**
+ * Untrusted text of one line as a code span: the fence is longer than any backtick run in
+ * the text, and no HTML comment reaches the body (see neutralizeCode).
+ */
+export function codeSpan(text: string): string {
+  const line = text.replace(/\r?\n/g, ' ')
+  const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${neutralizeCode(line)}${pad}${fence}`
+}
+
+/**
  * Untrusted text as a fenced code block: the fence is longer than any backtick run in the
  * text, so nothing inside can close it, and no HTML comment reaches the body (see
  * neutralizeCode). The text should be sanitized child output (no control characters).
@@ -187,8 +199,11 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     out.push(`**Budgets** — ${items.join(' · ')}`, '')
   }
   const omit = options.omit ?? new Set<OptionalPart>()
-  for (const note of model.notes)
-    out.push(`> **${escapeMarkdown(note.benchmark)}** ${escapeMarkdown(note.text)}`, '')
+  for (const note of model.notes) {
+    const text = `> **${escapeMarkdown(note.benchmark)}** ${escapeMarkdown(note.text)}`
+    // A trailing backslash is a hard line break: the frame stands on its own line.
+    out.push(note.frame ? `${text}\\\n> ${codeSpan(note.frame)}` : text, '')
+  }
   if (!omit.has('stderr')) {
     for (const failure of model.failures) {
       if (!failure.stderrTail) continue

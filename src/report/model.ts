@@ -52,6 +52,14 @@ export interface TargetRow {
   readonly progress: string
 }
 
+/** A line about one benchmark: "<benchmark> <text>". */
+export interface Note {
+  readonly benchmark: string
+  readonly text: string
+  /** An errored benchmark's top stack frame ("at f (src/x.js:3:9)", sanitized), if any. */
+  readonly frame?: string
+}
+
 /** A benchmark that could not be measured: its failing trial and the end of its stderr. */
 export interface FailureDetail {
   readonly benchmark: string
@@ -61,6 +69,22 @@ export interface FailureDetail {
   readonly trial: number
   /** The failing trial's stderr tail, sanitized (child text); undefined when there was none. */
   readonly stderrTail: string | undefined
+}
+
+/** Longer frames (bundled code, long paths) are cut: the whole stack is in the details. */
+const FRAME_CHARS = 160
+
+/**
+ * The first `at ...` line of a stack or a stderr tail, so that where it failed is in sight
+ * beside the message (the rest stays folded away); undefined when there is none.
+ */
+export function topFrame(text: string | undefined): string | undefined {
+  const line = text
+    ?.split('\n')
+    .map((l) => l.trim())
+    .find((l) => /^at\s/.test(l))
+  if (!line) return undefined
+  return line.length > FRAME_CHARS ? `${line.slice(0, FRAME_CHARS - 1)}…` : line
 }
 
 /** What opens the doubt under the headline: an inconclusive test is no all-clear. */
@@ -93,7 +117,7 @@ export interface ReportModel {
   readonly budgets: readonly BudgetRow[]
   readonly targets: readonly TargetRow[]
   /** New, removed and errored benchmarks, changed definitions: "<benchmark> <text>". */
-  readonly notes: readonly { readonly benchmark: string; readonly text: string }[]
+  readonly notes: readonly Note[]
   readonly failures: readonly FailureDetail[]
   readonly method: readonly string[]
   readonly environment: readonly string[]
@@ -426,7 +450,7 @@ function failureOf(
 export function buildReport(results: Results, comparison: Comparison): ReportModel {
   const changes: ChangeRow[] = []
   const quiet: ChangeRow[] = []
-  const notes: { benchmark: string; text: string }[] = []
+  const notes: Note[] = []
   const failures: FailureDetail[] = []
   for (const bench of comparison.benchmarks) {
     for (const m of bench.metrics) {
@@ -454,7 +478,11 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
       )
       if (failure) failures.push(failure)
       const at = failure ? ` (failed in pair ${failure.trial})` : ''
-      note(`could not be measured on ${side}${at}: ${bench.error!.message}`)
+      notes.push({
+        benchmark: bench.name,
+        text: `could not be measured on ${side}${at}: ${bench.error!.message}`,
+        frame: topFrame(failure?.stderrTail)
+      })
     }
     if (bench.definitionChanged) {
       note(
@@ -469,7 +497,8 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
         failures.push(failure)
         notes.push({
           benchmark: bench.name,
-          text: `could not be measured (trial ${failure.trial} failed): ${bench.error.message}`
+          text: `could not be measured (trial ${failure.trial} failed): ${bench.error.message}`,
+          frame: topFrame(failure.stderrTail)
         })
       }
     }

@@ -136,7 +136,10 @@ export function renderTerminalVerdict(model: ReportModel): string {
     }
     lines.push('')
   }
-  for (const note of model.notes) lines.push(`! ${note.benchmark} ${note.text}`)
+  for (const note of model.notes) {
+    lines.push(`! ${note.benchmark} ${note.text}`)
+    if (note.frame) lines.push(`    ${note.frame}`)
+  }
   if (model.notes.length > 0) lines.push('')
   lines.push(...model.method.map((l) => l.replace(/`/g, '')))
   return lines.join('\n') + '\n'
