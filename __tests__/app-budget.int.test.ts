@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfigFile } from '../src/app/files.js'
 import { runBenchmarks } from '../src/app/run.js'
-import { buildReport } from '../src/report/model.js'
+import { buildReport, doubtText } from '../src/report/model.js'
 import type { TrialRunner } from '../src/runners/types.js'
 import { git } from './helpers/git-repos.js'
 import { okTrial } from './helpers/scripted.js'
@@ -117,7 +117,7 @@ describe('compare.max-duration', () => {
     expect(stops['noisy-d']).toEqual(['futile', 8])
     expect(Object.values(stops).map(([reason]) => reason)).not.toContain('time-budget')
     expect(clock.t).toBeLessThan(80_000)
-    const doubt = buildReport(results, results.comparison!).doubt
+    const doubt = doubtText(buildReport(results, results.comparison!).doubt!)
     expect(doubt).toContain('noisy-b wall time: too noisy for 8 pairs (stopped early')
   })
 
@@ -149,7 +149,7 @@ describe('compare.max-duration', () => {
       }
     }
     // Before its first pair or after too few, the reason is the budget, not the pair count.
-    const doubt = buildReport(results, results.comparison!).doubt!
+    const doubt = doubtText(buildReport(results, results.comparison!).doubt!)
     expect(doubt).toContain("late-e wall time: cut short by the run's time budget")
     expect(doubt).not.toContain('too few pairs to test')
   })

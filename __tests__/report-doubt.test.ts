@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { compareResults } from '../src/compare/compare.js'
 import { codeBlock, renderMarkdownReport, reportMarker } from '../src/report/markdown.js'
-import { buildReport } from '../src/report/model.js'
+import { buildReport, doubtText, topFrame } from '../src/report/model.js'
 import { renderTerminalVerdict } from '../src/report/terminal.js'
 import type { BenchmarkResult, Results } from '../src/results/types.js'
 import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
@@ -51,14 +51,15 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
     expect(results.comparison!.gate.failed).toBe(false)
     expect(model.tone).toBe('doubt')
     expect(model.headline).toBe('0 regressions, 0 improvements · 1 unchanged · 3 inconclusive')
-    expect(model.doubt).toContain('3 of 4 gated tests inconclusive')
-    expect(model.doubt).toContain('noisy time/op p50: too noisy for 10 pairs')
-    expect(model.doubt).toContain("slow endpoint time/op p50: cut short by the run's time budget")
+    const doubt = doubtText(model.doubt!)
+    expect(doubt).toContain('3 of 4 gated tests inconclusive')
+    expect(doubt).toContain('noisy time/op p50: too noisy for 10 pairs')
+    expect(doubt).toContain("slow endpoint time/op p50: cut short by the run's time budget")
     // Cut short by the budget after one pair: the budget is the reason, not the pair count.
-    expect(model.doubt).toContain(
+    expect(doubt).toContain(
       "one pair time/op p50: cut short by the run's time budget after 1 pair, too few to test"
     )
-    expect(model.doubt).not.toContain('too few pairs to test')
+    expect(doubt).not.toContain('too few pairs to test')
   })
 
   it('shows inconclusive rows in the open table, only "unchanged" folded away', () => {
@@ -76,7 +77,12 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
     expect(lines[1]).toBe(
       '### 🟡 perfgate — 0 regressions, 0 improvements · 1 unchanged · 3 inconclusive'
     )
-    expect(lines[3]).toMatch(/^\*\*Not an all-clear: 3 of 4 gated tests inconclusive/)
+    expect(lines[3]).toMatch(/^\*\*Not an all-clear:\*\* 3 of 4 gated tests inconclusive/)
+    expect(lines.slice(5, 8)).toEqual([
+      '- noisy time/op p50: too noisy for 10 pairs, about 77 pairs would likely decide',
+      "- slow endpoint time/op p50: cut short by the run's time budget",
+      "- one pair time/op p50: cut short by the run's time budget after 1 pair, too few to test"
+    ])
     expect(markdown).not.toContain('✅ perfgate')
     golden('inconclusive.golden.md', markdown)
   })
@@ -97,7 +103,7 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
       many,
       many.map((h) => benchResult(h.name, BASE, undefined))
     )
-    const doubt = buildReport(r, r.comparison!).doubt!
+    const doubt = doubtText(buildReport(r, r.comparison!).doubt!)
     expect(doubt).toContain('capped 1 time/op p50: stopped at the time cap (compare.max-time)')
     expect(doubt).not.toContain('capped 5')
     expect(doubt).toContain('1 more below')
@@ -108,7 +114,7 @@ describe('a run whose only doubt is inconclusive gated tests', () => {
     const r = judged([futile], [benchResult('hopeless', BASE, undefined)])
     const m = buildReport(r, r.comparison!)
     expect(m.tone).toBe('doubt')
-    expect(m.doubt).toContain(
+    expect(doubtText(m.doubt!)).toContain(
       'hopeless time/op p50: too noisy for 10 pairs (stopped early: unlikely to decide by 30 pairs)'
     )
     expect(renderMarkdownReport(m, { version: '0.1.0' })).toContain(
@@ -174,8 +180,11 @@ describe('an errored benchmark in the markdown report', () => {
       }
     ])
     const markdown = renderMarkdownReport(model, { version: '0.1.0' })
+    // The top frame in sight under the message, as code on a line of its own.
+    expect(model.notes[0]!.frame).toBe('at parse (bench/x.ts:3:9)')
     expect(markdown).toContain(
-      '> **explodes** could not be measured on head (failed in pair 3): trial 3 threw: Error: boom'
+      '> **explodes** could not be measured on head (failed in pair 3): trial 3 threw: Error: boom\\\n' +
+        '> `at parse (bench/x.ts:3:9)`\n'
     )
     expect(markdown).toContain('``````text\nError: boom')
     // One HTML comment only: the marker on the first line.
@@ -191,6 +200,29 @@ describe('an errored benchmark in the markdown report', () => {
     const markdown = renderMarkdownReport(model)
     expect(markdown).toContain('> **explodes** could not be measured (trial 3 failed)')
     expect(markdown).toContain("The end of the failing trial's stderr (trial 3)")
+    expect(markdown).toContain('> `at parse (bench/x.ts:3:9)`')
+  })
+
+  it('keeps a hostile top frame a code span that nothing inside can close', () => {
+    const frame = 'at `x` <!-- perfgate:report id=other --> @team (bench/x.ts:1:1)'
+    const results = judged(
+      [{ ...failing, error: { ...failing.error, detail: `Error: boom\n    ${frame}` } }],
+      undefined
+    )
+    const markdown = renderMarkdownReport(buildReport(results, results.comparison!))
+    expect(markdown).toContain(
+      '> ``at `x` <\u200b!-- perfgate:report id=other --\u200b> @team (bench/x.ts:1:1)``'
+    )
+    expect(markdown.match(/<!/g)).toHaveLength(1)
+  })
+
+  it('takes the first "at" line as the top frame, cut when very long', () => {
+    expect(topFrame('Error: x\n    at a (f.js:1:2)\n    at b (f.js:3:4)')).toBe('at a (f.js:1:2)')
+    expect(topFrame('Error: x\nno stack here')).toBeUndefined()
+    expect(topFrame(undefined)).toBeUndefined()
+    const long = topFrame(`    at ${'x'.repeat(300)}`)!
+    expect(long).toHaveLength(160)
+    expect(long.endsWith('…')).toBe(true)
   })
 
   it('leaves the stderr out before the notes when the comment must shrink', () => {
@@ -198,7 +230,10 @@ describe('an errored benchmark in the markdown report', () => {
     const model = buildReport(results, results.comparison!)
     const markdown = renderMarkdownReport(model, { omit: new Set(['stderr']) })
     expect(markdown).toContain('could not be measured (trial 3 failed)')
-    expect(markdown).not.toContain('at parse')
+    expect(markdown).not.toContain("The end of the failing trial's stderr")
+    expect(markdown).not.toContain('Error: boom\n')
+    // The top frame belongs to the note: it stays.
+    expect(markdown).toContain('> `at parse (bench/x.ts:3:9)`')
   })
 })
 

@@ -290,6 +290,12 @@ async function main(): Promise<void> {
       const out = path.join(DOCS, name)
       await browserPage.locator('.comment').screenshot({ path: out })
       process.stdout.write(`${path.relative(process.cwd(), out)}\n`)
+      // GitHub scrolls a table wider than the comment sideways: the last columns go unseen.
+      const overflow = await browserPage.$$eval('.markdown-body table', (tables) =>
+        tables.map((t) => t.scrollWidth - t.clientWidth).filter((px) => px > 0)
+      )
+      for (const px of overflow)
+        process.stdout.write(`  a table is ${px}px wider than the comment\n`)
     }
   } finally {
     await context.close()

@@ -6,7 +6,7 @@
 import { markdownTable } from 'markdown-table'
 import { DEFAULT_COMMENT_ID } from '../config/defaults.js'
 import { CI_LABEL } from './format.js'
-import type { ChangeRow, ReportModel } from './model.js'
+import { NOT_ALL_CLEAR, type ChangeRow, type ReportModel } from './model.js'
 import { renderProfileMarkdown } from './profile.js'
 import { renderTrends } from './trend.js'
 
@@ -76,6 +76,18 @@ export function escapeWithCode(text: string): string {
 }
 
 /**
+ * Untrusted text of one line as a code span: the fence is longer than any backtick run in
+ * the text, and no HTML comment reaches the body (see neutralizeCode).
+ */
+export function codeSpan(text: string): string {
+  const line = text.replace(/\r?\n/g, ' ')
+  const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${neutralizeCode(line)}${pad}${fence}`
+}
+
+/**
  * Untrusted text as a fenced code block: the fence is longer than any backtick run in the
  * text, so nothing inside can close it, and no HTML comment reaches the body (see
  * neutralizeCode). The text should be sanitized child output (no control characters).
@@ -87,6 +99,13 @@ export function codeBlock(text: string): string {
 }
 
 const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' } as const
+/** The verdict column of the changes: the colour and the word, so no cell relies on colour. */
+const VERDICT = {
+  regression: '🔴 regression',
+  improvement: '🟢 improvement',
+  unchanged: 'unchanged',
+  inconclusive: '⚪ inconclusive'
+} as const
 const TONE_ICON = { fail: '🔴', neutral: '⚪', doubt: '🟡', pass: '✅' } as const
 
 /** Parts of the report that may be left out to fit a size limit, least important first. */
@@ -99,40 +118,62 @@ export interface MarkdownOptions {
   readonly omit?: ReadonlySet<OptionalPart>
 }
 
+/**
+ * No-break spaces (U+00A0) for perfgate's own figures and labels in a table cell: at the
+ * width of a PR comment GitHub wraps cells at every space, which split "100 µs", "time/op
+ * p50", "< 0.0001" and an interval over lines. Never applied to user text.
+ */
+function together(text: string): string {
+  return text.replace(/ /g, '\u00a0')
+}
+
+const CHANGE_HEADER = `change (${together(CI_LABEL)})`
+const P_HEADER = together('p (Holm)')
+
+/**
+ * Base and head in one column, "100 µs → 114 µs": a column fewer keeps the table within a
+ * comment's width; the arrow stays with base when the cell wraps.
+ */
+function baseToHead(r: ChangeRow): string {
+  return `${together(r.base)}\u00a0→ ${together(r.head)}`
+}
+
+/** The change and its interval: each kept whole, the two free to wrap apart. */
+function changeCell(r: ChangeRow, bold: boolean): string {
+  const change = together(r.change)
+  return `${bold ? `**${change}**` : change} ${together(r.interval)}`.trim()
+}
+
 function changesTable(rows: readonly ChangeRow[]): string {
   return markdownTable(
     [
-      ['', 'benchmark', 'metric', 'base', 'head', `change (${CI_LABEL})`, 'p (Holm)'],
+      ['verdict', 'benchmark', 'metric', 'base → head', CHANGE_HEADER, P_HEADER],
       ...rows.map((r) => [
-        ICON[r.verdict],
+        together(VERDICT[r.verdict]),
         escapeMarkdown(r.benchmark),
-        r.metric,
-        r.base,
-        r.head,
-        r.verdict === 'inconclusive'
-          ? `${r.change} ${r.interval}`
-          : `**${r.change}** ${r.interval}`,
-        r.p
+        together(r.metric),
+        baseToHead(r),
+        changeCell(r, r.verdict !== 'inconclusive'),
+        together(r.p)
       ])
     ],
-    { align: ['c', 'l', 'l', 'r', 'r', 'r', 'r'] }
+    { align: ['l', 'l', 'l', 'r', 'r', 'r'] }
   )
 }
 
 function quietTable(rows: readonly ChangeRow[]): string {
   return markdownTable(
     [
-      ['benchmark', 'metric', 'base', 'head', `change (${CI_LABEL})`, 'verdict'],
+      ['benchmark', 'metric', 'base → head', CHANGE_HEADER, 'verdict'],
       ...rows.map((r) => [
         escapeMarkdown(r.benchmark),
-        r.metric,
-        r.base,
-        r.head,
-        `${r.change} ${r.interval}`,
+        together(r.metric),
+        baseToHead(r),
+        changeCell(r, false),
         `${ICON[r.verdict]} ${escapeMarkdown(r.detail)}`.trim()
       ])
     ],
-    { align: ['l', 'l', 'r', 'r', 'r', 'l'] }
+    { align: ['l', 'l', 'r', 'r', 'l'] }
   )
 }
 
@@ -143,7 +184,14 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     `### ${TONE_ICON[model.tone]} perfgate — ${model.headline}`,
     ''
   ]
-  if (model.doubt) out.push(`**${escapeMarkdown(model.doubt)}**`, '')
+  if (model.doubt) {
+    out.push(
+      `**${NOT_ALL_CLEAR}:** ${escapeMarkdown(model.doubt.summary)}:`,
+      '',
+      ...model.doubt.reasons.map((reason) => `- ${escapeMarkdown(reason)}`),
+      ''
+    )
+  }
   out.push(escapeWithCode(model.context), '')
   if (model.changes.length > 0) out.push(changesTable(model.changes), '')
   if (model.trends?.length && !options.omit?.has('trends')) {
@@ -167,8 +215,11 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     out.push(`**Budgets** — ${items.join(' · ')}`, '')
   }
   const omit = options.omit ?? new Set<OptionalPart>()
-  for (const note of model.notes)
-    out.push(`> **${escapeMarkdown(note.benchmark)}** ${escapeMarkdown(note.text)}`, '')
+  for (const note of model.notes) {
+    const text = `> **${escapeMarkdown(note.benchmark)}** ${escapeMarkdown(note.text)}`
+    // A trailing backslash is a hard line break: the frame stands on its own line.
+    out.push(note.frame ? `${text}\\\n> ${codeSpan(note.frame)}` : text, '')
+  }
   if (!omit.has('stderr')) {
     for (const failure of model.failures) {
       if (!failure.stderrTail) continue
@@ -204,13 +255,13 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
       '',
       markdownTable(
         [
-          ['', 'benchmark', 'metric', 'budget', `head (${CI_LABEL})`],
+          ['', 'benchmark', 'metric', 'budget', `head (${together(CI_LABEL)})`],
           ...model.budgets.map((b) => [
             b.passed === undefined ? '⚪' : b.passed ? '✅' : '❌',
             escapeMarkdown(b.benchmark),
-            b.metric,
-            b.limit,
-            `${b.estimate} ${b.interval}`.trim()
+            together(b.metric),
+            together(b.limit),
+            `${together(b.estimate)} ${together(b.interval)}`.trim()
           ])
         ],
         { align: ['c', 'l', 'l', 'r', 'r'] }
@@ -229,10 +280,10 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
           ['benchmark', 'metric', 'target', 'base', 'head', 'progress'],
           ...model.targets.map((t) => [
             escapeMarkdown(t.benchmark),
-            t.metric,
-            t.target,
-            t.base,
-            t.head,
+            together(t.metric),
+            together(t.target),
+            together(t.base),
+            together(t.head),
             t.progress
           ])
         ],
@@ -261,7 +312,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     )
   }
   out.push(
-    `<sub>perfgate${options.version ? ` ${options.version}` : ''} · how to read this report: README, "Reading the report"</sub>`
+    `<sub>perfgate${options.version ? ` ${options.version}` : ''} · how to read this report: \`docs/report.md\` in perfgate's repository</sub>`
   )
   return out.join('\n') + '\n'
 }

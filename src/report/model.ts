@@ -52,6 +52,14 @@ export interface TargetRow {
   readonly progress: string
 }
 
+/** A line about one benchmark: "<benchmark> <text>". */
+export interface Note {
+  readonly benchmark: string
+  readonly text: string
+  /** An errored benchmark's top stack frame ("at f (src/x.js:3:9)", sanitized), if any. */
+  readonly frame?: string
+}
+
 /** A benchmark that could not be measured: its failing trial and the end of its stderr. */
 export interface FailureDetail {
   readonly benchmark: string
@@ -63,21 +71,53 @@ export interface FailureDetail {
   readonly stderrTail: string | undefined
 }
 
+/** Longer frames (bundled code, long paths) are cut: the whole stack is in the details. */
+const FRAME_CHARS = 160
+
+/**
+ * The first `at ...` line of a stack or a stderr tail, so that where it failed is in sight
+ * beside the message (the rest stays folded away); undefined when there is none.
+ */
+export function topFrame(text: string | undefined): string | undefined {
+  const line = text
+    ?.split('\n')
+    .map((l) => l.trim())
+    .find((l) => /^at\s/.test(l))
+  if (!line) return undefined
+  return line.length > FRAME_CHARS ? `${line.slice(0, FRAME_CHARS - 1)}…` : line
+}
+
+/** What opens the doubt under the headline: an inconclusive test is no all-clear. */
+export const NOT_ALL_CLEAR = 'Not an all-clear'
+
+/** Gated tests that ended inconclusive, said under the headline. */
+export interface Doubt {
+  /** e.g. "3 of 4 gated tests inconclusive (neither a change nor its absence shown)" */
+  readonly summary: string
+  /** "<benchmark> <metric>: <reason>" for the first few, then "<n> more below". */
+  readonly reasons: readonly string[]
+}
+
+/** The doubt as one line: "Not an all-clear: <summary> — <reason>; <reason>." */
+export function doubtText(doubt: Doubt): string {
+  return `${NOT_ALL_CLEAR}: ${doubt.summary} — ${doubt.reasons.join('; ')}.`
+}
+
 export interface ReportModel {
   readonly tone: Tone
   readonly headline: string
   /**
-   * The line under the headline when gated tests ended inconclusive: how many and why
-   * (too noisy, cut short, too few pairs). undefined when every gated test decided.
+   * Under the headline when gated tests ended inconclusive: how many and why (too noisy,
+   * cut short, too few pairs). undefined when every gated test decided.
    */
-  readonly doubt: string | undefined
+  readonly doubt: Doubt | undefined
   readonly context: string
   readonly changes: readonly ChangeRow[]
   readonly quiet: readonly ChangeRow[]
   readonly budgets: readonly BudgetRow[]
   readonly targets: readonly TargetRow[]
   /** New, removed and errored benchmarks, changed definitions: "<benchmark> <text>". */
-  readonly notes: readonly { readonly benchmark: string; readonly text: string }[]
+  readonly notes: readonly Note[]
   readonly failures: readonly FailureDetail[]
   readonly method: readonly string[]
   readonly environment: readonly string[]
@@ -237,10 +277,10 @@ function doubtReason(bench: BenchmarkComparison, m: MetricComparison, paired: bo
 const DOUBT_LISTED = 4
 
 /**
- * The line under the headline of a run with inconclusive gated tests: how many, and why
+ * What goes under the headline of a run with inconclusive gated tests: how many, and why
  * each (the first few), so a reader sees above the fold that no all-clear was given.
  */
-function doubtLine(comparison: Comparison): string | undefined {
+function doubtOf(comparison: Comparison): Doubt | undefined {
   const paired = comparison.mode === 'paired'
   const parts: string[] = []
   let gated = 0
@@ -256,10 +296,10 @@ function doubtLine(comparison: Comparison): string | undefined {
   if (parts.length === 0) return undefined
   const listed = parts.slice(0, DOUBT_LISTED)
   if (parts.length > listed.length) listed.push(`${parts.length - listed.length} more below`)
-  return (
-    `Not an all-clear: ${parts.length} of ${gated} gated tests inconclusive ` +
-    `(neither a change nor its absence shown) — ${listed.join('; ')}.`
-  )
+  return {
+    summary: `${parts.length} of ${gated} gated tests inconclusive (neither a change nor its absence shown)`,
+    reasons: listed
+  }
 }
 
 /** How a paired benchmark's sampling ended, for the method lines (every stop reason). */
@@ -410,7 +450,7 @@ function failureOf(
 export function buildReport(results: Results, comparison: Comparison): ReportModel {
   const changes: ChangeRow[] = []
   const quiet: ChangeRow[] = []
-  const notes: { benchmark: string; text: string }[] = []
+  const notes: Note[] = []
   const failures: FailureDetail[] = []
   for (const bench of comparison.benchmarks) {
     for (const m of bench.metrics) {
@@ -438,7 +478,11 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
       )
       if (failure) failures.push(failure)
       const at = failure ? ` (failed in pair ${failure.trial})` : ''
-      note(`could not be measured on ${side}${at}: ${bench.error!.message}`)
+      notes.push({
+        benchmark: bench.name,
+        text: `could not be measured on ${side}${at}: ${bench.error!.message}`,
+        frame: topFrame(failure?.stderrTail)
+      })
     }
     if (bench.definitionChanged) {
       note(
@@ -453,7 +497,8 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
         failures.push(failure)
         notes.push({
           benchmark: bench.name,
-          text: `could not be measured (trial ${failure.trial} failed): ${bench.error.message}`
+          text: `could not be measured (trial ${failure.trial} failed): ${bench.error.message}`,
+          frame: topFrame(failure.stderrTail)
         })
       }
     }
@@ -536,7 +581,7 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
   return {
     tone,
     headline: text,
-    doubt: doubtLine(comparison),
+    doubt: doubtOf(comparison),
     context,
     changes,
     quiet,

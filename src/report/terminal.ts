@@ -6,7 +6,7 @@ import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
 import { sanitizeChildText, TERMINAL_NAME_MAX, terminalName } from '../process/text.js'
 import type { Results } from '../results/types.js'
 import { CI_LABEL, formatBytes, formatMetric, formatPercent } from './format.js'
-import type { ReportModel } from './model.js'
+import { doubtText, type ReportModel } from './model.js'
 import { renderProfileTerminal } from './profile.js'
 import { renderTextTable } from './text-table.js'
 
@@ -109,7 +109,7 @@ const TONE = { fail: '✗', neutral: '•', doubt: '?', pass: '✓' }
 export function renderTerminalVerdict(model: ReportModel): string {
   const lines = [
     `${TONE[model.tone]} perfgate — ${model.headline}`,
-    ...(model.doubt ? [model.doubt] : []),
+    ...(model.doubt ? [doubtText(model.doubt)] : []),
     model.context.replace(/`/g, ''),
     ''
   ]
@@ -155,7 +155,10 @@ export function renderTerminalVerdict(model: ReportModel): string {
     }
     lines.push('')
   }
-  for (const note of model.notes) lines.push(`! ${note.benchmark} ${note.text}`)
+  for (const note of model.notes) {
+    lines.push(`! ${note.benchmark} ${note.text}`)
+    if (note.frame) lines.push(`    ${note.frame}`)
+  }
   if (model.notes.length > 0) lines.push('')
   lines.push(...model.method.map((l) => l.replace(/`/g, '')))
   const names = [
