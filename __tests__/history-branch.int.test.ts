@@ -1,11 +1,12 @@
 // `perfgate history` on a data branch written by the real BranchStore: a bare origin, a
 // clone with main's commits, results stored for each (and for a feature branch's commit,
 // which is not on main's first-parent history), read back by a second clone.
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { HistoryReport } from '../src/app/history.js'
 import { commandHistory } from '../src/cli/history.js'
 import { readDataBranch } from '../src/history/read-branch.js'
+import { serializeResults } from '../src/results/format.js'
 import { createRandom } from '../src/stats/random.js'
 import { BranchStore } from '../src/store/branch-store.js'
 import {
@@ -120,6 +121,33 @@ describe('history from the data branch', () => {
       'perfgate history: notes (fetched from origin) holds no perfgate results ' +
         '(no results/<commit>.json files): is it the branch the action stores into (input data-branch)?\n'
     )
+  })
+
+  it('skips a link stored on the branch, naming it, and reads the other files', () => {
+    const writer = cloneOf(remote)
+    git(writer, 'switch', '--quiet', '--orphan', 'linked')
+    mkdirSync(path.join(writer, 'results'))
+    const random = createRandom(12)
+    writeFileSync(
+      path.join(writer, 'results', `${main[0]}.json`),
+      serializeResults(
+        resultsOf(main[0]!, hoursAfterStart(0), [functionResult('one', 1, 0.01, 3, random)])
+      )
+    )
+    symlinkSync('/dev/zero', path.join(writer, 'results', `${main[1]}.json`))
+    git(writer, 'add', 'results')
+    git(writer, 'commit', '--quiet', '-m', 'linked')
+    git(writer, 'push', '--quiet', 'origin', 'linked')
+    const warnings: string[] = []
+    const entries = readDataBranch({
+      cwd: cloneOf(remote),
+      branch: 'linked',
+      onWarning: (m) => warnings.push(m)
+    })
+    expect(entries.map((e) => e.commit)).toEqual([main[0]])
+    expect(warnings).toEqual([
+      `linked:results/${main[1]}.json: skipped: not a results file (results/<commit>.json)`
+    ])
   })
 
   it('says which branch and remote could not be fetched', async () => {
