@@ -170,6 +170,23 @@ describe('the action with shards', () => {
     expect(github.comments).toHaveLength(0)
   })
 
+  it('refuses artifacts compared with another base than the merge job finds', async () => {
+    const { remote, base, head, clones, event } = pullRequest()
+    const mergeDir = cloneOf(remote)
+    git(mergeDir, 'checkout', '--quiet', head)
+    await shardJobs(clones, event, path.join(mergeDir, 'perfgate-shards'))
+    // The merge job's event names a later base: the merge-base it finds is head itself.
+    const moved = { ...event, pullRequest: { number: 7, baseSha: head } }
+    const outcome = await runAction(inputs(mergeDir, { mode: 'merge' }), moved, io())
+    expect(outcome.exitCode).toBe(EXIT.usage)
+    expect(outcome.reasons[0]).toBe(
+      `perfgate-shards/perfgate-shard-1/results.json compared with base ${base.slice(0, 7)}, ` +
+        `but this run's base is ${head.slice(0, 7)} (the merge-base with ${head.slice(0, 7)}): ` +
+        'refusing results of another comparison'
+    )
+    expect(github.comments).toHaveLength(0)
+  })
+
   it('walks the artifact folder without following links or opening FIFOs', async () => {
     const { clones, event } = pullRequest()
     const mergeDir = scratchDir('perfgate-merge-')

@@ -95,4 +95,19 @@ describe('planAction', () => {
       )
     ).toEqual({ kind: 'comment-from-artifact', measuredSha: PR_HEAD })
   })
+  it('gives the merge job the baseline the shards were planned with, to check them against', () => {
+    const merge = { ...inputs, mode: 'merge' as const }
+    // The same baseline as a shard's run plan, from the same checkout.
+    for (const checkout of [mergeCheckout, headCheckout]) {
+      expect(planAction(merge, pullRequest, checkout)).toEqual({
+        ...planAction(inputs, pullRequest, checkout),
+        kind: 'merge'
+      })
+    }
+    const push = { ...pullRequest, name: 'push', ref: 'refs/heads/main' }
+    expect(planAction(merge, push, mergeCheckout)).toMatchObject({
+      kind: 'merge',
+      baseline: { kind: 'none', why: 'not a pull request' }
+    })
+  })
 })
