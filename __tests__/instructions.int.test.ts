@@ -108,3 +108,91 @@ describe('a stored instruction series', () => {
     expect(text.out.stdout).toContain('instructions/op')
   })
 })
+
+describe('function and HTTP instruction counts', () => {
+  it('counts instructions per call and per request, in the right magnitude', async () => {
+    const dir = scratchDir('perfgate-instructions-kinds-')
+    writeFileSync(
+      path.join(dir, 'loop.bench.mjs'),
+      "import { bench } from 'perfgate'\nbench('loop', () => { let x = 0; for (let i = 0; i < 20000; i++) x += i % 7; return x })\n"
+    )
+    writeFileSync(
+      path.join(dir, 'server.mjs'),
+      "import { createServer } from 'node:http'\ncreateServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1')\n"
+    )
+    const shared = {
+      trials: 1,
+      measure: 'instructions' as const,
+      timeoutMs: 900_000,
+      budgets: [],
+      targets: [],
+      compare: { gate: ['instructions' as const], threshold: 0.04, alpha: 0.05 }
+    }
+    const runner = createProcessTrialRunner()
+    const [perCall, perRequest] = await Promise.all([
+      runner.runTrial(
+        {
+          ...shared,
+          name: 'loop',
+          kind: 'function',
+          spec: {
+            kind: 'function',
+            file: path.join(dir, 'loop.bench.mjs'),
+            bench: undefined,
+            timeMs: 500,
+            warmupMs: 100,
+            interleave: true
+          }
+        },
+        0
+      ),
+      runner.runTrial(
+        {
+          ...shared,
+          name: 'ok',
+          kind: 'http',
+          spec: {
+            kind: 'http',
+            server: {
+              command: 'node server.mjs',
+              cwd: dir,
+              env: {},
+              readyUrl: 'http://127.0.0.1:{port}/',
+              readyTimeoutMs: 60_000,
+              restart: 'per-trial'
+            },
+            requests: [
+              {
+                url: 'http://127.0.0.1:{port}/',
+                method: 'GET',
+                headers: {},
+                body: undefined,
+                weight: 1
+              }
+            ],
+            load: {
+              connections: 1,
+              durationMs: 1000,
+              warmupMs: 0,
+              pipelining: 1,
+              rate: undefined,
+              timeoutMs: 10_000,
+              interleave: false,
+              pin: false
+            }
+          }
+        },
+        0
+      )
+    ])
+    if (!perCall.ok) throw new Error(`${perCall.message}\n${perCall.stderrTail}`)
+    if (!perRequest.ok) throw new Error(`${perRequest.message}\n${perRequest.stderrTail}`)
+    // 20k iterations: tens of instructions each, at most a few hundred; a request through
+    // node:http: some hundred thousand to a few million instructions.
+    expect(perCall.metrics.instructions).toBeGreaterThan(50_000)
+    expect(perCall.metrics.instructions).toBeLessThan(10_000_000)
+    expect(perCall.details).toMatchObject({ instructionCalls: expect.any(Number) })
+    expect(perRequest.metrics.instructions).toBeGreaterThan(50_000)
+    expect(perRequest.metrics.instructions).toBeLessThan(20_000_000)
+  }, 900_000)
+})

@@ -65,7 +65,7 @@ export const CONFIG_SCHEMA = {
       minimum: 1,
       maximum: MAX_TRIALS,
       description:
-        'Trials per benchmark (each a fresh process). Default 10; 1 for a benchmark measured on instructions alone.'
+        'Trials per benchmark (each a fresh process). Default 10; 2 for a benchmark measured on instructions alone.'
     },
     measure: { $ref: '#/definitions/measure' },
     timeout: {

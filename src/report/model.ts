@@ -10,7 +10,8 @@ import type {
   StopReason,
   Verdict
 } from '../compare/types.js'
-import { metricLabel } from '../metrics.js'
+import { DEFAULT_INSTRUCTION_THRESHOLD } from '../config/defaults.js'
+import { INSTRUCTIONS, METRICS, metricLabel } from '../metrics.js'
 import type { Environment, Results } from '../results/types.js'
 import { sanitizeChildText } from '../process/text.js'
 import { CONFIDENCE_PERCENT, formatBytes, formatMetric } from './format.js'
@@ -357,6 +358,18 @@ function methodLines(results: Results, comparison: Comparison): string[] {
       "HTTP endpoints are gated on the server's CPU time per request (user + system CPU of its " +
         'process tree over the measured load ÷ responses); latency and throughput are measured ' +
         'and reported with intervals, and gated only where configured.'
+    )
+  }
+  const counted = results.benchmarks.filter((b) => b.settings.compare.gate.includes(INSTRUCTIONS))
+  if (counted.length > 0) {
+    const threshold =
+      counted[0]!.settings.compare.instructionThreshold ?? DEFAULT_INSTRUCTION_THRESHOLD
+    lines.push(
+      'Instructions counted under valgrind (cachegrind, no cache simulation; Node with --predictable ' +
+        'and fixed seeds): per call from two workers making N and 2N calls after the same warm-up, per ' +
+        'request from two fresh servers given 50 and 250 requests, per run the whole process tree less ' +
+        `the shell; one pair decides while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} %; ` +
+        `threshold ±${(threshold * 100).toFixed(1)} %.`
     )
   }
   // CPU lists as perfgate wrote them; anything else in a results file is not shown.

@@ -90,14 +90,11 @@ export async function countHttp(benchmark: BenchmarkConfig, spec: HttpSpec): Pro
     countServer(benchmark, spec, MANY_REQUESTS)
   ])
   const durationMs = performance.now() - started
-  for (const side of [few, many]) {
-    if ('message' in side)
-      return { ok: false, message: side.message, stderrTail: side.tail, durationMs }
+  if ('message' in few) return { ok: false, message: few.message, stderrTail: few.tail, durationMs }
+  if ('message' in many) {
+    return { ok: false, message: many.message, stderrTail: many.tail, durationMs }
   }
-  const perRequest =
-    ((many as { instructions: number }).instructions -
-      (few as { instructions: number }).instructions) /
-    (MANY_REQUESTS - FEW_REQUESTS)
+  const perRequest = (many.instructions - few.instructions) / (MANY_REQUESTS - FEW_REQUESTS)
   if (!(perRequest > 0)) {
     return {
       ok: false,
