@@ -39,6 +39,7 @@ import { profileSections, withProfiles } from '../report/profile.js'
 import { commandBisect } from './bisect.js'
 import { CALIBRATE_USAGE, commandCalibrate } from './calibrate.js'
 import { commandHistory, HISTORY_USAGE } from './history.js'
+import { commandInit, INIT_USAGE } from './init.js'
 import { VERSION } from '../version.js'
 import { reportFailure, writeProblem } from './failures.js'
 import { parse, regex, UsageError, wholeNumber } from './flags.js'
@@ -67,6 +68,7 @@ Usage:
   perfgate merge    <shard-results.json>... [--report report.md] [--out results.json]
                     [--json]
   perfgate validate [--config perfgate.yml]
+${INIT_USAGE}
 ${HISTORY_USAGE}
 ${CALIBRATE_USAGE}
   perfgate bisect   --good <git-ref> --bad <git-ref> [--benchmark <name>] [--metric <m>]
@@ -365,6 +367,8 @@ export async function main(args: string[], io: CliIo): Promise<number> {
         return await commandBisect(rest, io)
       case 'validate':
         return commandValidate(rest, io)
+      case 'init':
+        return await commandInit(rest, io)
       case '--version':
       case '-v':
         io.stdout.write(`${VERSION}\n`)

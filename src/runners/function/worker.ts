@@ -5,7 +5,7 @@
  * in one go (`run`), or slice by slice on command (`prepare`, `sample`…, `finish`: one
  * side of an interleaved pair).
  */
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { Session } from 'node:inspector'
 import { register } from 'node:module'
 import { pathToFileURL } from 'node:url'
@@ -105,7 +105,9 @@ function cpuProfiler(file: string) {
 /** Imports the bench file, its harness's imports led to perfgate's shims. */
 async function loadFile(request: LoadRequest | ListRequest): Promise<void> {
   registerPerfgateResolver(request.apiUrl)
-  await installHarnessShims(request.harnessUrls ?? {}, request.harness)
+  // An unreadable file fails at its import below, with Node's own message.
+  const source = await readFile(request.file, 'utf8').catch(() => '')
+  await installHarnessShims(request.harnessUrls ?? {}, request.harness, source)
   try {
     await import(pathToFileURL(request.file).href)
   } catch (error) {

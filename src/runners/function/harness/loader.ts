@@ -10,6 +10,7 @@ import { register } from 'node:module'
 import Module from 'node:module'
 import type { Harness } from '../../../config/types.js'
 import type { ForeignHarness, RegisteredBench } from '../registry.js'
+import { importedHarnesses } from './detect.js'
 import { HARNESS_SPECIFIERS } from './specifiers.js'
 
 /** Shim module URLs by harness (from src/runtime-files.ts). */
@@ -17,13 +18,21 @@ export type HarnessUrls = Readonly<Partial<Record<ForeignHarness, string>>>
 
 type Load = (request: string, parent: unknown, isMain: boolean) => unknown
 
-/** specifier → shim URL, for the harnesses `only` allows (all when undefined). */
-function shimsFor(urls: HarnessUrls, only: Harness | undefined): Map<string, string> {
+/**
+ * specifier → shim URL of the harnesses that count: the one the config names, else those
+ * the file's own imports show. A file that reaches a harness only through another module
+ * names it in the config (function.harness); a perfgate bench file pays nothing.
+ */
+function shimsFor(
+  urls: HarnessUrls,
+  only: Harness | undefined,
+  source: string
+): Map<string, string> {
+  const wanted: readonly Harness[] =
+    only !== undefined && only !== 'auto' ? [only] : importedHarnesses(source)
   const map = new Map<string, string>()
   for (const [harness, url] of Object.entries(urls) as [ForeignHarness, string][]) {
-    if (only === undefined || only === 'auto' || only === harness) {
-      map.set(HARNESS_SPECIFIERS[harness], url)
-    }
+    if (wanted.includes(harness)) map.set(HARNESS_SPECIFIERS[harness], url)
   }
   return map
 }
@@ -31,13 +40,15 @@ function shimsFor(urls: HarnessUrls, only: Harness | undefined): Map<string, str
 /**
  * Sends the harnesses' imports to the shims: a resolve hook for `import`, and a wrapper
  * of CommonJS's module loading for `require('benchmark')` (Node 20's hooks do not see
- * require). Call before importing the bench file.
+ * require; a shim is loaded ahead for that only when the file calls require). Call before
+ * importing the bench file.
  */
 export async function installHarnessShims(
   urls: HarnessUrls,
-  only: Harness | undefined
+  only: Harness | undefined,
+  source: string
 ): Promise<void> {
-  const shims = shimsFor(urls, only)
+  const shims = shimsFor(urls, only, source)
   if (shims.size === 0) return
   const table = JSON.stringify(Object.fromEntries(shims))
   const hooks = `
@@ -47,12 +58,14 @@ export async function installHarnessShims(
     }`
   register('data:text/javascript,' + encodeURIComponent(hooks))
 
+  if (!/\brequire\s*\(/.test(source)) return
   const loaded = new Map<string, unknown>()
   for (const [specifier, url] of shims) {
     const namespace = (await import(url)) as { default?: unknown }
     // A CommonJS file gets what the package's module.exports would be.
     loaded.set(specifier, namespace.default ?? namespace)
   }
+  if (loaded.size === 0) return
   const internal = Module as unknown as { _load: Load }
   const original = internal._load
   internal._load = function load(this: unknown, request, parent, isMain) {
