@@ -86,16 +86,14 @@ export interface GitInvocation {
 export function gitInvocation(
   cwd: string,
   args: readonly string[],
-  extra: Readonly<Record<string, string>> = {}
+  extra: Readonly<Record<string, string>> = {},
+  /** false: the caller never lets git read or write work-tree files (no filter can run). */
+  workTree = !NO_WORK_TREE.has(args[0] ?? '')
 ): GitInvocation {
   const env = childEnv(extra)
   return {
     command: 'git',
-    args: [
-      ...NO_REPOSITORY_PROGRAMS,
-      ...(NO_WORK_TREE.has(args[0] ?? '') ? [] : noFilterPrograms(cwd, env)),
-      ...args
-    ],
+    args: [...NO_REPOSITORY_PROGRAMS, ...(workTree ? noFilterPrograms(cwd, env) : []), ...args],
     env
   }
 }

@@ -637,7 +637,9 @@ export class BranchStore implements ResultsStore {
 
   /** Runs git with explicit arguments (no shell) in the repository; never rejects on exit codes. */
   private git(args: string[], call: GitCall = {}): Promise<GitRun> {
-    const git = gitInvocation(this.cwd, args, { ...this.env, ...call.env })
+    // Plumbing on objects, refs and a temporary index only: no work-tree file is read or
+    // written, so no filter can run, and no synchronous lookup stalls concurrent saves.
+    const git = gitInvocation(this.cwd, args, { ...this.env, ...call.env }, false)
     // Only our temporary index is ever used (call.env): an inherited one would be the user's.
     if (!call.env?.GIT_INDEX_FILE) delete git.env.GIT_INDEX_FILE
     return new Promise((resolve, reject) => {
