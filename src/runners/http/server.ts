@@ -80,11 +80,12 @@ async function reservePort(): Promise<number> {
 export async function startServer(
   server: HttpSpec['server'],
   cpus?: CpuSplit,
-  start: StartProcess = startChild
+  start: StartProcess = startChild,
+  stopGraceMs = STOP_GRACE_MS
 ): Promise<RunningServer> {
   const port = await reservePort()
   try {
-    return await startOn(server, port, cpus, start)
+    return await startOn(server, port, cpus, start, stopGraceMs)
   } finally {
     // Ready (it holds the port) or failed (stopped): either way no longer starting.
     starting.delete(port)
@@ -98,7 +99,8 @@ async function startOn(
   server: HttpSpec['server'],
   port: number,
   cpus: CpuSplit | undefined,
-  start: StartProcess
+  start: StartProcess,
+  stopGraceMs: number
 ): Promise<RunningServer> {
   // On the server's CPUs (when pinned): taskset runs the shell in its own place.
   const shell = onServerCpus(cpus, '/bin/sh', ['-c', withPort(server.command, port)])
@@ -119,7 +121,7 @@ async function startOn(
     async stop() {
       if (ended) return ended.leftovers
       killGroup(started.child, 'SIGTERM')
-      const timer = setTimeout(() => killGroup(started.child, 'SIGKILL'), STOP_GRACE_MS)
+      const timer = setTimeout(() => killGroup(started.child, 'SIGKILL'), stopGraceMs)
       const end = await started.finished
       clearTimeout(timer)
       return end.leftovers

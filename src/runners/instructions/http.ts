@@ -24,6 +24,12 @@ export const MANY_REQUESTS = 250
  */
 const READY_SLOWDOWN = 10
 
+/**
+ * How long a counted server gets after SIGTERM before SIGKILL (which leaves no totals):
+ * under load, valgrind took longer than the 3 s an ordinary server gets.
+ */
+const COUNTED_STOP_GRACE_MS = 60_000
+
 type Counts = { instructions: number } | { message: string; tail: string | undefined }
 
 /** Sends `count` requests of the benchmark's sequence, in order, one at a time. */
@@ -59,7 +65,8 @@ async function countServer(
       (command, args, options) => {
         counted = startCounted(command, args, { ...options, timeoutMs: benchmark.timeoutMs })
         return counted.started
-      }
+      },
+      COUNTED_STOP_GRACE_MS
     )
     await sendRequests(spec, server.port, requests)
     await server.stop()
