@@ -15,7 +15,7 @@ import { loadConfigFile, readResultsFile } from '../app/files.js'
 import { judge } from '../app/judge.js'
 import { EXIT, outcomeOf, outcomeOfError, type Outcome } from '../app/outcome.js'
 import type { Baseline } from '../app/requests.js'
-import { mergeShards } from '../app/merge.js'
+import { mergeShards, type MergeExpectation } from '../app/merge.js'
 import { runBenchmarks } from '../app/run.js'
 import { sharedSeed } from '../app/shards.js'
 import { configHash } from '../results/hash.js'
@@ -316,11 +316,23 @@ async function carryOutMerge(
     source: path.relative(cwd, file),
     results: readResultsFile(cwd, file)
   }))
-  const merged = mergeShards(shards)
+  const merged = mergeShards(shards, mergeExpectation(cwd, event))
   const results = plan.failOn
     ? judge({ ...merged, compare: { ...merged.compare, failOn: plan.failOn } })
     : merged
   return publishResults(plan, event, inputs, results, files, branchStore(cwd, inputs, io), io)
+}
+
+/**
+ * The commit the merged results are published as: the checked-out HEAD when the merge job
+ * has a checkout (as the shard jobs had), else GITHUB_SHA, the commit the workflow runs
+ * for (a merge job that only downloads artifacts). Shards of any other commit are refused.
+ */
+function mergeExpectation(cwd: string, event: ActionEvent): MergeExpectation {
+  const head = readCheckout(cwd).headSha
+  return head
+    ? { commit: head, commitSource: 'the checked-out HEAD' }
+    : { commit: event.sha, commitSource: 'GITHUB_SHA' }
 }
 
 /** Every results.json under a directory (artifacts unpack into one folder each). */
