@@ -220,4 +220,44 @@ describe('the action with shards', () => {
     }
     expect(github.comments).toHaveLength(1)
   })
+
+  it.each([
+    ['no checkout (GITHUB_SHA)', false],
+    ['a checkout (its HEAD)', true]
+  ])(
+    'refuses shards measured at another commit than the merge job runs for, with %s',
+    async (_, checkout) => {
+      const remote = makeRemote()
+      const author = cloneOf(remote)
+      writeFileSync(path.join(author, 'perfgate.yml'), CONFIG)
+      git(author, 'add', '.')
+      git(author, 'commit', '--quiet', '-m', 'old')
+      const old = git(author, 'rev-parse', 'HEAD')
+      git(author, 'push', '--quiet', 'origin', 'HEAD:main')
+      const clones = [1, 2, 3].map(() => cloneOf(remote))
+      const event = (sha: string): ActionEvent => ({
+        repository,
+        name: 'push',
+        ref: 'refs/heads/main',
+        sha,
+        defaultBranch: 'main'
+      })
+      // The shards measured `old`; the merge job runs for the next commit.
+      const artifacts = scratchDir('perfgate-artifacts-')
+      await shardJobs(clones, event(old), artifacts)
+      git(author, 'commit', '--quiet', '--allow-empty', '-m', 'new')
+      const current = git(author, 'rev-parse', 'HEAD')
+      git(author, 'push', '--quiet', 'origin', 'HEAD:main')
+      const mergeDir = checkout ? cloneOf(remote) : scratchDir('perfgate-merge-')
+      cpSync(artifacts, path.join(mergeDir, 'perfgate-shards'), { recursive: true })
+
+      const outcome = await runAction(inputs(mergeDir, { mode: 'merge' }), event(current), io())
+      expect(outcome.exitCode).toBe(EXIT.usage)
+      expect(outcome.reasons.join('\n')).toContain(
+        `measured commit ${old.slice(0, 7)}, but this run is of ${current.slice(0, 7)}`
+      )
+      expect(branchFiles(remote, 'perfgate-data')).toEqual([])
+      expect(github.comments).toHaveLength(0)
+    }
+  )
 })

@@ -94,6 +94,28 @@ afterAll(() => {
 })
 
 describe("perfgate's git runs none of the repository's programs", () => {
+  it('a filter configured only for worktrees (includeIf gitdir) does not run in the base checkout', async () => {
+    const { dir } = project()
+    const gitDir = path.join(dir, '.git')
+    const marks = path.join(dir, '..', `marks-include-${path.basename(dir)}.txt`)
+    program(path.join(gitDir, 'filter'), marks, true)
+    const included = path.join(gitDir, 'worktrees.cfg')
+    writeFileSync(
+      included,
+      `[filter "pr"]\n\tsmudge = ${path.join(gitDir, 'filter')}\n\tclean = ${path.join(gitDir, 'filter')}\n`
+    )
+    git(dir, 'config', 'includeIf.gitdir:**/worktrees/**.path', included)
+    mkdirSync(path.join(gitDir, 'info'), { recursive: true })
+    writeFileSync(path.join(gitDir, 'info', 'attributes'), '* filter=pr\n')
+
+    const base = await prepareBaseCheckout(loadConfigFile(dir, undefined), 'HEAD~1', () => {}, {
+      mergeBase: false
+    })
+    expect(readFileSync(path.join(base.root, 'work.txt'), 'utf8')).toBe('main 1\n')
+    base.remove()
+    expect(marksIn(marks)).toEqual([])
+  })
+
   it.each(['hooks', 'hooksPath'] as const)(
     'worktree add and remove, fetch, data branch save and read, status (%s)',
     async (via) => {

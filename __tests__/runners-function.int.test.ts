@@ -127,10 +127,11 @@ async function pair(
   files: Readonly<Record<Side, string>>,
   first: Side = 'base',
   overrides: Parameters<typeof functionBenchmark>[1] = {},
-  timeoutMs?: number
+  timeoutMs?: number | Readonly<Record<Side, number>>
 ) {
-  const base = functionBenchmark(files.base, overrides, timeoutMs)
-  const head = functionBenchmark(files.head, overrides, timeoutMs)
+  const timeout = (side: Side) => (typeof timeoutMs === 'object' ? timeoutMs[side] : timeoutMs)
+  const base = functionBenchmark(files.base, overrides, timeout('base'))
+  const head = functionBenchmark(files.head, overrides, timeout('head'))
   return runFunctionPair(
     { base: { benchmark: base, spec: base.spec }, head: { benchmark: head, spec: head.spec } },
     first
@@ -203,7 +204,17 @@ describe('interleaved function pair', () => {
   it('kills a side that hangs on its own timeout, and what it started; the other goes on', async () => {
     const pidFile = path.join(scratch, 'pair-hang.pid')
     process.env.PERFGATE_TEST_PIDFILE = pidFile
-    const outcomes = await pair({ base: 'sum.bench.ts', head: 'hang.bench.js' }, 'base', {}, 1500)
+    // The side that goes on keeps the default timeout: on a loaded machine its own start
+    // (a TypeScript bench through tsx) may take longer than the hanging side is given.
+    const outcomes = await pair(
+      { base: 'sum.bench.ts', head: 'hang.bench.js' },
+      'base',
+      {},
+      {
+        base: 60_000,
+        head: 1500
+      }
+    )
     expect(outcomes.head).toMatchObject({
       ok: false,
       message: 'trial timed out after 1.5 s (worker killed)'

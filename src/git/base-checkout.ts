@@ -125,8 +125,24 @@ export async function prepareBaseCheckout(
     git(repoRoot, ['worktree', 'prune'])
   })
   try {
-    const added = git(repoRoot, ['worktree', 'add', '--detach', '--quiet', root, commit])
+    // Registered first, checked out second, from inside the worktree: the filter drivers
+    // whose programs gitInvocation empties are read from the config as the checkout sees
+    // it, which a conditional include (`includeIf "gitdir:**/worktrees/**"`) can make
+    // differ from the main repository's.
+    const added = git(repoRoot, [
+      'worktree',
+      'add',
+      '--detach',
+      '--no-checkout',
+      '--quiet',
+      root,
+      commit
+    ])
     if (!added.ok) throw new BaseCheckoutError(`git worktree add failed: ${added.err}`, 'runtime')
+    const checkedOut = git(root, ['reset', '--hard', '--quiet', commit])
+    if (!checkedOut.ok) {
+      throw new BaseCheckoutError(`git checkout of ${commit} failed: ${checkedOut.err}`, 'runtime')
+    }
     const configDir = path.join(root, path.relative(repoRoot, config.dir))
     log(
       options.mergeBase
