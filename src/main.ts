@@ -9,12 +9,13 @@ import { InputError, readInputs } from './github/inputs.js'
 import { createActionLog, type ActionLog } from './github/log.js'
 import { ActionOutputs } from './github/outputs.js'
 import { cleanUpEverything } from './process/signals.js'
-import { takeSecrets, type StartEnvironment } from './process/start-env.js'
+import { takeSecrets, type StartEnvironment, type TakenSecrets } from './process/start-env.js'
 
-export async function run(): Promise<void> {
-  // Before anything else, and long before any pull request code runs: the token and the
-  // runtime tokens leave the environment and stay in memory only.
-  const secrets = takeSecrets()
+/**
+ * Runs the action. `secrets` are the variables src/index.ts took out of the start
+ * environment before loading this module; taken here when the caller did not.
+ */
+export async function run(secrets: TakenSecrets = takeSecrets()): Promise<void> {
   const log = createActionLog((text) => void process.stdout.write(text))
   reportStartEnvironment(secrets.start, log)
   const outputs = new ActionOutputs()
