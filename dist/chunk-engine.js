@@ -50,6 +50,15 @@ function isThenable(value) {
         typeof value.then === 'function');
 }
 const gc = globalThis.gc;
+/**
+ * Bytes the process holds for JavaScript: the V8 heap in use and `external` memory, which
+ * includes every ArrayBuffer and Buffer (https://nodejs.org/api/process.html#processmemoryusage).
+ * A leak of Buffers lives outside the heap: the heap alone shows none of it.
+ */
+function retainedBytes() {
+    const usage = process.memoryUsage();
+    return { heap: usage.heapUsed, memory: usage.heapUsed + usage.external };
+}
 /** Sets up, calibrates and warms `fn`; the caller samples, finishes and closes. */
 async function prepareFunction(fn, benchOptions, options) {
     const minBatchNs = options.minBatchNs ?? DEFAULT_MIN_BATCH_NS;
@@ -93,7 +102,7 @@ async function prepareFunction(fn, benchOptions, options) {
                 grow(elapsed);
         }
         gc?.();
-        const heapBefore = process.memoryUsage().heapUsed;
+        const before = retainedBytes();
         // GC from the first slice to the summary, also what V8 does between slices (work the
         // bench's own allocations caused, moved out of the timed batches by the pauses).
         const gcEntries = [];
@@ -129,7 +138,9 @@ async function prepareFunction(fn, benchOptions, options) {
                 gcEntries.push(...observer.takeRecords());
                 observer.disconnect();
                 gc?.();
-                const heap = process.memoryUsage().heapUsed - heapBefore;
+                const after = retainedBytes();
+                // ru_maxrss: in KiB on Linux (libuv converts macOS's bytes to the same unit).
+                const rss = process.resourceUsage().maxRSS * 1024;
                 if (count === 0)
                     throw new Error('perfgate engine: finish() before any sample');
                 const sorted = samples.subarray(0, count).sort();
@@ -141,7 +152,9 @@ async function prepareFunction(fn, benchOptions, options) {
                     max: sorted[count - 1] / 1e6,
                     mean: meanNs / 1e6,
                     ops: 1e9 / meanNs,
-                    heap,
+                    heap: after.heap - before.heap,
+                    memory: after.memory - before.memory,
+                    rss,
                     gcCount: gcEntries.length,
                     gcTime: gcEntries.reduce((sum, entry) => sum + entry.duration, 0),
                     samples: count,

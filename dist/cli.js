@@ -2,14 +2,17 @@ import { createRequire as __perfgateCreateRequire } from 'node:module'; const re
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { c as classify, M as METRICS, a as createPairedProgress, p as prepareBaseCheckout, m as mapToBase, r as runPairedBenchmark, d as definitionHash, b as planLooks, D as DEFAULT_LOOKS, e as createRandom, f as benchmarkSeed, g as compareResults, h as gitSync, R as RequestError, E as EXIT, i as MAX_TRIALS, l as loadConfigFile, j as createProcessTrialRunner, C as ConfigError, B as BaseCheckoutError, k as CI_LABEL, s as sanitizeChildText, n as studentTQuantile, o as runBenchmarks, H as HEADLINE_METRICS, q as metricLabel, t as renderTextTable, u as formatPercent, v as formatDuration, w as formatMetric, x as openOutput, O as OutputError, y as readResultsDir, z as displayPath, A as readDataBranch, F as HistoryError, G as historyOf, I as renderHistoryHtml, J as loadChartLibrary, V as VERSION, K as FAIL_ON_VALUES, L as ResultsError, N as readResultsFile, P as mergeShards, Q as compareStored, S as parseShard, T as sharedSeed, U as configHash, W as createProcessProfileRunner, X as withProfiles, Y as profileSections, Z as buildReport, _ as serializeResults, $ as renderTerminalReport, a0 as renderTerminalVerdict, a1 as renderMarkdownReport, a2 as outcomeOf, a3 as parseDuration, a4 as MAX_DURATION_MS, a5 as installSignalCleanup, a6 as cleanUpEverything } from './chunk-signals.js';
+import { c as classify, M as METRICS, a as createPairedProgress, p as prepareBaseCheckout, m as mapToBase, r as runPairedBenchmark, d as definitionHash, b as planLooks, D as DEFAULT_LOOKS, e as createRandom, f as benchmarkSeed, g as compareResults, h as gitSync, C as ConfigError, s as sanitizeChildText, E as EXIT, R as RequestError, i as ResultsError, B as BaseCheckoutError, q as quote, j as parseWholeNumber, k as MAX_TRIALS, l as loadConfigFile, n as createProcessTrialRunner, o as CI_LABEL, t as studentTQuantile, u as runBenchmarks, H as HEADLINE_METRICS, v as metricLabel, w as renderTextTable, x as formatPercent, y as formatDuration, z as formatMetric, A as openOutput, O as OutputError, F as readResultsDir, G as displayPath, I as readDataBranch, J as HistoryError, K as historyOf, L as renderHistoryHtml, N as loadChartLibrary, P as parseConfig, Q as workerArgs, S as startChild, T as workerNode, U as HARNESS_URLS, V as API_URL, W as describeExit, X as DEFAULT_CONFIG_FILE, Y as VERSION, Z as FAIL_ON_VALUES, _ as MEASURE_VALUES, $ as terminalName, a0 as readResultsFile, a1 as mergeShards, a2 as compareStored, a3 as parseShard, a4 as sharedSeed, a5 as configHash, a6 as createProcessProfileRunner, a7 as withProfiles, a8 as profileSections, a9 as buildReport, aa as serializeResults, ab as renderTerminalReport, ac as renderTerminalVerdict, ad as renderMarkdownReport, ae as outcomeOf, af as parseDuration, ag as MAX_DURATION_MS } from './chunk-history-html.js';
 import { m as median } from './chunk-engine.js';
-import 'node:fs';
+import { existsSync, writeFileSync, readdirSync, statSync, readFileSync } from 'node:fs';
+import { i as importedHarnesses } from './chunk-detect.js';
+import { g as guardOutput, i as installSignalCleanup, c as cleanUpEverything } from './chunk-signals.js';
 import 'process';
 import 'buffer';
 import 'node:os';
-import 'node:child_process';
 import 'node:url';
+import 'node:child_process';
+import './chunk-env.js';
 import 'node:module';
 import 'fs';
 import 'os';
@@ -407,6 +410,42 @@ async function bisectRegression(request, deps) {
 const info = (c) => ({ commit: c.commit, subject: c.subject });
 const formatFraction = (fraction) => `${Number((fraction * 100).toPrecision(3))} %`;
 
+/**
+ * How the commands report a failure they know (a bad flag, config, results file, git ref,
+ * setup): one message on stderr and an exit code. Messages quote what the user or a file
+ * gave (paths, refs, values), so they go to the terminal made inert, in this one place.
+ */
+/** Writes `perfgate: <text>` with the text's control and bidirectional characters escaped. */
+function writeProblem(stream, text) {
+    stream.write(`perfgate: ${sanitizeChildText(text)}\n`);
+}
+/**
+ * Reports a known failure on `stream` and returns its exit code; undefined for an error it
+ * does not know (an internal error, rethrown by the caller). A request error is followed
+ * by the command's `usage`.
+ */
+function reportFailure(stream, error, usage) {
+    if (error instanceof ConfigError) {
+        // Each issue already names its file, line and field (and is printable).
+        stream.write(`${sanitizeChildText(error.message)}\n`);
+        return EXIT.usage;
+    }
+    if (error instanceof RequestError) {
+        writeProblem(stream, error.message);
+        stream.write(`\n${usage}`);
+        return EXIT.usage;
+    }
+    if (error instanceof ResultsError || error instanceof BisectError) {
+        writeProblem(stream, error.message);
+        return EXIT.usage;
+    }
+    if (error instanceof BaseCheckoutError) {
+        writeProblem(stream, error.message);
+        return error.kind === 'usage' ? EXIT.usage : EXIT.runtime;
+    }
+    return undefined;
+}
+
 /** Reading flag values the same way in every command: errors name the flag and the range. */
 /** A bad flag or argument: the command prints it with its usage (exit 2). */
 class UsageError extends RequestError {
@@ -431,15 +470,18 @@ function regex(flag, text) {
         throw new UsageError(`--${flag}: not a valid regular expression: ${error.message}`);
     }
 }
-/** A whole number flag from `min` to `max`; undefined when the flag is absent. */
-function wholeNumber(flag, text, min, max) {
+/**
+ * A whole number flag from `min` to `max`, in decimal digits only (no "0x10", "1e1", "");
+ * undefined when the flag is absent. `what` names the unit in the message ("A/A pairs").
+ */
+function wholeNumber(flag, text, min, max, what = 'whole number') {
     if (text === undefined)
         return undefined;
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-        throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    const parsed = parseWholeNumber(text);
+    if (!parsed.ok || parsed.value < min || parsed.value > max) {
+        throw new UsageError(`--${flag}: expected a ${what} from ${min} to ${max} (decimal digits only), got ${quote(text)}`);
     }
-    return n;
+    return parsed.value;
 }
 
 /**
@@ -458,7 +500,7 @@ measuring each step against good in randomized pairs (as run --base does).
 Exit codes: 0 found · 1 no regression, or a step could not decide · 2 usage or config error
             3 setup or the benchmark failed on a commit
 `;
-const OPTIONS$1 = {
+const OPTIONS$2 = {
     good: { type: 'string' },
     bad: { type: 'string' },
     benchmark: { type: 'string' },
@@ -559,7 +601,7 @@ function renderBisect(outcome) {
 }
 async function commandBisect(args, io) {
     try {
-        const values = parse(args, OPTIONS$1);
+        const values = parse(args, OPTIONS$2);
         if (values.help) {
             io.stdout.write(BISECT_USAGE);
             return EXIT.passed;
@@ -588,23 +630,10 @@ async function commandBisect(args, io) {
         return outcome.kind === 'errored' ? EXIT.runtime : EXIT.gateFailed;
     }
     catch (error) {
-        if (error instanceof UsageError) {
-            io.stderr.write(`perfgate: ${error.message}\n\n${BISECT_USAGE}`);
-            return EXIT.usage;
-        }
-        if (error instanceof BisectError) {
-            io.stderr.write(`perfgate: ${error.message}\n`);
-            return EXIT.usage;
-        }
-        if (error instanceof ConfigError) {
-            io.stderr.write(`${error.message}\n`);
-            return EXIT.usage;
-        }
-        if (error instanceof BaseCheckoutError) {
-            io.stderr.write(`perfgate: ${error.message}\n`);
-            return error.kind === 'usage' ? EXIT.usage : EXIT.runtime;
-        }
-        throw error;
+        const code = reportFailure(io.stderr, error, BISECT_USAGE);
+        if (code === undefined)
+            throw error;
+        return code;
     }
 }
 
@@ -896,21 +925,12 @@ async function runCalibration(request, deps) {
  * trials, threshold and trial length; a terminal table, or the same data as JSON.
  */
 const CALIBRATE_USAGE = `  perfgate calibrate [--config perfgate.yml] [--filter <regex>] [--trials N] [--json]`;
-const OPTIONS = {
+const OPTIONS$1 = {
     config: { type: 'string', short: 'c' },
     filter: { type: 'string' },
     trials: { type: 'string' },
     json: { type: 'boolean' }
 };
-function pairsFlag(text) {
-    if (text === undefined)
-        return undefined;
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < 2 || n > MAX_TRIALS) {
-        throw new RequestError(`--trials: expected a whole number of A/A pairs from 2 to ${MAX_TRIALS}, got ${JSON.stringify(text)}`);
-    }
-    return n;
-}
 const pct = (fraction) => `±${formatPercent(fraction)}`;
 const change = (fraction) => Number.isFinite(fraction) ? `+${formatPercent(fraction)}` : 'never';
 function suggestion(b) {
@@ -986,7 +1006,7 @@ function renderCalibration(c) {
     lines.push('noise: SD of the pairs’ log ratios (robust: 1.4826 × MAD, trials slowed as a whole set aside) · ' +
         'flags: the smallest change an A/B flags in 80 % of runs at the configured most pairs and threshold · ' +
         'pairs to decide: pairs for the test to see the threshold and for an unchanged benchmark to stop as unchanged · ' +
-        'decides at: the smallest threshold the configured pairs decide. README, "perfgate calibrate".');
+        'decides at: the smallest threshold the configured pairs decide. docs/cli.md, "perfgate calibrate".');
     return lines.join('\n') + '\n';
 }
 /** The --json form: the same data as the table, without the raw results. */
@@ -997,8 +1017,9 @@ function calibrationJson(c) {
 }
 /** `perfgate calibrate`; returns the exit code (3 when a benchmark could not be measured). */
 async function commandCalibrate(args, io) {
-    const values = parse(args, OPTIONS);
-    const pairs = pairsFlag(values.trials) ?? DEFAULT_CALIBRATION_PAIRS;
+    const values = parse(args, OPTIONS$1);
+    const pairs = wholeNumber('trials', values.trials, 2, MAX_TRIALS, 'whole number of A/A pairs') ??
+        DEFAULT_CALIBRATION_PAIRS;
     const filter = regex('filter', values.filter);
     const config = loadConfigFile(io.cwd, values.config);
     const calibration = await runCalibration({ config, ...(filter ? { filter } : {}), pairs, seed: randomInt(2 ** 31) }, { runner: io.runner ?? createProcessTrialRunner(), log: io.stderr });
@@ -1084,16 +1105,19 @@ function renderHistoryTerminal(report, trendPoints = DEFAULT_TREND_POINTS) {
 
 /**
  * `perfgate history`: main's trend and change points, from the data branch (default) or a
- * directory of results files. Prints the terminal view (or `--json`); always exits 0 when it could read the history
- * (a change point is information, not a failed gate), 2 on a usage error.
+ * directory of results files. Prints the terminal view (or `--json`); exits 0 when it could
+ * read the history (a change point is information, not a failed gate), 2 on a usage error
+ * or when there is no stored history to read (an empty directory, a branch without results).
  */
 const HISTORY_USAGE = `  perfgate history  [--data-branch perfgate-data] [--remote origin] | [--dir <results dir>]
-                    [--filter <regex>] [--json] [--html <dir>] [--commit-url <url with {commit}>]`;
+                    [--last <commits>] [--filter <regex>] [--json] [--html <dir>]
+                    [--commit-url <url with {commit}>]`;
 const HISTORY_OPTIONS = {
     'data-branch': { type: 'string' },
     remote: { type: 'string' },
     dir: { type: 'string' },
     filter: { type: 'string' },
+    last: { type: 'string' },
     json: { type: 'boolean' },
     html: { type: 'string' },
     'commit-url': { type: 'string' }
@@ -1134,6 +1158,13 @@ async function commandHistory(args, io) {
             return usage(io, `--filter: not a valid regular expression: ${error.message}`);
         }
     }
+    let last;
+    if (values.last !== undefined) {
+        if (!/^[1-9][0-9]{0,8}$/.test(values.last)) {
+            return usage(io, `--last: expected a whole number of commits (1 or more), got ${JSON.stringify(values.last)}`);
+        }
+        last = Number(values.last);
+    }
     const commitUrl = values['commit-url'];
     if (commitUrl !== undefined && !/^https?:\/\/\S*\{commit\}/.test(commitUrl)) {
         return usage(io, `--commit-url: expected an http(s) URL containing {commit}, got ${JSON.stringify(commitUrl)}`);
@@ -1158,6 +1189,7 @@ async function commandHistory(args, io) {
             entries = readResultsDir(path.resolve(io.cwd, values.dir), {
                 repo: inRepo ? io.cwd : undefined,
                 onWarning,
+                last,
                 display: (file) => displayPath(io.cwd, file)
             });
         }
@@ -1169,6 +1201,7 @@ async function commandHistory(args, io) {
                 cwd: io.cwd,
                 branch: values['data-branch'],
                 remote: values.remote,
+                last,
                 onWarning
             });
         }
@@ -1204,6 +1237,211 @@ async function commandHistory(args, io) {
     return EXIT.passed;
 }
 
+/** A YAML string: JSON's double-quoted form is valid YAML. */
+const quoted = (text) => JSON.stringify(text);
+/** The config text; `perfgate validate` accepts it as it is. */
+function renderStarterConfig(benchmarks) {
+    const lines = [
+        '# Written by `perfgate init` from the bench files found in this repository.',
+        '# Check it with `perfgate validate`; compare a branch with `perfgate run --base main`.',
+        '# The README has every setting (trials, budgets, compare.gate, ...).',
+        '',
+        '# A shell command run in every checkout measured, before any benchmark, e.g.:',
+        '# setup: npm ci',
+        '',
+        'benchmarks:'
+    ];
+    for (const b of benchmarks) {
+        lines.push(`  - name: ${quoted(b.name)} # ${b.harness}`);
+        lines.push('    function:');
+        lines.push(`      file: ${quoted(b.file)}`);
+        lines.push(`      bench: ${quoted(b.bench)}`);
+        if (b.timeMs !== undefined)
+            lines.push(`      time: ${quoted(`${Math.round(b.timeMs)}ms`)}`);
+        if (b.warmupMs !== undefined)
+            lines.push(`      warmup: ${quoted(`${Math.round(b.warmupMs)}ms`)}`);
+    }
+    return lines.join('\n') + '\n';
+}
+
+/**
+ * `perfgate init`: finds the bench files of a repository — `*.bench.*` files and, in
+ * `bench/` or anywhere else, files importing perfgate, vitest's bench, tinybench, mitata or
+ * Benchmark.js — lists the benches each registers (loading it in a
+ * worker, as a trial would) and writes a starting perfgate.yml with one benchmark each.
+ */
+/** Folders never searched: dependencies, build output, version control and tool caches. */
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage', 'out']);
+const SCRIPT = /\.(?:[cm]?js|[cm]?ts)$/;
+const BENCH_NAME = /\.bench\.(?:[cm]?js|[cm]?ts)$/;
+/** Larger files are not bench files worth reading. */
+const MAX_SOURCE_BYTES = 1_000_000;
+const MAX_NAME_LENGTH = 100;
+/** Script files under `root` that look like bench files, sorted. */
+function findBenchFiles(root) {
+    const found = [];
+    const walk = (dir, relative) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+            if (entry.name.startsWith('.'))
+                continue;
+            const rel = relative ? `${relative}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) {
+                if (!SKIPPED_DIRS.has(entry.name))
+                    walk(path.join(dir, entry.name), rel);
+                continue;
+            }
+            if (!entry.isFile() || !SCRIPT.test(entry.name) || entry.name.endsWith('.d.ts'))
+                continue;
+            const full = path.join(dir, entry.name);
+            if (statSync(full).size > MAX_SOURCE_BYTES)
+                continue;
+            const harnesses = importedHarnesses(readFileSync(full, 'utf8'));
+            // A *.bench.* file is tried whatever it imports; elsewhere (a bench/ folder included)
+            // a file that imports no harness is a helper or a script, and is not run.
+            if (harnesses.length > 0 || BENCH_NAME.test(entry.name))
+                found.push({ file: rel, harnesses });
+        }
+    };
+    walk(root, '');
+    return found.sort((a, b) => a.file.localeCompare(b.file));
+}
+/** Names unique across files: a repeated bench name is prefixed with its file's name. */
+function uniqueName(name, file, taken) {
+    let candidate = name;
+    if (taken.has(candidate))
+        candidate = `${path.posix.basename(file).replace(BENCH_NAME, '')} › ${name}`;
+    for (let n = 2; taken.has(candidate); n++)
+        candidate = `${name} (${n})`;
+    if (candidate.length > MAX_NAME_LENGTH)
+        candidate = candidate.slice(0, MAX_NAME_LENGTH - 1) + '…';
+    taken.add(candidate);
+    return candidate;
+}
+/** Finds bench files under the config's folder, lists their benches, writes the config. */
+async function initProject(options, deps) {
+    const root = path.dirname(options.configPath);
+    if (existsSync(options.configPath) && !options.force) {
+        return {
+            ok: false,
+            message: `${options.configPath} exists; pass --force to overwrite it`
+        };
+    }
+    const files = findBenchFiles(root);
+    const benchmarks = [];
+    const notes = [];
+    const skipped = [];
+    const taken = new Set();
+    for (const { file } of files) {
+        const listing = await deps.list(path.join(root, file));
+        if (!listing.ok) {
+            skipped.push({ file, reason: listing.message });
+            continue;
+        }
+        if (listing.benches.length === 0) {
+            skipped.push({ file, reason: 'registers no bench' });
+            continue;
+        }
+        for (const bench of listing.benches) {
+            benchmarks.push({
+                name: uniqueName(bench.name, file, taken),
+                file,
+                bench: bench.name,
+                harness: bench.harness,
+                ...(bench.timeMs !== undefined ? { timeMs: bench.timeMs } : {}),
+                ...(bench.warmupMs !== undefined ? { warmupMs: bench.warmupMs } : {})
+            });
+            notes.push(...bench.notes.map((note) => `${file}: ${note}`));
+        }
+    }
+    if (benchmarks.length === 0) {
+        const why = skipped.map((s) => `\n  ${s.file}: ${s.reason}`).join('');
+        return {
+            ok: false,
+            message: files.length === 0
+                ? `no bench files found under ${root} (looked for *.bench.{js,mjs,cjs,ts,mts,cts} and ` +
+                    'files importing perfgate, vitest bench, tinybench, mitata or benchmark)'
+                : `no benchmark found in the ${files.length} bench file(s) under ${root}:${why}`
+        };
+    }
+    const text = renderStarterConfig(benchmarks);
+    // What is written must pass `perfgate validate`; a ConfigError here is perfgate's bug.
+    parseConfig(text, options.configPath, { fileExists: existsSync });
+    writeFileSync(options.configPath, text);
+    return { ok: true, text, benchmarks, notes: [...new Set(notes)], skipped };
+}
+
+/**
+ * The benches a bench file registers, whatever harness it is written for: the file is
+ * loaded in a worker process, as a trial would load it, and nothing is measured.
+ */
+/** Loads `file` (absolute) in a fresh worker and lists its benches; `timeoutMs` bounds it. */
+async function listBenches(file, timeoutMs = 60_000) {
+    let args;
+    try {
+        args = workerArgs(file);
+    }
+    catch (error) {
+        return { ok: false, message: error.message };
+    }
+    const { child, finished } = startChild(workerNode().path, args, {
+        cwd: path.dirname(file),
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        timeoutMs
+    });
+    let reply;
+    child.on('message', (message) => {
+        reply ??= message;
+    });
+    child.send({
+        type: 'list',
+        file,
+        apiUrl: API_URL.href,
+        harnessUrls: HARNESS_URLS
+    }, () => undefined);
+    const end = await finished;
+    const answer = reply;
+    if (answer?.type === 'listed')
+        return { ok: true, benches: answer.benches };
+    if (answer?.type === 'error')
+        return { ok: false, message: sanitizeChildText(answer.message) };
+    if (end.timedOut)
+        return { ok: false, message: `loading took over ${timeoutMs / 1000} s` };
+    const tail = end.stderr.text();
+    return {
+        ok: false,
+        message: `worker ${describeExit(end)} before listing its benches${tail ? `: ${sanitizeChildText(tail)}` : ''}`
+    };
+}
+
+/**
+ * `perfgate init`: writes a starting perfgate.yml with a function benchmark for each bench
+ * found in the repository's bench files, whatever harness they are written for.
+ */
+const INIT_USAGE = `  perfgate init     [--config perfgate.yml] [--force]`;
+const OPTIONS = {
+    config: { type: 'string', short: 'c' },
+    force: { type: 'boolean' }
+};
+async function commandInit(args, io) {
+    const values = parse(args, OPTIONS);
+    const configPath = path.resolve(io.cwd, values.config ?? DEFAULT_CONFIG_FILE);
+    const result = await initProject({ configPath, force: values.force === true }, { list: (file) => listBenches(file) });
+    if (!result.ok) {
+        io.stderr.write(`perfgate: ${result.message}\n`);
+        return EXIT.usage;
+    }
+    for (const note of result.notes)
+        io.stderr.write(`note: ${note}\n`);
+    for (const { file, reason } of result.skipped)
+        io.stderr.write(`skipped ${file}: ${reason}\n`);
+    const files = new Set(result.benchmarks.map((b) => b.file));
+    io.stdout.write(`${displayPath(io.cwd, configPath)} written: ${result.benchmarks.length} benchmark(s) ` +
+        `from ${files.size} file(s):\n` +
+        result.benchmarks.map((b) => `  ${b.name} (${b.harness}, ${b.file})\n`).join('') +
+        'Next: perfgate validate, then perfgate run --base main\n');
+    return EXIT.passed;
+}
+
 /**
  * The perfgate command line: turns argv into a request for the application layer, presents
  * the judged results (terminal report, files, JSON) and returns the exit code of the
@@ -1216,13 +1454,14 @@ Usage:
   perfgate run      [--config perfgate.yml] [--base <git-ref>] [--baseline <results.json>]
                     [--out results.json] [--report report.md] [--trials N] [--seed S]
                     [--filter <regex>] [--fail-on ${FAIL_ON_VALUES.join('|')}]
-                    [--setup-head] [--json]
+                    [--setup-head] [--json] [--measure ${MEASURE_VALUES.join('|')}]
                     [--shard i/n] [--max-duration 15m] [--profile] [--profile-dir DIR]
   perfgate compare  <base-results.json> <head-results.json> [--report report.md]
                     [--out results.json] [--json]
   perfgate merge    <shard-results.json>... [--report report.md] [--out results.json]
                     [--json]
   perfgate validate [--config perfgate.yml]
+${INIT_USAGE}
 ${HISTORY_USAGE}
 ${CALIBRATE_USAGE}
   perfgate bisect   --good <git-ref> --bad <git-ref> [--benchmark <name>] [--metric <m>]
@@ -1242,6 +1481,7 @@ const RUN_OPTIONS = {
     baseline: { type: 'string' },
     'setup-head': { type: 'boolean' },
     'fail-on': { type: 'string' },
+    measure: { type: 'string' },
     out: { type: 'string', short: 'o' },
     report: { type: 'string' },
     trials: { type: 'string' },
@@ -1275,13 +1515,17 @@ function durationFlag(flag, text) {
     }
     return parsed.value;
 }
-function failOnFlag(text) {
+/** A flag taking one of a few words (--fail-on, --measure). */
+function choiceFlag(flag, choices, text) {
     if (text === undefined)
         return undefined;
-    if (!FAIL_ON_VALUES.includes(text)) {
-        throw new UsageError(`--fail-on: expected ${FAIL_ON_VALUES.join(', ')}, got ${JSON.stringify(text)}`);
+    if (!choices.includes(text)) {
+        throw new UsageError(`--${flag}: expected ${choices.join(', ')}, got ${JSON.stringify(text)}`);
     }
     return text;
+}
+function failOnFlag(text) {
+    return choiceFlag('fail-on', FAIL_ON_VALUES, text);
 }
 /**
  * Opens the requested outputs before anything is measured. At most one of them may use
@@ -1335,12 +1579,12 @@ function present(results, outputs, io, profiles = []) {
         try {
             target.write(text());
             if (!target.isStdout)
-                io.stderr.write(`${what} written to ${target.display}\n`);
+                io.stderr.write(`${what} written to ${terminalName(target.display)}\n`);
         }
         catch (error) {
             if (!(error instanceof OutputError))
                 throw error;
-            io.stderr.write(`perfgate: ${error.message}\n`);
+            writeProblem(io.stderr, error.message);
             failed = true;
         }
     }
@@ -1351,12 +1595,19 @@ async function commandRun(args, io) {
     if (values.base !== undefined && values.baseline !== undefined) {
         throw new UsageError('--base and --baseline exclude each other: compare with a git ref or with a results file');
     }
+    if (values['max-duration'] !== undefined && values.base === undefined) {
+        // The budget shares an A/B's pairs among undecided benchmarks; a run of head alone has
+        // no looks to stop at, so the flag would silently do nothing.
+        throw new UsageError('--max-duration: a time budget is for an A/B run and needs --base <git-ref>; ' +
+            'without it every benchmark runs its trials (set fewer with --trials)');
+    }
     const trials = wholeNumber('trials', values.trials, 1, MAX_TRIALS);
     const filter = regex('filter', values.filter);
     const failOn = failOnFlag(values['fail-on']);
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     const maxDurationMs = durationFlag('max-duration', values['max-duration']);
-    const config = loadConfigFile(io.cwd, values.config);
+    const measure = choiceFlag('measure', MEASURE_VALUES, values.measure);
+    const config = loadConfigFile(io.cwd, values.config, measure);
     const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ??
         (shard ? sharedSeed(headCommit(config.dir), configHash(config)) : randomInt(2 ** 31));
     // Outputs and a stored baseline are checked before anything is measured.
@@ -1409,7 +1660,7 @@ function partialWriter(out, io) {
             if (!(error instanceof OutputError) || warned)
                 return;
             warned = true;
-            io.stderr.write(`perfgate: ${error.message}; will try again at the end\n`);
+            writeProblem(io.stderr, `${error.message}; will try again at the end`);
         }
     };
 }
@@ -1451,7 +1702,7 @@ function commandMerge(args, io) {
 function commandValidate(args, io) {
     const values = parse(args, VALIDATE_OPTIONS);
     const config = loadConfigFile(io.cwd, values.config);
-    io.stdout.write(`${displayPath(io.cwd, config.file)}: valid, ${config.benchmarks.length} benchmark(s): ` +
+    io.stdout.write(`${terminalName(displayPath(io.cwd, config.file), Infinity)}: valid, ${config.benchmarks.length} benchmark(s): ` +
         config.benchmarks.map((b) => `${b.name} (${b.kind})`).join(', ') +
         '\n');
     return EXIT.passed;
@@ -1475,6 +1726,8 @@ async function main(args, io) {
                 return await commandBisect(rest, io);
             case 'validate':
                 return commandValidate(rest, io);
+            case 'init':
+                return await commandInit(rest, io);
             case '--version':
             case '-v':
                 io.stdout.write(`${VERSION}\n`);
@@ -1490,36 +1743,22 @@ async function main(args, io) {
         }
     }
     catch (error) {
-        if (error instanceof UsageError || error instanceof RequestError) {
-            io.stderr.write(`perfgate: ${error.message}\n\n${USAGE}`);
-            return EXIT.usage;
-        }
-        if (error instanceof ResultsError) {
-            io.stderr.write(`perfgate: ${error.message}\n`);
-            return EXIT.usage;
-        }
-        if (error instanceof BaseCheckoutError) {
-            io.stderr.write(`perfgate: ${error.message}\n`);
-            return error.kind === 'usage' ? EXIT.usage : EXIT.runtime;
-        }
-        if (error instanceof ConfigError) {
-            io.stderr.write(`${error.message}\n`);
-            return EXIT.usage;
-        }
-        throw error;
+        const code = reportFailure(io.stderr, error, USAGE);
+        if (code === undefined)
+            throw error;
+        return code;
     }
 }
 
 /** Entry of the perfgate command line (bin/perfgate.js runs the bundled copy). */
-installSignalCleanup((text) => process.stderr.write(text));
-main(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    cwd: process.cwd()
-}).then((code) => {
+const stdout = guardOutput(process.stdout);
+const stderr = guardOutput(process.stderr);
+installSignalCleanup((text) => stderr.write(text));
+main(process.argv.slice(2), { stdout, stderr, cwd: process.cwd() }).then((code) => {
     process.exitCode = code;
 }, (error) => {
     cleanUpEverything();
-    process.stderr.write(`perfgate: internal error: ${error?.stack ?? String(error)}\n`);
+    const text = error?.stack ?? String(error);
+    stderr.write(`perfgate: internal error: ${sanitizeChildText(text)}\n`);
     process.exitCode = 3;
 });

@@ -1,13 +1,140 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
-import { register } from 'node:module';
+import Module, { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { p as prepareFunction, a as measureFunction } from './chunk-engine.js';
+import { H as HARNESS_SPECIFIERS, i as importedHarnesses } from './chunk-detect.js';
 import { b as benchRegistry } from './chunk-registry.js';
 import 'node:perf_hooks';
 
-const REQUEST_TYPES = new Set(['run', 'prepare', 'sample', 'finish']);
+/** Results land here so the optimizer cannot drop the call as dead code. */
+let countSink;
+function isThenable(value) {
+    return ((typeof value === 'object' || typeof value === 'function') &&
+        value !== null &&
+        typeof value.then === 'function');
+}
+/** Calls `fn` warmupCalls + calls times (or calibrates); returns the calls counted. */
+async function callBench(fn, benchOptions, options) {
+    await benchOptions.setup?.();
+    try {
+        // The probe call tells sync from async, as the timing engine does; it counts as warm-up.
+        const first = fn();
+        const isAsync = isThenable(first);
+        if (isAsync)
+            await first;
+        const call = isAsync
+            ? async (n) => {
+                for (let i = 0; i < n; i++)
+                    countSink = await fn();
+            }
+            : (n) => {
+                for (let i = 0; i < n; i++)
+                    countSink = fn();
+            };
+        await call(Math.max(0, options.warmupCalls - 1));
+        if (options.calibrateMs === undefined) {
+            await call(options.calls);
+            return options.calls;
+        }
+        const end = performance.now() + options.calibrateMs;
+        let calls = 0;
+        for (let batch = 1; performance.now() < end; batch = Math.min(batch * 2, 1 << 20)) {
+            await call(batch);
+            calls += batch;
+        }
+        return calls;
+    }
+    finally {
+        await benchOptions.teardown?.();
+    }
+}
+
+/**
+ * Inside a function worker: the imports of other harnesses ('vitest', 'tinybench',
+ * 'mitata', 'benchmark') lead to perfgate's shims, so a file written for one of them runs
+ * unchanged and its benchmarks register with perfgate. The shims are used even where the
+ * project has the real package installed: vitest's bench() only works inside the vitest
+ * runner, the others would time the code themselves, and base and head must be measured
+ * by the same engine whatever each checkout has installed.
+ */
+/**
+ * specifier → shim URL of the harnesses that count: the one the config names, else those
+ * the file's own imports show. A file that reaches a harness only through another module
+ * names it in the config (function.harness); a perfgate bench file pays nothing.
+ */
+function shimsFor(urls, only, source) {
+    const wanted = only !== undefined && only !== 'auto' ? [only] : importedHarnesses(source);
+    const map = new Map();
+    for (const [harness, url] of Object.entries(urls)) {
+        if (wanted.includes(harness))
+            map.set(HARNESS_SPECIFIERS[harness], url);
+    }
+    return map;
+}
+/**
+ * Sends the harnesses' imports to the shims: a resolve hook for `import`, and a wrapper
+ * of CommonJS's module loading for `require('benchmark')` (Node 20's hooks do not see
+ * require; a shim is loaded ahead for that only when the file calls require). Call before
+ * importing the bench file.
+ */
+async function installHarnessShims(urls, only, source) {
+    const shims = shimsFor(urls, only, source);
+    if (shims.size === 0)
+        return;
+    const table = JSON.stringify(Object.fromEntries(shims));
+    const hooks = `
+    const shims = ${table}
+    export async function resolve(specifier, context, next) {
+      return next(Object.hasOwn(shims, specifier) ? shims[specifier] : specifier, context)
+    }`;
+    register('data:text/javascript,' + encodeURIComponent(hooks));
+    if (!/\brequire\s*\(/.test(source))
+        return;
+    const loaded = new Map();
+    for (const [specifier, url] of shims) {
+        const namespace = (await import(url));
+        // A CommonJS file gets what the package's module.exports would be.
+        loaded.set(specifier, namespace.default ?? namespace);
+    }
+    if (loaded.size === 0)
+        return;
+    const internal = Module;
+    const original = internal._load;
+    internal._load = function load(request, parent, isMain) {
+        return loaded.has(request) ? loaded.get(request) : original.call(this, request, parent, isMain);
+    };
+}
+/** What a file's import error means when it comes from a shim, else undefined. */
+function explainImportError(error, file) {
+    if (!(error instanceof Error))
+        return undefined;
+    if (error.name === 'PerfgateHarnessError')
+        return `${file}: ${error.message}`;
+    const missing = /The requested module '([^']+)' does not provide an export named '([^']+)'/.exec(error.message);
+    const harness = missing && Object.entries(HARNESS_SPECIFIERS).find(([, s]) => s === missing[1]);
+    if (!missing || !harness)
+        return undefined;
+    return (`${file}: imports ${missing[2]} from '${missing[1]}', which perfgate does not run; ` +
+        `perfgate runs ${harness[0]} files through its own ${harness[0]} support (see the README's ` +
+        `function benchmarks), which has no ${missing[2]}`);
+}
+/** The benches that count for a benchmark: those of its harness when the config names one. */
+function benchesOf(registry, harness) {
+    if (harness === undefined || harness === 'auto')
+        return new Map(registry);
+    return new Map([...registry].filter(([, bench]) => (bench.harness ?? 'perfgate') === harness));
+}
+
+const REQUEST_TYPES = new Set([
+    'run',
+    'prepare',
+    'sample',
+    'finish',
+    'count',
+    'list'
+]);
 function isWorkerRequest(value) {
     return (typeof value === 'object' &&
         value !== null &&
@@ -41,7 +168,7 @@ function registerPerfgateResolver(apiUrl) {
     register('data:text/javascript,' + encodeURIComponent(hooks));
 }
 function pickBench(request) {
-    const registry = benchRegistry();
+    const registry = benchesOf(benchRegistry(), request.harness);
     const names = [...registry.keys()];
     const wanted = request.bench ?? request.benchmarkName;
     const found = registry.get(wanted);
@@ -49,9 +176,14 @@ function pickBench(request) {
         return found;
     if (request.bench === undefined && registry.size === 1)
         return registry.values().next().value;
+    if (registry.size === 0 && request.harness && request.harness !== 'auto') {
+        throw new Error(`${request.file} registers no bench through ${request.harness} (function.harness); ` +
+            `it registers ${[...benchRegistry().values()].map((b) => `${JSON.stringify(b.name)} (${b.harness ?? 'perfgate'})`).join(', ') || 'none'}`);
+    }
     if (registry.size === 0) {
         throw new Error(`${request.file} registers no bench; expected a call such as bench('name', () => work()) ` +
-            `with bench imported from 'perfgate'`);
+            `with bench imported from 'perfgate', or a file written for vitest bench, tinybench, ` +
+            `mitata or Benchmark.js`);
     }
     throw new Error(`${request.file} registers ${names.map((n) => JSON.stringify(n)).join(', ')}, none named ` +
         `${JSON.stringify(wanted)}; set function.bench in perfgate.yml to one of them`);
@@ -81,10 +213,37 @@ function cpuProfiler(file) {
         }
     };
 }
-async function loadBench(request) {
+/** Imports the bench file, its harness's imports led to perfgate's shims. */
+async function loadFile(request) {
     registerPerfgateResolver(request.apiUrl);
-    await import(pathToFileURL(request.file).href);
+    // An unreadable file fails at its import below, with Node's own message.
+    const source = await readFile(request.file, 'utf8').catch(() => '');
+    await installHarnessShims(request.harnessUrls ?? {}, request.harness, source);
+    try {
+        await import(pathToFileURL(request.file).href);
+    }
+    catch (error) {
+        const explained = explainImportError(error, request.file);
+        if (explained === undefined)
+            throw error;
+        throw new Error(explained, { cause: error });
+    }
+}
+async function loadBench(request) {
+    await loadFile(request);
     return pickBench(request);
+}
+/** The benches a file registers, for `perfgate init`. */
+async function list(request) {
+    await loadFile(request);
+    const benches = [...benchesOf(benchRegistry(), request.harness).values()].map((bench) => ({
+        name: bench.name,
+        harness: bench.harness ?? 'perfgate',
+        notes: bench.notes ?? [],
+        ...(bench.timeMs !== undefined ? { timeMs: bench.timeMs } : {}),
+        ...(bench.warmupMs !== undefined ? { warmupMs: bench.warmupMs } : {})
+    }));
+    await reply({ type: 'listed', benches });
 }
 async function run(request) {
     const bench = await loadBench(request);
@@ -103,6 +262,9 @@ async function handle(request) {
         case 'run':
             await run(request);
             return true;
+        case 'list':
+            await list(request);
+            return true;
         case 'prepare': {
             if (prepared)
                 throw new Error('perfgate worker: prepared twice');
@@ -118,6 +280,12 @@ async function handle(request) {
             const batches = await prepared.sample(request.ms, request.minBatches);
             await reply({ type: 'sampled', batches, ms: performance.now() - begin });
             return false;
+        }
+        case 'count': {
+            const bench = await loadBench(request);
+            const calls = await callBench(bench.fn, bench.options, request);
+            await reply({ type: 'counted', calls });
+            return true;
         }
         case 'finish': {
             if (!prepared)
