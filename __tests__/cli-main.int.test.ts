@@ -50,6 +50,9 @@ describe('perfgate run', () => {
       ['true command', 1]
     ])
     expect(results.environment.configHash).toMatch(/^[0-9a-f]{64}$/)
+    // Progress names the trials the run makes, not the config's count.
+    expect(out.stderr).toContain('join strings: function benchmark, 1 trials')
+    expect(out.stderr).not.toMatch(/benchmark, (?!1 trials)\d+ trials/)
   })
 
   it.each([

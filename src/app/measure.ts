@@ -115,6 +115,11 @@ export async function measureAgainstBase(
       benchmarks: base,
       dependencies: checkout.dependencies
     })
+    // Progress names the pairs per look this run makes (--trials overrides the config's).
+    const asRun = (benchmark: BenchmarkConfig): BenchmarkConfig => ({
+      ...benchmark,
+      trials: options.trials ?? benchmark.trials
+    })
     const sessionOf = (benchmark: BenchmarkConfig, onBase: BenchmarkConfig) =>
       new PairedSession(benchmark, onBase, {
         runner: options.runner,
@@ -163,7 +168,7 @@ export async function measureAgainstBase(
           await headOnly(benchmark, index)
           continue
         }
-        progress.benchmarkStart(benchmark, index + 1, selected.length)
+        progress.benchmarkStart(asRun(benchmark), index + 1, selected.length)
         const session = sessionOf(benchmark, onBase)
         try {
           while (await session.runToNextLook()) {
@@ -208,7 +213,7 @@ export async function measureAgainstBase(
           const { session, benchmark, index } = entry
           if (now() >= deadline) session.stopForBudget()
           else {
-            progress.benchmarkStart(benchmark, index + 1, selected.length)
+            progress.benchmarkStart(asRun(benchmark), index + 1, selected.length)
             await session.runToNextLook(deadline)
           }
           // A server kept across trials is not left running while other benchmarks measure.

@@ -95,7 +95,9 @@ export async function runSuite(
   const progress = options.progress ?? silentProgress
   const results: BenchmarkResult[] = []
   for (const [index, benchmark] of benchmarks.entries()) {
-    progress.benchmarkStart(benchmark, index + 1, benchmarks.length)
+    // The header names the trials this run makes (--trials overrides the config's).
+    const trials = options.trials ?? benchmark.trials
+    progress.benchmarkStart({ ...benchmark, trials }, index + 1, benchmarks.length)
     const result = await runBenchmark(benchmark, options)
     progress.benchmarkEnd(result)
     results.push(result)
