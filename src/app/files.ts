@@ -6,14 +6,10 @@
  */
 import {
   accessSync,
-  closeSync,
   constants,
-  fstatSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readlinkSync,
-  readSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -28,6 +24,7 @@ import { parseConfig } from '../config/parse.js'
 import type { Config, Measure } from '../config/types.js'
 import { registerCleanup } from '../process/cleanup.js'
 import { MAX_RESULTS_FILE_BYTES, parseResults, ResultsError } from '../results/format.js'
+import { readRegularFile } from '../regular-file.js'
 import type { Results } from '../results/types.js'
 
 /** A path relative to the working directory when it lies inside it, else absolute. */
@@ -38,34 +35,6 @@ export function displayPath(cwd: string, file: string): string {
 
 /** The largest config file read: a config is a few kB; past this it is refused unread. */
 export const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024
-
-/**
- * The bytes of a file a user named (a config, a results file): only a regular file of at
- * most `limit` bytes. Opened without blocking, so a FIFO (or a link to one) is refused
- * instead of hanging the run where no signal can end it (a synchronous read), and a device
- * (`/dev/zero`) or a huge file is refused before it is read into memory.
- */
-export function readRegularFile(file: string, limit: number): Buffer {
-  const fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
-  try {
-    const stat = fstatSync(fd)
-    if (stat.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' })
-    if (!stat.isFile()) throw new Error('not a regular file')
-    if (stat.size > limit) {
-      throw new Error(`${stat.size} bytes, larger than expected (at most ${limit} bytes)`)
-    }
-    const buffer = Buffer.alloc(stat.size)
-    let read = 0
-    while (read < stat.size) {
-      const got = readSync(fd, buffer, read, stat.size - read, read)
-      if (got === 0) break
-      read += got
-    }
-    return buffer.subarray(0, read)
-  } finally {
-    closeSync(fd)
-  }
-}
 
 /** Reads and validates the config (`file` relative to `cwd`; the default name when absent). */
 export function loadConfigFile(cwd: string, file: string | undefined, measure?: Measure): Config {

@@ -7,7 +7,8 @@
  * given.
  */
 import { createHash } from 'node:crypto'
-import { copyFileSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { readRegularFile } from '../regular-file.js'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchmarkConfig, ProfileMode } from '../config/types.js'
@@ -153,14 +154,13 @@ export function profileDirName(name: string): string {
  */
 function readProfile(file: string, side: Side): CpuProfile {
   const source = `could not use ${side}'s profile ${path.basename(file)}`
-  const stat = lstatSync(file)
-  if (!stat.isFile()) throw new Error(`${source}: not a regular file`)
-  if (stat.size > PROFILE_LIMITS.bytes) {
-    throw new Error(
-      `${source}: ${stat.size} bytes; expected at most ${PROFILE_LIMITS.bytes / 1024 / 1024} MiB`
-    )
+  let text: string
+  try {
+    text = readRegularFile(file, PROFILE_LIMITS.bytes, { noFollow: true }).toString('utf8')
+  } catch (error) {
+    throw new Error(`${source}: ${(error as Error).message}`)
   }
-  return parseCpuProfile(readFileSync(file, 'utf8'), source)
+  return parseCpuProfile(text, source)
 }
 
 /** perfgate's own files (the worker's timing loop) show as one entry. */

@@ -8,19 +8,11 @@
  * only when it stays inside the directory, and none larger than MAX_RESULTS_FILE_BYTES.
  */
 import { spawnSync } from 'node:child_process'
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readSync,
-  realpathSync
-} from 'node:fs'
+import { lstatSync, readdirSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import { gitInvocation, gitSync } from '../git/run.js'
 import { MAX_RESULTS_FILE_BYTES, parseResults, ResultsError } from '../results/format.js'
+import { readRegularFile } from '../regular-file.js'
 import type { HistoryEntry } from './series.js'
 
 export class HistoryError extends Error {
@@ -149,15 +141,13 @@ export function orderEntries(
 /** Why a directory entry is not read, or its text. */
 type FileText = { readonly text: string } | { readonly skip: string }
 
-const MIB = 1024 * 1024
-
 /**
  * The text of `name` in `dir` when it is a regular file of at most MAX_RESULTS_FILE_BYTES
  * (a link: when its target is one, inside `realDir`). Opened without blocking and without
  * following a link swapped in after the check; its type and size are checked again on the
  * open file.
  */
-function readRegularFile(dir: string, realDir: string, name: string): FileText {
+function readResultsText(dir: string, realDir: string, name: string): FileText {
   let file = path.join(dir, name)
   const entry = lstatSync(file)
   if (entry.isSymbolicLink()) {
@@ -173,27 +163,13 @@ function readRegularFile(dir: string, realDir: string, name: string): FileText {
     }
     file = target
   }
-  // O_NONBLOCK: a FIFO swapped in after the check still does not block the open.
-  const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0)
-  const fd = openSync(file, flags)
   try {
-    const stat = fstatSync(fd)
-    if (!stat.isFile()) return { skip: 'not a regular file' }
-    if (stat.size > MAX_RESULTS_FILE_BYTES) {
-      return {
-        skip: `${(stat.size / MIB).toFixed(0)} MiB, larger than a results file can be (${MAX_RESULTS_FILE_BYTES / MIB} MiB)`
-      }
+    return {
+      text: readRegularFile(file, MAX_RESULTS_FILE_BYTES, { noFollow: true }).toString('utf8')
     }
-    const buffer = Buffer.alloc(stat.size)
-    let read = 0
-    while (read < stat.size) {
-      const got = readSync(fd, buffer, read, stat.size - read, read)
-      if (got === 0) break
-      read += got
-    }
-    return { text: buffer.toString('utf8', 0, read) }
-  } finally {
-    closeSync(fd)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== undefined) throw error
+    return { skip: (error as Error).message }
   }
 }
 
@@ -220,7 +196,7 @@ export function readResultsDir(dir: string, options: ReadHistoryOptions): Histor
     const file = path.join(dir, name)
     const shown = display(file)
     try {
-      const content = readRegularFile(dir, realDir, name)
+      const content = readResultsText(dir, realDir, name)
       if ('skip' in content) {
         options.onWarning(`${shown}: skipped: ${content.skip}`)
         continue
