@@ -1,5 +1,5 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { statSync, accessSync, constants as constants$2, writeFileSync, mkdirSync, rmSync, renameSync, openSync, fstatSync, readSync, closeSync, realpathSync, lstatSync, readlinkSync, readFileSync, readdirSync, mkdtempSync, existsSync, symlinkSync, copyFileSync } from 'node:fs';
+import { constants as constants$2, openSync, fstatSync, readSync, closeSync, statSync, accessSync, writeFileSync, mkdirSync, rmSync, renameSync, realpathSync, lstatSync, readlinkSync, readFileSync, readdirSync, mkdtempSync, existsSync, symlinkSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import require$$0$1 from 'process';
 import require$$0$2 from 'buffer';
@@ -18663,26 +18663,23 @@ function parseResults(text, file) {
 }
 
 /**
- * The files a run reads and writes: the config, results files and report files. Output
- * targets are checked before anything is measured, so an unwritable path never costs a
- * whole run; a write replaces a regular file atomically (never a truncated results file),
- * follows symlinks, writes devices and pipes directly, and `-` means standard output.
+ * Reading a file that perfgate did not write (a config or results file a user named, a
+ * results file in a history folder, a profile the code under test left): only a regular
+ * file of bounded size. It is opened without blocking, so a FIFO — or a link swapped for
+ * one after any earlier check — is refused instead of hanging a synchronous read that no
+ * signal can end, and its type and size are checked on the open file, so a device such as
+ * /dev/zero or a huge file is refused before it is read into memory.
  */
-/** A path relative to the working directory when it lies inside it, else absolute. */
-function displayPath(cwd, file) {
-    const relative = path.relative(cwd, file);
-    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-}
-/** The largest config file read: a config is a few kB; past this it is refused unread. */
-const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
 /**
- * The bytes of a file a user named (a config, a results file): only a regular file of at
- * most `limit` bytes. Opened without blocking, so a FIFO (or a link to one) is refused
- * instead of hanging the run where no signal can end it (a synchronous read), and a device
- * (`/dev/zero`) or a huge file is refused before it is read into memory.
+ * The bytes of `file` when it is a regular file of at most `limit` bytes; otherwise an Error
+ * saying why (`it is a directory` with code EISDIR, `not a regular file`, or its size). Errors
+ * of opening it (ENOENT, ELOOP for a refused link) are thrown as the system gives them.
  */
-function readRegularFile$1(file, limit) {
-    const fd = openSync(file, constants$2.O_RDONLY | (constants$2.O_NONBLOCK ?? 0));
+function readRegularFile(file, limit, options = {}) {
+    const flags = constants$2.O_RDONLY |
+        (constants$2.O_NONBLOCK ?? 0) |
+        (options.noFollow ? (constants$2.O_NOFOLLOW ?? 0) : 0);
+    const fd = openSync(file, flags);
     try {
         const stat = fstatSync(fd);
         if (stat.isDirectory())
@@ -18690,7 +18687,7 @@ function readRegularFile$1(file, limit) {
         if (!stat.isFile())
             throw new Error('not a regular file');
         if (stat.size > limit) {
-            throw new Error(`${stat.size} bytes, larger than expected (at most ${limit} bytes)`);
+            throw new Error(`${sizeText(stat.size)}, larger than expected (at most ${sizeText(limit)})`);
         }
         const buffer = Buffer.alloc(stat.size);
         let read = 0;
@@ -18706,13 +18703,31 @@ function readRegularFile$1(file, limit) {
         closeSync(fd);
     }
 }
+function sizeText(bytes) {
+    const mib = bytes / (1024 * 1024);
+    return mib >= 1 ? `${mib.toFixed(mib < 10 ? 1 : 0)} MiB` : `${bytes} bytes`;
+}
+
+/**
+ * The files a run reads and writes: the config, results files and report files. Output
+ * targets are checked before anything is measured, so an unwritable path never costs a
+ * whole run; a write replaces a regular file atomically (never a truncated results file),
+ * follows symlinks, writes devices and pipes directly, and `-` means standard output.
+ */
+/** A path relative to the working directory when it lies inside it, else absolute. */
+function displayPath(cwd, file) {
+    const relative = path.relative(cwd, file);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+/** The largest config file read: a config is a few kB; past this it is refused unread. */
+const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
 /** Reads and validates the config (`file` relative to `cwd`; the default name when absent). */
 function loadConfigFile(cwd, file, measure) {
     const configPath = path.resolve(cwd, file ?? DEFAULT_CONFIG_FILE);
     const display = displayPath(cwd, configPath);
     let bytes;
     try {
-        bytes = readRegularFile$1(configPath, MAX_CONFIG_FILE_BYTES);
+        bytes = readRegularFile(configPath, MAX_CONFIG_FILE_BYTES);
     }
     catch (error) {
         const code = error.code;
@@ -18747,7 +18762,7 @@ function readResultsFile(cwd, file) {
     const absolute = path.resolve(cwd, file);
     let text;
     try {
-        text = readRegularFile$1(absolute, MAX_RESULTS_FILE_BYTES).toString('utf8');
+        text = readRegularFile(absolute, MAX_RESULTS_FILE_BYTES).toString('utf8');
     }
     catch (error) {
         throw new ResultsError(`${displayPath(cwd, absolute)}: cannot read: ${error.message}`);
@@ -21862,7 +21877,9 @@ async function runSuite(benchmarks, options) {
     const progress = options.progress ?? silentProgress;
     const results = [];
     for (const [index, benchmark] of benchmarks.entries()) {
-        progress.benchmarkStart(benchmark, index + 1, benchmarks.length);
+        // The header names the trials this run makes (--trials overrides the config's).
+        const trials = options.trials ?? benchmark.trials;
+        progress.benchmarkStart({ ...benchmark, trials }, index + 1, benchmarks.length);
         const result = await runBenchmark(benchmark, options);
         progress.benchmarkEnd(result);
         results.push(result);
@@ -22847,6 +22864,11 @@ async function measureAgainstBase(config, selected, spec, options) {
             benchmarks: base,
             dependencies: checkout.dependencies
         });
+        // Progress names the pairs per look this run makes (--trials overrides the config's).
+        const asRun = (benchmark) => ({
+            ...benchmark,
+            trials: options.trials ?? benchmark.trials
+        });
         const sessionOf = (benchmark, onBase) => new PairedSession(benchmark, onBase, {
             runner: options.runner,
             random: options.random(benchmark),
@@ -22885,7 +22907,7 @@ async function measureAgainstBase(config, selected, spec, options) {
                     await headOnly(benchmark, index);
                     continue;
                 }
-                progress.benchmarkStart(benchmark, index + 1, selected.length);
+                progress.benchmarkStart(asRun(benchmark), index + 1, selected.length);
                 const session = sessionOf(benchmark, onBase);
                 try {
                     while (await session.runToNextLook()) {
@@ -22931,7 +22953,7 @@ async function measureAgainstBase(config, selected, spec, options) {
                     if (now() >= deadline)
                         session.stopForBudget();
                     else {
-                        progress.benchmarkStart(benchmark, index + 1, selected.length);
+                        progress.benchmarkStart(asRun(benchmark), index + 1, selected.length);
                         await session.runToNextLook(deadline);
                     }
                     // A server kept across trials is not left running while other benchmarks measure.
@@ -23718,13 +23740,14 @@ function profileDirName(name) {
  */
 function readProfile(file, side) {
     const source = `could not use ${side}'s profile ${path.basename(file)}`;
-    const stat = lstatSync(file);
-    if (!stat.isFile())
-        throw new Error(`${source}: not a regular file`);
-    if (stat.size > PROFILE_LIMITS.bytes) {
-        throw new Error(`${source}: ${stat.size} bytes; expected at most ${PROFILE_LIMITS.bytes / 1024 / 1024} MiB`);
+    let text;
+    try {
+        text = readRegularFile(file, PROFILE_LIMITS.bytes, { noFollow: true }).toString('utf8');
     }
-    return parseCpuProfile(readFileSync(file, 'utf8'), source);
+    catch (error) {
+        throw new Error(`${source}: ${error.message}`);
+    }
+    return parseCpuProfile(text, source);
 }
 /** perfgate's own files (the worker's timing loop) show as one entry. */
 const HARNESS_DIR = path.dirname(fileURLToPath(WORKER_URL));
@@ -69277,14 +69300,13 @@ function orderEntries(entries, history, onWarning) {
     }
     return kept.map(({ commit, results }) => ({ commit, results }));
 }
-const MIB = 1024 * 1024;
 /**
  * The text of `name` in `dir` when it is a regular file of at most MAX_RESULTS_FILE_BYTES
  * (a link: when its target is one, inside `realDir`). Opened without blocking and without
  * following a link swapped in after the check; its type and size are checked again on the
  * open file.
  */
-function readRegularFile(dir, realDir, name) {
+function readResultsText(dir, realDir, name) {
     let file = path.join(dir, name);
     const entry = lstatSync(file);
     if (entry.isSymbolicLink()) {
@@ -69301,30 +69323,15 @@ function readRegularFile(dir, realDir, name) {
         }
         file = target;
     }
-    // O_NONBLOCK: a FIFO swapped in after the check still does not block the open.
-    const flags = constants$2.O_RDONLY | (constants$2.O_NOFOLLOW ?? 0) | (constants$2.O_NONBLOCK ?? 0);
-    const fd = openSync(file, flags);
     try {
-        const stat = fstatSync(fd);
-        if (!stat.isFile())
-            return { skip: 'not a regular file' };
-        if (stat.size > MAX_RESULTS_FILE_BYTES) {
-            return {
-                skip: `${(stat.size / MIB).toFixed(0)} MiB, larger than a results file can be (${MAX_RESULTS_FILE_BYTES / MIB} MiB)`
-            };
-        }
-        const buffer = Buffer.alloc(stat.size);
-        let read = 0;
-        while (read < stat.size) {
-            const got = readSync(fd, buffer, read, stat.size - read, read);
-            if (got === 0)
-                break;
-            read += got;
-        }
-        return { text: buffer.toString('utf8', 0, read) };
+        return {
+            text: readRegularFile(file, MAX_RESULTS_FILE_BYTES, { noFollow: true }).toString('utf8')
+        };
     }
-    finally {
-        closeSync(fd);
+    catch (error) {
+        if (error.code !== undefined)
+            throw error;
+        return { skip: error.message };
     }
 }
 /**
@@ -69349,7 +69356,7 @@ function readResultsDir(dir, options) {
         const file = path.join(dir, name);
         const shown = display(file);
         try {
-            const content = readRegularFile(dir, realDir, name);
+            const content = readResultsText(dir, realDir, name);
             if ('skip' in content) {
                 options.onWarning(`${shown}: skipped: ${content.skip}`);
                 continue;

@@ -278,7 +278,7 @@ async function bisectRegression(request, deps) {
                 const atX = tuned(onCommit, threshold);
                 const atGood = tuned(onGood, threshold);
                 const trials = request.trials ?? benchmark.trials;
-                progress.benchmarkStart(atX, position, planned);
+                progress.benchmarkStart({ ...atX, trials }, position, planned);
                 const pair = await runPairedBenchmark(atX, atGood, {
                     runner: deps.runner,
                     random: createRandom(benchmarkSeed(request.seed, `${benchmark.name}@${commit.commit}`)),
