@@ -34,7 +34,7 @@ describe('perfgate history', () => {
     expect(await commandHistory(['--dir', '.', '--json'], io)).toBe(0)
     expect(out.stderr).toBe('')
     const report = JSON.parse(out.stdout) as HistoryReport
-    expect(report.series.length).toBe(8)
+    expect(report.series.length).toBe(10) // 2 benchmarks × p50, p95, ops, heap, memory
     expect(report.series[0]!.points.map((p) => p.commit)).toEqual(
       Array.from({ length: 30 }, (_, i) => fakeSha(i))
     )

@@ -112,7 +112,7 @@ describe('perfgate history --html', () => {
     // Loading and drawing logged nothing (the test's own pixel reads below may warn).
     expect(problems).toEqual([])
 
-    // 2 benchmarks × 4 headline metrics of a function benchmark (p50, p95, ops, heap).
+    // 2 benchmarks × 4 headline metrics of a function benchmark (p50, p95, ops, memory).
     expect(await page.getAttribute('body', 'data-ready')).toBe('8')
     expect(await page.locator('.uplot').count()).toBe(8)
     const painted = await page.$$eval('.uplot canvas', (canvases) =>

@@ -37,10 +37,12 @@ describe('buildSeries', () => {
       'parse p95 3',
       'parse ops 3',
       'parse heap 3',
+      'parse memory 3',
       'render p50 2',
       'render p95 2',
       'render ops 2',
-      'render heap 2'
+      'render heap 2',
+      'render memory 2'
     ])
     const p50 = series[0]!
     expect(p50).toMatchObject({ kind: 'function', unit: 'duration', higherIsBetter: false })
@@ -51,9 +53,9 @@ describe('buildSeries', () => {
       median: [...trials].sort((a, b) => a - b)[2],
       values: trials
     })
-    expect(series[4]!.points.map((p) => p.commit)).toEqual([fakeSha(0), fakeSha(2)])
+    expect(series[5]!.points.map((p) => p.commit)).toEqual([fakeSha(0), fakeSha(2)])
     expect(buildSeries(entries, { filter: /^ren/ }).map((s) => s.benchmark)).toEqual(
-      new Array(4).fill('render')
+      new Array(5).fill('render')
     )
   })
 

@@ -20,7 +20,10 @@ export function functionResult(
 ): BenchmarkResult {
   const values: TrialResult[] = Array.from({ length: trials }, () => {
     const p50 = level * Math.exp(cv * random.normal())
-    return { metrics: { p50, p95: p50 * 1.5, ops: 1000 / p50, heap: 0 }, durationMs: 300 }
+    return {
+      metrics: { p50, p95: p50 * 1.5, ops: 1000 / p50, heap: 0, memory: 0 },
+      durationMs: 300
+    }
   })
   return {
     name,

@@ -33,6 +33,29 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL
 }
 
 /**
+ * Ends a group whose leader has exited: SIGTERM, then SIGKILL for what is still there after
+ * `graceMs`. Resolves once the group is gone.
+ */
+async function endGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  killGroup(child, 'SIGTERM')
+  const until = performance.now() + graceMs
+  while (groupAlive(child) && performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  killGroup(child)
+}
+
+function groupAlive(child: ChildProcess): boolean {
+  if (child.pid === undefined) return false
+  try {
+    process.kill(-child.pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
  * Kills every process group perfgate started and has not yet seen finish, and every
  * process carrying their markers (synchronous: also used on exit).
  */
@@ -113,6 +136,12 @@ export type ChildOptions = Omit<SpawnOptions, 'env' | 'detached'> & {
   /** Variables set on top of perfgate's environment (minus credentials, see childEnv). */
   env?: Readonly<Record<string, string>>
   timeoutMs?: number
+  /**
+   * How long the rest of the process group may go on after its leader exits before it is
+   * killed (default: not at all). A process under valgrind writes its totals after SIGTERM:
+   * killed at once when the shell that started it exits, it would leave none.
+   */
+  groupGraceMs?: number
 }
 
 /**
@@ -130,7 +159,7 @@ export function startChild(
     process.once('exit', killAllChildren)
     exitHookInstalled = true
   }
-  const { timeoutMs, env, ...spawnOptions } = options
+  const { timeoutMs, groupGraceMs, env, ...spawnOptions } = options
   const marker = newMarker()
   const child = spawn(command, args, {
     ...spawnOptions,
@@ -173,8 +202,11 @@ export function startChild(
     child.once('exit', () => {
       endedAt = performance.now()
       if (timer) clearTimeout(timer)
-      killGroup(child)
-      leftovers = canFindLeftovers() ? stopLeftovers(marker, child.pid) : Promise.resolve(undefined)
+      const groupGone = groupGraceMs === undefined ? undefined : endGroup(child, groupGraceMs)
+      if (!groupGone) killGroup(child)
+      leftovers = (groupGone ?? Promise.resolve()).then(() =>
+        canFindLeftovers() ? stopLeftovers(marker, child.pid) : undefined
+      )
       // A process holding the pipes that could not be found (it cleared its environment):
       // stop waiting for it.
       void leftovers.then(() => {
@@ -193,6 +225,8 @@ export function startChild(
       endedAt ??= performance.now()
       if (timer) clearTimeout(timer)
       if (pipeTimer) clearTimeout(pipeTimer)
+      // The group's grace after its leader exited (groupGraceMs) runs to its end first.
+      if (leftovers) await leftovers
       killGroup(child)
       let left: Leftover[] | undefined
       if (!canFindLeftovers()) left = undefined

@@ -57,6 +57,13 @@ export interface Counted {
 
 const I_REFS = /^==\d+== I\s+refs:\s+([\d,]+)\s*$/m
 
+/**
+ * How long the other processes of a counted group get to write their totals once its
+ * leader (often the shell that started them) has exited, before they are killed: valgrind
+ * writes a process's totals as it ends, which takes seconds on a busy machine.
+ */
+const COUNTED_GROUP_GRACE_MS = 60_000
+
 /** Starts `command args` under cachegrind (children traced), through startChild. */
 export function startCounted(
   command: string,
@@ -75,7 +82,7 @@ export function startCounted(
       command,
       ...args
     ],
-    options
+    { groupGraceMs: COUNTED_GROUP_GRACE_MS, ...options }
   )
   return {
     started,
