@@ -21284,6 +21284,29 @@ function killGroup(child, signal = 'SIGKILL') {
     }
 }
 /**
+ * Ends a group whose leader has exited: SIGTERM, then SIGKILL for what is still there after
+ * `graceMs`. Resolves once the group is gone.
+ */
+async function endGroup(child, graceMs) {
+    killGroup(child, 'SIGTERM');
+    const until = performance.now() + graceMs;
+    while (groupAlive(child) && performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    killGroup(child);
+}
+function groupAlive(child) {
+    if (child.pid === undefined)
+        return false;
+    try {
+        process.kill(-child.pid, 0);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
  * Kills every process group perfgate started and has not yet seen finish, and every
  * process carrying their markers (synchronous: also used on exit).
  */
@@ -21335,7 +21358,7 @@ function startChild(command, args, options) {
         process.once('exit', killAllChildren);
         exitHookInstalled = true;
     }
-    const { timeoutMs, env, ...spawnOptions } = options;
+    const { timeoutMs, groupGraceMs, env, ...spawnOptions } = options;
     const marker = newMarker();
     const child = spawn(command, args, {
         ...spawnOptions,
@@ -21379,8 +21402,10 @@ function startChild(command, args, options) {
             endedAt = performance.now();
             if (timer)
                 clearTimeout(timer);
-            killGroup(child);
-            leftovers = canFindLeftovers() ? stopLeftovers(marker, child.pid) : Promise.resolve(undefined);
+            const groupGone = groupGraceMs === undefined ? undefined : endGroup(child, groupGraceMs);
+            if (!groupGone)
+                killGroup(child);
+            leftovers = (groupGone ?? Promise.resolve()).then(() => canFindLeftovers() ? stopLeftovers(marker, child.pid) : undefined);
             // A process holding the pipes that could not be found (it cleared its environment):
             // stop waiting for it.
             void leftovers.then(() => {
@@ -21403,6 +21428,9 @@ function startChild(command, args, options) {
                 clearTimeout(timer);
             if (pipeTimer)
                 clearTimeout(pipeTimer);
+            // The group's grace after its leader exited (groupGraceMs) runs to its end first.
+            if (leftovers)
+                await leftovers;
             killGroup(child);
             let left;
             if (!canFindLeftovers())
@@ -68078,6 +68106,12 @@ function valgrindProblem() {
     return problem;
 }
 const I_REFS = /^==\d+== I\s+refs:\s+([\d,]+)\s*$/m;
+/**
+ * How long the other processes of a counted group get to write their totals once its
+ * leader (often the shell that started them) has exited, before they are killed: valgrind
+ * writes a process's totals as it ends, which takes seconds on a busy machine.
+ */
+const COUNTED_GROUP_GRACE_MS = 60_000;
 /** Starts `command args` under cachegrind (children traced), through startChild. */
 function startCounted(command, args, options) {
     const logs = createTempDir('perfgate-valgrind-');
@@ -68089,7 +68123,7 @@ function startCounted(command, args, options) {
         `--log-file=${path.join(logs.path, 'vg.%p')}`,
         command,
         ...args
-    ], options);
+    ], { groupGraceMs: COUNTED_GROUP_GRACE_MS, ...options });
     return {
         started,
         totals() {
