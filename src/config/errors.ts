@@ -11,12 +11,17 @@ export interface ConfigIssue {
 }
 
 /**
+ * The Unicode line and paragraph separators and the bidirectional marks, embeddings,
+ * overrides and isolates (U+061C, U+200E–U+200F, U+2028–U+202E, U+2066–U+2069), as the body
+ * of a regular expression's character class: shared by every check of untrusted text.
+ */
+export const BIDI_AND_SEPARATORS = '\\u061c\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069'
+
+/**
  * Characters that must not reach a terminal or log raw: C0 and C1 controls (line breaks,
  * escapes, NEL), Unicode line separators and bidirectional overrides (which reorder text).
  */
-export const UNPRINTABLE =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/
+export const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATORS}]`)
 
 const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g')
 

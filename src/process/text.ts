@@ -7,14 +7,17 @@
  * a pure module (no I/O), so report code may use it too.
  */
 
+import { BIDI_AND_SEPARATORS } from '../config/errors.js'
+
 /**
  * C0 controls except tab and newline, DEL, the C1 controls (U+0080–U+009F), the Unicode
  * line and paragraph separators and the bidirectional marks, embeddings, overrides and
  * isolates (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069).
  */
-const CONTROL =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g
+const CONTROL = new RegExp(
+  `[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATORS}]`,
+  'g'
+)
 
 function escaped(c: string): string {
   const code = c.charCodeAt(0)
