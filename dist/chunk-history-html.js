@@ -147,12 +147,16 @@ const MAX_CONFIG_VALUES = 100_000;
 
 /** Config errors: each names the file, the position, the field and what was expected. */
 /**
+ * The Unicode line and paragraph separators and the bidirectional marks, embeddings,
+ * overrides and isolates (U+061C, U+200E–U+200F, U+2028–U+202E, U+2066–U+2069), as the body
+ * of a regular expression's character class: shared by every check of untrusted text.
+ */
+const BIDI_AND_SEPARATORS = '\\u061c\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069';
+/**
  * Characters that must not reach a terminal or log raw: C0 and C1 controls (line breaks,
  * escapes, NEL), Unicode line separators and bidirectional overrides (which reorder text).
  */
-const UNPRINTABLE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATORS}]`);
 const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g');
 /** `text` with every unprintable character written as a \uXXXX escape: always one line. */
 function printable(text) {
@@ -21063,9 +21067,7 @@ function gitSync(cwd, args, timeoutMs = 120_000) {
  * line and paragraph separators and the bidirectional marks, embeddings, overrides and
  * isolates (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069).
  */
-const CONTROL = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATORS}]`, 'g');
 function escaped(c) {
     const code = c.charCodeAt(0);
     return code <= 0xff
