@@ -75,6 +75,30 @@ export const RESULTS_SCHEMA = {
         assigned: { type: 'array', items: { type: 'string' } }
       }
     },
+    accepted: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        required: ['benchmark', 'reason', 'by', 'at', 'pullRequest'],
+        properties: {
+          benchmark: { type: 'string', minLength: 1 },
+          reason: { type: 'string' },
+          by: { type: 'string' },
+          at: { type: 'string' },
+          pullRequest: { type: 'integer', minimum: 1 },
+          url: { type: 'string' },
+          limits: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['metric', 'ratio'],
+              properties: { metric: { enum: METRIC_NAMES }, ratio: { type: 'number' } }
+            }
+          }
+        }
+      }
+    },
     merged: {
       type: 'object',
       required: ['shards'],

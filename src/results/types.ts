@@ -108,6 +108,36 @@ export interface Results {
   readonly shard?: ShardInfo
   /** Results merged from shards (`perfgate merge`): how many runners measured the suite. */
   readonly merged?: { readonly shards: number }
+  /**
+   * Regressions accepted on purpose on the pull request these results judge (or, on main,
+   * the pull request that was merged into this commit): who accepted what, and why.
+   */
+  readonly accepted?: readonly Acceptance[]
+}
+
+/**
+ * A regression accepted on purpose, with a recorded reason: on a pull request, by a person
+ * with write access to the repository (`/perfgate accept <benchmark> <reason>`).
+ */
+export interface Acceptance {
+  /** The benchmark accepted, or `*` for every benchmark of the run. */
+  readonly benchmark: string
+  /** Why, in the accepter's words (untrusted text: rendered inert). */
+  readonly reason: string
+  /** The GitHub login of who accepted (checked to have write access when it was read). */
+  readonly by: string
+  /** When it was given (ISO 8601). */
+  readonly at: string
+  /** The pull request it was given on. */
+  readonly pullRequest: number
+  /** Where it was given (the comment's URL), when known. */
+  readonly url?: string
+  /**
+   * The change it was given for: per metric, the largest head/base ratio it covers (the
+   * upper end of the change's interval when it was accepted). A later change beyond it is
+   * judged again. Absent: it covers any change of the benchmark.
+   */
+  readonly limits?: readonly { readonly metric: MetricName; readonly ratio: number }[]
 }
 
 export interface ShardInfo {
