@@ -3,7 +3,7 @@
  * (headline), what changed and how sure are we (changes), which promises broke (budgets),
  * why believe it (method, environment). Renderers turn it into markdown or terminal text.
  */
-import { formatBound, suggestedBound } from '../compare/accept.js'
+import { ALL_BENCHMARKS, formatBound, suggestedBound } from '../compare/accept.js'
 import { acceptCommandFor } from '../compare/accept-command.js'
 import type {
   BenchmarkComparison,
@@ -673,7 +673,7 @@ function acceptanceParts(
     const regressed = bench.metrics.filter((m) => m.gated && m.verdict === 'regression')
     if (a) {
       accepted.push({
-        benchmark: a.benchmark === '*' ? 'all' : a.benchmark,
+        benchmark: a.benchmark === ALL_BENCHMARKS ? 'all' : a.benchmark,
         by: sanitizeChildText(a.by),
         reason: sanitizeChildText(a.reason),
         pullRequest: a.pullRequest,
