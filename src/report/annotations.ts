@@ -82,7 +82,7 @@ function budget(row: BudgetRow, options: AnnotationOptions): Omit<Annotation, 'p
   return {
     level: gates ? 'failure' : 'warning',
     title: `Budget exceeded: ${terminalName(row.benchmark, NAME_CHARS)} (${row.metric})`,
-    message: `${terminalName(row.benchmark, NAME_CHARS)} ${row.metric}: ${measured}, over the budget ${row.limit}.`
+    message: `${terminalName(row.benchmark, NAME_CHARS)} ${row.metric}: ${measured}, budget ${row.limit} not met.`
   }
 }
 
