@@ -49,6 +49,8 @@ export interface Fault {
   headers?: Record<string, string>
   /** The answer's `message` (default "scripted <status>"). */
   message?: string
+  /** How many matching requests to answer normally before failing (default 0). */
+  skip?: number
   /** How many times to fail before answering normally (default 1). */
   times?: number
   /**
@@ -102,7 +104,12 @@ export class FakeGitHub {
     const key = `${req.method} ${url.pathname}`
     this.requests.push(key)
     this.authorizations.push(req.headers.authorization)
-    const fault = this.faults.find((f) => f.match.test(key) && (f.times ?? 1) > 0)
+    const fault = this.faults.find((f) => {
+      if (!f.match.test(key) || (f.times ?? 1) <= 0) return false
+      if ((f.skip ?? 0) <= 0) return true
+      f.skip!--
+      return false
+    })
     if (fault) fault.times = (fault.times ?? 1) - 1
     if (fault?.when === 'hang') {
       this.held.add(res)
