@@ -6,8 +6,14 @@ import type { AddressInfo } from 'node:net'
 export interface FakeComment {
   id: number
   body: string
-  user: { login: string }
+  /** `type` as GitHub gives it: 'User' (the default) or 'Bot'. */
+  user: { login: string; type?: 'User' | 'Bot' }
+  /** ISO 8601; default a fixed time in 2026 plus the comment's id in seconds. */
+  created_at?: string
 }
+
+/** A collaborator's role (GET /repos/o/r/collaborators/{user}/permission). */
+export type FakeRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read'
 
 export interface FakeIssue {
   number: number
@@ -75,6 +81,10 @@ export class FakeGitHub {
   checkRuns: FakeCheckRun[] = []
   /** Head commit per pull request number (GET /repos/o/r/pulls/N). */
   pulls = new Map<number, string>()
+  /** Role per login; a login not in it is unknown to GitHub (404). */
+  roles = new Map<string, FakeRole>()
+  /** Pull requests per commit (GET /repos/o/r/commits/{sha}/pulls); unknown sha: 422. */
+  commitPulls = new Map<string, { number: number; merged_at: string | null }[]>()
   private server: Server | undefined
   private nextId = 1000
   private held = new Set<ServerResponse>()
@@ -141,6 +151,19 @@ export class FakeGitHub {
       const sha = this.pulls.get(Number(m[1]))
       if (!sha) return send(404, { message: 'Not Found' })
       return send(200, { number: Number(m[1]), head: { sha } })
+    }
+    if ((m = key.match(/^GET \/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission$/))) {
+      const login = decodeURIComponent(m[1]!)
+      const role = this.roles.get(login)
+      if (!role) return send(404, { message: 'Not Found' })
+      // GitHub's `permission` is the base level: maintain reads as write, triage as read.
+      const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role
+      return send(200, { permission, role_name: role, user: { login } })
+    }
+    if ((m = key.match(/^GET \/repos\/[^/]+\/[^/]+\/commits\/([^/]+)\/pulls$/))) {
+      const pulls = this.commitPulls.get(m[1]!)
+      if (!pulls) return send(422, { message: `No commit found for SHA: ${m[1]}` })
+      return send(200, pulls)
     }
     if ((m = key.match(/^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/))) {
       const perPage = Number(url.searchParams.get('per_page') ?? 30)
@@ -300,6 +323,11 @@ export class FakeGitHub {
   }
 
   private view(c: FakeComment) {
-    return { ...c, html_url: `https://github.invalid/o/r/pull/1#issuecomment-${c.id}` }
+    return {
+      ...c,
+      user: { type: 'User', ...c.user },
+      created_at: c.created_at ?? new Date(Date.UTC(2026, 0, 1) + c.id * 1000).toISOString(),
+      html_url: `https://github.invalid/o/r/pull/1#issuecomment-${c.id}`
+    }
   }
 }

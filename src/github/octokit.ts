@@ -132,9 +132,10 @@ function explainGiveUp(decided: WeakMap<object, string>) {
 
 /**
  * The client every API of the action goes through (retries, throttling, timeouts); exported
- * so that each GitHub API perfgate uses (comments, issues, check runs) shares one setup.
+ * so that each GitHub API perfgate uses (comments, issues, check runs, acceptances) shares
+ * one setup.
  */
-export function createClient(token: string, options: CommentsApiOptions) {
+export function createClient(token: string, options: CommentsApiOptions = {}) {
   const baseUrl = options.baseUrl ?? process.env.GITHUB_API_URL
   const secondMs = options.secondMs ?? 1000
   const log = options.log ?? ((message: string) => process.stdout.write(`perfgate: ${message}\n`))
