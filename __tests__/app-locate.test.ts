@@ -1,7 +1,7 @@
 // Where annotations point: the bench() call of a function benchmark in its bench file (a
 // text scan that decodes string literals), else the benchmark's entry in perfgate.yml;
 // paths relative to the repository root. Real files in a scratch directory.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { benchCallLine, benchCalls, locateBenchmarks, repositoryPath } from '../src/app/locate.js'
 import { loadConfigFile } from '../src/app/files.js'
@@ -116,6 +116,18 @@ describe('locateBenchmarks', () => {
       cli: { path: 'packages/core/perfgate.yml', line: 10 }
     })
     expect(found.fallback).toEqual({ path: 'packages/core/perfgate.yml', line: 1 })
+  })
+
+  it('finds the root reached through a symbolic link', () => {
+    const root = scratchDir('perfgate-locate-real-')
+    const link = path.join(scratchDir('perfgate-locate-link-'), 'repo')
+    symlinkSync(root, link)
+    writeFileSync(
+      path.join(root, 'perfgate.yml'),
+      'benchmarks:\n  - name: cli\n    command: { run: "true" }\n'
+    )
+    const found = locateBenchmarks(loadConfigFile(link, undefined), root)
+    expect(found.locations.get('cli')).toEqual({ path: 'perfgate.yml', line: 2 })
   })
 
   it('places nothing outside the root', () => {

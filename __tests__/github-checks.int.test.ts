@@ -226,14 +226,17 @@ describe('conclusions', () => {
     expect(run.conclusion).toBe('success')
     expect(run.output.title).toMatch(/^Passed: .*1 inconclusive \(not an all-clear\)$/)
     expect(run.output.summary).toMatch(
-      /^> Passed, but: Not an all-clear: 1 of 1 gated tests inconclusive/
+      /^> Passed, but not an all-clear: 1 of 1 gated tests inconclusive \(neither a change nor its absence shown\)\.\n\n/
     )
   })
 
   it('a run that could not measure fails the check (a required check never passes on nothing)', async () => {
     const api = client()
     const run = await api.create({ name: 'perfgate', headSha: SHA })
-    const outcome = outcomeOfError(EXIT.runtime, 'git fetch failed')
+    const outcome = outcomeOfError(
+      EXIT.runtime,
+      'git fetch failed: @team <img src=x>\n# forged\u202e'
+    )
     await api.complete(
       run.id,
       checkRunResult({ outcome, model: undefined, annotations: [], omitted: 0 })
@@ -241,8 +244,10 @@ describe('conclusions', () => {
     expect(github.checkRuns[0]).toMatchObject({
       conclusion: 'failure',
       output: {
-        title: 'Could not measure: git fetch failed',
-        summary: '> perfgate could not measure, so this check fails: git fetch failed.\n\n'
+        title: 'Could not measure: git fetch failed: @team <img src=x>\\n# forged\\u202e',
+        summary:
+          '> perfgate could not measure, so this check fails: git fetch failed: ' +
+          '@\u200bteam &lt;img src=x&gt;\\\\n# forged\\\\u202e.\n\n' // backslashes escaped
       }
     })
   })

@@ -5,6 +5,7 @@
  * forward slashes, as GitHub expects them. Nothing here fails a run: a file that cannot be
  * read only means a less precise location.
  */
+import { realpathSync } from 'node:fs'
 import path from 'node:path'
 import { benchmarkEntryLines } from '../config/locate.js'
 import type { Config } from '../config/types.js'
@@ -109,6 +110,23 @@ export function repositoryPath(root: string, file: string): string | undefined {
   return relative.split(path.sep).join('/')
 }
 
+/** The real path of `file` (symbolic links resolved), or `file` when it cannot be resolved. */
+function real(file: string): string {
+  try {
+    return realpathSync(file)
+  } catch {
+    return file
+  }
+}
+
+/**
+ * {@link repositoryPath}, also when `root` and `file` reach the same place by different
+ * routes (`git rev-parse --show-toplevel` gives a real path; a config path may hold a link).
+ */
+function inRepository(root: string, file: string): string | undefined {
+  return repositoryPath(root, file) ?? repositoryPath(real(root), real(file))
+}
+
 function readText(file: string, limit: number): string | undefined {
   try {
     return readRegularFile(file, limit).toString('utf8')
@@ -134,7 +152,7 @@ export function locateBenchmarks(
   root: string,
   configText = readText(config.file, MAX_CONFIG_FILE_BYTES)
 ): BenchmarkLocations {
-  const configPath = repositoryPath(root, config.file)
+  const configPath = inRepository(root, config.file)
   const entries =
     configText === undefined ? new Map() : benchmarkEntryLines(configText, config.file)
   const sources = new Map<string, string | undefined>()
@@ -145,7 +163,7 @@ export function locateBenchmarks(
       if (!sources.has(file)) sources.set(file, readText(file, MAX_BENCH_FILE_BYTES))
       const source = sources.get(file)
       const line = source === undefined ? undefined : benchCallLine(source, b.spec.bench, b.name)
-      const where = repositoryPath(root, file)
+      const where = inRepository(root, file)
       if (line !== undefined && where !== undefined) {
         locations.set(b.name, { path: where, line })
         continue

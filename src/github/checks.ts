@@ -13,9 +13,9 @@
  */
 import { DEFAULT_COMMENT_ID } from '../config/defaults.js'
 import type { Outcome } from '../app/outcome.js'
-import type { Annotation } from '../report/annotations.js'
-import { renderMarkdownWithin, type MarkdownOptions } from '../report/markdown.js'
-import { doubtText, type ReportModel } from '../report/model.js'
+import { annotationText, type Annotation } from '../report/annotations.js'
+import { escapeMarkdown, renderMarkdownWithin, type MarkdownOptions } from '../report/markdown.js'
+import type { ReportModel } from '../report/model.js'
 import { oneLine } from './comment.js'
 import { createClient, type CommentsApiOptions } from './octokit.js'
 
@@ -93,13 +93,13 @@ export function conclusionOf(outcome: Outcome): CheckConclusion {
   return outcome.verdict === 'pass' ? 'success' : 'failure'
 }
 
-/** One line for the checks list: the verdict and why, or the headline of a pass. */
+/** One inert line for the checks list: the verdict and why, or the headline of a pass. */
 export function checkTitle(outcome: Outcome, model: ReportModel | undefined): string {
   const title =
     outcome.verdict === 'pass'
       ? `Passed: ${model?.headline ?? 'no regression'}${model?.doubt ? ' (not an all-clear)' : ''}`
       : `${outcome.verdict === 'fail' ? 'Failed' : 'Could not measure'}: ${outcome.reasons.join('; ')}`
-  return oneLine(title, TITLE_CHARS)
+  return annotationText(title, TITLE_CHARS)
 }
 
 /** `text` within `limit` characters, cut with a note that says so. */
@@ -122,16 +122,20 @@ export interface CheckReport {
 /** The completed Check run of a judged run (or of one that could not be judged). */
 export function checkRunResult(report: CheckReport): CheckRunResult {
   const { outcome, model, omitted } = report
+  // Markdown: every untrusted part (error reasons) escaped; the doubt's reasons, which
+  // name benchmarks, are in the report below (escaped there).
   const notes: string[] = []
-  if (outcome.verdict === 'pass' && model?.doubt)
-    notes.push(`Passed, but: ${doubtText(model.doubt)}`)
+  if (outcome.verdict === 'pass' && model?.doubt) {
+    notes.push(`Passed, but not an all-clear: ${escapeMarkdown(model.doubt.summary)}.`)
+  }
   if (outcome.verdict === 'error') {
-    notes.push(`perfgate could not measure, so this check fails: ${outcome.reasons.join('; ')}.`)
+    const why = escapeMarkdown(outcome.reasons.map((r) => annotationText(r, 500)).join('; '))
+    notes.push(`perfgate could not measure, so this check fails: ${why}.`)
   }
   if (omitted > 0) {
     notes.push(`${omitted} more annotation${omitted === 1 ? '' : 's'} left out: see the report.`)
   }
-  const head = notes.map((n) => `> ${oneLine(n, 2000)}\n\n`).join('')
+  const head = notes.map((n) => `> ${n}\n\n`).join('')
   const body = model
     ? renderMarkdownWithin(model, MAX_OUTPUT_CHARS - head.length, report.markdown)
     : ''
@@ -200,7 +204,7 @@ export function createChecksApi(
     },
     async complete(id, result) {
       const output = {
-        title: oneLine(result.title, TITLE_CHARS),
+        title: annotationText(result.title, TITLE_CHARS),
         summary: fitOutput(result.summary)
       }
       const batches: Annotation[][] = []
