@@ -244,9 +244,9 @@ describe('conclusions', () => {
     expect(github.checkRuns[0]).toMatchObject({
       conclusion: 'failure',
       output: {
-        title: 'Could not measure: git fetch failed: @team <img src=x>\\n# forged\\u202e',
+        title: 'No verdict: git fetch failed: @team <img src=x>\\n# forged\\u202e',
         summary:
-          '> perfgate could not measure, so this check fails: git fetch failed: ' +
+          '> perfgate could not give a verdict, so this check fails: git fetch failed: ' +
           '@\u200bteam &lt;img src=x&gt;\\\\n# forged\\\\u202e.\n\n' // backslashes escaped
       }
     })

@@ -98,7 +98,7 @@ export function checkTitle(outcome: Outcome, model: ReportModel | undefined): st
   const title =
     outcome.verdict === 'pass'
       ? `Passed: ${model?.headline ?? 'no regression'}${model?.doubt ? ' (not an all-clear)' : ''}`
-      : `${outcome.verdict === 'fail' ? 'Failed' : 'Could not measure'}: ${outcome.reasons.join('; ')}`
+      : `${outcome.verdict === 'fail' ? 'Failed' : 'No verdict'}: ${outcome.reasons.join('; ')}`
   return annotationText(title, TITLE_CHARS)
 }
 
@@ -130,7 +130,7 @@ export function checkRunResult(report: CheckReport): CheckRunResult {
   }
   if (outcome.verdict === 'error') {
     const why = escapeMarkdown(outcome.reasons.map((r) => annotationText(r, 500)).join('; '))
-    notes.push(`perfgate could not measure, so this check fails: ${why}.`)
+    notes.push(`perfgate could not give a verdict, so this check fails: ${why}.`)
   }
   if (omitted > 0) {
     notes.push(`${omitted} more annotation${omitted === 1 ? '' : 's'} left out: see the report.`)
