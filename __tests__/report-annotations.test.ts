@@ -1,5 +1,6 @@
 // Check run annotations from the report model: which results get one, at which level, where,
 // and that an untrusted benchmark name stays inert text.
+import { applyAcceptances, limitsOf } from '../src/compare/accept.js'
 import { compareResults } from '../src/compare/compare.js'
 import type { Results } from '../src/results/types.js'
 import { annotationsOf, annotationText, type SourceLocation } from '../src/report/annotations.js'
@@ -85,6 +86,28 @@ describe('annotationsOf', () => {
       ['notice', 'Accepted regression']
     ])
     expect(accepted.annotations[1]!.message).toMatch(/accepted on purpose on this pull request\.$/)
+  })
+
+  it('makes a regression accepted in the comparison a notice', () => {
+    const comparison = applyAcceptances(COMPARISON, [
+      {
+        benchmark: 'GET /users <script>',
+        reason: 'on purpose',
+        by: 'lead',
+        at: '2026-01-01T00:00:00Z',
+        pullRequest: 7,
+        limits: limitsOf(['p50'], 0.2)
+      }
+    ])
+    const accepted = annotationsOf(buildReport(COMPARED_RESULTS, comparison), {
+      failOn: 'regressions',
+      locations,
+      fallback: CONFIG
+    })
+    expect(accepted.annotations.map((a) => [a.level, a.title.split(':')[0]])).toEqual([
+      ['warning', 'Budget exceeded'],
+      ['notice', 'Accepted regression']
+    ])
   })
 
   it('points at the config file when a benchmark has no location, and omits it without one', () => {

@@ -36,7 +36,10 @@ export interface AnnotationOptions {
    * one, such a benchmark gets no annotation (GitHub needs a file) and is counted in `omitted`.
    */
   readonly fallback?: SourceLocation | undefined
-  /** A regression accepted on purpose is a notice, not a failure. */
+  /**
+   * A regression accepted on purpose is a notice, not a failure. Rows of a comparison with
+   * acceptances applied (verdict `accepted`) are notices without it.
+   */
   readonly isAccepted?: (benchmark: string) => boolean
   /** Most annotations made (default MAX_ANNOTATIONS); the rest are counted in `omitted`. */
   readonly max?: number
@@ -63,7 +66,7 @@ export function annotationText(text: string, max: number): string {
 }
 
 function regression(row: ChangeRow, options: AnnotationOptions): Omit<Annotation, 'path' | 'line'> {
-  const accepted = options.isAccepted?.(row.benchmark) ?? false
+  const accepted = row.verdict === 'accepted' || (options.isAccepted?.(row.benchmark) ?? false)
   const gates = options.failOn === 'both' || options.failOn === 'regressions'
   const what = accepted ? 'Accepted regression' : 'Regression'
   return {
@@ -122,7 +125,10 @@ export function annotationsOf(model: ReportModel, options: AnnotationOptions): A
     })
   }
   for (const row of model.changes) {
-    if (row.verdict === 'regression') add(row.benchmark, regression(row, options))
+    // An accepted regression (applyAcceptances) is still annotated, as a notice.
+    if (row.verdict === 'regression' || row.verdict === 'accepted') {
+      add(row.benchmark, regression(row, options))
+    }
   }
   for (const row of model.budgets) {
     if (row.passed === false) add(row.benchmark, budget(row, options))
