@@ -1,8 +1,12 @@
-// Main's history through the action on the source: twelve pushes of a fixture repository
-// whose scripted benchmark steps up 10 % at one commit are stored on a real data branch;
-// the push that first holds three commits after the step reports it (job summary, output,
-// one issue, updated — never duplicated — on the next push), and a pull request's comment
-// shows main's trend beside its own value. Git and the GitHub API (local fake) are real.
+// Main's history through the action on the source: fourteen pushes of a fixture repository
+// whose scripted benchmark steps up 10 % at one commit are stored on a real data branch,
+// while the runner is 10 % slower for three pushes (every benchmark drifts, an unchanged
+// one too). The drift's change points are re-measured commit against parent on the runner
+// and not confirmed: listed, never an issue. The push that first holds three commits after
+// the real step confirms it, reports it (job summary, output, one issue, updated — never
+// duplicated — on the next push) and stores the confirmation, never measured again; a pull
+// request's comment shows main's trend beside its own value. Git and the GitHub API (local
+// fake) are real; the scripted trials read each checkout's speed file.
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { EXIT } from '../src/app/outcome.js'
@@ -22,10 +26,15 @@ import { scratchDir } from './helpers/scratch.js'
 
 // A hostile name: it must reach the summary, the issue and the chart escaped.
 const NAME = 'GET /orders @team "q"] %% `x`'
-const CONFIG = `benchmarks:\n  - name: ${JSON.stringify(NAME)}\n    command: { run: "true" }\n    trials: 5\n`
+const STEADY = 'steady'
+const CONFIG =
+  `benchmarks:\n  - name: ${JSON.stringify(NAME)}\n    command: { run: "true" }\n    trials: 5\n` +
+  `  - name: ${STEADY}\n    command: { run: "true" }\n    trials: 5\n`
 const repository = { owner: 'octo', repo: 'orders' }
-const STEP_AT = 8
-const PUSHES = 12
+const STEP_AT = 9
+const PUSHES = 14
+/** Pushes measured on a runner 10 % slower (as a busy shared runner for a while). */
+const SLOW_PUSHES = new Set([3, 4, 5])
 
 let github: FakeGitHub
 let files: { output: string; summary: string }
@@ -42,13 +51,25 @@ afterEach(async () => {
   removeRemotes()
 })
 
-/** The wall time of the commit being measured: ~10 ms, 11 ms from STEP_AT on. */
-let level = 10
-const runner: TrialRunner = {
-  async runTrial(_benchmark, trial) {
-    return okTrial(level * (1 + 0.003 * Math.sin(trial * 2.3)))
+/** How slow the runner is while a push is measured (1: normal). */
+let runnerSpeed = 1
+/**
+ * Trials of the checkout the benchmark's cwd is in: its speed file (speed.txt for the
+ * stepping benchmark, steady.txt for the other) times the runner's speed, with 0.3 % noise;
+ * counts the trials run outside the CI clone (the confirmations' checkouts).
+ */
+const runner: TrialRunner & { elsewhere: number; ci: string } = {
+  elsewhere: 0,
+  ci: '',
+  async runTrial(benchmark, trial) {
+    const cwd = (benchmark.spec as { cwd: string }).cwd
+    if (cwd !== runner.ci) runner.elsewhere++
+    const file = benchmark.name === STEADY ? 'steady.txt' : 'speed.txt'
+    const value = Number(readFileSync(path.join(cwd, file), 'utf8'))
+    return okTrial(value * runnerSpeed * (1 + 0.003 * Math.sin(trial * 2.3)))
   }
 }
+/** The committed speed of the stepping benchmark: ~10 ms, 11 ms from STEP_AT on. */
 const levelOf = (i: number) => (i >= STEP_AT ? 11 : 10) * (1 + 0.004 * Math.sin(i * 1.7))
 
 function inputs(dir: string, overrides: Partial<ActionInputs> = {}): ActionInputs {
@@ -72,8 +93,16 @@ function outputs(): Record<string, string> {
  * A new commit of main pushed by `author`, checked out in the CI clone `ci` (output and
  * summary files emptied, as for a new job); returns it and its push event.
  */
-function pushToMain(author: string, ci: string, i: number): { sha: string; event: ActionEvent } {
-  git(author, 'commit', '--quiet', '--allow-empty', '-m', `commit ${i}`)
+function pushToMain(
+  author: string,
+  ci: string,
+  i: number,
+  level = levelOf(i)
+): { sha: string; event: ActionEvent } {
+  writeFileSync(path.join(author, 'speed.txt'), `${level}\n`)
+  writeFileSync(path.join(author, 'steady.txt'), '10\n')
+  git(author, 'add', '.')
+  git(author, 'commit', '--quiet', '-m', `commit ${i}`)
   const sha = git(author, 'rev-parse', 'HEAD')
   git(author, 'push', '--quiet', 'origin', 'HEAD:main')
   git(ci, 'fetch', '--quiet', 'origin', 'main')
@@ -92,32 +121,46 @@ function pushToMain(author: string, ci: string, i: number): { sha: string; event
 }
 
 describe('the action and the history of main', () => {
-  it('reports a step on the push that first shows it, opens one issue and updates it; a PR shows the trend', async () => {
+  it('confirms the real step on the runner, not the drift: one issue, updated; the confirmation stored once', async () => {
     const remote = makeRemote()
     const author = cloneOf(remote)
     writeFileSync(path.join(author, 'perfgate.yml'), CONFIG)
     git(author, 'add', '.')
     const ci = cloneOf(remote)
+    runner.ci = ci
     const commits: string[] = []
     const reported: (string | undefined)[] = []
+    const remeasured: number[] = []
     for (let i = 0; i < PUSHES; i++) {
       const { sha, event } = pushToMain(author, ci, i)
       commits.push(sha)
-      level = levelOf(i)
+      runnerSpeed = SLOW_PUSHES.has(i) ? 1.1 : 1
+      const before = runner.elsewhere
       const outcome = await runAction(inputs(ci, { changePointIssues: true }), event, io())
       expect(outcome.exitCode).toBe(EXIT.passed)
+      remeasured.push(runner.elsewhere - before)
       reported.push(outputs()['new-change-points'])
       const summary = readFileSync(files.summary, 'utf8')
+      if (i === 5) {
+        // The runner's slow spell is a change point of both benchmarks: re-measured commit
+        // against parent on one runner, neither is confirmed, and neither is an issue.
+        expect(summary).toContain('0 new step changes on main')
+        expect(summary).toContain('Not confirmed by a paired re-measure')
+        expect(summary).toContain(`**${STEADY}**`)
+        expect(github.issues).toHaveLength(0)
+      }
       if (i === STEP_AT + 2) {
         // Three commits after the step are stored: the step is found, named by its commit.
         expect(summary).toContain('1 new step change on main')
         expect(summary).toContain(commits[STEP_AT])
+        expect(summary).toContain('paired re-measure against its parent +')
         expect(summary).not.toContain('@team') // escaped: no mention
         expect(github.issues).toHaveLength(1)
         expect(github.issues[0]!.body.split('\n')[0]).toBe(
           `<!-- perfgate:change-point benchmark=${encodeURIComponent(NAME).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)} commit=${commits[STEP_AT]} -->`
         )
         expect(github.issues[0]!.body).toContain(`results of ${sha}`)
+        expect(github.issues[0]!.body).toContain('confirmed: commit against its parent +')
         expect(github.issues[0]!.title).not.toContain('@team')
       }
       if (i === STEP_AT + 3) {
@@ -128,30 +171,60 @@ describe('the action and the history of main', () => {
         expect(github.count(/^PATCH .*\/issues\/1$/)).toBe(1)
       }
     }
-    expect(reported).toEqual([...Array.from({ length: STEP_AT + 2 }, () => '0'), '1', '1'])
+    expect(reported.slice(STEP_AT + 2)).toEqual(['1', '1', '1'])
+    expect(reported.slice(0, STEP_AT + 2).every((r) => r === '0')).toBe(true)
+    expect(github.issues).toHaveLength(1)
+    // The step's confirmation is stored on the data branch and read back: the pushes after
+    // the one that confirmed it measure nothing beyond their own run.
+    const stored = git(
+      remote.origin,
+      'ls-tree',
+      '-r',
+      '--name-only',
+      'perfgate-data',
+      'confirmations'
+    )
+    expect(
+      stored.split('\n').filter((f) => f.startsWith(`confirmations/${commits[STEP_AT]}/`))
+    ).toHaveLength(1)
+    const confirmation = JSON.parse(
+      git(
+        remote.origin,
+        'show',
+        `perfgate-data:${stored.split('\n').find((f) => f.includes(commits[STEP_AT]!))!}`
+      )
+    ) as { parent: string; metrics: { ratio: number }[] }
+    expect(confirmation.parent).toBe(commits[STEP_AT - 1])
+    expect(confirmation.metrics[0]!.ratio).toBeGreaterThan(1.05)
+    expect(remeasured[STEP_AT + 2]).toBeGreaterThan(0)
+    expect(remeasured.slice(STEP_AT + 3)).toEqual([0, 0])
 
     // The dashboard sits on the data branch for GitHub Pages: every push's results and the
     // step, each point linked to its commit; the hostile name only as escaped JSON text.
     const page = git(remote.origin, 'show', 'perfgate-data:index.html')
     expect(git(remote.origin, 'show', 'perfgate-data:.nojekyll')).toBe('')
     expect(page).toContain(`${PUSHES} commits of main`)
+    expect(page).toContain('"status":"confirmed"')
     expect(page).toContain('"commitUrl":"https://github.example/octo/orders/commit/{commit}"')
     expect(page).toContain(commits[STEP_AT])
     expect(page).not.toContain(NAME)
     expect(page).not.toMatch(/<script[^>]+src=|<link[^>]+href=/)
-    // Results and dashboard: one data-branch commit each per push, the page never first.
+    // Results and dashboard: one data-branch commit each per push, the page never first;
+    // one commit per confirmation.
     const log = git(remote.origin, 'log', '--format=%s', 'perfgate-data').split('\n')
-    expect(log).toHaveLength(2 * PUSHES)
+    const confirmations = log.filter((s) => s.startsWith('perfgate: confirmation of a step at '))
+    expect(confirmations.length).toBeGreaterThanOrEqual(3)
+    expect(log).toHaveLength(2 * PUSHES + confirmations.length)
     expect(log.filter((s) => s === 'perfgate: update the history dashboard')).toHaveLength(PUSHES)
     expect(log[log.length - 1]).toMatch(/^perfgate: store results of /)
 
     // A pull request 20 % slower than main: its comment carries main's trend beside it.
-    git(author, 'commit', '--quiet', '--allow-empty', '-m', 'pr')
+    writeFileSync(path.join(author, 'speed.txt'), '13\n')
+    git(author, 'commit', '--quiet', '-am', 'pr')
     const head = git(author, 'rev-parse', 'HEAD')
     git(author, 'push', '--quiet', 'origin', 'HEAD:refs/heads/feature')
     git(ci, 'fetch', '--quiet', 'origin', 'feature')
     git(ci, 'checkout', '--quiet', '--detach', head)
-    level = 13
     writeFileSync(files.output, '')
     const pr: ActionEvent = {
       repository,
@@ -169,7 +242,7 @@ describe('the action and the history of main', () => {
     expect(chart).toContain(`"${commits[PUSHES - 1]!.slice(0, 7)}", "PR"]`)
     expect(chart).toContain('title "GET /orders _team _q__ __ _x_ wall time"')
     expect(body).not.toContain('@team')
-  })
+  }, 600_000)
 
   it('perfgate history names the step commit on a data branch the action wrote over 30 pushes', async () => {
     const remote = makeRemote()
@@ -177,21 +250,35 @@ describe('the action and the history of main', () => {
     writeFileSync(path.join(author, 'perfgate.yml'), CONFIG)
     git(author, 'add', '.')
     const ci = cloneOf(remote)
+    runner.ci = ci
+    runnerSpeed = 1
     const commits: string[] = []
     const stepAt = 17
     for (let i = 0; i < 30; i++) {
-      const { sha, event } = pushToMain(author, ci, i)
+      const level = (i >= stepAt ? 11 : 10) * (1 + 0.004 * Math.sin(i * 1.3))
+      const { sha, event } = pushToMain(author, ci, i, level)
       commits.push(sha)
-      level = (i >= stepAt ? 11 : 10) * (1 + 0.004 * Math.sin(i * 1.3))
       expect((await runAction(inputs(ci), event, io())).exitCode).toBe(EXIT.passed)
     }
     const { io: cli, out } = captureIo(ci)
     expect(await commandHistory(['--json'], cli)).toBe(0)
     const history = JSON.parse(out.stdout) as {
-      changePoints: { benchmark: string; metric: string; commit: string; ratio: number }[]
+      changePoints: {
+        benchmark: string
+        metric: string
+        commit: string
+        ratio: number
+        status: string
+        confirmed: { ratio: number; low: number; high: number; pairs: number } | null
+      }[]
     }
     const steps = history.changePoints.filter((c) => c.benchmark === NAME && c.metric === 'wall')
     expect(steps.map((c) => c.commit)).toEqual([commits[stepAt]])
     expect(steps[0]!.ratio).toBeGreaterThan(1.05)
-  }, 240_000)
+    // The action's confirmation, read back from the data branch.
+    expect(steps[0]!.status).toBe('confirmed')
+    expect(steps[0]!.confirmed!.pairs).toBeGreaterThanOrEqual(5)
+    expect(steps[0]!.confirmed!.low).toBeGreaterThan(1.04)
+    expect(history.changePoints.filter((c) => c.benchmark === STEADY)).toEqual([])
+  }, 600_000)
 })

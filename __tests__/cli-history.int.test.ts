@@ -1,12 +1,23 @@
 // `perfgate history` in-process on a directory of 30 results files built from the results
-// types, one benchmark stepping +10 % at commit 17 (seeded lognormal noise).
-import { writeFileSync } from 'node:fs'
+// types, one benchmark stepping +10 % at commit 17 (seeded lognormal noise); and
+// `--confirm` over a real git repository, each candidate re-measured commit against parent
+// with a scripted runner that reads each checkout's speed file.
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { HistoryReport } from '../src/app/history.js'
 import { commandHistory } from '../src/cli/history.js'
 import { serializeResults } from '../src/results/format.js'
 import { createRandom } from '../src/stats/random.js'
-import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
+import type { TrialRunner } from '../src/runners/types.js'
+import { git } from './helpers/git-repos.js'
+import {
+  commandResult,
+  fakeSha,
+  functionResult,
+  hoursAfterStart,
+  resultsOf
+} from './helpers/history.js'
+import { okTrial } from './helpers/scripted.js'
 import { captureIo } from './helpers/io.js'
 import { scratchDir } from './helpers/scratch.js'
 
@@ -50,7 +61,11 @@ describe('perfgate history', () => {
         ratio: expect.any(Number),
         ciLow: expect.any(Number),
         ciHigh: expect.any(Number),
-        p: expect.any(Number)
+        p: expect.any(Number),
+        minStep: 0.04,
+        gated: true,
+        status: 'candidate',
+        confirmed: null
       }
     ])
     const [step] = p50
@@ -68,7 +83,9 @@ describe('perfgate history', () => {
   it('shows the trend and the change point in the terminal, --filter choosing benchmarks', async () => {
     const { io, out } = captureIo(dir)
     expect(await commandHistory(['--dir', dir, '--filter', '^st'], io)).toBe(0)
-    expect(out.stdout).toMatch(/^perfgate history: 30 commits, 1 benchmark, \d change points?\n/)
+    expect(out.stdout).toMatch(
+      /^perfgate history: 30 commits, 1 benchmark, \d change points? \(0 confirmed\)\n/
+    )
     expect(out.stdout).not.toContain('flat')
     expect(out.stdout).toMatch(/\n {2}time\/op p50 +[▁▂▃▄▅▆▇█]{30} {2}\d\.\d\d ms at /)
     expect(out.stdout).toMatch(
@@ -141,5 +158,129 @@ describe('perfgate history', () => {
     expect(await commandHistory(args, io)).toBe(2)
     expect(out.stderr).toContain(message)
     expect(out.stderr).toContain('perfgate history  [--data-branch perfgate-data]')
+  })
+})
+
+describe('perfgate history --confirm', () => {
+  const STEP = 9
+  /** Commits 3–5 were measured on a runner 10 % slower, every benchmark alike. */
+  const slow = (i: number) => (i >= 3 && i < 6 ? 1.1 : 1)
+  const CONFIG =
+    'benchmarks:\n' +
+    '  - { name: steps, command: { run: "true" }, trials: 5 }\n' +
+    '  - { name: flat, command: { run: "true" }, trials: 5 }\n'
+  /** Trials read the checkout's speed files (steps.txt, flat.txt), 0.3 % noise. */
+  const runner: TrialRunner & { cwds: Set<string> } = {
+    cwds: new Set(),
+    async runTrial(benchmark, trial) {
+      const cwd = (benchmark.spec as { cwd: string }).cwd
+      runner.cwds.add(cwd)
+      const value = Number(readFileSync(path.join(cwd, `${benchmark.name}.txt`), 'utf8'))
+      return okTrial(value * (1 + 0.003 * Math.sin(trial * 2.3)))
+    }
+  }
+
+  it('confirms the real step, not the slow runner; an accepted regression is not re-measured', async () => {
+    const repo = scratchDir('perfgate-confirm-')
+    const results = scratchDir('perfgate-confirm-results-')
+    git(repo, 'init', '--quiet', '--initial-branch=main')
+    writeFileSync(path.join(repo, 'perfgate.yml'), CONFIG)
+    const random = createRandom(7)
+    const commits: string[] = []
+    for (let i = 0; i < 14; i++) {
+      const level = i >= STEP ? 11 : 10
+      writeFileSync(path.join(repo, 'steps.txt'), `${level}\n`)
+      writeFileSync(path.join(repo, 'flat.txt'), '5\n')
+      writeFileSync(path.join(repo, 'change.txt'), `${i}\n`)
+      git(repo, 'add', '.')
+      git(
+        repo,
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@localhost',
+        'commit',
+        '--quiet',
+        '-m',
+        `c${i}`
+      )
+      const commit = git(repo, 'rev-parse', 'HEAD')
+      commits.push(commit)
+      const stored = resultsOf(commit, hoursAfterStart(i), [
+        commandResult('steps', 5, () => level * slow(i) * Math.exp(0.003 * random.normal())),
+        commandResult('flat', 5, () => 5 * slow(i) * Math.exp(0.003 * random.normal()))
+      ])
+      const accepted =
+        i === 3
+          ? {
+              accepted: [
+                {
+                  benchmark: 'flat',
+                  reason: 'slower on purpose @team',
+                  by: 'octocat',
+                  at: hoursAfterStart(i),
+                  pullRequest: 12
+                }
+              ]
+            }
+          : {}
+      writeFileSync(path.join(results, `${i}.json`), serializeResults({ ...stored, ...accepted }))
+    }
+    const { io, out } = captureIo(repo)
+    const cli = { ...io, runner }
+    expect(await commandHistory(['--dir', results, '--json', '--confirm'], cli)).toBe(0)
+    const report = JSON.parse(out.stdout) as HistoryReport
+    const at = (benchmark: string) =>
+      report.changePoints
+        .filter((c) => c.benchmark === benchmark)
+        .map((c) => [commits.indexOf(c.commit), c.status])
+    expect(at('steps')).toEqual([
+      [3, 'not-confirmed'],
+      [6, 'not-confirmed'],
+      [STEP, 'confirmed']
+    ])
+    expect(at('flat')).toEqual([
+      [3, 'accepted'],
+      [6, 'not-confirmed']
+    ])
+    const step = report.changePoints.find((c) => c.status === 'confirmed')!
+    expect(step.confirmed).toEqual({
+      ratio: expect.any(Number),
+      low: expect.any(Number),
+      high: expect.any(Number),
+      pairs: expect.any(Number),
+      verdict: 'confirmed'
+    })
+    expect(step.confirmed!.ratio).toBeCloseTo(1.1, 2)
+    expect(step.confirmed!.low).toBeGreaterThan(1.04)
+    expect(step.confirmed!.pairs).toBeGreaterThanOrEqual(5)
+    const accepted = report.changePoints.find((c) => c.status === 'accepted')!
+    expect(accepted.accepted).toEqual({
+      reason: 'slower on purpose @team',
+      by: 'octocat',
+      pullRequest: 12
+    })
+    expect(accepted.confirmed).toBeNull()
+    // Four A/Bs (steps at 3, 6, 9; flat at 6), each in two worktrees outside the repository,
+    // all removed after.
+    expect(out.stderr).toContain('perfgate history: 4 candidate steps to confirm')
+    expect([...runner.cwds].filter((cwd) => cwd !== repo)).toHaveLength(8)
+    expect(git(repo, 'worktree', 'list', '--porcelain').split('\n\n')).toHaveLength(1)
+
+    // The terminal names each status.
+    const shown = captureIo(repo)
+    expect(await commandHistory(['--dir', results, '--confirm'], { ...shown.io, runner })).toBe(0)
+    expect(shown.out.stdout).toContain('5 change points (1 confirmed)')
+    expect(shown.out.stdout).toMatch(/confirmed: commit against its parent \+\d+\.\d %/)
+    expect(shown.out.stdout).toContain('not confirmed by a paired re-measure')
+    expect(shown.out.stdout).toContain(
+      'accepted on pull request 12 by octocat: slower on purpose @team'
+    )
+  }, 120_000)
+
+  it('refuses --config without --confirm', async () => {
+    const { io, out } = captureIo(dir)
+    expect(await commandHistory(['--dir', '.', '--config', 'x.yml'], io)).toBe(2)
+    expect(out.stderr).toContain('--config is read only with --confirm')
   })
 })

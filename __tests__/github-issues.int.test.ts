@@ -24,7 +24,11 @@ const pointOf = (benchmark: string, metric: string, commit = 'c'.repeat(40)): Hi
     ratio: 1.1,
     ciLow: 1.08,
     ciHigh: 1.12,
-    p: 0.00001
+    p: 0.00001,
+    minStep: 0.04,
+    gated: true,
+    status: 'confirmed',
+    confirmed: { ratio: 1.09, low: 1.07, high: 1.11, pairs: 30, verdict: 'confirmed' }
   }) as const
 const point: StepAlert = {
   benchmark: HOSTILE,
@@ -103,6 +107,24 @@ describe('change-point issues', () => {
     const body = changePointBody(alerts[0]!, 'perfgate-data', c3)
     expect(body).toContain(`(at ${c3})`)
     expect(body.match(/^- /gm)).toHaveLength(3)
+    expect(body).toContain(
+      'confirmed: commit against its parent +9.0 % (+7.0 % … +11.0 %), 30 pairs'
+    )
+  })
+
+  it('alert only confirmed steps: never a candidate, an unconfirmed or an accepted one', () => {
+    const commit = '1'.repeat(40)
+    const as = (status: HistoryChangePoint['status'], benchmark: string): HistoryChangePoint => ({
+      ...pointOf(benchmark, 'p50', commit),
+      status
+    })
+    const points = [
+      as('candidate', 'a'),
+      as('not-confirmed', 'b'),
+      as('accepted', 'c'),
+      as('confirmed', 'd')
+    ]
+    expect(stepAlerts(points, [commit], () => ['p50']).map((a) => a.benchmark)).toEqual(['d'])
   })
 
   it('open one issue per benchmark for a step across ten benchmarks, then only update', async () => {

@@ -126,14 +126,16 @@ describe('perfgate history --html', () => {
     expect(painted).toHaveLength(8)
     for (const inked of painted) expect(inked).toBeGreaterThan(1000)
 
-    // The change point's dashed red marker is drawn in the p50 chart, just left of commit 18.
+    // The change point's marker is drawn in the p50 chart, just left of commit 18: dashed
+    // grey, a candidate (no paired re-measure confirmed it; --dir has no confirmations).
     const marker = await page.$eval('[data-chart="0"] .uplot canvas', (element) => {
       const canvas = element as unknown as Canvas
       const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height)
       const columns = new Set<number>()
       for (let i = 0; i < pixels.data.length; i += 4) {
         const [r, g, b] = [pixels.data[i]!, pixels.data[i + 1]!, pixels.data[i + 2]!]
-        if (r > 150 && g < 90 && b < 90) columns.add(((i / 4) % canvas.width) / canvas.width)
+        const grey = r > 140 && r < 165 && Math.abs(r - g) < 6 && Math.abs(g - b) < 6
+        if (grey && pixels.data[i + 3]! > 200) columns.add(((i / 4) % canvas.width) / canvas.width)
       }
       return [...columns]
     })
@@ -148,7 +150,9 @@ describe('perfgate history --html', () => {
     )
     expect(steps).toEqual([
       {
-        text: expect.stringMatching(/^▲ worse \+\d+\.\d % \[.*\] at commit #18 0000001200, p = /),
+        text: expect.stringMatching(
+          /^▲ worse \+\d+\.\d % \[.*\] at commit #18 0000001200, p = .* — candidate, not re-measured$/
+        ),
         href: `https://example.invalid/o/r/commit/${fakeSha(17)}`
       }
     ])

@@ -15,7 +15,7 @@ describe('sparkline', () => {
 describe('renderHistoryTerminal', () => {
   it('says when there is nothing to show', () => {
     expect(renderHistoryTerminal({ series: [], changePoints: [] })).toBe(
-      'perfgate history: 0 commits, 0 benchmarks, 0 change points\nno stored results to show\n'
+      'perfgate history: 0 commits, 0 benchmarks, 0 change points (0 confirmed)\nno stored results to show\n'
     )
   })
 

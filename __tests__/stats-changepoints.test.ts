@@ -56,6 +56,19 @@ describe('detectChangePoints: known cases', () => {
     expect(detectChangePoints(values, { minSegment: 2 }).map((s) => s.index)).toEqual([7])
   })
 
+  it('drops a significant step smaller than minStep, keeps one at least that large', () => {
+    // +2 % between two quiet segments, then +10 %: both significant, only the second matters.
+    const quiet = [100, 100.1, 99.9, 100, 100.1, 99.9, 100, 100.1]
+    const values = [...quiet, ...quiet.map((v) => v * 1.02), ...quiet.map((v) => v * 1.122)]
+    expect(detectChangePoints(values).map((s) => s.index)).toEqual([8, 16])
+    const kept = detectChangePoints(values, { minStep: 0.05 })
+    expect(kept.map((s) => s.index)).toEqual([16])
+    // Its levels are re-tested against the merged segment before it.
+    expect(kept[0]!.ratio).toBeGreaterThan(1.09)
+    expect(detectChangePoints(values, { minStep: 0.2 })).toEqual([])
+    expect(() => detectChangePoints(values, { minStep: -0.1 })).toThrow('minStep')
+  })
+
   it('refuses values a log cannot take and bad options', () => {
     expect(() => detectChangePoints([1, 2, 0, 3, 4, 5])).toThrow(
       'values[2] must be a finite number > 0'

@@ -16,7 +16,17 @@
  *    in all): how many change points, their product (the cumulative ratio reported), and,
  *    run commit by commit as pushes arrive, after how many drifting commits a change point
  *    first appears.
- * 4. Cost: one detection on 100 / 500 / 1,000 points; reading and analysing a directory of
+ * 4. Runner drift and confirmation (main's real failure mode): each commit's value carries
+ *    a run-to-run offset larger than the within-run spread, and now and then a slow spell
+ *    of the runner (3–8 commits, +5–15 %). Change points are found with the benchmark's
+ *    threshold (4 %; 0.5 % for an instruction series) as the smallest step, and each one is
+ *    confirmed as the action does: a paired A/B of the commit against its parent on one
+ *    runner, so within-run noise only (looks at 10 / 20 / 30 pairs, confirmed when p <
+ *    alpha / 3 and the estimate is at least the threshold in the step's direction). Reports
+ *    false change points and false confirmed steps per 1,000 commits on unchanged series,
+ *    and for a +5 % step at commit 60 of 100: found (a change point within ±2 commits), at
+ *    the right commit, and found and confirmed.
+ * 5. Cost: one detection on 100 / 500 / 1,000 points; reading and analysing a directory of
  *    500 results files (6 function benchmarks × 10 trials each) with `perfgate history`'s
  *    own code (readResultsDir + historyOf); fetching and reading the same files from a data
  *    branch of a local bare repository (readDataBranch: one fetch, ls-tree, cat-file).
@@ -37,6 +47,7 @@ import { readResultsDir } from '../src/history/read-dir.js'
 import { serializeResults } from '../src/results/format.js'
 import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
 import { detectChangePoints, DEFAULT_CHANGE_POINT_MAX_P } from '../src/stats/changepoints.js'
+import { studentTCdf } from '../src/stats/distributions.js'
 import { createRandom, type Random } from '../src/stats/random.js'
 
 const CVS = [0.01, 0.02, 0.04]
@@ -152,6 +163,137 @@ function drift(random: Random, runs: number): string {
   return markdownTable(rows, { align: ['r', 'r', 'r', 'r', 'r'] })
 }
 
+/** One cell of the drift simulation: noise between runs, within a run, slow spells. */
+interface DriftCell {
+  readonly label: string
+  /** SD of the per-commit (run-to-run) log offset. */
+  readonly between: number
+  /** SD of one trial's log value within a run (the paired A/B's noise). */
+  readonly within: number
+  /** Chance per commit that a slow spell of the runner starts. */
+  readonly spells: number
+  /** Smallest step that counts (the comparison threshold). */
+  readonly threshold: number
+}
+
+const DRIFT_CELLS: readonly DriftCell[] = [
+  { label: 'wall time', between: 0.01, within: 0.005, spells: 0.02, threshold: 0.04 },
+  { label: 'wall time', between: 0.02, within: 0.01, spells: 0, threshold: 0.04 },
+  { label: 'wall time', between: 0.03, within: 0.01, spells: 0.02, threshold: 0.04 },
+  { label: 'wall time', between: 0.03, within: 0.02, spells: 0.05, threshold: 0.04 },
+  { label: 'instructions', between: 0.001, within: 0.0005, spells: 0, threshold: 0.005 }
+]
+
+const COMMITS = 100
+const TRIALS = 10
+
+/** Stored commit values of one series under `cell`'s drift; `level(i)` the true level. */
+function driftingSeries(random: Random, cell: DriftCell, level: (i: number) => number): number[] {
+  const values: number[] = []
+  let spellLeft = 0
+  let spellFactor = 1
+  for (let i = 0; i < COMMITS; i++) {
+    if (spellLeft === 0 && random.next() < cell.spells) {
+      spellLeft = 3 + Math.floor(random.next() * 6)
+      spellFactor = 1.05 + 0.1 * random.next()
+    }
+    const slow = spellLeft > 0 ? spellFactor : 1
+    if (spellLeft > 0) spellLeft--
+    // The median of TRIALS trials: within-run noise shrunk by √TRIALS (near enough).
+    const run = Math.exp(
+      cell.between * random.normal() + (cell.within / Math.sqrt(TRIALS)) * random.normal()
+    )
+    values.push(level(i) * slow * run)
+  }
+  return values
+}
+
+/**
+ * The paired A/B of a commit against its parent whose true ratio is `truth`: looks at 10,
+ * 20, 30 pairs of log differences (within-run noise on both sides), Student's t at each;
+ * confirmed at the first look with p < alpha / 3 and the estimate at least the threshold
+ * in the step's direction (`up`).
+ */
+function pairedConfirms(random: Random, cell: DriftCell, truth: number, up: boolean): boolean {
+  const alpha = 0.05 / 3
+  const differences: number[] = []
+  for (const look of [10, 20, 30]) {
+    while (differences.length < look) {
+      differences.push(
+        Math.log(truth) + cell.within * random.normal() - cell.within * random.normal()
+      )
+    }
+    const n = differences.length
+    const mean = differences.reduce((a, b) => a + b, 0) / n
+    const sd = Math.sqrt(differences.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1))
+    const p = 2 * studentTCdf(-Math.abs(mean) / (sd / Math.sqrt(n)), n - 1)
+    const beyond = up ? mean >= Math.log1p(cell.threshold) : mean <= -Math.log1p(cell.threshold)
+    if (p < alpha && beyond) return true
+  }
+  return false
+}
+
+function driftAndConfirmation(random: Random, runs: number): string {
+  const rows = [
+    [
+      'series',
+      'between runs',
+      'within a run',
+      'slow spells per 1,000 commits',
+      'change points per 1,000 commits (no min step)',
+      'change points per 1,000 commits',
+      'false confirmed per 1,000 commits',
+      '+5 % step found (±2)',
+      'at the right commit',
+      'found and confirmed'
+    ]
+  ]
+  for (const cell of DRIFT_CELLS) {
+    let loose = 0
+    let candidates = 0
+    let falseConfirmed = 0
+    for (let r = 0; r < runs; r++) {
+      const values = driftingSeries(random, cell, () => 1)
+      loose += detectChangePoints(values).length
+      const found = detectChangePoints(values, { minStep: cell.threshold })
+      candidates += found.length
+      for (const step of found) {
+        if (pairedConfirms(random, cell, 1, step.ratio > 1)) falseConfirmed++
+      }
+    }
+    let near = 0
+    let exact = 0
+    let confirmed = 0
+    for (let r = 0; r < runs; r++) {
+      const level = (i: number) => (i >= 60 ? 1.05 : 1)
+      const values = driftingSeries(random, cell, level)
+      const hit = detectChangePoints(values, { minStep: cell.threshold }).find(
+        (s) => Math.abs(s.index - 60) <= 2
+      )
+      if (!hit) continue
+      near++
+      if (hit.index === 60) exact++
+      // The re-measure is of the named commit against its parent: the step only if exact.
+      const truth = level(hit.index) / level(hit.index - 1)
+      if (pairedConfirms(random, cell, truth, hit.ratio > 1)) confirmed++
+    }
+    const perThousand = (count: number) => ((count / (runs * COMMITS)) * 1000).toFixed(2)
+    rows.push([
+      cell.label,
+      percent(cell.between, 1),
+      percent(cell.within, 2),
+      String(cell.spells * 1000),
+      perThousand(loose),
+      perThousand(candidates),
+      perThousand(falseConfirmed),
+      percent(near / runs),
+      percent(exact / runs),
+      percent(confirmed / runs)
+    ])
+  }
+  return markdownTable(rows, { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] })
+}
+
 function timeIt(run: () => void, repeat: number): number {
   const start = performance.now()
   for (let i = 0; i < repeat; i++) run()
@@ -264,6 +406,10 @@ async function main(): Promise<void> {
   out(steps(random, runs))
   out('\n## Drift of +1 % per commit over commits 20–40 of 60 (+22 % in all)\n')
   out(drift(random, Math.max(1, Math.round(runs / 5))))
+  out(
+    `\n## Runner drift and confirmation (${COMMITS} commits per series, ${TRIALS} trials per commit)\n`
+  )
+  out(driftAndConfirmation(random, runs))
   out('\n## Cost\n')
   out(cost(random))
   out(`\n(${((performance.now() - started) / 1000).toFixed(0)} s in all)`)

@@ -25,18 +25,27 @@ export function functionResult(
       durationMs: 300
     }
   })
+  return storedResult(name, 'function', values)
+}
+
+/** A benchmark's stored result with these trials (gate: the kind's first headline metric). */
+function storedResult(
+  name: string,
+  kind: 'function' | 'command',
+  trials: TrialResult[]
+): BenchmarkResult {
   return {
     name,
-    kind: 'function',
+    kind,
     definitionHash: `d-${name}`,
     settings: {
-      compare: { gate: ['p50'], threshold: 0.04, alpha: 0.05 },
+      compare: { gate: [kind === 'function' ? 'p50' : 'wall'], threshold: 0.04, alpha: 0.05 },
       budgets: [],
       targets: []
     },
     state: 'ok',
-    trials: values,
-    summary: summarizeTrials(values)
+    trials,
+    summary: summarizeTrials(trials)
   }
 }
 
@@ -57,4 +66,13 @@ export function resultsOf(
 /** An ISO time `i` hours after a fixed start. */
 export function hoursAfterStart(i: number): string {
   return new Date(Date.UTC(2026, 10, 1) + i * 3_600_000).toISOString()
+}
+
+/** A command benchmark (gate: wall) of `trials` trials, each's wall time from `wall`. */
+export function commandResult(name: string, trials: number, wall: () => number): BenchmarkResult {
+  const values: TrialResult[] = Array.from({ length: trials }, () => {
+    const value = wall()
+    return { metrics: { wall: value }, durationMs: value }
+  })
+  return storedResult(name, 'command', values)
 }

@@ -1,14 +1,28 @@
 /**
  * The history of main (`perfgate history`): series per benchmark × metric from stored
- * results, and the change points in each (docs/DESIGN.md, "Change points on main").
+ * results, and the change points in each (docs/DESIGN.md, "Change points on main"). A
+ * series' unit is the commit: each point is one commit's median, and a step is judged
+ * against the spread between commits (src/stats/changepoints.ts), with the benchmark's
+ * comparison threshold as the smallest step that counts. A step is a candidate until a
+ * paired re-measure of its commit against the parent confirms it or not (stored
+ * confirmations, src/history/confirmation.ts), or the commit accepted the regression.
  */
+import { DEFAULT_INSTRUCTION_THRESHOLD } from '../config/defaults.js'
+import {
+  confirmationPath,
+  confirmationVerdict,
+  type StepConfirmation
+} from '../history/confirmation.js'
 import {
   buildSeries,
   type HistoryChangePoint,
   type HistoryEntry,
   type HistoryReport,
-  type HistorySeries
+  type HistorySeries,
+  type Series
 } from '../history/series.js'
+import { INSTRUCTIONS, METRICS } from '../metrics.js'
+import type { BenchmarkResult } from '../results/types.js'
 import { detectChangePoints, type ChangePointOptions } from '../stats/changepoints.js'
 
 export type { HistoryChangePoint, HistoryReport, HistorySeries }
@@ -16,18 +30,59 @@ export type { HistoryChangePoint, HistoryReport, HistorySeries }
 export interface HistoryOptions extends ChangePointOptions {
   /** Only benchmarks whose name matches. */
   readonly filter?: RegExp
+  /** Stored confirmations (any order; those of other steps are ignored). */
+  readonly confirmations?: readonly StepConfirmation[]
+}
+
+/** The benchmark's newest stored results (its settings decide gate and threshold). */
+function newestResult(
+  entries: readonly HistoryEntry[],
+  benchmark: string
+): BenchmarkResult | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const found = entries[i]!.results.benchmarks.find((b) => b.name === benchmark)
+    if (found) return found
+  }
+  return undefined
+}
+
+/**
+ * The smallest step that counts in a series: the benchmark's comparison threshold (the
+ * instruction threshold for the instruction count), as last stored.
+ */
+export function minStepOf(entries: readonly HistoryEntry[], series: Series): number {
+  const compare = newestResult(entries, series.benchmark)?.settings.compare
+  if (!compare) return 0
+  if (series.metric === INSTRUCTIONS) {
+    return compare.instructionThreshold ?? DEFAULT_INSTRUCTION_THRESHOLD
+  }
+  return compare.threshold
+}
+
+/** The acceptance of a regression of `benchmark` recorded with the results of `commit`. */
+function acceptanceAt(entries: readonly HistoryEntry[], commit: string, benchmark: string) {
+  const entry = entries.find((e) => e.commit === commit)
+  const found = entry?.results.accepted?.find(
+    (a) => a.benchmark === benchmark || a.benchmark === '*'
+  )
+  if (!found) return undefined
+  const { reason, by, pullRequest, url } = found
+  return { reason, by, pullRequest, ...(url !== undefined ? { url } : {}) }
 }
 
 /**
  * Series and change points of `entries` (oldest first along main's first-parent history).
  * A series with a value ≤ 0 (a count of errors, a heap growth) has no ratio to test and is
  * reported with `skipped` saying so; change points are listed series by series, oldest
- * first.
+ * first, each with its status (candidate, confirmed, not-confirmed, accepted).
  */
 export function historyOf(
   entries: readonly HistoryEntry[],
   options: HistoryOptions = {}
 ): HistoryReport {
+  const confirmations = new Map(
+    (options.confirmations ?? []).map((c) => [confirmationPath(c.commit, c.benchmark), c])
+  )
   const series: HistorySeries[] = []
   const changePoints: HistoryChangePoint[] = []
   for (const one of buildSeries(entries, { filter: options.filter })) {
@@ -37,17 +92,33 @@ export function historyOf(
       continue
     }
     series.push(one)
-    for (const step of detectChangePoints(medians, options)) {
+    const minStep = options.minStep ?? minStepOf(entries, one)
+    const gated = newestResult(entries, one.benchmark)?.settings.compare.gate.includes(one.metric)
+    for (const step of detectChangePoints(medians, { ...options, minStep })) {
+      const commit = one.points[step.index]!.commit
+      const stored = confirmations.get(confirmationPath(commit, one.benchmark))
+      const confirmed = stored ? confirmationVerdict(stored, one.metric, step.ratio) : null
+      const worse = METRICS[one.metric].higherIsBetter ? step.ratio < 1 : step.ratio > 1
+      const accepted = worse ? acceptanceAt(entries, commit, one.benchmark) : undefined
       changePoints.push({
         benchmark: one.benchmark,
         metric: one.metric,
-        commit: one.points[step.index]!.commit,
+        commit,
         before: step.before,
         after: step.after,
         ratio: step.ratio,
         ciLow: step.ciLow,
         ciHigh: step.ciHigh,
-        p: step.p
+        p: step.p,
+        minStep,
+        gated: gated === true,
+        status: accepted
+          ? 'accepted'
+          : confirmed && confirmed.verdict !== 'unmeasured'
+            ? confirmed.verdict
+            : 'candidate',
+        confirmed,
+        ...(accepted ? { accepted } : {})
       })
     }
   }

@@ -1,25 +1,40 @@
 /**
  * `perfgate history`: main's trend and change points, from the data branch (default) or a
- * directory of results files. Prints the terminal view (or `--json`); exits 0 when it could
- * read the history (a change point is information, not a failed gate), 2 on a usage error
- * or when there is no stored history to read (an empty directory, a branch without results).
+ * directory of results files, with the confirmations stored on the data branch. With
+ * `--confirm`, each candidate step of a gated metric not confirmed yet is re-measured here
+ * as a paired A/B of its commit against its parent (progress on stderr; nothing is
+ * written to the data branch). Prints the terminal view (or `--json`); exits 0 when it
+ * could read the history (a change point is information, not a failed gate), 2 on a usage
+ * error or when there is no stored history to read (an empty directory, a branch without
+ * results), 1 when --confirm cannot load the config.
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { displayPath, openOutput, OutputError, type OutputTarget } from '../app/files.js'
+import { confirmSteps, stepsToConfirm } from '../app/confirm.js'
+import {
+  displayPath,
+  loadConfigFile,
+  openOutput,
+  OutputError,
+  type OutputTarget
+} from '../app/files.js'
 import { historyOf } from '../app/history.js'
+import { ConfigError } from '../config/errors.js'
+import type { StepConfirmation } from '../history/confirmation.js'
 import { EXIT } from '../app/outcome.js'
 import { gitSync } from '../git/run.js'
 import { loadChartLibrary } from '../history/chart-library.js'
-import { readDataBranch } from '../history/read-branch.js'
+import { readBranchConfirmations, readDataBranch } from '../history/read-branch.js'
 import { HistoryError, readResultsDir } from '../history/read-dir.js'
 import { renderHistoryHtml } from '../report/history-html.js'
+import type { HistoryEntry } from '../history/series.js'
 import { renderHistoryTerminal } from '../report/history-terminal.js'
+import { createProcessTrialRunner } from '../runners/index.js'
 import type { CliIo } from './main.js'
 
 export const HISTORY_USAGE = `  perfgate history  [--data-branch perfgate-data] [--remote origin] | [--dir <results dir>]
                     [--last <commits>] [--filter <regex>] [--json] [--html <dir>]
-                    [--commit-url <url with {commit}>]`
+                    [--commit-url <url with {commit}>] [--confirm [--config perfgate.yml]]`
 
 const HISTORY_OPTIONS = {
   'data-branch': { type: 'string' },
@@ -29,8 +44,13 @@ const HISTORY_OPTIONS = {
   last: { type: 'string' },
   json: { type: 'boolean' },
   html: { type: 'string' },
-  'commit-url': { type: 'string' }
+  'commit-url': { type: 'string' },
+  confirm: { type: 'boolean' },
+  config: { type: 'string' }
 } as const
+
+/** Most candidates `--confirm` re-measures in one call (newest first). */
+export const MAX_LOCAL_CONFIRMATIONS = 10
 
 function usage(io: CliIo, message: string): number {
   io.stderr.write(`perfgate history: ${message}\n\nUsage:\n${HISTORY_USAGE}\n`)
@@ -97,9 +117,22 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
       return usage(io, `--html: ${error.message}`)
     }
   }
+  if (values.config !== undefined && !values.confirm) {
+    return usage(
+      io,
+      '--config is read only with --confirm (the config that decides what is measured)'
+    )
+  }
   const inRepo = gitSync(io.cwd, ['rev-parse', '--is-inside-work-tree']).out === 'true'
+  if (values.confirm && !inRepo) {
+    return usage(
+      io,
+      `--confirm: ${io.cwd} is not in a git repository: the commits are checked out from it`
+    )
+  }
   const onWarning = (message: string) => io.stderr.write(`perfgate: warning: ${message}\n`)
   let entries
+  let stored: StepConfirmation[] = []
   try {
     if (values.dir !== undefined) {
       entries = readResultsDir(path.resolve(io.cwd, values.dir), {
@@ -122,13 +155,19 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
         last,
         onWarning
       })
+      stored = readBranchConfirmations({ cwd: io.cwd, branch: values['data-branch'], onWarning })
     }
   } catch (error) {
     if (!(error instanceof HistoryError)) throw error
     io.stderr.write(`perfgate history: ${error.message}\n`)
     return EXIT.usage
   }
-  const report = historyOf(entries, { filter })
+  let report = historyOf(entries, { filter, confirmations: stored })
+  if (values.confirm) {
+    const added = await confirmLocally(entries, report.changePoints, values.config, io)
+    if (added === undefined) return EXIT.runtime
+    report = historyOf(entries, { filter, confirmations: [...stored, ...added] })
+  }
   if (values.json) io.stdout.write(JSON.stringify(report) + '\n')
   else io.stdout.write(renderHistoryTerminal(report))
   if (html) {
@@ -147,4 +186,42 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
     io.stderr.write(`dashboard written to ${html.display}\n`)
   }
   return EXIT.passed
+}
+
+/**
+ * `--confirm`: re-measures the candidates (newest first, at most MAX_LOCAL_CONFIRMATIONS)
+ * with the working tree's config; undefined when the config cannot be loaded (said on
+ * stderr).
+ */
+async function confirmLocally(
+  entries: readonly HistoryEntry[],
+  changePoints: Parameters<typeof stepsToConfirm>[0],
+  configFile: string | undefined,
+  io: CliIo
+): Promise<StepConfirmation[] | undefined> {
+  const steps = stepsToConfirm(changePoints, {
+    order: entries.map((e) => e.commit),
+    limit: MAX_LOCAL_CONFIRMATIONS
+  })
+  io.stderr.write(
+    `perfgate history: ${steps.length} candidate step${steps.length === 1 ? '' : 's'} to confirm\n`
+  )
+  if (steps.length === 0) return []
+  let config
+  try {
+    config = loadConfigFile(io.cwd, configFile)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    io.stderr.write(`perfgate history: --confirm: ${error.message}\n`)
+    return undefined
+  }
+  return confirmSteps(
+    config,
+    steps,
+    {
+      runner: io.runner ?? createProcessTrialRunner(),
+      log: (line) => io.stderr.write(`${line}\n`)
+    },
+    { budgetMs: Number.POSITIVE_INFINITY }
+  )
 }

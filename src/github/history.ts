@@ -1,22 +1,32 @@
 /**
  * The action's use of main's history (the data branch): on a push to main, after storing,
- * the change points whose first commit is among the newest stored commits are reported as
- * new — a job-summary section, the `new-change-points` output and, with the input
- * `change-point-issues`, one issue per benchmark that stepped in a gated metric — and the history dashboard is written onto the
- * data branch (`index.html`, for GitHub Pages; input `dashboard`); on a pull request, the
- * series behind the comment's trend charts. Reading is best effort: a failure is a warning
- * (push) or a line in the log (pull request), never a failed step.
+ * the change points whose first commit is among the newest stored commits are new
+ * candidates; each candidate of a gated metric is re-measured as a paired A/B of its commit
+ * against its parent on this runner (src/app/confirm.ts, a few per push within a budget)
+ * and the outcome stored on the data branch. Only confirmed steps are reported as steps —
+ * a job-summary section, the `new-change-points` output and, with the input
+ * `change-point-issues`, one issue per benchmark — the others are listed as not confirmed
+ * (or accepted). The history dashboard is written onto the data branch (`index.html`, for
+ * GitHub Pages; input `dashboard`); on a pull request, the series behind the comment's
+ * trend charts. Reading is best effort: a failure is a warning (push) or a line in the log
+ * (pull request), never a failed step.
  */
 import * as core from '@actions/core'
+import { confirmSteps, stepsToConfirm } from '../app/confirm.js'
+import { loadConfigFile } from '../app/files.js'
 import { historyOf, type HistoryChangePoint, type HistoryReport } from '../app/history.js'
+import type { Config } from '../config/types.js'
 import { loadChartLibrary } from '../history/chart-library.js'
-import { readDataBranch } from '../history/read-branch.js'
+import type { StepConfirmation } from '../history/confirmation.js'
+import { readBranchConfirmations, readDataBranch } from '../history/read-branch.js'
 import { buildSeries, type HistoryEntry, type Series } from '../history/series.js'
 import { metricLabel } from '../metrics.js'
 import { formatMetric } from '../report/format.js'
 import { escapeMarkdown } from '../report/markdown.js'
 import { renderHistoryHtml } from '../report/history-html.js'
 import { formatChange, formatP } from '../report/model.js'
+import { createProcessTrialRunner } from '../runners/index.js'
+import type { TrialRunner } from '../runners/types.js'
 import type { BranchStore } from '../store/branch-store.js'
 import { oneLine } from './comment.js'
 import type { ActionInputs } from './inputs.js'
@@ -87,26 +97,51 @@ export function mainSeries(
   return buildSeries(read.entries)
 }
 
+/** One step as a summary line (markdown; names escaped). */
+function stepLine(p: HistoryChangePoint): string {
+  const metric = metricLabel(p.metric)
+  const confirmed =
+    p.confirmed && p.confirmed.verdict !== 'unmeasured'
+      ? `; paired re-measure against its parent ${formatChange(p.confirmed.ratio)} ` +
+        `(${formatChange(p.confirmed.low)} … ${formatChange(p.confirmed.high)}, ${p.confirmed.pairs} pairs)`
+      : ''
+  const accepted = p.accepted
+    ? `; accepted on pull request ${p.accepted.pullRequest}: ${escapeMarkdown(oneLine(p.accepted.reason))}`
+    : ''
+  return (
+    `- **${escapeMarkdown(p.benchmark)}** ${escapeMarkdown(metric)} **${formatChange(p.ratio)}** ` +
+    `(${formatChange(p.ciLow)} … ${formatChange(p.ciHigh)}, p ${formatP(p.p)}) at ${p.commit}: ` +
+    `${formatMetric(p.metric, p.before)} → ${formatMetric(p.metric, p.after)}${confirmed}${accepted}`
+  )
+}
+
+/** Headings of the summary's lists of steps that are not (or not yet) confirmed. */
+const UNCONFIRMED_HEADINGS: readonly [HistoryChangePoint['status'], string][] = [
+  ['not-confirmed', 'Not confirmed by a paired re-measure (not alerted)'],
+  ['candidate', 'Candidates not re-measured yet (not alerted)'],
+  ['accepted', 'Accepted regressions (not alerted)']
+]
+
 /** The job summary's section on new change points (markdown; names escaped). */
 function newChangePointsMarkdown(
   points: readonly HistoryChangePoint[],
   dataBranch: string
 ): string {
+  const confirmed = points.filter((p) => p.status === 'confirmed')
   const lines = [
-    `### perfgate — ${points.length} new step change${points.length === 1 ? '' : 's'} on main`,
+    `### perfgate — ${confirmed.length} new step change${confirmed.length === 1 ? '' : 's'} on main`,
     '',
-    ...points.map((p) => {
-      const metric = metricLabel(p.metric)
-      return (
-        `- **${escapeMarkdown(p.benchmark)}** ${escapeMarkdown(metric)} **${formatChange(p.ratio)}** ` +
-        `(${formatChange(p.ciLow)} … ${formatChange(p.ciHigh)}, p ${formatP(p.p)}) at ${p.commit}: ` +
-        `${formatMetric(p.metric, p.before)} → ${formatMetric(p.metric, p.after)}`
-      )
-    }),
-    '',
-    `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored.</sub>`,
-    ''
+    ...confirmed.map(stepLine)
   ]
+  for (const [status, heading] of UNCONFIRMED_HEADINGS) {
+    const listed = points.filter((p) => p.status === status)
+    if (listed.length > 0) lines.push('', `${heading}:`, '', ...listed.map(stepLine))
+  }
+  lines.push(
+    '',
+    `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by a paired A/B of its commit against its parent on one runner.</sub>`,
+    ''
+  )
   return lines.join('\n')
 }
 
@@ -115,9 +150,28 @@ export interface MainHistoryReport {
 }
 
 /**
+ * Most candidates re-measured on one push (newest commits first); the rest wait for the
+ * next push, while still new. With the budget, this bounds what confirmation adds to a
+ * push: at most this many single-benchmark A/Bs.
+ */
+export const MAX_CONFIRMATIONS_PER_PUSH = 2
+
+/**
+ * What the push's confirmations need, all optional: the working tree's config (read from
+ * the input `config` when absent), the trial runner (io's, else processes) and the time
+ * budget of all confirmations of the push (default: the config's compare.max-time, the
+ * limit of one benchmark's A/B).
+ */
+export interface ConfirmOptions {
+  readonly config?: Config
+  readonly runner?: TrialRunner
+  readonly budgetMs?: number
+}
+
+/**
  * After a push's results were stored (the store fetched the data branch just before):
- * reads the data branch once, reports the new change points and writes the dashboard.
- * Never throws: a failure is a warning.
+ * reads the data branch once, confirms the new candidates, reports the new change points
+ * and writes the dashboard. Never throws: a failure is a warning.
  */
 export async function reportMainHistory(
   cwd: string,
@@ -127,7 +181,12 @@ export async function reportMainHistory(
     readonly serverUrl?: string
   },
   store: BranchStore,
-  io: { readonly log: ActionLog; readonly outputs: ActionOutputs }
+  io: {
+    readonly log: ActionLog
+    readonly outputs: ActionOutputs
+    readonly runner?: TrialRunner
+  },
+  confirm: ConfirmOptions = {}
 ): Promise<MainHistoryReport | undefined> {
   const read = readEntries(cwd, inputs, io.log, true)
   if ('error' in read) {
@@ -137,7 +196,14 @@ export async function reportMainHistory(
   const { entries } = read
   let report: HistoryReport
   try {
-    report = historyOf(entries)
+    const stored = readBranchConfirmations({
+      cwd,
+      branch: inputs.dataBranch,
+      onWarning: (message) => io.log.info(`perfgate: history: ${oneLine(message)}`)
+    })
+    report = historyOf(entries, { confirmations: stored })
+    const added = await confirmNewSteps(cwd, entries, report, inputs, store, io, confirm)
+    if (added.length > 0) report = historyOf(entries, { confirmations: [...stored, ...added] })
   } catch (error) {
     core.warning(`perfgate: could not look for change points: ${oneLine((error as Error).message)}`)
     return undefined
@@ -145,6 +211,63 @@ export async function reportMainHistory(
   const fresh = await reportNewChangePoints(entries, report, inputs, event.repository, io)
   if (inputs.dashboard) await publishDashboard(report, inputs, event, store, io.log)
   return fresh === undefined ? undefined : { newChangePoints: fresh }
+}
+
+/**
+ * Re-measures the new candidates (commit against parent, on this runner) and stores each
+ * outcome on the data branch; returns the new confirmations. A failure to confirm or
+ * store is a warning: the candidates then stay candidates, alerting nothing.
+ */
+async function confirmNewSteps(
+  cwd: string,
+  entries: readonly HistoryEntry[],
+  report: HistoryReport,
+  inputs: ActionInputs,
+  store: BranchStore,
+  io: { readonly log: ActionLog; readonly runner?: TrialRunner },
+  options: ConfirmOptions
+): Promise<StepConfirmation[]> {
+  const order = entries.map((e) => e.commit)
+  const steps = stepsToConfirm(report.changePoints, {
+    commits: new Set(order.slice(-NEW_WINDOW)),
+    order,
+    limit: MAX_CONFIRMATIONS_PER_PUSH
+  })
+  if (steps.length === 0) return []
+  try {
+    const config =
+      options.config ??
+      loadConfigFile(
+        cwd,
+        inputs.config,
+        inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure
+      )
+    return await confirmSteps(
+      config,
+      steps,
+      {
+        runner: options.runner ?? io.runner ?? createProcessTrialRunner(),
+        log: (line) => io.log.info(`perfgate: ${oneLine(line)}`)
+      },
+      {
+        budgetMs: options.budgetMs ?? config.compare.maxTimeMs,
+        onConfirmed: async (confirmation) => {
+          try {
+            await store.saveConfirmation(confirmation)
+          } catch (error) {
+            core.warning(
+              `perfgate: could not store a confirmation on ${inputs.dataBranch}: ${oneLine((error as Error).message)}`
+            )
+          }
+        }
+      }
+    )
+  } catch (error) {
+    core.warning(
+      `perfgate: could not confirm new change points: ${oneLine((error as Error).message)}`
+    )
+    return []
+  }
 }
 
 /** The metrics a benchmark gates, as its newest stored results say (none if not stored). */
@@ -168,9 +291,11 @@ async function reportNewChangePoints(
     const recentCommits = entries.slice(-NEW_WINDOW).map((e) => e.commit)
     const recent = new Set(recentCommits)
     const fresh = report.changePoints.filter((p) => recent.has(p.commit))
-    io.outputs.newChangePoints(fresh.length)
+    const confirmed = fresh.filter((p) => p.status === 'confirmed')
+    io.outputs.newChangePoints(confirmed.length)
     io.log.info(
-      `perfgate: ${fresh.length} new change point${fresh.length === 1 ? '' : 's'} in ${entries.length} stored commits`
+      `perfgate: ${confirmed.length} new confirmed step${confirmed.length === 1 ? '' : 's'} ` +
+        `(${fresh.length} new change point${fresh.length === 1 ? '' : 's'}) in ${entries.length} stored commits`
     )
     if (fresh.length === 0) return fresh
     await core.summary.addRaw(newChangePointsMarkdown(fresh, inputs.dataBranch)).write()

@@ -52,7 +52,9 @@ export interface StepAlert {
 }
 
 /**
- * Groups new change points into one alert per benchmark, keeping only the metrics that
+ * Groups new change points into one alert per benchmark, keeping only confirmed steps (a
+ * paired re-measure of the commit against its parent showed the change: a candidate, a step
+ * the pairs did not confirm and an accepted regression never alert) of the metrics that
  * benchmark gates (`gateOf`: its `compare.gate` as last stored). The new points all lie in
  * the newest few commits (`recent`, oldest first), too close to tell apart two steps of one
  * benchmark, so they are one step to a reader; a metric the gate leaves out (a tail, heap)
@@ -66,7 +68,7 @@ export function stepAlerts(
   const order = new Map(recent.map((commit, index) => [commit, index]))
   const byBenchmark = new Map<string, HistoryChangePoint[]>()
   for (const point of points) {
-    if (!gateOf(point.benchmark).includes(point.metric)) continue
+    if (point.status !== 'confirmed' || !gateOf(point.benchmark).includes(point.metric)) continue
     const group = byBenchmark.get(point.benchmark)
     if (group) group.push(point)
     else byBenchmark.set(point.benchmark, [point])
@@ -126,18 +128,30 @@ export function changePointBody(step: StepAlert, dataBranch: string, checkedAt: 
         `- ${escapeMarkdown(metricLabel(metric))} **${formatChange(point.ratio)}** ` +
         `(${formatChange(point.ciLow)} … ${formatChange(point.ciHigh)}, p ${formatP(point.p)}): ` +
         `from ${formatMetric(metric, point.before)} to ${formatMetric(metric, point.after)}` +
-        (point.commit === step.commit ? '' : ` (at ${point.commit})`)
+        (point.commit === step.commit ? '' : ` (at ${point.commit})`) +
+        confirmationText(point)
       )
     }),
     '',
     `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
-      '(docs/cli.md, "perfgate history"). The commit named is the first one measured after the step. ' +
+      '(docs/cli.md, "perfgate history"), confirmed by a paired re-measure of the commit against its ' +
+      'parent on one runner. The commit named is the first one measured after the step. ' +
       "Issues cover the benchmark's gated metrics (compare.gate); the job summary and " +
       '`perfgate history` list every metric.',
     '',
     `<sub>Last checked with the results of ${checkedAt}.</sub>`,
     ''
   ].join('\n')
+}
+
+/** "; confirmed: commit against its parent +9.8 % (+8.1 % … +11.5 %), 30 pairs". */
+function confirmationText(point: HistoryChangePoint): string {
+  const c = point.confirmed
+  if (!c || c.verdict !== 'confirmed') return ''
+  return (
+    `; confirmed: commit against its parent ${formatChange(c.ratio)} ` +
+    `(${formatChange(c.low)} … ${formatChange(c.high)}), ${c.pairs} pairs`
+  )
 }
 
 export interface IssueUpsert {

@@ -16,6 +16,13 @@ import {
   orderEntries,
   type ReadEntry
 } from './read-dir.js'
+import {
+  CONFIRMATION_FILE,
+  CONFIRMATIONS_DIR,
+  MAX_CONFIRMATION_BYTES,
+  parseConfirmation,
+  type StepConfirmation
+} from './confirmation.js'
 import type { HistoryEntry } from './series.js'
 
 export interface ReadBranchOptions {
@@ -52,6 +59,11 @@ function git(cwd: string, args: readonly string[], input?: string, timeout = 60_
     timeout,
     env: git.env
   })
+}
+
+/** The files under `dir` of `ref`, NUL-separated, with sizes (-l: an oversized blob is refused before it is read). */
+function listTree(cwd: string, ref: string, dir: string) {
+  return git(cwd, ['ls-tree', '-r', '-l', '-z', '--full-tree', ref, '--', dir])
 }
 
 function firstLine(output: Buffer | string | null): string {
@@ -125,17 +137,7 @@ export function readDataBranch(options: ReadBranchOptions): HistoryEntry[] {
     }
   }
   const ref = fetchBranch(options, branch, remote)
-  // -l: each blob's size, so an oversized one is refused before it is read.
-  const listed = git(options.cwd, [
-    'ls-tree',
-    '-r',
-    '-l',
-    '-z',
-    '--full-tree',
-    ref,
-    '--',
-    'results'
-  ])
+  const listed = listTree(options.cwd, ref, 'results')
   if (listed.status !== 0) {
     throw new HistoryError(`cannot list ${branch}: ${firstLine(listed.stderr)}`)
   }
@@ -219,4 +221,60 @@ function newestOnHistory<T extends { readonly commit: string }>(
     if (stored.has(history[i]!)) wanted.add(history[i]!)
   }
   return files.filter((file) => wanted.has(file.commit))
+}
+
+/**
+ * The confirmations stored on the data branch (`confirmations/<commit>/<hash>.json`), read
+ * from the copy {@link readDataBranch} fetched (call it first). Each is checked like a
+ * results file; one that cannot be used is skipped with a warning naming it. None when the
+ * branch has no confirmations yet.
+ */
+export function readBranchConfirmations(options: {
+  readonly cwd: string
+  readonly branch?: string
+  readonly onWarning: (message: string) => void
+}): StepConfirmation[] {
+  const branch = options.branch ?? 'perfgate-data'
+  const ref = `refs/perfgate/${branch}`
+  const listed = listTree(options.cwd, ref, CONFIRMATIONS_DIR)
+  if (listed.status !== 0) {
+    options.onWarning(`cannot list the confirmations on ${branch}: ${firstLine(listed.stderr)}`)
+    return []
+  }
+  const files: { path: string; blob: string }[] = []
+  for (const record of listed.stdout.toString('utf8').split('\0')) {
+    if (record === '') continue
+    const tab = record.indexOf('\t')
+    const [mode, type, blob, size] = record.slice(0, tab).split(/ +/)
+    const file = record.slice(tab + 1)
+    if (type !== 'blob' || !mode?.startsWith('1006') || !CONFIRMATION_FILE.test(file)) {
+      options.onWarning(`${branch}:${file}: skipped: not a confirmation file`)
+    } else if (Number(size) > MAX_CONFIRMATION_BYTES) {
+      options.onWarning(`${branch}:${file}: skipped: ${size} bytes, larger than a confirmation`)
+    } else {
+      files.push({ path: file, blob: blob! })
+    }
+  }
+  if (files.length === 0) return []
+  const batch = git(
+    options.cwd,
+    ['cat-file', '--batch'],
+    files.map((f) => f.blob).join('\n') + '\n'
+  )
+  if (batch.status !== 0) {
+    options.onWarning(`cannot read the confirmations on ${branch}: ${firstLine(batch.stderr)}`)
+    return []
+  }
+  const contents = splitBatch(batch.stdout, files.length)
+  const read: StepConfirmation[] = []
+  files.forEach((file, i) => {
+    try {
+      const content = contents[i]
+      if (!content) throw new Error(`${branch}:${file.path}: its object is missing`)
+      read.push(parseConfirmation(content.toString('utf8'), `${branch}:${file.path}`))
+    } catch (error) {
+      options.onWarning(`skipped ${(error as Error).message}`)
+    }
+  })
+  return read
 }

@@ -5,7 +5,8 @@
  * detected on.
  */
 import { METRICS, metricsOf, type BenchmarkKind, type MetricName } from '../metrics.js'
-import type { Results } from '../results/types.js'
+import type { Acceptance, Results } from '../results/types.js'
+import type { ConfirmedStep } from './confirmation.js'
 import { median } from '../stats/quantile.js'
 
 /** The stored results of one commit of main. */
@@ -111,7 +112,24 @@ export interface HistoryChangePoint {
   readonly ciHigh: number
   /** Significance of the step (Student's t on the log medians of the two segments). */
   readonly p: number
+  /** The smallest step that counted (the benchmark's comparison threshold for the metric). */
+  readonly minStep: number
+  /** The benchmark gates this metric (compare.gate, as last stored): only such steps alert. */
+  readonly gated: boolean
+  /**
+   * candidate: found in the history, not (yet) re-measured; confirmed / not-confirmed: by a
+   * paired A/B of the commit against its parent; accepted: the commit's results accepted a
+   * regression of this benchmark (its pull request's `/perfgate accept`).
+   */
+  readonly status: StepStatus
+  /** The paired re-measure of the commit against its parent, if one was stored. */
+  readonly confirmed: ConfirmedStep | null
+  /** The acceptance recorded with the commit's results, when status is accepted. */
+  readonly accepted?: Pick<Acceptance, 'reason' | 'by' | 'pullRequest' | 'url'>
 }
+
+/** Where a step stands: see {@link HistoryChangePoint.status}. */
+export type StepStatus = 'candidate' | 'confirmed' | 'not-confirmed' | 'accepted'
 
 /** A series as reported: why it was not analysed, when it was not. */
 export type HistorySeries = Series & { readonly skipped?: string }

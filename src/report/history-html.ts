@@ -53,6 +53,21 @@ interface ChartData {
     readonly ciLow: number
     readonly ciHigh: number
     readonly p: number
+    /** candidate, confirmed, not-confirmed or accepted (see HistoryChangePoint). */
+    readonly status: string
+    /** The paired re-measure of the commit against its parent, when one was made. */
+    readonly confirmed: {
+      readonly ratio: number
+      readonly low: number
+      readonly high: number
+      readonly pairs: number
+    } | null
+    /** Who accepted the regression, on which pull request, why (shown as text). */
+    readonly accepted?: {
+      readonly reason: string
+      readonly by: string
+      readonly pullRequest: number
+    }
   }[]
 }
 
@@ -106,7 +121,26 @@ function dashboardCharts(report: HistoryReport): { charts: ChartData[]; commits:
         ratio: step.ratio,
         ciLow: step.ciLow,
         ciHigh: step.ciHigh,
-        p: step.p
+        p: step.p,
+        status: step.status,
+        confirmed:
+          step.confirmed && step.confirmed.verdict !== 'unmeasured'
+            ? {
+                ratio: step.confirmed.ratio,
+                low: step.confirmed.low,
+                high: step.confirmed.high,
+                pairs: step.confirmed.pairs
+              }
+            : null,
+        ...(step.accepted
+          ? {
+              accepted: {
+                reason: step.accepted.reason,
+                by: step.accepted.by,
+                pullRequest: step.accepted.pullRequest
+              }
+            }
+          : {})
       }))
     })
   }
@@ -168,7 +202,7 @@ const PAGE_SCRIPT = String.raw`
     box.appendChild(plot);
     root.appendChild(box);
     var xs = chart.median.map(function (_, i) { return i; });
-    var marks = chart.changePoints.map(function (c) { return c.index; });
+    var marks = chart.changePoints;
     var opts = {
       width: width,
       height: 240,
@@ -189,11 +223,11 @@ const PAGE_SCRIPT = String.raw`
         draw: [function (u) {
           var ctx = u.ctx;
           ctx.save();
-          ctx.strokeStyle = '#c0392b';
           ctx.lineWidth = 2 * devicePixelRatio;
-          ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
-          marks.forEach(function (i) {
-            var x = Math.round(u.valToPos(i - 0.5, 'x', true));
+          marks.forEach(function (c) {
+            var x = Math.round(u.valToPos(c.index - 0.5, 'x', true));
+            ctx.strokeStyle = c.status === 'confirmed' ? '#c0392b' : c.status === 'accepted' ? '#8e6c00' : '#999';
+            ctx.setLineDash(c.status === 'confirmed' ? [] : [6 * devicePixelRatio, 4 * devicePixelRatio]);
             ctx.beginPath();
             ctx.moveTo(x, u.bbox.top);
             ctx.lineTo(x, u.bbox.top + u.bbox.height);
@@ -212,6 +246,7 @@ const PAGE_SCRIPT = String.raw`
         if (i != null && chart.commits[i]) window.open(commitUrl.split('{commit}').join(chart.commits[i]), '_blank', 'noopener');
       });
     }
+    var STATUS = { candidate: 'candidate, not re-measured', confirmed: 'confirmed', 'not-confirmed': 'not confirmed by a paired re-measure', accepted: 'accepted' };
     var list = el('ul', 'steps');
     chart.changePoints.forEach(function (c) {
       var worse = chart.higherIsBetter ? c.ratio < 1 : c.ratio > 1;
@@ -219,6 +254,7 @@ const PAGE_SCRIPT = String.raw`
       li.appendChild(el('span', null, (worse ? '▲ worse ' : '▼ better ') + pct(c.ratio) + ' [' + pct(c.ciLow) + ', ' + pct(c.ciHigh) + '] at commit #' + (c.index + 1) + ' '));
       li.appendChild(commitLink(chart.commits[c.index]));
       li.appendChild(el('span', null, ', p = ' + (c.p < 0.001 ? c.p.toExponential(1) : c.p.toFixed(3))));
+      li.appendChild(el('span', 'status', ' — ' + STATUS[c.status] + (c.confirmed ? ': commit against its parent ' + pct(c.confirmed.ratio) + ' [' + pct(c.confirmed.low) + ', ' + pct(c.confirmed.high) + '], ' + c.confirmed.pairs + ' pairs' : '') + (c.accepted ? ' by ' + c.accepted.by + ' on pull request ' + c.accepted.pullRequest + ': ' + c.accepted.reason : '')));
       list.appendChild(li);
     });
     if (chart.changePoints.length === 0) list.appendChild(el('li', 'none', chart.skipped ? 'not tested: ' + chart.skipped : 'no change point'));
@@ -237,6 +273,7 @@ ul.steps { margin: 4px 0 0; padding-left: 18px; }
 ul.steps li.worse { color: #a5281b; }
 ul.steps li.better { color: #1e7b34; }
 ul.steps li.none { color: #777; list-style: none; margin-left: -18px; }
+ul.steps .status { color: #555; }
 code { font-size: 13px; }
 `
 
@@ -254,7 +291,7 @@ export function renderHistoryHtml(report: HistoryReport, options: DashboardOptio
     `${commits} commit${commits === 1 ? '' : 's'} of main, ${charts.length} chart` +
     `${charts.length === 1 ? '' : 's'}, ${report.changePoints.length} change ` +
     `point${report.changePoints.length === 1 ? '' : 's'}; generated ${options.generatedAt}. ` +
-    'Line: median of the trials; band: fastest to slowest trial; dashed red: a change point.'
+    'Line: median of the trials; band: fastest to slowest trial; solid red: a step confirmed by a paired re-measure; dashed grey: a change point not confirmed (or not re-measured yet); dashed amber: an accepted regression.'
   const data = { commitUrl: options.commitUrl, commits: commitList, charts }
   return `<!doctype html>
 <html lang="en">

@@ -2,6 +2,8 @@
  * The terminal view of main's history (pure; returns a string): per series, a sparkline of
  * the recent commits' medians with the latest value, then its change points. Headline
  * metrics are shown, and any other series that has a change point; `--json` has them all.
+ * Each step says where it stands: confirmed by a paired re-measure of its commit against
+ * the parent (with that A/B's ratio), not confirmed, accepted, or a candidate.
  */
 import type { HistoryChangePoint, HistoryReport, HistorySeries } from '../history/series.js'
 import { HEADLINE_METRICS, METRICS, metricLabel } from '../metrics.js'
@@ -40,6 +42,33 @@ function formatP(p: number): string {
   return p < 0.001 ? `p = ${p.toExponential(1)}` : `p = ${p.toFixed(3)}`
 }
 
+/** "confirmed: commit against its parent +9.8 % [+8.1 %, +11.5 %], 30 pairs" and the like. */
+function describeStatus(step: HistoryChangePoint): string {
+  const measured = step.confirmed
+  const pairs =
+    measured && measured.verdict !== 'unmeasured'
+      ? `: commit against its parent ${percent(measured.ratio)} ` +
+        `[${percent(measured.low)}, ${percent(measured.high)}], ${measured.pairs} pairs`
+      : ''
+  switch (step.status) {
+    case 'confirmed':
+      return `confirmed${pairs}`
+    case 'not-confirmed':
+      return `not confirmed by a paired re-measure${pairs}`
+    case 'accepted':
+      return (
+        `accepted on pull request ${step.accepted?.pullRequest ?? '?'} by ${clean(step.accepted?.by ?? '?')}: ` +
+        clean(step.accepted?.reason ?? '')
+      )
+    default:
+      return measured?.verdict === 'unmeasured'
+        ? 'candidate: the paired re-measure could not be made'
+        : 'candidate: not re-measured (perfgate history --confirm)'
+  }
+}
+
+const percent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`
+
 function describeStep(series: HistorySeries, step: HistoryChangePoint): string {
   const position = series.points.findIndex((point) => point.commit === step.commit)
   const worse = METRICS[series.metric].higherIsBetter ? step.ratio < 1 : step.ratio > 1
@@ -49,7 +78,7 @@ function describeStep(series: HistorySeries, step: HistoryChangePoint): string {
     `    ${worse ? '▲ worse' : '▼ better'} ${change} ${interval} at ${shortSha(step.commit)} ` +
     `(commit ${position + 1} of ${series.points.length}): ` +
     `${formatMetric(series.metric, step.before)} → ${formatMetric(series.metric, step.after)}, ` +
-    formatP(step.p)
+    `${formatP(step.p)}\n      ${describeStatus(step)}`
   )
 }
 
@@ -61,10 +90,12 @@ export function renderHistoryTerminal(
   const commits = new Set(report.series.flatMap((s) => s.points.map((p) => p.commit))).size
   const lines: string[] = []
   const benchmarks = new Set(report.series.map((s) => s.benchmark))
+  const confirmed = report.changePoints.filter((step) => step.status === 'confirmed').length
   lines.push(
     `perfgate history: ${commits} commit${commits === 1 ? '' : 's'}, ` +
       `${benchmarks.size} benchmark${benchmarks.size === 1 ? '' : 's'}, ` +
-      `${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'}`
+      `${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'} ` +
+      `(${confirmed} confirmed)`
   )
   if (report.series.length === 0) {
     lines.push('no stored results to show')

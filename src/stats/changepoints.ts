@@ -51,6 +51,13 @@ export interface ChangePointOptions {
   readonly minSegment?: number
   /** Confidence level of the ratio's interval. Default CONFIDENCE_LEVEL (95 %). */
   readonly confidence?: number
+  /**
+   * Smallest step that matters, as a fraction (0.05: a ratio beyond 1.05 or below 1/1.05).
+   * A smaller step is dropped in the final pass like one that fails the test, however
+   * significant: on main's history a significant 1 % step is most often the runner, and
+   * never worth an alert. Default 0 (every significant step).
+   */
+  readonly minStep?: number
 }
 
 /** A step in a series. */
@@ -293,6 +300,11 @@ export function detectChangePoints(
   const confidence = options.confidence ?? CONFIDENCE_LEVEL
   assertLevel('maxP', maxP)
   assertLevel('confidence', confidence)
+  const minStep = options.minStep ?? 0
+  if (!(minStep >= 0 && Number.isFinite(minStep))) {
+    throw new RangeError(`minStep must be a finite fraction >= 0, got ${minStep}`)
+  }
+  const minLogStep = Math.log1p(minStep)
   if (!Number.isInteger(minSegment) || minSegment < 2) {
     throw new RangeError(`minSegment must be an integer >= 2, got ${minSegment}`)
   }
@@ -314,7 +326,8 @@ export function detectChangePoints(
   }
   found.sort((a, b) => a - b)
 
-  // Final pass: re-test each change point between its neighbours; drop the weakest failing.
+  // Final pass: re-test each change point between its neighbours; drop the weakest failing
+  // (the largest p; among steps that pass the test but are too small, the smallest step).
   const bounds = (i: number, points: readonly number[]) =>
     [
       i === 0 ? 0 : points[i - 1]!,
@@ -328,10 +341,13 @@ export function detectChangePoints(
     const [a, c, b] = bounds(i, points)
     return contrast(x, a, c, c, b)
   })
+  const size = (test: Contrast) => Math.abs(test.meanAfter - test.meanBefore)
+  const fails = (test: Contrast) => test.p > maxP || size(test) < minLogStep
+  const weaker = (a: Contrast, b: Contrast) => a.p > b.p || (a.p === b.p && size(a) < size(b))
   for (;;) {
     let weakest = -1
     for (let i = 0; i < tests.length; i++) {
-      if (tests[i]!.p > maxP && (weakest < 0 || tests[i]!.p > tests[weakest]!.p)) weakest = i
+      if (fails(tests[i]!) && (weakest < 0 || weaker(tests[i]!, tests[weakest]!))) weakest = i
     }
     if (weakest < 0) break
     points.splice(weakest, 1)

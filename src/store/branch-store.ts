@@ -23,6 +23,12 @@ import { DEFAULT_DATA_BRANCH } from '../config/defaults.js'
 import { gitInvocation } from '../git/run.js'
 import { parseResults, serializeResults } from '../results/format.js'
 import type { Results, TrialResult } from '../results/types.js'
+import {
+  confirmationPath,
+  parseConfirmation,
+  serializeConfirmation,
+  type StepConfirmation
+} from '../history/confirmation.js'
 import { newestFirst } from './order.js'
 import {
   STORE_INDEX_SCHEMA_VERSION,
@@ -245,12 +251,38 @@ export class BranchStore implements ResultsStore {
     files: readonly { readonly path: string; readonly content: string }[],
     message: string
   ): Promise<PageOutcome> {
-    await this.checkNames()
     for (const file of files) {
       if (!PAGE_FILE.test(file.path)) {
         throw new StoreError(`${file.path}: not a page file perfgate writes onto ${this.where}`)
       }
     }
+    return this.writeFiles(files, message, 'write the dashboard')
+  }
+
+  /**
+   * Stores a step's confirmation (a paired re-measure of a commit against its parent) as
+   * `confirmations/<commit>/<benchmark hash>.json`, so it is read back by history and never
+   * measured again. Checked before it is written as it is when read. Like a page, only onto
+   * an existing data branch.
+   */
+  async saveConfirmation(confirmation: StepConfirmation): Promise<PageOutcome> {
+    const file = confirmationPath(confirmation.commit, confirmation.benchmark)
+    const content = serializeConfirmation(confirmation)
+    parseConfirmation(content, file)
+    return this.writeFiles(
+      [{ path: file, content }],
+      `perfgate: confirmation of a step at ${confirmation.commit.slice(0, 7)}`,
+      'store a confirmation'
+    )
+  }
+
+  /** One commit writing `files` onto the existing data branch (see savePage). */
+  private async writeFiles(
+    files: readonly { readonly path: string; readonly content: string }[],
+    message: string,
+    what: string
+  ): Promise<PageOutcome> {
+    await this.checkNames()
     const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'))
     try {
       const info: string[] = []
@@ -258,7 +290,7 @@ export class BranchStore implements ResultsStore {
         const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: file.content })
         info.push('--cacheinfo', `100644,${blob},${file.path}`)
       }
-      return await this.updateBranch<PageOutcome>('write the dashboard', async (tip) => {
+      return await this.updateBranch<PageOutcome>(what, async (tip) => {
         if (tip === undefined) return { result: 'no branch' }
         await this.readIndex(tip) // a foreign branch is never written to
         const env = { GIT_INDEX_FILE: path.join(tmp, 'index') }

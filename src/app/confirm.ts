@@ -1,0 +1,212 @@
+/**
+ * Confirming a step of main's history on one runner: the change-point search over stored
+ * commits (each measured at another time, often on another machine) names candidate steps;
+ * each is re-measured as a paired A/B of its first commit against that commit's first
+ * parent, for that benchmark only, with the machinery of `run --base` and bisect (both
+ * commits checked out in worktrees outside the user's tree, randomized pairs with planned
+ * looks, removed after, also on failure). The pairs share the runner's moment, so a runner
+ * that was slower for a while cannot confirm a step (docs/how-it-decides.md, "History").
+ *
+ * The working tree's config decides what is measured, its paths mapped into each checkout.
+ * A confirmation that cannot be measured (no parent, the benchmark missing in a commit or
+ * failing) is recorded with the reason, so it is not tried on every push.
+ */
+import { DEFAULT_LOOKS } from '../config/defaults.js'
+import type { BenchmarkConfig, Config } from '../config/types.js'
+import { compareResults } from '../compare/compare.js'
+import { mapToBase, prepareBaseCheckout, type BaseCheckout } from '../git/base-checkout.js'
+import { gitSync } from '../git/run.js'
+import {
+  confirmationPath,
+  type ConfirmationMetric,
+  type StepConfirmation
+} from '../history/confirmation.js'
+import type { HistoryChangePoint } from '../history/series.js'
+import type { MetricName } from '../metrics.js'
+import { definitionHash } from '../results/hash.js'
+import type { TrialRunner } from '../runners/types.js'
+import { terminalName } from '../process/text.js'
+import { planLooks, runPairedBenchmark } from '../schedule/paired.js'
+import { createRandom } from '../stats/random.js'
+import { benchmarkSeed } from './shards.js'
+
+/** A step to re-measure: one benchmark at one commit, the metrics that stepped there. */
+export interface StepToConfirm {
+  readonly benchmark: string
+  /** Full sha of the step's first commit. */
+  readonly commit: string
+  readonly metrics: readonly MetricName[]
+}
+
+export interface ConfirmDependencies {
+  readonly runner: TrialRunner
+  /** Progress lines. */
+  readonly log: (line: string) => void
+  /** Monotonic clock in ms (tests script it). */
+  readonly now?: () => number
+  /** Wall clock of the record's `at` (tests fix it). */
+  readonly date?: () => Date
+}
+
+/** The candidates worth a paired re-measure, newest commit first, at most `limit`. */
+export function stepsToConfirm(
+  changePoints: readonly HistoryChangePoint[],
+  options: {
+    /** Only steps at these commits (the push's newest stored ones). Default: any. */
+    readonly commits?: ReadonlySet<string>
+    /** Order of the commits, oldest first (to take the newest first). */
+    readonly order: readonly string[]
+    readonly limit: number
+  }
+): StepToConfirm[] {
+  const byKey = new Map<string, { benchmark: string; commit: string; metrics: MetricName[] }>()
+  for (const point of changePoints) {
+    if (point.status !== 'candidate' || !point.gated) continue
+    if (point.confirmed !== null) continue // measured before; could not be: not retried
+    if (options.commits && !options.commits.has(point.commit)) continue
+    const key = confirmationPath(point.commit, point.benchmark)
+    const step = byKey.get(key)
+    if (step) step.metrics.push(point.metric)
+    else
+      byKey.set(key, { benchmark: point.benchmark, commit: point.commit, metrics: [point.metric] })
+  }
+  const rank = new Map(options.order.map((commit, index) => [commit, index]))
+  return [...byKey.values()]
+    .sort((a, b) => (rank.get(b.commit) ?? -1) - (rank.get(a.commit) ?? -1))
+    .slice(0, options.limit)
+}
+
+/** The benchmark as the A/B measures it: the step's metrics gated, its own threshold. */
+function tuned(benchmark: BenchmarkConfig, metrics: readonly MetricName[]): BenchmarkConfig {
+  const gate = [...new Set([...metrics, ...benchmark.compare.gate])]
+  return { ...benchmark, compare: { ...benchmark.compare, gate } }
+}
+
+/**
+ * Re-measures `step` as a paired A/B of its commit against its first parent, within
+ * `maxTimeMs` (default the config's compare.max-time). Never throws for a failed
+ * measurement: the record says why (`error`) and has no metrics.
+ */
+export async function confirmStep(
+  config: Config,
+  step: StepToConfirm,
+  deps: ConfirmDependencies,
+  options: { readonly maxTimeMs?: number; readonly seed?: number } = {}
+): Promise<StepConfirmation> {
+  const short = step.commit.slice(0, 7)
+  const name = terminalName(step.benchmark) // untrusted text on a terminal or a log
+  const parentOf = gitSync(config.dir, ['rev-parse', '--verify', '--quiet', `${step.commit}^1`])
+  const parent = parentOf.ok ? parentOf.out : step.commit
+  const at = (deps.date ?? (() => new Date()))().toISOString()
+  const base = {
+    schemaVersion: 1 as const,
+    benchmark: step.benchmark,
+    commit: step.commit,
+    parent,
+    at
+  }
+  const benchmark = config.benchmarks.find((b) => b.name === step.benchmark)
+  const failed = (error: string): StepConfirmation => {
+    deps.log(`confirm ${name} at ${short}: could not be measured: ${error}`)
+    return { ...base, pairs: 0, alpha: benchmark?.compare.alpha ?? 0.05, metrics: [], error }
+  }
+  if (!parentOf.ok) return failed(`commit ${short} has no parent in this repository`)
+  if (!benchmark) return failed(`no benchmark of that name in ${config.file}`)
+  deps.log(`confirm ${name} at ${short}: paired A/B against its parent ${parent.slice(0, 7)}`)
+  const checkouts: BaseCheckout[] = []
+  try {
+    const sides: BenchmarkConfig[] = []
+    for (const [commit, label] of [
+      [step.commit, `step ${short}`],
+      [parent, `parent ${parent.slice(0, 7)}`]
+    ] as const) {
+      const checkout = await prepareBaseCheckout(config, commit, deps.log, {
+        mergeBase: false,
+        label
+      })
+      checkouts.push(checkout)
+      const mapped = mapToBase(benchmark, config.dir, checkout.configDir)
+      if (!mapped) return failed(`the benchmark's files are not in commit ${commit.slice(0, 7)}`)
+      sides.push(tuned(mapped, step.metrics))
+    }
+    const [atCommit, atParent] = sides as [BenchmarkConfig, BenchmarkConfig]
+    const dirOf = new Map([
+      [atCommit, checkouts[0]!.configDir],
+      [atParent, checkouts[1]!.configDir]
+    ])
+    const pair = await runPairedBenchmark(atCommit, atParent, {
+      runner: deps.runner,
+      random: createRandom(benchmarkSeed(options.seed ?? 1, `${benchmark.name}@${step.commit}`)),
+      lookSizes: planLooks(benchmark.trials, config.compare.maxPairs, DEFAULT_LOOKS),
+      maxTimeMs: options.maxTimeMs ?? config.compare.maxTimeMs,
+      test: config.compare.test,
+      familySize: 1,
+      definitionHash: (b) => definitionHash(b, dirOf.get(b) ?? config.dir),
+      ...(deps.now ? { now: deps.now } : {})
+    })
+    const compared = compareResults({
+      mode: 'paired',
+      head: [pair.head],
+      base: [pair.base],
+      compare: config.compare
+    }).benchmarks[0]!
+    if (compared.status !== 'compared') {
+      return failed(compared.error?.message ?? `no comparison (${compared.status})`)
+    }
+    const metrics: ConfirmationMetric[] = compared.metrics
+      .filter((m) => step.metrics.includes(m.metric) && Number.isFinite(m.ratio))
+      .map((m) => ({
+        metric: m.metric,
+        ratio: m.ratio,
+        low: m.ciLow,
+        high: m.ciHigh,
+        p: m.p,
+        threshold: m.threshold
+      }))
+    for (const m of metrics) {
+      deps.log(
+        `confirm ${name} at ${short}: ${m.metric} ×${m.ratio.toFixed(3)} ` +
+          `[${m.low.toFixed(3)}, ${m.high.toFixed(3)}] p ${m.p.toPrecision(2)} over ${compared.nHead} pairs`
+      )
+    }
+    return { ...base, pairs: compared.nHead, alpha: benchmark.compare.alpha, metrics }
+  } catch (error) {
+    return failed((error as Error).message)
+  } finally {
+    for (const checkout of checkouts) checkout.remove()
+  }
+}
+
+/**
+ * Confirms `steps` one after another while `budgetMs` lasts (a step is started only with
+ * time left; one A/B is bounded by its own max time). `onConfirmed` gets each record as it
+ * is made (to store it at once).
+ */
+export async function confirmSteps(
+  config: Config,
+  steps: readonly StepToConfirm[],
+  deps: ConfirmDependencies,
+  options: {
+    readonly budgetMs: number
+    readonly seed?: number
+    readonly onConfirmed?: (confirmation: StepConfirmation) => Promise<void> | void
+  }
+): Promise<StepConfirmation[]> {
+  const now = deps.now ?? (() => performance.now())
+  const start = now()
+  const done: StepConfirmation[] = []
+  for (const step of steps) {
+    const left = options.budgetMs - (now() - start)
+    if (left <= 0) {
+      deps.log(`confirm: time budget spent; ${steps.length - done.length} step(s) left for later`)
+      break
+    }
+    const record = await confirmStep(config, step, deps, {
+      maxTimeMs: Math.min(left, config.compare.maxTimeMs),
+      seed: options.seed
+    })
+    done.push(record)
+    await options.onConfirmed?.(record)
+  }
+  return done
+}

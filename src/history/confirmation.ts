@@ -1,0 +1,167 @@
+/**
+ * Confirmations of steps on main (pure): a candidate step found by the change-point search
+ * at commit C is re-measured as a paired A/B of C against its first parent on one runner
+ * (src/app/confirm.ts), for that benchmark only. The outcome is stored on the data branch
+ * as `confirmations/<commit>/<sha256 of the benchmark name>.json`, so it is never measured
+ * again, and read back with the checks any stored file gets (size, JSON, shape, and the
+ * commit and benchmark its path names).
+ */
+import { createHash } from 'node:crypto'
+import { Ajv } from 'ajv'
+import { METRIC_NAMES, type MetricName } from '../metrics.js'
+
+/** One metric of a confirmation's paired A/B: the commit against its parent. */
+export interface ConfirmationMetric {
+  readonly metric: MetricName
+  /** Commit / parent, with its interval and the paired test's p. */
+  readonly ratio: number
+  readonly low: number
+  readonly high: number
+  readonly p: number
+  /** Smallest change that matters for this metric, as a fraction. */
+  readonly threshold: number
+}
+
+/** A stored confirmation: the paired A/B of a step's first commit against its parent. */
+export interface StepConfirmation {
+  readonly schemaVersion: 1
+  readonly benchmark: string
+  /** Full sha of the step's first commit (measured as head). */
+  readonly commit: string
+  /** Full sha of its first parent (measured as base). */
+  readonly parent: string
+  /** When it was measured (ISO 8601). */
+  readonly at: string
+  /** Pairs measured (0 when it could not be measured). */
+  readonly pairs: number
+  /** Significance level of the verdicts. */
+  readonly alpha: number
+  /** The benchmark's metrics as the pairs measured them. */
+  readonly metrics: readonly ConfirmationMetric[]
+  /** Why the A/B could not be measured (then `metrics` is empty). */
+  readonly error?: string
+}
+
+/** What a confirmation says about one step. */
+export type ConfirmationVerdict = 'confirmed' | 'not-confirmed' | 'unmeasured'
+
+/** A step's confirmation as `--json` shows it. */
+export interface ConfirmedStep {
+  readonly ratio: number
+  readonly low: number
+  readonly high: number
+  readonly pairs: number
+  readonly verdict: ConfirmationVerdict
+}
+
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+
+/** The data branch's folder of confirmations. */
+export const CONFIRMATIONS_DIR = 'confirmations'
+
+/** Largest confirmation file read: a few hundred bytes per metric. */
+export const MAX_CONFIRMATION_BYTES = 64 * 1024
+
+/** The file of a confirmation, relative to the data branch's root. */
+export function confirmationPath(commit: string, benchmark: string): string {
+  if (!SHA.test(commit)) throw new RangeError(`not a full commit sha: ${JSON.stringify(commit)}`)
+  const hash = createHash('sha256').update(benchmark, 'utf8').digest('hex')
+  return `${CONFIRMATIONS_DIR}/${commit}/${hash}.json`
+}
+
+/** A confirmation's path on the data branch: `confirmations/<sha>/<64 hex>.json`. */
+export const CONFIRMATION_FILE = /^confirmations\/([0-9a-f]{40}|[0-9a-f]{64})\/[0-9a-f]{64}\.json$/
+
+const number = { type: 'number' } as const
+const SCHEMA = {
+  type: 'object',
+  required: ['schemaVersion', 'benchmark', 'commit', 'parent', 'at', 'pairs', 'alpha', 'metrics'],
+  properties: {
+    schemaVersion: { const: 1 },
+    benchmark: { type: 'string', minLength: 1, maxLength: 1000 },
+    commit: { type: 'string', pattern: SHA.source },
+    parent: { type: 'string', pattern: SHA.source },
+    at: { type: 'string', maxLength: 100 },
+    pairs: { type: 'integer', minimum: 0 },
+    alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+    metrics: {
+      type: 'array',
+      maxItems: METRIC_NAMES.length,
+      items: {
+        type: 'object',
+        required: ['metric', 'ratio', 'low', 'high', 'p'],
+        properties: {
+          metric: { enum: METRIC_NAMES },
+          ratio: number,
+          low: number,
+          high: number,
+          p: number
+        }
+      }
+    },
+    error: { type: 'string', maxLength: 2000 }
+  }
+} as const
+
+const validate = new Ajv({ allErrors: false, strict: false }).compile<StepConfirmation>(SCHEMA)
+
+/** The file's text (stable, trailing newline). */
+export function serializeConfirmation(confirmation: StepConfirmation): string {
+  return JSON.stringify(confirmation, null, 2) + '\n'
+}
+
+/**
+ * Parses and checks a stored confirmation; `file` (its path on the data branch) must be
+ * the path of the commit and benchmark it names, so no file can stand in for another.
+ * Throws an Error naming the file and the problem.
+ */
+export function parseConfirmation(text: string, file: string): StepConfirmation {
+  if (Buffer.byteLength(text) > MAX_CONFIRMATION_BYTES) {
+    throw new Error(`${file}: larger than a confirmation can be (${MAX_CONFIRMATION_BYTES} bytes)`)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`)
+  }
+  if (!validate(data)) {
+    const error = validate.errors![0]!
+    const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the file'
+    throw new Error(`${file}: not a perfgate confirmation: ${where} ${error.message ?? 'invalid'}`)
+  }
+  if (!file.endsWith(confirmationPath(data.commit, data.benchmark))) {
+    throw new Error(
+      `${file}: holds the confirmation of ${JSON.stringify(data.benchmark)} at ${data.commit}, ` +
+        'not the one its path names'
+    )
+  }
+  return data
+}
+
+/**
+ * The verdict of a confirmation on a step of `stepRatio` in `metric`: confirmed when the
+ * pairs show a significant change (p < alpha) in the step's direction whose estimate is at
+ * least the threshold (the rule of a PR's regression, on the commit against its parent);
+ * not confirmed otherwise; unmeasured when the A/B failed or lacks the metric.
+ */
+export function confirmationVerdict(
+  confirmation: StepConfirmation,
+  metric: MetricName,
+  stepRatio: number
+): ConfirmedStep {
+  const measured = confirmation.metrics.find((m) => m.metric === metric)
+  if (!measured || confirmation.error !== undefined) {
+    return { ratio: NaN, low: NaN, high: NaN, pairs: confirmation.pairs, verdict: 'unmeasured' }
+  }
+  const upper = 1 + measured.threshold
+  const beyond = stepRatio >= 1 ? measured.ratio >= upper : measured.ratio <= 1 / upper
+  const confirmed = measured.p < confirmation.alpha && beyond
+  return {
+    ratio: measured.ratio,
+    low: measured.low,
+    high: measured.high,
+    pairs: confirmation.pairs,
+    verdict: confirmed ? 'confirmed' : 'not-confirmed'
+  }
+}
