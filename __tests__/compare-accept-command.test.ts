@@ -86,6 +86,36 @@ describe('parseAcceptCommands', () => {
     ])
   })
 
+  it('reads no command hidden from the reader: in an HTML comment or a fence closed only by its own kind', () => {
+    const body = [
+      '<!--',
+      '/perfgate accept render +9% hidden in a comment',
+      '-->',
+      'text <!-- /perfgate accept render +9% inline --> and',
+      '<!-- a comment that opens here',
+      '/perfgate accept render +9% still hidden -->',
+      '~~~',
+      '```',
+      '/perfgate accept render +9% inside the tilde fence',
+      '~~~',
+      '````',
+      '```',
+      '/perfgate accept render +9% inside the longer fence',
+      '````',
+      '/perfgate accept render +9% real'
+    ].join('\n')
+    expect(parseAcceptCommands(body)).toEqual([
+      { ok: true, benchmark: 'render', bound: 0.09, reason: 'real' }
+    ])
+  })
+
+  it("refuses the report's command copied without a reason written in", () => {
+    const offered = acceptCommandFor('render', '+9%')
+    expect(parseAcceptCommands(offered)).toEqual([
+      { ok: false, error: 'write the reason in place of <reason>' }
+    ])
+  })
+
   it('keeps hostile reasons to one line of text without controls', () => {
     const [command] = parseAcceptCommands(
       '/perfgate accept x +9% a\u202eb\u0007c\u2028::error::d\n@team <img src=x> [link](y)'

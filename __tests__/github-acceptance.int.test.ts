@@ -151,6 +151,57 @@ describe('readAcceptances', () => {
   })
 })
 
+describe('readAcceptances against forged or failing input', () => {
+  it('refuses a reader once per comment, however many commands it holds', async () => {
+    const spam = Array.from({ length: 300 }, (_, i) => `/perfgate accept api +${i + 1}% x`)
+    github.comments.push(comment(1, 'reader', spam.join('\n')))
+    const read = await readAcceptances(api(), { pullRequest: 7, benchmarks: BENCHMARKS })
+    expect(read.accepted).toEqual([])
+    expect(read.ignored).toEqual([
+      {
+        by: 'reader',
+        url: 'https://github.invalid/o/r/pull/1#issuecomment-1',
+        reason: 'has read access, not write (300 commands)'
+      }
+    ])
+    expect(github.count(PERMISSION)).toBe(1)
+  })
+
+  it('accepts nothing while the permission API keeps failing, and says so', async () => {
+    github.comments.push(comment(1, 'writer', '/perfgate accept api +3% fine'))
+    for (let i = 0; i < 10; i++) github.faults.push({ match: PERMISSION, status: 503 })
+    const read = await readAcceptances(api(), { pullRequest: 7, benchmarks: BENCHMARKS })
+    expect(read.accepted).toEqual([])
+    expect(read.ignored.map((i) => i.reason)).toEqual([
+      'could not be checked for write access (HTTP 503)'
+    ])
+  })
+
+  it('dates an edited comment by its last edit, and keeps its author as who accepted', async () => {
+    github.comments.push({
+      ...comment(1, 'writer', '/perfgate accept api +20% edited up later'),
+      created_at: '2026-02-01T10:00:00Z',
+      updated_at: '2026-02-03T09:00:00Z'
+    })
+    const read = await readAcceptances(api(), { pullRequest: 7, benchmarks: BENCHMARKS })
+    expect(read.accepted).toEqual([
+      expect.objectContaining({ by: 'writer', at: '2026-02-03T09:00:00Z' })
+    ])
+  })
+
+  it('reads no command a reviewer cannot see, and no odd login as markup', async () => {
+    github.roles.set('we<b>ird', 'write')
+    github.comments.push(
+      comment(1, 'writer', 'looks fine\n<!--\n/perfgate accept api +50% hidden\n-->'),
+      comment(2, 'writer', '<details><summary>x</summary>\n\n> /perfgate accept api +50% q\n'),
+      comment(3, 'we<b>ird', '/perfgate accept api +2% odd login')
+    )
+    const read = await readAcceptances(api(), { pullRequest: 7, benchmarks: BENCHMARKS })
+    expect(read.ignored).toEqual([])
+    expect(read.accepted.map((a) => [a.by, a.reason])).toEqual([['we<b>ird', 'odd login']])
+  })
+})
+
 describe('mergedPullRequestOf', () => {
   it('finds the pull request merged into a commit, and none for a direct push', async () => {
     github.commitPulls.set('abc', [

@@ -73,6 +73,26 @@ describe('a covered regression', () => {
   })
 })
 
+describe('an acceptance from a stored file', () => {
+  it('links only to a pull request comment, and keeps a long reason and login short', () => {
+    const links = [
+      ['https://evil.invalid/phish', false],
+      ['https://github.invalid/o/r/pull/7#issuecomment-1)[x](https://evil.invalid', false],
+      ['http://github.invalid/o/r/pull/7#issuecomment-1', false],
+      ['https://github.invalid/o/r/pull/7#issuecomment-12', true]
+    ] as const
+    for (const [url, linked] of links) {
+      const long = acceptance(0.2, { url, reason: 'r'.repeat(10_000), by: 'b'.repeat(5000) })
+      const model = buildReport(COMPARED_RESULTS, applyAcceptances(COMPARISON, [long]))
+      expect(model.accepted[0]!.url).toBe(linked ? url : undefined)
+      expect([...model.accepted[0]!.reason].length).toBe(500)
+      expect(model.accepted[0]!.by.length).toBeLessThanOrEqual(60)
+      const markdown = renderMarkdownReport(model)
+      expect(markdown.includes('evil.invalid')).toBe(false)
+    }
+  })
+})
+
 describe('a change past its bound', () => {
   const comparison = applyAcceptances(COMPARISON, [acceptance(0.09)])
   const model = buildReport(COMPARED_RESULTS, comparison)

@@ -10,6 +10,8 @@ export interface FakeComment {
   user: { login: string; type?: 'User' | 'Bot' }
   /** ISO 8601; default a fixed time in 2026 plus the comment's id in seconds. */
   created_at?: string
+  /** ISO 8601; set when the comment was edited after it was made (as GitHub gives it). */
+  updated_at?: string
 }
 
 /** A collaborator's role (GET /repos/o/r/collaborators/{user}/permission). */
@@ -327,6 +329,8 @@ export class FakeGitHub {
       ...c,
       user: { type: 'User', ...c.user },
       created_at: c.created_at ?? new Date(Date.UTC(2026, 0, 1) + c.id * 1000).toISOString(),
+      updated_at:
+        c.updated_at ?? c.created_at ?? new Date(Date.UTC(2026, 0, 1) + c.id * 1000).toISOString(),
       html_url: `https://github.invalid/o/r/pull/1#issuecomment-${c.id}`
     }
   }

@@ -6,7 +6,9 @@
  * `<benchmark>` is a bare word, a "quoted name" (`\"` and `\\` inside) or `all`;
  * `<bound>` how much worse is accepted, `+9%` or `+9.5 %`; `<reason>` the rest of the
  * line and the lines that follow it up to a blank line or another command. One command per
- * line, several per comment; lines inside fenced code blocks are examples, not commands.
+ * line, several per comment. Only text a reader of the comment sees is read: lines inside
+ * fenced code blocks are examples, and text inside HTML comments (`<!-- … -->`, hidden when
+ * GitHub shows the comment) is no command and no reason.
  * The bound is required: an acceptance holds for the change it was given for, and the
  * report offers the command with the bound filled in.
  */
@@ -36,7 +38,9 @@ export type AcceptCommand =
   | { readonly ok: false; readonly error: string }
 
 const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${BIDI_AND_SEPARATORS}]+`, 'g')
-const FENCE = /^\s{0,3}(```|~~~)/
+const FENCE = /^ {0,3}(`{3,}|~{3,})/
+/** The placeholder of the command the report offers (acceptCommandFor). */
+const REASON_PLACEHOLDER = '<reason>'
 const BOUND = /^\+?(\d{1,4}(?:\.\d{1,2})?)\s?%(?=\s|$)/
 
 /** Whether a line is a command line (`/perfgate accept` then a space or the line's end). */
@@ -82,26 +86,72 @@ function readCommand(line: string, more: readonly string[]): AcceptCommand {
     .replace(/\s+/g, ' ')
     .trim()
   if (reason === '') return { ok: false, error: 'give a reason after the bound' }
+  if (reason.includes(REASON_PLACEHOLDER)) {
+    return { ok: false, error: `write the reason in place of ${REASON_PLACEHOLDER}` }
+  }
   if ([...reason].length > REASON_MAX) {
     return { ok: false, error: `the reason is longer than ${REASON_MAX} characters` }
   }
   return { ok: true, benchmark: benchmark.name, bound: value, reason }
 }
 
+/**
+ * The lines of a comment as a reader sees them: each line's text outside HTML comments, or
+ * undefined for a line inside a fenced code block (an example). A fence closes only with a
+ * fence of its own character at least as long (CommonMark); an HTML comment runs from `<!--`
+ * to the next `-->`, across lines, and one never closed hides the rest of the comment.
+ */
+function visibleLines(body: string): (string | undefined)[] {
+  const out: (string | undefined)[] = []
+  let fence: string | undefined
+  let inComment = false
+  for (const line of body.split(/\r?\n|\r/)) {
+    const opens = line.match(FENCE)?.[1]
+    if (fence !== undefined) {
+      const closes = opens !== undefined && opens[0] === fence[0] && opens.length >= fence.length
+      if (closes && /^ {0,3}[`~]+\s*$/.test(line)) fence = undefined
+      out.push(undefined)
+      continue
+    }
+    if (!inComment && opens !== undefined) {
+      fence = opens
+      out.push(undefined)
+      continue
+    }
+    let shown = ''
+    let rest = line
+    for (;;) {
+      if (inComment) {
+        const end = rest.indexOf('-->')
+        if (end < 0) break
+        rest = rest.slice(end + 3)
+        inComment = false
+      }
+      const start = rest.indexOf('<!--')
+      if (start < 0) {
+        shown += rest
+        break
+      }
+      shown += rest.slice(0, start)
+      rest = rest.slice(start + 4)
+      inComment = true
+    }
+    out.push(shown)
+  }
+  return out
+}
+
 /** Every acceptance command of a comment's body, in order (none: an empty list). */
 export function parseAcceptCommands(body: string): AcceptCommand[] {
-  const lines = body.split(/\r?\n|\r/)
+  const lines = visibleLines(body)
   const commands: AcceptCommand[] = []
-  let fenced = false
+  const continues = (line: string | undefined): line is string =>
+    line !== undefined && line.trim() !== '' && !isCommand(line)
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!
-    if (FENCE.test(line)) fenced = !fenced
-    if (fenced || !isCommand(line)) continue
+    const line = lines[i]
+    if (line === undefined || !isCommand(line)) continue
     const more: string[] = []
-    while (i + 1 < lines.length && lines[i + 1]!.trim() !== '' && !isCommand(lines[i + 1]!)) {
-      if (FENCE.test(lines[i + 1]!)) break
-      more.push(lines[++i]!)
-    }
+    while (i + 1 < lines.length && continues(lines[i + 1])) more.push(lines[++i]!)
     commands.push(readCommand(line, more))
   }
   return commands
@@ -114,5 +164,5 @@ export function parseAcceptCommands(body: string): AcceptCommand[] {
 export function acceptCommandFor(benchmark: string, bound: string): string {
   const plain = /^[\w.:/@-]+$/.test(benchmark) && benchmark !== 'all' && !BOUND.test(benchmark)
   const name = plain ? benchmark : `"${benchmark.replace(/[\\"]/g, (c) => `\\${c}`)}"`
-  return `${ACCEPT_COMMAND} ${name} ${bound} <reason>`
+  return `${ACCEPT_COMMAND} ${name} ${bound} ${REASON_PLACEHOLDER}`
 }

@@ -22,6 +22,8 @@ export interface PullComment {
   readonly body?: string
   readonly html_url: string
   readonly created_at: string
+  /** When its text was last edited (GitHub sets it to created_at for an unedited comment). */
+  readonly updated_at?: string
   readonly user: { readonly login: string; readonly type?: string } | null
 }
 
@@ -132,11 +134,12 @@ export async function readAcceptances(
       const by = comment.user!.login
       const ignore = (reason: string) => ignored.push({ by, url: comment.html_url, reason })
       const refused = await refusal(api, by, cache)
+      if (refused) {
+        // Once per comment: a comment of a thousand commands is one refusal, not a thousand.
+        ignore(commands.length === 1 ? refused : `${refused} (${commands.length} commands)`)
+        continue
+      }
       for (const command of commands) {
-        if (refused) {
-          ignore(refused)
-          continue
-        }
         if (!command.ok) {
           ignore(command.error)
           continue
@@ -150,7 +153,8 @@ export async function readAcceptances(
           benchmark: command.benchmark,
           reason: command.reason,
           by,
-          at: comment.created_at,
+          // The comment as it reads now was written when it was last edited.
+          at: comment.updated_at ?? comment.created_at,
           pullRequest: request.pullRequest,
           url: comment.html_url,
           limits: limitsOf(bench ? bench.gate : allMetrics, command.bound)
@@ -193,6 +197,7 @@ export function createAcceptanceApi(
           body: c.body,
           html_url: c.html_url,
           created_at: c.created_at,
+          updated_at: c.updated_at,
           user: c.user ? { login: c.user.login, type: c.user.type } : null
         }))
       }

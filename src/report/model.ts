@@ -4,7 +4,7 @@
  * why believe it (method, environment). Renderers turn it into markdown or terminal text.
  */
 import { ALL_BENCHMARKS, formatBound, suggestedBound } from '../compare/accept.js'
-import { acceptCommandFor } from '../compare/accept-command.js'
+import { acceptCommandFor, REASON_MAX } from '../compare/accept-command.js'
 import type {
   BenchmarkComparison,
   Comparison,
@@ -657,9 +657,25 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
   }
 }
 
-/** Only GitHub's own https addresses become links; anything else is left out. */
+/**
+ * A pull request comment's address (`https://<host>/<owner>/<repo>/pull/<n>#issuecomment-<id>`,
+ * as GitHub gives `html_url`): the only link an acceptance may carry. A stored results file
+ * is data, so any other address (javascript:, an arbitrary page) is left out, not linked.
+ */
+const COMMENT_URL =
+  /^https:\/\/[a-z\d.-]+(?::\d{1,5})?\/[a-z\d-]{1,39}\/[\w.-]{1,100}\/(?:pull|issues)\/\d{1,9}#issuecomment-\d{1,15}$/i
+
 function safeUrl(url: string | undefined): string | undefined {
-  return url !== undefined && /^https:\/\/[^\s()<>"'`\\]+$/.test(url) ? url : undefined
+  return url !== undefined && COMMENT_URL.test(url) ? url : undefined
+}
+
+/** Longest login kept in the report (GitHub's are at most 39 characters, bots' a few more). */
+const LOGIN_CHARS = 60
+
+/** Untrusted text of an acceptance, inert and at most `max` characters (a stored file may hold more). */
+function acceptanceText(text: string, max: number): string {
+  const chars = [...text]
+  return sanitizeChildText(chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text)
 }
 
 /** The report's acceptance parts: applied acceptances, ignored ones, commands to accept. */
@@ -674,8 +690,8 @@ function acceptanceParts(
     if (a) {
       accepted.push({
         benchmark: a.benchmark === ALL_BENCHMARKS ? 'all' : a.benchmark,
-        by: sanitizeChildText(a.by),
-        reason: sanitizeChildText(a.reason),
+        by: acceptanceText(a.by, LOGIN_CHARS),
+        reason: acceptanceText(a.reason, REASON_MAX),
         pullRequest: a.pullRequest,
         url: safeUrl(a.url),
         bound: a.bound === undefined ? 'any change' : formatBound(a.bound).replace('%', ' %'),
@@ -687,9 +703,9 @@ function acceptanceParts(
     if (bound !== undefined) acceptCommands.push(acceptCommandFor(bench.name, formatBound(bound)))
   }
   const ignored = (comparison.ignoredAcceptances ?? []).map((i) => ({
-    by: sanitizeChildText(i.by),
+    by: acceptanceText(i.by, LOGIN_CHARS),
     url: safeUrl(i.url),
-    reason: sanitizeChildText(i.reason)
+    reason: acceptanceText(i.reason, REASON_MAX)
   }))
   return { accepted, ignored, acceptCommands }
 }
