@@ -109,6 +109,37 @@ describe('a stored instruction series', () => {
   })
 })
 
+describe('a function count marked by the bench itself', () => {
+  it('is an error naming os.getPriority(), not a number', async () => {
+    const dir = scratchDir('perfgate-instructions-mark-')
+    writeFileSync(
+      path.join(dir, 'marks.bench.mjs'),
+      "import { getPriority } from 'node:os'\nimport { bench } from 'perfgate'\nbench('marks', () => getPriority())\n"
+    )
+    const outcome = await createProcessTrialRunner().runTrial(
+      {
+        ...counted('true'),
+        name: 'marks',
+        kind: 'function',
+        timeoutMs: 900_000,
+        spec: {
+          kind: 'function',
+          file: path.join(dir, 'marks.bench.mjs'),
+          bench: undefined,
+          timeMs: 500,
+          warmupMs: 100,
+          interleave: true
+        }
+      },
+      0
+    )
+    expect(outcome).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('os.getPriority()')
+    })
+  }, 900_000)
+})
+
 describe('function and HTTP instruction counts', () => {
   it('counts instructions per call and per request, in the right magnitude', async () => {
     const dir = scratchDir('perfgate-instructions-kinds-')

@@ -141,16 +141,16 @@ export interface CountingWorker {
   readonly probe: Promise<number | Failure>
   /** Warms up with `calls` calls, counts as many, and gives the instructions per call. */
   count(calls: number): Promise<TrialOutcome>
-  /** Stops the worker if it still runs, and removes its files. */
-  close(): void
+  /** Stops the worker if it still runs, waits for its end, and removes its files. */
+  close(): Promise<void>
 }
 
-/** Why a count did not mark `marked` windows as count.ts does. */
-function markProblem(marked: number): string {
-  return marked < WINDOWS
-    ? `callgrind marked ${marked} of ${WINDOWS} windows: the node binary has no symbol ` +
+/** Why a count marked `marked` windows where count.ts marks `expected` by then. */
+function markProblem(marked: number, expected = WINDOWS): string {
+  return marked < expected
+    ? `callgrind marked ${marked} of ${expected} windows: the node binary has no symbol ` +
         `${WINDOW_MARK} (use a Node build that keeps its symbols, such as Node's own releases)`
-    : `callgrind marked ${marked} windows, not ${WINDOWS}: the bench calls ` +
+    : `callgrind marked ${marked} windows, not ${expected}: the bench calls ` +
         `os.getPriority(), which marks the counted window; call it in setup instead`
 }
 
@@ -189,7 +189,7 @@ export function startCountingWorker(
       if (windows.length === PROBE_WINDOW + 1) return windows[PROBE_WINDOW]!
       return {
         ok: false,
-        message: `instruction count: ${markProblem(windows.length)}`,
+        message: `instruction count: ${markProblem(windows.length, PROBE_WINDOW + 1)}`,
         stderrTail: undefined,
         durationMs: performance.now() - begin
       }
@@ -217,8 +217,9 @@ export function startCountingWorker(
         durationMs
       }
     },
-    close() {
+    async close() {
       if (started.child.exitCode === null) killGroup(started.child)
+      await started.finished
       windowed.remove()
     }
   }

@@ -41,7 +41,7 @@ export class InstructionCounter {
         })
       )
     } finally {
-      for (const worker of workers) if ('close' in worker) worker.close()
+      await Promise.all(workers.map((worker) => ('close' in worker ? worker.close() : undefined)))
     }
   }
 
