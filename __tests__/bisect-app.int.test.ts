@@ -296,6 +296,37 @@ describe('bisect on a fixture repository', () => {
   }, 60_000)
 })
 
+describe('bisect on instruction counts', () => {
+  it('decides each step from one pair and finds a +1 % count, below the time threshold', async () => {
+    const config = `benchmarks:
+  - name: parse
+    command: { run: "true" }
+    measure: instructions
+`
+    const { dir, commits } = fixture({ count: 8, planted: 5, slower: 101, config })
+    const random = createRandom(2)
+    const measured: string[] = []
+    const runner: TrialRunner = {
+      async runTrial(benchmark) {
+        measured.push(benchmark.compare.gate.join())
+        const cwd = (benchmark.spec as { cwd: string }).cwd
+        const speed = Number(readFileSync(path.join(cwd, 'speed.txt'), 'utf8'))
+        // Counts repeat to about 0.01 %.
+        const count = speed * 10_000 * (1 + 1e-4 * (random.next() * 2 - 1))
+        return { ok: true, metrics: { instructions: count }, details: {}, durationMs: 1 }
+      }
+    }
+    const outcome = await bisectRegression(
+      { config: loadConfigFile(dir, undefined), good: commits[0]!, bad: 'HEAD', seed: 4 },
+      { runner, log: silent }
+    )
+    expect(outcome.kind === 'found' && outcome.culprit.commit).toBe(commits[5])
+    expect(outcome.steps.map((step) => step.pairs)).toEqual(outcome.steps.map(() => 1))
+    expect(new Set(measured)).toEqual(new Set(['instructions']))
+    expect(outcome.steps[0]!.ratio).toBeCloseTo(1.01, 3)
+  }, 120_000)
+})
+
 describe('bisect over merges', () => {
   it('a merge on the first-parent line is one step; its branch is never named', async () => {
     const { dir, commits } = fixture({ count: 3 })

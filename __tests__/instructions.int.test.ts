@@ -24,6 +24,16 @@ const counted = (run: string) => ({
   compare: { gate: ['instructions' as const], threshold: 0.04, alpha: 0.05 }
 })
 
+/** A function benchmark's spec for `file` (its default bench). */
+const functionSpec = (file: string) => ({
+  kind: 'function' as const,
+  file,
+  bench: undefined,
+  timeMs: 500,
+  warmupMs: 100,
+  interleave: true
+})
+
 describe('command instruction counts', () => {
   it('counts the process tree of a run, less the shell wrapper, and more for more work', async () => {
     const runner = createProcessTrialRunner()
@@ -109,6 +119,30 @@ describe('a stored instruction series', () => {
   })
 })
 
+describe('a function count marked by the bench itself', () => {
+  it('is an error naming os.getPriority(), not a number', async () => {
+    const dir = scratchDir('perfgate-instructions-mark-')
+    writeFileSync(
+      path.join(dir, 'marks.bench.mjs'),
+      "import { getPriority } from 'node:os'\nimport { bench } from 'perfgate'\nbench('marks', () => getPriority())\n"
+    )
+    const outcome = await createProcessTrialRunner().runTrial(
+      {
+        ...counted('true'),
+        name: 'marks',
+        kind: 'function',
+        timeoutMs: 900_000,
+        spec: functionSpec(path.join(dir, 'marks.bench.mjs'))
+      },
+      0
+    )
+    expect(outcome).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('os.getPriority()')
+    })
+  }, 900_000)
+})
+
 describe('function and HTTP instruction counts', () => {
   it('counts instructions per call and per request, in the right magnitude', async () => {
     const dir = scratchDir('perfgate-instructions-kinds-')
@@ -135,14 +169,7 @@ describe('function and HTTP instruction counts', () => {
           ...shared,
           name: 'loop',
           kind: 'function',
-          spec: {
-            kind: 'function',
-            file: path.join(dir, 'loop.bench.mjs'),
-            bench: undefined,
-            timeMs: 500,
-            warmupMs: 100,
-            interleave: true
-          }
+          spec: functionSpec(path.join(dir, 'loop.bench.mjs'))
         },
         0
       ),

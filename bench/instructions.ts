@@ -12,7 +12,7 @@
  * - HTTP: the same for instructions per request, A/A and +2 % work per request.
  *
  * Options: --runs N (10), --neighbour (a process busy half the time beside the counts),
- * --skip-http. Progress to stderr, a Markdown table to stdout.
+ * --skip-http, --skip-function (the two halves can run as two processes at once). Progress to stderr, a Markdown table to stdout.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -111,7 +111,8 @@ runBench('bench:instructions', async () => {
     options: {
       runs: { type: 'string' },
       neighbour: { type: 'boolean' },
-      'skip-http': { type: 'boolean' }
+      'skip-http': { type: 'boolean' },
+      'skip-function': { type: 'boolean' }
     }
   })
   const runs = values.runs === undefined ? 10 : integerOption('runs', values.runs, 1)
@@ -122,8 +123,12 @@ runBench('bench:instructions', async () => {
   writeFileSync(path.join(dir, 'server-plus.mjs'), server(20_400))
   const neighbour = values.neighbour ? startNeighbour() : undefined
   const scenarios: Scenario[] = [
-    { label: 'function A/A', base: 'loop.bench.mjs', head: 'loop.bench.mjs' },
-    { label: 'function +1 % loop', base: 'loop.bench.mjs', head: 'loop-plus.bench.mjs' },
+    ...(values['skip-function']
+      ? []
+      : [
+          { label: 'function A/A', base: 'loop.bench.mjs', head: 'loop.bench.mjs' },
+          { label: 'function +1 % loop', base: 'loop.bench.mjs', head: 'loop-plus.bench.mjs' }
+        ]),
     ...(values['skip-http']
       ? []
       : [

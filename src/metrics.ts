@@ -129,9 +129,9 @@ export const METRICS = {
   },
   /**
    * Instructions executed per call, per run or per request (valgrind, src/runners/
-   * instructions/): blind to neighbours, so one pair decides. The floor, 0.05 %, is a few
-   * times the spread measured between processes (0.004-0.014 %, docs/PERFORMANCE.md,
-   * bench:instructions).
+   * instructions/): blind to neighbours, so one pair decides. The floor, 0.1 %, is about
+   * three times the SD of a function's windowed pair ratios measured on a loaded machine
+   * (0.03 %; pairs within ±0.05 %: docs/PERFORMANCE.md, bench:instructions).
    */
   instructions: {
     unit: 'count',
@@ -139,7 +139,7 @@ export const METRICS = {
     label: 'instructions/op',
     labels: { command: 'instructions/run', http: 'instructions/request' },
     kinds: ['function', 'command', LATENCY],
-    noiseFloor: 0.0005
+    noiseFloor: 0.001
   }
 } as const satisfies Record<string, MetricInfo>
 

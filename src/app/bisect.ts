@@ -12,10 +12,10 @@
  */
 import { DEFAULT_LOOKS } from '../config/defaults.js'
 import type { BenchmarkConfig, Config } from '../config/types.js'
-import { compareResults } from '../compare/compare.js'
+import { compareResults, metricThreshold } from '../compare/compare.js'
 import { mapToBase, prepareBaseCheckout, type BaseCheckout } from '../git/base-checkout.js'
 import { gitSync } from '../git/run.js'
-import { METRICS, type MetricName } from '../metrics.js'
+import { METRICS, noiseFloorOf, type MetricName } from '../metrics.js'
 import { definitionHash } from '../results/hash.js'
 import type { TrialRunner } from '../runners/types.js'
 import { planLooks, runPairedBenchmark } from '../schedule/paired.js'
@@ -275,8 +275,11 @@ export async function bisectRegression(
   /** The benchmark as each step measures it: one gated metric, the step's alpha and threshold. */
   const tuned = (b: BenchmarkConfig, threshold: number): BenchmarkConfig => ({
     ...b,
-    compare: { gate: [metric], threshold, alpha }
+    compare: { gate: [metric], threshold, instructionThreshold: threshold, alpha }
   })
+  // A count (instructions) repeats: one pair per step decides, as in `run --base`.
+  const counted = noiseFloorOf(metric) !== undefined
+  const ownThreshold = metricThreshold(benchmark.compare, metric)
   const progress = createPairedProgress(deps.log)
 
   const goodCheckout = await prepareBaseCheckout(config, good.commit, log, {
@@ -323,12 +326,12 @@ export async function bisectRegression(
         if (!onCommit) return errored(`the benchmark's files are not in commit ${short(commit)}`)
         const atX = tuned(onCommit, threshold)
         const atGood = tuned(onGood, threshold)
-        const trials = request.trials ?? benchmark.trials
+        const trials = request.trials ?? (counted ? 1 : benchmark.trials)
         progress.benchmarkStart({ ...atX, trials }, position, planned)
         const pair = await runPairedBenchmark(atX, atGood, {
           runner: deps.runner,
           random: createRandom(benchmarkSeed(request.seed, `${benchmark.name}@${commit.commit}`)),
-          lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
+          lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS, counted ? 1 : 2),
           maxTimeMs: config.compare.maxTimeMs,
           test: config.compare.test,
           // No stop for futility: a step's rule (moved, or one-sided "did not move") is not
@@ -397,7 +400,7 @@ export async function bisectRegression(
     }
 
     // Step 1: did bad move at all (the benchmark's own threshold, at the step's alpha)?
-    const first = record(await measure(candidates[n - 1]!, 'bad', benchmark.compare.threshold))
+    const first = record(await measure(candidates[n - 1]!, 'bad', ownThreshold))
     if (first.decision === 'errored') {
       return { ...shared(), kind: 'errored', reason: `bad ${short(bad)} ${first.error}` }
     }
@@ -408,7 +411,7 @@ export async function bisectRegression(
         reason:
           `no regression between good and bad for ${benchmark.name} ${metric}: ` +
           `bad against good ×${first.ratio.toFixed(3)} [${first.ciLow.toFixed(3)}, ${first.ciHigh.toFixed(3)}], ` +
-          `p ${first.p.toPrecision(2)} (${first.verdict} at alpha ${alpha.toPrecision(2)}, threshold ${formatFraction(benchmark.compare.threshold)})`
+          `p ${first.p.toPrecision(2)} (${first.verdict} at alpha ${alpha.toPrecision(2)}, threshold ${formatFraction(ownThreshold)})`
       }
     }
     const threshold = movedThreshold(first.ratio)

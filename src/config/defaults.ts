@@ -17,8 +17,8 @@ export const DEFAULT_COMMAND_WARMUP_RUNS = 1
 export const DEFAULT_THRESHOLD = 0.04
 export const DEFAULT_ALPHA = 0.05
 /**
- * 0.5 % for instruction counts: ten times their noise floor (0.05 %, src/metrics.ts), so a
- * change below about 0.4 % is "unchanged" from one pair, and half of the smallest planted
+ * 0.5 % for instruction counts: five times their noise floor (0.1 %, src/metrics.ts), so a
+ * change below about 0.3 % is "unchanged" from one pair, and half of the smallest planted
  * change perfgate's own benchmark must find (a 1 % longer loop reads +0.98 %; ~2 % more
  * handler work per request reads +1.3 %: docs/PERFORMANCE.md, bench:instructions).
  */

@@ -407,10 +407,11 @@ function methodLines(results: Results, comparison: Comparison): string[] {
     const threshold =
       counted[0]!.settings.compare.instructionThreshold ?? DEFAULT_INSTRUCTION_THRESHOLD
     lines.push(
-      'Instructions counted under valgrind (cachegrind, no cache simulation; Node with --predictable ' +
-        'and fixed seeds): per call from two workers making N and 2N calls after the same warm-up, per ' +
-        'request from two fresh servers given 50 and 250 requests, per run the whole process tree less ' +
-        `the shell; one pair decides while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} %; ` +
+      'Instructions counted under valgrind without cache simulation (Node with --predictable and ' +
+        'fixed seeds): per call in one worker under callgrind, N calls after as many of warm-up, ' +
+        'start-up outside the counted window; per request from two fresh servers given 50 and 250 ' +
+        'requests; per run the whole process tree less the shell; ' +
+        `one pair decides while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} %; ` +
         `threshold ±${(threshold * 100).toFixed(1)} %.`
     )
   }

@@ -43,15 +43,32 @@ export interface FinishRequest {
   readonly type: 'finish'
 }
 
-/** An instruction count's run: calls without timing (count.ts), reply `counted`, exit. */
+/**
+ * An instruction count's run under callgrind (count.ts): the worker sets up, replies
+ * `probed` after its probe window, waits for `count-calls`, replies `counted`, exits.
+ */
 export interface CountRequest extends Omit<
   RunRequest,
   'type' | 'timeMs' | 'warmupMs' | 'profileFile'
 > {
   readonly type: 'count'
-  readonly warmupCalls: number
+}
+
+/** The calls N a counting worker warms up with and counts (sent after `probed`). */
+export interface CountCallsMessage {
+  readonly type: 'count-calls'
   readonly calls: number
-  readonly calibrateMs?: number
+}
+
+/** Whether a message is the calls N a counting worker waits for. */
+export function isCountCalls(value: unknown): value is CountCallsMessage {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { type?: unknown }).type === 'count-calls' &&
+    Number.isSafeInteger((value as { calls?: unknown }).calls) &&
+    (value as { calls: number }).calls > 0
+  )
 }
 
 /** Loads the file and replies with the benches it registers (`perfgate init`), then exits. */
@@ -78,6 +95,7 @@ export type WorkerReply =
   | { readonly type: 'result'; readonly measurement: FunctionMeasurement }
   | { readonly type: 'ready' }
   | { readonly type: 'sampled'; readonly batches: number; readonly ms: number }
+  | { readonly type: 'probed' }
   | { readonly type: 'counted'; readonly calls: number }
   | { readonly type: 'error'; readonly message: string; readonly stack?: string }
   | { readonly type: 'listed'; readonly benches: readonly ListedBench[] }

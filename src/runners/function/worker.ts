@@ -13,6 +13,7 @@ import { measureFunction, prepareFunction, type PreparedFunction } from './engin
 import { callBench } from './count.js'
 import { benchesOf, explainImportError, installHarnessShims } from './harness/loader.js'
 import {
+  isCountCalls,
   isWorkerRequest,
   type CountRequest,
   type ListRequest,
@@ -148,6 +149,15 @@ async function run(request: RunRequest): Promise<void> {
 /** The worker's state on command: nothing yet, or a bench prepared and sampled so far. */
 let prepared: PreparedFunction | undefined
 
+/** Who waits for the calls of an instruction count (sent while `count` is handled). */
+let awaitingCalls: ((calls: number) => void) | undefined
+
+function callsFromPerfgate(): Promise<number> {
+  return new Promise((resolve) => {
+    awaitingCalls = resolve
+  })
+}
+
 /** One command; true when the worker is done (a result sent). */
 async function handle(request: WorkerRequest): Promise<boolean> {
   switch (request.type) {
@@ -173,7 +183,11 @@ async function handle(request: WorkerRequest): Promise<boolean> {
     }
     case 'count': {
       const bench = await loadBench(request)
-      const calls = await callBench(bench.fn, bench.options, request)
+      const calls = await callBench(bench.fn, bench.options, async () => {
+        const calls = callsFromPerfgate()
+        await reply({ type: 'probed' })
+        return calls
+      })
       await reply({ type: 'counted', calls })
       return true
     }
@@ -201,6 +215,11 @@ process.on('disconnect', () => process.exit(1))
 // Commands are handled one at a time, in order.
 let queue = Promise.resolve()
 process.on('message', (message: unknown) => {
+  if (awaitingCalls && isCountCalls(message)) {
+    awaitingCalls(message.calls)
+    awaitingCalls = undefined
+    return
+  }
   queue = queue.then(async () => {
     if (!isWorkerRequest(message)) {
       await reply({ type: 'error', message: 'perfgate worker: unexpected message' })

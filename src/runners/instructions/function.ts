@@ -1,58 +1,80 @@
 /**
- * Instructions per call of a function benchmark: two workers under valgrind, the same
- * warm-up, then N and 2N counted calls; per call = (count(2N) − count(N)) / N. Start-up,
- * loading the bench file, setup, warm-up and teardown are in both runs and cancel out.
- * N is calibrated once per benchmark (natively) and shared by base and head, so both sides
- * count the same work.
+ * Instructions per call of a function benchmark, counted inside one worker process under
+ * callgrind (count.ts marks the windows): after the same setup and N calls of warm-up,
+ * per call = (count of the window of N calls − count of an empty window) / N. Start-up,
+ * loading the bench file, setup and teardown are outside every counted window, so they
+ * need not repeat from one process to the next (they do not: 0.3–0.7 M instructions apart
+ * under a module-hooks thread); one process per side suffices.
  *
- * Repeatability: Node runs with `--predictable` (no concurrent compilation or GC threads:
- * the JIT tiers up at the same call every run), and fixed hash and random seeds. The code
- * is warmed and optimized as in production (no `--no-opt`): with `--predictable` the
- * optimizing compiler's decisions repeat too.
+ * N is derived from the count itself, so it is the same from run to run: the head's probe
+ * window (one call) sizes it (callsFor), base and head count the same N, and a run keeps
+ * it for all its pairs. Repeatability: Node runs with `--predictable` (no concurrent
+ * compilation or GC threads: the JIT tiers up at the same call every run), and fixed hash
+ * and random seeds. The code is warmed and optimized as in production (no `--no-opt`).
  */
 import path from 'node:path'
 import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
 import {
   describeExit,
   killGroup,
-  startChild,
   type ChildOptions,
   type Finished,
   type Started
 } from '../../process/children.js'
 import { sanitizeChildText } from '../../process/text.js'
 import { API_URL, workerNode } from '../../runtime-files.js'
+import { COUNTED_WINDOW, EMPTY_WINDOW, PROBE_WINDOW, WINDOWS } from '../function/count.js'
 import { workerArgs } from '../function/runner.js'
-import type { CountRequest, WorkerReply } from '../function/protocol.js'
+import type { CountCallsMessage, CountRequest, WorkerReply } from '../function/protocol.js'
 import type { TrialOutcome } from '../types.js'
-import { logTail, startCounted } from './valgrind.js'
+import { logTail, startWindowed, WINDOW_MARK } from './valgrind.js'
 
 /** Node flags that make a count repeat from run to run (see above). */
-export const REPEATABLE_NODE_FLAGS = ['--predictable', '--hash-seed=1', '--random-seed=1']
+export const REPEATABLE_NODE_FLAGS = [
+  '--predictable',
+  '--hash-seed=1',
+  '--random-seed=1',
+  // The collector's schedule from fixed factors, not from the measured speed of the
+  // machine (a busy one moved a collection into one count in ten: +2.9 %), and no
+  // collection started by idle time (the wait for N).
+  '--predictable-gc-schedule',
+  '--no-memory-reducer'
+]
 
 /**
- * Native time the counted calls take (N calls). Under valgrind that is ~1-2 s per run of
- * N, beside 6-9 s of Node start-up; ~50 M instructions for a typical bench, which puts the
- * start-up's run-to-run difference (a few thousand instructions) far below 0.01 %.
+ * Instructions the counted calls should make, judged by the probe call: ~20 M, about a
+ * second under callgrind, against a few thousand by which two windows differ. The probe
+ * runs in the interpreter, so warmed calls make fewer.
  */
-export const COUNTED_WORK_MS = 20
+export const COUNTED_INSTRUCTIONS = 20_000_000
 
-const CALIBRATION_WARMUP_CALLS = 10
+/** At most this many calls are counted (and as many warm up), however cheap the call. */
+export const MAX_CALLS = 1 << 16
+
+/**
+ * The calls N to count for a probe call of `probeInstructions`: the power of two nearest
+ * COUNTED_INSTRUCTIONS / probe, from 1 to MAX_CALLS. Powers of two keep N where it was
+ * when a change moves the cost a little, so a stored series stays comparable.
+ */
+export function callsFor(probeInstructions: number): number {
+  if (!(probeInstructions > 0)) return 1
+  const exponent = Math.round(Math.log2(COUNTED_INSTRUCTIONS / probeInstructions))
+  return Math.min(MAX_CALLS, 2 ** Math.max(0, exponent))
+}
 
 type Failure = Extract<TrialOutcome, { ok: false }>
 
-interface WorkerRun {
-  readonly started: Started
-  readonly reply: Promise<WorkerReply | undefined>
-}
-
-function launch(started: Started, request: CountRequest): WorkerRun {
-  let last: WorkerReply | undefined
-  started.child.on('message', (message: WorkerReply) => {
-    last ??= message
+/** The first reply of `type` (or an error reply); undefined when the worker ended first. */
+function replyOf(started: Started, type: WorkerReply['type']): Promise<WorkerReply | undefined> {
+  return new Promise((resolve) => {
+    const listener = (message: WorkerReply) => {
+      if (message.type !== type && message.type !== 'error') return
+      started.child.off('message', listener)
+      resolve(message)
+    }
+    started.child.on('message', listener)
+    void started.finished.then(() => resolve(undefined))
   })
-  started.child.send(request, (error) => void error)
-  return { started, reply: started.finished.then(() => last) }
 }
 
 function failure(
@@ -84,18 +106,13 @@ function failure(
   }
 }
 
-function countRequest(
-  benchmark: BenchmarkConfig,
-  spec: FunctionSpec,
-  counts: Pick<CountRequest, 'warmupCalls' | 'calls' | 'calibrateMs'>
-): CountRequest {
+function countRequest(benchmark: BenchmarkConfig, spec: FunctionSpec): CountRequest {
   return {
     type: 'count',
     file: spec.file,
     bench: spec.bench,
     benchmarkName: benchmark.name,
-    apiUrl: API_URL.href,
-    ...counts
+    apiUrl: API_URL.href
   }
 }
 
@@ -118,93 +135,92 @@ function workerLaunch(
   }
 }
 
-/** The calls N of a function benchmark's count: those that fit in COUNTED_WORK_MS natively. */
-export async function calibrateCalls(
-  benchmark: BenchmarkConfig,
-  spec: FunctionSpec
-): Promise<number | Failure> {
-  const started = performance.now()
-  const worker = workerLaunch(benchmark, spec)
-  if (!('args' in worker)) return worker
-  const { args, options } = worker
-  const run = launch(
-    startChild(workerNode().path, args, options),
-    countRequest(benchmark, spec, {
-      warmupCalls: CALIBRATION_WARMUP_CALLS,
-      calls: 0,
-      calibrateMs: COUNTED_WORK_MS
-    })
-  )
-  const reply = await run.reply
-  if (reply?.type === 'counted') return Math.max(1, reply.calls)
-  const end = await run.started.finished
-  return failure(
-    'calibrating the calls to count',
-    reply,
-    end,
-    benchmark.timeoutMs,
-    performance.now() - started
-  )
+/** One side's counting worker under callgrind, between its probe and its count. */
+export interface CountingWorker {
+  /** The instructions of the probe call, or why the worker failed before it. */
+  readonly probe: Promise<number | Failure>
+  /** Warms up with `calls` calls, counts as many, and gives the instructions per call. */
+  count(calls: number): Promise<TrialOutcome>
+  /** Stops the worker if it still runs, waits for its end, and removes its files. */
+  close(): Promise<void>
 }
 
-/** One side's instructions per call: two counted workers (N and 2N calls) at once. */
-export async function countFunction(
+/** Why a count marked `marked` windows where count.ts marks `expected` by then. */
+function markProblem(marked: number, expected = WINDOWS): string {
+  return marked < expected
+    ? `callgrind marked ${marked} of ${expected} windows: the node binary has no symbol ` +
+        `${WINDOW_MARK} (use a Node build that keeps its symbols, such as Node's own releases)`
+    : `callgrind marked ${marked} windows, not ${expected}: the bench calls ` +
+        `os.getPriority(), which marks the counted window; call it in setup instead`
+}
+
+function perCall(windows: readonly number[], calls: number): number | string {
+  if (windows.length !== WINDOWS) return markProblem(windows.length)
+  const counted = windows[COUNTED_WINDOW]! - windows[EMPTY_WINDOW]!
+  return counted > 0 ? counted / calls : `${calls} calls counted no instructions`
+}
+
+/** Starts one side's counting worker (it loads, sets up and makes its probe call). */
+export function startCountingWorker(
   benchmark: BenchmarkConfig,
-  spec: FunctionSpec,
-  calls: number
-): Promise<TrialOutcome> {
-  const started = performance.now()
-  const worker = workerLaunch(benchmark, spec)
-  if (!('args' in worker)) return worker
-  const { args, options } = worker
-  const runs = [calls, 2 * calls].map((n) => {
-    const counted = startCounted(workerNode().path, args, options)
-    // The same warm-up in both runs: the difference is the N extra calls alone.
-    return {
-      counted,
-      run: launch(counted.started, countRequest(benchmark, spec, { warmupCalls: calls, calls: n }))
-    }
-  })
-  try {
-    const totals: number[] = []
-    for (const { counted, run } of runs) {
-      const reply = await run.reply
-      const end = await run.started.finished
-      const durationMs = performance.now() - started
-      const counts = counted.totals()
-      if (reply?.type !== 'counted' || end.code !== 0) {
-        const log = 'log' in counts ? counts.log : undefined
-        return failure('instruction count', reply, end, benchmark.timeoutMs, durationMs, log)
-      }
-      if ('error' in counts) {
-        return { ok: false, message: counts.error, stderrTail: logTail(counts.log), durationMs }
-      }
-      totals.push(counts.instructions)
-    }
-    const perCall = (totals[1]! - totals[0]!) / calls
-    if (!(perCall > 0)) {
+  spec: FunctionSpec
+): CountingWorker | Failure {
+  const begin = performance.now()
+  const launch = workerLaunch(benchmark, spec)
+  if (!('args' in launch)) return launch
+  const windowed = startWindowed(workerNode().path, launch.args, launch.options)
+  const { started } = windowed
+  const probed = replyOf(started, 'probed')
+  const counted = replyOf(started, 'counted')
+  started.child.send(countRequest(benchmark, spec), (error) => void error)
+  const failed = async (reply: WorkerReply | undefined): Promise<Failure> =>
+    failure(
+      'instruction count',
+      reply,
+      await started.finished,
+      benchmark.timeoutMs,
+      performance.now() - begin,
+      windowed.log()
+    )
+  return {
+    probe: probed.then(async (reply) => {
+      if (reply?.type !== 'probed') return failed(reply)
+      const windows = windowed.windows()
+      if (windows.length === PROBE_WINDOW + 1) return windows[PROBE_WINDOW]!
       return {
         ok: false,
-        message: `instruction count: ${2 * calls} calls counted no more than ${calls} (the bench does no work per call?)`,
+        message: `instruction count: ${markProblem(windows.length, PROBE_WINDOW + 1)}`,
         stderrTail: undefined,
-        durationMs: performance.now() - started
+        durationMs: performance.now() - begin
       }
-    }
-    return {
-      ok: true,
-      metrics: { instructions: perCall },
-      details: {
-        instructionCalls: calls,
-        instructionsAtN: totals[0]!,
-        instructionsAt2N: totals[1]!
-      },
-      durationMs: performance.now() - started
-    }
-  } finally {
-    for (const { counted } of runs) {
-      // A run still going after the other failed is stopped, not left to its timeout.
-      if (counted.started.child.exitCode === null) killGroup(counted.started.child)
-      counted.remove()
+    }),
+    async count(calls) {
+      const message: CountCallsMessage = { type: 'count-calls', calls }
+      started.child.send(message, (error) => void error)
+      const reply = await counted
+      const end = await started.finished
+      const durationMs = performance.now() - begin
+      if (reply?.type !== 'counted' || end.code !== 0) return failed(reply)
+      const instructions = perCall(windowed.windows(), calls)
+      if (typeof instructions === 'string') {
+        return {
+          ok: false,
+          message: `instruction count: ${instructions}`,
+          stderrTail: undefined,
+          durationMs
+        }
+      }
+      return {
+        ok: true,
+        metrics: { instructions },
+        details: { instructionCalls: calls },
+        durationMs
+      }
+    },
+    async close() {
+      if (started.child.exitCode === null) killGroup(started.child)
+      await started.finished
+      windowed.remove()
     }
   }
 }

@@ -4,39 +4,55 @@
  * pair are counted at the same time: a count does not depend on what else the machine
  * runs, so the pair may use every CPU.
  */
-import type { BenchmarkConfig } from '../../config/types.js'
+import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
 import type { Side, TrialOutcome } from '../types.js'
 import { countCommand } from './command.js'
-import { calibrateCalls, countFunction } from './function.js'
+import { callsFor, startCountingWorker, type CountingWorker } from './function.js'
 import { countHttp } from './http.js'
 import { valgrindProblem } from './valgrind.js'
 
 /** Counts instructions for a whole run (the calls a function's count makes are kept). */
 export class InstructionCounter {
-  /** Calls N per function benchmark, calibrated once and shared by base and head. */
-  readonly #calls = new Map<string, Promise<number | TrialOutcome>>()
+  /** Calls N per function benchmark, from its first count's probe, kept for the run. */
+  readonly #calls = new Map<string, number>()
 
-  #callsOf(benchmark: BenchmarkConfig, key: string): Promise<number | TrialOutcome> {
-    const spec = benchmark.spec
-    if (spec.kind !== 'function') throw new TypeError('calls of a function benchmark only')
-    let calls = this.#calls.get(key)
-    if (!calls) {
-      calls = calibrateCalls(benchmark, spec)
-      this.#calls.set(key, calls)
+  /**
+   * Counts function benchmarks' sides at once, N sized by the first side's probe (the
+   * head's in a pair) unless the run already chose it; a side whose worker failed before
+   * its probe leaves the others to size their own.
+   */
+  async #countFunctions(
+    sides: readonly { benchmark: BenchmarkConfig; spec: FunctionSpec }[]
+  ): Promise<TrialOutcome[]> {
+    const workers = sides.map(({ benchmark, spec }) => startCountingWorker(benchmark, spec))
+    try {
+      const name = sides[0]!.benchmark.name
+      const probes = await Promise.all(
+        workers.map((worker) => ('probe' in worker ? worker.probe : worker))
+      )
+      const sized = probes.find((probe) => typeof probe === 'number')
+      if (sized !== undefined && !this.#calls.has(name)) this.#calls.set(name, callsFor(sized))
+      const calls = this.#calls.get(name)
+      return await Promise.all(
+        workers.map((worker, i) => {
+          const probe = probes[i]!
+          if (typeof probe !== 'number') return probe
+          return (worker as CountingWorker).count(calls ?? callsFor(probe))
+        })
+      )
+    } finally {
+      await Promise.all(workers.map((worker) => ('close' in worker ? worker.close() : undefined)))
     }
-    return calls
   }
 
-  /** One side's count (`key` names whose calibration a function count shares). */
-  async count(benchmark: BenchmarkConfig, key = benchmark.name): Promise<TrialOutcome> {
+  /** One side's count. */
+  async count(benchmark: BenchmarkConfig): Promise<TrialOutcome> {
     const problem = valgrindProblem()
     if (problem) return { ok: false, message: problem, stderrTail: undefined, durationMs: 0 }
     const spec = benchmark.spec
     switch (spec.kind) {
-      case 'function': {
-        const calls = await this.#callsOf(benchmark, key)
-        return typeof calls === 'number' ? countFunction(benchmark, spec, calls) : calls
-      }
+      case 'function':
+        return (await this.#countFunctions([{ benchmark, spec }]))[0]!
       case 'command':
         return countCommand(benchmark, spec)
       case 'http':
@@ -44,15 +60,19 @@ export class InstructionCounter {
     }
   }
 
-  /** Base and head counted at once, a function's calls calibrated on head for both. */
+  /** Base and head counted at once; a function's calls N sized by the head's probe. */
   async countPair(
     pair: Readonly<Record<Side, BenchmarkConfig>>
   ): Promise<Record<Side, TrialOutcome>> {
-    const name = pair.head.name
-    // A head that cannot run (its calibration failed) leaves the base to calibrate its own.
-    const headCalls = pair.head.spec.kind === 'function' ? await this.#callsOf(pair.head, name) : 0
-    const baseKey = typeof headCalls === 'number' ? name : `${name}\0base`
-    const [base, head] = await Promise.all([this.count(pair.base, baseKey), this.count(pair.head)])
-    return { base, head }
+    const { base, head } = pair
+    if (base.spec.kind === 'function' && head.spec.kind === 'function' && !valgrindProblem()) {
+      const [headCount, baseCount] = await this.#countFunctions([
+        { benchmark: head, spec: head.spec },
+        { benchmark: base, spec: base.spec }
+      ])
+      return { base: baseCount!, head: headCount! }
+    }
+    const [baseCount, headCount] = await Promise.all([this.count(base), this.count(head)])
+    return { base: baseCount, head: headCount }
   }
 }
