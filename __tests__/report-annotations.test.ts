@@ -1,5 +1,6 @@
 // Check run annotations from the report model: which results get one, at which level, where,
 // and that an untrusted benchmark name stays inert text.
+import { applyAcceptances, limitsOf } from '../src/compare/accept.js'
 import { compareResults } from '../src/compare/compare.js'
 import type { Results } from '../src/results/types.js'
 import { annotationsOf, annotationText, type SourceLocation } from '../src/report/annotations.js'
@@ -85,6 +86,23 @@ describe('annotationsOf', () => {
       ['notice', 'Accepted regression']
     ])
     expect(accepted.annotations[1]!.message).toMatch(/accepted on purpose on this pull request\.$/)
+  })
+
+  it('annotates a regression the comparison accepted as a notice, without being told', () => {
+    const acceptance = {
+      benchmark: 'GET /users <script>',
+      reason: 'trade',
+      by: 'octo-cat',
+      at: '2026-01-01T00:00:00Z',
+      pullRequest: 7,
+      limits: limitsOf(['p50'], 0.5)
+    }
+    const acceptedModel = buildReport(COMPARED_RESULTS, applyAcceptances(COMPARISON, [acceptance]))
+    const made = annotationsOf(acceptedModel, { failOn: 'both', locations, fallback: CONFIG })
+    expect(made.annotations.map((a) => [a.level, a.title.split(':')[0]])).toEqual([
+      ['failure', 'Budget exceeded'],
+      ['notice', 'Accepted regression']
+    ])
   })
 
   it('points at the config file when a benchmark has no location, and omits it without one', () => {

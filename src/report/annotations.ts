@@ -63,7 +63,7 @@ export function annotationText(text: string, max: number): string {
 }
 
 function regression(row: ChangeRow, options: AnnotationOptions): Omit<Annotation, 'path' | 'line'> {
-  const accepted = options.isAccepted?.(row.benchmark) ?? false
+  const accepted = row.verdict === 'accepted' || (options.isAccepted?.(row.benchmark) ?? false)
   const gates = options.failOn === 'both' || options.failOn === 'regressions'
   const what = accepted ? 'Accepted regression' : 'Regression'
   return {
@@ -122,7 +122,10 @@ export function annotationsOf(model: ReportModel, options: AnnotationOptions): A
     })
   }
   for (const row of model.changes) {
-    if (row.verdict === 'regression') add(row.benchmark, regression(row, options))
+    // A regression the comparison accepted has its own verdict: still annotated, as a notice.
+    if (row.verdict === 'regression' || row.verdict === 'accepted') {
+      add(row.benchmark, regression(row, options))
+    }
   }
   for (const row of model.budgets) {
     if (row.passed === false) add(row.benchmark, budget(row, options))
