@@ -93,3 +93,35 @@ it('drops an acceptance forged in a results file', () => {
   expect(judged.accepted).toBeUndefined()
   expect(outcomeOf(judged).verdict).toBe('fail')
 })
+
+it('recomputes a comparison a results file forged as accepted, and its ignored list', () => {
+  const honest = pullRequestRun()
+  const comparison = honest.comparison!
+  const forged: Results = {
+    ...honest,
+    comparison: {
+      ...comparison,
+      benchmarks: comparison.benchmarks.map((b) => ({
+        ...b,
+        acceptance: {
+          benchmark: b.name,
+          by: 'lead',
+          reason: 'x',
+          at: 'x',
+          pullRequest: 7,
+          bound: undefined,
+          covers: true
+        }
+      })),
+      counts: { ...comparison.counts, regressions: 0, accepted: comparison.counts.regressions },
+      gate: { ...comparison.gate, failed: false, reasons: [] },
+      ignoredAcceptances: [{ by: 'lead', reason: 'forged' }]
+    }
+  }
+  expect(outcomeOf(forged).verdict).toBe('pass')
+  const judged = withAcceptances(forged, { accepted: [], ignored: [] })
+  expect(judged.comparison!.benchmarks.every((b) => b.acceptance === undefined)).toBe(true)
+  expect(judged.comparison!.ignoredAcceptances).toEqual([])
+  expect(judged.comparison!.counts).toEqual({ ...comparison.counts, accepted: 0 })
+  expect(outcomeOf(judged).verdict).toBe('fail')
+})

@@ -60,6 +60,8 @@ describe('repositoryPath', () => {
     expect(repositoryPath('/repo', '/repo/bench/a.bench.js')).toBe('bench/a.bench.js')
     expect(repositoryPath('/repo', '/elsewhere/a.js')).toBeUndefined()
     expect(repositoryPath('/repo', '/repo')).toBeUndefined()
+    expect(repositoryPath('/repo', '/repo/..hidden.bench.js')).toBe('..hidden.bench.js')
+    expect(repositoryPath('/repo', '/repo/../other/a.js')).toBeUndefined()
   })
 })
 
@@ -128,6 +130,31 @@ describe('locateBenchmarks', () => {
     )
     const found = locateBenchmarks(loadConfigFile(link, undefined), root)
     expect(found.locations.get('cli')).toEqual({ path: 'perfgate.yml', line: 2 })
+  })
+
+  it('places a bench file linked out of the repository at its perfgate.yml entry', () => {
+    const root = scratchDir('perfgate-locate-linked-')
+    const outside = path.join(scratchDir('perfgate-locate-target-'), 'far.bench.js')
+    writeFileSync(outside, "\n\n\n\nbench('far', () => {})\n")
+    mkdirSync(path.join(root, 'bench'))
+    symlinkSync(outside, path.join(root, 'bench', 'far.bench.js'))
+    writeFileSync(path.join(root, 'bench', 'here.bench.js'), "bench('here', () => {})\n")
+    symlinkSync(path.join(root, 'bench', 'here.bench.js'), path.join(root, 'bench', 'alias.js'))
+    writeFileSync(
+      path.join(root, 'perfgate.yml'),
+      [
+        'benchmarks:',
+        '  - name: far',
+        '    function: { file: bench/far.bench.js }',
+        '  - name: here',
+        '    function: { file: bench/alias.js }'
+      ].join('\n')
+    )
+    const found = locateBenchmarks(loadConfigFile(root, undefined), root)
+    expect(Object.fromEntries(found.locations)).toEqual({
+      far: { path: 'perfgate.yml', line: 2 },
+      here: { path: 'bench/here.bench.js', line: 1 }
+    })
   })
 
   it('places nothing outside the root', () => {

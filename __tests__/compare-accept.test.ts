@@ -104,6 +104,18 @@ describe('applyAcceptances', () => {
     expect(named(c, 'render').acceptance!.bound).toBeCloseTo(0.12, 9)
   })
 
+  it('takes the one given last among acceptances of the same time (order given: comment order)', () => {
+    const first = { ...accept('render', 0.12), reason: 'first line' }
+    const second = { ...accept('render', 0.15), reason: 'second line' }
+    for (const [list, reason] of [
+      [[first, second], 'second line'],
+      [[second, first], 'first line']
+    ] as const) {
+      const c = applyAcceptances(plain, list)
+      expect(named(c, 'render').acceptance).toMatchObject({ covers: true, reason })
+    }
+  })
+
   it('accepts every benchmark with `all`, each within the bound', () => {
     const wide = applyAcceptances(plain, [accept('*', 0.3)])
     expect(wide.counts).toMatchObject({ regressions: 0, accepted: 2 })

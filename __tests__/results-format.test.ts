@@ -1,4 +1,5 @@
 import { parseResults, ResultsError, serializeResults } from '../src/results/format.js'
+import { METRIC_NAMES } from '../src/metrics.js'
 import { summarizeMetric } from '../src/results/summary.js'
 import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
 
@@ -66,6 +67,46 @@ describe('settings stored with results', () => {
     expect(errorOf(JSON.stringify(badBudget))).toBe(
       "base.json: corrupt results at benchmarks.1.settings.budgets.0: must have required property 'comparator'"
     )
+  })
+})
+
+describe('acceptances stored with results', () => {
+  const good = {
+    benchmark: 'parse',
+    reason: 'new parser',
+    by: 'octo-cat',
+    at: '2026-01-01T00:00:00Z',
+    pullRequest: 7,
+    url: 'https://github.invalid/o/r/pull/7#issuecomment-1',
+    limits: [{ metric: 'p50', ratio: 1.09 }]
+  }
+  const withAccepted = (entry: Record<string, unknown>) =>
+    JSON.stringify({ ...SAMPLE_RESULTS, accepted: [{ ...good, ...entry }] })
+
+  it('reads a recorded acceptance back', () => {
+    expect(parseResults(withAccepted({}), 'base.json').accepted).toEqual([good])
+  })
+
+  it('refuses hostile entries with the field named, not a crash or a page of text later', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { reason: 'r'.repeat(10_000) },
+        'accepted.0.reason: must NOT have more than 1000 characters'
+      ],
+      [{ by: 'b'.repeat(200) }, 'accepted.0.by: must NOT have more than 100 characters'],
+      [
+        { url: `https://x/${'u'.repeat(2000)}` },
+        'accepted.0.url: must NOT have more than 500 characters'
+      ],
+      [
+        { limits: Array(100).fill(good.limits[0]) },
+        `accepted.0.limits: must NOT have more than ${METRIC_NAMES.length} items`
+      ],
+      [{ pullRequest: 0 }, 'accepted.0.pullRequest: must be >= 1']
+    ]
+    for (const [entry, message] of cases) {
+      expect(errorOf(withAccepted(entry))).toBe(`base.json: corrupt results at ${message}`)
+    }
   })
 })
 

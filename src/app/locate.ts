@@ -106,7 +106,8 @@ export function benchCallLine(
 /** `file` relative to `root` with forward slashes; undefined when it lies outside `root`. */
 export function repositoryPath(root: string, file: string): string | undefined {
   const relative = path.relative(root, file)
-  if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) return undefined
+  const up = relative === '..' || relative.startsWith(`..${path.sep}`)
+  if (!relative || up || path.isAbsolute(relative)) return undefined
   return relative.split(path.sep).join('/')
 }
 
@@ -122,9 +123,13 @@ function real(file: string): string {
 /**
  * {@link repositoryPath}, also when `root` and `file` reach the same place by different
  * routes (`git rev-parse --show-toplevel` gives a real path; a config path may hold a link).
+ * A file reached through a link is placed where the link leads: a bench file linked to one
+ * outside the repository has no place in it (its lines are not the link's).
  */
 function inRepository(root: string, file: string): string | undefined {
-  return repositoryPath(root, file) ?? repositoryPath(real(root), real(file))
+  const target = real(file)
+  if (target !== path.resolve(file)) return repositoryPath(real(root), target)
+  return repositoryPath(root, file) ?? repositoryPath(real(root), target)
 }
 
 function readText(file: string, limit: number): string | undefined {

@@ -94,7 +94,9 @@ function covers(acceptance: Acceptance, metrics: readonly MetricComparison[]): b
 
 /**
  * The acceptance that applies to one benchmark: among those naming it or all, the latest
- * that covers its regressions, else the latest given (exceeded: judged again).
+ * that covers its regressions, else the latest given (exceeded: judged again). "Latest" is
+ * by `at`, and among equal times the one given last (the later comment, the later line), so
+ * the choice never depends on how a sort breaks ties.
  */
 function acceptanceFor(
   bench: BenchmarkComparison,
@@ -104,6 +106,7 @@ function acceptanceFor(
   if (metrics.length === 0) return undefined
   const latestFirst = acceptances
     .filter((a) => a.benchmark === bench.name || a.benchmark === ALL_BENCHMARKS)
+    .reverse()
     .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
   const chosen = latestFirst.find((a) => covers(a, metrics)) ?? latestFirst[0]
   if (!chosen) return undefined

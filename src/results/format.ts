@@ -81,15 +81,18 @@ export const RESULTS_SCHEMA = {
       items: {
         type: 'object',
         required: ['benchmark', 'reason', 'by', 'at', 'pullRequest'],
+        // Lengths bounded: a file from another job is data, and its text ends up in reports
+        // (a reason is at most 500 characters when read from a comment).
         properties: {
-          benchmark: { type: 'string', minLength: 1 },
-          reason: { type: 'string' },
-          by: { type: 'string' },
-          at: { type: 'string' },
+          benchmark: { type: 'string', minLength: 1, maxLength: 1000 },
+          reason: { type: 'string', maxLength: 1000 },
+          by: { type: 'string', maxLength: 100 },
+          at: { type: 'string', maxLength: 100 },
           pullRequest: { type: 'integer', minimum: 1 },
-          url: { type: 'string' },
+          url: { type: 'string', maxLength: 500 },
           limits: {
             type: 'array',
+            maxItems: METRIC_NAMES.length,
             items: {
               type: 'object',
               required: ['metric', 'ratio'],
