@@ -1,37 +1,20 @@
 /**
- * The perfgate command line: turns argv into a request for the application layer, presents
- * the judged results (terminal report, files, JSON) and returns the exit code of the
- * outcome: 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be
+ * The perfgate command line: turns argv into a request for the PR-run use case
+ * (src/app/pr-run.ts), has it presented (src/cli/present.ts: terminal report, files, JSON)
+ * and returns the exit code of the outcome: 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be
  * measured (or results could not be written).
  */
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import {
-  displayPath,
-  loadConfigFile,
-  openOutput,
-  OutputError,
-  readResultsFile
-} from '../app/files.js'
+import { displayPath, loadConfigFile, readResultsFile } from '../app/files.js'
 import { EXIT } from '../app/outcome.js'
-import {
-  prRun,
-  type BaselineRequest,
-  type MeasureRequest,
-  type PrRunDependencies,
-  type PrRunLog,
-  type PrRunRequest
-} from '../app/pr-run.js'
+import type { BaselineRequest, MeasureRequest } from '../app/pr-run.js'
 import type { ProgressStream } from '../app/progress.js'
 import { parseShard } from '../app/shards.js'
 import { FAIL_ON_VALUES, MAX_DURATION_MS, MAX_TRIALS, MEASURE_VALUES } from '../config/defaults.js'
 import { parseDuration } from '../config/units.js'
 import type { FailOn } from '../config/types.js'
 import { readCheckout } from '../git/checkout.js'
-import type { OutputTarget } from '../app/files.js'
-import type { Results } from '../results/types.js'
-import { serializeResults } from '../results/format.js'
-import { createProcessTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
 import { createProcessProfileRunner, type ProfileRunner } from '../runners/profile.js'
 import { commandBisect } from './bisect.js'
@@ -39,9 +22,9 @@ import { CALIBRATE_USAGE, commandCalibrate } from './calibrate.js'
 import { commandHistory, HISTORY_USAGE } from './history.js'
 import { commandInit, INIT_USAGE } from './init.js'
 import { VERSION } from '../version.js'
-import { reportFailure, writeProblem } from './failures.js'
+import { reportFailure } from './failures.js'
 import { parse, regex, UsageError, wholeNumber } from './flags.js'
-import { cliPublishers, type CliOutputs } from './present.js'
+import { judgeAndPresent, openOutputs, partialWriter } from './present.js'
 import { terminalName } from '../process/text.js'
 
 export interface CliIo {
@@ -139,64 +122,6 @@ function failOnFlag(text: string | undefined): FailOn | undefined {
   return choiceFlag('fail-on', FAIL_ON_VALUES, text)
 }
 
-/**
- * Opens the requested outputs before anything is measured. At most one of them may use
- * standard output; when one does, the terminal report goes to stderr.
- */
-function openOutputs(
-  values: { out?: string; report?: string; json?: boolean },
-  io: CliIo
-): CliOutputs {
-  const onStdout = [
-    values.json && '--json',
-    values.out === '-' && '--out -',
-    values.report === '-' && '--report -'
-  ].filter(Boolean)
-  if (onStdout.length > 1) {
-    throw new UsageError(`${onStdout.join(' and ')}: only one output can go to standard output`)
-  }
-  const open = (file: string | undefined) => {
-    if (file === undefined) return undefined
-    try {
-      return openOutput(io.cwd, file, io.stdout)
-    } catch (error) {
-      if (error instanceof OutputError) throw new UsageError(error.message)
-      throw error
-    }
-  }
-  return { out: open(values.out), report: open(values.report), json: values.json === true }
-}
-
-/**
- * Runs a request through the PR-run use case, published to the screen and the files asked
- * for; returns the outcome's exit code (3 when a file could not be written).
- */
-async function judgeAndPresent(
-  request: PrRunRequest,
-  outputs: CliOutputs,
-  io: CliIo,
-  deps: Partial<PrRunDependencies> = {}
-): Promise<number> {
-  const shown = cliPublishers(outputs, io)
-  const run = await prRun(request, {
-    runner: io.runner ?? createProcessTrialRunner(),
-    log: cliLog(io.stderr),
-    ...deps,
-    publishers: shown.publishers
-  })
-  return shown.writeFailed() ? EXIT.runtime : run.outcome.exitCode
-}
-
-/** The CLI's log for the use case: notes and warnings alike go to stderr. */
-function cliLog(stderr: ProgressStream): PrRunLog {
-  return {
-    ...(stderr.isTTY !== undefined ? { isTTY: stderr.isTTY } : {}),
-    write: (text) => stderr.write(text),
-    info: (line) => void stderr.write(`${line}\n`),
-    warning: (line) => void stderr.write(`${line}\n`)
-  }
-}
-
 async function commandRun(args: string[], io: CliIo): Promise<number> {
   const values = parse(args, RUN_OPTIONS)
   if (values.base !== undefined && values.baseline !== undefined) {
@@ -247,21 +172,6 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
       link: (dir) => displayPath(io.cwd, dir)
     }
   })
-}
-
-/** Writes results after each benchmark; a failure is said once and the run goes on. */
-function partialWriter(out: OutputTarget | undefined, io: CliIo) {
-  if (!out || out.isStdout) return undefined
-  let warned = false
-  return (partial: Results) => {
-    try {
-      out.write(serializeResults(partial))
-    } catch (error) {
-      if (!(error instanceof OutputError) || warned) return
-      warned = true
-      writeProblem(io.stderr, `${error.message}; will try again at the end`)
-    }
-  }
 }
 
 async function commandCompare(args: string[], io: CliIo): Promise<number> {
