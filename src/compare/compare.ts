@@ -19,12 +19,12 @@ import { minPairs, sequentialP, type LookRule } from '../stats/sequential.js'
 import { compareUnpaired } from '../stats/unpaired.js'
 import { classify } from '../stats/verdict.js'
 import { checkBudgets, targetProgress } from './budgets.js'
+import { gateOf } from './gate.js'
 import type {
   BenchmarkComparison,
   Comparison,
   ComparisonCounts,
   ComparisonMode,
-  Gate,
   MetricComparison
 } from './types.js'
 
@@ -349,21 +349,6 @@ export function compareResults(input: CompareInput): Comparison {
     targets,
     tests: tested.length,
     counts,
-    gate: gateOf(compare, counts)
+    gate: gateOf(compare.failOn, counts)
   }
-}
-
-function gateOf(compare: CompareConfig, counts: ComparisonCounts): Gate {
-  const reasons: string[] = []
-  const budgetsCount = compare.failOn === 'both' || compare.failOn === 'budgets'
-  const regressionsCount = compare.failOn === 'both' || compare.failOn === 'regressions'
-  if (budgetsCount && counts.budgetsFailed > 0) {
-    reasons.push(`${counts.budgetsFailed} budget${counts.budgetsFailed === 1 ? '' : 's'} exceeded`)
-  }
-  if (regressionsCount && counts.regressions > 0) {
-    reasons.push(
-      `${counts.regressions} significant regression${counts.regressions === 1 ? '' : 's'}`
-    )
-  }
-  return { failOn: compare.failOn, failed: reasons.length > 0, reasons }
 }

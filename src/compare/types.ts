@@ -64,6 +64,39 @@ export interface BenchmarkComparison {
   /** True when base and head measured the benchmark differently (config changed). */
   readonly definitionChanged: boolean
   readonly metrics: readonly MetricComparison[]
+  /**
+   * The acceptance that names this benchmark (or all) and applies to its regressions
+   * (set by applyAcceptances, accept.ts): covering them, or exceeded (judged again).
+   */
+  readonly acceptance?: BenchmarkAcceptance
+}
+
+/** An acceptance as applied to one benchmark's regressions. */
+export interface BenchmarkAcceptance {
+  /** The benchmark it was given for, or `*` (all). */
+  readonly benchmark: string
+  readonly by: string
+  /** Untrusted text (the accepter's words): rendered inert. */
+  readonly reason: string
+  readonly at: string
+  readonly pullRequest: number
+  readonly url?: string
+  /**
+   * How much worse it accepts, as a fraction of base (0.09: up to 9 % slower, or 9 % less
+   * throughput); undefined: any change (an acceptance recorded without limits).
+   */
+  readonly bound: number | undefined
+  /** True: every regressed gated metric is within the bound, the gate ignores them. */
+  readonly covers: boolean
+}
+
+/** An acceptance command that was not applied, and why (one line, inert text). */
+export interface IgnoredAcceptance {
+  /** Who wrote it (a login: untrusted text). */
+  readonly by: string
+  readonly url?: string
+  /** e.g. "someone has read access, not write". */
+  readonly reason: string
 }
 
 export interface BudgetCheck {
@@ -98,6 +131,11 @@ export interface ComparisonCounts {
   readonly errored: number
   readonly new: number
   readonly removed: number
+  /**
+   * Regressed gated metrics covered by an acceptance (applyAcceptances): not counted in
+   * `regressions`, not failing the gate. Absent: no acceptance was applied.
+   */
+  readonly accepted?: number
 }
 
 export interface Gate {
@@ -117,4 +155,6 @@ export interface Comparison {
   readonly tests: number
   readonly counts: ComparisonCounts
   readonly gate: Gate
+  /** Acceptance commands that were read but not applied (applyAcceptances). */
+  readonly ignoredAcceptances?: readonly IgnoredAcceptance[]
 }

@@ -130,8 +130,12 @@ function explainGiveUp(decided: WeakMap<object, string>) {
   }
 }
 
-/** The client every API of the action goes through (retries, throttling, timeouts). */
-function createClient(token: string, options: CommentsApiOptions) {
+/**
+ * The client every API of the action goes through (retries, throttling, timeouts); exported
+ * so that each GitHub API perfgate uses (comments, issues, check runs, acceptances) shares
+ * one setup.
+ */
+export function createClient(token: string, options: CommentsApiOptions = {}) {
   const baseUrl = options.baseUrl ?? process.env.GITHUB_API_URL
   const secondMs = options.secondMs ?? 1000
   const log = options.log ?? ((message: string) => process.stdout.write(`perfgate: ${message}\n`))
@@ -183,8 +187,11 @@ function createClient(token: string, options: CommentsApiOptions) {
   return octokit
 }
 
+/** The Octokit client {@link createClient} makes. */
+export type Client = ReturnType<typeof createClient>
+
 /** The token's login (GraphQL viewer); rejects when the API cannot tell. */
-async function viewerLogin(octokit: ReturnType<typeof createClient>): Promise<string> {
+async function viewerLogin(octokit: Client): Promise<string> {
   try {
     const data = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
     return data.viewer.login

@@ -6,7 +6,8 @@
 import { markdownTable } from 'markdown-table'
 import { DEFAULT_COMMENT_ID } from '../config/defaults.js'
 import { CI_LABEL } from './format.js'
-import { NOT_ALL_CLEAR, type ChangeRow, type ReportModel } from './model.js'
+import { escapeHtml } from './html.js'
+import { NOT_ALL_CLEAR, type AcceptedRow, type ChangeRow, type ReportModel } from './model.js'
 import { renderProfileMarkdown } from './profile.js'
 import { renderTrends } from './trend.js'
 
@@ -98,10 +99,17 @@ export function codeBlock(text: string): string {
   return `${fence}text\n${neutralizeCode(text)}\n${fence}`
 }
 
-const ICON = { regression: '🔴', improvement: '🟢', unchanged: '', inconclusive: '⚪' } as const
+const ICON = {
+  regression: '🔴',
+  accepted: '☑️',
+  improvement: '🟢',
+  unchanged: '',
+  inconclusive: '⚪'
+} as const
 /** The verdict column of the changes: the colour and the word, so no cell relies on colour. */
 const VERDICT = {
   regression: '🔴 regression',
+  accepted: '☑️ accepted',
   improvement: '🟢 improvement',
   unchanged: 'unchanged',
   inconclusive: '⚪ inconclusive'
@@ -177,6 +185,66 @@ function quietTable(rows: readonly ChangeRow[]): string {
   )
 }
 
+/** " ([comment](url))" after an acceptance's line, when it has a link. */
+function commentLink(url: string | undefined): string {
+  return url ? ` ([comment](${url}))` : ''
+}
+
+/** One applied acceptance: who, how much, why (untrusted text escaped, no mentions). */
+function acceptedItem(a: AcceptedRow): string {
+  const who = `by ${escapeMarkdown(a.by)}${commentLink(a.url)}`
+  if (!a.covers) {
+    return `- 🔴 **${escapeMarkdown(a.benchmark)}**: accepted up to ${a.bound} ${who}; now ${a.now}: judged again`
+  }
+  return `- ☑️ **${escapeMarkdown(a.benchmark)}** up to ${a.bound} ${who}: ${escapeMarkdown(a.reason)}`
+}
+
+/** The acceptance sections: regressions accepted (or past their bound), commands ignored. */
+function acceptanceSections(model: ReportModel): string[] {
+  const out: string[] = []
+  if (model.accepted.length > 0) {
+    out.push('**Accepted regressions**', '', ...model.accepted.map(acceptedItem), '')
+  }
+  if (model.ignored.length > 0) {
+    out.push(
+      '**Ignored acceptances**',
+      '',
+      ...model.ignored.map(
+        (i) => `- ${escapeMarkdown(i.by)}${commentLink(i.url)}: ${escapeMarkdown(i.reason)}`
+      ),
+      ''
+    )
+  }
+  return out
+}
+
+/** The commands that would accept the regressions failing the gate (collapsed). */
+function acceptCommandsDetails(model: ReportModel): string[] {
+  const out: string[] = []
+  if (model.acceptCommands.length > 0) {
+    out.push(
+      '<details><summary>Accept a regression on purpose</summary>',
+      '',
+      'Someone with write access to the repository can accept a regression with a reason, in a comment on this pull request (one line each; the bound is the upper end of the change measured, and a later change past it is judged again):',
+      '',
+      commandBlock(model.acceptCommands),
+      '',
+      '</details>',
+      ''
+    )
+  }
+  return out
+}
+
+/**
+ * Commands to copy, exactly: a `<pre>` block with HTML escapes, which GitHub shows as the
+ * text itself (a benchmark named `a <b>` reads `a <b>`), with no markdown, link or mention
+ * inside, and no raw HTML in the body.
+ */
+function commandBlock(commands: readonly string[]): string {
+  return `<pre>${commands.map(escapeHtml).join('\n')}</pre>`
+}
+
 /** Renders the report as GitHub-flavoured markdown. */
 export function renderMarkdownReport(model: ReportModel, options: MarkdownOptions = {}): string {
   const out: string[] = [
@@ -194,6 +262,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
   }
   out.push(escapeWithCode(model.context), '')
   if (model.changes.length > 0) out.push(changesTable(model.changes), '')
+  out.push(...acceptanceSections(model))
   if (model.trends?.length && !options.omit?.has('trends')) {
     out.push(renderTrends(model.trends, escapeMarkdown), '')
   }
@@ -239,6 +308,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
     }
   }
 
+  out.push(...acceptCommandsDetails(model))
   if (model.quiet.length > 0 && !omit.has('quiet')) {
     out.push(
       `<details><summary>${model.quiet.length} unchanged</summary>`,

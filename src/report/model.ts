@@ -3,9 +3,12 @@
  * (headline), what changed and how sure are we (changes), which promises broke (budgets),
  * why believe it (method, environment). Renderers turn it into markdown or terminal text.
  */
+import { formatBound, suggestedBound } from '../compare/accept.js'
+import { acceptCommandFor } from '../compare/accept-command.js'
 import type {
   BenchmarkComparison,
   Comparison,
+  IgnoredAcceptance,
   MetricComparison,
   StopReason,
   Verdict
@@ -21,8 +24,11 @@ import type { TrendRow } from './trend.js'
 /** doubt: nothing failed, but a gated test ended inconclusive (not an all-clear). */
 export type Tone = 'fail' | 'pass' | 'neutral' | 'doubt'
 
+/** A row's verdict: the test's, or `accepted` for a regression an acceptance covers. */
+export type RowVerdict = Verdict | 'accepted'
+
 export interface ChangeRow {
-  readonly verdict: Verdict
+  readonly verdict: RowVerdict
   readonly benchmark: string
   readonly metric: string
   readonly base: string
@@ -51,6 +57,23 @@ export interface TargetRow {
   readonly base: string
   readonly head: string
   readonly progress: string
+}
+
+/** An acceptance applied to a benchmark's regressions (untrusted: by, reason, url). */
+export interface AcceptedRow {
+  /** The benchmark, or `all`. */
+  readonly benchmark: string
+  readonly by: string
+  readonly reason: string
+  readonly pullRequest: number
+  /** The comment's address, when it is one of GitHub's (https). */
+  readonly url: string | undefined
+  /** e.g. "+9 %", or "any change" for an acceptance recorded without limits. */
+  readonly bound: string
+  /** False: the change is past the bound, and the benchmark was judged again. */
+  readonly covers: boolean
+  /** The regressed metrics' changes now, e.g. "+16.0 %" (for an exceeded bound). */
+  readonly now: string
 }
 
 /** A line about one benchmark: "<benchmark> <text>". */
@@ -127,6 +150,15 @@ export interface ReportModel {
   readonly profiles?: readonly ProfileSection[]
   /** Main's trend beside this PR, per row of changes (when the data branch was read). */
   readonly trends?: readonly TrendRow[]
+  /** Acceptances applied, covering or exceeded (benchmark order). */
+  readonly accepted: readonly AcceptedRow[]
+  /** Acceptance commands read but not applied, and why. */
+  readonly ignored: readonly IgnoredAcceptance[]
+  /**
+   * Per benchmark whose regressions fail the gate, the command that would accept them:
+   * the bound filled in from the interval, the reason left to write.
+   */
+  readonly acceptCommands: readonly string[]
 }
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`
@@ -194,13 +226,19 @@ function headColumn(m: MetricComparison): number {
   return Number.isFinite(m.ratio) && Number.isFinite(m.base) ? m.base * m.ratio : m.head
 }
 
+/** Whether a metric's regression is covered by the benchmark's acceptance. */
+function acceptedMetric(bench: BenchmarkComparison, m: MetricComparison): boolean {
+  return m.verdict === 'regression' && bench.acceptance?.covers === true
+}
+
 function changeRow(bench: BenchmarkComparison, m: MetricComparison): ChangeRow {
+  const accepted = acceptedMetric(bench, m)
   const headShown = headColumn(m)
   const interval = Number.isFinite(m.ciLow)
     ? `(${formatChange(m.ciLow).replace(' %', '')} … ${formatChange(m.ciHigh).replace(' %', '')})`
     : ''
   return {
-    verdict: m.verdict,
+    verdict: accepted ? 'accepted' : m.verdict,
     benchmark: bench.name,
     metric: metricLabel(m.metric, bench.kind),
     base: Number.isFinite(m.base) ? formatMetric(m.metric, m.base) : '–',
@@ -208,7 +246,9 @@ function changeRow(bench: BenchmarkComparison, m: MetricComparison): ChangeRow {
     change: formatChange(m.ratio),
     interval,
     p: formatP(m.pAdjusted),
-    detail: verdictDetail(bench, m)
+    detail: accepted
+      ? `accepted by ${bench.acceptance!.by}: ${verdictDetail(bench, m)}`
+      : verdictDetail(bench, m)
   }
 }
 
@@ -227,7 +267,9 @@ function headline(comparison: Comparison): { tone: Tone; text: string } {
   const c = comparison.counts
   const parts: string[] = []
   if (comparison.mode) {
-    parts.push(plural(c.regressions, 'regression'), plural(c.improvements, 'improvement'))
+    parts.push(plural(c.regressions, 'regression'))
+    if (c.accepted) parts.push(plural(c.accepted, 'accepted regression'))
+    parts.push(plural(c.improvements, 'improvement'))
   }
   if (c.budgetsFailed > 0) parts.push(`${plural(c.budgetsFailed, 'budget')} exceeded`)
   if (c.errored > 0) parts.push(`${c.errored} errored`)
@@ -239,7 +281,7 @@ function headline(comparison: Comparison): { tone: Tone; text: string } {
   const tone: Tone =
     comparison.gate.failed || c.errored > 0
       ? 'fail'
-      : c.regressions > 0
+      : c.regressions > 0 || (c.accepted ?? 0) > 0
         ? 'neutral'
         : c.inconclusive > 0
           ? 'doubt'
@@ -543,7 +585,13 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
   }
   // Regressions first, then improvements, then inconclusive (stable: config order inside each).
   const order = (r: ChangeRow) =>
-    r.verdict === 'regression' ? 0 : r.verdict === 'improvement' ? 1 : 2
+    r.verdict === 'regression'
+      ? 0
+      : r.verdict === 'accepted'
+        ? 1
+        : r.verdict === 'improvement'
+          ? 2
+          : 3
   changes.sort((a, b) => order(a) - order(b))
 
   const budgets: BudgetRow[] = comparison.budgets.map((check) => ({
@@ -604,6 +652,44 @@ export function buildReport(results: Results, comparison: Comparison): ReportMod
     failures,
     method: methodLines(results, comparison),
     environment: environmentLines(results),
-    gateFailed: comparison.gate.failed
+    gateFailed: comparison.gate.failed,
+    ...acceptanceParts(comparison)
   }
+}
+
+/** Only GitHub's own https addresses become links; anything else is left out. */
+function safeUrl(url: string | undefined): string | undefined {
+  return url !== undefined && /^https:\/\/[^\s()<>"'`\\]+$/.test(url) ? url : undefined
+}
+
+/** The report's acceptance parts: applied acceptances, ignored ones, commands to accept. */
+function acceptanceParts(
+  comparison: Comparison
+): Pick<ReportModel, 'accepted' | 'ignored' | 'acceptCommands'> {
+  const accepted: AcceptedRow[] = []
+  const acceptCommands: string[] = []
+  for (const bench of comparison.benchmarks) {
+    const a = bench.acceptance
+    const regressed = bench.metrics.filter((m) => m.gated && m.verdict === 'regression')
+    if (a) {
+      accepted.push({
+        benchmark: a.benchmark === '*' ? 'all' : a.benchmark,
+        by: sanitizeChildText(a.by),
+        reason: sanitizeChildText(a.reason),
+        pullRequest: a.pullRequest,
+        url: safeUrl(a.url),
+        bound: a.bound === undefined ? 'any change' : formatBound(a.bound).replace('%', ' %'),
+        covers: a.covers,
+        now: regressed.map((m) => formatChange(m.ratio)).join(', ')
+      })
+    }
+    const bound = a?.covers ? undefined : suggestedBound(bench)
+    if (bound !== undefined) acceptCommands.push(acceptCommandFor(bench.name, formatBound(bound)))
+  }
+  const ignored = (comparison.ignoredAcceptances ?? []).map((i) => ({
+    by: sanitizeChildText(i.by),
+    url: safeUrl(i.url),
+    reason: sanitizeChildText(i.reason)
+  }))
+  return { accepted, ignored, acceptCommands }
 }

@@ -2,6 +2,7 @@
  * The terminal report of a run: per benchmark and headline metric, the median of the
  * trials, their spread and range (pure; returns a string).
  */
+import { REASON_MAX } from '../compare/accept-command.js'
 import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
 import { sanitizeChildText, TERMINAL_NAME_MAX, terminalName } from '../process/text.js'
 import type { Results } from '../results/types.js'
@@ -99,11 +100,36 @@ export function renderTerminalReport(results: Results): string {
 
 const MARK = {
   regression: '▲ regression',
+  accepted: '▲ accepted',
   improvement: '▼ improvement',
   unchanged: '= unchanged',
   inconclusive: '? inconclusive'
 }
 const TONE = { fail: '✗', neutral: '•', doubt: '?', pass: '✓' }
+
+/** Accepted regressions and ignored acceptances (the command to accept is for PRs only). */
+function acceptanceLines(model: ReportModel): string[] {
+  const lines: string[] = []
+  if (model.accepted.length > 0) {
+    lines.push('Accepted regressions')
+    for (const a of model.accepted) {
+      lines.push(
+        a.covers
+          ? `  ${terminalName(a.benchmark)} up to ${a.bound} by ${terminalName(a.by)}: ${terminalName(a.reason, REASON_MAX)}`
+          : `  ${terminalName(a.benchmark)}: accepted up to ${a.bound} by ${terminalName(a.by)}; now ${a.now}: judged again`
+      )
+    }
+    lines.push('')
+  }
+  if (model.ignored.length > 0) {
+    lines.push('Ignored acceptances')
+    for (const i of model.ignored) {
+      lines.push(`  ${terminalName(i.by)}: ${terminalName(i.reason, REASON_MAX)}`)
+    }
+    lines.push('')
+  }
+  return lines
+}
 
 /** Renders the verdict part of a report (comparison, budgets, targets) for the terminal. */
 export function renderTerminalVerdict(model: ReportModel): string {
@@ -136,6 +162,7 @@ export function renderTerminalVerdict(model: ReportModel): string {
       if (r.verdict === 'inconclusive') lines.push(`? ${r.benchmark} ${r.metric}: ${r.detail}`)
     }
   }
+  lines.push(...acceptanceLines(model))
   if (model.profiles) lines.push(...renderProfileTerminal(model.profiles))
   if (model.budgets.length > 0) {
     lines.push('Budgets')
@@ -166,7 +193,8 @@ export function renderTerminalVerdict(model: ReportModel): string {
     ...model.budgets,
     ...model.targets,
     ...model.notes,
-    ...model.failures
+    ...model.failures,
+    ...model.accepted
   ].map((row) => row.benchmark)
   return forTerminal(lines.join('\n') + '\n', names)
 }

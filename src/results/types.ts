@@ -139,9 +139,9 @@ export interface Acceptance {
   /** Where it was given (the comment's URL), when known. */
   readonly url?: string
   /**
-   * The change it was given for: per metric, the largest head/base ratio it covers (the
-   * upper end of the change's interval when it was accepted). A later change beyond it is
-   * judged again. Absent: it covers any change of the benchmark.
+   * The change it was given for: per gated metric, the head/base ratio at its bound on the
+   * worse side (`+9%`: 1.09 for a time, 0.91 for requests/s; src/compare/accept.ts). A
+   * later change beyond it is judged again. Absent: it covers any change of the benchmark.
    */
   readonly limits?: readonly { readonly metric: MetricName; readonly ratio: number }[]
 }
