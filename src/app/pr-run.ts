@@ -17,6 +17,7 @@ import type { JudgedResults, Results } from '../results/types.js'
 import type { ProfileRunner } from '../runners/profile.js'
 import type { TrialRunner } from '../runners/types.js'
 import type { ResultsStore } from '../store/types.js'
+import { withAcceptances, type PullRequestAcceptances } from './acceptances.js'
 import { readResultsFile } from './files.js'
 import { judge } from './judge.js'
 import { mergeShards, type MergeExpectation, type ShardFile } from './merge.js'
@@ -126,6 +127,11 @@ export interface PrRunDependencies {
     readonly outDir: string
     readonly link: (dir: string) => string
   }
+  /**
+   * The acceptances given for these results (a pull request's `/perfgate accept` comments,
+   * commenters' permissions checked), applied before the outcome; undefined: none read.
+   */
+  readonly acceptances?: (results: JudgedResults) => Promise<PullRequestAcceptances | undefined>
   /** Main's series for the report's trends; undefined: no trends. */
   readonly series?: () => readonly Series[] | undefined
   /** Where the judged run goes, in this order. */
@@ -135,7 +141,9 @@ export interface PrRunDependencies {
 /** Runs a request to a judged run, hands it to every publisher in order, and returns it. */
 export async function prRun(request: PrRunRequest, deps: PrRunDependencies): Promise<JudgedRun> {
   let profiles: readonly BenchmarkProfile[] = []
-  const results = await judgedResults(request, deps, (found) => (profiles = found))
+  const judged = await judgedResults(request, deps, (found) => (profiles = found))
+  const read = await deps.acceptances?.(judged)
+  const results = read ? withAcceptances(judged, read) : judged
   const built = withProfiles(
     buildReport(results, results.comparison),
     profileSections(profiles, deps.profiler?.link ?? ((dir) => dir))

@@ -51,6 +51,12 @@ export function mergeBase(cwd: string, a: string, b: string): string | undefined
   return found.ok ? found.out : undefined
 }
 
+/** The repository's top level for `cwd` (paths in annotations are relative to it). */
+export function topLevel(cwd: string): string | undefined {
+  const found = gitSync(cwd, ['rev-parse', '--show-toplevel'])
+  return found.ok ? found.out : undefined
+}
+
 /**
  * The git facts of one checkout, bound to its directory: what the application layer is
  * handed (src/app/pr-run.ts `CheckoutGit`).

@@ -22,12 +22,16 @@ import {
 } from '../app/pr-run.js'
 import { RequestError } from '../app/requests.js'
 import { OUTPUT_FILES } from '../config/defaults.js'
-import { checkoutGit } from '../git/checkout.js'
+import { locateBenchmarks } from '../app/locate.js'
+import { checkoutGit, topLevel } from '../git/checkout.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import { createProcessProfileRunner, type ProfileRunner } from '../runners/profile.js'
 import type { TrialRunner } from '../runners/types.js'
 import type { BranchStore } from '../store/branch-store.js'
+import { createAcceptanceApi } from './acceptance.js'
 import { artifactTrustCheck, readArtifactPr } from './artifact.js'
+import { CheckRun } from './check-run.js'
+import { createChecksApi } from './checks.js'
 import { dataBranch, dataBranchPublisher } from './data-branch.js'
 import {
   actionFiles,
@@ -42,6 +46,7 @@ import type { ActionInputs } from './inputs.js'
 import type { ActionLog } from './log.js'
 import { createCommentsApi } from './octokit.js'
 import type { ActionOutputs } from './outputs.js'
+import { acceptancesReader, type AcceptancesOf } from './pr-acceptances.js'
 import { commentPublisher } from './pr-comment.js'
 import { planAction, type ActionEvent, type ActionPlan, type PlannedBaseline } from './plan.js'
 import { logPublisher, summaryPublisher } from './summary.js'
@@ -156,7 +161,8 @@ function shardFiles({ inputs, cwd, io }: Step) {
 function publishersOf(
   plan: Exclude<Carried, { kind: 'comment-from-artifact' }>,
   step: Step,
-  store: BranchStore
+  store: BranchStore,
+  check: CheckRun | undefined
 ): Publisher[] {
   const { inputs, event, files, io } = step
   const pr = plan.pullRequest
@@ -178,6 +184,7 @@ function publishersOf(
     logPublisher(io.log),
     io.outputs.publisher(files),
     ...toPullRequest,
+    ...(check ? [check.publisher()] : []),
     ...(plan.store ? [dataBranchPublisher(store, inputs, event, io)] : [])
   ]
 }
@@ -186,9 +193,13 @@ function publishersOf(
  * Comment mode (workflow_run after a fork PR's measure job): the artifact's results judged
  * again, the report in the summary, then the trust check before the outputs and comment.
  */
-function artifactPublishers(measuredSha: string, step: Step): Publisher[] {
+function artifactPublishers(
+  prNumber: number,
+  measuredSha: string,
+  step: Step,
+  check: CheckRun | undefined
+): Publisher[] {
   const { inputs, event, files, io } = step
-  const prNumber = readArtifactPr(files.pr)
   const api = createCommentsApi(
     inputs.token,
     { ...event.repository, issueNumber: prNumber },
@@ -199,12 +210,13 @@ function artifactPublishers(measuredSha: string, step: Step): Publisher[] {
     logPublisher(io.log),
     artifactTrustCheck(api, prNumber, measuredSha, files.pr),
     io.outputs.publisher(files),
-    commentPublisher(inputs, event.repository, prNumber, io)
+    commentPublisher(inputs, event.repository, prNumber, io),
+    ...(check ? [check.publisher()] : [])
   ]
 }
 
 /** The use case's dependencies for this step: runner, log, git, store, trends, publishers. */
-function dependenciesOf(plan: Carried, step: Step): PrRunDependencies {
+function dependenciesOf(plan: Carried, step: Step, target: PublishTarget): PrRunDependencies {
   const { inputs, cwd, files, io } = step
   const store = dataBranch(cwd, inputs, io.log)
   const pullRequest = plan.kind === 'comment-from-artifact' || plan.pullRequest !== undefined
@@ -223,17 +235,85 @@ function dependenciesOf(plan: Carried, step: Step): PrRunDependencies {
     ...(pullRequest
       ? { series: () => mainSeries(path.resolve(inputs.workingDirectory), inputs, io.log) }
       : {}),
+    ...(target.acceptances && inputs.token
+      ? {
+          acceptances: acceptancesReader(
+            createAcceptanceApi(inputs.token, step.event.repository, {
+              log: (m) => io.log.info(`perfgate: ${m}`)
+            }),
+            target.acceptances,
+            io.log
+          )
+        }
+      : {}),
     publishers:
       plan.kind === 'comment-from-artifact'
-        ? artifactPublishers(plan.measuredSha, step)
-        : publishersOf(plan, step, store)
+        ? artifactPublishers(target.prNumber!, plan.measuredSha, step, target.check)
+        : publishersOf(plan, step, store, target.check)
   }
 }
 
-/** Carries a plan out: the publishers chosen (the artifact's PR number read), then the request. */
+/** The pull request a run reports to, its Check run, and whose acceptances it takes. */
+interface PublishTarget {
+  /** The pull request of the comment workflow, read from the artifact. */
+  readonly prNumber?: number
+  readonly check?: CheckRun
+  readonly acceptances?: AcceptancesOf
+}
+
+/** The target of a plan: on a commented pull request, its check and acceptances. */
+function targetOf(plan: Carried, step: Step): PublishTarget {
+  const { inputs, event } = step
+  if (plan.kind === 'comment-from-artifact') {
+    const prNumber = readArtifactPr(step.files.pr)
+    return {
+      prNumber,
+      ...checkOf(plan.measuredSha, step),
+      acceptances: { pullRequest: prNumber }
+    }
+  }
+  const commented = plan.pullRequest !== undefined && plan.publish === 'comment'
+  const headSha = event.pullRequest?.headSha
+  return {
+    ...(commented && headSha ? checkOf(headSha, step) : {}),
+    ...(commented ? { acceptances: { pullRequest: plan.pullRequest! } } : {}),
+    ...(plan.store && inputs.token ? { acceptances: { mergedInto: event.sha } } : {})
+  }
+}
+
+/** The Check run on `headSha`, per the `check` input (nothing without a token). */
+function checkOf(headSha: string, { inputs, event, cwd, io }: Step): { check?: CheckRun } {
+  if (!inputs.check || !inputs.token) return {}
+  const api = createChecksApi(inputs.token, event.repository, {
+    log: (m) => io.log.info(`perfgate: ${m}`)
+  })
+  const locate = () => {
+    const root = topLevel(cwd)
+    const config = loadConfigFile(cwd, inputs.config)
+    return root ? locateBenchmarks(config, root) : { locations: new Map(), fallback: undefined }
+  }
+  return { check: new CheckRun(api, { commentId: inputs.commentId, headSha, log: io.log, locate }) }
+}
+
+/**
+ * Carries a plan out: its target (the artifact's PR number read), the Check run started
+ * when measuring starts, then the request; a run that ends without a verdict completes
+ * the check as a failure, so a required check never passes on results that do not exist.
+ */
 async function carryOut(plan: Carried, step: Step): Promise<Outcome> {
-  const deps = dependenciesOf(plan, step)
-  return (await prRun(requestOf(plan, step), deps)).outcome
+  const target = targetOf(plan, step)
+  // The comment workflow posts the check after the artifact is trusted.
+  if (plan.kind !== 'comment-from-artifact') target.check?.start()
+  try {
+    const deps = dependenciesOf(plan, step, target)
+    return (await prRun(requestOf(plan, step), deps)).outcome
+  } catch (error) {
+    const failed =
+      failureOf(error)?.outcome ??
+      outcomeOfError(EXIT.runtime, `internal error: ${(error as Error).message}`)
+    await target.check?.fail(failed)
+    throw error
+  }
 }
 
 /** Runs the action for an event; returns its outcome (outputs are set on every path). */

@@ -5,7 +5,7 @@ import type { ActionEvent } from './plan.js'
 /** The event this step runs for. */
 export function readActionEvent(): ActionEvent {
   const payload = context.payload as {
-    pull_request?: { number: number; base: { sha: string } }
+    pull_request?: { number: number; base: { sha: string }; head?: { sha?: string } }
     repository?: { default_branch?: string }
     workflow_run?: { head_sha?: string }
   }
@@ -17,7 +17,15 @@ export function readActionEvent(): ActionEvent {
     name: context.eventName,
     ref: context.ref,
     sha: context.sha,
-    ...(pr ? { pullRequest: { number: pr.number, baseSha: pr.base.sha } } : {}),
+    ...(pr
+      ? {
+          pullRequest: {
+            number: pr.number,
+            baseSha: pr.base.sha,
+            ...(pr.head?.sha ? { headSha: pr.head.sha } : {})
+          }
+        }
+      : {}),
     ...(payload.repository?.default_branch
       ? { defaultBranch: payload.repository.default_branch }
       : {}),
