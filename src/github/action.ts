@@ -22,16 +22,14 @@ import {
 } from '../app/pr-run.js'
 import { RequestError } from '../app/requests.js'
 import { OUTPUT_FILES } from '../config/defaults.js'
-import { locateBenchmarks } from '../app/locate.js'
-import { checkoutGit, topLevel } from '../git/checkout.js'
+import { checkoutGit } from '../git/checkout.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import { createProcessProfileRunner, type ProfileRunner } from '../runners/profile.js'
 import type { TrialRunner } from '../runners/types.js'
 import type { BranchStore } from '../store/branch-store.js'
 import { createAcceptanceApi } from './acceptance.js'
 import { artifactTrustCheck, readArtifactPr } from './artifact.js'
-import { CheckRun } from './check-run.js'
-import { createChecksApi } from './checks.js'
+import { checkRunOn, type CheckRun } from './check-run.js'
 import { dataBranch, dataBranchPublisher } from './data-branch.js'
 import {
   actionFiles,
@@ -268,31 +266,17 @@ function targetOf(plan: Carried, step: Step): PublishTarget {
     const prNumber = readArtifactPr(step.files.pr)
     return {
       prNumber,
-      ...checkOf(plan.measuredSha, step),
+      ...checkRunOn(plan.measuredSha, step),
       acceptances: { pullRequest: prNumber }
     }
   }
   const commented = plan.pullRequest !== undefined && plan.publish === 'comment'
   const headSha = event.pullRequest?.headSha
   return {
-    ...(commented && headSha ? checkOf(headSha, step) : {}),
+    ...(commented && headSha ? checkRunOn(headSha, step) : {}),
     ...(commented ? { acceptances: { pullRequest: plan.pullRequest! } } : {}),
     ...(plan.store && inputs.token ? { acceptances: { mergedInto: event.sha } } : {})
   }
-}
-
-/** The Check run on `headSha`, per the `check` input (nothing without a token). */
-function checkOf(headSha: string, { inputs, event, cwd, io }: Step): { check?: CheckRun } {
-  if (!inputs.check || !inputs.token) return {}
-  const api = createChecksApi(inputs.token, event.repository, {
-    log: (m) => io.log.info(`perfgate: ${m}`)
-  })
-  const locate = () => {
-    const root = topLevel(cwd)
-    const config = loadConfigFile(cwd, inputs.config)
-    return root ? locateBenchmarks(config, root) : { locations: new Map(), fallback: undefined }
-  }
-  return { check: new CheckRun(api, { commentId: inputs.commentId, headSha, log: io.log, locate }) }
 }
 
 /**

@@ -6,12 +6,21 @@
  * failure of it is a warning, never a lost report.
  */
 import * as core from '@actions/core'
-import type { BenchmarkLocations } from '../app/locate.js'
+import { loadConfigFile } from '../app/files.js'
+import { locateBenchmarks, type BenchmarkLocations } from '../app/locate.js'
 import type { Outcome } from '../app/outcome.js'
 import type { Publisher } from '../app/pr-run.js'
 import { annotationsOf } from '../report/annotations.js'
 import { VERSION } from '../version.js'
-import { checkName, checkRunResult, type ChecksApi, type CheckRunResult } from './checks.js'
+import { topLevel } from '../git/checkout.js'
+import {
+  checkName,
+  checkRunResult,
+  createChecksApi,
+  type ChecksApi,
+  type CheckRunResult
+} from './checks.js'
+import type { ActionInputs } from './inputs.js'
 import type { ActionLog } from './log.js'
 
 const NO_LOCATIONS: BenchmarkLocations = { locations: new Map(), fallback: undefined }
@@ -101,4 +110,29 @@ export class CheckRun {
       core.warning(`perfgate: could not complete the check run: ${(error as Error).message}`)
     }
   }
+}
+
+/**
+ * The Check run on `headSha`, per the `check` input (none without a token): its
+ * annotations point into the repository checked out in `cwd`.
+ */
+export function checkRunOn(
+  headSha: string,
+  step: {
+    readonly inputs: Pick<ActionInputs, 'check' | 'token' | 'commentId' | 'config'>
+    readonly event: { readonly repository: { readonly owner: string; readonly repo: string } }
+    readonly cwd: string
+    readonly io: { readonly log: ActionLog }
+  }
+): { check?: CheckRun } {
+  const { inputs, event, cwd, io } = step
+  if (!inputs.check || !inputs.token) return {}
+  const api = createChecksApi(inputs.token, event.repository, {
+    log: (m) => io.log.info(`perfgate: ${m}`)
+  })
+  const locate = () => {
+    const root = topLevel(cwd)
+    return root ? locateBenchmarks(loadConfigFile(cwd, inputs.config), root) : NO_LOCATIONS
+  }
+  return { check: new CheckRun(api, { commentId: inputs.commentId, headSha, log: io.log, locate }) }
 }
