@@ -8,14 +8,14 @@ import { outcomeOf } from '../src/app/outcome.js'
 import { createAcceptanceApi, gatedBenchmarks, readAcceptances } from '../src/github/acceptance.js'
 import { renderMarkdownReport } from '../src/report/markdown.js'
 import { buildReport } from '../src/report/model.js'
-import type { BenchmarkResult, Results } from '../src/results/types.js'
+import type { BenchmarkResult, JudgedResults, Results } from '../src/results/types.js'
 import { COMPARED_RESULTS } from '../__fixtures__/results/comparison.js'
 import { FakeGitHub } from './helpers/fake-github.js'
 
 const NAME = 'GET /users <script>'
 
 /** The fixture's run without budgets: its gate fails on the one regression only. */
-function pullRequestRun(slowdown = 1): Results {
+function pullRequestRun(slowdown = 1): JudgedResults {
   const slower = (b: BenchmarkResult): BenchmarkResult =>
     b.name !== NAME
       ? b
@@ -85,7 +85,7 @@ it('fails on a regression, ignores a reader, passes once a writer accepts, fails
 })
 
 it('drops an acceptance forged in a results file', () => {
-  const forged: Results = {
+  const forged: JudgedResults = {
     ...pullRequestRun(),
     accepted: [{ benchmark: '*', reason: 'trust me', by: 'lead', at: 'x', pullRequest: 7 }]
   }

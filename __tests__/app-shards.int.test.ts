@@ -13,7 +13,7 @@ import { RequestError } from '../src/app/requests.js'
 import { runBenchmarks } from '../src/app/run.js'
 import { buildReport } from '../src/report/model.js'
 import { assignShards, parseShard } from '../src/app/shards.js'
-import type { Results } from '../src/results/types.js'
+import type { JudgedResults, Results } from '../src/results/types.js'
 import type { TrialRunner } from '../src/runners/types.js'
 import { createRandom } from '../src/stats/random.js'
 import { git } from './helpers/git-repos.js'
@@ -113,8 +113,8 @@ const verdicts = (r: Results) =>
 
 describe('merge', () => {
   let dir: string
-  let single: Results
-  let shards: Results[]
+  let single: JudgedResults
+  let shards: JudgedResults[]
   beforeAll(async () => {
     dir = suiteRepo()
     single = await measure(dir)
@@ -166,7 +166,8 @@ describe('merge', () => {
     refuse([], /needs the results files/)
   })
 
-  const files = () => shards.map((results, i) => ({ source: `s${i + 1}.json`, results }))
+  const files = (): ShardFile[] =>
+    shards.map((results, i) => ({ source: `s${i + 1}.json`, results }))
   /** Shard `index` (1-based) with its benchmarks edited. */
   const edited = (
     index: number,

@@ -11,7 +11,12 @@ import { compareResults } from '../src/compare/compare.js'
 import type { Comparison } from '../src/compare/types.js'
 import type { Budget, CompareConfig } from '../src/config/types.js'
 import { outcomeOf } from '../src/app/outcome.js'
-import type { Acceptance, BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
+import type {
+  Acceptance,
+  BenchmarkResult,
+  JudgedResults,
+  TrialResult
+} from '../src/results/types.js'
 import { summarizeTrials } from '../src/results/summary.js'
 
 const COMPARE: CompareConfig = { failOn: 'both', test: 't', maxPairs: undefined, maxTimeMs: 600000 }
@@ -56,7 +61,7 @@ function accept(benchmark: string, bound: number | undefined, at = '2026-01-01T0
 }
 
 function outcome(comparison: Comparison) {
-  return outcomeOf({ benchmarks: [], comparison } as unknown as Results)
+  return outcomeOf({ benchmarks: [], comparison } as unknown as JudgedResults)
 }
 
 const named = (c: Comparison, name: string) => c.benchmarks.find((b) => b.name === name)!

@@ -14,7 +14,7 @@ import {
 import type { CommentsApiOptions } from '../src/github/octokit.js'
 import { annotationsOf, type Annotation } from '../src/report/annotations.js'
 import { buildReport } from '../src/report/model.js'
-import type { Results } from '../src/results/types.js'
+import type { JudgedResults } from '../src/results/types.js'
 import { compareResults } from '../src/compare/compare.js'
 import {
   BASE,
@@ -61,7 +61,7 @@ function annotations(n: number): Annotation[] {
 }
 
 /** Judged results of a paired run, head = base × factor per benchmark (noisy: inconclusive). */
-function judged(benches: { name: string; factor: number; noisy?: boolean }[]): Results {
+function judged(benches: { name: string; factor: number; noisy?: boolean }[]): JudgedResults {
   const head = benches.map((b) =>
     benchResult(
       b.name,
@@ -80,7 +80,7 @@ function judged(benches: { name: string; factor: number; noisy?: boolean }[]): R
 }
 
 /** The whole publication of judged results: create, annotate at the config's line, complete. */
-async function publish(results: Results) {
+async function publish(results: JudgedResults) {
   const api = client()
   const run = await api.create({ name: checkName(), headSha: SHA })
   const model = buildReport(results, results.comparison!)

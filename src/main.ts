@@ -4,7 +4,8 @@
  */
 import * as core from '@actions/core'
 import { EXIT, outcomeOfError, type Outcome } from './app/outcome.js'
-import { readActionEvent, runAction } from './github/action.js'
+import { runAction } from './github/action.js'
+import { readActionEvent } from './github/event.js'
 import { InputError, readInputs } from './github/inputs.js'
 import { createActionLog, type ActionLog } from './github/log.js'
 import { ActionOutputs } from './github/outputs.js'

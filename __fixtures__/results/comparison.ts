@@ -3,7 +3,12 @@
 // benchmark, and names that need escaping.
 import { compareResults } from '../../src/compare/compare.js'
 import type { StopReason } from '../../src/compare/types.js'
-import type { BenchmarkResult, Results, TrialResult } from '../../src/results/types.js'
+import type {
+  BenchmarkResult,
+  JudgedResults,
+  Results,
+  TrialResult
+} from '../../src/results/types.js'
 import { summarizeTrials } from '../../src/results/summary.js'
 import { SAMPLE_RESULTS } from './sample.js'
 
@@ -91,4 +96,4 @@ export const COMPARISON = compareResults({
   base,
   compare: SAMPLE_RESULTS.compare
 })
-export const COMPARED_RESULTS: Results = { ...results, comparison: COMPARISON }
+export const COMPARED_RESULTS: JudgedResults = { ...results, comparison: COMPARISON }

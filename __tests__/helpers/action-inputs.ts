@@ -20,6 +20,8 @@ export function actionInputs(overrides: Partial<ActionInputs> = {}): ActionInput
     allowPullRequestTarget: false,
     changePointIssues: false,
     dashboard: true,
+    // The Check run is on by default; tests of other publishers leave it off.
+    check: false,
     ...overrides
   }
 }

@@ -7,7 +7,7 @@
  */
 import { applyAcceptances } from '../compare/accept.js'
 import type { IgnoredAcceptance } from '../compare/types.js'
-import type { Acceptance, Results } from '../results/types.js'
+import type { Acceptance, JudgedResults, Results } from '../results/types.js'
 
 /** Acceptances read from a pull request, and the commands ignored there. */
 export interface PullRequestAcceptances {
@@ -19,6 +19,8 @@ export interface PullRequestAcceptances {
  * The results with `accepted` set to the acceptances read (absent when none) and, when they
  * are judged, their comparison's gate decided again with them (applyAcceptances).
  */
+export function withAcceptances(results: JudgedResults, read: PullRequestAcceptances): JudgedResults
+export function withAcceptances(results: Results, read: PullRequestAcceptances): Results
 export function withAcceptances(results: Results, read: PullRequestAcceptances): Results {
   const { accepted: _fromFile, ...rest } = results
   const comparison = results.comparison

@@ -5,7 +5,7 @@
  */
 import { compareResults } from '../compare/compare.js'
 import type { ComparisonMode } from '../compare/types.js'
-import type { Results } from '../results/types.js'
+import type { JudgedResults, Results } from '../results/types.js'
 
 /** How a results file's base was measured: side by side (paired) or in another run. */
 export function comparisonMode(results: Results): ComparisonMode | undefined {
@@ -14,7 +14,7 @@ export function comparisonMode(results: Results): ComparisonMode | undefined {
 }
 
 /** The results with their comparison (budgets, verdicts, gate) computed afresh. */
-export function judge(results: Results, mode = comparisonMode(results)): Results {
+export function judge(results: Results, mode = comparisonMode(results)): JudgedResults {
   const comparison = compareResults({
     mode,
     head: results.benchmarks,

@@ -9,6 +9,7 @@ import type {
   BaseResults,
   BenchmarkResult,
   Incomplete,
+  JudgedResults,
   Results,
   ShardInfo
 } from '../results/types.js'
@@ -195,7 +196,10 @@ function accountFor(files: readonly ShardFile[], suite: readonly string[]): Inco
  * never silently out of the gate. With `expected`, shards of another commit or base are
  * refused.
  */
-export function mergeShards(files: readonly ShardFile[], expected?: MergeExpectation): Results {
+export function mergeShards(
+  files: readonly ShardFile[],
+  expected?: MergeExpectation
+): JudgedResults {
   if (files.length === 0) throw new RequestError('merge needs the results files of the shards')
   for (const file of files) {
     checkShardFile(file)

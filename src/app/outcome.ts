@@ -4,7 +4,7 @@
  * action's outputs all derive from it, so the same results can never pass in one place
  * and fail in another.
  */
-import type { Results } from '../results/types.js'
+import type { JudgedResults } from '../results/types.js'
 
 /** Exit codes of the command line (the action's `exit-code` output uses the same). */
 export const EXIT = { passed: 0, gateFailed: 1, usage: 2, runtime: 3 } as const
@@ -38,11 +38,8 @@ export function outcomeOfError(exitCode: typeof EXIT.usage | typeof EXIT.runtime
  * gate the merged results decide), then benchmarks that could not be measured on head or
  * results that are incomplete (exit 3), else passed.
  */
-export function outcomeOf(results: Results): Outcome {
+export function outcomeOf(results: JudgedResults): Outcome {
   const comparison = results.comparison
-  if (!comparison) {
-    throw new Error('outcomeOf needs judged results (with a comparison)')
-  }
   // One shard's gate is preliminary (Holm over part of the suite): `merge` decides it.
   if (comparison.gate.failed && !results.shard) {
     return { exitCode: EXIT.gateFailed, verdict: 'fail', reasons: comparison.gate.reasons }

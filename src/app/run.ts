@@ -14,6 +14,7 @@ import {
   RESULTS_SCHEMA_VERSION,
   type BaseResults,
   type BenchmarkResult,
+  type JudgedResults,
   type Results
 } from '../results/types.js'
 import type { TrialRunner } from '../runners/types.js'
@@ -73,7 +74,10 @@ function effectiveConfig(request: RunRequest): Config {
 }
 
 /** Measures and judges a run request. */
-export async function runBenchmarks(request: RunRequest, deps: RunDependencies): Promise<Results> {
+export async function runBenchmarks(
+  request: RunRequest,
+  deps: RunDependencies
+): Promise<JudgedResults> {
   const config = effectiveConfig(request)
   const suite = selectBenchmarks(config, request.filter)
   // Early stops are planned for Holm over the whole suite, also when a shard runs part of it.
@@ -201,7 +205,7 @@ export async function runBenchmarks(request: RunRequest, deps: RunDependencies):
 }
 
 /** `perfgate compare`: head's results against a base's, both read from files. */
-export function compareStored(base: Results, head: Results, baseSource: string): Results {
+export function compareStored(base: Results, head: Results, baseSource: string): JudgedResults {
   return judge(
     {
       ...head,

@@ -1,48 +1,30 @@
 /**
- * The perfgate command line: turns argv into a request for the application layer, presents
- * the judged results (terminal report, files, JSON) and returns the exit code of the
- * outcome: 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be
+ * The perfgate command line: turns argv into a request for the PR-run use case
+ * (src/app/pr-run.ts), has it presented (src/cli/present.ts: terminal report, files, JSON)
+ * and returns the exit code of the outcome: 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be
  * measured (or results could not be written).
  */
-import { randomInt } from 'node:crypto'
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import {
-  displayPath,
-  loadConfigFile,
-  openOutput,
-  OutputError,
-  readResultsFile,
-  type OutputTarget
-} from '../app/files.js'
-import { EXIT, outcomeOf } from '../app/outcome.js'
+import { displayPath, loadConfigFile, readResultsFile } from '../app/files.js'
+import { EXIT } from '../app/outcome.js'
+import type { BaselineRequest, MeasureRequest } from '../app/pr-run.js'
 import type { ProgressStream } from '../app/progress.js'
-import type { Baseline, RunRequest } from '../app/requests.js'
-import { mergeShards } from '../app/merge.js'
-import { compareStored, runBenchmarks } from '../app/run.js'
-import { parseShard, sharedSeed } from '../app/shards.js'
-import { gitSync } from '../git/run.js'
-import { configHash } from '../results/hash.js'
+import { parseShard } from '../app/shards.js'
 import { FAIL_ON_VALUES, MAX_DURATION_MS, MAX_TRIALS, MEASURE_VALUES } from '../config/defaults.js'
 import { parseDuration } from '../config/units.js'
 import type { FailOn } from '../config/types.js'
-import { renderMarkdownReport } from '../report/markdown.js'
-import { buildReport } from '../report/model.js'
-import { renderTerminalReport, renderTerminalVerdict } from '../report/terminal.js'
-import { serializeResults } from '../results/format.js'
-import type { Results } from '../results/types.js'
-import { createProcessTrialRunner } from '../runners/index.js'
+import { readCheckout } from '../git/checkout.js'
 import type { TrialRunner } from '../runners/types.js'
 import { createProcessProfileRunner, type ProfileRunner } from '../runners/profile.js'
-import type { BenchmarkProfile } from '../app/profile.js'
-import { profileSections, withProfiles } from '../report/profile.js'
 import { commandBisect } from './bisect.js'
 import { CALIBRATE_USAGE, commandCalibrate } from './calibrate.js'
 import { commandHistory, HISTORY_USAGE } from './history.js'
 import { commandInit, INIT_USAGE } from './init.js'
 import { VERSION } from '../version.js'
-import { reportFailure, writeProblem } from './failures.js'
+import { reportFailure } from './failures.js'
 import { parse, regex, UsageError, wholeNumber } from './flags.js'
+import { judgeAndPresent, openOutputs, partialWriter } from './present.js'
 import { terminalName } from '../process/text.js'
 
 export interface CliIo {
@@ -112,12 +94,6 @@ const VALIDATE_OPTIONS = {
   config: { type: 'string', short: 'c' }
 } satisfies ParseArgsConfig['options']
 
-/** HEAD's commit in `dir`, or undefined outside a git repository. */
-function headCommit(dir: string): string | undefined {
-  const head = gitSync(dir, ['rev-parse', 'HEAD'])
-  return head.ok ? head.out : undefined
-}
-
 function durationFlag(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const parsed = parseDuration(text)
@@ -146,93 +122,11 @@ function failOnFlag(text: string | undefined): FailOn | undefined {
   return choiceFlag('fail-on', FAIL_ON_VALUES, text)
 }
 
-interface Outputs {
-  readonly out?: OutputTarget
-  readonly report?: OutputTarget
-  readonly json: boolean
-}
-
-/**
- * Opens the requested outputs before anything is measured. At most one of them may use
- * standard output; when one does, the terminal report goes to stderr.
- */
-function openOutputs(
-  values: { out?: string; report?: string; json?: boolean },
-  io: CliIo
-): Outputs {
-  const onStdout = [
-    values.json && '--json',
-    values.out === '-' && '--out -',
-    values.report === '-' && '--report -'
-  ].filter(Boolean)
-  if (onStdout.length > 1) {
-    throw new UsageError(`${onStdout.join(' and ')}: only one output can go to standard output`)
-  }
-  const open = (file: string | undefined) => {
-    if (file === undefined) return undefined
-    try {
-      return openOutput(io.cwd, file, io.stdout)
-    } catch (error) {
-      if (error instanceof OutputError) throw new UsageError(error.message)
-      throw error
-    }
-  }
-  return { out: open(values.out), report: open(values.report), json: values.json === true }
-}
-
-/**
- * Presents judged results: the terminal report (or JSON), the report and results files;
- * returns the exit code of the outcome. Files are written after the report is shown, so a
- * late write failure never hides what was measured.
- */
-function present(
-  results: Results,
-  outputs: Outputs,
-  io: CliIo,
-  profiles: readonly BenchmarkProfile[] = []
-): number {
-  const model = withProfiles(
-    buildReport(results, results.comparison!),
-    profileSections(profiles, (dir) => displayPath(io.cwd, dir))
-  )
-  const terminal = outputs.out?.isStdout || outputs.report?.isStdout ? io.stderr : io.stdout
-  if (outputs.json) io.stdout.write(serializeResults(results))
-  else {
-    const table = results.benchmarks.length > 0 ? renderTerminalReport(results) + '\n' : ''
-    terminal.write(`\n${table}${renderTerminalVerdict(model)}`)
-  }
-  const writes: [OutputTarget | undefined, string, () => string][] = [
-    [outputs.out, 'results', () => serializeResults(results)],
-    [outputs.report, 'report', () => renderMarkdownReport(model, { version: VERSION })]
-  ]
-  let failed = false
-  for (const [target, what, text] of writes) {
-    if (!target) continue
-    try {
-      target.write(text())
-      if (!target.isStdout) io.stderr.write(`${what} written to ${terminalName(target.display)}\n`)
-    } catch (error) {
-      if (!(error instanceof OutputError)) throw error
-      writeProblem(io.stderr, error.message)
-      failed = true
-    }
-  }
-  return failed ? EXIT.runtime : outcomeOf(results).exitCode
-}
-
 async function commandRun(args: string[], io: CliIo): Promise<number> {
   const values = parse(args, RUN_OPTIONS)
   if (values.base !== undefined && values.baseline !== undefined) {
     throw new UsageError(
       '--base and --baseline exclude each other: compare with a git ref or with a results file'
-    )
-  }
-  if (values['max-duration'] !== undefined && values.base === undefined) {
-    // The budget shares an A/B's pairs among undecided benchmarks; a run of head alone has
-    // no looks to stop at, so the flag would silently do nothing.
-    throw new UsageError(
-      '--max-duration: a time budget is for an A/B run and needs --base <git-ref>; ' +
-        'without it every benchmark runs its trials (set fewer with --trials)'
     )
   }
   const trials = wholeNumber('trials', values.trials, 1, MAX_TRIALS)
@@ -242,22 +136,17 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
   const maxDurationMs = durationFlag('max-duration', values['max-duration'])
   const measure = choiceFlag('measure', MEASURE_VALUES, values.measure)
   const config = loadConfigFile(io.cwd, values.config, measure)
-  const seed =
-    wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ??
-    (shard ? sharedSeed(headCommit(config.dir), configHash(config)) : randomInt(2 ** 31))
+  const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1)
   // Outputs and a stored baseline are checked before anything is measured.
   const outputs = openOutputs(values, io)
-  const baseline: Baseline =
+  const baseline: BaselineRequest =
     values.base !== undefined
       ? { kind: 'merge-base', ref: values.base }
       : values.baseline !== undefined
-        ? {
-            kind: 'stored',
-            results: readResultsFile(io.cwd, values.baseline),
-            source: values.baseline
-          }
+        ? { kind: 'file', cwd: io.cwd, file: values.baseline }
         : { kind: 'none' }
-  const request: RunRequest = {
+  const request: MeasureRequest = {
+    kind: 'measure',
     config,
     filter,
     baseline,
@@ -269,40 +158,23 @@ async function commandRun(args: string[], io: CliIo): Promise<number> {
     ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
     ...(values.profile ? { profile: 'always' as const } : {})
   }
-  let profiles: BenchmarkProfile[] = []
-  const results = await runBenchmarks(request, {
-    runner: io.runner ?? createProcessTrialRunner(),
-    log: io.stderr,
-    onPartial: partialWriter(outputs.out, io),
+  const onPartial = partialWriter(outputs.out, io)
+  return judgeAndPresent(request, outputs, io, {
+    // HEAD seeds a shard's pair order; the command line never fetches a commit.
+    git: { head: () => readCheckout(config.dir) },
+    ...(onPartial ? { onPartial } : {}),
     profiler: {
       runner: io.profileRunner ?? createProcessProfileRunner(),
-      log: io.stderr,
       outDir: path.resolve(
         io.cwd,
         values['profile-dir'] ?? path.join(config.dir, '.perfgate', 'profiles')
       ),
-      onProfiles: (found) => (profiles = found)
+      link: (dir) => displayPath(io.cwd, dir)
     }
   })
-  return present(results, outputs, io, profiles)
 }
 
-/** Writes results after each benchmark; a failure is said once and the run goes on. */
-function partialWriter(out: OutputTarget | undefined, io: CliIo) {
-  if (!out || out.isStdout) return undefined
-  let warned = false
-  return (partial: Results) => {
-    try {
-      out.write(serializeResults(partial))
-    } catch (error) {
-      if (!(error instanceof OutputError) || warned) return
-      warned = true
-      writeProblem(io.stderr, `${error.message}; will try again at the end`)
-    }
-  }
-}
-
-function commandCompare(args: string[], io: CliIo): number {
+async function commandCompare(args: string[], io: CliIo): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({ args, options: COMPARE_OPTIONS, strict: true, allowPositionals: true })
@@ -316,10 +188,10 @@ function commandCompare(args: string[], io: CliIo): number {
   const base = readResultsFile(io.cwd, baseFile)
   const head = readResultsFile(io.cwd, headFile)
   const outputs = openOutputs(parsed.values, io)
-  return present(compareStored(base, head, baseFile), outputs, io)
+  return judgeAndPresent({ kind: 'compare', base, head, baseSource: baseFile }, outputs, io)
 }
 
-function commandMerge(args: string[], io: CliIo): number {
+async function commandMerge(args: string[], io: CliIo): Promise<number> {
   let parsed
   try {
     parsed = parseArgs({ args, options: COMPARE_OPTIONS, strict: true, allowPositionals: true })
@@ -334,7 +206,7 @@ function commandMerge(args: string[], io: CliIo): number {
     results: readResultsFile(io.cwd, file)
   }))
   const outputs = openOutputs(parsed.values, io)
-  return present(mergeShards(files), outputs, io)
+  return judgeAndPresent({ kind: 'merge', shards: files }, outputs, io)
 }
 
 function commandValidate(args: string[], io: CliIo): number {
@@ -356,9 +228,9 @@ export async function main(args: string[], io: CliIo): Promise<number> {
       case 'run':
         return await commandRun(rest, io)
       case 'compare':
-        return commandCompare(rest, io)
+        return await commandCompare(rest, io)
       case 'merge':
-        return commandMerge(rest, io)
+        return await commandMerge(rest, io)
       case 'history':
         return await commandHistory(rest, io)
       case 'calibrate':

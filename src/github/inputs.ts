@@ -30,7 +30,8 @@ export const Inputs = {
   shardResults: 'shard-results',
   allowPrTarget: 'allow-pull-request-target',
   changePointIssues: 'change-point-issues',
-  dashboard: 'dashboard'
+  dashboard: 'dashboard',
+  check: 'check'
 } as const
 
 /** The allowed values of the inputs that take one of a list (action.yml lists the same). */
@@ -61,7 +62,8 @@ export const INPUT_DEFAULTS = {
   dataBranch: DEFAULT_DATA_BRANCH,
   outputDir: DEFAULT_OUTPUT_DIR,
   shardResults: 'perfgate-shards',
-  dashboard: 'true'
+  dashboard: 'true',
+  check: 'true'
 } as const satisfies Partial<Record<keyof typeof Inputs, string>>
 
 export interface ActionInputs {
@@ -87,6 +89,11 @@ export interface ActionInputs {
   readonly changePointIssues: boolean
   /** On a push to main: write the history dashboard onto the data branch. */
   readonly dashboard: boolean
+  /**
+   * On a pull request (and in the fork recipe's comment workflow): post a Check run with the
+   * verdict and annotations, when there is a token.
+   */
+  readonly check: boolean
 }
 
 export class InputError extends Error {}
@@ -167,6 +174,7 @@ export function readInputs(source: InputSource = process.env): ActionInputs {
     shardResults: input(Inputs.shardResults) || INPUT_DEFAULTS.shardResults,
     allowPullRequestTarget: booleanInput(source, Inputs.allowPrTarget),
     changePointIssues: booleanInput(source, Inputs.changePointIssues),
-    dashboard: booleanInput(source, Inputs.dashboard, INPUT_DEFAULTS.dashboard === 'true')
+    dashboard: booleanInput(source, Inputs.dashboard, INPUT_DEFAULTS.dashboard === 'true'),
+    check: booleanInput(source, Inputs.check, INPUT_DEFAULTS.check === 'true')
   }
 }

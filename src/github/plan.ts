@@ -17,6 +17,8 @@ export interface ActionEvent {
   readonly pullRequest?: {
     readonly number: number
     readonly baseSha: string
+    /** The pull request's head commit (where its Check run is attached). */
+    readonly headSha?: string
   }
   readonly defaultBranch?: string
   /** workflow_run events: the commit the measured workflow ran on. */

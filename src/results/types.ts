@@ -116,6 +116,12 @@ export interface Results {
 }
 
 /**
+ * Results whose comparison is computed (src/app/judge.ts): what a verdict, a report and an
+ * outcome are made from. A separate type so no caller has to assert that it is there.
+ */
+export type JudgedResults = Results & { readonly comparison: Comparison }
+
+/**
  * A regression accepted on purpose, with a recorded reason: on a pull request, by a person
  * with write access to the repository (`/perfgate accept <benchmark> <reason>`).
  */
