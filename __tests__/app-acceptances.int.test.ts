@@ -97,7 +97,7 @@ it('drops an acceptance forged in a results file', () => {
 it('recomputes a comparison a results file forged as accepted, and its ignored list', () => {
   const honest = pullRequestRun()
   const comparison = honest.comparison!
-  const forged: Results = {
+  const forged: JudgedResults = {
     ...honest,
     comparison: {
       ...comparison,
@@ -120,8 +120,8 @@ it('recomputes a comparison a results file forged as accepted, and its ignored l
   }
   expect(outcomeOf(forged).verdict).toBe('pass')
   const judged = withAcceptances(forged, { accepted: [], ignored: [] })
-  expect(judged.comparison!.benchmarks.every((b) => b.acceptance === undefined)).toBe(true)
-  expect(judged.comparison!.ignoredAcceptances).toEqual([])
-  expect(judged.comparison!.counts).toEqual({ ...comparison.counts, accepted: 0 })
+  expect(judged.comparison.benchmarks.every((b) => b.acceptance === undefined)).toBe(true)
+  expect(judged.comparison.ignoredAcceptances).toEqual([])
+  expect(judged.comparison.counts).toEqual({ ...comparison.counts, accepted: 0 })
   expect(outcomeOf(judged).verdict).toBe('fail')
 })
