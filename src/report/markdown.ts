@@ -239,10 +239,12 @@ function acceptCommandsDetails(model: ReportModel): string[] {
 /**
  * Commands to copy, exactly: a `<pre>` block with HTML escapes, which GitHub shows as the
  * text itself (a benchmark named `a <b>` reads `a <b>`), with no markdown, link or mention
- * inside, and no raw HTML in the body.
+ * inside, and no raw HTML in the body. `@` is written as a character reference too, so not
+ * even the comment's source text holds a mention for a tool that reads it raw.
  */
 function commandBlock(commands: readonly string[]): string {
-  return `<pre>${commands.map(escapeHtml).join('\n')}</pre>`
+  const escaped = commands.map((command) => escapeHtml(command).replace(/@/g, '&#64;'))
+  return `<pre>${escaped.join('\n')}</pre>`
 }
 
 /** Renders the report as GitHub-flavoured markdown. */
