@@ -13,27 +13,27 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { ah as commonjsGlobal, C as ConfigError, R as RequestError$1, ai as outcomeOfError, E as EXIT, i as ResultsError, B as BaseCheckoutError, O as OutputError, aj as printable, ak as DEFAULT_DATA_BRANCH, al as parseResults, am as gitInvocation, aa as serializeResults, v as metricLabel, an as formatChange, ao as escapeMarkdown, ap as formatP, z as formatMetric, aq as neutralizeAutolinks, ar as getDefaultExportFromCjs, as as buildSeries, I as readDataBranch, K as historyOf, L as renderHistoryHtml, N as loadChartLibrary, at as OUTPUT_FILES, h as gitSync, au as judge, a0 as readResultsFile, ae as outcomeOf, a1 as mergeShards, l as loadConfigFile, u as runBenchmarks, a6 as createProcessProfileRunner, n as createProcessTrialRunner, a4 as sharedSeed, a5 as configHash, a7 as withProfiles, a8 as profileSections, a9 as buildReport, av as trendsOf, ad as renderMarkdownReport, Y as VERSION$8, aw as renderMarkdownWithin, ab as renderTerminalReport, ac as renderTerminalVerdict, ax as reportMarker, q as quote, ay as DEFAULT_COMMENT_ID, az as DEFAULT_OUTPUT_DIR, X as DEFAULT_CONFIG_FILE, j as parseWholeNumber, a3 as parseShard, _ as MEASURE_VALUES, Z as FAIL_ON_VALUES } from './chunk-history-html.js';
+import { a5 as commonjsGlobal, a6 as printable, a7 as getDefaultExportFromCjs, a8 as parseAcceptCommands, a9 as ALL_BENCHMARKS, aa as limitsOf, ab as reportMarker, R as RequestError$1, ac as RefusedError, ad as loadYaml, ae as readRegularFile, af as MAX_CONFIG_FILE_BYTES, W as terminalName, C as CI_LABEL, ag as DEFAULT_COMMENT_ID, ah as escapeMarkdown, ai as renderMarkdownWithin, aj as topLevel, l as loadConfigFile, Y as VERSION$8, ak as DEFAULT_DATA_BRANCH, al as parseResults, am as confirmationPath, an as serializeConfirmation, ao as parseConfirmation, ap as gitInvocation, T as serializeResults, m as metricLabel, aq as formatChange, ar as formatP, i as formatMetric, as as neutralizeAutolinks, at as buildSeries, u as readDataBranch, v as readBranchConfirmations, x as historyOf, A as stepsToConfirm, F as confirmSteps, c as createProcessTrialRunner, y as renderHistoryHtml, z as loadChartLibrary, au as OUTPUT_FILES, X as renderMarkdownReport, U as renderTerminalReport, V as renderTerminalVerdict, av as checkoutGit, aw as outcomeOfError, E as EXIT, f as failureOf, S as prRun, a1 as createProcessProfileRunner, $ as readResultsFile, q as quote, ax as DEFAULT_OUTPUT_DIR, Q as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a0 as parseShard, _ as MEASURE_VALUES, Z as FAIL_ON_VALUES } from './chunk-terminal.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
 import { spawn, spawnSync } from 'node:child_process';
-import { randomInt } from 'node:crypto';
-import { readdirSync, lstatSync, mkdtempSync, rmSync, mkdirSync, readFileSync as readFileSync$1, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readdirSync, lstatSync, readFileSync as readFileSync$1, realpathSync, mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { c as cleanUpEverything } from './chunk-signals.js';
 import { t as takeSecrets } from './chunk-start-env.js';
-import 'process';
-import 'buffer';
-import './chunk-engine.js';
+import './chunk-count.js';
 import 'node:perf_hooks';
 import 'node:url';
-import './chunk-env.js';
 import 'url';
 import 'tty';
 import 'stream';
+import 'buffer';
 import 'node:net';
+import 'node:crypto';
+import 'process';
+import './chunk-env.js';
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -13725,11 +13725,11 @@ var api = {};
 
 var apiRequest = {exports: {}};
 
-var readable;
+var readable$1;
 var hasRequiredReadable;
 
 function requireReadable () {
-	if (hasRequiredReadable) return readable;
+	if (hasRequiredReadable) return readable$1;
 	hasRequiredReadable = 1;
 
 	const assert = __require$h();
@@ -14112,8 +14112,8 @@ function requireReadable () {
 	  consume.body = null;
 	}
 
-	readable = { Readable: BodyReadable, chunksDecode };
-	return readable;
+	readable$1 = { Readable: BodyReadable, chunksDecode };
+	return readable$1;
 }
 
 var util$5;
@@ -29088,6 +29088,175 @@ function warning(message, properties = {}) {
     issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
+/**
+ * Finding files by name under a directory whose contents perfgate did not write (the
+ * shards' downloaded artifacts). The walk stays inside the directory: symbolic links are
+ * never followed (a link to `..` would loop, a link to `/etc` would walk it), FIFOs,
+ * sockets and devices are never opened, and depth and entry count are bounded. Whatever
+ * is skipped is said in one line naming it.
+ */
+/** Bounds of a walk: artifacts unpack one or two folders deep, with a few files each. */
+const FIND_LIMITS = { depth: 8, entries: 10_000 };
+/** What a directory entry is, without following it (lstat when the type is unknown). */
+function kindOf(entry, full) {
+    if (entry.isFile())
+        return 'file';
+    if (entry.isDirectory())
+        return 'directory';
+    if (entry.isSymbolicLink())
+        return 'a symbolic link (not followed)';
+    if (entry.isFIFO())
+        return 'a FIFO';
+    if (entry.isSocket())
+        return 'a socket';
+    if (entry.isCharacterDevice() || entry.isBlockDevice())
+        return 'a device';
+    try {
+        const stat = lstatSync(full);
+        return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'not a regular file';
+    }
+    catch (error) {
+        return `unreadable (${error.message})`;
+    }
+}
+/**
+ * Regular files named `name` under `dir` (sorted), breadth first. A `dir` that does not
+ * exist or is not a directory gives none.
+ */
+function findFilesNamed(dir, name, options) {
+    const maxDepth = options.maxDepth ?? FIND_LIMITS.depth;
+    const maxEntries = options.maxEntries ?? FIND_LIMITS.entries;
+    const shown = (full) => printable(path.relative(dir, full) || '.');
+    const found = [];
+    let seen = 0;
+    let level = [dir];
+    for (let depth = 0; level.length > 0; depth++) {
+        const next = [];
+        for (const folder of level) {
+            let entries;
+            try {
+                entries = readdirSync(folder, { withFileTypes: true });
+            }
+            catch (error) {
+                if (folder !== dir)
+                    options.onSkip(`skipping ${shown(folder)}: ${error.message}`);
+                continue;
+            }
+            for (const entry of entries) {
+                if (++seen > maxEntries) {
+                    options.onSkip(`stopped searching after ${maxEntries} entries`);
+                    return found.sort();
+                }
+                const full = path.join(folder, entry.name);
+                const kind = kindOf(entry, full);
+                if (kind === 'directory') {
+                    if (depth + 1 < maxDepth)
+                        next.push(full);
+                    else
+                        options.onSkip(`skipping ${shown(full)}: deeper than ${maxDepth} levels`);
+                }
+                else if (kind === 'file') {
+                    if (entry.name === name)
+                        found.push(full);
+                }
+                else {
+                    options.onSkip(`skipping ${shown(full)}: ${kind}`);
+                }
+            }
+        }
+        level = next;
+    }
+    return found.sort();
+}
+
+/**
+ * The one PR comment per config: found by its hidden marker, which must be the body's
+ * whole first line, among comments written by the token's own identity; updated in place,
+ * else created. Never edits a comment someone else wrote (a user may quote the marker),
+ * nor one where the marker appears further down (user text inside a report).
+ *
+ * Retries of single requests, timeouts and rate limits live in the client (octokit.ts).
+ * Creating is the one request it does not repeat: a create that failed without a clear
+ * refusal (5xx, timeout, network error) may have created the comment, so the comments are
+ * listed again before another try; a duplicate comment is worse than a late one.
+ */
+/** The workflow token's identity (GET /user is not allowed for installation tokens). */
+const ACTIONS_BOT = 'github-actions[bot]';
+/** Tries of a create whose outcome is unknown. */
+const CREATE_ATTEMPTS = 3;
+/** A comment's or issue's first line: where perfgate's hidden marker must stand. */
+function firstLine$1(body) {
+    return (body ?? '').split(/\r?\n/, 1)[0];
+}
+/** A failure after which the comment (or issue) may or may not exist. */
+function outcomeUnknown(error) {
+    const status = error?.status;
+    return status === undefined || status === 408 || status >= 500;
+}
+/**
+ * Text from the network (an error message) for the middle of a log line: one line, and no
+ * `##[` (the runner reads that anywhere in a line as a command; a zero-width space breaks it).
+ */
+function oneLine(text, max = 300) {
+    const line = text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+        .replaceAll('##[', '#\u200b#[')
+        .trim();
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+/** Creates or updates the comment that carries `marker` (its first line). */
+/**
+ * The login of the token's identity (whose comments and issues perfgate may edit); the
+ * Actions bot when GraphQL cannot tell (logged, never fatal).
+ */
+async function tokenLogin(api, log, what) {
+    try {
+        return (await api.viewerLogin()) ?? ACTIONS_BOT;
+    }
+    catch (error) {
+        log(`cannot tell the token's identity (${oneLine(error.message)}); looking for ${what} by ${ACTIONS_BOT}`);
+        return ACTIONS_BOT;
+    }
+}
+async function upsertComment(api, marker, body, options = {}) {
+    const log = options.onRetry ?? (() => { });
+    const login = await tokenLogin(api, log, 'comments');
+    const find = async () => {
+        for await (const page of api.listComments()) {
+            const mine = page.find((c) => c.user?.login === login && firstLine$1(c.body) === marker);
+            if (mine)
+                return mine;
+        }
+        return undefined;
+    };
+    const existing = await find();
+    if (existing) {
+        const updated = await api.updateComment(existing.id, body);
+        return { action: 'updated', id: updated.id, url: updated.html_url };
+    }
+    for (let attempt = 1;; attempt++) {
+        try {
+            const created = await api.createComment(body);
+            return { action: 'created', id: created.id, url: created.html_url };
+        }
+        catch (error) {
+            if (!outcomeUnknown(error) || attempt >= CREATE_ATTEMPTS)
+                throw error;
+            log(`create comment: ${oneLine(error.message)}; checking whether it was created before trying again`);
+            await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000));
+            const found = await find();
+            if (found) {
+                // Created by the failed request (or, with another body, by a concurrent run).
+                if (found.body === body)
+                    return { action: 'created', id: found.id, url: found.html_url };
+                const updated = await api.updateComment(found.id, body);
+                return { action: 'updated', id: updated.id, url: updated.html_url };
+            }
+        }
+    }
+}
+
 class Context {
     /**
      * Hydrate the context from the environment
@@ -34432,1056 +34601,6 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-/**
- * Known failures of a request, as outcomes: what the user got wrong (config, flags, a
- * results file, a git ref: exit 2) or what could not be done (a setup command failed, a
- * file could not be written: exit 3). Unknown errors are perfgate's own bugs: the caller
- * reports them as internal errors.
- */
-/** The outcome of a known failure, or undefined for an unexpected error. */
-function outcomeOfFailure(error) {
-    if (error instanceof ConfigError || error instanceof RequestError$1) {
-        return outcomeOfError(EXIT.usage, error.message);
-    }
-    if (error instanceof ResultsError)
-        return outcomeOfError(EXIT.usage, error.message);
-    if (error instanceof BaseCheckoutError) {
-        return outcomeOfError(error.kind === 'usage' ? EXIT.usage : EXIT.runtime, error.message);
-    }
-    if (error instanceof OutputError)
-        return outcomeOfError(EXIT.runtime, error.message);
-    return undefined;
-}
-
-/**
- * Finding files by name under a directory whose contents perfgate did not write (the
- * shards' downloaded artifacts). The walk stays inside the directory: symbolic links are
- * never followed (a link to `..` would loop, a link to `/etc` would walk it), FIFOs,
- * sockets and devices are never opened, and depth and entry count are bounded. Whatever
- * is skipped is said in one line naming it.
- */
-/** Bounds of a walk: artifacts unpack one or two folders deep, with a few files each. */
-const FIND_LIMITS = { depth: 8, entries: 10_000 };
-/** What a directory entry is, without following it (lstat when the type is unknown). */
-function kindOf(entry, full) {
-    if (entry.isFile())
-        return 'file';
-    if (entry.isDirectory())
-        return 'directory';
-    if (entry.isSymbolicLink())
-        return 'a symbolic link (not followed)';
-    if (entry.isFIFO())
-        return 'a FIFO';
-    if (entry.isSocket())
-        return 'a socket';
-    if (entry.isCharacterDevice() || entry.isBlockDevice())
-        return 'a device';
-    try {
-        const stat = lstatSync(full);
-        return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'not a regular file';
-    }
-    catch (error) {
-        return `unreadable (${error.message})`;
-    }
-}
-/**
- * Regular files named `name` under `dir` (sorted), breadth first. A `dir` that does not
- * exist or is not a directory gives none.
- */
-function findFilesNamed(dir, name, options) {
-    const maxDepth = options.maxDepth ?? FIND_LIMITS.depth;
-    const maxEntries = options.maxEntries ?? FIND_LIMITS.entries;
-    const shown = (full) => printable(path.relative(dir, full) || '.');
-    const found = [];
-    let seen = 0;
-    let level = [dir];
-    for (let depth = 0; level.length > 0; depth++) {
-        const next = [];
-        for (const folder of level) {
-            let entries;
-            try {
-                entries = readdirSync(folder, { withFileTypes: true });
-            }
-            catch (error) {
-                if (folder !== dir)
-                    options.onSkip(`skipping ${shown(folder)}: ${error.message}`);
-                continue;
-            }
-            for (const entry of entries) {
-                if (++seen > maxEntries) {
-                    options.onSkip(`stopped searching after ${maxEntries} entries`);
-                    return found.sort();
-                }
-                const full = path.join(folder, entry.name);
-                const kind = kindOf(entry, full);
-                if (kind === 'directory') {
-                    if (depth + 1 < maxDepth)
-                        next.push(full);
-                    else
-                        options.onSkip(`skipping ${shown(full)}: deeper than ${maxDepth} levels`);
-                }
-                else if (kind === 'file') {
-                    if (entry.name === name)
-                        found.push(full);
-                }
-                else {
-                    options.onSkip(`skipping ${shown(full)}: ${kind}`);
-                }
-            }
-        }
-        level = next;
-    }
-    return found.sort();
-}
-
-/**
- * `entries` (one per commit) sorted newest first, in a new array.
- * @param historyRank position of a commit in the local `git rev-list --topo-order` of the
- *   stored commits present locally (0 = newest); commits missing locally are absent
- */
-function newestFirst(entries, historyRank) {
-    const byCommit = new Map(entries.map((e) => [e.commit, e]));
-    /** newer → the commits known to be older than it; and how many known-newer each has. */
-    const olderThan = new Map(entries.map((e) => [e.commit, new Set()]));
-    const newerCount = new Map(entries.map((e) => [e.commit, 0]));
-    const knownOlder = (newer, older) => {
-        const set = olderThan.get(newer);
-        if (newer === older || set.has(older))
-            return;
-        set.add(older);
-        newerCount.set(older, newerCount.get(older) + 1);
-    };
-    const ranked = entries
-        .filter((e) => historyRank.has(e.commit))
-        .sort((a, b) => historyRank.get(a.commit) - historyRank.get(b.commit));
-    for (let i = 1; i < ranked.length; i++)
-        knownOlder(ranked[i - 1].commit, ranked[i].commit);
-    for (const e of entries) {
-        if (e.parent !== undefined && byCommit.has(e.parent))
-            knownOlder(e.commit, e.parent);
-    }
-    const freeFirst = (a, b) => {
-        const ta = timeOf(a);
-        const tb = timeOf(b);
-        if (ta !== tb)
-            return tb - ta;
-        return a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : 0;
-    };
-    const order = [];
-    const left = new Set(byCommit.keys());
-    while (left.size > 0) {
-        const all = [...left].map((c) => byCommit.get(c));
-        const free = all.filter((e) => newerCount.get(e.commit) === 0);
-        // Contradicting facts (corrupt parents) leave none free: then time decides.
-        const next = (free.length > 0 ? free : all).sort(freeFirst)[0];
-        order.push(next);
-        left.delete(next.commit);
-        for (const older of olderThan.get(next.commit)) {
-            newerCount.set(older, newerCount.get(older) - 1);
-        }
-    }
-    return order;
-}
-function timeOf(entry) {
-    const time = Date.parse(entry.committedAt ?? entry.createdAt);
-    return Number.isNaN(time) ? -Infinity : time;
-}
-
-/** Written by this perfgate; it also reads (and migrates on write) every older version. */
-const STORE_INDEX_SCHEMA_VERSION = 2;
-
-/**
- * Stored results on a data branch (default `perfgate-data`) of the repository's remote:
- *
- *     index.json                    the list of stored commits (see StoreIndex)
- *     results/<full-commit-sha>.json   one results file per measured commit
- *     index.html, .nojekyll         the history dashboard, for GitHub Pages (savePage)
- *
- * Written with git plumbing only — objects, a temporary index file, commit-tree, push —
- * so the user's working tree, index, HEAD and branches are never touched. The remote
- * branch is fetched into the private ref `refs/perfgate/<branch>`. Whenever the remote
- * branch changes under a save — created, moved or deleted by another job between the
- * fetch, the probe and the push — the save starts over from a new fetch, after a random
- * backoff, so concurrent jobs lose nothing. Only real errors (an unreachable remote, no
- * permission, corrupt data) stop it.
- * Everything read is checked; corrupt or foreign data is refused, never used or replaced.
- * Retention keeps the newest commits by ancestry, never by push order (order.ts).
- */
-class StoreError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'StoreError';
-    }
-}
-const DEFAULT_REMOTE = 'origin';
-const DEFAULT_MAX_ATTEMPTS = 20;
-const DEFAULT_IDENTITY = { name: 'perfgate', email: 'perfgate@users.noreply.github.com' };
-const INDEX_FILE = 'index.json';
-/** sha-1 or sha-256 object names, lowercase, full length (they name files on the branch). */
-const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-/** Files a page may write at the branch's root: HTML pages and GitHub Pages' `.nojekyll`. */
-const PAGE_FILE = /^(?:\.nojekyll|[\w-]+\.html)$/;
-const NETWORK_TIMEOUT_MS = 120_000;
-const LOCAL_TIMEOUT_MS = 60_000;
-/** Backoff after a lost race: random in [0, min(cap, base × 2^attempt)) ms. */
-const BACKOFF_BASE_MS = 50;
-const BACKOFF_CAP_MS = 1000;
-class BranchStore {
-    branch;
-    remote;
-    cwd;
-    retention;
-    maxAttempts;
-    /** Set for every git call, over the environment of src/git/run.ts. */
-    env;
-    log;
-    namesChecked;
-    constructor(options) {
-        this.cwd = options.cwd;
-        this.branch = options.branch ?? DEFAULT_DATA_BRANCH;
-        this.remote = options.remote ?? DEFAULT_REMOTE;
-        this.retention = options.retention;
-        this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-        this.log = options.log ?? (() => { });
-        if (this.retention !== undefined && !(Number.isInteger(this.retention) && this.retention > 0)) {
-            throw new StoreError(`retention: expected a whole number of commits above 0, got ${this.retention}`);
-        }
-        if (!(Number.isInteger(this.maxAttempts) && this.maxAttempts > 0)) {
-            throw new StoreError(`maxAttempts: expected a whole number above 0, got ${this.maxAttempts}`);
-        }
-        // Names become arguments: one starting with '-' would be read as an option.
-        for (const [what, name] of Object.entries({ branch: this.branch, remote: this.remote })) {
-            if (name === '' || name.startsWith('-')) {
-                throw new StoreError(`data store ${what}: "${name}" is not a valid name`);
-            }
-        }
-        const identity = options.identity ?? DEFAULT_IDENTITY;
-        this.env = {
-            GIT_AUTHOR_NAME: identity.name,
-            GIT_AUTHOR_EMAIL: identity.email,
-            GIT_COMMITTER_NAME: identity.name,
-            GIT_COMMITTER_EMAIL: identity.email,
-            // Never wait for a credential prompt on a runner; English messages for errors.
-            GIT_TERMINAL_PROMPT: '0',
-            LC_ALL: 'C'
-        };
-    }
-    get trackingRef() {
-        return `refs/perfgate/${this.branch}`;
-    }
-    /** `origin/perfgate-data`, as named in messages. */
-    get where() {
-        return `${this.remote}/${this.branch}`;
-    }
-    /**
-     * Stores `results` as the results of `commit` (a full sha, or a ref resolved in the
-     * local repository). Storing a commit again replaces that commit's own results, and
-     * only with results measured at that commit. Retention, when set, removes the oldest
-     * commits in the same data-branch commit — or leaves these results out when their
-     * commit is older than the N newest stored ones. Lost races are redone on the new tip.
-     */
-    async save(results, commit, options = {}) {
-        await this.checkNames();
-        const sha = FULL_SHA.test(commit) ? commit : await this.resolveCommit(commit);
-        const measuredAt = results.environment.git?.commit;
-        if (measuredAt !== undefined && measuredAt !== sha) {
-            throw new StoreError(`results measured at ${measuredAt} cannot be stored as the results of ${sha}: ` +
-                `a commit's entry holds only that commit's own results`);
-        }
-        const text = storedText(results);
-        // Never store what could not be read back.
-        parseResults(text, `results of ${sha}`);
-        const branch = options.branch ?? results.environment.git?.branch;
-        const facts = (await this.localCommits([sha])).get(sha);
-        const entry = {
-            commit: sha,
-            file: resultsFile(sha),
-            createdAt: results.createdAt,
-            ...(branch !== undefined ? { branch } : {}),
-            benchmarks: results.benchmarks.map((b) => b.name),
-            ...(facts ? factsOf(facts) : {})
-        };
-        const short = sha.slice(0, 7);
-        const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'));
-        try {
-            const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: text });
-            return await this.updateBranch(`store the results of ${short}`, async (tip, attempt) => {
-                const built = await this.buildCommit(tip, entry, blob, path.join(tmp, 'index'));
-                const unchanged = { commit: sha, dataCommit: undefined, attempts: attempt, removed: [] };
-                if (built.kind === 'unchanged') {
-                    this.log(`perfgate: results of ${short} already stored on ${this.where}`);
-                    return { result: { ...unchanged, replaced: true, stored: true } };
-                }
-                if (built.kind === 'left out') {
-                    this.log(`perfgate: retention ${this.retention}: results of ${short} not stored: ` +
-                        `${this.where} holds the results of ${this.retention} newer commit(s)`);
-                    return { result: { ...unchanged, replaced: false, stored: false } };
-                }
-                return {
-                    push: built.dataCommit,
-                    pushed: () => {
-                        if (built.removed.length > 0) {
-                            this.log(`perfgate: retention ${this.retention}: removed the results of ` +
-                                `${built.removed.length} older commit(s) from ${this.where}`);
-                        }
-                        return {
-                            commit: sha,
-                            dataCommit: built.dataCommit,
-                            attempts: attempt,
-                            replaced: built.replaced,
-                            removed: built.removed,
-                            stored: true
-                        };
-                    }
-                };
-            });
-        }
-        finally {
-            rmSync(tmp, { recursive: true, force: true });
-        }
-    }
-    /**
-     * Writes `files` (paths relative to the branch's root, e.g. the dashboard's
-     * `index.html`) onto the data branch beside the stored results, in one commit. Only onto
-     * an existing perfgate data branch (checked like every write): a page is never the first
-     * thing stored. 'unchanged' when the files already hold these contents.
-     */
-    async savePage(files, message) {
-        await this.checkNames();
-        for (const file of files) {
-            if (!PAGE_FILE.test(file.path)) {
-                throw new StoreError(`${file.path}: not a page file perfgate writes onto ${this.where}`);
-            }
-        }
-        const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'));
-        try {
-            const info = [];
-            for (const file of files) {
-                const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: file.content });
-                info.push('--cacheinfo', `100644,${blob},${file.path}`);
-            }
-            return await this.updateBranch('write the dashboard', async (tip) => {
-                if (tip === undefined)
-                    return { result: 'no branch' };
-                await this.readIndex(tip); // a foreign branch is never written to
-                const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
-                rmSync(env.GIT_INDEX_FILE, { force: true });
-                await this.gitOut(['read-tree', tip], { env });
-                await this.gitOut(['update-index', '--add', ...info], { env });
-                const tree = await this.gitOut(['write-tree'], { env });
-                if (tree === (await this.gitOut(['rev-parse', `${tip}^{tree}`]))) {
-                    return { result: 'unchanged' };
-                }
-                const commit = await this.gitOut([
-                    'commit-tree',
-                    '--no-gpg-sign',
-                    tree,
-                    '-p',
-                    tip,
-                    '-m',
-                    message
-                ]);
-                return { push: commit, pushed: () => 'written' };
-            });
-        }
-        finally {
-            rmSync(tmp, { recursive: true, force: true });
-        }
-    }
-    /**
-     * One write to the data branch: fetch its tip, build the next commit on it (`step`),
-     * push. Whenever another job moved the branch in between, starts over from a new fetch
-     * after a random backoff, up to maxAttempts times. `step` returns either a result
-     * without pushing, or the commit to push and what to return once it is pushed.
-     */
-    async updateBranch(what, step) {
-        for (let attempt = 1;; attempt++) {
-            const fetched = await this.fetchTip();
-            let raced;
-            if ('raced' in fetched) {
-                raced = fetched.raced;
-            }
-            else {
-                const next = await step(fetched.tip, attempt);
-                if ('result' in next)
-                    return next.result;
-                if ((await this.push(next.push)) === 'pushed') {
-                    // Only a cache of the remote branch (the next fetch forces it): never fatal.
-                    await this.git(['update-ref', this.trackingRef, next.push]);
-                    return next.pushed();
-                }
-                raced = 'another job pushed first';
-            }
-            if (attempt >= this.maxAttempts) {
-                throw new StoreError(`could not ${what} on ${this.where}: other jobs changed it ` +
-                    `during all ${this.maxAttempts} attempts (last: ${raced})`);
-            }
-            this.log(`perfgate: ${this.where} changed while writing (${raced}); ` +
-                `starting over from its new tip (attempt ${attempt + 1} of ${this.maxAttempts})`);
-            await backoff(attempt);
-        }
-    }
-    /**
-     * The stored results of `commit`, else those of its nearest stored ancestor (walking
-     * the local repository's history, newest first), else undefined. Results of commits
-     * that are not ancestors — other branches, later runs — are never returned.
-     */
-    async findBaseline(commit) {
-        await this.checkNames();
-        const sha = await this.resolveCommit(commit);
-        const tip = await this.fetchSettledTip();
-        if (tip === undefined) {
-            this.log(`perfgate: ${this.where} does not exist yet: no stored results`);
-            return undefined;
-        }
-        const index = await this.readIndex(tip);
-        const stored = new Map(index.entries.map((e) => [e.commit, e]));
-        if (stored.size > 0) {
-            // --topo-order: a descendant always comes before its ancestors, even with clock skew.
-            const history = await this.gitOut(['rev-list', '--topo-order', sha]);
-            for (const line of history.split('\n')) {
-                const entry = stored.get(line);
-                if (entry)
-                    return { commit: entry.commit, results: await this.readResults(tip, entry) };
-            }
-        }
-        if ((await this.gitOut(['rev-parse', '--is-shallow-repository'])) === 'true') {
-            this.log(`perfgate: no stored results for ${sha.slice(0, 7)} in the fetched history, which is ` +
-                `shallow: older ancestors were not searched (use actions/checkout with fetch-depth: 0)`);
-        }
-        return undefined;
-    }
-    /** The results files' index on the data branch's tip (checked). */
-    async readIndex(tip) {
-        const run = await this.git(['cat-file', 'blob', `${tip}:${INDEX_FILE}`]);
-        if (run.code !== 0) {
-            throw new StoreError(`${this.where} has no readable ${INDEX_FILE} (${firstLine$1(run.stderr)}): it is not a ` +
-                `perfgate data branch; refusing to use or overwrite it (choose another data branch)`);
-        }
-        return parseStoreIndex(run.stdout, `${this.where}:${INDEX_FILE}`);
-    }
-    async readResults(tip, entry) {
-        const where = `${this.where}:${entry.file}`;
-        const run = await this.git(['cat-file', 'blob', `${tip}:${entry.file}`]);
-        if (run.code !== 0) {
-            throw new StoreError(`${where}: listed in ${INDEX_FILE} but missing on the branch`);
-        }
-        const results = parseResults(run.stdout, where);
-        const measuredAt = results.environment.git?.commit;
-        if (measuredAt !== undefined && measuredAt !== entry.commit) {
-            throw new StoreError(`${where}: holds results measured at ${measuredAt}, not at ${entry.commit}: refusing to use them`);
-        }
-        return results;
-    }
-    /**
-     * The next data-branch commit: the tip's tree (read into a temporary index file, never
-     * the user's) plus this commit's results and the updated index, minus what retention
-     * drops. 'unchanged' when the tree would not change; 'left out' when retention would
-     * drop this very commit (it is older than the N newest stored ones).
-     */
-    async buildCommit(tip, entry, blob, indexFile) {
-        // Checked before anything is built: a foreign or corrupt branch is never overwritten.
-        const current = tip
-            ? await this.readIndex(tip)
-            : { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries: [] };
-        // Retention compares every stored commit, but only when this save has to trim;
-        // otherwise only entries to migrate are read.
-        const count = current.entries.filter((e) => e.commit !== entry.commit).length + 1;
-        const trims = this.retention !== undefined && count > this.retention;
-        const wanted = current.entries.filter((e) => trims || !e.committedAt);
-        const local = await this.localCommits([...wanted.map((e) => e.commit), entry.commit]);
-        // Migration: entries written before committer times were recorded get them now.
-        const entries = current.entries.map((e) => {
-            const facts = local.get(e.commit);
-            return e.committedAt === undefined && facts ? { ...e, ...factsOf(facts) } : e;
-        });
-        const rank = trims ? await this.historyRank([...local.keys()]) : new Map();
-        const added = addEntry({ ...current, entries }, entry, this.retention, rank);
-        if (!added.stored)
-            return { kind: 'left out' };
-        const { index, replaced, removed } = added;
-        rmSync(indexFile, { force: true });
-        const env = { GIT_INDEX_FILE: indexFile };
-        await this.gitOut(tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env });
-        const indexBlob = await this.gitOut(['hash-object', '-w', '--stdin'], {
-            input: serializeStoreIndex(index)
-        });
-        await this.gitOut([
-            'update-index',
-            '--add',
-            '--cacheinfo',
-            `100644,${blob},${entry.file}`,
-            '--cacheinfo',
-            `100644,${indexBlob},${INDEX_FILE}`
-        ], { env });
-        if (removed.length > 0) {
-            await this.gitOut(['update-index', '--force-remove', '--', ...removed.map(resultsFile)], {
-                env
-            });
-        }
-        const tree = await this.gitOut(['write-tree'], { env });
-        if (tip && tree === (await this.gitOut(['rev-parse', `${tip}^{tree}`]))) {
-            return { kind: 'unchanged' };
-        }
-        const message = `perfgate: ${replaced ? 'replace' : 'store'} results of ${entry.commit}` +
-            (removed.length > 0 ? `\n\nRetention ${this.retention}: removed ${removed.join(', ')}` : '');
-        const dataCommit = await this.gitOut([
-            'commit-tree',
-            '--no-gpg-sign',
-            tree,
-            ...(tip ? ['-p', tip] : []),
-            '-m',
-            message
-        ]);
-        return { kind: 'commit', dataCommit, replaced, removed };
-    }
-    /**
-     * Committer time and first parent of those `commits` the local repository has, read
-     * from the commit objects themselves: right on a shallow checkout too, where the
-     * history (and so the parent, for git log) is cut off. Missing commits are left out.
-     */
-    async localCommits(commits) {
-        const found = new Map();
-        const unique = [...new Set(commits)];
-        if (unique.length === 0)
-            return found;
-        // Never fetch a missing object from a partial clone's remote to answer this.
-        const run = await this.git(['cat-file', '--batch'], {
-            input: unique.join('\n') + '\n',
-            env: { GIT_NO_LAZY_FETCH: '1' }
-        });
-        if (run.code !== 0)
-            return found; // then ordered without them
-        const bytes = run.stdoutBytes;
-        for (let at = 0; at < bytes.length;) {
-            const eol = bytes.indexOf(0x0a, at);
-            if (eol < 0)
-                break;
-            const [name, type, size] = bytes.toString('utf8', at, eol).split(' ');
-            if (type === 'missing' || size === undefined) {
-                at = eol + 1;
-                continue;
-            }
-            const body = bytes.toString('utf8', eol + 1, eol + 1 + Number(size));
-            at = eol + 1 + Number(size) + 1;
-            if (type !== 'commit' || name === undefined)
-                continue;
-            const end = body.indexOf('\n\n');
-            const headers = (end < 0 ? body : body.slice(0, end)).split('\n');
-            const parent = headers.find((h) => h.startsWith('parent '))?.slice('parent '.length);
-            const time = /^committer .* (\d+) [+-]\d{4}$/.exec(headers.find((h) => h.startsWith('committer ')) ?? '')?.[1];
-            if (time === undefined)
-                continue;
-            found.set(name, {
-                committedAt: new Date(Number(time) * 1000).toISOString(),
-                parent: parent !== undefined && FULL_SHA.test(parent) ? parent : undefined
-            });
-        }
-        return found;
-    }
-    /**
-     * Positions of local `commits` in `git rev-list --topo-order` (0 = newest): where the
-     * history is present, a descendant always comes before its ancestors. Empty when there
-     * is nothing to compare or the history cannot be walked (order.ts falls back).
-     */
-    async historyRank(commits) {
-        const rank = new Map();
-        if (commits.length < 2)
-            return rank;
-        const run = await this.git(['rev-list', '--topo-order', ...commits], {
-            env: { GIT_NO_LAZY_FETCH: '1' }
-        });
-        if (run.code !== 0)
-            return rank;
-        const wanted = new Set(commits);
-        let position = 0;
-        for (const line of run.stdout.split('\n')) {
-            if (wanted.has(line))
-                rank.set(line, position++);
-        }
-        return rank;
-    }
-    /**
-     * Fetches the data branch: its tip, or undefined when the remote has no such branch —
-     * or `raced` when the branch changed while it was fetched (the fetch failed, then the
-     * probe found the branch: another job created or moved it in between).
-     */
-    async fetchTip() {
-        const fetched = await this.git([
-            'fetch',
-            '--quiet',
-            '--no-tags',
-            '--no-recurse-submodules',
-            '--no-write-fetch-head',
-            this.remote,
-            `+refs/heads/${this.branch}:${this.trackingRef}`
-        ], { timeoutMs: NETWORK_TIMEOUT_MS });
-        if (fetched.code === 0) {
-            return { tip: await this.gitOut(['rev-parse', '--verify', `${this.trackingRef}^{commit}`]) };
-        }
-        // Tell "no such branch" (exit 2) from a failing remote before starting afresh.
-        const probe = await this.git(['ls-remote', '--exit-code', '--heads', this.remote, `refs/heads/${this.branch}`], { timeoutMs: NETWORK_TIMEOUT_MS });
-        if (probe.code === 2)
-            return { tip: undefined };
-        const failure = firstLine$1(fetched.stderr) || `git exited with ${fetched.code}`;
-        // The remote answers and has the branch: it changed under the fetch. Retried; a
-        // fetch that keeps failing is reported with its own message once attempts run out.
-        if (probe.code === 0)
-            return { raced: `the fetch failed as the branch changed: ${failure}` };
-        throw new StoreError(`could not fetch ${this.branch} from ${this.remote}: ${failure}`);
-    }
-    /** fetchTip for reading: retried while other jobs keep changing the branch. */
-    async fetchSettledTip() {
-        for (let attempt = 1;; attempt++) {
-            const fetched = await this.fetchTip();
-            if (!('raced' in fetched))
-                return fetched.tip;
-            if (attempt >= this.maxAttempts) {
-                throw new StoreError(`could not fetch ${this.branch} from ${this.remote} in ${this.maxAttempts} attempts: ` +
-                    fetched.raced);
-            }
-            await backoff(attempt);
-        }
-    }
-    /** Pushes without force: 'lost' when the branch moved since it was fetched. */
-    async push(dataCommit) {
-        const run = await this.git([
-            'push',
-            '--porcelain',
-            '--no-verify',
-            '--no-follow-tags',
-            this.remote,
-            `${dataCommit}:refs/heads/${this.branch}`
-        ], { timeoutMs: NETWORK_TIMEOUT_MS });
-        if (run.code === 0)
-            return 'pushed';
-        // Porcelain status line: "!\t<src>:<dst>\t[rejected] (fetch first)". A concurrent
-        // update on the server side shows as "[remote rejected] (cannot lock ref …)".
-        const status = run.stdout.split('\n').find((line) => line.startsWith('!')) ?? '';
-        if (/\[rejected\]/.test(status) ||
-            (/\[remote rejected\]/.test(status) &&
-                /cannot lock ref|failed to update ref|incorrect old value|fetch first|non-fast-forward|reference already exists|stale info/i.test(status))) {
-            return 'lost';
-        }
-        throw new StoreError(`could not push to ${this.where}: ${firstLine$1(status.split('\t').slice(2).join(' ')) || firstLine$1(run.stderr) || `git exited with ${run.code}`}`);
-    }
-    /** Full sha of a commit the local repository has, or an error that says how to get it. */
-    async resolveCommit(commit) {
-        const run = commit.startsWith('-')
-            ? undefined
-            : await this.git(['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]);
-        if (run?.code !== 0 || !run.stdout.trim()) {
-            throw new StoreError(`commit ${commit} is not in the local repository: stored results are matched by walking ` +
-                `its history, which must be fetched (actions/checkout with fetch-depth: 0)`);
-        }
-        return run.stdout.trim();
-    }
-    checkNames() {
-        this.namesChecked ??= (async () => {
-            const run = await this.git(['check-ref-format', `refs/heads/${this.branch}`]);
-            if (run.code !== 0) {
-                throw new StoreError(`data branch "${this.branch}" is not a valid git branch name`);
-            }
-        })();
-        return this.namesChecked;
-    }
-    async gitOut(args, call = {}) {
-        const run = await this.git(args, call);
-        if (run.code !== 0) {
-            throw new StoreError(`git ${args[0]} failed in ${this.cwd}: ${firstLine$1(run.stderr) || `exit code ${run.code}`}`);
-        }
-        return run.stdout.trim();
-    }
-    /** Runs git with explicit arguments (no shell) in the repository; never rejects on exit codes. */
-    git(args, call = {}) {
-        // Plumbing on objects, refs and a temporary index only: no work-tree file is read or
-        // written, so no filter can run, and no synchronous lookup stalls concurrent saves.
-        const git = gitInvocation(this.cwd, args, { ...this.env, ...call.env }, false);
-        // Only our temporary index is ever used (call.env): an inherited one would be the user's.
-        if (!call.env?.GIT_INDEX_FILE)
-            delete git.env.GIT_INDEX_FILE;
-        return new Promise((resolve, reject) => {
-            const child = spawn(git.command, git.args, {
-                cwd: this.cwd,
-                env: git.env,
-                stdio: ['pipe', 'pipe', 'pipe'],
-                timeout: call.timeoutMs ?? LOCAL_TIMEOUT_MS
-            });
-            const out = [];
-            const err = [];
-            child.stdout.on('data', (chunk) => out.push(chunk));
-            child.stderr.on('data', (chunk) => err.push(chunk));
-            child.once('error', (error) => reject(new StoreError(`could not run git in ${this.cwd}: ${error.message}`)));
-            child.once('close', (code, signal) => resolve({
-                code: signal ? null : code,
-                stdout: Buffer.concat(out).toString('utf8'),
-                stdoutBytes: Buffer.concat(out),
-                stderr: Buffer.concat(err).toString('utf8') + (signal ? `\n(killed by ${signal})` : '')
-            }));
-            // A failing git may exit before reading its input: that is reported by its exit code.
-            child.stdin.on('error', () => { });
-            child.stdin.end(call.input ?? '');
-        });
-    }
-}
-/** Trial details too large for every stored commit, that nothing reads from the branch. */
-const UNSTORED_DETAILS = ['histogram'];
-/**
- * The text of a results file on the data branch: the results as `perfgate run` writes
- * them, without each HTTP trial's HDR histogram (`details.histogram`). A compressed
- * histogram is the bulk of an HTTP suite's results and cannot be delta-compressed by git
- * from commit to commit; no comparison or history view reads it (docs/PERFORMANCE.md,
- * "The data branch"). The results.json a run leaves keeps it.
- */
-function storedText(results) {
-    const trim = (benchmark) => ({
-        ...benchmark,
-        trials: benchmark.trials.map((trial) => {
-            if (!trial.details || !UNSTORED_DETAILS.some((key) => key in trial.details))
-                return trial;
-            const details = { ...trial.details };
-            for (const key of UNSTORED_DETAILS)
-                delete details[key];
-            return { ...trial, details };
-        })
-    });
-    return serializeResults({
-        ...results,
-        benchmarks: results.benchmarks.map(trim),
-        ...(results.base
-            ? { base: { ...results.base, benchmarks: results.base.benchmarks.map(trim) } }
-            : {})
-    });
-}
-function resultsFile(commit) {
-    return `results/${commit}.json`;
-}
-/**
- * The index with `entry` added (or replacing the same commit's entry in place), trimmed
- * to the newest `retention` commits (by ancestry, see order.ts); `removed` lists the
- * commits trimmed away. `stored` is false, and the index unchanged, when `entry`'s own
- * commit would be trimmed: an old commit measured again never evicts newer ones.
- * @param historyRank see newestFirst
- */
-function addEntry(index, entry, retention, historyRank = new Map()) {
-    const entries = [...index.entries];
-    const at = entries.findIndex((e) => e.commit === entry.commit);
-    if (at >= 0)
-        entries[at] = entry;
-    else
-        entries.push(entry);
-    const replaced = at >= 0;
-    if (retention === undefined || entries.length <= retention) {
-        return { index: { ...index, entries }, replaced, removed: [], stored: true };
-    }
-    const kept = new Set(newestFirst(entries, historyRank)
-        .slice(0, retention)
-        .map((e) => e.commit));
-    if (!kept.has(entry.commit))
-        return { index, replaced: false, removed: [], stored: false };
-    return {
-        index: { ...index, entries: entries.filter((e) => kept.has(e.commit)) },
-        replaced,
-        removed: entries.filter((e) => !kept.has(e.commit)).map((e) => e.commit),
-        stored: true
-    };
-}
-/** The index file's text (stable key order, trailing newline). */
-function serializeStoreIndex(index) {
-    return JSON.stringify(index, null, 2) + '\n';
-}
-/**
- * Parses and checks `index.json`.
- * @param where named in error messages (branch and file)
- */
-function parseStoreIndex(text, where) {
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (error) {
-        throw new StoreError(`${where}: not valid JSON (${error.message}); expected a perfgate data-branch index`);
-    }
-    const fail = (at, expected) => {
-        throw new StoreError(`${where}: corrupt index at ${at}: expected ${expected}`);
-    };
-    if (!isObject(data) || data.tool !== 'perfgate') {
-        throw new StoreError(`${where}: not a perfgate data-branch index (expected "tool": "perfgate")`);
-    }
-    const versions = `1 to ${STORE_INDEX_SCHEMA_VERSION}`;
-    if (typeof data.schemaVersion !== 'number')
-        fail('schemaVersion', versions);
-    if (data.schemaVersion > STORE_INDEX_SCHEMA_VERSION) {
-        throw new StoreError(`${where}: written by a newer perfgate (schemaVersion ${data.schemaVersion}); ` +
-            `this perfgate reads schemaVersion ${versions}: upgrade perfgate`);
-    }
-    if (!Number.isInteger(data.schemaVersion) || data.schemaVersion < 1) {
-        fail('schemaVersion', versions);
-    }
-    // Version 1 is version 2 without committedAt and parent: read as is, written as 2.
-    const v1 = data.schemaVersion === 1;
-    if (!Array.isArray(data.entries))
-        fail('entries', 'an array');
-    const seen = new Set();
-    const entries = data.entries.map((raw, i) => {
-        const at = `entries[${i}]`;
-        if (!isObject(raw))
-            return fail(at, 'an object');
-        const { commit, file, createdAt, branch, benchmarks, committedAt, parent } = raw;
-        if (typeof commit !== 'string' || !FULL_SHA.test(commit)) {
-            return fail(`${at}.commit`, 'a full commit sha');
-        }
-        if (seen.has(commit))
-            return fail(`${at}.commit`, `one entry per commit (${commit} repeats)`);
-        seen.add(commit);
-        if (file !== resultsFile(commit))
-            return fail(`${at}.file`, `"${resultsFile(commit)}"`);
-        if (typeof createdAt !== 'string')
-            return fail(`${at}.createdAt`, 'a string');
-        if (branch !== undefined && typeof branch !== 'string')
-            return fail(`${at}.branch`, 'a string');
-        if (!Array.isArray(benchmarks) || !benchmarks.every((b) => typeof b === 'string')) {
-            return fail(`${at}.benchmarks`, 'an array of names');
-        }
-        if (!v1 && committedAt !== undefined) {
-            if (typeof committedAt !== 'string' || Number.isNaN(Date.parse(committedAt))) {
-                return fail(`${at}.committedAt`, 'an ISO date');
-            }
-        }
-        if (!v1 && parent !== undefined && (typeof parent !== 'string' || !FULL_SHA.test(parent))) {
-            return fail(`${at}.parent`, 'a full commit sha');
-        }
-        return {
-            commit,
-            file,
-            createdAt,
-            ...(branch !== undefined ? { branch } : {}),
-            benchmarks,
-            ...(!v1 && typeof committedAt === 'string' ? { committedAt } : {}),
-            ...(!v1 && typeof parent === 'string' ? { parent } : {})
-        };
-    });
-    return { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries };
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function firstLine$1(text) {
-    return (text
-        .split('\n')
-        .map((line) => line.trim())
-        .find((line) => line !== '') ?? '');
-}
-function factsOf(facts) {
-    return {
-        committedAt: facts.committedAt,
-        ...(facts.parent !== undefined ? { parent: facts.parent } : {})
-    };
-}
-/** Waits before trying again: full jitter, so racing jobs spread out. */
-function backoff(attempt) {
-    const ms = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * The one PR comment per config: found by its hidden marker, which must be the body's
- * whole first line, among comments written by the token's own identity; updated in place,
- * else created. Never edits a comment someone else wrote (a user may quote the marker),
- * nor one where the marker appears further down (user text inside a report).
- *
- * Retries of single requests, timeouts and rate limits live in the client (octokit.ts).
- * Creating is the one request it does not repeat: a create that failed without a clear
- * refusal (5xx, timeout, network error) may have created the comment, so the comments are
- * listed again before another try; a duplicate comment is worse than a late one.
- */
-/** The workflow token's identity (GET /user is not allowed for installation tokens). */
-const ACTIONS_BOT = 'github-actions[bot]';
-/** Tries of a create whose outcome is unknown. */
-const CREATE_ATTEMPTS = 3;
-/** A comment's or issue's first line: where perfgate's hidden marker must stand. */
-function firstLine(body) {
-    return (body ?? '').split(/\r?\n/, 1)[0];
-}
-/** A failure after which the comment (or issue) may or may not exist. */
-function outcomeUnknown(error) {
-    const status = error?.status;
-    return status === undefined || status === 408 || status >= 500;
-}
-/**
- * Text from the network (an error message) for the middle of a log line: one line, and no
- * `##[` (the runner reads that anywhere in a line as a command; a zero-width space breaks it).
- */
-function oneLine(text, max = 300) {
-    const line = text
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-        .replaceAll('##[', '#\u200b#[')
-        .trim();
-    return line.length > max ? `${line.slice(0, max)}…` : line;
-}
-/** Creates or updates the comment that carries `marker` (its first line). */
-/**
- * The login of the token's identity (whose comments and issues perfgate may edit); the
- * Actions bot when GraphQL cannot tell (logged, never fatal).
- */
-async function tokenLogin(api, log, what) {
-    try {
-        return (await api.viewerLogin()) ?? ACTIONS_BOT;
-    }
-    catch (error) {
-        log(`cannot tell the token's identity (${oneLine(error.message)}); looking for ${what} by ${ACTIONS_BOT}`);
-        return ACTIONS_BOT;
-    }
-}
-async function upsertComment(api, marker, body, options = {}) {
-    const log = options.onRetry ?? (() => { });
-    const login = await tokenLogin(api, log, 'comments');
-    const find = async () => {
-        for await (const page of api.listComments()) {
-            const mine = page.find((c) => c.user?.login === login && firstLine(c.body) === marker);
-            if (mine)
-                return mine;
-        }
-        return undefined;
-    };
-    const existing = await find();
-    if (existing) {
-        const updated = await api.updateComment(existing.id, body);
-        return { action: 'updated', id: updated.id, url: updated.html_url };
-    }
-    for (let attempt = 1;; attempt++) {
-        try {
-            const created = await api.createComment(body);
-            return { action: 'created', id: created.id, url: created.html_url };
-        }
-        catch (error) {
-            if (!outcomeUnknown(error) || attempt >= CREATE_ATTEMPTS)
-                throw error;
-            log(`create comment: ${oneLine(error.message)}; checking whether it was created before trying again`);
-            await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000));
-            const found = await find();
-            if (found) {
-                // Created by the failed request (or, with another body, by a concurrent run).
-                if (found.body === body)
-                    return { action: 'created', id: found.id, url: found.html_url };
-                const updated = await api.updateComment(found.id, body);
-                return { action: 'updated', id: updated.id, url: updated.html_url };
-            }
-        }
-    }
-}
-
-/**
- * Groups new change points into one alert per benchmark, keeping only the metrics that
- * benchmark gates (`gateOf`: its `compare.gate` as last stored). The new points all lie in
- * the newest few commits (`recent`, oldest first), too close to tell apart two steps of one
- * benchmark, so they are one step to a reader; a metric the gate leaves out (a tail, heap)
- * raises no alert unless the config gates it.
- */
-function stepAlerts(points, recent, gateOf) {
-    const order = new Map(recent.map((commit, index) => [commit, index]));
-    const byBenchmark = new Map();
-    for (const point of points) {
-        if (!gateOf(point.benchmark).includes(point.metric))
-            continue;
-        const group = byBenchmark.get(point.benchmark);
-        if (group)
-            group.push(point);
-        else
-            byBenchmark.set(point.benchmark, [point]);
-    }
-    return [...byBenchmark].map(([benchmark, group]) => {
-        const first = group.reduce((earliest, point) => (order.get(point.commit) ?? 0) < (order.get(earliest.commit) ?? 0) ? point : earliest);
-        return { benchmark, commit: first.commit, points: group };
-    });
-}
-/** The hidden first line of a step's issue. */
-function changePointMarker(step) {
-    const code = (text) => encodeURIComponent(text).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-    return `<!-- perfgate:change-point benchmark=${code(step.benchmark)} commit=${code(step.commit)} -->`;
-}
-/**
- * A title is plain text (markdown escapes would show): one line, and nothing GitHub turns
- * into a mention, an issue reference or a link.
- */
-function plainTitle(text) {
-    return neutralizeAutolinks(oneLine(text, 200));
-}
-/** Metrics named in a title before "and N more". */
-const TITLE_METRICS = 3;
-function changePointTitle(step) {
-    const shown = step.points
-        .slice(0, TITLE_METRICS)
-        .map((point) => `${metricLabel(point.metric)} ${formatChange(point.ratio)}`);
-    const more = step.points.length - shown.length;
-    return plainTitle(`perfgate: ${step.benchmark} stepped at ${step.commit.slice(0, 7)}: ${shown.join(', ')}` +
-        (more > 0 ? ` and ${more} more` : ''));
-}
-/** `checkedAt`: the newest stored commit the step was found in (each push updates it). */
-function changePointBody(step, dataBranch, checkedAt) {
-    return [
-        changePointMarker(step),
-        `**${escapeMarkdown(step.benchmark)}** stepped at commit ${step.commit}:`,
-        '',
-        ...step.points.map((point) => {
-            const metric = point.metric;
-            return (`- ${escapeMarkdown(metricLabel(metric))} **${formatChange(point.ratio)}** ` +
-                `(${formatChange(point.ciLow)} … ${formatChange(point.ciHigh)}, p ${formatP(point.p)}): ` +
-                `from ${formatMetric(metric, point.before)} to ${formatMetric(metric, point.after)}` +
-                (point.commit === step.commit ? '' : ` (at ${point.commit})`));
-        }),
-        '',
-        `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
-            '(docs/cli.md, "perfgate history"). The commit named is the first one measured after the step. ' +
-            "Issues cover the benchmark's gated metrics (compare.gate); the job summary and " +
-            '`perfgate history` list every metric.',
-        '',
-        `<sub>Last checked with the results of ${checkedAt}.</sub>`,
-        ''
-    ].join('\n');
-}
-/** Creates or updates the issue that carries `marker` (its first line). */
-async function upsertIssue(api, marker, title, body, options = {}) {
-    const log = options.onRetry ?? (() => { });
-    const login = await tokenLogin(api, log, 'issues');
-    const find = async () => {
-        for await (const page of api.listIssues(login)) {
-            const mine = page.find((i) => i.user?.login === login && firstLine(i.body) === marker);
-            if (mine)
-                return mine;
-        }
-        return undefined;
-    };
-    const existing = await find();
-    if (existing) {
-        if (existing.body === body) {
-            return { action: 'unchanged', number: existing.number, url: existing.html_url };
-        }
-        const updated = await api.updateIssue(existing.number, title, body);
-        return { action: 'updated', number: updated.number, url: updated.html_url };
-    }
-    for (let attempt = 1;; attempt++) {
-        try {
-            const created = await api.createIssue(title, body);
-            return { action: 'created', number: created.number, url: created.html_url };
-        }
-        catch (error) {
-            if (!outcomeUnknown(error) || attempt >= 3)
-                throw error;
-            log(`create issue: ${oneLine(error.message)}; checking whether it was created before trying again`);
-            await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000));
-            const found = await find();
-            if (found) {
-                if (found.body === body)
-                    return { action: 'created', number: found.number, url: found.html_url };
-                const updated = await api.updateIssue(found.number, title, body);
-                return { action: 'updated', number: updated.number, url: updated.html_url };
-            }
-        }
-    }
-}
-
 var light$1 = {exports: {}};
 
 /**
@@ -37367,7 +36486,7 @@ function describeRequest(octokit, options) {
     }
 }
 /** Why an attempt failed, in a few words. */
-function failure(error) {
+function failure$2(error) {
     const e = error;
     if (e?.status === 408)
         return oneLine(e.message ?? 'timed out');
@@ -37412,7 +36531,7 @@ function attempts(timeoutMs, log) {
             }
             catch (error) {
                 const final = controller.signal.aborted && !outer?.aborted ? timedOut() : error;
-                state.last = failure(final);
+                state.last = failure$2(final);
                 throw final;
             }
             finally {
@@ -37439,8 +36558,12 @@ function explainGiveUp(decided) {
         return {};
     };
 }
-/** The client every API of the action goes through (retries, throttling, timeouts). */
-function createClient(token, options) {
+/**
+ * The client every API of the action goes through (retries, throttling, timeouts); exported
+ * so that each GitHub API perfgate uses (comments, issues, check runs, acceptances) shares
+ * one setup.
+ */
+function createClient(token, options = {}) {
     const baseUrl = options.baseUrl ?? process.env.GITHUB_API_URL;
     const secondMs = options.secondMs ?? 1000;
     const log = options.log ?? ((message) => process.stdout.write(`perfgate: ${message}\n`));
@@ -37590,13 +36713,1665 @@ function createIssuesApi(token, repository, options = {}) {
 }
 
 /**
+ * Acceptances from a pull request's comments: `/perfgate accept <benchmark> <bound>
+ * <reason>` (src/compare/accept-command.ts), taken only from people with write access to
+ * the repository. Comments by bots and comments that carry perfgate's report marker are
+ * never read as commands (a report quotes the command it offers). Every command that is
+ * not taken is returned as ignored, with why, so the report can say so.
+ *
+ * On a push to the default branch, pullRequestsOfCommit finds the pull request that was
+ * merged into the commit, so its acceptances are stored with that commit's results.
+ */
+/** Roles that may accept a regression. */
+const WRITERS = new Set(['admin', 'maintain', 'write']);
+/** What every perfgate report carries (whatever its comment id): never read as commands. */
+const REPORT_MARKER_START = reportMarker('').replace(/ id=.*$/, '');
+/** The benchmarks of a run's results with the metrics each one's gate tests. */
+function gatedBenchmarks(benchmarks) {
+    return benchmarks.map((b) => ({ name: b.name, gate: b.settings.compare.gate }));
+}
+/** Why a login may not accept, or undefined when it may (permission asked once per login). */
+async function refusal(api, login, cache) {
+    let answer = cache.get(login);
+    if (!answer) {
+        answer = api.permission(login).then((p) => {
+            if (!p)
+                return 'is not known to the repository (no access)';
+            if (WRITERS.has(p.permission) || WRITERS.has(p.role_name ?? ''))
+                return undefined;
+            return `has ${p.role_name ?? p.permission} access, not write`;
+        }, (error) => `could not be checked for write access (${failure$1(error)})`);
+        cache.set(login, answer);
+    }
+    return answer;
+}
+/** A failed request in a few words (no untrusted line breaks). */
+function failure$1(error) {
+    const e = error;
+    return e?.status !== undefined ? `HTTP ${e.status}` : oneLine(e?.message ?? String(error), 120);
+}
+/** Whether a comment may hold commands: by a person, and no perfgate report. */
+function readable(comment) {
+    return (comment.user !== null &&
+        comment.user.type !== 'Bot' &&
+        comment.body !== undefined &&
+        !comment.body.includes(REPORT_MARKER_START));
+}
+/**
+ * The acceptances given on a pull request, with their limits (the bound on each gated
+ * metric of the benchmark, or of every benchmark for `all`), and the commands ignored:
+ * bad syntax, an unknown benchmark, a commenter without write access.
+ */
+async function readAcceptances(api, request) {
+    const accepted = [];
+    const ignored = [];
+    const cache = new Map();
+    const allMetrics = request.benchmarks.flatMap((b) => b.gate);
+    for await (const page of api.listComments(request.pullRequest)) {
+        for (const comment of page) {
+            if (!readable(comment))
+                continue;
+            const commands = parseAcceptCommands(comment.body);
+            if (commands.length === 0)
+                continue;
+            const by = comment.user.login;
+            const ignore = (reason) => ignored.push({ by, url: comment.html_url, reason });
+            const refused = await refusal(api, by, cache);
+            if (refused) {
+                // Once per comment: a comment of a thousand commands is one refusal, not a thousand.
+                ignore(commands.length === 1 ? refused : `${refused} (${commands.length} commands)`);
+                continue;
+            }
+            for (const command of commands) {
+                if (!command.ok) {
+                    ignore(command.error);
+                    continue;
+                }
+                const bench = request.benchmarks.find((b) => b.name === command.benchmark);
+                if (command.benchmark !== ALL_BENCHMARKS && !bench) {
+                    ignore(`no benchmark named ${oneLine(command.benchmark, 120)} in this run`);
+                    continue;
+                }
+                accepted.push({
+                    benchmark: command.benchmark,
+                    reason: command.reason,
+                    by,
+                    // The comment as it reads now was written when it was last edited.
+                    at: comment.updated_at ?? comment.created_at,
+                    pullRequest: request.pullRequest,
+                    url: comment.html_url,
+                    limits: limitsOf(bench ? bench.gate : allMetrics, command.bound)
+                });
+            }
+        }
+    }
+    return { accepted, ignored };
+}
+/**
+ * The pull request merged into a commit (a push to the default branch), or undefined when
+ * the commit came without one (a direct push).
+ */
+async function mergedPullRequestOf(api, sha) {
+    const pulls = await api.pullRequestsOfCommit(sha);
+    return pulls.find((p) => p.merged_at !== null)?.number;
+}
+/** The real AcceptanceApi on the shared client (retries, throttling, timeouts). */
+function createAcceptanceApi(token, repository, options = {}) {
+    const octokit = createClient(token, options);
+    const { owner, repo } = repository;
+    return {
+        async *listComments(pullRequest) {
+            for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+                owner,
+                repo,
+                issue_number: pullRequest,
+                per_page: 100
+            })) {
+                yield page.data.map((c) => ({
+                    body: c.body,
+                    html_url: c.html_url,
+                    created_at: c.created_at,
+                    updated_at: c.updated_at,
+                    user: c.user ? { login: c.user.login, type: c.user.type } : null
+                }));
+            }
+        },
+        async permission(login) {
+            try {
+                const response = await octokit.rest.repos.getCollaboratorPermissionLevel({
+                    owner,
+                    repo,
+                    username: login
+                });
+                const { permission, role_name } = response.data;
+                return { permission, ...(role_name ? { role_name } : {}) };
+            }
+            catch (error) {
+                if (error.status === 404)
+                    return undefined;
+                throw error;
+            }
+        },
+        async pullRequestsOfCommit(sha) {
+            const response = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+                owner,
+                repo,
+                commit_sha: sha
+            });
+            return response.data.map((p) => ({ number: p.number, merged_at: p.merged_at }));
+        }
+    };
+}
+
+/**
+ * The fork recipe's comment workflow (mode: comment) reads what a measure job left: its
+ * results and the pull request's number. That job ran the PR's code, so nothing in the
+ * artifact is trusted as is: the number must name a pull request whose head is the commit
+ * the measured workflow ran on, and the results are judged again from their trials.
+ */
+/** The pull request number in `file` (pr-number.txt), or a request error naming the file. */
+function readArtifactPr(file) {
+    let text;
+    try {
+        text = readFileSync$1(file, 'utf8').trim();
+    }
+    catch (error) {
+        throw new RequestError$1(`${file}: cannot read the pull request number (${error.message}); download the measure job's artifact into output-dir`);
+    }
+    const prNumber = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(prNumber) || prNumber <= 0) {
+        throw new RequestError$1(`${file}: expected a pull request number`);
+    }
+    return prNumber;
+}
+/**
+ * Refuses the run (RefusedError, exit 2) unless pull request `prNumber`'s head is the
+ * measured commit. Placed before the outputs and the comment: the outputs of a refused
+ * artifact say error, not the artifact's verdict; the report stays in the job summary.
+ */
+function artifactTrustCheck(api, prNumber, measuredSha, prFile) {
+    return {
+        publish: async () => {
+            let headSha;
+            try {
+                headSha = await api.pullHeadSha();
+            }
+            catch (error) {
+                throw new RefusedError(`cannot read pull request #${prNumber}: ${error.message}`);
+            }
+            if (headSha !== measuredSha) {
+                throw new RefusedError(`${prFile} names pull request #${prNumber}, whose head is ${headSha.slice(0, 7)}, ` +
+                    `not the measured commit ${measuredSha.slice(0, 7)}: not commenting`);
+            }
+        }
+    };
+}
+
+/**
+ * Where each benchmark's entry stands in perfgate.yml (pure): the same YAML positions the
+ * config's error messages use, read from the text the config was parsed from, for
+ * annotations that point at the line defining a benchmark.
+ */
+/**
+ * The 1-based line of each benchmark's entry (its `- name:` item) by name. A text that is
+ * not a valid config gives what can be found (an empty map when nothing can): locations
+ * are a help to the reader, never a reason to fail.
+ */
+function benchmarkEntryLines(text, file) {
+    const lines = new Map();
+    let loaded;
+    try {
+        loaded = loadYaml(text, file);
+    }
+    catch {
+        return lines;
+    }
+    const benchmarks = loaded.value?.benchmarks;
+    if (!Array.isArray(benchmarks))
+        return lines;
+    benchmarks.forEach((entry, index) => {
+        const name = entry?.name;
+        if (typeof name !== 'string' || lines.has(name))
+            return;
+        const at = loaded.locate(['benchmarks', index], false);
+        if (at)
+            lines.set(name, at.line);
+    });
+    return lines;
+}
+
+/**
+ * Where each benchmark is defined, for Check run annotations: a function benchmark at the
+ * `bench('name', …)` call of its bench file, any other at its entry in perfgate.yml (also
+ * the fallback when no call is found). Paths are relative to the repository root, with
+ * forward slashes, as GitHub expects them. Nothing here fails a run: a file that cannot be
+ * read only means a less precise location.
+ */
+/** The largest bench file scanned for its calls (a bench file is a few kB). */
+const MAX_BENCH_FILE_BYTES = 4 * 1024 * 1024;
+/** A call that registers a bench by name: bench('…') (perfgate, vitest, mitata), .add('…'). */
+const CALL = /(?:\bbench|\.add)\s*\(\s*(['"`])/g;
+/** The string literal that starts at `start` (after its quote), decoded; undefined if malformed. */
+function literal(source, start, quote) {
+    let out = '';
+    for (let i = start; i < source.length; i++) {
+        const c = source[i];
+        if (c === quote)
+            return out;
+        if (c === '\n' && quote !== '`')
+            return undefined;
+        if (quote === '`' && c === '$' && source[i + 1] === '{')
+            return undefined; // not a constant
+        if (c !== '\\') {
+            out += c;
+            continue;
+        }
+        const next = source[++i];
+        if (next === undefined)
+            return undefined;
+        const hex = (digits) => {
+            const code = Number.parseInt(digits, 16);
+            return Number.isNaN(code) || code > 0x10ffff ? undefined : String.fromCodePoint(code);
+        };
+        let decoded;
+        if (next === 'x') {
+            decoded = /^[0-9a-f]{2}$/i.test(source.slice(i + 1, i + 3))
+                ? hex(source.slice(i + 1, i + 3))
+                : undefined;
+            i += 2;
+        }
+        else if (next === 'u' && source[i + 1] === '{') {
+            const end = source.indexOf('}', i);
+            decoded = end > 0 ? hex(source.slice(i + 2, end)) : undefined;
+            i = end;
+        }
+        else if (next === 'u') {
+            decoded = /^[0-9a-f]{4}$/i.test(source.slice(i + 1, i + 5))
+                ? hex(source.slice(i + 1, i + 5))
+                : undefined;
+            i += 4;
+        }
+        else if (next === '\r' || next === '\n') {
+            if (next === '\r' && source[i + 1] === '\n')
+                i++;
+            decoded = ''; // a line continuation
+        }
+        else {
+            const simple = {
+                n: '\n',
+                t: '\t',
+                r: '\r',
+                b: '\b',
+                f: '\f',
+                v: '\v',
+                0: '\0'
+            };
+            decoded = simple[next] ?? next;
+        }
+        if (decoded === undefined)
+            return undefined;
+        out += decoded;
+    }
+    return undefined;
+}
+/** The 1-based line of each call in `source` that registers a bench, with the name it gives. */
+function benchCalls(source) {
+    const calls = [];
+    let line = 1;
+    let counted = 0;
+    for (const match of source.matchAll(CALL)) {
+        const name = literal(source, match.index + match[0].length, match[1]);
+        if (name === undefined)
+            continue;
+        for (; counted < match.index; counted++)
+            if (source.charCodeAt(counted) === 10)
+                line++;
+        calls.push({ name, line });
+    }
+    return calls;
+}
+/**
+ * The line of the call that registers bench `name` in a bench file's text; with no name
+ * given (the config's `function.bench` absent), the benchmark's own name, else the file's
+ * only call. undefined when not found.
+ */
+function benchCallLine(source, bench, benchmark) {
+    const calls = benchCalls(source);
+    const named = calls.find((c) => c.name === (bench ?? benchmark));
+    if (named)
+        return named.line;
+    return bench === undefined && calls.length === 1 ? calls[0].line : undefined;
+}
+/** `file` relative to `root` with forward slashes; undefined when it lies outside `root`. */
+function repositoryPath(root, file) {
+    const relative = path.relative(root, file);
+    const up = relative === '..' || relative.startsWith(`..${path.sep}`);
+    if (!relative || up || path.isAbsolute(relative))
+        return undefined;
+    return relative.split(path.sep).join('/');
+}
+/** The real path of `file` (symbolic links resolved), or `file` when it cannot be resolved. */
+function real(file) {
+    try {
+        return realpathSync(file);
+    }
+    catch {
+        return file;
+    }
+}
+/**
+ * {@link repositoryPath}, also when `root` and `file` reach the same place by different
+ * routes (`git rev-parse --show-toplevel` gives a real path; a config path may hold a link).
+ * A file reached through a link is placed where the link leads: a bench file linked to one
+ * outside the repository has no place in it (its lines are not the link's).
+ */
+function inRepository(root, file) {
+    const target = real(file);
+    if (target !== path.resolve(file))
+        return repositoryPath(real(root), target);
+    return repositoryPath(root, file) ?? repositoryPath(real(root), target);
+}
+function readText(file, limit) {
+    try {
+        return readRegularFile(file, limit).toString('utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Where each benchmark of `config` is defined, relative to `root` (the repository's top
+ * level): its bench() call, else its perfgate.yml entry. Reads the config file (unless its
+ * text is given) and each bench file once.
+ */
+function locateBenchmarks(config, root, configText = readText(config.file, MAX_CONFIG_FILE_BYTES)) {
+    const configPath = inRepository(root, config.file);
+    const entries = configText === undefined ? new Map() : benchmarkEntryLines(configText, config.file);
+    const sources = new Map();
+    const locations = new Map();
+    for (const b of config.benchmarks) {
+        if (b.spec.kind === 'function') {
+            const file = b.spec.file;
+            if (!sources.has(file))
+                sources.set(file, readText(file, MAX_BENCH_FILE_BYTES));
+            const source = sources.get(file);
+            const line = source === undefined ? undefined : benchCallLine(source, b.spec.bench, b.name);
+            const where = inRepository(root, file);
+            if (line !== undefined && where !== undefined) {
+                locations.set(b.name, { path: where, line });
+                continue;
+            }
+        }
+        const entry = entries.get(b.name);
+        if (entry !== undefined && configPath !== undefined) {
+            locations.set(b.name, { path: configPath, line: entry });
+        }
+    }
+    return {
+        locations,
+        fallback: configPath === undefined ? undefined : { path: configPath, line: 1 }
+    };
+}
+
+/** Most annotations of one Check run: 20 requests of 50; a long list helps no reviewer. */
+const MAX_ANNOTATIONS = 1000;
+/** Longest title and message (GitHub cuts titles; a message this long is no longer read). */
+const TITLE_CHARS$1 = 120;
+const MESSAGE_CHARS = 1000;
+/** Longest benchmark name shown whole in an annotation. */
+const NAME_CHARS = 100;
+/** Untrusted text for an annotation: one inert line of at most `max` characters. */
+function annotationText(text, max) {
+    const line = terminalName(text, max);
+    return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+function regression(row, options) {
+    const accepted = row.verdict === 'accepted' || (options.isAccepted?.(row.benchmark) ?? false);
+    const gates = options.failOn === 'both' || options.failOn === 'regressions';
+    const what = accepted ? 'Accepted regression' : 'Regression';
+    return {
+        level: accepted ? 'notice' : gates ? 'failure' : 'warning',
+        title: `${what}: ${terminalName(row.benchmark, NAME_CHARS)} (${row.metric})`,
+        message: `${terminalName(row.benchmark, NAME_CHARS)} ${row.metric}: ${row.base} → ${row.head}, ` +
+            `${row.change}${row.interval ? ` ${row.interval} ${CI_LABEL}` : ''}, p ${row.p}: ${row.detail}` +
+            (accepted ? '; accepted on purpose on this pull request.' : '.')
+    };
+}
+function budget(row, options) {
+    const gates = options.failOn === 'both' || options.failOn === 'budgets';
+    const measured = `${row.estimate}${row.interval ? ` ${row.interval} ${CI_LABEL}` : ''}`;
+    return {
+        level: gates ? 'failure' : 'warning',
+        title: `Budget exceeded: ${terminalName(row.benchmark, NAME_CHARS)} (${row.metric})`,
+        message: `${terminalName(row.benchmark, NAME_CHARS)} ${row.metric}: ${measured}, budget ${row.limit} not met.`
+    };
+}
+/** A benchmark that could not be measured: on head (or without a baseline) it fails the run. */
+function failure(model, f) {
+    const note = model.notes.find((n) => n.benchmark === f.benchmark && n.text.startsWith('could not be measured'));
+    const name = terminalName(f.benchmark, NAME_CHARS);
+    return {
+        level: f.side === 'base' ? 'warning' : 'failure',
+        title: `Not measured${f.side ? ` on ${f.side}` : ''}: ${name}`,
+        message: `${name} ${note?.text ?? `could not be measured (trial ${f.trial} failed).`}`
+    };
+}
+/**
+ * The annotations of a judged run, failures first: regressions (a failure when the gate
+ * counts them and they are not accepted), violated budgets, benchmarks not measured.
+ */
+function annotationsOf(model, options) {
+    const made = [];
+    let unplaced = 0;
+    const add = (benchmark, a) => {
+        const at = options.locations.get(benchmark) ?? options.fallback;
+        if (!at) {
+            unplaced++;
+            return;
+        }
+        const { path, line } = at;
+        made.push({
+            path,
+            line,
+            level: a.level,
+            title: annotationText(a.title, TITLE_CHARS$1),
+            message: annotationText(a.message, MESSAGE_CHARS)
+        });
+    };
+    for (const row of model.changes) {
+        // An accepted regression (applyAcceptances) is still annotated, as a notice.
+        if (row.verdict === 'regression' || row.verdict === 'accepted') {
+            add(row.benchmark, regression(row, options));
+        }
+    }
+    for (const row of model.budgets) {
+        if (row.passed === false)
+            add(row.benchmark, budget(row, options));
+    }
+    for (const f of model.failures)
+        add(f.benchmark, failure(model, f));
+    const rank = { failure: 0, warning: 1, notice: 2 };
+    made.sort((a, b) => rank[a.level] - rank[b.level]);
+    const max = options.max ?? MAX_ANNOTATIONS;
+    return {
+        annotations: made.slice(0, max),
+        omitted: unplaced + Math.max(0, made.length - max)
+    };
+}
+
+/**
+ * The Check run of a perfgate step: created in progress when measuring starts, completed
+ * with the verdict as its conclusion, the report as its summary and annotations at the
+ * lines that define the benchmarks. A Check run is what branch protection can require, so
+ * a run that could not measure concludes `failure`: a required check never passes on
+ * results that do not exist.
+ *
+ * GitHub's limits are kept here: output summary and text at most 65,535 characters each,
+ * at most 50 annotations per request (the rest go in further updates, which append).
+ * Failures of the API are thrown as CheckRunError, with a hint for a missing permission,
+ * for the caller to report as a warning: a check that cannot be posted never hides the
+ * verdict, which the step's exit code and the comment still carry.
+ */
+/** Longest output summary or text GitHub takes. */
+const MAX_OUTPUT_CHARS = 65_535;
+/** Most annotations GitHub takes in one request. */
+const ANNOTATIONS_PER_REQUEST = 50;
+/** Longest title sent (GitHub shows one line of it). */
+const TITLE_CHARS = 200;
+/** A failed request of the Checks API: its HTTP status and, when known, what to change. */
+class CheckRunError extends Error {
+    status;
+    hint;
+    constructor(message, status, hint) {
+        super(hint ? `${message}. ${hint}` : message);
+        this.status = status;
+        this.hint = hint;
+        this.name = 'CheckRunError';
+    }
+}
+/** What a 403 of the Checks API means in a workflow (not a rate limit: the client waits those). */
+const PERMISSION_HINT = 'The token cannot write checks: give the job `permissions: checks: write`; on a pull request ' +
+    "from a fork the token is read-only, so let the comment workflow post the check (docs/action.md, 'The Check run')";
+/** The check's name: `perfgate`, or `perfgate (<comment-id>)` beside other perfgate steps. */
+function checkName(commentId = DEFAULT_COMMENT_ID) {
+    return commentId === DEFAULT_COMMENT_ID ? 'perfgate' : `perfgate (${oneLine(commentId, 100)})`;
+}
+/**
+ * The conclusion of an outcome: pass → success; fail and error → failure. An inconclusive
+ * run that passed the gate is a success (the gate's rule), and its summary says it is no
+ * all-clear.
+ */
+function conclusionOf(outcome) {
+    return outcome.verdict === 'pass' ? 'success' : 'failure';
+}
+/** One inert line for the checks list: the verdict and why, or the headline of a pass. */
+function checkTitle(outcome, model) {
+    const title = outcome.verdict === 'pass'
+        ? `Passed: ${model?.headline ?? 'no regression'}${model?.doubt ? ' (not an all-clear)' : ''}`
+        : `${outcome.verdict === 'fail' ? 'Failed' : 'No verdict'}: ${outcome.reasons.join('; ')}`;
+    return annotationText(title, TITLE_CHARS);
+}
+/** `text` within `limit` characters, cut with a note that says so. */
+function fitOutput(text, limit = MAX_OUTPUT_CHARS) {
+    if (text.length <= limit)
+        return text;
+    const note = '\n\n… cut to fit the check size limit: the job summary has all of it.\n';
+    return text.slice(0, limit - note.length) + note;
+}
+/** The completed Check run of a judged run (or of one that could not be judged). */
+function checkRunResult(report) {
+    const { outcome, model, omitted } = report;
+    // Markdown: every untrusted part (error reasons) escaped; the doubt's reasons, which
+    // name benchmarks, are in the report below (escaped there).
+    const notes = [];
+    if (outcome.verdict === 'pass' && model?.doubt) {
+        notes.push(`Passed, but not an all-clear: ${escapeMarkdown(model.doubt.summary)}.`);
+    }
+    if (outcome.verdict === 'error') {
+        const why = escapeMarkdown(outcome.reasons.map((r) => annotationText(r, 500)).join('; '));
+        notes.push(`perfgate could not give a verdict, so this check fails: ${why}.`);
+    }
+    if (omitted > 0) {
+        notes.push(`${omitted} more annotation${omitted === 1 ? '' : 's'} left out: see the report.`);
+    }
+    const head = notes.map((n) => `> ${n}\n\n`).join('');
+    const body = model
+        ? renderMarkdownWithin(model, MAX_OUTPUT_CHARS - head.length, report.markdown)
+        : '';
+    return {
+        conclusion: conclusionOf(outcome),
+        title: checkTitle(outcome, model),
+        summary: fitOutput(head + body),
+        annotations: report.annotations
+    };
+}
+/** GitHub's form of an annotation. */
+function wireAnnotation(a) {
+    return {
+        path: a.path,
+        start_line: a.line,
+        end_line: a.line,
+        annotation_level: a.level,
+        title: a.title,
+        message: a.message
+    };
+}
+/** A failed request as a CheckRunError: `what` failed, with the API's answer and a hint. */
+function checkRunError(what, error) {
+    const e = error;
+    const status = typeof e?.status === 'number' ? e.status : undefined;
+    const said = oneLine(e?.message ?? String(error));
+    const hint = status === 403 && !/rate limit/i.test(said) ? PERMISSION_HINT : undefined;
+    return new CheckRunError(`cannot ${what} the check run: ${status ? `HTTP ${status}, ` : ''}${said}`, status, hint);
+}
+/**
+ * The Checks API through the shared client (retries, throttling, timeouts). Creating is not
+ * retried: a POST that failed may have created a run, and a duplicate would stay in progress
+ * forever; completing (PATCH) is retried on transient errors like every other update.
+ */
+function createChecksApi(token, repository, options = {}) {
+    const octokit = createClient(token, options);
+    const { owner, repo } = repository;
+    return {
+        async create(run) {
+            try {
+                const response = await octokit.rest.checks.create({
+                    owner,
+                    repo,
+                    name: run.name,
+                    head_sha: run.headSha,
+                    status: 'in_progress',
+                    started_at: new Date().toISOString(),
+                    ...(run.detailsUrl ? { details_url: run.detailsUrl } : {}),
+                    request: { retries: 0 }
+                });
+                return { id: response.data.id, url: response.data.html_url ?? '' };
+            }
+            catch (error) {
+                throw checkRunError('create', error);
+            }
+        },
+        async complete(id, result) {
+            const output = {
+                title: annotationText(result.title, TITLE_CHARS),
+                summary: fitOutput(result.summary)
+            };
+            const batches = [];
+            for (let i = 0; i < result.annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+                batches.push(result.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+            }
+            const last = batches.pop() ?? [];
+            try {
+                // Every batch but the last while still in progress; they append.
+                for (const batch of batches) {
+                    await octokit.rest.checks.update({
+                        owner,
+                        repo,
+                        check_run_id: id,
+                        output: { ...output, annotations: batch.map(wireAnnotation) }
+                    });
+                }
+                await octokit.rest.checks.update({
+                    owner,
+                    repo,
+                    check_run_id: id,
+                    status: 'completed',
+                    conclusion: result.conclusion,
+                    completed_at: new Date().toISOString(),
+                    output: {
+                        ...output,
+                        ...(result.text === undefined ? {} : { text: fitOutput(result.text) }),
+                        annotations: last.map(wireAnnotation)
+                    }
+                });
+            }
+            catch (error) {
+                throw checkRunError('complete', error);
+            }
+        }
+    };
+}
+
+/**
+ * The step's Check run over its lifetime: created in progress when measuring starts,
+ * completed by the publisher with the judged run (conclusion, report, annotations at the
+ * lines that define the benchmarks), or with the failure when the run ended before a
+ * verdict, so a check never stays in progress. The API is src/github/checks.ts; every
+ * failure of it is a warning, never a lost report.
+ */
+const NO_LOCATIONS = { locations: new Map(), fallback: undefined };
+/** One Check run: start, then complete once (by the publisher, or with a failure). */
+class CheckRun {
+    api;
+    options;
+    #id;
+    #done = false;
+    constructor(api, options) {
+        this.api = api;
+        this.options = options;
+    }
+    /** Creates the check in progress (once); a failure is a warning. */
+    start() {
+        this.#id ??= this.api
+            .create({ name: checkName(this.options.commentId), headSha: this.options.headSha })
+            .then((ref) => {
+            this.options.log.info(`perfgate: check run started: ${ref.url}`);
+            return ref.id;
+        }, (error) => {
+            warning(`perfgate: could not create the check run: ${error.message}`);
+            return undefined;
+        });
+    }
+    /** Completes the check with the judged run's verdict, report and annotations. */
+    publisher() {
+        return {
+            publish: async ({ outcome, report, results }) => {
+                const where = this.#locate();
+                const accepted = new Set(results.comparison.benchmarks.filter((b) => b.acceptance?.covers).map((b) => b.name));
+                const made = annotationsOf(report, {
+                    failOn: results.comparison.gate.failOn,
+                    locations: where.locations,
+                    fallback: where.fallback,
+                    isAccepted: (name) => accepted.has(name)
+                });
+                await this.#complete(checkRunResult({
+                    outcome,
+                    model: report,
+                    ...made,
+                    markdown: { id: this.options.commentId, version: VERSION$8 }
+                }));
+            }
+        };
+    }
+    /** Completes a started check with an outcome reached without a verdict (a failure). */
+    async fail(outcome) {
+        if (this.#id === undefined)
+            return;
+        await this.#complete(checkRunResult({ outcome, model: undefined, annotations: [], omitted: 0 }));
+    }
+    #locate() {
+        try {
+            return this.options.locate?.() ?? NO_LOCATIONS;
+        }
+        catch {
+            return NO_LOCATIONS;
+        }
+    }
+    async #complete(result) {
+        if (this.#done)
+            return;
+        this.#done = true;
+        this.start();
+        const id = await this.#id;
+        if (id === undefined)
+            return;
+        try {
+            await this.api.complete(id, result);
+            this.options.log.info(`perfgate: check run completed: ${result.conclusion}`);
+        }
+        catch (error) {
+            warning(`perfgate: could not complete the check run: ${error.message}`);
+        }
+    }
+}
+/**
+ * The Check run on `headSha`, per the `check` input (none without a token): its
+ * annotations point into the repository checked out in `cwd`.
+ */
+function checkRunOn(headSha, step) {
+    const { inputs, event, cwd, io } = step;
+    if (!inputs.check || !inputs.token)
+        return {};
+    const api = createChecksApi(inputs.token, event.repository, {
+        log: (m) => io.log.info(`perfgate: ${m}`)
+    });
+    const locate = () => {
+        const root = topLevel(cwd);
+        return root ? locateBenchmarks(loadConfigFile(cwd, inputs.config), root) : NO_LOCATIONS;
+    };
+    return { check: new CheckRun(api, { commentId: inputs.commentId, headSha, log: io.log, locate }) };
+}
+
+/**
+ * `entries` (one per commit) sorted newest first, in a new array.
+ * @param historyRank position of a commit in the local `git rev-list --topo-order` of the
+ *   stored commits present locally (0 = newest); commits missing locally are absent
+ */
+function newestFirst(entries, historyRank) {
+    const byCommit = new Map(entries.map((e) => [e.commit, e]));
+    /** newer → the commits known to be older than it; and how many known-newer each has. */
+    const olderThan = new Map(entries.map((e) => [e.commit, new Set()]));
+    const newerCount = new Map(entries.map((e) => [e.commit, 0]));
+    const knownOlder = (newer, older) => {
+        const set = olderThan.get(newer);
+        if (newer === older || set.has(older))
+            return;
+        set.add(older);
+        newerCount.set(older, newerCount.get(older) + 1);
+    };
+    const ranked = entries
+        .filter((e) => historyRank.has(e.commit))
+        .sort((a, b) => historyRank.get(a.commit) - historyRank.get(b.commit));
+    for (let i = 1; i < ranked.length; i++)
+        knownOlder(ranked[i - 1].commit, ranked[i].commit);
+    for (const e of entries) {
+        if (e.parent !== undefined && byCommit.has(e.parent))
+            knownOlder(e.commit, e.parent);
+    }
+    const freeFirst = (a, b) => {
+        const ta = timeOf(a);
+        const tb = timeOf(b);
+        if (ta !== tb)
+            return tb - ta;
+        return a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : 0;
+    };
+    const order = [];
+    const left = new Set(byCommit.keys());
+    while (left.size > 0) {
+        const all = [...left].map((c) => byCommit.get(c));
+        const free = all.filter((e) => newerCount.get(e.commit) === 0);
+        // Contradicting facts (corrupt parents) leave none free: then time decides.
+        const next = (free.length > 0 ? free : all).sort(freeFirst)[0];
+        order.push(next);
+        left.delete(next.commit);
+        for (const older of olderThan.get(next.commit)) {
+            newerCount.set(older, newerCount.get(older) - 1);
+        }
+    }
+    return order;
+}
+function timeOf(entry) {
+    const time = Date.parse(entry.committedAt ?? entry.createdAt);
+    return Number.isNaN(time) ? -Infinity : time;
+}
+
+/** Written by this perfgate; it also reads (and migrates on write) every older version. */
+const STORE_INDEX_SCHEMA_VERSION = 2;
+
+/**
+ * Stored results on a data branch (default `perfgate-data`) of the repository's remote:
+ *
+ *     index.json                    the list of stored commits (see StoreIndex)
+ *     results/<full-commit-sha>.json   one results file per measured commit
+ *     index.html, .nojekyll         the history dashboard, for GitHub Pages (savePage)
+ *
+ * Written with git plumbing only — objects, a temporary index file, commit-tree, push —
+ * so the user's working tree, index, HEAD and branches are never touched. The remote
+ * branch is fetched into the private ref `refs/perfgate/<branch>`. Whenever the remote
+ * branch changes under a save — created, moved or deleted by another job between the
+ * fetch, the probe and the push — the save starts over from a new fetch, after a random
+ * backoff, so concurrent jobs lose nothing. Only real errors (an unreachable remote, no
+ * permission, corrupt data) stop it.
+ * Everything read is checked; corrupt or foreign data is refused, never used or replaced.
+ * Retention keeps the newest commits by ancestry, never by push order (order.ts).
+ */
+class StoreError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'StoreError';
+    }
+}
+const DEFAULT_REMOTE = 'origin';
+const DEFAULT_MAX_ATTEMPTS = 20;
+const DEFAULT_IDENTITY = { name: 'perfgate', email: 'perfgate@users.noreply.github.com' };
+const INDEX_FILE = 'index.json';
+/** sha-1 or sha-256 object names, lowercase, full length (they name files on the branch). */
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** Files a page may write at the branch's root: HTML pages and GitHub Pages' `.nojekyll`. */
+const PAGE_FILE = /^(?:\.nojekyll|[\w-]+\.html)$/;
+const NETWORK_TIMEOUT_MS = 120_000;
+const LOCAL_TIMEOUT_MS = 60_000;
+/** Backoff after a lost race: random in [0, min(cap, base × 2^attempt)) ms. */
+const BACKOFF_BASE_MS = 50;
+const BACKOFF_CAP_MS = 1000;
+class BranchStore {
+    branch;
+    remote;
+    cwd;
+    retention;
+    maxAttempts;
+    /** Set for every git call, over the environment of src/git/run.ts. */
+    env;
+    log;
+    namesChecked;
+    constructor(options) {
+        this.cwd = options.cwd;
+        this.branch = options.branch ?? DEFAULT_DATA_BRANCH;
+        this.remote = options.remote ?? DEFAULT_REMOTE;
+        this.retention = options.retention;
+        this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+        this.log = options.log ?? (() => { });
+        if (this.retention !== undefined && !(Number.isInteger(this.retention) && this.retention > 0)) {
+            throw new StoreError(`retention: expected a whole number of commits above 0, got ${this.retention}`);
+        }
+        if (!(Number.isInteger(this.maxAttempts) && this.maxAttempts > 0)) {
+            throw new StoreError(`maxAttempts: expected a whole number above 0, got ${this.maxAttempts}`);
+        }
+        // Names become arguments: one starting with '-' would be read as an option.
+        for (const [what, name] of Object.entries({ branch: this.branch, remote: this.remote })) {
+            if (name === '' || name.startsWith('-')) {
+                throw new StoreError(`data store ${what}: "${name}" is not a valid name`);
+            }
+        }
+        const identity = options.identity ?? DEFAULT_IDENTITY;
+        this.env = {
+            GIT_AUTHOR_NAME: identity.name,
+            GIT_AUTHOR_EMAIL: identity.email,
+            GIT_COMMITTER_NAME: identity.name,
+            GIT_COMMITTER_EMAIL: identity.email,
+            // Never wait for a credential prompt on a runner; English messages for errors.
+            GIT_TERMINAL_PROMPT: '0',
+            LC_ALL: 'C'
+        };
+    }
+    get trackingRef() {
+        return `refs/perfgate/${this.branch}`;
+    }
+    /** `origin/perfgate-data`, as named in messages. */
+    get where() {
+        return `${this.remote}/${this.branch}`;
+    }
+    /**
+     * Stores `results` as the results of `commit` (a full sha, or a ref resolved in the
+     * local repository). Storing a commit again replaces that commit's own results, and
+     * only with results measured at that commit. Retention, when set, removes the oldest
+     * commits in the same data-branch commit — or leaves these results out when their
+     * commit is older than the N newest stored ones. Lost races are redone on the new tip.
+     */
+    async save(results, commit, options = {}) {
+        await this.checkNames();
+        const sha = FULL_SHA.test(commit) ? commit : await this.resolveCommit(commit);
+        const measuredAt = results.environment.git?.commit;
+        if (measuredAt !== undefined && measuredAt !== sha) {
+            throw new StoreError(`results measured at ${measuredAt} cannot be stored as the results of ${sha}: ` +
+                `a commit's entry holds only that commit's own results`);
+        }
+        const text = storedText(results);
+        // Never store what could not be read back.
+        parseResults(text, `results of ${sha}`);
+        const branch = options.branch ?? results.environment.git?.branch;
+        const facts = (await this.localCommits([sha])).get(sha);
+        const entry = {
+            commit: sha,
+            file: resultsFile(sha),
+            createdAt: results.createdAt,
+            ...(branch !== undefined ? { branch } : {}),
+            benchmarks: results.benchmarks.map((b) => b.name),
+            ...(facts ? factsOf(facts) : {})
+        };
+        const short = sha.slice(0, 7);
+        const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'));
+        try {
+            const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: text });
+            return await this.updateBranch(`store the results of ${short}`, async (tip, attempt) => {
+                const built = await this.buildCommit(tip, entry, blob, path.join(tmp, 'index'));
+                const unchanged = { commit: sha, dataCommit: undefined, attempts: attempt, removed: [] };
+                if (built.kind === 'unchanged') {
+                    this.log(`perfgate: results of ${short} already stored on ${this.where}`);
+                    return { result: { ...unchanged, replaced: true, stored: true } };
+                }
+                if (built.kind === 'left out') {
+                    this.log(`perfgate: retention ${this.retention}: results of ${short} not stored: ` +
+                        `${this.where} holds the results of ${this.retention} newer commit(s)`);
+                    return { result: { ...unchanged, replaced: false, stored: false } };
+                }
+                return {
+                    push: built.dataCommit,
+                    pushed: () => {
+                        if (built.removed.length > 0) {
+                            this.log(`perfgate: retention ${this.retention}: removed the results of ` +
+                                `${built.removed.length} older commit(s) from ${this.where}`);
+                        }
+                        return {
+                            commit: sha,
+                            dataCommit: built.dataCommit,
+                            attempts: attempt,
+                            replaced: built.replaced,
+                            removed: built.removed,
+                            stored: true
+                        };
+                    }
+                };
+            });
+        }
+        finally {
+            rmSync(tmp, { recursive: true, force: true });
+        }
+    }
+    /**
+     * Writes `files` (paths relative to the branch's root, e.g. the dashboard's
+     * `index.html`) onto the data branch beside the stored results, in one commit. Only onto
+     * an existing perfgate data branch (checked like every write): a page is never the first
+     * thing stored. 'unchanged' when the files already hold these contents.
+     */
+    async savePage(files, message) {
+        for (const file of files) {
+            if (!PAGE_FILE.test(file.path)) {
+                throw new StoreError(`${file.path}: not a page file perfgate writes onto ${this.where}`);
+            }
+        }
+        return this.writeFiles(files, message, 'write the dashboard');
+    }
+    /**
+     * Stores a step's confirmation (a paired re-measure of a commit against its parent) as
+     * `confirmations/<commit>/<benchmark hash>.json`, so it is read back by history and never
+     * measured again. Checked before it is written as it is when read. Like a page, only onto
+     * an existing data branch.
+     */
+    async saveConfirmation(confirmation) {
+        const file = confirmationPath(confirmation.commit, confirmation.benchmark);
+        const content = serializeConfirmation(confirmation);
+        parseConfirmation(content, file);
+        return this.writeFiles([{ path: file, content }], `perfgate: confirmation of a step at ${confirmation.commit.slice(0, 7)}`, 'store a confirmation');
+    }
+    /** One commit writing `files` onto the existing data branch (see savePage). */
+    async writeFiles(files, message, what) {
+        await this.checkNames();
+        const tmp = mkdtempSync(path.join(tmpdir(), 'perfgate-index-'));
+        try {
+            const info = [];
+            for (const file of files) {
+                const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: file.content });
+                info.push('--cacheinfo', `100644,${blob},${file.path}`);
+            }
+            return await this.updateBranch(what, async (tip) => {
+                if (tip === undefined)
+                    return { result: 'no branch' };
+                await this.readIndex(tip); // a foreign branch is never written to
+                const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
+                rmSync(env.GIT_INDEX_FILE, { force: true });
+                await this.gitOut(['read-tree', tip], { env });
+                await this.gitOut(['update-index', '--add', ...info], { env });
+                const tree = await this.gitOut(['write-tree'], { env });
+                if (tree === (await this.gitOut(['rev-parse', `${tip}^{tree}`]))) {
+                    return { result: 'unchanged' };
+                }
+                const commit = await this.gitOut([
+                    'commit-tree',
+                    '--no-gpg-sign',
+                    tree,
+                    '-p',
+                    tip,
+                    '-m',
+                    message
+                ]);
+                return { push: commit, pushed: () => 'written' };
+            });
+        }
+        finally {
+            rmSync(tmp, { recursive: true, force: true });
+        }
+    }
+    /**
+     * One write to the data branch: fetch its tip, build the next commit on it (`step`),
+     * push. Whenever another job moved the branch in between, starts over from a new fetch
+     * after a random backoff, up to maxAttempts times. `step` returns either a result
+     * without pushing, or the commit to push and what to return once it is pushed.
+     */
+    async updateBranch(what, step) {
+        for (let attempt = 1;; attempt++) {
+            const fetched = await this.fetchTip();
+            let raced;
+            if ('raced' in fetched) {
+                raced = fetched.raced;
+            }
+            else {
+                const next = await step(fetched.tip, attempt);
+                if ('result' in next)
+                    return next.result;
+                if ((await this.push(next.push)) === 'pushed') {
+                    // Only a cache of the remote branch (the next fetch forces it): never fatal.
+                    await this.git(['update-ref', this.trackingRef, next.push]);
+                    return next.pushed();
+                }
+                raced = 'another job pushed first';
+            }
+            if (attempt >= this.maxAttempts) {
+                throw new StoreError(`could not ${what} on ${this.where}: other jobs changed it ` +
+                    `during all ${this.maxAttempts} attempts (last: ${raced})`);
+            }
+            this.log(`perfgate: ${this.where} changed while writing (${raced}); ` +
+                `starting over from its new tip (attempt ${attempt + 1} of ${this.maxAttempts})`);
+            await backoff(attempt);
+        }
+    }
+    /**
+     * The stored results of `commit`, else those of its nearest stored ancestor (walking
+     * the local repository's history, newest first), else undefined. Results of commits
+     * that are not ancestors — other branches, later runs — are never returned.
+     */
+    async findBaseline(commit) {
+        await this.checkNames();
+        const sha = await this.resolveCommit(commit);
+        const tip = await this.fetchSettledTip();
+        if (tip === undefined) {
+            this.log(`perfgate: ${this.where} does not exist yet: no stored results`);
+            return undefined;
+        }
+        const index = await this.readIndex(tip);
+        const stored = new Map(index.entries.map((e) => [e.commit, e]));
+        if (stored.size > 0) {
+            // --topo-order: a descendant always comes before its ancestors, even with clock skew.
+            const history = await this.gitOut(['rev-list', '--topo-order', sha]);
+            for (const line of history.split('\n')) {
+                const entry = stored.get(line);
+                if (entry)
+                    return { commit: entry.commit, results: await this.readResults(tip, entry) };
+            }
+        }
+        if ((await this.gitOut(['rev-parse', '--is-shallow-repository'])) === 'true') {
+            this.log(`perfgate: no stored results for ${sha.slice(0, 7)} in the fetched history, which is ` +
+                `shallow: older ancestors were not searched (use actions/checkout with fetch-depth: 0)`);
+        }
+        return undefined;
+    }
+    /** The results files' index on the data branch's tip (checked). */
+    async readIndex(tip) {
+        const run = await this.git(['cat-file', 'blob', `${tip}:${INDEX_FILE}`]);
+        if (run.code !== 0) {
+            throw new StoreError(`${this.where} has no readable ${INDEX_FILE} (${firstLine(run.stderr)}): it is not a ` +
+                `perfgate data branch; refusing to use or overwrite it (choose another data branch)`);
+        }
+        return parseStoreIndex(run.stdout, `${this.where}:${INDEX_FILE}`);
+    }
+    async readResults(tip, entry) {
+        const where = `${this.where}:${entry.file}`;
+        const run = await this.git(['cat-file', 'blob', `${tip}:${entry.file}`]);
+        if (run.code !== 0) {
+            throw new StoreError(`${where}: listed in ${INDEX_FILE} but missing on the branch`);
+        }
+        const results = parseResults(run.stdout, where);
+        const measuredAt = results.environment.git?.commit;
+        if (measuredAt !== undefined && measuredAt !== entry.commit) {
+            throw new StoreError(`${where}: holds results measured at ${measuredAt}, not at ${entry.commit}: refusing to use them`);
+        }
+        return results;
+    }
+    /**
+     * The next data-branch commit: the tip's tree (read into a temporary index file, never
+     * the user's) plus this commit's results and the updated index, minus what retention
+     * drops. 'unchanged' when the tree would not change; 'left out' when retention would
+     * drop this very commit (it is older than the N newest stored ones).
+     */
+    async buildCommit(tip, entry, blob, indexFile) {
+        // Checked before anything is built: a foreign or corrupt branch is never overwritten.
+        const current = tip
+            ? await this.readIndex(tip)
+            : { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries: [] };
+        // Retention compares every stored commit, but only when this save has to trim;
+        // otherwise only entries to migrate are read.
+        const count = current.entries.filter((e) => e.commit !== entry.commit).length + 1;
+        const trims = this.retention !== undefined && count > this.retention;
+        const wanted = current.entries.filter((e) => trims || !e.committedAt);
+        const local = await this.localCommits([...wanted.map((e) => e.commit), entry.commit]);
+        // Migration: entries written before committer times were recorded get them now.
+        const entries = current.entries.map((e) => {
+            const facts = local.get(e.commit);
+            return e.committedAt === undefined && facts ? { ...e, ...factsOf(facts) } : e;
+        });
+        const rank = trims ? await this.historyRank([...local.keys()]) : new Map();
+        const added = addEntry({ ...current, entries }, entry, this.retention, rank);
+        if (!added.stored)
+            return { kind: 'left out' };
+        const { index, replaced, removed } = added;
+        rmSync(indexFile, { force: true });
+        const env = { GIT_INDEX_FILE: indexFile };
+        await this.gitOut(tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env });
+        const indexBlob = await this.gitOut(['hash-object', '-w', '--stdin'], {
+            input: serializeStoreIndex(index)
+        });
+        await this.gitOut([
+            'update-index',
+            '--add',
+            '--cacheinfo',
+            `100644,${blob},${entry.file}`,
+            '--cacheinfo',
+            `100644,${indexBlob},${INDEX_FILE}`
+        ], { env });
+        if (removed.length > 0) {
+            await this.gitOut(['update-index', '--force-remove', '--', ...removed.map(resultsFile)], {
+                env
+            });
+        }
+        const tree = await this.gitOut(['write-tree'], { env });
+        if (tip && tree === (await this.gitOut(['rev-parse', `${tip}^{tree}`]))) {
+            return { kind: 'unchanged' };
+        }
+        const message = `perfgate: ${replaced ? 'replace' : 'store'} results of ${entry.commit}` +
+            (removed.length > 0 ? `\n\nRetention ${this.retention}: removed ${removed.join(', ')}` : '');
+        const dataCommit = await this.gitOut([
+            'commit-tree',
+            '--no-gpg-sign',
+            tree,
+            ...(tip ? ['-p', tip] : []),
+            '-m',
+            message
+        ]);
+        return { kind: 'commit', dataCommit, replaced, removed };
+    }
+    /**
+     * Committer time and first parent of those `commits` the local repository has, read
+     * from the commit objects themselves: right on a shallow checkout too, where the
+     * history (and so the parent, for git log) is cut off. Missing commits are left out.
+     */
+    async localCommits(commits) {
+        const found = new Map();
+        const unique = [...new Set(commits)];
+        if (unique.length === 0)
+            return found;
+        // Never fetch a missing object from a partial clone's remote to answer this.
+        const run = await this.git(['cat-file', '--batch'], {
+            input: unique.join('\n') + '\n',
+            env: { GIT_NO_LAZY_FETCH: '1' }
+        });
+        if (run.code !== 0)
+            return found; // then ordered without them
+        const bytes = run.stdoutBytes;
+        for (let at = 0; at < bytes.length;) {
+            const eol = bytes.indexOf(0x0a, at);
+            if (eol < 0)
+                break;
+            const [name, type, size] = bytes.toString('utf8', at, eol).split(' ');
+            if (type === 'missing' || size === undefined) {
+                at = eol + 1;
+                continue;
+            }
+            const body = bytes.toString('utf8', eol + 1, eol + 1 + Number(size));
+            at = eol + 1 + Number(size) + 1;
+            if (type !== 'commit' || name === undefined)
+                continue;
+            const end = body.indexOf('\n\n');
+            const headers = (end < 0 ? body : body.slice(0, end)).split('\n');
+            const parent = headers.find((h) => h.startsWith('parent '))?.slice('parent '.length);
+            const time = /^committer .* (\d+) [+-]\d{4}$/.exec(headers.find((h) => h.startsWith('committer ')) ?? '')?.[1];
+            if (time === undefined)
+                continue;
+            found.set(name, {
+                committedAt: new Date(Number(time) * 1000).toISOString(),
+                parent: parent !== undefined && FULL_SHA.test(parent) ? parent : undefined
+            });
+        }
+        return found;
+    }
+    /**
+     * Positions of local `commits` in `git rev-list --topo-order` (0 = newest): where the
+     * history is present, a descendant always comes before its ancestors. Empty when there
+     * is nothing to compare or the history cannot be walked (order.ts falls back).
+     */
+    async historyRank(commits) {
+        const rank = new Map();
+        if (commits.length < 2)
+            return rank;
+        const run = await this.git(['rev-list', '--topo-order', ...commits], {
+            env: { GIT_NO_LAZY_FETCH: '1' }
+        });
+        if (run.code !== 0)
+            return rank;
+        const wanted = new Set(commits);
+        let position = 0;
+        for (const line of run.stdout.split('\n')) {
+            if (wanted.has(line))
+                rank.set(line, position++);
+        }
+        return rank;
+    }
+    /**
+     * Fetches the data branch: its tip, or undefined when the remote has no such branch —
+     * or `raced` when the branch changed while it was fetched (the fetch failed, then the
+     * probe found the branch: another job created or moved it in between).
+     */
+    async fetchTip() {
+        const fetched = await this.git([
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-recurse-submodules',
+            '--no-write-fetch-head',
+            this.remote,
+            `+refs/heads/${this.branch}:${this.trackingRef}`
+        ], { timeoutMs: NETWORK_TIMEOUT_MS });
+        if (fetched.code === 0) {
+            return { tip: await this.gitOut(['rev-parse', '--verify', `${this.trackingRef}^{commit}`]) };
+        }
+        // Tell "no such branch" (exit 2) from a failing remote before starting afresh.
+        const probe = await this.git(['ls-remote', '--exit-code', '--heads', this.remote, `refs/heads/${this.branch}`], { timeoutMs: NETWORK_TIMEOUT_MS });
+        if (probe.code === 2)
+            return { tip: undefined };
+        const failure = firstLine(fetched.stderr) || `git exited with ${fetched.code}`;
+        // The remote answers and has the branch: it changed under the fetch. Retried; a
+        // fetch that keeps failing is reported with its own message once attempts run out.
+        if (probe.code === 0)
+            return { raced: `the fetch failed as the branch changed: ${failure}` };
+        throw new StoreError(`could not fetch ${this.branch} from ${this.remote}: ${failure}`);
+    }
+    /** fetchTip for reading: retried while other jobs keep changing the branch. */
+    async fetchSettledTip() {
+        for (let attempt = 1;; attempt++) {
+            const fetched = await this.fetchTip();
+            if (!('raced' in fetched))
+                return fetched.tip;
+            if (attempt >= this.maxAttempts) {
+                throw new StoreError(`could not fetch ${this.branch} from ${this.remote} in ${this.maxAttempts} attempts: ` +
+                    fetched.raced);
+            }
+            await backoff(attempt);
+        }
+    }
+    /** Pushes without force: 'lost' when the branch moved since it was fetched. */
+    async push(dataCommit) {
+        const run = await this.git([
+            'push',
+            '--porcelain',
+            '--no-verify',
+            '--no-follow-tags',
+            this.remote,
+            `${dataCommit}:refs/heads/${this.branch}`
+        ], { timeoutMs: NETWORK_TIMEOUT_MS });
+        if (run.code === 0)
+            return 'pushed';
+        // Porcelain status line: "!\t<src>:<dst>\t[rejected] (fetch first)". A concurrent
+        // update on the server side shows as "[remote rejected] (cannot lock ref …)".
+        const status = run.stdout.split('\n').find((line) => line.startsWith('!')) ?? '';
+        if (/\[rejected\]/.test(status) ||
+            (/\[remote rejected\]/.test(status) &&
+                /cannot lock ref|failed to update ref|incorrect old value|fetch first|non-fast-forward|reference already exists|stale info/i.test(status))) {
+            return 'lost';
+        }
+        throw new StoreError(`could not push to ${this.where}: ${firstLine(status.split('\t').slice(2).join(' ')) || firstLine(run.stderr) || `git exited with ${run.code}`}`);
+    }
+    /** Full sha of a commit the local repository has, or an error that says how to get it. */
+    async resolveCommit(commit) {
+        const run = commit.startsWith('-')
+            ? undefined
+            : await this.git(['rev-parse', '--verify', '--quiet', `${commit}^{commit}`]);
+        if (run?.code !== 0 || !run.stdout.trim()) {
+            throw new StoreError(`commit ${commit} is not in the local repository: stored results are matched by walking ` +
+                `its history, which must be fetched (actions/checkout with fetch-depth: 0)`);
+        }
+        return run.stdout.trim();
+    }
+    checkNames() {
+        this.namesChecked ??= (async () => {
+            const run = await this.git(['check-ref-format', `refs/heads/${this.branch}`]);
+            if (run.code !== 0) {
+                throw new StoreError(`data branch "${this.branch}" is not a valid git branch name`);
+            }
+        })();
+        return this.namesChecked;
+    }
+    async gitOut(args, call = {}) {
+        const run = await this.git(args, call);
+        if (run.code !== 0) {
+            throw new StoreError(`git ${args[0]} failed in ${this.cwd}: ${firstLine(run.stderr) || `exit code ${run.code}`}`);
+        }
+        return run.stdout.trim();
+    }
+    /** Runs git with explicit arguments (no shell) in the repository; never rejects on exit codes. */
+    git(args, call = {}) {
+        // Plumbing on objects, refs and a temporary index only: no work-tree file is read or
+        // written, so no filter can run, and no synchronous lookup stalls concurrent saves.
+        const git = gitInvocation(this.cwd, args, { ...this.env, ...call.env }, false);
+        // Only our temporary index is ever used (call.env): an inherited one would be the user's.
+        if (!call.env?.GIT_INDEX_FILE)
+            delete git.env.GIT_INDEX_FILE;
+        return new Promise((resolve, reject) => {
+            const child = spawn(git.command, git.args, {
+                cwd: this.cwd,
+                env: git.env,
+                stdio: ['pipe', 'pipe', 'pipe'],
+                timeout: call.timeoutMs ?? LOCAL_TIMEOUT_MS
+            });
+            const out = [];
+            const err = [];
+            child.stdout.on('data', (chunk) => out.push(chunk));
+            child.stderr.on('data', (chunk) => err.push(chunk));
+            child.once('error', (error) => reject(new StoreError(`could not run git in ${this.cwd}: ${error.message}`)));
+            child.once('close', (code, signal) => resolve({
+                code: signal ? null : code,
+                stdout: Buffer.concat(out).toString('utf8'),
+                stdoutBytes: Buffer.concat(out),
+                stderr: Buffer.concat(err).toString('utf8') + (signal ? `\n(killed by ${signal})` : '')
+            }));
+            // A failing git may exit before reading its input: that is reported by its exit code.
+            child.stdin.on('error', () => { });
+            child.stdin.end(call.input ?? '');
+        });
+    }
+}
+/** Trial details too large for every stored commit, that nothing reads from the branch. */
+const UNSTORED_DETAILS = ['histogram'];
+/**
+ * The text of a results file on the data branch: the results as `perfgate run` writes
+ * them, without each HTTP trial's HDR histogram (`details.histogram`). A compressed
+ * histogram is the bulk of an HTTP suite's results and cannot be delta-compressed by git
+ * from commit to commit; no comparison or history view reads it (docs/PERFORMANCE.md,
+ * "The data branch"). The results.json a run leaves keeps it.
+ */
+function storedText(results) {
+    const trim = (benchmark) => ({
+        ...benchmark,
+        trials: benchmark.trials.map((trial) => {
+            if (!trial.details || !UNSTORED_DETAILS.some((key) => key in trial.details))
+                return trial;
+            const details = { ...trial.details };
+            for (const key of UNSTORED_DETAILS)
+                delete details[key];
+            return { ...trial, details };
+        })
+    });
+    return serializeResults({
+        ...results,
+        benchmarks: results.benchmarks.map(trim),
+        ...(results.base
+            ? { base: { ...results.base, benchmarks: results.base.benchmarks.map(trim) } }
+            : {})
+    });
+}
+function resultsFile(commit) {
+    return `results/${commit}.json`;
+}
+/**
+ * The index with `entry` added (or replacing the same commit's entry in place), trimmed
+ * to the newest `retention` commits (by ancestry, see order.ts); `removed` lists the
+ * commits trimmed away. `stored` is false, and the index unchanged, when `entry`'s own
+ * commit would be trimmed: an old commit measured again never evicts newer ones.
+ * @param historyRank see newestFirst
+ */
+function addEntry(index, entry, retention, historyRank = new Map()) {
+    const entries = [...index.entries];
+    const at = entries.findIndex((e) => e.commit === entry.commit);
+    if (at >= 0)
+        entries[at] = entry;
+    else
+        entries.push(entry);
+    const replaced = at >= 0;
+    if (retention === undefined || entries.length <= retention) {
+        return { index: { ...index, entries }, replaced, removed: [], stored: true };
+    }
+    const kept = new Set(newestFirst(entries, historyRank)
+        .slice(0, retention)
+        .map((e) => e.commit));
+    if (!kept.has(entry.commit))
+        return { index, replaced: false, removed: [], stored: false };
+    return {
+        index: { ...index, entries: entries.filter((e) => kept.has(e.commit)) },
+        replaced,
+        removed: entries.filter((e) => !kept.has(e.commit)).map((e) => e.commit),
+        stored: true
+    };
+}
+/** The index file's text (stable key order, trailing newline). */
+function serializeStoreIndex(index) {
+    return JSON.stringify(index, null, 2) + '\n';
+}
+/**
+ * Parses and checks `index.json`.
+ * @param where named in error messages (branch and file)
+ */
+function parseStoreIndex(text, where) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw new StoreError(`${where}: not valid JSON (${error.message}); expected a perfgate data-branch index`);
+    }
+    const fail = (at, expected) => {
+        throw new StoreError(`${where}: corrupt index at ${at}: expected ${expected}`);
+    };
+    if (!isObject(data) || data.tool !== 'perfgate') {
+        throw new StoreError(`${where}: not a perfgate data-branch index (expected "tool": "perfgate")`);
+    }
+    const versions = `1 to ${STORE_INDEX_SCHEMA_VERSION}`;
+    if (typeof data.schemaVersion !== 'number')
+        fail('schemaVersion', versions);
+    if (data.schemaVersion > STORE_INDEX_SCHEMA_VERSION) {
+        throw new StoreError(`${where}: written by a newer perfgate (schemaVersion ${data.schemaVersion}); ` +
+            `this perfgate reads schemaVersion ${versions}: upgrade perfgate`);
+    }
+    if (!Number.isInteger(data.schemaVersion) || data.schemaVersion < 1) {
+        fail('schemaVersion', versions);
+    }
+    // Version 1 is version 2 without committedAt and parent: read as is, written as 2.
+    const v1 = data.schemaVersion === 1;
+    if (!Array.isArray(data.entries))
+        fail('entries', 'an array');
+    const seen = new Set();
+    const entries = data.entries.map((raw, i) => {
+        const at = `entries[${i}]`;
+        if (!isObject(raw))
+            return fail(at, 'an object');
+        const { commit, file, createdAt, branch, benchmarks, committedAt, parent } = raw;
+        if (typeof commit !== 'string' || !FULL_SHA.test(commit)) {
+            return fail(`${at}.commit`, 'a full commit sha');
+        }
+        if (seen.has(commit))
+            return fail(`${at}.commit`, `one entry per commit (${commit} repeats)`);
+        seen.add(commit);
+        if (file !== resultsFile(commit))
+            return fail(`${at}.file`, `"${resultsFile(commit)}"`);
+        if (typeof createdAt !== 'string')
+            return fail(`${at}.createdAt`, 'a string');
+        if (branch !== undefined && typeof branch !== 'string')
+            return fail(`${at}.branch`, 'a string');
+        if (!Array.isArray(benchmarks) || !benchmarks.every((b) => typeof b === 'string')) {
+            return fail(`${at}.benchmarks`, 'an array of names');
+        }
+        if (!v1 && committedAt !== undefined) {
+            if (typeof committedAt !== 'string' || Number.isNaN(Date.parse(committedAt))) {
+                return fail(`${at}.committedAt`, 'an ISO date');
+            }
+        }
+        if (!v1 && parent !== undefined && (typeof parent !== 'string' || !FULL_SHA.test(parent))) {
+            return fail(`${at}.parent`, 'a full commit sha');
+        }
+        return {
+            commit,
+            file,
+            createdAt,
+            ...(branch !== undefined ? { branch } : {}),
+            benchmarks,
+            ...(!v1 && typeof committedAt === 'string' ? { committedAt } : {}),
+            ...(!v1 && typeof parent === 'string' ? { parent } : {})
+        };
+    });
+    return { schemaVersion: STORE_INDEX_SCHEMA_VERSION, tool: 'perfgate', entries };
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function firstLine(text) {
+    return (text
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line !== '') ?? '');
+}
+function factsOf(facts) {
+    return {
+        committedAt: facts.committedAt,
+        ...(facts.parent !== undefined ? { parent: facts.parent } : {})
+    };
+}
+/** Waits before trying again: full jitter, so racing jobs spread out. */
+function backoff(attempt) {
+    const ms = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Groups new change points into one alert per benchmark, keeping only confirmed steps (a
+ * paired re-measure of the commit against its parent showed the change: a candidate, a step
+ * the pairs did not confirm and an accepted regression never alert) of the metrics that
+ * benchmark gates (`gateOf`: its `compare.gate` as last stored). The new points all lie in
+ * the newest few commits (`recent`, oldest first), too close to tell apart two steps of one
+ * benchmark, so they are one step to a reader; a metric the gate leaves out (a tail, heap)
+ * raises no alert unless the config gates it.
+ */
+function stepAlerts(points, recent, gateOf) {
+    const order = new Map(recent.map((commit, index) => [commit, index]));
+    const byBenchmark = new Map();
+    for (const point of points) {
+        if (point.status !== 'confirmed' || !gateOf(point.benchmark).includes(point.metric))
+            continue;
+        const group = byBenchmark.get(point.benchmark);
+        if (group)
+            group.push(point);
+        else
+            byBenchmark.set(point.benchmark, [point]);
+    }
+    return [...byBenchmark].map(([benchmark, group]) => {
+        const first = group.reduce((earliest, point) => (order.get(point.commit) ?? 0) < (order.get(earliest.commit) ?? 0) ? point : earliest);
+        return { benchmark, commit: first.commit, points: group };
+    });
+}
+/** The hidden first line of a step's issue. */
+function changePointMarker(step) {
+    const code = (text) => encodeURIComponent(text).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return `<!-- perfgate:change-point benchmark=${code(step.benchmark)} commit=${code(step.commit)} -->`;
+}
+/**
+ * A title is plain text (markdown escapes would show): one line, and nothing GitHub turns
+ * into a mention, an issue reference or a link.
+ */
+function plainTitle(text) {
+    return neutralizeAutolinks(oneLine(text, 200));
+}
+/** Metrics named in a title before "and N more". */
+const TITLE_METRICS = 3;
+function changePointTitle(step) {
+    const shown = step.points
+        .slice(0, TITLE_METRICS)
+        .map((point) => `${metricLabel(point.metric)} ${formatChange(point.ratio)}`);
+    const more = step.points.length - shown.length;
+    return plainTitle(`perfgate: ${step.benchmark} stepped at ${step.commit.slice(0, 7)}: ${shown.join(', ')}` +
+        (more > 0 ? ` and ${more} more` : ''));
+}
+/** `checkedAt`: the newest stored commit the step was found in (each push updates it). */
+function changePointBody(step, dataBranch, checkedAt) {
+    return [
+        changePointMarker(step),
+        `**${escapeMarkdown(step.benchmark)}** stepped at commit ${step.commit}:`,
+        '',
+        ...step.points.map((point) => {
+            const metric = point.metric;
+            return (`- ${escapeMarkdown(metricLabel(metric))} **${formatChange(point.ratio)}** ` +
+                `(${formatChange(point.ciLow)} … ${formatChange(point.ciHigh)}, p ${formatP(point.p)}): ` +
+                `from ${formatMetric(metric, point.before)} to ${formatMetric(metric, point.after)}` +
+                (point.commit === step.commit ? '' : ` (at ${point.commit})`) +
+                confirmationText(point));
+        }),
+        '',
+        `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
+            '(docs/cli.md, "perfgate history"), confirmed by a paired re-measure of the commit against its ' +
+            'parent on one runner. The commit named is the first one measured after the step. ' +
+            "Issues cover the benchmark's gated metrics (compare.gate); the job summary and " +
+            '`perfgate history` list every metric.',
+        '',
+        `<sub>Last checked with the results of ${checkedAt}.</sub>`,
+        ''
+    ].join('\n');
+}
+/** "; confirmed: commit against its parent +9.8 % (+8.1 % … +11.5 %), 30 pairs". */
+function confirmationText(point) {
+    const c = point.confirmed;
+    if (!c || c.verdict !== 'confirmed')
+        return '';
+    return (`; confirmed: commit against its parent ${formatChange(c.ratio)} ` +
+        `(${formatChange(c.low)} … ${formatChange(c.high)}), ${c.pairs} pairs`);
+}
+/** Creates or updates the issue that carries `marker` (its first line). */
+async function upsertIssue(api, marker, title, body, options = {}) {
+    const log = options.onRetry ?? (() => { });
+    const login = await tokenLogin(api, log, 'issues');
+    const find = async () => {
+        for await (const page of api.listIssues(login)) {
+            const mine = page.find((i) => i.user?.login === login && firstLine$1(i.body) === marker);
+            if (mine)
+                return mine;
+        }
+        return undefined;
+    };
+    const existing = await find();
+    if (existing) {
+        if (existing.body === body) {
+            return { action: 'unchanged', number: existing.number, url: existing.html_url };
+        }
+        const updated = await api.updateIssue(existing.number, title, body);
+        return { action: 'updated', number: updated.number, url: updated.html_url };
+    }
+    for (let attempt = 1;; attempt++) {
+        try {
+            const created = await api.createIssue(title, body);
+            return { action: 'created', number: created.number, url: created.html_url };
+        }
+        catch (error) {
+            if (!outcomeUnknown(error) || attempt >= 3)
+                throw error;
+            log(`create issue: ${oneLine(error.message)}; checking whether it was created before trying again`);
+            await new Promise((resolve) => setTimeout(resolve, options.recheckDelayMs ?? 2000));
+            const found = await find();
+            if (found) {
+                if (found.body === body)
+                    return { action: 'created', number: found.number, url: found.html_url };
+                const updated = await api.updateIssue(found.number, title, body);
+                return { action: 'updated', number: updated.number, url: updated.html_url };
+            }
+        }
+    }
+}
+
+/**
  * The action's use of main's history (the data branch): on a push to main, after storing,
- * the change points whose first commit is among the newest stored commits are reported as
- * new — a job-summary section, the `new-change-points` output and, with the input
- * `change-point-issues`, one issue per benchmark that stepped in a gated metric — and the history dashboard is written onto the
- * data branch (`index.html`, for GitHub Pages; input `dashboard`); on a pull request, the
- * series behind the comment's trend charts. Reading is best effort: a failure is a warning
- * (push) or a line in the log (pull request), never a failed step.
+ * the change points whose first commit is among the newest stored commits are new
+ * candidates; each candidate of a gated metric is re-measured as a paired A/B of its commit
+ * against its parent on this runner (src/app/confirm.ts, a few per push within a budget)
+ * and the outcome stored on the data branch. Only confirmed steps are reported as steps —
+ * a job-summary section, the `new-change-points` output and, with the input
+ * `change-point-issues`, one issue per benchmark — the others are listed as not confirmed
+ * (or accepted). The history dashboard is written onto the data branch (`index.html`, for
+ * GitHub Pages; input `dashboard`); on a pull request, the series behind the comment's
+ * trend charts. Reading is best effort: a failure is a warning (push) or a line in the log
+ * (pull request), never a failed step.
  */
 /**
  * A change point is new while its first commit is among the newest NEW_WINDOW stored
@@ -37642,29 +38417,54 @@ function mainSeries(cwd, inputs, log) {
     }
     return buildSeries(read.entries);
 }
+/** One step as a summary line (markdown; names escaped). */
+function stepLine(p) {
+    const metric = metricLabel(p.metric);
+    const confirmed = p.confirmed && p.confirmed.verdict !== 'unmeasured'
+        ? `; paired re-measure against its parent ${formatChange(p.confirmed.ratio)} ` +
+            `(${formatChange(p.confirmed.low)} … ${formatChange(p.confirmed.high)}, ${p.confirmed.pairs} pairs)`
+        : '';
+    const accepted = p.accepted
+        ? `; accepted on pull request ${p.accepted.pullRequest}: ${escapeMarkdown(oneLine(p.accepted.reason))}`
+        : '';
+    return (`- **${escapeMarkdown(p.benchmark)}** ${escapeMarkdown(metric)} **${formatChange(p.ratio)}** ` +
+        `(${formatChange(p.ciLow)} … ${formatChange(p.ciHigh)}, p ${formatP(p.p)}) at ${p.commit}: ` +
+        `${formatMetric(p.metric, p.before)} → ${formatMetric(p.metric, p.after)}${confirmed}${accepted}`);
+}
+/** Headings of the summary's lists of steps that are not (or not yet) confirmed. */
+const UNCONFIRMED_HEADINGS = [
+    ['not-confirmed', 'Not confirmed by a paired re-measure (not alerted)'],
+    ['candidate', 'Candidates not re-measured yet (not alerted)'],
+    ['accepted', 'Accepted regressions (not alerted)']
+];
 /** The job summary's section on new change points (markdown; names escaped). */
 function newChangePointsMarkdown(points, dataBranch) {
+    const confirmed = points.filter((p) => p.status === 'confirmed');
     const lines = [
-        `### perfgate — ${points.length} new step change${points.length === 1 ? '' : 's'} on main`,
+        `### perfgate — ${confirmed.length} new step change${confirmed.length === 1 ? '' : 's'} on main`,
         '',
-        ...points.map((p) => {
-            const metric = metricLabel(p.metric);
-            return (`- **${escapeMarkdown(p.benchmark)}** ${escapeMarkdown(metric)} **${formatChange(p.ratio)}** ` +
-                `(${formatChange(p.ciLow)} … ${formatChange(p.ciHigh)}, p ${formatP(p.p)}) at ${p.commit}: ` +
-                `${formatMetric(p.metric, p.before)} → ${formatMetric(p.metric, p.after)}`);
-        }),
-        '',
-        `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored.</sub>`,
-        ''
+        ...confirmed.map(stepLine)
     ];
+    for (const [status, heading] of UNCONFIRMED_HEADINGS) {
+        const listed = points.filter((p) => p.status === status);
+        if (listed.length > 0)
+            lines.push('', `${heading}:`, '', ...listed.map(stepLine));
+    }
+    lines.push('', `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by a paired A/B of its commit against its parent on one runner.</sub>`, '');
     return lines.join('\n');
 }
 /**
- * After a push's results were stored (the store fetched the data branch just before):
- * reads the data branch once, reports the new change points and writes the dashboard.
- * Never throws: a failure is a warning.
+ * Most candidates re-measured on one push (newest commits first); the rest wait for the
+ * next push, while still new. With the budget, this bounds what confirmation adds to a
+ * push: at most this many single-benchmark A/Bs.
  */
-async function reportMainHistory(cwd, inputs, event, store, io) {
+const MAX_CONFIRMATIONS_PER_PUSH = 2;
+/**
+ * After a push's results were stored (the store fetched the data branch just before):
+ * reads the data branch once, confirms the new candidates, reports the new change points
+ * and writes the dashboard. Never throws: a failure is a warning.
+ */
+async function reportMainHistory(cwd, inputs, event, store, io, confirm = {}) {
     const read = readEntries(cwd, inputs, io.log, true);
     if ('error' in read) {
         warning(`perfgate: could not read the history of main: ${read.error}`);
@@ -37673,7 +38473,15 @@ async function reportMainHistory(cwd, inputs, event, store, io) {
     const { entries } = read;
     let report;
     try {
-        report = historyOf(entries);
+        const stored = readBranchConfirmations({
+            cwd,
+            branch: inputs.dataBranch,
+            onWarning: (message) => io.log.info(`perfgate: history: ${oneLine(message)}`)
+        });
+        report = historyOf(entries, { confirmations: stored });
+        const added = await confirmNewSteps(cwd, entries, report, inputs, store, io, confirm);
+        if (added.length > 0)
+            report = historyOf(entries, { confirmations: [...stored, ...added] });
     }
     catch (error) {
         warning(`perfgate: could not look for change points: ${oneLine(error.message)}`);
@@ -37683,6 +38491,43 @@ async function reportMainHistory(cwd, inputs, event, store, io) {
     if (inputs.dashboard)
         await publishDashboard(report, inputs, event, store, io.log);
     return fresh === undefined ? undefined : { newChangePoints: fresh };
+}
+/**
+ * Re-measures the new candidates (commit against parent, on this runner) and stores each
+ * outcome on the data branch; returns the new confirmations. A failure to confirm or
+ * store is a warning: the candidates then stay candidates, alerting nothing.
+ */
+async function confirmNewSteps(cwd, entries, report, inputs, store, io, options) {
+    const order = entries.map((e) => e.commit);
+    const steps = stepsToConfirm(report.changePoints, {
+        commits: new Set(order.slice(-NEW_WINDOW)),
+        order,
+        limit: MAX_CONFIRMATIONS_PER_PUSH
+    });
+    if (steps.length === 0)
+        return [];
+    try {
+        const config = options.config ??
+            loadConfigFile(cwd, inputs.config, inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure);
+        return await confirmSteps(config, steps, {
+            runner: options.runner ?? io.runner ?? createProcessTrialRunner(),
+            log: (line) => io.log.info(`perfgate: ${oneLine(line)}`)
+        }, {
+            budgetMs: options.budgetMs ?? config.compare.maxTimeMs,
+            onConfirmed: async (confirmation) => {
+                try {
+                    await store.saveConfirmation(confirmation);
+                }
+                catch (error) {
+                    warning(`perfgate: could not store a confirmation on ${inputs.dataBranch}: ${oneLine(error.message)}`);
+                }
+            }
+        });
+    }
+    catch (error) {
+        warning(`perfgate: could not confirm new change points: ${oneLine(error.message)}`);
+        return [];
+    }
 }
 /** The metrics a benchmark gates, as its newest stored results say (none if not stored). */
 function gateOf(entries, benchmark) {
@@ -37699,8 +38544,10 @@ async function reportNewChangePoints(entries, report, inputs, repository, io) {
         const recentCommits = entries.slice(-NEW_WINDOW).map((e) => e.commit);
         const recent = new Set(recentCommits);
         const fresh = report.changePoints.filter((p) => recent.has(p.commit));
-        io.outputs.newChangePoints(fresh.length);
-        io.log.info(`perfgate: ${fresh.length} new change point${fresh.length === 1 ? '' : 's'} in ${entries.length} stored commits`);
+        const confirmed = fresh.filter((p) => p.status === 'confirmed');
+        io.outputs.newChangePoints(confirmed.length);
+        io.log.info(`perfgate: ${confirmed.length} new confirmed step${confirmed.length === 1 ? '' : 's'} ` +
+            `(${fresh.length} new change point${fresh.length === 1 ? '' : 's'}) in ${entries.length} stored commits`);
         if (fresh.length === 0)
             return fresh;
         await summary.addRaw(newChangePointsMarkdown(fresh, inputs.dataBranch)).write();
@@ -37757,6 +38604,163 @@ async function publishDashboard(report, inputs, event, store, log) {
 }
 /** The dashboard's file at the data branch's root (what GitHub Pages serves first). */
 const DASHBOARD_FILE = 'index.html';
+
+/**
+ * A push to the default branch: the judged results stored on the data branch as main's,
+ * then main's history reported (src/github/history.ts: new change points, the dashboard).
+ * A failed store is a warning, never a failed step.
+ */
+/** The data branch of the `data-branch` input, in the checkout `cwd`. */
+function dataBranch(cwd, inputs, log) {
+    return new BranchStore({
+        cwd,
+        branch: inputs.dataBranch,
+        retention: inputs.retention,
+        log: (m) => log.info(m)
+    });
+}
+/** Stores the results as `event.sha`'s, then reports main's history. */
+function dataBranchPublisher(store, inputs, event, io) {
+    return {
+        publish: async ({ results }) => {
+            try {
+                const saved = await store.save(results, event.sha);
+                if (saved.stored) {
+                    io.log.info(`perfgate: results of ${event.sha.slice(0, 7)} stored on ${inputs.dataBranch}`);
+                }
+            }
+            catch (error) {
+                warning(`perfgate: could not store the results on ${inputs.dataBranch}: ${error.message}`);
+            }
+            await reportMainHistory(path.resolve(inputs.workingDirectory), inputs, event, store, io);
+        }
+    };
+}
+
+/**
+ * What the action leaves in `output-dir`: results.json, report.md (src/github/summary.ts),
+ * pr-number.txt for a later job, and the profiles of a regression. Files of an earlier step
+ * are removed first, so they never pass for this run's.
+ */
+/** The files of `outDir` (created when missing). */
+function actionFiles(outDir) {
+    mkdirSync(outDir, { recursive: true });
+    return {
+        results: path.join(outDir, OUTPUT_FILES.results),
+        report: path.join(outDir, OUTPUT_FILES.report),
+        pr: path.join(outDir, OUTPUT_FILES.pr),
+        profiles: path.join(outDir, 'profiles')
+    };
+}
+/** Results of an earlier step must never pass for this run's. */
+function clearStaleFiles(files) {
+    rmSync(files.results, { force: true });
+    rmSync(files.report, { force: true });
+    rmSync(files.pr, { force: true });
+    rmSync(files.profiles, { recursive: true, force: true });
+}
+/** Writes results (judged, or partial while measuring) to results.json. */
+function writeResultsFile(files, results) {
+    writeFileSync(files.results, serializeResults(results));
+}
+/** Writes the judged results to results.json. */
+function resultsFilePublisher(files) {
+    return { publish: ({ results }) => writeResultsFile(files, results) };
+}
+/**
+ * Leaves the pull request's number beside the results for the job that comments (the fork
+ * recipe's comment workflow reads it, and checks it, in src/github/artifact.ts).
+ */
+function prNumberPublisher(files, pullRequest, log) {
+    return {
+        publish: () => {
+            writeFileSync(files.pr, `${pullRequest}\n`);
+            log?.(`perfgate: measured; upload ${path.dirname(files.pr)} as an artifact for the next job`);
+        }
+    };
+}
+
+/**
+ * The acceptances a run takes: on a pull request, its `/perfgate accept` comments (read by
+ * src/github/acceptance.ts, commenters' permissions checked); on a push to the default
+ * branch, those of the pull request merged into the commit, stored with main's results.
+ * Reading them is best effort: a failure is a warning, and the run is judged without.
+ */
+/** Reads the acceptances for judged results; undefined when there are none to read. */
+function acceptancesReader(api, of, log) {
+    return async (results) => {
+        try {
+            const pullRequest = 'pullRequest' in of ? of.pullRequest : await mergedPullRequestOf(api, of.mergedInto);
+            if (pullRequest === undefined)
+                return undefined;
+            const read = await readAcceptances(api, {
+                pullRequest,
+                benchmarks: gatedBenchmarks(results.benchmarks)
+            });
+            if (read.accepted.length + read.ignored.length > 0) {
+                log.info(`perfgate: pull request #${pullRequest}: ${read.accepted.length} acceptance(s), ${read.ignored.length} ignored`);
+            }
+            return read;
+        }
+        catch (error) {
+            warning(`perfgate: could not read the acceptances: ${oneLine(error.message)}; judged without them`);
+            return undefined;
+        }
+    };
+}
+
+/**
+ * The report as the pull request's one comment (found and updated by src/github/comment.ts),
+ * per the `comment` input. A failed comment is a warning: the report stays in the job summary.
+ */
+/** GitHub's limit for a comment body. */
+const COMMENT_LIMIT = 65_536;
+/** Whether the report is worth a comment under `comment: on-change`. */
+function changed(results) {
+    const { counts, gate } = results.comparison;
+    return counts.regressions + counts.improvements > 0 || gate.failed || counts.errored > 0;
+}
+/** Posts or updates the report comment on pull request `prNumber`. */
+function commentPublisher(inputs, repository, prNumber, io) {
+    return {
+        publish: async ({ results, report }) => {
+            if (inputs.comment === 'never')
+                return;
+            if (inputs.comment === 'on-change' && !changed(results)) {
+                io.log.info('perfgate: no change and no failure; not commenting (comment: on-change)');
+                return;
+            }
+            if (!inputs.token) {
+                warning('perfgate: no token, so no PR comment; the report is in the job summary');
+                return;
+            }
+            const body = renderMarkdownWithin(report, COMMENT_LIMIT, {
+                id: inputs.commentId,
+                version: VERSION$8
+            });
+            try {
+                const api = createCommentsApi(inputs.token, { ...repository, issueNumber: prNumber }, { log: (m) => io.log.info(`perfgate: ${m}`) });
+                const done = await upsertComment(api, reportMarker(inputs.commentId), body, {
+                    onRetry: (message) => io.log.info(`perfgate: ${message}`)
+                });
+                io.log.info(`perfgate: PR comment ${done.action}: ${done.url}`);
+                io.outputs.commentUrl(done.url);
+            }
+            catch (error) {
+                warning(`perfgate: could not post the PR comment: ${commentFailure(error)}`);
+            }
+        }
+    };
+}
+/** Why a comment failed, with the fork recipe's hint for a read-only token. */
+function commentFailure(error) {
+    const status = error.status;
+    const rateLimited = /rate limit/i.test(error.message);
+    const hint = status === 403 && !rateLimited
+        ? ' (a read-only token: on pull requests from forks, use the measure/comment workflow pair in docs/action.md)'
+        : '';
+    return `${error.message}${hint}. The report is in the job summary.`;
+}
 
 const PULL_REQUEST_TARGET_REFUSAL = 'perfgate refuses to run on pull_request_target: it would run pull request code with a write token. ' +
     'Use pull_request (and the measure/comment pair for forks), or set allow-pull-request-target: true ' +
@@ -37844,59 +38848,41 @@ function planAction(inputs, event, checkout) {
 }
 
 /**
- * The action carried out: reads the checkout, plans what the event calls for
- * (src/github/plan.ts), turns the plan into a request for the application layer, and
- * publishes the judged results — report files, job summary, outputs, the PR comment, the
- * data branch. The outcome comes from the one rule in src/app/outcome.ts, in every mode.
+ * The report where a person reading the workflow run sees it: report.md, the job summary
+ * (within its size limit) and the terminal report in the step's log.
  */
-/** GitHub's limit for a comment body. */
-const COMMENT_LIMIT = 65_536;
 /** GitHub's limit for one step's job summary is 1 MiB; keep a margin. */
 const SUMMARY_LIMIT = 1_000_000;
-const FILES = OUTPUT_FILES;
-/** The workflow event as the plan reads it, from @actions/github's context. */
-function readActionEvent() {
-    const payload = context.payload;
-    const pr = payload.pull_request;
+/** Writes the full report to `reportFile` and the job summary (cut to fit when too long). */
+function summaryPublisher(reportFile, commentId) {
     return {
-        // context.repo throws without GITHUB_REPOSITORY (a run outside GitHub): no API then.
-        repository: process.env.GITHUB_REPOSITORY ? context.repo : { owner: '', repo: '' },
-        ...(process.env.GITHUB_REPOSITORY ? { serverUrl: context.serverUrl } : {}),
-        name: context.eventName,
-        ref: context.ref,
-        sha: context.sha,
-        ...(pr ? { pullRequest: { number: pr.number, baseSha: pr.base.sha } } : {}),
-        ...(payload.repository?.default_branch
-            ? { defaultBranch: payload.repository.default_branch }
-            : {}),
-        ...(payload.workflow_run?.head_sha ? { workflowRunHeadSha: payload.workflow_run.head_sha } : {})
+        publish: async ({ report }) => {
+            const options = { id: commentId, version: VERSION$8 };
+            const full = renderMarkdownReport(report, options);
+            writeFileSync(reportFile, full);
+            await summary
+                .addRaw(full.length > SUMMARY_LIMIT ? renderMarkdownWithin(report, SUMMARY_LIMIT, options) : full)
+                .write();
+        }
     };
 }
-/** HEAD and its parents, read from the commit object (a shallow clone still lists them). */
-function readCheckout(cwd) {
-    const head = gitSync(cwd, ['cat-file', 'commit', 'HEAD']);
-    const sha = gitSync(cwd, ['rev-parse', 'HEAD']);
-    if (!head.ok || !sha.ok)
-        return { headSha: '', headParents: [] };
-    const parents = head.out
-        .split('\n\n')[0]
-        .split('\n')
-        .filter((line) => line.startsWith('parent '))
-        .map((line) => line.slice('parent '.length).trim());
-    return { headSha: sha.out, headParents: parents };
+/** Prints the terminal report into the log (the same view a local run shows). */
+function logPublisher(log) {
+    return {
+        publish: ({ results, report }) => {
+            const table = results.benchmarks.length > 0 ? renderTerminalReport(results) + '\n' : '';
+            log.write(`\n${table}${renderTerminalVerdict(report)}`);
+        }
+    };
 }
+
 /**
- * Makes sure a commit is present locally (actions/checkout fetches depth 1 by default).
- * `history`: whether the walk to a merge-base needs its ancestors too.
+ * The action's front end: reads the checkout, plans what the event calls for
+ * (src/github/plan.ts), turns the plan into a request for the PR-run use case
+ * (src/app/pr-run.ts) and chooses its publishers — results and report files, job summary,
+ * log, outputs, the PR comment or the artifact's PR number, the data branch. The outcome
+ * comes from the use case, or from the one mapping of known failures (src/app/errors.ts).
  */
-function ensureCommit(cwd, sha, history, log) {
-    if (gitSync(cwd, ['cat-file', '-e', `${sha}^{commit}`]).ok)
-        return;
-    const shallow = gitSync(cwd, ['rev-parse', '--is-shallow-repository']).out === 'true';
-    log.info(`perfgate: fetching ${sha.slice(0, 7)}`);
-    const depth = shallow && !history ? ['--depth', '1'] : shallow ? ['--unshallow'] : [];
-    gitSync(cwd, ['fetch', '--no-tags', '--quiet', ...depth, 'origin', sha], 300_000);
-}
 /**
  * The action runs on its own Node (node24); the project's code should run on the Node
  * the workflow set up. Function workers use the first `node` on PATH.
@@ -37911,300 +38897,234 @@ function useProjectNode(log) {
         log.info(`perfgate: function benchmarks run on ${nodePath}`);
     }
 }
-/**
- * Renders the report once for GitHub: written to `report.md` and the job summary (within
- * its size limit), and returned fitted to a comment.
- */
-async function publishReport(inputs, results, reportFile, profiles = [], series) {
-    const built = withProfiles(buildReport(results, results.comparison), profileSections(profiles, (dir) => path.relative(path.dirname(reportFile), dir) || '.'));
-    const model = series ? { ...built, trends: trendsOf(series, results.comparison) } : built;
-    const options = { id: inputs.commentId, version: VERSION$8 };
-    const full = renderMarkdownReport(model, options);
-    writeFileSync(reportFile, full);
-    await summary
-        .addRaw(full.length > SUMMARY_LIMIT ? renderMarkdownWithin(model, SUMMARY_LIMIT, options) : full)
-        .write();
-    return { model, comment: renderMarkdownWithin(model, COMMENT_LIMIT, options) };
+/** The action's log as the use case takes it: a warning becomes the runner's annotation. */
+function runLogOf(log) {
+    return {
+        isTTY: log.isTTY === true,
+        write: (text) => log.write(text),
+        info: (line) => log.info(line),
+        warning: (line) => warning(line)
+    };
 }
-/** Whether the report is worth a comment under `comment: on-change`. */
-function changed(results) {
-    const comparison = results.comparison;
-    const c = comparison.counts;
-    return c.regressions + c.improvements > 0 || comparison.gate.failed || c.errored > 0;
+/** The planned baseline as the use case takes it (stored: the data branch's, for a commit). */
+function baselineRequest(planned) {
+    return planned.kind === 'stored' ? { kind: 'stored-for', commit: planned.commit } : planned;
 }
-async function postComment(inputs, repository, prNumber, body, results, io) {
-    if (inputs.comment === 'never')
-        return;
-    if (inputs.comment === 'on-change' && !changed(results)) {
-        io.log.info('perfgate: no change and no failure; not commenting (comment: on-change)');
-        return;
-    }
-    if (!inputs.token) {
-        warning('perfgate: no token, so no PR comment; the report is in the job summary');
-        return;
-    }
-    try {
-        const api = createCommentsApi(inputs.token, { ...repository, issueNumber: prNumber }, { log: (m) => io.log.info(`perfgate: ${m}`) });
-        const done = await upsertComment(api, reportMarker(inputs.commentId), body, {
-            onRetry: (message) => io.log.info(`perfgate: ${message}`)
-        });
-        io.log.info(`perfgate: PR comment ${done.action}: ${done.url}`);
-        io.outputs.commentUrl(done.url);
-    }
-    catch (error) {
-        const status = error.status;
-        const rateLimited = /rate limit/i.test(error.message);
-        const hint = status === 403 && !rateLimited
-            ? ' (a read-only token: on pull requests from forks, use the measure/comment workflow pair in docs/action.md)'
-            : '';
-        warning(`perfgate: could not post the PR comment: ${error.message}${hint}. The report is in the job summary.`);
+/** The plan as a request: measure (or one shard), merge the shards, or judge the artifact. */
+function requestOf(plan, step) {
+    const { inputs, event, cwd, files } = step;
+    switch (plan.kind) {
+        case 'run':
+            clearStaleFiles(files);
+            return {
+                kind: 'measure',
+                config: loadConfigFile(cwd, inputs.config, inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure),
+                baseline: baselineRequest(plan.baseline),
+                // `setup` runs in every checkout that is measured: head here, base in its worktree.
+                setupHead: true,
+                failOn: plan.failOn,
+                commit: event.sha,
+                ...(plan.shard ? { shard: plan.shard } : {})
+            };
+        case 'merge':
+            clearStaleFiles(files);
+            return {
+                kind: 'merge',
+                shards: shardFiles(step),
+                ...(plan.failOn ? { failOn: plan.failOn } : {}),
+                expect: { baseline: baselineRequest(plan.baseline), commit: event.sha }
+            };
+        case 'comment-from-artifact':
+            return {
+                kind: 'rejudge',
+                results: readResultsFile(path.dirname(files.results), files.results)
+            };
     }
 }
-/** The baseline a plan names, made concrete (commits fetched, stored results loaded). */
-async function resolveBaseline(plan, cwd, store, inputs, log) {
-    const planned = plan.baseline;
-    switch (planned.kind) {
-        case 'none':
-            return { kind: 'none' };
-        case 'commit':
-            ensureCommit(cwd, planned.commit, false, log);
-            return { kind: 'commit', commit: planned.commit };
-        case 'merge-base':
-            ensureCommit(cwd, planned.ref, true, log);
-            return { kind: 'merge-base', ref: planned.ref };
-        case 'stored': {
-            ensureCommit(cwd, planned.commit, true, log);
-            const found = await store.findBaseline(planned.commit);
-            if (!found) {
-                warning(`perfgate: no stored results for ${planned.commit.slice(0, 7)} or its ancestors on ${inputs.dataBranch}; checking budgets only`);
-                return { kind: 'none' };
-            }
-            log.info(`perfgate: stored baseline of ${found.commit.slice(0, 7)} (base ${planned.commit.slice(0, 7)})`);
-            return { kind: 'stored', results: found.results, source: `on ${inputs.dataBranch}` };
-        }
-    }
-}
-/** Prints the terminal report into the log (the same view a local run shows). */
-function logReport(results, io, model) {
-    const table = results.benchmarks.length > 0 ? renderTerminalReport(results) + '\n' : '';
-    io.log.write(`\n${table}${renderTerminalVerdict(model)}`);
-}
-async function carryOutRun(plan, event, inputs, cwd, files, io) {
-    clearStaleFiles(files);
-    const store = branchStore(cwd, inputs, io);
-    const config = loadConfigFile(cwd, inputs.config, inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure);
-    const baseline = await resolveBaseline(plan, cwd, store, inputs, io.log);
-    let profiles = [];
-    const results = await runBenchmarks({
-        config,
-        baseline,
-        // Shards of one matrix agree on the seed; a single job draws one.
-        seed: plan.shard
-            ? sharedSeed(readCheckout(cwd).headSha || event.sha, configHash(config))
-            : randomInt(2 ** 31),
-        // `setup` runs in every checkout that is measured: head here, base in its worktree.
-        setupHead: true,
-        failOn: plan.failOn,
-        ...(plan.shard ? { shard: plan.shard } : {})
-    }, {
-        runner: io.runner ?? createProcessTrialRunner(),
-        log: io.log,
-        onPartial: (partial) => writeFileSync(files.results, serializeResults(partial)),
-        profiler: {
-            runner: io.profileRunner ?? createProcessProfileRunner(),
-            log: io.log,
-            outDir: files.profiles,
-            onProfiles: (found) => (profiles = found)
-        }
-    });
-    return publishResults(plan, event, inputs, results, files, store, io, profiles);
-}
-/** mode: merge — the shards' results (downloaded artifacts) judged and published as one run. */
-async function carryOutMerge(plan, event, inputs, cwd, files, io) {
-    clearStaleFiles(files);
-    const dir = path.resolve(cwd, inputs.shardResults);
-    const found = findFilesNamed(dir, FILES.results, {
+/** mode: merge — the shards' results.json files under `shard-results` (downloaded artifacts). */
+function shardFiles({ inputs, cwd, io }) {
+    const found = findFilesNamed(path.resolve(cwd, inputs.shardResults), OUTPUT_FILES.results, {
         onSkip: (line) => io.log.info(`perfgate: ${inputs.shardResults}: ${line}`)
     });
     if (found.length === 0) {
-        return outcomeOfError(EXIT.usage, `${inputs.shardResults}: no results.json of any shard found (download the shard artifacts there)`);
+        throw new RequestError$1(`${inputs.shardResults}: no results.json of any shard found (download the shard artifacts there)`);
     }
     io.log.info(`perfgate: merging ${found.length} shard results from ${inputs.shardResults}`);
-    const shards = found.map((file) => ({
+    return found.map((file) => ({
         source: path.relative(cwd, file),
         results: readResultsFile(cwd, file)
     }));
-    const merged = mergeShards(shards, mergeExpectation(plan, event, cwd, io.log));
-    const results = plan.failOn
-        ? judge({ ...merged, compare: { ...merged.compare, failOn: plan.failOn } })
-        : merged;
-    return publishResults(plan, event, inputs, results, files, branchStore(cwd, inputs, io), io);
 }
 /**
- * The run the merged shards are published as: the commit this job checked out (else the
- * workflow's GITHUB_SHA) and the base the shards' plan named, where it can be known here.
- * Artifacts of another commit (an older push, another workflow run) are refused.
+ * Where a run's judged results go, in order: results.json, report.md and the job summary,
+ * the log, the outputs (before any GitHub API call), then the artifact's PR number or the
+ * comment, then the data branch.
  */
-function mergeExpectation(plan, event, cwd, log) {
-    const head = readCheckout(cwd).headSha;
-    const commit = head || event.sha;
-    const expected = { commit, commitSource: head ? 'the checked-out HEAD' : 'GITHUB_SHA' };
-    const planned = plan.baseline;
-    switch (planned.kind) {
-        case 'none':
-            return { ...expected, base: { commit: null, source: planned.why } };
-        case 'commit':
-            return {
-                ...expected,
-                base: { commit: planned.commit, source: "the first parent of GitHub's merge commit" }
-            };
-        case 'merge-base': {
-            const found = head ? gitSync(cwd, ['merge-base', commit, planned.ref]) : undefined;
-            if (found?.ok) {
-                return {
-                    ...expected,
-                    base: { commit: found.out, source: `the merge-base with ${planned.ref.slice(0, 7)}` }
-                };
-            }
-            log.info(`perfgate: the shards' base commit is not checked (no history here for the merge-base with ${planned.ref.slice(0, 7)})`);
-            return expected;
-        }
-        case 'stored':
-            // The stored baseline is the nearest stored ancestor of the base: any of several.
-            return expected;
-    }
-}
-/** Results of an earlier step must never pass for this run's. */
-function clearStaleFiles(files) {
-    rmSync(files.results, { force: true });
-    rmSync(files.report, { force: true });
-    rmSync(files.pr, { force: true });
-    rmSync(files.profiles, { recursive: true, force: true });
-}
-function branchStore(cwd, inputs, io) {
-    return new BranchStore({
-        cwd,
-        branch: inputs.dataBranch,
-        retention: inputs.retention,
-        log: (m) => io.log.info(m)
-    });
+function publishersOf(plan, step, store, check) {
+    const { inputs, event, files, io } = step;
+    const pr = plan.pullRequest;
+    const toPullRequest = pr === undefined
+        ? []
+        : plan.publish === 'artifact'
+            ? [prNumberPublisher(files, pr, (line) => io.log.info(line))]
+            : plan.publish === 'comment'
+                ? [
+                    // The comment workflow of a fork PR (mode: comment) can post a merged report too.
+                    ...(plan.kind === 'merge' ? [prNumberPublisher(files, pr)] : []),
+                    commentPublisher(inputs, event.repository, pr, io)
+                ]
+                : [];
+    return [
+        resultsFilePublisher(files),
+        summaryPublisher(files.report, inputs.commentId),
+        logPublisher(io.log),
+        io.outputs.publisher(files),
+        ...toPullRequest,
+        ...(check ? [check.publisher()] : []),
+        ...(plan.store ? [dataBranchPublisher(store, inputs, event, io)] : [])
+    ];
 }
 /**
- * Publishes judged results: results.json, report.md, the job summary, the outputs (before
- * any API call), then the comment or the artifact's PR number, then the data branch.
+ * Comment mode (workflow_run after a fork PR's measure job): the artifact's results judged
+ * again, the report in the summary, then the trust check before the outputs and comment.
  */
-async function publishResults(plan, event, inputs, results, files, store, io, profiles = []) {
-    writeFileSync(files.results, serializeResults(results));
-    const outcome = outcomeOf(results);
-    // A pull request's report shows main's trend beside this PR's values (data branch).
-    const series = plan.pullRequest !== undefined
-        ? mainSeries(path.resolve(inputs.workingDirectory), inputs, io.log)
-        : undefined;
-    const { model, comment } = await publishReport(inputs, results, files.report, profiles, series);
-    logReport(results, io, model);
-    // Outputs before anything that talks to GitHub: a slow API never leaves them unset.
-    io.outputs.set(outcome, results, files);
-    if (plan.pullRequest !== undefined && plan.publish === 'artifact') {
-        writeFileSync(files.pr, `${plan.pullRequest}\n`);
-        io.log.info(`perfgate: measured; upload ${path.dirname(files.pr)} as an artifact for the next job`);
-    }
-    else if (plan.pullRequest !== undefined && plan.publish === 'comment') {
-        // The comment workflow of a fork PR (mode: comment) can post a merged report too.
-        if (results.merged)
-            writeFileSync(files.pr, `${plan.pullRequest}\n`);
-        await postComment(inputs, event.repository, plan.pullRequest, comment, results, io);
-    }
-    if (plan.store) {
-        try {
-            const saved = await store.save(results, event.sha);
-            if (saved.stored) {
-                io.log.info(`perfgate: results of ${event.sha.slice(0, 7)} stored on ${inputs.dataBranch}`);
-            }
-        }
-        catch (error) {
-            warning(`perfgate: could not store the results on ${inputs.dataBranch}: ${error.message}`);
-        }
-        await reportMainHistory(path.resolve(inputs.workingDirectory), inputs, event, store, io);
-    }
-    return outcome;
-}
-/**
- * Comment mode (workflow_run after a fork PR's measure job). The artifact was written by
- * a job that ran the PR's code, so nothing in it is trusted as is: the PR number must
- * name a PR whose head is the commit the measured workflow ran on, the results must pass
- * validation, and the comparison is recomputed from the trials rather than read.
- */
-async function commentFromArtifact(measuredSha, event, inputs, files, io) {
-    let prText;
-    try {
-        prText = readFileSync$1(files.pr, 'utf8').trim();
-    }
-    catch (error) {
-        return outcomeOfError(EXIT.usage, `${files.pr}: cannot read the pull request number (${error.message}); download the measure job's artifact into output-dir`);
-    }
-    const prNumber = Number(prText);
-    if (!/^\d+$/.test(prText) || !Number.isSafeInteger(prNumber) || prNumber <= 0) {
-        return outcomeOfError(EXIT.usage, `${files.pr}: expected a pull request number`);
-    }
-    const results = judge(readResultsFile(path.dirname(files.results), files.results));
-    const outcome = outcomeOf(results);
-    // Main's trend comes from the data branch (trusted), read in this job's checkout.
-    const series = mainSeries(path.resolve(inputs.workingDirectory), inputs, io.log);
-    const { model, comment } = await publishReport(inputs, results, files.report, [], series);
-    logReport(results, io, model);
-    // Trust first: the outputs of a refused artifact say error, not the artifact's verdict.
+function artifactPublishers(prNumber, measuredSha, step, check) {
+    const { inputs, event, files, io } = step;
     const api = createCommentsApi(inputs.token, { ...event.repository, issueNumber: prNumber }, { log: (m) => io.log.info(`perfgate: ${m}`) });
-    let headSha;
+    return [
+        summaryPublisher(files.report, inputs.commentId),
+        logPublisher(io.log),
+        artifactTrustCheck(api, prNumber, measuredSha, files.pr),
+        io.outputs.publisher(files),
+        commentPublisher(inputs, event.repository, prNumber, io),
+        ...(check ? [check.publisher()] : [])
+    ];
+}
+/** The use case's dependencies for this step: runner, log, git, store, trends, publishers. */
+function dependenciesOf(plan, step, target) {
+    const { inputs, cwd, files, io } = step;
+    const store = dataBranch(cwd, inputs, io.log);
+    const pullRequest = plan.kind === 'comment-from-artifact' || plan.pullRequest !== undefined;
+    return {
+        runner: io.runner ?? createProcessTrialRunner(),
+        log: runLogOf(io.log),
+        git: checkoutGit(cwd, (line) => io.log.info(line)),
+        store: { name: inputs.dataBranch, findBaseline: (commit) => store.findBaseline(commit) },
+        onPartial: (partial) => writeResultsFile(files, partial),
+        profiler: {
+            runner: io.profileRunner ?? createProcessProfileRunner(),
+            outDir: files.profiles,
+            link: (dir) => path.relative(path.dirname(files.report), dir) || '.'
+        },
+        // A pull request's report shows main's trend beside its values (data branch, trusted).
+        ...(pullRequest
+            ? { series: () => mainSeries(path.resolve(inputs.workingDirectory), inputs, io.log) }
+            : {}),
+        ...(target.acceptances && inputs.token
+            ? {
+                acceptances: acceptancesReader(createAcceptanceApi(inputs.token, step.event.repository, {
+                    log: (m) => io.log.info(`perfgate: ${m}`)
+                }), target.acceptances, io.log)
+            }
+            : {}),
+        publishers: plan.kind === 'comment-from-artifact'
+            ? artifactPublishers(target.prNumber, plan.measuredSha, step, target.check)
+            : publishersOf(plan, step, store, target.check)
+    };
+}
+/** The target of a plan: on a commented pull request, its check and acceptances. */
+function targetOf(plan, step) {
+    const { inputs, event } = step;
+    if (plan.kind === 'comment-from-artifact') {
+        const prNumber = readArtifactPr(step.files.pr);
+        return {
+            prNumber,
+            ...checkRunOn(plan.measuredSha, step),
+            acceptances: { pullRequest: prNumber }
+        };
+    }
+    const commented = plan.pullRequest !== undefined && plan.publish === 'comment';
+    const headSha = event.pullRequest?.headSha;
+    return {
+        ...(commented && headSha ? checkRunOn(headSha, step) : {}),
+        ...(commented ? { acceptances: { pullRequest: plan.pullRequest } } : {}),
+        ...(plan.store && inputs.token ? { acceptances: { mergedInto: event.sha } } : {})
+    };
+}
+/**
+ * Carries a plan out: its target (the artifact's PR number read), the Check run started
+ * when measuring starts, then the request; a run that ends without a verdict completes
+ * the check as a failure, so a required check never passes on results that do not exist.
+ */
+async function carryOut(plan, step) {
+    const target = targetOf(plan, step);
+    // The comment workflow posts the check after the artifact is trusted.
+    if (plan.kind !== 'comment-from-artifact')
+        target.check?.start();
     try {
-        headSha = await api.pullHeadSha();
+        const deps = dependenciesOf(plan, step, target);
+        return (await prRun(requestOf(plan, step), deps)).outcome;
     }
     catch (error) {
-        return refuseComment(`cannot read pull request #${prNumber}: ${error.message}`);
+        const failed = failureOf(error)?.outcome ??
+            outcomeOfError(EXIT.runtime, `internal error: ${error.message}`);
+        await target.check?.fail(failed);
+        throw error;
     }
-    if (headSha !== measuredSha) {
-        return refuseComment(`${files.pr} names pull request #${prNumber}, whose head is ${headSha.slice(0, 7)}, ` +
-            `not the measured commit ${measuredSha.slice(0, 7)}: not commenting`);
-    }
-    io.outputs.set(outcome, results, files);
-    await postComment(inputs, event.repository, prNumber, comment, results, io);
-    return outcome;
-}
-/** A comment refused for trust reasons: the step fails, the report stays in the summary. */
-function refuseComment(message) {
-    return outcomeOfError(EXIT.usage, message);
 }
 /** Runs the action for an event; returns its outcome (outputs are set on every path). */
 async function runAction(inputs, event, io) {
     useProjectNode(io.log);
     const cwd = path.resolve(inputs.workingDirectory);
-    const outDir = path.resolve(cwd, inputs.outputDir);
-    mkdirSync(outDir, { recursive: true });
-    const files = {
-        results: path.join(outDir, FILES.results),
-        report: path.join(outDir, FILES.report),
-        pr: path.join(outDir, FILES.pr),
-        profiles: path.join(outDir, 'profiles')
+    const step = {
+        inputs,
+        event,
+        cwd,
+        files: actionFiles(path.resolve(cwd, inputs.outputDir)),
+        io
     };
     let outcome;
     try {
-        const plan = planAction(inputs, event, readCheckout(cwd));
+        const plan = planAction(inputs, event, checkoutGit(cwd, (line) => io.log.info(line)).head());
         outcome =
-            plan.kind === 'refuse'
-                ? outcomeOfError(EXIT.usage, plan.message)
-                : plan.kind === 'comment-from-artifact'
-                    ? await commentFromArtifact(plan.measuredSha, event, inputs, files, io)
-                    : plan.kind === 'merge'
-                        ? await carryOutMerge(plan, event, inputs, cwd, files, io)
-                        : await carryOutRun(plan, event, inputs, cwd, files, io);
+            plan.kind === 'refuse' ? outcomeOfError(EXIT.usage, plan.message) : await carryOut(plan, step);
     }
     catch (error) {
-        const known = outcomeOfFailure(error);
+        const known = failureOf(error);
         if (!known)
             throw error;
-        outcome = known;
+        outcome = known.outcome;
     }
     io.outputs.set(outcome);
     return outcome;
+}
+
+/** The workflow event as the plan reads it (src/github/plan.ts), from @actions/github's context. */
+/** The event this step runs for. */
+function readActionEvent() {
+    const payload = context.payload;
+    const pr = payload.pull_request;
+    return {
+        // context.repo throws without GITHUB_REPOSITORY (a run outside GitHub): no API then.
+        repository: process.env.GITHUB_REPOSITORY ? context.repo : { owner: '', repo: '' },
+        ...(process.env.GITHUB_REPOSITORY ? { serverUrl: context.serverUrl } : {}),
+        name: context.eventName,
+        ref: context.ref,
+        sha: context.sha,
+        ...(pr
+            ? {
+                pullRequest: {
+                    number: pr.number,
+                    baseSha: pr.base.sha,
+                    ...(pr.head?.sha ? { headSha: pr.head.sha } : {})
+                }
+            }
+            : {}),
+        ...(payload.repository?.default_branch
+            ? { defaultBranch: payload.repository.default_branch }
+            : {}),
+        ...(payload.workflow_run?.head_sha ? { workflowRunHeadSha: payload.workflow_run.head_sha } : {})
+    };
 }
 
 /** The action's inputs (names as in action.yml), read and checked in one place. */
@@ -38225,7 +39145,8 @@ const Inputs = {
     shardResults: 'shard-results',
     allowPrTarget: 'allow-pull-request-target',
     changePointIssues: 'change-point-issues',
-    dashboard: 'dashboard'
+    dashboard: 'dashboard',
+    check: 'check'
 };
 /** The allowed values of the inputs that take one of a list (action.yml lists the same). */
 const INPUT_CHOICES = {
@@ -38250,7 +39171,8 @@ const INPUT_DEFAULTS = {
     dataBranch: DEFAULT_DATA_BRANCH,
     outputDir: DEFAULT_OUTPUT_DIR,
     shardResults: 'perfgate-shards',
-    dashboard: 'true'
+    dashboard: 'true',
+    check: 'true'
 };
 class InputError extends Error {
 }
@@ -38319,7 +39241,8 @@ function readInputs(source = process.env) {
         shardResults: input(Inputs.shardResults) || INPUT_DEFAULTS.shardResults,
         allowPullRequestTarget: booleanInput(source, Inputs.allowPrTarget),
         changePointIssues: booleanInput(source, Inputs.changePointIssues),
-        dashboard: booleanInput(source, Inputs.dashboard, INPUT_DEFAULTS.dashboard === 'true')
+        dashboard: booleanInput(source, Inputs.dashboard, INPUT_DEFAULTS.dashboard === 'true'),
+        check: booleanInput(source, Inputs.check, INPUT_DEFAULTS.check === 'true')
     };
 }
 
@@ -38385,7 +39308,7 @@ class ActionOutputs {
         if (this.#set)
             return;
         this.#set = true;
-        const counts = results?.comparison?.counts;
+        const counts = results?.comparison.counts;
         setOutput(Outputs.verdict, outcome.verdict);
         setOutput(Outputs.exitCode, String(outcome.exitCode));
         setOutput(Outputs.regressions, String(counts?.regressions ?? 0));
@@ -38393,6 +39316,13 @@ class ActionOutputs {
         setOutput(Outputs.budgetsFailed, String(counts?.budgetsFailed ?? 0));
         setOutput(Outputs.results, files?.results ?? '');
         setOutput(Outputs.report, files?.report ?? '');
+    }
+    /**
+     * Sets the outputs from a judged run, before anything that talks to GitHub: a slow API
+     * never leaves them unset.
+     */
+    publisher(files) {
+        return { publish: ({ outcome, results }) => this.set(outcome, results, files) };
     }
     commentUrl(url) {
         setOutput(Outputs.commentUrl, url);

@@ -1,19 +1,14 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { c as classify, M as METRICS, a as createPairedProgress, p as prepareBaseCheckout, m as mapToBase, r as runPairedBenchmark, d as definitionHash, b as planLooks, D as DEFAULT_LOOKS, e as createRandom, f as benchmarkSeed, g as compareResults, h as gitSync, C as ConfigError, s as sanitizeChildText, E as EXIT, R as RequestError, i as ResultsError, B as BaseCheckoutError, q as quote, j as parseWholeNumber, k as MAX_TRIALS, l as loadConfigFile, n as createProcessTrialRunner, o as CI_LABEL, t as studentTQuantile, u as runBenchmarks, H as HEADLINE_METRICS, v as metricLabel, w as renderTextTable, x as formatPercent, y as formatDuration, z as formatMetric, A as openOutput, O as OutputError, F as readResultsDir, G as displayPath, I as readDataBranch, J as HistoryError, K as historyOf, L as renderHistoryHtml, N as loadChartLibrary, P as parseConfig, Q as workerArgs, S as startChild, T as workerNode, U as HARNESS_URLS, V as API_URL, W as describeExit, X as DEFAULT_CONFIG_FILE, Y as VERSION, Z as FAIL_ON_VALUES, _ as MEASURE_VALUES, $ as terminalName, a0 as readResultsFile, a1 as mergeShards, a2 as compareStored, a3 as parseShard, a4 as sharedSeed, a5 as configHash, a6 as createProcessProfileRunner, a7 as withProfiles, a8 as profileSections, a9 as buildReport, aa as serializeResults, ab as renderTerminalReport, ac as renderTerminalVerdict, ad as renderMarkdownReport, ae as outcomeOf, af as parseDuration, ag as MAX_DURATION_MS } from './chunk-history-html.js';
-import { m as median } from './chunk-engine.js';
+import { f as failureOf, s as sanitizeChildText, R as RequestError, q as quote, p as parseWholeNumber, E as EXIT, M as MAX_TRIALS, l as loadConfigFile, b as bisectRegression, c as createProcessTrialRunner, C as CI_LABEL, a as studentTQuantile, r as runBenchmarks, d as planLooks, H as HEADLINE_METRICS, m as metricLabel, D as DEFAULT_LOOKS, e as renderTextTable, g as formatPercent, h as formatDuration, i as formatMetric, j as METRICS, o as openOutput, O as OutputError, k as gitSync, n as readResultsDir, t as displayPath, u as readDataBranch, v as readBranchConfirmations, w as HistoryError, x as historyOf, y as renderHistoryHtml, z as loadChartLibrary, A as stepsToConfirm, B as ConfigError, F as confirmSteps, G as parseConfig, I as workerArgs, J as startChild, K as workerNode, L as HARNESS_URLS, N as API_URL, P as describeExit, Q as DEFAULT_CONFIG_FILE, S as prRun, T as serializeResults, U as renderTerminalReport, V as renderTerminalVerdict, W as terminalName, X as renderMarkdownReport, Y as VERSION, Z as FAIL_ON_VALUES, _ as MEASURE_VALUES, $ as readResultsFile, a0 as parseShard, a1 as createProcessProfileRunner, a2 as parseDuration, a3 as MAX_DURATION_MS, a4 as readCheckout } from './chunk-terminal.js';
+import { randomInt } from 'node:crypto';
+import { m as median } from './chunk-count.js';
 import { existsSync, writeFileSync, readdirSync, statSync, readFileSync } from 'node:fs';
 import { i as importedHarnesses } from './chunk-detect.js';
 import { g as guardOutput, i as installSignalCleanup, c as cleanUpEverything } from './chunk-signals.js';
-import 'process';
-import 'buffer';
-import 'node:os';
-import 'node:url';
 import 'node:child_process';
-import './chunk-env.js';
-import 'node:module';
+import 'node:url';
 import 'fs';
 import 'os';
 import 'net';
@@ -28,392 +23,19 @@ import 'http';
 import 'https';
 import 'crypto';
 import 'tls';
+import 'buffer';
 import 'node:net';
+import 'process';
+import 'node:os';
+import './chunk-env.js';
+import 'node:module';
 import 'node:perf_hooks';
 
 /**
- * The decisions of `perfgate bisect` (pure): how many steps a bisection plans, the
- * significance level of each step, what "moved" means at a step, and how the range narrows.
- *
- * Every step compares one commit X against the good commit with paired trials. The first
- * step checks that bad moved at all; then a binary search over the first-parent commits
- * between good and bad keeps the invariant "the commit at `lo` (or good itself) did not
- * move, the commit at `hi` did". With n candidates that is at most ⌈log2 n⌉ more steps,
- * so K = ⌈log2 n⌉ + 1 steps are planned and each tests at alpha / K (Bonferroni over the
- * steps): the chance that any step calls an unchanged commit "moved" stays below alpha.
- *
- * "Moved" at X needs significance at alpha / K AND an estimate at least half-way (on the
- * log scale) from good to bad: X carries the regression when it is closer to bad than to
- * good. "Did not move" needs the interval to lie below that half-way mark (one-sided: X
- * carries less than half of the change; being faster counts). Anything else is undecided,
- * and the bisection stops there rather than guess.
- */
-/** Steps planned for n candidate commits: the check of bad plus ⌈log2 n⌉ probes. */
-function plannedSteps(candidates) {
-    if (!Number.isSafeInteger(candidates) || candidates < 1) {
-        throw new RangeError(`candidates must be a whole number >= 1, got ${candidates}`);
-    }
-    return Math.ceil(Math.log2(candidates)) + 1;
-}
-/** The significance level of one step: alpha split equally over the planned steps. */
-function stepAlpha(alpha, candidates) {
-    return alpha / plannedSteps(candidates);
-}
-/**
- * The threshold (as a fraction) past which a commit counts as moved: half the good→bad
- * change on the log scale, e.g. 0.0488 for a total ratio of 1.10 (√1.10 = 1.0488).
- * Symmetric on the log scale, so it serves higher-is-better metrics (ratio below 1) too.
- */
-function movedThreshold(totalRatio) {
-    if (!(totalRatio > 0) || !Number.isFinite(totalRatio)) {
-        throw new RangeError(`total ratio must be a finite number above zero, got ${totalRatio}`);
-    }
-    return Math.exp(Math.abs(Math.log(totalRatio)) / 2) - 1;
-}
-/** The verdict of a step against good, with the step's alpha and threshold. */
-function stepVerdict(input) {
-    return classify({ ...input, pAdjusted: input.p });
-}
-/**
- * Moved: a regression past the threshold (significant at the step's alpha, estimate at
- * least half-way). Not moved: the interval lies below the half-way mark, i.e. X carries
- * less than half of the change (one-sided: a faster X did not carry it either).
- * Otherwise undecided.
- */
-function stepDecision(input) {
-    const verdict = stepVerdict(input);
-    if (verdict === 'regression')
-        return 'moved';
-    const mark = 1 + input.threshold;
-    const below = input.higherIsBetter ? input.ciLow > 1 / mark : input.ciHigh < mark;
-    if (below || verdict === 'improvement')
-        return 'not-moved';
-    return 'undecided';
-}
-/** The next commit to measure, or undefined when hi is the first moved commit. */
-function nextProbe(range) {
-    if (range.hi - range.lo <= 1)
-        return undefined;
-    return Math.floor((range.lo + range.hi) / 2);
-}
-/** The range after measuring `probe`. */
-function narrow(range, probe, moved) {
-    if (!(probe > range.lo && probe < range.hi)) {
-        throw new RangeError(`probe ${probe} is outside the open range (${range.lo}, ${range.hi})`);
-    }
-    return moved ? { lo: range.lo, hi: probe } : { lo: probe, hi: range.hi };
-}
-
-/**
- * The bisect use case: the first commit between a good and a bad commit where one
- * benchmark's metric moved, found with the paired A/B of `run --base` at each step (the
- * commit against good, in randomized pairs with planned looks, the same comparison), the
- * error rate split over the planned steps (src/stats/bisect.ts).
- *
- * The candidates are the first-parent commits good..bad, oldest first: a merge on that
- * line is one step carrying its whole branch. Good is checked out once, every probed
- * commit in its own worktree outside the user's tree, set up there and removed after its
- * step (also on failure and Ctrl-C). The working tree's config decides what is measured,
- * its paths mapped into each checkout, as in `run --base`.
- */
-/** A request that cannot be bisected as asked (bad ref, range, benchmark, metric): exit 2. */
-class BisectError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'BisectError';
-    }
-}
-const git = (cwd, args) => gitSync(cwd, args);
-/** The benchmark and metric a request names (defaults: the only one, its first gated). */
-function selectTarget(config, benchmarkName, metricName) {
-    const names = config.benchmarks.map((b) => JSON.stringify(b.name)).join(', ');
-    let benchmark;
-    if (benchmarkName === undefined) {
-        if (config.benchmarks.length !== 1) {
-            throw new BisectError(`--benchmark is required: ${config.file} has ${config.benchmarks.length} benchmarks (${names})`);
-        }
-        benchmark = config.benchmarks[0];
-    }
-    else {
-        benchmark = config.benchmarks.find((b) => b.name === benchmarkName);
-        if (!benchmark) {
-            throw new BisectError(`--benchmark ${JSON.stringify(benchmarkName)}: no such benchmark in ${config.file}; names are: ${names}`);
-        }
-    }
-    const kindMetrics = Object.keys(METRICS).filter((m) => METRICS[m].kinds.includes(benchmark.kind));
-    if (metricName === undefined) {
-        const metric = benchmark.compare.gate[0] ?? kindMetrics[0];
-        return { benchmark, metric };
-    }
-    if (!kindMetrics.includes(metricName)) {
-        throw new BisectError(`--metric ${JSON.stringify(metricName)}: not a metric of ${benchmark.kind} benchmark ` +
-            `${JSON.stringify(benchmark.name)}; expected one of ${kindMetrics.join(', ')}`);
-    }
-    return { benchmark, metric: metricName };
-}
-/** Resolves the refs and lists the first-parent commits good..bad, oldest first. */
-function bisectRange(dir, goodRef, badRef) {
-    const top = git(dir, ['rev-parse', '--show-toplevel']);
-    if (!top.ok)
-        throw new BisectError(`bisect needs a git repository; ${dir} is not in one`);
-    const repoRoot = top.out;
-    const resolve = (flag, ref) => {
-        const sha = ref.startsWith('-')
-            ? undefined
-            : git(repoRoot, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-        if (!sha?.ok) {
-            throw new BisectError(`--${flag} ${JSON.stringify(ref)}: unknown git ref (fetch it first, e.g. git fetch origin ${ref})`);
-        }
-        const subject = git(repoRoot, ['log', '-1', '--format=%s', sha.out]);
-        return { commit: sha.out, subject: subject.out };
-    };
-    const good = resolve('good', goodRef);
-    const bad = resolve('bad', badRef);
-    if (good.commit === bad.commit) {
-        throw new BisectError(`--good and --bad are the same commit (${good.commit.slice(0, 7)})`);
-    }
-    const ancestor = git(repoRoot, ['merge-base', '--is-ancestor', good.commit, bad.commit]);
-    if (!ancestor.ok) {
-        throw new BisectError(`--good ${goodRef} (${good.commit.slice(0, 7)}) is not an ancestor of --bad ${badRef} ` +
-            `(${bad.commit.slice(0, 7)}): nothing between them to bisect (shallow clone? fetch more history)`);
-    }
-    const listed = git(repoRoot, [
-        'log',
-        '--first-parent',
-        '--reverse',
-        '--format=%H%x1f%P%x1f%s',
-        `${good.commit}..${bad.commit}`
-    ]);
-    if (!listed.ok)
-        throw new BisectError(`git log ${goodRef}..${badRef} failed: ${listed.err}`);
-    const candidates = listed.out
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => {
-        const [commit = '', parents = '', ...subject] = line.split('\x1f');
-        return { commit, subject: subject.join('\x1f'), parents: parents.split(' ').length };
-    });
-    const notes = [];
-    const firstParent = git(repoRoot, ['rev-parse', `${candidates[0].commit}^`]);
-    if (firstParent.out !== good.commit) {
-        notes.push(`good ${good.commit.slice(0, 7)} is not on bad's first-parent line: the candidates are ` +
-            `that line's commits not reachable from good`);
-    }
-    const merges = candidates.filter((c) => c.parents > 1).length;
-    if (merges > 0) {
-        notes.push(`${merges} merge commit${merges === 1 ? '' : 's'} on the first-parent line, each one step ` +
-            `carrying its whole branch`);
-    }
-    return { repoRoot, good, bad, candidates, notes };
-}
-/** Bisects; refusals (refs, range, benchmark, metric) throw BisectError before measuring. */
-async function bisectRegression(request, deps) {
-    const { config } = request;
-    const { benchmark, metric } = selectTarget(config, request.benchmark, request.metric);
-    const range0 = bisectRange(config.dir, request.good, request.bad);
-    const { good, bad, candidates, notes } = range0;
-    const n = candidates.length;
-    const planned = plannedSteps(n);
-    const alpha = stepAlpha(benchmark.compare.alpha, n);
-    const higherIsBetter = METRICS[metric].higherIsBetter;
-    const log = (line) => void deps.log.write(`${line}\n`);
-    const short = (c) => c.commit.slice(0, 7);
-    log(`bisect ${benchmark.name} ${metric}: ${n} first-parent commit${n === 1 ? '' : 's'} after good ` +
-        `${short(good)} up to bad ${short(bad)}; at most ${planned} steps, each at alpha ${alpha.toPrecision(2)}`);
-    for (const note of notes)
-        log(`bisect: ${note}`);
-    const steps = [];
-    const shared = () => ({
-        benchmark: benchmark.name,
-        metric,
-        good,
-        bad,
-        candidates: n,
-        plannedSteps: planned,
-        stepAlpha: alpha,
-        steps: [...steps],
-        notes
-    });
-    /** The benchmark as each step measures it: one gated metric, the step's alpha and threshold. */
-    const tuned = (b, threshold) => ({
-        ...b,
-        compare: { gate: [metric], threshold, alpha }
-    });
-    const progress = createPairedProgress(deps.log);
-    const goodCheckout = await prepareBaseCheckout(config, good.commit, log, {
-        mergeBase: false,
-        label: 'good'
-    });
-    try {
-        const onGood = mapToBase(benchmark, config.dir, goodCheckout.configDir);
-        if (!onGood) {
-            throw new BisectError(`benchmark ${JSON.stringify(benchmark.name)} cannot run on good ${short(good)}: its files are not in that commit`);
-        }
-        const measure = async (commit, role, threshold) => {
-            const position = steps.length + 1;
-            log(`step ${position}/${planned}: ${role === 'bad' ? 'bad ' : ''}${short(commit)} against good`);
-            let checkout;
-            const errored = (error) => ({
-                ...info(commit),
-                role,
-                ratio: NaN,
-                ciLow: NaN,
-                ciHigh: NaN,
-                p: NaN,
-                pairs: 0,
-                movedAt: 1 + threshold,
-                verdict: 'inconclusive',
-                moved: false,
-                decision: 'errored',
-                error
-            });
-            try {
-                checkout = await prepareBaseCheckout(config, commit.commit, log, {
-                    mergeBase: false,
-                    label: `step ${position}`
-                });
-                const onCommit = mapToBase(benchmark, config.dir, checkout.configDir);
-                if (!onCommit)
-                    return errored(`the benchmark's files are not in commit ${short(commit)}`);
-                const atX = tuned(onCommit, threshold);
-                const atGood = tuned(onGood, threshold);
-                const trials = request.trials ?? benchmark.trials;
-                progress.benchmarkStart({ ...atX, trials }, position, planned);
-                const pair = await runPairedBenchmark(atX, atGood, {
-                    runner: deps.runner,
-                    random: createRandom(benchmarkSeed(request.seed, `${benchmark.name}@${commit.commit}`)),
-                    lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS),
-                    maxTimeMs: config.compare.maxTimeMs,
-                    test: config.compare.test,
-                    // No stop for futility: a step's rule (moved, or one-sided "did not move") is not
-                    // the two-sided verdict chanceToDecide predicts, so it would stop steps too soon.
-                    futility: 0,
-                    familySize: 1,
-                    definitionHash: (b) => definitionHash(b, b === atX ? checkout.configDir : goodCheckout.configDir),
-                    progress,
-                    ...(deps.now ? { now: deps.now } : {})
-                });
-                progress.benchmarkEnd(pair.head, pair.base);
-                const comparison = compareResults({
-                    mode: 'paired',
-                    head: [pair.head],
-                    base: [pair.base],
-                    compare: config.compare
-                });
-                const compared = comparison.benchmarks[0];
-                if (compared.status === 'errored') {
-                    const side = compared.error?.side === 'base' ? `good ${short(good)}` : short(commit);
-                    return errored(`the benchmark failed on ${side}: ${compared.error?.message ?? 'error'}`);
-                }
-                const test = compared.metrics[0];
-                if (!test || compared.status !== 'compared') {
-                    return errored(`no ${metric} comparison (${compared.status})`);
-                }
-                const input = {
-                    ratio: test.ratio,
-                    ciLow: test.ciLow,
-                    ciHigh: test.ciHigh,
-                    p: test.p,
-                    alpha,
-                    threshold,
-                    higherIsBetter
-                };
-                const verdict = stepVerdict(input);
-                const decision = stepDecision(input);
-                return {
-                    ...info(commit),
-                    role,
-                    ratio: test.ratio,
-                    ciLow: test.ciLow,
-                    ciHigh: test.ciHigh,
-                    p: test.p,
-                    pairs: compared.nHead,
-                    movedAt: 1 + threshold,
-                    verdict,
-                    moved: decision === 'moved',
-                    decision,
-                    ...(test.note ? { error: test.note } : {})
-                };
-            }
-            finally {
-                checkout?.remove();
-            }
-        };
-        const record = (step) => {
-            steps.push(step);
-            const what = step.decision === 'errored'
-                ? `could not be measured: ${step.error}`
-                : `×${step.ratio.toFixed(3)} [${step.ciLow.toFixed(3)}, ${step.ciHigh.toFixed(3)}] ` +
-                    `p ${step.p.toPrecision(2)}: ${step.decision === 'not-moved' ? 'did not move' : step.decision}`;
-            log(`step ${steps.length}/${planned}: ${short(step)} ${what}`);
-            return step;
-        };
-        // Step 1: did bad move at all (the benchmark's own threshold, at the step's alpha)?
-        const first = record(await measure(candidates[n - 1], 'bad', benchmark.compare.threshold));
-        if (first.decision === 'errored') {
-            return { ...shared(), kind: 'errored', reason: `bad ${short(bad)} ${first.error}` };
-        }
-        if (!first.moved) {
-            return {
-                ...shared(),
-                kind: 'no-regression',
-                reason: `no regression between good and bad for ${benchmark.name} ${metric}: ` +
-                    `bad against good ×${first.ratio.toFixed(3)} [${first.ciLow.toFixed(3)}, ${first.ciHigh.toFixed(3)}], ` +
-                    `p ${first.p.toPrecision(2)} (${first.verdict} at alpha ${alpha.toPrecision(2)}, threshold ${formatFraction(benchmark.compare.threshold)})`
-            };
-        }
-        const threshold = movedThreshold(first.ratio);
-        let range = { lo: -1, hi: n - 1 };
-        const measuredAt = new Map([[n - 1, first]]);
-        const commitAt = (index) => (index < 0 ? good : info(candidates[index]));
-        for (let probe = nextProbe(range); probe !== undefined; probe = nextProbe(range)) {
-            const step = record(await measure(candidates[probe], 'probe', threshold));
-            const known = { after: commitAt(range.lo), upTo: commitAt(range.hi) };
-            if (step.decision === 'errored') {
-                return {
-                    ...shared(),
-                    kind: 'errored',
-                    reason: `${short(step)} ${step.error}`,
-                    range: known
-                };
-            }
-            if (step.decision === 'undecided') {
-                return {
-                    ...shared(),
-                    kind: 'undecided',
-                    reason: `step ${steps.length} could not decide whether ${short(step)} moved: ` +
-                        `×${step.ratio.toFixed(3)} [${step.ciLow.toFixed(3)}, ${step.ciHigh.toFixed(3)}] after ${step.pairs} pairs ` +
-                        `(moved needs p < ${alpha.toPrecision(2)} and at least ×${step.movedAt.toFixed(3)}); more trials (--trials) ` +
-                        `or a quieter machine may decide it`,
-                    range: known
-                };
-            }
-            measuredAt.set(probe, step);
-            range = narrow(range, probe, step.moved);
-        }
-        const culprit = candidates[range.hi];
-        const at = measuredAt.get(range.hi);
-        return {
-            ...shared(),
-            kind: 'found',
-            culprit: { ...info(culprit), parents: culprit.parents },
-            ratio: at.ratio,
-            ciLow: at.ciLow,
-            ciHigh: at.ciHigh,
-            lastGood: commitAt(range.lo)
-        };
-    }
-    finally {
-        goodCheckout.remove();
-    }
-}
-const info = (c) => ({ commit: c.commit, subject: c.subject });
-const formatFraction = (fraction) => `${Number((fraction * 100).toPrecision(3))} %`;
-
-/**
- * How the commands report a failure they know (a bad flag, config, results file, git ref,
- * setup): one message on stderr and an exit code. Messages quote what the user or a file
- * gave (paths, refs, values), so they go to the terminal made inert, in this one place.
+ * How the commands show a failure they know (a bad flag, config, results file, git ref,
+ * setup): one message on stderr; the exit code comes from the one mapping in
+ * src/app/errors.ts. Messages quote what the user or a file gave (paths, refs, values), so
+ * they go to the terminal made inert, in this one place.
  */
 /** Writes `perfgate: <text>` with the text's control and bidirectional characters escaped. */
 function writeProblem(stream, text) {
@@ -425,25 +47,17 @@ function writeProblem(stream, text) {
  * by the command's `usage`.
  */
 function reportFailure(stream, error, usage) {
-    if (error instanceof ConfigError) {
-        // Each issue already names its file, line and field (and is printable).
-        stream.write(`${sanitizeChildText(error.message)}\n`);
-        return EXIT.usage;
-    }
-    if (error instanceof RequestError) {
-        writeProblem(stream, error.message);
+    const failure = failureOf(error);
+    if (!failure)
+        return undefined;
+    // A config error's issues already name their file, line and field (and are printable).
+    if (failure.kind === 'config')
+        stream.write(`${sanitizeChildText(failure.message)}\n`);
+    else
+        writeProblem(stream, failure.message);
+    if (failure.kind === 'request')
         stream.write(`\n${usage}`);
-        return EXIT.usage;
-    }
-    if (error instanceof ResultsError || error instanceof BisectError) {
-        writeProblem(stream, error.message);
-        return EXIT.usage;
-    }
-    if (error instanceof BaseCheckoutError) {
-        writeProblem(stream, error.message);
-        return error.kind === 'usage' ? EXIT.usage : EXIT.runtime;
-    }
-    return undefined;
+    return failure.outcome.exitCode;
 }
 
 /** Reading flag values the same way in every command: errors name the flag and the range. */
@@ -1061,6 +675,28 @@ function formatP(p) {
         return 'p < 1e-300';
     return p < 0.001 ? `p = ${p.toExponential(1)}` : `p = ${p.toFixed(3)}`;
 }
+/** "confirmed: commit against its parent +9.8 % [+8.1 %, +11.5 %], 30 pairs" and the like. */
+function describeStatus(step) {
+    const measured = step.confirmed;
+    const pairs = measured && measured.verdict !== 'unmeasured'
+        ? `: commit against its parent ${percent(measured.ratio)} ` +
+            `[${percent(measured.low)}, ${percent(measured.high)}], ${measured.pairs} pairs`
+        : '';
+    switch (step.status) {
+        case 'confirmed':
+            return `confirmed${pairs}`;
+        case 'not-confirmed':
+            return `not confirmed by a paired re-measure${pairs}`;
+        case 'accepted':
+            return (`accepted on pull request ${step.accepted?.pullRequest ?? '?'} by ${clean(step.accepted?.by ?? '?')}: ` +
+                clean(step.accepted?.reason ?? ''));
+        default:
+            return measured?.verdict === 'unmeasured'
+                ? 'candidate: the paired re-measure could not be made'
+                : 'candidate: not re-measured (perfgate history --confirm)';
+    }
+}
+const percent = (ratio) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`;
 function describeStep(series, step) {
     const position = series.points.findIndex((point) => point.commit === step.commit);
     const worse = METRICS[series.metric].higherIsBetter ? step.ratio < 1 : step.ratio > 1;
@@ -1069,16 +705,18 @@ function describeStep(series, step) {
     return (`    ${worse ? '▲ worse' : '▼ better'} ${change} ${interval} at ${shortSha(step.commit)} ` +
         `(commit ${position + 1} of ${series.points.length}): ` +
         `${formatMetric(series.metric, step.before)} → ${formatMetric(series.metric, step.after)}, ` +
-        formatP(step.p));
+        `${formatP(step.p)}\n      ${describeStatus(step)}`);
 }
 /** Renders the history for the terminal; `trendPoints` commits per sparkline. */
 function renderHistoryTerminal(report, trendPoints = DEFAULT_TREND_POINTS) {
     const commits = new Set(report.series.flatMap((s) => s.points.map((p) => p.commit))).size;
     const lines = [];
     const benchmarks = new Set(report.series.map((s) => s.benchmark));
+    const confirmed = report.changePoints.filter((step) => step.status === 'confirmed').length;
     lines.push(`perfgate history: ${commits} commit${commits === 1 ? '' : 's'}, ` +
         `${benchmarks.size} benchmark${benchmarks.size === 1 ? '' : 's'}, ` +
-        `${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'}`);
+        `${report.changePoints.length} change point${report.changePoints.length === 1 ? '' : 's'} ` +
+        `(${confirmed} confirmed)`);
     if (report.series.length === 0) {
         lines.push('no stored results to show');
         return lines.join('\n') + '\n';
@@ -1105,13 +743,17 @@ function renderHistoryTerminal(report, trendPoints = DEFAULT_TREND_POINTS) {
 
 /**
  * `perfgate history`: main's trend and change points, from the data branch (default) or a
- * directory of results files. Prints the terminal view (or `--json`); exits 0 when it could
- * read the history (a change point is information, not a failed gate), 2 on a usage error
- * or when there is no stored history to read (an empty directory, a branch without results).
+ * directory of results files, with the confirmations stored on the data branch. With
+ * `--confirm`, each candidate step of a gated metric not confirmed yet is re-measured here
+ * as a paired A/B of its commit against its parent (progress on stderr; nothing is
+ * written to the data branch). Prints the terminal view (or `--json`); exits 0 when it
+ * could read the history (a change point is information, not a failed gate), 2 on a usage
+ * error or when there is no stored history to read (an empty directory, a branch without
+ * results), 1 when --confirm cannot load the config.
  */
 const HISTORY_USAGE = `  perfgate history  [--data-branch perfgate-data] [--remote origin] | [--dir <results dir>]
                     [--last <commits>] [--filter <regex>] [--json] [--html <dir>]
-                    [--commit-url <url with {commit}>]`;
+                    [--commit-url <url with {commit}>] [--confirm [--config perfgate.yml]]`;
 const HISTORY_OPTIONS = {
     'data-branch': { type: 'string' },
     remote: { type: 'string' },
@@ -1120,8 +762,12 @@ const HISTORY_OPTIONS = {
     last: { type: 'string' },
     json: { type: 'boolean' },
     html: { type: 'string' },
-    'commit-url': { type: 'string' }
+    'commit-url': { type: 'string' },
+    confirm: { type: 'boolean' },
+    config: { type: 'string' }
 };
+/** Most candidates `--confirm` re-measures in one call (newest first). */
+const MAX_LOCAL_CONFIRMATIONS = 10;
 function usage(io, message) {
     io.stderr.write(`perfgate history: ${message}\n\nUsage:\n${HISTORY_USAGE}\n`);
     return EXIT.usage;
@@ -1181,9 +827,16 @@ async function commandHistory(args, io) {
             return usage(io, `--html: ${error.message}`);
         }
     }
+    if (values.config !== undefined && !values.confirm) {
+        return usage(io, '--config is read only with --confirm (the config that decides what is measured)');
+    }
     const inRepo = gitSync(io.cwd, ['rev-parse', '--is-inside-work-tree']).out === 'true';
+    if (values.confirm && !inRepo) {
+        return usage(io, `--confirm: ${io.cwd} is not in a git repository: the commits are checked out from it`);
+    }
     const onWarning = (message) => io.stderr.write(`perfgate: warning: ${message}\n`);
     let entries;
+    let stored = [];
     try {
         if (values.dir !== undefined) {
             entries = readResultsDir(path.resolve(io.cwd, values.dir), {
@@ -1204,6 +857,7 @@ async function commandHistory(args, io) {
                 last,
                 onWarning
             });
+            stored = readBranchConfirmations({ cwd: io.cwd, branch: values['data-branch'], onWarning });
         }
     }
     catch (error) {
@@ -1212,7 +866,13 @@ async function commandHistory(args, io) {
         io.stderr.write(`perfgate history: ${error.message}\n`);
         return EXIT.usage;
     }
-    const report = historyOf(entries, { filter });
+    let report = historyOf(entries, { filter, confirmations: stored });
+    if (values.confirm) {
+        const added = await confirmLocally(entries, report.changePoints, values.config, io);
+        if (added === undefined)
+            return EXIT.runtime;
+        report = historyOf(entries, { filter, confirmations: [...stored, ...added] });
+    }
     if (values.json)
         io.stdout.write(JSON.stringify(report) + '\n');
     else
@@ -1235,6 +895,34 @@ async function commandHistory(args, io) {
         io.stderr.write(`dashboard written to ${html.display}\n`);
     }
     return EXIT.passed;
+}
+/**
+ * `--confirm`: re-measures the candidates (newest first, at most MAX_LOCAL_CONFIRMATIONS)
+ * with the working tree's config; undefined when the config cannot be loaded (said on
+ * stderr).
+ */
+async function confirmLocally(entries, changePoints, configFile, io) {
+    const steps = stepsToConfirm(changePoints, {
+        order: entries.map((e) => e.commit),
+        limit: MAX_LOCAL_CONFIRMATIONS
+    });
+    io.stderr.write(`perfgate history: ${steps.length} candidate step${steps.length === 1 ? '' : 's'} to confirm\n`);
+    if (steps.length === 0)
+        return [];
+    let config;
+    try {
+        config = loadConfigFile(io.cwd, configFile);
+    }
+    catch (error) {
+        if (!(error instanceof ConfigError))
+            throw error;
+        io.stderr.write(`perfgate history: --confirm: ${error.message}\n`);
+        return undefined;
+    }
+    return confirmSteps(config, steps, {
+        runner: io.runner ?? createProcessTrialRunner(),
+        log: (line) => io.stderr.write(`${line}\n`)
+    }, { budgetMs: Number.POSITIVE_INFINITY });
 }
 
 /** A YAML string: JSON's double-quoted form is valid YAML. */
@@ -1443,9 +1131,130 @@ async function commandInit(args, io) {
 }
 
 /**
- * The perfgate command line: turns argv into a request for the application layer, presents
- * the judged results (terminal report, files, JSON) and returns the exit code of the
- * outcome: 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be
+ * How the command line presents a run: its outputs opened before anything is measured,
+ * the request run through the PR-run use case, and its publishers: the terminal report (or
+ * the results as JSON on standard output), the results file (--out) and the markdown report
+ * (--report), all from the one report model. Files are written after the report is shown, so a late
+ * write failure never hides what was measured; it makes the exit code 3.
+ */
+/** The terminal report, or the results as JSON on standard output with --json. */
+function screenPublisher(outputs, io) {
+    const terminal = outputs.out?.isStdout || outputs.report?.isStdout ? io.stderr : io.stdout;
+    return {
+        publish: ({ results, report }) => {
+            if (outputs.json) {
+                io.stdout.write(serializeResults(results));
+                return;
+            }
+            const table = results.benchmarks.length > 0 ? renderTerminalReport(results) + '\n' : '';
+            terminal.write(`\n${table}${renderTerminalVerdict(report)}`);
+        }
+    };
+}
+/** Publishers for the screen, --out and --report. */
+function cliPublishers(outputs, io) {
+    let failed = false;
+    const file = (target, what, text) => target
+        ? [
+            {
+                publish: (run) => {
+                    try {
+                        target.write(text(run));
+                        if (!target.isStdout) {
+                            io.stderr.write(`${what} written to ${terminalName(target.display)}\n`);
+                        }
+                    }
+                    catch (error) {
+                        if (!(error instanceof OutputError))
+                            throw error;
+                        writeProblem(io.stderr, error.message);
+                        failed = true;
+                    }
+                }
+            }
+        ]
+        : [];
+    return {
+        publishers: [
+            screenPublisher(outputs, io),
+            ...file(outputs.out, 'results', ({ results }) => serializeResults(results)),
+            ...file(outputs.report, 'report', ({ report }) => renderMarkdownReport(report, { version: VERSION }))
+        ],
+        writeFailed: () => failed
+    };
+}
+/**
+ * Opens the requested outputs before anything is measured. At most one of them may use
+ * standard output; when one does, the terminal report goes to stderr.
+ */
+function openOutputs(values, io) {
+    const onStdout = [
+        values.json && '--json',
+        values.out === '-' && '--out -',
+        values.report === '-' && '--report -'
+    ].filter(Boolean);
+    if (onStdout.length > 1) {
+        throw new UsageError(`${onStdout.join(' and ')}: only one output can go to standard output`);
+    }
+    const open = (file) => {
+        if (file === undefined)
+            return undefined;
+        try {
+            return openOutput(io.cwd, file, io.stdout);
+        }
+        catch (error) {
+            if (error instanceof OutputError)
+                throw new UsageError(error.message);
+            throw error;
+        }
+    };
+    return { out: open(values.out), report: open(values.report), json: values.json === true };
+}
+/**
+ * Runs a request through the PR-run use case, published to the screen and the files asked
+ * for; returns the outcome's exit code (3 when a file could not be written).
+ */
+async function judgeAndPresent(request, outputs, io, deps = {}) {
+    const shown = cliPublishers(outputs, io);
+    const run = await prRun(request, {
+        runner: io.runner ?? createProcessTrialRunner(),
+        log: cliLog(io.stderr),
+        ...deps,
+        publishers: shown.publishers
+    });
+    return shown.writeFailed() ? EXIT.runtime : run.outcome.exitCode;
+}
+/** The CLI's log for the use case: notes and warnings alike go to stderr. */
+function cliLog(stderr) {
+    return {
+        ...(stderr.isTTY !== undefined ? { isTTY: stderr.isTTY } : {}),
+        write: (text) => stderr.write(text),
+        info: (line) => void stderr.write(`${line}\n`),
+        warning: (line) => void stderr.write(`${line}\n`)
+    };
+}
+/** Writes results after each benchmark; a failure is said once and the run goes on. */
+function partialWriter(out, io) {
+    if (!out || out.isStdout)
+        return undefined;
+    let warned = false;
+    return (partial) => {
+        try {
+            out.write(serializeResults(partial));
+        }
+        catch (error) {
+            if (!(error instanceof OutputError) || warned)
+                return;
+            warned = true;
+            writeProblem(io.stderr, `${error.message}; will try again at the end`);
+        }
+    };
+}
+
+/**
+ * The perfgate command line: turns argv into a request for the PR-run use case
+ * (src/app/pr-run.ts), has it presented (src/cli/present.ts: terminal report, files, JSON)
+ * and returns the exit code of the outcome: 0 passed · 1 gate failed · 2 usage or config error · 3 a benchmark could not be
  * measured (or results could not be written).
  */
 const USAGE = `perfgate ${VERSION} — benchmarks with a verdict you can trust
@@ -1501,11 +1310,6 @@ const COMPARE_OPTIONS = {
 const VALIDATE_OPTIONS = {
     config: { type: 'string', short: 'c' }
 };
-/** HEAD's commit in `dir`, or undefined outside a git repository. */
-function headCommit(dir) {
-    const head = gitSync(dir, ['rev-parse', 'HEAD']);
-    return head.ok ? head.out : undefined;
-}
 function durationFlag(flag, text) {
     if (text === undefined)
         return undefined;
@@ -1527,79 +1331,10 @@ function choiceFlag(flag, choices, text) {
 function failOnFlag(text) {
     return choiceFlag('fail-on', FAIL_ON_VALUES, text);
 }
-/**
- * Opens the requested outputs before anything is measured. At most one of them may use
- * standard output; when one does, the terminal report goes to stderr.
- */
-function openOutputs(values, io) {
-    const onStdout = [
-        values.json && '--json',
-        values.out === '-' && '--out -',
-        values.report === '-' && '--report -'
-    ].filter(Boolean);
-    if (onStdout.length > 1) {
-        throw new UsageError(`${onStdout.join(' and ')}: only one output can go to standard output`);
-    }
-    const open = (file) => {
-        if (file === undefined)
-            return undefined;
-        try {
-            return openOutput(io.cwd, file, io.stdout);
-        }
-        catch (error) {
-            if (error instanceof OutputError)
-                throw new UsageError(error.message);
-            throw error;
-        }
-    };
-    return { out: open(values.out), report: open(values.report), json: values.json === true };
-}
-/**
- * Presents judged results: the terminal report (or JSON), the report and results files;
- * returns the exit code of the outcome. Files are written after the report is shown, so a
- * late write failure never hides what was measured.
- */
-function present(results, outputs, io, profiles = []) {
-    const model = withProfiles(buildReport(results, results.comparison), profileSections(profiles, (dir) => displayPath(io.cwd, dir)));
-    const terminal = outputs.out?.isStdout || outputs.report?.isStdout ? io.stderr : io.stdout;
-    if (outputs.json)
-        io.stdout.write(serializeResults(results));
-    else {
-        const table = results.benchmarks.length > 0 ? renderTerminalReport(results) + '\n' : '';
-        terminal.write(`\n${table}${renderTerminalVerdict(model)}`);
-    }
-    const writes = [
-        [outputs.out, 'results', () => serializeResults(results)],
-        [outputs.report, 'report', () => renderMarkdownReport(model, { version: VERSION })]
-    ];
-    let failed = false;
-    for (const [target, what, text] of writes) {
-        if (!target)
-            continue;
-        try {
-            target.write(text());
-            if (!target.isStdout)
-                io.stderr.write(`${what} written to ${terminalName(target.display)}\n`);
-        }
-        catch (error) {
-            if (!(error instanceof OutputError))
-                throw error;
-            writeProblem(io.stderr, error.message);
-            failed = true;
-        }
-    }
-    return failed ? EXIT.runtime : outcomeOf(results).exitCode;
-}
 async function commandRun(args, io) {
     const values = parse(args, RUN_OPTIONS);
     if (values.base !== undefined && values.baseline !== undefined) {
         throw new UsageError('--base and --baseline exclude each other: compare with a git ref or with a results file');
-    }
-    if (values['max-duration'] !== undefined && values.base === undefined) {
-        // The budget shares an A/B's pairs among undecided benchmarks; a run of head alone has
-        // no looks to stop at, so the flag would silently do nothing.
-        throw new UsageError('--max-duration: a time budget is for an A/B run and needs --base <git-ref>; ' +
-            'without it every benchmark runs its trials (set fewer with --trials)');
     }
     const trials = wholeNumber('trials', values.trials, 1, MAX_TRIALS);
     const filter = regex('filter', values.filter);
@@ -1608,20 +1343,16 @@ async function commandRun(args, io) {
     const maxDurationMs = durationFlag('max-duration', values['max-duration']);
     const measure = choiceFlag('measure', MEASURE_VALUES, values.measure);
     const config = loadConfigFile(io.cwd, values.config, measure);
-    const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1) ??
-        (shard ? sharedSeed(headCommit(config.dir), configHash(config)) : randomInt(2 ** 31));
+    const seed = wholeNumber('seed', values.seed, 0, 2 ** 31 - 1);
     // Outputs and a stored baseline are checked before anything is measured.
     const outputs = openOutputs(values, io);
     const baseline = values.base !== undefined
         ? { kind: 'merge-base', ref: values.base }
         : values.baseline !== undefined
-            ? {
-                kind: 'stored',
-                results: readResultsFile(io.cwd, values.baseline),
-                source: values.baseline
-            }
+            ? { kind: 'file', cwd: io.cwd, file: values.baseline }
             : { kind: 'none' };
     const request = {
+        kind: 'measure',
         config,
         filter,
         baseline,
@@ -1633,38 +1364,19 @@ async function commandRun(args, io) {
         ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
         ...(values.profile ? { profile: 'always' } : {})
     };
-    let profiles = [];
-    const results = await runBenchmarks(request, {
-        runner: io.runner ?? createProcessTrialRunner(),
-        log: io.stderr,
-        onPartial: partialWriter(outputs.out, io),
+    const onPartial = partialWriter(outputs.out, io);
+    return judgeAndPresent(request, outputs, io, {
+        // HEAD seeds a shard's pair order; the command line never fetches a commit.
+        git: { head: () => readCheckout(config.dir) },
+        ...(onPartial ? { onPartial } : {}),
         profiler: {
             runner: io.profileRunner ?? createProcessProfileRunner(),
-            log: io.stderr,
             outDir: path.resolve(io.cwd, values['profile-dir'] ?? path.join(config.dir, '.perfgate', 'profiles')),
-            onProfiles: (found) => (profiles = found)
+            link: (dir) => displayPath(io.cwd, dir)
         }
     });
-    return present(results, outputs, io, profiles);
 }
-/** Writes results after each benchmark; a failure is said once and the run goes on. */
-function partialWriter(out, io) {
-    if (!out || out.isStdout)
-        return undefined;
-    let warned = false;
-    return (partial) => {
-        try {
-            out.write(serializeResults(partial));
-        }
-        catch (error) {
-            if (!(error instanceof OutputError) || warned)
-                return;
-            warned = true;
-            writeProblem(io.stderr, `${error.message}; will try again at the end`);
-        }
-    };
-}
-function commandCompare(args, io) {
+async function commandCompare(args, io) {
     let parsed;
     try {
         parsed = parseArgs({ args, options: COMPARE_OPTIONS, strict: true, allowPositionals: true });
@@ -1679,9 +1391,9 @@ function commandCompare(args, io) {
     const base = readResultsFile(io.cwd, baseFile);
     const head = readResultsFile(io.cwd, headFile);
     const outputs = openOutputs(parsed.values, io);
-    return present(compareStored(base, head, baseFile), outputs, io);
+    return judgeAndPresent({ kind: 'compare', base, head, baseSource: baseFile }, outputs, io);
 }
-function commandMerge(args, io) {
+async function commandMerge(args, io) {
     let parsed;
     try {
         parsed = parseArgs({ args, options: COMPARE_OPTIONS, strict: true, allowPositionals: true });
@@ -1697,7 +1409,7 @@ function commandMerge(args, io) {
         results: readResultsFile(io.cwd, file)
     }));
     const outputs = openOutputs(parsed.values, io);
-    return present(mergeShards(files), outputs, io);
+    return judgeAndPresent({ kind: 'merge', shards: files }, outputs, io);
 }
 function commandValidate(args, io) {
     const values = parse(args, VALIDATE_OPTIONS);
@@ -1715,9 +1427,9 @@ async function main(args, io) {
             case 'run':
                 return await commandRun(rest, io);
             case 'compare':
-                return commandCompare(rest, io);
+                return await commandCompare(rest, io);
             case 'merge':
-                return commandMerge(rest, io);
+                return await commandMerge(rest, io);
             case 'history':
                 return await commandHistory(rest, io);
             case 'calibrate':

@@ -3,53 +3,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import Module, { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { p as prepareFunction, a as measureFunction } from './chunk-engine.js';
+import { c as callBench, p as prepareFunction, a as measureFunction } from './chunk-count.js';
 import { H as HARNESS_SPECIFIERS, i as importedHarnesses } from './chunk-detect.js';
 import { b as benchRegistry } from './chunk-registry.js';
 import 'node:perf_hooks';
-
-/** Results land here so the optimizer cannot drop the call as dead code. */
-let countSink;
-function isThenable(value) {
-    return ((typeof value === 'object' || typeof value === 'function') &&
-        value !== null &&
-        typeof value.then === 'function');
-}
-/** Calls `fn` warmupCalls + calls times (or calibrates); returns the calls counted. */
-async function callBench(fn, benchOptions, options) {
-    await benchOptions.setup?.();
-    try {
-        // The probe call tells sync from async, as the timing engine does; it counts as warm-up.
-        const first = fn();
-        const isAsync = isThenable(first);
-        if (isAsync)
-            await first;
-        const call = isAsync
-            ? async (n) => {
-                for (let i = 0; i < n; i++)
-                    countSink = await fn();
-            }
-            : (n) => {
-                for (let i = 0; i < n; i++)
-                    countSink = fn();
-            };
-        await call(Math.max(0, options.warmupCalls - 1));
-        if (options.calibrateMs === undefined) {
-            await call(options.calls);
-            return options.calls;
-        }
-        const end = performance.now() + options.calibrateMs;
-        let calls = 0;
-        for (let batch = 1; performance.now() < end; batch = Math.min(batch * 2, 1 << 20)) {
-            await call(batch);
-            calls += batch;
-        }
-        return calls;
-    }
-    finally {
-        await benchOptions.teardown?.();
-    }
-}
+import 'node:os';
 
 /**
  * Inside a function worker: the imports of other harnesses ('vitest', 'tinybench',
@@ -127,6 +85,14 @@ function benchesOf(registry, harness) {
     return new Map([...registry].filter(([, bench]) => (bench.harness ?? 'perfgate') === harness));
 }
 
+/** Whether a message is the calls N a counting worker waits for. */
+function isCountCalls(value) {
+    return (typeof value === 'object' &&
+        value !== null &&
+        value.type === 'count-calls' &&
+        Number.isSafeInteger(value.calls) &&
+        value.calls > 0);
+}
 const REQUEST_TYPES = new Set([
     'run',
     'prepare',
@@ -256,6 +222,13 @@ async function run(request) {
 }
 /** The worker's state on command: nothing yet, or a bench prepared and sampled so far. */
 let prepared;
+/** Who waits for the calls of an instruction count (sent while `count` is handled). */
+let awaitingCalls;
+function callsFromPerfgate() {
+    return new Promise((resolve) => {
+        awaitingCalls = resolve;
+    });
+}
 /** One command; true when the worker is done (a result sent). */
 async function handle(request) {
     switch (request.type) {
@@ -283,7 +256,11 @@ async function handle(request) {
         }
         case 'count': {
             const bench = await loadBench(request);
-            const calls = await callBench(bench.fn, bench.options, request);
+            const calls = await callBench(bench.fn, bench.options, async () => {
+                const calls = callsFromPerfgate();
+                await reply({ type: 'probed' });
+                return calls;
+            });
             await reply({ type: 'counted', calls });
             return true;
         }
@@ -309,6 +286,11 @@ process.on('disconnect', () => process.exit(1));
 // Commands are handled one at a time, in order.
 let queue = Promise.resolve();
 process.on('message', (message) => {
+    if (awaitingCalls && isCountCalls(message)) {
+        awaitingCalls(message.calls);
+        awaitingCalls = undefined;
+        return;
+    }
     queue = queue.then(async () => {
         if (!isWorkerRequest(message)) {
             await reply({ type: 'error', message: 'perfgate worker: unexpected message' });

@@ -1,0 +1,269 @@
+import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getPriority } from 'node:os';
+
+/** Quantiles and the median (pure): one definition for trials, budgets and samples. */
+/**
+ * Quantile of sorted values by linear interpolation (Hyndman & Fan type 7, R's default).
+ * https://doi.org/10.2307/2684934
+ */
+function quantileSorted(sorted, q) {
+    const position = (sorted.length - 1) * q;
+    const lower = Math.floor(position);
+    const upper = Math.ceil(position);
+    const low = sorted[lower];
+    return low + (sorted[upper] - low) * (position - lower);
+}
+/** Median of unsorted values (type 7 at 0.5: the mean of the middle two for even counts). */
+function median(values) {
+    return quantileSorted([...values].sort((a, b) => a - b), 0.5);
+}
+
+/**
+ * The timing engine that runs inside a function worker: calibrate a batch size so the
+ * timer's own cost is negligible, warm up, then sample batches for a fixed time. Modelled
+ * on mitata (batching, a sink the optimizer cannot remove); chosen over tinybench and
+ * mitata by `npm run bench:harness` (figures in docs/PERFORMANCE.md).
+ */
+const DEFAULT_MIN_BATCH_NS = 100_000;
+const DEFAULT_MIN_SAMPLES = 10;
+const DEFAULT_MAX_SAMPLES = 1_000_000;
+const MAX_BATCH = 1 << 30;
+function syncBatch(fn) {
+    return (n) => {
+        const start = process.hrtime.bigint();
+        for (let i = 0; i < n; i++)
+            fn();
+        return Number(process.hrtime.bigint() - start);
+    };
+}
+function asyncBatch(fn) {
+    return async (n) => {
+        const start = process.hrtime.bigint();
+        for (let i = 0; i < n; i++)
+            await fn();
+        return Number(process.hrtime.bigint() - start);
+    };
+}
+function isThenable$1(value) {
+    return ((typeof value === 'object' || typeof value === 'function') &&
+        value !== null &&
+        typeof value.then === 'function');
+}
+const gc = globalThis.gc;
+/**
+ * Bytes the process holds for JavaScript: the V8 heap in use and `external` memory, which
+ * includes every ArrayBuffer and Buffer (https://nodejs.org/api/process.html#processmemoryusage).
+ * A leak of Buffers lives outside the heap: the heap alone shows none of it.
+ */
+function retainedBytes() {
+    const usage = process.memoryUsage();
+    return { heap: usage.heapUsed, memory: usage.heapUsed + usage.external };
+}
+/** Sets up, calibrates and warms `fn`; the caller samples, finishes and closes. */
+async function prepareFunction(fn, benchOptions, options) {
+    const minBatchNs = options.minBatchNs ?? DEFAULT_MIN_BATCH_NS;
+    const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
+    await benchOptions.setup?.();
+    let closed = false;
+    const close = async () => {
+        if (closed)
+            return;
+        closed = true;
+        await benchOptions.teardown?.();
+    };
+    try {
+        // One probe call tells sync from async; an async fn is timed with await per call.
+        const first = fn();
+        const isAsync = isThenable$1(first);
+        if (isAsync)
+            await first;
+        const batch = isAsync ? asyncBatch(fn) : syncBatch(fn);
+        // Calibrate: grow the batch until it runs for minBatchNs three times in a row (a
+        // single cold batch can be slow before the JIT kicks in), then keep adjusting during
+        // warm-up as the code gets faster. Sampling uses one fixed batch size.
+        let batchSize = 1;
+        const grow = (elapsed) => {
+            const factor = Math.ceil((minBatchNs / Math.max(elapsed, 1)) * 1.2);
+            batchSize = Math.min(MAX_BATCH, batchSize * Math.min(Math.max(factor, 2), 1000));
+        };
+        for (let longEnough = 0; longEnough < 3 && batchSize < MAX_BATCH;) {
+            const elapsed = await batch(batchSize);
+            if (elapsed >= minBatchNs)
+                longEnough++;
+            else {
+                longEnough = 0;
+                grow(elapsed);
+            }
+        }
+        const warmupEnd = performance.now() + options.warmupMs;
+        while (performance.now() < warmupEnd) {
+            const elapsed = await batch(batchSize);
+            if (elapsed < minBatchNs && batchSize < MAX_BATCH)
+                grow(elapsed);
+        }
+        gc?.();
+        const before = retainedBytes();
+        // GC from the first slice to the summary, also what V8 does between slices (work the
+        // bench's own allocations caused, moved out of the timed batches by the pauses).
+        const gcEntries = [];
+        const observer = new PerformanceObserver((list) => gcEntries.push(...list.getEntries()));
+        let observing = false;
+        let samples = new Float64Array(Math.min(maxSamples, 1 << 16));
+        let count = 0;
+        let totalNs = 0;
+        return {
+            async sample(ms, minBatches = 1) {
+                if (!observing) {
+                    observer.observe({ entryTypes: ['gc'] });
+                    observing = true;
+                }
+                const end = performance.now() + ms;
+                let taken = 0;
+                while ((performance.now() < end || taken < minBatches) && count < maxSamples) {
+                    const elapsed = await batch(batchSize);
+                    if (count === samples.length) {
+                        const grown = new Float64Array(Math.min(maxSamples, samples.length * 2));
+                        grown.set(samples);
+                        samples = grown;
+                    }
+                    samples[count++] = elapsed / batchSize;
+                    totalNs += elapsed;
+                    taken++;
+                }
+                return taken;
+            },
+            async finish() {
+                // GC entries arrive asynchronously: let the observer flush before reading them.
+                await new Promise((resolve) => setTimeout(resolve, 0));
+                gcEntries.push(...observer.takeRecords());
+                observer.disconnect();
+                gc?.();
+                const after = retainedBytes();
+                // ru_maxrss: in KiB on Linux (libuv converts macOS's bytes to the same unit).
+                const rss = process.resourceUsage().maxRSS * 1024;
+                if (count === 0)
+                    throw new Error('perfgate engine: finish() before any sample');
+                const sorted = samples.subarray(0, count).sort();
+                const meanNs = totalNs / (count * batchSize);
+                return {
+                    p50: quantileSorted(sorted, 0.5) / 1e6,
+                    p95: quantileSorted(sorted, 0.95) / 1e6,
+                    p99: quantileSorted(sorted, 0.99) / 1e6,
+                    max: sorted[count - 1] / 1e6,
+                    mean: meanNs / 1e6,
+                    ops: 1e9 / meanNs,
+                    heap: after.heap - before.heap,
+                    memory: after.memory - before.memory,
+                    rss,
+                    gcCount: gcEntries.length,
+                    gcTime: gcEntries.reduce((sum, entry) => sum + entry.duration, 0),
+                    samples: count,
+                    batchSize,
+                    async: isAsync
+                };
+            },
+            close
+        };
+    }
+    catch (error) {
+        await close();
+        throw error;
+    }
+}
+/** Measures one function for one trial. Setup and teardown run around it. */
+async function measureFunction(fn, benchOptions, options) {
+    const prepared = await prepareFunction(fn, benchOptions, options);
+    try {
+        await options.aroundSampling?.start();
+        await prepared.sample(options.timeMs, options.minSamples ?? DEFAULT_MIN_SAMPLES);
+        await options.aroundSampling?.stop();
+        return await prepared.finish();
+    }
+    finally {
+        await prepared.close();
+    }
+}
+
+/**
+ * What a function worker does for an instruction count, inside one process run under
+ * callgrind: set up, call the bench, and mark the edges of counted windows with
+ * `markWindow()` (callgrind dumps and zeroes its counters as the mark's native function is
+ * entered: src/runners/instructions/valgrind.ts), so start-up, loading and setup are never
+ * in a counted window and two processes' start-ups need not repeat. No timer reads, no
+ * samples: a window holds the calls and nothing else.
+ *
+ * The windows, in order (WINDOWS of them; perfgate reads them from callgrind's dumps):
+ * 1. start-up, loading, setup and the first call (not used);
+ * 2. one call: the probe perfgate sizes the count from (it then sends the calls N);
+ * 3. the wait for N, N calls of warm-up, a full garbage collection;
+ * 4. nothing: the marks' own cost;
+ * 5. N counted calls. Per call = (window 5 − window 4) / N.
+ */
+/** Results land here so the optimizer cannot drop the call as dead code. */
+let countSink;
+/** How many windows a count marks (see above); a bench that marks more is an error. */
+const WINDOWS = 5;
+/** The window that holds the probe call, and those of the marks alone and the counted calls. */
+const PROBE_WINDOW = 1;
+const EMPTY_WINDOW = 3;
+const COUNTED_WINDOW = 4;
+/**
+ * Ends a counted window and starts the next: `os.getPriority()`, a native function a bench
+ * has no reason to call, whose entry callgrind dumps before (WINDOW_MARK in valgrind.ts).
+ */
+function markWindow() {
+    getPriority();
+}
+/**
+ * A full collection before the counted windows (the worker runs with `--expose-gc`): the
+ * wait for N is longer or shorter, and whatever idle time started must not spill into the
+ * count; every count starts from the same collected heap.
+ */
+function collectGarbage() {
+    globalThis.gc?.();
+}
+function isThenable(value) {
+    return ((typeof value === 'object' || typeof value === 'function') &&
+        value !== null &&
+        typeof value.then === 'function');
+}
+/**
+ * Calls `fn` in the windows above; `callsToCount` reports the probe and resolves with the
+ * calls N perfgate chose. Returns N.
+ */
+async function callBench(fn, benchOptions, callsToCount) {
+    await benchOptions.setup?.();
+    try {
+        // The first call tells sync from async, as the timing engine does.
+        const first = fn();
+        const isAsync = isThenable(first);
+        if (isAsync)
+            await first;
+        const call = isAsync
+            ? async (n) => {
+                for (let i = 0; i < n; i++)
+                    countSink = await fn();
+            }
+            : (n) => {
+                for (let i = 0; i < n; i++)
+                    countSink = fn();
+            };
+        markWindow();
+        await call(1);
+        markWindow();
+        const calls = await callsToCount();
+        await call(calls);
+        collectGarbage();
+        markWindow();
+        markWindow();
+        await call(calls);
+        markWindow();
+        return calls;
+    }
+    finally {
+        await benchOptions.teardown?.();
+    }
+}
+
+export { COUNTED_WINDOW as C, DEFAULT_MIN_SAMPLES as D, EMPTY_WINDOW as E, PROBE_WINDOW as P, WINDOWS as W, measureFunction as a, callBench as c, median as m, prepareFunction as p, quantileSorted as q };
