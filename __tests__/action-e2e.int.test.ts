@@ -194,7 +194,15 @@ describe('the action on pull_request', () => {
     const again = await runAction(checkout, apiUrl, workflowRun, { mode: 'comment' })
     expect(again.code).toBe(1)
     expect(github.comments).toHaveLength(1)
-    expect(github.requests.filter((r) => r.startsWith('PATCH'))).toHaveLength(1)
+    expect(github.requests.filter((r) => r.startsWith('PATCH /repos/octo/orders/issues/'))).toEqual(
+      ['PATCH /repos/octo/orders/issues/comments/1000']
+    )
+    // Each trusted comment run completes a Check run on the measured commit (the refused
+    // artifact posted none): the regression fails it, as a required check.
+    expect(github.checkRuns.map((run) => [run.head_sha, run.status, run.conclusion])).toEqual([
+      [checkout.headSha, 'completed', 'failure'],
+      [checkout.headSha, 'completed', 'failure']
+    ])
   })
 })
 
