@@ -2,7 +2,7 @@
  * `perfgate history`: main's trend and change points, from the data branch (default) or a
  * directory of results files, with the confirmations stored on the data branch. With
  * `--confirm`, each candidate step of a gated metric not confirmed yet is re-measured here
- * as a paired A/B of its commit against its parent (progress on stderr; nothing is
+ * as one paired A/B across its window of stored commits (progress on stderr; nothing is
  * written to the data branch). Prints the terminal view (or `--json`); exits 0 when it
  * could read the history (a change point is information, not a failed gate), 2 on a usage
  * error or when there is no stored history to read (an empty directory, a branch without
