@@ -5,6 +5,8 @@
 // that reads each checkout's speed file.
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { confirmStep } from '../src/app/confirm.js'
+import { loadConfigFile } from '../src/app/files.js'
 import type { HistoryReport } from '../src/app/history.js'
 import { commandHistory } from '../src/cli/history.js'
 import { serializeResults } from '../src/results/format.js'
@@ -283,6 +285,34 @@ describe('perfgate history --confirm', () => {
     expect(shown.out.stdout).toContain(
       'accepted on pull request 12 by octocat: slower on purpose @team'
     )
+
+    // A window whose commits are not ordered around the step is refused before anything
+    // is checked out or measured, and the record says why.
+    const measuredBefore = runner.cwds.size
+    const lines: string[] = []
+    const refused = await confirmStep(
+      loadConfigFile(repo, undefined),
+      {
+        benchmark: 'steps',
+        commit: commits[STEP]!,
+        metrics: ['wall'],
+        base: commits[STEP + 1]!,
+        head: commits[STEP + 2]!
+      },
+      { runner, log: (line) => lines.push(line) }
+    )
+    const short = (at: number) => commits[at]!.slice(0, 7)
+    expect(refused).toMatchObject({
+      commit: commits[STEP],
+      parent: commits[STEP - 1],
+      base: commits[STEP + 1],
+      head: commits[STEP + 2],
+      pairs: 0,
+      metrics: [],
+      error: `commit ${short(STEP)} is not after ${short(STEP + 1)} and at or before ${short(STEP + 2)} on this history`
+    })
+    expect(lines.join('\n')).toContain('could not be measured')
+    expect(runner.cwds.size).toBe(measuredBefore)
   }, 120_000)
 
   it('refuses --config without --confirm', async () => {
