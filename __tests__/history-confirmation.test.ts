@@ -14,7 +14,7 @@ import {
   serializeConfirmation,
   type StepConfirmation
 } from '../src/history/confirmation.js'
-import type { HistoryChangePoint } from '../src/history/series.js'
+import type { HistoryChangePoint, Series } from '../src/history/series.js'
 
 const commit = 'a'.repeat(40)
 const record: StepConfirmation = {
@@ -140,6 +140,26 @@ describe('the window of a confirmation', () => {
         base: order[0],
         head: order[5]
       }
+    ])
+    // With the series searched, the window is among the series' own commits: commits 2 and
+    // 4, where the benchmark failed, have no point and are skipped.
+    const points = [0, 1, 3, 5, 6, 7].map((at) => ({
+      commit: order[at]!,
+      createdAt: '2026-12-07T00:00:00.000Z',
+      median: 10,
+      values: [10]
+    }))
+    const of = (metric: 'wall' | 'p50', on: typeof points): Series => ({
+      benchmark: 'parse',
+      kind: 'function',
+      metric,
+      unit: 'duration',
+      higherIsBetter: false,
+      points: on
+    })
+    const series = [of('wall', points), of('p50', [])]
+    expect(stepsToConfirm([point(5, 'wall')], { order, limit: 5, series })).toEqual([
+      { benchmark: 'parse', commit: order[5], metrics: ['wall'], base: order[0], head: order[7] }
     ])
     // Not gated, or measured before: not confirmed again.
     const ungated = { ...point(5, 'wall'), gated: false }

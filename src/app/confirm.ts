@@ -23,7 +23,7 @@ import {
   type ConfirmationMetric,
   type StepConfirmation
 } from '../history/confirmation.js'
-import type { HistoryChangePoint } from '../history/series.js'
+import type { HistoryChangePoint, Series } from '../history/series.js'
 import type { MetricName } from '../metrics.js'
 import { definitionHash } from '../results/hash.js'
 import type { TrialRunner } from '../runners/types.js'
@@ -88,8 +88,21 @@ export interface ConfirmDependencies {
 }
 
 /**
+ * The stored commits of the series a step was found in (oldest first: the points the
+ * search saw, without commits where the benchmark failed or was absent), else `order`.
+ */
+function commitsOfSeries(
+  series: readonly Series[] | undefined,
+  point: HistoryChangePoint,
+  order: readonly string[]
+): readonly string[] {
+  const own = series?.find((s) => s.benchmark === point.benchmark && s.metric === point.metric)
+  return own ? own.points.map((p) => p.commit) : order
+}
+
+/**
  * The candidates worth a paired re-measure, newest commit first, at most `limit`, each
- * with its window's base and head among the stored commits of `order`.
+ * with its window's base and head among the stored commits of its series (or of `order`).
  */
 export function stepsToConfirm(
   changePoints: readonly HistoryChangePoint[],
@@ -99,6 +112,8 @@ export function stepsToConfirm(
     /** Order of the commits, oldest first (to take the newest first). */
     readonly order: readonly string[]
     readonly limit: number
+    /** The series searched: a step's window is taken among its own series' commits. */
+    readonly series?: readonly Series[]
   }
 ): StepToConfirm[] {
   const byKey = new Map<string, StepToConfirm & { metrics: MetricName[] }>()
@@ -113,13 +128,14 @@ export function stepsToConfirm(
       step.metrics.push(point.metric)
       continue
     }
-    const index = rank.get(point.commit)
-    const window = index !== undefined && index > 0 ? confirmationWindow(index, rank.size) : null
+    const commits = commitsOfSeries(options.series, point, options.order)
+    const index = commits.indexOf(point.commit)
+    const window = index > 0 ? confirmationWindow(index, commits.length) : null
     byKey.set(key, {
       benchmark: point.benchmark,
       commit: point.commit,
       metrics: [point.metric],
-      ...(window ? { base: options.order[window.base]!, head: options.order[window.head]! } : {})
+      ...(window ? { base: commits[window.base]!, head: commits[window.head]! } : {})
     })
   }
   return [...byKey.values()]

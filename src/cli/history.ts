@@ -18,7 +18,7 @@ import {
   OutputError,
   type OutputTarget
 } from '../app/files.js'
-import { historyOf } from '../app/history.js'
+import { historyOf, type HistoryReport } from '../app/history.js'
 import { ConfigError } from '../config/errors.js'
 import type { StepConfirmation } from '../history/confirmation.js'
 import { EXIT } from '../app/outcome.js'
@@ -164,7 +164,7 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
   }
   let report = historyOf(entries, { filter, confirmations: stored })
   if (values.confirm) {
-    const added = await confirmLocally(entries, report.changePoints, values.config, io)
+    const added = await confirmLocally(entries, report, values.config, io)
     if (added === undefined) return EXIT.runtime
     report = historyOf(entries, { filter, confirmations: [...stored, ...added] })
   }
@@ -195,13 +195,14 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
  */
 async function confirmLocally(
   entries: readonly HistoryEntry[],
-  changePoints: Parameters<typeof stepsToConfirm>[0],
+  report: HistoryReport,
   configFile: string | undefined,
   io: CliIo
 ): Promise<StepConfirmation[] | undefined> {
-  const steps = stepsToConfirm(changePoints, {
+  const steps = stepsToConfirm(report.changePoints, {
     order: entries.map((e) => e.commit),
-    limit: MAX_LOCAL_CONFIRMATIONS
+    limit: MAX_LOCAL_CONFIRMATIONS,
+    series: report.series
   })
   io.stderr.write(
     `perfgate history: ${steps.length} candidate step${steps.length === 1 ? '' : 's'} to confirm\n`

@@ -231,7 +231,8 @@ async function confirmNewSteps(
   const steps = stepsToConfirm(report.changePoints, {
     commits: new Set(order.slice(-NEW_WINDOW)),
     order,
-    limit: MAX_CONFIRMATIONS_PER_PUSH
+    limit: MAX_CONFIRMATIONS_PER_PUSH,
+    series: report.series
   })
   if (steps.length === 0) return []
   try {
