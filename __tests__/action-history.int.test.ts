@@ -1,8 +1,8 @@
 // Main's history through the action on the source: fourteen pushes of a fixture repository
 // whose scripted benchmark steps up 10 % at one commit are stored on a real data branch,
 // while the runner is 10 % slower for three pushes (every benchmark drifts, an unchanged
-// one too). The drift's change points are re-measured commit against parent on the runner
-// and not confirmed: listed, never an issue. The push that first holds three commits after
+// one too). The drift's change points are re-measured on the runner, each as one A/B of the
+// stored commit two after it against the one two before its predecessor, and not confirmed: listed, never an issue. The push that first holds three commits after
 // the real step confirms it, reports it (job summary, output, one issue, updated — never
 // duplicated — on the next push) and stores the confirmation, never measured again; a pull
 // request's comment shows main's trend beside its own value. Git and the GitHub API (local
@@ -142,25 +142,29 @@ describe('the action and the history of main', () => {
       reported.push(outputs()['new-change-points'])
       const summary = readFileSync(files.summary, 'utf8')
       if (i === 5) {
-        // The runner's slow spell is a change point of both benchmarks: re-measured commit
-        // against parent on one runner, neither is confirmed, and neither is an issue.
+        // The runner's slow spell is a change point of both benchmarks: re-measured across
+        // its window on one runner, neither is confirmed, and neither is an issue.
         expect(summary).toContain('0 new step changes on main')
         expect(summary).toContain('Not confirmed by a paired re-measure')
         expect(summary).toContain(`**${STEADY}**`)
         expect(github.issues).toHaveLength(0)
       }
       if (i === STEP_AT + 2) {
+        const short = (at: number) => commits[at]!.slice(0, 7)
+        const between = `between ${short(STEP_AT - 3)} and ${short(STEP_AT + 2)}`
         // Three commits after the step are stored: the step is found, named by its commit.
         expect(summary).toContain('1 new step change on main')
         expect(summary).toContain(commits[STEP_AT])
-        expect(summary).toContain('paired re-measure against its parent +')
+        // One A/B across the window: the stored commit two after the step (the newest)
+        // against the one two before its predecessor.
+        expect(summary).toContain(`paired re-measure ${between} +`)
         expect(summary).not.toContain('@team') // escaped: no mention
         expect(github.issues).toHaveLength(1)
         expect(github.issues[0]!.body.split('\n')[0]).toBe(
           `<!-- perfgate:change-point benchmark=${encodeURIComponent(NAME).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)} commit=${commits[STEP_AT]} -->`
         )
         expect(github.issues[0]!.body).toContain(`results of ${sha}`)
-        expect(github.issues[0]!.body).toContain('confirmed: commit against its parent +')
+        expect(github.issues[0]!.body).toContain(`confirmed ${between}: +`)
         expect(github.issues[0]!.title).not.toContain('@team')
       }
       if (i === STEP_AT + 3) {
@@ -193,8 +197,10 @@ describe('the action and the history of main', () => {
         'show',
         `perfgate-data:${stored.split('\n').find((f) => f.includes(commits[STEP_AT]!))!}`
       )
-    ) as { parent: string; metrics: { ratio: number }[] }
+    ) as { parent: string; base: string; head: string; metrics: { ratio: number }[] }
     expect(confirmation.parent).toBe(commits[STEP_AT - 1])
+    expect(confirmation.base).toBe(commits[STEP_AT - 3])
+    expect(confirmation.head).toBe(commits[STEP_AT + 2])
     expect(confirmation.metrics[0]!.ratio).toBeGreaterThan(1.05)
     expect(remeasured[STEP_AT + 2]).toBeGreaterThan(0)
     expect(remeasured.slice(STEP_AT + 3)).toEqual([0, 0])

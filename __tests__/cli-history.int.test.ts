@@ -1,9 +1,12 @@
 // `perfgate history` in-process on a directory of 30 results files built from the results
 // types, one benchmark stepping +10 % at commit 17 (seeded lognormal noise); and
-// `--confirm` over a real git repository, each candidate re-measured commit against parent
-// with a scripted runner that reads each checkout's speed file.
+// `--confirm` over a real git repository, each candidate re-measured as one A/B of the
+// stored commit two after it against the one two before its predecessor, with a scripted runner
+// that reads each checkout's speed file.
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { confirmStep } from '../src/app/confirm.js'
+import { loadConfigFile } from '../src/app/files.js'
 import type { HistoryReport } from '../src/app/history.js'
 import { commandHistory } from '../src/cli/history.js'
 import { serializeResults } from '../src/results/format.js'
@@ -244,7 +247,12 @@ describe('perfgate history --confirm', () => {
       [6, 'not-confirmed']
     ])
     const step = report.changePoints.find((c) => c.status === 'confirmed')!
+    // One A/B across the window: the stored commit two after the step against the one two
+    // before its predecessor; the step keeps the commit the search named.
+    expect(step.commit).toBe(commits[STEP])
     expect(step.confirmed).toEqual({
+      base: commits[STEP - 3],
+      head: commits[STEP + 2],
       ratio: expect.any(Number),
       low: expect.any(Number),
       high: expect.any(Number),
@@ -271,11 +279,40 @@ describe('perfgate history --confirm', () => {
     const shown = captureIo(repo)
     expect(await commandHistory(['--dir', results, '--confirm'], { ...shown.io, runner })).toBe(0)
     expect(shown.out.stdout).toContain('5 change points (1 confirmed)')
-    expect(shown.out.stdout).toMatch(/confirmed: commit against its parent \+\d+\.\d %/)
+    const between = `between ${commits[STEP - 3]!.slice(0, 7)} and ${commits[STEP + 2]!.slice(0, 7)}`
+    expect(shown.out.stdout).toMatch(new RegExp(`confirmed: ${between} \\+\\d+\\.\\d %`))
     expect(shown.out.stdout).toContain('not confirmed by a paired re-measure')
     expect(shown.out.stdout).toContain(
       'accepted on pull request 12 by octocat: slower on purpose @team'
     )
+
+    // A window whose commits are not ordered around the step is refused before anything
+    // is checked out or measured, and the record says why.
+    const measuredBefore = runner.cwds.size
+    const lines: string[] = []
+    const refused = await confirmStep(
+      loadConfigFile(repo, undefined),
+      {
+        benchmark: 'steps',
+        commit: commits[STEP]!,
+        metrics: ['wall'],
+        base: commits[STEP + 1]!,
+        head: commits[STEP + 2]!
+      },
+      { runner, log: (line) => lines.push(line) }
+    )
+    const short = (at: number) => commits[at]!.slice(0, 7)
+    expect(refused).toMatchObject({
+      commit: commits[STEP],
+      parent: commits[STEP - 1],
+      base: commits[STEP + 1],
+      head: commits[STEP + 2],
+      pairs: 0,
+      metrics: [],
+      error: `commit ${short(STEP)} is not after ${short(STEP + 1)} and at or before ${short(STEP + 2)} on this history`
+    })
+    expect(lines.join('\n')).toContain('could not be measured')
+    expect(runner.cwds.size).toBe(measuredBefore)
   }, 120_000)
 
   it('refuses --config without --confirm', async () => {

@@ -28,7 +28,15 @@ const pointOf = (benchmark: string, metric: string, commit = 'c'.repeat(40)): Hi
     minStep: 0.04,
     gated: true,
     status: 'confirmed',
-    confirmed: { ratio: 1.09, low: 1.07, high: 1.11, pairs: 30, verdict: 'confirmed' }
+    confirmed: {
+      base: 'b'.repeat(40),
+      head: 'd'.repeat(40),
+      ratio: 1.09,
+      low: 1.07,
+      high: 1.11,
+      pairs: 30,
+      verdict: 'confirmed'
+    }
   }) as const
 const point: StepAlert = {
   benchmark: HOSTILE,
@@ -108,7 +116,7 @@ describe('change-point issues', () => {
     expect(body).toContain(`(at ${c3})`)
     expect(body.match(/^- /gm)).toHaveLength(3)
     expect(body).toContain(
-      'confirmed: commit against its parent +9.0 % (+7.0 % … +11.0 %), 30 pairs'
+      'confirmed between bbbbbbb and ddddddd: +9.0 % (+7.0 % … +11.0 %), 30 pairs'
     )
   })
 

@@ -1,8 +1,12 @@
 // Stored confirmations of steps on main: read back with the checks of any stored file (a
 // file that names another commit or benchmark than its path, bad JSON, a wrong shape, an
 // oversized file are refused with the file named), and judged per metric in the step's
-// direction against the threshold.
+// direction against the threshold. The window of one A/B around a named step, and the
+// steps chosen to confirm with their stored base and head.
+import { confirmationWindow, stepsToConfirm } from '../src/app/confirm.js'
 import {
+  betweenText,
+  comparedCommits,
   confirmationPath,
   confirmationVerdict,
   MAX_CONFIRMATION_BYTES,
@@ -10,6 +14,7 @@ import {
   serializeConfirmation,
   type StepConfirmation
 } from '../src/history/confirmation.js'
+import type { HistoryChangePoint, Series } from '../src/history/series.js'
 
 const commit = 'a'.repeat(40)
 const record: StepConfirmation = {
@@ -17,6 +22,8 @@ const record: StepConfirmation = {
   benchmark: 'parse <b>',
   commit,
   parent: 'b'.repeat(40),
+  base: 'c'.repeat(40),
+  head: 'd'.repeat(40),
   at: '2026-12-07T00:00:00.000Z',
   pairs: 20,
   alpha: 0.05,
@@ -57,6 +64,8 @@ describe('stored confirmations', () => {
 
   it('confirms a metric whose pairs moved significantly, past the threshold, in the step direction', () => {
     expect(confirmationVerdict(record, 'wall', 1.09)).toEqual({
+      base: 'c'.repeat(40),
+      head: 'd'.repeat(40),
       ratio: 1.08,
       low: 1.06,
       high: 1.1,
@@ -71,5 +80,90 @@ describe('stored confirmations', () => {
     expect(confirmationVerdict(record, 'p50', 1.1).verdict).toBe('unmeasured')
     const failed = { ...record, metrics: [], pairs: 0, error: 'no parent' }
     expect(confirmationVerdict(failed, 'wall', 1.1)).toMatchObject({ verdict: 'unmeasured' })
+  })
+
+  it('reads a record made before the window as the commit against its parent', () => {
+    const { base: _base, head: _head, ...old } = record
+    const parsed = parseConfirmation(serializeConfirmation(old), file)
+    expect(parsed.base).toBeUndefined()
+    expect(comparedCommits(parsed)).toEqual({ base: 'b'.repeat(40), head: commit })
+    expect(confirmationVerdict(parsed, 'wall', 1.09)).toMatchObject({
+      base: 'b'.repeat(40),
+      head: commit,
+      verdict: 'confirmed'
+    })
+    expect(betweenText(comparedCommits(record))).toBe('between ccccccc and ddddddd')
+    const badBase = { ...record, base: 'HEAD' }
+    expect(() => parseConfirmation(JSON.stringify(badBase), file)).toThrow(
+      `${file}: not a perfgate confirmation: base must match pattern`
+    )
+  })
+})
+
+describe('the window of a confirmation', () => {
+  it('spans two stored commits before the predecessor to two after, clamped to the series', () => {
+    expect(confirmationWindow(5, 10)).toEqual({ base: 2, head: 7 })
+    expect(confirmationWindow(1, 10)).toEqual({ base: 0, head: 3 })
+    expect(confirmationWindow(9, 10)).toEqual({ base: 6, head: 9 })
+    expect(confirmationWindow(5, 10, 0)).toEqual({ base: 4, head: 5 }) // commit against parent
+    expect(() => confirmationWindow(0, 10)).toThrow("a step's index must be in 1..9, got 0")
+    expect(() => confirmationWindow(10, 10)).toThrow('got 10')
+  })
+
+  it('gives each step to confirm its stored base and head, newest first, metrics grouped', () => {
+    const order = Array.from({ length: 8 }, (_, i) => String(i + 1).repeat(40))
+    const point = (at: number, metric: HistoryChangePoint['metric']): HistoryChangePoint => ({
+      benchmark: 'parse',
+      metric,
+      commit: order[at]!,
+      before: 10,
+      after: 11,
+      ratio: 1.1,
+      ciLow: 1.05,
+      ciHigh: 1.15,
+      p: 0.001,
+      minStep: 0.04,
+      gated: true,
+      status: 'candidate',
+      confirmed: null
+    })
+    const steps = stepsToConfirm([point(3, 'wall'), point(3, 'p50'), point(7, 'wall')], {
+      order,
+      limit: 5
+    })
+    expect(steps).toEqual([
+      { benchmark: 'parse', commit: order[7], metrics: ['wall'], base: order[4], head: order[7] },
+      {
+        benchmark: 'parse',
+        commit: order[3],
+        metrics: ['wall', 'p50'],
+        base: order[0],
+        head: order[5]
+      }
+    ])
+    // With the series searched, the window is among the series' own commits: commits 2 and
+    // 4, where the benchmark failed, have no point and are skipped.
+    const points = [0, 1, 3, 5, 6, 7].map((at) => ({
+      commit: order[at]!,
+      createdAt: '2026-12-07T00:00:00.000Z',
+      median: 10,
+      values: [10]
+    }))
+    const of = (metric: 'wall' | 'p50', on: typeof points): Series => ({
+      benchmark: 'parse',
+      kind: 'function',
+      metric,
+      unit: 'duration',
+      higherIsBetter: false,
+      points: on
+    })
+    const series = [of('wall', points), of('p50', [])]
+    expect(stepsToConfirm([point(5, 'wall')], { order, limit: 5, series })).toEqual([
+      { benchmark: 'parse', commit: order[5], metrics: ['wall'], base: order[0], head: order[7] }
+    ])
+    // Not gated, or measured before: not confirmed again.
+    const ungated = { ...point(5, 'wall'), gated: false }
+    const measured = { ...point(5, 'wall'), confirmed: confirmationVerdict(record, 'wall', 1.1) }
+    expect(stepsToConfirm([ungated, measured], { order, limit: 5 })).toEqual([])
   })
 })

@@ -20,12 +20,17 @@
  *    a run-to-run offset larger than the within-run spread, and now and then a slow spell
  *    of the runner (3–8 commits, +5–15 %). Change points are found with the benchmark's
  *    threshold (4 %; 0.5 % for an instruction series) as the smallest step, and each one is
- *    confirmed as the action does: a paired A/B of the commit against its parent on one
- *    runner, so within-run noise only (looks at 10 / 20 / 30 pairs, confirmed when p <
+ *    confirmed as the action does: ONE paired A/B on one runner across the step's window
+ *    (src/app/confirm.ts, confirmationWindow: the stored commit after the named one against
+ *    the one before its predecessor), so within-run noise only, the step in the pairs iff
+ *    the true step lies in the window (looks at 10 / 20 / 30 pairs, confirmed when p <
  *    alpha / 3 and the estimate is at least the threshold in the step's direction). Reports
  *    false change points and false confirmed steps per 1,000 commits on unchanged series,
- *    and for a +5 % step at commit 60 of 100: found (a change point within ±2 commits), at
- *    the right commit, and found and confirmed.
+ *    and for a +5 % step at commit 60 of 100: found (an upward change point within ±2
+ *    commits), the nearest found 3–6 commits off (beyond any window compared), at
+ *    the right commit, and found and confirmed (an upward change point within ±2 whose
+ *    window's A/B confirms it) with windows of ±0 (the commit against its parent) to ±3
+ *    stored commits, the action's marked.
  * 5. Cost: one detection on 100 / 500 / 1,000 points; reading and analysing a directory of
  *    500 results files (6 function benchmarks × 10 trials each) with `perfgate history`'s
  *    own code (readResultsDir + historyOf); fetching and reading the same files from a data
@@ -41,6 +46,7 @@ import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
 import { integerOption, runBench } from './common.js'
 import { simulatedBenchmark, simulatedResults } from './simulated-results.js'
+import { CONFIRMATION_WINDOW, confirmationWindow } from '../src/app/confirm.js'
 import { historyOf } from '../src/app/history.js'
 import { readDataBranch } from '../src/history/read-branch.js'
 import { readResultsDir } from '../src/history/read-dir.js'
@@ -185,6 +191,8 @@ const DRIFT_CELLS: readonly DriftCell[] = [
 ]
 
 const COMMITS = 100
+/** Reaches of the confirmation's window compared: 0 is the commit against its parent. */
+const REACHES = [0, 1, 2]
 const TRIALS = 10
 
 /** Stored commit values of one series under `cell`'s drift; `level(i)` the true level. */
@@ -209,7 +217,7 @@ function driftingSeries(random: Random, cell: DriftCell, level: (i: number) => n
 }
 
 /**
- * The paired A/B of a commit against its parent whose true ratio is `truth`: looks at 10,
+ * The paired A/B of two commits whose true ratio is `truth`: looks at 10,
  * 20, 30 pairs of log differences (within-run noise on both sides), Student's t at each;
  * confirmed at the first look with p < alpha / 3 and the estimate at least the threshold
  * in the step's direction (`up`).
@@ -244,8 +252,12 @@ function driftAndConfirmation(random: Random, runs: number): string {
       'change points per 1,000 commits',
       'false confirmed per 1,000 commits',
       '+5 % step found (±2)',
+      'nearest found 3–6 commits off',
       'at the right commit',
-      'found and confirmed'
+      ...REACHES.map(
+        (reach) =>
+          `found and confirmed, window ±${reach}${reach === CONFIRMATION_WINDOW ? ' (used)' : ''}`
+      )
     ]
   ]
   for (const cell of DRIFT_CELLS) {
@@ -258,24 +270,33 @@ function driftAndConfirmation(random: Random, runs: number): string {
       const found = detectChangePoints(values, { minStep: cell.threshold })
       candidates += found.length
       for (const step of found) {
+        // The window's two commits have the same true level: within-run noise only.
         if (pairedConfirms(random, cell, 1, step.ratio > 1)) falseConfirmed++
       }
     }
     let near = 0
+    let far = 0
     let exact = 0
-    let confirmed = 0
+    const confirmed = REACHES.map(() => 0)
     for (let r = 0; r < runs; r++) {
       const level = (i: number) => (i >= 60 ? 1.05 : 1)
       const values = driftingSeries(random, cell, level)
-      const hit = detectChangePoints(values, { minStep: cell.threshold }).find(
-        (s) => Math.abs(s.index - 60) <= 2
-      )
-      if (!hit) continue
+      // The step's own change point: upward (a slow spell's edge nearby is another one),
+      // the nearest to the step; one 3–6 commits off is beyond the window's reach.
+      const up = detectChangePoints(values, { minStep: cell.threshold })
+        .filter((s) => s.ratio > 1 && Math.abs(s.index - 60) <= 6)
+        .sort((a, b) => Math.abs(a.index - 60) - Math.abs(b.index - 60))
+      const hit = up[0]
+      if (hit && Math.abs(hit.index - 60) > 2) far++
+      if (!hit || Math.abs(hit.index - 60) > 2) continue
       near++
       if (hit.index === 60) exact++
-      // The re-measure is of the named commit against its parent: the step only if exact.
-      const truth = level(hit.index) / level(hit.index - 1)
-      if (pairedConfirms(random, cell, truth, hit.ratio > 1)) confirmed++
+      // One A/B across the window: the step is in the pairs iff it lies between the two.
+      REACHES.forEach((reach, at) => {
+        const window = confirmationWindow(hit.index, COMMITS, reach)
+        const truth = level(window.head) / level(window.base)
+        if (pairedConfirms(random, cell, truth, true)) confirmed[at]!++
+      })
     }
     const perThousand = (count: number) => ((count / (runs * COMMITS)) * 1000).toFixed(2)
     rows.push([
@@ -287,11 +308,12 @@ function driftAndConfirmation(random: Random, runs: number): string {
       perThousand(candidates),
       perThousand(falseConfirmed),
       percent(near / runs),
+      percent(far / runs),
       percent(exact / runs),
-      percent(confirmed / runs)
+      ...confirmed.map((count) => percent(count / runs))
     ])
   }
-  return markdownTable(rows, { align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'] })
+  return markdownTable(rows, { align: ['l', ...rows[0]!.slice(1).map(() => 'r' as const)] })
 }
 
 function timeIt(run: () => void, repeat: number): number {

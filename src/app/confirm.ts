@@ -1,8 +1,10 @@
 /**
  * Confirming a step of main's history on one runner: the change-point search over stored
  * commits (each measured at another time, often on another machine) names candidate steps;
- * each is re-measured as a paired A/B of its first commit against that commit's first
- * parent, for that benchmark only, with the machinery of `run --base` and bisect (both
+ * the commit it names is off by a stored commit or two in some series (its location error),
+ * so each is re-measured as ONE paired A/B across a window: the stored commit two after the
+ * named commit against the stored commit two before the named commit's predecessor
+ * (confirmationWindow), for that benchmark only, with the machinery of `run --base` and bisect (both
  * commits checked out in worktrees outside the user's tree, randomized pairs with planned
  * looks, removed after, also on failure). The pairs share the runner's moment, so a runner
  * that was slower for a while cannot confirm a step (docs/how-it-decides.md, "History").
@@ -21,7 +23,7 @@ import {
   type ConfirmationMetric,
   type StepConfirmation
 } from '../history/confirmation.js'
-import type { HistoryChangePoint } from '../history/series.js'
+import type { HistoryChangePoint, Series } from '../history/series.js'
 import type { MetricName } from '../metrics.js'
 import { definitionHash } from '../results/hash.js'
 import type { TrialRunner } from '../runners/types.js'
@@ -33,9 +35,46 @@ import { benchmarkSeed } from './shards.js'
 /** A step to re-measure: one benchmark at one commit, the metrics that stepped there. */
 export interface StepToConfirm {
   readonly benchmark: string
-  /** Full sha of the step's first commit. */
+  /** Full sha of the step's first commit as the change-point search named it. */
   readonly commit: string
   readonly metrics: readonly MetricName[]
+  /**
+   * The stored commits the A/B compares (base older than head, the step's commit after
+   * base and at or before head). Default: the commit against its first parent.
+   */
+  readonly base?: string
+  readonly head?: string
+}
+
+/**
+ * Stored commits on each side of a named step that the confirmation's window spans: the
+ * change-point search places a real +5 % step one stored commit off in 18 % of series at a
+ * 2 % run-to-run spread, two off in 4 %, three or more off in under 3 %
+ * (docs/PERFORMANCE.md, "Change points on main"; bench/changepoints.ts).
+ */
+export const CONFIRMATION_WINDOW = 2
+
+/**
+ * The window of the step named at `index` of a series of `length` stored commits (oldest
+ * first), as indices: base `reach` stored commits before the named commit's predecessor
+ * (the step may lie that early), head `reach` stored commits after the named one (the step
+ * may lie that late), each clamped to the series. A real step at any commit in (base, head]
+ * is in the pairs' ratio; the runner's drift between stored runs is not, as both sides
+ * are measured at one moment on one runner. `reach` (stored commits each side) is for the
+ * simulation that chose it.
+ */
+export function confirmationWindow(
+  index: number,
+  length: number,
+  reach = CONFIRMATION_WINDOW
+): { readonly base: number; readonly head: number } {
+  if (!Number.isInteger(index) || index < 1 || index >= length) {
+    throw new RangeError(`a step's index must be in 1..${length - 1}, got ${index}`)
+  }
+  return {
+    base: Math.max(0, index - 1 - reach),
+    head: Math.min(length - 1, index + reach)
+  }
 }
 
 export interface ConfirmDependencies {
@@ -48,7 +87,23 @@ export interface ConfirmDependencies {
   readonly date?: () => Date
 }
 
-/** The candidates worth a paired re-measure, newest commit first, at most `limit`. */
+/**
+ * The stored commits of the series a step was found in (oldest first: the points the
+ * search saw, without commits where the benchmark failed or was absent), else `order`.
+ */
+function commitsOfSeries(
+  series: readonly Series[] | undefined,
+  point: HistoryChangePoint,
+  order: readonly string[]
+): readonly string[] {
+  const own = series?.find((s) => s.benchmark === point.benchmark && s.metric === point.metric)
+  return own ? own.points.map((p) => p.commit) : order
+}
+
+/**
+ * The candidates worth a paired re-measure, newest commit first, at most `limit`, each
+ * with its window's base and head among the stored commits of its series (or of `order`).
+ */
 export function stepsToConfirm(
   changePoints: readonly HistoryChangePoint[],
   options: {
@@ -57,20 +112,32 @@ export function stepsToConfirm(
     /** Order of the commits, oldest first (to take the newest first). */
     readonly order: readonly string[]
     readonly limit: number
+    /** The series searched: a step's window is taken among its own series' commits. */
+    readonly series?: readonly Series[]
   }
 ): StepToConfirm[] {
-  const byKey = new Map<string, { benchmark: string; commit: string; metrics: MetricName[] }>()
+  const byKey = new Map<string, StepToConfirm & { metrics: MetricName[] }>()
+  const rank = new Map(options.order.map((commit, index) => [commit, index]))
   for (const point of changePoints) {
     if (point.status !== 'candidate' || !point.gated) continue
     if (point.confirmed !== null) continue // measured before; could not be: not retried
     if (options.commits && !options.commits.has(point.commit)) continue
     const key = confirmationPath(point.commit, point.benchmark)
     const step = byKey.get(key)
-    if (step) step.metrics.push(point.metric)
-    else
-      byKey.set(key, { benchmark: point.benchmark, commit: point.commit, metrics: [point.metric] })
+    if (step) {
+      step.metrics.push(point.metric)
+      continue
+    }
+    const commits = commitsOfSeries(options.series, point, options.order)
+    const index = commits.indexOf(point.commit)
+    const window = index > 0 ? confirmationWindow(index, commits.length) : null
+    byKey.set(key, {
+      benchmark: point.benchmark,
+      commit: point.commit,
+      metrics: [point.metric],
+      ...(window ? { base: commits[window.base]!, head: commits[window.head]! } : {})
+    })
   }
-  const rank = new Map(options.order.map((commit, index) => [commit, index]))
   return [...byKey.values()]
     .sort((a, b) => (rank.get(b.commit) ?? -1) - (rank.get(a.commit) ?? -1))
     .slice(0, options.limit)
@@ -83,7 +150,8 @@ function tuned(benchmark: BenchmarkConfig, metrics: readonly MetricName[]): Benc
 }
 
 /**
- * Re-measures `step` as a paired A/B of its commit against its first parent, within
+ * Re-measures `step` as a paired A/B of its window's head against its base (default the
+ * commit against its first parent; the base must be an ancestor of the head), within
  * `maxTimeMs` (default the config's compare.max-time). Never throws for a failed
  * measurement: the record says why (`error`) and has no metrics.
  */
@@ -97,12 +165,14 @@ export async function confirmStep(
   const name = terminalName(step.benchmark) // untrusted text on a terminal or a log
   const parentOf = gitSync(config.dir, ['rev-parse', '--verify', '--quiet', `${step.commit}^1`])
   const parent = parentOf.ok ? parentOf.out : step.commit
+  const sides = { base: step.base ?? parent, head: step.head ?? step.commit }
   const at = (deps.date ?? (() => new Date()))().toISOString()
   const base = {
     schemaVersion: 1 as const,
     benchmark: step.benchmark,
     commit: step.commit,
     parent,
+    ...sides,
     at
   }
   const benchmark = config.benchmarks.find((b) => b.name === step.benchmark)
@@ -112,13 +182,17 @@ export async function confirmStep(
   }
   if (!parentOf.ok) return failed(`commit ${short} has no parent in this repository`)
   if (!benchmark) return failed(`no benchmark of that name in ${config.file}`)
-  deps.log(`confirm ${name} at ${short}: paired A/B against its parent ${parent.slice(0, 7)}`)
+  const [from, to] = [sides.base.slice(0, 7), sides.head.slice(0, 7)]
+  if (!isWindow(config.dir, sides.base, step.commit, sides.head)) {
+    return failed(`commit ${short} is not after ${from} and at or before ${to} on this history`)
+  }
+  deps.log(`confirm ${name} at ${short}: paired A/B of ${to} against ${from} (the step between)`)
   const checkouts: BaseCheckout[] = []
   try {
-    const sides: BenchmarkConfig[] = []
+    const measured: BenchmarkConfig[] = []
     for (const [commit, label] of [
-      [step.commit, `step ${short}`],
-      [parent, `parent ${parent.slice(0, 7)}`]
+      [sides.head, `head ${to}`],
+      [sides.base, `base ${from}`]
     ] as const) {
       const checkout = await prepareBaseCheckout(config, commit, deps.log, {
         mergeBase: false,
@@ -127,9 +201,9 @@ export async function confirmStep(
       checkouts.push(checkout)
       const mapped = mapToBase(benchmark, config.dir, checkout.configDir)
       if (!mapped) return failed(`the benchmark's files are not in commit ${commit.slice(0, 7)}`)
-      sides.push(tuned(mapped, step.metrics))
+      measured.push(tuned(mapped, step.metrics))
     }
-    const [atCommit, atParent] = sides as [BenchmarkConfig, BenchmarkConfig]
+    const [atCommit, atParent] = measured as [BenchmarkConfig, BenchmarkConfig]
     const dirOf = new Map([
       [atCommit, checkouts[0]!.configDir],
       [atParent, checkouts[1]!.configDir]
@@ -165,7 +239,7 @@ export async function confirmStep(
       }))
     for (const m of metrics) {
       deps.log(
-        `confirm ${name} at ${short}: ${m.metric} ×${m.ratio.toFixed(3)} ` +
+        `confirm ${name} at ${short}: ${to} against ${from} ${m.metric} ×${m.ratio.toFixed(3)} ` +
           `[${m.low.toFixed(3)}, ${m.high.toFixed(3)}] p ${m.p.toPrecision(2)} over ${compared.nHead} pairs`
       )
     }
@@ -175,6 +249,13 @@ export async function confirmStep(
   } finally {
     for (const checkout of checkouts) checkout.remove()
   }
+}
+
+/** Whether `base` is a strict ancestor of `commit`, itself an ancestor of (or) `head`. */
+function isWindow(dir: string, base: string, commit: string, head: string): boolean {
+  const ancestor = (a: string, b: string) =>
+    a === b || gitSync(dir, ['merge-base', '--is-ancestor', a, b]).ok
+  return base !== commit && ancestor(base, commit) && ancestor(commit, head)
 }
 
 /**

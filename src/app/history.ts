@@ -4,7 +4,7 @@
  * series' unit is the commit: each point is one commit's median, and a step is judged
  * against the spread between commits (src/stats/changepoints.ts), with the benchmark's
  * comparison threshold as the smallest step that counts. A step is a candidate until a
- * paired re-measure of its commit against the parent confirms it or not (stored
+ * paired re-measure across its window of stored commits confirms it or not (stored
  * confirmations, src/history/confirmation.ts), or the commit accepted the regression.
  */
 import { DEFAULT_INSTRUCTION_THRESHOLD } from '../config/defaults.js'

@@ -2,7 +2,7 @@
  * `perfgate history`: main's trend and change points, from the data branch (default) or a
  * directory of results files, with the confirmations stored on the data branch. With
  * `--confirm`, each candidate step of a gated metric not confirmed yet is re-measured here
- * as a paired A/B of its commit against its parent (progress on stderr; nothing is
+ * as one paired A/B across its window of stored commits (progress on stderr; nothing is
  * written to the data branch). Prints the terminal view (or `--json`); exits 0 when it
  * could read the history (a change point is information, not a failed gate), 2 on a usage
  * error or when there is no stored history to read (an empty directory, a branch without
@@ -18,7 +18,7 @@ import {
   OutputError,
   type OutputTarget
 } from '../app/files.js'
-import { historyOf } from '../app/history.js'
+import { historyOf, type HistoryReport } from '../app/history.js'
 import { ConfigError } from '../config/errors.js'
 import type { StepConfirmation } from '../history/confirmation.js'
 import { EXIT } from '../app/outcome.js'
@@ -164,7 +164,7 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
   }
   let report = historyOf(entries, { filter, confirmations: stored })
   if (values.confirm) {
-    const added = await confirmLocally(entries, report.changePoints, values.config, io)
+    const added = await confirmLocally(entries, report, values.config, io)
     if (added === undefined) return EXIT.runtime
     report = historyOf(entries, { filter, confirmations: [...stored, ...added] })
   }
@@ -195,13 +195,14 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
  */
 async function confirmLocally(
   entries: readonly HistoryEntry[],
-  changePoints: Parameters<typeof stepsToConfirm>[0],
+  report: HistoryReport,
   configFile: string | undefined,
   io: CliIo
 ): Promise<StepConfirmation[] | undefined> {
-  const steps = stepsToConfirm(changePoints, {
+  const steps = stepsToConfirm(report.changePoints, {
     order: entries.map((e) => e.commit),
-    limit: MAX_LOCAL_CONFIRMATIONS
+    limit: MAX_LOCAL_CONFIRMATIONS,
+    series: report.series
   })
   io.stderr.write(
     `perfgate history: ${steps.length} candidate step${steps.length === 1 ? '' : 's'} to confirm\n`

@@ -1,8 +1,8 @@
 /**
  * The action's use of main's history (the data branch): on a push to main, after storing,
  * the change points whose first commit is among the newest stored commits are new
- * candidates; each candidate of a gated metric is re-measured as a paired A/B of its commit
- * against its parent on this runner (src/app/confirm.ts, a few per push within a budget)
+ * candidates; each candidate of a gated metric is re-measured as one paired A/B across its
+ * window of stored commits on this runner (src/app/confirm.ts, a few per push within a budget)
  * and the outcome stored on the data branch. Only confirmed steps are reported as steps —
  * a job-summary section, the `new-change-points` output and, with the input
  * `change-point-issues`, one issue per benchmark — the others are listed as not confirmed
@@ -17,7 +17,7 @@ import { loadConfigFile } from '../app/files.js'
 import { historyOf, type HistoryChangePoint, type HistoryReport } from '../app/history.js'
 import type { Config } from '../config/types.js'
 import { loadChartLibrary } from '../history/chart-library.js'
-import type { StepConfirmation } from '../history/confirmation.js'
+import { betweenText, type StepConfirmation } from '../history/confirmation.js'
 import { readBranchConfirmations, readDataBranch } from '../history/read-branch.js'
 import { buildSeries, type HistoryEntry, type Series } from '../history/series.js'
 import { metricLabel } from '../metrics.js'
@@ -102,7 +102,7 @@ function stepLine(p: HistoryChangePoint): string {
   const metric = metricLabel(p.metric)
   const confirmed =
     p.confirmed && p.confirmed.verdict !== 'unmeasured'
-      ? `; paired re-measure against its parent ${formatChange(p.confirmed.ratio)} ` +
+      ? `; paired re-measure ${betweenText(p.confirmed)} ${formatChange(p.confirmed.ratio)} ` +
         `(${formatChange(p.confirmed.low)} … ${formatChange(p.confirmed.high)}, ${p.confirmed.pairs} pairs)`
       : ''
   const accepted = p.accepted
@@ -139,7 +139,7 @@ function newChangePointsMarkdown(
   }
   lines.push(
     '',
-    `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by a paired A/B of its commit against its parent on one runner.</sub>`,
+    `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by one paired A/B on one runner of the stored commit after it against the one before its predecessor (the step lies between them).</sub>`,
     ''
   )
   return lines.join('\n')
@@ -214,7 +214,7 @@ export async function reportMainHistory(
 }
 
 /**
- * Re-measures the new candidates (commit against parent, on this runner) and stores each
+ * Re-measures the new candidates (one A/B across each window, on this runner) and stores each
  * outcome on the data branch; returns the new confirmations. A failure to confirm or
  * store is a warning: the candidates then stay candidates, alerting nothing.
  */
@@ -231,7 +231,8 @@ async function confirmNewSteps(
   const steps = stepsToConfirm(report.changePoints, {
     commits: new Set(order.slice(-NEW_WINDOW)),
     order,
-    limit: MAX_CONFIRMATIONS_PER_PUSH
+    limit: MAX_CONFIRMATIONS_PER_PUSH,
+    series: report.series
   })
   if (steps.length === 0) return []
   try {

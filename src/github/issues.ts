@@ -10,6 +10,7 @@
  * Retries, timeouts and rate limits live in the client (octokit.ts). Creating is not
  * repeated blindly: after a create whose outcome is unknown the issues are listed again.
  */
+import { betweenText } from '../history/confirmation.js'
 import type { HistoryChangePoint } from '../history/series.js'
 import { metricLabel, type MetricName } from '../metrics.js'
 import { formatMetric } from '../report/format.js'
@@ -53,7 +54,7 @@ export interface StepAlert {
 
 /**
  * Groups new change points into one alert per benchmark, keeping only confirmed steps (a
- * paired re-measure of the commit against its parent showed the change: a candidate, a step
+ * paired re-measure across the step's window showed the change: a candidate, a step
  * the pairs did not confirm and an accepted regression never alert) of the metrics that
  * benchmark gates (`gateOf`: its `compare.gate` as last stored). The new points all lie in
  * the newest few commits (`recent`, oldest first), too close to tell apart two steps of one
@@ -134,8 +135,9 @@ export function changePointBody(step: StepAlert, dataBranch: string, checkedAt: 
     }),
     '',
     `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
-      '(docs/cli.md, "perfgate history"), confirmed by a paired re-measure of the commit against its ' +
-      'parent on one runner. The commit named is the first one measured after the step. ' +
+      '(docs/cli.md, "perfgate history"), confirmed by one paired re-measure on one runner of the stored ' +
+      'commit after the one named against the stored commit before its predecessor, so the step lies between them. ' +
+      'The commit named is the one the detection placed the step at. ' +
       "Issues cover the benchmark's gated metrics (compare.gate); the job summary and " +
       '`perfgate history` list every metric.',
     '',
@@ -144,12 +146,12 @@ export function changePointBody(step: StepAlert, dataBranch: string, checkedAt: 
   ].join('\n')
 }
 
-/** "; confirmed: commit against its parent +9.8 % (+8.1 % … +11.5 %), 30 pairs". */
+/** "; confirmed between 1a2b3c4 and 5d6e7f8: +9.8 % (+8.1 % … +11.5 %), 30 pairs". */
 function confirmationText(point: HistoryChangePoint): string {
   const c = point.confirmed
   if (!c || c.verdict !== 'confirmed') return ''
   return (
-    `; confirmed: commit against its parent ${formatChange(c.ratio)} ` +
+    `; confirmed ${betweenText(c)}: ${formatChange(c.ratio)} ` +
     `(${formatChange(c.low)} … ${formatChange(c.high)}), ${c.pairs} pairs`
   )
 }

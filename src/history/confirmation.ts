@@ -1,7 +1,8 @@
 /**
  * Confirmations of steps on main (pure): a candidate step found by the change-point search
- * at commit C is re-measured as a paired A/B of C against its first parent on one runner
- * (src/app/confirm.ts), for that benchmark only. The outcome is stored on the data branch
+ * at commit C is re-measured on one runner as a paired A/B of the stored commit after C
+ * against the stored commit before C's parent, so a step anywhere in the search's
+ * location error is measured (src/app/confirm.ts), for that benchmark only. The outcome is stored on the data branch
  * as `confirmations/<commit>/<sha256 of the benchmark name>.json`, so it is never measured
  * again, and read back with the checks any stored file gets (size, JSON, shape, and the
  * commit and benchmark its path names).
@@ -10,10 +11,10 @@ import { createHash } from 'node:crypto'
 import { Ajv } from 'ajv'
 import { METRIC_NAMES, type MetricName } from '../metrics.js'
 
-/** One metric of a confirmation's paired A/B: the commit against its parent. */
+/** One metric of a confirmation's paired A/B: its head against its base. */
 export interface ConfirmationMetric {
   readonly metric: MetricName
-  /** Commit / parent, with its interval and the paired test's p. */
+  /** Head / base, with its interval and the paired test's p. */
   readonly ratio: number
   readonly low: number
   readonly high: number
@@ -22,14 +23,24 @@ export interface ConfirmationMetric {
   readonly threshold: number
 }
 
-/** A stored confirmation: the paired A/B of a step's first commit against its parent. */
+/**
+ * A stored confirmation: the paired A/B of the stored commit just after a step's window
+ * against the stored commit just before it (src/app/confirm.ts, confirmationWindow).
+ */
 export interface StepConfirmation {
   readonly schemaVersion: 1
   readonly benchmark: string
-  /** Full sha of the step's first commit (measured as head). */
+  /** Full sha of the step's first commit as the change-point search named it. */
   readonly commit: string
-  /** Full sha of its first parent (measured as base). */
+  /** Full sha of its first parent. */
   readonly parent: string
+  /**
+   * Full sha of the commit measured as base (before the window); absent in records made
+   * before the window, which measured the commit against its parent.
+   */
+  readonly base?: string
+  /** Full sha of the commit measured as head (after the window); absent as `base` is. */
+  readonly head?: string
   /** When it was measured (ISO 8601). */
   readonly at: string
   /** Pairs measured (0 when it could not be measured). */
@@ -47,6 +58,9 @@ export type ConfirmationVerdict = 'confirmed' | 'not-confirmed' | 'unmeasured'
 
 /** A step's confirmation as `--json` shows it. */
 export interface ConfirmedStep {
+  /** The commits the pairs compared: the step lies between them (base excluded). */
+  readonly base: string
+  readonly head: string
   readonly ratio: number
   readonly low: number
   readonly high: number
@@ -81,6 +95,8 @@ const SCHEMA = {
     benchmark: { type: 'string', minLength: 1, maxLength: 1000 },
     commit: { type: 'string', pattern: SHA.source },
     parent: { type: 'string', pattern: SHA.source },
+    base: { type: 'string', pattern: SHA.source },
+    head: { type: 'string', pattern: SHA.source },
     at: { type: 'string', maxLength: 100 },
     pairs: { type: 'integer', minimum: 0 },
     alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
@@ -104,6 +120,28 @@ const SCHEMA = {
 } as const
 
 const validate = new Ajv({ allErrors: false, strict: false }).compile<StepConfirmation>(SCHEMA)
+
+/**
+ * The commits a confirmation's pairs compared: its base and head, or for a record made
+ * before the window (neither stored) the step's commit against its parent.
+ */
+export function comparedCommits(confirmation: StepConfirmation): {
+  readonly base: string
+  readonly head: string
+} {
+  return {
+    base: confirmation.base ?? confirmation.parent,
+    head: confirmation.head ?? confirmation.commit
+  }
+}
+
+/**
+ * "between 1a2b3c4 and 5d6e7f8": where a confirmation places the step, after its base and
+ * at or before its head (short shas; hex only, so safe as markdown and on a terminal).
+ */
+export function betweenText(compared: { readonly base: string; readonly head: string }): string {
+  return `between ${compared.base.slice(0, 7)} and ${compared.head.slice(0, 7)}`
+}
 
 /** The file's text (stable, trailing newline). */
 export function serializeConfirmation(confirmation: StepConfirmation): string {
@@ -142,7 +180,7 @@ export function parseConfirmation(text: string, file: string): StepConfirmation 
 /**
  * The verdict of a confirmation on a step of `stepRatio` in `metric`: confirmed when the
  * pairs show a significant change (p < alpha) in the step's direction whose estimate is at
- * least the threshold (the rule of a PR's regression, on the commit against its parent);
+ * least the threshold (the rule of a PR's regression, on the head against the base);
  * not confirmed otherwise; unmeasured when the A/B failed or lacks the metric.
  */
 export function confirmationVerdict(
@@ -151,13 +189,22 @@ export function confirmationVerdict(
   stepRatio: number
 ): ConfirmedStep {
   const measured = confirmation.metrics.find((m) => m.metric === metric)
+  const compared = comparedCommits(confirmation)
   if (!measured || confirmation.error !== undefined) {
-    return { ratio: NaN, low: NaN, high: NaN, pairs: confirmation.pairs, verdict: 'unmeasured' }
+    return {
+      ...compared,
+      ratio: NaN,
+      low: NaN,
+      high: NaN,
+      pairs: confirmation.pairs,
+      verdict: 'unmeasured'
+    }
   }
   const upper = 1 + measured.threshold
   const beyond = stepRatio >= 1 ? measured.ratio >= upper : measured.ratio <= 1 / upper
   const confirmed = measured.p < confirmation.alpha && beyond
   return {
+    ...compared,
     ratio: measured.ratio,
     low: measured.low,
     high: measured.high,

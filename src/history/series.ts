@@ -118,11 +118,11 @@ export interface HistoryChangePoint {
   readonly gated: boolean
   /**
    * candidate: found in the history, not (yet) re-measured; confirmed / not-confirmed: by a
-   * paired A/B of the commit against its parent; accepted: the commit's results accepted a
+   * paired A/B across the step's window (src/app/confirm.ts); accepted: the commit's results accepted a
    * regression of this benchmark (its pull request's `/perfgate accept`).
    */
   readonly status: StepStatus
-  /** The paired re-measure of the commit against its parent, if one was stored. */
+  /** The paired re-measure across the step's window, if one was stored. */
   readonly confirmed: ConfirmedStep | null
   /** The acceptance recorded with the commit's results, when status is accepted. */
   readonly accepted?: Pick<Acceptance, 'reason' | 'by' | 'pullRequest' | 'url'>

@@ -10,6 +10,7 @@
  * with every `<` escaped, and is put into the document with `textContent`, never as markup.
  */
 import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
+import { betweenText } from '../history/confirmation.js'
 import type { HistoryReport } from '../history/series.js'
 import { escapeHtml } from './html.js'
 
@@ -55,12 +56,14 @@ interface ChartData {
     readonly p: number
     /** candidate, confirmed, not-confirmed or accepted (see HistoryChangePoint). */
     readonly status: string
-    /** The paired re-measure of the commit against its parent, when one was made. */
+    /** The paired re-measure across the step's window, when one was made. */
     readonly confirmed: {
       readonly ratio: number
       readonly low: number
       readonly high: number
       readonly pairs: number
+      /** "between 1a2b3c4 and 5d6e7f8": the commits the pairs compared. */
+      readonly between: string
     } | null
     /** Who accepted the regression, on which pull request, why (shown as text). */
     readonly accepted?: {
@@ -129,7 +132,8 @@ function dashboardCharts(report: HistoryReport): { charts: ChartData[]; commits:
                 ratio: step.confirmed.ratio,
                 low: step.confirmed.low,
                 high: step.confirmed.high,
-                pairs: step.confirmed.pairs
+                pairs: step.confirmed.pairs,
+                between: betweenText(step.confirmed)
               }
             : null,
         ...(step.accepted
@@ -254,7 +258,7 @@ const PAGE_SCRIPT = String.raw`
       li.appendChild(el('span', null, (worse ? '▲ worse ' : '▼ better ') + pct(c.ratio) + ' [' + pct(c.ciLow) + ', ' + pct(c.ciHigh) + '] at commit #' + (c.index + 1) + ' '));
       li.appendChild(commitLink(chart.commits[c.index]));
       li.appendChild(el('span', null, ', p = ' + (c.p < 0.001 ? c.p.toExponential(1) : c.p.toFixed(3))));
-      li.appendChild(el('span', 'status', ' — ' + STATUS[c.status] + (c.confirmed ? ': commit against its parent ' + pct(c.confirmed.ratio) + ' [' + pct(c.confirmed.low) + ', ' + pct(c.confirmed.high) + '], ' + c.confirmed.pairs + ' pairs' : '') + (c.accepted ? ' by ' + c.accepted.by + ' on pull request ' + c.accepted.pullRequest + ': ' + c.accepted.reason : '')));
+      li.appendChild(el('span', 'status', ' — ' + STATUS[c.status] + (c.confirmed ? ': ' + c.confirmed.between + ' ' + pct(c.confirmed.ratio) + ' [' + pct(c.confirmed.low) + ', ' + pct(c.confirmed.high) + '], ' + c.confirmed.pairs + ' pairs' : '') + (c.accepted ? ' by ' + c.accepted.by + ' on pull request ' + c.accepted.pullRequest + ': ' + c.accepted.reason : '')));
       list.appendChild(li);
     });
     if (chart.changePoints.length === 0) list.appendChild(el('li', 'none', chart.skipped ? 'not tested: ' + chart.skipped : 'no change point'));

@@ -2,9 +2,10 @@
  * The terminal view of main's history (pure; returns a string): per series, a sparkline of
  * the recent commits' medians with the latest value, then its change points. Headline
  * metrics are shown, and any other series that has a change point; `--json` has them all.
- * Each step says where it stands: confirmed by a paired re-measure of its commit against
- * the parent (with that A/B's ratio), not confirmed, accepted, or a candidate.
+ * Each step says where it stands: confirmed by a paired re-measure across its window
+ * (with the commits compared and that A/B's ratio), not confirmed, accepted, or a candidate.
  */
+import { betweenText } from '../history/confirmation.js'
 import type { HistoryChangePoint, HistoryReport, HistorySeries } from '../history/series.js'
 import { HEADLINE_METRICS, METRICS, metricLabel } from '../metrics.js'
 import { formatMetric } from './format.js'
@@ -42,12 +43,12 @@ function formatP(p: number): string {
   return p < 0.001 ? `p = ${p.toExponential(1)}` : `p = ${p.toFixed(3)}`
 }
 
-/** "confirmed: commit against its parent +9.8 % [+8.1 %, +11.5 %], 30 pairs" and the like. */
+/** "confirmed: between 1a2b3c4 and 5d6e7f8 +9.8 % [+8.1 %, +11.5 %], 30 pairs" and the like. */
 function describeStatus(step: HistoryChangePoint): string {
   const measured = step.confirmed
   const pairs =
     measured && measured.verdict !== 'unmeasured'
-      ? `: commit against its parent ${percent(measured.ratio)} ` +
+      ? `: ${betweenText(measured)} ${percent(measured.ratio)} ` +
         `[${percent(measured.low)}, ${percent(measured.high)}], ${measured.pairs} pairs`
       : ''
   switch (step.status) {

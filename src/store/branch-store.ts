@@ -260,7 +260,7 @@ export class BranchStore implements ResultsStore {
   }
 
   /**
-   * Stores a step's confirmation (a paired re-measure of a commit against its parent) as
+   * Stores a step's confirmation (a paired re-measure across the step's window) as
    * `confirmations/<commit>/<benchmark hash>.json`, so it is read back by history and never
    * measured again. Checked before it is written as it is when read. Like a page, only onto
    * an existing data branch.
