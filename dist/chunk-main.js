@@ -13,7 +13,7 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a5 as commonjsGlobal, a6 as printable, a7 as getDefaultExportFromCjs, a8 as parseAcceptCommands, a9 as ALL_BENCHMARKS, aa as limitsOf, ab as reportMarker, R as RequestError$1, ac as RefusedError, ad as loadYaml, ae as readRegularFile, af as MAX_CONFIG_FILE_BYTES, W as terminalName, C as CI_LABEL, ag as DEFAULT_COMMENT_ID, ah as escapeMarkdown, ai as renderMarkdownWithin, aj as topLevel, l as loadConfigFile, Y as VERSION$8, ak as DEFAULT_DATA_BRANCH, al as parseResults, am as confirmationPath, an as serializeConfirmation, ao as parseConfirmation, ap as gitInvocation, T as serializeResults, m as metricLabel, aq as formatChange, ar as formatP, i as formatMetric, as as neutralizeAutolinks, at as buildSeries, u as readDataBranch, v as readBranchConfirmations, x as historyOf, A as stepsToConfirm, F as confirmSteps, c as createProcessTrialRunner, y as renderHistoryHtml, z as loadChartLibrary, au as OUTPUT_FILES, X as renderMarkdownReport, U as renderTerminalReport, V as renderTerminalVerdict, av as checkoutGit, aw as outcomeOfError, E as EXIT, f as failureOf, S as prRun, a1 as createProcessProfileRunner, $ as readResultsFile, q as quote, ax as DEFAULT_OUTPUT_DIR, Q as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a0 as parseShard, _ as MEASURE_VALUES, Z as FAIL_ON_VALUES } from './chunk-terminal.js';
+import { a6 as commonjsGlobal, a7 as printable, a8 as getDefaultExportFromCjs, a9 as parseAcceptCommands, aa as ALL_BENCHMARKS, ab as limitsOf, ac as reportMarker, R as RequestError$1, ad as RefusedError, ae as loadYaml, af as readRegularFile, ag as MAX_CONFIG_FILE_BYTES, X as terminalName, C as CI_LABEL, ah as DEFAULT_COMMENT_ID, ai as escapeMarkdown, aj as renderMarkdownWithin, ak as topLevel, l as loadConfigFile, Z as VERSION$8, al as DEFAULT_DATA_BRANCH, am as parseResults, an as confirmationPath, ao as serializeConfirmation, ap as parseConfirmation, aq as gitInvocation, U as serializeResults, m as metricLabel, ar as formatChange, as as formatP, i as formatMetric, at as neutralizeAutolinks, k as betweenText, au as buildSeries, v as readDataBranch, w as readBranchConfirmations, y as historyOf, B as stepsToConfirm, G as confirmSteps, c as createProcessTrialRunner, z as renderHistoryHtml, A as loadChartLibrary, av as OUTPUT_FILES, Y as renderMarkdownReport, V as renderTerminalReport, W as renderTerminalVerdict, aw as checkoutGit, ax as outcomeOfError, E as EXIT, f as failureOf, T as prRun, a2 as createProcessProfileRunner, a0 as readResultsFile, q as quote, ay as DEFAULT_OUTPUT_DIR, S as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a1 as parseShard, $ as MEASURE_VALUES, _ as FAIL_ON_VALUES } from './chunk-terminal.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -37693,7 +37693,7 @@ class BranchStore {
         return this.writeFiles(files, message, 'write the dashboard');
     }
     /**
-     * Stores a step's confirmation (a paired re-measure of a commit against its parent) as
+     * Stores a step's confirmation (a paired re-measure across the step's window) as
      * `confirmations/<commit>/<benchmark hash>.json`, so it is read back by history and never
      * measured again. Checked before it is written as it is when read. Like a page, only onto
      * an existing data branch.
@@ -38239,8 +38239,20 @@ function backoff(attempt) {
 }
 
 /**
+ * One GitHub issue per new step of a benchmark on main (input `change-point-issues`), its
+ * gated metrics listed inside: found again
+ * by its hidden marker, which must be the body's whole first line, among issues opened by
+ * the token's own identity; updated in place, else created — never a duplicate. The marker
+ * carries the benchmark name percent-encoded, so no name can end the HTML comment or forge
+ * another marker; the body escapes names like the report, the title (plain text) keeps
+ * them readable but links and mentions nothing.
+ *
+ * Retries, timeouts and rate limits live in the client (octokit.ts). Creating is not
+ * repeated blindly: after a create whose outcome is unknown the issues are listed again.
+ */
+/**
  * Groups new change points into one alert per benchmark, keeping only confirmed steps (a
- * paired re-measure of the commit against its parent showed the change: a candidate, a step
+ * paired re-measure across the step's window showed the change: a candidate, a step
  * the pairs did not confirm and an accepted regression never alert) of the metrics that
  * benchmark gates (`gateOf`: its `compare.gate` as last stored). The new points all lie in
  * the newest few commits (`recent`, oldest first), too close to tell apart two steps of one
@@ -38302,8 +38314,9 @@ function changePointBody(step, dataBranch, checkedAt) {
         }),
         '',
         `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
-            '(docs/cli.md, "perfgate history"), confirmed by a paired re-measure of the commit against its ' +
-            'parent on one runner. The commit named is the first one measured after the step. ' +
+            '(docs/cli.md, "perfgate history"), confirmed by one paired re-measure on one runner of the stored ' +
+            'commit after the one named against the stored commit before its predecessor, so the step lies between them. ' +
+            'The commit named is the one the detection placed the step at. ' +
             "Issues cover the benchmark's gated metrics (compare.gate); the job summary and " +
             '`perfgate history` list every metric.',
         '',
@@ -38311,12 +38324,12 @@ function changePointBody(step, dataBranch, checkedAt) {
         ''
     ].join('\n');
 }
-/** "; confirmed: commit against its parent +9.8 % (+8.1 % … +11.5 %), 30 pairs". */
+/** "; confirmed between 1a2b3c4 and 5d6e7f8: +9.8 % (+8.1 % … +11.5 %), 30 pairs". */
 function confirmationText(point) {
     const c = point.confirmed;
     if (!c || c.verdict !== 'confirmed')
         return '';
-    return (`; confirmed: commit against its parent ${formatChange(c.ratio)} ` +
+    return (`; confirmed ${betweenText(c)}: ${formatChange(c.ratio)} ` +
         `(${formatChange(c.low)} … ${formatChange(c.high)}), ${c.pairs} pairs`);
 }
 /** Creates or updates the issue that carries `marker` (its first line). */
@@ -38363,8 +38376,8 @@ async function upsertIssue(api, marker, title, body, options = {}) {
 /**
  * The action's use of main's history (the data branch): on a push to main, after storing,
  * the change points whose first commit is among the newest stored commits are new
- * candidates; each candidate of a gated metric is re-measured as a paired A/B of its commit
- * against its parent on this runner (src/app/confirm.ts, a few per push within a budget)
+ * candidates; each candidate of a gated metric is re-measured as one paired A/B across its
+ * window of stored commits on this runner (src/app/confirm.ts, a few per push within a budget)
  * and the outcome stored on the data branch. Only confirmed steps are reported as steps —
  * a job-summary section, the `new-change-points` output and, with the input
  * `change-point-issues`, one issue per benchmark — the others are listed as not confirmed
@@ -38421,7 +38434,7 @@ function mainSeries(cwd, inputs, log) {
 function stepLine(p) {
     const metric = metricLabel(p.metric);
     const confirmed = p.confirmed && p.confirmed.verdict !== 'unmeasured'
-        ? `; paired re-measure against its parent ${formatChange(p.confirmed.ratio)} ` +
+        ? `; paired re-measure ${betweenText(p.confirmed)} ${formatChange(p.confirmed.ratio)} ` +
             `(${formatChange(p.confirmed.low)} … ${formatChange(p.confirmed.high)}, ${p.confirmed.pairs} pairs)`
         : '';
     const accepted = p.accepted
@@ -38450,7 +38463,7 @@ function newChangePointsMarkdown(points, dataBranch) {
         if (listed.length > 0)
             lines.push('', `${heading}:`, '', ...listed.map(stepLine));
     }
-    lines.push('', `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by a paired A/B of its commit against its parent on one runner.</sub>`, '');
+    lines.push('', `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by one paired A/B on one runner of the stored commit after it against the one before its predecessor (the step lies between them).</sub>`, '');
     return lines.join('\n');
 }
 /**
@@ -38493,7 +38506,7 @@ async function reportMainHistory(cwd, inputs, event, store, io, confirm = {}) {
     return fresh === undefined ? undefined : { newChangePoints: fresh };
 }
 /**
- * Re-measures the new candidates (commit against parent, on this runner) and stores each
+ * Re-measures the new candidates (one A/B across each window, on this runner) and stores each
  * outcome on the data branch; returns the new confirmations. A failure to confirm or
  * store is a warning: the candidates then stay candidates, alerting nothing.
  */
@@ -38502,7 +38515,8 @@ async function confirmNewSteps(cwd, entries, report, inputs, store, io, options)
     const steps = stepsToConfirm(report.changePoints, {
         commits: new Set(order.slice(-NEW_WINDOW)),
         order,
-        limit: MAX_CONFIRMATIONS_PER_PUSH
+        limit: MAX_CONFIRMATIONS_PER_PUSH,
+        series: report.series
     });
     if (steps.length === 0)
         return [];

@@ -68575,8 +68575,9 @@ function renderTextTable(header, rows, align) {
 
 /**
  * Confirmations of steps on main (pure): a candidate step found by the change-point search
- * at commit C is re-measured as a paired A/B of C against its first parent on one runner
- * (src/app/confirm.ts), for that benchmark only. The outcome is stored on the data branch
+ * at commit C is re-measured on one runner as a paired A/B of the stored commit after C
+ * against the stored commit before C's parent, so a step anywhere in the search's
+ * location error is measured (src/app/confirm.ts), for that benchmark only. The outcome is stored on the data branch
  * as `confirmations/<commit>/<sha256 of the benchmark name>.json`, so it is never measured
  * again, and read back with the checks any stored file gets (size, JSON, shape, and the
  * commit and benchmark its path names).
@@ -68604,6 +68605,8 @@ const SCHEMA = {
         benchmark: { type: 'string', minLength: 1, maxLength: 1000 },
         commit: { type: 'string', pattern: SHA.source },
         parent: { type: 'string', pattern: SHA.source },
+        base: { type: 'string', pattern: SHA.source },
+        head: { type: 'string', pattern: SHA.source },
         at: { type: 'string', maxLength: 100 },
         pairs: { type: 'integer', minimum: 0 },
         alpha: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
@@ -68626,6 +68629,23 @@ const SCHEMA = {
     }
 };
 const validate = new ajvExports.Ajv({ allErrors: false, strict: false }).compile(SCHEMA);
+/**
+ * The commits a confirmation's pairs compared: its base and head, or for a record made
+ * before the window (neither stored) the step's commit against its parent.
+ */
+function comparedCommits(confirmation) {
+    return {
+        base: confirmation.base ?? confirmation.parent,
+        head: confirmation.head ?? confirmation.commit
+    };
+}
+/**
+ * "between 1a2b3c4 and 5d6e7f8": where a confirmation places the step, after its base and
+ * at or before its head (short shas; hex only, so safe as markdown and on a terminal).
+ */
+function betweenText(compared) {
+    return `between ${compared.base.slice(0, 7)} and ${compared.head.slice(0, 7)}`;
+}
 /** The file's text (stable, trailing newline). */
 function serializeConfirmation(confirmation) {
     return JSON.stringify(confirmation, null, 2) + '\n';
@@ -68660,18 +68680,27 @@ function parseConfirmation(text, file) {
 /**
  * The verdict of a confirmation on a step of `stepRatio` in `metric`: confirmed when the
  * pairs show a significant change (p < alpha) in the step's direction whose estimate is at
- * least the threshold (the rule of a PR's regression, on the commit against its parent);
+ * least the threshold (the rule of a PR's regression, on the head against the base);
  * not confirmed otherwise; unmeasured when the A/B failed or lacks the metric.
  */
 function confirmationVerdict(confirmation, metric, stepRatio) {
     const measured = confirmation.metrics.find((m) => m.metric === metric);
+    const compared = comparedCommits(confirmation);
     if (!measured || confirmation.error !== undefined) {
-        return { ratio: NaN, low: NaN, high: NaN, pairs: confirmation.pairs, verdict: 'unmeasured' };
+        return {
+            ...compared,
+            ratio: NaN,
+            low: NaN,
+            high: NaN,
+            pairs: confirmation.pairs,
+            verdict: 'unmeasured'
+        };
     }
     const upper = 1 + measured.threshold;
     const beyond = stepRatio >= 1 ? measured.ratio >= upper : measured.ratio <= 1 / upper;
     const confirmed = measured.p < confirmation.alpha && beyond;
     return {
+        ...compared,
         ratio: measured.ratio,
         low: measured.low,
         high: measured.high,
@@ -68683,8 +68712,10 @@ function confirmationVerdict(confirmation, metric, stepRatio) {
 /**
  * Confirming a step of main's history on one runner: the change-point search over stored
  * commits (each measured at another time, often on another machine) names candidate steps;
- * each is re-measured as a paired A/B of its first commit against that commit's first
- * parent, for that benchmark only, with the machinery of `run --base` and bisect (both
+ * the commit it names is off by a stored commit or two in some series (its location error),
+ * so each is re-measured as ONE paired A/B across a window: the stored commit two after the
+ * named commit against the stored commit two before the named commit's predecessor
+ * (confirmationWindow), for that benchmark only, with the machinery of `run --base` and bisect (both
  * commits checked out in worktrees outside the user's tree, randomized pairs with planned
  * looks, removed after, also on failure). The pairs share the runner's moment, so a runner
  * that was slower for a while cannot confirm a step (docs/how-it-decides.md, "History").
@@ -68693,9 +68724,46 @@ function confirmationVerdict(confirmation, metric, stepRatio) {
  * A confirmation that cannot be measured (no parent, the benchmark missing in a commit or
  * failing) is recorded with the reason, so it is not tried on every push.
  */
-/** The candidates worth a paired re-measure, newest commit first, at most `limit`. */
+/**
+ * Stored commits on each side of a named step that the confirmation's window spans: the
+ * change-point search places a real +5 % step one stored commit off in 18 % of series at a
+ * 2 % run-to-run spread, two off in 4 %, three or more off in under 3 %
+ * (docs/PERFORMANCE.md, "Change points on main"; bench/changepoints.ts).
+ */
+const CONFIRMATION_WINDOW = 2;
+/**
+ * The window of the step named at `index` of a series of `length` stored commits (oldest
+ * first), as indices: base `reach` stored commits before the named commit's predecessor
+ * (the step may lie that early), head `reach` stored commits after the named one (the step
+ * may lie that late), each clamped to the series. A real step at any commit in (base, head]
+ * is in the pairs' ratio; the runner's drift between stored runs is not, as both sides
+ * are measured at one moment on one runner. `reach` (stored commits each side) is for the
+ * simulation that chose it.
+ */
+function confirmationWindow(index, length, reach = CONFIRMATION_WINDOW) {
+    if (!Number.isInteger(index) || index < 1 || index >= length) {
+        throw new RangeError(`a step's index must be in 1..${length - 1}, got ${index}`);
+    }
+    return {
+        base: Math.max(0, index - 1 - reach),
+        head: Math.min(length - 1, index + reach)
+    };
+}
+/**
+ * The stored commits of the series a step was found in (oldest first: the points the
+ * search saw, without commits where the benchmark failed or was absent), else `order`.
+ */
+function commitsOfSeries(series, point, order) {
+    const own = series?.find((s) => s.benchmark === point.benchmark && s.metric === point.metric);
+    return own ? own.points.map((p) => p.commit) : order;
+}
+/**
+ * The candidates worth a paired re-measure, newest commit first, at most `limit`, each
+ * with its window's base and head among the stored commits of its series (or of `order`).
+ */
 function stepsToConfirm(changePoints, options) {
     const byKey = new Map();
+    const rank = new Map(options.order.map((commit, index) => [commit, index]));
     for (const point of changePoints) {
         if (point.status !== 'candidate' || !point.gated)
             continue;
@@ -68705,12 +68773,20 @@ function stepsToConfirm(changePoints, options) {
             continue;
         const key = confirmationPath(point.commit, point.benchmark);
         const step = byKey.get(key);
-        if (step)
+        if (step) {
             step.metrics.push(point.metric);
-        else
-            byKey.set(key, { benchmark: point.benchmark, commit: point.commit, metrics: [point.metric] });
+            continue;
+        }
+        const commits = commitsOfSeries(options.series, point, options.order);
+        const index = commits.indexOf(point.commit);
+        const window = index > 0 ? confirmationWindow(index, commits.length) : null;
+        byKey.set(key, {
+            benchmark: point.benchmark,
+            commit: point.commit,
+            metrics: [point.metric],
+            ...(window ? { base: commits[window.base], head: commits[window.head] } : {})
+        });
     }
-    const rank = new Map(options.order.map((commit, index) => [commit, index]));
     return [...byKey.values()]
         .sort((a, b) => (rank.get(b.commit) ?? -1) - (rank.get(a.commit) ?? -1))
         .slice(0, options.limit);
@@ -68721,7 +68797,8 @@ function tuned(benchmark, metrics) {
     return { ...benchmark, compare: { ...benchmark.compare, gate } };
 }
 /**
- * Re-measures `step` as a paired A/B of its commit against its first parent, within
+ * Re-measures `step` as a paired A/B of its window's head against its base (default the
+ * commit against its first parent; the base must be an ancestor of the head), within
  * `maxTimeMs` (default the config's compare.max-time). Never throws for a failed
  * measurement: the record says why (`error`) and has no metrics.
  */
@@ -68730,12 +68807,14 @@ async function confirmStep(config, step, deps, options = {}) {
     const name = terminalName(step.benchmark); // untrusted text on a terminal or a log
     const parentOf = gitSync(config.dir, ['rev-parse', '--verify', '--quiet', `${step.commit}^1`]);
     const parent = parentOf.ok ? parentOf.out : step.commit;
+    const sides = { base: step.base ?? parent, head: step.head ?? step.commit };
     const at = (deps.date ?? (() => new Date()))().toISOString();
     const base = {
         schemaVersion: 1,
         benchmark: step.benchmark,
         commit: step.commit,
         parent,
+        ...sides,
         at
     };
     const benchmark = config.benchmarks.find((b) => b.name === step.benchmark);
@@ -68747,13 +68826,17 @@ async function confirmStep(config, step, deps, options = {}) {
         return failed(`commit ${short} has no parent in this repository`);
     if (!benchmark)
         return failed(`no benchmark of that name in ${config.file}`);
-    deps.log(`confirm ${name} at ${short}: paired A/B against its parent ${parent.slice(0, 7)}`);
+    const [from, to] = [sides.base.slice(0, 7), sides.head.slice(0, 7)];
+    if (!isWindow(config.dir, sides.base, step.commit, sides.head)) {
+        return failed(`commit ${short} is not after ${from} and at or before ${to} on this history`);
+    }
+    deps.log(`confirm ${name} at ${short}: paired A/B of ${to} against ${from} (the step between)`);
     const checkouts = [];
     try {
-        const sides = [];
+        const measured = [];
         for (const [commit, label] of [
-            [step.commit, `step ${short}`],
-            [parent, `parent ${parent.slice(0, 7)}`]
+            [sides.head, `head ${to}`],
+            [sides.base, `base ${from}`]
         ]) {
             const checkout = await prepareBaseCheckout(config, commit, deps.log, {
                 mergeBase: false,
@@ -68763,9 +68846,9 @@ async function confirmStep(config, step, deps, options = {}) {
             const mapped = mapToBase(benchmark, config.dir, checkout.configDir);
             if (!mapped)
                 return failed(`the benchmark's files are not in commit ${commit.slice(0, 7)}`);
-            sides.push(tuned(mapped, step.metrics));
+            measured.push(tuned(mapped, step.metrics));
         }
-        const [atCommit, atParent] = sides;
+        const [atCommit, atParent] = measured;
         const dirOf = new Map([
             [atCommit, checkouts[0].configDir],
             [atParent, checkouts[1].configDir]
@@ -68800,7 +68883,7 @@ async function confirmStep(config, step, deps, options = {}) {
             threshold: m.threshold
         }));
         for (const m of metrics) {
-            deps.log(`confirm ${name} at ${short}: ${m.metric} ×${m.ratio.toFixed(3)} ` +
+            deps.log(`confirm ${name} at ${short}: ${to} against ${from} ${m.metric} ×${m.ratio.toFixed(3)} ` +
                 `[${m.low.toFixed(3)}, ${m.high.toFixed(3)}] p ${m.p.toPrecision(2)} over ${compared.nHead} pairs`);
         }
         return { ...base, pairs: compared.nHead, alpha: benchmark.compare.alpha, metrics };
@@ -68812,6 +68895,11 @@ async function confirmStep(config, step, deps, options = {}) {
         for (const checkout of checkouts)
             checkout.remove();
     }
+}
+/** Whether `base` is a strict ancestor of `commit`, itself an ancestor of (or) `head`. */
+function isWindow(dir, base, commit, head) {
+    const ancestor = (a, b) => a === b || gitSync(dir, ['merge-base', '--is-ancestor', a, b]).ok;
+    return base !== commit && ancestor(base, commit) && ancestor(commit, head);
 }
 /**
  * Confirms `steps` one after another while `budgetMs` lasts (a step is started only with
@@ -69213,7 +69301,7 @@ function detectChangePoints(values, options = {}) {
  * series' unit is the commit: each point is one commit's median, and a step is judged
  * against the spread between commits (src/stats/changepoints.ts), with the benchmark's
  * comparison threshold as the smallest step that counts. A step is a candidate until a
- * paired re-measure of its commit against the parent confirms it or not (stored
+ * paired re-measure across its window of stored commits confirms it or not (stored
  * confirmations, src/history/confirmation.ts), or the commit accepted the regression.
  */
 /** The benchmark's newest stored results (its settings decide gate and threshold). */
@@ -69766,7 +69854,8 @@ function dashboardCharts(report) {
                         ratio: step.confirmed.ratio,
                         low: step.confirmed.low,
                         high: step.confirmed.high,
-                        pairs: step.confirmed.pairs
+                        pairs: step.confirmed.pairs,
+                        between: betweenText(step.confirmed)
                     }
                     : null,
                 ...(step.accepted
@@ -69890,7 +69979,7 @@ const PAGE_SCRIPT = String.raw `
       li.appendChild(el('span', null, (worse ? '▲ worse ' : '▼ better ') + pct(c.ratio) + ' [' + pct(c.ciLow) + ', ' + pct(c.ciHigh) + '] at commit #' + (c.index + 1) + ' '));
       li.appendChild(commitLink(chart.commits[c.index]));
       li.appendChild(el('span', null, ', p = ' + (c.p < 0.001 ? c.p.toExponential(1) : c.p.toFixed(3))));
-      li.appendChild(el('span', 'status', ' — ' + STATUS[c.status] + (c.confirmed ? ': commit against its parent ' + pct(c.confirmed.ratio) + ' [' + pct(c.confirmed.low) + ', ' + pct(c.confirmed.high) + '], ' + c.confirmed.pairs + ' pairs' : '') + (c.accepted ? ' by ' + c.accepted.by + ' on pull request ' + c.accepted.pullRequest + ': ' + c.accepted.reason : '')));
+      li.appendChild(el('span', 'status', ' — ' + STATUS[c.status] + (c.confirmed ? ': ' + c.confirmed.between + ' ' + pct(c.confirmed.ratio) + ' [' + pct(c.confirmed.low) + ', ' + pct(c.confirmed.high) + '], ' + c.confirmed.pairs + ' pairs' : '') + (c.accepted ? ' by ' + c.accepted.by + ' on pull request ' + c.accepted.pullRequest + ': ' + c.accepted.reason : '')));
       list.appendChild(li);
     });
     if (chart.changePoints.length === 0) list.appendChild(el('li', 'none', chart.skipped ? 'not tested: ' + chart.skipped : 'no change point'));
@@ -71416,4 +71505,4 @@ function renderTerminalVerdict(model) {
     return forTerminal(lines.join('\n') + '\n', names);
 }
 
-export { readResultsFile as $, stepsToConfirm as A, ConfigError as B, CI_LABEL as C, DEFAULT_LOOKS as D, EXIT as E, confirmSteps as F, parseConfig as G, HEADLINE_METRICS as H, workerArgs as I, startChild as J, workerNode as K, HARNESS_URLS as L, MAX_TRIALS as M, API_URL as N, OutputError as O, describeExit as P, DEFAULT_CONFIG_FILE as Q, RequestError as R, prRun as S, serializeResults as T, renderTerminalReport as U, renderTerminalVerdict as V, terminalName as W, renderMarkdownReport as X, VERSION as Y, FAIL_ON_VALUES as Z, MEASURE_VALUES as _, studentTQuantile as a, parseShard as a0, createProcessProfileRunner as a1, parseDuration as a2, MAX_DURATION_MS as a3, readCheckout as a4, commonjsGlobal as a5, printable as a6, getDefaultExportFromCjs as a7, parseAcceptCommands as a8, ALL_BENCHMARKS as a9, limitsOf as aa, reportMarker as ab, RefusedError as ac, loadYaml as ad, readRegularFile as ae, MAX_CONFIG_FILE_BYTES as af, DEFAULT_COMMENT_ID as ag, escapeMarkdown as ah, renderMarkdownWithin as ai, topLevel as aj, DEFAULT_DATA_BRANCH as ak, parseResults as al, confirmationPath as am, serializeConfirmation as an, parseConfirmation as ao, gitInvocation as ap, formatChange as aq, formatP as ar, neutralizeAutolinks as as, buildSeries as at, OUTPUT_FILES as au, checkoutGit as av, outcomeOfError as aw, DEFAULT_OUTPUT_DIR as ax, bisectRegression as b, createProcessTrialRunner as c, planLooks as d, renderTextTable as e, failureOf as f, formatPercent as g, formatDuration as h, formatMetric as i, METRICS as j, gitSync as k, loadConfigFile as l, metricLabel as m, readResultsDir as n, openOutput as o, parseWholeNumber as p, quote as q, runBenchmarks as r, sanitizeChildText as s, displayPath as t, readDataBranch as u, readBranchConfirmations as v, HistoryError as w, historyOf as x, renderHistoryHtml as y, loadChartLibrary as z };
+export { MEASURE_VALUES as $, loadChartLibrary as A, stepsToConfirm as B, CI_LABEL as C, DEFAULT_LOOKS as D, EXIT as E, ConfigError as F, confirmSteps as G, HEADLINE_METRICS as H, parseConfig as I, workerArgs as J, startChild as K, workerNode as L, MAX_TRIALS as M, HARNESS_URLS as N, OutputError as O, API_URL as P, describeExit as Q, RequestError as R, DEFAULT_CONFIG_FILE as S, prRun as T, serializeResults as U, renderTerminalReport as V, renderTerminalVerdict as W, terminalName as X, renderMarkdownReport as Y, VERSION as Z, FAIL_ON_VALUES as _, studentTQuantile as a, readResultsFile as a0, parseShard as a1, createProcessProfileRunner as a2, parseDuration as a3, MAX_DURATION_MS as a4, readCheckout as a5, commonjsGlobal as a6, printable as a7, getDefaultExportFromCjs as a8, parseAcceptCommands as a9, ALL_BENCHMARKS as aa, limitsOf as ab, reportMarker as ac, RefusedError as ad, loadYaml as ae, readRegularFile as af, MAX_CONFIG_FILE_BYTES as ag, DEFAULT_COMMENT_ID as ah, escapeMarkdown as ai, renderMarkdownWithin as aj, topLevel as ak, DEFAULT_DATA_BRANCH as al, parseResults as am, confirmationPath as an, serializeConfirmation as ao, parseConfirmation as ap, gitInvocation as aq, formatChange as ar, formatP as as, neutralizeAutolinks as at, buildSeries as au, OUTPUT_FILES as av, checkoutGit as aw, outcomeOfError as ax, DEFAULT_OUTPUT_DIR as ay, bisectRegression as b, createProcessTrialRunner as c, planLooks as d, renderTextTable as e, failureOf as f, formatPercent as g, formatDuration as h, formatMetric as i, METRICS as j, betweenText as k, loadConfigFile as l, metricLabel as m, gitSync as n, openOutput as o, parseWholeNumber as p, quote as q, runBenchmarks as r, sanitizeChildText as s, readResultsDir as t, displayPath as u, readDataBranch as v, readBranchConfirmations as w, HistoryError as x, historyOf as y, renderHistoryHtml as z };

@@ -1,7 +1,7 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { f as failureOf, s as sanitizeChildText, R as RequestError, q as quote, p as parseWholeNumber, E as EXIT, M as MAX_TRIALS, l as loadConfigFile, b as bisectRegression, c as createProcessTrialRunner, C as CI_LABEL, a as studentTQuantile, r as runBenchmarks, d as planLooks, H as HEADLINE_METRICS, m as metricLabel, D as DEFAULT_LOOKS, e as renderTextTable, g as formatPercent, h as formatDuration, i as formatMetric, j as METRICS, o as openOutput, O as OutputError, k as gitSync, n as readResultsDir, t as displayPath, u as readDataBranch, v as readBranchConfirmations, w as HistoryError, x as historyOf, y as renderHistoryHtml, z as loadChartLibrary, A as stepsToConfirm, B as ConfigError, F as confirmSteps, G as parseConfig, I as workerArgs, J as startChild, K as workerNode, L as HARNESS_URLS, N as API_URL, P as describeExit, Q as DEFAULT_CONFIG_FILE, S as prRun, T as serializeResults, U as renderTerminalReport, V as renderTerminalVerdict, W as terminalName, X as renderMarkdownReport, Y as VERSION, Z as FAIL_ON_VALUES, _ as MEASURE_VALUES, $ as readResultsFile, a0 as parseShard, a1 as createProcessProfileRunner, a2 as parseDuration, a3 as MAX_DURATION_MS, a4 as readCheckout } from './chunk-terminal.js';
+import { f as failureOf, s as sanitizeChildText, R as RequestError, q as quote, p as parseWholeNumber, E as EXIT, M as MAX_TRIALS, l as loadConfigFile, b as bisectRegression, c as createProcessTrialRunner, C as CI_LABEL, a as studentTQuantile, r as runBenchmarks, d as planLooks, H as HEADLINE_METRICS, m as metricLabel, D as DEFAULT_LOOKS, e as renderTextTable, g as formatPercent, h as formatDuration, i as formatMetric, j as METRICS, k as betweenText, o as openOutput, O as OutputError, n as gitSync, t as readResultsDir, u as displayPath, v as readDataBranch, w as readBranchConfirmations, x as HistoryError, y as historyOf, z as renderHistoryHtml, A as loadChartLibrary, B as stepsToConfirm, F as ConfigError, G as confirmSteps, I as parseConfig, J as workerArgs, K as startChild, L as workerNode, N as HARNESS_URLS, P as API_URL, Q as describeExit, S as DEFAULT_CONFIG_FILE, T as prRun, U as serializeResults, V as renderTerminalReport, W as renderTerminalVerdict, X as terminalName, Y as renderMarkdownReport, Z as VERSION, _ as FAIL_ON_VALUES, $ as MEASURE_VALUES, a0 as readResultsFile, a1 as parseShard, a2 as createProcessProfileRunner, a3 as parseDuration, a4 as MAX_DURATION_MS, a5 as readCheckout } from './chunk-terminal.js';
 import { randomInt } from 'node:crypto';
 import { m as median } from './chunk-count.js';
 import { existsSync, writeFileSync, readdirSync, statSync, readFileSync } from 'node:fs';
@@ -644,6 +644,13 @@ async function commandCalibrate(args, io) {
     return calibration.benchmarks.some((b) => b.state === 'errored') ? EXIT.runtime : EXIT.passed;
 }
 
+/**
+ * The terminal view of main's history (pure; returns a string): per series, a sparkline of
+ * the recent commits' medians with the latest value, then its change points. Headline
+ * metrics are shown, and any other series that has a change point; `--json` has them all.
+ * Each step says where it stands: confirmed by a paired re-measure across its window
+ * (with the commits compared and that A/B's ratio), not confirmed, accepted, or a candidate.
+ */
 const DEFAULT_TREND_POINTS = 30;
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 /** Control characters (escape sequences) removed: names are untrusted text. */
@@ -675,11 +682,11 @@ function formatP(p) {
         return 'p < 1e-300';
     return p < 0.001 ? `p = ${p.toExponential(1)}` : `p = ${p.toFixed(3)}`;
 }
-/** "confirmed: commit against its parent +9.8 % [+8.1 %, +11.5 %], 30 pairs" and the like. */
+/** "confirmed: between 1a2b3c4 and 5d6e7f8 +9.8 % [+8.1 %, +11.5 %], 30 pairs" and the like. */
 function describeStatus(step) {
     const measured = step.confirmed;
     const pairs = measured && measured.verdict !== 'unmeasured'
-        ? `: commit against its parent ${percent(measured.ratio)} ` +
+        ? `: ${betweenText(measured)} ${percent(measured.ratio)} ` +
             `[${percent(measured.low)}, ${percent(measured.high)}], ${measured.pairs} pairs`
         : '';
     switch (step.status) {
@@ -745,7 +752,7 @@ function renderHistoryTerminal(report, trendPoints = DEFAULT_TREND_POINTS) {
  * `perfgate history`: main's trend and change points, from the data branch (default) or a
  * directory of results files, with the confirmations stored on the data branch. With
  * `--confirm`, each candidate step of a gated metric not confirmed yet is re-measured here
- * as a paired A/B of its commit against its parent (progress on stderr; nothing is
+ * as one paired A/B across its window of stored commits (progress on stderr; nothing is
  * written to the data branch). Prints the terminal view (or `--json`); exits 0 when it
  * could read the history (a change point is information, not a failed gate), 2 on a usage
  * error or when there is no stored history to read (an empty directory, a branch without
@@ -868,7 +875,7 @@ async function commandHistory(args, io) {
     }
     let report = historyOf(entries, { filter, confirmations: stored });
     if (values.confirm) {
-        const added = await confirmLocally(entries, report.changePoints, values.config, io);
+        const added = await confirmLocally(entries, report, values.config, io);
         if (added === undefined)
             return EXIT.runtime;
         report = historyOf(entries, { filter, confirmations: [...stored, ...added] });
@@ -901,10 +908,11 @@ async function commandHistory(args, io) {
  * with the working tree's config; undefined when the config cannot be loaded (said on
  * stderr).
  */
-async function confirmLocally(entries, changePoints, configFile, io) {
-    const steps = stepsToConfirm(changePoints, {
+async function confirmLocally(entries, report, configFile, io) {
+    const steps = stepsToConfirm(report.changePoints, {
         order: entries.map((e) => e.commit),
-        limit: MAX_LOCAL_CONFIRMATIONS
+        limit: MAX_LOCAL_CONFIRMATIONS,
+        series: report.series
     });
     io.stderr.write(`perfgate history: ${steps.length} candidate step${steps.length === 1 ? '' : 's'} to confirm\n`);
     if (steps.length === 0)
