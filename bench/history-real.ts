@@ -119,14 +119,40 @@ function describe(point: HistoryChangePoint, shas: string[]): string {
   const at = shas.indexOf(point.commit) + 1
   const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`
   const c = point.confirmed
-  const pairs = c
-    ? `; A/B ${pct(c.ratio)} [${pct(c.low)}, ${pct(c.high)}] in ${c.pairs} pairs, ${c.verdict}`
-    : ''
+  // An unmeasured confirmation has no ratio (NaN, null in JSON): the A/B lacks the metric.
+  const pairs = !c
+    ? ''
+    : c.verdict === 'unmeasured'
+      ? `; A/B of ${c.pairs} pairs does not measure it`
+      : `; A/B ${pct(c.ratio)} [${pct(c.low)}, ${pct(c.high)}] in ${c.pairs} pairs, ${c.verdict}`
   return (
     `  ${point.benchmark} ${point.metric}: commit ${at} ${pct(point.ratio)} ` +
     `[${pct(point.ciLow)}, ${pct(point.ciHigh)}] p ${point.p.toExponential(1)}` +
     `${point.gated ? ', gated' : ''}, ${point.status}${pairs}`
   )
+}
+
+const geometricMean = (xs: number[]) =>
+  Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length)
+
+/**
+ * What the stored means hold, whatever the detector says: the spread of the commits'
+ * medians (SD of their logs, commit to commit) and the ratio of their geometric means
+ * after and before the planted step.
+ */
+function printSpread(report: HistoryReport, shas: string[], step: number): void {
+  for (const series of report.series.filter((s) => s.metric === 'mean')) {
+    const logs = series.points.map((p) => Math.log(p.median))
+    const average = logs.reduce((a, x) => a + x, 0) / logs.length
+    const sd = Math.sqrt(logs.reduce((a, x) => a + (x - average) ** 2, 0) / (logs.length - 1))
+    const at = (p: { commit: string }) => shas.indexOf(p.commit) + 1
+    const before = series.points.filter((p) => at(p) < step).map((p) => p.median)
+    const after = series.points.filter((p) => at(p) >= step).map((p) => p.median)
+    console.log(
+      `  ${series.benchmark} mean: ${(sd * 100).toFixed(1)} % between commits; ` +
+        `commits ${step}+ / before: ${(geometricMean(after) / geometricMean(before)).toFixed(3)}`
+    )
+  }
 }
 
 function printReport(title: string, report: HistoryReport, shas: string[]): void {
@@ -184,8 +210,11 @@ async function main() {
     }
     git(root, 'checkout', '--quiet', 'main')
     const measured = (performance.now() - started) / 1000
-    const candidates = JSON.parse(perfgate(root, ['history', '--dir', results, '--json']))
-    printReport('history --json', candidates as HistoryReport, shas)
+    const candidates = JSON.parse(
+      perfgate(root, ['history', '--dir', results, '--json'])
+    ) as HistoryReport
+    printReport('history --json', candidates, shas)
+    printSpread(candidates, shas, step)
     const confirmStarted = performance.now()
     const confirmed = JSON.parse(
       perfgate(root, ['history', '--dir', results, '--json', '--confirm'])
