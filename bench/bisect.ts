@@ -8,7 +8,6 @@
  *
  * Options: --runs N (10), --seed S (1), --trials N (10, pairs per look: the config default).
  */
-import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
@@ -17,19 +16,11 @@ import { parseArgs } from 'node:util'
 import { commandBisect } from '../src/cli/bisect.js'
 import { registerCleanup } from '../src/process/cleanup.js'
 import { createRandom } from '../src/stats/random.js'
-import { integerOption, runBench } from './common.js'
+import { git, integerOption, runBench } from './common.js'
 
 const FIXTURE = fileURLToPath(new URL('../__fixtures__/projects/ab/', import.meta.url))
 const BASE_ITERATIONS = 20000
 const COMMITS = 16
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=perfgate', '-c', 'user.email=perfgate@localhost', ...args],
-    { cwd, encoding: 'utf8' }
-  ).trim()
-}
 
 /** good + 16 commits; commit `planted` (1-based) raises the work per call by 10 %. */
 function makeRepo(planted: number): { root: string; commits: string[]; remove: () => void } {

@@ -1,6 +1,6 @@
 // What every bench script shares: integer options and a clean exit (child process groups
 // killed and worktrees removed on Ctrl-C, SIGTERM, SIGHUP and on error).
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
 import { registerCleanup } from '../src/process/cleanup.js'
 import { cleanUpEverything } from '../src/process/signals.js'
@@ -44,4 +44,13 @@ export function startNeighbour(): ChildProcess {
     registerCleanup(() => child.kill('SIGKILL'))
   )
   return child
+}
+
+/** Runs git in `cwd` as a fixed author (bench repositories need no user config); its trimmed stdout. */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=perfgate', '-c', 'user.email=perfgate@localhost', ...args],
+    { cwd, encoding: 'utf8' }
+  ).trim()
 }

@@ -5,7 +5,6 @@
  * planted in `parseCsv` (`src/orders.js`): a share of its calls parse their text twice
  * (plantSlowdown).
  */
-import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
@@ -17,6 +16,7 @@ import { parseResults } from '../src/results/format.js'
 import type { Results } from '../src/results/types.js'
 import type { BenchmarkConfig, FunctionSpec } from '../src/config/types.js'
 import { DEFAULT_FUNCTION_TIME_MS, DEFAULT_FUNCTION_WARMUP_MS } from '../src/config/defaults.js'
+import { git } from './common.js'
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url))
 const ORDERS = 'src/orders.js'
@@ -52,14 +52,6 @@ export function plantSlowdown(source: string, share: number): string {
     ''
   ].join('\n')
   return source.replace(PARSE_HEAD, 'function parseCsvOnce(text) {\n') + planted
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=perfgate', '-c', 'user.email=perfgate@localhost', ...args],
-    { cwd, encoding: 'utf8' }
-  ).trim()
 }
 
 export interface ExampleRepo {
