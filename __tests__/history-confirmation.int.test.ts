@@ -4,6 +4,9 @@
 // direction against the threshold. The window of one A/B around a named step, and the
 // steps chosen to confirm with their stored base and head.
 import { confirmationWindow, stepsToConfirm } from '../src/app/confirm.js'
+import { historyOf } from '../src/app/history.js'
+import { createRandom } from '../src/stats/random.js'
+import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
 import {
   betweenText,
   comparedCommits,
@@ -165,5 +168,37 @@ describe('the window of a confirmation', () => {
     const ungated = { ...point(5, 'wall'), gated: false }
     const measured = { ...point(5, 'wall'), confirmed: confirmationVerdict(record, 'wall', 1.1) }
     expect(stepsToConfirm([ungated, measured], { order, limit: 5 })).toEqual([])
+  })
+})
+
+describe('confirmations in the history', () => {
+  it('confirms the metrics the pairs measured; another metric stepping at that commit stays a candidate', () => {
+    const random = createRandom(3)
+    const entries = Array.from({ length: 30 }, (_, i) => ({
+      commit: fakeSha(i),
+      results: resultsOf(fakeSha(i), hoursAfterStart(i), [
+        functionResult('parse', i < 20 ? 1 : 1.2, 0.005, 5, random)
+      ])
+    }))
+    const stored: StepConfirmation = {
+      ...record,
+      benchmark: 'parse',
+      commit: fakeSha(20),
+      parent: fakeSha(19),
+      base: fakeSha(17),
+      head: fakeSha(22),
+      metrics: [{ metric: 'p50', ratio: 1.2, low: 1.18, high: 1.22, p: 1e-6, threshold: 0.04 }]
+    }
+    const at = historyOf(entries, { confirmations: [stored] }).changePoints.filter(
+      (c) => c.commit === fakeSha(20)
+    )
+    expect(at.find((c) => c.metric === 'p50')).toMatchObject({
+      gated: true,
+      status: 'confirmed',
+      confirmed: { ratio: 1.2, verdict: 'confirmed' }
+    })
+    const others = at.filter((c) => c.metric !== 'p50')
+    expect(others.map((c) => c.metric).sort()).toEqual(['ops', 'p95'])
+    for (const c of others) expect(c).toMatchObject({ status: 'candidate', confirmed: null })
   })
 })

@@ -69357,7 +69357,11 @@ function historyOf(entries, options = {}) {
         for (const step of detectChangePoints(medians, { ...options, minStep })) {
             const commit = one.points[step.index].commit;
             const stored = confirmations.get(confirmationPath(commit, one.benchmark));
-            const confirmed = stored ? confirmationVerdict(stored, one.metric, step.ratio) : null;
+            // A re-measure that ran but did not measure this metric (the pairs measure the gated
+            // ones) says nothing about it: no confirmation, rather than an "unmeasured" one.
+            const judged = stored &&
+                (stored.error !== undefined || stored.metrics.some((m) => m.metric === one.metric));
+            const confirmed = stored && judged ? confirmationVerdict(stored, one.metric, step.ratio) : null;
             const worse = METRICS[one.metric].higherIsBetter ? step.ratio < 1 : step.ratio > 1;
             const accepted = worse ? acceptanceAt(entries, commit, one.benchmark) : undefined;
             changePoints.push({
