@@ -1,6 +1,6 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { PerformanceObserver } from 'node:perf_hooks';
 import { getPriority } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 /** Quantiles and the median (pure): one definition for trials, budgets and samples. */
 /**
@@ -45,7 +45,8 @@ function asyncBatch(fn) {
         return Number(process.hrtime.bigint() - start);
     };
 }
-function isThenable$1(value) {
+/** Whether a benchmark's return value is a promise (or any thenable) to await. */
+function isThenable(value) {
     return ((typeof value === 'object' || typeof value === 'function') &&
         value !== null &&
         typeof value.then === 'function');
@@ -75,7 +76,7 @@ async function prepareFunction(fn, benchOptions, options) {
     try {
         // One probe call tells sync from async; an async fn is timed with await per call.
         const first = fn();
-        const isAsync = isThenable$1(first);
+        const isAsync = isThenable(first);
         if (isAsync)
             await first;
         const batch = isAsync ? asyncBatch(fn) : syncBatch(fn);
@@ -222,11 +223,6 @@ function markWindow() {
  */
 function collectGarbage() {
     globalThis.gc?.();
-}
-function isThenable(value) {
-    return ((typeof value === 'object' || typeof value === 'function') &&
-        value !== null &&
-        typeof value.then === 'function');
 }
 /**
  * Calls `fn` in the windows above; `callsToCount` reports the probe and resolves with the

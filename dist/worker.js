@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { c as callBench, p as prepareFunction, a as measureFunction } from './chunk-count.js';
 import { H as HARNESS_SPECIFIERS, i as importedHarnesses } from './chunk-detect.js';
 import { b as benchRegistry } from './chunk-registry.js';
-import 'node:perf_hooks';
 import 'node:os';
+import 'node:perf_hooks';
 
 /**
  * Inside a function worker: the imports of other harnesses ('vitest', 'tinybench',

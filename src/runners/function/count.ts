@@ -15,6 +15,7 @@
  */
 import { getPriority } from 'node:os'
 import type { BenchFn, BenchOptions } from './registry.js'
+import { isThenable } from './engine.js'
 
 /** Results land here so the optimizer cannot drop the call as dead code. */
 export let countSink: unknown
@@ -42,14 +43,6 @@ export function markWindow(): void {
  */
 function collectGarbage(): void {
   ;(globalThis as { gc?: () => void }).gc?.()
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
 }
 
 /**

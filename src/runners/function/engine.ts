@@ -73,7 +73,8 @@ function asyncBatch(fn: BenchFn): BatchTimer {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** Whether a benchmark's return value is a promise (or any thenable) to await. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === 'object' || typeof value === 'function') &&
     value !== null &&
