@@ -215,6 +215,22 @@ describe('parseConfig: defaults', () => {
     })
   })
 
+  it('decides a benchmark on instructions alone from one pair per look, on time from ten', () => {
+    const config = parse(
+      'measure: instructions\nbenchmarks:\n  - name: counted\n' +
+        CMD +
+        '  - name: both\n    measure: both\n' +
+        CMD +
+        '  - name: set\n    trials: 3\n' +
+        CMD
+    )
+    expect(config.benchmarks.map((b) => [b.name, b.measure, b.trials])).toEqual([
+      ['counted', 'instructions', 1],
+      ['both', 'both', 10],
+      ['set', 'instructions', 3]
+    ])
+  })
+
   it('parses budgets with default and explicit comparators', () => {
     const config = parse(
       'trials: 4\ntimeout: 30s\nbenchmarks:\n  - name: fn\n    trials: 6\n    function: { file: bench/a.js }\n' +

@@ -31,13 +31,14 @@ export const MEASURE_VALUES = ['time', 'instructions', 'both'] as const
 export type Measure = (typeof MEASURE_VALUES)[number]
 export const DEFAULT_MEASURE: Measure = 'time'
 /**
- * Pairs per look of a benchmark measured on instructions alone: 2. Counts that repeat
- * within the noise floor decide from one pair, but one pair cannot show that they do: a
- * command running Node without --predictable spread 1.5 % between counts here
- * (docs/PERFORMANCE.md). With two pairs a spread above the floor sends the metric to the
- * ordinary test, which waits for more pairs instead of raising a false alarm.
+ * Pairs per look of a benchmark measured on instructions alone: 1, one pair decides. Counts
+ * repeat within the noise floor (a function's window, and commands and servers whose Node
+ * processes run with the repeatability flags: docs/PERFORMANCE.md, bench:instructions), and
+ * a count that could not repeat (a Node process started without the flags) is an error,
+ * not a number. Should counts still spread, the second look's pairs show it and the metric
+ * falls back to the ordinary paired test.
  */
-export const DEFAULT_INSTRUCTION_TRIALS = 2
+export const DEFAULT_INSTRUCTION_TRIALS = 1
 /** What may fail the build: compare.fail-on, the CLI's --fail-on, the action's fail-on. */
 export const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'] as const
 export type FailOn = (typeof FAIL_ON_VALUES)[number]

@@ -44,6 +44,8 @@ export function withPort(text: string, port: number): string {
 
 const STOP_GRACE_MS = 3000
 const POLL_MS = 50
+/** How long one readiness probe waits for its answer before the next is sent. */
+const PROBE_TIMEOUT_MS = 2000
 
 export interface RunningServer {
   readonly port: number
@@ -76,16 +78,21 @@ async function reservePort(): Promise<number> {
   }
 }
 
-/** Starts the server and waits until its ready URL answers (any status below 500). */
+/**
+ * Starts the server and waits until its ready URL answers (any status below 500). Each
+ * probe closes its connection and waits up to `probeTimeoutMs` (a counted server gets
+ * its whole readiness wait: an abandoned probe is still a request the server handles).
+ */
 export async function startServer(
   server: HttpSpec['server'],
   cpus?: CpuSplit,
   start: StartProcess = startChild,
-  stopGraceMs = STOP_GRACE_MS
+  stopGraceMs = STOP_GRACE_MS,
+  probeTimeoutMs = PROBE_TIMEOUT_MS
 ): Promise<RunningServer> {
   const port = await reservePort()
   try {
-    return await startOn(server, port, cpus, start, stopGraceMs)
+    return await startOn(server, port, cpus, start, stopGraceMs, probeTimeoutMs)
   } finally {
     // Ready (it holds the port) or failed (stopped): either way no longer starting.
     starting.delete(port)
@@ -100,7 +107,8 @@ async function startOn(
   port: number,
   cpus: CpuSplit | undefined,
   start: StartProcess,
-  stopGraceMs: number
+  stopGraceMs: number,
+  probeTimeoutMs: number
 ): Promise<RunningServer> {
   // On the server's CPUs (when pinned): taskset runs the shell in its own place.
   const shell = onServerCpus(cpus, '/bin/sh', ['-c', withPort(server.command, port)])
@@ -139,7 +147,10 @@ async function startOn(
       )
     }
     try {
-      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) })
+      const response = await fetch(readyUrl, {
+        headers: { connection: 'close' },
+        signal: AbortSignal.timeout(probeTimeoutMs)
+      })
       await response.arrayBuffer()
       if (response.status < 500) return running
       last = `status ${response.status}`

@@ -2,7 +2,9 @@
  * Instructions per run of a command benchmark: the command's whole process tree under
  * valgrind (children traced), less what the `/bin/sh -c` wrapper perfgate adds, counted
  * once per perfgate process on an empty command. A command's start-up is its work (`node
- * cli.js --version` measures exactly that), so nothing else is subtracted. Warm-up runs are
+ * cli.js --version` measures exactly that), so nothing else is subtracted; the Node
+ * processes it starts run with the repeatability flags (repeatable.ts), so that start-up
+ * repeats. Warm-up runs are
  * not needed: a count does not depend on warm caches, only on the work done; a command
  * whose work depends on what an earlier run left (a cache it writes) should be given the
  * same state by its own `setup`.
@@ -10,7 +12,8 @@
 import type { BenchmarkConfig, CommandSpec } from '../../config/types.js'
 import { describeExit } from '../../process/children.js'
 import type { TrialOutcome } from '../types.js'
-import { logTail, startCounted } from './valgrind.js'
+import { startRepeatable } from './repeatable.js'
+import { logTail } from './valgrind.js'
 
 const SHELL = '/bin/sh'
 
@@ -23,12 +26,13 @@ async function countShell(
   env: Readonly<Record<string, string>>,
   timeoutMs: number
 ): Promise<{ instructions: number } | { message: string; tail: string | undefined }> {
-  const counted = startCounted(SHELL, ['-c', run], {
+  const counted = startRepeatable(SHELL, ['-c', run], {
     cwd,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
     timeoutMs
   })
+  if ('error' in counted) return { message: counted.error, tail: undefined }
   try {
     const end = await counted.started.finished
     const counts = counted.totals()

@@ -1,7 +1,8 @@
 /**
  * Instructions per request of an HTTP benchmark: the server (its whole process tree) runs
- * under valgrind, the requests come from perfgate outside it, one at a time on one
- * keep-alive connection. Two fresh servers get the same request sequence, of
+ * under valgrind in the counted environment (repeatable.ts: its Node processes with V8's
+ * repeatability flags), the requests come from perfgate outside it, one at a time on one
+ * keep-alive connection (requests.ts). Two fresh servers get the same request sequence, of
  * FEW_REQUESTS and MANY_REQUESTS requests; per request is the difference of their totals
  * over the difference of the counts, so start-up, the readiness probe's answer and the
  * shutdown cancel out. Windows inside one long-running server do not repeat (JIT tiering
@@ -10,10 +11,11 @@
  * valgrind still writes its totals (SIGKILL would not, and is an error).
  */
 import type { BenchmarkConfig, HttpSpec } from '../../config/types.js'
-import { requestSequence } from '../http/load.js'
 import { startServer, ServerError, type RunningServer } from '../http/server.js'
 import type { TrialOutcome } from '../types.js'
-import { logTail, startCounted, type Counted } from './valgrind.js'
+import { startRepeatable } from './repeatable.js'
+import { countedClient } from './requests.js'
+import { logTail, type Counted } from './valgrind.js'
 
 export const FEW_REQUESTS = 50
 export const MANY_REQUESTS = 250
@@ -30,27 +32,14 @@ const READY_SLOWDOWN = 10
  */
 const COUNTED_STOP_GRACE_MS = 60_000
 
-type Counts = { instructions: number } | { message: string; tail: string | undefined }
+type Counts =
+  { instructions: number; retries: number } | { message: string; tail: string | undefined }
 
-/** Sends `count` requests of the benchmark's sequence, in order, one at a time. */
-async function sendRequests(spec: HttpSpec, port: number, count: number): Promise<void> {
-  const { origin, requests } = requestSequence(spec, port)
-  for (let i = 0; i < count; i++) {
-    const request = requests[i % requests.length]!
-    const response = await fetch(origin + request.path, {
-      method: request.method ?? 'GET',
-      headers: request.headers as Record<string, string>,
-      ...(request.body === undefined ? {} : { body: request.body as string })
-    })
-    await response.arrayBuffer()
-    if (response.status >= 400) {
-      throw new Error(
-        `request ${i + 1} (${request.method ?? 'GET'} ${request.path}) answered ${response.status}`
-      )
-    }
-  }
-}
-
+/**
+ * The count of one fresh server under valgrind given `requests` requests. Its readiness
+ * probe waits as long as the server takes to answer (an abandoned probe would be one more
+ * request counted in one server and not the other), and closes its connection.
+ */
 async function countServer(
   benchmark: BenchmarkConfig,
   spec: HttpSpec,
@@ -58,17 +47,26 @@ async function countServer(
 ): Promise<Counts> {
   let counted: Counted | undefined
   let server: RunningServer | undefined
+  let client: ReturnType<typeof countedClient> | undefined
+  const readyTimeoutMs = spec.server.readyTimeoutMs * READY_SLOWDOWN
   try {
     server = await startServer(
-      { ...spec.server, readyTimeoutMs: spec.server.readyTimeoutMs * READY_SLOWDOWN },
+      { ...spec.server, readyTimeoutMs },
       undefined,
       (command, args, options) => {
-        counted = startCounted(command, args, { ...options, timeoutMs: benchmark.timeoutMs })
-        return counted.started
+        const started = startRepeatable(command, args, {
+          ...options,
+          timeoutMs: benchmark.timeoutMs
+        })
+        if ('error' in started) throw new Error(started.error)
+        counted = started
+        return started.started
       },
-      COUNTED_STOP_GRACE_MS
+      COUNTED_STOP_GRACE_MS,
+      readyTimeoutMs
     )
-    await sendRequests(spec, server.port, requests)
+    client = countedClient(spec, server.port)
+    const { retries } = await client.send(requests)
     await server.stop()
     const end = await counted!.started.finished
     const totals = counted!.totals()
@@ -79,14 +77,21 @@ async function countServer(
         tail: undefined
       }
     }
-    return totals
+    return { ...totals, retries }
   } catch (error) {
     const tail = error instanceof ServerError ? error.stderrTail : server?.outputTail()
-    return { message: `instruction count: ${(error as Error).message}`, tail }
+    return { message: `instruction count: ${describeError(error)}`, tail }
   } finally {
     await server?.stop()
+    client?.close()
     counted?.remove()
   }
+}
+
+/** An error's message with its code (ECONNRESET, …) when the message does not name it. */
+function describeError(error: unknown): string {
+  const { message, code } = error as NodeJS.ErrnoException
+  return code && !message.includes(code) ? `${message} (${code})` : message
 }
 
 /** One side's instructions per request: two servers, few and many requests, at once. */
@@ -113,7 +118,10 @@ export async function countHttp(benchmark: BenchmarkConfig, spec: HttpSpec): Pro
   return {
     ok: true,
     metrics: { instructions: perRequest },
-    details: { instructionRequests: `${FEW_REQUESTS}/${MANY_REQUESTS}` },
+    details: {
+      instructionRequests: `${FEW_REQUESTS}/${MANY_REQUESTS}`,
+      ...(few.retries + many.retries > 0 ? { instructionRetries: few.retries + many.retries } : {})
+    },
     durationMs
   }
 }

@@ -51,6 +51,8 @@ export interface Counted {
   readonly started: Started
   /** Sums every process's instructions; an error text when one left no totals. */
   totals(): { instructions: number } | { error: string; log: string }
+  /** Every process's valgrind log (its "Command:" line, its totals), once it has ended. */
+  logs(): string[]
   /** Removes the log files. */
   remove(): void
 }
@@ -84,14 +86,15 @@ export function startCounted(
     ],
     { groupGraceMs: COUNTED_GROUP_GRACE_MS, ...options }
   )
+  const read = () =>
+    readdirSync(logs.path).map((file) => readFileSync(path.join(logs.path, file), 'utf8'))
   return {
     started,
     totals() {
       let sum = 0
       let lastLog = ''
-      const files = readdirSync(logs.path)
-      for (const file of files) {
-        const text = readFileSync(path.join(logs.path, file), 'utf8')
+      const texts = read()
+      for (const text of texts) {
         lastLog = text
         const match = I_REFS.exec(text)
         if (!match) {
@@ -104,9 +107,10 @@ export function startCounted(
         }
         sum += Number(match[1]!.replaceAll(',', ''))
       }
-      if (files.length === 0) return { error: 'valgrind wrote no totals', log: lastLog }
+      if (texts.length === 0) return { error: 'valgrind wrote no totals', log: lastLog }
       return { instructions: sum }
     },
+    logs: read,
     remove: logs.remove
   }
 }
