@@ -1,10 +1,16 @@
 // The pieces of a windowed function count that need no valgrind: how many calls a probe
 // sizes the count to (the same N from run to run), reading callgrind's dumps back in part
-// order, and the message that carries N to the worker.
+// order, per call from the windows' medians, and the message that carries N to the worker.
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isCountCalls } from '../src/runners/function/protocol.js'
-import { callsFor, COUNTED_INSTRUCTIONS, MAX_CALLS } from '../src/runners/instructions/function.js'
+import { COUNTED_ROUNDS, FIRST_ROUND_WINDOW, WINDOWS } from '../src/runners/function/count.js'
+import {
+  callsFor,
+  COUNTED_INSTRUCTIONS,
+  MAX_CALLS,
+  perCall
+} from '../src/runners/instructions/function.js'
 import { callgrindSummary, windowCounts } from '../src/runners/instructions/valgrind.js'
 import { scratchDir } from './helpers/scratch.js'
 
@@ -63,6 +69,72 @@ describe('callgrind dumps', () => {
     writeFileSync(path.join(dir, 'callgrind.out.2-01'), '# callgrind format\nversion: 1\n')
     writeFileSync(path.join(dir, 'callgrind.out.3-01'), dump(3, 300))
     expect(windowCounts(dir)).toEqual([100])
+  })
+})
+
+/**
+ * A worker's windows as callgrind dumps them: start-up, probe, two warm-ups, then rounds of
+ * an empty window (`empty`) and one of counted calls (`counted`), from count.ts's list.
+ */
+function windowsOf(empty: number[], counted: number[]): number[] {
+  const rounds = empty.flatMap((marks, round) => [marks, counted[round]!])
+  return [1_271_126_846, 541_808, 53_090_297, 16_823_914, ...rounds]
+}
+
+describe('perCall', () => {
+  const steady = 12_173_614
+  const calls = 32
+
+  it('has a window for each of the rounds count.ts marks', () => {
+    const windows = windowsOf(Array(COUNTED_ROUNDS).fill(1172), Array(COUNTED_ROUNDS).fill(steady))
+    expect(windows).toHaveLength(WINDOWS)
+    expect(windows[FIRST_ROUND_WINDOW]).toBe(1172)
+  })
+
+  it('is the median counted window less the median empty one, over the calls', () => {
+    const windows = windowsOf(
+      [5323, 1172, 1188, 1188, 4506],
+      [steady, steady + 16, steady, steady + 16, steady + 16]
+    )
+    expect(perCall(windows, calls)).toEqual({
+      instructions: (steady + 16 - 1188) / calls,
+      windowSpread: 16 / (steady + 16)
+    })
+  })
+
+  it('is not moved by two disturbed counted windows, and reports how far they strayed', () => {
+    const disturbed = windowsOf(Array(COUNTED_ROUNDS).fill(1172), [
+      steady * 1.38,
+      steady,
+      steady * 1.017,
+      steady,
+      steady
+    ])
+    const count = perCall(disturbed, calls)
+    expect(count).toMatchObject({ instructions: (steady - 1172) / calls })
+    expect(typeof count === 'object' && count.windowSpread).toBeCloseTo(0.38, 6)
+  })
+
+  it('names the missing symbol when fewer windows were marked', () => {
+    const windows = windowsOf([1172], [steady])
+    expect(perCall(windows, calls)).toMatch(
+      new RegExp(`marked ${windows.length} of ${WINDOWS} windows: .*no symbol`)
+    )
+  })
+
+  it('names os.getPriority() when the bench marked windows of its own', () => {
+    const windows = [
+      ...windowsOf(Array(COUNTED_ROUNDS).fill(1172), Array(COUNTED_ROUNDS).fill(steady)),
+      9
+    ]
+    expect(perCall(windows, calls)).toMatch(
+      new RegExp(`not ${WINDOWS}: the bench calls os\\.getPriority\\(\\)`)
+    )
+  })
+
+  it('is an error when the counted windows are no larger than the empty ones', () => {
+    const windows = windowsOf(Array(COUNTED_ROUNDS).fill(1172), Array(COUNTED_ROUNDS).fill(1172))
+    expect(perCall(windows, calls)).toBe('32 calls counted no instructions')
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * Instructions per call of a function benchmark, counted inside one worker process under
- * callgrind (count.ts marks the windows): after the same setup and N calls of warm-up,
- * per call = (count of the window of N calls − count of an empty window) / N. Start-up,
+ * callgrind (count.ts marks the windows): after the same setup and 2N calls of warm-up
+ * (a full collection between), five rounds of an empty window and one of N calls; per
+ * call = (median counted window − median empty window) / N. Start-up,
  * loading the bench file, setup and teardown are outside every counted window, so they
  * need not repeat from one process to the next (they do not: 0.3–0.7 M instructions apart
  * under a module-hooks thread); one process per side suffices.
@@ -23,7 +24,8 @@ import {
 } from '../../process/children.js'
 import { sanitizeChildText } from '../../process/text.js'
 import { API_URL, workerNode } from '../../runtime-files.js'
-import { COUNTED_WINDOW, EMPTY_WINDOW, PROBE_WINDOW, WINDOWS } from '../function/count.js'
+import { median } from '../../stats/quantile.js'
+import { COUNTED_ROUNDS, FIRST_ROUND_WINDOW, PROBE_WINDOW, WINDOWS } from '../function/count.js'
 import { workerArgs } from '../function/runner.js'
 import type { CountCallsMessage, CountRequest, WorkerReply } from '../function/protocol.js'
 import type { TrialOutcome } from '../types.js'
@@ -154,10 +156,33 @@ function markProblem(marked: number, expected = WINDOWS): string {
         `os.getPriority(), which marks the counted window; call it in setup instead`
 }
 
-function perCall(windows: readonly number[], calls: number): number | string {
+/** A count read from a worker's windows: instructions per call and how its windows agreed. */
+export interface WindowedCount {
+  /** (median of the counted windows − median of the empty ones) / calls. */
+  readonly instructions: number
+  /** The counted windows' range over their median (0.0003: they agree to 0.03 %). */
+  readonly windowSpread: number
+}
+
+/**
+ * Instructions per call from all of a count's windows (count.ts's list), or why they
+ * cannot give one. Medians, so one or two windows a late compilation or a collection
+ * disturbed do not move the count.
+ */
+export function perCall(windows: readonly number[], calls: number): WindowedCount | string {
   if (windows.length !== WINDOWS) return markProblem(windows.length)
-  const counted = windows[COUNTED_WINDOW]! - windows[EMPTY_WINDOW]!
-  return counted > 0 ? counted / calls : `${calls} calls counted no instructions`
+  const rounds = Array.from(
+    { length: COUNTED_ROUNDS },
+    (_, round) => FIRST_ROUND_WINDOW + 2 * round
+  )
+  const empty = median(rounds.map((window) => windows[window]!))
+  const counted = rounds.map((window) => windows[window + 1]!)
+  const middle = median(counted)
+  if (!(middle > empty)) return `${calls} calls counted no instructions`
+  return {
+    instructions: (middle - empty) / calls,
+    windowSpread: (Math.max(...counted) - Math.min(...counted)) / middle
+  }
 }
 
 /** Starts one side's counting worker (it loads, sets up and makes its probe call). */
@@ -201,19 +226,19 @@ export function startCountingWorker(
       const end = await started.finished
       const durationMs = performance.now() - begin
       if (reply?.type !== 'counted' || end.code !== 0) return failed(reply)
-      const instructions = perCall(windowed.windows(), calls)
-      if (typeof instructions === 'string') {
+      const count = perCall(windowed.windows(), calls)
+      if (typeof count === 'string') {
         return {
           ok: false,
-          message: `instruction count: ${instructions}`,
+          message: `instruction count: ${count}`,
           stderrTail: undefined,
           durationMs
         }
       }
       return {
         ok: true,
-        metrics: { instructions },
-        details: { instructionCalls: calls },
+        metrics: { instructions: count.instructions },
+        details: { instructionCalls: calls, instructionWindowSpread: count.windowSpread },
         durationMs
       }
     },
