@@ -27,6 +27,7 @@ const pointOf = (benchmark: string, metric: string, commit = 'c'.repeat(40)): Hi
     p: 0.00001,
     minStep: 0.04,
     gated: true,
+    foundOn: 'raw',
     status: 'confirmed',
     confirmed: {
       base: 'b'.repeat(40),

@@ -127,6 +127,7 @@ describe('the window of a confirmation', () => {
       p: 0.001,
       minStep: 0.04,
       gated: true,
+      foundOn: 'raw',
       status: 'candidate',
       confirmed: null
     })
@@ -168,6 +169,17 @@ describe('the window of a confirmation', () => {
     const ungated = { ...point(5, 'wall'), gated: false }
     const measured = { ...point(5, 'wall'), confirmed: confirmationVerdict(record, 'wall', 1.1) }
     expect(stepsToConfirm([ungated, measured], { order, limit: 5 })).toEqual([])
+    // The budget (limit) goes first to a step found on both series, then to the larger
+    // step, then to the newest: a small raw step waits.
+    const mirrored = { ...point(7, 'wall'), benchmark: 'other', ratio: 1 / 1.2 }
+    const small = { ...point(6, 'wall'), ratio: 1.05 }
+    const large = { ...point(5, 'wall'), ratio: 1.3 }
+    const both = { ...point(4, 'wall'), foundOn: 'both' as const }
+    const first = stepsToConfirm([{ ...mirrored, foundOn: 'relative' }, small, large, both], {
+      order,
+      limit: 3
+    })
+    expect(first.map((step) => step.commit)).toEqual([order[4], order[5], order[7]])
   })
 })
 

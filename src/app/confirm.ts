@@ -101,8 +101,11 @@ function commitsOfSeries(
 }
 
 /**
- * The candidates worth a paired re-measure, newest commit first, at most `limit`, each
- * with its window's base and head among the stored commits of its series (or of `order`).
+ * The candidates worth a paired re-measure, at most `limit`, each with its window's base
+ * and head among the stored commits of its series (or of `order`). The budget goes first
+ * to steps found on both the raw and the relative series (a real step of one benchmark
+ * under drift; a relative-only one may be another benchmark's step mirrored), then to the
+ * larger step (the largest of its metrics), then to the newest commit.
  */
 export function stepsToConfirm(
   changePoints: readonly HistoryChangePoint[],
@@ -117,12 +120,19 @@ export function stepsToConfirm(
   }
 ): StepToConfirm[] {
   const byKey = new Map<string, StepToConfirm & { metrics: MetricName[] }>()
+  const priority = new Map<string, { both: boolean; size: number }>()
   const rank = new Map(options.order.map((commit, index) => [commit, index]))
   for (const point of changePoints) {
     if (point.status !== 'candidate' || !point.gated) continue
     if (point.confirmed !== null) continue // measured before; could not be: not retried
     if (options.commits && !options.commits.has(point.commit)) continue
     const key = confirmationPath(point.commit, point.benchmark)
+    const seen = priority.get(key)
+    const size = Math.abs(Math.log(point.ratio))
+    priority.set(key, {
+      both: (seen?.both ?? false) || point.foundOn === 'both',
+      size: Math.max(seen?.size ?? 0, size)
+    })
     const step = byKey.get(key)
     if (step) {
       step.metrics.push(point.metric)
@@ -138,9 +148,13 @@ export function stepsToConfirm(
       ...(window ? { base: commits[window.base]!, head: commits[window.head]! } : {})
     })
   }
-  return [...byKey.values()]
-    .sort((a, b) => (rank.get(b.commit) ?? -1) - (rank.get(a.commit) ?? -1))
-    .slice(0, options.limit)
+  const first = (a: StepToConfirm, b: StepToConfirm) => {
+    const [pa, pb] = [a, b].map((s) => priority.get(confirmationPath(s.commit, s.benchmark))!)
+    if (pa!.both !== pb!.both) return pa!.both ? -1 : 1
+    if (pa!.size !== pb!.size) return pb!.size - pa!.size
+    return (rank.get(b.commit) ?? -1) - (rank.get(a.commit) ?? -1)
+  }
+  return [...byKey.values()].sort(first).slice(0, options.limit)
 }
 
 /** The benchmark as the A/B measures it: the step's metrics gated, its own threshold. */

@@ -13,6 +13,7 @@ import {
   confirmationVerdict,
   type StepConfirmation
 } from '../history/confirmation.js'
+import { changePointsOnBoth, relativeValues } from '../history/relative.js'
 import {
   buildSeries,
   type HistoryChangePoint,
@@ -23,7 +24,7 @@ import {
 } from '../history/series.js'
 import { INSTRUCTIONS, METRICS } from '../metrics.js'
 import type { BenchmarkResult } from '../results/types.js'
-import { detectChangePoints, type ChangePointOptions } from '../stats/changepoints.js'
+import type { ChangePointOptions } from '../stats/changepoints.js'
 
 export type { HistoryChangePoint, HistoryReport, HistorySeries }
 
@@ -71,6 +72,41 @@ function acceptanceAt(entries: readonly HistoryEntry[], commit: string, benchmar
 }
 
 /**
+ * The relative values of every series that has others of its benchmark kind and metric
+ * to compare with in the same runs (src/history/relative.ts), aligned with its points, and
+ * how many others there are. Series with a value ≤ 0 neither get nor give a reference.
+ */
+function relativeSeries(
+  entries: readonly HistoryEntry[],
+  all: readonly Series[]
+): Map<Series, { readonly values: (number | undefined)[]; readonly others: number }> {
+  const column = new Map(entries.map((entry, index) => [entry.commit, index]))
+  const groups = new Map<string, Series[]>()
+  for (const one of all) {
+    if (!one.points.every((point) => point.median > 0)) continue
+    const key = `${one.kind}\u0000${one.metric}`
+    groups.set(key, [...(groups.get(key) ?? []), one])
+  }
+  const relative = new Map<Series, { values: (number | undefined)[]; others: number }>()
+  for (const group of groups.values()) {
+    if (group.length < 2) continue
+    const grid = group.map((one) => {
+      const row: (number | undefined)[] = entries.map(() => undefined)
+      for (const point of one.points) row[column.get(point.commit)!] = point.median
+      return row
+    })
+    relativeValues(grid).forEach((row, index) => {
+      const one = group[index]!
+      relative.set(one, {
+        values: one.points.map((point) => row[column.get(point.commit)!]),
+        others: group.length - 1
+      })
+    })
+  }
+  return relative
+}
+
+/**
  * Series and change points of `entries` (oldest first along main's first-parent history).
  * A series with a value ≤ 0 (a count of errors, a heap growth) has no ratio to test and is
  * reported with `skipped` saying so; change points are listed series by series, oldest
@@ -85,16 +121,21 @@ export function historyOf(
   )
   const series: HistorySeries[] = []
   const changePoints: HistoryChangePoint[] = []
-  for (const one of buildSeries(entries, { filter: options.filter })) {
+  const all = buildSeries(entries)
+  const relative = relativeSeries(entries, all)
+  for (const one of all) {
+    if (options.filter && !options.filter.test(one.benchmark)) continue
     const medians = one.points.map((point) => point.median)
     if (!medians.every((value) => value > 0)) {
-      series.push({ ...one, skipped: 'values of 0 or below: no ratio to test' })
+      series.push({ ...one, relativeTo: 0, skipped: 'values of 0 or below: no ratio to test' })
       continue
     }
-    series.push(one)
+    const own = relative.get(one)
+    series.push({ ...one, relativeTo: own?.others ?? 0 })
     const minStep = options.minStep ?? minStepOf(entries, one)
     const gated = newestResult(entries, one.benchmark)?.settings.compare.gate.includes(one.metric)
-    for (const step of detectChangePoints(medians, { ...options, minStep })) {
+    const found = changePointsOnBoth(medians, own?.values, { ...options, minStep })
+    for (const step of found) {
       const commit = one.points[step.index]!.commit
       const stored = confirmations.get(confirmationPath(commit, one.benchmark))
       // A re-measure that ran but did not measure this metric (the pairs measure the gated
@@ -118,6 +159,7 @@ export function historyOf(
         p: step.p,
         minStep,
         gated: gated === true,
+        foundOn: step.foundOn,
         status: accepted
           ? 'accepted'
           : confirmed && confirmed.verdict !== 'unmeasured'

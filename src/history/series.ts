@@ -7,6 +7,7 @@
 import { METRICS, metricsOf, type BenchmarkKind, type MetricName } from '../metrics.js'
 import type { Acceptance, Results } from '../results/types.js'
 import type { ConfirmedStep } from './confirmation.js'
+import type { FoundOn } from './relative.js'
 import { median } from '../stats/quantile.js'
 
 /** The stored results of one commit of main. */
@@ -117,6 +118,12 @@ export interface HistoryChangePoint {
   /** The benchmark gates this metric (compare.gate, as last stored): only such steps alert. */
   readonly gated: boolean
   /**
+   * Which series found the step: the stored values (`raw`), the values relative to the
+   * other benchmarks of the same runs (`relative`, src/history/relative.ts: a step hidden by
+   * the runner's drift), or `both`. Whichever found it, only a paired re-measure confirms it.
+   */
+  readonly foundOn: FoundOn
+  /**
    * candidate: found in the history, not (yet) re-measured; confirmed / not-confirmed: by a
    * paired A/B across the step's window (src/app/confirm.ts); accepted: the commit's results accepted a
    * regression of this benchmark (its pull request's `/perfgate accept`).
@@ -131,8 +138,13 @@ export interface HistoryChangePoint {
 /** Where a step stands: see {@link HistoryChangePoint.status}. */
 export type StepStatus = 'candidate' | 'confirmed' | 'not-confirmed' | 'accepted'
 
-/** A series as reported: why it was not analysed, when it was not. */
-export type HistorySeries = Series & { readonly skipped?: string }
+/**
+ * A series as reported: how many other benchmarks (same kind, same metric) its per-run
+ * reference is taken from (`relativeTo`; 0: judged on its stored values only, as with a
+ * single benchmark there is nothing to compare within a run), and why it was not analysed,
+ * when it was not.
+ */
+export type HistorySeries = Series & { readonly relativeTo: number; readonly skipped?: string }
 
 export interface HistoryReport {
   readonly series: readonly HistorySeries[]

@@ -56,6 +56,8 @@ interface ChartData {
     readonly p: number
     /** candidate, confirmed, not-confirmed or accepted (see HistoryChangePoint). */
     readonly status: string
+    /** raw, relative or both: the series that found the step (see HistoryChangePoint). */
+    readonly foundOn: string
     /** The paired re-measure across the step's window, when one was made. */
     readonly confirmed: {
       readonly ratio: number
@@ -126,6 +128,7 @@ function dashboardCharts(report: HistoryReport): { charts: ChartData[]; commits:
         ciHigh: step.ciHigh,
         p: step.p,
         status: step.status,
+        foundOn: step.foundOn,
         confirmed:
           step.confirmed && step.confirmed.verdict !== 'unmeasured'
             ? {
@@ -251,13 +254,14 @@ const PAGE_SCRIPT = String.raw`
       });
     }
     var STATUS = { candidate: 'candidate, not re-measured', confirmed: 'confirmed', 'not-confirmed': 'not confirmed by a paired re-measure', accepted: 'accepted' };
+    var FOUND = { raw: 'found on the stored values', relative: 'found relative to the other benchmarks of each run', both: 'found on the stored values and relative to the other benchmarks' };
     var list = el('ul', 'steps');
     chart.changePoints.forEach(function (c) {
       var worse = chart.higherIsBetter ? c.ratio < 1 : c.ratio > 1;
       var li = el('li', worse ? 'worse' : 'better');
       li.appendChild(el('span', null, (worse ? '▲ worse ' : '▼ better ') + pct(c.ratio) + ' [' + pct(c.ciLow) + ', ' + pct(c.ciHigh) + '] at commit #' + (c.index + 1) + ' '));
       li.appendChild(commitLink(chart.commits[c.index]));
-      li.appendChild(el('span', null, ', p = ' + (c.p < 0.001 ? c.p.toExponential(1) : c.p.toFixed(3))));
+      li.appendChild(el('span', null, ', p = ' + (c.p < 0.001 ? c.p.toExponential(1) : c.p.toFixed(3)) + ', ' + FOUND[c.foundOn]));
       li.appendChild(el('span', 'status', ' — ' + STATUS[c.status] + (c.confirmed ? ': ' + c.confirmed.between + ' ' + pct(c.confirmed.ratio) + ' [' + pct(c.confirmed.low) + ', ' + pct(c.confirmed.high) + '], ' + c.confirmed.pairs + ' pairs' : '') + (c.accepted ? ' by ' + c.accepted.by + ' on pull request ' + c.accepted.pullRequest + ': ' + c.accepted.reason : '')));
       list.appendChild(li);
     });

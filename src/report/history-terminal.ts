@@ -68,6 +68,16 @@ function describeStatus(step: HistoryChangePoint): string {
   }
 }
 
+/** Which series found a step, as the step's line says it. */
+const FOUND_ON: Readonly<Record<HistoryChangePoint['foundOn'], string>> = {
+  raw: 'found on the stored values',
+  relative: 'found relative to the other benchmarks of each run',
+  both: 'found on the stored values and relative to the other benchmarks'
+}
+
+/** Why a series has no relative values to judge (src/history/relative.ts). */
+const RAW_ONLY = 'stored values only: no other benchmark of its kind to compare within a run'
+
 const percent = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`
 
 function describeStep(series: HistorySeries, step: HistoryChangePoint): string {
@@ -79,7 +89,7 @@ function describeStep(series: HistorySeries, step: HistoryChangePoint): string {
     `    ${worse ? '▲ worse' : '▼ better'} ${change} ${interval} at ${shortSha(step.commit)} ` +
     `(commit ${position + 1} of ${series.points.length}): ` +
     `${formatMetric(series.metric, step.before)} → ${formatMetric(series.metric, step.after)}, ` +
-    `${formatP(step.p)}\n      ${describeStatus(step)}`
+    `${formatP(step.p)}, ${FOUND_ON[step.foundOn]}\n      ${describeStatus(step)}`
   )
 }
 
@@ -102,6 +112,9 @@ export function renderHistoryTerminal(
     lines.push('no stored results to show')
     return lines.join('\n') + '\n'
   }
+  const judged = report.series.filter((series) => !series.skipped)
+  const rawOnly = judged.every((series) => series.relativeTo === 0)
+  if (judged.length > 0 && rawOnly) lines.push(`each series judged on its ${RAW_ONLY}`)
   let current = ''
   for (const series of report.series) {
     const steps = report.changePoints.filter(
@@ -117,7 +130,11 @@ export function renderHistoryTerminal(
     lines.push(
       `  ${metricLabel(series.metric, series.kind).padEnd(16)} ${sparkline(recent.map((p) => p.median)).padEnd(trendPoints)}  ` +
         `${formatMetric(series.metric, latest.median)} at ${shortSha(latest.commit)}` +
-        (series.skipped ? ` (not tested: ${series.skipped})` : '')
+        (series.skipped
+          ? ` (not tested: ${series.skipped})`
+          : !rawOnly && series.relativeTo === 0
+            ? ` (${RAW_ONLY})`
+            : '')
     )
     for (const step of steps) lines.push(describeStep(series, step))
   }
