@@ -1,6 +1,10 @@
 // Instruction counts for real: a command under valgrind, the error when valgrind is missing,
-// and a stored instruction series read back by `perfgate history --dir`.
-import { writeFileSync } from 'node:fs'
+// a stored instruction series read back by `perfgate history --dir`, the counted
+// environment (Node with the repeatability flags, an unflagged Node an error) and the
+// requests a counted server gets.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { HistoryReport } from '../src/app/history.js'
 import { commandHistory } from '../src/cli/history.js'
@@ -9,7 +13,10 @@ import { summarizeTrials } from '../src/results/summary.js'
 import type { BenchmarkResult } from '../src/results/types.js'
 import { serializeResults } from '../src/results/format.js'
 import { createProcessTrialRunner } from '../src/runners/index.js'
-import { commandBenchmark } from './helpers/benchmarks.js'
+import { REPEATABLE_NODE_FLAGS } from '../src/runners/instructions/function.js'
+import { repeatableEnv } from '../src/runners/instructions/repeatable.js'
+import { countedClient } from '../src/runners/instructions/requests.js'
+import { commandBenchmark, httpBenchmark } from './helpers/benchmarks.js'
 import { fakeSha, hoursAfterStart, resultsOf } from './helpers/history.js'
 import { captureIo } from './helpers/io.js'
 import { scratchDir } from './helpers/scratch.js'
@@ -225,4 +232,132 @@ describe('function and HTTP instruction counts', () => {
     expect(perRequest.metrics.instructions).toBeGreaterThan(50_000)
     expect(perRequest.metrics.instructions).toBeLessThan(20_000_000)
   }, 900_000)
+})
+
+describe('the counted environment', () => {
+  /** A fake `node` in a directory whose name needs quoting: it writes its arguments to $ARGS_OUT. */
+  function fakeNode(body: string): string {
+    const dir = path.join(scratchDir('perfgate-fake-node-'), `it's a dir`)
+    mkdirSync(dir)
+    writeFileSync(path.join(dir, 'node'), `#!/bin/sh\n${body}\n`, { mode: 0o755 })
+    return dir
+  }
+
+  it('puts a node first on PATH that starts the real one with the flags, quoted', () => {
+    const dir = fakeNode('[ -n "$ARGS_OUT" ] && printf "%s\\n" "$@" > "$ARGS_OUT"; exit 0')
+    const made = repeatableEnv({ PATH: `${dir}:/usr/bin:/bin` })
+    if ('error' in made) throw new Error(made.error)
+    const out = path.join(scratchDir('perfgate-fake-node-out-'), 'args')
+    try {
+      expect(made.realNode).toBe(path.join(dir, 'node'))
+      expect(made.env.PATH).toBe(`${made.dir}:${dir}:/usr/bin:/bin`)
+      expect(made.env.PYTHONHASHSEED).toBe('0')
+      const run = spawnSync('/bin/sh', ['-c', 'node "a b" c'], {
+        env: { ...made.env, ARGS_OUT: out }
+      })
+      expect(run.status).toBe(0)
+      expect(readFileSync(out, 'utf8').split('\n')).toEqual([
+        ...REPEATABLE_NODE_FLAGS,
+        'a b',
+        'c',
+        ''
+      ])
+    } finally {
+      made.remove()
+    }
+    expect(existsSync(made.dir)).toBe(false)
+  })
+
+  it('is an error naming the flag when the node on PATH rejects one', () => {
+    const dir = fakeNode('echo "node: bad option: --predictable-gc-schedule" >&2; exit 9')
+    const made = repeatableEnv({ PATH: dir })
+    expect(made).toEqual({
+      error: expect.stringContaining('bad option: --predictable-gc-schedule')
+    })
+  })
+
+  it('keeps a benchmark its own PYTHONHASHSEED', () => {
+    const made = repeatableEnv({ PYTHONHASHSEED: '7' })
+    if ('error' in made) throw new Error(made.error)
+    made.remove()
+    expect(made.env.PYTHONHASHSEED).toBe('7')
+  })
+
+  it('counts `node script` with the flags, and a node started by absolute path as an error', async () => {
+    const dir = scratchDir('perfgate-instructions-flags-')
+    writeFileSync(
+      path.join(dir, 'argv.mjs'),
+      "import { writeFileSync } from 'node:fs'\nwriteFileSync(process.argv[2], JSON.stringify(process.execArgv))\n"
+    )
+    const runner = createProcessTrialRunner()
+    const inDir = (run: string) => {
+      const benchmark = counted(run)
+      return { ...benchmark, timeoutMs: 600_000, spec: { ...benchmark.spec, cwd: dir } }
+    }
+    const [flagged, absolute] = await Promise.all([
+      runner.runTrial(inDir('node argv.mjs flagged.json'), 0),
+      runner.runTrial(inDir(`'${process.execPath}' argv.mjs absolute.json`), 0)
+    ])
+    if (!flagged.ok) throw new Error(`${flagged.message}\n${flagged.stderrTail}`)
+    expect(JSON.parse(readFileSync(path.join(dir, 'flagged.json'), 'utf8'))).toEqual(
+      REPEATABLE_NODE_FLAGS
+    )
+    // Node start-up alone is hundreds of millions of instructions.
+    expect(flagged.metrics.instructions).toBeGreaterThan(100_000_000)
+    expect(JSON.parse(readFileSync(path.join(dir, 'absolute.json'), 'utf8'))).toEqual([])
+    expect(absolute).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(`ran without the flags that make its instruction count`)
+    })
+    expect(absolute.ok ? '' : absolute.message).toContain(`(${process.execPath} argv.mjs`)
+  }, 900_000)
+})
+
+describe('requests to a counted server', () => {
+  /**
+   * A raw HTTP server that answers the first request of each connection with keep-alive,
+   * then (`closeReused`) closes the connection when a second request comes on it, as a
+   * server whose keep-alive timer fired first does. It records the requests per connection.
+   */
+  async function closingServer(closeReused: boolean) {
+    const seen: number[] = []
+    const server = createNetServer((socket) => {
+      const connection = seen.push(0) - 1
+      socket.on('data', () => {
+        seen[connection]!++
+        if (seen[connection]! > 1 && closeReused) socket.resetAndDestroy()
+        else
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok')
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as AddressInfo).port
+    return { port, seen, close: () => new Promise((resolve) => server.close(resolve)) }
+  }
+
+  const spec = httpBenchmark('', '/x').spec
+
+  it('sends a request lost on a kept-alive connection once more, on a fresh one', async () => {
+    const server = await closingServer(true)
+    const client = countedClient(spec, server.port)
+    try {
+      expect(await client.send(2)).toEqual({ retries: 1 })
+      expect(server.seen).toEqual([2, 1])
+    } finally {
+      client.close()
+      await server.close()
+    }
+  })
+
+  it('sends every request on one connection while the server keeps it', async () => {
+    const server = await closingServer(false)
+    const client = countedClient(spec, server.port)
+    try {
+      expect(await client.send(5)).toEqual({ retries: 0 })
+      expect(server.seen).toEqual([5])
+    } finally {
+      client.close()
+      await server.close()
+    }
+  })
 })

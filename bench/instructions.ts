@@ -9,10 +9,11 @@
  *   verdict rule (noise floor, 0.5 % threshold) calls a regression (target: none);
  * - function +1 %: pairs of the loop against the longer loop; how many are regressions
  *   (target: all);
- * - HTTP: the same for instructions per request, A/A and +2 % work per request.
+ * - HTTP: the same for instructions per request, A/A and +2 % work per request;
+ * - command: `node script.mjs` (its start-up and a loop) against itself, per run.
  *
  * Options: --runs N (10), --neighbour (a process busy half the time beside the counts),
- * --skip-http, --skip-function (the two halves can run as two processes at once). Progress to stderr, a Markdown table to stdout.
+ * --skip-http, --skip-function, --skip-command (the parts can run as processes at once). Progress to stderr, a Markdown table to stdout.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -44,6 +45,11 @@ createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1')
 `
 
+const script = (n: number) => `let x = 0
+for (let i = 0; i < ${n}; i++) x += (i * i) % 7
+if (x < 0) console.log(x)
+`
+
 function benchmarkOf(dir: string, file: string): BenchmarkConfig {
   const shared = {
     name: 'planted',
@@ -64,6 +70,10 @@ function benchmarkOf(dir: string, file: string): BenchmarkConfig {
       interleave: true
     }
     return { ...shared, kind: 'function', spec }
+  }
+  if (file.endsWith('.cmd.mjs')) {
+    const spec = { kind: 'command' as const, run: `node ${file}`, cwd: dir, env: {}, warmupRuns: 0 }
+    return { ...shared, kind: 'command', spec }
   }
   return {
     ...shared,
@@ -112,7 +122,8 @@ runBench('bench:instructions', async () => {
       runs: { type: 'string' },
       neighbour: { type: 'boolean' },
       'skip-http': { type: 'boolean' },
-      'skip-function': { type: 'boolean' }
+      'skip-function': { type: 'boolean' },
+      'skip-command': { type: 'boolean' }
     }
   })
   const runs = values.runs === undefined ? 10 : integerOption('runs', values.runs, 1)
@@ -121,6 +132,7 @@ runBench('bench:instructions', async () => {
   writeFileSync(path.join(dir, 'loop-plus.bench.mjs'), loop(20_200))
   writeFileSync(path.join(dir, 'server.mjs'), server(20_000))
   writeFileSync(path.join(dir, 'server-plus.mjs'), server(20_400))
+  writeFileSync(path.join(dir, 'script.cmd.mjs'), script(1_000_000))
   const neighbour = values.neighbour ? startNeighbour() : undefined
   const scenarios: Scenario[] = [
     ...(values['skip-function']
@@ -134,7 +146,10 @@ runBench('bench:instructions', async () => {
       : [
           { label: 'HTTP A/A', base: 'server.mjs', head: 'server.mjs' },
           { label: 'HTTP +2 % handler work', base: 'server.mjs', head: 'server-plus.mjs' }
-        ])
+        ]),
+    ...(values['skip-command']
+      ? []
+      : [{ label: 'command A/A', base: 'script.cmd.mjs', head: 'script.cmd.mjs' }])
   ]
   const rows: string[][] = []
   try {

@@ -23,32 +23,13 @@ import { accessSync, chmodSync, constants, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createTempDir } from '../../process/cleanup.js'
 import { sanitizeChildText } from '../../process/text.js'
+import { nodeShimText, unflaggedNodeProblem } from './shim.js'
 import { REPEATABLE_NODE_FLAGS } from './function.js'
 import { startCounted, type Counted } from './valgrind.js'
 import type { ChildOptions } from '../../process/children.js'
 
 /** The hash seed Python programs get (a user's own PYTHONHASHSEED in the benchmark's env wins). */
 export const PYTHON_HASH_SEED = '0'
-
-/** A string as one word for `/bin/sh`: in single quotes, each `'` as `'\''`. */
-export function shellWord(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`
-}
-
-/**
- * The text of the `node` the counted PATH starts with: the real node (an absolute path)
- * with the repeatability flags, then the arguments it was given.
- */
-export function nodeShimText(
-  realNode: string,
-  flags: readonly string[] = REPEATABLE_NODE_FLAGS
-): string {
-  return (
-    '#!/bin/sh\n' +
-    '# perfgate: Node with flags that make its instruction count repeat.\n' +
-    `exec ${[realNode, ...flags].map(shellWord).join(' ')} "$@"\n`
-  )
-}
 
 /** The first executable `name` on a PATH value (absolute entries only), or undefined. */
 export function findExecutable(name: string, pathValue: string): string | undefined {
@@ -119,7 +100,7 @@ export function repeatableEnv(
   const dir = createTempDir('perfgate-node-')
   if (realNode !== undefined) {
     const shim = path.join(dir.path, 'node')
-    writeFileSync(shim, nodeShimText(realNode))
+    writeFileSync(shim, nodeShimText(realNode, REPEATABLE_NODE_FLAGS))
     chmodSync(shim, 0o755)
   }
   return {
@@ -132,58 +113,6 @@ export function repeatableEnv(
     dir: dir.path,
     remove: dir.remove
   }
-}
-
-/**
- * The program and arguments of valgrind's "Command:" line in a log (valgrind writes a
- * space inside an argument as `\ `), or undefined when the log has none.
- */
-export function loggedCommand(log: string): string[] | undefined {
-  const match = /^==\d+== Command: (.*)$/m.exec(log)
-  if (!match) return undefined
-  return match[1]!
-    .split(/(?<!\\) /)
-    .filter((word) => word !== '')
-    .map((word) => word.replaceAll('\\ ', ' '))
-}
-
-const NODE_NAME = /^(node|nodejs)$/
-
-/**
- * Whether a logged command is a Node process started without every repeatability flag: its
- * program is called `node` (or `nodejs`), or is one of `nodes` (the real node, perfgate's
- * own), and its arguments before the script lack one of the flags.
- */
-export function isUnflaggedNode(command: readonly string[], nodes: readonly string[]): boolean {
-  const program = command[0]
-  if (program === undefined) return false
-  if (!NODE_NAME.test(path.basename(program)) && !nodes.includes(program)) return false
-  return REPEATABLE_NODE_FLAGS.some((flag) => !command.includes(flag))
-}
-
-/**
- * The error for a count with a Node process that ran without the flags (with that
- * process's log), or undefined.
- * Such a count is not repeatable (its start-up alone varied 1.5–10 % here), and one pair
- * decides an instruction benchmark: a number would be read as exact and could raise a
- * false alarm, so the row errors with the fix instead.
- */
-export function unflaggedNodeProblem(
-  logs: readonly string[],
-  nodes: readonly string[]
-): { error: string; log: string } | undefined {
-  for (const log of logs) {
-    const command = loggedCommand(log)
-    if (command === undefined || !isUnflaggedNode(command, nodes)) continue
-    const shown = sanitizeChildText(command.join(' ')).slice(0, 200)
-    const error =
-      `a Node process ran without the flags that make its instruction count repeat ` +
-      `(${shown}); start node through PATH (\`node …\`, not an absolute path to it), and ` +
-      `pass process.execArgv when a program starts process.execPath itself, or measure ` +
-      `this benchmark on time`
-    return { error, log }
-  }
-  return undefined
 }
 
 /**
@@ -211,7 +140,7 @@ export function startRepeatable(
     totals() {
       const totals = counted.totals()
       if ('error' in totals) return totals
-      return unflaggedNodeProblem(counted.logs(), nodes) ?? totals
+      return unflaggedNodeProblem(counted.logs(), nodes, REPEATABLE_NODE_FLAGS) ?? totals
     },
     logs: () => counted.logs(),
     remove() {

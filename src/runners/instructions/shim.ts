@@ -1,0 +1,82 @@
+/**
+ * The pure parts of the counted environment (repeatable.ts): the text of the `node` shim
+ * put first on PATH, and reading valgrind's per-process logs for a Node process that ran
+ * without the repeatability flags. The flags are a parameter (REPEATABLE_NODE_FLAGS in
+ * function.ts).
+ */
+import path from 'node:path'
+import { sanitizeChildText } from '../../process/text.js'
+
+/** A string as one word for `/bin/sh`: in single quotes, each `'` as `'\''`. */
+export function shellWord(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`
+}
+
+/**
+ * The text of the `node` the counted PATH starts with: the real node (an absolute path)
+ * with the repeatability flags, then the arguments it was given.
+ */
+export function nodeShimText(realNode: string, flags: readonly string[]): string {
+  return (
+    '#!/bin/sh\n' +
+    '# perfgate: Node with flags that make its instruction count repeat.\n' +
+    `exec ${[realNode, ...flags].map(shellWord).join(' ')} "$@"\n`
+  )
+}
+
+/**
+ * The program and arguments of valgrind's "Command:" line in a log (valgrind writes a
+ * space inside an argument as `\ `), or undefined when the log has none.
+ */
+export function loggedCommand(log: string): string[] | undefined {
+  const match = /^==\d+== Command: (.*)$/m.exec(log)
+  if (!match) return undefined
+  return match[1]!
+    .split(/(?<!\\) /)
+    .filter((word) => word !== '')
+    .map((word) => word.replaceAll('\\ ', ' '))
+}
+
+const NODE_NAME = /^(node|nodejs)$/
+
+/**
+ * Whether a logged command is a Node process started without every repeatability flag: its
+ * program is called `node` (or `nodejs`), or is one of `nodes` (the real node, perfgate's
+ * own), and its command line lacks one of the flags.
+ */
+export function isUnflaggedNode(
+  command: readonly string[],
+  nodes: readonly string[],
+  flags: readonly string[]
+): boolean {
+  const program = command[0]
+  if (program === undefined) return false
+  if (!NODE_NAME.test(path.basename(program)) && !nodes.includes(program)) return false
+  return flags.some((flag) => !command.includes(flag))
+}
+
+/**
+ * The error for a count with a Node process that ran without the flags (with that
+ * process's log), or undefined.
+ * Such a count is not repeatable (its start-up alone varied 1.5–10 % here), and one pair
+ * decides an instruction benchmark: a number would be read as exact and could raise a
+ * false alarm, so the row errors with the fix instead.
+ */
+export function unflaggedNodeProblem(
+  logs: readonly string[],
+  nodes: readonly string[],
+  flags: readonly string[]
+): { error: string; log: string } | undefined {
+  for (const log of logs) {
+    const command = loggedCommand(log)
+    if (command === undefined || !isUnflaggedNode(command, nodes, flags)) continue
+    const shown = sanitizeChildText(command.join(' ')).slice(0, 200)
+    const error =
+      `a Node process ran without the flags that make its instruction count repeat ` +
+      `(${shown}); start node through PATH (\`node …\`, not an absolute path to it), and ` +
+      `pass process.execArgv when a program starts process.execPath itself, or measure ` +
+      `this benchmark on time`
+    return { error, log }
+  }
+  return undefined
+}
