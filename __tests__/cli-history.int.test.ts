@@ -54,7 +54,13 @@ describe('perfgate history', () => {
     )
     expect(report.series[0]!.points[0]!.values).toHaveLength(10)
     const p50 = report.changePoints.filter((c) => c.metric === 'p50')
-    expect(p50).toEqual([
+    // With two benchmarks, the step shows mirrored on 'flat' relative to 'steps': a
+    // candidate found on the relative series only (a paired re-measure would not confirm it).
+    const mirrored = p50.filter((c) => c.benchmark === 'flat')
+    expect(mirrored.map((c) => [c.commit, c.foundOn, c.ratio < 1])).toEqual([
+      [fakeSha(STEP_AT), 'relative', true]
+    ])
+    expect(p50.filter((c) => c.benchmark === 'steps')).toEqual([
       {
         benchmark: 'steps',
         metric: 'p50',
@@ -67,6 +73,7 @@ describe('perfgate history', () => {
         p: expect.any(Number),
         minStep: 0.04,
         gated: true,
+        foundOn: 'both',
         status: 'candidate',
         confirmed: null
       }
@@ -77,9 +84,11 @@ describe('perfgate history', () => {
     expect(step!.ciHigh).toBeGreaterThan(1.1)
     expect(step!.ciLow).toBeGreaterThan(1)
     expect(step!.p).toBeLessThan(0.001)
-    // Every change point found is this step (p95 and ops move with p50); none in 'flat'.
+    // Every change point found is this step (p95 and ops move with p50), on 'steps' or
+    // mirrored on 'flat'; on the stored values, none in 'flat'.
     for (const c of report.changePoints) {
-      expect([c.benchmark, c.commit]).toEqual(['steps', fakeSha(STEP_AT)])
+      expect(c.commit).toBe(fakeSha(STEP_AT))
+      if (c.benchmark === 'flat') expect(c.foundOn).toBe('relative')
     }
   })
 
@@ -242,10 +251,19 @@ describe('perfgate history --confirm', () => {
       [6, 'not-confirmed'],
       [STEP, 'confirmed']
     ])
+    // With two benchmarks, the step of "steps" shows mirrored on "flat" relative to it:
+    // a candidate found on the relative series only, which its A/B does not confirm.
     expect(at('flat')).toEqual([
       [3, 'accepted'],
-      [6, 'not-confirmed']
+      [6, 'not-confirmed'],
+      [STEP, 'not-confirmed']
     ])
+    const foundOn = (benchmark: string, index: number) =>
+      report.changePoints.find((c) => c.benchmark === benchmark && c.commit === commits[index])
+        ?.foundOn
+    expect(foundOn('flat', STEP)).toBe('relative')
+    // The slow runner moved both alike: found on the stored values only.
+    expect(foundOn('steps', 3)).toBe('raw')
     const step = report.changePoints.find((c) => c.status === 'confirmed')!
     // One A/B across the window: the stored commit two after the step against the one two
     // before its predecessor; the step keeps the commit the search named.
@@ -269,16 +287,16 @@ describe('perfgate history --confirm', () => {
       pullRequest: 12
     })
     expect(accepted.confirmed).toBeNull()
-    // Four A/Bs (steps at 3, 6, 9; flat at 6), each in two worktrees outside the repository,
-    // all removed after.
-    expect(out.stderr).toContain('perfgate history: 4 candidate steps to confirm')
-    expect([...runner.cwds].filter((cwd) => cwd !== repo)).toHaveLength(8)
+    // Five A/Bs (steps at 3, 6, 9; flat at 6, 9), each in two worktrees outside the
+    // repository, all removed after.
+    expect(out.stderr).toContain('perfgate history: 5 candidate steps to confirm')
+    expect([...runner.cwds].filter((cwd) => cwd !== repo)).toHaveLength(10)
     expect(git(repo, 'worktree', 'list', '--porcelain').split('\n\n')).toHaveLength(1)
 
     // The terminal names each status.
     const shown = captureIo(repo)
     expect(await commandHistory(['--dir', results, '--confirm'], { ...shown.io, runner })).toBe(0)
-    expect(shown.out.stdout).toContain('5 change points (1 confirmed)')
+    expect(shown.out.stdout).toContain('6 change points (1 confirmed)')
     const between = `between ${commits[STEP - 3]!.slice(0, 7)} and ${commits[STEP + 2]!.slice(0, 7)}`
     expect(shown.out.stdout).toMatch(new RegExp(`confirmed: ${between} \\+\\d+\\.\\d %`))
     expect(shown.out.stdout).toContain('not confirmed by a paired re-measure')

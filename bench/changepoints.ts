@@ -36,7 +36,17 @@
  *    own code (readResultsDir + historyOf); fetching and reading the same files from a data
  *    branch of a local bare repository (readDataBranch: one fetch, ls-tree, cat-file).
  *
- * Tables (Markdown) go to stdout. Options: --seed S (1), --runs N (1000 series per cell).
+ * 6. Drift shared by the benchmarks of a run (K = 4, most of the run-to-run variance common
+ *    to the run, slow spells of the whole run): the same cells as 4, each benchmark's
+ *    candidates found on its stored values only against on them and on its values relative
+ *    to the other three of each run (src/history/relative.ts, as `perfgate history` does):
+ *    candidates and false confirmed steps per 1,000 commits of one series, and for a +5 %
+ *    step of one of the four at commit 60: found (±2), at the right commit, found and
+ *    confirmed (one A/B across the ±2 window).
+ *
+ * Tables (Markdown) go to stdout. Options: --seed S (1), --runs N (1000 series per cell),
+ * --only flat,steps,slow-drift,drift,shared-drift,cost (those tables only; the random
+ * stream then differs from a full run's).
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -49,6 +59,7 @@ import { simulatedBenchmark, simulatedResults } from './simulated-results.js'
 import { CONFIRMATION_WINDOW, confirmationWindow } from '../src/app/confirm.js'
 import { historyOf } from '../src/app/history.js'
 import { readDataBranch } from '../src/history/read-branch.js'
+import { changePointsOnBoth, relativeValues } from '../src/history/relative.js'
 import { readResultsDir } from '../src/history/read-dir.js'
 import { serializeResults } from '../src/results/format.js'
 import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
@@ -316,6 +327,132 @@ function driftAndConfirmation(random: Random, runs: number): string {
   return markdownTable(rows, { align: ['l', ...rows[0]!.slice(1).map(() => 'r' as const)] })
 }
 
+/**
+ * Drift shared by the benchmarks of one run: K = {@link GROUP} benchmarks measured in each
+ * run, each one's run-to-run log offset the sum of a part common to the run (a share
+ * {@link SHARED} of its variance) and a part of its own; a slow spell slows the whole run,
+ * each benchmark by the spell's factor to its own power (0.8–1.2: CPU-bound and
+ * memory-bound code feel a slower machine differently).
+ */
+const GROUP = 4
+/**
+ * Share of the run-to-run variance common to the run's benchmarks. In the real 30-commit
+ * history (below, "Real history on this machine") each benchmark's stored values moved
+ * 15–29 % between commits while the ratio of the two benchmarks of each run kept the +8 %
+ * step in every run (1.087–1.127): most of the drift is the run's. 0.8 is a conservative
+ * reading of that (the own part's SD 0.45 × the whole).
+ */
+const SHARED = 0.8
+
+/** Stored values of the K series of one group; `level(b, i)` the true level. */
+function sharedDriftGroup(
+  random: Random,
+  cell: DriftCell,
+  level: (benchmark: number, i: number) => number
+): number[][] {
+  const group = Array.from({ length: GROUP }, () => [] as number[])
+  const sensitivity = group.map(() => 0.8 + 0.4 * random.next())
+  let spellLeft = 0
+  let spellFactor = 1
+  for (let i = 0; i < COMMITS; i++) {
+    if (spellLeft === 0 && random.next() < cell.spells) {
+      spellLeft = 3 + Math.floor(random.next() * 6)
+      spellFactor = 1.05 + 0.1 * random.next()
+    }
+    const slow = spellLeft > 0 ? spellFactor : 1
+    if (spellLeft > 0) spellLeft--
+    const shared = cell.between * Math.sqrt(SHARED) * random.normal()
+    group.forEach((values, b) => {
+      const own = cell.between * Math.sqrt(1 - SHARED) * random.normal()
+      const trials = (cell.within / Math.sqrt(TRIALS)) * random.normal()
+      values.push(level(b, i) * slow ** sensitivity[b]! * Math.exp(shared + own + trials))
+    })
+  }
+  return group
+}
+
+/** Counts of one detection mode (raw only, or raw + relative) over a cell's groups. */
+interface ModeCounts {
+  candidates: number
+  falseConfirmed: number
+  near: number
+  exact: number
+  confirmed: number
+}
+
+/** The candidates of each series of `group`: raw only, or raw and relative. */
+function groupCandidates(group: number[][], cell: DriftCell, relative: boolean) {
+  const references = relative ? relativeValues(group) : undefined
+  return group.map((values, b) =>
+    changePointsOnBoth(values, references?.[b], { minStep: cell.threshold })
+  )
+}
+
+function sharedDriftAndConfirmation(random: Random, runs: number): string {
+  const rows = [
+    [
+      'series',
+      'between runs (shared / own)',
+      'within a run',
+      'slow spells per 1,000 commits',
+      'detection',
+      'candidates per 1,000 commits',
+      'false confirmed per 1,000 commits',
+      '+5 % step found (±2)',
+      'at the right commit',
+      'found and confirmed (window ±2)'
+    ]
+  ]
+  for (const cell of DRIFT_CELLS) {
+    const modes = [false, true].map((): ModeCounts => ({
+      candidates: 0,
+      falseConfirmed: 0,
+      near: 0,
+      exact: 0,
+      confirmed: 0
+    }))
+    for (let r = 0; r < runs; r++) {
+      const flat = sharedDriftGroup(random, cell, () => 1)
+      const stepped = (b: number, i: number) => (b === 0 && i >= 60 ? 1.05 : 1)
+      const withStep = sharedDriftGroup(random, cell, stepped)
+      modes.forEach((counts, mode) => {
+        for (const found of groupCandidates(flat, cell, mode === 1)) {
+          counts.candidates += found.length
+          // Both commits of the window at the same true level: within-run noise only.
+          for (const step of found) {
+            if (pairedConfirms(random, cell, 1, step.ratio > 1)) counts.falseConfirmed++
+          }
+        }
+        const hit = groupCandidates(withStep, cell, mode === 1)[0]!
+          .filter((s) => s.ratio > 1 && Math.abs(s.index - 60) <= 2)
+          .sort((a, b) => Math.abs(a.index - 60) - Math.abs(b.index - 60))[0]
+        if (!hit) return
+        counts.near++
+        if (hit.index === 60) counts.exact++
+        const window = confirmationWindow(hit.index, COMMITS)
+        const truth = stepped(0, window.head) / stepped(0, window.base)
+        if (pairedConfirms(random, cell, truth, true)) counts.confirmed++
+      })
+    }
+    const perThousand = (count: number) => ((count / (runs * GROUP * COMMITS)) * 1000).toFixed(2)
+    modes.forEach((counts, mode) => {
+      rows.push([
+        cell.label,
+        `${percent(cell.between * Math.sqrt(SHARED), 2)} / ${percent(cell.between * Math.sqrt(1 - SHARED), 2)}`,
+        percent(cell.within, 2),
+        String(cell.spells * 1000),
+        mode === 0 ? 'raw only' : 'raw + relative',
+        perThousand(counts.candidates),
+        perThousand(counts.falseConfirmed),
+        percent(counts.near / runs),
+        percent(counts.exact / runs),
+        percent(counts.confirmed / runs)
+      ])
+    })
+  }
+  return markdownTable(rows, { align: ['l', ...rows[0]!.slice(1).map(() => 'r' as const)] })
+}
+
 function timeIt(run: () => void, repeat: number): number {
   const start = performance.now()
   for (let i = 0; i < repeat; i++) run()
@@ -410,30 +547,53 @@ function resultsFile(random: Random, i: number): Results {
   )
 }
 
+/** The tables, by the names `--only` takes, in the order they are printed. */
+const SECTIONS: readonly (readonly [string, string, (random: Random, runs: number) => string])[] = [
+  ['flat', 'False change points on flat series (100 points each)', falseChangePoints],
+  ['steps', 'Steps at commit 40 of 60', steps],
+  [
+    'slow-drift',
+    'Drift of +1 % per commit over commits 20–40 of 60 (+22 % in all)',
+    (random, runs) => drift(random, Math.max(1, Math.round(runs / 5)))
+  ],
+  [
+    'drift',
+    `Runner drift and confirmation (${COMMITS} commits per series, ${TRIALS} trials per commit)`,
+    driftAndConfirmation
+  ],
+  [
+    'shared-drift',
+    `Drift shared by the ${GROUP} benchmarks of a run (${percent(SHARED, 0)} of its variance), raw only against raw + relative`,
+    sharedDriftAndConfirmation
+  ],
+  ['cost', 'Cost', (random) => cost(random)]
+]
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { seed: { type: 'string' }, runs: { type: 'string' } },
+    options: { seed: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' } },
     strict: true
   })
   const seed = integerOption('seed', values.seed ?? '1', 0)
   const runs = integerOption('runs', values.runs ?? '1000', 1)
+  const names = SECTIONS.map(([name]) => name)
+  const only = values.only?.split(',') ?? names
+  const unknown = only.filter((name) => !names.includes(name))
+  if (unknown.length > 0) {
+    throw new Error(
+      `--only: unknown table ${unknown.join(', ')}; expected some of ${names.join(',')}`
+    )
+  }
   const random = createRandom(seed)
   const started = performance.now()
   const out = (text: string) => process.stdout.write(text + '\n')
   out(`# Change points (seed ${seed}, ${runs} series per cell, maxP ${DEFAULT_CHANGE_POINT_MAX_P})`)
-  out(`Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}\n`)
-  out('## False change points on flat series (100 points each)\n')
-  out(falseChangePoints(random, runs))
-  out('\n## Steps at commit 40 of 60\n')
-  out(steps(random, runs))
-  out('\n## Drift of +1 % per commit over commits 20–40 of 60 (+22 % in all)\n')
-  out(drift(random, Math.max(1, Math.round(runs / 5))))
-  out(
-    `\n## Runner drift and confirmation (${COMMITS} commits per series, ${TRIALS} trials per commit)\n`
-  )
-  out(driftAndConfirmation(random, runs))
-  out('\n## Cost\n')
-  out(cost(random))
+  out(`Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}`)
+  for (const [name, title, table] of SECTIONS) {
+    if (!only.includes(name)) continue
+    out(`\n## ${title}\n`)
+    out(table(random, runs))
+  }
   out(`\n(${((performance.now() - started) / 1000).toFixed(0)} s in all)`)
 }
 

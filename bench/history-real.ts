@@ -128,7 +128,7 @@ function describe(point: HistoryChangePoint, shas: string[]): string {
   return (
     `  ${point.benchmark} ${point.metric}: commit ${at} ${pct(point.ratio)} ` +
     `[${pct(point.ciLow)}, ${pct(point.ciHigh)}] p ${point.p.toExponential(1)}` +
-    `${point.gated ? ', gated' : ''}, ${point.status}${pairs}`
+    `${point.gated ? ', gated' : ''}, found on ${point.foundOn}, ${point.status}${pairs}`
   )
 }
 

@@ -49,7 +49,7 @@ const HISTORY_OPTIONS = {
   config: { type: 'string' }
 } as const
 
-/** Most candidates `--confirm` re-measures in one call (newest first). */
+/** Most candidates `--confirm` re-measures in one call (see stepsToConfirm for the order). */
 export const MAX_LOCAL_CONFIRMATIONS = 10
 
 function usage(io: CliIo, message: string): number {
@@ -189,7 +189,8 @@ export async function commandHistory(args: string[], io: CliIo): Promise<number>
 }
 
 /**
- * `--confirm`: re-measures the candidates (newest first, at most MAX_LOCAL_CONFIRMATIONS)
+ * `--confirm`: re-measures the candidates (found on both series first, then the larger
+ * step, then the newest; at most MAX_LOCAL_CONFIRMATIONS)
  * with the working tree's config; undefined when the config cannot be loaded (said on
  * stderr).
  */
