@@ -9,9 +9,8 @@ import type { StoreIndex } from '../src/store/types.js'
 import {
   branchFiles,
   cloneOf,
-  commit,
-  commitAt,
   git,
+  importCommits,
   makeRemote,
   pushBranch,
   removeRemotes,
@@ -56,21 +55,25 @@ function makeHistory(count = 4): { remote: Remote; dir: string; main: string[]; 
   const remote = makeRemote()
   const dir = cloneOf(remote)
   git(dir, 'symbolic-ref', 'HEAD', 'refs/heads/main')
-  const main = Array.from({ length: count }, (_, i) => commit(dir, `main ${i + 1}`))
+  const shas = importCommits(dir, [
+    ...Array.from({ length: count }, (_, i) => ({
+      ref: 'refs/heads/main',
+      message: `main ${i + 1}`
+    })),
+    { ref: 'refs/heads/feature', message: 'feature 1', from: 1 }
+  ])
   git(dir, 'push', '--quiet', 'origin', 'main')
-  git(dir, 'switch', '--quiet', '-c', 'feature', main[1]!)
-  const feature = commit(dir, 'feature 1')
-  git(dir, 'switch', '--quiet', 'main')
-  return { remote, dir, main, feature }
+  git(dir, 'reset', '--quiet', '--hard')
+  return { remote, dir, main: shas.slice(0, count), feature: shas[count]! }
 }
 
 /** origin with `count` commits on main made at the given committer times (seconds). */
 function makeDatedHistory(times: readonly number[]): { remote: Remote; main: string[] } {
   const remote = makeRemote()
-  const dir = cloneOf(remote)
-  git(dir, 'symbolic-ref', 'HEAD', 'refs/heads/main')
-  const main = times.map((time, i) => commitAt(dir, `main ${i + 1}`, time))
-  git(dir, 'push', '--quiet', 'origin', 'main')
+  const main = importCommits(
+    remote.origin,
+    times.map((seconds, i) => ({ ref: 'refs/heads/main', message: `main ${i + 1}`, seconds }))
+  )
   return { remote, main }
 }
 

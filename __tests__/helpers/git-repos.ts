@@ -1,11 +1,13 @@
 // Real git repositories for store tests: a bare `origin`, clones of it, commits made with
-// an explicit identity (no git config needed), and a snapshot of a clone's visible state.
+// an explicit identity (no git config needed; many at once with one `git fast-import`), and a
+// snapshot of a clone's visible state.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 const IDENTITY = ['-c', 'user.name=perfgate-test', '-c', 'user.email=test@localhost']
+const AUTHOR = 'perfgate-test <test@localhost>'
 
 /** Runs git with explicit arguments; returns trimmed stdout. */
 export function git(cwd: string, ...args: string[]): string {
@@ -78,19 +80,68 @@ export function branchFiles(remote: Remote, branch: string): string[] {
   }
 }
 
-/** Replaces `branch` on the remote with one hand-made commit holding `files` (path → text). */
+/**
+ * Replaces `branch` on the remote with one hand-made root commit holding `files`
+ * (path → text), written straight into the bare origin (one git process).
+ */
 export function pushBranch(remote: Remote, branch: string, files: Record<string, string>): string {
-  const dir = cloneOf(remote)
-  git(dir, 'checkout', '--quiet', '--orphan', branch)
-  git(dir, 'rm', '-r', '-f', '--quiet', '--ignore-unmatch', '.')
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
-    writeFileSync(path.join(dir, name), text)
+  const [sha] = importCommits(remote.origin, [
+    { ref: `refs/heads/${branch}`, message: 'hand-made', files }
+  ])
+  return sha!
+}
+
+/** A commit for importCommits. */
+export interface ImportedCommit {
+  /** The ref it is committed on, e.g. `refs/heads/main`. */
+  readonly ref: string
+  readonly message: string
+  /** Files written (path → text) over the parent's tree. Default: work.txt holding the message, as commit() writes. */
+  readonly files?: Readonly<Record<string, string>>
+  /** Committer and author time, seconds since the epoch. Default: now. */
+  readonly seconds?: number
+  /** Index of an earlier commit of the same call to fork from (default: the ref's previous commit, none for the ref's first). */
+  readonly from?: number
+}
+
+/**
+ * Writes `commits`, in order, into the repository at `dir` with one `git fast-import`:
+ * the same commits commit() and commitAt() make (author and committer perfgate-test), for
+ * one git process in all instead of three per commit. Updates the refs (forced); returns
+ * the commits' shas in order. The working tree and index are left as they are.
+ */
+export function importCommits(dir: string, commits: readonly ImportedCommit[]): string[] {
+  const now = Math.floor(Date.now() / 1000)
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`
+  const stream = commits.map((c, i) => {
+    const files = c.files ?? { 'work.txt': `${c.message}\n` }
+    return [
+      `commit ${c.ref}\nmark :${i + 1}\n`,
+      `committer ${AUTHOR} ${c.seconds ?? now} +0000\n`,
+      data(`${c.message}\n`),
+      c.from !== undefined ? `from :${c.from + 1}\n` : '',
+      ...Object.entries(files).map(([name, text]) => `M 100644 inline ${name}\n${data(text)}`)
+    ].join('')
+  })
+  const marks = mkdtempSync(path.join(tmpdir(), 'perfgate-marks-'))
+  try {
+    const file = path.join(marks, 'marks')
+    execFileSync('git', ['fast-import', '--quiet', '--force', `--export-marks=${file}`], {
+      cwd: dir,
+      input: stream.join(''),
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['pipe', 'pipe', 'pipe']
+    })
+    const shas = new Map(
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ') as [string, string])
+    )
+    return commits.map((_, i) => shas.get(`:${i + 1}`)!)
+  } finally {
+    rmSync(marks, { recursive: true, force: true })
   }
-  git(dir, 'add', '.')
-  git(dir, 'commit', '--quiet', '-m', 'hand-made')
-  git(dir, 'push', '--quiet', '--force', 'origin', `HEAD:refs/heads/${branch}`)
-  return git(dir, 'rev-parse', 'HEAD')
 }
 
 /**
@@ -105,17 +156,4 @@ export function shallowCloneOf(remote: Remote, sha: string): string {
   git(dir, 'fetch', '--quiet', '--no-tags', '--depth', '1', 'origin', sha)
   git(dir, 'checkout', '--quiet', '--detach', sha)
   return dir
-}
-
-/** Like commit, with the committer (and author) time set to `seconds` since the epoch. */
-export function commitAt(dir: string, message: string, seconds: number): string {
-  const date = `@${seconds} +0000`
-  writeFileSync(path.join(dir, 'work.txt'), `${message}\n`)
-  git(dir, 'add', 'work.txt')
-  execFileSync('git', [...IDENTITY, 'commit', '--quiet', '-m', message], {
-    cwd: dir,
-    env: { ...process.env, LC_ALL: 'C', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  return git(dir, 'rev-parse', 'HEAD')
 }
