@@ -407,10 +407,11 @@ function methodLines(results: Results, comparison: Comparison): string[] {
     const threshold =
       counted[0]!.settings.compare.instructionThreshold ?? DEFAULT_INSTRUCTION_THRESHOLD
     lines.push(
-      'Instructions counted under valgrind without cache simulation (Node with --predictable and ' +
-        'fixed seeds): per call in one worker under callgrind, the median of five windows of N calls ' +
-        'after 2N of warm-up, start-up outside every counted window; per request from two fresh servers given 50 and 250 ' +
-        'requests; per run the whole process tree less the shell; ' +
+      'Instructions counted under valgrind without cache simulation, every Node process with ' +
+        '--predictable and fixed seeds (commands and servers get them through a node first on PATH): ' +
+        'per call in one worker under callgrind, the median of five windows of N calls after 2N of ' +
+        'warm-up, start-up outside every counted window; per request from two fresh servers given ' +
+        '50 and 250 requests; per run the whole process tree less the shell; ' +
         `one pair decides while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} %; ` +
         `threshold ±${(threshold * 100).toFixed(1)} %.`
     )

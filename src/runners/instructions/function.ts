@@ -29,19 +29,8 @@ import { COUNTED_ROUNDS, FIRST_ROUND_WINDOW, PROBE_WINDOW, WINDOWS } from '../fu
 import { workerArgs } from '../function/runner.js'
 import type { CountCallsMessage, CountRequest, WorkerReply } from '../function/protocol.js'
 import type { TrialOutcome } from '../types.js'
+import { REPEATABLE_NODE_FLAGS } from './shim.js'
 import { logTail, startWindowed, WINDOW_MARK } from './valgrind.js'
-
-/** Node flags that make a count repeat from run to run (see above). */
-export const REPEATABLE_NODE_FLAGS = [
-  '--predictable',
-  '--hash-seed=1',
-  '--random-seed=1',
-  // The collector's schedule from fixed factors, not from the measured speed of the
-  // machine (a busy one moved a collection into one count in ten: +2.9 %), and no
-  // collection started by idle time (the wait for N).
-  '--predictable-gc-schedule',
-  '--no-memory-reducer'
-]
 
 /**
  * Instructions the counted calls should make, judged by the probe call: ~20 M, about a

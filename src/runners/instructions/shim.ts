@@ -1,11 +1,27 @@
 /**
  * The pure parts of the counted environment (repeatable.ts): the text of the `node` shim
  * put first on PATH, and reading valgrind's per-process logs for a Node process that ran
- * without the repeatability flags. The flags are a parameter (REPEATABLE_NODE_FLAGS in
- * function.ts).
+ * without the repeatability flags (REPEATABLE_NODE_FLAGS, every counted Node process's).
  */
 import path from 'node:path'
 import { sanitizeChildText } from '../../process/text.js'
+
+/**
+ * Node flags that make a count repeat from run to run: no concurrent compilation or GC
+ * threads (the JIT tiers up at the same call every run), fixed hash and random seeds.
+ * Function workers are started with them; commands and servers get them through the node
+ * shim (repeatable.ts).
+ */
+export const REPEATABLE_NODE_FLAGS = [
+  '--predictable',
+  '--hash-seed=1',
+  '--random-seed=1',
+  // The collector's schedule from fixed factors, not from the measured speed of the
+  // machine (a busy one moved a collection into one count in ten: +2.9 %), and no
+  // collection started by idle time (the wait for N).
+  '--predictable-gc-schedule',
+  '--no-memory-reducer'
+]
 
 /** A string as one word for `/bin/sh`: in single quotes, each `'` as `'\''`. */
 export function shellWord(text: string): string {
