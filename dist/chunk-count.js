@@ -198,17 +198,29 @@ async function measureFunction(fn, benchOptions, options) {
  * 1. start-up, loading, setup and the first call (not used);
  * 2. one call: the probe perfgate sizes the count from (it then sends the calls N);
  * 3. the wait for N, N calls of warm-up, a full garbage collection;
- * 4. nothing: the marks' own cost;
- * 5. N counted calls. Per call = (window 5 − window 4) / N.
+ * 4. N more calls of warm-up: the collection drops code the JIT compiled on the way (a
+ *    loop's on-stack replacement), and the first calls after it compile the function
+ *    anew (a 20k-iteration loop: 525 k instructions per call in this window, 380 k in
+ *    every later one), so that compilation falls here, not in a counted window;
+ * 5. then COUNTED_ROUNDS rounds of two windows: nothing (the marks' own cost), and N
+ *    counted calls. Per call = (median of the counted windows − median of the empty
+ *    ones) / N: a window that a late compilation or a collection disturbs does not move
+ *    the count.
  */
 /** Results land here so the optimizer cannot drop the call as dead code. */
 let countSink;
-/** How many windows a count marks (see above); a bench that marks more is an error. */
-const WINDOWS = 5;
-/** The window that holds the probe call, and those of the marks alone and the counted calls. */
+/** The window that holds the probe call. */
 const PROBE_WINDOW = 1;
-const EMPTY_WINDOW = 3;
-const COUNTED_WINDOW = 4;
+/** The first window of the first round (an empty window, then one of N counted calls). */
+const FIRST_ROUND_WINDOW = 4;
+/**
+ * Rounds of an empty and a counted window: five, so that two disturbed windows of either
+ * kind cannot move their median. Each counted window costs ~1 s under callgrind, against
+ * the worker's start-up of 20–90 s.
+ */
+const COUNTED_ROUNDS = 5;
+/** How many windows a count marks (see above); a bench that marks more is an error. */
+const WINDOWS = FIRST_ROUND_WINDOW + 2 * COUNTED_ROUNDS;
 /**
  * Ends a counted window and starts the next: `os.getPriority()`, a native function a bench
  * has no reason to call, whose entry callgrind dumps before (WINDOW_MARK in valgrind.ts).
@@ -252,9 +264,13 @@ async function callBench(fn, benchOptions, callsToCount) {
         await call(calls);
         collectGarbage();
         markWindow();
-        markWindow();
         await call(calls);
         markWindow();
+        for (let round = 0; round < COUNTED_ROUNDS; round++) {
+            markWindow();
+            await call(calls);
+            markWindow();
+        }
         return calls;
     }
     finally {
@@ -262,4 +278,4 @@ async function callBench(fn, benchOptions, callsToCount) {
     }
 }
 
-export { COUNTED_WINDOW as C, DEFAULT_MIN_SAMPLES as D, EMPTY_WINDOW as E, PROBE_WINDOW as P, WINDOWS as W, measureFunction as a, callBench as c, median as m, prepareFunction as p, quantileSorted as q };
+export { COUNTED_ROUNDS as C, DEFAULT_MIN_SAMPLES as D, FIRST_ROUND_WINDOW as F, PROBE_WINDOW as P, WINDOWS as W, measureFunction as a, callBench as c, median as m, prepareFunction as p, quantileSorted as q };

@@ -31,6 +31,7 @@ import 'tty';
 import 'stream';
 import 'buffer';
 import 'node:net';
+import 'node:http';
 import 'node:crypto';
 import 'process';
 import './chunk-env.js';
@@ -37644,7 +37645,7 @@ class BranchStore {
         try {
             const blob = await this.gitOut(['hash-object', '-w', '--stdin'], { input: text });
             return await this.updateBranch(`store the results of ${short}`, async (tip, attempt) => {
-                const built = await this.buildCommit(tip, entry, blob, path.join(tmp, 'index'));
+                const built = await this.buildCommit(tip, entry, facts, blob, path.join(tmp, 'index'));
                 const unchanged = { commit: sha, dataCommit: undefined, attempts: attempt, removed: [] };
                 if (built.kind === 'unchanged') {
                     this.log(`perfgate: results of ${short} already stored on ${this.where}`);
@@ -37832,8 +37833,9 @@ class BranchStore {
      * the user's) plus this commit's results and the updated index, minus what retention
      * drops. 'unchanged' when the tree would not change; 'left out' when retention would
      * drop this very commit (it is older than the N newest stored ones).
+     * @param facts what save() read of the entry's commit (not read again on every attempt)
      */
-    async buildCommit(tip, entry, blob, indexFile) {
+    async buildCommit(tip, entry, facts, blob, indexFile) {
         // Checked before anything is built: a foreign or corrupt branch is never overwritten.
         const current = tip
             ? await this.readIndex(tip)
@@ -37843,7 +37845,11 @@ class BranchStore {
         const count = current.entries.filter((e) => e.commit !== entry.commit).length + 1;
         const trims = this.retention !== undefined && count > this.retention;
         const wanted = current.entries.filter((e) => trims || !e.committedAt);
-        const local = await this.localCommits([...wanted.map((e) => e.commit), entry.commit]);
+        // The entry's own commit comes last, as save() read it: no git process when there is
+        // nothing else to read (the common save: no trimming, nothing to migrate).
+        const local = await this.localCommits(wanted.map((e) => e.commit));
+        if (facts && !local.has(entry.commit))
+            local.set(entry.commit, facts);
         // Migration: entries written before committer times were recorded get them now.
         const entries = current.entries.map((e) => {
             const facts = local.get(e.commit);

@@ -1,9 +1,9 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { constants as constants$2, openSync, fstatSync, readSync, closeSync, statSync, accessSync, writeFileSync, mkdirSync, rmSync, renameSync, realpathSync, lstatSync, readlinkSync, readFileSync, readdirSync, existsSync, mkdtempSync, symlinkSync, copyFileSync } from 'node:fs';
+import { constants as constants$2, openSync, fstatSync, readSync, closeSync, statSync, accessSync, writeFileSync, mkdirSync, rmSync, renameSync, realpathSync, lstatSync, readlinkSync, readFileSync, readdirSync, existsSync, mkdtempSync, symlinkSync, chmodSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync, spawn } from 'node:child_process';
 import { r as registerCleanup, a as createTempDir } from './chunk-signals.js';
-import { D as DEFAULT_MIN_SAMPLES, q as quantileSorted, m as median, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_WINDOW, E as EMPTY_WINDOW } from './chunk-count.js';
+import { D as DEFAULT_MIN_SAMPLES, q as quantileSorted, m as median, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_ROUNDS, F as FIRST_ROUND_WINDOW } from './chunk-count.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs__default from 'fs';
 import os__default from 'os';
@@ -21,6 +21,7 @@ import require$$8__default from 'crypto';
 import require$$3$1 from 'tls';
 import require$$0$2 from 'buffer';
 import { createServer } from 'node:net';
+import { Agent, request } from 'node:http';
 import { randomBytes, createHash, randomInt } from 'node:crypto';
 import require$$0$1 from 'process';
 import os, { tmpdir } from 'node:os';
@@ -58,13 +59,14 @@ const DEFAULT_INSTRUCTION_THRESHOLD = 0.005;
 const MEASURE_VALUES = ['time', 'instructions', 'both'];
 const DEFAULT_MEASURE = 'time';
 /**
- * Pairs per look of a benchmark measured on instructions alone: 2. Counts that repeat
- * within the noise floor decide from one pair, but one pair cannot show that they do: a
- * command running Node without --predictable spread 1.5 % between counts here
- * (docs/PERFORMANCE.md). With two pairs a spread above the floor sends the metric to the
- * ordinary test, which waits for more pairs instead of raising a false alarm.
+ * Pairs per look of a benchmark measured on instructions alone: 1, one pair decides. Counts
+ * repeat within the noise floor (a function's window, and commands and servers whose Node
+ * processes run with the repeatability flags: docs/PERFORMANCE.md, bench:instructions), and
+ * a count that could not repeat (a Node process started without the flags) is an error,
+ * not a number. Should counts still spread, the second look's pairs show it and the metric
+ * falls back to the ordinary paired test.
  */
-const DEFAULT_INSTRUCTION_TRIALS = 2;
+const DEFAULT_INSTRUCTION_TRIALS = 1;
 /** What may fail the build: compare.fail-on, the CLI's --fail-on, the action's fail-on. */
 const FAIL_ON_VALUES = ['both', 'budgets', 'regressions', 'none'];
 const DEFAULT_FAIL_ON = 'both';
@@ -61686,6 +61688,8 @@ function withPort(text, port) {
 }
 const STOP_GRACE_MS = 3000;
 const POLL_MS = 50;
+/** How long one readiness probe waits for its answer before the next is sent. */
+const PROBE_TIMEOUT_MS = 2000;
 const leftSuffix = (end) => end?.leftovers?.length ? `; it ${leftoverText(end.leftovers)}` : '';
 /** Ports handed to servers that are not ready yet: two servers starting at once (an
  * interleaved pair) must not get the same one before either has bound it. */
@@ -61699,18 +61703,22 @@ async function reservePort() {
         }
     }
 }
-/** Starts the server and waits until its ready URL answers (any status below 500). */
-async function startServer(server, cpus, start = startChild, stopGraceMs = STOP_GRACE_MS) {
+/**
+ * Starts the server and waits until its ready URL answers (any status below 500). Each
+ * probe closes its connection and waits up to `probeTimeoutMs` (a counted server gets
+ * its whole readiness wait: an abandoned probe is still a request the server handles).
+ */
+async function startServer(server, cpus, start = startChild, stopGraceMs = STOP_GRACE_MS, probeTimeoutMs = PROBE_TIMEOUT_MS) {
     const port = await reservePort();
     try {
-        return await startOn(server, port, cpus, start, stopGraceMs);
+        return await startOn(server, port, cpus, start, stopGraceMs, probeTimeoutMs);
     }
     finally {
         // Ready (it holds the port) or failed (stopped): either way no longer starting.
         starting.delete(port);
     }
 }
-async function startOn(server, port, cpus, start, stopGraceMs) {
+async function startOn(server, port, cpus, start, stopGraceMs, probeTimeoutMs) {
     // On the server's CPUs (when pinned): taskset runs the shell in its own place.
     const shell = onServerCpus(cpus, '/bin/sh', ['-c', withPort(server.command, port)]);
     const started = start(shell.command, shell.args, {
@@ -61745,7 +61753,10 @@ async function startOn(server, port, cpus, start, stopGraceMs) {
             throw new ServerError(`server ${ended.spawnError ? `could not start: ${ended.spawnError.message}` : describeExit(ended)} before it was ready (${readyUrl})${leftSuffix(ended)}`, outputTail());
         }
         try {
-            const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) });
+            const response = await fetch(readyUrl, {
+                headers: { connection: 'close' },
+                signal: AbortSignal.timeout(probeTimeoutMs)
+            });
             await response.arrayBuffer();
             if (response.status < 500)
                 return running;
@@ -65908,10 +65919,11 @@ function methodLines(results, comparison) {
     const counted = results.benchmarks.filter((b) => b.settings.compare.gate.includes(INSTRUCTIONS));
     if (counted.length > 0) {
         const threshold = counted[0].settings.compare.instructionThreshold ?? DEFAULT_INSTRUCTION_THRESHOLD;
-        lines.push('Instructions counted under valgrind without cache simulation (Node with --predictable and ' +
-            'fixed seeds): per call in one worker under callgrind, N calls after as many of warm-up, ' +
-            'start-up outside the counted window; per request from two fresh servers given 50 and 250 ' +
-            'requests; per run the whole process tree less the shell; ' +
+        lines.push('Instructions counted under valgrind without cache simulation, every Node process with ' +
+            '--predictable and fixed seeds (commands and servers get them through a node first on PATH): ' +
+            'per call in one worker under callgrind, the median of five windows of N calls after 2N of ' +
+            'warm-up, start-up outside every counted window; per request from two fresh servers given ' +
+            '50 and 250 requests; per run the whole process tree less the shell; ' +
             `one pair decides while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} %; ` +
             `threshold ±${(threshold * 100).toFixed(1)} %.`);
     }
@@ -66654,6 +66666,89 @@ const info = (c) => ({ commit: c.commit, subject: c.subject });
 const formatFraction = (fraction) => `${Number((fraction * 100).toPrecision(3))} %`;
 
 /**
+ * The pure parts of the counted environment (repeatable.ts): the text of the `node` shim
+ * put first on PATH, and reading valgrind's per-process logs for a Node process that ran
+ * without the repeatability flags (REPEATABLE_NODE_FLAGS, every counted Node process's).
+ */
+/**
+ * Node flags that make a count repeat from run to run: no concurrent compilation or GC
+ * threads (the JIT tiers up at the same call every run), fixed hash and random seeds.
+ * Function workers are started with them; commands and servers get them through the node
+ * shim (repeatable.ts).
+ */
+const REPEATABLE_NODE_FLAGS = [
+    '--predictable',
+    '--hash-seed=1',
+    '--random-seed=1',
+    // The collector's schedule from fixed factors, not from the measured speed of the
+    // machine (a busy one moved a collection into one count in ten: +2.9 %), and no
+    // collection started by idle time (the wait for N).
+    '--predictable-gc-schedule',
+    '--no-memory-reducer'
+];
+/** A string as one word for `/bin/sh`: in single quotes, each `'` as `'\''`. */
+function shellWord(text) {
+    return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+/**
+ * The text of the `node` the counted PATH starts with: the real node (an absolute path)
+ * with the repeatability flags, then the arguments it was given.
+ */
+function nodeShimText(realNode, flags) {
+    return ('#!/bin/sh\n' +
+        '# perfgate: Node with flags that make its instruction count repeat.\n' +
+        `exec ${[realNode, ...flags].map(shellWord).join(' ')} "$@"\n`);
+}
+/**
+ * The program and arguments of valgrind's "Command:" line in a log (valgrind writes a
+ * space inside an argument as `\ `), or undefined when the log has none.
+ */
+function loggedCommand(log) {
+    const match = /^==\d+== Command: (.*)$/m.exec(log);
+    if (!match)
+        return undefined;
+    return match[1]
+        .split(/(?<!\\) /)
+        .filter((word) => word !== '')
+        .map((word) => word.replaceAll('\\ ', ' '));
+}
+const NODE_NAME = /^(node|nodejs)$/;
+/**
+ * Whether a logged command is a Node process started without every repeatability flag: its
+ * program is called `node` (or `nodejs`), or is one of `nodes` (the real node, perfgate's
+ * own), and its command line lacks one of the flags.
+ */
+function isUnflaggedNode(command, nodes, flags) {
+    const program = command[0];
+    if (program === undefined)
+        return false;
+    if (!NODE_NAME.test(path.basename(program)) && !nodes.includes(program))
+        return false;
+    return flags.some((flag) => !command.includes(flag));
+}
+/**
+ * The error for a count with a Node process that ran without the flags (with that
+ * process's log), or undefined.
+ * Such a count is not repeatable (its start-up alone varied 1.5–10 % here), and one pair
+ * decides an instruction benchmark: a number would be read as exact and could raise a
+ * false alarm, so the row errors with the fix instead.
+ */
+function unflaggedNodeProblem(logs, nodes, flags) {
+    for (const log of logs) {
+        const command = loggedCommand(log);
+        if (command === undefined || !isUnflaggedNode(command, nodes, flags))
+            continue;
+        const shown = sanitizeChildText(command.join(' ')).slice(0, 200);
+        const error = `a Node process ran without the flags that make its instruction count repeat ` +
+            `(${shown}); start node through PATH (\`node …\`, not an absolute path to it), and ` +
+            `pass process.execArgv when a program starts process.execPath itself, or measure ` +
+            `this benchmark on time`;
+        return { error, log };
+    }
+    return undefined;
+}
+
+/**
  * Counting executed instructions: a process (and every process it starts) under valgrind's
  * cachegrind without its cache simulation (`--cache-sim=no`: the count alone, the cheapest
  * tool that gives it, ~30-60× slower than native). valgrind writes each process's totals
@@ -66708,14 +66803,14 @@ function startCounted(command, args, options) {
         command,
         ...args
     ], { groupGraceMs: COUNTED_GROUP_GRACE_MS, ...options });
+    const read = () => readdirSync(logs.path).map((file) => readFileSync(path.join(logs.path, file), 'utf8'));
     return {
         started,
         totals() {
             let sum = 0;
             let lastLog = '';
-            const files = readdirSync(logs.path);
-            for (const file of files) {
-                const text = readFileSync(path.join(logs.path, file), 'utf8');
+            const texts = read();
+            for (const text of texts) {
                 lastLog = text;
                 const match = I_REFS.exec(text);
                 if (!match) {
@@ -66727,10 +66822,11 @@ function startCounted(command, args, options) {
                 }
                 sum += Number(match[1].replaceAll(',', ''));
             }
-            if (files.length === 0)
+            if (texts.length === 0)
                 return { error: 'valgrind wrote no totals', log: lastLog };
             return { instructions: sum };
         },
+        logs: read,
         remove: logs.remove
     };
 }
@@ -66807,16 +66903,141 @@ function logTail(log, lines = 8) {
     return log.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/**
+ * The environment a counted command or server runs in, so that the Node processes it
+ * starts repeat their instruction counts. Node without `--predictable` compiles and
+ * collects on background threads whose timing (and valgrind's serialised scheduling of
+ * them) changes how much work is done: a `node report.js` run spread ±10 % between counts,
+ * with the flags 0.001 %. The flags cannot be set from NODE_OPTIONS (it refuses
+ * `--predictable`) nor at run time (`v8.setFlagsFromString` crashed node), so they go on
+ * the command line: a temporary directory first on PATH holds an executable `node`, a
+ * shell script that starts the node the command would have found on its PATH with
+ * REPEATABLE_NODE_FLAGS before the command's own arguments. So `node …`, `npm run …`,
+ * `npx …` and `#!/usr/bin/env node` scripts all get them, and `child_process.fork` and
+ * `cluster` pass them on (a fork inherits `process.execArgv`). Python gets a fixed hash
+ * seed (`PYTHONHASHSEED=0`).
+ *
+ * What the directory cannot reach (a node started by absolute path, `spawn(process.execPath)`
+ * without `process.execArgv`) is found afterwards from valgrind's log of each process, whose
+ * "Command:" line names the program and its arguments: a Node process without the flags
+ * makes the count an error naming the fix (unflaggedNodeProblem), never a number that
+ * would not repeat. Only counts run in this environment; time is measured without it.
+ */
+/** The hash seed Python programs get (a user's own PYTHONHASHSEED in the benchmark's env wins). */
+const PYTHON_HASH_SEED = '0';
+/** The first executable `name` on a PATH value (absolute entries only), or undefined. */
+function findExecutable(name, pathValue) {
+    for (const dir of pathValue.split(path.delimiter)) {
+        if (!path.isAbsolute(dir))
+            continue;
+        const candidate = path.join(dir, name);
+        try {
+            accessSync(candidate, constants$2.X_OK);
+            return candidate;
+        }
+        catch {
+            // Not here.
+        }
+    }
+    return undefined;
+}
+/** Per real node: undefined when it takes the flags, else why not (checked once each). */
+const flagsChecked = new Map();
+/**
+ * Why `realNode` cannot run with the repeatability flags (a Node version that dropped or
+ * renamed one), or undefined when it starts with them.
+ */
+function nodeFlagsProblem(realNode) {
+    if (flagsChecked.has(realNode))
+        return flagsChecked.get(realNode);
+    const probe = spawnSync(realNode, [...REPEATABLE_NODE_FLAGS, '-e', ''], {
+        encoding: 'utf8',
+        timeout: 60_000
+    });
+    const problem = probe.status === 0
+        ? undefined
+        : `${realNode} does not start with the flags that make its instruction counts repeat ` +
+            `(${REPEATABLE_NODE_FLAGS.join(' ')}): ` +
+            sanitizeChildText((probe.error?.message ?? probe.stderr.trim().split('\n')[0]) ||
+                `exit ${probe.status ?? probe.signal}`) +
+            '; count with a Node version that takes them, or measure time';
+    flagsChecked.set(realNode, problem);
+    return problem;
+}
+/**
+ * Makes the counted environment for a benchmark's `env` (its PATH, else perfgate's): the
+ * shim directory first on PATH, PYTHONHASHSEED fixed. An error text when the node on the
+ * PATH rejects the flags.
+ */
+function repeatableEnv(env, parentPath = process.env.PATH ?? '') {
+    const pathValue = env.PATH ?? parentPath;
+    const realNode = findExecutable('node', pathValue);
+    const problem = realNode === undefined ? undefined : nodeFlagsProblem(realNode);
+    if (problem)
+        return { error: problem };
+    const dir = createTempDir('perfgate-node-');
+    if (realNode !== undefined) {
+        const shim = path.join(dir.path, 'node');
+        writeFileSync(shim, nodeShimText(realNode, REPEATABLE_NODE_FLAGS));
+        chmodSync(shim, 0o755);
+    }
+    return {
+        env: {
+            ...env,
+            PATH: [dir.path, pathValue].filter((part) => part !== '').join(path.delimiter),
+            PYTHONHASHSEED: env.PYTHONHASHSEED ?? PYTHON_HASH_SEED
+        },
+        realNode,
+        dir: dir.path,
+        remove: dir.remove
+    };
+}
+/**
+ * startCounted in the counted environment: every Node process the command starts runs
+ * with the repeatability flags, and totals() is an error when one did not. The shim
+ * directory goes with remove() (or perfgate's clean-up on Ctrl-C).
+ */
+function startRepeatable(command, args, options) {
+    const made = repeatableEnv(options.env ?? {});
+    if ('error' in made)
+        return made;
+    let counted;
+    try {
+        counted = startCounted(command, args, { ...options, env: made.env });
+    }
+    catch (error) {
+        made.remove();
+        throw error;
+    }
+    const nodes = [made.realNode, process.execPath].filter((node) => node !== undefined);
+    return {
+        started: counted.started,
+        totals() {
+            const totals = counted.totals();
+            if ('error' in totals)
+                return totals;
+            return unflaggedNodeProblem(counted.logs(), nodes, REPEATABLE_NODE_FLAGS) ?? totals;
+        },
+        logs: () => counted.logs(),
+        remove() {
+            counted.remove();
+            made.remove();
+        }
+    };
+}
+
 const SHELL = '/bin/sh';
 /** The shell wrapper's own instructions (its count on an empty command). */
 let wrapper;
 async function countShell(run, cwd, env, timeoutMs) {
-    const counted = startCounted(SHELL, ['-c', run], {
+    const counted = startRepeatable(SHELL, ['-c', run], {
         cwd,
         env,
         stdio: ['ignore', 'ignore', 'pipe'],
         timeoutMs
     });
+    if ('error' in counted)
+        return { message: counted.error, tail: undefined };
     try {
         const end = await counted.started.finished;
         const counts = counted.totals();
@@ -66872,8 +67093,9 @@ async function countCommand(benchmark, spec) {
 
 /**
  * Instructions per call of a function benchmark, counted inside one worker process under
- * callgrind (count.ts marks the windows): after the same setup and N calls of warm-up,
- * per call = (count of the window of N calls − count of an empty window) / N. Start-up,
+ * callgrind (count.ts marks the windows): after the same setup and 2N calls of warm-up
+ * (a full collection between), five rounds of an empty window and one of N calls; per
+ * call = (median counted window − median empty window) / N. Start-up,
  * loading the bench file, setup and teardown are outside every counted window, so they
  * need not repeat from one process to the next (they do not: 0.3–0.7 M instructions apart
  * under a module-hooks thread); one process per side suffices.
@@ -66884,17 +67106,6 @@ async function countCommand(benchmark, spec) {
  * compilation or GC threads: the JIT tiers up at the same call every run), and fixed hash
  * and random seeds. The code is warmed and optimized as in production (no `--no-opt`).
  */
-/** Node flags that make a count repeat from run to run (see above). */
-const REPEATABLE_NODE_FLAGS = [
-    '--predictable',
-    '--hash-seed=1',
-    '--random-seed=1',
-    // The collector's schedule from fixed factors, not from the measured speed of the
-    // machine (a busy one moved a collection into one count in ten: +2.9 %), and no
-    // collection started by idle time (the wait for N).
-    '--predictable-gc-schedule',
-    '--no-memory-reducer'
-];
 /**
  * Instructions the counted calls should make, judged by the probe call: ~20 M, about a
  * second under callgrind, against a few thousand by which two windows differ. The probe
@@ -66981,11 +67192,24 @@ function markProblem(marked, expected = WINDOWS) {
         : `callgrind marked ${marked} windows, not ${expected}: the bench calls ` +
             `os.getPriority(), which marks the counted window; call it in setup instead`;
 }
+/**
+ * Instructions per call from all of a count's windows (count.ts's list), or why they
+ * cannot give one. Medians, so one or two windows a late compilation or a collection
+ * disturbed do not move the count.
+ */
 function perCall(windows, calls) {
     if (windows.length !== WINDOWS)
         return markProblem(windows.length);
-    const counted = windows[COUNTED_WINDOW] - windows[EMPTY_WINDOW];
-    return counted > 0 ? counted / calls : `${calls} calls counted no instructions`;
+    const rounds = Array.from({ length: COUNTED_ROUNDS }, (_, round) => FIRST_ROUND_WINDOW + 2 * round);
+    const empty = median(rounds.map((window) => windows[window]));
+    const counted = rounds.map((window) => windows[window + 1]);
+    const middle = median(counted);
+    if (!(middle > empty))
+        return `${calls} calls counted no instructions`;
+    return {
+        instructions: (middle - empty) / calls,
+        windowSpread: (Math.max(...counted) - Math.min(...counted)) / middle
+    };
 }
 /** Starts one side's counting worker (it loads, sets up and makes its probe call). */
 function startCountingWorker(benchmark, spec) {
@@ -67021,19 +67245,19 @@ function startCountingWorker(benchmark, spec) {
             const durationMs = performance.now() - begin;
             if (reply?.type !== 'counted' || end.code !== 0)
                 return failed(reply);
-            const instructions = perCall(windowed.windows(), calls);
-            if (typeof instructions === 'string') {
+            const count = perCall(windowed.windows(), calls);
+            if (typeof count === 'string') {
                 return {
                     ok: false,
-                    message: `instruction count: ${instructions}`,
+                    message: `instruction count: ${count}`,
                     stderrTail: undefined,
                     durationMs
                 };
             }
             return {
                 ok: true,
-                metrics: { instructions },
-                details: { instructionCalls: calls },
+                metrics: { instructions: count.instructions },
+                details: { instructionCalls: calls, instructionWindowSpread: count.windowSpread },
                 durationMs
             };
         },
@@ -67043,6 +67267,85 @@ function startCountingWorker(benchmark, spec) {
             await started.finished;
             windowed.remove();
         }
+    };
+}
+
+/**
+ * The requests a counted server gets: the benchmark's sequence, in order, one at a time on
+ * one keep-alive connection of perfgate's own (node:http, one socket), so the server does
+ * the same work in every count. A server under valgrind is 30-60× slower, and on a busy
+ * machine it can sit for seconds between writing an answer and reading the next request;
+ * if its keep-alive timer (Node's default: 5 s) fires first, it closes the connection with
+ * the request unread, and the request fails with ECONNRESET before any answer ("fetch
+ * failed" when this was sent with fetch). That request is sent once more on a fresh
+ * connection: only a request sent on a reused connection that ended before any response
+ * byte (Node's `reusedSocket` rule), never one the server answered or failed on a new
+ * connection. The server did not handle the lost request (it closed the connection
+ * instead); what the count gains is one connection's accept and close (tens of thousands
+ * of instructions against ~200 M for the requests), and the retries are recorded with the
+ * count.
+ */
+/** Connection errors that mean the server closed a kept-alive connection before reading. */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/** A request that failed on a reused connection before any answer: safe to send again. */
+function isLostOnReuse(request, error, answered) {
+    return !answered && request.reusedSocket && CONNECTION_LOST.has(error.code ?? '');
+}
+/** Sends one request; its status, or 'lost' (see isLostOnReuse). */
+function sendOne(agent, origin, one) {
+    return new Promise((resolve, reject) => {
+        let answered = false;
+        const request$1 = request({
+            agent,
+            hostname: origin.hostname,
+            port: origin.port,
+            method: one.method ?? 'GET',
+            path: one.path ?? '/',
+            headers: one.headers
+        }, (response) => {
+            answered = true;
+            response.resume();
+            response.once('end', () => resolve(response.statusCode ?? 0));
+            response.once('error', reject);
+        });
+        request$1.once('error', (error) => {
+            if (isLostOnReuse(request$1, error, answered))
+                resolve('lost');
+            else
+                reject(error);
+        });
+        request$1.end(one.body);
+    });
+}
+/**
+ * A connection for a counted server's requests: `send` sends the first `count` requests of
+ * the benchmark's sequence (throwing on a status of 400 or more), `close` ends the
+ * connection (after the server has stopped, so its count does not depend on when the
+ * close arrives).
+ */
+function countedClient(spec, port) {
+    const { origin, requests } = requestSequence(spec, port);
+    const url = new URL(origin);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    return {
+        async send(count) {
+            let retries = 0;
+            for (let i = 0; i < count; i++) {
+                const one = requests[i % requests.length];
+                let status = await sendOne(agent, url, one);
+                if (status === 'lost') {
+                    retries++;
+                    status = await sendOne(agent, url, one);
+                }
+                const what = `request ${i + 1} (${one.method ?? 'GET'} ${one.path})`;
+                if (status === 'lost')
+                    throw new Error(`${what}: the connection was closed twice`);
+                if (status >= 400)
+                    throw new Error(`${what} answered ${status}`);
+            }
+            return { retries };
+        },
+        close: () => agent.destroy()
     };
 }
 
@@ -67058,31 +67361,29 @@ const READY_SLOWDOWN = 10;
  * under load, valgrind took longer than the 3 s an ordinary server gets.
  */
 const COUNTED_STOP_GRACE_MS = 60_000;
-/** Sends `count` requests of the benchmark's sequence, in order, one at a time. */
-async function sendRequests(spec, port, count) {
-    const { origin, requests } = requestSequence(spec, port);
-    for (let i = 0; i < count; i++) {
-        const request = requests[i % requests.length];
-        const response = await fetch(origin + request.path, {
-            method: request.method ?? 'GET',
-            headers: request.headers,
-            ...(request.body === undefined ? {} : { body: request.body })
-        });
-        await response.arrayBuffer();
-        if (response.status >= 400) {
-            throw new Error(`request ${i + 1} (${request.method ?? 'GET'} ${request.path}) answered ${response.status}`);
-        }
-    }
-}
+/**
+ * The count of one fresh server under valgrind given `requests` requests. Its readiness
+ * probe waits as long as the server takes to answer (an abandoned probe would be one more
+ * request counted in one server and not the other), and closes its connection.
+ */
 async function countServer(benchmark, spec, requests) {
     let counted;
     let server;
+    let client;
+    const readyTimeoutMs = spec.server.readyTimeoutMs * READY_SLOWDOWN;
     try {
-        server = await startServer({ ...spec.server, readyTimeoutMs: spec.server.readyTimeoutMs * READY_SLOWDOWN }, undefined, (command, args, options) => {
-            counted = startCounted(command, args, { ...options, timeoutMs: benchmark.timeoutMs });
-            return counted.started;
-        }, COUNTED_STOP_GRACE_MS);
-        await sendRequests(spec, server.port, requests);
+        server = await startServer({ ...spec.server, readyTimeoutMs }, undefined, (command, args, options) => {
+            const started = startRepeatable(command, args, {
+                ...options,
+                timeoutMs: benchmark.timeoutMs
+            });
+            if ('error' in started)
+                throw new Error(started.error);
+            counted = started;
+            return started.started;
+        }, COUNTED_STOP_GRACE_MS, readyTimeoutMs);
+        client = countedClient(spec, server.port);
+        const { retries } = await client.send(requests);
         await server.stop();
         const end = await counted.started.finished;
         const totals = counted.totals();
@@ -67094,16 +67395,22 @@ async function countServer(benchmark, spec, requests) {
                 tail: undefined
             };
         }
-        return totals;
+        return { ...totals, retries };
     }
     catch (error) {
         const tail = error instanceof ServerError ? error.stderrTail : server?.outputTail();
-        return { message: `instruction count: ${error.message}`, tail };
+        return { message: `instruction count: ${describeError(error)}`, tail };
     }
     finally {
         await server?.stop();
+        client?.close();
         counted?.remove();
     }
+}
+/** An error's message with its code (ECONNRESET, …) when the message does not name it. */
+function describeError(error) {
+    const { message, code } = error;
+    return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 /** One side's instructions per request: two servers, few and many requests, at once. */
 async function countHttp(benchmark, spec) {
@@ -67130,7 +67437,10 @@ async function countHttp(benchmark, spec) {
     return {
         ok: true,
         metrics: { instructions: perRequest },
-        details: { instructionRequests: `${FEW_REQUESTS}/${MANY_REQUESTS}` },
+        details: {
+            instructionRequests: `${FEW_REQUESTS}/${MANY_REQUESTS}`,
+            ...(few.retries + many.retries > 0 ? { instructionRetries: few.retries + many.retries } : {})
+        },
         durationMs
     };
 }
@@ -68758,11 +69068,15 @@ function commitsOfSeries(series, point, order) {
     return own ? own.points.map((p) => p.commit) : order;
 }
 /**
- * The candidates worth a paired re-measure, newest commit first, at most `limit`, each
- * with its window's base and head among the stored commits of its series (or of `order`).
+ * The candidates worth a paired re-measure, at most `limit`, each with its window's base
+ * and head among the stored commits of its series (or of `order`). The budget goes first
+ * to steps found on both the raw and the relative series (a real step of one benchmark
+ * under drift; a relative-only one may be another benchmark's step mirrored), then to the
+ * larger step (the largest of its metrics), then to the newest commit.
  */
 function stepsToConfirm(changePoints, options) {
     const byKey = new Map();
+    const priority = new Map();
     const rank = new Map(options.order.map((commit, index) => [commit, index]));
     for (const point of changePoints) {
         if (point.status !== 'candidate' || !point.gated)
@@ -68772,6 +69086,12 @@ function stepsToConfirm(changePoints, options) {
         if (options.commits && !options.commits.has(point.commit))
             continue;
         const key = confirmationPath(point.commit, point.benchmark);
+        const seen = priority.get(key);
+        const size = Math.abs(Math.log(point.ratio));
+        priority.set(key, {
+            both: (seen?.both ?? false) || point.foundOn === 'both',
+            size: Math.max(seen?.size ?? 0, size)
+        });
         const step = byKey.get(key);
         if (step) {
             step.metrics.push(point.metric);
@@ -68787,9 +69107,15 @@ function stepsToConfirm(changePoints, options) {
             ...(window ? { base: commits[window.base], head: commits[window.head] } : {})
         });
     }
-    return [...byKey.values()]
-        .sort((a, b) => (rank.get(b.commit) ?? -1) - (rank.get(a.commit) ?? -1))
-        .slice(0, options.limit);
+    const first = (a, b) => {
+        const [pa, pb] = [a, b].map((s) => priority.get(confirmationPath(s.commit, s.benchmark)));
+        if (pa.both !== pb.both)
+            return pa.both ? -1 : 1;
+        if (pa.size !== pb.size)
+            return pb.size - pa.size;
+        return (rank.get(b.commit) ?? -1) - (rank.get(a.commit) ?? -1);
+    };
+    return [...byKey.values()].sort(first).slice(0, options.limit);
 }
 /** The benchmark as the A/B measures it: the step's metrics gated, its own threshold. */
 function tuned(benchmark, metrics) {
@@ -68924,67 +69250,6 @@ async function confirmSteps(config, steps, deps, options) {
         await options.onConfirmed?.(record);
     }
     return done;
-}
-
-/**
- * Series of main's history (pure): stored results, oldest to newest along the first-parent
- * history, turned into one series per benchmark × metric. A point keeps every trial's value
- * (a point is a distribution, not one number) and its median, the value change points are
- * detected on.
- */
-/**
- * Builds the series of `entries` (oldest first). Benchmarks appear in the order they are
- * first met, metrics in the table's order for the benchmark's kind. Errored benchmarks give
- * no point (their trials stop at the failure). A benchmark whose kind changed over history
- * continues under its newest kind's metrics only where the metric exists in both.
- */
-function buildSeries(entries, options = {}) {
-    const byKey = new Map();
-    for (const { commit, results } of entries) {
-        for (const benchmark of results.benchmarks) {
-            if (benchmark.state !== 'ok' || benchmark.trials.length === 0)
-                continue;
-            if (options.filter && !options.filter.test(benchmark.name))
-                continue;
-            let entry = byKey.get(benchmark.name);
-            if (!entry) {
-                entry = { benchmark: benchmark.name, kind: benchmark.kind, points: new Map() };
-                byKey.set(benchmark.name, entry);
-            }
-            entry.kind = benchmark.kind;
-            for (const metric of metricsOf(benchmark.kind)) {
-                const values = [];
-                for (const trial of benchmark.trials) {
-                    const value = trial.metrics[metric];
-                    if (typeof value === 'number' && Number.isFinite(value))
-                        values.push(value);
-                }
-                if (values.length === 0)
-                    continue;
-                let points = entry.points.get(metric);
-                if (!points)
-                    entry.points.set(metric, (points = []));
-                points.push({ commit, createdAt: results.createdAt, median: median(values), values });
-            }
-        }
-    }
-    const series = [];
-    for (const { benchmark, kind, points } of byKey.values()) {
-        for (const metric of metricsOf(kind)) {
-            const metricPoints = points.get(metric);
-            if (!metricPoints)
-                continue;
-            series.push({
-                benchmark,
-                kind,
-                metric,
-                unit: METRICS[metric].unit,
-                higherIsBetter: METRICS[metric].higherIsBetter,
-                points: metricPoints
-            });
-        }
-    }
-    return series;
 }
 
 /**
@@ -69296,6 +69561,159 @@ function detectChangePoints(values, options = {}) {
 }
 
 /**
+ * Change points judged on a benchmark's value relative to the other benchmarks of the same
+ * run (pure). Each stored commit of main was measured at its own time, often on another
+ * machine: the runner's speed at that moment moves every benchmark of the run together, and
+ * that shared drift is larger than the spread within a run (docs/PERFORMANCE.md, "Real
+ * history on this machine"). Dividing it out reveals steps the drift hides.
+ *
+ * For series B at commit c, the per-run reference is the median, over the OTHER series of
+ * the group (same benchmark kind and metric) measured at c, of their value at c relative to
+ * their own median over the history; B's relative value is B(c) / reference(c). The
+ * reference leaves B out, so B's own step does not move it; with 3 or more others one other
+ * benchmark's step barely moves the median either. With a single other benchmark its step
+ * shows mirrored on B: such a candidate is not confirmed by the paired re-measure, which
+ * alone alerts.
+ *
+ * Candidates come from both the raw series (a step that slows every benchmark, such as a
+ * runtime upgrade, has no relative step) and the relative one (a step hidden by drift);
+ * one found on both within {@link SAME_STEP_REACH} stored commits is one candidate.
+ */
+/**
+ * Relative values of each row of `grid` (rows: series of one group; columns: stored
+ * commits, oldest first; undefined where a series has no value). A cell is undefined where
+ * the series has no value or no other series has one at that commit. Values must be > 0.
+ */
+function relativeValues(grid) {
+    const levels = grid.map((row) => {
+        const present = row.filter((value) => value !== undefined);
+        return present.length > 0 ? median(present) : NaN;
+    });
+    return grid.map((row, own) => row.map((value, commit) => {
+        if (value === undefined)
+            return undefined;
+        const others = [];
+        grid.forEach((other, index) => {
+            const at = other[commit];
+            if (index !== own && at !== undefined)
+                others.push(at / levels[index]);
+        });
+        return others.length > 0 ? value / median(others) : undefined;
+    }));
+}
+/**
+ * Change points within this many stored commits of each other, in the same direction, one
+ * on the raw and one on the relative series, are one step: the search places a step up to
+ * two stored commits off under drift, the reach of the paired confirmation's window
+ * (CONFIRMATION_WINDOW in src/app/confirm.ts).
+ */
+const SAME_STEP_REACH = 2;
+/**
+ * Candidates of one series from its raw values and, when given, its relative values
+ * (`relative[i]` for raw point i, undefined where there is no reference), merged: a pair
+ * found on both keeps the figures and commit of the surer one (smaller p), as its segments
+ * are the better placed. Indices are the raw series'; in index order.
+ */
+function changePointsOnBoth(raw, relative, options = {}) {
+    const fromRaw = detectChangePoints(raw, options);
+    if (!relative)
+        return fromRaw.map((step) => ({ ...step, foundOn: 'raw' }));
+    const kept = [];
+    relative.forEach((value, index) => {
+        if (value !== undefined)
+            kept.push(index);
+    });
+    const fromRelative = detectChangePoints(kept.map((index) => relative[index]), options).map((step) => ({ ...step, index: kept[step.index] }));
+    const found = [];
+    const unmatched = new Set(fromRaw);
+    for (const step of fromRelative) {
+        const twin = nearestTwin(step, unmatched);
+        if (!twin) {
+            found.push({ ...step, foundOn: 'relative' });
+            continue;
+        }
+        unmatched.delete(twin);
+        found.push({ ...(twin.p < step.p ? twin : step), foundOn: 'both' });
+    }
+    for (const step of unmatched)
+        found.push({ ...step, foundOn: 'raw' });
+    return found.sort((a, b) => a.index - b.index);
+}
+/** The raw change point nearest `step` within reach in the same direction, if any. */
+function nearestTwin(step, raw) {
+    let best;
+    for (const other of raw) {
+        const distance = Math.abs(other.index - step.index);
+        if (distance > SAME_STEP_REACH || other.ratio > 1 !== step.ratio > 1)
+            continue;
+        if (!best || distance < Math.abs(best.index - step.index))
+            best = other;
+    }
+    return best;
+}
+
+/**
+ * Series of main's history (pure): stored results, oldest to newest along the first-parent
+ * history, turned into one series per benchmark × metric. A point keeps every trial's value
+ * (a point is a distribution, not one number) and its median, the value change points are
+ * detected on.
+ */
+/**
+ * Builds the series of `entries` (oldest first). Benchmarks appear in the order they are
+ * first met, metrics in the table's order for the benchmark's kind. Errored benchmarks give
+ * no point (their trials stop at the failure). A benchmark whose kind changed over history
+ * continues under its newest kind's metrics only where the metric exists in both.
+ */
+function buildSeries(entries, options = {}) {
+    const byKey = new Map();
+    for (const { commit, results } of entries) {
+        for (const benchmark of results.benchmarks) {
+            if (benchmark.state !== 'ok' || benchmark.trials.length === 0)
+                continue;
+            if (options.filter && !options.filter.test(benchmark.name))
+                continue;
+            let entry = byKey.get(benchmark.name);
+            if (!entry) {
+                entry = { benchmark: benchmark.name, kind: benchmark.kind, points: new Map() };
+                byKey.set(benchmark.name, entry);
+            }
+            entry.kind = benchmark.kind;
+            for (const metric of metricsOf(benchmark.kind)) {
+                const values = [];
+                for (const trial of benchmark.trials) {
+                    const value = trial.metrics[metric];
+                    if (typeof value === 'number' && Number.isFinite(value))
+                        values.push(value);
+                }
+                if (values.length === 0)
+                    continue;
+                let points = entry.points.get(metric);
+                if (!points)
+                    entry.points.set(metric, (points = []));
+                points.push({ commit, createdAt: results.createdAt, median: median(values), values });
+            }
+        }
+    }
+    const series = [];
+    for (const { benchmark, kind, points } of byKey.values()) {
+        for (const metric of metricsOf(kind)) {
+            const metricPoints = points.get(metric);
+            if (!metricPoints)
+                continue;
+            series.push({
+                benchmark,
+                kind,
+                metric,
+                unit: METRICS[metric].unit,
+                higherIsBetter: METRICS[metric].higherIsBetter,
+                points: metricPoints
+            });
+        }
+    }
+    return series;
+}
+
+/**
  * The history of main (`perfgate history`): series per benchmark × metric from stored
  * results, and the change points in each (docs/DESIGN.md, "Change points on main"). A
  * series' unit is the commit: each point is one commit's median, and a step is judged
@@ -69336,6 +69754,40 @@ function acceptanceAt(entries, commit, benchmark) {
     return { reason, by, pullRequest, ...(url !== undefined ? { url } : {}) };
 }
 /**
+ * The relative values of every series that has others of its benchmark kind and metric
+ * to compare with in the same runs (src/history/relative.ts), aligned with its points, and
+ * how many others there are. Series with a value ≤ 0 neither get nor give a reference.
+ */
+function relativeSeries(entries, all) {
+    const column = new Map(entries.map((entry, index) => [entry.commit, index]));
+    const groups = new Map();
+    for (const one of all) {
+        if (!one.points.every((point) => point.median > 0))
+            continue;
+        const key = `${one.kind}\u0000${one.metric}`;
+        groups.set(key, [...(groups.get(key) ?? []), one]);
+    }
+    const relative = new Map();
+    for (const group of groups.values()) {
+        if (group.length < 2)
+            continue;
+        const grid = group.map((one) => {
+            const row = entries.map(() => undefined);
+            for (const point of one.points)
+                row[column.get(point.commit)] = point.median;
+            return row;
+        });
+        relativeValues(grid).forEach((row, index) => {
+            const one = group[index];
+            relative.set(one, {
+                values: one.points.map((point) => row[column.get(point.commit)]),
+                others: group.length - 1
+            });
+        });
+    }
+    return relative;
+}
+/**
  * Series and change points of `entries` (oldest first along main's first-parent history).
  * A series with a value ≤ 0 (a count of errors, a heap growth) has no ratio to test and is
  * reported with `skipped` saying so; change points are listed series by series, oldest
@@ -69345,16 +69797,22 @@ function historyOf(entries, options = {}) {
     const confirmations = new Map((options.confirmations ?? []).map((c) => [confirmationPath(c.commit, c.benchmark), c]));
     const series = [];
     const changePoints = [];
-    for (const one of buildSeries(entries, { filter: options.filter })) {
+    const all = buildSeries(entries);
+    const relative = relativeSeries(entries, all);
+    for (const one of all) {
+        if (options.filter && !options.filter.test(one.benchmark))
+            continue;
         const medians = one.points.map((point) => point.median);
         if (!medians.every((value) => value > 0)) {
-            series.push({ ...one, skipped: 'values of 0 or below: no ratio to test' });
+            series.push({ ...one, relativeTo: 0, skipped: 'values of 0 or below: no ratio to test' });
             continue;
         }
-        series.push(one);
+        const own = relative.get(one);
+        series.push({ ...one, relativeTo: own?.others ?? 0 });
         const minStep = options.minStep ?? minStepOf(entries, one);
         const gated = newestResult(entries, one.benchmark)?.settings.compare.gate.includes(one.metric);
-        for (const step of detectChangePoints(medians, { ...options, minStep })) {
+        const found = changePointsOnBoth(medians, own?.values, { ...options, minStep });
+        for (const step of found) {
             const commit = one.points[step.index].commit;
             const stored = confirmations.get(confirmationPath(commit, one.benchmark));
             // A re-measure that ran but did not measure this metric (the pairs measure the gated
@@ -69376,6 +69834,7 @@ function historyOf(entries, options = {}) {
                 p: step.p,
                 minStep,
                 gated: gated === true,
+                foundOn: step.foundOn,
                 status: accepted
                     ? 'accepted'
                     : confirmed && confirmed.verdict !== 'unmeasured'
@@ -69853,6 +70312,7 @@ function dashboardCharts(report) {
                 ciHigh: step.ciHigh,
                 p: step.p,
                 status: step.status,
+                foundOn: step.foundOn,
                 confirmed: step.confirmed && step.confirmed.verdict !== 'unmeasured'
                     ? {
                         ratio: step.confirmed.ratio,
@@ -69976,13 +70436,14 @@ const PAGE_SCRIPT = String.raw `
       });
     }
     var STATUS = { candidate: 'candidate, not re-measured', confirmed: 'confirmed', 'not-confirmed': 'not confirmed by a paired re-measure', accepted: 'accepted' };
+    var FOUND = { raw: 'found on the stored values', relative: 'found relative to the other benchmarks of each run', both: 'found on the stored values and relative to the other benchmarks' };
     var list = el('ul', 'steps');
     chart.changePoints.forEach(function (c) {
       var worse = chart.higherIsBetter ? c.ratio < 1 : c.ratio > 1;
       var li = el('li', worse ? 'worse' : 'better');
       li.appendChild(el('span', null, (worse ? '▲ worse ' : '▼ better ') + pct(c.ratio) + ' [' + pct(c.ciLow) + ', ' + pct(c.ciHigh) + '] at commit #' + (c.index + 1) + ' '));
       li.appendChild(commitLink(chart.commits[c.index]));
-      li.appendChild(el('span', null, ', p = ' + (c.p < 0.001 ? c.p.toExponential(1) : c.p.toFixed(3))));
+      li.appendChild(el('span', null, ', p = ' + (c.p < 0.001 ? c.p.toExponential(1) : c.p.toFixed(3)) + ', ' + FOUND[c.foundOn]));
       li.appendChild(el('span', 'status', ' — ' + STATUS[c.status] + (c.confirmed ? ': ' + c.confirmed.between + ' ' + pct(c.confirmed.ratio) + ' [' + pct(c.confirmed.low) + ', ' + pct(c.confirmed.high) + '], ' + c.confirmed.pairs + ' pairs' : '') + (c.accepted ? ' by ' + c.accepted.by + ' on pull request ' + c.accepted.pullRequest + ': ' + c.accepted.reason : '')));
       list.appendChild(li);
     });

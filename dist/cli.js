@@ -25,6 +25,7 @@ import 'crypto';
 import 'tls';
 import 'buffer';
 import 'node:net';
+import 'node:http';
 import 'process';
 import 'node:os';
 import './chunk-env.js';
@@ -703,6 +704,14 @@ function describeStatus(step) {
                 : 'candidate: not re-measured (perfgate history --confirm)';
     }
 }
+/** Which series found a step, as the step's line says it. */
+const FOUND_ON = {
+    raw: 'found on the stored values',
+    relative: 'found relative to the other benchmarks of each run',
+    both: 'found on the stored values and relative to the other benchmarks'
+};
+/** Why a series has no relative values to judge (src/history/relative.ts). */
+const RAW_ONLY = 'stored values only: no other benchmark of its kind to compare within a run';
 const percent = (ratio) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`;
 function describeStep(series, step) {
     const position = series.points.findIndex((point) => point.commit === step.commit);
@@ -712,7 +721,7 @@ function describeStep(series, step) {
     return (`    ${worse ? '▲ worse' : '▼ better'} ${change} ${interval} at ${shortSha(step.commit)} ` +
         `(commit ${position + 1} of ${series.points.length}): ` +
         `${formatMetric(series.metric, step.before)} → ${formatMetric(series.metric, step.after)}, ` +
-        `${formatP(step.p)}\n      ${describeStatus(step)}`);
+        `${formatP(step.p)}, ${FOUND_ON[step.foundOn]}\n      ${describeStatus(step)}`);
 }
 /** Renders the history for the terminal; `trendPoints` commits per sparkline. */
 function renderHistoryTerminal(report, trendPoints = DEFAULT_TREND_POINTS) {
@@ -728,6 +737,10 @@ function renderHistoryTerminal(report, trendPoints = DEFAULT_TREND_POINTS) {
         lines.push('no stored results to show');
         return lines.join('\n') + '\n';
     }
+    const judged = report.series.filter((series) => !series.skipped);
+    const rawOnly = judged.every((series) => series.relativeTo === 0);
+    if (judged.length > 0 && rawOnly)
+        lines.push(`each series judged on its ${RAW_ONLY}`);
     let current = '';
     for (const series of report.series) {
         const steps = report.changePoints.filter((step) => step.benchmark === series.benchmark && step.metric === series.metric);
@@ -741,7 +754,11 @@ function renderHistoryTerminal(report, trendPoints = DEFAULT_TREND_POINTS) {
         const latest = recent[recent.length - 1];
         lines.push(`  ${metricLabel(series.metric, series.kind).padEnd(16)} ${sparkline(recent.map((p) => p.median)).padEnd(trendPoints)}  ` +
             `${formatMetric(series.metric, latest.median)} at ${shortSha(latest.commit)}` +
-            (series.skipped ? ` (not tested: ${series.skipped})` : ''));
+            (series.skipped
+                ? ` (not tested: ${series.skipped})`
+                : !rawOnly && series.relativeTo === 0
+                    ? ` (${RAW_ONLY})`
+                    : ''));
         for (const step of steps)
             lines.push(describeStep(series, step));
     }
@@ -773,7 +790,7 @@ const HISTORY_OPTIONS = {
     confirm: { type: 'boolean' },
     config: { type: 'string' }
 };
-/** Most candidates `--confirm` re-measures in one call (newest first). */
+/** Most candidates `--confirm` re-measures in one call (see stepsToConfirm for the order). */
 const MAX_LOCAL_CONFIRMATIONS = 10;
 function usage(io, message) {
     io.stderr.write(`perfgate history: ${message}\n\nUsage:\n${HISTORY_USAGE}\n`);
@@ -904,7 +921,8 @@ async function commandHistory(args, io) {
     return EXIT.passed;
 }
 /**
- * `--confirm`: re-measures the candidates (newest first, at most MAX_LOCAL_CONFIRMATIONS)
+ * `--confirm`: re-measures the candidates (found on both series first, then the larger
+ * step, then the newest; at most MAX_LOCAL_CONFIRMATIONS)
  * with the working tree's config; undefined when the config cannot be loaded (said on
  * stderr).
  */
