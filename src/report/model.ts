@@ -378,11 +378,21 @@ function methodLines(results: Results, comparison: Comparison): string[] {
   } else {
     lines.push('No baseline: budgets only.')
   }
-  const thresholds = new Set(results.benchmarks.map((b) => b.settings.compare.threshold))
+  // The time threshold of benchmarks gated on more than counts (the count's own threshold is
+  // on its method line below).
+  const thresholds = new Set(
+    results.benchmarks
+      .filter((b) => b.settings.compare.gate.some((metric) => metric !== INSTRUCTIONS))
+      .map((b) => b.settings.compare.threshold)
+  )
   const alphas = new Set(results.benchmarks.map((b) => b.settings.compare.alpha))
   if (comparison.mode) {
+    const thresholdText =
+      thresholds.size === 0
+        ? ''
+        : `Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, `
     lines.push(
-      `Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
+      thresholdText +
         `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
         `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process. ` +
         "Base is the median of base's trials; head is base × the estimated change, so the columns agree with it."
