@@ -274,6 +274,7 @@ describe('the action and the history of main', () => {
         metric: string
         commit: string
         ratio: number
+        foundOn: string
         status: string
         confirmed: { ratio: number; low: number; high: number; pairs: number } | null
       }[]
@@ -285,6 +286,11 @@ describe('the action and the history of main', () => {
     expect(steps[0]!.status).toBe('confirmed')
     expect(steps[0]!.confirmed!.pairs).toBeGreaterThanOrEqual(5)
     expect(steps[0]!.confirmed!.low).toBeGreaterThan(1.04)
-    expect(history.changePoints.filter((c) => c.benchmark === STEADY)).toEqual([])
+    // On 'steady', the step mirrored relative to the other benchmark of each run (two
+    // benchmarks): found on the relative series only, and its A/B does not confirm it.
+    const steady = history.changePoints.filter((c) => c.benchmark === STEADY)
+    expect(steady.map((c) => [c.commit, c.foundOn, c.status])).toEqual([
+      [commits[stepAt], 'relative', 'not-confirmed']
+    ])
   }, 600_000)
 })

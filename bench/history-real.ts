@@ -4,7 +4,9 @@
  * CPU loop made 8 % longer at commit 20 (and kept so), "unchanged" never changes. Each
  * commit is checked out and measured with `perfgate run --out` one after another, while a
  * neighbour spinning a CPU runs during chosen commits (the machine's own load comes and
- * goes as well). Then `perfgate history --dir --json` names the candidates and
+ * goes as well). Then `perfgate history --dir --json` names the candidates (on the stored
+ * values and relative to the other benchmark of each run; the script prints the spread of
+ * both benchmarks' means and of their ratio) and
  * `perfgate history --dir --json --confirm` re-measures them in pairs; the script prints
  * both, the step's place and the confirmation's wall time.
  *
@@ -141,7 +143,22 @@ const geometricMean = (xs: number[]) =>
  * after and before the planted step.
  */
 function printSpread(report: HistoryReport, shas: string[], step: number): void {
-  for (const series of report.series.filter((s) => s.metric === 'mean')) {
+  const means = report.series.filter((s) => s.metric === 'mean')
+  const [stepped, unchanged] = ['stepped', 'unchanged'].map((b) =>
+    means.find((s) => s.benchmark === b)
+  )
+  if (stepped && unchanged && stepped.points.length === unchanged.points.length) {
+    // What the relative search sees with two benchmarks: their ratio, commit by commit.
+    const logs = stepped.points.map((p, i) => Math.log(p.median / unchanged.points[i]!.median))
+    const average = logs.reduce((a, x) => a + x, 0) / logs.length
+    const sd = Math.sqrt(logs.reduce((a, x) => a + (x - average) ** 2, 0) / (logs.length - 1))
+    const ratios = logs.map(Math.exp)
+    console.log(
+      `  stepped / unchanged mean: ${(sd * 100).toFixed(1)} % between commits; commits ` +
+        `${step}+ / before: ${(geometricMean(ratios.slice(step - 1)) / geometricMean(ratios.slice(0, step - 1))).toFixed(3)}`
+    )
+  }
+  for (const series of means) {
     const logs = series.points.map((p) => Math.log(p.median))
     const average = logs.reduce((a, x) => a + x, 0) / logs.length
     const sd = Math.sqrt(logs.reduce((a, x) => a + (x - average) ** 2, 0) / (logs.length - 1))
