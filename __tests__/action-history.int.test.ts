@@ -13,6 +13,7 @@ import { EXIT } from '../src/app/outcome.js'
 import { runAction, type ActionIo } from '../src/github/action.js'
 import type { ActionInputs } from '../src/github/inputs.js'
 import { commandHistory } from '../src/cli/history.js'
+import { confirmationPath } from '../src/history/confirmation.js'
 import { actionInputs } from './helpers/action-inputs.js'
 import { captureIo } from './helpers/io.js'
 import { createActionLog } from '../src/github/log.js'
@@ -188,16 +189,25 @@ describe('the action and the history of main', () => {
       'perfgate-data',
       'confirmations'
     )
+    // One record per benchmark named at the step: the step itself, and its mirror on the
+    // steady benchmark (a candidate of the search relative to the run: with two benchmarks,
+    // the other's step moves its reference), which the pairs do not confirm.
     expect(
       stored.split('\n').filter((f) => f.startsWith(`confirmations/${commits[STEP_AT]}/`))
-    ).toHaveLength(1)
-    const confirmation = JSON.parse(
-      git(
-        remote.origin,
-        'show',
-        `perfgate-data:${stored.split('\n').find((f) => f.includes(commits[STEP_AT]!))!}`
-      )
-    ) as { parent: string; base: string; head: string; metrics: { ratio: number }[] }
+    ).toEqual(
+      [
+        confirmationPath(commits[STEP_AT]!, NAME),
+        confirmationPath(commits[STEP_AT]!, STEADY)
+      ].sort()
+    )
+    const recordOf = (name: string) =>
+      JSON.parse(
+        git(remote.origin, 'show', `perfgate-data:${confirmationPath(commits[STEP_AT]!, name)}`)
+      ) as { parent: string; base: string; head: string; metrics: { ratio: number }[] }
+    const mirrored = recordOf(STEADY).metrics[0]!.ratio
+    expect(mirrored).toBeGreaterThan(1 / 1.05)
+    expect(mirrored).toBeLessThan(1.05)
+    const confirmation = recordOf(NAME)
     expect(confirmation.parent).toBe(commits[STEP_AT - 1])
     expect(confirmation.base).toBe(commits[STEP_AT - 3])
     expect(confirmation.head).toBe(commits[STEP_AT + 2])

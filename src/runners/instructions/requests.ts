@@ -64,23 +64,28 @@ function sendOne(agent: Agent, origin: URL, one: OneRequest): Promise<number | '
   })
 }
 
+/** perfgate's connection to a counted server (countedClient). */
+export interface CountedClient {
+  send(count: number): Promise<{ retries: number }>
+  close(): void
+}
+
 /**
- * A connection for a counted server's requests: `send` sends the first `count` requests of
- * the benchmark's sequence (throwing on a status of 400 or more), `close` ends the
- * connection (after the server has stopped, so its count does not depend on when the
- * close arrives).
+ * A connection for a counted server's requests: `send` sends the next `count` requests of
+ * the benchmark's sequence, carrying on where the last call stopped (throwing on a status
+ * of 400 or more), `close` ends the connection (after the server has stopped, so its count
+ * does not depend on when the close arrives).
  */
-export function countedClient(
-  spec: HttpSpec,
-  port: number
-): { send(count: number): Promise<{ retries: number }>; close(): void } {
+export function countedClient(spec: HttpSpec, port: number): CountedClient {
   const { origin, requests } = requestSequence(spec, port)
   const url = new URL(origin)
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  let sent = 0
   return {
     async send(count) {
       let retries = 0
-      for (let i = 0; i < count; i++) {
+      for (let n = 0; n < count; n++) {
+        const i = sent++
         const one = requests[i % requests.length]!
         let status = await sendOne(agent, url, one)
         if (status === 'lost') {
