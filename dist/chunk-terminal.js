@@ -65899,10 +65899,17 @@ function methodLines(results, comparison) {
     else {
         lines.push('No baseline: budgets only.');
     }
-    const thresholds = new Set(results.benchmarks.map((b) => b.settings.compare.threshold));
+    // The time threshold of benchmarks gated on more than counts (the count's own threshold is
+    // on its method line below).
+    const thresholds = new Set(results.benchmarks
+        .filter((b) => b.settings.compare.gate.some((metric) => metric !== INSTRUCTIONS))
+        .map((b) => b.settings.compare.threshold));
     const alphas = new Set(results.benchmarks.map((b) => b.settings.compare.alpha));
     if (comparison.mode) {
-        lines.push(`Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, ` +
+        const thresholdText = thresholds.size === 0
+            ? ''
+            : `Threshold ${[...thresholds].map((t) => `±${(t * 100).toFixed(0)} %`).join('/')}, `;
+        lines.push(thresholdText +
             `α ${[...alphas].join('/')}; budgets judged on the median of head's trials with a ` +
             `distribution-free ${CONFIDENCE_PERCENT} interval. Each trial is a fresh process. ` +
             "Base is the median of base's trials; head is base × the estimated change, so the columns agree with it.");
@@ -67318,19 +67325,21 @@ function sendOne(agent, origin, one) {
     });
 }
 /**
- * A connection for a counted server's requests: `send` sends the first `count` requests of
- * the benchmark's sequence (throwing on a status of 400 or more), `close` ends the
- * connection (after the server has stopped, so its count does not depend on when the
- * close arrives).
+ * A connection for a counted server's requests: `send` sends the next `count` requests of
+ * the benchmark's sequence, carrying on where the last call stopped (throwing on a status
+ * of 400 or more), `close` ends the connection (after the server has stopped, so its count
+ * does not depend on when the close arrives).
  */
 function countedClient(spec, port) {
     const { origin, requests } = requestSequence(spec, port);
     const url = new URL(origin);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    let sent = 0;
     return {
         async send(count) {
             let retries = 0;
-            for (let i = 0; i < count; i++) {
+            for (let n = 0; n < count; n++) {
+                const i = sent++;
                 const one = requests[i % requests.length];
                 let status = await sendOne(agent, url, one);
                 if (status === 'lost') {
@@ -67362,87 +67371,116 @@ const READY_SLOWDOWN = 10;
  */
 const COUNTED_STOP_GRACE_MS = 60_000;
 /**
- * The count of one fresh server under valgrind given `requests` requests. Its readiness
- * probe waits as long as the server takes to answer (an abandoned probe would be one more
- * request counted in one server and not the other), and closes its connection.
+ * Starts one fresh server under valgrind and opens perfgate's connection to it. Its
+ * readiness probe waits as long as the server takes to answer (an abandoned probe would be
+ * one more request counted in one server and not the other), and closes its connection.
  */
-async function countServer(benchmark, spec, requests) {
-    let counted;
-    let server;
-    let client;
+async function startCountedServer(benchmark, spec, launch) {
     const readyTimeoutMs = spec.server.readyTimeoutMs * READY_SLOWDOWN;
-    try {
-        server = await startServer({ ...spec.server, readyTimeoutMs }, undefined, (command, args, options) => {
-            const started = startRepeatable(command, args, {
-                ...options,
-                timeoutMs: benchmark.timeoutMs
-            });
-            if ('error' in started)
-                throw new Error(started.error);
-            counted = started;
-            return started.started;
-        }, COUNTED_STOP_GRACE_MS, readyTimeoutMs);
-        client = countedClient(spec, server.port);
-        const { retries } = await client.send(requests);
-        await server.stop();
-        const end = await counted.started.finished;
-        const totals = counted.totals();
-        if ('error' in totals)
-            return { message: totals.error, tail: logTail(totals.log) };
-        if (end.timedOut) {
-            return {
-                message: `server under valgrind timed out after ${benchmark.timeoutMs / 1000} s`,
-                tail: undefined
-            };
-        }
-        return { ...totals, retries };
+    launch.server = await startServer({ ...spec.server, readyTimeoutMs }, undefined, (command, args, options) => {
+        const started = startRepeatable(command, args, { ...options, timeoutMs: benchmark.timeoutMs });
+        if ('error' in started)
+            throw new Error(started.error);
+        launch.counted = started;
+        return started.started;
+    }, COUNTED_STOP_GRACE_MS, readyTimeoutMs);
+    launch.client = countedClient(spec, launch.server.port);
+}
+/** Stops a counted server and reads its totals (valgrind writes them as it ends). */
+async function stopAndCount(benchmark, launch) {
+    await launch.server.stop();
+    const end = await launch.counted.started.finished;
+    const totals = launch.counted.totals();
+    if ('error' in totals)
+        return { message: totals.error, tail: logTail(totals.log) };
+    if (end.timedOut) {
+        return {
+            message: `server under valgrind timed out after ${benchmark.timeoutMs / 1000} s`,
+            tail: undefined
+        };
     }
-    catch (error) {
-        const tail = error instanceof ServerError ? error.stderrTail : server?.outputTail();
-        return { message: `instruction count: ${describeError(error)}`, tail };
+    return totals;
+}
+/**
+ * Sends both servers their requests in step: each round one request to the few-request
+ * server and MANY_REQUESTS / FEW_REQUESTS to the other, so both serve through the same
+ * span of time. A server does work by the clock (its cached Date header renewed each
+ * second, its timers), which a longer-serving server would count more of; in step, that
+ * work is in both totals and cancels in their difference. Returns the resends.
+ */
+async function sendInStep(few, many) {
+    const perRound = MANY_REQUESTS / FEW_REQUESTS;
+    let retries = 0;
+    for (let round = 0; round < FEW_REQUESTS; round++) {
+        const sent = await Promise.all([few.send(1), many.send(perRound)]);
+        retries += sent[0].retries + sent[1].retries;
     }
-    finally {
-        await server?.stop();
-        client?.close();
-        counted?.remove();
-    }
+    return retries;
 }
 /** An error's message with its code (ECONNRESET, …) when the message does not name it. */
 function describeError(error) {
     const { message, code } = error;
     return code && !message.includes(code) ? `${message} (${code})` : message;
 }
-/** One side's instructions per request: two servers, few and many requests, at once. */
+/**
+ * One side's instructions per request: two servers, few and many requests, started at once,
+ * given their requests in step and stopped together.
+ */
 async function countHttp(benchmark, spec) {
     const started = performance.now();
-    const [few, many] = await Promise.all([
-        countServer(benchmark, spec, FEW_REQUESTS),
-        countServer(benchmark, spec, MANY_REQUESTS)
-    ]);
-    const durationMs = performance.now() - started;
-    if ('message' in few)
-        return { ok: false, message: few.message, stderrTail: few.tail, durationMs };
-    if ('message' in many) {
-        return { ok: false, message: many.message, stderrTail: many.tail, durationMs };
-    }
-    const perRequest = (many.instructions - few.instructions) / (MANY_REQUESTS - FEW_REQUESTS);
-    if (!(perRequest > 0)) {
+    const few = {};
+    const many = {};
+    const failed = (message, tail) => ({
+        ok: false,
+        message,
+        stderrTail: tail,
+        durationMs: performance.now() - started
+    });
+    try {
+        // Both started before either fails the count: a server still starting is never left.
+        const starts = await Promise.allSettled([
+            startCountedServer(benchmark, spec, few),
+            startCountedServer(benchmark, spec, many)
+        ]);
+        for (const start of starts)
+            if (start.status === 'rejected')
+                throw start.reason;
+        const retries = await sendInStep(few.client, many.client);
+        const [fewCount, manyCount] = await Promise.all([
+            stopAndCount(benchmark, few),
+            stopAndCount(benchmark, many)
+        ]);
+        if ('message' in fewCount)
+            return failed(fewCount.message, fewCount.tail);
+        if ('message' in manyCount)
+            return failed(manyCount.message, manyCount.tail);
+        const perRequest = (manyCount.instructions - fewCount.instructions) / (MANY_REQUESTS - FEW_REQUESTS);
+        if (!(perRequest > 0)) {
+            return failed('instruction count: more requests counted no more instructions', undefined);
+        }
         return {
-            ok: false,
-            message: 'instruction count: more requests counted no more instructions',
-            stderrTail: undefined,
-            durationMs
+            ok: true,
+            metrics: { instructions: perRequest },
+            details: {
+                instructionRequests: `${FEW_REQUESTS}/${MANY_REQUESTS}`,
+                ...(retries > 0 ? { instructionRetries: retries } : {})
+            },
+            durationMs: performance.now() - started
         };
     }
-    return {
-        ok: true,
-        metrics: { instructions: perRequest },
-        details: {
-            instructionRequests: `${FEW_REQUESTS}/${MANY_REQUESTS}`,
-            ...(few.retries + many.retries > 0 ? { instructionRetries: few.retries + many.retries } : {})
-        },
-        durationMs
-    };
+    catch (error) {
+        const tail = error instanceof ServerError
+            ? error.stderrTail
+            : (few.server?.outputTail() ?? many.server?.outputTail());
+        return failed(`instruction count: ${describeError(error)}`, tail);
+    }
+    finally {
+        await Promise.all([few.server?.stop(), many.server?.stop()]);
+        few.client?.close();
+        many.client?.close();
+        few.counted?.remove();
+        many.counted?.remove();
+    }
 }
 
 /** Counts instructions for a whole run (the calls a function's count makes are kept). */
