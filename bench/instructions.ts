@@ -15,14 +15,15 @@
  * Options: --runs N (10), --neighbour (a process busy half the time beside the counts),
  * --skip-http, --skip-function, --skip-command (the parts can run as processes at once). Progress to stderr, a Markdown table to stdout.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg, tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
 import { DEFAULT_INSTRUCTION_THRESHOLD } from '../src/config/defaults.js'
 import type { BenchmarkConfig } from '../src/config/types.js'
 import { METRICS } from '../src/metrics.js'
+import { createTempDir } from '../src/process/cleanup.js'
 import { InstructionCounter } from '../src/runners/instructions/index.js'
 import type { TrialOutcome } from '../src/runners/types.js'
 import { comparePaired } from '../src/stats/paired.js'
@@ -127,7 +128,9 @@ runBench('bench:instructions', async () => {
     }
   })
   const runs = values.runs === undefined ? 10 : integerOption('runs', values.runs, 1)
-  const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-instructions-'))
+  // Removed also when the bench is stopped by a signal (runBench cleans up everything).
+  const scratch = createTempDir('perfgate-instructions-')
+  const dir = scratch.path
   writeFileSync(path.join(dir, 'loop.bench.mjs'), loop(20_000))
   writeFileSync(path.join(dir, 'loop-plus.bench.mjs'), loop(20_200))
   writeFileSync(path.join(dir, 'server.mjs'), server(20_000))
@@ -196,7 +199,7 @@ runBench('bench:instructions', async () => {
     }
   } finally {
     neighbour?.kill()
-    rmSync(dir, { recursive: true, force: true })
+    scratch.remove()
   }
   process.stdout.write(
     `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ` +
