@@ -36137,7 +36137,7 @@ function requireLight () {
 }
 
 var lightExports = requireLight();
-var BottleneckLight = /*@__PURE__*/getDefaultExportFromCjs(lightExports);
+var Bottleneck = /*@__PURE__*/getDefaultExportFromCjs(lightExports);
 
 // pkg/dist-src/version.js
 var VERSION$1 = "0.0.0-development";
@@ -36158,7 +36158,7 @@ async function errorRequest(state, octokit, error, options) {
   throw error;
 }
 async function wrapRequest$1(state, octokit, request, options) {
-  const limiter = new BottleneckLight();
+  const limiter = new Bottleneck();
   limiter.on("failed", function(error, info) {
     const maxRetries = ~~error.request.request?.retries;
     const after = ~~error.request.request?.retryAfter;
@@ -36336,7 +36336,7 @@ var createGroups = function(Bottleneck, common) {
 function throttling(octokit, octokitOptions) {
   const {
     enabled = true,
-    Bottleneck = BottleneckLight,
+    Bottleneck: Bottleneck$1 = Bottleneck,
     id = "no-id",
     timeout = 1e3 * 60 * 2,
     // Redis TTL: 2 minutes
@@ -36379,16 +36379,16 @@ function throttling(octokit, octokitOptions) {
     }
     initialized = true;
     if (groups.global == null) {
-      createGroups(Bottleneck, common);
+      createGroups(Bottleneck$1, common);
     }
     state.global = state.global ?? groups.global;
     state.auth = state.auth ?? groups.auth;
     state.search = state.search ?? groups.search;
     state.write = state.write ?? groups.write;
     state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck$1();
     const events = {};
-    const emitter = new Bottleneck.Events(events);
+    const emitter = new Bottleneck$1.Events(events);
     events.on("secondary-limit", state.onSecondaryRateLimit);
     events.on("rate-limit", state.onRateLimit);
     events.on(
@@ -36560,6 +36560,23 @@ function explainGiveUp(decided) {
     };
 }
 /**
+ * The spacing GitHub asks of writes: a second between mutating requests, three after those
+ * that notify (creating a comment or an issue) — the throttling plugin's own groups, built
+ * here so that the spacing scales with `secondMs` like every other wait (tests run with
+ * 1 ms). One pair of groups per scale, shared by every client of the process, as the
+ * plugin's are.
+ */
+const writeSpacings = new Map();
+function writeSpacing(secondMs) {
+    let spacing = writeSpacings.get(secondMs);
+    if (!spacing) {
+        const group = (id, seconds) => new Bottleneck.Group({ id: `perfgate-${id}`, maxConcurrent: 1, minTime: seconds * secondMs });
+        spacing = { write: group('write', 1), notifications: group('notifications', 3) };
+        writeSpacings.set(secondMs, spacing);
+    }
+    return spacing;
+}
+/**
  * The client every API of the action goes through (retries, throttling, timeouts); exported
  * so that each GitHub API perfgate uses (comments, issues, check runs, acceptances) shares
  * one setup.
@@ -36596,6 +36613,7 @@ function createClient(token, options = {}) {
             doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
         },
         throttle: {
+            ...writeSpacing(secondMs),
             retryAfterBaseValue: secondMs,
             onRateLimit: onLimit('primary'),
             onSecondaryRateLimit: onLimit('secondary')

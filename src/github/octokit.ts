@@ -15,6 +15,7 @@
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck/light.js'
 import { oneLine, type CommentsApi } from './comment.js'
 import type { IssuesApi } from './issues.js'
 
@@ -131,6 +132,29 @@ function explainGiveUp(decided: WeakMap<object, string>) {
 }
 
 /**
+ * The spacing GitHub asks of writes: a second between mutating requests, three after those
+ * that notify (creating a comment or an issue) — the throttling plugin's own groups, built
+ * here so that the spacing scales with `secondMs` like every other wait (tests run with
+ * 1 ms). One pair of groups per scale, shared by every client of the process, as the
+ * plugin's are.
+ */
+const writeSpacings = new Map<
+  number,
+  { write: Bottleneck.Group; notifications: Bottleneck.Group }
+>()
+
+function writeSpacing(secondMs: number) {
+  let spacing = writeSpacings.get(secondMs)
+  if (!spacing) {
+    const group = (id: string, seconds: number) =>
+      new Bottleneck.Group({ id: `perfgate-${id}`, maxConcurrent: 1, minTime: seconds * secondMs })
+    spacing = { write: group('write', 1), notifications: group('notifications', 3) }
+    writeSpacings.set(secondMs, spacing)
+  }
+  return spacing
+}
+
+/**
  * The client every API of the action goes through (retries, throttling, timeouts); exported
  * so that each GitHub API perfgate uses (comments, issues, check runs, acceptances) shares
  * one setup.
@@ -174,6 +198,7 @@ export function createClient(token: string, options: CommentsApiOptions = {}) {
         doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
       },
       throttle: {
+        ...writeSpacing(secondMs),
         retryAfterBaseValue: secondMs,
         onRateLimit: onLimit('primary'),
         onSecondaryRateLimit: onLimit('secondary')
