@@ -206,18 +206,31 @@ const COMMITS = 100
 const REACHES = [0, 1, 2]
 const TRIALS = 10
 
+/**
+ * The runner's slow spells, commit by commit: each commit not in a spell starts one with
+ * probability `rate`, 3–8 commits long, +5–15 %. Returns the next commit's slow-down factor
+ * (1 outside a spell).
+ */
+function slowSpells(random: Random, rate: number): () => number {
+  let left = 0
+  let factor = 1
+  return () => {
+    if (left === 0 && random.next() < rate) {
+      left = 3 + Math.floor(random.next() * 6)
+      factor = 1.05 + 0.1 * random.next()
+    }
+    if (left === 0) return 1
+    left--
+    return factor
+  }
+}
+
 /** Stored commit values of one series under `cell`'s drift; `level(i)` the true level. */
 function driftingSeries(random: Random, cell: DriftCell, level: (i: number) => number): number[] {
   const values: number[] = []
-  let spellLeft = 0
-  let spellFactor = 1
+  const slowSpell = slowSpells(random, cell.spells)
   for (let i = 0; i < COMMITS; i++) {
-    if (spellLeft === 0 && random.next() < cell.spells) {
-      spellLeft = 3 + Math.floor(random.next() * 6)
-      spellFactor = 1.05 + 0.1 * random.next()
-    }
-    const slow = spellLeft > 0 ? spellFactor : 1
-    if (spellLeft > 0) spellLeft--
+    const slow = slowSpell()
     // The median of TRIALS trials: within-run noise shrunk by √TRIALS (near enough).
     const run = Math.exp(
       cell.between * random.normal() + (cell.within / Math.sqrt(TRIALS)) * random.normal()
@@ -352,15 +365,9 @@ function sharedDriftGroup(
 ): number[][] {
   const group = Array.from({ length: GROUP }, () => [] as number[])
   const sensitivity = group.map(() => 0.8 + 0.4 * random.next())
-  let spellLeft = 0
-  let spellFactor = 1
+  const slowSpell = slowSpells(random, cell.spells)
   for (let i = 0; i < COMMITS; i++) {
-    if (spellLeft === 0 && random.next() < cell.spells) {
-      spellLeft = 3 + Math.floor(random.next() * 6)
-      spellFactor = 1.05 + 0.1 * random.next()
-    }
-    const slow = spellLeft > 0 ? spellFactor : 1
-    if (spellLeft > 0) spellLeft--
+    const slow = slowSpell()
     const shared = cell.between * Math.sqrt(SHARED) * random.normal()
     group.forEach((values, b) => {
       const own = cell.between * Math.sqrt(1 - SHARED) * random.normal()
