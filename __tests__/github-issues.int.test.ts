@@ -93,17 +93,21 @@ describe('change-point issues', () => {
   it('group a step into one alert per benchmark, its gated metrics only', () => {
     const [c1, c2, c3] = ['1', '2', '3'].map((d) => d.repeat(40)) as [string, string, string]
     const metrics = ['p50', 'p95', 'p99', 'mean', 'ops']
-    const points = [
-      ...metrics.map((metric) => pointOf('parse', metric, metric === 'p99' ? c3 : c2)),
-      ...metrics.map((metric) => pointOf('render', metric, c2)),
-      pointOf('heap only', 'heap', c1)
-    ]
     const gates: Record<string, string[]> = {
       parse: ['p50', 'p99', 'ops'],
       render: ['p50'],
       'heap only': ['p50']
     }
-    const alerts = stepAlerts(points, [c1, c2, c3], (b) => gates[b] ?? [])
+    const gatedPoint = (benchmark: string, metric: string, commit: string) => ({
+      ...pointOf(benchmark, metric, commit),
+      gated: gates[benchmark]?.includes(metric) ?? false
+    })
+    const points = [
+      ...metrics.map((metric) => gatedPoint('parse', metric, metric === 'p99' ? c3 : c2)),
+      ...metrics.map((metric) => gatedPoint('render', metric, c2)),
+      gatedPoint('heap only', 'heap', c1)
+    ]
+    const alerts = stepAlerts(points, [c1, c2, c3])
     expect(
       alerts.map((a) => [a.benchmark, a.commit, a.points.map((p) => `${p.metric}@${p.commit[0]}`)])
     ).toEqual([
@@ -133,18 +137,21 @@ describe('change-point issues', () => {
       as('accepted', 'c'),
       as('confirmed', 'd')
     ]
-    expect(stepAlerts(points, [commit], () => ['p50']).map((a) => a.benchmark)).toEqual(['d'])
+    expect(stepAlerts(points, [commit]).map((a) => a.benchmark)).toEqual(['d'])
   })
 
   it('open one issue per benchmark for a step across ten benchmarks, then only update', async () => {
     const commit = 'e'.repeat(40)
     const names = Array.from({ length: 10 }, (_, i) => `bench ${i}`)
     const points = names.flatMap((name) =>
-      ['p50', 'p95', 'p99', 'mean', 'ops'].map((metric) => pointOf(name, metric, commit))
+      ['p50', 'p95', 'p99', 'mean', 'ops'].map((metric) => ({
+        ...pointOf(name, metric, commit),
+        gated: metric === 'p50' || metric === 'mean'
+      }))
     )
     const api = createIssuesApi('t', { owner: 'o', repo: 'r' }, { baseUrl, log: () => {} })
     for (const checkedAt of ['a'.repeat(40), 'b'.repeat(40)]) {
-      for (const step of stepAlerts(points, [commit], () => ['p50', 'mean'])) {
+      for (const step of stepAlerts(points, [commit])) {
         await upsertIssue(
           api,
           changePointMarker(step),

@@ -38278,16 +38278,16 @@ function backoff(attempt) {
  * Groups new change points into one alert per benchmark, keeping only confirmed steps (a
  * paired re-measure across the step's window showed the change: a candidate, a step
  * the pairs did not confirm and an accepted regression never alert) of the metrics that
- * benchmark gates (`gateOf`: its `compare.gate` as last stored). The new points all lie in
+ * benchmark gates (`gated`: in its `compare.gate` as last stored). The new points all lie in
  * the newest few commits (`recent`, oldest first), too close to tell apart two steps of one
  * benchmark, so they are one step to a reader; a metric the gate leaves out (a tail, heap)
  * raises no alert unless the config gates it.
  */
-function stepAlerts(points, recent, gateOf) {
+function stepAlerts(points, recent) {
     const order = new Map(recent.map((commit, index) => [commit, index]));
     const byBenchmark = new Map();
     for (const point of points) {
-        if (point.status !== 'confirmed' || !gateOf(point.benchmark).includes(point.metric))
+        if (point.status !== 'confirmed' || !point.gated)
             continue;
         const group = byBenchmark.get(point.benchmark);
         if (group)
@@ -38567,15 +38567,6 @@ async function confirmNewSteps(cwd, entries, report, inputs, store, io, options)
         return [];
     }
 }
-/** The metrics a benchmark gates, as its newest stored results say (none if not stored). */
-function gateOf(entries, benchmark) {
-    for (let i = entries.length - 1; i >= 0; i--) {
-        const found = entries[i].results.benchmarks.find((b) => b.name === benchmark);
-        if (found)
-            return found.settings.compare.gate;
-    }
-    return [];
-}
 /** The change points among the newest stored commits: summary, output, issues. */
 async function reportNewChangePoints(entries, report, inputs, repository, io) {
     try {
@@ -38598,7 +38589,7 @@ async function reportNewChangePoints(entries, report, inputs, repository, io) {
                 const api = createIssuesApi(inputs.token, repository, {
                     log: (m) => io.log.info(`perfgate: ${m}`)
                 });
-                const alerts = stepAlerts(fresh, recentCommits, (benchmark) => gateOf(entries, benchmark));
+                const alerts = stepAlerts(fresh, recentCommits);
                 for (const step of alerts) {
                     const done = await upsertIssue(api, changePointMarker(step), changePointTitle(step), changePointBody(step, inputs.dataBranch, latest), { onRetry: (m) => io.log.info(`perfgate: ${m}`) });
                     io.log.info(`perfgate: change-point issue ${done.action}: ${done.url}`);

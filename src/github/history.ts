@@ -271,15 +271,6 @@ async function confirmNewSteps(
   }
 }
 
-/** The metrics a benchmark gates, as its newest stored results say (none if not stored). */
-function gateOf(entries: readonly HistoryEntry[], benchmark: string): readonly string[] {
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const found = entries[i]!.results.benchmarks.find((b) => b.name === benchmark)
-    if (found) return found.settings.compare.gate
-  }
-  return []
-}
-
 /** The change points among the newest stored commits: summary, output, issues. */
 async function reportNewChangePoints(
   entries: readonly HistoryEntry[],
@@ -308,7 +299,7 @@ async function reportNewChangePoints(
         const api = createIssuesApi(inputs.token, repository, {
           log: (m) => io.log.info(`perfgate: ${m}`)
         })
-        const alerts = stepAlerts(fresh, recentCommits, (benchmark) => gateOf(entries, benchmark))
+        const alerts = stepAlerts(fresh, recentCommits)
         for (const step of alerts) {
           const done = await upsertIssue(
             api,

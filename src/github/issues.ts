@@ -56,20 +56,19 @@ export interface StepAlert {
  * Groups new change points into one alert per benchmark, keeping only confirmed steps (a
  * paired re-measure across the step's window showed the change: a candidate, a step
  * the pairs did not confirm and an accepted regression never alert) of the metrics that
- * benchmark gates (`gateOf`: its `compare.gate` as last stored). The new points all lie in
+ * benchmark gates (`gated`: in its `compare.gate` as last stored). The new points all lie in
  * the newest few commits (`recent`, oldest first), too close to tell apart two steps of one
  * benchmark, so they are one step to a reader; a metric the gate leaves out (a tail, heap)
  * raises no alert unless the config gates it.
  */
 export function stepAlerts(
   points: readonly HistoryChangePoint[],
-  recent: readonly string[],
-  gateOf: (benchmark: string) => readonly string[]
+  recent: readonly string[]
 ): StepAlert[] {
   const order = new Map(recent.map((commit, index) => [commit, index]))
   const byBenchmark = new Map<string, HistoryChangePoint[]>()
   for (const point of points) {
-    if (point.status !== 'confirmed' || !gateOf(point.benchmark).includes(point.metric)) continue
+    if (point.status !== 'confirmed' || !point.gated) continue
     const group = byBenchmark.get(point.benchmark)
     if (group) group.push(point)
     else byBenchmark.set(point.benchmark, [point])
