@@ -157,15 +157,17 @@ describe('the action and the history of main', () => {
         expect(summary).toContain('1 new step change on main')
         expect(summary).toContain(commits[STEP_AT])
         // One A/B across the window: the stored commit two after the step (the newest)
-        // against the one two before its predecessor.
-        expect(summary).toContain(`paired re-measure ${between} +`)
+        // against the one two before its predecessor; then the window bisected: the step
+        // located at its commit.
+        const where = `at ${short(STEP_AT)} (located ${between})`
+        expect(summary).toContain(`paired re-measure ${where} +`)
         expect(summary).not.toContain('@team') // escaped: no mention
         expect(github.issues).toHaveLength(1)
         expect(github.issues[0]!.body.split('\n')[0]).toBe(
           `<!-- perfgate:change-point benchmark=${encodeURIComponent(NAME).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)} commit=${commits[STEP_AT]} -->`
         )
         expect(github.issues[0]!.body).toContain(`results of ${sha}`)
-        expect(github.issues[0]!.body).toContain(`confirmed ${between}: +`)
+        expect(github.issues[0]!.body).toContain(`confirmed ${where}: +`)
         expect(github.issues[0]!.title).not.toContain('@team')
       }
       if (i === STEP_AT + 3) {
@@ -203,7 +205,13 @@ describe('the action and the history of main', () => {
     const recordOf = (name: string) =>
       JSON.parse(
         git(remote.origin, 'show', `perfgate-data:${confirmationPath(commits[STEP_AT]!, name)}`)
-      ) as { parent: string; base: string; head: string; metrics: { ratio: number }[] }
+      ) as {
+        parent: string
+        base: string
+        head: string
+        metrics: { ratio: number }[]
+        located?: { commit?: string; probes: number }
+      }
     const mirrored = recordOf(STEADY).metrics[0]!.ratio
     expect(mirrored).toBeGreaterThan(1 / 1.05)
     expect(mirrored).toBeLessThan(1.05)
@@ -212,6 +220,8 @@ describe('the action and the history of main', () => {
     expect(confirmation.base).toBe(commits[STEP_AT - 3])
     expect(confirmation.head).toBe(commits[STEP_AT + 2])
     expect(confirmation.metrics[0]!.ratio).toBeGreaterThan(1.05)
+    expect(confirmation.located).toEqual({ commit: commits[STEP_AT], probes: 2 })
+    expect(recordOf(STEADY).located).toBeUndefined() // not confirmed: not located
     expect(remeasured[STEP_AT + 2]).toBeGreaterThan(0)
     expect(remeasured.slice(STEP_AT + 3)).toEqual([0, 0])
 

@@ -267,6 +267,44 @@ describe('bisect on a fixture repository', () => {
     expect(json.steps).toHaveLength(1)
   }, 60_000)
 
+  it('locates a faster commit when bad was measured before (a confirmed step of main)', async () => {
+    const { dir, commits } = fixture({ count: 6, planted: 4, slower: 80 })
+    const runner = markerRunner()
+    const request = {
+      config: loadConfigFile(dir, undefined),
+      good: commits[0]!,
+      bad: commits[6]!,
+      seed: 1,
+      badMeasured: { ratio: 0.8, ciLow: 0.79, ciHigh: 0.81, p: 1e-6, pairs: 10 }
+    }
+    const lines: string[] = []
+    const log = { write: (text: string) => lines.push(text) }
+    const found = await bisectRegression(request, { runner, log })
+    expect(found).toMatchObject({ kind: 'found', culprit: { commit: commits[4] } })
+    // Bad is not measured again: only probes inside the range were checked out.
+    expect(found.steps[0]).toMatchObject({ role: 'bad', decision: 'moved', ratio: 0.8 })
+    expect(found.steps.slice(1).every((step) => step.role === 'probe')).toBe(true)
+    expect([...runner.cwds]).toHaveLength(found.steps.length) // good + each probe
+    // No time left after the first probe (each trial takes 60 ms of a scripted clock, the
+    // probe's first look 1.2 s): undecided, with the range known so far.
+    let clock = 0
+    const timed = markerRunner()
+    const slowRunner: TrialRunner = {
+      async runTrial(benchmark, trial) {
+        clock += 60
+        return timed.runTrial(benchmark, trial)
+      }
+    }
+    const spent = await bisectRegression(
+      { ...request, budgetMs: 1000 },
+      { runner: slowRunner, log, now: () => clock }
+    )
+    expect(spent).toMatchObject({ kind: 'undecided' })
+    expect(spent.steps).toHaveLength(2)
+    expect(spent.kind === 'undecided' && spent.reason).toMatch(/time for the bisection was spent/)
+    expect(worktrees(dir)).toBe(1)
+  }, 60_000)
+
   it('stops undecided when a step cannot tell, with the narrowed range', async () => {
     const { dir, commits } = fixture({ count: 8, planted: 6 })
     // Commit 4 is noisy around half-way: neither moved nor clearly not.

@@ -266,11 +266,14 @@ describe('perfgate history --confirm', () => {
     expect(foundOn('steps', 3)).toBe('raw')
     const step = report.changePoints.find((c) => c.status === 'confirmed')!
     // One A/B across the window: the stored commit two after the step against the one two
-    // before its predecessor; the step keeps the commit the search named.
+    // before its predecessor; the step keeps the commit the search named, and its
+    // confirmation names the commit the bisection of the window located.
     expect(step.commit).toBe(commits[STEP])
     expect(step.confirmed).toEqual({
       base: commits[STEP - 3],
       head: commits[STEP + 2],
+      at: commits[STEP],
+      opposite: false,
       ratio: expect.any(Number),
       low: expect.any(Number),
       high: expect.any(Number),
@@ -290,7 +293,10 @@ describe('perfgate history --confirm', () => {
     // Five A/Bs (steps at 3, 6, 9; flat at 6, 9), each in two worktrees outside the
     // repository, all removed after.
     expect(out.stderr).toContain('perfgate history: 5 candidate steps to confirm')
-    expect([...runner.cwds].filter((cwd) => cwd !== repo)).toHaveLength(10)
+    // The confirmed one is then located in its window of five commits: its base checked
+    // out once more and two probes, each against it (the window's A/B is not repeated).
+    expect(out.stderr).toContain(`locate steps: first at ${commits[STEP]!.slice(0, 7)} (2 A/Bs)`)
+    expect([...runner.cwds].filter((cwd) => cwd !== repo)).toHaveLength(10 + 3)
     expect(git(repo, 'worktree', 'list', '--porcelain').split('\n\n')).toHaveLength(1)
 
     // The terminal names each status.
@@ -298,7 +304,8 @@ describe('perfgate history --confirm', () => {
     expect(await commandHistory(['--dir', results, '--confirm'], { ...shown.io, runner })).toBe(0)
     expect(shown.out.stdout).toContain('6 change points (1 confirmed)')
     const between = `between ${commits[STEP - 3]!.slice(0, 7)} and ${commits[STEP + 2]!.slice(0, 7)}`
-    expect(shown.out.stdout).toMatch(new RegExp(`confirmed: ${between} \\+\\d+\\.\\d %`))
+    const located = `at ${commits[STEP]!.slice(0, 7)} \\(located ${between}\\)`
+    expect(shown.out.stdout).toMatch(new RegExp(`confirmed: ${located} \\+\\d+\\.\\d %`))
     expect(shown.out.stdout).toContain('not confirmed by a paired re-measure')
     expect(shown.out.stdout).toContain(
       'accepted on pull request 12 by octocat: slower on purpose @team'

@@ -36,7 +36,8 @@ const pointOf = (benchmark: string, metric: string, commit = 'c'.repeat(40)): Hi
       low: 1.07,
       high: 1.11,
       pairs: 30,
-      verdict: 'confirmed'
+      verdict: 'confirmed',
+      opposite: false
     }
   }) as const
 const point: StepAlert = {
@@ -84,7 +85,7 @@ describe('change-point issues', () => {
     expect(title).not.toMatch(autolinks)
     // Readable as written once the invisible characters are taken out (no escapes shown).
     expect(title.replaceAll('\u200b', '')).toBe(
-      `perfgate: ${LINKY} stepped at ccccccc: time/op p50 +10.0 %`
+      `perfgate: ${LINKY} stepped at ccccccc: time/op p50 +9.0 %`
     )
     const body = changePointBody(step, 'data-GH-1', 'd'.repeat(40))
     expect(body.split('\n').slice(1).join('\n')).not.toMatch(autolinks)
@@ -115,7 +116,7 @@ describe('change-point issues', () => {
       ['render', c2, ['p50@2']]
     ])
     expect(changePointTitle(alerts[0]!)).toBe(
-      'perfgate: parse stepped at 2222222: time/op p50 +10.0 %, time/op p99 +10.0 %, ops/s +10.0 %'
+      'perfgate: parse stepped at 2222222: time/op p50 +9.0 %, time/op p99 +9.0 %, ops/s +9.0 %'
     )
     const body = changePointBody(alerts[0]!, 'perfgate-data', c3)
     expect(body).toContain(`(at ${c3})`)
@@ -164,7 +165,7 @@ describe('change-point issues', () => {
     expect(github.count(/^POST .*\/issues$/)).toBe(10)
     expect(github.issues.map((i) => i.title)).toEqual(
       names.map(
-        (name) => `perfgate: ${name} stepped at eeeeeee: time/op p50 +10.0 %, time/op mean +10.0 %`
+        (name) => `perfgate: ${name} stepped at eeeeeee: time/op p50 +9.0 %, time/op mean +9.0 %`
       )
     )
     for (const issue of github.issues) {

@@ -9,6 +9,8 @@ import { createRandom } from '../src/stats/random.js'
 import { fakeSha, functionResult, hoursAfterStart, resultsOf } from './helpers/history.js'
 import {
   betweenText,
+  stepCommit,
+  whereText,
   comparedCommits,
   confirmationPath,
   confirmationVerdict,
@@ -65,7 +67,7 @@ describe('stored confirmations', () => {
     )
   })
 
-  it('confirms a metric whose pairs moved significantly, past the threshold, in the step direction', () => {
+  it('confirms a metric whose pairs moved significantly, past the threshold, either way', () => {
     expect(confirmationVerdict(record, 'wall', 1.09)).toEqual({
       base: 'c'.repeat(40),
       head: 'd'.repeat(40),
@@ -73,16 +75,40 @@ describe('stored confirmations', () => {
       low: 1.06,
       high: 1.1,
       pairs: 20,
-      verdict: 'confirmed'
+      verdict: 'confirmed',
+      opposite: false
     })
-    // The step was down; the pairs went up: not confirmed.
-    expect(confirmationVerdict(record, 'wall', 0.92).verdict).toBe('not-confirmed')
+    // The stored values stepped down; the pairs went up: the pairs' step, marked opposite.
+    expect(confirmationVerdict(record, 'wall', 0.92)).toMatchObject({
+      verdict: 'confirmed',
+      ratio: 1.08,
+      opposite: true
+    })
     // Significant, but smaller than the threshold.
     expect(confirmationVerdict(record, 'p99', 1.1).verdict).toBe('not-confirmed')
     // Not measured by the pairs, or the A/B failed.
     expect(confirmationVerdict(record, 'p50', 1.1).verdict).toBe('unmeasured')
     const failed = { ...record, metrics: [], pairs: 0, error: 'no parent' }
     expect(confirmationVerdict(failed, 'wall', 1.1)).toMatchObject({ verdict: 'unmeasured' })
+  })
+
+  it('names the commit the bisection of the window located, and only for a confirmed step', () => {
+    const located = { ...record, located: { commit: 'e'.repeat(40), probes: 2 } }
+    const parsed = parseConfirmation(serializeConfirmation(located), file)
+    const confirmed = confirmationVerdict(parsed, 'wall', 1.09)
+    expect(confirmed).toMatchObject({ at: 'e'.repeat(40), verdict: 'confirmed' })
+    expect(whereText(confirmed)).toBe('at eeeeeee (located between ccccccc and ddddddd)')
+    expect(stepCommit({ commit, confirmed })).toBe('e'.repeat(40))
+    const notConfirmed = confirmationVerdict(parsed, 'p99', 1.1)
+    expect(notConfirmed.at).toBeUndefined()
+    expect(whereText(notConfirmed)).toBe('between ccccccc and ddddddd')
+    expect(stepCommit({ commit, confirmed: notConfirmed })).toBe(commit)
+    const stoppedShort = { ...record, located: { probes: 1, reason: 'could not decide' } }
+    expect(confirmationVerdict(stoppedShort, 'wall', 1.09).at).toBeUndefined()
+    const badLocated = { ...record, located: { commit: 'HEAD', probes: 1 } }
+    expect(() => parseConfirmation(JSON.stringify(badLocated), file)).toThrow(
+      `${file}: not a perfgate confirmation: located.commit must match pattern`
+    )
   })
 
   it('reads a record made before the window as the commit against its parent', () => {

@@ -24,13 +24,14 @@
  *    (src/app/confirm.ts, confirmationWindow: the stored commit after the named one against
  *    the one before its predecessor), so within-run noise only, the step in the pairs iff
  *    the true step lies in the window (looks at 10 / 20 / 30 pairs, confirmed when p <
- *    alpha / 3 and the estimate is at least the threshold in the step's direction). Reports
+ *    alpha / 3 and the estimate is at least the threshold, either way). Reports
  *    false change points and false confirmed steps per 1,000 commits on unchanged series,
  *    and for a +5 % step at commit 60 of 100: found (an upward change point within ±2
  *    commits), the nearest found 3–6 commits off (beyond any window compared), at
  *    the right commit, and found and confirmed (an upward change point within ±2 whose
  *    window's A/B confirms it) with windows of ±0 (the commit against its parent) to ±3
- *    stored commits, the action's marked.
+ *    stored commits, the action's marked; and confirmed and located at the right commit
+ *    (the ±2 window then bisected as locateStep does, each probe an A/B against its base).
  * 5. Cost: one detection on 100 / 500 / 1,000 points; reading and analysing a directory of
  *    500 results files (6 function benchmarks × 10 trials each) with `perfgate history`'s
  *    own code (readResultsDir + historyOf); fetching and reading the same files from a data
@@ -42,7 +43,8 @@
  *    to the other three of each run (src/history/relative.ts, as `perfgate history` does):
  *    candidates and false confirmed steps per 1,000 commits of one series, and for a +5 %
  *    step of one of the four at commit 60: found (±2), at the right commit, found and
- *    confirmed (one A/B across the ±2 window).
+ *    confirmed (one A/B across the ±2 window), and confirmed and located at the right
+ *    commit.
  *
  * Tables (Markdown) go to stdout. Options: --seed S (1), --runs N (1000 series per cell),
  * --only flat,steps,slow-drift,drift,shared-drift,cost (those tables only; the random
@@ -64,7 +66,15 @@ import { readResultsDir } from '../src/history/read-dir.js'
 import { serializeResults } from '../src/results/format.js'
 import type { BenchmarkResult, Results, TrialResult } from '../src/results/types.js'
 import { detectChangePoints, DEFAULT_CHANGE_POINT_MAX_P } from '../src/stats/changepoints.js'
-import { studentTCdf } from '../src/stats/distributions.js'
+import {
+  movedThreshold,
+  narrow,
+  nextProbe,
+  stepAlpha,
+  stepDecision,
+  type BisectRange
+} from '../src/stats/bisect.js'
+import { studentTCdf, studentTQuantile } from '../src/stats/distributions.js'
 import { createRandom, type Random } from '../src/stats/random.js'
 
 const CVS = [0.01, 0.02, 0.04]
@@ -241,13 +251,19 @@ function driftingSeries(random: Random, cell: DriftCell, level: (i: number) => n
 }
 
 /**
- * The paired A/B of two commits whose true ratio is `truth`: looks at 10,
- * 20, 30 pairs of log differences (within-run noise on both sides), Student's t at each;
- * confirmed at the first look with p < alpha / 3 and the estimate at least the threshold
- * in the step's direction (`up`).
+ * Looks at 10, 20, 30 pairs of log differences of two commits whose true ratio is `truth`
+ * (within-run noise on both sides), Student's t at each; `decide` reads each look (the
+ * estimate, its 95 % interval, p) and says when to stop, with what.
  */
-function pairedConfirms(random: Random, cell: DriftCell, truth: number, up: boolean): boolean {
-  const alpha = 0.05 / 3
+function pairedLooks<T>(
+  random: Random,
+  cell: DriftCell,
+  truth: number,
+  decide: (
+    look: { ratio: number; ciLow: number; ciHigh: number; p: number },
+    last: boolean
+  ) => T | undefined
+): T | undefined {
   const differences: number[] = []
   for (const look of [10, 20, 30]) {
     while (differences.length < look) {
@@ -257,12 +273,59 @@ function pairedConfirms(random: Random, cell: DriftCell, truth: number, up: bool
     }
     const n = differences.length
     const mean = differences.reduce((a, b) => a + b, 0) / n
-    const sd = Math.sqrt(differences.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1))
-    const p = 2 * studentTCdf(-Math.abs(mean) / (sd / Math.sqrt(n)), n - 1)
-    const beyond = up ? mean >= Math.log1p(cell.threshold) : mean <= -Math.log1p(cell.threshold)
-    if (p < alpha && beyond) return true
+    const se = Math.sqrt(differences.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1) / n)
+    const p = 2 * studentTCdf(-Math.abs(mean) / se, n - 1)
+    const half = studentTQuantile(0.975, n - 1) * se
+    const decided = decide(
+      { ratio: Math.exp(mean), ciLow: Math.exp(mean - half), ciHigh: Math.exp(mean + half), p },
+      look === 30
+    )
+    if (decided !== undefined) return decided
   }
-  return false
+  return undefined
+}
+
+/**
+ * The confirmation's paired A/B of two commits whose true ratio is `truth`: confirmed at
+ * the first look with p < alpha / 3 and the estimate at least the threshold, either way
+ * (src/history/confirmation.ts: the pairs are the arbiter); its estimate when confirmed.
+ */
+function pairedConfirms(random: Random, cell: DriftCell, truth: number): number | undefined {
+  const beyond = Math.log1p(cell.threshold)
+  return pairedLooks(random, cell, truth, ({ ratio, p }) =>
+    p < 0.05 / 3 && Math.abs(Math.log(ratio)) >= beyond ? ratio : undefined
+  )
+}
+
+/**
+ * Where the confirmation places a step it confirmed at `ratio` over window (base, head]
+ * (indices; `level` the true level): src/app/confirm.ts's locateStep, simulated — the
+ * window's commits bisected (src/stats/bisect.ts: alpha split over the planned probes,
+ * moved past half the window's change, the way it moved), each probe an A/B against base
+ * with the looks above, stopping undecided at the last look. The index named, or
+ * undefined when a probe could not decide.
+ */
+function locateInWindow(
+  random: Random,
+  cell: DriftCell,
+  level: (i: number) => number,
+  window: { readonly base: number; readonly head: number },
+  ratio: number
+): number | undefined {
+  const n = window.head - window.base
+  const alpha = stepAlpha(0.05, n)
+  const threshold = movedThreshold(ratio)
+  let range: BisectRange = { lo: -1, hi: n - 1 }
+  for (let probe = nextProbe(range); probe !== undefined; probe = nextProbe(range)) {
+    const truth = level(window.base + 1 + probe) / level(window.base)
+    const decision = pairedLooks(random, cell, truth, (look, last) => {
+      const decided = stepDecision({ ...look, alpha, threshold, higherIsBetter: ratio < 1 })
+      return decided !== 'undecided' || last ? decided : undefined
+    })
+    if (decision !== 'moved' && decision !== 'not-moved') return undefined
+    range = narrow(range, probe, decision === 'moved')
+  }
+  return window.base + 1 + range.hi
 }
 
 function driftAndConfirmation(random: Random, runs: number): string {
@@ -281,7 +344,8 @@ function driftAndConfirmation(random: Random, runs: number): string {
       ...REACHES.map(
         (reach) =>
           `found and confirmed, window ±${reach}${reach === CONFIRMATION_WINDOW ? ' (used)' : ''}`
-      )
+      ),
+      'confirmed and located at the right commit'
     ]
   ]
   for (const cell of DRIFT_CELLS) {
@@ -293,15 +357,16 @@ function driftAndConfirmation(random: Random, runs: number): string {
       loose += detectChangePoints(values).length
       const found = detectChangePoints(values, { minStep: cell.threshold })
       candidates += found.length
-      for (const step of found) {
+      for (let k = 0; k < found.length; k++) {
         // The window's two commits have the same true level: within-run noise only.
-        if (pairedConfirms(random, cell, 1, step.ratio > 1)) falseConfirmed++
+        if (pairedConfirms(random, cell, 1) !== undefined) falseConfirmed++
       }
     }
     let near = 0
     let far = 0
     let exact = 0
     const confirmed = REACHES.map(() => 0)
+    let located = 0
     for (let r = 0; r < runs; r++) {
       const level = (i: number) => (i >= 60 ? 1.05 : 1)
       const values = driftingSeries(random, cell, level)
@@ -319,7 +384,11 @@ function driftAndConfirmation(random: Random, runs: number): string {
       REACHES.forEach((reach, at) => {
         const window = confirmationWindow(hit.index, COMMITS, reach)
         const truth = level(window.head) / level(window.base)
-        if (pairedConfirms(random, cell, truth, true)) confirmed[at]!++
+        const ratio = pairedConfirms(random, cell, truth)
+        if (ratio === undefined) return
+        confirmed[at]!++
+        if (reach !== CONFIRMATION_WINDOW) return
+        if (locateInWindow(random, cell, level, window, ratio) === 60) located++
       })
     }
     const perThousand = (count: number) => ((count / (runs * COMMITS)) * 1000).toFixed(2)
@@ -334,7 +403,8 @@ function driftAndConfirmation(random: Random, runs: number): string {
       percent(near / runs),
       percent(far / runs),
       percent(exact / runs),
-      ...confirmed.map((count) => percent(count / runs))
+      ...confirmed.map((count) => percent(count / runs)),
+      percent(located / runs)
     ])
   }
   return markdownTable(rows, { align: ['l', ...rows[0]!.slice(1).map(() => 'r' as const)] })
@@ -385,6 +455,7 @@ interface ModeCounts {
   near: number
   exact: number
   confirmed: number
+  located: number
 }
 
 /** The candidates of each series of `group`: raw only, or raw and relative. */
@@ -407,7 +478,8 @@ function sharedDriftAndConfirmation(random: Random, runs: number): string {
       'false confirmed per 1,000 commits',
       '+5 % step found (±2)',
       'at the right commit',
-      'found and confirmed (window ±2)'
+      'found and confirmed (window ±2)',
+      'confirmed and located at the right commit'
     ]
   ]
   for (const cell of DRIFT_CELLS) {
@@ -416,7 +488,8 @@ function sharedDriftAndConfirmation(random: Random, runs: number): string {
       falseConfirmed: 0,
       near: 0,
       exact: 0,
-      confirmed: 0
+      confirmed: 0,
+      located: 0
     }))
     for (let r = 0; r < runs; r++) {
       const flat = sharedDriftGroup(random, cell, () => 1)
@@ -426,8 +499,8 @@ function sharedDriftAndConfirmation(random: Random, runs: number): string {
         for (const found of groupCandidates(flat, cell, mode === 1)) {
           counts.candidates += found.length
           // Both commits of the window at the same true level: within-run noise only.
-          for (const step of found) {
-            if (pairedConfirms(random, cell, 1, step.ratio > 1)) counts.falseConfirmed++
+          for (let k = 0; k < found.length; k++) {
+            if (pairedConfirms(random, cell, 1) !== undefined) counts.falseConfirmed++
           }
         }
         const hit = groupCandidates(withStep, cell, mode === 1)[0]!
@@ -438,7 +511,11 @@ function sharedDriftAndConfirmation(random: Random, runs: number): string {
         if (hit.index === 60) counts.exact++
         const window = confirmationWindow(hit.index, COMMITS)
         const truth = stepped(0, window.head) / stepped(0, window.base)
-        if (pairedConfirms(random, cell, truth, true)) counts.confirmed++
+        const ratio = pairedConfirms(random, cell, truth)
+        if (ratio === undefined) return
+        counts.confirmed++
+        const level = (i: number) => stepped(0, i)
+        if (locateInWindow(random, cell, level, window, ratio) === 60) counts.located++
       })
     }
     const perThousand = (count: number) => ((count / (runs * GROUP * COMMITS)) * 1000).toFixed(2)
@@ -453,7 +530,8 @@ function sharedDriftAndConfirmation(random: Random, runs: number): string {
         perThousand(counts.falseConfirmed),
         percent(counts.near / runs),
         percent(counts.exact / runs),
-        percent(counts.confirmed / runs)
+        percent(counts.confirmed / runs),
+        percent(counts.located / runs)
       ])
     })
   }

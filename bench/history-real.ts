@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { registerCleanup } from '../src/process/cleanup.js'
 import type { HistoryChangePoint, HistoryReport } from '../src/history/series.js'
+import { stepCommit } from '../src/history/confirmation.js'
 import { git, integerOption, runBench } from './common.js'
 
 const CLI = fileURLToPath(new URL('../bin/perfgate.js', import.meta.url))
@@ -126,7 +127,10 @@ function describe(point: HistoryChangePoint, shas: string[]): string {
     ? ''
     : c.verdict === 'unmeasured'
       ? `; A/B of ${c.pairs} pairs does not measure it`
-      : `; A/B ${pct(c.ratio)} [${pct(c.low)}, ${pct(c.high)}] in ${c.pairs} pairs, ${c.verdict}`
+      : `; A/B of commits ${shas.indexOf(c.base) + 1} → ${shas.indexOf(c.head) + 1} ` +
+        `${pct(c.ratio)} [${pct(c.low)}, ${pct(c.high)}] in ${c.pairs} pairs, ${c.verdict}` +
+        (c.opposite ? ' (opposite to the stored values)' : '') +
+        (c.at ? `, located at commit ${shas.indexOf(c.at) + 1}` : '')
   return (
     `  ${point.benchmark} ${point.metric}: commit ${at} ${pct(point.ratio)} ` +
     `[${pct(point.ciLow)}, ${pct(point.ciHigh)}] p ${point.p.toExponential(1)}` +
@@ -175,6 +179,27 @@ function printSpread(report: HistoryReport, shas: string[], step: number): void 
 function printReport(title: string, report: HistoryReport, shas: string[]): void {
   console.log(`${title}: ${report.changePoints.length} change points`)
   for (const point of report.changePoints) console.log(describe(point, shas))
+}
+
+/** The issue's targets: where the confirmed steps of each benchmark are named. */
+function printVerdict(report: HistoryReport, shas: string[], step: number): void {
+  for (const benchmark of ['stepped', 'unchanged']) {
+    const named = new Set(
+      report.changePoints
+        .filter((p) => p.benchmark === benchmark && p.status === 'confirmed' && p.gated)
+        .map((p) => shas.indexOf(stepCommit(p)) + 1)
+    )
+    const at = [...named].sort((a, b) => a - b).join(', ') || 'none'
+    const target =
+      benchmark === 'stepped'
+        ? named.size === 1 && named.has(step)
+          ? 'met'
+          : 'not met'
+        : named.size === 0
+          ? 'met'
+          : 'not met'
+    console.log(`${benchmark}: confirmed steps at commit(s) ${at}: ${target}`)
+  }
 }
 
 const load = () =>
@@ -238,6 +263,7 @@ async function main() {
     ) as HistoryReport
     const confirmSeconds = (performance.now() - confirmStarted) / 1000
     printReport('history --json --confirm', confirmed, shas)
+    printVerdict(confirmed, shas, step)
     console.log(
       `measuring ${commits} commits: ${measured.toFixed(0)} s; confirmation: ` +
         `${confirmSeconds.toFixed(0)} s; load ${load()} at the end`

@@ -13,7 +13,7 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a6 as commonjsGlobal, a7 as printable, a8 as getDefaultExportFromCjs, a9 as parseAcceptCommands, aa as ALL_BENCHMARKS, ab as limitsOf, ac as reportMarker, R as RequestError$1, ad as RefusedError, ae as loadYaml, af as readRegularFile, ag as MAX_CONFIG_FILE_BYTES, X as terminalName, C as CI_LABEL, ah as DEFAULT_COMMENT_ID, ai as escapeMarkdown, aj as renderMarkdownWithin, ak as topLevel, l as loadConfigFile, Z as VERSION$8, al as DEFAULT_DATA_BRANCH, am as parseResults, an as confirmationPath, ao as serializeConfirmation, ap as parseConfirmation, aq as gitInvocation, U as serializeResults, m as metricLabel, ar as formatChange, as as formatP, i as formatMetric, at as neutralizeAutolinks, k as betweenText, au as buildSeries, v as readDataBranch, w as readBranchConfirmations, y as historyOf, B as stepsToConfirm, G as confirmSteps, c as createProcessTrialRunner, z as renderHistoryHtml, A as loadChartLibrary, av as OUTPUT_FILES, Y as renderMarkdownReport, V as renderTerminalReport, W as renderTerminalVerdict, aw as checkoutGit, ax as outcomeOfError, E as EXIT, f as failureOf, T as prRun, a2 as createProcessProfileRunner, a0 as readResultsFile, q as quote, ay as DEFAULT_OUTPUT_DIR, S as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a1 as parseShard, $ as MEASURE_VALUES, _ as FAIL_ON_VALUES } from './chunk-terminal.js';
+import { a6 as commonjsGlobal, a7 as printable, a8 as getDefaultExportFromCjs, a9 as parseAcceptCommands, aa as ALL_BENCHMARKS, ab as limitsOf, ac as reportMarker, R as RequestError$1, ad as RefusedError, ae as loadYaml, af as readRegularFile, ag as MAX_CONFIG_FILE_BYTES, X as terminalName, C as CI_LABEL, ah as DEFAULT_COMMENT_ID, ai as escapeMarkdown, aj as renderMarkdownWithin, ak as topLevel, l as loadConfigFile, Z as VERSION$8, al as DEFAULT_DATA_BRANCH, am as parseResults, an as confirmationPath, ao as serializeConfirmation, ap as parseConfirmation, aq as gitInvocation, U as serializeResults, ar as stepCommit, m as metricLabel, as as formatChange, at as formatP, i as formatMetric, au as neutralizeAutolinks, w as whereText, av as buildSeries, u as readDataBranch, v as readBranchConfirmations, y as historyOf, aw as confirmNewSteps, c as createProcessTrialRunner, ax as NEW_WINDOW, z as renderHistoryHtml, A as loadChartLibrary, ay as OUTPUT_FILES, Y as renderMarkdownReport, V as renderTerminalReport, W as renderTerminalVerdict, az as checkoutGit, aA as outcomeOfError, E as EXIT, f as failureOf, T as prRun, a2 as createProcessProfileRunner, a0 as readResultsFile, q as quote, aB as DEFAULT_OUTPUT_DIR, S as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a1 as parseShard, $ as MEASURE_VALUES, _ as FAIL_ON_VALUES } from './chunk-terminal.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -38297,7 +38297,7 @@ function stepAlerts(points, recent) {
     }
     return [...byBenchmark].map(([benchmark, group]) => {
         const first = group.reduce((earliest, point) => (order.get(point.commit) ?? 0) < (order.get(earliest.commit) ?? 0) ? point : earliest);
-        return { benchmark, commit: first.commit, points: group };
+        return { benchmark, commit: stepCommit(first), points: group };
     });
 }
 /** The hidden first line of a step's issue. */
@@ -38317,7 +38317,7 @@ const TITLE_METRICS = 3;
 function changePointTitle(step) {
     const shown = step.points
         .slice(0, TITLE_METRICS)
-        .map((point) => `${metricLabel(point.metric)} ${formatChange(point.ratio)}`);
+        .map((point) => `${metricLabel(point.metric)} ${formatChange(measuredRatio(point))}`);
     const more = step.points.length - shown.length;
     return plainTitle(`perfgate: ${step.benchmark} stepped at ${step.commit.slice(0, 7)}: ${shown.join(', ')}` +
         (more > 0 ? ` and ${more} more` : ''));
@@ -38333,14 +38333,15 @@ function changePointBody(step, dataBranch, checkedAt) {
             return (`- ${escapeMarkdown(metricLabel(metric))} **${formatChange(point.ratio)}** ` +
                 `(${formatChange(point.ciLow)} … ${formatChange(point.ciHigh)}, p ${formatP(point.p)}): ` +
                 `from ${formatMetric(metric, point.before)} to ${formatMetric(metric, point.after)}` +
-                (point.commit === step.commit ? '' : ` (at ${point.commit})`) +
+                (stepCommit(point) === step.commit ? '' : ` (at ${stepCommit(point)})`) +
                 confirmationText(point));
         }),
         '',
         `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
             '(docs/cli.md, "perfgate history"), confirmed by one paired re-measure on one runner of the stored ' +
             'commit after the one named against the stored commit before its predecessor, so the step lies between them. ' +
-            'The commit named is the one the detection placed the step at. ' +
+            'The commit named is the one a bisection of that window located (paired A/Bs against its base), ' +
+            'else the one the detection placed the step at. The change in the title is the paired one. ' +
             "Issues cover the benchmark's gated metrics (compare.gate); the job summary and " +
             '`perfgate history` list every metric.',
         '',
@@ -38348,12 +38349,16 @@ function changePointBody(step, dataBranch, checkedAt) {
         ''
     ].join('\n');
 }
+/** A step's change as the pairs measured it when they confirmed it, else as stored. */
+function measuredRatio(point) {
+    return point.confirmed?.verdict === 'confirmed' ? point.confirmed.ratio : point.ratio;
+}
 /** "; confirmed between 1a2b3c4 and 5d6e7f8: +9.8 % (+8.1 % … +11.5 %), 30 pairs". */
 function confirmationText(point) {
     const c = point.confirmed;
     if (!c || c.verdict !== 'confirmed')
         return '';
-    return (`; confirmed ${betweenText(c)}: ${formatChange(c.ratio)} ` +
+    return (`; confirmed ${whereText(c)}: ${formatChange(c.ratio)} ` +
         `(${formatChange(c.low)} … ${formatChange(c.high)}), ${c.pairs} pairs`);
 }
 /** Creates or updates the issue that carries `marker` (its first line). */
@@ -38411,15 +38416,6 @@ async function upsertIssue(api, marker, title, body, options = {}) {
  * (pull request), never a failed step.
  */
 /**
- * A change point is new while its first commit is among the newest NEW_WINDOW stored
- * commits. The detector needs 3 points after a step (its minimum segment), so a step is
- * first seen when 3 commits after it are stored; a window of 5 leaves room for a step that
- * needs a point or two more to pass the test, and for a push whose store failed. It is
- * stateless (nothing remembers what was reported), so a step stays "new" for up to three
- * pushes: the summary says so each time, and its issue is the same one, updated.
- */
-const NEW_WINDOW = 5;
-/**
  * The action reads only the newest this many stored commits of main (on every push, and
  * for a PR's trends): change points are judged on the newest few commits, for which a
  * few hundred before them are ample context, and the cost of a push then stays the same
@@ -38458,7 +38454,7 @@ function mainSeries(cwd, inputs, log) {
 function stepLine(p) {
     const metric = metricLabel(p.metric);
     const confirmed = p.confirmed && p.confirmed.verdict !== 'unmeasured'
-        ? `; paired re-measure ${betweenText(p.confirmed)} ${formatChange(p.confirmed.ratio)} ` +
+        ? `; paired re-measure ${whereText(p.confirmed)} ${formatChange(p.confirmed.ratio)} ` +
             `(${formatChange(p.confirmed.low)} … ${formatChange(p.confirmed.high)}, ${p.confirmed.pairs} pairs)`
         : '';
     const accepted = p.accepted
@@ -38487,15 +38483,9 @@ function newChangePointsMarkdown(points, dataBranch) {
         if (listed.length > 0)
             lines.push('', `${heading}:`, '', ...listed.map(stepLine));
     }
-    lines.push('', `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by one paired A/B on one runner of the stored commit after it against the one before its predecessor (the step lies between them).</sub>`, '');
+    lines.push('', `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by one paired A/B on one runner of the stored commit after it against the one before its predecessor (the step lies between them), then located between them by bisection.</sub>`, '');
     return lines.join('\n');
 }
-/**
- * Most candidates re-measured on one push (newest commits first); the rest wait for the
- * next push, while still new. With the budget, this bounds what confirmation adds to a
- * push: at most this many single-benchmark A/Bs.
- */
-const MAX_CONFIRMATIONS_PER_PUSH = 2;
 /**
  * After a push's results were stored (the store fetched the data branch just before):
  * reads the data branch once, confirms the new candidates, reports the new change points
@@ -38516,7 +38506,22 @@ async function reportMainHistory(cwd, inputs, event, store, io, confirm = {}) {
             onWarning: (message) => io.log.info(`perfgate: history: ${oneLine(message)}`)
         });
         report = historyOf(entries, { confirmations: stored });
-        const added = await confirmNewSteps(cwd, entries, report, inputs, store, io, confirm);
+        const added = await confirmNewSteps(entries, report, {
+            config: () => confirm.config ??
+                loadConfigFile(cwd, inputs.config, inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure),
+            runner: () => confirm.runner ?? io.runner ?? createProcessTrialRunner(),
+            ...(confirm.budgetMs !== undefined ? { budgetMs: confirm.budgetMs } : {}),
+            log: (line) => io.log.info(`perfgate: ${oneLine(line)}`),
+            save: async (confirmation) => {
+                try {
+                    await store.saveConfirmation(confirmation);
+                }
+                catch (error) {
+                    warning(`perfgate: could not store a confirmation on ${inputs.dataBranch}: ${oneLine(error.message)}`);
+                }
+            },
+            warn: (message) => warning(`perfgate: ${oneLine(message)}`)
+        });
         if (added.length > 0)
             report = historyOf(entries, { confirmations: [...stored, ...added] });
     }
@@ -38528,44 +38533,6 @@ async function reportMainHistory(cwd, inputs, event, store, io, confirm = {}) {
     if (inputs.dashboard)
         await publishDashboard(report, inputs, event, store, io.log);
     return fresh === undefined ? undefined : { newChangePoints: fresh };
-}
-/**
- * Re-measures the new candidates (one A/B across each window, on this runner) and stores each
- * outcome on the data branch; returns the new confirmations. A failure to confirm or
- * store is a warning: the candidates then stay candidates, alerting nothing.
- */
-async function confirmNewSteps(cwd, entries, report, inputs, store, io, options) {
-    const order = entries.map((e) => e.commit);
-    const steps = stepsToConfirm(report.changePoints, {
-        commits: new Set(order.slice(-NEW_WINDOW)),
-        order,
-        limit: MAX_CONFIRMATIONS_PER_PUSH,
-        series: report.series
-    });
-    if (steps.length === 0)
-        return [];
-    try {
-        const config = options.config ??
-            loadConfigFile(cwd, inputs.config, inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure);
-        return await confirmSteps(config, steps, {
-            runner: options.runner ?? io.runner ?? createProcessTrialRunner(),
-            log: (line) => io.log.info(`perfgate: ${oneLine(line)}`)
-        }, {
-            budgetMs: options.budgetMs ?? config.compare.maxTimeMs,
-            onConfirmed: async (confirmation) => {
-                try {
-                    await store.saveConfirmation(confirmation);
-                }
-                catch (error) {
-                    warning(`perfgate: could not store a confirmation on ${inputs.dataBranch}: ${oneLine(error.message)}`);
-                }
-            }
-        });
-    }
-    catch (error) {
-        warning(`perfgate: could not confirm new change points: ${oneLine(error.message)}`);
-        return [];
-    }
 }
 /** The change points among the newest stored commits: summary, output, issues. */
 async function reportNewChangePoints(entries, report, inputs, repository, io) {

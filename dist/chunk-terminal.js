@@ -66474,7 +66474,12 @@ async function bisectRegression(request, deps) {
     const n = candidates.length;
     const planned = plannedSteps(n);
     const alpha = stepAlpha(benchmark.compare.alpha, n);
-    const higherIsBetter = METRICS[metric].higherIsBetter;
+    const measuredBad = request.badMeasured;
+    // Moved means "moved the way bad moved" when bad was measured before: a lower value for
+    // a step down, whatever the metric's better direction.
+    const higherIsBetter = measuredBad ? measuredBad.ratio < 1 : METRICS[metric].higherIsBetter;
+    const now = deps.now ?? (() => performance.now());
+    const started = now();
     const log = (line) => void deps.log.write(`${line}\n`);
     const short = (c) => c.commit.slice(0, 7);
     log(`bisect ${benchmark.name} ${metric}: ${n} first-parent commit${n === 1 ? '' : 's'} after good ` +
@@ -66500,6 +66505,17 @@ async function bisectRegression(request, deps) {
     });
     // A count (instructions) repeats: one pair per step decides, as in `run --base`.
     const counted = noiseFloorOf(metric) !== undefined;
+    const timeLeft = () => request.budgetMs === undefined ? Infinity : request.budgetMs - (now() - started);
+    /** Bad as the caller measured it: moved, by the caller's own test. */
+    const knownStep = (commit, measured) => ({
+        ...info(commit),
+        role: 'bad',
+        ...measured,
+        movedAt: 1 + ownThreshold,
+        verdict: 'regression',
+        moved: true,
+        decision: 'moved'
+    });
     const ownThreshold = metricThreshold(benchmark.compare, metric);
     const progress = createPairedProgress(deps.log);
     const goodCheckout = await prepareBaseCheckout(config, good.commit, log, {
@@ -66545,7 +66561,7 @@ async function bisectRegression(request, deps) {
                     runner: deps.runner,
                     random: createRandom(benchmarkSeed(request.seed, `${benchmark.name}@${commit.commit}`)),
                     lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS, counted ? 1 : 2),
-                    maxTimeMs: config.compare.maxTimeMs,
+                    maxTimeMs: Math.min(config.compare.maxTimeMs, timeLeft()),
                     test: config.compare.test,
                     // No stop for futility: a step's rule (moved, or one-sided "did not move") is not
                     // the two-sided verdict chanceToDecide predicts, so it would stop steps too soon.
@@ -66611,7 +66627,9 @@ async function bisectRegression(request, deps) {
             return step;
         };
         // Step 1: did bad move at all (the benchmark's own threshold, at the step's alpha)?
-        const first = record(await measure(candidates[n - 1], 'bad', ownThreshold));
+        const first = record(measuredBad
+            ? knownStep(candidates[n - 1], measuredBad)
+            : await measure(candidates[n - 1], 'bad', ownThreshold));
         if (first.decision === 'errored') {
             return { ...shared(), kind: 'errored', reason: `bad ${short(bad)} ${first.error}` };
         }
@@ -66629,8 +66647,16 @@ async function bisectRegression(request, deps) {
         const measuredAt = new Map([[n - 1, first]]);
         const commitAt = (index) => (index < 0 ? good : info(candidates[index]));
         for (let probe = nextProbe(range); probe !== undefined; probe = nextProbe(range)) {
-            const step = record(await measure(candidates[probe], 'probe', threshold));
             const known = { after: commitAt(range.lo), upTo: commitAt(range.hi) };
+            if (timeLeft() <= 0) {
+                return {
+                    ...shared(),
+                    kind: 'undecided',
+                    reason: `the time for the bisection was spent after ${steps.length} step${steps.length === 1 ? '' : 's'}`,
+                    range: known
+                };
+            }
+            const step = record(await measure(candidates[probe], 'probe', threshold));
             if (step.decision === 'errored') {
                 return {
                     ...shared(),
@@ -68973,7 +68999,16 @@ const SCHEMA = {
                 }
             }
         },
-        error: { type: 'string', maxLength: 2000 }
+        error: { type: 'string', maxLength: 2000 },
+        located: {
+            type: 'object',
+            required: ['probes'],
+            properties: {
+                commit: { type: 'string', pattern: SHA.source },
+                probes: { type: 'integer', minimum: 0 },
+                reason: { type: 'string', maxLength: 2000 }
+            }
+        }
     }
 };
 const validate = new ajvExports.Ajv({ allErrors: false, strict: false }).compile(SCHEMA);
@@ -68993,6 +69028,21 @@ function comparedCommits(confirmation) {
  */
 function betweenText(compared) {
     return `between ${compared.base.slice(0, 7)} and ${compared.head.slice(0, 7)}`;
+}
+/**
+ * Where a confirmation places the step: "at 3c4d5e6 (located between 1a2b3c4 and
+ * 5d6e7f8)" when the window's bisection found the commit, else `betweenText`; and
+ * ", opposite to the stored values" when the pairs moved the other way (short shas and
+ * fixed words only: safe as markdown and on a terminal).
+ */
+function whereText(confirmed) {
+    const between = betweenText(confirmed);
+    const where = confirmed.at ? `at ${confirmed.at.slice(0, 7)} (located ${between})` : between;
+    return confirmed.opposite ? `${where}, opposite to the stored values` : where;
+}
+/** The commit a step is named at: where its confirmation located it, else where it was found. */
+function stepCommit(step) {
+    return step.confirmed?.at ?? step.commit;
 }
 /** The file's text (stable, trailing newline). */
 function serializeConfirmation(confirmation) {
@@ -69027,9 +69077,12 @@ function parseConfirmation(text, file) {
 }
 /**
  * The verdict of a confirmation on a step of `stepRatio` in `metric`: confirmed when the
- * pairs show a significant change (p < alpha) in the step's direction whose estimate is at
- * least the threshold (the rule of a PR's regression, on the head against the base);
- * not confirmed otherwise; unmeasured when the A/B failed or lacks the metric.
+ * pairs show a significant change (p < alpha) whose estimate is at least the threshold
+ * either way (the rule of a PR's regression, on the head against the base); not confirmed
+ * otherwise; unmeasured when the A/B failed or lacks the metric. The pairs are the arbiter:
+ * the stored values place a step, but drift between stored runs can turn its direction
+ * (seen: stored −43 %, pairs +9.0 % [+6.5, +11.6]), so a change against it is a step too,
+ * marked `opposite`.
  */
 function confirmationVerdict(confirmation, metric, stepRatio) {
     const measured = confirmation.metrics.find((m) => m.metric === metric);
@@ -69037,6 +69090,7 @@ function confirmationVerdict(confirmation, metric, stepRatio) {
     if (!measured || confirmation.error !== undefined) {
         return {
             ...compared,
+            opposite: false,
             ratio: NaN,
             low: NaN,
             high: NaN,
@@ -69045,10 +69099,13 @@ function confirmationVerdict(confirmation, metric, stepRatio) {
         };
     }
     const upper = 1 + measured.threshold;
-    const beyond = stepRatio >= 1 ? measured.ratio >= upper : measured.ratio <= 1 / upper;
+    const beyond = measured.ratio >= upper || measured.ratio <= 1 / upper;
     const confirmed = measured.p < confirmation.alpha && beyond;
+    const at = confirmed ? confirmation.located?.commit : undefined;
     return {
         ...compared,
+        ...(at !== undefined ? { at } : {}),
+        opposite: confirmed && measured.ratio >= 1 !== stepRatio >= 1,
         ratio: measured.ratio,
         low: measured.low,
         high: measured.high,
@@ -69266,9 +69323,67 @@ function isWindow(dir, base, commit, head) {
     return base !== commit && ancestor(base, commit) && ancestor(commit, head);
 }
 /**
+ * Where in its window a confirmed step lies (`record.located`): the window's first-parent
+ * commits bisected with `perfgate bisect`'s machinery (each probe a paired A/B against the
+ * window's base, alpha split over the planned probes), starting from the window's own A/B
+ * (not measured again) and counting a move the way it moved, on the confirmed metric with
+ * the largest change. A window of one commit is that commit. At most ⌈log2 n⌉ more A/Bs,
+ * only for a step the pairs confirmed (a real change, rare), within `budgetMs`. A record
+ * with nothing confirmed is returned as it is.
+ */
+async function locateStep(config, record, deps, options) {
+    const confirmed = record.metrics.filter((m) => confirmationVerdict(record, m.metric, m.ratio).verdict === 'confirmed');
+    if (confirmed.length === 0)
+        return record;
+    const strongest = confirmed.reduce((a, b) => Math.abs(Math.log(b.ratio)) > Math.abs(Math.log(a.ratio)) ? b : a);
+    const located = (location) => ({ ...record, located: location });
+    const { base, head } = comparedCommits(record);
+    const count = gitSync(config.dir, ['rev-list', '--first-parent', '--count', `${base}..${head}`]);
+    if (count.ok && count.out === '1')
+        return located({ commit: head, probes: 0 });
+    if (options.budgetMs <= 0) {
+        return located({ probes: 0, reason: 'no time was left to locate it in its window' });
+    }
+    const name = terminalName(record.benchmark);
+    deps.log(`locate ${name}: bisecting ${betweenShort(base, head)} on ${strongest.metric}`);
+    try {
+        const outcome = await bisectRegression({
+            config,
+            good: base,
+            bad: head,
+            benchmark: record.benchmark,
+            metric: strongest.metric,
+            seed: options.seed ?? 1,
+            badMeasured: {
+                ratio: strongest.ratio,
+                ciLow: strongest.low,
+                ciHigh: strongest.high,
+                p: strongest.p,
+                pairs: record.pairs
+            },
+            budgetMs: options.budgetMs
+        }, {
+            runner: deps.runner,
+            log: { write: (text) => text.split('\n').filter(Boolean).forEach(deps.log) },
+            ...(deps.now ? { now: deps.now } : {})
+        });
+        const probes = outcome.steps.length - 1;
+        if (outcome.kind === 'found') {
+            deps.log(`locate ${name}: first at ${outcome.culprit.commit.slice(0, 7)} (${probes} A/Bs)`);
+            return located({ commit: outcome.culprit.commit, probes });
+        }
+        return located({ probes, reason: outcome.reason });
+    }
+    catch (error) {
+        return located({ probes: 0, reason: error.message });
+    }
+}
+const betweenShort = (base, head) => `${base.slice(0, 7)}..${head.slice(0, 7)}`;
+/**
  * Confirms `steps` one after another while `budgetMs` lasts (a step is started only with
- * time left; one A/B is bounded by its own max time). `onConfirmed` gets each record as it
- * is made (to store it at once).
+ * time left; one A/B is bounded by its own max time), and locates each confirmed one in
+ * its window within `locateBudgetMs` per step (default: no limit). `onConfirmed` gets
+ * each record as it is made (to store it at once).
  */
 async function confirmSteps(config, steps, deps, options) {
     const now = deps.now ?? (() => performance.now());
@@ -69280,14 +69395,60 @@ async function confirmSteps(config, steps, deps, options) {
             deps.log(`confirm: time budget spent; ${steps.length - done.length} step(s) left for later`);
             break;
         }
-        const record = await confirmStep(config, step, deps, {
+        const measured = await confirmStep(config, step, deps, {
             maxTimeMs: Math.min(left, config.compare.maxTimeMs),
+            seed: options.seed
+        });
+        const record = await locateStep(config, measured, deps, {
+            budgetMs: options.locateBudgetMs ?? Number.POSITIVE_INFINITY,
             seed: options.seed
         });
         done.push(record);
         await options.onConfirmed?.(record);
     }
     return done;
+}
+/**
+ * A change point is new while its first commit is among the newest NEW_WINDOW stored
+ * commits. The detector needs 3 points after a step (its minimum segment), so a step is
+ * first seen when 3 commits after it are stored; a window of 5 leaves room for a step that
+ * needs a point or two more to pass the test, and for a push whose store failed. It is
+ * stateless (nothing remembers what was reported), so a step stays "new" for up to three
+ * pushes: the summary says so each time, and its issue is the same one, updated.
+ */
+const NEW_WINDOW = 5;
+/**
+ * Most candidates re-measured on one push (newest commits first); the rest wait for the
+ * next push, while still new. With the budget, this bounds what confirmation adds to a
+ * push: at most this many single-benchmark A/Bs, and the locating of those confirmed.
+ */
+const MAX_CONFIRMATIONS_PER_PUSH = 2;
+/**
+ * On a push to main: re-measures the new candidates of `report` (first commit among the
+ * newest NEW_WINDOW of `entries`; at most MAX_CONFIRMATIONS_PER_PUSH, one A/B across each
+ * window, a confirmed one then located within one more compare.max-time) and saves each
+ * outcome; returns the new records. Never throws: a failure is a warning, and the
+ * candidates then stay candidates, alerting nothing.
+ */
+async function confirmNewSteps(entries, report, deps) {
+    const order = entries.map((e) => e.commit);
+    const steps = stepsToConfirm(report.changePoints, {
+        commits: new Set(order.slice(-NEW_WINDOW)),
+        order,
+        limit: MAX_CONFIRMATIONS_PER_PUSH,
+        series: report.series
+    });
+    if (steps.length === 0)
+        return [];
+    try {
+        const config = deps.config();
+        const budgetMs = deps.budgetMs ?? config.compare.maxTimeMs;
+        return await confirmSteps(config, steps, { runner: deps.runner(), log: deps.log }, { budgetMs, locateBudgetMs: budgetMs, onConfirmed: deps.save });
+    }
+    catch (error) {
+        deps.warn(`could not confirm new change points: ${error.message}`);
+        return [];
+    }
 }
 
 /**
@@ -69858,7 +70019,9 @@ function historyOf(entries, options = {}) {
             const judged = stored &&
                 (stored.error !== undefined || stored.metrics.some((m) => m.metric === one.metric));
             const confirmed = stored && judged ? confirmationVerdict(stored, one.metric, step.ratio) : null;
-            const worse = METRICS[one.metric].higherIsBetter ? step.ratio < 1 : step.ratio > 1;
+            // The pairs decide the direction of a step they confirmed (drift can turn the stored one).
+            const ratio = confirmed?.verdict === 'confirmed' ? confirmed.ratio : step.ratio;
+            const worse = METRICS[one.metric].higherIsBetter ? ratio < 1 : ratio > 1;
             const accepted = worse ? acceptanceAt(entries, commit, one.benchmark) : undefined;
             changePoints.push({
                 benchmark: one.benchmark,
@@ -70344,7 +70507,10 @@ function dashboardCharts(report) {
             low: series.points.map((point) => shown$1(Math.min(...point.values))),
             high: series.points.map((point) => shown$1(Math.max(...point.values))),
             changePoints: steps.map((step) => ({
-                index: commits.indexOf(step.commit),
+                // Drawn where the confirmation located it when that commit was stored; else found.
+                index: commits.includes(stepCommit(step))
+                    ? commits.indexOf(stepCommit(step))
+                    : commits.indexOf(step.commit),
                 ratio: step.ratio,
                 ciLow: step.ciLow,
                 ciHigh: step.ciHigh,
@@ -70357,7 +70523,7 @@ function dashboardCharts(report) {
                         low: step.confirmed.low,
                         high: step.confirmed.high,
                         pairs: step.confirmed.pairs,
-                        between: betweenText(step.confirmed)
+                        between: whereText(step.confirmed)
                     }
                     : null,
                 ...(step.accepted
@@ -72008,4 +72174,4 @@ function renderTerminalVerdict(model) {
     return forTerminal(lines.join('\n') + '\n', names);
 }
 
-export { MEASURE_VALUES as $, loadChartLibrary as A, stepsToConfirm as B, CI_LABEL as C, DEFAULT_LOOKS as D, EXIT as E, ConfigError as F, confirmSteps as G, HEADLINE_METRICS as H, parseConfig as I, workerArgs as J, startChild as K, workerNode as L, MAX_TRIALS as M, HARNESS_URLS as N, OutputError as O, API_URL as P, describeExit as Q, RequestError as R, DEFAULT_CONFIG_FILE as S, prRun as T, serializeResults as U, renderTerminalReport as V, renderTerminalVerdict as W, terminalName as X, renderMarkdownReport as Y, VERSION as Z, FAIL_ON_VALUES as _, studentTQuantile as a, readResultsFile as a0, parseShard as a1, createProcessProfileRunner as a2, parseDuration as a3, MAX_DURATION_MS as a4, readCheckout as a5, commonjsGlobal as a6, printable as a7, getDefaultExportFromCjs as a8, parseAcceptCommands as a9, ALL_BENCHMARKS as aa, limitsOf as ab, reportMarker as ac, RefusedError as ad, loadYaml as ae, readRegularFile as af, MAX_CONFIG_FILE_BYTES as ag, DEFAULT_COMMENT_ID as ah, escapeMarkdown as ai, renderMarkdownWithin as aj, topLevel as ak, DEFAULT_DATA_BRANCH as al, parseResults as am, confirmationPath as an, serializeConfirmation as ao, parseConfirmation as ap, gitInvocation as aq, formatChange as ar, formatP as as, neutralizeAutolinks as at, buildSeries as au, OUTPUT_FILES as av, checkoutGit as aw, outcomeOfError as ax, DEFAULT_OUTPUT_DIR as ay, bisectRegression as b, createProcessTrialRunner as c, planLooks as d, renderTextTable as e, failureOf as f, formatPercent as g, formatDuration as h, formatMetric as i, METRICS as j, betweenText as k, loadConfigFile as l, metricLabel as m, gitSync as n, openOutput as o, parseWholeNumber as p, quote as q, runBenchmarks as r, sanitizeChildText as s, readResultsDir as t, displayPath as u, readDataBranch as v, readBranchConfirmations as w, HistoryError as x, historyOf as y, renderHistoryHtml as z };
+export { MEASURE_VALUES as $, loadChartLibrary as A, stepsToConfirm as B, CI_LABEL as C, DEFAULT_LOOKS as D, EXIT as E, ConfigError as F, confirmSteps as G, HEADLINE_METRICS as H, parseConfig as I, workerArgs as J, startChild as K, workerNode as L, MAX_TRIALS as M, HARNESS_URLS as N, OutputError as O, API_URL as P, describeExit as Q, RequestError as R, DEFAULT_CONFIG_FILE as S, prRun as T, serializeResults as U, renderTerminalReport as V, renderTerminalVerdict as W, terminalName as X, renderMarkdownReport as Y, VERSION as Z, FAIL_ON_VALUES as _, studentTQuantile as a, readResultsFile as a0, parseShard as a1, createProcessProfileRunner as a2, parseDuration as a3, MAX_DURATION_MS as a4, readCheckout as a5, commonjsGlobal as a6, printable as a7, getDefaultExportFromCjs as a8, parseAcceptCommands as a9, outcomeOfError as aA, DEFAULT_OUTPUT_DIR as aB, ALL_BENCHMARKS as aa, limitsOf as ab, reportMarker as ac, RefusedError as ad, loadYaml as ae, readRegularFile as af, MAX_CONFIG_FILE_BYTES as ag, DEFAULT_COMMENT_ID as ah, escapeMarkdown as ai, renderMarkdownWithin as aj, topLevel as ak, DEFAULT_DATA_BRANCH as al, parseResults as am, confirmationPath as an, serializeConfirmation as ao, parseConfirmation as ap, gitInvocation as aq, stepCommit as ar, formatChange as as, formatP as at, neutralizeAutolinks as au, buildSeries as av, confirmNewSteps as aw, NEW_WINDOW as ax, OUTPUT_FILES as ay, checkoutGit as az, bisectRegression as b, createProcessTrialRunner as c, planLooks as d, renderTextTable as e, failureOf as f, formatPercent as g, formatDuration as h, formatMetric as i, METRICS as j, gitSync as k, loadConfigFile as l, metricLabel as m, readResultsDir as n, openOutput as o, parseWholeNumber as p, quote as q, runBenchmarks as r, sanitizeChildText as s, displayPath as t, readDataBranch as u, readBranchConfirmations as v, whereText as w, HistoryError as x, historyOf as y, renderHistoryHtml as z };

@@ -56,6 +56,21 @@ export interface BisectRequest {
   readonly trials?: number
   /** Seed of the pair orders. */
   readonly seed: number
+  /**
+   * Bad against good as already measured (a step of main's history confirmed by a paired
+   * A/B across its window, src/app/confirm.ts): the bisection starts from it instead of
+   * measuring bad first, and a change in its direction counts as moved, so a step that
+   * made the metric better is located like a regression.
+   */
+  readonly badMeasured?: {
+    readonly ratio: number
+    readonly ciLow: number
+    readonly ciHigh: number
+    readonly p: number
+    readonly pairs: number
+  }
+  /** Time for the whole bisection; a probe is started only with time left (default: none). */
+  readonly budgetMs?: number
 }
 
 export interface BisectDependencies {
@@ -251,7 +266,12 @@ export async function bisectRegression(
   const n = candidates.length
   const planned = plannedSteps(n)
   const alpha = stepAlpha(benchmark.compare.alpha, n)
-  const higherIsBetter = METRICS[metric].higherIsBetter
+  const measuredBad = request.badMeasured
+  // Moved means "moved the way bad moved" when bad was measured before: a lower value for
+  // a step down, whatever the metric's better direction.
+  const higherIsBetter = measuredBad ? measuredBad.ratio < 1 : METRICS[metric].higherIsBetter
+  const now = deps.now ?? (() => performance.now())
+  const started = now()
   const log = (line: string) => void deps.log.write(`${line}\n`)
   const short = (c: CommitInfo) => c.commit.slice(0, 7)
   log(
@@ -279,6 +299,18 @@ export async function bisectRegression(
   })
   // A count (instructions) repeats: one pair per step decides, as in `run --base`.
   const counted = noiseFloorOf(metric) !== undefined
+  const timeLeft = () =>
+    request.budgetMs === undefined ? Infinity : request.budgetMs - (now() - started)
+  /** Bad as the caller measured it: moved, by the caller's own test. */
+  const knownStep = (commit: Candidate, measured: NonNullable<typeof measuredBad>): BisectStep => ({
+    ...info(commit),
+    role: 'bad',
+    ...measured,
+    movedAt: 1 + ownThreshold,
+    verdict: 'regression',
+    moved: true,
+    decision: 'moved'
+  })
   const ownThreshold = metricThreshold(benchmark.compare, metric)
   const progress = createPairedProgress(deps.log)
 
@@ -332,7 +364,7 @@ export async function bisectRegression(
           runner: deps.runner,
           random: createRandom(benchmarkSeed(request.seed, `${benchmark.name}@${commit.commit}`)),
           lookSizes: planLooks(trials, config.compare.maxPairs, DEFAULT_LOOKS, counted ? 1 : 2),
-          maxTimeMs: config.compare.maxTimeMs,
+          maxTimeMs: Math.min(config.compare.maxTimeMs, timeLeft()),
           test: config.compare.test,
           // No stop for futility: a step's rule (moved, or one-sided "did not move") is not
           // the two-sided verdict chanceToDecide predicts, so it would stop steps too soon.
@@ -400,7 +432,11 @@ export async function bisectRegression(
     }
 
     // Step 1: did bad move at all (the benchmark's own threshold, at the step's alpha)?
-    const first = record(await measure(candidates[n - 1]!, 'bad', ownThreshold))
+    const first = record(
+      measuredBad
+        ? knownStep(candidates[n - 1]!, measuredBad)
+        : await measure(candidates[n - 1]!, 'bad', ownThreshold)
+    )
     if (first.decision === 'errored') {
       return { ...shared(), kind: 'errored', reason: `bad ${short(bad)} ${first.error}` }
     }
@@ -419,8 +455,16 @@ export async function bisectRegression(
     const measuredAt = new Map<number, BisectStep>([[n - 1, first]])
     const commitAt = (index: number): CommitInfo => (index < 0 ? good : info(candidates[index]!))
     for (let probe = nextProbe(range); probe !== undefined; probe = nextProbe(range)) {
-      const step = record(await measure(candidates[probe]!, 'probe', threshold))
       const known = { after: commitAt(range.lo), upTo: commitAt(range.hi) }
+      if (timeLeft() <= 0) {
+        return {
+          ...shared(),
+          kind: 'undecided',
+          reason: `the time for the bisection was spent after ${steps.length} step${steps.length === 1 ? '' : 's'}`,
+          range: known
+        }
+      }
+      const step = record(await measure(candidates[probe]!, 'probe', threshold))
       if (step.decision === 'errored') {
         return {
           ...shared(),

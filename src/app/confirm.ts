@@ -19,17 +19,21 @@ import { compareResults } from '../compare/compare.js'
 import { mapToBase, prepareBaseCheckout, type BaseCheckout } from '../git/base-checkout.js'
 import { gitSync } from '../git/run.js'
 import {
+  comparedCommits,
   confirmationPath,
+  confirmationVerdict,
   type ConfirmationMetric,
-  type StepConfirmation
+  type StepConfirmation,
+  type StepLocation
 } from '../history/confirmation.js'
-import type { HistoryChangePoint, Series } from '../history/series.js'
+import type { HistoryChangePoint, HistoryEntry, HistoryReport, Series } from '../history/series.js'
 import type { MetricName } from '../metrics.js'
 import { definitionHash } from '../results/hash.js'
 import type { TrialRunner } from '../runners/types.js'
 import { terminalName } from '../process/text.js'
 import { planLooks, runPairedBenchmark } from '../schedule/paired.js'
 import { createRandom } from '../stats/random.js'
+import { bisectRegression } from './bisect.js'
 import { benchmarkSeed } from './shards.js'
 
 /** A step to re-measure: one benchmark at one commit, the metrics that stepped there. */
@@ -273,9 +277,78 @@ function isWindow(dir: string, base: string, commit: string, head: string): bool
 }
 
 /**
+ * Where in its window a confirmed step lies (`record.located`): the window's first-parent
+ * commits bisected with `perfgate bisect`'s machinery (each probe a paired A/B against the
+ * window's base, alpha split over the planned probes), starting from the window's own A/B
+ * (not measured again) and counting a move the way it moved, on the confirmed metric with
+ * the largest change. A window of one commit is that commit. At most ⌈log2 n⌉ more A/Bs,
+ * only for a step the pairs confirmed (a real change, rare), within `budgetMs`. A record
+ * with nothing confirmed is returned as it is.
+ */
+export async function locateStep(
+  config: Config,
+  record: StepConfirmation,
+  deps: ConfirmDependencies,
+  options: { readonly budgetMs: number; readonly seed?: number }
+): Promise<StepConfirmation> {
+  const confirmed = record.metrics.filter(
+    (m) => confirmationVerdict(record, m.metric, m.ratio).verdict === 'confirmed'
+  )
+  if (confirmed.length === 0) return record
+  const strongest = confirmed.reduce((a, b) =>
+    Math.abs(Math.log(b.ratio)) > Math.abs(Math.log(a.ratio)) ? b : a
+  )
+  const located = (location: StepLocation): StepConfirmation => ({ ...record, located: location })
+  const { base, head } = comparedCommits(record)
+  const count = gitSync(config.dir, ['rev-list', '--first-parent', '--count', `${base}..${head}`])
+  if (count.ok && count.out === '1') return located({ commit: head, probes: 0 })
+  if (options.budgetMs <= 0) {
+    return located({ probes: 0, reason: 'no time was left to locate it in its window' })
+  }
+  const name = terminalName(record.benchmark)
+  deps.log(`locate ${name}: bisecting ${betweenShort(base, head)} on ${strongest.metric}`)
+  try {
+    const outcome = await bisectRegression(
+      {
+        config,
+        good: base,
+        bad: head,
+        benchmark: record.benchmark,
+        metric: strongest.metric,
+        seed: options.seed ?? 1,
+        badMeasured: {
+          ratio: strongest.ratio,
+          ciLow: strongest.low,
+          ciHigh: strongest.high,
+          p: strongest.p,
+          pairs: record.pairs
+        },
+        budgetMs: options.budgetMs
+      },
+      {
+        runner: deps.runner,
+        log: { write: (text: string) => text.split('\n').filter(Boolean).forEach(deps.log) },
+        ...(deps.now ? { now: deps.now } : {})
+      }
+    )
+    const probes = outcome.steps.length - 1
+    if (outcome.kind === 'found') {
+      deps.log(`locate ${name}: first at ${outcome.culprit.commit.slice(0, 7)} (${probes} A/Bs)`)
+      return located({ commit: outcome.culprit.commit, probes })
+    }
+    return located({ probes, reason: outcome.reason })
+  } catch (error) {
+    return located({ probes: 0, reason: (error as Error).message })
+  }
+}
+
+const betweenShort = (base: string, head: string) => `${base.slice(0, 7)}..${head.slice(0, 7)}`
+
+/**
  * Confirms `steps` one after another while `budgetMs` lasts (a step is started only with
- * time left; one A/B is bounded by its own max time). `onConfirmed` gets each record as it
- * is made (to store it at once).
+ * time left; one A/B is bounded by its own max time), and locates each confirmed one in
+ * its window within `locateBudgetMs` per step (default: no limit). `onConfirmed` gets
+ * each record as it is made (to store it at once).
  */
 export async function confirmSteps(
   config: Config,
@@ -283,6 +356,7 @@ export async function confirmSteps(
   deps: ConfirmDependencies,
   options: {
     readonly budgetMs: number
+    readonly locateBudgetMs?: number
     readonly seed?: number
     readonly onConfirmed?: (confirmation: StepConfirmation) => Promise<void> | void
   }
@@ -296,12 +370,81 @@ export async function confirmSteps(
       deps.log(`confirm: time budget spent; ${steps.length - done.length} step(s) left for later`)
       break
     }
-    const record = await confirmStep(config, step, deps, {
+    const measured = await confirmStep(config, step, deps, {
       maxTimeMs: Math.min(left, config.compare.maxTimeMs),
+      seed: options.seed
+    })
+    const record = await locateStep(config, measured, deps, {
+      budgetMs: options.locateBudgetMs ?? Number.POSITIVE_INFINITY,
       seed: options.seed
     })
     done.push(record)
     await options.onConfirmed?.(record)
   }
   return done
+}
+
+/**
+ * A change point is new while its first commit is among the newest NEW_WINDOW stored
+ * commits. The detector needs 3 points after a step (its minimum segment), so a step is
+ * first seen when 3 commits after it are stored; a window of 5 leaves room for a step that
+ * needs a point or two more to pass the test, and for a push whose store failed. It is
+ * stateless (nothing remembers what was reported), so a step stays "new" for up to three
+ * pushes: the summary says so each time, and its issue is the same one, updated.
+ */
+export const NEW_WINDOW = 5
+
+/**
+ * Most candidates re-measured on one push (newest commits first); the rest wait for the
+ * next push, while still new. With the budget, this bounds what confirmation adds to a
+ * push: at most this many single-benchmark A/Bs, and the locating of those confirmed.
+ */
+export const MAX_CONFIRMATIONS_PER_PUSH = 2
+
+/** What confirming a push's new candidates needs (the front end's config, runner, store). */
+export interface NewStepsDependencies {
+  /** The working tree's config, read only when there is something to confirm. */
+  readonly config: () => Config
+  readonly runner: () => TrialRunner
+  /** Time for all the push's confirmations (default: the config's compare.max-time). */
+  readonly budgetMs?: number
+  readonly log: (line: string) => void
+  /** Stores one record as soon as it is made (a failure to store is the caller's to report). */
+  readonly save: (confirmation: StepConfirmation) => Promise<void>
+  readonly warn: (message: string) => void
+}
+
+/**
+ * On a push to main: re-measures the new candidates of `report` (first commit among the
+ * newest NEW_WINDOW of `entries`; at most MAX_CONFIRMATIONS_PER_PUSH, one A/B across each
+ * window, a confirmed one then located within one more compare.max-time) and saves each
+ * outcome; returns the new records. Never throws: a failure is a warning, and the
+ * candidates then stay candidates, alerting nothing.
+ */
+export async function confirmNewSteps(
+  entries: readonly HistoryEntry[],
+  report: HistoryReport,
+  deps: NewStepsDependencies
+): Promise<StepConfirmation[]> {
+  const order = entries.map((e) => e.commit)
+  const steps = stepsToConfirm(report.changePoints, {
+    commits: new Set(order.slice(-NEW_WINDOW)),
+    order,
+    limit: MAX_CONFIRMATIONS_PER_PUSH,
+    series: report.series
+  })
+  if (steps.length === 0) return []
+  try {
+    const config = deps.config()
+    const budgetMs = deps.budgetMs ?? config.compare.maxTimeMs
+    return await confirmSteps(
+      config,
+      steps,
+      { runner: deps.runner(), log: deps.log },
+      { budgetMs, locateBudgetMs: budgetMs, onConfirmed: deps.save }
+    )
+  } catch (error) {
+    deps.warn(`could not confirm new change points: ${(error as Error).message}`)
+    return []
+  }
 }

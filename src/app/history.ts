@@ -145,7 +145,9 @@ export function historyOf(
         (stored.error !== undefined || stored.metrics.some((m) => m.metric === one.metric))
       const confirmed =
         stored && judged ? confirmationVerdict(stored, one.metric, step.ratio) : null
-      const worse = METRICS[one.metric].higherIsBetter ? step.ratio < 1 : step.ratio > 1
+      // The pairs decide the direction of a step they confirmed (drift can turn the stored one).
+      const ratio = confirmed?.verdict === 'confirmed' ? confirmed.ratio : step.ratio
+      const worse = METRICS[one.metric].higherIsBetter ? ratio < 1 : ratio > 1
       const accepted = worse ? acceptanceAt(entries, commit, one.benchmark) : undefined
       changePoints.push({
         benchmark: one.benchmark,

@@ -12,12 +12,12 @@
  * (pull request), never a failed step.
  */
 import * as core from '@actions/core'
-import { confirmSteps, stepsToConfirm } from '../app/confirm.js'
+import { confirmNewSteps, NEW_WINDOW } from '../app/confirm.js'
 import { loadConfigFile } from '../app/files.js'
 import { historyOf, type HistoryChangePoint, type HistoryReport } from '../app/history.js'
 import type { Config } from '../config/types.js'
 import { loadChartLibrary } from '../history/chart-library.js'
-import { betweenText, type StepConfirmation } from '../history/confirmation.js'
+import { whereText } from '../history/confirmation.js'
 import { readBranchConfirmations, readDataBranch } from '../history/read-branch.js'
 import { buildSeries, type HistoryEntry, type Series } from '../history/series.js'
 import { metricLabel } from '../metrics.js'
@@ -40,16 +40,6 @@ import {
 import type { ActionLog } from './log.js'
 import { createIssuesApi } from './octokit.js'
 import type { ActionOutputs } from './outputs.js'
-
-/**
- * A change point is new while its first commit is among the newest NEW_WINDOW stored
- * commits. The detector needs 3 points after a step (its minimum segment), so a step is
- * first seen when 3 commits after it are stored; a window of 5 leaves room for a step that
- * needs a point or two more to pass the test, and for a push whose store failed. It is
- * stateless (nothing remembers what was reported), so a step stays "new" for up to three
- * pushes: the summary says so each time, and its issue is the same one, updated.
- */
-export const NEW_WINDOW = 5
 
 /**
  * The action reads only the newest this many stored commits of main (on every push, and
@@ -102,7 +92,7 @@ function stepLine(p: HistoryChangePoint): string {
   const metric = metricLabel(p.metric)
   const confirmed =
     p.confirmed && p.confirmed.verdict !== 'unmeasured'
-      ? `; paired re-measure ${betweenText(p.confirmed)} ${formatChange(p.confirmed.ratio)} ` +
+      ? `; paired re-measure ${whereText(p.confirmed)} ${formatChange(p.confirmed.ratio)} ` +
         `(${formatChange(p.confirmed.low)} … ${formatChange(p.confirmed.high)}, ${p.confirmed.pairs} pairs)`
       : ''
   const accepted = p.accepted
@@ -139,7 +129,7 @@ function newChangePointsMarkdown(
   }
   lines.push(
     '',
-    `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by one paired A/B on one runner of the stored commit after it against the one before its predecessor (the step lies between them).</sub>`,
+    `<sub>Change points over the results stored on ${escapeMarkdown(dataBranch)}; new: the first commit after the step is among the newest ${NEW_WINDOW} stored; a step is confirmed by one paired A/B on one runner of the stored commit after it against the one before its predecessor (the step lies between them), then located between them by bisection.</sub>`,
     ''
   )
   return lines.join('\n')
@@ -148,13 +138,6 @@ function newChangePointsMarkdown(
 export interface MainHistoryReport {
   readonly newChangePoints: readonly HistoryChangePoint[]
 }
-
-/**
- * Most candidates re-measured on one push (newest commits first); the rest wait for the
- * next push, while still new. With the budget, this bounds what confirmation adds to a
- * push: at most this many single-benchmark A/Bs.
- */
-export const MAX_CONFIRMATIONS_PER_PUSH = 2
 
 /**
  * What the push's confirmations need, all optional: the working tree's config (read from
@@ -202,7 +185,28 @@ export async function reportMainHistory(
       onWarning: (message) => io.log.info(`perfgate: history: ${oneLine(message)}`)
     })
     report = historyOf(entries, { confirmations: stored })
-    const added = await confirmNewSteps(cwd, entries, report, inputs, store, io, confirm)
+    const added = await confirmNewSteps(entries, report, {
+      config: () =>
+        confirm.config ??
+        loadConfigFile(
+          cwd,
+          inputs.config,
+          inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure
+        ),
+      runner: () => confirm.runner ?? io.runner ?? createProcessTrialRunner(),
+      ...(confirm.budgetMs !== undefined ? { budgetMs: confirm.budgetMs } : {}),
+      log: (line) => io.log.info(`perfgate: ${oneLine(line)}`),
+      save: async (confirmation) => {
+        try {
+          await store.saveConfirmation(confirmation)
+        } catch (error) {
+          core.warning(
+            `perfgate: could not store a confirmation on ${inputs.dataBranch}: ${oneLine((error as Error).message)}`
+          )
+        }
+      },
+      warn: (message) => core.warning(`perfgate: ${oneLine(message)}`)
+    })
     if (added.length > 0) report = historyOf(entries, { confirmations: [...stored, ...added] })
   } catch (error) {
     core.warning(`perfgate: could not look for change points: ${oneLine((error as Error).message)}`)
@@ -211,64 +215,6 @@ export async function reportMainHistory(
   const fresh = await reportNewChangePoints(entries, report, inputs, event.repository, io)
   if (inputs.dashboard) await publishDashboard(report, inputs, event, store, io.log)
   return fresh === undefined ? undefined : { newChangePoints: fresh }
-}
-
-/**
- * Re-measures the new candidates (one A/B across each window, on this runner) and stores each
- * outcome on the data branch; returns the new confirmations. A failure to confirm or
- * store is a warning: the candidates then stay candidates, alerting nothing.
- */
-async function confirmNewSteps(
-  cwd: string,
-  entries: readonly HistoryEntry[],
-  report: HistoryReport,
-  inputs: ActionInputs,
-  store: BranchStore,
-  io: { readonly log: ActionLog; readonly runner?: TrialRunner },
-  options: ConfirmOptions
-): Promise<StepConfirmation[]> {
-  const order = entries.map((e) => e.commit)
-  const steps = stepsToConfirm(report.changePoints, {
-    commits: new Set(order.slice(-NEW_WINDOW)),
-    order,
-    limit: MAX_CONFIRMATIONS_PER_PUSH,
-    series: report.series
-  })
-  if (steps.length === 0) return []
-  try {
-    const config =
-      options.config ??
-      loadConfigFile(
-        cwd,
-        inputs.config,
-        inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure
-      )
-    return await confirmSteps(
-      config,
-      steps,
-      {
-        runner: options.runner ?? io.runner ?? createProcessTrialRunner(),
-        log: (line) => io.log.info(`perfgate: ${oneLine(line)}`)
-      },
-      {
-        budgetMs: options.budgetMs ?? config.compare.maxTimeMs,
-        onConfirmed: async (confirmation) => {
-          try {
-            await store.saveConfirmation(confirmation)
-          } catch (error) {
-            core.warning(
-              `perfgate: could not store a confirmation on ${inputs.dataBranch}: ${oneLine((error as Error).message)}`
-            )
-          }
-        }
-      }
-    )
-  } catch (error) {
-    core.warning(
-      `perfgate: could not confirm new change points: ${oneLine((error as Error).message)}`
-    )
-    return []
-  }
 }
 
 /** The change points among the newest stored commits: summary, output, issues. */

@@ -10,7 +10,7 @@
  * Retries, timeouts and rate limits live in the client (octokit.ts). Creating is not
  * repeated blindly: after a create whose outcome is unknown the issues are listed again.
  */
-import { betweenText } from '../history/confirmation.js'
+import { stepCommit, whereText } from '../history/confirmation.js'
 import type { HistoryChangePoint } from '../history/series.js'
 import { metricLabel, type MetricName } from '../metrics.js'
 import { formatMetric } from '../report/format.js'
@@ -46,7 +46,10 @@ export interface IssuesApi {
  */
 export interface StepAlert {
   readonly benchmark: string
-  /** The earliest first-commit-after-the-step among its change points. */
+  /**
+   * The earliest first-commit-after-the-step among its change points (where the step's
+   * confirmation located it in its window, when it did).
+   */
   readonly commit: string
   /** One per metric, in the metrics table's order. */
   readonly points: readonly HistoryChangePoint[]
@@ -77,7 +80,7 @@ export function stepAlerts(
     const first = group.reduce((earliest, point) =>
       (order.get(point.commit) ?? 0) < (order.get(earliest.commit) ?? 0) ? point : earliest
     )
-    return { benchmark, commit: first.commit, points: group }
+    return { benchmark, commit: stepCommit(first), points: group }
   })
 }
 
@@ -108,7 +111,7 @@ const TITLE_METRICS = 3
 export function changePointTitle(step: StepAlert): string {
   const shown = step.points
     .slice(0, TITLE_METRICS)
-    .map((point) => `${metricLabel(point.metric)} ${formatChange(point.ratio)}`)
+    .map((point) => `${metricLabel(point.metric)} ${formatChange(measuredRatio(point))}`)
   const more = step.points.length - shown.length
   return plainTitle(
     `perfgate: ${step.benchmark} stepped at ${step.commit.slice(0, 7)}: ${shown.join(', ')}` +
@@ -128,7 +131,7 @@ export function changePointBody(step: StepAlert, dataBranch: string, checkedAt: 
         `- ${escapeMarkdown(metricLabel(metric))} **${formatChange(point.ratio)}** ` +
         `(${formatChange(point.ciLow)} … ${formatChange(point.ciHigh)}, p ${formatP(point.p)}): ` +
         `from ${formatMetric(metric, point.before)} to ${formatMetric(metric, point.after)}` +
-        (point.commit === step.commit ? '' : ` (at ${point.commit})`) +
+        (stepCommit(point) === step.commit ? '' : ` (at ${stepCommit(point)})`) +
         confirmationText(point)
       )
     }),
@@ -136,7 +139,8 @@ export function changePointBody(step: StepAlert, dataBranch: string, checkedAt: 
     `Found by perfgate's change-point detection over the results stored on ${escapeMarkdown(dataBranch)} ` +
       '(docs/cli.md, "perfgate history"), confirmed by one paired re-measure on one runner of the stored ' +
       'commit after the one named against the stored commit before its predecessor, so the step lies between them. ' +
-      'The commit named is the one the detection placed the step at. ' +
+      'The commit named is the one a bisection of that window located (paired A/Bs against its base), ' +
+      'else the one the detection placed the step at. The change in the title is the paired one. ' +
       "Issues cover the benchmark's gated metrics (compare.gate); the job summary and " +
       '`perfgate history` list every metric.',
     '',
@@ -145,12 +149,17 @@ export function changePointBody(step: StepAlert, dataBranch: string, checkedAt: 
   ].join('\n')
 }
 
+/** A step's change as the pairs measured it when they confirmed it, else as stored. */
+function measuredRatio(point: HistoryChangePoint): number {
+  return point.confirmed?.verdict === 'confirmed' ? point.confirmed.ratio : point.ratio
+}
+
 /** "; confirmed between 1a2b3c4 and 5d6e7f8: +9.8 % (+8.1 % … +11.5 %), 30 pairs". */
 function confirmationText(point: HistoryChangePoint): string {
   const c = point.confirmed
   if (!c || c.verdict !== 'confirmed') return ''
   return (
-    `; confirmed ${betweenText(c)}: ${formatChange(c.ratio)} ` +
+    `; confirmed ${whereText(c)}: ${formatChange(c.ratio)} ` +
     `(${formatChange(c.low)} … ${formatChange(c.high)}), ${c.pairs} pairs`
   )
 }

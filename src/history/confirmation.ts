@@ -51,6 +51,22 @@ export interface StepConfirmation {
   readonly metrics: readonly ConfirmationMetric[]
   /** Why the A/B could not be measured (then `metrics` is empty). */
   readonly error?: string
+  /**
+   * Where in the window the step lies, when the pairs confirmed a step and the window
+   * holds more than one commit: a bisection of the window, each probe a paired A/B against
+   * the window's base (src/app/confirm.ts). Absent when not tried.
+   */
+  readonly located?: StepLocation
+}
+
+/** The outcome of locating a confirmed step inside its window. */
+export interface StepLocation {
+  /** Full sha of the step's first commit; absent when the bisection stopped short. */
+  readonly commit?: string
+  /** Paired A/Bs the bisection measured (0: the window held one commit). */
+  readonly probes: number
+  /** Why it stopped short, when `commit` is absent. */
+  readonly reason?: string
 }
 
 /** What a confirmation says about one step. */
@@ -61,6 +77,13 @@ export interface ConfirmedStep {
   /** The commits the pairs compared: the step lies between them (base excluded). */
   readonly base: string
   readonly head: string
+  /** The step's first commit as the bisection of the window located it, when it did. */
+  readonly at?: string
+  /**
+   * The pairs moved against the direction of the step the stored values showed (the
+   * runner's drift reversed it there): the step is the pairs' one, at their ratio.
+   */
+  readonly opposite: boolean
   readonly ratio: number
   readonly low: number
   readonly high: number
@@ -115,7 +138,16 @@ const SCHEMA = {
         }
       }
     },
-    error: { type: 'string', maxLength: 2000 }
+    error: { type: 'string', maxLength: 2000 },
+    located: {
+      type: 'object',
+      required: ['probes'],
+      properties: {
+        commit: { type: 'string', pattern: SHA.source },
+        probes: { type: 'integer', minimum: 0 },
+        reason: { type: 'string', maxLength: 2000 }
+      }
+    }
   }
 } as const
 
@@ -141,6 +173,26 @@ export function comparedCommits(confirmation: StepConfirmation): {
  */
 export function betweenText(compared: { readonly base: string; readonly head: string }): string {
   return `between ${compared.base.slice(0, 7)} and ${compared.head.slice(0, 7)}`
+}
+
+/**
+ * Where a confirmation places the step: "at 3c4d5e6 (located between 1a2b3c4 and
+ * 5d6e7f8)" when the window's bisection found the commit, else `betweenText`; and
+ * ", opposite to the stored values" when the pairs moved the other way (short shas and
+ * fixed words only: safe as markdown and on a terminal).
+ */
+export function whereText(confirmed: ConfirmedStep): string {
+  const between = betweenText(confirmed)
+  const where = confirmed.at ? `at ${confirmed.at.slice(0, 7)} (located ${between})` : between
+  return confirmed.opposite ? `${where}, opposite to the stored values` : where
+}
+
+/** The commit a step is named at: where its confirmation located it, else where it was found. */
+export function stepCommit(step: {
+  readonly commit: string
+  readonly confirmed: ConfirmedStep | null
+}): string {
+  return step.confirmed?.at ?? step.commit
 }
 
 /** The file's text (stable, trailing newline). */
@@ -179,9 +231,12 @@ export function parseConfirmation(text: string, file: string): StepConfirmation 
 
 /**
  * The verdict of a confirmation on a step of `stepRatio` in `metric`: confirmed when the
- * pairs show a significant change (p < alpha) in the step's direction whose estimate is at
- * least the threshold (the rule of a PR's regression, on the head against the base);
- * not confirmed otherwise; unmeasured when the A/B failed or lacks the metric.
+ * pairs show a significant change (p < alpha) whose estimate is at least the threshold
+ * either way (the rule of a PR's regression, on the head against the base); not confirmed
+ * otherwise; unmeasured when the A/B failed or lacks the metric. The pairs are the arbiter:
+ * the stored values place a step, but drift between stored runs can turn its direction
+ * (seen: stored −43 %, pairs +9.0 % [+6.5, +11.6]), so a change against it is a step too,
+ * marked `opposite`.
  */
 export function confirmationVerdict(
   confirmation: StepConfirmation,
@@ -193,6 +248,7 @@ export function confirmationVerdict(
   if (!measured || confirmation.error !== undefined) {
     return {
       ...compared,
+      opposite: false,
       ratio: NaN,
       low: NaN,
       high: NaN,
@@ -201,10 +257,13 @@ export function confirmationVerdict(
     }
   }
   const upper = 1 + measured.threshold
-  const beyond = stepRatio >= 1 ? measured.ratio >= upper : measured.ratio <= 1 / upper
+  const beyond = measured.ratio >= upper || measured.ratio <= 1 / upper
   const confirmed = measured.p < confirmation.alpha && beyond
+  const at = confirmed ? confirmation.located?.commit : undefined
   return {
     ...compared,
+    ...(at !== undefined ? { at } : {}),
+    opposite: confirmed && measured.ratio >= 1 !== stepRatio >= 1,
     ratio: measured.ratio,
     low: measured.low,
     high: measured.high,

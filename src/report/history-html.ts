@@ -10,7 +10,7 @@
  * with every `<` escaped, and is put into the document with `textContent`, never as markup.
  */
 import { HEADLINE_METRICS, metricLabel } from '../metrics.js'
-import { betweenText } from '../history/confirmation.js'
+import { stepCommit, whereText } from '../history/confirmation.js'
 import type { HistoryReport } from '../history/series.js'
 import { escapeHtml } from './html.js'
 
@@ -122,7 +122,10 @@ function dashboardCharts(report: HistoryReport): { charts: ChartData[]; commits:
       low: series.points.map((point) => shown(Math.min(...point.values))),
       high: series.points.map((point) => shown(Math.max(...point.values))),
       changePoints: steps.map((step) => ({
-        index: commits.indexOf(step.commit),
+        // Drawn where the confirmation located it when that commit was stored; else found.
+        index: commits.includes(stepCommit(step))
+          ? commits.indexOf(stepCommit(step))
+          : commits.indexOf(step.commit),
         ratio: step.ratio,
         ciLow: step.ciLow,
         ciHigh: step.ciHigh,
@@ -136,7 +139,7 @@ function dashboardCharts(report: HistoryReport): { charts: ChartData[]; commits:
                 low: step.confirmed.low,
                 high: step.confirmed.high,
                 pairs: step.confirmed.pairs,
-                between: betweenText(step.confirmed)
+                between: whereText(step.confirmed)
               }
             : null,
         ...(step.accepted

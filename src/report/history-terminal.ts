@@ -5,7 +5,7 @@
  * Each step says where it stands: confirmed by a paired re-measure across its window
  * (with the commits compared and that A/B's ratio), not confirmed, accepted, or a candidate.
  */
-import { betweenText } from '../history/confirmation.js'
+import { whereText } from '../history/confirmation.js'
 import type { HistoryChangePoint, HistoryReport, HistorySeries } from '../history/series.js'
 import { HEADLINE_METRICS, METRICS, metricLabel } from '../metrics.js'
 import { formatMetric } from './format.js'
@@ -48,7 +48,7 @@ function describeStatus(step: HistoryChangePoint): string {
   const measured = step.confirmed
   const pairs =
     measured && measured.verdict !== 'unmeasured'
-      ? `: ${betweenText(measured)} ${percent(measured.ratio)} ` +
+      ? `: ${whereText(measured)} ${percent(measured.ratio)} ` +
         `[${percent(measured.low)}, ${percent(measured.high)}], ${measured.pairs} pairs`
       : ''
   switch (step.status) {
