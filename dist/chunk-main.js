@@ -13,13 +13,13 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a6 as commonjsGlobal, a7 as printable, a8 as getDefaultExportFromCjs, a9 as parseAcceptCommands, aa as ALL_BENCHMARKS, ab as limitsOf, ac as reportMarker, R as RequestError$1, ad as RefusedError, ae as loadYaml, af as readRegularFile, ag as MAX_CONFIG_FILE_BYTES, X as terminalName, C as CI_LABEL, ah as DEFAULT_COMMENT_ID, ai as escapeMarkdown, aj as renderMarkdownWithin, ak as topLevel, l as loadConfigFile, Z as VERSION$8, al as DEFAULT_DATA_BRANCH, am as parseResults, an as confirmationPath, ao as serializeConfirmation, ap as parseConfirmation, aq as gitInvocation, U as serializeResults, ar as stepCommit, m as metricLabel, as as formatChange, at as formatP, i as formatMetric, au as neutralizeAutolinks, w as whereText, av as buildSeries, u as readDataBranch, v as readBranchConfirmations, y as historyOf, aw as confirmNewSteps, c as createProcessTrialRunner, ax as NEW_WINDOW, z as renderHistoryHtml, A as loadChartLibrary, ay as OUTPUT_FILES, Y as renderMarkdownReport, V as renderTerminalReport, W as renderTerminalVerdict, az as checkoutGit, aA as outcomeOfError, E as EXIT, f as failureOf, T as prRun, a2 as createProcessProfileRunner, a0 as readResultsFile, q as quote, aB as DEFAULT_OUTPUT_DIR, S as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a1 as parseShard, $ as MEASURE_VALUES, _ as FAIL_ON_VALUES } from './chunk-terminal.js';
+import { a7 as commonjsGlobal, a8 as getDefaultExportFromCjs, a9 as parseAcceptCommands, aa as ALL_BENCHMARKS, ab as limitsOf, ac as reportMarker, R as RequestError$1, ad as RefusedError, ae as loadYaml, af as readRegularFile, ag as MAX_CONFIG_FILE_BYTES, X as terminalName, C as CI_LABEL, ah as DEFAULT_COMMENT_ID, ai as escapeMarkdown, aj as renderMarkdownWithin, ak as topLevel, l as loadConfigFile, Z as VERSION$8, al as DEFAULT_DATA_BRANCH, am as parseResults, an as confirmationPath, ao as serializeConfirmation, ap as parseConfirmation, aq as gitInvocation, U as serializeResults, ar as stepCommit, m as metricLabel, as as formatChange, at as formatP, i as formatMetric, au as neutralizeAutolinks, w as whereText, av as buildSeries, u as readDataBranch, v as readBranchConfirmations, y as historyOf, aw as confirmNewSteps, c as createProcessTrialRunner, ax as NEW_WINDOW, z as renderHistoryHtml, A as loadChartLibrary, ay as OUTPUT_FILES, Y as renderMarkdownReport, V as renderTerminalReport, W as renderTerminalVerdict, az as checkoutGit, aA as outcomeOfError, E as EXIT, f as failureOf, T as prRun, a3 as createProcessProfileRunner, a1 as readResultsFile, aB as shardFilesUnder, q as quote, aC as DEFAULT_OUTPUT_DIR, S as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a2 as parseShard, $ as MEASURE_VALUES, _ as FAIL_ON_VALUES } from './chunk-terminal.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { readdirSync, lstatSync, readFileSync as readFileSync$1, realpathSync, mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync as readFileSync$1, realpathSync, mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { c as cleanUpEverything } from './chunk-signals.js';
 import { t as takeSecrets } from './chunk-start-env.js';
@@ -29090,87 +29090,6 @@ function warning(message, properties = {}) {
 }
 
 /**
- * Finding files by name under a directory whose contents perfgate did not write (the
- * shards' downloaded artifacts). The walk stays inside the directory: symbolic links are
- * never followed (a link to `..` would loop, a link to `/etc` would walk it), FIFOs,
- * sockets and devices are never opened, and depth and entry count are bounded. Whatever
- * is skipped is said in one line naming it.
- */
-/** Bounds of a walk: artifacts unpack one or two folders deep, with a few files each. */
-const FIND_LIMITS = { depth: 8, entries: 10_000 };
-/** What a directory entry is, without following it (lstat when the type is unknown). */
-function kindOf(entry, full) {
-    if (entry.isFile())
-        return 'file';
-    if (entry.isDirectory())
-        return 'directory';
-    if (entry.isSymbolicLink())
-        return 'a symbolic link (not followed)';
-    if (entry.isFIFO())
-        return 'a FIFO';
-    if (entry.isSocket())
-        return 'a socket';
-    if (entry.isCharacterDevice() || entry.isBlockDevice())
-        return 'a device';
-    try {
-        const stat = lstatSync(full);
-        return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'not a regular file';
-    }
-    catch (error) {
-        return `unreadable (${error.message})`;
-    }
-}
-/**
- * Regular files named `name` under `dir` (sorted), breadth first. A `dir` that does not
- * exist or is not a directory gives none.
- */
-function findFilesNamed(dir, name, options) {
-    const maxDepth = options.maxDepth ?? FIND_LIMITS.depth;
-    const maxEntries = options.maxEntries ?? FIND_LIMITS.entries;
-    const shown = (full) => printable(path.relative(dir, full) || '.');
-    const found = [];
-    let seen = 0;
-    let level = [dir];
-    for (let depth = 0; level.length > 0; depth++) {
-        const next = [];
-        for (const folder of level) {
-            let entries;
-            try {
-                entries = readdirSync(folder, { withFileTypes: true });
-            }
-            catch (error) {
-                if (folder !== dir)
-                    options.onSkip(`skipping ${shown(folder)}: ${error.message}`);
-                continue;
-            }
-            for (const entry of entries) {
-                if (++seen > maxEntries) {
-                    options.onSkip(`stopped searching after ${maxEntries} entries`);
-                    return found.sort();
-                }
-                const full = path.join(folder, entry.name);
-                const kind = kindOf(entry, full);
-                if (kind === 'directory') {
-                    if (depth + 1 < maxDepth)
-                        next.push(full);
-                    else
-                        options.onSkip(`skipping ${shown(full)}: deeper than ${maxDepth} levels`);
-                }
-                else if (kind === 'file') {
-                    if (entry.name === name)
-                        found.push(full);
-                }
-                else {
-                    options.onSkip(`skipping ${shown(full)}: ${kind}`);
-                }
-            }
-        }
-        level = next;
-    }
-    return found.sort();
-}
-
-/**
  * The one PR comment per config: found by its hidden marker, which must be the body's
  * whole first line, among comments written by the token's own identity; updated in place,
  * else created. Never edits a comment someone else wrote (a user may quote the marker),
@@ -38939,17 +38858,9 @@ function requestOf(plan, step) {
 }
 /** mode: merge — the shards' results.json files under `shard-results` (downloaded artifacts). */
 function shardFiles({ inputs, cwd, io }) {
-    const found = findFilesNamed(path.resolve(cwd, inputs.shardResults), OUTPUT_FILES.results, {
-        onSkip: (line) => io.log.info(`perfgate: ${inputs.shardResults}: ${line}`)
-    });
-    if (found.length === 0) {
-        throw new RequestError$1(`${inputs.shardResults}: no results.json of any shard found (download the shard artifacts there)`);
-    }
-    io.log.info(`perfgate: merging ${found.length} shard results from ${inputs.shardResults}`);
-    return found.map((file) => ({
-        source: path.relative(cwd, file),
-        results: readResultsFile(cwd, file)
-    }));
+    const files = shardFilesUnder(cwd, inputs.shardResults, (line) => io.log.info(`perfgate: ${inputs.shardResults}: ${line}`));
+    io.log.info(`perfgate: merging ${files.length} shard results from ${inputs.shardResults}`);
+    return files;
 }
 /**
  * Where a run's judged results go, in order: results.json, report.md and the job summary,

@@ -1,5 +1,5 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-import { constants as constants$2, openSync, fstatSync, readSync, closeSync, statSync, accessSync, writeFileSync, mkdirSync, rmSync, renameSync, realpathSync, lstatSync, readlinkSync, readFileSync, readdirSync, existsSync, mkdtempSync, symlinkSync, chmodSync, copyFileSync } from 'node:fs';
+import { readdirSync, lstatSync, constants as constants$2, openSync, fstatSync, readSync, closeSync, statSync, accessSync, writeFileSync, mkdirSync, rmSync, renameSync, realpathSync, readlinkSync, readFileSync, existsSync, mkdtempSync, symlinkSync, chmodSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync, spawn } from 'node:child_process';
 import { r as registerCleanup, a as createTempDir } from './chunk-signals.js';
@@ -18453,6 +18453,95 @@ function parseConfig(text, configPath, options) {
     return config;
 }
 
+/**
+ * Finding files by name under a directory whose contents perfgate did not write (the
+ * shards' downloaded artifacts). The walk stays inside the directory: symbolic links are
+ * never followed (a link to `..` would loop, a link to `/etc` would walk it), FIFOs,
+ * sockets and devices are never opened, and depth and entry count are bounded. Whatever
+ * is skipped is said in one line naming it.
+ */
+/** Bounds of a walk: artifacts unpack one or two folders deep, with a few files each. */
+const FIND_LIMITS = { depth: 8, entries: 10_000 };
+/** What a directory entry is, without following it (lstat when the type is unknown). */
+function kindOf(entry, full) {
+    if (entry.isFile())
+        return 'file';
+    if (entry.isDirectory())
+        return 'directory';
+    if (entry.isSymbolicLink())
+        return 'a symbolic link (not followed)';
+    if (entry.isFIFO())
+        return 'a FIFO';
+    if (entry.isSocket())
+        return 'a socket';
+    if (entry.isCharacterDevice() || entry.isBlockDevice())
+        return 'a device';
+    try {
+        const stat = lstatSync(full);
+        return stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'not a regular file';
+    }
+    catch (error) {
+        return `unreadable (${error.message})`;
+    }
+}
+/**
+ * Regular files named `name` under `dir` (sorted), breadth first. A `dir` that does not
+ * exist or is not a directory gives none.
+ */
+function findFilesNamed(dir, name, options) {
+    const maxDepth = options.maxDepth ?? FIND_LIMITS.depth;
+    const maxEntries = options.maxEntries ?? FIND_LIMITS.entries;
+    const shown = (full) => printable(path.relative(dir, full) || '.');
+    const found = [];
+    let seen = 0;
+    let level = [dir];
+    for (let depth = 0; level.length > 0; depth++) {
+        const next = [];
+        for (const folder of level) {
+            let entries;
+            try {
+                entries = readdirSync(folder, { withFileTypes: true });
+            }
+            catch (error) {
+                if (folder !== dir)
+                    options.onSkip(`skipping ${shown(folder)}: ${error.message}`);
+                continue;
+            }
+            for (const entry of entries) {
+                if (++seen > maxEntries) {
+                    options.onSkip(`stopped searching after ${maxEntries} entries`);
+                    return found.sort();
+                }
+                const full = path.join(folder, entry.name);
+                const kind = kindOf(entry, full);
+                if (kind === 'directory') {
+                    if (depth + 1 < maxDepth)
+                        next.push(full);
+                    else
+                        options.onSkip(`skipping ${shown(full)}: deeper than ${maxDepth} levels`);
+                }
+                else if (kind === 'file') {
+                    if (entry.name === name)
+                        found.push(full);
+                }
+                else {
+                    options.onSkip(`skipping ${shown(full)}: ${kind}`);
+                }
+            }
+        }
+        level = next;
+    }
+    return found.sort();
+}
+
+/** Errors in a request (bad flag values, a filter matching nothing): exit 2. */
+class RequestError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RequestError';
+    }
+}
+
 const RESULTS_SCHEMA_VERSION = 1;
 
 /**
@@ -18919,6 +19008,22 @@ function openOutput(cwd, file, stdout) {
         }
     };
 }
+/** The shards' results files as named (relative to `cwd`), each read and checked. */
+function readShardFiles(cwd, files) {
+    return files.map((file) => ({ source: file, results: readResultsFile(cwd, file) }));
+}
+/**
+ * Every shard's results.json under `dir` (the action's downloaded artifacts; `onSkip`
+ * hears what the search passed over), named relative to `cwd`; a RequestError when there
+ * is none.
+ */
+function shardFilesUnder(cwd, dir, onSkip) {
+    const found = findFilesNamed(path.resolve(cwd, dir), OUTPUT_FILES.results, { onSkip });
+    if (found.length === 0) {
+        throw new RequestError(`${dir}: no results.json of any shard found (download the shard artifacts there)`);
+    }
+    return readShardFiles(cwd, found.map((file) => path.relative(cwd, file)));
+}
 
 /** Exit codes of the command line (the action's `exit-code` output uses the same). */
 const EXIT = { passed: 0, gateFailed: 1, usage: 2, runtime: 3 };
@@ -18962,14 +19067,6 @@ function outcomeOf(results) {
     if (reasons.length > 0)
         return { exitCode: EXIT.runtime, verdict: 'error', reasons };
     return { exitCode: EXIT.passed, verdict: 'pass', reasons: [] };
-}
-
-/** Errors in a request (bad flag values, a filter matching nothing): exit 2. */
-class RequestError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'RequestError';
-    }
 }
 
 /** Most shards a suite can be split into (beyond that, a matrix is mostly start-up). */
@@ -72174,4 +72271,4 @@ function renderTerminalVerdict(model) {
     return forTerminal(lines.join('\n') + '\n', names);
 }
 
-export { MEASURE_VALUES as $, loadChartLibrary as A, stepsToConfirm as B, CI_LABEL as C, DEFAULT_LOOKS as D, EXIT as E, ConfigError as F, confirmSteps as G, HEADLINE_METRICS as H, parseConfig as I, workerArgs as J, startChild as K, workerNode as L, MAX_TRIALS as M, HARNESS_URLS as N, OutputError as O, API_URL as P, describeExit as Q, RequestError as R, DEFAULT_CONFIG_FILE as S, prRun as T, serializeResults as U, renderTerminalReport as V, renderTerminalVerdict as W, terminalName as X, renderMarkdownReport as Y, VERSION as Z, FAIL_ON_VALUES as _, studentTQuantile as a, readResultsFile as a0, parseShard as a1, createProcessProfileRunner as a2, parseDuration as a3, MAX_DURATION_MS as a4, readCheckout as a5, commonjsGlobal as a6, printable as a7, getDefaultExportFromCjs as a8, parseAcceptCommands as a9, outcomeOfError as aA, DEFAULT_OUTPUT_DIR as aB, ALL_BENCHMARKS as aa, limitsOf as ab, reportMarker as ac, RefusedError as ad, loadYaml as ae, readRegularFile as af, MAX_CONFIG_FILE_BYTES as ag, DEFAULT_COMMENT_ID as ah, escapeMarkdown as ai, renderMarkdownWithin as aj, topLevel as ak, DEFAULT_DATA_BRANCH as al, parseResults as am, confirmationPath as an, serializeConfirmation as ao, parseConfirmation as ap, gitInvocation as aq, stepCommit as ar, formatChange as as, formatP as at, neutralizeAutolinks as au, buildSeries as av, confirmNewSteps as aw, NEW_WINDOW as ax, OUTPUT_FILES as ay, checkoutGit as az, bisectRegression as b, createProcessTrialRunner as c, planLooks as d, renderTextTable as e, failureOf as f, formatPercent as g, formatDuration as h, formatMetric as i, METRICS as j, gitSync as k, loadConfigFile as l, metricLabel as m, readResultsDir as n, openOutput as o, parseWholeNumber as p, quote as q, runBenchmarks as r, sanitizeChildText as s, displayPath as t, readDataBranch as u, readBranchConfirmations as v, whereText as w, HistoryError as x, historyOf as y, renderHistoryHtml as z };
+export { MEASURE_VALUES as $, loadChartLibrary as A, stepsToConfirm as B, CI_LABEL as C, DEFAULT_LOOKS as D, EXIT as E, ConfigError as F, confirmSteps as G, HEADLINE_METRICS as H, parseConfig as I, workerArgs as J, startChild as K, workerNode as L, MAX_TRIALS as M, HARNESS_URLS as N, OutputError as O, API_URL as P, describeExit as Q, RequestError as R, DEFAULT_CONFIG_FILE as S, prRun as T, serializeResults as U, renderTerminalReport as V, renderTerminalVerdict as W, terminalName as X, renderMarkdownReport as Y, VERSION as Z, FAIL_ON_VALUES as _, studentTQuantile as a, readShardFiles as a0, readResultsFile as a1, parseShard as a2, createProcessProfileRunner as a3, parseDuration as a4, MAX_DURATION_MS as a5, readCheckout as a6, commonjsGlobal as a7, getDefaultExportFromCjs as a8, parseAcceptCommands as a9, outcomeOfError as aA, shardFilesUnder as aB, DEFAULT_OUTPUT_DIR as aC, ALL_BENCHMARKS as aa, limitsOf as ab, reportMarker as ac, RefusedError as ad, loadYaml as ae, readRegularFile as af, MAX_CONFIG_FILE_BYTES as ag, DEFAULT_COMMENT_ID as ah, escapeMarkdown as ai, renderMarkdownWithin as aj, topLevel as ak, DEFAULT_DATA_BRANCH as al, parseResults as am, confirmationPath as an, serializeConfirmation as ao, parseConfirmation as ap, gitInvocation as aq, stepCommit as ar, formatChange as as, formatP as at, neutralizeAutolinks as au, buildSeries as av, confirmNewSteps as aw, NEW_WINDOW as ax, OUTPUT_FILES as ay, checkoutGit as az, bisectRegression as b, createProcessTrialRunner as c, planLooks as d, renderTextTable as e, failureOf as f, formatPercent as g, formatDuration as h, formatMetric as i, METRICS as j, gitSync as k, loadConfigFile as l, metricLabel as m, readResultsDir as n, openOutput as o, parseWholeNumber as p, quote as q, runBenchmarks as r, sanitizeChildText as s, displayPath as t, readDataBranch as u, readBranchConfirmations as v, whereText as w, HistoryError as x, historyOf as y, renderHistoryHtml as z };

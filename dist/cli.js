@@ -1,7 +1,7 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { f as failureOf, s as sanitizeChildText, R as RequestError, q as quote, p as parseWholeNumber, E as EXIT, M as MAX_TRIALS, l as loadConfigFile, b as bisectRegression, c as createProcessTrialRunner, C as CI_LABEL, a as studentTQuantile, r as runBenchmarks, d as planLooks, H as HEADLINE_METRICS, m as metricLabel, D as DEFAULT_LOOKS, e as renderTextTable, g as formatPercent, h as formatDuration, i as formatMetric, j as METRICS, w as whereText, o as openOutput, O as OutputError, k as gitSync, n as readResultsDir, t as displayPath, u as readDataBranch, v as readBranchConfirmations, x as HistoryError, y as historyOf, z as renderHistoryHtml, A as loadChartLibrary, B as stepsToConfirm, F as ConfigError, G as confirmSteps, I as parseConfig, J as workerArgs, K as startChild, L as workerNode, N as HARNESS_URLS, P as API_URL, Q as describeExit, S as DEFAULT_CONFIG_FILE, T as prRun, U as serializeResults, V as renderTerminalReport, W as renderTerminalVerdict, X as terminalName, Y as renderMarkdownReport, Z as VERSION, _ as FAIL_ON_VALUES, $ as MEASURE_VALUES, a0 as readResultsFile, a1 as parseShard, a2 as createProcessProfileRunner, a3 as parseDuration, a4 as MAX_DURATION_MS, a5 as readCheckout } from './chunk-terminal.js';
+import { f as failureOf, s as sanitizeChildText, R as RequestError, q as quote, p as parseWholeNumber, E as EXIT, M as MAX_TRIALS, l as loadConfigFile, b as bisectRegression, c as createProcessTrialRunner, C as CI_LABEL, a as studentTQuantile, r as runBenchmarks, d as planLooks, H as HEADLINE_METRICS, m as metricLabel, D as DEFAULT_LOOKS, e as renderTextTable, g as formatPercent, h as formatDuration, i as formatMetric, j as METRICS, w as whereText, o as openOutput, O as OutputError, k as gitSync, n as readResultsDir, t as displayPath, u as readDataBranch, v as readBranchConfirmations, x as HistoryError, y as historyOf, z as renderHistoryHtml, A as loadChartLibrary, B as stepsToConfirm, F as ConfigError, G as confirmSteps, I as parseConfig, J as workerArgs, K as startChild, L as workerNode, N as HARNESS_URLS, P as API_URL, Q as describeExit, S as DEFAULT_CONFIG_FILE, T as prRun, U as serializeResults, V as renderTerminalReport, W as renderTerminalVerdict, X as terminalName, Y as renderMarkdownReport, Z as VERSION, _ as FAIL_ON_VALUES, $ as MEASURE_VALUES, a0 as readShardFiles, a1 as readResultsFile, a2 as parseShard, a3 as createProcessProfileRunner, a4 as parseDuration, a5 as MAX_DURATION_MS, a6 as readCheckout } from './chunk-terminal.js';
 import { randomInt } from 'node:crypto';
 import { m as median } from './chunk-count.js';
 import { existsSync, writeFileSync, readdirSync, statSync, readFileSync } from 'node:fs';
@@ -1430,10 +1430,7 @@ async function commandMerge(args, io) {
     if (parsed.positionals.length === 0) {
         throw new UsageError('merge needs the results files of every shard: <shard-results.json>...');
     }
-    const files = parsed.positionals.map((file) => ({
-        source: file,
-        results: readResultsFile(io.cwd, file)
-    }));
+    const files = readShardFiles(io.cwd, parsed.positionals);
     const outputs = openOutputs(parsed.values, io);
     return judgeAndPresent({ kind: 'merge', shards: files }, outputs, io);
 }

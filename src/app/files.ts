@@ -17,11 +17,14 @@ import {
   writeFileSync
 } from 'node:fs'
 import path from 'node:path'
-import { DEFAULT_CONFIG_FILE } from '../config/defaults.js'
+import { DEFAULT_CONFIG_FILE, OUTPUT_FILES } from '../config/defaults.js'
 import { ConfigError } from '../config/errors.js'
 import { decodeConfigText } from '../config/decode.js'
 import { parseConfig } from '../config/parse.js'
 import type { Config, Measure } from '../config/types.js'
+import { findFilesNamed } from './find-files.js'
+import type { ShardFile } from './merge.js'
+import { RequestError } from './requests.js'
 import { registerCleanup } from '../process/cleanup.js'
 import { MAX_RESULTS_FILE_BYTES, parseResults, ResultsError } from '../results/format.js'
 import { readRegularFile } from '../regular-file.js'
@@ -208,4 +211,31 @@ export function openOutput(
       }
     }
   }
+}
+
+/** The shards' results files as named (relative to `cwd`), each read and checked. */
+export function readShardFiles(cwd: string, files: readonly string[]): ShardFile[] {
+  return files.map((file) => ({ source: file, results: readResultsFile(cwd, file) }))
+}
+
+/**
+ * Every shard's results.json under `dir` (the action's downloaded artifacts; `onSkip`
+ * hears what the search passed over), named relative to `cwd`; a RequestError when there
+ * is none.
+ */
+export function shardFilesUnder(
+  cwd: string,
+  dir: string,
+  onSkip: (line: string) => void
+): ShardFile[] {
+  const found = findFilesNamed(path.resolve(cwd, dir), OUTPUT_FILES.results, { onSkip })
+  if (found.length === 0) {
+    throw new RequestError(
+      `${dir}: no results.json of any shard found (download the shard artifacts there)`
+    )
+  }
+  return readShardFiles(
+    cwd,
+    found.map((file) => path.relative(cwd, file))
+  )
 }

@@ -6,7 +6,7 @@
  */
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { displayPath, loadConfigFile, readResultsFile } from '../app/files.js'
+import { displayPath, loadConfigFile, readResultsFile, readShardFiles } from '../app/files.js'
 import { EXIT } from '../app/outcome.js'
 import type { BaselineRequest, MeasureRequest } from '../app/pr-run.js'
 import type { ProgressStream } from '../app/progress.js'
@@ -201,10 +201,7 @@ async function commandMerge(args: string[], io: CliIo): Promise<number> {
   if (parsed.positionals.length === 0) {
     throw new UsageError('merge needs the results files of every shard: <shard-results.json>...')
   }
-  const files = parsed.positionals.map((file) => ({
-    source: file,
-    results: readResultsFile(io.cwd, file)
-  }))
+  const files = readShardFiles(io.cwd, parsed.positionals)
   const outputs = openOutputs(parsed.values, io)
   return judgeAndPresent({ kind: 'merge', shards: files }, outputs, io)
 }

@@ -9,8 +9,7 @@ import * as core from '@actions/core'
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { failureOf } from '../app/errors.js'
-import { loadConfigFile, readResultsFile } from '../app/files.js'
-import { findFilesNamed } from '../app/find-files.js'
+import { loadConfigFile, readResultsFile, shardFilesUnder } from '../app/files.js'
 import { EXIT, outcomeOfError, type Outcome } from '../app/outcome.js'
 import {
   prRun,
@@ -20,8 +19,6 @@ import {
   type PrRunRequest,
   type Publisher
 } from '../app/pr-run.js'
-import { RequestError } from '../app/requests.js'
-import { OUTPUT_FILES } from '../config/defaults.js'
 import { checkoutGit } from '../git/checkout.js'
 import { createProcessTrialRunner } from '../runners/index.js'
 import { createProcessProfileRunner, type ProfileRunner } from '../runners/profile.js'
@@ -136,19 +133,11 @@ function requestOf(plan: Carried, step: Step): PrRunRequest {
 
 /** mode: merge — the shards' results.json files under `shard-results` (downloaded artifacts). */
 function shardFiles({ inputs, cwd, io }: Step) {
-  const found = findFilesNamed(path.resolve(cwd, inputs.shardResults), OUTPUT_FILES.results, {
-    onSkip: (line) => io.log.info(`perfgate: ${inputs.shardResults}: ${line}`)
-  })
-  if (found.length === 0) {
-    throw new RequestError(
-      `${inputs.shardResults}: no results.json of any shard found (download the shard artifacts there)`
-    )
-  }
-  io.log.info(`perfgate: merging ${found.length} shard results from ${inputs.shardResults}`)
-  return found.map((file) => ({
-    source: path.relative(cwd, file),
-    results: readResultsFile(cwd, file)
-  }))
+  const files = shardFilesUnder(cwd, inputs.shardResults, (line) =>
+    io.log.info(`perfgate: ${inputs.shardResults}: ${line}`)
+  )
+  io.log.info(`perfgate: merging ${files.length} shard results from ${inputs.shardResults}`)
+  return files
 }
 
 /**
