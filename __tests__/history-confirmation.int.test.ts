@@ -238,5 +238,23 @@ describe('confirmations in the history', () => {
     const others = at.filter((c) => c.metric !== 'p50')
     expect(others.map((c) => c.metric).sort()).toEqual(['ops', 'p95'])
     for (const c of others) expect(c).toMatchObject({ status: 'candidate', confirmed: null })
+
+    // Drift turned the step around in the stored values: the pairs decide. A step the
+    // stored values show up, the pairs measured down, is confirmed at the pairs' ratio,
+    // marked opposite and placed where the window's bisection located it.
+    const turned: StepConfirmation = {
+      ...stored,
+      metrics: [{ metric: 'p50', ratio: 0.9, low: 0.88, high: 0.92, p: 1e-6, threshold: 0.04 }],
+      located: { commit: fakeSha(19), probes: 2 }
+    }
+    const opposite = historyOf(entries, { confirmations: [turned] }).changePoints.find(
+      (c) => c.commit === fakeSha(20) && c.metric === 'p50'
+    )
+    expect(opposite).toMatchObject({
+      ratio: expect.any(Number),
+      status: 'confirmed',
+      confirmed: { ratio: 0.9, verdict: 'confirmed', opposite: true, at: fakeSha(19) }
+    })
+    expect(opposite!.ratio).toBeGreaterThan(1.1)
   })
 })
