@@ -66602,6 +66602,7 @@ async function bisectRegression(request, deps) {
     });
     // A count (instructions) repeats: one pair per step decides, as in `run --base`.
     const counted = noiseFloorOf(metric) !== undefined;
+    const ownThreshold = metricThreshold(benchmark.compare, metric);
     const timeLeft = () => request.budgetMs === undefined ? Infinity : request.budgetMs - (now() - started);
     /** Bad as the caller measured it: moved, by the caller's own test. */
     const knownStep = (commit, measured) => ({
@@ -66613,7 +66614,6 @@ async function bisectRegression(request, deps) {
         moved: true,
         decision: 'moved'
     });
-    const ownThreshold = metricThreshold(benchmark.compare, metric);
     const progress = createPairedProgress(deps.log);
     const goodCheckout = await prepareBaseCheckout(config, good.commit, log, {
         mergeBase: false,

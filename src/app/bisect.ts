@@ -299,6 +299,7 @@ export async function bisectRegression(
   })
   // A count (instructions) repeats: one pair per step decides, as in `run --base`.
   const counted = noiseFloorOf(metric) !== undefined
+  const ownThreshold = metricThreshold(benchmark.compare, metric)
   const timeLeft = () =>
     request.budgetMs === undefined ? Infinity : request.budgetMs - (now() - started)
   /** Bad as the caller measured it: moved, by the caller's own test. */
@@ -311,7 +312,6 @@ export async function bisectRegression(
     moved: true,
     decision: 'moved'
   })
-  const ownThreshold = metricThreshold(benchmark.compare, metric)
   const progress = createPairedProgress(deps.log)
 
   const goodCheckout = await prepareBaseCheckout(config, good.commit, log, {
