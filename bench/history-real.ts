@@ -11,8 +11,10 @@
  * both, the step's place and the confirmation's wall time.
  *
  * Runs the built CLI (`bin/perfgate.js`; `npm run build` first), as child processes.
- * Options: --commits N (30), --step N (20), --trials N (5), --busy FROM-TO[,FROM-TO] (the
- * commits measured beside the neighbour, default 8-13,23-26), --keep (keep the repository).
+ * Options: --commits N (30), --step N (20), --trials N (5; 1 with --measure instructions), --busy FROM-TO[,FROM-TO] (the
+ * commits measured beside the neighbour, default 8-13,23-26), --measure time|instructions|both
+ * (the config's `measure`, default time; instructions needs valgrind), --keep (keep the
+ * repository).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -30,7 +32,10 @@ const BUILT = fileURLToPath(new URL('../dist/', import.meta.url))
 const ITERATIONS = 2_000_000
 const STEP = 1.08
 
-const CONFIG = [
+/** The config; `measure` as the run's `--measure` would set it (time, instructions or both). */
+const configText = (measure: string) => [`measure: ${measure}`, ...CONFIG_BENCHMARKS].join('\n')
+
+const CONFIG_BENCHMARKS = [
   'trials: 5',
   'benchmarks:',
   '  - name: stepped',
@@ -64,10 +69,10 @@ function workSource(iterations: number): string {
 }
 
 /** The repository: commit 1..commits, the stepped loop 8 % longer from commit `step` on. */
-function makeRepo(root: string, commits: number, step: number): string[] {
+function makeRepo(root: string, commits: number, step: number, measure: string): string[] {
   mkdirSync(path.join(root, 'bench'), { recursive: true })
   mkdirSync(path.join(root, 'src'))
-  writeFileSync(path.join(root, 'perfgate.yml'), CONFIG)
+  writeFileSync(path.join(root, 'perfgate.yml'), configText(measure))
   writeFileSync(path.join(root, 'bench/work.bench.js'), BENCH_FILE)
   git(root, 'init', '--quiet', '--initial-branch=main')
   const shas: string[] = []
@@ -146,8 +151,13 @@ const geometricMean = (xs: number[]) =>
  * medians (SD of their logs, commit to commit) and the ratio of their geometric means
  * after and before the planted step.
  */
-function printSpread(report: HistoryReport, shas: string[], step: number): void {
-  const means = report.series.filter((s) => s.metric === 'mean')
+function printSpread(
+  report: HistoryReport,
+  shas: string[],
+  step: number,
+  metric: 'mean' | 'instructions'
+): void {
+  const means = report.series.filter((s) => s.metric === metric)
   const [stepped, unchanged] = ['stepped', 'unchanged'].map((b) =>
     means.find((s) => s.benchmark === b)
   )
@@ -158,7 +168,7 @@ function printSpread(report: HistoryReport, shas: string[], step: number): void 
     const sd = Math.sqrt(logs.reduce((a, x) => a + (x - average) ** 2, 0) / (logs.length - 1))
     const ratios = logs.map(Math.exp)
     console.log(
-      `  stepped / unchanged mean: ${(sd * 100).toFixed(1)} % between commits; commits ` +
+      `  stepped / unchanged ${metric}: ${(sd * 100).toFixed(1)} % between commits; commits ` +
         `${step}+ / before: ${(geometricMean(ratios.slice(step - 1)) / geometricMean(ratios.slice(0, step - 1))).toFixed(3)}`
     )
   }
@@ -170,7 +180,7 @@ function printSpread(report: HistoryReport, shas: string[], step: number): void 
     const before = series.points.filter((p) => at(p) < step).map((p) => p.median)
     const after = series.points.filter((p) => at(p) >= step).map((p) => p.median)
     console.log(
-      `  ${series.benchmark} mean: ${(sd * 100).toFixed(1)} % between commits; ` +
+      `  ${series.benchmark} ${metric}: ${(sd * 100).toFixed(2)} % between commits; ` +
         `commits ${step}+ / before: ${(geometricMean(after) / geometricMean(before)).toFixed(3)}`
     )
   }
@@ -212,15 +222,26 @@ async function main() {
     options: {
       commits: { type: 'string', default: '30' },
       step: { type: 'string', default: '20' },
-      trials: { type: 'string', default: '5' },
+      trials: { type: 'string' },
       busy: { type: 'string', default: '8-13,23-26' },
+      measure: { type: 'string', default: 'time' },
       keep: { type: 'boolean', default: false }
     }
   })
   const commits = integerOption('commits', values.commits, 4)
   const step = integerOption('step', values.step, 2)
-  const trials = integerOption('trials', values.trials, 2)
+  // A count repeats: one per commit (a trial of each side per look, as `run --base` does).
+  const trials = integerOption(
+    'trials',
+    values.trials ?? (values.measure === 'instructions' ? '1' : '5'),
+    1
+  )
   const busy = busyCommits(values.busy)
+  if (!['time', 'instructions', 'both'].includes(values.measure)) {
+    throw new Error(
+      `--measure: expected time, instructions or both, got ${JSON.stringify(values.measure)}`
+    )
+  }
   if (!existsSync(BUILT)) throw new Error('dist/ is missing: run `npm run build` first')
   const dir = mkdtempSync(path.join(tmpdir(), 'perfgate-history-real-'))
   const remove = registerCleanup(() => rmSync(dir, { recursive: true, force: true }))
@@ -228,11 +249,11 @@ async function main() {
   const results = path.join(dir, 'results')
   mkdirSync(results)
   console.log(
-    `bench:history-real — ${commits} commits, +8 % at commit ${step}, ${trials} trials, ` +
+    `bench:history-real — ${commits} commits, +8 % at commit ${step}, ${trials} trials, measure ${values.measure}, ` +
       `neighbour at commits ${values.busy}; ${cpus().length} cores, load ${load()} at start`
   )
   try {
-    const shas = makeRepo(root, commits, step)
+    const shas = makeRepo(root, commits, step, values.measure)
     const started = performance.now()
     for (let i = 1; i <= commits; i++) {
       const spinner = busy.has(i) ? startSpinner() : undefined
@@ -256,7 +277,7 @@ async function main() {
       perfgate(root, ['history', '--dir', results, '--json'])
     ) as HistoryReport
     printReport('history --json', candidates, shas)
-    printSpread(candidates, shas, step)
+    printSpread(candidates, shas, step, values.measure === 'instructions' ? 'instructions' : 'mean')
     const confirmStarted = performance.now()
     const confirmed = JSON.parse(
       perfgate(root, ['history', '--dir', results, '--json', '--confirm'])
