@@ -20,7 +20,16 @@ export const REPEATABLE_NODE_FLAGS = [
   // machine (a busy one moved a collection into one count in ten: +2.9 %), and no
   // collection started by idle time (the wait for N).
   '--predictable-gc-schedule',
-  '--no-memory-reducer'
+  '--no-memory-reducer',
+  // Full collections in one pause when the heap reaches its limit, not marked in steps
+  // sized by the wall clock (V8 paces incremental marking to finish in ~500 ms of real
+  // time: a server slowed by a neighbour marked in 85 steps instead of 60, and the
+  // collection ended at another allocation), and young-generation collections when the
+  // young space is full, not at 80 % by a task that runs when the event loop gets to it.
+  // With both, an allocation-heavy fastify server beside a busy neighbour counted
+  // per request within 0.07 % instead of 4.7 % (docs/DESIGN.md, "Instruction counts").
+  '--no-incremental-marking',
+  '--no-minor-gc-task'
 ]
 
 /** A string as one word for `/bin/sh`: in single quotes, each `'` as `'\''`. */
