@@ -21,13 +21,14 @@ export const REPEATABLE_NODE_FLAGS = [
   // collection started by idle time (the wait for N).
   '--predictable-gc-schedule',
   '--no-memory-reducer',
-  // Full collections in one pause when the heap reaches its limit, not marked in steps
-  // sized by the wall clock (V8 paces incremental marking to finish in ~500 ms of real
-  // time: a server slowed by a neighbour marked in 85 steps instead of 60, and the
-  // collection ended at another allocation), and young-generation collections when the
-  // young space is full, not at 80 % by a task that runs when the event loop gets to it.
-  // With both, an allocation-heavy fastify server beside a busy neighbour counted
-  // per request within 0.07 % instead of 4.7 % (docs/DESIGN.md, "Instruction counts").
+  // Full collections in one pause when the old generation reaches its limit, not marked
+  // in steps sized by the wall clock (V8 paces incremental marking to finish in ~500 ms
+  // of real time: a server slowed by a neighbour marks in more steps and ends the cycle
+  // at another allocation), and young collections when the young space is full, not at
+  // 80 % by a task that runs whenever the event loop gets to it. With both, the example's
+  // allocation-heavy fastify endpoint beside a busy neighbour counts per request with an
+  // SD of 0.038 % instead of 1.9 % (`npm run bench:instructions -- --example`,
+  // docs/DESIGN.md "The collector and the clock").
   '--no-incremental-marking',
   '--no-minor-gc-task'
 ]
