@@ -33,10 +33,10 @@ export const REPEATABLE_NODE_FLAGS = [
  * gets to it. With them the example's allocation-heavy fastify endpoint beside a busy
  * neighbour counts per request with an SD of 0.038 % instead of 1.9 %
  * (`npm run bench:instructions -- --example`, docs/DESIGN.md "The collector and the
- * clock"). Function workers do not get them: their windows are counted between marks, and
- * a young collection started by a task runs between two windows, outside every count;
- * started when the space is full it falls inside windows, and the example's `parse
- * orders CSV` (windows of one call) read 0.6 % apart in an A/A pair.
+ * clock"). Function workers do not get them: with them the example's `parse orders CSV`
+ * (windows of one call) read 0.6 % apart in an A/A pair, likely because a young
+ * collection started by a task runs between two windows, outside every count, while one
+ * started when the space is full falls inside them.
  */
 export const CLOCK_FREE_GC_FLAGS = ['--no-incremental-marking', '--no-minor-gc-task']
 
