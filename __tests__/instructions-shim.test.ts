@@ -1,11 +1,15 @@
 // The counted environment's pure parts: the `node` shim's text and reading valgrind's
-// "Command:" lines for a Node process that ran without the repeatability flags.
+// "Command:" lines for a Node process that ran without the repeatability flags; and what
+// the flags do to a real Node's collector (its --trace-gc lines).
+import { spawnSync } from 'node:child_process'
 import {
   isUnflaggedNode,
   loggedCommand,
   nodeShimText,
+  REPEATABLE_NODE_FLAGS,
   shellWord,
-  unflaggedNodeProblem
+  unflaggedNodeProblem,
+  WHOLE_PROCESS_NODE_FLAGS
 } from '../src/runners/instructions/shim.js'
 
 const FLAGS = ['--predictable', '--hash-seed=1']
@@ -79,4 +83,43 @@ describe('unflaggedNodeProblem', () => {
     const problem = unflaggedNodeProblem([log('/usr/bin/node \x1b]0;title\x07x.mjs')], [], FLAGS)
     expect(problem?.error).toContain('/usr/bin/node \\x1b]0;title\\x07x.mjs')
   })
+})
+
+/**
+ * A program that allocates in 60 event-loop turns (a server's requests, in small), keeping
+ * a quarter of it: young collections, and old-generation growth that starts a full one.
+ */
+const ALLOCATING = `const keep = []
+let n = 0
+function chunk() {
+  for (let i = 0; i < 20000; i++) { const o = { i, s: 'x' + i }; if (i % 4 === 0) keep.push(o) }
+  if (++n < 60) setImmediate(chunk)
+}
+chunk()`
+
+/** The --trace-gc lines of ALLOCATING run by this node with `flags`. */
+function gcTrace(flags: readonly string[]): string[] {
+  const run = spawnSync(process.execPath, [...flags, '--trace-gc', '-e', ALLOCATING], {
+    encoding: 'utf8',
+    timeout: 60_000
+  })
+  if (run.status !== 0) throw new Error(`node exited ${run.status ?? run.signal}: ${run.stderr}`)
+  return run.stdout.split('\n').filter((line) => /Scavenge|Mark-Compact/.test(line))
+}
+
+/** A collection started by a task, or a full one marked in steps sized by the clock. */
+const CLOCKED = /\btask\b|since start of marking/
+
+describe('the collector flags of a process counted whole, on a real node', () => {
+  it('collect only when a space is full: no collection by a task, no marking in timed steps', () => {
+    const lines = gcTrace(WHOLE_PROCESS_NODE_FLAGS)
+    expect(lines.filter((line) => line.includes('Scavenge')).length).toBeGreaterThan(5)
+    expect(lines.filter((line) => CLOCKED.test(line))).toEqual([])
+  }, 60_000)
+
+  it('without them (as a function worker runs), the same program collects by task and marks in steps', () => {
+    const lines = gcTrace(REPEATABLE_NODE_FLAGS)
+    expect(lines.some((line) => /Scavenge.*\btask\b/.test(line))).toBe(true)
+    expect(lines.some((line) => /Mark-Compact.*since start of marking/.test(line))).toBe(true)
+  }, 60_000)
 })

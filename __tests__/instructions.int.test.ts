@@ -13,7 +13,7 @@ import { summarizeTrials } from '../src/results/summary.js'
 import type { BenchmarkResult } from '../src/results/types.js'
 import { serializeResults } from '../src/results/format.js'
 import { createProcessTrialRunner } from '../src/runners/index.js'
-import { REPEATABLE_NODE_FLAGS } from '../src/runners/instructions/shim.js'
+import { WHOLE_PROCESS_NODE_FLAGS } from '../src/runners/instructions/shim.js'
 import { repeatableEnv } from '../src/runners/instructions/repeatable.js'
 import { countedClient } from '../src/runners/instructions/requests.js'
 import { commandBenchmark, httpBenchmark } from './helpers/benchmarks.js'
@@ -257,7 +257,7 @@ describe('the counted environment', () => {
       })
       expect(run.status).toBe(0)
       expect(readFileSync(out, 'utf8').split('\n')).toEqual([
-        ...REPEATABLE_NODE_FLAGS,
+        ...WHOLE_PROCESS_NODE_FLAGS,
         'a b',
         'c',
         ''
@@ -300,7 +300,7 @@ describe('the counted environment', () => {
     ])
     if (!flagged.ok) throw new Error(`${flagged.message}\n${flagged.stderrTail}`)
     expect(JSON.parse(readFileSync(path.join(dir, 'flagged.json'), 'utf8'))).toEqual(
-      REPEATABLE_NODE_FLAGS
+      WHOLE_PROCESS_NODE_FLAGS
     )
     // Node start-up alone is hundreds of millions of instructions.
     expect(flagged.metrics.instructions).toBeGreaterThan(100_000_000)

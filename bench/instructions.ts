@@ -10,10 +10,13 @@
  * - function +1 %: pairs of the loop against the longer loop; how many are regressions
  *   (target: all);
  * - HTTP: the same for instructions per request, A/A and +2 % work per request;
- * - command: `node script.mjs` (its start-up and a loop) against itself, per run.
+ * - command: `node script.mjs` (its start-up and a loop) against itself, per run;
+ * - with --example: the example's fastify endpoint (`GET /customers/top`, examples/, a
+ *   server that allocates a lot: ~7.5 M instructions per request) against itself.
  *
  * Options: --runs N (10), --neighbour (a process busy half the time beside the counts),
- * --skip-http, --skip-function, --skip-command (the parts can run as processes at once). Progress to stderr, a Markdown table to stdout.
+ * --skip-http, --skip-function, --skip-command (the parts can run as processes at once),
+ * --example. Progress to stderr, a Markdown table to stdout.
  */
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -29,6 +32,14 @@ import type { TrialOutcome } from '../src/runners/types.js'
 import { comparePaired } from '../src/stats/paired.js'
 import { classify } from '../src/stats/verdict.js'
 import { integerOption, runBench, startNeighbour } from './common.js'
+import { EXAMPLES, sampleSd } from './verdict-real.js'
+
+/** The --example scenario's server and request (as in examples/perfgate-instructions.yml). */
+const EXAMPLE_SERVER = {
+  command: 'node src/server.js',
+  readyPath: '/health',
+  path: '/customers/top?limit=10'
+}
 
 const loop = (n: number) => `import { bench } from 'perfgate'
 bench('loop', () => {
@@ -51,47 +62,39 @@ for (let i = 0; i < ${n}; i++) x += (i * i) % 7
 if (x < 0) console.log(x)
 `
 
-function benchmarkOf(dir: string, file: string): BenchmarkConfig {
-  const shared = {
-    name: 'planted',
-    trials: 1,
-    measure: 'instructions' as const,
-    timeoutMs: 600_000,
-    budgets: [],
-    targets: [],
-    compare: { gate: ['instructions' as const], threshold: 0.04, alpha: 0.05 }
-  }
-  if (file.endsWith('.bench.mjs')) {
-    const spec = {
-      kind: 'function' as const,
-      file: path.join(dir, file),
-      bench: undefined,
-      timeMs: 500,
-      warmupMs: 100,
-      interleave: true
-    }
-    return { ...shared, kind: 'function', spec }
-  }
-  if (file.endsWith('.cmd.mjs')) {
-    const spec = { kind: 'command' as const, run: `node ${file}`, cwd: dir, env: {}, warmupRuns: 0 }
-    return { ...shared, kind: 'command', spec }
-  }
+/** What every scenario's benchmark shares: one pair per count, gated on instructions. */
+const SHARED = {
+  name: 'planted',
+  trials: 1,
+  measure: 'instructions' as const,
+  timeoutMs: 600_000,
+  budgets: [],
+  targets: [],
+  compare: { gate: ['instructions' as const], threshold: 0.04, alpha: 0.05 }
+}
+
+/** An HTTP benchmark: `command` in `cwd`, ready at `readyPath`, requests to `requestPath`. */
+function httpBenchmark(
+  cwd: string,
+  command: string,
+  readyPath: string,
+  requestPath: string
+): BenchmarkConfig {
+  const url = (pathPart: string) => `http://127.0.0.1:{port}${pathPart}`
   return {
-    ...shared,
+    ...SHARED,
     kind: 'http',
     spec: {
       kind: 'http',
       server: {
-        command: `node ${file}`,
-        cwd: dir,
+        command,
+        cwd,
         env: {},
-        readyUrl: 'http://127.0.0.1:{port}/',
+        readyUrl: url(readyPath),
         readyTimeoutMs: 30_000,
         restart: 'per-trial'
       },
-      requests: [
-        { url: 'http://127.0.0.1:{port}/', method: 'GET', headers: {}, body: undefined, weight: 1 }
-      ],
+      requests: [{ url: url(requestPath), method: 'GET', headers: {}, body: undefined, weight: 1 }],
       load: {
         connections: 1,
         durationMs: 1000,
@@ -104,6 +107,33 @@ function benchmarkOf(dir: string, file: string): BenchmarkConfig {
       }
     }
   }
+}
+
+function benchmarkOf(dir: string, file: string): BenchmarkConfig {
+  if (file === EXAMPLE_SERVER.command) {
+    return httpBenchmark(
+      EXAMPLES,
+      EXAMPLE_SERVER.command,
+      EXAMPLE_SERVER.readyPath,
+      EXAMPLE_SERVER.path
+    )
+  }
+  if (file.endsWith('.bench.mjs')) {
+    const spec = {
+      kind: 'function' as const,
+      file: path.join(dir, file),
+      bench: undefined,
+      timeMs: 500,
+      warmupMs: 100,
+      interleave: true
+    }
+    return { ...SHARED, kind: 'function', spec }
+  }
+  if (file.endsWith('.cmd.mjs')) {
+    const spec = { kind: 'command' as const, run: `node ${file}`, cwd: dir, env: {}, warmupRuns: 0 }
+    return { ...SHARED, kind: 'command', spec }
+  }
+  return httpBenchmark(dir, `node ${file}`, '/', '/')
 }
 
 function value(outcome: TrialOutcome): number {
@@ -124,7 +154,8 @@ runBench('bench:instructions', async () => {
       neighbour: { type: 'boolean' },
       'skip-http': { type: 'boolean' },
       'skip-function': { type: 'boolean' },
-      'skip-command': { type: 'boolean' }
+      'skip-command': { type: 'boolean' },
+      example: { type: 'boolean' }
     }
   })
   const runs = values.runs === undefined ? 10 : integerOption('runs', values.runs, 1)
@@ -152,7 +183,16 @@ runBench('bench:instructions', async () => {
         ]),
     ...(values['skip-command']
       ? []
-      : [{ label: 'command A/A', base: 'script.cmd.mjs', head: 'script.cmd.mjs' }])
+      : [{ label: 'command A/A', base: 'script.cmd.mjs', head: 'script.cmd.mjs' }]),
+    ...(values.example
+      ? [
+          {
+            label: 'example GET /customers/top A/A',
+            base: EXAMPLE_SERVER.command,
+            head: EXAMPLE_SERVER.command
+          }
+        ]
+      : [])
   ]
   const rows: string[][] = []
   try {
@@ -191,6 +231,7 @@ runBench('bench:instructions', async () => {
       rows.push([
         scenario.label,
         median.toFixed(0),
+        `${((sampleSd(counts) / median) * 100).toFixed(4)} %`,
         `${(((sorted[sorted.length - 1]! - sorted[0]!) / median) * 100).toFixed(4)} %`,
         `${(Math.min(...changes) * 100).toFixed(3)} … ${(Math.max(...changes) * 100).toFixed(3)} %`,
         `${regressions}/${runs}`,
@@ -210,6 +251,7 @@ runBench('bench:instructions', async () => {
       [
         'what',
         'base count (median)',
+        'SD / median of the counts',
         'range / median of the counts',
         'head vs base',
         'regressions',

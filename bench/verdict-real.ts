@@ -18,7 +18,8 @@ import type { BenchmarkConfig, FunctionSpec } from '../src/config/types.js'
 import { DEFAULT_FUNCTION_TIME_MS, DEFAULT_FUNCTION_WARMUP_MS } from '../src/config/defaults.js'
 import { git } from './common.js'
 
-const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url))
+/** The example project (examples/): its suite, its library and its fastify server. */
+export const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url))
 const ORDERS = 'src/orders.js'
 const PARSE_HEAD = 'export function parseCsv(text) {\n'
 
