@@ -4,7 +4,12 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isCountCalls } from '../src/runners/function/protocol.js'
-import { COUNTED_ROUNDS, FIRST_ROUND_WINDOW, WINDOWS } from '../src/runners/function/count.js'
+import {
+  COUNTED_ROUNDS,
+  FIRST_ROUND_WINDOW,
+  roundWindows,
+  WINDOWS
+} from '../src/runners/function/count.js'
 import {
   callsFor,
   COUNTED_INSTRUCTIONS,
@@ -74,10 +79,11 @@ describe('callgrind dumps', () => {
 
 /**
  * A worker's windows as callgrind dumps them: start-up, probe, two warm-ups, then rounds of
- * an empty window (`empty`) and one of counted calls (`counted`), from count.ts's list.
+ * a young collection (a scavenge's count, never read), an empty window (`empty`) and one
+ * of counted calls (`counted`), from count.ts's list.
  */
 function windowsOf(empty: number[], counted: number[]): number[] {
-  const rounds = empty.flatMap((marks, round) => [marks, counted[round]!])
+  const rounds = empty.flatMap((marks, round) => [2_400_000 + 1000 * round, marks, counted[round]!])
   return [1_271_126_846, 541_808, 53_090_297, 16_823_914, ...rounds]
 }
 
@@ -88,7 +94,9 @@ describe('perCall', () => {
   it('has a window for each of the rounds count.ts marks', () => {
     const windows = windowsOf(Array(COUNTED_ROUNDS).fill(1172), Array(COUNTED_ROUNDS).fill(steady))
     expect(windows).toHaveLength(WINDOWS)
-    expect(windows[FIRST_ROUND_WINDOW]).toBe(1172)
+    expect(windows[roundWindows(0).empty]).toBe(1172)
+    expect(windows[roundWindows(COUNTED_ROUNDS - 1).counted]).toBe(steady)
+    expect(roundWindows(0).empty).toBe(FIRST_ROUND_WINDOW + 1)
   })
 
   it('is the median counted window less the median empty one, over the calls', () => {

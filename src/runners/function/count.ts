@@ -14,10 +14,15 @@
  *    loop's on-stack replacement), and the first calls after it compile the function
  *    anew (a 20k-iteration loop: 525 k instructions per call in this window, 380 k in
  *    every later one), so that compilation falls here, not in a counted window;
- * 5. then COUNTED_ROUNDS rounds of two windows: nothing (the marks' own cost), and N
- *    counted calls. Per call = (median of the counted windows − median of the empty
- *    ones) / N: a window that a late compilation or a collection disturbs does not move
- *    the count.
+ * 5. then COUNTED_ROUNDS rounds of three windows: a young-generation collection (not
+ *    used), nothing (the marks' own cost), and N counted calls. Per call = (median of the
+ *    counted windows − median of the empty ones) / N: a window that a late compilation or
+ *    a collection disturbs does not move the count. The young collection first makes
+ *    every counted window start from an empty young generation, so its calls meet their
+ *    scavenges at the same points every round and in every process: without it, a call
+ *    that allocates a few MB (the example's CSV parser, N = 1) met one scavenge more or
+ *    fewer depending on how full the space was, and A/A counts landed on several levels
+ *    up to 2.7 % apart.
  */
 import { getPriority } from 'node:os'
 import type { BenchFn, BenchOptions } from './registry.js'
@@ -33,14 +38,23 @@ export const PROBE_WINDOW = 1
 export const FIRST_ROUND_WINDOW = 4
 
 /**
- * Rounds of an empty and a counted window: five, so that two disturbed windows of either
- * kind cannot move their median. Each counted window costs ~1 s under callgrind, against
- * the worker's start-up of 20–90 s.
+ * Rounds of a young collection, an empty and a counted window: five, so that two
+ * disturbed windows of either kind cannot move their median. Each counted window costs
+ * ~1 s under callgrind, against the worker's start-up of 20–90 s.
  */
 export const COUNTED_ROUNDS = 5
 
+/** Windows per round: the young collection, the empty window, the counted one. */
+export const ROUND_WINDOWS = 3
+
 /** How many windows a count marks (see above); a bench that marks more is an error. */
-export const WINDOWS = FIRST_ROUND_WINDOW + 2 * COUNTED_ROUNDS
+export const WINDOWS = FIRST_ROUND_WINDOW + ROUND_WINDOWS * COUNTED_ROUNDS
+
+/** The empty and the counted window of round `round` (0-based), as window indices. */
+export function roundWindows(round: number): { readonly empty: number; readonly counted: number } {
+  const first = FIRST_ROUND_WINDOW + ROUND_WINDOWS * round
+  return { empty: first + 1, counted: first + 2 }
+}
 
 /**
  * Ends a counted window and starts the next: `os.getPriority()`, a native function a bench
@@ -57,6 +71,11 @@ export function markWindow(): void {
  */
 function collectGarbage(): void {
   ;(globalThis as { gc?: () => void }).gc?.()
+}
+
+/** A young-generation collection (a scavenge: the optimized code stays). */
+function collectYoung(): void {
+  ;(globalThis as { gc?: (options: { type: 'minor' }) => void }).gc?.({ type: 'minor' })
 }
 
 /**
@@ -91,6 +110,8 @@ export async function callBench(
     await call(calls)
     markWindow()
     for (let round = 0; round < COUNTED_ROUNDS; round++) {
+      collectYoung()
+      markWindow()
       markWindow()
       await call(calls)
       markWindow()

@@ -25,7 +25,7 @@ import {
 import { sanitizeChildText } from '../../process/text.js'
 import { API_URL, workerNode } from '../../runtime-files.js'
 import { median } from '../../stats/quantile.js'
-import { COUNTED_ROUNDS, FIRST_ROUND_WINDOW, PROBE_WINDOW, WINDOWS } from '../function/count.js'
+import { COUNTED_ROUNDS, PROBE_WINDOW, roundWindows, WINDOWS } from '../function/count.js'
 import { workerArgs } from '../function/runner.js'
 import type { CountCallsMessage, CountRequest, WorkerReply } from '../function/protocol.js'
 import type { TrialOutcome } from '../types.js'
@@ -160,12 +160,9 @@ export interface WindowedCount {
  */
 export function perCall(windows: readonly number[], calls: number): WindowedCount | string {
   if (windows.length !== WINDOWS) return markProblem(windows.length)
-  const rounds = Array.from(
-    { length: COUNTED_ROUNDS },
-    (_, round) => FIRST_ROUND_WINDOW + 2 * round
-  )
-  const empty = median(rounds.map((window) => windows[window]!))
-  const counted = rounds.map((window) => windows[window + 1]!)
+  const rounds = Array.from({ length: COUNTED_ROUNDS }, (_, round) => roundWindows(round))
+  const empty = median(rounds.map((round) => windows[round.empty]!))
+  const counted = rounds.map((round) => windows[round.counted]!)
   const middle = median(counted)
   if (!(middle > empty)) return `${calls} calls counted no instructions`
   return {
