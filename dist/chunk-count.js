@@ -202,10 +202,15 @@ async function measureFunction(fn, benchOptions, options) {
  *    loop's on-stack replacement), and the first calls after it compile the function
  *    anew (a 20k-iteration loop: 525 k instructions per call in this window, 380 k in
  *    every later one), so that compilation falls here, not in a counted window;
- * 5. then COUNTED_ROUNDS rounds of two windows: nothing (the marks' own cost), and N
- *    counted calls. Per call = (median of the counted windows − median of the empty
- *    ones) / N: a window that a late compilation or a collection disturbs does not move
- *    the count.
+ * 5. then COUNTED_ROUNDS rounds of three windows: a young-generation collection (not
+ *    used), nothing (the marks' own cost), and N counted calls. Per call = (median of the
+ *    counted windows − median of the empty ones) / N: a window that a late compilation or
+ *    a collection disturbs does not move the count. The young collection first makes
+ *    every counted window start from an empty young generation, so its calls meet their
+ *    scavenges at the same points every round and in every process: without it, a call
+ *    that allocates a few MB (the example's CSV parser, N = 1) met one scavenge more or
+ *    fewer depending on how full the space was, and A/A counts landed on several levels
+ *    up to 2.7 % apart.
  */
 /** Results land here so the optimizer cannot drop the call as dead code. */
 let countSink;
@@ -214,13 +219,20 @@ const PROBE_WINDOW = 1;
 /** The first window of the first round (an empty window, then one of N counted calls). */
 const FIRST_ROUND_WINDOW = 4;
 /**
- * Rounds of an empty and a counted window: five, so that two disturbed windows of either
- * kind cannot move their median. Each counted window costs ~1 s under callgrind, against
- * the worker's start-up of 20–90 s.
+ * Rounds of a young collection, an empty and a counted window: five, so that two
+ * disturbed windows of either kind cannot move their median. Each counted window costs
+ * ~1 s under callgrind, against the worker's start-up of 20–90 s.
  */
 const COUNTED_ROUNDS = 5;
+/** Windows per round: the young collection, the empty window, the counted one. */
+const ROUND_WINDOWS = 3;
 /** How many windows a count marks (see above); a bench that marks more is an error. */
-const WINDOWS = FIRST_ROUND_WINDOW + 2 * COUNTED_ROUNDS;
+const WINDOWS = FIRST_ROUND_WINDOW + ROUND_WINDOWS * COUNTED_ROUNDS;
+/** The empty and the counted window of round `round` (0-based), as window indices. */
+function roundWindows(round) {
+    const first = FIRST_ROUND_WINDOW + ROUND_WINDOWS * round;
+    return { empty: first + 1, counted: first + 2 };
+}
 /**
  * Ends a counted window and starts the next: `os.getPriority()`, a native function a bench
  * has no reason to call, whose entry callgrind dumps before (WINDOW_MARK in valgrind.ts).
@@ -235,6 +247,10 @@ function markWindow() {
  */
 function collectGarbage() {
     globalThis.gc?.();
+}
+/** A young-generation collection (a scavenge: the optimized code stays). */
+function collectYoung() {
+    globalThis.gc?.({ type: 'minor' });
 }
 /**
  * Calls `fn` in the windows above; `callsToCount` reports the probe and resolves with the
@@ -267,6 +283,8 @@ async function callBench(fn, benchOptions, callsToCount) {
         await call(calls);
         markWindow();
         for (let round = 0; round < COUNTED_ROUNDS; round++) {
+            collectYoung();
+            markWindow();
             markWindow();
             await call(calls);
             markWindow();
@@ -278,4 +296,4 @@ async function callBench(fn, benchOptions, callsToCount) {
     }
 }
 
-export { COUNTED_ROUNDS as C, DEFAULT_MIN_SAMPLES as D, FIRST_ROUND_WINDOW as F, PROBE_WINDOW as P, WINDOWS as W, measureFunction as a, callBench as c, median as m, prepareFunction as p, quantileSorted as q };
+export { COUNTED_ROUNDS as C, DEFAULT_MIN_SAMPLES as D, PROBE_WINDOW as P, WINDOWS as W, measureFunction as a, callBench as c, median as m, prepareFunction as p, quantileSorted as q, roundWindows as r };

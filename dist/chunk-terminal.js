@@ -3,7 +3,7 @@ import { readdirSync, lstatSync, constants as constants$2, openSync, fstatSync, 
 import path from 'node:path';
 import { spawnSync, spawn } from 'node:child_process';
 import { r as registerCleanup, a as createTempDir } from './chunk-signals.js';
-import { D as DEFAULT_MIN_SAMPLES, q as quantileSorted, m as median, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_ROUNDS, F as FIRST_ROUND_WINDOW } from './chunk-count.js';
+import { D as DEFAULT_MIN_SAMPLES, q as quantileSorted, m as median, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_ROUNDS, r as roundWindows } from './chunk-count.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs__default from 'fs';
 import os__default from 'os';
@@ -67348,9 +67348,9 @@ function markProblem(marked, expected = WINDOWS) {
 function perCall(windows, calls) {
     if (windows.length !== WINDOWS)
         return markProblem(windows.length);
-    const rounds = Array.from({ length: COUNTED_ROUNDS }, (_, round) => FIRST_ROUND_WINDOW + 2 * round);
-    const empty = median(rounds.map((window) => windows[window]));
-    const counted = rounds.map((window) => windows[window + 1]);
+    const rounds = Array.from({ length: COUNTED_ROUNDS }, (_, round) => roundWindows(round));
+    const empty = median(rounds.map((round) => windows[round.empty]));
+    const counted = rounds.map((round) => windows[round.counted]);
     const middle = median(counted);
     if (!(middle > empty))
         return `${calls} calls counted no instructions`;
