@@ -13,13 +13,13 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a7 as commonjsGlobal, a8 as getDefaultExportFromCjs, a9 as parseAcceptCommands, aa as ALL_BENCHMARKS, ab as limitsOf, ac as reportMarker, R as RequestError$1, ad as RefusedError, ae as loadYaml, af as readRegularFile, ag as MAX_CONFIG_FILE_BYTES, X as terminalName, C as CI_LABEL, ah as DEFAULT_COMMENT_ID, ai as escapeMarkdown, aj as renderMarkdownWithin, ak as topLevel, l as loadConfigFile, Z as VERSION$8, al as DEFAULT_DATA_BRANCH, am as parseResults, an as confirmationPath, ao as serializeConfirmation, ap as parseConfirmation, aq as gitInvocation, U as serializeResults, ar as stepCommit, m as metricLabel, as as formatChange, at as formatP, i as formatMetric, au as neutralizeAutolinks, w as whereText, av as buildSeries, u as readDataBranch, v as readBranchConfirmations, y as historyOf, aw as confirmNewSteps, c as createProcessTrialRunner, ax as NEW_WINDOW, z as renderHistoryHtml, A as loadChartLibrary, ay as OUTPUT_FILES, Y as renderMarkdownReport, V as renderTerminalReport, W as renderTerminalVerdict, az as checkoutGit, aA as outcomeOfError, E as EXIT, f as failureOf, T as prRun, a3 as createProcessProfileRunner, a1 as readResultsFile, aB as shardFilesUnder, q as quote, aC as DEFAULT_OUTPUT_DIR, S as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a2 as parseShard, $ as MEASURE_VALUES, _ as FAIL_ON_VALUES } from './chunk-terminal.js';
+import { a7 as commonjsGlobal, l as loadConfigFile, a8 as getDefaultExportFromCjs, a9 as parseAcceptCommands, aa as ALL_BENCHMARKS, ab as limitsOf, ac as reportMarker, R as RequestError$1, ad as RefusedError, ae as loadYaml, af as readRegularFile, ag as MAX_CONFIG_FILE_BYTES, X as terminalName, C as CI_LABEL, ah as DEFAULT_COMMENT_ID, ai as escapeMarkdown, aj as renderMarkdownWithin, ak as topLevel, Z as VERSION$8, al as DEFAULT_DATA_BRANCH, am as parseResults, an as confirmationPath, ao as serializeConfirmation, ap as parseConfirmation, aq as gitInvocation, U as serializeResults, ar as buildSeries, u as readDataBranch, v as readBranchConfirmations, y as historyOf, as as confirmNewSteps, at as NEW_WINDOW, au as stepCommit, m as metricLabel, av as formatChange, aw as formatP, i as formatMetric, ax as neutralizeAutolinks, w as whereText, c as createProcessTrialRunner, z as renderHistoryHtml, A as loadChartLibrary, ay as OUTPUT_FILES, Y as renderMarkdownReport, V as renderTerminalReport, W as renderTerminalVerdict, az as useNodeOnPath, aA as checkoutGit, aB as outcomeOfError, E as EXIT, f as failureOf, T as prRun, a3 as createProcessProfileRunner, a1 as readResultsFile, aC as shardFilesUnder, q as quote, aD as DEFAULT_OUTPUT_DIR, S as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a2 as parseShard, $ as MEASURE_VALUES, _ as FAIL_ON_VALUES } from './chunk-terminal.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
-import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { readFileSync as readFileSync$1, realpathSync, mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { c as cleanUpEverything } from './chunk-signals.js';
 import { t as takeSecrets } from './chunk-start-env.js';
@@ -29090,6 +29090,15 @@ function warning(message, properties = {}) {
 }
 
 /**
+ * The config an action run measures with: the input `config` (a path in the working
+ * directory), its `measure` overridden by the input `measure` unless that is 'config'.
+ */
+function actionConfig(cwd, inputs) {
+    const measure = inputs.measure === 'config' ? undefined : inputs.measure;
+    return loadConfigFile(cwd, inputs.config, measure);
+}
+
+/**
  * The one PR comment per config: found by its hidden marker, which must be the body's
  * whole first line, among comments written by the token's own identity; updated in place,
  * else created. Never edits a comment someone else wrote (a user may quote the marker),
@@ -38182,6 +38191,63 @@ function backoff(attempt) {
 }
 
 /**
+ * The history of main as the action uses it (its front end, src/github/history.ts, only
+ * publishes): main's stored results read from the data branch (the newest HISTORY_WINDOW),
+ * judged with the stored confirmations; after a push, the new candidates re-measured on
+ * this runner (confirm.ts) and the history judged again with them; which change points
+ * are new. Errors are thrown: the front end turns them into warnings.
+ */
+/**
+ * The action reads only the newest this many stored commits of main (on every push, and
+ * for a PR's trends): change points are judged on the newest few commits, for which a
+ * few hundred before them are ample context, and the cost of a push then stays the same
+ * however long main's history grows (each series is searched exactly; see
+ * EXACT_SEARCH_MAX in src/stats/changepoints.ts). The dashboard shows this window;
+ * `perfgate history` reads all stored commits, or `--last N`.
+ */
+const HISTORY_WINDOW = 500;
+/** Main's stored results, oldest first (the newest HISTORY_WINDOW commits). */
+function readMainHistory(source) {
+    return readDataBranch({
+        cwd: source.cwd,
+        branch: source.branch,
+        remote: 'origin',
+        fetched: source.fetched ?? false,
+        last: HISTORY_WINDOW,
+        onWarning: source.onWarning
+    });
+}
+/** Series of main (a PR report's trends). */
+function mainSeriesOf(source) {
+    return buildSeries(readMainHistory(source));
+}
+/**
+ * After a push's results were stored: reads main's history and its stored confirmations,
+ * confirms the new candidates (each record saved as it is made), and judges the history
+ * with them.
+ */
+async function historyAfterPush(source, confirm) {
+    const entries = readMainHistory({ ...source, fetched: true });
+    const stored = readBranchConfirmations({
+        cwd: source.cwd,
+        branch: source.branch,
+        onWarning: source.onWarning
+    });
+    let report = historyOf(entries, { confirmations: stored });
+    const added = await confirmNewSteps(entries, report, confirm);
+    if (added.length > 0)
+        report = historyOf(entries, { confirmations: [...stored, ...added] });
+    const recentCommits = entries.slice(-NEW_WINDOW).map((e) => e.commit);
+    const recent = new Set(recentCommits);
+    return {
+        entries,
+        report,
+        fresh: report.changePoints.filter((p) => recent.has(p.commit)),
+        recentCommits
+    };
+}
+
+/**
  * One GitHub issue per new step of a benchmark on main (input `change-point-issues`), its
  * gated metrics listed inside: found again
  * by its hidden marker, which must be the body's whole first line, among issues opened by
@@ -38334,40 +38400,23 @@ async function upsertIssue(api, marker, title, body, options = {}) {
  * trend charts. Reading is best effort: a failure is a warning (push) or a line in the log
  * (pull request), never a failed step.
  */
-/**
- * The action reads only the newest this many stored commits of main (on every push, and
- * for a PR's trends): change points are judged on the newest few commits, for which a
- * few hundred before them are ample context, and the cost of a push then stays the same
- * however long main's history grows (each series is searched exactly; see
- * EXACT_SEARCH_MAX in src/stats/changepoints.ts). The dashboard shows this window;
- * `perfgate history` reads all stored commits, or `--last N`.
- */
-const HISTORY_WINDOW = 500;
-/** The data branch's entries, or why they cannot be read. */
-function readEntries(cwd, inputs, log, fetched = false) {
-    try {
-        const entries = readDataBranch({
-            cwd,
-            branch: inputs.dataBranch,
-            remote: 'origin',
-            fetched,
-            last: HISTORY_WINDOW,
-            onWarning: (message) => log.info(`perfgate: history: ${oneLine(message)}`)
-        });
-        return { entries };
-    }
-    catch (error) {
-        return { error: oneLine(error.message) };
-    }
-}
 /** Series of main for the PR comment's trends; undefined when there is no history. */
 function mainSeries(cwd, inputs, log) {
-    const read = readEntries(cwd, inputs, log);
-    if ('error' in read) {
-        log.info(`perfgate: no trend of main in the report: ${read.error}`);
+    try {
+        return mainSeriesOf(historySource(cwd, inputs, log));
+    }
+    catch (error) {
+        log.info(`perfgate: no trend of main in the report: ${oneLine(error.message)}`);
         return undefined;
     }
-    return buildSeries(read.entries);
+}
+/** Where the action reads main's history: the input `data-branch`, warnings to the log. */
+function historySource(cwd, inputs, log) {
+    return {
+        cwd,
+        branch: inputs.dataBranch,
+        onWarning: (message) => log.info(`perfgate: history: ${oneLine(message)}`)
+    };
 }
 /** One step as a summary line (markdown; names escaped). */
 function stepLine(p) {
@@ -38411,23 +38460,10 @@ function newChangePointsMarkdown(points, dataBranch) {
  * and writes the dashboard. Never throws: a failure is a warning.
  */
 async function reportMainHistory(cwd, inputs, event, store, io, confirm = {}) {
-    const read = readEntries(cwd, inputs, io.log, true);
-    if ('error' in read) {
-        warning(`perfgate: could not read the history of main: ${read.error}`);
-        return undefined;
-    }
-    const { entries } = read;
-    let report;
+    let pushed;
     try {
-        const stored = readBranchConfirmations({
-            cwd,
-            branch: inputs.dataBranch,
-            onWarning: (message) => io.log.info(`perfgate: history: ${oneLine(message)}`)
-        });
-        report = historyOf(entries, { confirmations: stored });
-        const added = await confirmNewSteps(entries, report, {
-            config: () => confirm.config ??
-                loadConfigFile(cwd, inputs.config, inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure),
+        pushed = await historyAfterPush(historySource(cwd, inputs, io.log), {
+            config: () => confirm.config ?? actionConfig(cwd, inputs),
             runner: () => confirm.runner ?? io.runner ?? createProcessTrialRunner(),
             ...(confirm.budgetMs !== undefined ? { budgetMs: confirm.budgetMs } : {}),
             log: (line) => io.log.info(`perfgate: ${oneLine(line)}`),
@@ -38441,24 +38477,20 @@ async function reportMainHistory(cwd, inputs, event, store, io, confirm = {}) {
             },
             warn: (message) => warning(`perfgate: ${oneLine(message)}`)
         });
-        if (added.length > 0)
-            report = historyOf(entries, { confirmations: [...stored, ...added] });
     }
     catch (error) {
         warning(`perfgate: could not look for change points: ${oneLine(error.message)}`);
         return undefined;
     }
-    const fresh = await reportNewChangePoints(entries, report, inputs, event.repository, io);
+    const { report } = pushed;
+    const fresh = await reportNewChangePoints(pushed, inputs, event.repository, io);
     if (inputs.dashboard)
         await publishDashboard(report, inputs, event, store, io.log);
     return fresh === undefined ? undefined : { newChangePoints: fresh };
 }
 /** The change points among the newest stored commits: summary, output, issues. */
-async function reportNewChangePoints(entries, report, inputs, repository, io) {
+async function reportNewChangePoints({ entries, fresh, recentCommits }, inputs, repository, io) {
     try {
-        const recentCommits = entries.slice(-NEW_WINDOW).map((e) => e.commit);
-        const recent = new Set(recentCommits);
-        const fresh = report.changePoints.filter((p) => recent.has(p.commit));
         const confirmed = fresh.filter((p) => p.status === 'confirmed');
         io.outputs.newChangePoints(confirmed.length);
         io.log.info(`perfgate: ${confirmed.length} new confirmed step${confirmed.length === 1 ? '' : 's'} ` +
@@ -38798,20 +38830,6 @@ function logPublisher(log) {
  * log, outputs, the PR comment or the artifact's PR number, the data branch. The outcome
  * comes from the use case, or from the one mapping of known failures (src/app/errors.ts).
  */
-/**
- * The action runs on its own Node (node24); the project's code should run on the Node
- * the workflow set up. Function workers use the first `node` on PATH.
- */
-function useProjectNode(log) {
-    if (process.env.PERFGATE_NODE)
-        return;
-    const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' });
-    const nodePath = found.status === 0 ? found.stdout.trim() : '';
-    if (nodePath && nodePath !== process.execPath) {
-        process.env.PERFGATE_NODE = nodePath;
-        log.info(`perfgate: function benchmarks run on ${nodePath}`);
-    }
-}
 /** The action's log as the use case takes it: a warning becomes the runner's annotation. */
 function runLogOf(log) {
     return {
@@ -38833,7 +38851,7 @@ function requestOf(plan, step) {
             clearStaleFiles(files);
             return {
                 kind: 'measure',
-                config: loadConfigFile(cwd, inputs.config, inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure),
+                config: actionConfig(cwd, inputs),
                 baseline: baselineRequest(plan.baseline),
                 // `setup` runs in every checkout that is measured: head here, base in its worktree.
                 setupHead: true,
@@ -38981,7 +38999,9 @@ async function carryOut(plan, step) {
 }
 /** Runs the action for an event; returns its outcome (outputs are set on every path). */
 async function runAction(inputs, event, io) {
-    useProjectNode(io.log);
+    const projectNode = useNodeOnPath();
+    if (projectNode)
+        io.log.info(`perfgate: function benchmarks run on ${projectNode}`);
     const cwd = path.resolve(inputs.workingDirectory);
     const step = {
         inputs,

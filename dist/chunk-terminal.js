@@ -19866,6 +19866,21 @@ function tsxLoaderUrl(projectDir) {
     }
     return undefined;
 }
+/**
+ * Makes function workers run on the first `node` on PATH (the project's, from
+ * setup-node) when it is not this process's Node (the action runs on its own, node24):
+ * sets PERFGATE_NODE, unless already set, and returns the path chosen, else undefined.
+ */
+function useNodeOnPath() {
+    if (process.env.PERFGATE_NODE)
+        return undefined;
+    const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' });
+    const nodePath = found.status === 0 ? found.stdout.trim() : '';
+    if (!nodePath || nodePath === process.execPath)
+        return undefined;
+    process.env.PERFGATE_NODE = nodePath;
+    return nodePath;
+}
 let workerNodeCache;
 /**
  * The Node that runs function workers: PERFGATE_NODE when set (the action sets it to the
@@ -70623,9 +70638,7 @@ function dashboardCharts(report) {
             high: series.points.map((point) => shown$1(Math.max(...point.values))),
             changePoints: steps.map((step) => ({
                 // Drawn where the confirmation located it when that commit was stored; else found.
-                index: commits.includes(stepCommit(step))
-                    ? commits.indexOf(stepCommit(step))
-                    : commits.indexOf(step.commit),
+                index: markIndex(commits, step),
                 ratio: step.ratio,
                 ciLow: step.ciLow,
                 ciHigh: step.ciHigh,
@@ -70817,6 +70830,11 @@ function renderHistoryHtml(report, options) {
 </body>
 </html>
 `;
+}
+/** Where a step's mark goes: its located commit when stored, else where it was found. */
+function markIndex(commits, step) {
+    const located = commits.indexOf(stepCommit(step));
+    return located >= 0 ? located : commits.indexOf(step.commit);
 }
 
 // To do: next major: remove.
@@ -72289,4 +72307,4 @@ function renderTerminalVerdict(model) {
     return forTerminal(lines.join('\n') + '\n', names);
 }
 
-export { MEASURE_VALUES as $, loadChartLibrary as A, stepsToConfirm as B, CI_LABEL as C, DEFAULT_LOOKS as D, EXIT as E, ConfigError as F, confirmSteps as G, HEADLINE_METRICS as H, parseConfig as I, workerArgs as J, startChild as K, workerNode as L, MAX_TRIALS as M, HARNESS_URLS as N, OutputError as O, API_URL as P, describeExit as Q, RequestError as R, DEFAULT_CONFIG_FILE as S, prRun as T, serializeResults as U, renderTerminalReport as V, renderTerminalVerdict as W, terminalName as X, renderMarkdownReport as Y, VERSION as Z, FAIL_ON_VALUES as _, studentTQuantile as a, readShardFiles as a0, readResultsFile as a1, parseShard as a2, createProcessProfileRunner as a3, parseDuration as a4, MAX_DURATION_MS as a5, readCheckout as a6, commonjsGlobal as a7, getDefaultExportFromCjs as a8, parseAcceptCommands as a9, outcomeOfError as aA, shardFilesUnder as aB, DEFAULT_OUTPUT_DIR as aC, ALL_BENCHMARKS as aa, limitsOf as ab, reportMarker as ac, RefusedError as ad, loadYaml as ae, readRegularFile as af, MAX_CONFIG_FILE_BYTES as ag, DEFAULT_COMMENT_ID as ah, escapeMarkdown as ai, renderMarkdownWithin as aj, topLevel as ak, DEFAULT_DATA_BRANCH as al, parseResults as am, confirmationPath as an, serializeConfirmation as ao, parseConfirmation as ap, gitInvocation as aq, stepCommit as ar, formatChange as as, formatP as at, neutralizeAutolinks as au, buildSeries as av, confirmNewSteps as aw, NEW_WINDOW as ax, OUTPUT_FILES as ay, checkoutGit as az, bisectRegression as b, createProcessTrialRunner as c, planLooks as d, renderTextTable as e, failureOf as f, formatPercent as g, formatDuration as h, formatMetric as i, METRICS as j, gitSync as k, loadConfigFile as l, metricLabel as m, readResultsDir as n, openOutput as o, parseWholeNumber as p, quote as q, runBenchmarks as r, sanitizeChildText as s, displayPath as t, readDataBranch as u, readBranchConfirmations as v, whereText as w, HistoryError as x, historyOf as y, renderHistoryHtml as z };
+export { MEASURE_VALUES as $, loadChartLibrary as A, stepsToConfirm as B, CI_LABEL as C, DEFAULT_LOOKS as D, EXIT as E, ConfigError as F, confirmSteps as G, HEADLINE_METRICS as H, parseConfig as I, workerArgs as J, startChild as K, workerNode as L, MAX_TRIALS as M, HARNESS_URLS as N, OutputError as O, API_URL as P, describeExit as Q, RequestError as R, DEFAULT_CONFIG_FILE as S, prRun as T, serializeResults as U, renderTerminalReport as V, renderTerminalVerdict as W, terminalName as X, renderMarkdownReport as Y, VERSION as Z, FAIL_ON_VALUES as _, studentTQuantile as a, readShardFiles as a0, readResultsFile as a1, parseShard as a2, createProcessProfileRunner as a3, parseDuration as a4, MAX_DURATION_MS as a5, readCheckout as a6, commonjsGlobal as a7, getDefaultExportFromCjs as a8, parseAcceptCommands as a9, checkoutGit as aA, outcomeOfError as aB, shardFilesUnder as aC, DEFAULT_OUTPUT_DIR as aD, ALL_BENCHMARKS as aa, limitsOf as ab, reportMarker as ac, RefusedError as ad, loadYaml as ae, readRegularFile as af, MAX_CONFIG_FILE_BYTES as ag, DEFAULT_COMMENT_ID as ah, escapeMarkdown as ai, renderMarkdownWithin as aj, topLevel as ak, DEFAULT_DATA_BRANCH as al, parseResults as am, confirmationPath as an, serializeConfirmation as ao, parseConfirmation as ap, gitInvocation as aq, buildSeries as ar, confirmNewSteps as as, NEW_WINDOW as at, stepCommit as au, formatChange as av, formatP as aw, neutralizeAutolinks as ax, OUTPUT_FILES as ay, useNodeOnPath as az, bisectRegression as b, createProcessTrialRunner as c, planLooks as d, renderTextTable as e, failureOf as f, formatPercent as g, formatDuration as h, formatMetric as i, METRICS as j, gitSync as k, loadConfigFile as l, metricLabel as m, readResultsDir as n, openOutput as o, parseWholeNumber as p, quote as q, runBenchmarks as r, sanitizeChildText as s, displayPath as t, readDataBranch as u, readBranchConfirmations as v, whereText as w, HistoryError as x, historyOf as y, renderHistoryHtml as z };

@@ -74,6 +74,20 @@ export function tsxLoaderUrl(projectDir?: string): string | undefined {
   return undefined
 }
 
+/**
+ * Makes function workers run on the first `node` on PATH (the project's, from
+ * setup-node) when it is not this process's Node (the action runs on its own, node24):
+ * sets PERFGATE_NODE, unless already set, and returns the path chosen, else undefined.
+ */
+export function useNodeOnPath(): string | undefined {
+  if (process.env.PERFGATE_NODE) return undefined
+  const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' })
+  const nodePath = found.status === 0 ? found.stdout.trim() : ''
+  if (!nodePath || nodePath === process.execPath) return undefined
+  process.env.PERFGATE_NODE = nodePath
+  return nodePath
+}
+
 interface WorkerNode {
   readonly path: string
   readonly version: string

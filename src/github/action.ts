@@ -6,10 +6,10 @@
  * comes from the use case, or from the one mapping of known failures (src/app/errors.ts).
  */
 import * as core from '@actions/core'
-import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { failureOf } from '../app/errors.js'
-import { loadConfigFile, readResultsFile, shardFilesUnder } from '../app/files.js'
+import { readResultsFile, shardFilesUnder } from '../app/files.js'
+import { actionConfig } from './action-config.js'
 import { EXIT, outcomeOfError, type Outcome } from '../app/outcome.js'
 import {
   prRun,
@@ -21,6 +21,7 @@ import {
 } from '../app/pr-run.js'
 import { checkoutGit } from '../git/checkout.js'
 import { createProcessTrialRunner } from '../runners/index.js'
+import { useNodeOnPath } from '../runtime-files.js'
 import { createProcessProfileRunner, type ProfileRunner } from '../runners/profile.js'
 import type { TrialRunner } from '../runners/types.js'
 import type { BranchStore } from '../store/branch-store.js'
@@ -66,20 +67,6 @@ interface Step {
 
 type Carried = Exclude<ActionPlan, { kind: 'refuse' }>
 
-/**
- * The action runs on its own Node (node24); the project's code should run on the Node
- * the workflow set up. Function workers use the first `node` on PATH.
- */
-function useProjectNode(log: ActionLog): void {
-  if (process.env.PERFGATE_NODE) return
-  const found = spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' })
-  const nodePath = found.status === 0 ? found.stdout.trim() : ''
-  if (nodePath && nodePath !== process.execPath) {
-    process.env.PERFGATE_NODE = nodePath
-    log.info(`perfgate: function benchmarks run on ${nodePath}`)
-  }
-}
-
 /** The action's log as the use case takes it: a warning becomes the runner's annotation. */
 function runLogOf(log: ActionLog): PrRunLog {
   return {
@@ -103,11 +90,7 @@ function requestOf(plan: Carried, step: Step): PrRunRequest {
       clearStaleFiles(files)
       return {
         kind: 'measure',
-        config: loadConfigFile(
-          cwd,
-          inputs.config,
-          inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure
-        ),
+        config: actionConfig(cwd, inputs),
         baseline: baselineRequest(plan.baseline),
         // `setup` runs in every checkout that is measured: head here, base in its worktree.
         setupHead: true,
@@ -295,7 +278,8 @@ export async function runAction(
   event: ActionEvent,
   io: ActionIo
 ): Promise<Outcome> {
-  useProjectNode(io.log)
+  const projectNode = useNodeOnPath()
+  if (projectNode) io.log.info(`perfgate: function benchmarks run on ${projectNode}`)
   const cwd = path.resolve(inputs.workingDirectory)
   const step: Step = {
     inputs,

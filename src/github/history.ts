@@ -12,14 +12,18 @@
  * (pull request), never a failed step.
  */
 import * as core from '@actions/core'
-import { confirmNewSteps, NEW_WINDOW } from '../app/confirm.js'
-import { loadConfigFile } from '../app/files.js'
-import { historyOf, type HistoryChangePoint, type HistoryReport } from '../app/history.js'
+import { NEW_WINDOW } from '../app/confirm.js'
+import type { HistoryChangePoint, HistoryReport } from '../app/history.js'
+import {
+  historyAfterPush,
+  mainSeriesOf,
+  type MainHistorySource,
+  type PushedHistory
+} from '../app/main-history.js'
 import type { Config } from '../config/types.js'
 import { loadChartLibrary } from '../history/chart-library.js'
 import { whereText } from '../history/confirmation.js'
-import { readBranchConfirmations, readDataBranch } from '../history/read-branch.js'
-import { buildSeries, type HistoryEntry, type Series } from '../history/series.js'
+import type { Series } from '../history/series.js'
 import { metricLabel } from '../metrics.js'
 import { formatMetric } from '../report/format.js'
 import { escapeMarkdown } from '../report/markdown.js'
@@ -29,6 +33,7 @@ import { createProcessTrialRunner } from '../runners/index.js'
 import type { TrialRunner } from '../runners/types.js'
 import type { BranchStore } from '../store/branch-store.js'
 import { oneLine } from './comment.js'
+import { actionConfig } from './action-config.js'
 import type { ActionInputs } from './inputs.js'
 import {
   changePointBody,
@@ -41,50 +46,27 @@ import type { ActionLog } from './log.js'
 import { createIssuesApi } from './octokit.js'
 import type { ActionOutputs } from './outputs.js'
 
-/**
- * The action reads only the newest this many stored commits of main (on every push, and
- * for a PR's trends): change points are judged on the newest few commits, for which a
- * few hundred before them are ample context, and the cost of a push then stays the same
- * however long main's history grows (each series is searched exactly; see
- * EXACT_SEARCH_MAX in src/stats/changepoints.ts). The dashboard shows this window;
- * `perfgate history` reads all stored commits, or `--last N`.
- */
-export const HISTORY_WINDOW = 500
-
-/** The data branch's entries, or why they cannot be read. */
-function readEntries(
-  cwd: string,
-  inputs: ActionInputs,
-  log: ActionLog,
-  fetched = false
-): { entries: HistoryEntry[] } | { error: string } {
-  try {
-    const entries = readDataBranch({
-      cwd,
-      branch: inputs.dataBranch,
-      remote: 'origin',
-      fetched,
-      last: HISTORY_WINDOW,
-      onWarning: (message) => log.info(`perfgate: history: ${oneLine(message)}`)
-    })
-    return { entries }
-  } catch (error) {
-    return { error: oneLine((error as Error).message) }
-  }
-}
-
 /** Series of main for the PR comment's trends; undefined when there is no history. */
 export function mainSeries(
   cwd: string,
   inputs: ActionInputs,
   log: ActionLog
 ): Series[] | undefined {
-  const read = readEntries(cwd, inputs, log)
-  if ('error' in read) {
-    log.info(`perfgate: no trend of main in the report: ${read.error}`)
+  try {
+    return mainSeriesOf(historySource(cwd, inputs, log))
+  } catch (error) {
+    log.info(`perfgate: no trend of main in the report: ${oneLine((error as Error).message)}`)
     return undefined
   }
-  return buildSeries(read.entries)
+}
+
+/** Where the action reads main's history: the input `data-branch`, warnings to the log. */
+function historySource(cwd: string, inputs: ActionInputs, log: ActionLog): MainHistorySource {
+  return {
+    cwd,
+    branch: inputs.dataBranch,
+    onWarning: (message) => log.info(`perfgate: history: ${oneLine(message)}`)
+  }
 }
 
 /** One step as a summary line (markdown; names escaped). */
@@ -171,28 +153,10 @@ export async function reportMainHistory(
   },
   confirm: ConfirmOptions = {}
 ): Promise<MainHistoryReport | undefined> {
-  const read = readEntries(cwd, inputs, io.log, true)
-  if ('error' in read) {
-    core.warning(`perfgate: could not read the history of main: ${read.error}`)
-    return undefined
-  }
-  const { entries } = read
-  let report: HistoryReport
+  let pushed: PushedHistory
   try {
-    const stored = readBranchConfirmations({
-      cwd,
-      branch: inputs.dataBranch,
-      onWarning: (message) => io.log.info(`perfgate: history: ${oneLine(message)}`)
-    })
-    report = historyOf(entries, { confirmations: stored })
-    const added = await confirmNewSteps(entries, report, {
-      config: () =>
-        confirm.config ??
-        loadConfigFile(
-          cwd,
-          inputs.config,
-          inputs.measure === 'config' || inputs.measure === undefined ? undefined : inputs.measure
-        ),
+    pushed = await historyAfterPush(historySource(cwd, inputs, io.log), {
+      config: () => confirm.config ?? actionConfig(cwd, inputs),
       runner: () => confirm.runner ?? io.runner ?? createProcessTrialRunner(),
       ...(confirm.budgetMs !== undefined ? { budgetMs: confirm.budgetMs } : {}),
       log: (line) => io.log.info(`perfgate: ${oneLine(line)}`),
@@ -207,28 +171,24 @@ export async function reportMainHistory(
       },
       warn: (message) => core.warning(`perfgate: ${oneLine(message)}`)
     })
-    if (added.length > 0) report = historyOf(entries, { confirmations: [...stored, ...added] })
   } catch (error) {
     core.warning(`perfgate: could not look for change points: ${oneLine((error as Error).message)}`)
     return undefined
   }
-  const fresh = await reportNewChangePoints(entries, report, inputs, event.repository, io)
+  const { report } = pushed
+  const fresh = await reportNewChangePoints(pushed, inputs, event.repository, io)
   if (inputs.dashboard) await publishDashboard(report, inputs, event, store, io.log)
   return fresh === undefined ? undefined : { newChangePoints: fresh }
 }
 
 /** The change points among the newest stored commits: summary, output, issues. */
 async function reportNewChangePoints(
-  entries: readonly HistoryEntry[],
-  report: HistoryReport,
+  { entries, fresh, recentCommits }: PushedHistory,
   inputs: ActionInputs,
   repository: { readonly owner: string; readonly repo: string },
   io: { readonly log: ActionLog; readonly outputs: ActionOutputs }
 ): Promise<readonly HistoryChangePoint[] | undefined> {
   try {
-    const recentCommits = entries.slice(-NEW_WINDOW).map((e) => e.commit)
-    const recent = new Set(recentCommits)
-    const fresh = report.changePoints.filter((p) => recent.has(p.commit))
     const confirmed = fresh.filter((p) => p.status === 'confirmed')
     io.outputs.newChangePoints(confirmed.length)
     io.log.info(
