@@ -357,7 +357,7 @@ function driftAndConfirmation(random: Random, runs: number): string {
       loose += detectChangePoints(values).length
       const found = detectChangePoints(values, { minStep: cell.threshold })
       candidates += found.length
-      for (let k = 0; k < found.length; k++) {
+      for (const _step of found) {
         // The window's two commits have the same true level: within-run noise only.
         if (pairedConfirms(random, cell, 1) !== undefined) falseConfirmed++
       }
@@ -499,7 +499,7 @@ function sharedDriftAndConfirmation(random: Random, runs: number): string {
         for (const found of groupCandidates(flat, cell, mode === 1)) {
           counts.candidates += found.length
           // Both commits of the window at the same true level: within-run noise only.
-          for (let k = 0; k < found.length; k++) {
+          for (const _step of found) {
             if (pairedConfirms(random, cell, 1) !== undefined) counts.falseConfirmed++
           }
         }

@@ -123,9 +123,7 @@ function dashboardCharts(report: HistoryReport): { charts: ChartData[]; commits:
       high: series.points.map((point) => shown(Math.max(...point.values))),
       changePoints: steps.map((step) => ({
         // Drawn where the confirmation located it when that commit was stored; else found.
-        index: commits.includes(stepCommit(step))
-          ? commits.indexOf(stepCommit(step))
-          : commits.indexOf(step.commit),
+        index: markIndex(commits, step),
         ratio: step.ratio,
         ciLow: step.ciLow,
         ciHigh: step.ciHigh,
@@ -322,4 +320,13 @@ export function renderHistoryHtml(report: HistoryReport, options: DashboardOptio
 </body>
 </html>
 `
+}
+
+/** Where a step's mark goes: its located commit when stored, else where it was found. */
+function markIndex(
+  commits: readonly string[],
+  step: Parameters<typeof stepCommit>[0] & { readonly commit: string }
+): number {
+  const located = commits.indexOf(stepCommit(step))
+  return located >= 0 ? located : commits.indexOf(step.commit)
 }
