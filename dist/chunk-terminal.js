@@ -21,8 +21,8 @@ import require$$8__default from 'crypto';
 import require$$3$1 from 'tls';
 import require$$0$2 from 'buffer';
 import { createServer } from 'node:net';
-import { Agent, request } from 'node:http';
 import { randomBytes, createHash, randomInt } from 'node:crypto';
+import { Agent, request } from 'node:http';
 import require$$0$1 from 'process';
 import os, { tmpdir } from 'node:os';
 import { c as childEnv } from './chunk-env.js';
@@ -19867,6 +19867,22 @@ function tsxLoaderUrl(projectDir) {
     return undefined;
 }
 /**
+ * URL of the esbuild that tsx compiles with (resolved from tsx's own package, so it is
+ * there wherever tsx is), or undefined without tsx. Instruction counts bundle TypeScript
+ * bench files with it (src/runners/instructions/bundle.ts).
+ */
+function esbuildUrl(projectDir) {
+    const tsx = tsxLoaderUrl(projectDir);
+    if (tsx === undefined)
+        return undefined;
+    try {
+        return pathToFileURL(createRequire(tsx).resolve('esbuild')).href;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
  * Makes function workers run on the first `node` on PATH (the project's, from
  * setup-node) when it is not this process's Node (the action runs on its own, node24):
  * sets PERFGATE_NODE, unless already set, and returns the path chosen, else undefined.
@@ -19930,6 +19946,10 @@ function pairSides(pair, base, head) {
  * pair (base and head workers alive together, sampling alternated in short slices).
  */
 const TS_FILE = /\.(ts|mts|cts|tsx)$/;
+/** Whether a bench file is TypeScript (loaded through a TS loader or Node's type stripping). */
+function isTypeScriptFile(file) {
+    return TS_FILE.test(file);
+}
 /** Node flags for a worker: GC exposed for heap figures, a TS loader when one is needed. */
 function workerArgs(benchFile) {
     const args = ['--expose-gc'];
@@ -67255,6 +67275,104 @@ async function countCommand(benchmark, spec) {
 }
 
 /**
+ * A TypeScript bench file made into one JavaScript module for its instruction count, so
+ * the counting worker loads it without a TypeScript loader. tsx transforms modules on
+ * Node's module-hooks thread (and esbuild's service beside it) while the worker's main
+ * thread loads and allocates; how the two interleave changes where the main thread's heap
+ * pages land, and V8 keys caches such as its descriptor lookup cache by address. So a
+ * bench loaded through tsx counted on levels 0.39 % apart from one process to the next
+ * (the example's CSV parser as a .ts file, 12 processes beside a busy neighbour), where
+ * the same code bundled repeats to 49 instructions in 14.3 M (docs/DESIGN.md, "What
+ * still varies").
+ *
+ * The bundle is built with the esbuild that tsx uses (so it reads tsconfig.json and
+ * compiles as tsx does), written next to the bench file (its bare imports resolve from
+ * the same place: packages, the bench's harness and 'perfgate' stay imports) under a
+ * hidden name, and removed after the count (or by perfgate's clean-up on Ctrl-C). A
+ * module's `import.meta.url`, `.filename` and `.dirname` keep naming its own source file.
+ */
+const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+const LOADERS = {
+    '.ts': 'ts',
+    '.mts': 'ts',
+    '.cts': 'ts',
+    '.tsx': 'tsx',
+    '.jsx': 'jsx'
+};
+const IMPORT_META = /\bimport\.meta\.(url|filename|dirname)\b/g;
+/**
+ * esbuild plugin: `import.meta.url`, `.filename` and `.dirname` in a project file become
+ * that file's own, so reading a fixture next to a module works as it did unbundled.
+ */
+const ownImportMeta = {
+    name: 'perfgate-own-import-meta',
+    setup(build) {
+        build.onLoad({ filter: SOURCE_FILE }, (args) => {
+            if (args.path.includes(`${path.sep}node_modules${path.sep}`))
+                return undefined;
+            const text = readFileSync(args.path, 'utf8');
+            if (!text.includes('import.meta'))
+                return undefined;
+            const values = {
+                url: pathToFileURL(args.path).href,
+                filename: args.path,
+                dirname: path.dirname(args.path)
+            };
+            return {
+                contents: text.replace(IMPORT_META, (_, key) => JSON.stringify(values[key])),
+                loader: LOADERS[path.extname(args.path)] ?? 'js'
+            };
+        });
+    }
+};
+/** The Node version esbuild compiles for: `node20.20` for v20.20.2. */
+function esbuildTarget(nodeVersion) {
+    const [major = 20, minor = 0] = nodeVersion.replace(/^v/, '').split('.').map(Number);
+    return `node${Number.isFinite(major) ? major : 20}.${Number.isFinite(minor) ? minor : 0}`;
+}
+/**
+ * Bundles `benchFile` for a count on a Node of `nodeVersion`; undefined when no esbuild is
+ * installed (tsx's, next to perfgate or in the project) or it cannot bundle the file (an
+ * import only a loader understands): the worker then loads the file through the loader,
+ * as its timed trials do, and the count repeats less well.
+ */
+async function bundleForCount(benchFile, nodeVersion) {
+    const dir = path.dirname(benchFile);
+    const url = esbuildUrl(dir);
+    if (url === undefined)
+        return undefined;
+    let esbuild;
+    try {
+        esbuild = (await import(url));
+    }
+    catch {
+        return undefined;
+    }
+    const stem = path.basename(benchFile).replace(/\.[^.]+$/, '');
+    const file = path.join(dir, `.perfgate-count-${stem}-${randomBytes(4).toString('hex')}.mjs`);
+    const remove = registerCleanup(() => rmSync(file, { force: true }));
+    try {
+        await esbuild.build({
+            entryPoints: [benchFile],
+            absWorkingDir: dir,
+            outfile: file,
+            bundle: true,
+            format: 'esm',
+            platform: 'node',
+            target: esbuildTarget(nodeVersion),
+            packages: 'external',
+            logLevel: 'silent',
+            plugins: [ownImportMeta]
+        });
+    }
+    catch {
+        remove();
+        return undefined;
+    }
+    return { file, remove };
+}
+
+/**
  * Instructions per call of a function benchmark, counted inside one worker process under
  * callgrind (count.ts marks the windows): after the same setup and 2N calls of warm-up
  * (a full collection between), five rounds of an empty window and one of N calls; per
@@ -67322,20 +67440,24 @@ function failure(what, reply, end, timeoutMs, durationMs, log) {
         durationMs
     };
 }
-function countRequest(benchmark, spec) {
+function countRequest(benchmark, spec, bundle) {
     return {
         type: 'count',
         file: spec.file,
+        ...(bundle ? { module: bundle.file } : {}),
         bench: spec.bench,
         benchmarkName: benchmark.name,
         apiUrl: API_URL.href
     };
 }
-/** A counting worker's Node arguments and spawn options, or why it cannot start. */
-function workerLaunch(benchmark, spec) {
+/**
+ * A counting worker's Node arguments and spawn options, or why it cannot start. A bundled
+ * TypeScript bench needs no loader (`bundle`: the file the worker imports).
+ */
+function workerLaunch(benchmark, spec, bundle) {
     try {
         return {
-            args: [...REPEATABLE_NODE_FLAGS, ...workerArgs(spec.file)],
+            args: [...REPEATABLE_NODE_FLAGS, ...workerArgs(bundle?.file ?? spec.file)],
             options: {
                 cwd: path.dirname(spec.file),
                 stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -67374,17 +67496,33 @@ function perCall(windows, calls) {
         windowSpread: (Math.max(...counted) - Math.min(...counted)) / middle
     };
 }
-/** Starts one side's counting worker (it loads, sets up and makes its probe call). */
-function startCountingWorker(benchmark, spec) {
+/**
+ * Starts one side's counting worker (it loads, sets up and makes its probe call). A
+ * TypeScript bench is bundled first (bundle.ts: a TS loader's thread makes counts differ
+ * from one process to the next).
+ */
+async function startCountingWorker(benchmark, spec) {
     const begin = performance.now();
-    const launch = workerLaunch(benchmark, spec);
-    if (!('args' in launch))
+    const bundle = isTypeScriptFile(spec.file)
+        ? await bundleForCount(spec.file, workerNode().version)
+        : undefined;
+    const launch = workerLaunch(benchmark, spec, bundle);
+    if (!('args' in launch)) {
+        bundle?.remove();
         return launch;
-    const windowed = startWindowed(workerNode().path, launch.args, launch.options);
+    }
+    let windowed;
+    try {
+        windowed = startWindowed(workerNode().path, launch.args, launch.options);
+    }
+    catch (error) {
+        bundle?.remove();
+        throw error;
+    }
     const { started } = windowed;
     const probed = replyOf(started, 'probed');
     const counted = replyOf(started, 'counted');
-    started.child.send(countRequest(benchmark, spec), (error) => void 0);
+    started.child.send(countRequest(benchmark, spec, bundle), (error) => void 0);
     const failed = async (reply) => failure('instruction count', reply, await started.finished, benchmark.timeoutMs, performance.now() - begin, windowed.log());
     return {
         probe: probed.then(async (reply) => {
@@ -67429,6 +67567,7 @@ function startCountingWorker(benchmark, spec) {
                 killGroup(started.child);
             await started.finished;
             windowed.remove();
+            bundle?.remove();
         }
     };
 }
@@ -67649,8 +67788,12 @@ class InstructionCounter {
      * its probe leaves the others to size their own.
      */
     async #countFunctions(sides) {
-        const workers = sides.map(({ benchmark, spec }) => startCountingWorker(benchmark, spec));
+        const starts = await Promise.allSettled(sides.map(({ benchmark, spec }) => startCountingWorker(benchmark, spec)));
+        const workers = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
         try {
+            const failedStart = starts.find((start) => start.status === 'rejected');
+            if (failedStart)
+                throw failedStart.reason;
             const name = sides[0].benchmark.name;
             const probes = await Promise.all(workers.map((worker) => ('probe' in worker ? worker.probe : worker)));
             const sized = probes.find((probe) => typeof probe === 'number');

@@ -75,6 +75,21 @@ export function tsxLoaderUrl(projectDir?: string): string | undefined {
 }
 
 /**
+ * URL of the esbuild that tsx compiles with (resolved from tsx's own package, so it is
+ * there wherever tsx is), or undefined without tsx. Instruction counts bundle TypeScript
+ * bench files with it (src/runners/instructions/bundle.ts).
+ */
+export function esbuildUrl(projectDir?: string): string | undefined {
+  const tsx = tsxLoaderUrl(projectDir)
+  if (tsx === undefined) return undefined
+  try {
+    return pathToFileURL(createRequire(tsx).resolve('esbuild')).href
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * Makes function workers run on the first `node` on PATH (the project's, from
  * setup-node) when it is not this process's Node (the action runs on its own, node24):
  * sets PERFGATE_NODE, unless already set, and returns the path chosen, else undefined.

@@ -52,6 +52,11 @@ export interface CountRequest extends Omit<
   'type' | 'timeMs' | 'warmupMs' | 'profileFile'
 > {
   readonly type: 'count'
+  /**
+   * The module to import instead of `file` (a TypeScript bench bundled into one JS module
+   * for the count); `file` still names the bench in messages.
+   */
+  readonly module?: string
 }
 
 /** The calls N a counting worker warms up with and counts (sent after `probed`). */

@@ -24,6 +24,11 @@ import { fileURLToPath } from 'node:url'
 
 const TS_FILE = /\.(ts|mts|cts|tsx)$/
 
+/** Whether a bench file is TypeScript (loaded through a TS loader or Node's type stripping). */
+export function isTypeScriptFile(file: string): boolean {
+  return TS_FILE.test(file)
+}
+
 /** Node flags for a worker: GC exposed for heap figures, a TS loader when one is needed. */
 export function workerArgs(benchFile: string): string[] {
   const args = ['--expose-gc']

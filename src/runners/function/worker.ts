@@ -109,8 +109,9 @@ async function loadFile(request: LoadRequest | ListRequest): Promise<void> {
   // An unreadable file fails at its import below, with Node's own message.
   const source = await readFile(request.file, 'utf8').catch(() => '')
   await installHarnessShims(request.harnessUrls ?? {}, request.harness, source)
+  const imported = request.type === 'count' ? (request.module ?? request.file) : request.file
   try {
-    await import(pathToFileURL(request.file).href)
+    await import(pathToFileURL(imported).href)
   } catch (error) {
     const explained = explainImportError(error, request.file)
     if (explained === undefined) throw error

@@ -26,9 +26,10 @@ import { sanitizeChildText } from '../../process/text.js'
 import { API_URL, workerNode } from '../../runtime-files.js'
 import { median } from '../../stats/quantile.js'
 import { COUNTED_ROUNDS, PROBE_WINDOW, roundWindows, WINDOWS } from '../function/count.js'
-import { workerArgs } from '../function/runner.js'
+import { isTypeScriptFile, workerArgs } from '../function/runner.js'
 import type { CountCallsMessage, CountRequest, WorkerReply } from '../function/protocol.js'
 import type { TrialOutcome } from '../types.js'
+import { bundleForCount, type CountBundle } from './bundle.js'
 import { REPEATABLE_NODE_FLAGS } from './shim.js'
 import { logTail, startWindowed, WINDOW_MARK } from './valgrind.js'
 
@@ -97,24 +98,33 @@ function failure(
   }
 }
 
-function countRequest(benchmark: BenchmarkConfig, spec: FunctionSpec): CountRequest {
+function countRequest(
+  benchmark: BenchmarkConfig,
+  spec: FunctionSpec,
+  bundle: CountBundle | undefined
+): CountRequest {
   return {
     type: 'count',
     file: spec.file,
+    ...(bundle ? { module: bundle.file } : {}),
     bench: spec.bench,
     benchmarkName: benchmark.name,
     apiUrl: API_URL.href
   }
 }
 
-/** A counting worker's Node arguments and spawn options, or why it cannot start. */
+/**
+ * A counting worker's Node arguments and spawn options, or why it cannot start. A bundled
+ * TypeScript bench needs no loader (`bundle`: the file the worker imports).
+ */
 function workerLaunch(
   benchmark: BenchmarkConfig,
-  spec: FunctionSpec
+  spec: FunctionSpec,
+  bundle: CountBundle | undefined
 ): { args: string[]; options: ChildOptions } | Failure {
   try {
     return {
-      args: [...REPEATABLE_NODE_FLAGS, ...workerArgs(spec.file)],
+      args: [...REPEATABLE_NODE_FLAGS, ...workerArgs(bundle?.file ?? spec.file)],
       options: {
         cwd: path.dirname(spec.file),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -171,19 +181,35 @@ export function perCall(windows: readonly number[], calls: number): WindowedCoun
   }
 }
 
-/** Starts one side's counting worker (it loads, sets up and makes its probe call). */
-export function startCountingWorker(
+/**
+ * Starts one side's counting worker (it loads, sets up and makes its probe call). A
+ * TypeScript bench is bundled first (bundle.ts: a TS loader's thread makes counts differ
+ * from one process to the next).
+ */
+export async function startCountingWorker(
   benchmark: BenchmarkConfig,
   spec: FunctionSpec
-): CountingWorker | Failure {
+): Promise<CountingWorker | Failure> {
   const begin = performance.now()
-  const launch = workerLaunch(benchmark, spec)
-  if (!('args' in launch)) return launch
-  const windowed = startWindowed(workerNode().path, launch.args, launch.options)
+  const bundle = isTypeScriptFile(spec.file)
+    ? await bundleForCount(spec.file, workerNode().version)
+    : undefined
+  const launch = workerLaunch(benchmark, spec, bundle)
+  if (!('args' in launch)) {
+    bundle?.remove()
+    return launch
+  }
+  let windowed: ReturnType<typeof startWindowed>
+  try {
+    windowed = startWindowed(workerNode().path, launch.args, launch.options)
+  } catch (error) {
+    bundle?.remove()
+    throw error
+  }
   const { started } = windowed
   const probed = replyOf(started, 'probed')
   const counted = replyOf(started, 'counted')
-  started.child.send(countRequest(benchmark, spec), (error) => void error)
+  started.child.send(countRequest(benchmark, spec, bundle), (error) => void error)
   const failed = async (reply: WorkerReply | undefined): Promise<Failure> =>
     failure(
       'instruction count',
@@ -232,6 +258,7 @@ export function startCountingWorker(
       if (started.child.exitCode === null) killGroup(started.child)
       await started.finished
       windowed.remove()
+      bundle?.remove()
     }
   }
 }

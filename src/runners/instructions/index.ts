@@ -24,8 +24,13 @@ export class InstructionCounter {
   async #countFunctions(
     sides: readonly { benchmark: BenchmarkConfig; spec: FunctionSpec }[]
   ): Promise<TrialOutcome[]> {
-    const workers = sides.map(({ benchmark, spec }) => startCountingWorker(benchmark, spec))
+    const starts = await Promise.allSettled(
+      sides.map(({ benchmark, spec }) => startCountingWorker(benchmark, spec))
+    )
+    const workers = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []))
     try {
+      const failedStart = starts.find((start) => start.status === 'rejected')
+      if (failedStart) throw failedStart.reason
       const name = sides[0]!.benchmark.name
       const probes = await Promise.all(
         workers.map((worker) => ('probe' in worker ? worker.probe : worker))
