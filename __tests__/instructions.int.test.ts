@@ -16,6 +16,7 @@ import { createProcessTrialRunner } from '../src/runners/index.js'
 import { WHOLE_PROCESS_NODE_FLAGS } from '../src/runners/instructions/shim.js'
 import { repeatableEnv } from '../src/runners/instructions/repeatable.js'
 import { countedClient } from '../src/runners/instructions/requests.js'
+import { countedTimeoutMs } from '../src/runners/instructions/valgrind.js'
 import { commandBenchmark, httpBenchmark } from './helpers/benchmarks.js'
 import { fakeSha, hoursAfterStart, resultsOf } from './helpers/history.js'
 import { captureIo } from './helpers/io.js'
@@ -63,6 +64,15 @@ describe('command instruction counts', () => {
     const outcome = await createProcessTrialRunner().runTrial(counted('exit 3'), 0)
     expect(outcome).toMatchObject({ ok: false, message: expect.stringContaining('exit') })
   }, 300_000)
+})
+
+describe('a counted process’s timeout', () => {
+  it('stretches with the load over the CPUs, never below the benchmark’s', () => {
+    expect(countedTimeoutMs(120_000, 0.5, 2)).toBe(120_000)
+    expect(countedTimeoutMs(120_000, 2, 2)).toBe(120_000)
+    expect(countedTimeoutMs(120_000, 8.6, 2)).toBe(516_000)
+    expect(countedTimeoutMs(60_000, 3, 0)).toBe(180_000)
+  })
 })
 
 describe('without valgrind', () => {

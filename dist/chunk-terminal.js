@@ -21,10 +21,10 @@ import require$$8__default from 'crypto';
 import require$$3$1 from 'tls';
 import require$$0$2 from 'buffer';
 import { createServer } from 'node:net';
+import os, { tmpdir, loadavg, availableParallelism } from 'node:os';
 import { randomBytes, createHash, randomInt } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import require$$0$1 from 'process';
-import os, { tmpdir } from 'node:os';
 import { c as childEnv } from './chunk-env.js';
 import { createRequire } from 'node:module';
 
@@ -66967,6 +66967,16 @@ function valgrindProblem() {
     found.set(key, problem);
     return problem;
 }
+/**
+ * The timeout of a counted process: the benchmark's `timeout` stretched by how busy the
+ * machine is (the load average over the CPUs, when above 1). A count's work does not
+ * change with the machine's load, but valgrind runs it on one CPU, so its wall time grows
+ * with every process that shares that CPU: at a load of 8.6 on 2 CPUs a worker that
+ * takes 40 s on a quiet machine went past a 2-minute timeout.
+ */
+function countedTimeoutMs(timeoutMs, load = loadavg()[0] ?? 0, cpus = availableParallelism()) {
+    return Math.round(timeoutMs * Math.max(1, load / Math.max(1, cpus)));
+}
 const I_REFS = /^==\d+== I\s+refs:\s+([\d,]+)\s*$/m;
 /**
  * How long the other processes of a counted group get to write their totals once its
@@ -67213,11 +67223,12 @@ const SHELL = '/bin/sh';
 /** The shell wrapper's own instructions (its count on an empty command). */
 let wrapper;
 async function countShell(run, cwd, env, timeoutMs) {
+    const limitMs = countedTimeoutMs(timeoutMs);
     const counted = startRepeatable(SHELL, ['-c', run], {
         cwd,
         env,
         stdio: ['ignore', 'ignore', 'pipe'],
-        timeoutMs
+        timeoutMs: limitMs
     });
     if ('error' in counted)
         return { message: counted.error, tail: undefined };
@@ -67229,7 +67240,7 @@ async function countShell(run, cwd, env, timeoutMs) {
         }
         if (end.timedOut || end.code !== 0) {
             const why = end.timedOut
-                ? `timed out after ${timeoutMs / 1000} s (killed)`
+                ? `timed out after ${Math.round(limitMs / 1000)} s (killed)`
                 : describeExit(end);
             return {
                 message: `command under valgrind ${why}: ${run}`,
@@ -67282,8 +67293,8 @@ async function countCommand(benchmark, spec) {
  * pages land, and V8 keys caches such as its descriptor lookup cache by address. So a
  * bench loaded through tsx counted on levels 0.39 % apart from one process to the next
  * (the example's CSV parser as a .ts file, 12 processes beside a busy neighbour), where
- * the same code bundled repeats to 49 instructions in 14.3 M (docs/DESIGN.md, "What
- * still varies").
+ * the same code bundled repeats to 66 instructions in 14.3 M (docs/DESIGN.md, "The
+ * loader's thread").
  *
  * The bundle is built with the esbuild that tsx uses (so it reads tsconfig.json and
  * compiles as tsx does), written next to the bench file (its bare imports resolve from
@@ -67431,7 +67442,7 @@ function failure(what, reply, end, timeoutMs, durationMs, log) {
     const why = end.spawnError
         ? `could not start: ${end.spawnError.message}`
         : end.timedOut
-            ? `timed out after ${timeoutMs / 1000} s (killed)`
+            ? `timed out after ${Math.round(timeoutMs / 1000)} s (killed)`
             : `${describeExit(end)} before reporting`;
     return {
         ok: false,
@@ -67461,7 +67472,7 @@ function workerLaunch(benchmark, spec, bundle) {
             options: {
                 cwd: path.dirname(spec.file),
                 stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-                timeoutMs: benchmark.timeoutMs
+                timeoutMs: countedTimeoutMs(benchmark.timeoutMs)
             }
         };
     }
@@ -67523,7 +67534,7 @@ async function startCountingWorker(benchmark, spec) {
     const probed = replyOf(started, 'probed');
     const counted = replyOf(started, 'counted');
     started.child.send(countRequest(benchmark, spec, bundle), (error) => void 0);
-    const failed = async (reply) => failure('instruction count', reply, await started.finished, benchmark.timeoutMs, performance.now() - begin, windowed.log());
+    const failed = async (reply) => failure('instruction count', reply, await started.finished, launch.options.timeoutMs ?? benchmark.timeoutMs, performance.now() - begin, windowed.log());
     return {
         probe: probed.then(async (reply) => {
             if (reply?.type !== 'probed')
@@ -67673,7 +67684,8 @@ const COUNTED_STOP_GRACE_MS = 60_000;
 async function startCountedServer(benchmark, spec, launch) {
     const readyTimeoutMs = spec.server.readyTimeoutMs * READY_SLOWDOWN;
     launch.server = await startServer({ ...spec.server, readyTimeoutMs }, undefined, (command, args, options) => {
-        const started = startRepeatable(command, args, { ...options, timeoutMs: benchmark.timeoutMs });
+        launch.timeoutMs = countedTimeoutMs(benchmark.timeoutMs);
+        const started = startRepeatable(command, args, { ...options, timeoutMs: launch.timeoutMs });
         if ('error' in started)
             throw new Error(started.error);
         launch.counted = started;
@@ -67690,7 +67702,7 @@ async function stopAndCount(benchmark, launch) {
         return { message: totals.error, tail: logTail(totals.log) };
     if (end.timedOut) {
         return {
-            message: `server under valgrind timed out after ${benchmark.timeoutMs / 1000} s`,
+            message: `server under valgrind timed out after ${Math.round((launch.timeoutMs ?? benchmark.timeoutMs) / 1000)} s`,
             tail: undefined
         };
     }

@@ -6,8 +6,8 @@
  * pages land, and V8 keys caches such as its descriptor lookup cache by address. So a
  * bench loaded through tsx counted on levels 0.39 % apart from one process to the next
  * (the example's CSV parser as a .ts file, 12 processes beside a busy neighbour), where
- * the same code bundled repeats to 49 instructions in 14.3 M (docs/DESIGN.md, "What
- * still varies").
+ * the same code bundled repeats to 66 instructions in 14.3 M (docs/DESIGN.md, "The
+ * loader's thread").
  *
  * The bundle is built with the esbuild that tsx uses (so it reads tsconfig.json and
  * compiles as tsx does), written next to the bench file (its bare imports resolve from

@@ -13,7 +13,7 @@ import type { BenchmarkConfig, CommandSpec } from '../../config/types.js'
 import { describeExit } from '../../process/children.js'
 import type { TrialOutcome } from '../types.js'
 import { startRepeatable } from './repeatable.js'
-import { logTail } from './valgrind.js'
+import { countedTimeoutMs, logTail } from './valgrind.js'
 
 const SHELL = '/bin/sh'
 
@@ -26,11 +26,12 @@ async function countShell(
   env: Readonly<Record<string, string>>,
   timeoutMs: number
 ): Promise<{ instructions: number } | { message: string; tail: string | undefined }> {
+  const limitMs = countedTimeoutMs(timeoutMs)
   const counted = startRepeatable(SHELL, ['-c', run], {
     cwd,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
-    timeoutMs
+    timeoutMs: limitMs
   })
   if ('error' in counted) return { message: counted.error, tail: undefined }
   try {
@@ -41,7 +42,7 @@ async function countShell(
     }
     if (end.timedOut || end.code !== 0) {
       const why = end.timedOut
-        ? `timed out after ${timeoutMs / 1000} s (killed)`
+        ? `timed out after ${Math.round(limitMs / 1000)} s (killed)`
         : describeExit(end)
       return {
         message: `command under valgrind ${why}: ${run}`,

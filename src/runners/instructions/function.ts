@@ -31,7 +31,7 @@ import type { CountCallsMessage, CountRequest, WorkerReply } from '../function/p
 import type { TrialOutcome } from '../types.js'
 import { bundleForCount, type CountBundle } from './bundle.js'
 import { REPEATABLE_NODE_FLAGS } from './shim.js'
-import { logTail, startWindowed, WINDOW_MARK } from './valgrind.js'
+import { countedTimeoutMs, logTail, startWindowed, WINDOW_MARK } from './valgrind.js'
 
 /**
  * Instructions the counted calls should make, judged by the probe call: ~20 M, about a
@@ -88,7 +88,7 @@ function failure(
   const why = end.spawnError
     ? `could not start: ${end.spawnError.message}`
     : end.timedOut
-      ? `timed out after ${timeoutMs / 1000} s (killed)`
+      ? `timed out after ${Math.round(timeoutMs / 1000)} s (killed)`
       : `${describeExit(end)} before reporting`
   return {
     ok: false,
@@ -128,7 +128,7 @@ function workerLaunch(
       options: {
         cwd: path.dirname(spec.file),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        timeoutMs: benchmark.timeoutMs
+        timeoutMs: countedTimeoutMs(benchmark.timeoutMs)
       }
     }
   } catch (error) {
@@ -215,7 +215,7 @@ export async function startCountingWorker(
       'instruction count',
       reply,
       await started.finished,
-      benchmark.timeoutMs,
+      launch.options.timeoutMs ?? benchmark.timeoutMs,
       performance.now() - begin,
       windowed.log()
     )

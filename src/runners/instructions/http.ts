@@ -15,7 +15,7 @@ import { startServer, ServerError, type RunningServer } from '../http/server.js'
 import type { TrialOutcome } from '../types.js'
 import { startRepeatable } from './repeatable.js'
 import { countedClient, type CountedClient } from './requests.js'
-import { logTail, type Counted } from './valgrind.js'
+import { countedTimeoutMs, logTail, type Counted } from './valgrind.js'
 
 export const FEW_REQUESTS = 50
 export const MANY_REQUESTS = 250
@@ -36,6 +36,8 @@ type Counts = { instructions: number } | { message: string; tail: string | undef
 
 /** One counted server while it runs: set as it starts, so a failure part-way still cleans up. */
 interface Launch {
+  /** The counted server's timeout (countedTimeoutMs of the benchmark's). */
+  timeoutMs?: number
   counted?: Counted
   server?: RunningServer
   client?: CountedClient
@@ -56,7 +58,8 @@ async function startCountedServer(
     { ...spec.server, readyTimeoutMs },
     undefined,
     (command, args, options) => {
-      const started = startRepeatable(command, args, { ...options, timeoutMs: benchmark.timeoutMs })
+      launch.timeoutMs = countedTimeoutMs(benchmark.timeoutMs)
+      const started = startRepeatable(command, args, { ...options, timeoutMs: launch.timeoutMs })
       if ('error' in started) throw new Error(started.error)
       launch.counted = started
       return started.started
@@ -75,7 +78,7 @@ async function stopAndCount(benchmark: BenchmarkConfig, launch: Launch): Promise
   if ('error' in totals) return { message: totals.error, tail: logTail(totals.log) }
   if (end.timedOut) {
     return {
-      message: `server under valgrind timed out after ${benchmark.timeoutMs / 1000} s`,
+      message: `server under valgrind timed out after ${Math.round((launch.timeoutMs ?? benchmark.timeoutMs) / 1000)} s`,
       tail: undefined
     }
   }

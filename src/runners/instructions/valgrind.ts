@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import path from 'node:path'
 import { startChild, type ChildOptions, type Started } from '../../process/children.js'
 import { createTempDir } from '../../process/cleanup.js'
@@ -55,6 +56,21 @@ export interface Counted {
   logs(): string[]
   /** Removes the log files. */
   remove(): void
+}
+
+/**
+ * The timeout of a counted process: the benchmark's `timeout` stretched by how busy the
+ * machine is (the load average over the CPUs, when above 1). A count's work does not
+ * change with the machine's load, but valgrind runs it on one CPU, so its wall time grows
+ * with every process that shares that CPU: at a load of 8.6 on 2 CPUs a worker that
+ * takes 40 s on a quiet machine went past a 2-minute timeout.
+ */
+export function countedTimeoutMs(
+  timeoutMs: number,
+  load: number = loadavg()[0] ?? 0,
+  cpus: number = availableParallelism()
+): number {
+  return Math.round(timeoutMs * Math.max(1, load / Math.max(1, cpus)))
 }
 
 const I_REFS = /^==\d+== I\s+refs:\s+([\d,]+)\s*$/m
