@@ -14,19 +14,26 @@
  * - with --example: the example's fastify endpoint (`GET /customers/top`, examples/, a
  *   server that allocates a lot: ~7.5 M instructions per request) against itself.
  *
+ * Function counts go through the built CLI (`npm run build` first), one `perfgate run`
+ * per side, both at once, so the worker loads the bench as a user's does; each side sizes
+ * its calls N from its own probe (the same N for these loops).
+ *
  * Options: --runs N (10), --neighbour (a process busy half the time beside the counts),
  * --skip-http, --skip-function, --skip-command (the parts can run as processes at once),
- * --example. Progress to stderr, a Markdown table to stdout.
+ * --example, --from-source (function counts through src/ as well: workers load through
+ * tsx). Progress to stderr, a Markdown table to stdout.
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
 import { DEFAULT_INSTRUCTION_THRESHOLD } from '../src/config/defaults.js'
 import type { BenchmarkConfig } from '../src/config/types.js'
 import { METRICS } from '../src/metrics.js'
 import { createTempDir } from '../src/process/cleanup.js'
+import { startChild } from '../src/process/children.js'
 import { InstructionCounter } from '../src/runners/instructions/index.js'
 import type { TrialOutcome } from '../src/runners/types.js'
 import { comparePaired } from '../src/stats/paired.js'
@@ -136,6 +143,63 @@ function benchmarkOf(dir: string, file: string): BenchmarkConfig {
   return httpBenchmark(dir, `node ${file}`, '/', '/')
 }
 
+/** perfgate's built CLI: function counts go through it, as users run them. */
+const BUILT_CLI = fileURLToPath(new URL('../bin/perfgate.js', import.meta.url))
+
+/**
+ * One side's count of the function bench `file` by the built CLI (`perfgate run` on a
+ * one-benchmark config in `dir`): its worker loads the bench as a user's does. From
+ * perfgate's sources (`--from-source`) the worker itself is TypeScript and loads through
+ * tsx, whose thread moves counts between processes (docs/DESIGN.md, "The loader's thread").
+ */
+async function countBuilt(dir: string, file: string, side: string): Promise<TrialOutcome> {
+  const stem = `${file.replace(/\W+/g, '-')}-${side}`
+  const config = path.join(dir, `${stem}.yml`)
+  const out = path.join(dir, `${stem}.json`)
+  writeFileSync(
+    config,
+    `measure: instructions\nbenchmarks:\n  - name: planted\n    function: { file: ${file} }\n`
+  )
+  const begin = performance.now()
+  const started = startChild(
+    process.execPath,
+    [BUILT_CLI, 'run', '--config', config, '--out', out],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      timeoutMs: 3_600_000
+    }
+  )
+  const end = await started.finished
+  const durationMs = performance.now() - begin
+  const failed = (message: string): TrialOutcome => ({
+    ok: false,
+    message,
+    stderrTail: end.stderr.text(),
+    durationMs
+  })
+  if (!existsSync(out)) return failed(`perfgate run exited with ${end.code} and wrote no results`)
+  const results = JSON.parse(readFileSync(out, 'utf8')) as {
+    benchmarks: { trials: { metrics?: { instructions?: number }; message?: string }[] }[]
+  }
+  const trial = results.benchmarks[0]?.trials[0]
+  const instructions = trial?.metrics?.instructions
+  if (instructions === undefined) return failed(trial?.message ?? 'no count in the results')
+  return { ok: true, metrics: { instructions }, details: {}, durationMs }
+}
+
+/** Base and head of a function scenario counted at once, each by the built CLI. */
+async function countBuiltPair(
+  dir: string,
+  scenario: Scenario
+): Promise<Record<'base' | 'head', TrialOutcome>> {
+  const [base, head] = await Promise.all([
+    countBuilt(dir, scenario.base, 'base'),
+    countBuilt(dir, scenario.head, 'head')
+  ])
+  return { base, head }
+}
+
 function value(outcome: TrialOutcome): number {
   if (!outcome.ok) throw new Error(`count failed: ${outcome.message}\n${outcome.stderrTail ?? ''}`)
   return outcome.metrics.instructions!
@@ -155,9 +219,14 @@ runBench('bench:instructions', async () => {
       'skip-http': { type: 'boolean' },
       'skip-function': { type: 'boolean' },
       'skip-command': { type: 'boolean' },
-      example: { type: 'boolean' }
+      example: { type: 'boolean' },
+      'from-source': { type: 'boolean' }
     }
   })
+  const built = !values['from-source']
+  if (built && !existsSync(new URL('../dist/cli.js', import.meta.url))) {
+    throw new Error('function counts go through the built CLI: run `npm run build` first')
+  }
   const runs = values.runs === undefined ? 10 : integerOption('runs', values.runs, 1)
   // Removed also when the bench is stopped by a signal (runBench cleans up everything).
   const scratch = createTempDir('perfgate-instructions-')
@@ -207,7 +276,10 @@ runBench('bench:instructions', async () => {
       let seconds = 0
       for (let run = 0; run < runs; run++) {
         const begin = performance.now()
-        const pair = await counter.countPair({ base, head })
+        const pair =
+          built && base.kind === 'function'
+            ? await countBuiltPair(dir, scenario)
+            : await counter.countPair({ base, head })
         seconds += (performance.now() - begin) / 1000
         const b = value(pair.base)
         const h = value(pair.head)
