@@ -1,7 +1,7 @@
 // TypeScript bench files counted from a bundle (src/runners/instructions/bundle.ts): the
-// bundle runs on plain Node with each module's import.meta its own, a real count of a .ts
-// bench imports it and leaves no file behind, and a file esbuild cannot bundle is left to
-// the loader.
+// bundle runs on plain Node with each module's import.meta its own and CommonJS modules'
+// require(), a real count of a .ts bench imports it and leaves no file behind, and a file
+// esbuild cannot bundle, or whose bundle fails to load, is counted through the loader.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -66,33 +66,73 @@ describe('a TypeScript bench bundled for its count', () => {
     expect(esbuildTarget('v24.1.0')).toBe('node24.1')
   })
 
-  it('is what a real count of a .ts bench imports, removed afterwards', async () => {
-    const dir = project(
-      "import { bench } from 'perfgate'\nbench('longest word', () => longest(words) + here.length)"
+  it('runs a CommonJS module it bundled, its require() of a builtin included', async () => {
+    const dir = scratchDir('perfgate-bundle-cjs-')
+    writeFileSync(
+      path.join(dir, 'legacy.cjs'),
+      "const path = require('node:path')\nmodule.exports = { join: (a, b) => path.join(a, b) }\n"
     )
-    const outcome = await createProcessTrialRunner().runTrial(
-      {
-        name: 'longest word',
-        kind: 'function',
-        trials: 1,
-        measure: 'instructions',
-        timeoutMs: 900_000,
-        budgets: [],
-        targets: [],
-        compare: { gate: ['instructions'], threshold: 0.04, alpha: 0.05 },
-        spec: {
+    writeFileSync(
+      path.join(dir, 'bench.ts'),
+      "import legacy from './legacy.cjs'\nconsole.log(legacy.join('a', 'b'))\n"
+    )
+    const bundle = await bundleForCount(path.join(dir, 'bench.ts'), process.version)
+    if (bundle === undefined) throw new Error('no esbuild found next to tsx')
+    try {
+      const ran = spawnSync(process.execPath, [bundle.file], { encoding: 'utf8' })
+      expect(ran.stderr).toBe('')
+      expect(ran.stdout.trim()).toBe(path.join('a', 'b'))
+    } finally {
+      bundle.remove()
+    }
+  }, 60_000)
+
+  it('is what a real count imports; one that fails to load is counted through the loader', async () => {
+    // Each bench checks how it was loaded: the bundle's path is in its stack or not.
+    const stack = "new Error().stack.includes('.perfgate-count-')"
+    const bundled = project(
+      "import { bench } from 'perfgate'\n" +
+        `if (!${stack}) throw new Error('not loaded from the bundle')\n` +
+        "bench('longest word', () => longest(words) + here.length)"
+    )
+    // A CommonJS helper reading __dirname: defined when Node loads it, not in a bundle.
+    const loaded = scratchDir('perfgate-bundle-fallback-')
+    writeFileSync(path.join(loaded, 'package.json'), '{ "type": "module" }\n')
+    writeFileSync(path.join(loaded, 'where.cjs'), 'module.exports = { where: __dirname }\n')
+    writeFileSync(
+      path.join(loaded, 'bench.ts'),
+      "import { bench } from 'perfgate'\nimport helper from './where.cjs'\n" +
+        `if (${stack}) throw new Error('loaded from the bundle')\n` +
+        "bench('where', () => helper.where.length)\n"
+    )
+    const count = (dir: string) =>
+      createProcessTrialRunner().runTrial(
+        {
+          name: 'planted',
           kind: 'function',
-          file: path.join(dir, 'bench.ts'),
-          bench: undefined,
-          timeMs: 500,
-          warmupMs: 100,
-          interleave: true
-        }
-      },
-      0
-    )
-    if (!outcome.ok) throw new Error(`${outcome.message}\n${outcome.stderrTail}`)
-    expect(outcome.metrics.instructions).toBeGreaterThan(0)
-    expect(bundleFiles(dir)).toEqual([])
+          trials: 1,
+          measure: 'instructions',
+          timeoutMs: 900_000,
+          budgets: [],
+          targets: [],
+          compare: { gate: ['instructions'], threshold: 0.04, alpha: 0.05 },
+          spec: {
+            kind: 'function',
+            file: path.join(dir, 'bench.ts'),
+            bench: undefined,
+            timeMs: 500,
+            warmupMs: 100,
+            interleave: true
+          }
+        },
+        0
+      )
+    const outcomes = await Promise.all([count(bundled), count(loaded)])
+    for (const outcome of outcomes) {
+      if (!outcome.ok) throw new Error(`${outcome.message}\n${outcome.stderrTail}`)
+      expect(outcome.metrics.instructions).toBeGreaterThan(0)
+    }
+    expect(bundleFiles(bundled)).toEqual([])
+    expect(bundleFiles(loaded)).toEqual([])
   }, 900_000)
 })

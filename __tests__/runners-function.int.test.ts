@@ -41,6 +41,15 @@ describe('function worker', () => {
     expect(outcome.details.async).toBe(false)
   })
 
+  it('measures TypeScript benches in a CommonJS package, their imports compiled to require()', async () => {
+    const own = await trial('commonjs/sum.bench.ts')
+    if (!own.ok) throw new Error(own.message)
+    expect(own.metrics.p50).toBeGreaterThan(0)
+    const vitest = await trial('commonjs/vitest.bench.ts', { bench: 'strings › join' })
+    if (!vitest.ok) throw new Error(vitest.message)
+    expect(vitest.metrics.p50).toBeGreaterThan(0)
+  })
+
   it('measures a leak of Buffers outside the heap as memory growth, and the peak RSS', async () => {
     const outcome = await trial('leak.bench.js', { timeMs: 30, warmupMs: 5 })
     if (!outcome.ok) throw new Error(outcome.message)

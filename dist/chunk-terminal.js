@@ -19994,7 +19994,7 @@ function wellFormed(m) {
 function harnessFields(spec) {
     return { harnessUrls: HARNESS_URLS, ...(spec.harness ? { harness: spec.harness } : {}) };
 }
-function startWorker(benchmark, spec, timeoutMs, profileFile) {
+function startWorker$1(benchmark, spec, timeoutMs, profileFile) {
     let args;
     try {
         // No inlining in a profiled trial: see NO_INLINING in ../profile.ts.
@@ -20080,7 +20080,7 @@ function workerOutcome(reply, end, durationMs, timeoutText, timedOut = end.timed
  */
 async function runFunctionTrial(benchmark, spec, profileFile) {
     const started = performance.now();
-    const worker = startWorker(benchmark, spec, benchmark.timeoutMs, profileFile);
+    const worker = startWorker$1(benchmark, spec, benchmark.timeoutMs, profileFile);
     if (!('child' in worker))
         return worker;
     let reply;
@@ -20191,7 +20191,7 @@ async function runFunctionPair(sides, first, sliceMs = FUNCTION_SLICE_MS) {
     const workers = {};
     for (const side of [first, second]) {
         const { benchmark, spec } = sides[side];
-        const worker = startWorker(benchmark, spec, processLimitMs);
+        const worker = startWorker$1(benchmark, spec, processLimitMs);
         if ('child' in worker)
             workers[side] = new CommandedWorker(worker, benchmark.timeoutMs);
         else
@@ -67310,6 +67310,8 @@ const LOADERS = {
     '.tsx': 'tsx',
     '.jsx': 'jsx'
 };
+const REQUIRE_BANNER = "import { createRequire as __perfgateCreateRequire } from 'node:module';\n" +
+    'const require = __perfgateCreateRequire(import.meta.url);';
 const IMPORT_META = /\bimport\.meta\.(url|filename|dirname)\b/g;
 /**
  * esbuild plugin: `import.meta.url`, `.filename` and `.dirname` in a project file become
@@ -67372,6 +67374,9 @@ async function bundleForCount(benchFile, nodeVersion) {
             platform: 'node',
             target: esbuildTarget(nodeVersion),
             packages: 'external',
+            // A bundled CommonJS module's require() of a package or a builtin: esbuild's shim
+            // calls the `require` in scope (it renames the modules' own top-level `require`).
+            banner: { js: REQUIRE_BANNER },
             logLevel: 'silent',
             plugins: [ownImportMeta]
         });
@@ -67510,13 +67515,38 @@ function perCall(windows, calls) {
 /**
  * Starts one side's counting worker (it loads, sets up and makes its probe call). A
  * TypeScript bench is bundled first (bundle.ts: a TS loader's thread makes counts differ
- * from one process to the next).
+ * from one process to the next); a bundle whose worker fails before its probe (an import
+ * only the loader resolves, a CommonJS module's `__dirname`) is counted through the
+ * loader instead, as the bench's timed trials load it.
  */
 async function startCountingWorker(benchmark, spec) {
     const begin = performance.now();
     const bundle = isTypeScriptFile(spec.file)
         ? await bundleForCount(spec.file, workerNode().version)
         : undefined;
+    const first = startWorker(benchmark, spec, bundle, begin);
+    if (bundle === undefined || !('probe' in first))
+        return first;
+    let current = first;
+    const probe = first.probe.then(async (result) => {
+        if (typeof result === 'number')
+            return result;
+        await first.close();
+        current = startWorker(benchmark, spec, undefined, begin);
+        return 'probe' in current ? current.probe : current;
+    });
+    return {
+        probe,
+        count: (calls) => current.count(calls),
+        async close() {
+            await first.close();
+            if (current !== first && 'close' in current)
+                await current.close();
+        }
+    };
+}
+/** One counting worker loading `bundle` when given, else the bench file itself. */
+function startWorker(benchmark, spec, bundle, begin) {
     const launch = workerLaunch(benchmark, spec, bundle);
     if (!('args' in launch)) {
         bundle?.remove();

@@ -32,12 +32,35 @@ function shimsFor(urls, only, source) {
     return map;
 }
 /**
+ * Makes `require(specifier)` give `modules`' value for each of its specifiers (Node 20's
+ * module hooks do not see require): for bench files loaded as CommonJS.
+ */
+function requireTo(modules) {
+    if (modules.size === 0)
+        return;
+    const internal = Module;
+    const original = internal._load;
+    internal._load = function load(request, parent, isMain) {
+        return modules.has(request)
+            ? modules.get(request)
+            : original.call(this, request, parent, isMain);
+    };
+}
+/**
+ * Whether a bench file may run as CommonJS, its imports turned into require(): it calls
+ * require itself, or it is TypeScript other than `.mts` (tsx compiles a `.ts` file outside
+ * an ES-module package, and every `.cts` file, to CommonJS).
+ */
+function mayRequire(file, source) {
+    return /\brequire\s*\(/.test(source) || /\.(?:c?ts|tsx)$/.test(file);
+}
+/**
  * Sends the harnesses' imports to the shims: a resolve hook for `import`, and a wrapper
  * of CommonJS's module loading for `require('benchmark')` (Node 20's hooks do not see
- * require; a shim is loaded ahead for that only when the file calls require). Call before
- * importing the bench file.
+ * require; a shim is loaded ahead for that only when the file may run as CommonJS). Call
+ * before importing the bench file.
  */
-async function installHarnessShims(urls, only, source) {
+async function installHarnessShims(urls, only, source, file) {
     const shims = shimsFor(urls, only, source);
     if (shims.size === 0)
         return;
@@ -48,7 +71,7 @@ async function installHarnessShims(urls, only, source) {
       return next(Object.hasOwn(shims, specifier) ? shims[specifier] : specifier, context)
     }`;
     register('data:text/javascript,' + encodeURIComponent(hooks));
-    if (!/\brequire\s*\(/.test(source))
+    if (!mayRequire(file, source))
         return;
     const loaded = new Map();
     for (const [specifier, url] of shims) {
@@ -56,13 +79,7 @@ async function installHarnessShims(urls, only, source) {
         // A CommonJS file gets what the package's module.exports would be.
         loaded.set(specifier, namespace.default ?? namespace);
     }
-    if (loaded.size === 0)
-        return;
-    const internal = Module;
-    const original = internal._load;
-    internal._load = function load(request, parent, isMain) {
-        return loaded.has(request) ? loaded.get(request) : original.call(this, request, parent, isMain);
-    };
+    requireTo(loaded);
 }
 /** What a file's import error means when it comes from a shim, else undefined. */
 function explainImportError(error, file) {
@@ -124,6 +141,16 @@ function reply(message) {
 function toError(value) {
     return value instanceof Error ? value : new Error(String(value));
 }
+/**
+ * 'perfgate' to our API: a resolve hook (Node module customization hooks) for import, and
+ * for a file that may run as CommonJS (a TypeScript bench outside an ES-module package,
+ * which tsx compiles to require()) require('perfgate') too.
+ */
+async function resolvePerfgate(apiUrl, file, source) {
+    registerPerfgateResolver(apiUrl);
+    if (mayRequire(file, source))
+        requireTo(new Map([['perfgate', await import(apiUrl)]]));
+}
 /** A resolve hook (Node module customization hooks) sending 'perfgate' to our API. */
 function registerPerfgateResolver(apiUrl) {
     const hooks = `
@@ -181,11 +208,11 @@ function cpuProfiler(file) {
 }
 /** Imports the bench file, its harness's imports led to perfgate's shims. */
 async function loadFile(request) {
-    registerPerfgateResolver(request.apiUrl);
     // An unreadable file fails at its import below, with Node's own message.
     const source = await readFile(request.file, 'utf8').catch(() => '');
-    await installHarnessShims(request.harnessUrls ?? {}, request.harness, source);
     const imported = request.type === 'count' ? (request.module ?? request.file) : request.file;
+    await resolvePerfgate(request.apiUrl, imported, source);
+    await installHarnessShims(request.harnessUrls ?? {}, request.harness, source, imported);
     try {
         await import(pathToFileURL(imported).href);
     }

@@ -11,7 +11,13 @@ import { register } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { measureFunction, prepareFunction, type PreparedFunction } from './engine.js'
 import { callBench } from './count.js'
-import { benchesOf, explainImportError, installHarnessShims } from './harness/loader.js'
+import {
+  benchesOf,
+  explainImportError,
+  installHarnessShims,
+  mayRequire,
+  requireTo
+} from './harness/loader.js'
 import {
   isCountCalls,
   isWorkerRequest,
@@ -33,6 +39,16 @@ function reply(message: WorkerReply): Promise<void> {
 
 function toError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value))
+}
+
+/**
+ * 'perfgate' to our API: a resolve hook (Node module customization hooks) for import, and
+ * for a file that may run as CommonJS (a TypeScript bench outside an ES-module package,
+ * which tsx compiles to require()) require('perfgate') too.
+ */
+async function resolvePerfgate(apiUrl: string, file: string, source: string): Promise<void> {
+  registerPerfgateResolver(apiUrl)
+  if (mayRequire(file, source)) requireTo(new Map([['perfgate', await import(apiUrl)]]))
 }
 
 /** A resolve hook (Node module customization hooks) sending 'perfgate' to our API. */
@@ -105,11 +121,11 @@ function cpuProfiler(file: string) {
 
 /** Imports the bench file, its harness's imports led to perfgate's shims. */
 async function loadFile(request: LoadRequest | ListRequest): Promise<void> {
-  registerPerfgateResolver(request.apiUrl)
   // An unreadable file fails at its import below, with Node's own message.
   const source = await readFile(request.file, 'utf8').catch(() => '')
-  await installHarnessShims(request.harnessUrls ?? {}, request.harness, source)
   const imported = request.type === 'count' ? (request.module ?? request.file) : request.file
+  await resolvePerfgate(request.apiUrl, imported, source)
+  await installHarnessShims(request.harnessUrls ?? {}, request.harness, source, imported)
   try {
     await import(pathToFileURL(imported).href)
   } catch (error) {

@@ -41,6 +41,9 @@ const LOADERS: Readonly<Record<string, string>> = {
   '.tsx': 'tsx',
   '.jsx': 'jsx'
 }
+const REQUIRE_BANNER =
+  "import { createRequire as __perfgateCreateRequire } from 'node:module';\n" +
+  'const require = __perfgateCreateRequire(import.meta.url);'
 const IMPORT_META = /\bimport\.meta\.(url|filename|dirname)\b/g
 
 /**
@@ -110,6 +113,9 @@ export async function bundleForCount(
       platform: 'node',
       target: esbuildTarget(nodeVersion),
       packages: 'external',
+      // A bundled CommonJS module's require() of a package or a builtin: esbuild's shim
+      // calls the `require` in scope (it renames the modules' own top-level `require`).
+      banner: { js: REQUIRE_BANNER },
       logLevel: 'silent',
       plugins: [ownImportMeta]
     })

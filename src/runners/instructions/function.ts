@@ -184,7 +184,9 @@ export function perCall(windows: readonly number[], calls: number): WindowedCoun
 /**
  * Starts one side's counting worker (it loads, sets up and makes its probe call). A
  * TypeScript bench is bundled first (bundle.ts: a TS loader's thread makes counts differ
- * from one process to the next).
+ * from one process to the next); a bundle whose worker fails before its probe (an import
+ * only the loader resolves, a CommonJS module's `__dirname`) is counted through the
+ * loader instead, as the bench's timed trials load it.
  */
 export async function startCountingWorker(
   benchmark: BenchmarkConfig,
@@ -194,6 +196,32 @@ export async function startCountingWorker(
   const bundle = isTypeScriptFile(spec.file)
     ? await bundleForCount(spec.file, workerNode().version)
     : undefined
+  const first = startWorker(benchmark, spec, bundle, begin)
+  if (bundle === undefined || !('probe' in first)) return first
+  let current: CountingWorker | Failure = first
+  const probe = first.probe.then(async (result) => {
+    if (typeof result === 'number') return result
+    await first.close()
+    current = startWorker(benchmark, spec, undefined, begin)
+    return 'probe' in current ? current.probe : current
+  })
+  return {
+    probe,
+    count: (calls) => (current as CountingWorker).count(calls),
+    async close() {
+      await first.close()
+      if (current !== first && 'close' in current) await current.close()
+    }
+  }
+}
+
+/** One counting worker loading `bundle` when given, else the bench file itself. */
+function startWorker(
+  benchmark: BenchmarkConfig,
+  spec: FunctionSpec,
+  bundle: CountBundle | undefined,
+  begin: number
+): CountingWorker | Failure {
   const launch = workerLaunch(benchmark, spec, bundle)
   if (!('args' in launch)) {
     bundle?.remove()

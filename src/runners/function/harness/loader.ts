@@ -38,15 +38,40 @@ function shimsFor(
 }
 
 /**
+ * Makes `require(specifier)` give `modules`' value for each of its specifiers (Node 20's
+ * module hooks do not see require): for bench files loaded as CommonJS.
+ */
+export function requireTo(modules: ReadonlyMap<string, unknown>): void {
+  if (modules.size === 0) return
+  const internal = Module as unknown as { _load: Load }
+  const original = internal._load
+  internal._load = function load(this: unknown, request, parent, isMain) {
+    return modules.has(request)
+      ? modules.get(request)
+      : original.call(this, request, parent, isMain)
+  }
+}
+
+/**
+ * Whether a bench file may run as CommonJS, its imports turned into require(): it calls
+ * require itself, or it is TypeScript other than `.mts` (tsx compiles a `.ts` file outside
+ * an ES-module package, and every `.cts` file, to CommonJS).
+ */
+export function mayRequire(file: string, source: string): boolean {
+  return /\brequire\s*\(/.test(source) || /\.(?:c?ts|tsx)$/.test(file)
+}
+
+/**
  * Sends the harnesses' imports to the shims: a resolve hook for `import`, and a wrapper
  * of CommonJS's module loading for `require('benchmark')` (Node 20's hooks do not see
- * require; a shim is loaded ahead for that only when the file calls require). Call before
- * importing the bench file.
+ * require; a shim is loaded ahead for that only when the file may run as CommonJS). Call
+ * before importing the bench file.
  */
 export async function installHarnessShims(
   urls: HarnessUrls,
   only: Harness | undefined,
-  source: string
+  source: string,
+  file: string
 ): Promise<void> {
   const shims = shimsFor(urls, only, source)
   if (shims.size === 0) return
@@ -58,19 +83,14 @@ export async function installHarnessShims(
     }`
   register('data:text/javascript,' + encodeURIComponent(hooks))
 
-  if (!/\brequire\s*\(/.test(source)) return
+  if (!mayRequire(file, source)) return
   const loaded = new Map<string, unknown>()
   for (const [specifier, url] of shims) {
     const namespace = (await import(url)) as { default?: unknown }
     // A CommonJS file gets what the package's module.exports would be.
     loaded.set(specifier, namespace.default ?? namespace)
   }
-  if (loaded.size === 0) return
-  const internal = Module as unknown as { _load: Load }
-  const original = internal._load
-  internal._load = function load(this: unknown, request, parent, isMain) {
-    return loaded.has(request) ? loaded.get(request) : original.call(this, request, parent, isMain)
-  }
+  requireTo(loaded)
 }
 
 /** What a file's import error means when it comes from a shim, else undefined. */

@@ -1,0 +1,6 @@
+// A TypeScript bench in a CommonJS package: tsx compiles its imports to require().
+import { bench } from 'perfgate'
+
+const values: number[] = Array.from({ length: 1000 }, (_, i) => i)
+
+bench('sum', () => values.reduce((a, b) => a + b, 0))
