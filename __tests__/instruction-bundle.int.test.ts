@@ -1,138 +1,186 @@
 // TypeScript bench files counted from a bundle (src/runners/instructions/bundle.ts): the
-// bundle runs on plain Node with each module's import.meta its own and CommonJS modules'
-// require(), a real count of a .ts bench imports it and leaves no file behind, and a file
-// esbuild cannot bundle, or whose bundle fails to load, is counted through the loader.
+// bundle runs on plain Node with each module's import.meta its own; bundling is refused
+// wherever it could change the program; a real count imports it and leaves no file
+// behind; a pair whose sides cannot all be bundled is counted through the loader on both.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import type { BenchmarkConfig } from '../src/config/types.js'
 import { liveChildCount } from '../src/process/children.js'
-import { createProcessTrialRunner } from '../src/runners/index.js'
 import { bundleForCount, esbuildTarget } from '../src/runners/instructions/bundle.js'
+import { InstructionCounter } from '../src/runners/instructions/index.js'
 import { scratchDir } from './helpers/scratch.js'
 
 afterEach(() => {
   expect(liveChildCount()).toBe(0)
 })
 
-/** A bench folder: bench.ts imports lib/words.ts, which reads lib/words.txt by import.meta.url. */
-function project(benchLine: string): string {
+/** Writes `files` (path → text) under a fresh ES-module package; returns its folder. */
+function project(files: Record<string, string>): string {
   const dir = scratchDir('perfgate-bundle-')
-  mkdirSync(path.join(dir, 'lib'))
-  writeFileSync(path.join(dir, 'lib', 'words.txt'), 'alpha beta epsilon')
-  writeFileSync(
-    path.join(dir, 'lib', 'words.ts'),
-    "import { readFileSync } from 'node:fs'\n" +
-      "export const words: string[] = readFileSync(new URL('./words.txt', import.meta.url), 'utf8').split(' ')\n" +
-      "export const here: string = import.meta.dirname ?? ''\n" +
-      'export function longest(list: readonly string[]): string {\n' +
-      "  return list.reduce((a, b) => (b.length > a.length ? b : a), '')\n" +
-      '}\n'
-  )
-  writeFileSync(
-    path.join(dir, 'bench.ts'),
-    "import { longest, words, here } from './lib/words.ts'\n" + benchLine + '\n'
-  )
+  for (const [name, text] of Object.entries({
+    'package.json': '{ "type": "module" }\n',
+    ...files
+  })) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+    writeFileSync(path.join(dir, name), text)
+  }
   return dir
+}
+
+/** lib/words.ts reads lib/words.txt by its import.meta.url, and names its folder. */
+const WORDS = {
+  'lib/words.txt': 'alpha beta epsilon',
+  'lib/words.ts':
+    "import { readFileSync } from 'node:fs'\n" +
+    "export const words: string[] = readFileSync(new URL('./words.txt', import.meta.url), 'utf8').split(' ')\n" +
+    'export const here: string = import.meta.dirname\n' +
+    "export const text = 'import.meta.url stays text'\n" +
+    'export function longest(list: readonly string[]): string {\n' +
+    "  return list.reduce((a, b) => (b.length > a.length ? b : a), '')\n" +
+    '}\n'
 }
 
 const bundleFiles = (dir: string) =>
   readdirSync(dir).filter((name) => name.startsWith('.perfgate-count-'))
 
+/** Why `files`' bench.ts is not bundled (fails the test when it is). */
+async function refusal(files: Record<string, string>): Promise<string> {
+  const dir = project(files)
+  const result = await bundleForCount(path.join(dir, 'bench.ts'), process.version)
+  if ('bundle' in result) {
+    result.bundle.remove()
+    throw new Error('bundled')
+  }
+  expect(bundleFiles(dir)).toEqual([])
+  return result.reason
+}
+
 describe('a TypeScript bench bundled for its count', () => {
   it('runs on Node without a loader, each module reading its own import.meta', async () => {
-    const dir = project('console.log(JSON.stringify({ longest: longest(words), here }))')
-    const bundle = await bundleForCount(path.join(dir, 'bench.ts'), process.version)
-    if (bundle === undefined) throw new Error('no esbuild found next to tsx')
+    const dir = project({
+      ...WORDS,
+      'bench.ts':
+        "import { longest, words, here, text } from './lib/words.ts'\n" +
+        'console.log(JSON.stringify({ longest: longest(words), here, text, bench: import.meta.filename }))\n'
+    })
+    const result = await bundleForCount(path.join(dir, 'bench.ts'), process.version)
+    if (!('bundle' in result)) throw new Error(result.reason)
     try {
-      expect(path.dirname(bundle.file)).toBe(dir)
-      const ran = spawnSync(process.execPath, [bundle.file], { encoding: 'utf8' })
+      expect(path.dirname(result.bundle.file)).toBe(dir)
+      const ran = spawnSync(process.execPath, [result.bundle.file], { encoding: 'utf8' })
       expect(ran.stderr).toBe('')
-      expect(JSON.parse(ran.stdout)).toEqual({ longest: 'epsilon', here: path.join(dir, 'lib') })
+      expect(JSON.parse(ran.stdout)).toEqual({
+        longest: 'epsilon',
+        here: path.join(dir, 'lib'),
+        text: 'import.meta.url stays text',
+        bench: path.join(dir, 'bench.ts')
+      })
     } finally {
-      bundle.remove()
+      result.bundle.remove()
     }
     expect(bundleFiles(dir)).toEqual([])
   }, 60_000)
 
-  it('is left to the loader when esbuild cannot bundle the file', async () => {
-    const dir = scratchDir('perfgate-bundle-bad-')
-    writeFileSync(path.join(dir, 'bench.ts'), "import { missing } from './nowhere.ts'\nmissing()\n")
-    expect(await bundleForCount(path.join(dir, 'bench.ts'), process.version)).toBeUndefined()
-    expect(bundleFiles(dir)).toEqual([])
-  }, 60_000)
+  it('is refused where it could change the program, saying why', async () => {
+    const bench = "import { w } from './lib/w.ts'\nconsole.log(w)\n"
+    // A .ts file outside an ES-module package: tsx runs it as CommonJS.
+    const commonjs = scratchDir('perfgate-bundle-cjs-')
+    writeFileSync(path.join(commonjs, 'bench.ts'), 'console.log(1)\n')
+    const result = await bundleForCount(path.join(commonjs, 'bench.ts'), process.version)
+    expect('reason' in result && result.reason).toBe('bench.ts runs as CommonJS')
+    expect(
+      await refusal({
+        'bench.ts': bench,
+        'lib/w.ts': "export const w = import.meta.resolve('./x')\n"
+      })
+    ).toBe('lib/w.ts uses import.meta other than .url, .filename or .dirname')
+    expect(
+      await refusal({ 'bench.ts': bench, 'lib/w.ts': "export const w = import('./' + 'x.ts')\n" })
+    ).toMatch(/^esbuild: /)
+    expect(
+      await refusal({ 'bench.ts': "import { missing } from './nowhere.ts'\nmissing()\n" })
+    ).toMatch(/^esbuild: Could not resolve/)
+    // A package that is another copy from the bench's folder than from its importer.
+    const copy = (version: string) => ({
+      'package.json': `{ "name": "dep", "version": "${version}", "type": "module", "main": "index.js" }\n`,
+      'index.js': `export const version = '${version}'\n`
+    })
+    const files: Record<string, string> = {
+      'bench.ts': "import { version } from './sub/helper.ts'\nimport 'dep'\nconsole.log(version)\n",
+      'sub/helper.ts': "export { version } from 'dep'\n"
+    }
+    for (const [name, text] of Object.entries(copy('1'))) files[`node_modules/dep/${name}`] = text
+    for (const [name, text] of Object.entries(copy('2')))
+      files[`sub/node_modules/dep/${name}`] = text
+    expect(await refusal(files)).toBe(
+      'dep imported by sub/helper.ts is another copy from the bench folder'
+    )
+  }, 120_000)
 
   it('compiles for the worker Node’s version', () => {
     expect(esbuildTarget('v20.20.2')).toBe('node20.20')
     expect(esbuildTarget('v24.1.0')).toBe('node24.1')
   })
 
-  it('runs a CommonJS module it bundled, its require() of a builtin included', async () => {
-    const dir = scratchDir('perfgate-bundle-cjs-')
-    writeFileSync(
-      path.join(dir, 'legacy.cjs'),
-      "const path = require('node:path')\nmodule.exports = { join: (a, b) => path.join(a, b) }\n"
-    )
-    writeFileSync(
-      path.join(dir, 'bench.ts'),
-      "import legacy from './legacy.cjs'\nconsole.log(legacy.join('a', 'b'))\n"
-    )
-    const bundle = await bundleForCount(path.join(dir, 'bench.ts'), process.version)
-    if (bundle === undefined) throw new Error('no esbuild found next to tsx')
-    try {
-      const ran = spawnSync(process.execPath, [bundle.file], { encoding: 'utf8' })
-      expect(ran.stderr).toBe('')
-      expect(ran.stdout.trim()).toBe(path.join('a', 'b'))
-    } finally {
-      bundle.remove()
-    }
-  }, 60_000)
-
-  it('is what a real count imports; one that fails to load is counted through the loader', async () => {
+  it('is what a real pair imports; a pair with a side it refuses loads both through the loader', async () => {
     // Each bench checks how it was loaded: the bundle's path is in its stack or not.
-    const stack = "new Error().stack.includes('.perfgate-count-')"
-    const bundled = project(
-      "import { bench } from 'perfgate'\n" +
-        `if (!${stack}) throw new Error('not loaded from the bundle')\n` +
-        "bench('longest word', () => longest(words) + here.length)"
-    )
-    // A CommonJS helper reading __dirname: defined when Node loads it, not in a bundle.
-    const loaded = scratchDir('perfgate-bundle-fallback-')
-    writeFileSync(path.join(loaded, 'package.json'), '{ "type": "module" }\n')
-    writeFileSync(path.join(loaded, 'where.cjs'), 'module.exports = { where: __dirname }\n')
-    writeFileSync(
-      path.join(loaded, 'bench.ts'),
-      "import { bench } from 'perfgate'\nimport helper from './where.cjs'\n" +
-        `if (${stack}) throw new Error('loaded from the bundle')\n` +
-        "bench('where', () => helper.where.length)\n"
-    )
-    const count = (dir: string) =>
-      createProcessTrialRunner().runTrial(
-        {
-          name: 'planted',
-          kind: 'function',
-          trials: 1,
-          measure: 'instructions',
-          timeoutMs: 900_000,
-          budgets: [],
-          targets: [],
-          compare: { gate: ['instructions'], threshold: 0.04, alpha: 0.05 },
-          spec: {
-            kind: 'function',
-            file: path.join(dir, 'bench.ts'),
-            bench: undefined,
-            timeMs: 500,
-            warmupMs: 100,
-            interleave: true
-          }
-        },
-        0
-      )
-    const outcomes = await Promise.all([count(bundled), count(loaded)])
-    for (const outcome of outcomes) {
+    const bundled = "new Error().stack.includes('.perfgate-count-')"
+    const body =
+      "import { bench } from 'perfgate'\nimport { longest, words, here } from './lib/words.ts'\n"
+    const plain = project({
+      ...WORDS,
+      'bench.ts':
+        body +
+        `if (!${bundled}) throw new Error('not loaded from the bundle')\n` +
+        "bench('longest word', () => longest(words) + here.length)\n"
+    })
+    const either = {
+      ...WORDS,
+      'bench.ts':
+        body +
+        "bench('longest word', () => longest(words) + here.length + String(" +
+        bundled +
+        '))\n'
+    }
+    // The same bench beside a CommonJS helper: not bundled, so neither side of its pair is.
+    const refused = project({
+      ...either,
+      'legacy.cjs': 'module.exports = { where: __dirname }\n',
+      'bench.ts':
+        either['bench.ts'] +
+        "import legacy from './legacy.cjs'\nif (!legacy.where) throw new Error('no __dirname')\n"
+    })
+    const loadable = project(either)
+    const benchmark = (dir: string): BenchmarkConfig => ({
+      name: 'planted',
+      kind: 'function',
+      trials: 1,
+      measure: 'instructions',
+      timeoutMs: 900_000,
+      budgets: [],
+      targets: [],
+      compare: { gate: ['instructions'], threshold: 0.04, alpha: 0.05 },
+      spec: {
+        kind: 'function',
+        file: path.join(dir, 'bench.ts'),
+        bench: undefined,
+        timeMs: 500,
+        warmupMs: 100,
+        interleave: true
+      }
+    })
+    const [alone, pair] = await Promise.all([
+      new InstructionCounter().count(benchmark(plain)),
+      new InstructionCounter().countPair({ base: benchmark(loadable), head: benchmark(refused) })
+    ])
+    for (const outcome of [alone, pair.base, pair.head]) {
       if (!outcome.ok) throw new Error(`${outcome.message}\n${outcome.stderrTail}`)
       expect(outcome.metrics.instructions).toBeGreaterThan(0)
     }
-    expect(bundleFiles(bundled)).toEqual([])
-    expect(bundleFiles(loaded)).toEqual([])
+    expect(alone.ok && alone.details.instructionBundled).toBe(true)
+    expect(pair.base.ok && pair.base.details.instructionBundled).toBeUndefined()
+    expect(pair.head.ok && pair.head.details.instructionBundled).toBeUndefined()
+    for (const dir of [plain, loadable, refused]) expect(bundleFiles(dir)).toEqual([])
   }, 900_000)
 })

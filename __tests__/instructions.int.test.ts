@@ -16,7 +16,7 @@ import { createProcessTrialRunner } from '../src/runners/index.js'
 import { WHOLE_PROCESS_NODE_FLAGS } from '../src/runners/instructions/shim.js'
 import { repeatableEnv } from '../src/runners/instructions/repeatable.js'
 import { countedClient } from '../src/runners/instructions/requests.js'
-import { countedTimeoutMs } from '../src/runners/instructions/valgrind.js'
+import { countedTimeoutMs, timedOutText } from '../src/runners/instructions/valgrind.js'
 import { commandBenchmark, httpBenchmark } from './helpers/benchmarks.js'
 import { fakeSha, hoursAfterStart, resultsOf } from './helpers/history.js'
 import { captureIo } from './helpers/io.js'
@@ -67,11 +67,17 @@ describe('command instruction counts', () => {
 })
 
 describe('a counted process’s timeout', () => {
-  it('stretches with the load over the CPUs, never below the benchmark’s', () => {
+  it('stretches with the load over the CPUs, never below the benchmark’s nor past four times', () => {
     expect(countedTimeoutMs(120_000, 0.5, 2)).toBe(120_000)
     expect(countedTimeoutMs(120_000, 2, 2)).toBe(120_000)
-    expect(countedTimeoutMs(120_000, 8.6, 2)).toBe(516_000)
+    expect(countedTimeoutMs(120_000, 6, 2)).toBe(360_000)
     expect(countedTimeoutMs(60_000, 3, 0)).toBe(180_000)
+    // At most four times, so a hung bench on a crowded host is still stopped.
+    expect(countedTimeoutMs(120_000, 60, 2)).toBe(480_000)
+    expect(timedOutText(480_000, 120_000)).toBe(
+      'timed out after 480 s (killed: the timeout of 120 s stretched by the load)'
+    )
+    expect(timedOutText(120_000, 120_000)).toBe('timed out after 120 s (killed)')
   })
 })
 

@@ -23,7 +23,7 @@
  * --example, --from-source (function counts through src/ as well: workers load through
  * tsx). Progress to stderr, a Markdown table to stdout.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -160,6 +160,7 @@ async function countBuilt(dir: string, file: string, side: string): Promise<Tria
     config,
     `measure: instructions\nbenchmarks:\n  - name: planted\n    function: { file: ${file} }\n`
   )
+  rmSync(out, { force: true })
   const begin = performance.now()
   const started = startChild(
     process.execPath,
@@ -178,7 +179,11 @@ async function countBuilt(dir: string, file: string, side: string): Promise<Tria
     stderrTail: end.stderr.text(),
     durationMs
   })
-  if (!existsSync(out)) return failed(`perfgate run exited with ${end.code} and wrote no results`)
+  if (end.timedOut || !existsSync(out)) {
+    return failed(
+      `perfgate run ${end.timedOut ? 'timed out' : `exited with ${end.code}`} and wrote no results`
+    )
+  }
   const results = JSON.parse(readFileSync(out, 'utf8')) as {
     benchmarks: { trials: { metrics?: { instructions?: number }; message?: string }[] }[]
   }
@@ -224,7 +229,11 @@ runBench('bench:instructions', async () => {
     }
   })
   const built = !values['from-source']
-  if (built && !existsSync(new URL('../dist/cli.js', import.meta.url))) {
+  if (
+    built &&
+    !values['skip-function'] &&
+    !existsSync(new URL('../dist/cli.js', import.meta.url))
+  ) {
     throw new Error('function counts go through the built CLI: run `npm run build` first')
   }
   const runs = values.runs === undefined ? 10 : integerOption('runs', values.runs, 1)

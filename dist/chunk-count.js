@@ -186,6 +186,14 @@ async function measureFunction(fn, benchOptions, options) {
     }
 }
 
+/** The import specifier of each harness. */
+const HARNESS_SPECIFIERS = {
+    vitest: 'vitest',
+    tinybench: 'tinybench',
+    mitata: 'mitata',
+    'benchmark.js': 'benchmark'
+};
+
 /**
  * What a function worker does for an instruction count, inside one process run under
  * callgrind: set up, call the bench, and mark the edges of counted windows with
@@ -296,4 +304,4 @@ async function callBench(fn, benchOptions, callsToCount) {
     }
 }
 
-export { COUNTED_ROUNDS as C, DEFAULT_MIN_SAMPLES as D, PROBE_WINDOW as P, WINDOWS as W, measureFunction as a, callBench as c, median as m, prepareFunction as p, quantileSorted as q, roundWindows as r };
+export { COUNTED_ROUNDS as C, DEFAULT_MIN_SAMPLES as D, HARNESS_SPECIFIERS as H, PROBE_WINDOW as P, WINDOWS as W, measureFunction as a, callBench as c, median as m, prepareFunction as p, quantileSorted as q, roundWindows as r };

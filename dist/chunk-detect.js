@@ -1,11 +1,5 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
-/** The import specifier of each harness. */
-const HARNESS_SPECIFIERS = {
-    vitest: 'vitest',
-    tinybench: 'tinybench',
-    mitata: 'mitata',
-    'benchmark.js': 'benchmark'
-};
+import { H as HARNESS_SPECIFIERS } from './chunk-count.js';
 
 /** `from 'x'`, `import 'x'`, `import('x')`, `require('x')`, with the imported names when given. */
 const IMPORT = /(?:import\s*(?:([\w*\s{},$]+?)\s*from\s*)?|import\s*\(\s*|require\s*\(\s*)(['"])([^'"\n]+)\2/g;
@@ -31,4 +25,4 @@ function importedHarnesses(source) {
     return [...found];
 }
 
-export { HARNESS_SPECIFIERS as H, importedHarnesses as i };
+export { importedHarnesses as i };

@@ -31,8 +31,8 @@ import 'tty';
 import 'stream';
 import 'buffer';
 import 'node:net';
-import 'node:crypto';
 import 'node:http';
+import 'node:crypto';
 import 'process';
 import './chunk-env.js';
 

@@ -3,7 +3,7 @@ import { readdirSync, lstatSync, constants as constants$2, openSync, fstatSync, 
 import path from 'node:path';
 import { spawnSync, spawn } from 'node:child_process';
 import { r as registerCleanup, a as createTempDir } from './chunk-signals.js';
-import { D as DEFAULT_MIN_SAMPLES, q as quantileSorted, m as median, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_ROUNDS, r as roundWindows } from './chunk-count.js';
+import { D as DEFAULT_MIN_SAMPLES, q as quantileSorted, m as median, H as HARNESS_SPECIFIERS, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_ROUNDS, r as roundWindows } from './chunk-count.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs__default from 'fs';
 import os__default from 'os';
@@ -22,8 +22,8 @@ import require$$3$1 from 'tls';
 import require$$0$2 from 'buffer';
 import { createServer } from 'node:net';
 import os, { tmpdir, loadavg, availableParallelism } from 'node:os';
-import { randomBytes, createHash, randomInt } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { randomBytes, createHash, randomInt } from 'node:crypto';
 import require$$0$1 from 'process';
 import { c as childEnv } from './chunk-env.js';
 import { createRequire } from 'node:module';
@@ -19994,7 +19994,7 @@ function wellFormed(m) {
 function harnessFields(spec) {
     return { harnessUrls: HARNESS_URLS, ...(spec.harness ? { harness: spec.harness } : {}) };
 }
-function startWorker$1(benchmark, spec, timeoutMs, profileFile) {
+function startWorker(benchmark, spec, timeoutMs, profileFile) {
     let args;
     try {
         // No inlining in a profiled trial: see NO_INLINING in ../profile.ts.
@@ -20080,7 +20080,7 @@ function workerOutcome(reply, end, durationMs, timeoutText, timedOut = end.timed
  */
 async function runFunctionTrial(benchmark, spec, profileFile) {
     const started = performance.now();
-    const worker = startWorker$1(benchmark, spec, benchmark.timeoutMs, profileFile);
+    const worker = startWorker(benchmark, spec, benchmark.timeoutMs, profileFile);
     if (!('child' in worker))
         return worker;
     let reply;
@@ -20191,7 +20191,7 @@ async function runFunctionPair(sides, first, sliceMs = FUNCTION_SLICE_MS) {
     const workers = {};
     for (const side of [first, second]) {
         const { benchmark, spec } = sides[side];
-        const worker = startWorker$1(benchmark, spec, processLimitMs);
+        const worker = startWorker(benchmark, spec, processLimitMs);
         if ('child' in worker)
             workers[side] = new CommandedWorker(worker, benchmark.timeoutMs);
         else
@@ -66967,15 +66967,24 @@ function valgrindProblem() {
     found.set(key, problem);
     return problem;
 }
+/** The most a counted process's timeout is stretched by the machine's load. */
+const MAX_TIMEOUT_STRETCH = 4;
 /**
  * The timeout of a counted process: the benchmark's `timeout` stretched by how busy the
- * machine is (the load average over the CPUs, when above 1). A count's work does not
- * change with the machine's load, but valgrind runs it on one CPU, so its wall time grows
- * with every process that shares that CPU: at a load of 8.6 on 2 CPUs a worker that
- * takes 40 s on a quiet machine went past a 2-minute timeout.
+ * machine is (the load average over the CPUs, when above 1; at most
+ * MAX_TIMEOUT_STRETCH times, so a hung bench on a crowded host is still stopped). A
+ * count's work does not change with the machine's load, but valgrind runs it on one CPU,
+ * so its wall time grows with every process that shares that CPU: at a load of 8.6 on 2
+ * CPUs a worker that takes 40 s on a quiet machine went past a 2-minute timeout.
  */
 function countedTimeoutMs(timeoutMs, load = loadavg()[0] ?? 0, cpus = availableParallelism()) {
-    return Math.round(timeoutMs * Math.max(1, load / Math.max(1, cpus)));
+    const stretch = Math.min(MAX_TIMEOUT_STRETCH, Math.max(1, load / Math.max(1, cpus)));
+    return Math.round(timeoutMs * stretch);
+}
+/** "timed out after 240 s (killed)", naming the benchmark's timeout when it was stretched. */
+function timedOutText(limitMs, timeoutMs) {
+    const stretched = limitMs > timeoutMs ? `: the timeout of ${timeoutMs / 1000} s stretched by the load` : '';
+    return `timed out after ${Math.round(limitMs / 1000)} s (killed${stretched})`;
 }
 const I_REFS = /^==\d+== I\s+refs:\s+([\d,]+)\s*$/m;
 /**
@@ -67239,9 +67248,7 @@ async function countShell(run, cwd, env, timeoutMs) {
             return { message: `could not start valgrind: ${end.spawnError.message}`, tail: undefined };
         }
         if (end.timedOut || end.code !== 0) {
-            const why = end.timedOut
-                ? `timed out after ${Math.round(limitMs / 1000)} s (killed)`
-                : describeExit(end);
+            const why = end.timedOut ? timedOutText(limitMs, timeoutMs) : describeExit(end);
             return {
                 message: `command under valgrind ${why}: ${run}`,
                 tail: end.stderr.text() || ('log' in counts ? logTail(counts.log) : undefined)
@@ -67296,96 +67303,167 @@ async function countCommand(benchmark, spec) {
  * the same code bundled repeats to 66 instructions in 14.3 M (docs/DESIGN.md, "The
  * loader's thread").
  *
- * The bundle is built with the esbuild that tsx uses (so it reads tsconfig.json and
- * compiles as tsx does), written next to the bench file (its bare imports resolve from
- * the same place: packages, the bench's harness and 'perfgate' stay imports) under a
- * hidden name, and removed after the count (or by perfgate's clean-up on Ctrl-C). A
- * module's `import.meta.url`, `.filename` and `.dirname` keep naming its own source file.
+ * The bundle is built with the esbuild that tsx uses (so it reads tsconfig.json as tsx
+ * does) in a child process (it is the project's code: it gets the environment benchmarks
+ * get, never perfgate's credentials; tsx's TSX_TSCONFIG_PATH is honoured), written next
+ * to the bench file under a hidden name
+ * (packages, the harness and 'perfgate' stay imports that resolve from the same place)
+ * and removed after the count (or by perfgate's clean-up on Ctrl-C).
+ *
+ * Bundling must not change the program, so it is refused, and the count goes through the
+ * loader as the bench's timed trials do, whenever it could: a module that would run as
+ * CommonJS (its package is not "type": "module", or esbuild reads it as CommonJS: the
+ * interop differs), a package that resolves to another copy from the bench's folder than
+ * from its importer (monorepos), `import.meta` used other than as `.url`, `.filename` or
+ * `.dirname` (those keep naming each module's own file), any esbuild warning (such as an
+ * import() it cannot follow), or an output besides the one JavaScript file. Names are
+ * kept (`keepNames`, as tsx compiles).
  */
-const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
-const LOADERS = {
-    '.ts': 'ts',
-    '.mts': 'ts',
-    '.cts': 'ts',
-    '.tsx': 'tsx',
-    '.jsx': 'jsx'
-};
-const REQUIRE_BANNER = "import { createRequire as __perfgateCreateRequire } from 'node:module';\n" +
-    'const require = __perfgateCreateRequire(import.meta.url);';
-const IMPORT_META = /\bimport\.meta\.(url|filename|dirname)\b/g;
+/** How long bundling may take (it takes well under a second). */
+const BUNDLE_TIMEOUT_MS = 120_000;
 /**
- * esbuild plugin: `import.meta.url`, `.filename` and `.dirname` in a project file become
- * that file's own, so reading a fixture next to a module works as it did unbundled.
+ * The child that bundles: argv[1] is a JSON job; it writes `{"file"}` or `{"reason"}` as
+ * one JSON line on stdout. Plain JavaScript run with `node --input-type=module -e`.
  */
-const ownImportMeta = {
-    name: 'perfgate-own-import-meta',
-    setup(build) {
-        build.onLoad({ filter: SOURCE_FILE }, (args) => {
-            if (args.path.includes(`${path.sep}node_modules${path.sep}`))
-                return undefined;
-            const text = readFileSync(args.path, 'utf8');
-            if (!text.includes('import.meta'))
-                return undefined;
-            const values = {
-                url: pathToFileURL(args.path).href,
-                filename: args.path,
-                dirname: path.dirname(args.path)
-            };
-            return {
-                contents: text.replace(IMPORT_META, (_, key) => JSON.stringify(values[key])),
-                loader: LOADERS[path.extname(args.path)] ?? 'js'
-            };
-        });
-    }
-};
+const BUNDLER = String.raw `
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+const job = JSON.parse(process.argv[1])
+const esbuild = await import(job.esbuild)
+const reasons = []
+const refuse = (reason) => { if (reasons.length === 0) reasons.push(reason) }
+const rel = (file) => path.relative(job.dir, file) || file
+const inModules = (file) => file.split(path.sep).includes('node_modules')
+const scopes = new Map()
+function packageType(dir) {
+  if (scopes.has(dir)) return scopes.get(dir)
+  const manifest = path.join(dir, 'package.json')
+  let type
+  if (existsSync(manifest)) {
+    try { type = JSON.parse(readFileSync(manifest, 'utf8')).type ?? 'commonjs' } catch { type = 'commonjs' }
+  } else {
+    const parent = path.dirname(dir)
+    type = parent === dir ? 'commonjs' : packageType(parent)
+  }
+  scopes.set(dir, type)
+  return type
+}
+const runsAsModule = (file) =>
+  /\.m[jt]s$/.test(file) || (!/\.c[jt]s$/.test(file) && packageType(path.dirname(file)) === 'module')
+const OTHER_META = /\bimport\.meta\b(?!\s*\.\s*(?:url|filename|dirname)\b)/
+const LOADERS = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx' }
+const plugin = {
+  name: 'perfgate-count-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'perfgate-inner') return undefined
+      if (job.keep.includes(args.path)) return { path: args.path, external: true }
+      const at = (resolveDir) => ({ resolveDir, kind: args.kind, importer: args.importer, pluginData: 'perfgate-inner' })
+      const own = await build.resolve(args.path, at(args.resolveDir))
+      if (own.errors.length > 0) return undefined
+      if (own.external) return { path: args.path, external: true }
+      if (!inModules(own.path)) return undefined
+      const fromBench = await build.resolve(args.path, at(job.dir))
+      if (fromBench.path !== own.path) {
+        refuse(args.path + ' imported by ' + rel(args.importer) + ' is another copy from the bench folder')
+      }
+      return { path: args.path, external: true }
+    })
+    build.onLoad({ filter: /\.(?:[cm]?[jt]s|[jt]sx)$/ }, (args) => {
+      if (inModules(args.path)) return undefined
+      if (!runsAsModule(args.path)) refuse(rel(args.path) + ' runs as CommonJS')
+      const text = readFileSync(args.path, 'utf8')
+      if (!text.includes('import.meta')) return undefined
+      if (OTHER_META.test(text)) refuse(rel(args.path) + ' uses import.meta other than .url, .filename or .dirname')
+      const prologue =
+        'const __perfgateMetaUrl = ' + JSON.stringify(pathToFileURL(args.path).href) +
+        ', __perfgateMetaFilename = ' + JSON.stringify(args.path) +
+        ', __perfgateMetaDirname = ' + JSON.stringify(path.dirname(args.path)) + ';\n'
+      return { contents: prologue + text, loader: LOADERS[path.extname(args.path)] ?? 'js' }
+    })
+  }
+}
+let result
+try {
+  result = await esbuild.build({
+    entryPoints: [job.entry],
+    absWorkingDir: job.dir,
+    outfile: job.outfile,
+    write: false,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: job.target,
+    keepNames: true,
+    metafile: true,
+    ...(process.env.TSX_TSCONFIG_PATH ? { tsconfig: process.env.TSX_TSCONFIG_PATH } : {}),
+    logLevel: 'silent',
+    define: {
+      'import.meta.url': '__perfgateMetaUrl',
+      'import.meta.filename': '__perfgateMetaFilename',
+      'import.meta.dirname': '__perfgateMetaDirname'
+    },
+    plugins: [plugin]
+  })
+} catch (error) {
+  const first = error.errors?.[0]
+  refuse('esbuild: ' + (first?.text ?? error.message))
+}
+if (result) {
+  for (const [file, input] of Object.entries(result.metafile.inputs)) {
+    if (input.format === 'cjs') refuse(rel(path.resolve(job.dir, file)) + ' is CommonJS')
+  }
+  if (result.warnings.length > 0) refuse('esbuild: ' + result.warnings[0].text)
+  if (result.outputFiles.length !== 1) refuse('it imports files other than JavaScript and TypeScript')
+}
+if (reasons.length === 0) writeFileSync(job.outfile, result.outputFiles[0].contents)
+process.stdout.write(JSON.stringify(reasons.length === 0 ? { file: job.outfile } : { reason: reasons[0] }) + '\n')
+`;
 /** The Node version esbuild compiles for: `node20.20` for v20.20.2. */
 function esbuildTarget(nodeVersion) {
     const [major = 20, minor = 0] = nodeVersion.replace(/^v/, '').split('.').map(Number);
     return `node${Number.isFinite(major) ? major : 20}.${Number.isFinite(minor) ? minor : 0}`;
 }
 /**
- * Bundles `benchFile` for a count on a Node of `nodeVersion`; undefined when no esbuild is
- * installed (tsx's, next to perfgate or in the project) or it cannot bundle the file (an
- * import only a loader understands): the worker then loads the file through the loader,
- * as its timed trials do, and the count repeats less well.
+ * Bundles `benchFile` for a count on a Node of `nodeVersion`, or says why its count goes
+ * through the loader instead (no esbuild installed next to tsx, or bundling could change
+ * the program: see above).
  */
-async function bundleForCount(benchFile, nodeVersion) {
+async function bundleForCount(benchFile, nodeVersion, env = {}) {
     const dir = path.dirname(benchFile);
-    const url = esbuildUrl(dir);
-    if (url === undefined)
-        return undefined;
-    let esbuild;
-    try {
-        esbuild = (await import(url));
-    }
-    catch {
-        return undefined;
-    }
+    const esbuild = esbuildUrl(dir);
+    if (esbuild === undefined)
+        return { reason: 'no esbuild next to tsx' };
     const stem = path.basename(benchFile).replace(/\.[^.]+$/, '');
-    const file = path.join(dir, `.perfgate-count-${stem}-${randomBytes(4).toString('hex')}.mjs`);
+    const suffix = Math.random().toString(16).slice(2, 10);
+    const file = path.join(dir, `.perfgate-count-${stem}-${suffix}.mjs`);
     const remove = registerCleanup(() => rmSync(file, { force: true }));
+    const job = {
+        esbuild,
+        entry: benchFile,
+        dir,
+        outfile: file,
+        target: esbuildTarget(nodeVersion),
+        keep: ['perfgate', ...Object.values(HARNESS_SPECIFIERS)]
+    };
+    const started = startChild(process.execPath, ['--input-type=module', '-e', BUNDLER, JSON.stringify(job)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], timeoutMs: BUNDLE_TIMEOUT_MS });
+    const end = await started.finished;
+    let answer = {};
     try {
-        await esbuild.build({
-            entryPoints: [benchFile],
-            absWorkingDir: dir,
-            outfile: file,
-            bundle: true,
-            format: 'esm',
-            platform: 'node',
-            target: esbuildTarget(nodeVersion),
-            packages: 'external',
-            // A bundled CommonJS module's require() of a package or a builtin: esbuild's shim
-            // calls the `require` in scope (it renames the modules' own top-level `require`).
-            banner: { js: REQUIRE_BANNER },
-            logLevel: 'silent',
-            plugins: [ownImportMeta]
-        });
+        answer = JSON.parse(end.stdout.text().trim().split('\n').pop() ?? '');
     }
     catch {
-        remove();
-        return undefined;
+        // No answer: the reason below.
     }
-    return { file, remove };
+    if (answer.file === file)
+        return { bundle: { file, remove } };
+    remove();
+    const reason = typeof answer.reason === 'string'
+        ? answer.reason
+        : `the bundler ${end.timedOut ? 'timed out' : `exited with ${end.code ?? end.signal}`}: ` +
+            (end.stderr.text().trim().split('\n').slice(-1)[0] ?? '');
+    return { reason: sanitizeChildText(reason) };
 }
 
 /**
@@ -67435,7 +67513,7 @@ function replyOf(started, type) {
         void started.finished.then(() => resolve(undefined));
     });
 }
-function failure(what, reply, end, timeoutMs, durationMs, log) {
+function failure(what, reply, end, timeoutMs, configuredMs, durationMs, log) {
     if (reply?.type === 'error') {
         return {
             ok: false,
@@ -67447,7 +67525,7 @@ function failure(what, reply, end, timeoutMs, durationMs, log) {
     const why = end.spawnError
         ? `could not start: ${end.spawnError.message}`
         : end.timedOut
-            ? `timed out after ${Math.round(timeoutMs / 1000)} s (killed)`
+            ? timedOutText(timeoutMs, configuredMs)
             : `${describeExit(end)} before reporting`;
     return {
         ok: false,
@@ -67513,40 +67591,12 @@ function perCall(windows, calls) {
     };
 }
 /**
- * Starts one side's counting worker (it loads, sets up and makes its probe call). A
- * TypeScript bench is bundled first (bundle.ts: a TS loader's thread makes counts differ
- * from one process to the next); a bundle whose worker fails before its probe (an import
- * only the loader resolves, a CommonJS module's `__dirname`) is counted through the
- * loader instead, as the bench's timed trials load it.
+ * Starts one side's counting worker (it loads, sets up and makes its probe call), on
+ * `bundle` when given (a TypeScript bench bundled for the count: bundle.ts), else on the
+ * bench file. The bundle is removed with the worker.
  */
-async function startCountingWorker(benchmark, spec) {
+function startCountingWorker(benchmark, spec, bundle) {
     const begin = performance.now();
-    const bundle = isTypeScriptFile(spec.file)
-        ? await bundleForCount(spec.file, workerNode().version)
-        : undefined;
-    const first = startWorker(benchmark, spec, bundle, begin);
-    if (bundle === undefined || !('probe' in first))
-        return first;
-    let current = first;
-    const probe = first.probe.then(async (result) => {
-        if (typeof result === 'number')
-            return result;
-        await first.close();
-        current = startWorker(benchmark, spec, undefined, begin);
-        return 'probe' in current ? current.probe : current;
-    });
-    return {
-        probe,
-        count: (calls) => current.count(calls),
-        async close() {
-            await first.close();
-            if (current !== first && 'close' in current)
-                await current.close();
-        }
-    };
-}
-/** One counting worker loading `bundle` when given, else the bench file itself. */
-function startWorker(benchmark, spec, bundle, begin) {
     const launch = workerLaunch(benchmark, spec, bundle);
     if (!('args' in launch)) {
         bundle?.remove();
@@ -67564,9 +67614,13 @@ function startWorker(benchmark, spec, bundle, begin) {
     const probed = replyOf(started, 'probed');
     const counted = replyOf(started, 'counted');
     started.child.send(countRequest(benchmark, spec, bundle), (error) => void 0);
-    const failed = async (reply) => failure('instruction count', reply, await started.finished, launch.options.timeoutMs ?? benchmark.timeoutMs, performance.now() - begin, windowed.log());
+    const failed = async (reply) => failure('instruction count', reply, await started.finished, launch.options.timeoutMs ?? benchmark.timeoutMs, benchmark.timeoutMs, performance.now() - begin, windowed.log());
+    let loadFailed = false;
     return {
+        loadFailed: () => loadFailed,
         probe: probed.then(async (reply) => {
+            if (reply?.type === 'error' && reply.phase === 'load')
+                loadFailed = true;
             if (reply?.type !== 'probed')
                 return failed(reply);
             const windows = windowed.windows();
@@ -67599,7 +67653,11 @@ function startWorker(benchmark, spec, bundle, begin) {
             return {
                 ok: true,
                 metrics: { instructions: count.instructions },
-                details: { instructionCalls: calls, instructionWindowSpread: count.windowSpread },
+                details: {
+                    instructionCalls: calls,
+                    instructionWindowSpread: count.windowSpread,
+                    ...(bundle ? { instructionBundled: true } : {})
+                },
                 durationMs
             };
         },
@@ -67732,7 +67790,7 @@ async function stopAndCount(benchmark, launch) {
         return { message: totals.error, tail: logTail(totals.log) };
     if (end.timedOut) {
         return {
-            message: `server under valgrind timed out after ${Math.round((launch.timeoutMs ?? benchmark.timeoutMs) / 1000)} s`,
+            message: `server under valgrind ${timedOutText(launch.timeoutMs ?? benchmark.timeoutMs, benchmark.timeoutMs)}`,
             tail: undefined
         };
     }
@@ -67820,6 +67878,23 @@ async function countHttp(benchmark, spec) {
     }
 }
 
+/**
+ * Bundles for the sides' TypeScript bench files (bundle.ts), index by index: one for every
+ * TypeScript side, or none when any of them cannot be bundled (the pair then loads
+ * through the loader on both sides, never one way on each).
+ */
+async function pairBundles(sides) {
+    if (!sides.some(({ spec }) => isTypeScriptFile(spec.file)))
+        return [];
+    const version = workerNode().version;
+    const results = await Promise.all(sides.map(({ spec }) => isTypeScriptFile(spec.file) ? bundleForCount(spec.file, version) : undefined));
+    const bundles = results.map((result) => result && 'bundle' in result ? result.bundle : undefined);
+    if (results.every((result) => result === undefined || 'bundle' in result))
+        return bundles;
+    for (const bundle of bundles)
+        bundle?.remove();
+    return [];
+}
 /** Counts instructions for a whole run (the calls a function's count makes are kept). */
 class InstructionCounter {
     /** Calls N per function benchmark, from its first count's probe, kept for the run. */
@@ -67827,17 +67902,31 @@ class InstructionCounter {
     /**
      * Counts function benchmarks' sides at once, N sized by the first side's probe (the
      * head's in a pair) unless the run already chose it; a side whose worker failed before
-     * its probe leaves the others to size their own.
+     * its probe leaves the others to size their own. The sides' TypeScript benches are
+     * counted from bundles, all of them or none, so that the two sides of a pair load the
+     * same way (pairBundles); should a bundle fail to import, every side is counted again
+     * through the loader.
      */
     async #countFunctions(sides) {
-        const starts = await Promise.allSettled(sides.map(({ benchmark, spec }) => startCountingWorker(benchmark, spec)));
-        const workers = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
+        const bundles = await pairBundles(sides);
+        const first = await this.#countWorkers(sides, bundles);
+        if (first !== 'load failed')
+            return first;
+        return (await this.#countWorkers(sides, []));
+    }
+    /** One attempt of #countFunctions; 'load failed' when a bundle failed to import. */
+    async #countWorkers(sides, bundles) {
+        const workers = [];
         try {
-            const failedStart = starts.find((start) => start.status === 'rejected');
-            if (failedStart)
-                throw failedStart.reason;
+            sides.forEach(({ benchmark, spec }, i) => {
+                workers.push(startCountingWorker(benchmark, spec, bundles[i]));
+            });
             const name = sides[0].benchmark.name;
             const probes = await Promise.all(workers.map((worker) => ('probe' in worker ? worker.probe : worker)));
+            const bundled = bundles.some((bundle) => bundle !== undefined);
+            if (bundled && workers.some((worker) => 'loadFailed' in worker && worker.loadFailed())) {
+                return 'load failed';
+            }
             const sized = probes.find((probe) => typeof probe === 'number');
             if (sized !== undefined && !this.#calls.has(name))
                 this.#calls.set(name, callsFor(sized));
@@ -67851,6 +67940,8 @@ class InstructionCounter {
         }
         finally {
             await Promise.all(workers.map((worker) => ('close' in worker ? worker.close() : undefined)));
+            for (const bundle of bundles)
+                bundle?.remove();
         }
     }
     /** One side's count. */

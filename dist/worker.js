@@ -3,8 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import Module, { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { c as callBench, p as prepareFunction, a as measureFunction } from './chunk-count.js';
-import { H as HARNESS_SPECIFIERS, i as importedHarnesses } from './chunk-detect.js';
+import { H as HARNESS_SPECIFIERS, c as callBench, p as prepareFunction, a as measureFunction } from './chunk-count.js';
+import { i as importedHarnesses } from './chunk-detect.js';
 import { b as benchRegistry } from './chunk-registry.js';
 import 'node:os';
 import 'node:perf_hooks';
@@ -206,6 +206,8 @@ function cpuProfiler(file) {
         }
     };
 }
+/** Set while the bench file is imported: an error then is a load error. */
+let loading = false;
 /** Imports the bench file, its harness's imports led to perfgate's shims. */
 async function loadFile(request) {
     // An unreadable file fails at its import below, with Node's own message.
@@ -213,6 +215,7 @@ async function loadFile(request) {
     const imported = request.type === 'count' ? (request.module ?? request.file) : request.file;
     await resolvePerfgate(request.apiUrl, imported, source);
     await installHarnessShims(request.harnessUrls ?? {}, request.harness, source, imported);
+    loading = true;
     try {
         await import(pathToFileURL(imported).href);
     }
@@ -222,6 +225,7 @@ async function loadFile(request) {
             throw error;
         throw new Error(explained, { cause: error });
     }
+    loading = false;
 }
 async function loadBench(request) {
     await loadFile(request);
@@ -305,7 +309,12 @@ async function handle(request) {
 async function fail(thrown) {
     const error = toError(thrown);
     await prepared?.close().catch(() => undefined);
-    await reply({ type: 'error', message: error.message, stack: error.stack });
+    await reply({
+        type: 'error',
+        message: error.message,
+        stack: error.stack,
+        ...(loading ? { phase: 'load' } : {})
+    });
     process.exit(1);
 }
 // perfgate gone (killed without clean-up): nothing will read a reply, and a bench's own

@@ -102,7 +102,13 @@ export type WorkerReply =
   | { readonly type: 'sampled'; readonly batches: number; readonly ms: number }
   | { readonly type: 'probed' }
   | { readonly type: 'counted'; readonly calls: number }
-  | { readonly type: 'error'; readonly message: string; readonly stack?: string }
+  | {
+      readonly type: 'error'
+      readonly message: string
+      readonly stack?: string
+      /** 'load': the error came while importing the bench file. */
+      readonly phase?: 'load'
+    }
   | { readonly type: 'listed'; readonly benches: readonly ListedBench[] }
 
 const REQUEST_TYPES: ReadonlySet<unknown> = new Set([

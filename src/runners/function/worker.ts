@@ -119,6 +119,9 @@ function cpuProfiler(file: string) {
   }
 }
 
+/** Set while the bench file is imported: an error then is a load error. */
+let loading = false
+
 /** Imports the bench file, its harness's imports led to perfgate's shims. */
 async function loadFile(request: LoadRequest | ListRequest): Promise<void> {
   // An unreadable file fails at its import below, with Node's own message.
@@ -126,6 +129,7 @@ async function loadFile(request: LoadRequest | ListRequest): Promise<void> {
   const imported = request.type === 'count' ? (request.module ?? request.file) : request.file
   await resolvePerfgate(request.apiUrl, imported, source)
   await installHarnessShims(request.harnessUrls ?? {}, request.harness, source, imported)
+  loading = true
   try {
     await import(pathToFileURL(imported).href)
   } catch (error) {
@@ -133,6 +137,7 @@ async function loadFile(request: LoadRequest | ListRequest): Promise<void> {
     if (explained === undefined) throw error
     throw new Error(explained, { cause: error })
   }
+  loading = false
 }
 
 async function loadBench(request: LoadRequest): Promise<RegisteredBench> {
@@ -221,7 +226,12 @@ async function handle(request: WorkerRequest): Promise<boolean> {
 async function fail(thrown: unknown): Promise<never> {
   const error = toError(thrown)
   await prepared?.close().catch(() => undefined)
-  await reply({ type: 'error', message: error.message, stack: error.stack })
+  await reply({
+    type: 'error',
+    message: error.message,
+    stack: error.stack,
+    ...(loading ? { phase: 'load' as const } : {})
+  })
   process.exit(1)
 }
 

@@ -13,7 +13,7 @@ import type { BenchmarkConfig, CommandSpec } from '../../config/types.js'
 import { describeExit } from '../../process/children.js'
 import type { TrialOutcome } from '../types.js'
 import { startRepeatable } from './repeatable.js'
-import { countedTimeoutMs, logTail } from './valgrind.js'
+import { countedTimeoutMs, logTail, timedOutText } from './valgrind.js'
 
 const SHELL = '/bin/sh'
 
@@ -41,9 +41,7 @@ async function countShell(
       return { message: `could not start valgrind: ${end.spawnError.message}`, tail: undefined }
     }
     if (end.timedOut || end.code !== 0) {
-      const why = end.timedOut
-        ? `timed out after ${Math.round(limitMs / 1000)} s (killed)`
-        : describeExit(end)
+      const why = end.timedOut ? timedOutText(limitMs, timeoutMs) : describeExit(end)
       return {
         message: `command under valgrind ${why}: ${run}`,
         tail: end.stderr.text() || ('log' in counts ? logTail(counts.log) : undefined)

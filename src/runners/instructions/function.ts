@@ -26,12 +26,12 @@ import { sanitizeChildText } from '../../process/text.js'
 import { API_URL, workerNode } from '../../runtime-files.js'
 import { median } from '../../stats/quantile.js'
 import { COUNTED_ROUNDS, PROBE_WINDOW, roundWindows, WINDOWS } from '../function/count.js'
-import { isTypeScriptFile, workerArgs } from '../function/runner.js'
+import { workerArgs } from '../function/runner.js'
 import type { CountCallsMessage, CountRequest, WorkerReply } from '../function/protocol.js'
 import type { TrialOutcome } from '../types.js'
-import { bundleForCount, type CountBundle } from './bundle.js'
+import type { CountBundle } from './bundle.js'
 import { REPEATABLE_NODE_FLAGS } from './shim.js'
-import { countedTimeoutMs, logTail, startWindowed, WINDOW_MARK } from './valgrind.js'
+import { countedTimeoutMs, logTail, startWindowed, timedOutText, WINDOW_MARK } from './valgrind.js'
 
 /**
  * Instructions the counted calls should make, judged by the probe call: ~20 M, about a
@@ -74,6 +74,7 @@ function failure(
   reply: WorkerReply | undefined,
   end: Finished,
   timeoutMs: number,
+  configuredMs: number,
   durationMs: number,
   log?: string
 ): Failure {
@@ -88,7 +89,7 @@ function failure(
   const why = end.spawnError
     ? `could not start: ${end.spawnError.message}`
     : end.timedOut
-      ? `timed out after ${Math.round(timeoutMs / 1000)} s (killed)`
+      ? timedOutText(timeoutMs, configuredMs)
       : `${describeExit(end)} before reporting`
   return {
     ok: false,
@@ -144,6 +145,8 @@ export interface CountingWorker {
   count(calls: number): Promise<TrialOutcome>
   /** Stops the worker if it still runs, waits for its end, and removes its files. */
   close(): Promise<void>
+  /** Whether the worker failed while importing the bench (known once `probe` settles). */
+  loadFailed(): boolean
 }
 
 /** Why a count marked `marked` windows where count.ts marks `expected` by then. */
@@ -182,46 +185,16 @@ export function perCall(windows: readonly number[], calls: number): WindowedCoun
 }
 
 /**
- * Starts one side's counting worker (it loads, sets up and makes its probe call). A
- * TypeScript bench is bundled first (bundle.ts: a TS loader's thread makes counts differ
- * from one process to the next); a bundle whose worker fails before its probe (an import
- * only the loader resolves, a CommonJS module's `__dirname`) is counted through the
- * loader instead, as the bench's timed trials load it.
+ * Starts one side's counting worker (it loads, sets up and makes its probe call), on
+ * `bundle` when given (a TypeScript bench bundled for the count: bundle.ts), else on the
+ * bench file. The bundle is removed with the worker.
  */
-export async function startCountingWorker(
-  benchmark: BenchmarkConfig,
-  spec: FunctionSpec
-): Promise<CountingWorker | Failure> {
-  const begin = performance.now()
-  const bundle = isTypeScriptFile(spec.file)
-    ? await bundleForCount(spec.file, workerNode().version)
-    : undefined
-  const first = startWorker(benchmark, spec, bundle, begin)
-  if (bundle === undefined || !('probe' in first)) return first
-  let current: CountingWorker | Failure = first
-  const probe = first.probe.then(async (result) => {
-    if (typeof result === 'number') return result
-    await first.close()
-    current = startWorker(benchmark, spec, undefined, begin)
-    return 'probe' in current ? current.probe : current
-  })
-  return {
-    probe,
-    count: (calls) => (current as CountingWorker).count(calls),
-    async close() {
-      await first.close()
-      if (current !== first && 'close' in current) await current.close()
-    }
-  }
-}
-
-/** One counting worker loading `bundle` when given, else the bench file itself. */
-function startWorker(
+export function startCountingWorker(
   benchmark: BenchmarkConfig,
   spec: FunctionSpec,
-  bundle: CountBundle | undefined,
-  begin: number
+  bundle?: CountBundle
 ): CountingWorker | Failure {
+  const begin = performance.now()
   const launch = workerLaunch(benchmark, spec, bundle)
   if (!('args' in launch)) {
     bundle?.remove()
@@ -244,11 +217,15 @@ function startWorker(
       reply,
       await started.finished,
       launch.options.timeoutMs ?? benchmark.timeoutMs,
+      benchmark.timeoutMs,
       performance.now() - begin,
       windowed.log()
     )
+  let loadFailed = false
   return {
+    loadFailed: () => loadFailed,
     probe: probed.then(async (reply) => {
+      if (reply?.type === 'error' && reply.phase === 'load') loadFailed = true
       if (reply?.type !== 'probed') return failed(reply)
       const windows = windowed.windows()
       if (windows.length === PROBE_WINDOW + 1) return windows[PROBE_WINDOW]!
@@ -278,7 +255,11 @@ function startWorker(
       return {
         ok: true,
         metrics: { instructions: count.instructions },
-        details: { instructionCalls: calls, instructionWindowSpread: count.windowSpread },
+        details: {
+          instructionCalls: calls,
+          instructionWindowSpread: count.windowSpread,
+          ...(bundle ? { instructionBundled: true } : {})
+        },
         durationMs
       }
     },

@@ -15,7 +15,7 @@ import { startServer, ServerError, type RunningServer } from '../http/server.js'
 import type { TrialOutcome } from '../types.js'
 import { startRepeatable } from './repeatable.js'
 import { countedClient, type CountedClient } from './requests.js'
-import { countedTimeoutMs, logTail, type Counted } from './valgrind.js'
+import { countedTimeoutMs, logTail, timedOutText, type Counted } from './valgrind.js'
 
 export const FEW_REQUESTS = 50
 export const MANY_REQUESTS = 250
@@ -78,7 +78,7 @@ async function stopAndCount(benchmark: BenchmarkConfig, launch: Launch): Promise
   if ('error' in totals) return { message: totals.error, tail: logTail(totals.log) }
   if (end.timedOut) {
     return {
-      message: `server under valgrind timed out after ${Math.round((launch.timeoutMs ?? benchmark.timeoutMs) / 1000)} s`,
+      message: `server under valgrind ${timedOutText(launch.timeoutMs ?? benchmark.timeoutMs, benchmark.timeoutMs)}`,
       tail: undefined
     }
   }

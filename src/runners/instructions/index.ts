@@ -7,9 +7,35 @@
 import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
 import type { Side, TrialOutcome } from '../types.js'
 import { countCommand } from './command.js'
+import { isTypeScriptFile } from '../function/runner.js'
+import { bundleForCount, type CountBundle } from './bundle.js'
 import { callsFor, startCountingWorker, type CountingWorker } from './function.js'
 import { countHttp } from './http.js'
 import { valgrindProblem } from './valgrind.js'
+import { workerNode } from '../../runtime-files.js'
+
+/**
+ * Bundles for the sides' TypeScript bench files (bundle.ts), index by index: one for every
+ * TypeScript side, or none when any of them cannot be bundled (the pair then loads
+ * through the loader on both sides, never one way on each).
+ */
+async function pairBundles(
+  sides: readonly { spec: FunctionSpec }[]
+): Promise<(CountBundle | undefined)[]> {
+  if (!sides.some(({ spec }) => isTypeScriptFile(spec.file))) return []
+  const version = workerNode().version
+  const results = await Promise.all(
+    sides.map(({ spec }) =>
+      isTypeScriptFile(spec.file) ? bundleForCount(spec.file, version) : undefined
+    )
+  )
+  const bundles = results.map((result) =>
+    result && 'bundle' in result ? result.bundle : undefined
+  )
+  if (results.every((result) => result === undefined || 'bundle' in result)) return bundles
+  for (const bundle of bundles) bundle?.remove()
+  return []
+}
 
 /** Counts instructions for a whole run (the calls a function's count makes are kept). */
 export class InstructionCounter {
@@ -19,22 +45,38 @@ export class InstructionCounter {
   /**
    * Counts function benchmarks' sides at once, N sized by the first side's probe (the
    * head's in a pair) unless the run already chose it; a side whose worker failed before
-   * its probe leaves the others to size their own.
+   * its probe leaves the others to size their own. The sides' TypeScript benches are
+   * counted from bundles, all of them or none, so that the two sides of a pair load the
+   * same way (pairBundles); should a bundle fail to import, every side is counted again
+   * through the loader.
    */
   async #countFunctions(
     sides: readonly { benchmark: BenchmarkConfig; spec: FunctionSpec }[]
   ): Promise<TrialOutcome[]> {
-    const starts = await Promise.allSettled(
-      sides.map(({ benchmark, spec }) => startCountingWorker(benchmark, spec))
-    )
-    const workers = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []))
+    const bundles = await pairBundles(sides)
+    const first = await this.#countWorkers(sides, bundles)
+    if (first !== 'load failed') return first
+    return (await this.#countWorkers(sides, [])) as TrialOutcome[]
+  }
+
+  /** One attempt of #countFunctions; 'load failed' when a bundle failed to import. */
+  async #countWorkers(
+    sides: readonly { benchmark: BenchmarkConfig; spec: FunctionSpec }[],
+    bundles: readonly (CountBundle | undefined)[]
+  ): Promise<TrialOutcome[] | 'load failed'> {
+    const workers: ReturnType<typeof startCountingWorker>[] = []
     try {
-      const failedStart = starts.find((start) => start.status === 'rejected')
-      if (failedStart) throw failedStart.reason
+      sides.forEach(({ benchmark, spec }, i) => {
+        workers.push(startCountingWorker(benchmark, spec, bundles[i]))
+      })
       const name = sides[0]!.benchmark.name
       const probes = await Promise.all(
         workers.map((worker) => ('probe' in worker ? worker.probe : worker))
       )
+      const bundled = bundles.some((bundle) => bundle !== undefined)
+      if (bundled && workers.some((worker) => 'loadFailed' in worker && worker.loadFailed())) {
+        return 'load failed'
+      }
       const sized = probes.find((probe) => typeof probe === 'number')
       if (sized !== undefined && !this.#calls.has(name)) this.#calls.set(name, callsFor(sized))
       const calls = this.#calls.get(name)
@@ -47,6 +89,7 @@ export class InstructionCounter {
       )
     } finally {
       await Promise.all(workers.map((worker) => ('close' in worker ? worker.close() : undefined)))
+      for (const bundle of bundles) bundle?.remove()
     }
   }
 

@@ -58,19 +58,31 @@ export interface Counted {
   remove(): void
 }
 
+/** The most a counted process's timeout is stretched by the machine's load. */
+export const MAX_TIMEOUT_STRETCH = 4
+
 /**
  * The timeout of a counted process: the benchmark's `timeout` stretched by how busy the
- * machine is (the load average over the CPUs, when above 1). A count's work does not
- * change with the machine's load, but valgrind runs it on one CPU, so its wall time grows
- * with every process that shares that CPU: at a load of 8.6 on 2 CPUs a worker that
- * takes 40 s on a quiet machine went past a 2-minute timeout.
+ * machine is (the load average over the CPUs, when above 1; at most
+ * MAX_TIMEOUT_STRETCH times, so a hung bench on a crowded host is still stopped). A
+ * count's work does not change with the machine's load, but valgrind runs it on one CPU,
+ * so its wall time grows with every process that shares that CPU: at a load of 8.6 on 2
+ * CPUs a worker that takes 40 s on a quiet machine went past a 2-minute timeout.
  */
 export function countedTimeoutMs(
   timeoutMs: number,
   load: number = loadavg()[0] ?? 0,
   cpus: number = availableParallelism()
 ): number {
-  return Math.round(timeoutMs * Math.max(1, load / Math.max(1, cpus)))
+  const stretch = Math.min(MAX_TIMEOUT_STRETCH, Math.max(1, load / Math.max(1, cpus)))
+  return Math.round(timeoutMs * stretch)
+}
+
+/** "timed out after 240 s (killed)", naming the benchmark's timeout when it was stretched. */
+export function timedOutText(limitMs: number, timeoutMs: number): string {
+  const stretched =
+    limitMs > timeoutMs ? `: the timeout of ${timeoutMs / 1000} s stretched by the load` : ''
+  return `timed out after ${Math.round(limitMs / 1000)} s (killed${stretched})`
 }
 
 const I_REFS = /^==\d+== I\s+refs:\s+([\d,]+)\s*$/m
