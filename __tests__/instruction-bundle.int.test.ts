@@ -47,7 +47,7 @@ const bundleFiles = (dir: string) =>
 /** Why `files`' bench.ts is not bundled (fails the test when it is). */
 async function refusal(files: Record<string, string>): Promise<string> {
   const dir = project(files)
-  const result = await bundleForCount(path.join(dir, 'bench.ts'), process.version)
+  const result = await bundleForCount(path.join(dir, 'bench.ts'), process.version, {})
   if ('bundle' in result) {
     result.bundle.remove()
     throw new Error('bundled')
@@ -64,7 +64,7 @@ describe('a TypeScript bench bundled for its count', () => {
         "import { longest, words, here, text } from './lib/words.ts'\n" +
         'console.log(JSON.stringify({ longest: longest(words), here, text, bench: import.meta.filename }))\n'
     })
-    const result = await bundleForCount(path.join(dir, 'bench.ts'), process.version)
+    const result = await bundleForCount(path.join(dir, 'bench.ts'), process.version, {})
     if (!('bundle' in result)) throw new Error(result.reason)
     try {
       expect(path.dirname(result.bundle.file)).toBe(dir)
@@ -87,7 +87,7 @@ describe('a TypeScript bench bundled for its count', () => {
     // A .ts file outside an ES-module package: tsx runs it as CommonJS.
     const commonjs = scratchDir('perfgate-bundle-cjs-')
     writeFileSync(path.join(commonjs, 'bench.ts'), 'console.log(1)\n')
-    const result = await bundleForCount(path.join(commonjs, 'bench.ts'), process.version)
+    const result = await bundleForCount(path.join(commonjs, 'bench.ts'), process.version, {})
     expect('reason' in result && result.reason).toBe('bench.ts runs as CommonJS')
     expect(
       await refusal({

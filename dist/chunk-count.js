@@ -1,4 +1,5 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
+import Module, { register } from 'node:module';
 import { getPriority } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 
@@ -194,6 +195,123 @@ const HARNESS_SPECIFIERS = {
     'benchmark.js': 'benchmark'
 };
 
+/** `from 'x'`, `import 'x'`, `import('x')`, `require('x')`, with the imported names when given. */
+const IMPORT = /(?:import\s*(?:([\w*\s{},$]+?)\s*from\s*)?|import\s*\(\s*|require\s*\(\s*)(['"])([^'"\n]+)\2/g;
+/**
+ * The harnesses `source` imports, perfgate's own included. vitest counts only when its
+ * bench API is imported (a test file imports vitest too).
+ */
+function importedHarnesses(source) {
+    const found = new Set();
+    for (const match of source.matchAll(IMPORT)) {
+        const names = match[1] ?? '';
+        const specifier = match[3];
+        if (specifier === 'perfgate')
+            found.add('perfgate');
+        for (const [harness, name] of Object.entries(HARNESS_SPECIFIERS)) {
+            if (specifier !== name)
+                continue;
+            if (harness === 'vitest' && !/\bbench\b|\*/.test(names))
+                continue;
+            found.add(harness);
+        }
+    }
+    return [...found];
+}
+
+/**
+ * Inside a function worker: the imports of other harnesses ('vitest', 'tinybench',
+ * 'mitata', 'benchmark') lead to perfgate's shims, so a file written for one of them runs
+ * unchanged and its benchmarks register with perfgate. The shims are used even where the
+ * project has the real package installed: vitest's bench() only works inside the vitest
+ * runner, the others would time the code themselves, and base and head must be measured
+ * by the same engine whatever each checkout has installed.
+ */
+/**
+ * specifier → shim URL of the harnesses that count: the one the config names, else those
+ * the file's own imports show. A file that reaches a harness only through another module
+ * names it in the config (function.harness); a perfgate bench file pays nothing.
+ */
+function shimsFor(urls, only, source) {
+    const wanted = only !== undefined && only !== 'auto' ? [only] : importedHarnesses(source);
+    const map = new Map();
+    for (const [harness, url] of Object.entries(urls)) {
+        if (wanted.includes(harness))
+            map.set(HARNESS_SPECIFIERS[harness], url);
+    }
+    return map;
+}
+/**
+ * Makes `require(specifier)` give `modules`' value for each of its specifiers (Node 20's
+ * module hooks do not see require): for bench files loaded as CommonJS.
+ */
+function requireTo(modules) {
+    if (modules.size === 0)
+        return;
+    const internal = Module;
+    const original = internal._load;
+    internal._load = function load(request, parent, isMain) {
+        return modules.has(request)
+            ? modules.get(request)
+            : original.call(this, request, parent, isMain);
+    };
+}
+/**
+ * Whether a bench file may run as CommonJS, its imports turned into require(): it calls
+ * require itself, or it is TypeScript other than `.mts` (tsx compiles a `.ts` file outside
+ * an ES-module package, and every `.cts` file, to CommonJS).
+ */
+function mayRequire(file, source) {
+    return /\brequire\s*\(/.test(source) || /\.(?:c?ts|tsx)$/.test(file);
+}
+/**
+ * Sends the harnesses' imports to the shims: a resolve hook for `import`, and a wrapper
+ * of CommonJS's module loading for `require('benchmark')` (Node 20's hooks do not see
+ * require; a shim is loaded ahead for that only when the file may run as CommonJS). Call
+ * before importing the bench file.
+ */
+async function installHarnessShims(urls, only, source, file) {
+    const shims = shimsFor(urls, only, source);
+    if (shims.size === 0)
+        return;
+    const table = JSON.stringify(Object.fromEntries(shims));
+    const hooks = `
+    const shims = ${table}
+    export async function resolve(specifier, context, next) {
+      return next(Object.hasOwn(shims, specifier) ? shims[specifier] : specifier, context)
+    }`;
+    register('data:text/javascript,' + encodeURIComponent(hooks));
+    if (!mayRequire(file, source))
+        return;
+    const loaded = new Map();
+    for (const [specifier, url] of shims) {
+        const namespace = (await import(url));
+        // A CommonJS file gets what the package's module.exports would be.
+        loaded.set(specifier, namespace.default ?? namespace);
+    }
+    requireTo(loaded);
+}
+/** What a file's import error means when it comes from a shim, else undefined. */
+function explainImportError(error, file) {
+    if (!(error instanceof Error))
+        return undefined;
+    if (error.name === 'PerfgateHarnessError')
+        return `${file}: ${error.message}`;
+    const missing = /The requested module '([^']+)' does not provide an export named '([^']+)'/.exec(error.message);
+    const harness = missing && Object.entries(HARNESS_SPECIFIERS).find(([, s]) => s === missing[1]);
+    if (!missing || !harness)
+        return undefined;
+    return (`${file}: imports ${missing[2]} from '${missing[1]}', which perfgate does not run; ` +
+        `perfgate runs ${harness[0]} files through its own ${harness[0]} support (see the README's ` +
+        `function benchmarks), which has no ${missing[2]}`);
+}
+/** The benches that count for a benchmark: those of its harness when the config names one. */
+function benchesOf(registry, harness) {
+    if (harness === undefined || harness === 'auto')
+        return new Map(registry);
+    return new Map([...registry].filter(([, bench]) => (bench.harness ?? 'perfgate') === harness));
+}
+
 /**
  * What a function worker does for an instruction count, inside one process run under
  * callgrind: set up, call the bench, and mark the edges of counted windows with
@@ -304,4 +422,4 @@ async function callBench(fn, benchOptions, callsToCount) {
     }
 }
 
-export { COUNTED_ROUNDS as C, DEFAULT_MIN_SAMPLES as D, HARNESS_SPECIFIERS as H, PROBE_WINDOW as P, WINDOWS as W, measureFunction as a, callBench as c, median as m, prepareFunction as p, quantileSorted as q, roundWindows as r };
+export { COUNTED_ROUNDS as C, DEFAULT_MIN_SAMPLES as D, PROBE_WINDOW as P, WINDOWS as W, measureFunction as a, benchesOf as b, callBench as c, installHarnessShims as d, explainImportError as e, mayRequire as f, roundWindows as g, importedHarnesses as i, median as m, prepareFunction as p, quantileSorted as q, requireTo as r, shimsFor as s };

@@ -31,6 +31,7 @@ import 'tty';
 import 'stream';
 import 'buffer';
 import 'node:net';
+import 'node:fs/promises';
 import 'node:http';
 import 'node:crypto';
 import 'process';

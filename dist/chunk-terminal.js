@@ -3,7 +3,7 @@ import { readdirSync, lstatSync, constants as constants$2, openSync, fstatSync, 
 import path from 'node:path';
 import { spawnSync, spawn } from 'node:child_process';
 import { r as registerCleanup, a as createTempDir } from './chunk-signals.js';
-import { D as DEFAULT_MIN_SAMPLES, q as quantileSorted, m as median, H as HARNESS_SPECIFIERS, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_ROUNDS, r as roundWindows } from './chunk-count.js';
+import { D as DEFAULT_MIN_SAMPLES, q as quantileSorted, m as median, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_ROUNDS, g as roundWindows, s as shimsFor } from './chunk-count.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs__default from 'fs';
 import os__default from 'os';
@@ -21,6 +21,7 @@ import require$$8__default from 'crypto';
 import require$$3$1 from 'tls';
 import require$$0$2 from 'buffer';
 import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import os, { tmpdir, loadavg, availableParallelism } from 'node:os';
 import { Agent, request } from 'node:http';
 import { randomBytes, createHash, randomInt } from 'node:crypto';
@@ -19946,10 +19947,6 @@ function pairSides(pair, base, head) {
  * pair (base and head workers alive together, sampling alternated in short slices).
  */
 const TS_FILE = /\.(ts|mts|cts|tsx)$/;
-/** Whether a bench file is TypeScript (loaded through a TS loader or Node's type stripping). */
-function isTypeScriptFile(file) {
-    return TS_FILE.test(file);
-}
 /** Node flags for a worker: GC exposed for heap figures, a TS loader when one is needed. */
 function workerArgs(benchFile) {
     const args = ['--expose-gc'];
@@ -67293,8 +67290,8 @@ async function countCommand(benchmark, spec) {
 }
 
 /**
- * A TypeScript bench file made into one JavaScript module for its instruction count, so
- * the counting worker loads it without a TypeScript loader. tsx transforms modules on
+ * A bench file made into one JavaScript module for its instruction count, so the counting
+ * worker loads it without a TypeScript loader or module hooks. tsx transforms modules on
  * Node's module-hooks thread (and esbuild's service beside it) while the worker's main
  * thread loads and allocates; how the two interleave changes where the main thread's heap
  * pages land, and V8 keys caches such as its descriptor lookup cache by address. So a
@@ -67302,6 +67299,11 @@ async function countCommand(benchmark, spec) {
  * (the example's CSV parser as a .ts file, 12 processes beside a busy neighbour), where
  * the same code bundled repeats to 66 instructions in 14.3 M (docs/DESIGN.md, "The
  * loader's thread").
+ *
+ * Any bench is counted from a bundle where it can be, JavaScript too: the bundle imports
+ * perfgate's API and the harness shims by URL (`aliases`), so the worker registers no
+ * module hooks, whose thread alone (no TypeScript) still moved one count in about 25 by
+ * 90,000 instructions (0.63 %) with the same bench at the same path.
  *
  * The bundle is built with the esbuild that tsx uses (so it reads tsconfig.json as tsx
  * does) in a child process (it is the project's code: it gets the environment benchmarks
@@ -67358,7 +67360,7 @@ const plugin = {
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'perfgate-inner') return undefined
-      if (job.keep.includes(args.path)) return { path: args.path, external: true }
+      if (Object.hasOwn(job.aliases, args.path)) return { path: job.aliases[args.path], external: true }
       const at = (resolveDir) => ({ resolveDir, kind: args.kind, importer: args.importer, pluginData: 'perfgate-inner' })
       const own = await build.resolve(args.path, at(args.resolveDir))
       if (own.errors.length > 0) return undefined
@@ -67430,7 +67432,7 @@ function esbuildTarget(nodeVersion) {
  * through the loader instead (no esbuild installed next to tsx, or bundling could change
  * the program: see above).
  */
-async function bundleForCount(benchFile, nodeVersion, env = {}) {
+async function bundleForCount(benchFile, nodeVersion, aliases, env = {}) {
     const dir = path.dirname(benchFile);
     const esbuild = esbuildUrl(dir);
     if (esbuild === undefined)
@@ -67445,7 +67447,7 @@ async function bundleForCount(benchFile, nodeVersion, env = {}) {
         dir,
         outfile: file,
         target: esbuildTarget(nodeVersion),
-        keep: ['perfgate', ...Object.values(HARNESS_SPECIFIERS)]
+        aliases
     };
     const started = startChild(process.execPath, ['--input-type=module', '-e', BUNDLER, JSON.stringify(job)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], timeoutMs: BUNDLE_TIMEOUT_MS });
     const end = await started.finished;
@@ -67538,6 +67540,7 @@ function countRequest(benchmark, spec, bundle) {
     return {
         type: 'count',
         file: spec.file,
+        ...harnessFields(spec),
         ...(bundle ? { module: bundle.file } : {}),
         bench: spec.bench,
         benchmarkName: benchmark.name,
@@ -67879,17 +67882,29 @@ async function countHttp(benchmark, spec) {
 }
 
 /**
- * Bundles for the sides' TypeScript bench files (bundle.ts), index by index: one for every
- * TypeScript side, or none when any of them cannot be bundled (the pair then loads
- * through the loader on both sides, never one way on each).
+ * Instruction counts of one benchmark, by kind (valgrind.ts says how a count is taken):
+ * per call (function.ts), per run (command.ts), per request (http.ts). Base and head of a
+ * pair are counted at the same time: a count does not depend on what else the machine
+ * runs, so the pair may use every CPU.
+ */
+/**
+ * Bundles for the sides' bench files (bundle.ts), index by index: one for every side, or
+ * none when any of them cannot be bundled (the pair then loads through the loader and
+ * module hooks on both sides, never one way on each).
  */
 async function pairBundles(sides) {
-    if (!sides.some(({ spec }) => isTypeScriptFile(spec.file)))
-        return [];
     const version = workerNode().version;
-    const results = await Promise.all(sides.map(({ spec }) => isTypeScriptFile(spec.file) ? bundleForCount(spec.file, version) : undefined));
-    const bundles = results.map((result) => result && 'bundle' in result ? result.bundle : undefined);
-    if (results.every((result) => result === undefined || 'bundle' in result))
+    const results = await Promise.all(sides.map(async ({ spec }) => {
+        // Which shims the bench's imports get, as the worker's hooks would choose them.
+        const source = await readFile(spec.file, 'utf8').catch(() => '');
+        const aliases = {
+            perfgate: API_URL.href,
+            ...Object.fromEntries(shimsFor(HARNESS_URLS, spec.harness, source))
+        };
+        return bundleForCount(spec.file, version, aliases);
+    }));
+    const bundles = results.map((result) => ('bundle' in result ? result.bundle : undefined));
+    if (results.every((result) => 'bundle' in result))
         return bundles;
     for (const bundle of bundles)
         bundle?.remove();
@@ -67902,8 +67917,8 @@ class InstructionCounter {
     /**
      * Counts function benchmarks' sides at once, N sized by the first side's probe (the
      * head's in a pair) unless the run already chose it; a side whose worker failed before
-     * its probe leaves the others to size their own. The sides' TypeScript benches are
-     * counted from bundles, all of them or none, so that the two sides of a pair load the
+     * its probe leaves the others to size their own. The sides' benches are counted from
+     * bundles, all of them or none, so that the two sides of a pair load the
      * same way (pairBundles); should a bundle fail to import, every side is counted again
      * through the loader.
      */

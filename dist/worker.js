@@ -1,106 +1,12 @@
 import { createRequire as __perfgateCreateRequire } from 'node:module'; const require = __perfgateCreateRequire(import.meta.url);
 import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
-import Module, { register } from 'node:module';
+import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { H as HARNESS_SPECIFIERS, c as callBench, p as prepareFunction, a as measureFunction } from './chunk-count.js';
-import { i as importedHarnesses } from './chunk-detect.js';
+import { c as callBench, p as prepareFunction, b as benchesOf, a as measureFunction, d as installHarnessShims, e as explainImportError, f as mayRequire, r as requireTo } from './chunk-count.js';
 import { b as benchRegistry } from './chunk-registry.js';
 import 'node:os';
 import 'node:perf_hooks';
-
-/**
- * Inside a function worker: the imports of other harnesses ('vitest', 'tinybench',
- * 'mitata', 'benchmark') lead to perfgate's shims, so a file written for one of them runs
- * unchanged and its benchmarks register with perfgate. The shims are used even where the
- * project has the real package installed: vitest's bench() only works inside the vitest
- * runner, the others would time the code themselves, and base and head must be measured
- * by the same engine whatever each checkout has installed.
- */
-/**
- * specifier → shim URL of the harnesses that count: the one the config names, else those
- * the file's own imports show. A file that reaches a harness only through another module
- * names it in the config (function.harness); a perfgate bench file pays nothing.
- */
-function shimsFor(urls, only, source) {
-    const wanted = only !== undefined && only !== 'auto' ? [only] : importedHarnesses(source);
-    const map = new Map();
-    for (const [harness, url] of Object.entries(urls)) {
-        if (wanted.includes(harness))
-            map.set(HARNESS_SPECIFIERS[harness], url);
-    }
-    return map;
-}
-/**
- * Makes `require(specifier)` give `modules`' value for each of its specifiers (Node 20's
- * module hooks do not see require): for bench files loaded as CommonJS.
- */
-function requireTo(modules) {
-    if (modules.size === 0)
-        return;
-    const internal = Module;
-    const original = internal._load;
-    internal._load = function load(request, parent, isMain) {
-        return modules.has(request)
-            ? modules.get(request)
-            : original.call(this, request, parent, isMain);
-    };
-}
-/**
- * Whether a bench file may run as CommonJS, its imports turned into require(): it calls
- * require itself, or it is TypeScript other than `.mts` (tsx compiles a `.ts` file outside
- * an ES-module package, and every `.cts` file, to CommonJS).
- */
-function mayRequire(file, source) {
-    return /\brequire\s*\(/.test(source) || /\.(?:c?ts|tsx)$/.test(file);
-}
-/**
- * Sends the harnesses' imports to the shims: a resolve hook for `import`, and a wrapper
- * of CommonJS's module loading for `require('benchmark')` (Node 20's hooks do not see
- * require; a shim is loaded ahead for that only when the file may run as CommonJS). Call
- * before importing the bench file.
- */
-async function installHarnessShims(urls, only, source, file) {
-    const shims = shimsFor(urls, only, source);
-    if (shims.size === 0)
-        return;
-    const table = JSON.stringify(Object.fromEntries(shims));
-    const hooks = `
-    const shims = ${table}
-    export async function resolve(specifier, context, next) {
-      return next(Object.hasOwn(shims, specifier) ? shims[specifier] : specifier, context)
-    }`;
-    register('data:text/javascript,' + encodeURIComponent(hooks));
-    if (!mayRequire(file, source))
-        return;
-    const loaded = new Map();
-    for (const [specifier, url] of shims) {
-        const namespace = (await import(url));
-        // A CommonJS file gets what the package's module.exports would be.
-        loaded.set(specifier, namespace.default ?? namespace);
-    }
-    requireTo(loaded);
-}
-/** What a file's import error means when it comes from a shim, else undefined. */
-function explainImportError(error, file) {
-    if (!(error instanceof Error))
-        return undefined;
-    if (error.name === 'PerfgateHarnessError')
-        return `${file}: ${error.message}`;
-    const missing = /The requested module '([^']+)' does not provide an export named '([^']+)'/.exec(error.message);
-    const harness = missing && Object.entries(HARNESS_SPECIFIERS).find(([, s]) => s === missing[1]);
-    if (!missing || !harness)
-        return undefined;
-    return (`${file}: imports ${missing[2]} from '${missing[1]}', which perfgate does not run; ` +
-        `perfgate runs ${harness[0]} files through its own ${harness[0]} support (see the README's ` +
-        `function benchmarks), which has no ${missing[2]}`);
-}
-/** The benches that count for a benchmark: those of its harness when the config names one. */
-function benchesOf(registry, harness) {
-    if (harness === undefined || harness === 'auto')
-        return new Map(registry);
-    return new Map([...registry].filter(([, bench]) => (bench.harness ?? 'perfgate') === harness));
-}
 
 /** Whether a message is the calls N a counting worker waits for. */
 function isCountCalls(value) {
@@ -212,9 +118,14 @@ let loading = false;
 async function loadFile(request) {
     // An unreadable file fails at its import below, with Node's own message.
     const source = await readFile(request.file, 'utf8').catch(() => '');
-    const imported = request.type === 'count' ? (request.module ?? request.file) : request.file;
-    await resolvePerfgate(request.apiUrl, imported, source);
-    await installHarnessShims(request.harnessUrls ?? {}, request.harness, source, imported);
+    const bundle = request.type === 'count' ? request.module : undefined;
+    const imported = bundle ?? request.file;
+    // A count's bundle imports perfgate's API and shims by URL: no module-hooks thread then,
+    // whose timing would move the count (src/runners/instructions/bundle.ts).
+    if (bundle === undefined) {
+        await resolvePerfgate(request.apiUrl, imported, source);
+        await installHarnessShims(request.harnessUrls ?? {}, request.harness, source, imported);
+    }
     loading = true;
     try {
         await import(pathToFileURL(imported).href);

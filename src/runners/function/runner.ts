@@ -75,7 +75,7 @@ function wellFormed(m: unknown): m is FunctionMeasurement {
 }
 
 /** What a worker needs to run files written for other harnesses. */
-function harnessFields(spec: FunctionSpec): Pick<RunRequest, 'harnessUrls' | 'harness'> {
+export function harnessFields(spec: FunctionSpec): Pick<RunRequest, 'harnessUrls' | 'harness'> {
   return { harnessUrls: HARNESS_URLS, ...(spec.harness ? { harness: spec.harness } : {}) }
 }
 

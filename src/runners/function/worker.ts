@@ -126,9 +126,14 @@ let loading = false
 async function loadFile(request: LoadRequest | ListRequest): Promise<void> {
   // An unreadable file fails at its import below, with Node's own message.
   const source = await readFile(request.file, 'utf8').catch(() => '')
-  const imported = request.type === 'count' ? (request.module ?? request.file) : request.file
-  await resolvePerfgate(request.apiUrl, imported, source)
-  await installHarnessShims(request.harnessUrls ?? {}, request.harness, source, imported)
+  const bundle = request.type === 'count' ? request.module : undefined
+  const imported = bundle ?? request.file
+  // A count's bundle imports perfgate's API and shims by URL: no module-hooks thread then,
+  // whose timing would move the count (src/runners/instructions/bundle.ts).
+  if (bundle === undefined) {
+    await resolvePerfgate(request.apiUrl, imported, source)
+    await installHarnessShims(request.harnessUrls ?? {}, request.harness, source, imported)
+  }
   loading = true
   try {
     await import(pathToFileURL(imported).href)

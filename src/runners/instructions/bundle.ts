@@ -1,6 +1,6 @@
 /**
- * A TypeScript bench file made into one JavaScript module for its instruction count, so
- * the counting worker loads it without a TypeScript loader. tsx transforms modules on
+ * A bench file made into one JavaScript module for its instruction count, so the counting
+ * worker loads it without a TypeScript loader or module hooks. tsx transforms modules on
  * Node's module-hooks thread (and esbuild's service beside it) while the worker's main
  * thread loads and allocates; how the two interleave changes where the main thread's heap
  * pages land, and V8 keys caches such as its descriptor lookup cache by address. So a
@@ -8,6 +8,11 @@
  * (the example's CSV parser as a .ts file, 12 processes beside a busy neighbour), where
  * the same code bundled repeats to 66 instructions in 14.3 M (docs/DESIGN.md, "The
  * loader's thread").
+ *
+ * Any bench is counted from a bundle where it can be, JavaScript too: the bundle imports
+ * perfgate's API and the harness shims by URL (`aliases`), so the worker registers no
+ * module hooks, whose thread alone (no TypeScript) still moved one count in about 25 by
+ * 90,000 instructions (0.63 %) with the same bench at the same path.
  *
  * The bundle is built with the esbuild that tsx uses (so it reads tsconfig.json as tsx
  * does) in a child process (it is the project's code: it gets the environment benchmarks
@@ -31,7 +36,6 @@ import { startChild } from '../../process/children.js'
 import { registerCleanup } from '../../process/cleanup.js'
 import { sanitizeChildText } from '../../process/text.js'
 import { esbuildUrl } from '../../runtime-files.js'
-import { HARNESS_SPECIFIERS } from '../function/harness/specifiers.js'
 
 /** A bench file's bundle for a count: import `file`, then remove() it. */
 export interface CountBundle {
@@ -82,7 +86,7 @@ const plugin = {
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'perfgate-inner') return undefined
-      if (job.keep.includes(args.path)) return { path: args.path, external: true }
+      if (Object.hasOwn(job.aliases, args.path)) return { path: job.aliases[args.path], external: true }
       const at = (resolveDir) => ({ resolveDir, kind: args.kind, importer: args.importer, pluginData: 'perfgate-inner' })
       const own = await build.resolve(args.path, at(args.resolveDir))
       if (own.errors.length > 0) return undefined
@@ -159,6 +163,7 @@ export function esbuildTarget(nodeVersion: string): string {
 export async function bundleForCount(
   benchFile: string,
   nodeVersion: string,
+  aliases: Readonly<Record<string, string>>,
   env: Readonly<Record<string, string>> = {}
 ): Promise<BundleResult> {
   const dir = path.dirname(benchFile)
@@ -174,7 +179,7 @@ export async function bundleForCount(
     dir,
     outfile: file,
     target: esbuildTarget(nodeVersion),
-    keep: ['perfgate', ...Object.values(HARNESS_SPECIFIERS)]
+    aliases
   }
   const started = startChild(
     process.execPath,

@@ -26,7 +26,7 @@ import { sanitizeChildText } from '../../process/text.js'
 import { API_URL, workerNode } from '../../runtime-files.js'
 import { median } from '../../stats/quantile.js'
 import { COUNTED_ROUNDS, PROBE_WINDOW, roundWindows, WINDOWS } from '../function/count.js'
-import { workerArgs } from '../function/runner.js'
+import { harnessFields, workerArgs } from '../function/runner.js'
 import type { CountCallsMessage, CountRequest, WorkerReply } from '../function/protocol.js'
 import type { TrialOutcome } from '../types.js'
 import type { CountBundle } from './bundle.js'
@@ -107,6 +107,7 @@ function countRequest(
   return {
     type: 'count',
     file: spec.file,
+    ...harnessFields(spec),
     ...(bundle ? { module: bundle.file } : {}),
     bench: spec.bench,
     benchmarkName: benchmark.name,

@@ -4,35 +4,39 @@
  * pair are counted at the same time: a count does not depend on what else the machine
  * runs, so the pair may use every CPU.
  */
+import { readFile } from 'node:fs/promises'
 import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
+import { API_URL, HARNESS_URLS, workerNode } from '../../runtime-files.js'
+import { shimsFor } from '../function/harness/loader.js'
 import type { Side, TrialOutcome } from '../types.js'
 import { countCommand } from './command.js'
-import { isTypeScriptFile } from '../function/runner.js'
 import { bundleForCount, type CountBundle } from './bundle.js'
 import { callsFor, startCountingWorker, type CountingWorker } from './function.js'
 import { countHttp } from './http.js'
 import { valgrindProblem } from './valgrind.js'
-import { workerNode } from '../../runtime-files.js'
 
 /**
- * Bundles for the sides' TypeScript bench files (bundle.ts), index by index: one for every
- * TypeScript side, or none when any of them cannot be bundled (the pair then loads
- * through the loader on both sides, never one way on each).
+ * Bundles for the sides' bench files (bundle.ts), index by index: one for every side, or
+ * none when any of them cannot be bundled (the pair then loads through the loader and
+ * module hooks on both sides, never one way on each).
  */
 async function pairBundles(
   sides: readonly { spec: FunctionSpec }[]
 ): Promise<(CountBundle | undefined)[]> {
-  if (!sides.some(({ spec }) => isTypeScriptFile(spec.file))) return []
   const version = workerNode().version
   const results = await Promise.all(
-    sides.map(({ spec }) =>
-      isTypeScriptFile(spec.file) ? bundleForCount(spec.file, version) : undefined
-    )
+    sides.map(async ({ spec }) => {
+      // Which shims the bench's imports get, as the worker's hooks would choose them.
+      const source = await readFile(spec.file, 'utf8').catch(() => '')
+      const aliases = {
+        perfgate: API_URL.href,
+        ...Object.fromEntries(shimsFor(HARNESS_URLS, spec.harness, source))
+      }
+      return bundleForCount(spec.file, version, aliases)
+    })
   )
-  const bundles = results.map((result) =>
-    result && 'bundle' in result ? result.bundle : undefined
-  )
-  if (results.every((result) => result === undefined || 'bundle' in result)) return bundles
+  const bundles = results.map((result) => ('bundle' in result ? result.bundle : undefined))
+  if (results.every((result) => 'bundle' in result)) return bundles
   for (const bundle of bundles) bundle?.remove()
   return []
 }
@@ -45,8 +49,8 @@ export class InstructionCounter {
   /**
    * Counts function benchmarks' sides at once, N sized by the first side's probe (the
    * head's in a pair) unless the run already chose it; a side whose worker failed before
-   * its probe leaves the others to size their own. The sides' TypeScript benches are
-   * counted from bundles, all of them or none, so that the two sides of a pair load the
+   * its probe leaves the others to size their own. The sides' benches are counted from
+   * bundles, all of them or none, so that the two sides of a pair load the
    * same way (pairBundles); should a bundle fail to import, every side is counted again
    * through the loader.
    */

@@ -23,7 +23,7 @@ type Load = (request: string, parent: unknown, isMain: boolean) => unknown
  * the file's own imports show. A file that reaches a harness only through another module
  * names it in the config (function.harness); a perfgate bench file pays nothing.
  */
-function shimsFor(
+export function shimsFor(
   urls: HarnessUrls,
   only: Harness | undefined,
   source: string
