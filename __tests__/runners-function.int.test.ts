@@ -221,12 +221,13 @@ describe('interleaved function pair', () => {
       {},
       {
         base: 60_000,
-        head: 1500
+        // Long enough for the hanging worker to start its grandchild on a loaded machine.
+        head: 8000
       }
     )
     expect(outcomes.head).toMatchObject({
       ok: false,
-      message: 'trial timed out after 1.5 s (worker killed)'
+      message: 'trial timed out after 8 s (worker killed)'
     })
     expect(outcomes.base.ok).toBe(true)
     expect(await waitUntilGone(Number(readFileSync(pidFile, 'utf8')))).toBe(true)

@@ -129,7 +129,8 @@ export const METRICS = {
   },
   /**
    * Instructions executed per call, per run or per request (valgrind, src/runners/
-   * instructions/): blind to neighbours, so one pair decides. The floor, 0.1 %, is about
+   * instructions/): blind to neighbours, so one pair decides "unchanged" (a change: two).
+   * The floor, 0.1 %, is about
    * three times the SD of a function's windowed pair ratios measured on a loaded machine
    * (0.03 %; pairs within ±0.05 %: docs/PERFORMANCE.md, bench:instructions).
    */

@@ -31,7 +31,8 @@ export const MEASURE_VALUES = ['time', 'instructions', 'both'] as const
 export type Measure = (typeof MEASURE_VALUES)[number]
 export const DEFAULT_MEASURE: Measure = 'time'
 /**
- * Pairs per look of a benchmark measured on instructions alone: 1, one pair decides. Counts
+ * Pairs per look of a benchmark measured on instructions alone: 1, one pair decides
+ * "unchanged" and a second confirms a change (src/stats/sequential.ts). Counts
  * repeat within the noise floor (a function's window, and commands and servers whose Node
  * processes run with the repeatability flags: docs/PERFORMANCE.md, bench:instructions), and
  * a count that could not repeat (a Node process started without the flags) is an error,

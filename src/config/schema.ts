@@ -127,7 +127,7 @@ export const CONFIG_SCHEMA = {
     measure: {
       enum: MEASURE_VALUES,
       description:
-        'What verdicts rest on: time (default), instructions (counted under valgrind; one pair decides) or both (each gated).'
+        'What verdicts rest on: time (default), instructions (counted under valgrind; one pair decides unchanged, two a change) or both (each gated).'
     },
     instructionsThreshold: {
       type: ['string', 'number'],

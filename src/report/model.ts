@@ -422,7 +422,7 @@ function methodLines(results: Results, comparison: Comparison): string[] {
         'per call in one worker under callgrind, the median of five windows of N calls after 2N of ' +
         'warm-up, start-up outside every counted window; per request from two fresh servers given ' +
         '50 and 250 requests; per run the whole process tree less the shell; ' +
-        `one pair decides while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} %; ` +
+        `one pair decides unchanged and two that agree a change, while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} %; ` +
         `threshold ±${(threshold * 100).toFixed(1)} %.`
     )
   }

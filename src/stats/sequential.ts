@@ -84,8 +84,9 @@ export function sequentialP(
 /**
  * True when one metric's pairs so far decide it at a planned look: significant past the
  * threshold at level alpha / (K × m), or equivalent (its interval at level 1 − alpha/K
- * inside ±threshold). False with fewer than 2 pairs (1 with a noise floor) or any value
- * that is not a finite number above zero (such a metric cannot be compared as ratios).
+ * inside ±threshold). False with fewer than 2 pairs (1 with a noise floor, and then only
+ * equivalence: a change needs a second pair) or any value that is not a finite number
+ * above zero (such a metric cannot be compared as ratios).
  */
 export function decidedAtLook(
   base: readonly number[],
@@ -104,7 +105,11 @@ export function decidedAtLook(
     ...(rule.noiseFloor === undefined ? {} : { noiseFloor: rule.noiseFloor })
   })
   const outside = result.ratio >= upper || result.ratio <= 1 / upper
-  if (result.pValue < significanceAlpha && outside) return true
+  // A near-deterministic metric's change is confirmed by a second pair before it stops:
+  // a count can still land, rarely and in one process, on a level a fixed amount higher
+  // (docs/DESIGN.md, "Instruction counts"), which one pair cannot tell from a change.
+  const confirmed = rule.noiseFloor === undefined || base.length >= 2
+  if (result.pValue < significanceAlpha && outside && confirmed) return true
   return result.ciLow > 1 / upper && result.ciHigh < upper
 }
 

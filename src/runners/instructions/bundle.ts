@@ -11,8 +11,7 @@
  *
  * Any bench is counted from a bundle where it can be, JavaScript too: the bundle imports
  * perfgate's API and the harness shims by URL (`aliases`), so the worker registers no
- * module hooks, whose thread alone (no TypeScript) still moved one count in about 25 by
- * 90,000 instructions (0.63 %) with the same bench at the same path.
+ * module hooks and runs no thread beside the count but Node's own.
  *
  * The bundle is built with the esbuild that tsx uses (so it reads tsconfig.json as tsx
  * does) in a child process (it is the project's code: it gets the environment benchmarks
