@@ -67895,8 +67895,8 @@ async function countHttp(benchmark, spec) {
  */
 /**
  * Bundles for the sides' bench files (bundle.ts), index by index: one for every side, or
- * none when any of them cannot be bundled (the pair then loads through the loader and
- * module hooks on both sides, never one way on each).
+ * none and why when any of them cannot be bundled (the pair then loads through the loader
+ * and module hooks on both sides, never one way on each).
  */
 async function pairBundles(sides) {
     const version = workerNode().version;
@@ -67910,11 +67910,18 @@ async function pairBundles(sides) {
         return bundleForCount(spec.file, version, aliases);
     }));
     const bundles = results.map((result) => ('bundle' in result ? result.bundle : undefined));
-    if (results.every((result) => 'bundle' in result))
-        return bundles;
+    const refused = results.find((result) => 'reason' in result);
+    if (refused === undefined)
+        return { bundles };
     for (const bundle of bundles)
         bundle?.remove();
-    return [];
+    return { bundles: [], reason: refused.reason };
+}
+/** A count's outcome noting why its bench was not bundled (results file: `details`). */
+function notBundled(outcome, reason) {
+    return outcome.ok
+        ? { ...outcome, details: { ...outcome.details, instructionNotBundled: reason } }
+        : outcome;
 }
 /** Counts instructions for a whole run (the calls a function's count makes are kept). */
 class InstructionCounter {
@@ -67929,11 +67936,11 @@ class InstructionCounter {
      * through the loader.
      */
     async #countFunctions(sides) {
-        const bundles = await pairBundles(sides);
+        const { bundles, reason } = await pairBundles(sides);
         const first = await this.#countWorkers(sides, bundles);
-        if (first !== 'load failed')
-            return first;
-        return (await this.#countWorkers(sides, []));
+        const outcomes = first !== 'load failed' ? first : (await this.#countWorkers(sides, []));
+        const why = first === 'load failed' ? 'the bundle failed to import' : reason;
+        return why === undefined ? outcomes : outcomes.map((outcome) => notBundled(outcome, why));
     }
     /** One attempt of #countFunctions; 'load failed' when a bundle failed to import. */
     async #countWorkers(sides, bundles) {

@@ -17,12 +17,12 @@ import { valgrindProblem } from './valgrind.js'
 
 /**
  * Bundles for the sides' bench files (bundle.ts), index by index: one for every side, or
- * none when any of them cannot be bundled (the pair then loads through the loader and
- * module hooks on both sides, never one way on each).
+ * none and why when any of them cannot be bundled (the pair then loads through the loader
+ * and module hooks on both sides, never one way on each).
  */
 async function pairBundles(
   sides: readonly { spec: FunctionSpec }[]
-): Promise<(CountBundle | undefined)[]> {
+): Promise<{ bundles: (CountBundle | undefined)[]; reason?: string }> {
   const version = workerNode().version
   const results = await Promise.all(
     sides.map(async ({ spec }) => {
@@ -36,9 +36,17 @@ async function pairBundles(
     })
   )
   const bundles = results.map((result) => ('bundle' in result ? result.bundle : undefined))
-  if (results.every((result) => 'bundle' in result)) return bundles
+  const refused = results.find((result) => 'reason' in result)
+  if (refused === undefined) return { bundles }
   for (const bundle of bundles) bundle?.remove()
-  return []
+  return { bundles: [], reason: refused.reason }
+}
+
+/** A count's outcome noting why its bench was not bundled (results file: `details`). */
+function notBundled(outcome: TrialOutcome, reason: string): TrialOutcome {
+  return outcome.ok
+    ? { ...outcome, details: { ...outcome.details, instructionNotBundled: reason } }
+    : outcome
 }
 
 /** Counts instructions for a whole run (the calls a function's count makes are kept). */
@@ -57,10 +65,12 @@ export class InstructionCounter {
   async #countFunctions(
     sides: readonly { benchmark: BenchmarkConfig; spec: FunctionSpec }[]
   ): Promise<TrialOutcome[]> {
-    const bundles = await pairBundles(sides)
+    const { bundles, reason } = await pairBundles(sides)
     const first = await this.#countWorkers(sides, bundles)
-    if (first !== 'load failed') return first
-    return (await this.#countWorkers(sides, [])) as TrialOutcome[]
+    const outcomes =
+      first !== 'load failed' ? first : ((await this.#countWorkers(sides, [])) as TrialOutcome[])
+    const why = first === 'load failed' ? 'the bundle failed to import' : reason
+    return why === undefined ? outcomes : outcomes.map((outcome) => notBundled(outcome, why))
   }
 
   /** One attempt of #countFunctions; 'load failed' when a bundle failed to import. */
