@@ -335,7 +335,7 @@ describe('bisect on a fixture repository', () => {
 })
 
 describe('bisect on instruction counts', () => {
-  it('decides each step from one pair and finds a +1 % count, below the time threshold', async () => {
+  it('decides each step from one pair, two where it moved, and finds a +1 % count, below the time threshold', async () => {
     const config = `benchmarks:
   - name: parse
     command: { run: "true" }
@@ -359,7 +359,10 @@ describe('bisect on instruction counts', () => {
       { runner, log: silent }
     )
     expect(outcome.kind === 'found' && outcome.culprit.commit).toBe(commits[5])
-    expect(outcome.steps.map((step) => step.pairs)).toEqual(outcome.steps.map(() => 1))
+    // One pair where the count stayed; a second confirms where it moved.
+    expect(outcome.steps.map((step) => step.pairs)).toEqual(
+      outcome.steps.map((step) => (step.moved ? 2 : 1))
+    )
     expect(new Set(measured)).toEqual(new Set(['instructions']))
     expect(outcome.steps[0]!.ratio).toBeCloseTo(1.01, 3)
   }, 120_000)

@@ -66639,7 +66639,8 @@ async function bisectRegression(request, deps) {
         ...b,
         compare: { gate: [metric], threshold, instructionThreshold: threshold, alpha }
     });
-    // A count (instructions) repeats: one pair per step decides, as in `run --base`.
+    // A count (instructions) repeats: one pair per step decides (two where it moved), as in
+    // `run --base`.
     const counted = noiseFloorOf(metric) !== undefined;
     const ownThreshold = metricThreshold(benchmark.compare, metric);
     const timeLeft = () => request.budgetMs === undefined ? Infinity : request.budgetMs - (now() - started);
