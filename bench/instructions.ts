@@ -23,12 +23,13 @@
  * --example, --from-source (function counts through src/ as well: workers load through
  * tsx). Progress to stderr, a Markdown table to stdout.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { markdownTable } from 'markdown-table'
+import { readResultsFile } from '../src/app/files.js'
 import { DEFAULT_INSTRUCTION_THRESHOLD } from '../src/config/defaults.js'
 import type { BenchmarkConfig } from '../src/config/types.js'
 import { METRICS } from '../src/metrics.js'
@@ -184,12 +185,13 @@ async function countBuilt(dir: string, file: string, side: string): Promise<Tria
       `perfgate run ${end.timedOut ? 'timed out' : `exited with ${end.code}`} and wrote no results`
     )
   }
-  const results = JSON.parse(readFileSync(out, 'utf8')) as {
-    benchmarks: { trials: { metrics?: { instructions?: number }; message?: string }[] }[]
+  const benchmark = readResultsFile(dir, out).benchmarks[0]
+  const instructions = benchmark?.trials[0]?.metrics.instructions
+  if (instructions === undefined) {
+    return failed(
+      benchmark?.state === 'errored' ? benchmark.error.message : 'no count in the results'
+    )
   }
-  const trial = results.benchmarks[0]?.trials[0]
-  const instructions = trial?.metrics?.instructions
-  if (instructions === undefined) return failed(trial?.message ?? 'no count in the results')
   return { ok: true, metrics: { instructions }, details: {}, durationMs }
 }
 

@@ -13,7 +13,7 @@ import require$$1$1 from 'events';
 import 'assert';
 import require$$1 from 'util';
 import { createRequire } from 'node:module';
-import { a7 as commonjsGlobal, l as loadConfigFile, a8 as getDefaultExportFromCjs, a9 as parseAcceptCommands, aa as ALL_BENCHMARKS, ab as limitsOf, ac as reportMarker, R as RequestError$1, ad as RefusedError, ae as loadYaml, af as readRegularFile, ag as MAX_CONFIG_FILE_BYTES, X as terminalName, C as CI_LABEL, ah as DEFAULT_COMMENT_ID, ai as escapeMarkdown, aj as renderMarkdownWithin, ak as topLevel, Z as VERSION$8, al as DEFAULT_DATA_BRANCH, am as parseResults, an as confirmationPath, ao as serializeConfirmation, ap as parseConfirmation, aq as gitInvocation, U as serializeResults, ar as buildSeries, u as readDataBranch, v as readBranchConfirmations, y as historyOf, as as confirmNewSteps, at as NEW_WINDOW, au as stepCommit, m as metricLabel, av as formatChange, aw as formatP, i as formatMetric, ax as neutralizeAutolinks, w as whereText, c as createProcessTrialRunner, z as renderHistoryHtml, A as loadChartLibrary, ay as OUTPUT_FILES, Y as renderMarkdownReport, V as renderTerminalReport, W as renderTerminalVerdict, az as useNodeOnPath, aA as checkoutGit, aB as outcomeOfError, E as EXIT, f as failureOf, T as prRun, a3 as createProcessProfileRunner, a1 as readResultsFile, aC as shardFilesUnder, q as quote, aD as DEFAULT_OUTPUT_DIR, S as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a2 as parseShard, $ as MEASURE_VALUES, _ as FAIL_ON_VALUES } from './chunk-terminal.js';
+import { a7 as commonjsGlobal, l as loadConfigFile, a8 as getDefaultExportFromCjs, a9 as parseAcceptCommands, aa as ALL_BENCHMARKS, ab as limitsOf, ac as reportMarker, R as RequestError$1, ad as RefusedError, ae as loadYaml, af as readRegularFile, ag as MAX_CONFIG_FILE_BYTES, X as terminalName, C as CI_LABEL, ah as DEFAULT_COMMENT_ID, ai as escapeMarkdown, aj as renderMarkdownWithin, ak as topLevel, Z as VERSION$8, al as DEFAULT_DATA_BRANCH, am as parseResults, an as confirmationPath, ao as serializeConfirmation, ap as parseConfirmation, aq as gitInvocation, U as serializeResults, ar as buildSeries, u as readDataBranch, v as readBranchConfirmations, y as historyOf, as as confirmNewSteps, at as NEW_WINDOW, au as stepCommit, m as metricLabel, av as formatChange, aw as formatP, i as formatMetric, ax as neutralizeAutolinks, w as whereText, c as createProcessTrialRunner, z as renderHistoryHtml, A as loadChartLibrary, ay as OUTPUT_FILES, Y as renderMarkdownReport, V as renderTerminalReport, W as renderTerminalVerdict, az as useNodeOnPath, aA as checkoutGit, aB as outcomeOfError, E as EXIT, f as failureOf, T as prRun, a3 as createProcessProfileRunner, aC as shardFilesUnder, q as quote, aD as DEFAULT_OUTPUT_DIR, S as DEFAULT_CONFIG_FILE, p as parseWholeNumber, a2 as parseShard, $ as MEASURE_VALUES, _ as FAIL_ON_VALUES } from './chunk-terminal.js';
 import require$$5 from 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -38869,10 +38869,7 @@ function requestOf(plan, step) {
                 expect: { baseline: baselineRequest(plan.baseline), commit: event.sha }
             };
         case 'comment-from-artifact':
-            return {
-                kind: 'rejudge',
-                results: readResultsFile(path.dirname(files.results), files.results)
-            };
+            return { kind: 'rejudge', cwd: path.dirname(files.results), file: files.results };
     }
 }
 /** mode: merge — the shards' results.json files under `shard-results` (downloaded artifacts). */

@@ -67602,24 +67602,15 @@ function perCall(windows, calls) {
 }
 /**
  * Starts one side's counting worker (it loads, sets up and makes its probe call), on
- * `bundle` when given (a TypeScript bench bundled for the count: bundle.ts), else on the
- * bench file. The bundle is removed with the worker.
+ * `bundle` when given (the bench bundled for the count: bundle.ts), else on the bench
+ * file. The bundle stays its maker's to remove (index.ts).
  */
 function startCountingWorker(benchmark, spec, bundle) {
     const begin = performance.now();
     const launch = workerLaunch(benchmark, spec, bundle);
-    if (!('args' in launch)) {
-        bundle?.remove();
+    if (!('args' in launch))
         return launch;
-    }
-    let windowed;
-    try {
-        windowed = startWindowed(workerNode().path, launch.args, launch.options);
-    }
-    catch (error) {
-        bundle?.remove();
-        throw error;
-    }
+    const windowed = startWindowed(workerNode().path, launch.args, launch.options);
     const { started } = windowed;
     const probed = replyOf(started, 'probed');
     const counted = replyOf(started, 'counted');
@@ -67676,7 +67667,6 @@ function startCountingWorker(benchmark, spec, bundle) {
                 killGroup(started.child);
             await started.finished;
             windowed.remove();
-            bundle?.remove();
         }
     };
 }
@@ -72323,7 +72313,7 @@ async function judgedResults(request, deps, onProfiles) {
         case 'compare':
             return compareStored(request.base, request.head, request.baseSource);
         case 'rejudge':
-            return judge(request.results);
+            return judge(readResultsFile(request.cwd, request.file));
     }
 }
 /** Checks the request's product rules before anything is read or measured. */

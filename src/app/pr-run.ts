@@ -74,7 +74,9 @@ export interface CompareRequest {
 /** A results file judged again by this perfgate's rules (the fork recipe's comment job). */
 export interface RejudgeRequest {
   readonly kind: 'rejudge'
-  readonly results: Results
+  /** The file, and the folder its messages name it from. */
+  readonly cwd: string
+  readonly file: string
 }
 
 export type PrRunRequest = MeasureRequest | MergeRequest | CompareRequest | RejudgeRequest
@@ -176,7 +178,7 @@ async function judgedResults(
     case 'compare':
       return compareStored(request.base, request.head, request.baseSource)
     case 'rejudge':
-      return judge(request.results)
+      return judge(readResultsFile(request.cwd, request.file))
   }
 }
 

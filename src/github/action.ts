@@ -8,7 +8,7 @@
 import * as core from '@actions/core'
 import path from 'node:path'
 import { failureOf } from '../app/errors.js'
-import { readResultsFile, shardFilesUnder } from '../app/files.js'
+import { shardFilesUnder } from '../app/files.js'
 import { actionConfig } from './action-config.js'
 import { EXIT, outcomeOfError, type Outcome } from '../app/outcome.js'
 import {
@@ -107,10 +107,7 @@ function requestOf(plan: Carried, step: Step): PrRunRequest {
         expect: { baseline: baselineRequest(plan.baseline), commit: event.sha }
       }
     case 'comment-from-artifact':
-      return {
-        kind: 'rejudge',
-        results: readResultsFile(path.dirname(files.results), files.results)
-      }
+      return { kind: 'rejudge', cwd: path.dirname(files.results), file: files.results }
   }
 }
 

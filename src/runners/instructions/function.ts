@@ -187,8 +187,8 @@ export function perCall(windows: readonly number[], calls: number): WindowedCoun
 
 /**
  * Starts one side's counting worker (it loads, sets up and makes its probe call), on
- * `bundle` when given (a TypeScript bench bundled for the count: bundle.ts), else on the
- * bench file. The bundle is removed with the worker.
+ * `bundle` when given (the bench bundled for the count: bundle.ts), else on the bench
+ * file. The bundle stays its maker's to remove (index.ts).
  */
 export function startCountingWorker(
   benchmark: BenchmarkConfig,
@@ -197,17 +197,8 @@ export function startCountingWorker(
 ): CountingWorker | Failure {
   const begin = performance.now()
   const launch = workerLaunch(benchmark, spec, bundle)
-  if (!('args' in launch)) {
-    bundle?.remove()
-    return launch
-  }
-  let windowed: ReturnType<typeof startWindowed>
-  try {
-    windowed = startWindowed(workerNode().path, launch.args, launch.options)
-  } catch (error) {
-    bundle?.remove()
-    throw error
-  }
+  if (!('args' in launch)) return launch
+  const windowed = startWindowed(workerNode().path, launch.args, launch.options)
   const { started } = windowed
   const probed = replyOf(started, 'probed')
   const counted = replyOf(started, 'counted')
@@ -268,7 +259,6 @@ export function startCountingWorker(
       if (started.child.exitCode === null) killGroup(started.child)
       await started.finished
       windowed.remove()
-      bundle?.remove()
     }
   }
 }
