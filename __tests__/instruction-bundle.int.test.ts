@@ -1,14 +1,14 @@
 // TypeScript bench files counted from a bundle (src/runners/instructions/bundle.ts): the
 // bundle runs on plain Node with each module's import.meta its own; bundling is refused
 // wherever it could change the program; a real count imports it and leaves no file
-// behind; a pair whose sides cannot all be bundled is counted through the loader on both.
+// behind; a pair whose sides cannot all be bundled loads through the loader on both.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { BenchmarkConfig } from '../src/config/types.js'
+import type { BenchmarkConfig, FunctionSpec } from '../src/config/types.js'
 import { liveChildCount } from '../src/process/children.js'
 import { bundleForCount, esbuildTarget } from '../src/runners/instructions/bundle.js'
-import { InstructionCounter } from '../src/runners/instructions/index.js'
+import { InstructionCounter, pairBundles } from '../src/runners/instructions/index.js'
 import { scratchDir } from './helpers/scratch.js'
 
 afterEach(() => {
@@ -123,8 +123,8 @@ describe('a TypeScript bench bundled for its count', () => {
     expect(esbuildTarget('v24.1.0')).toBe('node24.1')
   })
 
-  it('is what a real pair imports; a pair with a side it refuses loads both through the loader', async () => {
-    // Each bench checks how it was loaded: the bundle's path is in its stack or not.
+  it('is what a real count imports; a pair with a side it refuses loads both through the loader', async () => {
+    // The bench checks how it was loaded: the bundle's path is in its stack or not.
     const bundled = "new Error().stack.includes('.perfgate-count-')"
     const body =
       "import { bench } from 'perfgate'\nimport { longest, words, here } from './lib/words.ts'\n"
@@ -135,24 +135,23 @@ describe('a TypeScript bench bundled for its count', () => {
         `if (!${bundled}) throw new Error('not loaded from the bundle')\n` +
         "bench('longest word', () => longest(words) + here.length)\n"
     })
-    const either = {
-      ...WORDS,
-      'bench.ts':
-        body +
-        "bench('longest word', () => longest(words) + here.length + String(" +
-        bundled +
-        '))\n'
-    }
-    // The same bench beside a CommonJS helper: not bundled, so neither side of its pair is.
+    // A JavaScript bench beside a CommonJS helper: not bundled, so neither side of its
+    // pair is, and both load through Node's own loader (no TypeScript: a cheaper count).
     const refused = project({
-      ...either,
       'legacy.cjs': 'module.exports = { where: __dirname }\n',
-      'bench.ts':
-        either['bench.ts'] +
-        "import legacy from './legacy.cjs'\nif (!legacy.where) throw new Error('no __dirname')\n"
+      'bench.js':
+        "import { bench } from 'perfgate'\nimport legacy from './legacy.cjs'\n" +
+        `bench('where', () => legacy.where + String(${bundled}))\n`
     })
-    const loadable = project(either)
-    const benchmark = (dir: string): BenchmarkConfig => ({
+    const spec = (file: string): FunctionSpec => ({
+      kind: 'function',
+      file,
+      bench: undefined,
+      timeMs: 500,
+      warmupMs: 100,
+      interleave: true
+    })
+    const benchmark = (file: string): BenchmarkConfig => ({
       name: 'planted',
       kind: 'function',
       trials: 1,
@@ -161,18 +160,13 @@ describe('a TypeScript bench bundled for its count', () => {
       budgets: [],
       targets: [],
       compare: { gate: ['instructions'], threshold: 0.04, alpha: 0.05 },
-      spec: {
-        kind: 'function',
-        file: path.join(dir, 'bench.ts'),
-        bench: undefined,
-        timeMs: 500,
-        warmupMs: 100,
-        interleave: true
-      }
+      spec: spec(file)
     })
+    const planted = path.join(plain, 'bench.ts')
+    const legacy = path.join(refused, 'bench.js')
     const [alone, pair] = await Promise.all([
-      new InstructionCounter().count(benchmark(plain)),
-      new InstructionCounter().countPair({ base: benchmark(loadable), head: benchmark(refused) })
+      new InstructionCounter().count(benchmark(planted)),
+      new InstructionCounter().countPair({ base: benchmark(legacy), head: benchmark(legacy) })
     ])
     for (const outcome of [alone, pair.base, pair.head]) {
       if (!outcome.ok) throw new Error(`${outcome.message}\n${outcome.stderrTail}`)
@@ -183,6 +177,9 @@ describe('a TypeScript bench bundled for its count', () => {
       expect(side.ok && side.details.instructionBundled).toBeUndefined()
       expect(side.ok && side.details.instructionNotBundled).toBe('legacy.cjs runs as CommonJS')
     }
-    for (const dir of [plain, loadable, refused]) expect(bundleFiles(dir)).toEqual([])
+    // One side refused is enough: the other, bundleable, is not bundled either.
+    const mixed = await pairBundles([{ spec: spec(planted) }, { spec: spec(legacy) }])
+    expect(mixed).toEqual({ bundles: [], reason: 'legacy.cjs runs as CommonJS' })
+    for (const dir of [plain, refused]) expect(bundleFiles(dir)).toEqual([])
   }, 900_000)
 })

@@ -20,7 +20,7 @@ import { valgrindProblem } from './valgrind.js'
  * none and why when any of them cannot be bundled (the pair then loads through the loader
  * and module hooks on both sides, never one way on each).
  */
-async function pairBundles(
+export async function pairBundles(
   sides: readonly { spec: FunctionSpec }[]
 ): Promise<{ bundles: (CountBundle | undefined)[]; reason?: string }> {
   const version = workerNode().version
