@@ -168,7 +168,10 @@ function testMetric(
       ciLow: result.ciLow,
       ciHigh: result.ciHigh,
       p: sequentialP(b, h, lookSizesOf(options.lookSizes, base, metric), options.test, floor),
-      ...(needed === undefined ? {} : { pairsToDecide: needed })
+      ...(needed === undefined ? {} : { pairsToDecide: needed }),
+      ...(result.setAside
+        ? { setAside: { pair: result.setAside.index + 1, ratio: result.setAside.ratio } }
+        : {})
     }
   }
   const result = compareUnpaired(b, h, { confidence: CONFIDENCE_LEVEL })

@@ -42,6 +42,11 @@ export interface MetricComparison {
    * results, so the report can say how far from a decision they are.
    */
   readonly pairsToDecide?: number
+  /**
+   * Paired mode, a counted metric: the pair set aside as the one count off the others'
+   * level (1-based) and its ratio head / base; the estimate is the other pairs'.
+   */
+  readonly setAside?: { readonly pair: number; readonly ratio: number }
 }
 
 export type BenchmarkStatus = 'compared' | 'new' | 'removed' | 'errored'

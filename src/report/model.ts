@@ -188,15 +188,23 @@ function cutShort(bench: BenchmarkComparison): string | undefined {
   return undefined
 }
 
+/** Which pair's count was set aside as off the others' level, and what it read. */
+function setAsideNote(m: MetricComparison): string {
+  if (!m.setAside) return ''
+  const change = (m.setAside.ratio - 1) * 100
+  return `; pair ${m.setAside.pair} set aside, its count off the others' level (${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(2)} %)`
+}
+
 function verdictDetail(bench: BenchmarkComparison, m: MetricComparison): string {
   const band = `±${(m.threshold * 100).toFixed(m.threshold * 100 < 1 ? 1 : 0)} %`
+  const aside = setAsideNote(m)
   switch (m.verdict) {
     case 'regression':
-      return `regression (past ${band}, significant)`
+      return `regression (past ${band}, significant${aside})`
     case 'improvement':
-      return `improvement (past ${band}, significant)`
+      return `improvement (past ${band}, significant${aside})`
     case 'unchanged':
-      return `unchanged (within ${band})`
+      return `unchanged (within ${band}${aside})`
     case 'inconclusive': {
       const cut = cutShort(bench)
       const more =
@@ -422,7 +430,8 @@ function methodLines(results: Results, comparison: Comparison): string[] {
         'per call in one worker under callgrind, the median of five windows of N calls after 2N of ' +
         'warm-up, start-up outside every counted window; per request from two fresh servers given ' +
         '50 and 250 requests; per run the whole process tree less the shell; ' +
-        `one pair decides unchanged and two that agree a change, while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} %; ` +
+        `one pair decides unchanged and two that agree a change, while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} % ` +
+        '(one pair off the level of two or more others is set aside); ' +
         `threshold ±${(threshold * 100).toFixed(1)} %.`
     )
   }

@@ -74,6 +74,11 @@ export interface PairedComparison {
   /** False only when the sign-flip p-value is a Monte Carlo estimate. */
   exact: boolean
   confidence: number
+  /**
+   * With a noise floor: the pair set aside as the one count off the others' level
+   * ({@link comparePaired}); ratio, interval and p-value are then those of the other pairs.
+   */
+  setAside?: { readonly index: number; readonly ratio: number }
 }
 
 /** Monte Carlo sign flips by default: standard error 0.0015 at p = 0.05. */
@@ -126,6 +131,12 @@ export function logRatios(base: readonly number[], head: readonly number[]): num
  * z-test with known SD σ0, SE = σ0 / sqrt(n), interval exp(meanLog ± z SE), p = 2 Φ(−|t|)
  * with t = meanLog / SE (the one-sample z-test; e.g. Casella & Berger, "Statistical
  * Inference", 2nd ed. 2002, §8.3.3). One pair of instruction counts then decides.
+ * With n >= 3 pairs that spread more than σ0 but all except one within it (SD <= σ0 of
+ * the n − 1 after setting aside the pair farthest from their median): that pair is set
+ * aside (`setAside`) and the z-test applies to the others. A count is near-deterministic
+ * but can, rarely, land in one process on a level a fixed amount off (docs/DESIGN.md,
+ * "Instruction counts"); two or more pairs that agree outvote it, where the t-test would
+ * call the metric noisy. Two pairs off the others' level: the chosen test, as above.
  *
  * Throws a RangeError when lengths differ, a value is not a finite number > 0, or the
  * confidence is not in (0, 1).
@@ -155,6 +166,14 @@ export function comparePaired(
   const common = { n, method, ratio, meanLog, sdLog, confidence }
 
   const floor = options.noiseFloor
+  if (floor !== undefined && floor > 0 && n >= 3 && sdLog > floor) {
+    const aside = oneOffLevel(d, floor)
+    if (aside !== undefined) {
+      const rest = (xs: readonly number[]) => xs.filter((_, i) => i !== aside)
+      const others = comparePaired(rest(base), rest(head), options)
+      return { ...others, setAside: { index: aside, ratio: Math.exp(d[aside]!) } }
+    }
+  }
   if (floor !== undefined && floor > 0 && n >= 1 && !(sdLog > floor)) {
     const standardError = floor / Math.sqrt(n)
     const halfWidth = normalQuantile(1 - (1 - confidence) / 2) * standardError
@@ -202,6 +221,29 @@ export function comparePaired(
   }
   const flip = signFlipTest(d, options)
   return { ...common, ciLow, ciHigh, pValue: flip.pValue, t, exact: flip.exact }
+}
+
+/**
+ * The index of the one log ratio off the others' level: the one farthest from the median
+ * of `d`, when the rest (two or more) spread no more than `floor` (their SD); else
+ * undefined.
+ */
+function oneOffLevel(d: readonly number[], floor: number): number | undefined {
+  const sorted = [...d].sort((a, b) => a - b)
+  const middle = sorted.length / 2
+  const center =
+    sorted.length % 2 === 1
+      ? sorted[Math.floor(middle)]!
+      : (sorted[middle - 1]! + sorted[middle]!) / 2
+  let farthest = 0
+  d.forEach((x, i) => {
+    if (Math.abs(x - center) > Math.abs(d[farthest]! - center)) farthest = i
+  })
+  const rest = d.filter((_, i) => i !== farthest)
+  if (rest.length < 2) return undefined
+  const mean = rest.reduce((sum, x) => sum + x, 0) / rest.length
+  const sd = Math.sqrt(rest.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (rest.length - 1))
+  return sd <= floor ? farthest : undefined
 }
 
 /** Result of {@link signFlipTest}. */
