@@ -9,7 +9,7 @@ import {
   REPEATABLE_NODE_FLAGS,
   shellWord,
   unflaggedNodeProblem,
-  WHOLE_PROCESS_NODE_FLAGS
+  COUNTED_NODE_FLAGS
 } from '../src/runners/instructions/shim.js'
 
 const FLAGS = ['--predictable', '--hash-seed=1']
@@ -110,14 +110,14 @@ function gcTrace(flags: readonly string[]): string[] {
 /** A collection started by a task, or a full one marked in steps sized by the clock. */
 const CLOCKED = /\btask\b|since start of marking/
 
-describe('the collector flags of a process counted whole, on a real node', () => {
+describe('the collector flags of a counted Node process, on a real node', () => {
   it('collect only when a space is full: no collection by a task, no marking in timed steps', () => {
-    const lines = gcTrace(WHOLE_PROCESS_NODE_FLAGS)
+    const lines = gcTrace(COUNTED_NODE_FLAGS)
     expect(lines.filter((line) => line.includes('Scavenge')).length).toBeGreaterThan(5)
     expect(lines.filter((line) => CLOCKED.test(line))).toEqual([])
   }, 60_000)
 
-  it('without them (as a function worker runs), the same program collects by task and marks in steps', () => {
+  it('without them, the same program collects by task and marks in steps', () => {
     const lines = gcTrace(REPEATABLE_NODE_FLAGS)
     expect(lines.some((line) => /Scavenge.*\btask\b/.test(line))).toBe(true)
     expect(lines.some((line) => /Mark-Compact.*since start of marking/.test(line))).toBe(true)

@@ -13,7 +13,7 @@ import { summarizeTrials } from '../src/results/summary.js'
 import type { BenchmarkResult } from '../src/results/types.js'
 import { serializeResults } from '../src/results/format.js'
 import { createProcessTrialRunner } from '../src/runners/index.js'
-import { WHOLE_PROCESS_NODE_FLAGS } from '../src/runners/instructions/shim.js'
+import { COUNTED_NODE_FLAGS } from '../src/runners/instructions/shim.js'
 import { repeatableEnv } from '../src/runners/instructions/repeatable.js'
 import { countedClient } from '../src/runners/instructions/requests.js'
 import { countedTimeoutMs, timedOutText } from '../src/runners/instructions/valgrind.js'
@@ -272,12 +272,7 @@ describe('the counted environment', () => {
         env: { ...made.env, ARGS_OUT: out }
       })
       expect(run.status).toBe(0)
-      expect(readFileSync(out, 'utf8').split('\n')).toEqual([
-        ...WHOLE_PROCESS_NODE_FLAGS,
-        'a b',
-        'c',
-        ''
-      ])
+      expect(readFileSync(out, 'utf8').split('\n')).toEqual([...COUNTED_NODE_FLAGS, 'a b', 'c', ''])
     } finally {
       made.remove()
     }
@@ -316,7 +311,7 @@ describe('the counted environment', () => {
     ])
     if (!flagged.ok) throw new Error(`${flagged.message}\n${flagged.stderrTail}`)
     expect(JSON.parse(readFileSync(path.join(dir, 'flagged.json'), 'utf8'))).toEqual(
-      WHOLE_PROCESS_NODE_FLAGS
+      COUNTED_NODE_FLAGS
     )
     // Node start-up alone is hundreds of millions of instructions.
     expect(flagged.metrics.instructions).toBeGreaterThan(100_000_000)

@@ -63803,6 +63803,12 @@ function logRatios(base, head) {
  * z-test with known SD σ0, SE = σ0 / sqrt(n), interval exp(meanLog ± z SE), p = 2 Φ(−|t|)
  * with t = meanLog / SE (the one-sample z-test; e.g. Casella & Berger, "Statistical
  * Inference", 2nd ed. 2002, §8.3.3). One pair of instruction counts then decides.
+ * With n >= 3 pairs that spread more than σ0 but all except one within it (SD <= σ0 of
+ * the n − 1 after setting aside the pair farthest from their median): that pair is set
+ * aside (`setAside`) and the z-test applies to the others. A count is near-deterministic
+ * but can, rarely, land in one process on a level a fixed amount off (docs/DESIGN.md,
+ * "Instruction counts"); two or more pairs that agree outvote it, where the t-test would
+ * call the metric noisy. Two pairs off the others' level: the chosen test, as above.
  *
  * Throws a RangeError when lengths differ, a value is not a finite number > 0, or the
  * confidence is not in (0, 1).
@@ -63824,6 +63830,14 @@ function comparePaired(base, head, options = {}) {
     const ratio = Math.exp(meanLog);
     const common = { n, method, ratio, meanLog, sdLog, confidence };
     const floor = options.noiseFloor;
+    if (floor !== undefined && floor > 0 && n >= 3 && sdLog > floor) {
+        const aside = oneOffLevel(d, floor);
+        if (aside !== undefined) {
+            const rest = (xs) => xs.filter((_, i) => i !== aside);
+            const others = comparePaired(rest(base), rest(head), options);
+            return { ...others, setAside: { index: aside, ratio: Math.exp(d[aside]) } };
+        }
+    }
     if (floor !== undefined && floor > 0 && n >= 1 && !(sdLog > floor)) {
         const standardError = floor / Math.sqrt(n);
         const halfWidth = normalQuantile(1 - (1 - confidence) / 2) * standardError;
@@ -63869,6 +63883,29 @@ function comparePaired(base, head, options = {}) {
     }
     const flip = signFlipTest(d, options);
     return { ...common, ciLow, ciHigh, pValue: flip.pValue, t, exact: flip.exact };
+}
+/**
+ * The index of the one log ratio off the others' level: the one farthest from the median
+ * of `d`, when the rest (two or more) spread no more than `floor` (their SD); else
+ * undefined.
+ */
+function oneOffLevel(d, floor) {
+    const sorted = [...d].sort((a, b) => a - b);
+    const middle = sorted.length / 2;
+    const center = sorted.length % 2 === 1
+        ? sorted[Math.floor(middle)]
+        : (sorted[middle - 1] + sorted[middle]) / 2;
+    let farthest = 0;
+    d.forEach((x, i) => {
+        if (Math.abs(x - center) > Math.abs(d[farthest] - center))
+            farthest = i;
+    });
+    const rest = d.filter((_, i) => i !== farthest);
+    if (rest.length < 2)
+        return undefined;
+    const mean = rest.reduce((sum, x) => sum + x, 0) / rest.length;
+    const sd = Math.sqrt(rest.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (rest.length - 1));
+    return sd <= floor ? farthest : undefined;
 }
 /**
  * Two-sided sign-flip randomization test of "the d_i are symmetric about 0" (Fisher, The
@@ -64622,7 +64659,10 @@ function testMetric(metric, base, head, settings, mode, options) {
             ciLow: result.ciLow,
             ciHigh: result.ciHigh,
             p: sequentialP(b, h, lookSizesOf(options.lookSizes, base, metric), options.test, floor),
-            ...(needed === undefined ? {} : { pairsToDecide: needed })
+            ...(needed === undefined ? {} : { pairsToDecide: needed }),
+            ...(result.setAside
+                ? { setAside: { pair: result.setAside.index + 1, ratio: result.setAside.ratio } }
+                : {})
         };
     }
     const result = compareUnpaired(b, h, { confidence: CONFIDENCE_LEVEL });
@@ -65851,15 +65891,23 @@ function cutShort(bench) {
         return 'stopped at the time cap (compare.max-time)';
     return undefined;
 }
+/** Which pair's count was set aside as off the others' level, and what it read. */
+function setAsideNote(m) {
+    if (!m.setAside)
+        return '';
+    const change = (m.setAside.ratio - 1) * 100;
+    return `; pair ${m.setAside.pair} set aside, its count off the others' level (${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(2)} %)`;
+}
 function verdictDetail(bench, m) {
     const band = `±${(m.threshold * 100).toFixed(m.threshold * 100 < 1 ? 1 : 0)} %`;
+    const aside = setAsideNote(m);
     switch (m.verdict) {
         case 'regression':
-            return `regression (past ${band}, significant)`;
+            return `regression (past ${band}, significant${aside})`;
         case 'improvement':
-            return `improvement (past ${band}, significant)`;
+            return `improvement (past ${band}, significant${aside})`;
         case 'unchanged':
-            return `unchanged (within ${band})`;
+            return `unchanged (within ${band}${aside})`;
         case 'inconclusive': {
             const cut = cutShort(bench);
             const more = m.pairsToDecide === undefined
@@ -66067,7 +66115,8 @@ function methodLines(results, comparison) {
             'per call in one worker under callgrind, the median of five windows of N calls after 2N of ' +
             'warm-up, start-up outside every counted window; per request from two fresh servers given ' +
             '50 and 250 requests; per run the whole process tree less the shell; ' +
-            `one pair decides unchanged and two that agree a change, while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} %; ` +
+            `one pair decides unchanged and two that agree a change, while counts repeat within ±${(METRICS.instructions.noiseFloor * 100).toFixed(2)} % ` +
+            '(one pair off the level of two or more others is set aside); ' +
             `threshold ±${(threshold * 100).toFixed(1)} %.`);
     }
     // CPU lists as perfgate wrote them; anything else in a results file is not shown.
@@ -66838,13 +66887,11 @@ const formatFraction = (fraction) => `${Number((fraction * 100).toPrecision(3))}
 /**
  * The pure parts of the counted environment (repeatable.ts): the text of the `node` shim
  * put first on PATH, and reading valgrind's per-process logs for a Node process that ran
- * without the repeatability flags (WHOLE_PROCESS_NODE_FLAGS, every counted Node process's).
+ * without the repeatability flags (COUNTED_NODE_FLAGS, every counted Node process's).
  */
 /**
  * Node flags that make a count repeat from run to run: no concurrent compilation or GC
  * threads (the JIT tiers up at the same call every run), fixed hash and random seeds.
- * Function workers are started with them; commands and servers get them through the node
- * shim (repeatable.ts).
  */
 const REPEATABLE_NODE_FLAGS = [
     '--predictable',
@@ -66857,23 +66904,24 @@ const REPEATABLE_NODE_FLAGS = [
     '--no-memory-reducer'
 ];
 /**
- * Collector flags for Node processes counted whole (commands and servers, through the
- * shim), added to REPEATABLE_NODE_FLAGS: full collections in one pause when the old
- * generation reaches its limit, not marked in steps sized by the wall clock (V8 paces
+ * Collector flags added to REPEATABLE_NODE_FLAGS: full collections in one pause when the
+ * old generation reaches its limit, not marked in steps sized by the wall clock (V8 paces
  * incremental marking to finish in ~500 ms of real time: a server slowed by a neighbour
  * marks in more steps and ends the cycle at another allocation), and young collections
  * when the young space is full, not at 80 % by a task that runs whenever the event loop
  * gets to it. With them the example's allocation-heavy fastify endpoint beside a busy
  * neighbour counts per request with an SD of 0.038 % instead of 1.9 %
  * (`npm run bench:instructions -- --example`, docs/DESIGN.md "The collector and the
- * clock"). Function workers do not get them: their counts are windows between marks
- * inside one process, which the flags did not make repeat better (the example's `parse
- * orders CSV`, windows of one call, read +0.6 % and +2.7 % in A/A pairs with them, and
- * −1.6 % without them), so that path is left as it was measured.
+ * clock"). A function's counting worker gets them too: it waits for N between its probe
+ * and its count, as long as the other side takes, and that wait must not decide where a
+ * collection falls.
  */
 const CLOCK_FREE_GC_FLAGS = ['--no-incremental-marking', '--no-minor-gc-task'];
-/** The flags every Node process of a counted command or server gets (the shim's). */
-const WHOLE_PROCESS_NODE_FLAGS = [...REPEATABLE_NODE_FLAGS, ...CLOCK_FREE_GC_FLAGS];
+/**
+ * The flags every counted Node process runs with: a function's counting worker, and
+ * every Node process of a counted command or server (through the shim, repeatable.ts).
+ */
+const COUNTED_NODE_FLAGS = [...REPEATABLE_NODE_FLAGS, ...CLOCK_FREE_GC_FLAGS];
 /** A string as one word for `/bin/sh`: in single quotes, each `'` as `'\''`. */
 function shellWord(text) {
     return `'${text.replaceAll("'", `'\\''`)}'`;
@@ -67119,7 +67167,7 @@ function logTail(log, lines = 8) {
  * `--predictable`) nor at run time (`v8.setFlagsFromString` crashed node), so they go on
  * the command line: a temporary directory first on PATH holds an executable `node`, a
  * shell script that starts the node the command would have found on its PATH with
- * WHOLE_PROCESS_NODE_FLAGS before the command's own arguments. So `node …`, `npm run …`,
+ * COUNTED_NODE_FLAGS before the command's own arguments. So `node …`, `npm run …`,
  * `npx …` and `#!/usr/bin/env node` scripts all get them, and `child_process.fork` and
  * `cluster` pass them on (a fork inherits `process.execArgv`). Python gets a fixed hash
  * seed (`PYTHONHASHSEED=0`).
@@ -67157,14 +67205,14 @@ const flagsChecked = new Map();
 function nodeFlagsProblem(realNode) {
     if (flagsChecked.has(realNode))
         return flagsChecked.get(realNode);
-    const probe = spawnSync(realNode, [...WHOLE_PROCESS_NODE_FLAGS, '-e', ''], {
+    const probe = spawnSync(realNode, [...COUNTED_NODE_FLAGS, '-e', ''], {
         encoding: 'utf8',
         timeout: 60_000
     });
     const problem = probe.status === 0
         ? undefined
         : `${realNode} does not start with the flags that make its instruction counts repeat ` +
-            `(${WHOLE_PROCESS_NODE_FLAGS.join(' ')}): ` +
+            `(${COUNTED_NODE_FLAGS.join(' ')}): ` +
             sanitizeChildText((probe.error?.message ?? probe.stderr.trim().split('\n')[0]) ||
                 `exit ${probe.status ?? probe.signal}`) +
             '; count with a Node version that takes them, or measure time';
@@ -67185,7 +67233,7 @@ function repeatableEnv(env, parentPath = process.env.PATH ?? '') {
     const dir = createTempDir('perfgate-node-');
     if (realNode !== undefined) {
         const shim = path.join(dir.path, 'node');
-        writeFileSync(shim, nodeShimText(realNode, WHOLE_PROCESS_NODE_FLAGS));
+        writeFileSync(shim, nodeShimText(realNode, COUNTED_NODE_FLAGS));
         chmodSync(shim, 0o755);
     }
     return {
@@ -67223,7 +67271,7 @@ function startRepeatable(command, args, options) {
             const totals = counted.totals();
             if ('error' in totals)
                 return totals;
-            return unflaggedNodeProblem(counted.logs(), nodes, WHOLE_PROCESS_NODE_FLAGS) ?? totals;
+            return unflaggedNodeProblem(counted.logs(), nodes, COUNTED_NODE_FLAGS) ?? totals;
         },
         logs: () => counted.logs(),
         remove() {
@@ -67487,8 +67535,9 @@ async function bundleForCount(benchFile, nodeVersion, aliases, env = {}) {
  * N is derived from the count itself, so it is the same from run to run: the head's probe
  * window (one call) sizes it (callsFor), base and head count the same N, and a run keeps
  * it for all its pairs. Repeatability: Node runs with `--predictable` (no concurrent
- * compilation or GC threads: the JIT tiers up at the same call every run), and fixed hash
- * and random seeds. The code is warmed and optimized as in production (no `--no-opt`).
+ * compilation or GC threads: the JIT tiers up at the same call every run), fixed hash
+ * and random seeds, and collections that fall at allocations, never at a time
+ * (COUNTED_NODE_FLAGS). The code is warmed and optimized as in production (no `--no-opt`).
  */
 /**
  * Instructions the counted calls should make, judged by the probe call: ~20 M, about a
@@ -67561,7 +67610,7 @@ function countRequest(benchmark, spec, bundle) {
 function workerLaunch(benchmark, spec, bundle) {
     try {
         return {
-            args: [...REPEATABLE_NODE_FLAGS, ...workerArgs(bundle?.file ?? spec.file)],
+            args: [...COUNTED_NODE_FLAGS, ...workerArgs(bundle?.file ?? spec.file)],
             options: {
                 cwd: path.dirname(spec.file),
                 stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -10,8 +10,9 @@
  * N is derived from the count itself, so it is the same from run to run: the head's probe
  * window (one call) sizes it (callsFor), base and head count the same N, and a run keeps
  * it for all its pairs. Repeatability: Node runs with `--predictable` (no concurrent
- * compilation or GC threads: the JIT tiers up at the same call every run), and fixed hash
- * and random seeds. The code is warmed and optimized as in production (no `--no-opt`).
+ * compilation or GC threads: the JIT tiers up at the same call every run), fixed hash
+ * and random seeds, and collections that fall at allocations, never at a time
+ * (COUNTED_NODE_FLAGS). The code is warmed and optimized as in production (no `--no-opt`).
  */
 import path from 'node:path'
 import type { BenchmarkConfig, FunctionSpec } from '../../config/types.js'
@@ -30,7 +31,7 @@ import { harnessFields, workerArgs } from '../function/runner.js'
 import type { CountCallsMessage, CountRequest, WorkerReply } from '../function/protocol.js'
 import type { TrialOutcome } from '../types.js'
 import type { CountBundle } from './bundle.js'
-import { REPEATABLE_NODE_FLAGS } from './shim.js'
+import { COUNTED_NODE_FLAGS } from './shim.js'
 import { countedTimeoutMs, logTail, startWindowed, timedOutText, WINDOW_MARK } from './valgrind.js'
 
 /**
@@ -126,7 +127,7 @@ function workerLaunch(
 ): { args: string[]; options: ChildOptions } | Failure {
   try {
     return {
-      args: [...REPEATABLE_NODE_FLAGS, ...workerArgs(bundle?.file ?? spec.file)],
+      args: [...COUNTED_NODE_FLAGS, ...workerArgs(bundle?.file ?? spec.file)],
       options: {
         cwd: path.dirname(spec.file),
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

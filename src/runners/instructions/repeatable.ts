@@ -7,7 +7,7 @@
  * `--predictable`) nor at run time (`v8.setFlagsFromString` crashed node), so they go on
  * the command line: a temporary directory first on PATH holds an executable `node`, a
  * shell script that starts the node the command would have found on its PATH with
- * WHOLE_PROCESS_NODE_FLAGS before the command's own arguments. So `node …`, `npm run …`,
+ * COUNTED_NODE_FLAGS before the command's own arguments. So `node …`, `npm run …`,
  * `npx …` and `#!/usr/bin/env node` scripts all get them, and `child_process.fork` and
  * `cluster` pass them on (a fork inherits `process.execArgv`). Python gets a fixed hash
  * seed (`PYTHONHASHSEED=0`).
@@ -23,7 +23,7 @@ import { accessSync, chmodSync, constants, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createTempDir } from '../../process/cleanup.js'
 import { sanitizeChildText } from '../../process/text.js'
-import { nodeShimText, WHOLE_PROCESS_NODE_FLAGS, unflaggedNodeProblem } from './shim.js'
+import { nodeShimText, COUNTED_NODE_FLAGS, unflaggedNodeProblem } from './shim.js'
 import { startCounted, type Counted } from './valgrind.js'
 import type { ChildOptions } from '../../process/children.js'
 
@@ -54,7 +54,7 @@ const flagsChecked = new Map<string, string | undefined>()
  */
 export function nodeFlagsProblem(realNode: string): string | undefined {
   if (flagsChecked.has(realNode)) return flagsChecked.get(realNode)
-  const probe = spawnSync(realNode, [...WHOLE_PROCESS_NODE_FLAGS, '-e', ''], {
+  const probe = spawnSync(realNode, [...COUNTED_NODE_FLAGS, '-e', ''], {
     encoding: 'utf8',
     timeout: 60_000
   })
@@ -62,7 +62,7 @@ export function nodeFlagsProblem(realNode: string): string | undefined {
     probe.status === 0
       ? undefined
       : `${realNode} does not start with the flags that make its instruction counts repeat ` +
-        `(${WHOLE_PROCESS_NODE_FLAGS.join(' ')}): ` +
+        `(${COUNTED_NODE_FLAGS.join(' ')}): ` +
         sanitizeChildText(
           (probe.error?.message ?? probe.stderr.trim().split('\n')[0]) ||
             `exit ${probe.status ?? probe.signal}`
@@ -99,7 +99,7 @@ export function repeatableEnv(
   const dir = createTempDir('perfgate-node-')
   if (realNode !== undefined) {
     const shim = path.join(dir.path, 'node')
-    writeFileSync(shim, nodeShimText(realNode, WHOLE_PROCESS_NODE_FLAGS))
+    writeFileSync(shim, nodeShimText(realNode, COUNTED_NODE_FLAGS))
     chmodSync(shim, 0o755)
   }
   return {
@@ -139,7 +139,7 @@ export function startRepeatable(
     totals() {
       const totals = counted.totals()
       if ('error' in totals) return totals
-      return unflaggedNodeProblem(counted.logs(), nodes, WHOLE_PROCESS_NODE_FLAGS) ?? totals
+      return unflaggedNodeProblem(counted.logs(), nodes, COUNTED_NODE_FLAGS) ?? totals
     },
     logs: () => counted.logs(),
     remove() {

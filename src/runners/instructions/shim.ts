@@ -1,7 +1,7 @@
 /**
  * The pure parts of the counted environment (repeatable.ts): the text of the `node` shim
  * put first on PATH, and reading valgrind's per-process logs for a Node process that ran
- * without the repeatability flags (WHOLE_PROCESS_NODE_FLAGS, every counted Node process's).
+ * without the repeatability flags (COUNTED_NODE_FLAGS, every counted Node process's).
  */
 import path from 'node:path'
 import { sanitizeChildText } from '../../process/text.js'
@@ -9,8 +9,6 @@ import { sanitizeChildText } from '../../process/text.js'
 /**
  * Node flags that make a count repeat from run to run: no concurrent compilation or GC
  * threads (the JIT tiers up at the same call every run), fixed hash and random seeds.
- * Function workers are started with them; commands and servers get them through the node
- * shim (repeatable.ts).
  */
 export const REPEATABLE_NODE_FLAGS = [
   '--predictable',
@@ -24,24 +22,25 @@ export const REPEATABLE_NODE_FLAGS = [
 ]
 
 /**
- * Collector flags for Node processes counted whole (commands and servers, through the
- * shim), added to REPEATABLE_NODE_FLAGS: full collections in one pause when the old
- * generation reaches its limit, not marked in steps sized by the wall clock (V8 paces
+ * Collector flags added to REPEATABLE_NODE_FLAGS: full collections in one pause when the
+ * old generation reaches its limit, not marked in steps sized by the wall clock (V8 paces
  * incremental marking to finish in ~500 ms of real time: a server slowed by a neighbour
  * marks in more steps and ends the cycle at another allocation), and young collections
  * when the young space is full, not at 80 % by a task that runs whenever the event loop
  * gets to it. With them the example's allocation-heavy fastify endpoint beside a busy
  * neighbour counts per request with an SD of 0.038 % instead of 1.9 %
  * (`npm run bench:instructions -- --example`, docs/DESIGN.md "The collector and the
- * clock"). Function workers do not get them: their counts are windows between marks
- * inside one process, which the flags did not make repeat better (the example's `parse
- * orders CSV`, windows of one call, read +0.6 % and +2.7 % in A/A pairs with them, and
- * −1.6 % without them), so that path is left as it was measured.
+ * clock"). A function's counting worker gets them too: it waits for N between its probe
+ * and its count, as long as the other side takes, and that wait must not decide where a
+ * collection falls.
  */
 export const CLOCK_FREE_GC_FLAGS = ['--no-incremental-marking', '--no-minor-gc-task']
 
-/** The flags every Node process of a counted command or server gets (the shim's). */
-export const WHOLE_PROCESS_NODE_FLAGS = [...REPEATABLE_NODE_FLAGS, ...CLOCK_FREE_GC_FLAGS]
+/**
+ * The flags every counted Node process runs with: a function's counting worker, and
+ * every Node process of a counted command or server (through the shim, repeatable.ts).
+ */
+export const COUNTED_NODE_FLAGS = [...REPEATABLE_NODE_FLAGS, ...CLOCK_FREE_GC_FLAGS]
 
 /** A string as one word for `/bin/sh`: in single quotes, each `'` as `'\''`. */
 export function shellWord(text: string): string {
