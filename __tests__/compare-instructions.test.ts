@@ -10,6 +10,11 @@ import { planLooks, runPairedBenchmark } from '../src/schedule/paired.js'
 import { comparePaired } from '../src/stats/paired.js'
 import { createRandom } from '../src/stats/random.js'
 import { METRICS } from '../src/metrics.js'
+import { renderMarkdownReport } from '../src/report/markdown.js'
+import { buildReport } from '../src/report/model.js'
+import { renderTerminalVerdict } from '../src/report/terminal.js'
+import type { Results } from '../src/results/types.js'
+import { SAMPLE_RESULTS } from '../__fixtures__/results/sample.js'
 import { commandBenchmark } from './helpers/benchmarks.js'
 
 const head: BenchmarkConfig = {
@@ -63,7 +68,12 @@ function counts(
   }
 }
 
-async function judge(factor: number, jitter?: number, jump?: number | Jump) {
+async function judge(
+  factor: number,
+  jitter?: number,
+  jump?: number | Jump,
+  stops: { futility?: number; familySize?: number } = {}
+) {
   const { runner, calls } = counts(factor, jitter, jump)
   const pair = await runPairedBenchmark(head, base, {
     runner,
@@ -71,7 +81,8 @@ async function judge(factor: number, jitter?: number, jump?: number | Jump) {
     lookSizes: planLooks(1, undefined, 3, 1),
     maxTimeMs: 60_000,
     test: 'trimmed',
-    familySize: 1,
+    familySize: stops.familySize ?? 1,
+    ...(stops.futility === undefined ? {} : { futility: stops.futility }),
     definitionHash: () => 'h'
   })
   const comparison = compareResults({
@@ -110,11 +121,57 @@ describe('instruction counts: one pair decides unchanged, two a change', () => {
 
   it('sets aside one count that landed 0.63 % high: unchanged from the other pairs', async () => {
     // A process-wide state a count can rarely land in (docs/DESIGN.md): one head count only.
-    const { pair, test } = await judge(1, 2e-5, 1.0063)
-    expect(pair.head.paired?.pairs).toBe(3)
-    expect(test.verdict).toBe('unchanged')
-    expect(test.setAside).toEqual({ pair: 1, ratio: expect.closeTo(1.0063, 4) })
-    expect(test.ratio).toBeCloseTo(1, 4)
+    // The run's default futility stop and a suite of three gated tests do not end it at
+    // two pairs that disagree: the third tells which one is off.
+    for (const stops of [{}, { futility: 0.05, familySize: 3 }]) {
+      const { pair, test } = await judge(1, 2e-5, 1.0063, stops)
+      expect(pair.head.paired?.pairs).toBe(3)
+      expect(test.verdict).toBe('unchanged')
+      expect(test.setAside).toEqual({ pair: 1, ratio: expect.closeTo(1.0063, 4), pairs: 3 })
+      expect(test.ratio).toBeCloseTo(1, 4)
+      // The p-value is the other pairs', not the one set aside's.
+      expect(test.p).toBe(1)
+    }
+  })
+
+  it('names the pair set aside in the comment and the terminal, with what it read', async () => {
+    const { pair } = await judge(1, 0, 1.0063)
+    const comparison = compareResults({
+      mode: 'paired',
+      head: [pair.head],
+      base: [pair.base],
+      compare: SAMPLE_RESULTS.compare
+    })
+    const results: Results = {
+      ...SAMPLE_RESULTS,
+      benchmarks: [pair.head],
+      base: { source: 'main', environment: SAMPLE_RESULTS.environment, benchmarks: [pair.base] },
+      comparison
+    }
+    const model = buildReport(results, comparison)
+    const note =
+      "pair 1 set aside, its count off the others' level: it read +0.63 %, the other 2 pairs ±0.00 %"
+    expect(renderMarkdownReport(model)).toContain(`- count instructions/run: ${note}`)
+    expect(renderTerminalVerdict(model)).toContain(`  count instructions/run: ${note}`)
+  })
+
+  it('sets aside nothing within the noise, nor a pair too far off to be a rare level', () => {
+    const floor = METRICS.instructions.noiseFloor
+    const ones = [1e6, 1e6, 1e6]
+    // Ratios 1.2 floors apart: noise, whichever pair comes last.
+    for (const d of [
+      [0.004, 0.0052, 0.0064],
+      [0.0064, 0.0052, 0.004]
+    ]) {
+      const r = comparePaired(
+        ones,
+        d.map((x) => 1e6 * Math.exp(x)),
+        { noiseFloor: floor }
+      )
+      expect(r.setAside).toBeUndefined()
+    }
+    // +30 % in one pair: not a count on another level, a different program run.
+    expect(comparePaired(ones, [1.3e6, 1e6, 1e6], { noiseFloor: floor }).setAside).toBeUndefined()
   })
 
   it('finds a change through a count off its level, on either side', async () => {

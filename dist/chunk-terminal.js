@@ -63804,11 +63804,15 @@ function logRatios(base, head) {
  * with t = meanLog / SE (the one-sample z-test; e.g. Casella & Berger, "Statistical
  * Inference", 2nd ed. 2002, §8.3.3). One pair of instruction counts then decides.
  * With n >= 3 pairs that spread more than σ0 but all except one within it (SD <= σ0 of
- * the n − 1 after setting aside the pair farthest from their median): that pair is set
- * aside (`setAside`) and the z-test applies to the others. A count is near-deterministic
- * but can, rarely, land in one process on a level a fixed amount off (docs/DESIGN.md,
- * "Instruction counts"); two or more pairs that agree outvote it, where the t-test would
- * call the metric noisy. Two pairs off the others' level: the chosen test, as above.
+ * the n − 1 after setting aside the pair farthest from their median), that one clearly
+ * apart (its log ratio SET_ASIDE_GAP σ0 or more from the others' mean, and at most
+ * SET_ASIDE_MAX_GAP σ0): that pair is set aside (`setAside`) and the z-test applies to
+ * the others. A count is near-deterministic but can, rarely, land in one process on a
+ * level a fixed amount off (docs/DESIGN.md, "Instruction counts"); two or more pairs that
+ * agree outvote it, where the t-test would call the metric noisy. A pair nearer the others
+ * is noise, not a level (which pair is "farthest" would then follow the order of the
+ * pairs); one much farther is no rare level but a different program run; two pairs off
+ * the others' level: in each case the chosen test, as above.
  *
  * Throws a RangeError when lengths differ, a value is not a finite number > 0, or the
  * confidence is not in (0, 1).
@@ -63885,9 +63889,16 @@ function comparePaired(base, head, options = {}) {
     return { ...common, ciLow, ciHigh, pValue: flip.pValue, t, exact: flip.exact };
 }
 /**
+ * How far, in noise floors, a pair set aside lies from the others' mean: at least 4 (the
+ * others' z-interval is ±1.96 / √(n − 1) floors wide, so 4 is clear of it; the level seen,
+ * 0.63 %, is 6.3), at most 20 (2 % at the 0.1 % floor of instructions).
+ */
+const SET_ASIDE_GAP = 4;
+const SET_ASIDE_MAX_GAP = 20;
+/**
  * The index of the one log ratio off the others' level: the one farthest from the median
- * of `d`, when the rest (two or more) spread no more than `floor` (their SD); else
- * undefined.
+ * of `d`, when the rest (two or more) spread no more than `floor` (their SD) and it lies
+ * SET_ASIDE_GAP to SET_ASIDE_MAX_GAP floors from their mean; else undefined.
  */
 function oneOffLevel(d, floor) {
     const sorted = [...d].sort((a, b) => a - b);
@@ -63905,7 +63916,8 @@ function oneOffLevel(d, floor) {
         return undefined;
     const mean = rest.reduce((sum, x) => sum + x, 0) / rest.length;
     const sd = Math.sqrt(rest.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (rest.length - 1));
-    return sd <= floor ? farthest : undefined;
+    const gap = Math.abs(d[farthest] - mean) / floor;
+    return sd <= floor && gap >= SET_ASIDE_GAP && gap <= SET_ASIDE_MAX_GAP ? farthest : undefined;
 }
 /**
  * Two-sided sign-flip randomization test of "the d_i are symmetric about 0" (Fisher, The
@@ -64042,7 +64054,9 @@ function sequentialP(base, head, lookSizes, test, noiseFloor) {
         sizes.push(n);
     let smallest = 1;
     for (const size of sizes) {
-        if (size < minPairs(noiseFloor))
+        // A near-deterministic metric's change needs two pairs (decidedAtLook): one pair's p
+        // is no evidence of one.
+        if (size < Math.max(2, minPairs(noiseFloor)))
             continue;
         const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), {
             method: test,
@@ -64121,10 +64135,14 @@ function meanAndSe(values) {
  * looks decide less often than the last and are left out.
  *
  * NaN when the chance cannot be told: fewer than 2 pairs (or kept pairs), values that are
- * not ratios, or no pairs left to come.
+ * not ratios, or no pairs left to come; and for a near-deterministic metric (a noise floor)
+ * before 3 pairs: two that disagree are a count off its level or a spread, which only a
+ * third pair can tell apart (comparePaired sets such a pair aside).
  */
 function chanceToDecide(base, head, rule, capPairs) {
     if (!allPositive$1(base) || !allPositive$1(head) || base.length < 2)
+        return NaN;
+    if (rule.noiseFloor !== undefined && base.length < 3)
         return NaN;
     const d = logRatios(base, head);
     const n = d.length;
@@ -64562,13 +64580,15 @@ function values(trials, metric) {
 }
 /**
  * One metric's values of the complete pairs, base and head; for a counted metric only the
- * pairs that counted it (measure: both counts instructions in the first pair of a look).
+ * pairs that counted it (measure: both counts instructions in the first pair of a look),
+ * with each value's pair of the run (0-based) in `pairs`.
  */
 function metricPairs(base, head, metric) {
     const n = Math.min(base.length, head.length);
     const counted = noiseFloorOf(metric) !== undefined;
     const b = [];
     const h = [];
+    const pairs = [];
     for (let i = 0; i < n; i++) {
         const x = base[i].metrics[metric];
         const y = head[i].metrics[metric];
@@ -64576,8 +64596,9 @@ function metricPairs(base, head, metric) {
             continue;
         b.push(x ?? NaN);
         h.push(y ?? NaN);
+        pairs.push(i);
     }
-    return { b, h };
+    return { b, h, pairs };
 }
 /** The sequential rule of one gated metric at the looks of an A/B run. */
 function metricLookRule(settings, metric, run) {
@@ -64660,8 +64681,14 @@ function testMetric(metric, base, head, settings, mode, options) {
             ciHigh: result.ciHigh,
             p: sequentialP(b, h, lookSizesOf(options.lookSizes, base, metric), options.test, floor),
             ...(needed === undefined ? {} : { pairsToDecide: needed }),
-            ...(result.setAside
-                ? { setAside: { pair: result.setAside.index + 1, ratio: result.setAside.ratio } }
+            ...(result.setAside && paired
+                ? {
+                    setAside: {
+                        pair: paired.pairs[result.setAside.index] + 1,
+                        ratio: result.setAside.ratio,
+                        pairs: b.length
+                    }
+                }
                 : {})
         };
     }
@@ -65864,13 +65891,14 @@ function doubtText(doubt) {
     return `${NOT_ALL_CLEAR}: ${doubt.summary} — ${doubt.reasons.join('; ')}.`;
 }
 const plural$1 = (n, word, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
-/** A signed percentage of a ratio: 1.137 → "+13.7 %". */
-function formatChange(ratio) {
+/** A signed percentage of a ratio: 1.137 → "+13.7 %" (`digits` after the point). */
+function formatChange(ratio, digits = 1) {
     if (!Number.isFinite(ratio))
         return '–';
     const pct = (ratio - 1) * 100;
-    const sign = pct > 0 ? '+' : pct < 0 ? '−' : '±';
-    return `${sign}${Math.abs(pct).toFixed(1)} %`;
+    const shown = Math.abs(pct).toFixed(digits);
+    const sign = Number(shown) === 0 ? '±' : pct > 0 ? '+' : '−';
+    return `${sign}${shown} %`;
 }
 function formatP(p) {
     if (!Number.isFinite(p))
@@ -65891,23 +65919,26 @@ function cutShort(bench) {
         return 'stopped at the time cap (compare.max-time)';
     return undefined;
 }
-/** Which pair's count was set aside as off the others' level, and what it read. */
+/**
+ * Which pair's count was set aside as off the others' level: what it read against what
+ * the other pairs read (the estimate shown). Numbers only.
+ */
 function setAsideNote(m) {
     if (!m.setAside)
-        return '';
-    const change = (m.setAside.ratio - 1) * 100;
-    return `; pair ${m.setAside.pair} set aside, its count off the others' level (${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(2)} %)`;
+        return undefined;
+    const others = m.setAside.pairs - 1;
+    return (`pair ${m.setAside.pair} set aside, its count off the others' level: it read ` +
+        `${formatChange(m.setAside.ratio, 2)}, the other ${plural$1(others, 'pair')} ${formatChange(m.ratio, 2)}`);
 }
 function verdictDetail(bench, m) {
     const band = `±${(m.threshold * 100).toFixed(m.threshold * 100 < 1 ? 1 : 0)} %`;
-    const aside = setAsideNote(m);
     switch (m.verdict) {
         case 'regression':
-            return `regression (past ${band}, significant${aside})`;
+            return `regression (past ${band}, significant)`;
         case 'improvement':
-            return `improvement (past ${band}, significant${aside})`;
+            return `improvement (past ${band}, significant)`;
         case 'unchanged':
-            return `unchanged (within ${band}${aside})`;
+            return `unchanged (within ${band})`;
         case 'inconclusive': {
             const cut = cutShort(bench);
             const more = m.pairsToDecide === undefined
@@ -65946,6 +65977,7 @@ function changeRow(bench, m) {
     const interval = Number.isFinite(m.ciLow)
         ? `(${formatChange(m.ciLow).replace(' %', '')} … ${formatChange(m.ciHigh).replace(' %', '')})`
         : '';
+    const aside = setAsideNote(m);
     return {
         verdict: accepted ? 'accepted' : m.verdict,
         benchmark: bench.name,
@@ -65955,9 +65987,10 @@ function changeRow(bench, m) {
         change: formatChange(m.ratio),
         interval,
         p: formatP(m.pAdjusted),
-        detail: accepted
+        detail: (accepted
             ? `accepted by ${bench.acceptance.by}: ${verdictDetail(bench, m)}`
-            : verdictDetail(bench, m)
+            : verdictDetail(bench, m)) + (aside ? `; ${aside}` : ''),
+        ...(aside ? { setAside: aside } : {})
     };
 }
 function shortCommit(env) {
@@ -71825,6 +71858,19 @@ function changesTable(rows) {
         ])
     ], { align: ['l', 'l', 'l', 'r', 'r', 'r'] });
 }
+/**
+ * Rows whose counted metric had a pair set aside, one line each under the changes table
+ * (the quiet table may be left out of a long comment; this stays).
+ */
+function setAsideLines(rows) {
+    const notes = rows.filter((r) => r.setAside !== undefined);
+    if (notes.length === 0)
+        return [];
+    return [
+        ...notes.map((r) => `- ${escapeMarkdown(r.benchmark)} ${together(r.metric)}: ${r.setAside}`),
+        ''
+    ];
+}
 function quietTable(rows) {
     return markdownTable([
         ['benchmark', 'metric', 'base → head', CHANGE_HEADER, 'verdict'],
@@ -71891,6 +71937,7 @@ function renderMarkdownReport(model, options = {}) {
     out.push(escapeWithCode(model.context), '');
     if (model.changes.length > 0)
         out.push(changesTable(model.changes), '');
+    out.push(...setAsideLines([...model.changes, ...model.quiet]));
     out.push(...acceptanceSections(model));
     if (model.trends?.length && !options.omit?.has('trends')) {
         out.push(renderTrends(model.trends, escapeMarkdown), '');
@@ -72611,6 +72658,8 @@ function renderTerminalVerdict(model) {
         for (const r of rows) {
             if (r.verdict === 'inconclusive')
                 lines.push(`? ${r.benchmark} ${r.metric}: ${r.detail}`);
+            else if (r.setAside)
+                lines.push(`  ${terminalName(r.benchmark)} ${r.metric}: ${r.setAside}`);
         }
     }
     lines.push(...acceptanceLines(model));

@@ -36,25 +36,28 @@ function values(trials: readonly TrialResult[], metric: MetricName): (number | u
 
 /**
  * One metric's values of the complete pairs, base and head; for a counted metric only the
- * pairs that counted it (measure: both counts instructions in the first pair of a look).
+ * pairs that counted it (measure: both counts instructions in the first pair of a look),
+ * with each value's pair of the run (0-based) in `pairs`.
  */
 export function metricPairs(
   base: readonly TrialResult[],
   head: readonly TrialResult[],
   metric: MetricName
-): { b: number[]; h: number[] } {
+): { b: number[]; h: number[]; pairs: number[] } {
   const n = Math.min(base.length, head.length)
   const counted = noiseFloorOf(metric) !== undefined
   const b: number[] = []
   const h: number[] = []
+  const pairs: number[] = []
   for (let i = 0; i < n; i++) {
     const x = base[i]!.metrics[metric]
     const y = head[i]!.metrics[metric]
     if (counted && x === undefined && y === undefined) continue
     b.push(x ?? NaN)
     h.push(y ?? NaN)
+    pairs.push(i)
   }
-  return { b, h }
+  return { b, h, pairs }
 }
 
 /** The sequential rule of one gated metric at the looks of an A/B run. */
@@ -169,8 +172,14 @@ function testMetric(
       ciHigh: result.ciHigh,
       p: sequentialP(b, h, lookSizesOf(options.lookSizes, base, metric), options.test, floor),
       ...(needed === undefined ? {} : { pairsToDecide: needed }),
-      ...(result.setAside
-        ? { setAside: { pair: result.setAside.index + 1, ratio: result.setAside.ratio } }
+      ...(result.setAside && paired
+        ? {
+            setAside: {
+              pair: paired.pairs[result.setAside.index]! + 1,
+              ratio: result.setAside.ratio,
+              pairs: b.length
+            }
+          }
         : {})
     }
   }

@@ -44,9 +44,10 @@ export interface MetricComparison {
   readonly pairsToDecide?: number
   /**
    * Paired mode, a counted metric: the pair set aside as the one count off the others'
-   * level (1-based) and its ratio head / base; the estimate is the other pairs'.
+   * level (the run's pair, 1-based), its ratio head / base, and how many pairs counted the
+   * metric; ratio and interval are those of the others.
    */
-  readonly setAside?: { readonly pair: number; readonly ratio: number }
+  readonly setAside?: { readonly pair: number; readonly ratio: number; readonly pairs: number }
 }
 
 export type BenchmarkStatus = 'compared' | 'new' | 'removed' | 'errored'

@@ -169,6 +169,19 @@ function changesTable(rows: readonly ChangeRow[]): string {
   )
 }
 
+/**
+ * Rows whose counted metric had a pair set aside, one line each under the changes table
+ * (the quiet table may be left out of a long comment; this stays).
+ */
+function setAsideLines(rows: readonly ChangeRow[]): string[] {
+  const notes = rows.filter((r) => r.setAside !== undefined)
+  if (notes.length === 0) return []
+  return [
+    ...notes.map((r) => `- ${escapeMarkdown(r.benchmark)} ${together(r.metric)}: ${r.setAside!}`),
+    ''
+  ]
+}
+
 function quietTable(rows: readonly ChangeRow[]): string {
   return markdownTable(
     [
@@ -264,6 +277,7 @@ export function renderMarkdownReport(model: ReportModel, options: MarkdownOption
   }
   out.push(escapeWithCode(model.context), '')
   if (model.changes.length > 0) out.push(changesTable(model.changes), '')
+  out.push(...setAsideLines([...model.changes, ...model.quiet]))
   out.push(...acceptanceSections(model))
   if (model.trends?.length && !options.omit?.has('trends')) {
     out.push(renderTrends(model.trends, escapeMarkdown), '')

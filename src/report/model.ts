@@ -39,6 +39,8 @@ export interface ChangeRow {
   readonly p: string
   /** The verdict in words, e.g. "unchanged (within ±5 %)". */
   readonly detail: string
+  /** A counted metric's pair set aside as off the others' level, in words (numbers only). */
+  readonly setAside?: string
 }
 
 export interface BudgetRow {
@@ -163,12 +165,13 @@ export interface ReportModel {
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`
 
-/** A signed percentage of a ratio: 1.137 → "+13.7 %". */
-export function formatChange(ratio: number): string {
+/** A signed percentage of a ratio: 1.137 → "+13.7 %" (`digits` after the point). */
+export function formatChange(ratio: number, digits = 1): string {
   if (!Number.isFinite(ratio)) return '–'
   const pct = (ratio - 1) * 100
-  const sign = pct > 0 ? '+' : pct < 0 ? '−' : '±'
-  return `${sign}${Math.abs(pct).toFixed(1)} %`
+  const shown = Math.abs(pct).toFixed(digits)
+  const sign = Number(shown) === 0 ? '±' : pct > 0 ? '+' : '−'
+  return `${sign}${shown} %`
 }
 
 export function formatP(p: number): string {
@@ -188,23 +191,28 @@ function cutShort(bench: BenchmarkComparison): string | undefined {
   return undefined
 }
 
-/** Which pair's count was set aside as off the others' level, and what it read. */
-function setAsideNote(m: MetricComparison): string {
-  if (!m.setAside) return ''
-  const change = (m.setAside.ratio - 1) * 100
-  return `; pair ${m.setAside.pair} set aside, its count off the others' level (${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(2)} %)`
+/**
+ * Which pair's count was set aside as off the others' level: what it read against what
+ * the other pairs read (the estimate shown). Numbers only.
+ */
+function setAsideNote(m: MetricComparison): string | undefined {
+  if (!m.setAside) return undefined
+  const others = m.setAside.pairs - 1
+  return (
+    `pair ${m.setAside.pair} set aside, its count off the others' level: it read ` +
+    `${formatChange(m.setAside.ratio, 2)}, the other ${plural(others, 'pair')} ${formatChange(m.ratio, 2)}`
+  )
 }
 
 function verdictDetail(bench: BenchmarkComparison, m: MetricComparison): string {
   const band = `±${(m.threshold * 100).toFixed(m.threshold * 100 < 1 ? 1 : 0)} %`
-  const aside = setAsideNote(m)
   switch (m.verdict) {
     case 'regression':
-      return `regression (past ${band}, significant${aside})`
+      return `regression (past ${band}, significant)`
     case 'improvement':
-      return `improvement (past ${band}, significant${aside})`
+      return `improvement (past ${band}, significant)`
     case 'unchanged':
-      return `unchanged (within ${band}${aside})`
+      return `unchanged (within ${band})`
     case 'inconclusive': {
       const cut = cutShort(bench)
       const more =
@@ -245,6 +253,7 @@ function changeRow(bench: BenchmarkComparison, m: MetricComparison): ChangeRow {
   const interval = Number.isFinite(m.ciLow)
     ? `(${formatChange(m.ciLow).replace(' %', '')} … ${formatChange(m.ciHigh).replace(' %', '')})`
     : ''
+  const aside = setAsideNote(m)
   return {
     verdict: accepted ? 'accepted' : m.verdict,
     benchmark: bench.name,
@@ -254,9 +263,11 @@ function changeRow(bench: BenchmarkComparison, m: MetricComparison): ChangeRow {
     change: formatChange(m.ratio),
     interval,
     p: formatP(m.pAdjusted),
-    detail: accepted
-      ? `accepted by ${bench.acceptance!.by}: ${verdictDetail(bench, m)}`
-      : verdictDetail(bench, m)
+    detail:
+      (accepted
+        ? `accepted by ${bench.acceptance!.by}: ${verdictDetail(bench, m)}`
+        : verdictDetail(bench, m)) + (aside ? `; ${aside}` : ''),
+    ...(aside ? { setAside: aside } : {})
   }
 }
 

@@ -160,6 +160,7 @@ export function renderTerminalVerdict(model: ReportModel): string {
     )
     for (const r of rows) {
       if (r.verdict === 'inconclusive') lines.push(`? ${r.benchmark} ${r.metric}: ${r.detail}`)
+      else if (r.setAside) lines.push(`  ${terminalName(r.benchmark)} ${r.metric}: ${r.setAside}`)
     }
   }
   lines.push(...acceptanceLines(model))

@@ -132,11 +132,15 @@ export function logRatios(base: readonly number[], head: readonly number[]): num
  * with t = meanLog / SE (the one-sample z-test; e.g. Casella & Berger, "Statistical
  * Inference", 2nd ed. 2002, §8.3.3). One pair of instruction counts then decides.
  * With n >= 3 pairs that spread more than σ0 but all except one within it (SD <= σ0 of
- * the n − 1 after setting aside the pair farthest from their median): that pair is set
- * aside (`setAside`) and the z-test applies to the others. A count is near-deterministic
- * but can, rarely, land in one process on a level a fixed amount off (docs/DESIGN.md,
- * "Instruction counts"); two or more pairs that agree outvote it, where the t-test would
- * call the metric noisy. Two pairs off the others' level: the chosen test, as above.
+ * the n − 1 after setting aside the pair farthest from their median), that one clearly
+ * apart (its log ratio SET_ASIDE_GAP σ0 or more from the others' mean, and at most
+ * SET_ASIDE_MAX_GAP σ0): that pair is set aside (`setAside`) and the z-test applies to
+ * the others. A count is near-deterministic but can, rarely, land in one process on a
+ * level a fixed amount off (docs/DESIGN.md, "Instruction counts"); two or more pairs that
+ * agree outvote it, where the t-test would call the metric noisy. A pair nearer the others
+ * is noise, not a level (which pair is "farthest" would then follow the order of the
+ * pairs); one much farther is no rare level but a different program run; two pairs off
+ * the others' level: in each case the chosen test, as above.
  *
  * Throws a RangeError when lengths differ, a value is not a finite number > 0, or the
  * confidence is not in (0, 1).
@@ -224,9 +228,17 @@ export function comparePaired(
 }
 
 /**
+ * How far, in noise floors, a pair set aside lies from the others' mean: at least 4 (the
+ * others' z-interval is ±1.96 / √(n − 1) floors wide, so 4 is clear of it; the level seen,
+ * 0.63 %, is 6.3), at most 20 (2 % at the 0.1 % floor of instructions).
+ */
+export const SET_ASIDE_GAP = 4
+export const SET_ASIDE_MAX_GAP = 20
+
+/**
  * The index of the one log ratio off the others' level: the one farthest from the median
- * of `d`, when the rest (two or more) spread no more than `floor` (their SD); else
- * undefined.
+ * of `d`, when the rest (two or more) spread no more than `floor` (their SD) and it lies
+ * SET_ASIDE_GAP to SET_ASIDE_MAX_GAP floors from their mean; else undefined.
  */
 function oneOffLevel(d: readonly number[], floor: number): number | undefined {
   const sorted = [...d].sort((a, b) => a - b)
@@ -243,7 +255,8 @@ function oneOffLevel(d: readonly number[], floor: number): number | undefined {
   if (rest.length < 2) return undefined
   const mean = rest.reduce((sum, x) => sum + x, 0) / rest.length
   const sd = Math.sqrt(rest.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (rest.length - 1))
-  return sd <= floor ? farthest : undefined
+  const gap = Math.abs(d[farthest]! - mean) / floor
+  return sd <= floor && gap >= SET_ASIDE_GAP && gap <= SET_ASIDE_MAX_GAP ? farthest : undefined
 }
 
 /** Result of {@link signFlipTest}. */

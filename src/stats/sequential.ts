@@ -71,7 +71,9 @@ export function sequentialP(
   if (sizes[sizes.length - 1] !== n) sizes.push(n)
   let smallest = 1
   for (const size of sizes) {
-    if (size < minPairs(noiseFloor)) continue
+    // A near-deterministic metric's change needs two pairs (decidedAtLook): one pair's p
+    // is no evidence of one.
+    if (size < Math.max(2, minPairs(noiseFloor))) continue
     const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), {
       method: test,
       ...(noiseFloor === undefined ? {} : { noiseFloor })
@@ -155,7 +157,9 @@ function meanAndSe(values: readonly number[]): { mean: number; se: number } {
  * looks decide less often than the last and are left out.
  *
  * NaN when the chance cannot be told: fewer than 2 pairs (or kept pairs), values that are
- * not ratios, or no pairs left to come.
+ * not ratios, or no pairs left to come; and for a near-deterministic metric (a noise floor)
+ * before 3 pairs: two that disagree are a count off its level or a spread, which only a
+ * third pair can tell apart (comparePaired sets such a pair aside).
  */
 export function chanceToDecide(
   base: readonly number[],
@@ -164,6 +168,7 @@ export function chanceToDecide(
   capPairs: number
 ): number {
   if (!allPositive(base) || !allPositive(head) || base.length < 2) return NaN
+  if (rule.noiseFloor !== undefined && base.length < 3) return NaN
   const d = logRatios(base, head)
   const n = d.length
   if (capPairs <= n) return NaN
