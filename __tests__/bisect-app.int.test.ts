@@ -366,6 +366,33 @@ describe('bisect on instruction counts', () => {
     expect(new Set(measured)).toEqual(new Set(['instructions']))
     expect(outcome.steps[0]!.ratio).toBeCloseTo(1.01, 3)
   }, 120_000)
+
+  it('sets aside a count off its level: the step takes a third pair and still moves', async () => {
+    const config = `benchmarks:
+  - name: parse
+    command: { run: "true" }
+    measure: instructions
+`
+    const { dir, commits } = fixture({ count: 4, planted: 2, slower: 101, config })
+    let trials = 0
+    const runner: TrialRunner = {
+      async runTrial(benchmark) {
+        const cwd = (benchmark.spec as { cwd: string }).cwd
+        const speed = Number(readFileSync(path.join(cwd, 'speed.txt'), 'utf8'))
+        // The very first count (bad's or good's) lands on a level 0.63 % higher.
+        const count = speed * 10_000 * (trials++ === 0 ? 1.0063 : 1)
+        return { ok: true, metrics: { instructions: count }, details: {}, durationMs: 1 }
+      }
+    }
+    const outcome = await bisectRegression(
+      { config: loadConfigFile(dir, undefined), good: commits[0]!, bad: 'HEAD', seed: 4 },
+      { runner, log: silent }
+    )
+    expect(outcome.kind === 'found' && outcome.culprit.commit).toBe(commits[2])
+    const first = outcome.steps[0]!
+    expect(first).toMatchObject({ role: 'bad', moved: true, pairs: 3, setAside: { pair: 1 } })
+    expect(first.ratio).toBeCloseTo(1.01, 6)
+  }, 120_000)
 })
 
 describe('bisect over merges', () => {

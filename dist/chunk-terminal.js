@@ -66829,7 +66829,10 @@ async function bisectRegression(request, deps) {
                     verdict,
                     moved: decision === 'moved',
                     decision,
-                    ...(test.note ? { error: test.note } : {})
+                    ...(test.note ? { error: test.note } : {}),
+                    ...(test.setAside
+                        ? { setAside: { pair: test.setAside.pair, ratio: test.setAside.ratio } }
+                        : {})
                 };
             }
             finally {

@@ -102,6 +102,8 @@ export interface BisectStep extends CommitInfo {
   readonly decision: StepDecision | 'errored'
   /** Why the step could not be measured. */
   readonly error?: string
+  /** A counted metric's pair set aside as off the others' level (the estimate is the rest's). */
+  readonly setAside?: { readonly pair: number; readonly ratio: number }
 }
 
 interface Shared {
@@ -415,7 +417,10 @@ export async function bisectRegression(
           verdict,
           moved: decision === 'moved',
           decision,
-          ...(test.note ? { error: test.note } : {})
+          ...(test.note ? { error: test.note } : {}),
+          ...(test.setAside
+            ? { setAside: { pair: test.setAside.pair, ratio: test.setAside.ratio } }
+            : {})
         }
       } finally {
         checkout?.remove()

@@ -51,7 +51,8 @@ function bisectJson(outcome: BisectOutcome): unknown {
     p: s.p,
     pairs: s.pairs,
     moved: s.moved,
-    decision: s.decision
+    decision: s.decision,
+    ...(s.setAside ? { setAside: s.setAside } : {})
   }))
   if (outcome.kind === 'found') {
     return {
@@ -125,7 +126,8 @@ function renderBisect(outcome: BisectOutcome): string {
       measured ? ratioText(s.ratio) : '–',
       measured ? `[${s.ciLow.toFixed(3)}, ${s.ciHigh.toFixed(3)}]` : '',
       measured ? `p ${s.p.toPrecision(2)}` : '',
-      `${s.pairs} pairs`,
+      `${s.pairs} pairs` +
+        (s.setAside ? ` (pair ${s.setAside.pair} set aside: ${ratioText(s.setAside.ratio)})` : ''),
       decision,
       subjectText(s.subject)
     ]
