@@ -335,12 +335,12 @@ describe('bisect on a fixture repository', () => {
 })
 
 describe('bisect on instruction counts', () => {
-  it('decides each step from one pair, two where it moved, and finds a +1 % count, below the time threshold', async () => {
-    const config = `benchmarks:
+  const config = `benchmarks:
   - name: parse
     command: { run: "true" }
     measure: instructions
 `
+  it('decides each step from one pair, two where it moved, and finds a +1 % count, below the time threshold', async () => {
     const { dir, commits } = fixture({ count: 8, planted: 5, slower: 101, config })
     const random = createRandom(2)
     const measured: string[] = []
@@ -368,11 +368,6 @@ describe('bisect on instruction counts', () => {
   }, 120_000)
 
   it('sets aside a count off its level: the step takes a third pair and still moves', async () => {
-    const config = `benchmarks:
-  - name: parse
-    command: { run: "true" }
-    measure: instructions
-`
     const { dir, commits } = fixture({ count: 4, planted: 2, slower: 101, config })
     let trials = 0
     const runner: TrialRunner = {
