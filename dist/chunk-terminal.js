@@ -3,7 +3,7 @@ import { readdirSync, lstatSync, constants as constants$2, openSync, fstatSync, 
 import path from 'node:path';
 import { spawnSync, spawn } from 'node:child_process';
 import { r as registerCleanup, a as createTempDir } from './chunk-signals.js';
-import { D as DEFAULT_MIN_SAMPLES, q as quantileSorted, m as median, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_ROUNDS, g as roundWindows, s as shimsFor } from './chunk-count.js';
+import { D as DEFAULT_MIN_SAMPLES, m as median, q as quantileSorted, P as PROBE_WINDOW, W as WINDOWS, C as COUNTED_ROUNDS, g as roundWindows, s as shimsFor } from './chunk-count.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fs__default from 'fs';
 import os__default from 'os';
@@ -63763,6 +63763,13 @@ const DEFAULT_SIGN_FLIP_RESAMPLES = 20000;
 const DEFAULT_SIGN_FLIP_EXACT_LIMIT = 24;
 /** Seed of the generator used when a Monte Carlo sign-flip test gets no `random`. */
 const DEFAULT_SIGN_FLIP_SEED = 0x5eed;
+/**
+ * How far, in noise floors, a pair set aside lies from the others' mean: at least 4 (the
+ * others' z-interval is ±1.96 / √(n − 1) floors wide, so 4 is clear of it; the level seen,
+ * 0.63 %, is 6.3), at most 20 (2 % at the 0.1 % floor of instructions).
+ */
+const SET_ASIDE_GAP = 4;
+const SET_ASIDE_MAX_GAP = 20;
 /** d_i = ln(head_i) - ln(base_i): swapping base and head negates every d_i exactly. */
 function logRatios(base, head) {
     if (base.length !== head.length) {
@@ -63835,10 +63842,15 @@ function comparePaired(base, head, options = {}) {
     const common = { n, method, ratio, meanLog, sdLog, confidence };
     const floor = options.noiseFloor;
     if (floor !== undefined && floor > 0 && n >= 3 && sdLog > floor) {
-        const aside = oneOffLevel(d, floor);
-        if (aside !== undefined) {
-            const rest = (xs) => xs.filter((_, i) => i !== aside);
-            const others = comparePaired(rest(base), rest(head), options);
+        // The candidate: the pair farthest from the median; the others compared without it.
+        const center = median(d);
+        const aside = d.reduce((far, x, i) => (Math.abs(x - center) > Math.abs(d[far] - center) ? i : far), 0);
+        const rest = (xs) => xs.filter((_, i) => i !== aside);
+        const others = comparePaired(rest(base), rest(head), options);
+        const gap = Math.abs(d[aside] - others.meanLog) / floor;
+        // The others must agree as they are: not after setting aside one of their own.
+        const agree = others.setAside === undefined && !(others.sdLog > floor);
+        if (agree && gap >= SET_ASIDE_GAP && gap <= SET_ASIDE_MAX_GAP) {
             return { ...others, setAside: { index: aside, ratio: Math.exp(d[aside]) } };
         }
     }
@@ -63887,37 +63899,6 @@ function comparePaired(base, head, options = {}) {
     }
     const flip = signFlipTest(d, options);
     return { ...common, ciLow, ciHigh, pValue: flip.pValue, t, exact: flip.exact };
-}
-/**
- * How far, in noise floors, a pair set aside lies from the others' mean: at least 4 (the
- * others' z-interval is ±1.96 / √(n − 1) floors wide, so 4 is clear of it; the level seen,
- * 0.63 %, is 6.3), at most 20 (2 % at the 0.1 % floor of instructions).
- */
-const SET_ASIDE_GAP = 4;
-const SET_ASIDE_MAX_GAP = 20;
-/**
- * The index of the one log ratio off the others' level: the one farthest from the median
- * of `d`, when the rest (two or more) spread no more than `floor` (their SD) and it lies
- * SET_ASIDE_GAP to SET_ASIDE_MAX_GAP floors from their mean; else undefined.
- */
-function oneOffLevel(d, floor) {
-    const sorted = [...d].sort((a, b) => a - b);
-    const middle = sorted.length / 2;
-    const center = sorted.length % 2 === 1
-        ? sorted[Math.floor(middle)]
-        : (sorted[middle - 1] + sorted[middle]) / 2;
-    let farthest = 0;
-    d.forEach((x, i) => {
-        if (Math.abs(x - center) > Math.abs(d[farthest] - center))
-            farthest = i;
-    });
-    const rest = d.filter((_, i) => i !== farthest);
-    if (rest.length < 2)
-        return undefined;
-    const mean = rest.reduce((sum, x) => sum + x, 0) / rest.length;
-    const sd = Math.sqrt(rest.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (rest.length - 1));
-    const gap = Math.abs(d[farthest] - mean) / floor;
-    return sd <= floor && gap >= SET_ASIDE_GAP && gap <= SET_ASIDE_MAX_GAP ? farthest : undefined;
 }
 /**
  * Two-sided sign-flip randomization test of "the d_i are symmetric about 0" (Fisher, The
@@ -64054,9 +64035,9 @@ function sequentialP(base, head, lookSizes, test, noiseFloor) {
         sizes.push(n);
     let smallest = 1;
     for (const size of sizes) {
-        // A near-deterministic metric's change needs two pairs (decidedAtLook): one pair's p
-        // is no evidence of one.
-        if (size < Math.max(2, minPairs(noiseFloor)))
+        // Two pairs at least, also for a near-deterministic metric, whose change needs two
+        // (decidedAtLook): one pair's p is no evidence of one.
+        if (size < 2)
             continue;
         const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), {
             method: test,
@@ -67523,7 +67504,7 @@ function esbuildTarget(nodeVersion) {
  * through the loader instead (no esbuild installed next to tsx, or bundling could change
  * the program: see above).
  */
-async function bundleForCount(benchFile, nodeVersion, aliases, env = {}) {
+async function bundleForCount(benchFile, nodeVersion, aliases) {
     const dir = path.dirname(benchFile);
     const esbuild = esbuildUrl(dir);
     if (esbuild === undefined)
@@ -67540,7 +67521,7 @@ async function bundleForCount(benchFile, nodeVersion, aliases, env = {}) {
         target: esbuildTarget(nodeVersion),
         aliases
     };
-    const started = startChild(process.execPath, ['--input-type=module', '-e', BUNDLER, JSON.stringify(job)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], timeoutMs: BUNDLE_TIMEOUT_MS });
+    const started = startChild(process.execPath, ['--input-type=module', '-e', BUNDLER, JSON.stringify(job)], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeoutMs: BUNDLE_TIMEOUT_MS });
     const end = await started.finished;
     let answer = {};
     try {

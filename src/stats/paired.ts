@@ -12,6 +12,7 @@ import { assertFiniteValues, assertLevel, assertPositiveValues } from './checks.
 import { CONFIDENCE_LEVEL } from './confidence.js'
 import { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from './distributions.js'
 import { createRandom, type Random } from './random.js'
+import { median } from './quantile.js'
 import { screenedTTest, trimmedMeanTest } from './trimmed.js'
 
 /** Which test gives the p-value of a paired comparison. */
@@ -87,6 +88,14 @@ export const DEFAULT_SIGN_FLIP_RESAMPLES = 20000
 export const DEFAULT_SIGN_FLIP_EXACT_LIMIT = 24
 /** Seed of the generator used when a Monte Carlo sign-flip test gets no `random`. */
 export const DEFAULT_SIGN_FLIP_SEED = 0x5eed
+
+/**
+ * How far, in noise floors, a pair set aside lies from the others' mean: at least 4 (the
+ * others' z-interval is ±1.96 / √(n − 1) floors wide, so 4 is clear of it; the level seen,
+ * 0.63 %, is 6.3), at most 20 (2 % at the 0.1 % floor of instructions).
+ */
+export const SET_ASIDE_GAP = 4
+export const SET_ASIDE_MAX_GAP = 20
 
 /** d_i = ln(head_i) - ln(base_i): swapping base and head negates every d_i exactly. */
 export function logRatios(base: readonly number[], head: readonly number[]): number[] {
@@ -171,10 +180,18 @@ export function comparePaired(
 
   const floor = options.noiseFloor
   if (floor !== undefined && floor > 0 && n >= 3 && sdLog > floor) {
-    const aside = oneOffLevel(d, floor)
-    if (aside !== undefined) {
-      const rest = (xs: readonly number[]) => xs.filter((_, i) => i !== aside)
-      const others = comparePaired(rest(base), rest(head), options)
+    // The candidate: the pair farthest from the median; the others compared without it.
+    const center = median(d)
+    const aside = d.reduce(
+      (far, x, i) => (Math.abs(x - center) > Math.abs(d[far]! - center) ? i : far),
+      0
+    )
+    const rest = (xs: readonly number[]) => xs.filter((_, i) => i !== aside)
+    const others = comparePaired(rest(base), rest(head), options)
+    const gap = Math.abs(d[aside]! - others.meanLog) / floor
+    // The others must agree as they are: not after setting aside one of their own.
+    const agree = others.setAside === undefined && !(others.sdLog > floor)
+    if (agree && gap >= SET_ASIDE_GAP && gap <= SET_ASIDE_MAX_GAP) {
       return { ...others, setAside: { index: aside, ratio: Math.exp(d[aside]!) } }
     }
   }
@@ -225,38 +242,6 @@ export function comparePaired(
   }
   const flip = signFlipTest(d, options)
   return { ...common, ciLow, ciHigh, pValue: flip.pValue, t, exact: flip.exact }
-}
-
-/**
- * How far, in noise floors, a pair set aside lies from the others' mean: at least 4 (the
- * others' z-interval is ±1.96 / √(n − 1) floors wide, so 4 is clear of it; the level seen,
- * 0.63 %, is 6.3), at most 20 (2 % at the 0.1 % floor of instructions).
- */
-export const SET_ASIDE_GAP = 4
-export const SET_ASIDE_MAX_GAP = 20
-
-/**
- * The index of the one log ratio off the others' level: the one farthest from the median
- * of `d`, when the rest (two or more) spread no more than `floor` (their SD) and it lies
- * SET_ASIDE_GAP to SET_ASIDE_MAX_GAP floors from their mean; else undefined.
- */
-function oneOffLevel(d: readonly number[], floor: number): number | undefined {
-  const sorted = [...d].sort((a, b) => a - b)
-  const middle = sorted.length / 2
-  const center =
-    sorted.length % 2 === 1
-      ? sorted[Math.floor(middle)]!
-      : (sorted[middle - 1]! + sorted[middle]!) / 2
-  let farthest = 0
-  d.forEach((x, i) => {
-    if (Math.abs(x - center) > Math.abs(d[farthest]! - center)) farthest = i
-  })
-  const rest = d.filter((_, i) => i !== farthest)
-  if (rest.length < 2) return undefined
-  const mean = rest.reduce((sum, x) => sum + x, 0) / rest.length
-  const sd = Math.sqrt(rest.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (rest.length - 1))
-  const gap = Math.abs(d[farthest]! - mean) / floor
-  return sd <= floor && gap >= SET_ASIDE_GAP && gap <= SET_ASIDE_MAX_GAP ? farthest : undefined
 }
 
 /** Result of {@link signFlipTest}. */

@@ -71,9 +71,9 @@ export function sequentialP(
   if (sizes[sizes.length - 1] !== n) sizes.push(n)
   let smallest = 1
   for (const size of sizes) {
-    // A near-deterministic metric's change needs two pairs (decidedAtLook): one pair's p
-    // is no evidence of one.
-    if (size < Math.max(2, minPairs(noiseFloor))) continue
+    // Two pairs at least, also for a near-deterministic metric, whose change needs two
+    // (decidedAtLook): one pair's p is no evidence of one.
+    if (size < 2) continue
     const { pValue } = comparePaired(base.slice(0, size), head.slice(0, size), {
       method: test,
       ...(noiseFloor === undefined ? {} : { noiseFloor })
