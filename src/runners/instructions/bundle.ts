@@ -162,8 +162,7 @@ export function esbuildTarget(nodeVersion: string): string {
 export async function bundleForCount(
   benchFile: string,
   nodeVersion: string,
-  aliases: Readonly<Record<string, string>>,
-  env: Readonly<Record<string, string>> = {}
+  aliases: Readonly<Record<string, string>>
 ): Promise<BundleResult> {
   const dir = path.dirname(benchFile)
   const esbuild = esbuildUrl(dir)
@@ -183,7 +182,7 @@ export async function bundleForCount(
   const started = startChild(
     process.execPath,
     ['--input-type=module', '-e', BUNDLER, JSON.stringify(job)],
-    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], timeoutMs: BUNDLE_TIMEOUT_MS }
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeoutMs: BUNDLE_TIMEOUT_MS }
   )
   const end = await started.finished
   let answer: { file?: unknown; reason?: unknown } = {}
