@@ -12,7 +12,10 @@
  * - HTTP: the same for instructions per request, A/A and +2 % work per request;
  * - command: `node script.mjs` (its start-up and a loop) against itself, per run;
  * - with --example: the example's fastify endpoint (`GET /customers/top`, examples/, a
- *   server that allocates a lot: ~7.5 M instructions per request) against itself.
+ *   server that allocates a lot: ~7.5 M instructions per request) against itself;
+ * - with --example-parser: the example's `parse orders CSV` (examples/bench/parse.bench.js,
+ *   ~14 M instructions per call, most of it allocation and property definitions) against
+ *   itself, through the built CLI.
  *
  * Function counts go through the built CLI (`npm run build` first), one `perfgate run`
  * per side, both at once, so the worker loads the bench as a user's does; each side sizes
@@ -20,8 +23,8 @@
  *
  * Options: --runs N (10), --neighbour (a process busy half the time beside the counts),
  * --skip-http, --skip-function, --skip-command (the parts can run as processes at once),
- * --example, --from-source (function counts through src/ as well: workers load through
- * tsx). Progress to stderr, a Markdown table to stdout.
+ * --example, --example-parser, --from-source (function counts through src/ as well:
+ * workers load through tsx). Progress to stderr, a Markdown table to stdout.
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -48,6 +51,9 @@ const EXAMPLE_SERVER = {
   readyPath: '/health',
   path: '/customers/top?limit=10'
 }
+
+/** The --example-parser scenario's bench file. */
+const EXAMPLE_PARSER = path.join(EXAMPLES, 'bench', 'parse.bench.js')
 
 const loop = (n: number) => `import { bench } from 'perfgate'
 bench('loop', () => {
@@ -126,10 +132,10 @@ function benchmarkOf(dir: string, file: string): BenchmarkConfig {
       EXAMPLE_SERVER.path
     )
   }
-  if (file.endsWith('.bench.mjs')) {
+  if (/\.bench\.m?js$/.test(file)) {
     const spec = {
       kind: 'function' as const,
-      file: path.join(dir, file),
+      file: path.resolve(dir, file),
       bench: undefined,
       timeMs: 500,
       warmupMs: 100,
@@ -227,13 +233,14 @@ runBench('bench:instructions', async () => {
       'skip-function': { type: 'boolean' },
       'skip-command': { type: 'boolean' },
       example: { type: 'boolean' },
+      'example-parser': { type: 'boolean' },
       'from-source': { type: 'boolean' }
     }
   })
   const built = !values['from-source']
   if (
     built &&
-    !values['skip-function'] &&
+    (!values['skip-function'] || values['example-parser']) &&
     !existsSync(new URL('../dist/cli.js', import.meta.url))
   ) {
     throw new Error('function counts go through the built CLI: run `npm run build` first')
@@ -272,6 +279,9 @@ runBench('bench:instructions', async () => {
             head: EXAMPLE_SERVER.command
           }
         ]
+      : []),
+    ...(values['example-parser']
+      ? [{ label: 'example parse orders CSV A/A', base: EXAMPLE_PARSER, head: EXAMPLE_PARSER }]
       : [])
   ]
   const rows: string[][] = []
